@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { ROLE_KEYS } from './roles.ts';
+
+/** Handles that would collide with paths, system accounts or impersonation. */
+const RESERVED_HANDLES = new Set(
+  `about abuse account accounts activity actor actors admin administrator api app apps assets auth blog bookmarks
+  chat chats collection collections commonroom contact digest directory docs explore feed feeds follow followers
+  following group groups healthz help home inbox insights invite join library lists local login logout mail media
+  me moderator mod new nodeinfo notifications null oauth outbox passions people postmaster privacy profile
+  public relay reset root search security settings share signin signout signup sources static stream support
+  system tags terms timeline undefined user users webfinger webmaster well-known www`.split(/\s+/),
+);
+
+export const HANDLE_MAX = 30;
+
+export const handleSchema = z
+  .string({ error: 'Enter a handle.' })
+  .trim()
+  .transform((v) => v.replace(/^@/, ''))
+  .pipe(
+    z
+      .string()
+      .min(2, 'A handle needs at least 2 characters.')
+      .max(HANDLE_MAX, `A handle can have at most ${HANDLE_MAX} characters.`)
+      .regex(/^[A-Za-z0-9_]+$/, 'Use only letters, digits and underscores (no spaces).')
+      .refine((v) => !/^_|_$/.test(v), 'A handle cannot start or end with an underscore.')
+      .refine((v) => !RESERVED_HANDLES.has(v.toLowerCase()), 'That handle is reserved; please choose another.'),
+  );
+
+export const emailSchema = z
+  .string({ error: 'Enter an email address.' })
+  .trim()
+  .min(1, 'Enter an email address.')
+  .max(254, 'That email address is too long.')
+  .pipe(z.email('Enter a valid email address, like name@example.org.'));
+
+export const PASSWORD_MIN = 10;
+export const passwordSchema = z
+  .string({ error: 'Enter a password.' })
+  .min(PASSWORD_MIN, `Use at least ${PASSWORD_MIN} characters.`)
+  .max(200, 'Use at most 200 characters.');
+
+export const displayNameSchema = z
+  .string({ error: 'Enter your name.' })
+  .trim()
+  .min(1, 'Enter the name people know you by.')
+  .max(80, 'Use at most 80 characters.');
+
+export const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
+export const timeZoneSchema = z.string().refine((v) => TIME_ZONES.has(v), 'Choose a time zone from the list.');
+
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} can have at most ${max} characters.`)
+    .transform((v) => (v === '' ? null : v))
+    .nullable();
+
+export const PASSIONS_MAX = 12;
+
+/** "Graphic novels" → "graphicnovels": letters and digits of any script, lower-cased, so it matches #GraphicNovels. */
+export function passionSlug(name: string): string {
+  return name
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+export const passionNameSchema = z
+  .string()
+  .trim()
+  .transform((v) => v.replace(/^#/, '').replace(/\s+/g, ' '))
+  .pipe(
+    z
+      .string()
+      .min(2, 'A passion needs at least 2 characters.')
+      .max(40, 'A passion can have at most 40 characters.')
+      .refine((v) => passionSlug(v).length >= 2, 'A passion needs letters or digits.'),
+  );
+
+export const linkSchema = z.strictObject({
+  label: z.string().trim().max(40, 'A link label can have at most 40 characters.').default(''),
+  url: z
+    .string()
+    .trim()
+    .max(300, 'A link can have at most 300 characters.')
+    .pipe(z.url({ protocol: /^https?$/, error: 'Enter a full web address starting with https://.' })),
+});
+export type ProfileLink = z.infer<typeof linkSchema>;
+
+export const LINKS_MAX = 6;
+
+const profileFields = z.strictObject({
+    displayName: displayNameSchema,
+    bio: z.string().trim().max(500, 'Your bio can have at most 500 characters.'),
+    role: z.enum(ROLE_KEYS, { error: 'Choose a role from the list.' }).nullable(),
+    roleOther: optionalText(60, 'Your role'),
+    organisation: optionalText(120, 'Organisation'),
+    location: optionalText(120, 'Location'),
+    timeZone: timeZoneSchema,
+    passions: z
+      .array(passionNameSchema)
+      .max(PASSIONS_MAX, `Choose at most ${PASSIONS_MAX} passions.`),
+    links: z.array(linkSchema).max(LINKS_MAX, `Add at most ${LINKS_MAX} links.`),
+    profileVisibility: z.enum(['public', 'members'], { error: 'Choose who can see your profile.' }),
+});
+
+/** The editable profile. The same schema validates the settings form and PATCH /api/v1/profile. */
+export const profileSchema = profileFields.superRefine((value, ctx) => {
+  if (value.role === 'other' && !value.roleOther) {
+    ctx.addIssue({ code: 'custom', path: ['roleOther'], message: 'Describe your role in a few words.' });
+  }
+});
+export type ProfileInput = z.infer<typeof profileSchema>;
+
+/** For PATCH: any subset of the profile fields; the merged result is then checked with profileSchema. */
+export const profilePatchSchema = profileFields.partial();
+
+export const signupSchema = z.strictObject({
+  displayName: displayNameSchema,
+  handle: handleSchema,
+  email: emailSchema,
+  password: passwordSchema,
+  inviteCode: z.string().trim().max(100).optional(),
+  timeZone: timeZoneSchema.optional(),
+});
+export type SignupInput = z.infer<typeof signupSchema>;

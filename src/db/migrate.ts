@@ -1,0 +1,37 @@
+import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import type { Database } from './database.ts';
+import { ddl, type Ddl } from './ddl.ts';
+import * as m0001 from './migrations/0001_foundation.ts';
+
+/** The one migration history, in order. Append; never edit a migration that has shipped. */
+const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [['0001_foundation', m0001.up]];
+
+function migrator(database: Database): Migrator {
+  return new Migrator({
+    db: database.db,
+    provider: {
+      async getMigrations() {
+        const migrations: Record<string, Migration> = {};
+        for (const [name, up] of MIGRATIONS) migrations[name] = { up: (db) => up(ddl(db, database.dialect)) };
+        return migrations;
+      },
+    },
+  });
+}
+
+export class MigrationError extends Error {}
+
+/** Applies pending migrations; returns the names applied. */
+export async function migrateToLatest(database: Database): Promise<string[]> {
+  const { error, results }: MigrationResultSet = await migrator(database).migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+    throw new MigrationError(`migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export async function migrationStatus(database: Database): Promise<Array<{ name: string; appliedAt: Date | null }>> {
+  const list = await migrator(database).getMigrations();
+  return list.map((m) => ({ name: m.name, appliedAt: m.executedAt ?? null }));
+}

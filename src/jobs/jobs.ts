@@ -1,0 +1,387 @@
+import { randomUUID } from 'node:crypto';
+import { sql, type Selectable } from 'kysely';
+import type { Database, Queryable, Tx } from '../db/database.ts';
+import type { JobsTable } from '../db/schema.ts';
+import type { Logger } from '../platform/logger.ts';
+
+/**
+ * Durable background jobs on the application database.
+ *
+ * - `enqueue` with a delay, an ordering key (jobs sharing it run one at a time, in order) and
+ *   a dedupe key (at most one unfinished job per key); pass a transaction to enqueue atomically
+ *   with the write that causes the job.
+ * - Workers claim due jobs with one atomic statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL),
+ *   so several worker processes can share the table. A claim is a lease: a worker killed
+ *   mid-job leaves a lock that expires, and the job runs again.
+ * - A handler's database effects are exactly-once when it writes them through
+ *   `ctx.complete(tx => …)`: the writes commit together with the job's removal, and only while
+ *   this worker still holds the lease. Other effects (HTTP) are at-least-once.
+ * - Failures retry with exponential backoff and jitter until `maxAttempts`, then the job is kept
+ *   with `failed_at` for inspection. Each attempt has a time limit.
+ * - Recurring schedules enqueue a job every interval, once across all processes.
+ */
+
+export interface JobContext {
+  jobId: number;
+  attempt: number;
+  /** Aborted when the attempt runs out of time or the worker stops. */
+  signal: AbortSignal;
+  logger: Logger;
+  /** Commits `work` together with the job's completion; throws LostLeaseError (rolling back) when the lease was lost. */
+  complete(work?: (tx: Tx) => Promise<void>): Promise<void>;
+}
+
+export type JobHandler<P = unknown> = (payload: P, ctx: JobContext) => Promise<void>;
+
+export interface JobKindOptions {
+  maxAttempts?: number;
+  timeoutMs?: number;
+  /** First retry delay; doubles each attempt up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface EnqueueOptions {
+  delayMs?: number;
+  runAt?: number;
+  orderingKey?: string;
+  dedupeKey?: string;
+  /** Enqueue inside this transaction. */
+  tx?: Queryable;
+}
+
+/** Thrown by a handler for an error that retrying cannot fix. */
+export class PermanentJobError extends Error {}
+export class LostLeaseError extends Error {
+  constructor(jobId: number) {
+    super(`job ${jobId}: lease lost (timed out or claimed by another worker); its work was rolled back`);
+  }
+}
+
+const DEFAULTS: Required<JobKindOptions> = { maxAttempts: 8, timeoutMs: 60_000, backoffMs: 5_000, maxBackoffMs: 6 * 3600_000 };
+/** A lease outlives the time limit by this much, so a slow abort is not mistaken for a crash. */
+const LEASE_GRACE_MS = 5_000;
+
+type JobRow = Selectable<JobsTable>;
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** Poll interval when idle. */
+  pollMs?: number;
+}
+
+export class Jobs {
+  readonly #database: Database;
+  readonly #logger: Logger;
+  readonly #kinds = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
+  readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  #worker: Worker | null = null;
+
+  constructor(database: Database, logger: Logger) {
+    this.#database = database;
+    this.#logger = logger.child({ component: 'jobs' });
+  }
+
+  register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
+    if (this.#kinds.has(kind)) throw new Error(`job kind ${kind} is registered twice`);
+    this.#kinds.set(kind, { handler: handler as JobHandler, options: { ...DEFAULTS, ...options } });
+  }
+
+  /** Returns the new job's id, or null when an unfinished job with the same dedupe key exists. */
+  async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<number | null> {
+    const kindOptions = this.#kinds.get(kind)?.options ?? DEFAULTS;
+    const now = Date.now();
+    const row = await (options.tx ?? this.#database.db)
+      .insertInto('jobs')
+      .values({
+        kind,
+        payload: JSON.stringify(payload ?? null),
+        ordering_key: options.orderingKey ?? null,
+        dedupe_key: options.dedupeKey ?? null,
+        run_at: options.runAt ?? now + (options.delayMs ?? 0),
+        attempts: 0,
+        max_attempts: kindOptions.maxAttempts,
+        timeout_ms: kindOptions.timeoutMs,
+        created_at: now,
+      })
+      .onConflict((oc) => oc.column('dedupe_key').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (row && !options.tx) this.#worker?.wake();
+    return row?.id ?? null;
+  }
+
+  /** Creates or updates a recurring schedule; the first run is after one interval unless `firstRunAt` says otherwise. */
+  async schedule(name: string, kind: string, payload: unknown, intervalMs: number, firstRunAt?: number): Promise<void> {
+    const next = firstRunAt ?? Date.now() + intervalMs;
+    await this.#database.db
+      .insertInto('job_schedules')
+      .values({ name, kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs, next_run_at: next })
+      .onConflict((oc) =>
+        oc.column('name').doUpdateSet({ kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs }),
+      )
+      .execute();
+  }
+
+  async unschedule(name: string): Promise<void> {
+    await this.#database.db.deleteFrom('job_schedules').where('name', '=', name).execute();
+  }
+
+  /** Counts for /healthz and the admin: jobs waiting, running and failed. */
+  async stats(): Promise<{ pending: number; running: number; failed: number }> {
+    const now = Date.now();
+    const row = await this.#database.db
+      .selectFrom('jobs')
+      .select((eb) => [
+        eb.fn.sum<number>(eb.case().when(eb.and([eb('failed_at', 'is', null), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])])).then(1).else(0).end()).as('pending'),
+        eb.fn.sum<number>(eb.case().when(eb.and([eb('failed_at', 'is', null), eb('locked_until', '>=', now)])).then(1).else(0).end()).as('running'),
+        eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending ?? 0), running: Number(row.running ?? 0), failed: Number(row.failed ?? 0) };
+  }
+
+  start(options: WorkerOptions = {}): void {
+    if (this.#worker) return;
+    this.#worker = new Worker(this, this.#logger, options.concurrency ?? 4, options.pollMs ?? 1000);
+    this.#worker.start();
+  }
+
+  async stop(graceMs = 10_000): Promise<void> {
+    const worker = this.#worker;
+    this.#worker = null;
+    await worker?.stop(graceMs);
+  }
+
+  /** Runs due jobs until none is left (tests, benchmarks, the CLI). Returns how many ran. */
+  async drain(options: { concurrency?: number; maxJobs?: number } = {}): Promise<number> {
+    let ran = 0;
+    const limit = options.maxJobs ?? Infinity;
+    for (;;) {
+      await this.enqueueDueSchedules();
+      const batch = await this.claim(Math.min(options.concurrency ?? 4, limit - ran));
+      if (batch.length === 0) return ran;
+      await Promise.all(batch.map((job) => this.run(job, new AbortController().signal)));
+      ran += batch.length;
+      if (ran >= limit) return ran;
+    }
+  }
+
+  /** Claims up to `limit` due jobs of the kinds this process handles. */
+  async claim(limit: number): Promise<JobRow[]> {
+    if (limit <= 0 || this.#kinds.size === 0) return [];
+    const now = Date.now();
+    const kinds = [...this.#kinds.keys()];
+    const lock = this.#database.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    const result = await sql<JobRow>`
+      update jobs
+         set locked_by = ${this.workerId},
+             locked_until = ${now + LEASE_GRACE_MS} + timeout_ms,
+             attempts = attempts + 1
+       where id in (
+         select j.id from jobs j
+          where j.failed_at is null
+            and j.run_at <= ${now}
+            and (j.locked_until is null or j.locked_until < ${now})
+            and j.kind in (${sql.join(kinds)})
+            and (j.ordering_key is null or not exists (
+                  select 1 from jobs p
+                   where p.ordering_key = j.ordering_key and p.id < j.id and p.failed_at is null))
+          order by j.run_at, j.id
+          limit ${limit}
+          ${lock})
+      returning *`.execute(this.#database.db);
+    return result.rows;
+  }
+
+  /** Runs one claimed job to success, retry or failure. */
+  async run(job: JobRow, stopSignal: AbortSignal): Promise<void> {
+    const kind = this.#kinds.get(job.kind)!;
+    const logger = this.#logger.child({ job: job.id, kind: job.kind, attempt: job.attempts });
+    const timeout = AbortSignal.timeout(job.timeout_ms);
+    const signal = AbortSignal.any([timeout, stopSignal]);
+    let completed = false;
+    const ctx: JobContext = {
+      jobId: job.id,
+      attempt: job.attempts,
+      signal,
+      logger,
+      complete: async (work) => {
+        await this.#database.db.transaction().execute(async (tx) => {
+          const deleted = await tx
+            .deleteFrom('jobs')
+            .where('id', '=', job.id)
+            .where('locked_by', '=', this.workerId)
+            .where('attempts', '=', job.attempts)
+            .executeTakeFirst();
+          if (Number(deleted.numDeletedRows) !== 1) throw new LostLeaseError(job.id);
+          if (work) await work(tx);
+        });
+        completed = true;
+      },
+    };
+    const started = performance.now();
+    try {
+      const payload: unknown = JSON.parse(job.payload);
+      await Promise.race([
+        kind.handler(payload, ctx),
+        new Promise<never>((_, reject) =>
+          signal.addEventListener('abort', () => reject(signal.reason ?? new Error('aborted')), { once: true }),
+        ),
+      ]);
+      if (!completed) await ctx.complete();
+      logger.debug({ ms: Math.round(performance.now() - started) }, 'job done');
+    } catch (error) {
+      if (error instanceof LostLeaseError) {
+        logger.warn(error.message);
+        return;
+      }
+      if (stopSignal.aborted && !timeout.aborted) {
+        await this.release(job);
+        return;
+      }
+      const message = timeout.aborted
+        ? `timed out after ${job.timeout_ms} ms`
+        : error instanceof Error
+          ? error.message
+          : String(error);
+      await this.fail(job, message, error instanceof PermanentJobError, kind.options);
+      logger.warn({ error: message }, 'job attempt failed');
+    }
+  }
+
+  private async fail(job: JobRow, message: string, permanent: boolean, options: Required<JobKindOptions>): Promise<void> {
+    const now = Date.now();
+    const giveUp = permanent || job.attempts >= job.max_attempts;
+    const backoff = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (job.attempts - 1));
+    const delay = Math.round(backoff * (0.5 + Math.random() / 2));
+    await this.#database.db
+      .updateTable('jobs')
+      .set(
+        giveUp
+          ? { failed_at: now, dedupe_key: null, locked_by: null, locked_until: null, last_error: message.slice(0, 2000) }
+          : { run_at: now + delay, locked_by: null, locked_until: null, last_error: message.slice(0, 2000) },
+      )
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.workerId)
+      .where('attempts', '=', job.attempts)
+      .execute();
+  }
+
+  /** Hands a job back untouched (the worker is stopping). */
+  private async release(job: JobRow): Promise<void> {
+    await this.#database.db
+      .updateTable('jobs')
+      .set((eb) => ({ locked_by: null, locked_until: null, attempts: eb('attempts', '-', 1) }))
+      .where('id', '=', job.id)
+      .where('locked_by', '=', this.workerId)
+      .where('attempts', '=', job.attempts)
+      .execute();
+  }
+
+  /** Enqueues one job for each schedule that is due; safe to call from every process at once. */
+  async enqueueDueSchedules(): Promise<number> {
+    const now = Date.now();
+    const due = await this.#database.db.selectFrom('job_schedules').selectAll().where('next_run_at', '<=', now).execute();
+    let enqueued = 0;
+    for (const schedule of due) {
+      const missed = Math.floor((now - schedule.next_run_at) / schedule.interval_ms) + 1;
+      const next = schedule.next_run_at + missed * schedule.interval_ms;
+      await this.#database.db.transaction().execute(async (tx) => {
+        const claimed = await tx
+          .updateTable('job_schedules')
+          .set({ next_run_at: next })
+          .where('name', '=', schedule.name)
+          .where('next_run_at', '=', schedule.next_run_at)
+          .executeTakeFirst();
+        if (Number(claimed.numUpdatedRows) !== 1) return;
+        const id = await this.enqueue(schedule.kind, JSON.parse(schedule.payload), {
+          dedupeKey: `schedule:${schedule.name}`,
+          tx,
+        });
+        if (id !== null) enqueued++;
+      });
+    }
+    if (enqueued > 0) this.#worker?.wake();
+    return enqueued;
+  }
+}
+
+/** The claim loop of one process. */
+class Worker {
+  readonly #jobs: Jobs;
+  readonly #logger: Logger;
+  readonly #concurrency: number;
+  readonly #pollMs: number;
+  readonly #running = new Set<Promise<void>>();
+  /** Stops claiming. */
+  readonly #stopping = new AbortController();
+  /** Aborts handlers still running when the grace period ends. */
+  readonly #abort = new AbortController();
+  #wake: (() => void) | null = null;
+  #woken = false;
+  #loop: Promise<void> | null = null;
+  #lastScheduleCheck = 0;
+
+  constructor(jobs: Jobs, logger: Logger, concurrency: number, pollMs: number) {
+    this.#jobs = jobs;
+    this.#logger = logger;
+    this.#concurrency = concurrency;
+    this.#pollMs = pollMs;
+  }
+
+  start(): void {
+    this.#loop = this.loop();
+  }
+
+  wake(): void {
+    if (this.#wake) this.#wake();
+    else this.#woken = true;
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.#stopping.signal.aborted) {
+      this.#woken = false;
+      try {
+        if (Date.now() - this.#lastScheduleCheck >= 1000) {
+          this.#lastScheduleCheck = Date.now();
+          await this.#jobs.enqueueDueSchedules();
+        }
+        const batch = await this.#jobs.claim(this.#concurrency - this.#running.size);
+        for (const job of batch) {
+          const running: Promise<void> = this.#jobs.run(job, this.#abort.signal).finally(() => {
+            this.#running.delete(running);
+            this.wake();
+          });
+          this.#running.add(running);
+        }
+        // A full batch with room left: there may be more due jobs, claim again at once.
+        if (batch.length > 0 && this.#running.size < this.#concurrency) continue;
+      } catch (error) {
+        // The database may be briefly unavailable; keep polling.
+        this.#logger.error({ error: (error as Error).message }, 'job worker could not claim jobs');
+      }
+      if (this.#stopping.signal.aborted || this.#woken) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.#pollMs);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#wake = null;
+    }
+  }
+
+  /** Stops claiming, lets running jobs finish for `graceMs`, then aborts and releases the rest. */
+  async stop(graceMs: number): Promise<void> {
+    this.#stopping.abort();
+    this.wake();
+    await this.#loop;
+    if (this.#running.size > 0) {
+      await Promise.race([Promise.allSettled([...this.#running]), new Promise((r) => setTimeout(r, graceMs).unref())]);
+    }
+    this.#abort.abort(new Error('worker stopping'));
+    await Promise.allSettled([...this.#running]);
+  }
+}

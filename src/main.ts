@@ -1,0 +1,157 @@
+import { parseArgs } from 'node:util';
+import { USER_HELP, userCommand } from './accounts/cli.ts';
+import { CliError, usage } from './cli.ts';
+import { openDatabase } from './db/database.ts';
+import { migrateToLatest, migrationStatus } from './db/migrate.ts';
+import { loadDemo } from './demo/demo.ts';
+import { openApiDocument } from './api/openapi.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
+import { createServices, startServer, VERSION, type Services } from './server.ts';
+import { createApp } from './web/app.tsx';
+
+const HELP = `Commonroom ${VERSION}: a home for a professional learning network.
+
+Usage: commonroom <command> [options]     (or: npm run cli -- <command> [options])
+
+  serve [--demo] [--port <n>] [--host <h>] [--no-jobs]
+      Starts the web server (and the background job worker unless --no-jobs).
+      --demo loads the demo community first when the database is empty.
+  worker
+      Runs only the background job worker (for separate worker processes).
+  migrate [--status]
+      Applies pending database migrations (serve does this too), or lists them.
+  demo
+      Loads the demo community into an empty database.
+  openapi
+      Prints the API's OpenAPI document.
+${USER_HELP}
+
+Configuration comes from environment variables or commonroom.config.json; see the README.`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'serve':
+    case undefined: {
+      const { values } = parseArgs({
+        args,
+        options: { demo: { type: 'boolean' }, port: { type: 'string' }, host: { type: 'string' }, 'no-jobs': { type: 'boolean' } },
+      });
+      const config = loadConfig({ overrides: { port: values.port, host: values.host } });
+      const services = await createServices(config);
+      if (values.demo) await loadDemoIfEmpty(services);
+      const server = await startServer(services, { jobs: values['no-jobs'] ? false : undefined });
+      onShutdown(async () => {
+        await server.close();
+        await services.close();
+      }, services);
+      return;
+    }
+    case 'worker': {
+      const services = await createServices(loadConfig());
+      await services.jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+      services.jobs.start({ concurrency: services.config.jobConcurrency });
+      services.logger.info('Commonroom job worker started');
+      onShutdown(() => services.close(), services);
+      return;
+    }
+    case 'migrate': {
+      const { values } = parseArgs({ args, options: { status: { type: 'boolean' } } });
+      const config = loadConfig();
+      const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+      try {
+        if (values.status) {
+          for (const m of await migrationStatus(database)) console.log(`${m.appliedAt ? 'applied' : 'pending'}  ${m.name}`);
+        } else {
+          const applied = await migrateToLatest(database);
+          console.log(applied.length ? `Applied ${applied.join(', ')}.` : 'The database is up to date.');
+        }
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'demo':
+      return withServices(async (services) => {
+        if (!(await loadDemoIfEmpty(services))) throw new CliError('The database already has members; the demo loads only into an empty one.');
+      });
+    case 'openapi':
+      return withServices(async (services) => {
+        console.log(JSON.stringify(openApiDocument(createApp(services), VERSION, services.config.baseUrl), null, 2));
+      });
+    case 'user':
+      return withServices((services) => userCommand(services, args));
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(HELP);
+      return;
+    case '--version':
+      console.log(VERSION);
+      return;
+    default:
+      throw usage(`unknown command "${command}"`);
+  }
+}
+
+async function withServices(work: (services: Services) => Promise<void>): Promise<void> {
+  const config = loadConfig({ overrides: { logLevel: process.env.LOG_LEVEL ?? 'warn' } });
+  const services = await createServices(config);
+  try {
+    await work(services);
+  } finally {
+    await services.close();
+  }
+}
+
+async function loadDemoIfEmpty(services: Services): Promise<boolean> {
+  const any = await services.database.db.selectFrom('members').select('id').limit(1).executeTakeFirst();
+  if (any) {
+    services.logger.info('demo not loaded: the database already has members');
+    return false;
+  }
+  const summary = await loadDemo(services);
+  services.logger.info(summary, 'demo community loaded');
+  console.log(`Demo community loaded: ${summary.members} members. Sign in as any of them (e.g. "${summary.exampleHandle}") with the password "${summary.password}".`);
+  return true;
+}
+
+function onShutdown(close: () => Promise<void>, services: Services): void {
+  let closing = false;
+  const stop = (signal: string) => {
+    if (closing) return;
+    closing = true;
+    services.logger.info({ signal }, 'shutting down');
+    close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        services.logger.error({ error: (error as Error).message }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof CliError || error instanceof ConfigError) {
+    console.error(`commonroom: ${error.message}`);
+    process.exit(error instanceof CliError ? error.exitCode : 1);
+  }
+  const e = error as Error & { code?: string };
+  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+    console.error(`commonroom: ${e.message} (see "commonroom help")`);
+    process.exit(2);
+  }
+  if (e.code === 'EADDRINUSE') {
+    console.error(`commonroom: the port is already in use; set PORT to another one (${e.message})`);
+    process.exit(1);
+  }
+  if (e.code === 'ECONNREFUSED' || e.code === '28P01' || e.code === '3D000') {
+    console.error(`commonroom: cannot reach the database: ${e.message}`);
+    process.exit(1);
+  }
+  console.error(`commonroom: ${e.stack ?? String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Configuration: defaults < config file < environment < command-line flags.
+ * Every key is documented in the README's configuration table; keep them in step.
+ */
+const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
+export type SignupMode = (typeof SIGNUP_MODES)[number];
+
+const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
+  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
+);
+
+const ConfigSchema = z.strictObject({
+  port: z.coerce.number().int().min(0).max(65535).default(3000),
+  host: z.string().min(1).default('0.0.0.0'),
+  baseUrl: z.url({ protocol: /^https?$/ }).optional(),
+  dataDir: z.string().min(1).default('./data'),
+  databaseUrl: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// (leave it unset for SQLite)')
+    .optional(),
+  siteName: z.string().min(1).max(80).default('Commonroom'),
+  signupMode: z.enum(SIGNUP_MODES).default('open'),
+  secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
+  maxUploadBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  trustProxy: booleanish.default(false),
+  runJobs: booleanish.default(true),
+  jobConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
+  baseUrl: string;
+  /** Absolute data directory. */
+  dataDir: string;
+  /** Secure cookies when the public address is https. */
+  secureCookies: boolean;
+};
+
+/** Environment variable for each key. */
+export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
+  port: 'PORT',
+  host: 'HOST',
+  baseUrl: 'BASE_URL',
+  dataDir: 'DATA_DIR',
+  databaseUrl: 'DATABASE_URL',
+  siteName: 'SITE_NAME',
+  signupMode: 'SIGNUP_MODE',
+  secretKey: 'SECRET_KEY',
+  maxUploadBytes: 'MAX_UPLOAD_BYTES',
+  logLevel: 'LOG_LEVEL',
+  trustProxy: 'TRUST_PROXY',
+  runJobs: 'RUN_JOBS',
+  jobConcurrency: 'JOB_CONCURRENCY',
+};
+
+export class ConfigError extends Error {}
+
+export interface LoadConfigOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Explicit config file; otherwise COMMONROOM_CONFIG or ./commonroom.config.json when present. */
+  file?: string;
+  overrides?: Partial<Record<keyof typeof ENV_NAMES, unknown>>;
+}
+
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const raw: Record<string, unknown> = {};
+
+  const file = options.file ?? env.COMMONROOM_CONFIG ?? (existsSync('commonroom.config.json') ? 'commonroom.config.json' : undefined);
+  if (file) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigError(`config file ${file}: ${(error as Error).message}`);
+    }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      throw new ConfigError(`config file ${file}: expected a JSON object`);
+    }
+    Object.assign(raw, parsed);
+  }
+  for (const [key, name] of Object.entries(ENV_NAMES)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(options.overrides ?? {})) {
+    if (value !== undefined) raw[key] = value;
+  }
+
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    const name = key in ENV_NAMES ? `${ENV_NAMES[key as keyof typeof ENV_NAMES]} (${key})` : key || 'config';
+    throw new ConfigError(`${name}: ${issue.message}`);
+  }
+  const value = result.data;
+  const baseUrl = (value.baseUrl ?? `http://localhost:${value.port || 3000}`).replace(/\/+$/, '');
+  return {
+    ...value,
+    baseUrl,
+    dataDir: resolve(value.dataDir),
+    secureCookies: baseUrl.startsWith('https:'),
+  };
+}

@@ -1,0 +1,106 @@
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { AccountsService } from './accounts/service.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { Jobs } from './jobs/jobs.ts';
+import type { Config } from './platform/config.ts';
+import { createLogger, type Logger } from './platform/logger.ts';
+import { RateLimiter } from './platform/rate-limit.ts';
+import { loadSecretKey } from './platform/secrets.ts';
+import { SiteSettings } from './platform/settings.ts';
+import { DiskStorage } from './platform/storage.ts';
+import { createApp } from './web/app.tsx';
+
+export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
+
+/** Everything the capabilities share, wired once per process. */
+export interface Services {
+  version: string;
+  config: Config;
+  logger: Logger;
+  database: Database;
+  secretKey: string;
+  settings: SiteSettings;
+  rateLimiter: RateLimiter;
+  storage: DiskStorage;
+  jobs: Jobs;
+  accounts: AccountsService;
+  close(): Promise<void>;
+}
+
+/** Opens the database, applies pending migrations and builds the services. */
+export async function createServices(config: Config, options: { logger?: Logger } = {}): Promise<Services> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    const applied = await migrateToLatest(database);
+    if (applied.length > 0) logger.info({ migrations: applied, database: database.location }, 'database migrated');
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const settings = new SiteSettings(database, { siteName: config.siteName, signupMode: config.signupMode });
+  const rateLimiter = new RateLimiter(database);
+  const storage = new DiskStorage(config.dataDir);
+  const jobs = new Jobs(database, logger);
+  const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger });
+
+  jobs.register('maintenance.cleanup', async () => {
+    const now = Date.now();
+    await rateLimiter.prune();
+    await database.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    await database.db.deleteFrom('password_resets').where('expires_at', '<=', now - 86_400_000).execute();
+  });
+
+  return {
+    version: VERSION,
+    config,
+    logger,
+    database,
+    secretKey: loadSecretKey(config.dataDir, config.secretKey),
+    settings,
+    rateLimiter,
+    storage,
+    jobs,
+    accounts,
+    async close() {
+      await jobs.stop();
+      await database.close();
+    },
+  };
+}
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Starts the HTTP server (and, unless told otherwise, the job worker) on the configured port. */
+export async function startServer(services: Services, options: { jobs?: boolean } = {}): Promise<RunningServer> {
+  const { config, logger, jobs } = services;
+  const app = createApp(services);
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const port = (server.address() as AddressInfo).port;
+  if (options.jobs ?? config.runJobs) {
+    await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+    jobs.start({ concurrency: config.jobConcurrency });
+  }
+  const url = config.baseUrl;
+  logger.info({ port, host: config.host, url, database: services.database.location }, 'Commonroom is listening');
+  return {
+    url,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Let open keep-alive and SSE connections go.
+        (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      }),
+  };
+}

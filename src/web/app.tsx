@@ -1,0 +1,117 @@
+import { serveStatic } from '@hono/node-server/serve-static';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { registerAccountsApi } from '../accounts/api.ts';
+import { registerAdminPages } from '../accounts/pages/admin.tsx';
+import { registerAuthPages } from '../accounts/pages/auth.tsx';
+import { registerPeoplePages } from '../accounts/pages/people.tsx';
+import { registerSettingsPages } from '../accounts/pages/settings.tsx';
+import { createApi, errorBody, registerOpenApiDocument, type Api } from '../api/openapi.ts';
+import { UserError } from '../platform/errors.ts';
+import type { Services } from '../server.ts';
+import { registerAssets } from './assets.ts';
+import type { AppContext } from './context.ts';
+import { renderPage } from './layout.tsx';
+import { authMiddleware, baseMiddleware, bodyLimitMiddleware, csrfMiddleware } from './middleware.ts';
+import { registerWebPages } from './pages.tsx';
+import { FORM_OVERHEAD_BYTES } from './request.ts';
+
+/** The whole HTTP application: pages, API, assets and media, with the shared middleware. */
+export function createApp(services: Services): Api {
+  const app = createApi();
+
+  app.use(
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'https:'],
+        styleSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+      },
+      crossOriginResourcePolicy: 'same-site',
+      strictTransportSecurity: services.config.secureCookies ? 'max-age=31536000' : false,
+    }),
+  );
+  app.use(baseMiddleware(services));
+  app.use(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES));
+  app.use(authMiddleware());
+  app.use(csrfMiddleware());
+
+  app.get('/healthz', async (c) => {
+    try {
+      await services.database.db.selectFrom('settings').select('key').limit(1).execute();
+      return c.json({ status: 'ok', database: services.database.dialect, version: services.version });
+    } catch (error) {
+      services.logger.error({ error: (error as Error).message }, 'health check failed');
+      return c.json({ status: 'error', database: 'unreachable' }, 503);
+    }
+  });
+
+  registerAssets(app);
+  app.use(
+    '/media/*',
+    async (c, next) => {
+      await next();
+      // Stored files get new random names when replaced, so they never change.
+      if (c.res.status === 200) c.header('cache-control', 'public, max-age=31536000, immutable');
+    },
+    serveStatic({ root: services.storage.root, rewriteRequestPath: (path) => path.replace(/^\/media/, '') }),
+  );
+
+  registerWebPages(app);
+  registerAuthPages(app);
+  registerSettingsPages(app);
+  registerPeoplePages(app);
+  registerAdminPages(app);
+
+  registerAccountsApi(app);
+  registerOpenApiDocument(app, services.version);
+
+  app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));
+  app.onError((error, c) => handleError(c, error));
+  return app;
+}
+
+const isApi = (c: AppContext) => c.req.path.startsWith('/api/');
+
+function handleError(c: AppContext, error: unknown) {
+  let problem: UserError;
+  if (error instanceof UserError) {
+    problem = error;
+  } else if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
+    const status = ([400, 401, 403, 404, 413, 415] as const).find((s) => s === error.status) ?? 400;
+    problem = new UserError(status, 'bad_request', error.message || 'The request could not be understood.');
+  } else {
+    c.var.services?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
+    if (isApi(c) || !c.var.site) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);
+    return renderPage(c, { title: 'Something went wrong', status: 500 }, <p>Something went wrong on our side. Please try again in a moment.</p>);
+  }
+  if (problem.retryAfter) c.header('retry-after', String(problem.retryAfter));
+  if (isApi(c) || !c.var.site) return c.json(errorBody(problem), problem.status);
+  if (problem.code === 'unauthenticated' && c.req.method === 'GET') {
+    return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
+  }
+  const titles: Record<number, string> = { 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 410: 'Gone', 413: 'Too large', 429: 'Slow down' };
+  return renderPage(
+    c,
+    { title: titles[problem.status] ?? 'There is a problem', status: problem.status, noindex: true },
+    <>
+      <p class="callout">{problem.message}</p>
+      {problem.issues.length > 0 ? (
+        <ul>
+          {problem.issues.map((i) => (
+            <li>{i.message}</li>
+          ))}
+        </ul>
+      ) : null}
+      <p>
+        <a href="/">Go to the home page</a>
+      </p>
+    </>,
+  );
+}

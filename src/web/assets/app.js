@@ -1,0 +1,61 @@
+// Progressive enhancement only: every page works without this file.
+(() => {
+  'use strict';
+
+  // Move focus to the error summary so keyboard and screen-reader users hear what went wrong.
+  const summary = document.querySelector('.error-summary');
+  if (summary) summary.focus();
+
+  // Default the time zone on the sign-up form to the browser's own.
+  const tz = document.querySelector('input[type=hidden][name=timeZone]:not([value]), input[type=hidden][name=timeZone][value=""]');
+  if (tz) {
+    try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { /* keep empty */ }
+  }
+
+  // Passion autocomplete: suggest existing passions for the word being typed in a comma-separated list.
+  for (const input of document.querySelectorAll('input[name=passions][list]')) {
+    const list = document.getElementById(input.getAttribute('list'));
+    if (!list) continue;
+    let timer;
+    input.addEventListener('input', () => {
+      clearTimeout(timer);
+      timer = setTimeout(async () => {
+        const parts = input.value.split(',');
+        const current = parts.pop().trim();
+        if (current.length < 1) return;
+        const before = parts.map((p) => p.trim()).filter(Boolean);
+        try {
+          const res = await fetch(`/api/v1/passions?q=${encodeURIComponent(current)}`, { headers: { accept: 'application/json' } });
+          if (!res.ok) return;
+          const { passions } = await res.json();
+          list.replaceChildren(
+            ...passions
+              .filter((p) => !before.some((b) => b.toLowerCase() === p.name.toLowerCase()))
+              .map((p) => {
+                const option = document.createElement('option');
+                option.value = [...before, p.name].join(', ');
+                return option;
+              }),
+          );
+        } catch { /* offline: no suggestions */ }
+      }, 150);
+    });
+  }
+
+  // Warn before uploading a photo over the limit, instead of after the upload.
+  for (const input of document.querySelectorAll('input[type=file][data-max-bytes]')) {
+    input.addEventListener('change', () => {
+      const max = Number(input.dataset.maxBytes);
+      const file = input.files && input.files[0];
+      input.setCustomValidity(file && file.size > max ? `That photo is too large: the limit is ${Math.round(max / 1048576)} MB.` : '');
+      input.reportValidity();
+    });
+  }
+
+  // Confirm destructive actions.
+  for (const form of document.querySelectorAll('form[data-confirm]')) {
+    form.addEventListener('submit', (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  }
+})();

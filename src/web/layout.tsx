@@ -1,0 +1,202 @@
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Viewer } from '../accounts/service.ts';
+import type { AppContext } from './context.ts';
+import { ASSET_VERSION } from './assets.ts';
+
+/** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
+export const NAV = [
+  { href: '/stream', label: 'Stream' },
+  { href: '/people', label: 'People' },
+  { href: '/sources', label: 'Sources' },
+  { href: '/chats', label: 'Chats' },
+  { href: '/groups', label: 'Groups' },
+  { href: '/library', label: 'Library' },
+  { href: '/insights', label: 'Insights' },
+] as const;
+
+export interface PageOptions {
+  title: string;
+  /** Visible heading; defaults to the title. Pass null when the page draws its own. */
+  heading?: string | null;
+  /** Prefixes the document title with "Error:" so screen readers hear it first. */
+  hasErrors?: boolean;
+  status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
+  description?: string;
+  /** Keep search engines out of private pages. */
+  noindex?: boolean;
+}
+
+const FLASH_COOKIE = 'cr_flash';
+
+/** A one-time message shown on the next page (after a redirect). */
+export function flash(c: AppContext, message: string): void {
+  setCookie(c, FLASH_COOKIE, encodeURIComponent(message.slice(0, 300)), { path: '/', httpOnly: true, sameSite: 'Lax', maxAge: 60 });
+}
+
+/** Renders a full page in the site layout. */
+export function renderPage(c: AppContext, options: PageOptions, body: Child) {
+  let notice: string | null = null;
+  const flashed = getCookie(c, FLASH_COOKIE);
+  if (flashed) {
+    deleteCookie(c, FLASH_COOKIE, { path: '/' });
+    try {
+      notice = decodeURIComponent(flashed);
+    } catch {
+      notice = null;
+    }
+  }
+  const page = (
+    <Layout
+      c={c}
+      title={options.title}
+      heading={options.heading === undefined ? options.title : options.heading}
+      hasErrors={options.hasErrors ?? false}
+      notice={notice}
+      description={options.description}
+      noindex={options.noindex ?? false}
+    >
+      {body}
+    </Layout>
+  );
+  return c.html(<>{raw('<!doctype html>')}{page}</>, options.status ?? 200);
+}
+
+function Layout(props: {
+  c: AppContext;
+  title: string;
+  heading: string | null;
+  hasErrors: boolean;
+  notice: string | null;
+  description: string | undefined;
+  noindex: boolean;
+  children?: Child;
+}) {
+  const { c } = props;
+  const site = c.var.site;
+  const viewer = c.var.viewer;
+  const path = c.req.path;
+  return (
+    <html lang="en">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{`${props.hasErrors ? 'Error: ' : ''}${props.title} · ${site.siteName}`}</title>
+        <meta name="description" content={props.description ?? site.siteDescription} />
+        {props.noindex ? <meta name="robots" content="noindex" /> : null}
+        <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
+        <link rel="icon" href={`/assets/icon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />
+        <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          Skip to main content
+        </a>
+        <header class="site-header">
+          <div class="site-header__inner">
+            <a class="site-name" href="/">
+              <img src={`/assets/icon.svg?v=${ASSET_VERSION}`} alt="" width="28" height="28" />
+              <span>{site.siteName}</span>
+            </a>
+            <MemberMenu viewer={viewer} csrf={c.var.csrf} />
+          </div>
+          <nav class="main-nav" aria-label="Main">
+            <ul>
+              {NAV.map((item) => (
+                <li>
+                  <a href={item.href} aria-current={path === item.href || path.startsWith(`${item.href}/`) ? 'page' : undefined}>
+                    {item.label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {props.notice ? (
+            <p class="notice" role="status">
+              {props.notice}
+            </p>
+          ) : null}
+          {props.heading !== null ? <h1>{props.heading}</h1> : null}
+          {props.children}
+        </main>
+        <footer class="site-footer">
+          <p>{site.siteDescription}</p>
+          <p>
+            <a href="/about">About this server</a> · <a href="/api/v1/openapi.json">API</a> · Powered by Commonroom
+          </p>
+        </footer>
+      </body>
+    </html>
+  );
+}
+
+function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
+  if (!viewer) {
+    return (
+      <nav class="member-menu" aria-label="Account">
+        <ul>
+          <li>
+            <a href="/login">Sign in</a>
+          </li>
+          <li>
+            <a class="button button--small" href="/signup">
+              Join
+            </a>
+          </li>
+        </ul>
+      </nav>
+    );
+  }
+  return (
+    <nav class="member-menu" aria-label="Account">
+      <ul>
+        <li>
+          <a href={`/@${viewer.handle}`} class="member-menu__me">
+            <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
+            <span>
+              <span class="visually-hidden">Your profile: </span>@{viewer.handle}
+            </span>
+          </a>
+        </li>
+        <li>
+          <a href="/settings/profile">Settings</a>
+        </li>
+        {viewer.isAdmin ? (
+          <li>
+            <a href="/admin">Admin</a>
+          </li>
+        ) : null}
+        <li>
+          <form method="post" action="/logout" class="inline-form">
+            <input type="hidden" name="_csrf" value={csrf} />
+            <button type="submit" class="link-button">
+              Sign out
+            </button>
+          </form>
+        </li>
+      </ul>
+    </nav>
+  );
+}
+
+/** A member's photo, or their initials on a coloured disc. Decorative next to their name. */
+export function Avatar({ url, name, size }: { url: string | null; name: string; size: number }) {
+  if (url) return <img class={`avatar avatar--${size}`} src={url} alt="" width={size} height={size} loading="lazy" />;
+  const initials = name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => [...w][0]!.toUpperCase())
+    .join('');
+  // Twelve colour classes (inline styles are barred by the Content-Security-Policy).
+  let hue = 0;
+  for (const ch of name) hue = (hue * 31 + ch.codePointAt(0)!) % 12;
+  return (
+    <span class={`avatar avatar--initials avatar--${size} avatar--hue-${hue}`} aria-hidden="true">
+      {initials || '?'}
+    </span>
+  );
+}

@@ -1,0 +1,45 @@
+import type { AppContext } from './context.ts';
+import { UserError } from '../platform/errors.ts';
+
+/** Room for the text fields of a form that also carries an upload. */
+export const FORM_OVERHEAD_BYTES = 256 * 1024;
+
+/** A submitted web form, read once (the CSRF check and the route share Hono's body cache). */
+export interface Form {
+  /** The value of a text field ('' when absent; the first when repeated). */
+  text(name: string): string;
+  /** Every value of a repeated text field. */
+  texts(name: string): string[];
+  /** An uploaded file, or null when none was chosen. */
+  file(name: string): File | null;
+}
+
+export async function readForm(c: AppContext): Promise<Form> {
+  if (c.var.oversizedBody) throw tooLarge(c.var.services.config.maxUploadBytes + FORM_OVERHEAD_BYTES);
+  const body = await c.req.parseBody({ all: true });
+  const values = (name: string): Array<string | File> => {
+    const value = body[name];
+    return value === undefined ? [] : Array.isArray(value) ? value : [value];
+  };
+  return {
+    text: (name) => {
+      const first = values(name)[0];
+      return typeof first === 'string' ? first : '';
+    },
+    texts: (name) => values(name).filter((v): v is string => typeof v === 'string'),
+    file: (name) => {
+      const first = values(name)[0];
+      return first instanceof File && first.size > 0 ? first : null;
+    },
+  };
+}
+
+/** A same-site path to return to after signing in; anything else becomes `/`. */
+export function safeNext(next: string | undefined | null): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
+  return next.slice(0, 500);
+}
+
+export function tooLarge(maxBytes: number): UserError {
+  return new UserError(413, 'too_large', `What you sent is larger than this server accepts (${Math.round(maxBytes / 1048576)} MB).`);
+}
