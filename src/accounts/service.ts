@@ -78,7 +78,6 @@ const LOGIN_WINDOW_MS = 15 * 60_000;
 const LOGIN_MAX_PER_ACCOUNT = 8;
 const LOGIN_MAX_PER_IP = 40;
 const SIGNUP_WINDOW_MS = 60 * 60_000;
-const SIGNUP_MAX_PER_IP = 10;
 
 export interface AccountsDeps {
   database: Database;
@@ -135,7 +134,7 @@ export class AccountsService {
   async signup(raw: unknown, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
     const input = parseInput(signupSchema, raw);
     const limit = await this.#rateLimiter.hit(`signup:ip:${meta.ip}`, SIGNUP_WINDOW_MS);
-    if (limit.count > SIGNUP_MAX_PER_IP) throw tooMany('Too many accounts were created from your network recently.', limit.resetAt);
+    if (limit.count > this.#config.signupsPerHour) throw tooMany('Too many accounts were created from your network recently.', limit.resetAt);
 
     const state = await this.signupState(input.inviteCode);
     if (!state.allowed) throw new UserError(403, 'signup_closed', state.reason!);

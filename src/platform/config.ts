@@ -30,6 +30,7 @@ const ConfigSchema = z.strictObject({
   trustProxy: booleanish.default(false),
   runJobs: booleanish.default(true),
   jobConcurrency: z.coerce.number().int().min(1).max(64).default(4),
+  signupsPerHour: z.coerce.number().int().min(1).default(50),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
@@ -55,14 +56,15 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   trustProxy: 'TRUST_PROXY',
   runJobs: 'RUN_JOBS',
   jobConcurrency: 'JOB_CONCURRENCY',
+  signupsPerHour: 'SIGNUPS_PER_HOUR',
 };
 
 export class ConfigError extends Error {}
 
 export interface LoadConfigOptions {
   env?: NodeJS.ProcessEnv;
-  /** Explicit config file; otherwise COMMONROOM_CONFIG or ./commonroom.config.json when present. */
-  file?: string;
+  /** Explicit config file, or null for none; otherwise COMMONROOM_CONFIG or ./commonroom.config.json when present. */
+  file?: string | null;
   overrides?: Partial<Record<keyof typeof ENV_NAMES, unknown>>;
 }
 
@@ -70,7 +72,10 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const raw: Record<string, unknown> = {};
 
-  const file = options.file ?? env.COMMONROOM_CONFIG ?? (existsSync('commonroom.config.json') ? 'commonroom.config.json' : undefined);
+  const file =
+    options.file === null
+      ? undefined
+      : (options.file ?? env.COMMONROOM_CONFIG ?? (existsSync('commonroom.config.json') ? 'commonroom.config.json' : undefined));
   if (file) {
     let parsed: unknown;
     try {

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createServices, startServer, type Services } from '../../src/server.ts';
+import { createTestDatabase } from './database.ts';
+import { Client } from './client.ts';
+
+export interface TestServer {
+  url: string;
+  services: Services;
+  dataDir: string;
+  databaseUrl: string | undefined;
+  /** A new cookie-keeping HTTP client for this server. */
+  client(): Client;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts a real Commonroom server on a free loopback port with its own data directory and
+ * database (SQLite or PostgreSQL, see database.ts). Settings come only from `env`, never from
+ * the developer's environment.
+ */
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-test-'));
+  const database = await createTestDatabase();
+  const config = loadConfig({
+    file: null,
+    env: {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      ...(database.url ? { DATABASE_URL: database.url } : {}),
+      ...options.env,
+    },
+  });
+  const services = await createServices(config);
+  const server = await startServer(services, { jobs: options.jobs ?? false });
+  // The port is only known once listening: point the base URL at it.
+  const url = `http://127.0.0.1:${server.port}`;
+  if (!options.env?.BASE_URL) Object.assign(config, { baseUrl: url });
+  return {
+    url,
+    services,
+    dataDir,
+    databaseUrl: database.url,
+    client: () => new Client(url),
+    async close() {
+      await server.close();
+      await services.close();
+      await database.drop();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
