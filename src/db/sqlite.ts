@@ -26,6 +26,10 @@ export class NodeSqliteDatabase implements SqliteDatabase {
   }
 
   prepare(sql: string): SqliteStatement {
+    // Kysely opens transactions with a deferred BEGIN. Two processes (web and worker, or the CLI)
+    // whose deferred transactions both read then write can fail at once with SQLITE_BUSY
+    // instead of waiting; BEGIN IMMEDIATE takes the write lock up front and waits its turn.
+    if (sql === 'begin') sql = 'begin immediate';
     let statement = this.#statements.get(sql);
     if (!statement) {
       statement = this.raw.prepare(sql);

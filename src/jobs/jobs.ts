@@ -19,6 +19,9 @@ import type { Logger } from '../platform/logger.ts';
  * - Failures retry with exponential backoff and jitter until `maxAttempts`, then the job is kept
  *   with `failed_at` for inspection. Each attempt has a time limit.
  * - Recurring schedules enqueue a job every interval, once across all processes.
+ *
+ * A job's attempts and time limit are stored when it is enqueued, from the kind's options in
+ * the enqueuing process; every process registers the same kinds (see server.ts).
  */
 
 export interface JobContext {
@@ -62,6 +65,11 @@ const DEFAULTS: Required<JobKindOptions> = { maxAttempts: 8, timeoutMs: 60_000, 
 /** A lease outlives the time limit by this much, so a slow abort is not mistaken for a crash. */
 const LEASE_GRACE_MS = 5_000;
 
+export interface JobsOptions {
+  /** How long past its time limit a claimed job stays leased (tests shorten it). */
+  leaseGraceMs?: number;
+}
+
 type JobRow = Selectable<JobsTable>;
 
 export interface WorkerOptions {
@@ -75,11 +83,13 @@ export class Jobs {
   readonly #logger: Logger;
   readonly #kinds = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
+  readonly #leaseGraceMs: number;
   #worker: Worker | null = null;
 
-  constructor(database: Database, logger: Logger) {
+  constructor(database: Database, logger: Logger, options: JobsOptions = {}) {
     this.#database = database;
     this.#logger = logger.child({ component: 'jobs' });
+    this.#leaseGraceMs = options.leaseGraceMs ?? LEASE_GRACE_MS;
   }
 
   register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
@@ -176,7 +186,7 @@ export class Jobs {
     const result = await sql<JobRow>`
       update jobs
          set locked_by = ${this.workerId},
-             locked_until = ${now + LEASE_GRACE_MS} + timeout_ms,
+             locked_until = cast(${now + this.#leaseGraceMs} as bigint) + timeout_ms,
              attempts = attempts + 1
        where id in (
          select j.id from jobs j

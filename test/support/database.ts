@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
 
 /**
  * Which database the suite runs on: TEST_DB=postgres uses the PostgreSQL server at
@@ -38,6 +43,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       } finally {
         await client.end();
       }
+    },
+  };
+}
+
+/** A migrated database of its own (no server), for tests of the data layer and jobs. */
+export async function openTestDatabase(): Promise<{ database: Database; url: string | undefined; dataDir: string; close(): Promise<void> }> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-db-'));
+  const test = await createTestDatabase();
+  const database = openDatabase({ databaseUrl: test.url, dataDir });
+  await migrateToLatest(database);
+  return {
+    database,
+    url: test.url,
+    dataDir,
+    async close() {
+      await database.close();
+      await test.drop();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,0 +1,228 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { checkAccessibility, currentPath, launchBrowser, makePng, openContext, visit, type BrowserSession } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * Every kind of page, in a real browser, through axe-core (WCAG 2.2 A and AA), plus what axe
+ * cannot see: the skip link, visible focus, and phone-sized screens.
+ */
+
+const PASSWORD = 'a long enough password';
+
+let server: TestServer;
+let browser: Browser;
+const sessions: BrowserSession[] = [];
+
+async function session(options: Parameters<typeof openContext>[2] = {}): Promise<BrowserSession> {
+  const s = await openContext(browser, server, options);
+  sessions.push(s);
+  return s;
+}
+
+async function signIn(page: Page, login: string): Promise<void> {
+  await visit(page, '/login');
+  await page.getByLabel('Email or handle').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** Visits a page, runs axe on it and checks that no script or CSP error happened. */
+async function audit(s: BrowserSession, path: string, label: string, status = 200): Promise<void> {
+  await visit(s.page, path, status);
+  await checkAccessibility(s.page, label);
+  assert.deepEqual(s.problems.splice(0), [], `${label}: errors in the browser console`);
+}
+
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  // The administrator (first account) and a member with a full profile, made over HTTP.
+  assert.equal((await server.client().signup({ handle: 'ada', displayName: 'Ada Lovelace' })).status, 303);
+  assert.equal((await server.client().signup({ handle: 'grace', displayName: 'Grace Hopper' })).status, 303);
+  const grace = await server.services.accounts.memberByHandle('grace');
+  await server.services.accounts.patchProfile(grace.id, {
+    role: 'school_librarian',
+    organisation: 'Harbour High School',
+    location: 'Halifax, Nova Scotia',
+    timeZone: 'America/Halifax',
+    passions: ['Graphic novels', 'Makerspaces'],
+    bio: 'School librarian.\nI run a makerspace and a graphic novel club.',
+    links: [{ label: 'Blog', url: 'https://grace.example.org' }],
+  });
+  await server.services.accounts.setPhoto(grace.id, await makePng(900, 600));
+  await server.services.accounts.createInvite(null, { maxUses: 5, expiresInDays: 7, note: 'Spring cohort' });
+});
+
+after(async () => {
+  for (const s of sessions) await s.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
+  test('signed-out pages', async () => {
+    const visitor = await session();
+    const { page } = visitor;
+    await audit(visitor, '/', 'home, signed out');
+    await audit(visitor, '/about', 'about');
+    await audit(visitor, '/stream', 'placeholder page');
+    await audit(visitor, '/no-such-page', '404 page', 404);
+    await audit(visitor, '/@grace', 'public profile');
+    assert.ok(await page.locator('img.avatar--128').isVisible(), 'the profile has a photo');
+    await audit(visitor, '/people', 'people directory');
+    assert.ok((await page.locator('.people-grid > li').count()) >= 1, 'the directory lists people');
+    await audit(visitor, '/people?q=nobody-by-this-name', 'people directory, no results');
+    assert.match((await page.locator('main .callout').textContent()) ?? '', /No one matches/);
+
+    await audit(visitor, '/signup', 'sign-up');
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.waitForSelector('.error-summary');
+    assert.match(await page.title(), /^Error:/);
+    assert.ok((await page.locator('[aria-invalid=true]').count()) >= 3, 'the empty fields are marked invalid');
+    await checkAccessibility(page, 'sign-up with errors');
+
+    await audit(visitor, '/login', 'sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('.error-summary');
+    await checkAccessibility(page, 'sign-in with errors');
+
+    const member = await server.services.accounts.memberByHandle('grace');
+    const reset = await server.services.accounts.createPasswordReset(member.id);
+    await audit(visitor, new URL(reset.url).pathname, 'reset password');
+    assert.match((await page.locator('main').textContent()) ?? '', /@grace/);
+  });
+
+  test('member and administrator pages', async () => {
+    const admin = await session();
+    const { page } = admin;
+    await signIn(page, 'ada');
+    await audit(admin, '/', 'home, signed in');
+    assert.match((await page.locator('h1').textContent()) ?? '', /Welcome back, Ada Lovelace/);
+    await audit(admin, '/settings/profile', 'profile settings');
+    await page.getByLabel('Name', { exact: true }).fill('');
+    await page.getByLabel('Address 1').fill('not a web address');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.waitForSelector('.error-summary');
+    assert.ok((await page.locator('[aria-invalid=true]').count()) >= 2, 'both bad fields are marked invalid');
+    await checkAccessibility(page, 'profile settings with errors');
+    await audit(admin, '/settings/account', 'password settings');
+    await audit(admin, '/settings/tokens', 'API tokens');
+    await page.getByLabel(/Token name/).fill('Reading list script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.waitForSelector('main .notice');
+    await checkAccessibility(page, 'API tokens, with a new token');
+    await audit(admin, '/@grace', 'public profile, signed in');
+    await audit(admin, '/admin', 'admin site settings');
+    await audit(admin, '/admin/members', 'admin members');
+    assert.ok((await page.locator('tbody tr').count()) >= 2);
+    await audit(admin, '/admin/invites', 'admin invitations');
+    assert.match((await page.locator('tbody').textContent()) ?? '', /Spring cohort/);
+  });
+});
+
+describe('keyboard', () => {
+  test('the skip link is the first thing to focus and moves focus to the main content', async () => {
+    const { page } = await session();
+    for (const path of ['/', '/people']) {
+      await visit(page, path);
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const box = el.getBoundingClientRect();
+        return { text: el.textContent?.trim(), href: el.getAttribute('href'), top: box.top, bottom: box.bottom };
+      });
+      assert.equal(first.text, 'Skip to main content', `${path}: first focus`);
+      assert.equal(first.href, '#main');
+      assert.ok(first.top >= 0 && first.bottom > first.top, `${path}: the focused skip link is on screen (${JSON.stringify(first)})`);
+      await page.keyboard.press('Enter');
+      assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', `${path}: focus moved to main`);
+      // The next Tab continues inside the main content, not back in the header.
+      await page.keyboard.press('Tab');
+      assert.ok(await page.evaluate(() => document.querySelector('main')!.contains(document.activeElement)), `${path}: next Tab stays in main`);
+    }
+  });
+
+  test('focused links and inputs have a visible focus indicator', async () => {
+    const { page } = await session();
+    const outline = () =>
+      page.evaluate(() => {
+        const el = document.activeElement as HTMLElement;
+        const style = getComputedStyle(el);
+        return { tag: el.tagName, style: style.outlineStyle, width: parseFloat(style.outlineWidth), color: style.outlineColor };
+      });
+    const assertVisible = (o: Awaited<ReturnType<typeof outline>>, what: string) => {
+      assert.notEqual(o.style, 'none', `${what}: outline style (${JSON.stringify(o)})`);
+      assert.ok(o.width >= 2, `${what}: outline width ${o.width}px`);
+    };
+
+    await visit(page, '/login');
+    // Keyboard focus on a link: Tab past the skip link into the header.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const link = await outline();
+    assert.equal(link.tag, 'A');
+    assertVisible(link, 'link in the header');
+    // A link in the content area, focused by keyboard.
+    await page.locator('main a[href="/signup"]').focus();
+    assertVisible(await outline(), 'link in the main content');
+    // An input, reached by keyboard.
+    await page.getByLabel('Email or handle').focus();
+    const input = await outline();
+    assert.equal(input.tag, 'INPUT');
+    assertVisible(input, 'text input');
+    await page.keyboard.press('Tab');
+    const password = await outline();
+    assert.equal(password.tag, 'INPUT');
+    assertVisible(password, 'password input reached with Tab');
+    await page.keyboard.press('Tab');
+    const button = await outline();
+    assert.equal(button.tag, 'BUTTON');
+    assertVisible(button, 'button reached with Tab');
+  });
+});
+
+describe('phone-sized screens', () => {
+  test('pages fit 375 px without horizontal scrolling, and the main navigation stays usable', async () => {
+    const phone = await session({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const { page } = phone;
+    const fits = async (label: string) => {
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      assert.ok(width <= 376, `${label} (${currentPath(page)}) is ${width}px wide on a 375px screen`);
+    };
+    const signedOut = ['/', '/signup', '/login', '/people', '/@grace', '/about', '/stream', '/no-such-page'];
+    for (const path of signedOut) {
+      await visit(page, path, path === '/no-such-page' ? 404 : 200);
+      await fits('signed out');
+    }
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
+    await page.waitForURL('**/library');
+    await signIn(page, 'ada');
+    for (const path of ['/', '/settings/profile', '/settings/tokens', '/people?role=school_librarian', '/admin', '/admin/members', '/admin/invites']) {
+      await visit(page, path);
+      await fits('signed in');
+    }
+
+    // Every main navigation link is on screen (not cut off or scrolled away), at least 24×24 px
+    // (WCAG 2.5.8), and works.
+    await visit(page, '/');
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    const links = await nav.getByRole('link').all();
+    assert.equal(links.length, 7);
+    for (const link of links) {
+      const box = await link.boundingBox();
+      const name = (await link.textContent())?.trim();
+      assert.ok(box, `${name} is rendered`);
+      assert.ok(box.x >= 0 && box.x + box.width <= 375, `${name} is within the screen (x ${box.x}, width ${box.width})`);
+      assert.ok(box.width >= 24 && box.height >= 24, `${name} is a large enough target (${box.width}×${box.height})`);
+    }
+    await nav.getByRole('link', { name: 'Insights' }).tap();
+    await page.waitForURL('**/insights');
+    assert.equal(await nav.getByRole('link', { name: 'Insights' }).getAttribute('aria-current'), 'page');
+    // The account menu is reachable too.
+    await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Settings' }).tap();
+    await page.waitForURL('**/settings/profile');
+    assert.deepEqual(phone.problems, []);
+  });
+});
