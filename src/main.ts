@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { USER_HELP, userCommand } from './accounts/cli.ts';
 import { CliError, usage } from './cli.ts';
 import { openDatabase } from './db/database.ts';
-import { migrateToLatest, migrationStatus } from './db/migrate.ts';
+import { MigrationError, migrateToLatest, migrationStatus } from './db/migrate.ts';
 import { loadDemo } from './demo/demo.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
@@ -135,7 +135,7 @@ function onShutdown(close: () => Promise<void>, services: Services): void {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof CliError || error instanceof ConfigError) {
+  if (error instanceof CliError || error instanceof ConfigError || error instanceof MigrationError) {
     console.error(`commonroom: ${error.message}`);
     process.exit(error instanceof CliError ? error.exitCode : 1);
   }
@@ -148,7 +148,7 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     console.error(`commonroom: the port is already in use; set PORT to another one (${e.message})`);
     process.exit(1);
   }
-  if (e.code === 'ECONNREFUSED' || e.code === '28P01' || e.code === '3D000') {
+  if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === '28P01' || e.code === '3D000') {
     console.error(`commonroom: cannot reach the database: ${e.message}`);
     process.exit(1);
   }

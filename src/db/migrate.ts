@@ -26,7 +26,9 @@ export async function migrateToLatest(database: Database): Promise<string[]> {
   const { error, results }: MigrationResultSet = await migrator(database).migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName;
-    throw new MigrationError(`migration ${failed ?? ''} failed: ${(error as Error).message ?? String(error)}`);
+    // No migration ran (e.g. the database is unreachable): the original error says it best.
+    if (!failed) throw error;
+    throw new MigrationError(`migration ${failed} failed: ${(error as Error).message ?? String(error)}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

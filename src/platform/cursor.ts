@@ -12,9 +12,8 @@ export function decodeCursor<const T extends ReadonlyArray<'string' | 'number'>>
   cursor: string,
   shape: T,
 ): { [K in keyof T]: T[K] extends 'number' ? number : string } {
-  const invalid = () => new UserError(400, 'invalid_cursor', 'That page link is invalid or out of date. Go back to the first page.', {
-    issues: [{ path: 'cursor', message: 'Invalid cursor.' }],
-  });
+  const message = 'That page link is invalid or out of date. Go back to the first page.';
+  const invalid = () => new UserError(400, 'invalid_cursor', message, { issues: [{ path: 'cursor', message }] });
   let values: unknown;
   try {
     if (cursor.length > 500 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();

@@ -48,6 +48,8 @@ export function registerPeoplePages(app: Hono<AppEnv>): void {
       result = await accounts.directory({ ...filter, cursor: c.req.query('cursor') }, c.var.viewer);
     } catch (error) {
       errors = formErrors(error).errors;
+      // A bad page link is not a field of the form.
+      if (errors.cursor) errors = { _form: errors.cursor };
       status = 400;
     }
     return directoryPage(c, filter, result, popular, errors, status);

@@ -39,7 +39,7 @@ export function registerSettingsPages(app: Hono<AppEnv>): void {
       });
     } catch (error) {
       const { errors, status } = formErrors(error);
-      return profilePage(c, formValues(values), current, errors, status);
+      return profilePage(c, formValues(values), current, passionErrorsOnField(errors, values.passions), status);
     }
     flash(c, 'Your profile was saved.');
     return c.redirect('/settings/profile', 303);
@@ -137,6 +137,17 @@ function profileFromForm(form: Form) {
     links,
     profileVisibility: form.text('profileVisibility'),
   };
+}
+
+/** Passions are one text field: "passions.2" errors are shown on it, naming the passion. */
+function passionErrorsOnField(errors: Errors, passions: string[]): Errors {
+  const result: Errors = {};
+  for (const [path, message] of Object.entries(errors)) {
+    const index = /^passions\.(\d+)$/.exec(path)?.[1];
+    if (index === undefined) result[path] = message;
+    else result.passions ??= `“${passions[Number(index)]}”: ${message}`;
+  }
+  return result;
 }
 
 function formValues(v: ReturnType<typeof profileFromForm>): ProfileFormValues {
