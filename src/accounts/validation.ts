@@ -46,8 +46,30 @@ export const displayNameSchema = z
   .min(1, 'Enter the name people know you by.')
   .max(80, 'Use at most 80 characters.');
 
+/** The time zones offered in forms (ICU's canonical names). */
 export const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat('UTC'));
-export const timeZoneSchema = z.string().refine((v) => TIME_ZONES.has(v), 'Choose a time zone from the list.');
+
+/** A zone's canonical name ("Asia/Kolkata" → "Asia/Calcutta", as ICU lists it), or null when unknown. */
+export function canonicalTimeZone(zone: string): string | null {
+  if (!zone || zone.length > 64) return null;
+  try {
+    const canonical = new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone;
+    return TIME_ZONES.has(canonical) ? canonical : null;
+  } catch {
+    return null;
+  }
+}
+
+export const timeZoneSchema = z
+  .string()
+  .transform((v, ctx) => {
+    const canonical = canonicalTimeZone(v);
+    if (!canonical) {
+      ctx.addIssue({ code: 'custom', message: 'Choose a time zone from the list.' });
+      return z.NEVER;
+    }
+    return canonical;
+  });
 
 const optionalText = (max: number, label: string) =>
   z
