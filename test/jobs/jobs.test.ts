@@ -197,9 +197,10 @@ describe('jobs', () => {
 
   test('several worker processes on one database run each job exactly once', async () => {
     const jobs = effectJobs();
-    for (let n = 0; n < 120; n++) await jobs.enqueue('test.effect', { label: `many${n}`, holdMs: 0 });
     const workers = [startWorker(), startWorker(), startWorker()];
     try {
+      await Promise.all(workers.map((w) => w.waitFor('ready')));
+      for (let n = 0; n < 120; n++) await jobs.enqueue('test.effect', { label: `many${n}`, holdMs: 10 });
       const deadline = Date.now() + 30_000;
       while ((await jobRows()).length > 0 && Date.now() < deadline) await sleep(100);
       assert.equal((await jobRows()).length, 0, 'all jobs finished');
