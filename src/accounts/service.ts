@@ -464,19 +464,7 @@ export class AccountsService {
   async patchProfile(memberId: number, raw: unknown): Promise<Profile> {
     const patch = parseInput(profilePatchSchema, raw);
     const current = await this.ownProfile(memberId);
-    const merged = parseInput(profileSchema, {
-      displayName: current.displayName,
-      bio: current.bio,
-      role: current.role,
-      roleOther: current.roleOther ?? '',
-      organisation: current.organisation ?? '',
-      location: current.location ?? '',
-      timeZone: current.timeZone,
-      passions: current.passions.map((p) => p.name),
-      links: current.links,
-      profileVisibility: current.profileVisibility,
-      ...patch,
-    });
+    const merged = parseInput(profileSchema, { ...editableProfile(current), ...patch });
     await this.saveProfile(memberId, merged);
     return this.ownProfile(memberId);
   }
@@ -735,6 +723,22 @@ export function toProfile(actor: ActorRow, member: PublicMember, passions: Passi
     links: store.parseLinks(actor.links),
     profileVisibility: member.profile_visibility === 'members' ? 'members' : 'public',
     joinedAt: member.created_at,
+  };
+}
+
+/** A stored profile in the shape of the profile form and schema (empty strings for blanks). */
+export function editableProfile(p: Profile) {
+  return {
+    displayName: p.displayName,
+    bio: p.bio,
+    role: p.role,
+    roleOther: p.roleOther ?? '',
+    organisation: p.organisation ?? '',
+    location: p.location ?? '',
+    timeZone: p.timeZone,
+    passions: p.passions.map((x) => x.name),
+    links: p.links,
+    profileVisibility: p.profileVisibility,
   };
 }
 

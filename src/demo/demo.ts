@@ -1,29 +1,68 @@
+import type { MemberWithActor } from '../accounts/store.ts';
+import { profileSchema, signupSchema, type ProfileInput, type SignupInput } from '../accounts/validation.ts';
 import { hashPassword } from '../platform/crypto.ts';
+import { parseInput, UserError } from '../platform/errors.ts';
 import type { Services } from '../server.ts';
-import { DEMO_MEMBERS } from './members.ts';
+import { DEMO_MEMBERS, type DemoMember } from './members.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */
 export const DEMO_PASSWORD = 'commonroom-demo';
 
+export interface DemoSummary {
+  members: number;
+  password: string;
+  /** A public librarian to suggest signing in as. */
+  exampleHandle: string;
+}
+
+interface CheckedMember {
+  signup: SignupInput;
+  profile: ProfileInput;
+  admin: boolean;
+}
+
 /**
  * Loads the demo community into an empty database, through the same services as sign-up and
  * profile editing. Later capabilities add their own demo content (posts, chats, collections).
+ *
+ * Every row of the table is checked against the sign-up and profile rules before anything is
+ * written, and the accounts are created in one transaction, so a mistake in the data or a
+ * handle that is already taken leaves the database as it was.
  */
-export async function loadDemo(services: Services): Promise<{ members: number; password: string; exampleHandle: string }> {
-  const { accounts } = services;
+export async function loadDemo(services: Services): Promise<DemoSummary> {
+  const people = DEMO_MEMBERS.map(checkDemoMember);
+  const example = exampleHandle();
   // One scrypt hash for everyone: the password is public anyway, and hashing 36 times takes seconds.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  for (const person of DEMO_MEMBERS) {
-    const member = await accounts.createMember({
+  const members = await createAccounts(services, people, passwordHash);
+  // updateProfile opens its own transaction (it takes no `tx`), so profiles are saved one by one.
+  for (const [index, member] of members.entries()) {
+    await services.accounts.updateProfile(member.id, people[index]!.profile);
+  }
+  return { members: members.length, password: DEMO_PASSWORD, exampleHandle: example };
+}
+
+async function createAccounts(services: Services, people: CheckedMember[], passwordHash: string): Promise<MemberWithActor[]> {
+  return services.database.db.transaction().execute(async (tx) => {
+    const created: MemberWithActor[] = [];
+    for (const { signup, admin } of people) {
+      created.push(await services.accounts.createMember({ ...signup, passwordHash, admin }, { tx }));
+    }
+    return created;
+  });
+}
+
+/** The sign-up and profile input for one row of the table, or an error naming the row. */
+function checkDemoMember(person: DemoMember): CheckedMember {
+  try {
+    const signup = parseInput(signupSchema, {
       handle: person.handle,
       displayName: person.name,
       email: `${person.handle}@demo.example.org`,
       password: DEMO_PASSWORD,
-      passwordHash,
-      admin: person.admin ?? false,
       timeZone: person.timeZone,
     });
-    await accounts.updateProfile(member.id, {
+    const profile = parseInput(profileSchema, {
       displayName: person.name,
       bio: person.bio,
       role: person.role,
@@ -35,7 +74,16 @@ export async function loadDemo(services: Services): Promise<{ members: number; p
       links: person.links ?? [],
       profileVisibility: person.membersOnly ? 'members' : 'public',
     });
+    return { signup, profile, admin: person.admin ?? false };
+  } catch (error) {
+    if (!(error instanceof UserError)) throw error;
+    const details = error.issues.map((i) => `${i.path}: ${i.message}`).join('; ');
+    throw new Error(`demo member @${person.handle} is invalid: ${details || error.message}`);
   }
-  const example = DEMO_MEMBERS.find((m) => m.role === 'public_librarian')!;
-  return { members: DEMO_MEMBERS.length, password: DEMO_PASSWORD, exampleHandle: example.handle };
+}
+
+function exampleHandle(): string {
+  const librarian = DEMO_MEMBERS.find((m) => m.role === 'public_librarian' && !m.membersOnly);
+  if (!librarian) throw new Error('the demo community needs a public librarian with a public profile');
+  return librarian.handle;
 }

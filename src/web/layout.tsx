@@ -182,6 +182,36 @@ function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
   );
 }
 
+/**
+ * A page inside a section with its own tabs (settings, administration): the tabs, then the
+ * body. Such pages are private, so search engines are told to skip them.
+ */
+export function renderSectionPage(
+  c: AppContext,
+  section: { label: string; items: ReadonlyArray<readonly [href: string, label: string]> },
+  options: PageOptions,
+  body: Child,
+) {
+  return renderPage(
+    c,
+    { ...options, noindex: true },
+    <>
+      <nav aria-label={section.label} class="subnav">
+        <ul class="tags">
+          {section.items.map(([href, label]) => (
+            <li>
+              <a class="tag" href={href} aria-current={c.req.path === href ? 'page' : undefined}>
+                {label}
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {body}
+    </>,
+  );
+}
+
 /** A member's photo, or their initials on a coloured disc. Decorative next to their name. */
 export function Avatar({ url, name, size }: { url: string | null; name: string; size: number }) {
   if (url) return <img class={`avatar avatar--${size}`} src={url} alt="" width={size} height={size} loading="lazy" />;

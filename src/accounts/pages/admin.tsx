@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
-import { flash, renderPage, type PageOptions } from '../../web/layout.tsx';
+import { flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
 import { requireAdmin } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { SiteSettingsValues } from '../../platform/settings.ts';
@@ -88,32 +88,17 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
   });
 }
 
-function AdminNav({ c }: { c: AppContext }) {
-  const items = [
+const ADMINISTRATION = {
+  label: 'Administration',
+  items: [
     ['/admin', 'Site'],
     ['/admin/members', 'Members'],
     ['/admin/invites', 'Invitations'],
-  ] as const;
-  return (
-    <nav aria-label="Administration" class="subnav">
-      <ul class="tags">
-        {items.map(([href, label]) => (
-          <li>
-            <a class="tag" href={href} aria-current={c.req.path === href ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
+  ],
+} as const;
 
 function adminPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderPage(c, { ...options, noindex: true }, <>
-    <AdminNav c={c} />
-    {body}
-  </>);
+  return renderSectionPage(c, ADMINISTRATION, options, body);
 }
 
 function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, status: PageOptions['status'] = 200) {

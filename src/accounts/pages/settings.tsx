@@ -2,11 +2,11 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
-import { Avatar, flash, renderPage, type PageOptions } from '../../web/layout.tsx';
+import { Avatar, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, type Form } from '../../web/request.ts';
 import { ROLES } from '../roles.ts';
-import { formatBytes, type Profile } from '../service.ts';
+import { editableProfile, formatBytes, type Profile } from '../service.ts';
 import { LINKS_MAX, PASSIONS_MAX, PASSWORD_MIN, TIME_ZONES } from '../validation.ts';
 
 const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
@@ -86,32 +86,15 @@ export function registerSettingsPages(app: Hono<AppEnv>): void {
   });
 }
 
-type ProfileFormValues = {
-  displayName: string;
-  bio: string;
-  role: string | null;
-  roleOther: string;
-  organisation: string;
-  location: string;
-  timeZone: string;
+/** The profile form's values: the editable profile with passions as one comma-separated field. */
+type ProfileFormValues = Omit<ReturnType<typeof editableProfile>, 'passions' | 'profileVisibility'> & {
   passions: string;
-  links: Array<{ label: string; url: string }>;
   profileVisibility: string;
 };
 
 function profileValues(p: Profile): ProfileFormValues {
-  return {
-    displayName: p.displayName,
-    bio: p.bio,
-    role: p.role,
-    roleOther: p.roleOther ?? '',
-    organisation: p.organisation ?? '',
-    location: p.location ?? '',
-    timeZone: p.timeZone,
-    passions: p.passions.map((x) => x.name).join(', '),
-    links: p.links,
-    profileVisibility: p.profileVisibility,
-  };
+  const input = editableProfile(p);
+  return { ...input, passions: input.passions.join(', ') };
 }
 
 /** The form's fields in the shape of the profile schema (blank link rows dropped). */
@@ -154,32 +137,17 @@ function formValues(v: ReturnType<typeof profileFromForm>): ProfileFormValues {
   return { ...v, passions: v.passions.join(', ') };
 }
 
-function SettingsNav({ c }: { c: AppContext }) {
-  const items = [
+const SETTINGS = {
+  label: 'Settings',
+  items: [
     ['/settings/profile', 'Profile'],
     ['/settings/account', 'Password'],
     ['/settings/tokens', 'API tokens'],
-  ] as const;
-  return (
-    <nav aria-label="Settings" class="subnav">
-      <ul class="tags">
-        {items.map(([href, label]) => (
-          <li>
-            <a class="tag" href={href} aria-current={c.req.path === href ? 'page' : undefined}>
-              {label}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  );
-}
+  ],
+} as const;
 
 function settingsPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderPage(c, { ...options, noindex: true }, <>
-    <SettingsNav c={c} />
-    {body}
-  </>);
+  return renderSectionPage(c, SETTINGS, options, body);
 }
 
 function profilePage(c: AppContext, values: ProfileFormValues, current: Profile, errors: Errors, status: PageOptions['status'] = 200) {
