@@ -49,7 +49,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'worker': {
       const services = await createServices(loadConfig());
-      await services.jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+      await services.schedule();
       services.jobs.start({ concurrency: services.config.jobConcurrency });
       services.logger.info('Commonroom job worker started');
       onShutdown(() => services.close(), services);

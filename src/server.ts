@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { AccountsService } from './accounts/service.ts';
+import { BookmarksService } from './curation/bookmarks.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Jobs } from './jobs/jobs.ts';
 import type { Config } from './platform/config.ts';
+import { EventBus } from './platform/events.ts';
+import { HttpClient } from './platform/http.ts';
 import { createLogger, type Logger } from './platform/logger.ts';
 import { RateLimiter } from './platform/rate-limit.ts';
 import { loadSecretKey } from './platform/secrets.ts';
 import { SiteSettings } from './platform/settings.ts';
 import { DiskStorage } from './platform/storage.ts';
+import { Social } from './social/social.ts';
 import { createApp } from './web/app.tsx';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version;
@@ -26,7 +30,13 @@ export interface Services {
   rateLimiter: RateLimiter;
   storage: DiskStorage;
   jobs: Jobs;
+  events: EventBus;
+  http: HttpClient;
   accounts: AccountsService;
+  social: Social;
+  bookmarks: BookmarksService;
+  /** Schedules the recurring jobs (processes that run jobs call it). */
+  schedule(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -46,6 +56,11 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const storage = new DiskStorage(config.dataDir);
   const jobs = new Jobs(database, logger);
   const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger });
+  const events = new EventBus(logger, config.databaseUrl);
+  await events.start();
+  const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
+  const social = new Social({ database, config, events, jobs, storage, logger }, http);
+  const bookmarks = new BookmarksService(database, config.baseUrl);
 
   jobs.register('maintenance.cleanup', async () => {
     const now = Date.now();
@@ -64,9 +79,18 @@ export async function createServices(config: Config, options: { logger?: Logger 
     rateLimiter,
     storage,
     jobs,
+    events,
+    http,
     accounts,
+    social,
+    bookmarks,
+    async schedule() {
+      await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+      await social.schedule();
+    },
     async close() {
       await jobs.stop();
+      await events.close();
       await database.close();
     },
   };
@@ -88,7 +112,7 @@ export async function startServer(services: Services, options: { jobs?: boolean 
   });
   const port = (server.address() as AddressInfo).port;
   if (options.jobs ?? config.runJobs) {
-    await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+    await services.schedule();
     jobs.start({ concurrency: config.jobConcurrency });
   }
   const url = config.baseUrl;

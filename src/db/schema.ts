@@ -18,6 +18,24 @@ export interface Schema {
   rate_limits: RateLimitsTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  link_cards: LinkCardsTable;
+  posts: PostsTable;
+  post_edits: PostEditsTable;
+  media: MediaTable;
+  hashtags: HashtagsTable;
+  post_hashtags: PostHashtagsTable;
+  mentions: MentionsTable;
+  follows: FollowsTable;
+  hashtag_follows: HashtagFollowsTable;
+  blocks: ActorRelationTable;
+  mutes: ActorRelationTable;
+  likes: LikesTable;
+  pins: PinsTable;
+  bookmarks: BookmarksTable;
+  lists: ListsTable;
+  list_members: ListMembersTable;
+  timeline_entries: TimelineEntriesTable;
+  notifications: NotificationsTable;
 }
 
 export interface SettingsTable {
@@ -58,6 +76,12 @@ export interface ActorsTable {
   location_key: string | null;
   /** Lower-cased display name, handle, organisation, location, bio and passions: directory matching. */
   search_text: string;
+  /** 1 when follows need the owner's approval (follow requests). */
+  locked: Generated<number>;
+  followers_count: Generated<number>;
+  following_count: Generated<number>;
+  posts_count: Generated<number>;
+  last_post_at: number | null;
   created_at: number;
   updated_at: number;
 }
@@ -169,4 +193,169 @@ export interface JobSchedulesTable {
   payload: string;
   interval_ms: number;
   next_run_at: number;
+}
+
+export interface LinkCardsTable {
+  id: Generated<number>;
+  url: string;
+  title: string | null;
+  description: string | null;
+  image_url: string | null;
+  site_name: string | null;
+  /** `ok` or `failed` */
+  status: string;
+  fetched_at: number;
+}
+
+export type Visibility = 'public' | 'members' | 'followers' | 'direct';
+
+export interface PostsTable {
+  id: Generated<number>;
+  actor_id: number;
+  /** ActivityPub id of remote posts. */
+  uri: string | null;
+  url: string | null;
+  /** What the author wrote (plain text). */
+  text: string;
+  /** Rendered, safe HTML. */
+  html: string;
+  content_warning: string | null;
+  visibility: Visibility;
+  reply_to_id: number | null;
+  reply_to_actor_id: number | null;
+  /** Id of the thread's first post. */
+  thread_id: number | null;
+  /** Set on a boost: the post boosted (a boost has no text of its own). */
+  boost_of_id: number | null;
+  card_id: number | null;
+  /** The first link in the text, for its preview card. */
+  first_url: string | null;
+  has_media: Generated<number>;
+  local: number;
+  reply_count: Generated<number>;
+  boost_count: Generated<number>;
+  like_count: Generated<number>;
+  created_at: number;
+  edited_at: number | null;
+  deleted_at: number | null;
+}
+
+export interface PostEditsTable {
+  id: Generated<number>;
+  post_id: number;
+  text: string;
+  html: string;
+  content_warning: string | null;
+  /** When this version was written. */
+  created_at: number;
+}
+
+export interface MediaTable {
+  id: Generated<number>;
+  member_id: number | null;
+  post_id: number | null;
+  position: Generated<number>;
+  url: string;
+  alt: Generated<string>;
+  width: number | null;
+  height: number | null;
+  content_type: string;
+  created_at: number;
+}
+
+export interface HashtagsTable {
+  id: Generated<number>;
+  slug: string;
+  name: string;
+  post_count: Generated<number>;
+  created_at: number;
+}
+
+export interface PostHashtagsTable {
+  hashtag_id: number;
+  post_id: number;
+  listed: number;
+  created_at: number;
+}
+
+export interface MentionsTable {
+  post_id: number;
+  acct: string;
+  actor_id: number | null;
+}
+
+export interface FollowsTable {
+  id: Generated<number>;
+  follower_id: number;
+  followee_id: number;
+  state: 'accepted' | 'pending';
+  uri: string | null;
+  created_at: number;
+}
+
+export interface HashtagFollowsTable {
+  member_id: number;
+  hashtag_id: number;
+  created_at: number;
+}
+
+export interface ActorRelationTable {
+  actor_id: number;
+  target_id: number;
+  created_at: number;
+}
+
+export interface LikesTable {
+  post_id: number;
+  actor_id: number;
+  uri: string | null;
+  created_at: number;
+}
+
+export interface PinsTable {
+  actor_id: number;
+  post_id: number;
+  created_at: number;
+}
+
+export interface BookmarksTable {
+  id: Generated<number>;
+  member_id: number;
+  post_id: number | null;
+  created_at: number;
+}
+
+export interface ListsTable {
+  id: Generated<number>;
+  member_id: number;
+  name: string;
+  description: Generated<string>;
+  visibility: 'private' | 'public';
+  created_at: number;
+}
+
+export interface ListMembersTable {
+  list_id: number;
+  actor_id: number;
+  created_at: number;
+}
+
+export interface TimelineEntriesTable {
+  feed: string;
+  sort_id: number;
+  post_id: number;
+  boost_id: number | null;
+}
+
+export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like';
+
+export interface NotificationsTable {
+  id: Generated<number>;
+  member_id: number;
+  kind: NotificationKind;
+  actor_id: number;
+  post_id: number | null;
+  dedupe_key: string;
+  created_at: number;
+  read_at: number | null;
 }

@@ -31,6 +31,8 @@ const ConfigSchema = z.strictObject({
   runJobs: booleanish.default(true),
   jobConcurrency: z.coerce.number().int().min(1).max(64).default(4),
   signupsPerHour: z.coerce.number().int().min(1).default(50),
+  postMaxChars: z.coerce.number().int().min(100).max(100_000).default(1000),
+  fetchAllowPrivate: z.string().default(''),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
@@ -57,6 +59,8 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   runJobs: 'RUN_JOBS',
   jobConcurrency: 'JOB_CONCURRENCY',
   signupsPerHour: 'SIGNUPS_PER_HOUR',
+  postMaxChars: 'POST_MAX_CHARS',
+  fetchAllowPrivate: 'FETCH_ALLOW_PRIVATE',
 };
 
 export class ConfigError extends Error {}

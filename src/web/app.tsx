@@ -2,9 +2,12 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerAccountsApi } from '../accounts/api.ts';
+import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerAuthPages } from '../accounts/pages/auth.tsx';
 import { registerPeoplePages } from '../accounts/pages/people.tsx';
+import { registerPostPages } from '../social/pages/posts.tsx';
+import { registerStreamPages } from '../social/pages/stream.tsx';
 import { registerSettingsPages } from '../accounts/pages/settings.tsx';
 import { createApi, errorBody, registerOpenApiDocument, type Api } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
@@ -14,6 +17,7 @@ import type { AppContext } from './context.ts';
 import { renderPage } from './layout.tsx';
 import { authMiddleware, baseMiddleware, bodyLimitMiddleware, csrfMiddleware } from './middleware.ts';
 import { registerWebPages } from './pages.tsx';
+import { registerProfilePages } from './profile.tsx';
 import { FORM_OVERHEAD_BYTES } from './request.ts';
 
 /** The whole HTTP application: pages, API, assets and media, with the shared middleware. */
@@ -68,8 +72,12 @@ export function createApp(services: Services): Api {
   registerSettingsPages(app);
   registerPeoplePages(app);
   registerAdminPages(app);
+  registerStreamPages(app);
+  registerPostPages(app);
+  registerProfilePages(app);
 
   registerAccountsApi(app);
+  registerSocialApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

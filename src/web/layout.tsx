@@ -1,20 +1,23 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Viewer } from '../accounts/service.ts';
 import type { AppContext } from './context.ts';
 import { ASSET_VERSION } from './assets.ts';
 
 /** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
-export const NAV = [
-  { href: '/stream', label: 'Stream' },
+export const NAV: ReadonlyArray<{ href: string; label: string; also?: readonly string[] }> = [
+  { href: '/stream', label: 'Stream', also: ['/local', '/notifications', '/lists', '/bookmarks', '/search', '/tags', '/follow-requests', '/compose', '/posts'] },
   { href: '/people', label: 'People' },
   { href: '/sources', label: 'Sources' },
   { href: '/chats', label: 'Chats' },
   { href: '/groups', label: 'Groups' },
   { href: '/library', label: 'Library' },
   { href: '/insights', label: 'Insights' },
-] as const;
+];
+
+function isCurrent(path: string, item: (typeof NAV)[number]): boolean {
+  return [item.href, ...(item.also ?? [])].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
+}
 
 export interface PageOptions {
   title: string;
@@ -99,13 +102,13 @@ function Layout(props: {
               <img src={`/assets/icon.svg?v=${ASSET_VERSION}`} alt="" width="28" height="28" />
               <span>{site.siteName}</span>
             </a>
-            <MemberMenu viewer={viewer} csrf={c.var.csrf} />
+            <MemberMenu c={c} />
           </div>
           <nav class="main-nav" aria-label="Main">
             <ul>
               {NAV.map((item) => (
                 <li>
-                  <a href={item.href} aria-current={path === item.href || path.startsWith(`${item.href}/`) ? 'page' : undefined}>
+                  <a href={item.href} aria-current={isCurrent(path, item) ? 'page' : undefined}>
                     {item.label}
                   </a>
                 </li>
@@ -133,7 +136,9 @@ function Layout(props: {
   );
 }
 
-function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
+async function MemberMenu({ c }: { c: AppContext }) {
+  const viewer = c.var.viewer;
+  const csrf = c.var.csrf;
   if (!viewer) {
     return (
       <nav class="member-menu" aria-label="Account">
@@ -150,6 +155,7 @@ function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
       </nav>
     );
   }
+  const unread = await c.var.services.social.notifications.unreadCount(viewer);
   return (
     <nav class="member-menu" aria-label="Account">
       <ul>
@@ -158,6 +164,17 @@ function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
             <Avatar url={viewer.avatarUrl} name={viewer.displayName} size={28} />
             <span>
               <span class="visually-hidden">Your profile: </span>@{viewer.handle}
+            </span>
+          </a>
+        </li>
+        <li>
+          <a href="/notifications" data-live-badge="/live">
+            Notifications
+            <span class="badge" data-unread hidden={unread === 0}>
+              {unread}
+            </span>
+            <span class="visually-hidden" data-unread-label>
+              {unread === 1 ? ' (1 unread)' : unread > 1 ? ` (${unread} unread)` : ''}
             </span>
           </a>
         </li>
@@ -182,10 +199,7 @@ function MemberMenu({ viewer, csrf }: { viewer: Viewer | null; csrf: string }) {
   );
 }
 
-/**
- * A page inside a section with its own tabs (settings, administration): the tabs, then the
- * body. Such pages are private, so search engines are told to skip them.
- */
+/** A page inside a section with its own tabs (stream, settings, administration): the tabs, then the body. */
 export function renderSectionPage(
   c: AppContext,
   section: { label: string; items: ReadonlyArray<readonly [href: string, label: string]> },
@@ -194,7 +208,7 @@ export function renderSectionPage(
 ) {
   return renderPage(
     c,
-    { ...options, noindex: true },
+    options,
     <>
       <nav aria-label={section.label} class="subnav">
         <ul class="tags">

@@ -39,7 +39,6 @@ export function registerWebPages(app: Hono<AppEnv>): void {
 }
 
 const PLACES = [
-  { href: '/stream', title: 'Stream', text: 'Posts from the people and hashtags you follow, and the whole community.' },
   { href: '/sources', title: 'Sources', text: 'Blogs, journals, newsletters and podcasts you follow, in one calm reader.' },
   { href: '/chats', title: 'Chats', text: 'Scheduled hashtag chats and conference backchannels, live and archived.' },
   { href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' },

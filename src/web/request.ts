@@ -12,6 +12,8 @@ export interface Form {
   texts(name: string): string[];
   /** An uploaded file, or null when none was chosen. */
   file(name: string): File | null;
+  /** The chosen files of a repeated file field, with the position of each among the fields. */
+  files(name: string): Array<{ index: number; file: File }>;
 }
 
 export async function readForm(c: AppContext): Promise<Form> {
@@ -31,6 +33,8 @@ export async function readForm(c: AppContext): Promise<Form> {
       const first = values(name)[0];
       return first instanceof File && first.size > 0 ? first : null;
     },
+    files: (name) =>
+      values(name).flatMap((value, index) => (value instanceof File && (value.size > 0 || value.name) ? [{ index, file: value }] : [])),
   };
 }
 

@@ -48,7 +48,7 @@ describe('profile settings', () => {
     assert.match(page.text('h1'), /Ada Byron/);
     assert.match(page.text('main'), /Public librarian at Tri-County Public Library/);
     assert.match(page.text('main'), /manga clubs/);
-    assert.deepEqual([...page.document.querySelectorAll('.tags a')].map((a) => a.getAttribute('href')), [
+    assert.deepEqual([...page.document.querySelectorAll('section[aria-labelledby=passions-heading] a')].map((a) => a.getAttribute('href')), [
       '/people?passion=graphicnovels',
       '/people?passion=makerspaces',
       '/people?passion=genrefication',

@@ -98,7 +98,7 @@ const ADMINISTRATION = {
 } as const;
 
 function adminPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderSectionPage(c, ADMINISTRATION, options, body);
+  return renderSectionPage(c, ADMINISTRATION, { ...options, noindex: true }, body);
 }
 
 function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, status: PageOptions['status'] = 200) {

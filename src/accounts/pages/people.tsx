@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { ErrorSummary, formErrors, SelectField, TextField, type Errors } from '../../web/forms.tsx';
 import { Avatar, renderPage } from '../../web/layout.tsx';
@@ -6,29 +7,8 @@ import { UserError } from '../../platform/errors.ts';
 import { ROLE_KEYS, ROLES } from '../roles.ts';
 import type { Profile } from '../service.ts';
 
-/** Public profiles at /@handle and the people directory at /people. */
+/** The people directory at /people. (Profile pages are composed in web/profile.tsx.) */
 export function registerPeoplePages(app: Hono<AppEnv>): void {
-  app.get('/:at{@[A-Za-z0-9_]+}', async (c) => {
-    const handle = c.req.param('at').slice(1);
-    let profile: Profile;
-    try {
-      profile = await c.var.services.accounts.profile(handle, c.var.viewer);
-    } catch (error) {
-      if (error instanceof UserError && error.code === 'members_only') {
-        return renderPage(
-          c,
-          { title: `@${handle}`, status: 401, noindex: true },
-          <p class="callout">
-            {error.message} <a href={`/login?next=${encodeURIComponent(`/@${handle}`)}`}>Sign in</a> to see it.
-          </p>,
-        );
-      }
-      throw error;
-    }
-    if (profile.handle !== handle) return c.redirect(`/@${profile.handle}`, 301);
-    return profilePage(c, profile);
-  });
-
   app.get('/people', async (c) => {
     const filter = {
       q: c.req.query('q')?.slice(0, 200) ?? '',
@@ -58,13 +38,33 @@ export function registerPeoplePages(app: Hono<AppEnv>): void {
 
 const HOST = (c: AppContext) => new URL(c.var.services.config.baseUrl).host;
 
-function profilePage(c: AppContext, p: Profile) {
+/**
+ * A member's profile as `viewer` may see it, or a page saying why not: the members-only case
+ * answers with a "sign in to see it" page rather than an error.
+ */
+export async function loadProfile(c: AppContext, handle: string): Promise<Profile | Response> {
+  try {
+    return await c.var.services.accounts.profile(handle, c.var.viewer);
+  } catch (error) {
+    if (error instanceof UserError && error.code === 'members_only') {
+      return renderPage(
+        c,
+        { title: `@${handle}`, status: 401, noindex: true },
+        <p class="callout">
+          {error.message} <a href={`/login?next=${encodeURIComponent(`/@${handle}`)}`}>Sign in</a> to see it.
+        </p>,
+      );
+    }
+    throw error;
+  }
+}
+
+/** The top of a profile page: photo, name, role, bio, passions and details. `actions` go under the name. */
+export function ProfileHeader({ c, p, actions }: { c: AppContext; p: Profile; actions?: Child }) {
   const own = c.var.viewer?.memberId === p.memberId;
   const joined = new Date(p.joinedAt).toLocaleDateString('en', { year: 'numeric', month: 'long', timeZone: 'UTC' });
-  return renderPage(
-    c,
-    { title: `${p.displayName} (@${p.handle})`, heading: null, description: p.bio.slice(0, 160) || undefined, noindex: p.profileVisibility !== 'public' },
-    <article class="profile" aria-labelledby="profile-name">
+  return (
+    <>
       <div class="profile-head">
         <Avatar url={p.avatarUrl} name={p.displayName} size={128} />
         <div>
@@ -87,6 +87,7 @@ function profilePage(c: AppContext, p: Profile) {
               </a>
             </p>
           ) : null}
+          {actions}
         </div>
       </div>
       {p.bio ? <p class="bio">{p.bio}</p> : own ? <p class="callout">Add a few lines about yourself so peers know what you do and care about.</p> : null}
@@ -104,30 +105,32 @@ function profilePage(c: AppContext, p: Profile) {
           </ul>
         </section>
       ) : null}
-      <h2>Details</h2>
-      <dl class="profile-facts">
-        {p.location ? (
-          <>
-            <dt>Location</dt>
-            <dd>{p.location}</dd>
-          </>
-        ) : null}
-        <dt>Time zone</dt>
-        <dd>{p.timeZone.replace(/_/g, ' ')}</dd>
-        <dt>Joined</dt>
-        <dd>{joined}</dd>
-        {p.links.map((link) => (
-          <>
-            <dt>{link.label || 'Link'}</dt>
-            <dd>
-              <a href={link.url} rel="me nofollow noopener noreferrer">
-                {link.url.replace(/^https?:\/\//, '')}
-              </a>
-            </dd>
-          </>
-        ))}
-      </dl>
-    </article>,
+      <section aria-labelledby="details-heading">
+        <h2 id="details-heading">Details</h2>
+        <dl class="profile-facts">
+          {p.location ? (
+            <>
+              <dt>Location</dt>
+              <dd>{p.location}</dd>
+            </>
+          ) : null}
+          <dt>Time zone</dt>
+          <dd>{p.timeZone.replace(/_/g, ' ')}</dd>
+          <dt>Joined</dt>
+          <dd>{joined}</dd>
+          {p.links.map((link) => (
+            <>
+              <dt>{link.label || 'Link'}</dt>
+              <dd>
+                <a href={link.url} rel="me nofollow noopener noreferrer">
+                  {link.url.replace(/^https?:\/\//, '')}
+                </a>
+              </dd>
+            </>
+          ))}
+        </dl>
+      </section>
+    </>
   );
 }
 

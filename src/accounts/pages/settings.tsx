@@ -142,12 +142,14 @@ const SETTINGS = {
   items: [
     ['/settings/profile', 'Profile'],
     ['/settings/account', 'Password'],
+    ['/settings/privacy', 'Privacy'],
     ['/settings/tokens', 'API tokens'],
   ],
 } as const;
 
-function settingsPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderSectionPage(c, SETTINGS, options, body);
+/** A page under Settings (other capabilities add their own, e.g. privacy). */
+export function settingsPage(c: AppContext, options: PageOptions, body: Child) {
+  return renderSectionPage(c, SETTINGS, { ...options, noindex: true }, body);
 }
 
 function profilePage(c: AppContext, values: ProfileFormValues, current: Profile, errors: Errors, status: PageOptions['status'] = 200) {

@@ -52,6 +52,57 @@
     });
   }
 
+  // Characters left in a post.
+  for (const area of document.querySelectorAll('textarea[data-max-chars]')) {
+    const max = Number(area.dataset.maxChars);
+    const counter = document.querySelector(`[data-count-for="${area.id}"]`);
+    if (!counter) continue;
+    counter.setAttribute('aria-live', 'polite');
+    const update = () => {
+      const left = max - [...area.value].length;
+      counter.textContent = left >= 0 ? `${left} characters left.` : `${-left} characters too many.`;
+    };
+    area.addEventListener('input', update);
+    update();
+  }
+
+  // Live updates (Server-Sent Events): new posts arrive at the top of a timeline, deleted ones
+  // go, and the notification count stays current. Without JavaScript, reloading shows the same.
+  const timeline = document.querySelector('[data-live]');
+  const badgeLink = document.querySelector('[data-live-badge]');
+  const liveUrl = timeline ? timeline.dataset.live : badgeLink ? badgeLink.dataset.liveBadge : null;
+  if (liveUrl && 'EventSource' in window) {
+    const source = new EventSource(liveUrl);
+    const list = timeline && timeline.querySelector('.timeline__list');
+    const status = timeline && timeline.querySelector('[data-live-status]');
+    source.addEventListener('post', (event) => {
+      if (!list) return;
+      const { key, author, html } = JSON.parse(event.data);
+      if (list.querySelector(`[data-post-key="${key}"]`)) return;
+      const item = document.createElement('li');
+      item.innerHTML = html;
+      item.firstElementChild && item.firstElementChild.classList.add('post--new');
+      list.prepend(item);
+      const empty = timeline.querySelector('.timeline__empty');
+      if (empty) empty.remove();
+      if (status) status.textContent = `New post from ${author}.`;
+    });
+    source.addEventListener('delete', (event) => {
+      const { id } = JSON.parse(event.data);
+      for (const post of document.querySelectorAll(`[data-post-key^="${id}:"]`)) post.closest('li')?.remove();
+    });
+    source.addEventListener('notifications', (event) => {
+      const { unread } = JSON.parse(event.data);
+      const badge = document.querySelector('[data-unread]');
+      const label = document.querySelector('[data-unread-label]');
+      if (badge) {
+        badge.textContent = String(unread);
+        badge.hidden = unread === 0;
+      }
+      if (label) label.textContent = unread === 0 ? '' : ` (${unread} unread)`;
+    });
+  }
+
   // Confirm destructive actions.
   for (const form of document.querySelectorAll('form[data-confirm]')) {
     form.addEventListener('submit', (event) => {

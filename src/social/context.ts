@@ -1,0 +1,33 @@
+import type { Viewer } from '../accounts/service.ts';
+import type { Database } from '../db/database.ts';
+import type { Jobs } from '../jobs/jobs.ts';
+import type { Config } from '../platform/config.ts';
+import type { EventBus } from '../platform/events.ts';
+import type { Logger } from '../platform/logger.ts';
+import type { Storage } from '../platform/storage.ts';
+import type { Reader } from './visibility.ts';
+
+/** What the social services share. */
+export interface SocialContext {
+  database: Database;
+  config: Config;
+  events: EventBus;
+  jobs: Jobs;
+  storage: Storage;
+  logger: Logger;
+}
+
+export function reader(viewer: Viewer | null): Reader | null {
+  return viewer ? { memberId: viewer.memberId, actorId: viewer.actorId } : null;
+}
+
+/** Timeline (feed) keys and live-event topics. */
+export const topics = {
+  home: (memberId: number) => `home:${memberId}`,
+  list: (listId: number) => `list:${listId}`,
+  tag: (slug: string) => `tag:${slug}`,
+  member: (memberId: number) => `member:${memberId}`,
+  local: 'local',
+  /** Edits and deletions of any post: every open timeline checks whether it shows the post. */
+  postChanges: 'posts',
+};

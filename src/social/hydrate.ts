@@ -1,0 +1,198 @@
+import type { Selectable } from 'kysely';
+import { roleLabel } from '../accounts/roles.ts';
+import type { Queryable } from '../db/database.ts';
+import type { ActorsTable, PostsTable, Visibility } from '../db/schema.ts';
+import { visibleTo, type Reader } from './visibility.ts';
+
+/** Everything a page or the API shows about an actor next to their posts. */
+export interface ActorSummary {
+  id: number;
+  handle: string;
+  /** `handle` for members, `handle@host` for remote accounts. */
+  acct: string;
+  displayName: string;
+  avatarUrl: string | null;
+  /** Profile page: `/@handle` here, the remote profile otherwise. */
+  url: string;
+  local: boolean;
+  roleLabel: string | null;
+}
+
+export interface MediaView {
+  id: number;
+  url: string;
+  alt: string;
+  width: number | null;
+  height: number | null;
+}
+
+export interface CardView {
+  url: string;
+  title: string;
+  description: string | null;
+  imageUrl: string | null;
+  siteName: string | null;
+}
+
+export interface PostView {
+  id: number;
+  /** The post's own page. */
+  url: string;
+  author: ActorSummary;
+  text: string;
+  html: string;
+  contentWarning: string | null;
+  visibility: Visibility;
+  createdAt: number;
+  editedAt: number | null;
+  replyTo: { id: number; author: ActorSummary | null } | null;
+  threadId: number;
+  media: MediaView[];
+  card: CardView | null;
+  counts: { replies: number; boosts: number; likes: number };
+  /** The reader's own relation to the post (null for anonymous readers). */
+  mine: { own: boolean; liked: boolean; boosted: boolean; bookmarked: boolean; pinned: boolean } | null;
+  /** Set when a timeline shows the post because someone boosted it. */
+  boostedBy: { boostId: number; actor: ActorSummary; at: number } | null;
+}
+
+export type PostRow = Selectable<PostsTable>;
+type ActorRow = Pick<Selectable<ActorsTable>, 'id' | 'handle' | 'acct' | 'domain' | 'display_name' | 'avatar_url' | 'url' | 'role' | 'role_other'>;
+
+export function actorSummary(row: ActorRow, baseUrl: string): ActorSummary {
+  const local = row.domain === null;
+  return {
+    id: row.id,
+    handle: row.handle,
+    acct: local ? row.handle : `${row.handle}@${row.domain}`,
+    displayName: row.display_name || row.handle,
+    avatarUrl: row.avatar_url,
+    url: local ? `${baseUrl}/@${row.handle}` : (row.url ?? `${baseUrl}/@${row.handle}@${row.domain}`),
+    local,
+    roleLabel: roleLabel(row.role, row.role_other),
+  };
+}
+
+export async function loadActors(db: Queryable, ids: number[], baseUrl: string): Promise<Map<number, ActorSummary>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const rows = await db
+    .selectFrom('actors')
+    .select(['id', 'handle', 'acct', 'domain', 'display_name', 'avatar_url', 'url', 'role', 'role_other'])
+    .where('id', 'in', unique)
+    .execute();
+  return new Map(rows.map((r) => [r.id, actorSummary(r, baseUrl)]));
+}
+
+/** A reference to a timeline entry: the post shown, and the boost that brought it, if any. */
+export interface PostRef {
+  postId: number;
+  boostId?: number | null;
+}
+
+/**
+ * Loads the posts behind `refs` as the reader may see them, in the same order, in a fixed
+ * number of queries whatever the number of posts or follows. Posts (or boosts) the reader
+ * may not see are left out.
+ */
+export async function hydratePosts(
+  db: Queryable,
+  baseUrl: string,
+  reader: Reader | null,
+  refs: PostRef[],
+  options: { hideMuted?: boolean } = {},
+): Promise<PostView[]> {
+  if (refs.length === 0) return [];
+  const ids = [...new Set(refs.flatMap((r) => (r.boostId ? [r.postId, r.boostId] : [r.postId])))];
+  const rows = await db.selectFrom('posts').selectAll().where('id', 'in', ids).where(visibleTo(reader, 'posts', options)).execute();
+  const posts = new Map(rows.map((r) => [r.id, r]));
+  const shown = refs.filter((r) => posts.has(r.postId) && (!r.boostId || posts.has(r.boostId)));
+  if (shown.length === 0) return [];
+  const originals = [...new Set(shown.map((r) => r.postId))];
+
+  const actorIds = rows.flatMap((r) => (r.reply_to_actor_id ? [r.actor_id, r.reply_to_actor_id] : [r.actor_id]));
+  const cardIds = [...new Set(rows.flatMap((r) => (r.card_id ? [r.card_id] : [])))];
+  const [actors, media, cards, mine] = await Promise.all([
+    loadActors(db, actorIds, baseUrl),
+    db
+      .selectFrom('media')
+      .select(['id', 'post_id', 'url', 'alt', 'width', 'height'])
+      .where('post_id', 'in', originals)
+      .orderBy('post_id')
+      .orderBy('position')
+      .execute(),
+    cardIds.length
+      ? db.selectFrom('link_cards').selectAll().where('id', 'in', cardIds).where('status', '=', 'ok').execute()
+      : Promise.resolve([]),
+    readerState(db, reader, originals),
+  ]);
+  const mediaByPost = new Map<number, MediaView[]>();
+  for (const m of media) {
+    const list = mediaByPost.get(m.post_id!) ?? [];
+    list.push({ id: m.id, url: m.url, alt: m.alt, width: m.width, height: m.height });
+    mediaByPost.set(m.post_id!, list);
+  }
+  const cardById = new Map(cards.map((c) => [c.id, c]));
+
+  return shown.map((ref) => {
+    const row = posts.get(ref.postId)!;
+    const boost = ref.boostId ? posts.get(ref.boostId)! : null;
+    const card = row.card_id ? cardById.get(row.card_id) : undefined;
+    return {
+      ...postView(row, actors, baseUrl),
+      media: mediaByPost.get(row.id) ?? [],
+      card: card?.title ? { url: card.url, title: card.title, description: card.description, imageUrl: card.image_url, siteName: card.site_name } : null,
+      mine: reader
+        ? {
+            own: row.actor_id === reader.actorId,
+            liked: mine.liked.has(row.id),
+            boosted: mine.boosted.has(row.id),
+            bookmarked: mine.bookmarked.has(row.id),
+            pinned: mine.pinned.has(row.id),
+          }
+        : null,
+      boostedBy: boost ? { boostId: boost.id, actor: actors.get(boost.actor_id)!, at: boost.created_at } : null,
+    };
+  });
+}
+
+function postView(row: PostRow, actors: Map<number, ActorSummary>, baseUrl: string): Omit<PostView, 'media' | 'card' | 'mine' | 'boostedBy'> {
+  const author = actors.get(row.actor_id)!;
+  return {
+    id: row.id,
+    url: row.local ? `${baseUrl}/@${author.handle}/${row.id}` : (row.url ?? row.uri ?? `${baseUrl}/posts/${row.id}`),
+    author,
+    text: row.text,
+    html: row.html,
+    contentWarning: row.content_warning,
+    visibility: row.visibility,
+    createdAt: row.created_at,
+    editedAt: row.edited_at,
+    replyTo: row.reply_to_id ? { id: row.reply_to_id, author: row.reply_to_actor_id ? (actors.get(row.reply_to_actor_id) ?? null) : null } : null,
+    threadId: row.thread_id ?? row.id,
+    counts: { replies: row.reply_count, boosts: row.boost_count, likes: row.like_count },
+  };
+}
+
+async function readerState(db: Queryable, reader: Reader | null, postIds: number[]) {
+  const empty = { liked: new Set<number>(), boosted: new Set<number>(), bookmarked: new Set<number>(), pinned: new Set<number>() };
+  if (!reader || postIds.length === 0) return empty;
+  const [likes, boosts, bookmarks, pins] = await Promise.all([
+    db.selectFrom('likes').select('post_id').where('actor_id', '=', reader.actorId).where('post_id', 'in', postIds).execute(),
+    db
+      .selectFrom('posts')
+      .select('boost_of_id')
+      .where('actor_id', '=', reader.actorId)
+      .where('boost_of_id', 'in', postIds)
+      .where('deleted_at', 'is', null)
+      .execute(),
+    db.selectFrom('bookmarks').select('post_id').where('member_id', '=', reader.memberId).where('post_id', 'in', postIds).execute(),
+    db.selectFrom('pins').select('post_id').where('actor_id', '=', reader.actorId).where('post_id', 'in', postIds).execute(),
+  ]);
+  return {
+    liked: new Set(likes.map((r) => r.post_id)),
+    boosted: new Set(boosts.map((r) => r.boost_of_id!)),
+    bookmarked: new Set(bookmarks.map((r) => r.post_id!)),
+    pinned: new Set(pins.map((r) => r.post_id)),
+  };
+}

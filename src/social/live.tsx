@@ -1,0 +1,115 @@
+import { streamSSE, type SSEMessage } from 'hono/streaming';
+import type { LiveEvent } from '../platform/events.ts';
+import { UserError } from '../platform/errors.ts';
+import type { AppContext } from '../web/context.ts';
+import { reader, topics } from './context.ts';
+import { hydratePosts, type PostView } from './hydrate.ts';
+import { PostCard } from './views.tsx';
+
+/**
+ * Server-Sent Events. A connection subscribes to topics; each event is re-checked for this
+ * reader (the visibility rule runs again) before anything is sent, so a live stream never
+ * shows more than a page reload would. A client that stops reading is dropped once its
+ * queue fills, instead of holding memory.
+ */
+
+const HEARTBEAT_MS = 25_000;
+export const MAX_QUEUE = 500;
+
+export function liveStream(c: AppContext, subscribeTo: string[], render: (event: LiveEvent) => Promise<SSEMessage | null>) {
+  const { events, logger } = c.var.services;
+  return streamSSE(c, async (stream) => {
+    const queue: LiveEvent[] = [];
+    let wake: (() => void) | null = null;
+    let open = true;
+    const stop = () => {
+      open = false;
+      wake?.();
+    };
+    const unsubscribe = events.subscribe(subscribeTo, (event) => {
+      if (queue.length >= MAX_QUEUE) {
+        logger.info({ topics: subscribeTo.length }, 'dropping a live client that does not keep up');
+        stop();
+        stream.abort();
+        return;
+      }
+      queue.push(event);
+      wake?.();
+    });
+    stream.onAbort(stop);
+    try {
+      await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+      while (open) {
+        const event = queue.shift();
+        if (!event) {
+          const timedOut = await new Promise<boolean>((resolve) => {
+            const timer = setTimeout(() => resolve(true), HEARTBEAT_MS);
+            wake = () => {
+              clearTimeout(timer);
+              resolve(false);
+            };
+          });
+          wake = null;
+          if (timedOut && open) await stream.write(': keep-alive\n\n');
+          continue;
+        }
+        const message = await render(event);
+        if (message && open) await stream.writeSSE(message);
+      }
+    } catch (error) {
+      logger.debug({ error: (error as Error).message }, 'live stream ended');
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+/** Which timeline a live connection follows, from `?timeline=`. */
+export async function timelineTopics(c: AppContext, timeline: string | undefined): Promise<string[]> {
+  const viewer = c.var.viewer;
+  if (!timeline) return [];
+  if (timeline === 'home') {
+    if (!viewer) throw new UserError(401, 'unauthenticated', 'Sign in to follow your home timeline.');
+    return [topics.home(viewer.memberId)];
+  }
+  if (timeline === 'local') return [topics.local];
+  const tag = /^tag:([\p{L}\p{N}]{1,100})$/u.exec(timeline)?.[1];
+  if (tag) return [topics.tag(tag)];
+  const list = /^list:(\d+)$/.exec(timeline)?.[1];
+  if (list) {
+    await c.var.services.social.lists.get(viewer, Number(list));
+    return [topics.list(Number(list))];
+  }
+  throw UserError.field('timeline', 'Unknown timeline: use home, local, tag:<name> or list:<id>.', 400);
+}
+
+/** The post an event announces, as this reader may see it (or null). */
+export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostView | null> {
+  const postId = Number(event.data.postId);
+  const boostId = event.data.boostId ? Number(event.data.boostId) : null;
+  const [post] = await hydratePosts(c.var.services.database.db, c.var.services.config.baseUrl, reader(c.var.viewer), [{ postId, boostId }], { hideMuted: true });
+  return post ?? null;
+}
+
+/** The live stream behind pages: new posts as ready-made HTML, deletions, and the notification count. */
+export async function pageLiveStream(c: AppContext) {
+  const viewer = c.var.viewer;
+  const timeline = await timelineTopics(c, c.req.query('timeline'));
+  const subscribed = [...timeline, ...(timeline.length ? [topics.postChanges] : []), ...(viewer ? [topics.member(viewer.memberId)] : [])];
+  const back = c.req.query('back') ?? '/stream';
+  return liveStream(c, subscribed, async (event) => {
+    if (event.kind === 'notification' && viewer) {
+      return { event: 'notifications', data: JSON.stringify({ unread: await c.var.services.social.notifications.unreadCount(viewer) }) };
+    }
+    if (event.kind === 'delete') return { event: 'delete', data: JSON.stringify({ id: event.data.postId }) };
+    if (event.kind !== 'post') return null;
+    const post = await eventPost(c, event);
+    if (!post) return null;
+    const html = String(await (<PostCard c={c} post={post} back={back} />).toString());
+    return {
+      event: 'post',
+      id: String(post.boostedBy?.boostId ?? post.id),
+      data: JSON.stringify({ key: `${post.id}:${post.boostedBy?.boostId ?? ''}`, author: post.author.displayName, html }),
+    };
+  });
+}

@@ -1,0 +1,139 @@
+import type { Viewer } from '../accounts/service.ts';
+import type { Queryable } from '../db/database.ts';
+import type { NotificationKind } from '../db/schema.ts';
+import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
+import { UserError } from '../platform/errors.ts';
+import { reader, topics, type SocialContext } from './context.ts';
+import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
+
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like'] as const satisfies readonly NotificationKind[];
+
+export interface NotificationView {
+  id: number;
+  kind: NotificationKind;
+  actor: ActorSummary;
+  post: PostView | null;
+  createdAt: number;
+  read: boolean;
+}
+
+export interface NewNotification {
+  /** The local member's actor id, or any actor id (non-members are skipped). */
+  recipientActorId: number;
+  kind: NotificationKind;
+  actorId: number;
+  postId: number | null;
+}
+
+/**
+ * Records notifications inside the transaction that caused them. Skips notifying people of
+ * their own actions and of people they blocked or muted; the same event never notifies twice.
+ * Returns the member ids that got something new (publish to them after the commit).
+ */
+export async function notify(db: Queryable, items: NewNotification[]): Promise<number[]> {
+  const wanted = items.filter((n) => n.recipientActorId !== n.actorId);
+  if (wanted.length === 0) return [];
+  const recipients = await db
+    .selectFrom('members')
+    .select(['id', 'actor_id'])
+    .where('actor_id', 'in', [...new Set(wanted.map((n) => n.recipientActorId))])
+    .where('suspended_at', 'is', null)
+    .execute();
+  const memberOf = new Map(recipients.map((r) => [r.actor_id, r.id]));
+  const silenced = await db
+    .selectFrom('blocks')
+    .select(['actor_id', 'target_id'])
+    .where('actor_id', 'in', [...memberOf.keys(), 0])
+    .union(db.selectFrom('mutes').select(['actor_id', 'target_id']).where('actor_id', 'in', [...memberOf.keys(), 0]))
+    .execute();
+  const quiet = new Set(silenced.map((s) => `${s.actor_id}:${s.target_id}`));
+  const now = Date.now();
+  const rows = wanted
+    .filter((n) => memberOf.has(n.recipientActorId) && !quiet.has(`${n.recipientActorId}:${n.actorId}`))
+    .map((n) => {
+      const memberId = memberOf.get(n.recipientActorId)!;
+      return {
+        member_id: memberId,
+        kind: n.kind,
+        actor_id: n.actorId,
+        post_id: n.postId,
+        dedupe_key: `${memberId}:${n.kind}:${n.actorId}:${n.postId ?? ''}`,
+        created_at: now,
+      };
+    });
+  if (rows.length === 0) return [];
+  const inserted = await db
+    .insertInto('notifications')
+    .values(rows)
+    .onConflict((oc) => oc.column('dedupe_key').doNothing())
+    .returning('member_id')
+    .execute();
+  return [...new Set(inserted.map((r) => r.member_id))];
+}
+
+/** Tells the notified members' open pages (badge, list) after the commit. */
+export async function announceNotifications(ctx: SocialContext, memberIds: number[]): Promise<void> {
+  await ctx.events.publish({ topics: memberIds.map(topics.member), kind: 'notification', data: {} });
+}
+
+export class NotificationsService {
+  readonly #ctx: SocialContext;
+
+  constructor(ctx: SocialContext) {
+    this.#ctx = ctx;
+  }
+
+  async unreadCount(viewer: Viewer): Promise<number> {
+    const row = await this.#ctx.database.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('member_id', '=', viewer.memberId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async list(viewer: Viewer, options: { kind?: string | undefined; cursor?: string | undefined; limit?: number } = {}): Promise<{ notifications: NotificationView[]; nextCursor: string | null }> {
+    const limit = options.limit ?? 30;
+    if (options.kind && !(NOTIFICATION_KINDS as readonly string[]).includes(options.kind)) {
+      throw UserError.field('kind', `Choose one of: ${NOTIFICATION_KINDS.join(', ')}.`, 400);
+    }
+    let query = this.#ctx.database.db.selectFrom('notifications').selectAll().where('member_id', '=', viewer.memberId);
+    if (options.kind) query = query.where('kind', '=', options.kind as NotificationKind);
+    if (options.cursor) query = query.where('id', '<', decodeCursor(options.cursor, ['number'])[0]);
+    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const page = rows.slice(0, limit);
+    const baseUrl = this.#ctx.config.baseUrl;
+    const [actors, posts] = await Promise.all([
+      loadActors(this.#ctx.database.db, page.map((r) => r.actor_id), baseUrl),
+      hydratePosts(this.#ctx.database.db, baseUrl, reader(viewer), page.flatMap((r) => (r.post_id ? [{ postId: r.post_id }] : []))),
+    ]);
+    const postById = new Map(posts.map((p) => [p.id, p]));
+    return {
+      // A notification about a post the member can no longer see (deleted, blocked) is left out.
+      notifications: page
+        .filter((r) => r.post_id === null || postById.has(r.post_id))
+        .map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          actor: actors.get(r.actor_id)!,
+          post: r.post_id ? postById.get(r.post_id)! : null,
+          createdAt: r.created_at,
+          read: r.read_at !== null,
+        })),
+      nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null,
+    };
+  }
+
+  /** Marks all notifications read, or those up to and including `upToId`. */
+  async markRead(viewer: Viewer, upToId?: number): Promise<void> {
+    let query = this.#ctx.database.db
+      .updateTable('notifications')
+      .set({ read_at: Date.now() })
+      .where('member_id', '=', viewer.memberId)
+      .where('read_at', 'is', null);
+    if (upToId !== undefined) query = query.where('id', '<=', upToId);
+    await query.execute();
+    await announceNotifications(this.#ctx, [viewer.memberId]);
+  }
+}

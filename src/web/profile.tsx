@@ -1,0 +1,173 @@
+import type { Hono } from 'hono';
+import { loadProfile, ProfileHeader } from '../accounts/pages/people.tsx';
+import type { Profile } from '../accounts/service.ts';
+import type { ActorProfile, Relationship } from '../social/graph.ts';
+import { ActionButton, PeopleList, PostCard, Timeline } from '../social/views.tsx';
+import type { AppContext, AppEnv } from './context.ts';
+import { flash, renderPage } from './layout.tsx';
+import { requireViewer } from './middleware.ts';
+import { readForm, safeNext } from './request.ts';
+
+const TABS = [
+  ['', 'Posts', 'posts'],
+  ['/with-replies', 'Posts and replies', 'replies'],
+  ['/media', 'Media', 'media'],
+] as const;
+
+/**
+ * Profile pages compose two capabilities: the member's profile (accounts) and their posts,
+ * connections and relationship to the viewer (social).
+ */
+export function registerProfilePages(app: Hono<AppEnv>): void {
+  for (const [suffix, , filter] of TABS) {
+    app.get(`/:at{@[A-Za-z0-9_]+}${suffix}`, async (c) => {
+      const handle = c.req.param('at').slice(1);
+      const profile = await loadProfile(c, handle);
+      if (profile instanceof Response) return profile;
+      if (profile.handle !== handle) return c.redirect(`/@${profile.handle}${suffix}`, 301);
+      const { social } = c.var.services;
+      const actor = await social.graph.actor(profile.handle);
+      const [page, pinned, relationship, lists] = await Promise.all([
+        social.timelines.profile(c.var.viewer, actor.id, filter, c.req.query('cursor')),
+        filter === 'posts' && !c.req.query('cursor') ? social.timelines.pinned(c.var.viewer, actor.id) : Promise.resolve([]),
+        c.var.viewer && c.var.viewer.actorId !== actor.id ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
+        social.lists.publicOf(profile.memberId),
+      ]);
+      const back = `/@${profile.handle}${suffix}`;
+      const next = page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null;
+      return renderPage(
+        c,
+        { title: `${profile.displayName} (@${profile.handle})`, heading: null, description: profile.bio.slice(0, 160) || undefined, noindex: profile.profileVisibility !== 'public' },
+        <article class="profile" aria-labelledby="profile-name">
+          <ProfileHeader c={c} p={profile} actions={<Connections c={c} profile={profile} actor={actor} relationship={relationship} />} />
+          {lists.length > 0 ? (
+            <section aria-labelledby="shared-lists">
+              <h2 id="shared-lists">Shared lists</h2>
+              <ul class="tags">
+                {lists.map((l) => (
+                  <li>
+                    <a class="tag" href={`/lists/${l.id}`}>
+                      {l.name} ({l.members})
+                    </a>
+                  </li>
+                ))}
+              </ul>
+            </section>
+          ) : null}
+          {pinned.length > 0 ? (
+            <section aria-labelledby="featured-heading">
+              <h2 id="featured-heading">Featured</h2>
+              <ol class="timeline__list">
+                {pinned.map((post) => (
+                  <li>
+                    <PostCard c={c} post={post} back={back} />
+                  </li>
+                ))}
+              </ol>
+            </section>
+          ) : null}
+          <nav class="subnav" aria-label="Posts">
+            <ul class="tags">
+              {TABS.map(([s, label]) => (
+                <li>
+                  <a class="tag" href={`/@${profile.handle}${s}`} aria-current={s === suffix ? 'page' : undefined}>
+                    {label}
+                  </a>
+                </li>
+              ))}
+            </ul>
+          </nav>
+          <Timeline c={c} label={`Posts by ${profile.displayName}`} posts={page.posts} next={next} back={back} empty="Nothing to show here yet." />
+        </article>,
+      );
+    });
+  }
+
+  for (const direction of ['followers', 'following'] as const) {
+    app.get(`/:at{@[A-Za-z0-9_]+}/${direction}`, async (c) => {
+      const profile = await loadProfile(c, c.req.param('at').slice(1));
+      if (profile instanceof Response) return profile;
+      const { graph } = c.var.services.social;
+      const actor = await graph.actor(profile.handle);
+      const page = await graph.connections(actor.id, direction, c.req.query('cursor'));
+      const title = direction === 'followers' ? `People following ${profile.displayName}` : `People ${profile.displayName} follows`;
+      return renderPage(
+        c,
+        { title },
+        <>
+          <p>
+            <a href={`/@${profile.handle}`}>Back to @{profile.handle}</a>
+          </p>
+          {page.people.length === 0 ? <p class="callout">No one yet.</p> : <PeopleList people={page.people} />}
+          {page.nextCursor ? (
+            <nav class="pagination" aria-label="More people">
+              <a class="button button--secondary" href={`/@${profile.handle}/${direction}?cursor=${page.nextCursor}`}>
+                More
+              </a>
+            </nav>
+          ) : null}
+        </>,
+      );
+    });
+  }
+
+  const notices: Record<'follow' | 'unfollow' | 'mute' | 'unmute' | 'block' | 'unblock', (acct: string, result?: string) => string> = {
+    follow: (acct, state) => (state === 'pending' ? `You asked to follow @${acct}; they approve new followers.` : `You now follow @${acct}.`),
+    unfollow: (acct) => `You no longer follow @${acct}.`,
+    mute: (acct) => `You muted @${acct}: their posts stay out of your timelines.`,
+    unmute: (acct) => `You unmuted @${acct}.`,
+    block: (acct) => `You blocked @${acct}.`,
+    unblock: (acct) => `You unblocked @${acct}.`,
+  };
+
+  app.post('/:at{@[A-Za-z0-9_@.:-]+}/:action{follow|unfollow|mute|unmute|block|unblock}', async (c) => {
+    const viewer = requireViewer(c);
+    const acct = c.req.param('at').slice(1);
+    const action = c.req.param('action') as 'follow' | 'unfollow' | 'mute' | 'unmute' | 'block' | 'unblock';
+    const { graph } = c.var.services.social;
+    let result: string | undefined;
+    if (action === 'follow') result = await graph.follow(viewer, acct);
+    else await graph[action](viewer, acct);
+    flash(c, notices[action](acct, result));
+    return c.redirect(safeNext((await readForm(c)).text('back')) || `/@${acct}`, 303);
+  });
+}
+
+function Connections({ c, profile, actor, relationship }: { c: AppContext; profile: Profile; actor: ActorProfile; relationship: Relationship | null }) {
+  const back = `/@${profile.handle}`;
+  const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
+    <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
+  );
+  return (
+    <>
+      <p class="profile-stats">
+        <span>
+          <strong>{actor.posts}</strong> posts
+        </span>{' '}
+        · <a href={`/@${profile.handle}/following`}><strong>{actor.following}</strong> following</a> ·{' '}
+        <a href={`/@${profile.handle}/followers`}><strong>{actor.followers}</strong> followers</a>
+        {actor.locked ? <span class="meta"> · approves followers</span> : null}
+      </p>
+      {relationship ? (
+        <div class="profile-actions">
+          {relationship.followedBy ? <span class="badge">Follows you</span> : null}
+          {relationship.blockedBy ? null : relationship.following ? (
+            act('unfollow', 'Unfollow')
+          ) : relationship.requested ? (
+            act('unfollow', 'Cancel follow request')
+          ) : relationship.blocking ? null : (
+            act('follow', actor.locked ? 'Ask to follow' : 'Follow')
+          )}
+          {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
+          {relationship.blocking ? act('unblock', 'Unblock') : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+        </div>
+      ) : !c.var.viewer ? (
+        <p>
+          <a class="button button--small" href={`/login?next=${encodeURIComponent(back)}`}>
+            Sign in to follow
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
