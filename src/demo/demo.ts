@@ -4,12 +4,15 @@ import { hashPassword } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { Services } from '../server.ts';
 import { DEMO_MEMBERS, type DemoMember } from './members.ts';
+import { checkDemoSocial, loadDemoSocial } from './social.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */
 export const DEMO_PASSWORD = 'commonroom-demo';
 
 export interface DemoSummary {
   members: number;
+  /** Posts and replies over the last two weeks (boosts not counted). */
+  posts: number;
   password: string;
   /** A public librarian to suggest signing in as. */
   exampleHandle: string;
@@ -23,14 +26,16 @@ interface CheckedMember {
 
 /**
  * Loads the demo community into an empty database, through the same services as sign-up and
- * profile editing. Later capabilities add their own demo content (posts, chats, collections).
+ * profile editing, then its social life (social.ts): follows, two weeks of posts, replies,
+ * boosts, likes and lists. Later capabilities add their own demo content (chats, collections).
  *
- * Every row of the table is checked against the sign-up and profile rules before anything is
- * written, and the accounts are created in one transaction, so a mistake in the data or a
- * handle that is already taken leaves the database as it was.
+ * Every row of the tables is checked (members against the sign-up and profile rules) before
+ * anything is written, and the accounts are created in one transaction, so a mistake in the
+ * data or a handle that is already taken leaves the database as it was.
  */
 export async function loadDemo(services: Services): Promise<DemoSummary> {
   const people = DEMO_MEMBERS.map(checkDemoMember);
+  checkDemoSocial();
   const example = exampleHandle();
   // One scrypt hash for everyone: the password is public anyway, and hashing 36 times takes seconds.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
@@ -39,7 +44,8 @@ export async function loadDemo(services: Services): Promise<DemoSummary> {
   for (const [index, member] of members.entries()) {
     await services.accounts.updateProfile(member.id, people[index]!.profile);
   }
-  return { members: members.length, password: DEMO_PASSWORD, exampleHandle: example };
+  const social = await loadDemoSocial(services, members);
+  return { members: members.length, posts: social.posts, password: DEMO_PASSWORD, exampleHandle: example };
 }
 
 async function createAccounts(services: Services, people: CheckedMember[], passwordHash: string): Promise<MemberWithActor[]> {

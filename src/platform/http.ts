@@ -70,7 +70,9 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
+  // Not `::ffff:0:0/96`: Node's BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules,
+  // so that rule would deny every IPv4 address. Mapped addresses are unwrapped and checked
+  // against the IPv4 rules instead (see unwrapMapped).
   ['64:ff9b::', 96],
   ['64:ff9b:1::', 48],
   ['100::', 64],
@@ -85,10 +87,14 @@ for (const [network, prefix] of [
   DENIED.addSubnet(network, prefix, 'ipv6');
 }
 
-/** `::ffff:127.0.0.1` → `127.0.0.1`; other addresses unchanged. */
+/** `::ffff:127.0.0.1` and `::ffff:7f00:1` → `127.0.0.1`; other addresses unchanged. */
 function unwrapMapped(address: string): string {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  return mapped ? mapped[1]! : address;
+  if (mapped) return mapped[1]!;
+  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
+  if (!hex) return address;
+  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+  return [high >> 8, high & 255, low >> 8, low & 255].join('.');
 }
 
 export interface AddressPolicy {
@@ -258,21 +264,22 @@ function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSign
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    // Settle first: destroying the response emits 'aborted' and 'error' synchronously, which
+    // would otherwise win with a misleading "the site stopped sending".
     const fail = (error: Error) => {
+      reject(error);
       response.destroy();
       if (stream !== response) (stream as Transform).destroy();
-      reject(error);
     };
+    const cut = (message: string) => (signal.aborted ? new FetchError('timeout', 'the answer did not finish in time') : new FetchError('network', message));
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) fail(new FetchError('too_large', `the answer is larger than ${Math.round(maxBytes / 1024)} KB`));
       else chunks.push(chunk);
     });
     stream.on('end', () => resolve(Buffer.concat(chunks)));
-    stream.on('error', (error: Error) =>
-      fail(signal.aborted ? new FetchError('timeout', 'the answer did not finish in time') : new FetchError('network', `the answer could not be read: ${error.message}`)),
-    );
-    response.on('error', (error: Error) => fail(signal.aborted ? new FetchError('timeout', 'the answer did not finish in time') : new FetchError('network', error.message)));
-    response.on('aborted', () => fail(new FetchError('network', 'the site stopped sending')));
+    stream.on('error', (error: Error) => fail(cut(`the answer could not be read: ${error.message}`)));
+    response.on('error', (error: Error) => fail(cut(error.message)));
+    response.on('aborted', () => fail(cut('the site stopped sending')));
   });
 }

@@ -5,7 +5,7 @@ import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
 import type { AppContext } from '../web/context.ts';
 import type { PostView } from './hydrate.ts';
-import { eventPost, liveStream, timelineTopics } from './live.tsx';
+import { deleteMessage, eventPost, liveStream, timelineTopics } from './live.tsx';
 import { listInputSchema, type ListView } from './lists.ts';
 import { NOTIFICATION_KINDS, type NotificationView } from './notifications.ts';
 import { editInputSchema, postInputSchema } from './posts.ts';
@@ -443,7 +443,7 @@ export function registerSocialApi(api: Api): void {
       const subscribed = [...timeline, ...(timeline.length ? [topics.postChanges] : []), ...(viewer ? [topics.member(viewer.memberId)] : [])];
       return liveStream(c, subscribed, async (event) => {
         if (event.kind === 'notification' && viewer) return { event: 'notifications', data: JSON.stringify({ unread: await social(c).notifications.unreadCount(viewer) }) };
-        if (event.kind === 'delete') return { event: 'delete', data: JSON.stringify({ id: event.data.postId }) };
+        if (event.kind === 'delete') return deleteMessage(c, event);
         if (event.kind !== 'post') return null;
         const post = await eventPost(c, event);
         return post ? { event: 'post', id: String(post.boostedBy?.boostId ?? post.id), data: JSON.stringify(postJson(post)) } : null;

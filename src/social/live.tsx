@@ -1,4 +1,5 @@
 import { streamSSE, type SSEMessage } from 'hono/streaming';
+import type { Visibility } from '../db/schema.ts';
 import type { LiveEvent } from '../platform/events.ts';
 import { UserError } from '../platform/errors.ts';
 import type { AppContext } from '../web/context.ts';
@@ -91,6 +92,28 @@ export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostVi
   return post ?? null;
 }
 
+/**
+ * A deletion, told only to readers who could have seen the post: even a bare id says that a
+ * followers-only or direct post existed.
+ */
+export async function deleteMessage(c: AppContext, event: LiveEvent): Promise<SSEMessage | null> {
+  const { postId, visibility, authorId, mentioned } = event.data as { postId: number; visibility: Visibility; authorId: number; mentioned: number[] };
+  const viewer = c.var.viewer;
+  const tell = { event: 'delete', data: JSON.stringify({ id: postId }) };
+  if (visibility === 'public') return tell;
+  if (!viewer) return null;
+  if (visibility === 'members' || viewer.actorId === authorId || mentioned.includes(viewer.actorId)) return tell;
+  if (visibility !== 'followers') return null;
+  const follows = await c.var.services.database.db
+    .selectFrom('follows')
+    .select('id')
+    .where('follower_id', '=', viewer.actorId)
+    .where('followee_id', '=', authorId)
+    .where('state', '=', 'accepted')
+    .executeTakeFirst();
+  return follows ? tell : null;
+}
+
 /** The live stream behind pages: new posts as ready-made HTML, deletions, and the notification count. */
 export async function pageLiveStream(c: AppContext) {
   const viewer = c.var.viewer;
@@ -101,7 +124,7 @@ export async function pageLiveStream(c: AppContext) {
     if (event.kind === 'notification' && viewer) {
       return { event: 'notifications', data: JSON.stringify({ unread: await c.var.services.social.notifications.unreadCount(viewer) }) };
     }
-    if (event.kind === 'delete') return { event: 'delete', data: JSON.stringify({ id: event.data.postId }) };
+    if (event.kind === 'delete') return deleteMessage(c, event);
     if (event.kind !== 'post') return null;
     const post = await eventPost(c, event);
     if (!post) return null;

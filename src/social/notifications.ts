@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import { reader, topics, type SocialContext } from './context.ts';
 import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
+import { visibleTo } from './visibility.ts';
 
 export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like'] as const satisfies readonly NotificationKind[];
 
@@ -83,12 +84,15 @@ export class NotificationsService {
     this.#ctx = ctx;
   }
 
+  /** Unread notifications the list would show: one about a post the member can no longer see (edited away, blocked) does not count. */
   async unreadCount(viewer: Viewer): Promise<number> {
     const row = await this.#ctx.database.db
       .selectFrom('notifications')
+      .leftJoin('posts', 'posts.id', 'notifications.post_id')
       .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('member_id', '=', viewer.memberId)
-      .where('read_at', 'is', null)
+      .where('notifications.member_id', '=', viewer.memberId)
+      .where('notifications.read_at', 'is', null)
+      .where((eb) => eb.or([eb('notifications.post_id', 'is', null), visibleTo(reader(viewer), 'posts')]))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }

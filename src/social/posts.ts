@@ -347,6 +347,9 @@ export class PostsService {
       throw UserError.field('text', 'A direct post needs at least one @mention of someone here to send it to.');
     }
     const now = Date.now();
+    // A different first link means a different preview card: drop the old one, fetch the new one.
+    const firstUrl = resolved.parsed.urls[0] ?? null;
+    const linkChanged = firstUrl !== post.first_url;
     const notified = await this.#db.transaction().execute(async (tx) => {
       await tx
         .insertInto('post_edits')
@@ -354,7 +357,7 @@ export class PostsService {
         .execute();
       await tx
         .updateTable('posts')
-        .set({ text, html: resolved.html, content_warning: input.contentWarning || null, first_url: resolved.parsed.urls[0] ?? null, edited_at: now })
+        .set({ text, html: resolved.html, content_warning: input.contentWarning || null, first_url: firstUrl, edited_at: now, ...(linkChanged ? { card_id: null } : {}) })
         .where('id', '=', id)
         .execute();
       const before = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', id).where('listed', '=', 1).execute();
@@ -373,6 +376,7 @@ export class PostsService {
       );
     });
     await announceNotifications(this.#ctx, notified);
+    if (linkChanged && firstUrl) await this.#ctx.jobs.enqueue('social.card', { postId: id }, { dedupeKey: `card:${id}` });
     await this.#ctx.events.publish({ topics: [topics.postChanges], kind: 'update', data: { postId: id } });
     return this.get(viewer, id);
   }
@@ -390,6 +394,7 @@ export class PostsService {
     if (!post || post.boost_of_id) throw UserError.notFound('This post does not exist or was already deleted.');
     if (post.actor_id !== viewer.actorId && !viewer.isAdmin) throw UserError.forbidden('You can only delete your own posts.');
     const media = await this.#db.selectFrom('media').select('url').where('post_id', '=', id).execute();
+    const mentioned = await this.#db.selectFrom('mentions').select('actor_id').where('post_id', '=', id).where('actor_id', 'is not', null).execute();
     await this.#db.transaction().execute(async (tx) => {
       await tx.updateTable('posts').set({ deleted_at: Date.now(), text: '', html: '', content_warning: null, card_id: null }).where('id', '=', id).execute();
       await tx.deleteFrom('posts').where('boost_of_id', '=', id).execute();
@@ -406,7 +411,9 @@ export class PostsService {
       await indexPost(tx, this.#ctx.database.dialect, id, null);
     });
     for (const m of media) await this.#ctx.storage.delete(m.url);
-    await this.#ctx.events.publish({ topics: [topics.postChanges], kind: 'delete', data: { postId: id } });
+    // Who could have seen it travels with the event, so that only they hear of the deletion.
+    const audience = { visibility: post.visibility, authorId: post.actor_id, mentioned: mentioned.map((m) => m.actor_id!) };
+    await this.#ctx.events.publish({ topics: [topics.postChanges], kind: 'delete', data: { postId: id, ...audience } });
   }
 
   /** The whole conversation around a post: what it answers (oldest first), then replies in thread order. */
@@ -472,6 +479,10 @@ export class PostsService {
       const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_boosted', 'You have not boosted this post.');
       await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '-', 1) })).where('id', '=', id).execute();
+      // Readers who had the post through this boost keep it if someone else they follow boosted it too.
+      const others = await tx.selectFrom('posts').select(['id', 'actor_id']).where('boost_of_id', '=', id).orderBy('id').execute();
+      const authorId = (await tx.selectFrom('posts').select('actor_id').where('id', '=', id).executeTakeFirstOrThrow()).actor_id;
+      for (const other of others) await fanOutBoost(tx, { id: other.id, actorId: other.actor_id, postId: id, authorId });
     });
   }
 
@@ -504,6 +515,8 @@ export class PostsService {
     const post = await this.#ownPost(viewer, id);
     if (post.visibility === 'direct') throw new UserError(422, 'not_pinnable', 'A direct post cannot be featured on your profile.');
     await this.#db.transaction().execute(async (tx) => {
+      const already = await tx.selectFrom('pins').select('post_id').where('actor_id', '=', viewer.actorId).where('post_id', '=', id).executeTakeFirst();
+      if (already) throw new UserError(409, 'already_pinned', 'This post is already featured on your profile.');
       const count = await tx.selectFrom('pins').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_id', '=', viewer.actorId).executeTakeFirstOrThrow();
       if (Number(count.n) >= PINS_MAX) throw new UserError(422, 'too_many_pins', `You can feature at most ${PINS_MAX} posts; unpin one first.`);
       const inserted = await tx

@@ -62,13 +62,18 @@ function searchError(message: string): UserError {
   return new UserError(400, 'invalid_query', message, { issues: [{ path: 'q', message }] });
 }
 
+/** "Café" → "Cafe": PostgreSQL's `simple` configuration keeps accents, SQLite's FTS5 table drops them (remove_diacritics); fold them here so both find the same posts. */
+function foldDiacritics(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
+}
+
 /** Keeps a post's search entry in step with its text (call inside the post's transaction). */
 export async function indexPost(db: Queryable, dialect: Dialect, postId: number, text: string | null): Promise<void> {
   if (dialect === 'sqlite') {
     await sql`delete from posts_fts where rowid = ${postId}`.execute(db);
     if (text) await sql`insert into posts_fts (rowid, text) values (${postId}, ${text})`.execute(db);
   } else {
-    await sql`update posts set search = ${text ? sql`to_tsvector('simple', ${text})` : sql`null`} where id = ${postId}`.execute(db);
+    await sql`update posts set search = ${text ? sql`to_tsvector('simple', ${foldDiacritics(text)})` : sql`null`} where id = ${postId}`.execute(db);
   }
 }
 
@@ -105,8 +110,8 @@ export async function searchPosts(
     q = q.where('posts.id', 'in', candidates.rows.map((r) => r.id));
   } else if (terms.length > 0) {
     const parts = [
-      ...query.words.map((w) => sql`plainto_tsquery('simple', ${w})`),
-      ...query.phrases.map((p) => sql`phraseto_tsquery('simple', ${p})`),
+      ...query.words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`),
+      ...query.phrases.map((p) => sql`phraseto_tsquery('simple', ${foldDiacritics(p)})`),
     ];
     q = q.where(sql<boolean>`posts.search @@ (${sql.join(parts, sql` && `)})`);
   }

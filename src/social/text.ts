@@ -1,4 +1,5 @@
 import { passionSlug } from '../accounts/validation.ts';
+import { escapeHtml } from '../platform/sanitize.ts';
 
 /**
  * Post text: plain text in, tokens out (links, #hashtags, @mentions), then safe HTML.
@@ -91,9 +92,6 @@ export function parseText(text: string): ParsedText {
   return { tokens, hashtags: [...hashtags.values()], mentions: [...mentions.values()], urls };
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 export interface RenderLinks {
   /** Absolute base of this server, for hashtag links. */

@@ -53,10 +53,12 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
       <div class="post__content">{raw(post.html)}</div>
       {post.media.length > 0 ? (
         <ul class={`post__media post__media--${post.media.length}`} aria-label="Images">
-          {post.media.map((m) => (
+          {post.media.map((m, i) => (
             <li>
               <a href={m.url}>
                 <img src={m.url} alt={m.alt} width={m.width ?? undefined} height={m.height ?? undefined} loading="lazy" />
+                {/* The link still needs a name when the author gave no description. */}
+                {m.alt ? null : <span class="visually-hidden">Image {i + 1}, no description</span>}
               </a>
             </li>
           ))}

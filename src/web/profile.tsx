@@ -142,10 +142,10 @@ function Connections({ c, profile, actor, relationship }: { c: AppContext; profi
     <>
       <p class="profile-stats">
         <span>
-          <strong>{actor.posts}</strong> posts
+          <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
         </span>{' '}
         · <a href={`/@${profile.handle}/following`}><strong>{actor.following}</strong> following</a> ·{' '}
-        <a href={`/@${profile.handle}/followers`}><strong>{actor.followers}</strong> followers</a>
+        <a href={`/@${profile.handle}/followers`}><strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}</a>
         {actor.locked ? <span class="meta"> · approves followers</span> : null}
       </p>
       {relationship ? (

@@ -8,6 +8,8 @@ import { ROLES } from '../../src/accounts/roles.ts';
 import { canonicalTimeZone, passionSlug } from '../../src/accounts/validation.ts';
 import { DEMO_PASSWORD, loadDemo, type DemoSummary } from '../../src/demo/demo.ts';
 import { DEMO_MEMBERS } from '../../src/demo/members.ts';
+import { agoMs, BOOSTS, FOLLOWS, HASHTAG_FOLLOWS, LIKES, LINK_CARDS, LISTS, LOCKED, PENDING, POSTS } from '../../src/demo/social.ts';
+import { parseText } from '../../src/social/text.ts';
 import { UserError } from '../../src/platform/errors.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -77,7 +79,7 @@ describe('demo data', () => {
 
 describe('demo community', () => {
   test('reports what it loaded, suggesting a public librarian', async () => {
-    assert.deepEqual(summary, { members: DEMO_MEMBERS.length, password: DEMO_PASSWORD, exampleHandle: summary.exampleHandle });
+    assert.deepEqual(summary, { members: DEMO_MEMBERS.length, posts: POSTS.length, password: DEMO_PASSWORD, exampleHandle: summary.exampleHandle });
     const page = await server.client().get(`/@${summary.exampleHandle}`);
     assert.equal(page.status, 200);
     assert.match(page.text('main'), /Public librarian/);
@@ -147,6 +149,174 @@ describe('demo community', () => {
   });
 });
 
+const member = (handle: string) => server.services.accounts.memberByHandle(handle);
+const DAY = 86_400_000;
+
+/** A signed-in demo member's HTTP client. */
+async function signedIn(handle: string) {
+  const client = server.client();
+  assert.equal((await client.login(handle, DEMO_PASSWORD)).status, 303, handle);
+  return client;
+}
+
+/** The id of the one demo post whose text contains `words`. */
+function postId(words: string): Promise<number> {
+  const post = POSTS.find((p) => p.text.includes(words));
+  assert.ok(post, words);
+  return server.services.database.db
+    .selectFrom('posts')
+    .select('id')
+    .where('text', '=', post.text)
+    .executeTakeFirstOrThrow()
+    .then((r) => r.id);
+}
+
+/** The handles of the authors of the posts on a page. */
+const authors = (page: { document: Document }) =>
+  [...page.document.querySelectorAll('article.post .post__author')].map((a) => a.getAttribute('href')!.replace(/^\/@/, ''));
+
+describe('demo social data', () => {
+  test('80 to 120 posts over the last 14 days, oldest first, with replies, warnings and every audience', () => {
+    assert.ok(POSTS.length >= 80 && POSTS.length <= 120, `${POSTS.length} posts`);
+    const ages = POSTS.map((p) => agoMs(p.ago));
+    assert.ok(ages.every((age, i) => age > 0 && age <= 14 * DAY && (i === 0 || age < ages[i - 1]!)), 'chronological, within two weeks');
+    assert.ok(POSTS.filter((p) => p.replyTo).length >= 30, 'plenty of replies');
+    assert.ok(POSTS.filter((p) => p.cw).length >= 3, 'a few content warnings');
+    assert.ok(POSTS.filter((p) => p.visibility === 'followers').length >= 2, 'a few followers-only posts');
+    assert.equal(POSTS.filter((p) => p.visibility === 'direct').length, 1, 'one direct message');
+    const authors = new Set(POSTS.map((p) => p.by));
+    assert.ok(authors.size >= 30, `${authors.size} of the members post`);
+    const tags = new Set(POSTS.flatMap((p) => parseText(p.text).hashtags.map((h) => h.slug)));
+    for (const tag of ['tlchat', 'macrosw', 'edtech', 'genrefication', 'makerspaces', 'graphicnovels', 'childwelfare', 'bannedbooks', 'oer', 'librarylife']) {
+      assert.ok(tags.has(tag), `#${tag} is used`);
+    }
+    for (const url of POSTS.flatMap((p) => parseText(p.text).urls)) assert.match(new URL(url).hostname, /(^|\.)example\.org$/, url);
+    assert.ok(Object.keys(LINK_CARDS).length >= 5);
+    assert.ok(BOOSTS.length >= 20 && Object.values(LIKES).flat().length >= 100, 'boosts and likes');
+  });
+
+  test('each member follows 5 to 15 others; some accounts are locked; some members follow hashtags', () => {
+    for (const m of DEMO_MEMBERS) {
+      const n = FOLLOWS[m.handle]?.length ?? 0;
+      assert.ok(n >= 5 && n <= 15, `@${m.handle} follows ${n}`);
+    }
+    assert.ok(LOCKED.length >= 2);
+    assert.equal(PENDING.length, 1);
+    assert.ok(Object.keys(HASHTAG_FOLLOWS).length >= 5);
+    assert.equal(LISTS.length, 3);
+  });
+});
+
+describe('demo social life', () => {
+  test('the local timeline has posts, link previews, a content warning, and a trending sidebar', async () => {
+    const page = await server.client().get('/local');
+    assert.equal(page.status, 200);
+    assert.equal(page.document.querySelectorAll('article.post').length, 20, 'a full first page');
+    assert.ok(page.document.querySelectorAll('article.post .card').length >= 2, 'link previews came with the demo');
+    assert.ok(page.document.querySelectorAll('details.post__cw').length >= 1, 'a content warning');
+    const trending = [...page.document.querySelectorAll('.trending a')].map((a) => a.textContent);
+    assert.ok(trending.length >= 8, trending.join(', '));
+    for (const tag of ['#tlchat', '#edtech', '#makerspaces']) assert.ok(trending.includes(tag), `${tag} trends: ${trending.join(', ')}`);
+    // Visitors see public posts only.
+    assert.ok(!page.text('main').includes('Hard week'), 'no followers-only post');
+  });
+
+  test('the #tlchat hashtag page has posts by several people', async () => {
+    const page = await server.client().get('/tags/tlchat');
+    assert.equal(page.status, 200);
+    assert.ok(new Set(authors(page)).size >= 5, authors(page).join(', '));
+    assert.match(page.text('main .page-head'), /\d+ posts/);
+  });
+
+  test('a member’s home timeline has posts from the people they follow, with boosts', async () => {
+    const rosa = await signedIn('mslibrarian');
+    const page = await rosa.get('/stream');
+    assert.equal(page.status, 200);
+    const seen = authors(page);
+    assert.equal(seen.length, 20, 'a full first page');
+    const followed = seen.filter((h) => FOLLOWS.mslibrarian!.includes(h));
+    assert.ok(new Set(followed).size >= 4, `posts from people Rosa follows: ${seen.join(', ')}`);
+    assert.ok(!seen.includes('kwame_sw') && !seen.includes('fiona_telehealth'), 'nothing from people she does not follow');
+    const older = await rosa.get(page.document.querySelector('.pagination a')!.getAttribute('href')!);
+    assert.ok(page.document.querySelectorAll('.post__boost').length + older.document.querySelectorAll('.post__boost').length >= 1, 'boosts appear too');
+  });
+
+  test('a thread four replies deep, with boosts and likes', async () => {
+    const id = await postId('Genrefication, year one, the honest version');
+    const page = await server.client().get(`/@mslibrarian/${id}`);
+    assert.equal(page.status, 200);
+    const replies = page.document.querySelectorAll('.thread__reply');
+    assert.equal(replies.length, 4);
+    assert.equal(page.document.querySelectorAll('.thread__reply--depth-4').length, 1, 'a 4-deep conversation');
+    assert.match(page.text('.post--focus .post__actions'), /4 boosts/);
+    assert.match(page.text('.post--focus .post__actions'), /7 likes/);
+    assert.ok(page.document.querySelector('.post--focus .card'), 'the link has a preview');
+    // And it is featured on Rosa's profile.
+    const profile = await server.client().get('/@mslibrarian');
+    assert.match(profile.text('main'), /honest version/);
+  });
+
+  test('an image post with alt text is on the author’s media tab', async () => {
+    const page = await server.client().get('/@mslibrarian/media');
+    assert.equal(page.status, 200);
+    const img = page.document.querySelector('article.post .post__media img');
+    assert.ok(img);
+    assert.match(img.getAttribute('alt')!, /^Bar chart of fiction checkouts/);
+    const file = await server.client().fetch(img.getAttribute('src')!);
+    assert.equal(file.status, 200);
+  });
+
+  test('three lists: two shared, one private', async () => {
+    const lists = await server.services.database.db.selectFrom('lists').select(['id', 'name', 'visibility']).orderBy('id').execute();
+    assert.deepEqual(lists.map((l) => [l.name, l.visibility]), [
+      ['Public librarians', 'public'],
+      ['Child welfare research', 'private'],
+      ['School library advocacy', 'public'],
+    ]);
+    const shared = await server.client().get(`/lists/${lists[0]!.id}`);
+    assert.equal(shared.status, 200);
+    assert.ok(shared.document.querySelectorAll('.people-list li').length >= 5);
+    assert.ok(shared.document.querySelectorAll('article.post').length >= 5, 'the list timeline has posts');
+    assert.equal((await server.client().get(`/lists/${lists[1]!.id}`)).status, 404, 'private lists stay private');
+    const grace = await signedIn('grace_msw');
+    assert.match((await grace.get('/lists')).text('main .list-cards'), /Child welfare research/);
+    assert.ok((await grace.get(`/lists/${lists[1]!.id}`)).document.querySelectorAll('article.post').length >= 3);
+  });
+
+  test('followers-only and direct posts reach only their audience', async () => {
+    const search = async (client: ReturnType<TestServer['client']>, q: string) => (await client.get(`/search?${new URLSearchParams({ q })}`)).document.querySelectorAll('article.post').length;
+    assert.equal(await search(server.client(), '"Calling someone tonight"'), 0);
+    assert.equal(await search(await signedIn('fiona_telehealth'), '"Calling someone tonight"'), 1, 'a follower sees it');
+    assert.equal(await search(await signedIn('ellen_k12'), '"genre-label session"'), 0);
+    assert.equal(await search(await signedIn('lis_student_maya'), '"genre-label session"'), 1, 'the person messaged sees it');
+  });
+
+  test('a locked account has a follow request waiting; members have recent notifications', async () => {
+    const kwame = await signedIn('kwame_sw');
+    const requests = await kwame.get('/follow-requests');
+    assert.match(requests.text('main .people-list'), /Inês Carvalho/);
+    const pending = await server.services.database.db.selectFrom('follows').select(['follower_id', 'followee_id']).where('state', '=', 'pending').execute();
+    assert.deepEqual(pending.map((row) => ({ ...row })), [{ follower_id: (await member('researcher_ines')).actor_id, followee_id: (await member('kwame_sw')).actor_id }]);
+
+    const grace = await signedIn('grace_msw');
+    const page = await grace.get('/notifications');
+    const items = page.document.querySelectorAll('.notifications > li');
+    assert.equal(items.length, 30, 'a full page');
+    const unread = page.document.querySelectorAll('.notification--unread').length;
+    assert.ok(unread >= 1 && unread < 30, `some new, some read (${unread} unread)`);
+    assert.match(page.text('.notifications'), /replied to your post/);
+    assert.match(page.text('.notifications'), /liked your post/);
+    // They happened over the story's two weeks, not all at the moment of loading.
+    const times = await server.services.database.db.selectFrom('notifications').select('created_at').execute();
+    assert.ok(Math.min(...times.map((t) => t.created_at)) < Date.now() - 7 * DAY);
+  });
+
+  test('no background fetches are left: the preview cards came with the demo', async () => {
+    const jobs = await server.services.database.db.selectFrom('jobs').select('kind').where('kind', '=', 'social.card').execute();
+    assert.deepEqual(jobs, []);
+  });
+});
+
 describe('demo loading is all or nothing', () => {
   let other: TestServer;
   before(async () => {
@@ -183,7 +353,7 @@ describe('commonroom demo (CLI)', () => {
   test('loads into an empty database, and only into an empty one', async () => {
     const first = await run();
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members`));
+    assert.match(first.stdout, new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members and ${POSTS.length} posts`));
     assert.match(first.stdout, new RegExp(`"${DEMO_PASSWORD}"`));
 
     const second = await run();

@@ -198,11 +198,20 @@ export async function up({ db, id, dialect }: Ddl): Promise<void> {
     /** The post shown (for a boost, the boosted post). */
     .addColumn('post_id', 'bigint', (c) => c.notNull().references('posts.id').onDelete('cascade'))
     .addColumn('boost_id', 'bigint', (c) => c.references('posts.id').onDelete('cascade'))
-    .addPrimaryKeyConstraint('timeline_entries_pk', ['feed', 'post_id'])
+    // One entry per post and timeline. Keyed post first: fan-out writes all of a post's entries
+    // at once, so they land side by side in this index instead of one scattered page per
+    // follower (only timeline_entries_page is written feed by feed), and deleting a post's
+    // entries uses it too. Measured with bench/timeline.ts: half the pages written per fan-out.
+    .addPrimaryKeyConstraint('timeline_entries_pk', ['post_id', 'feed'])
     .execute();
   await db.schema.createIndex('timeline_entries_page').on('timeline_entries').columns(['feed', 'sort_id']).execute();
-  await db.schema.createIndex('timeline_entries_post').on('timeline_entries').column('post_id').execute();
-  await db.schema.createIndex('timeline_entries_boost').on('timeline_entries').column('boost_id').execute();
+  // Most entries are not boosts: index only those that are.
+  await db.schema
+    .createIndex('timeline_entries_boost')
+    .on('timeline_entries')
+    .column('boost_id')
+    .where(sql.ref('boost_id'), 'is not', null)
+    .execute();
 
   await id(db.schema.createTable('notifications'))
     .addColumn('member_id', 'bigint', (c) => c.notNull().references('members.id').onDelete('cascade'))

@@ -114,7 +114,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const back = `/tags/${slug}`;
     return streamPage(
       c,
-      { title: `#${page.hashtag.name}`, description: `Posts about #${page.hashtag.name}` },
+      { title: `#${page.hashtag.name}`, heading: null, description: `Posts about #${page.hashtag.name}` },
       <>
         <div class="page-head">
           <h1>#{page.hashtag.name}</h1>

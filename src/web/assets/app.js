@@ -52,17 +52,27 @@
     });
   }
 
-  // Characters left in a post.
+  // Characters left in a post. The visible count follows every keystroke; screen readers hear it
+  // once typing pauses, from a live region of its own (announcing each keystroke would drown out
+  // the typing).
   for (const area of document.querySelectorAll('textarea[data-max-chars]')) {
     const max = Number(area.dataset.maxChars);
     const counter = document.querySelector(`[data-count-for="${area.id}"]`);
     if (!counter) continue;
-    counter.setAttribute('aria-live', 'polite');
+    const announcer = document.createElement('span');
+    announcer.className = 'visually-hidden';
+    announcer.setAttribute('aria-live', 'polite');
+    area.after(announcer);
+    let timer;
     const update = () => {
       const left = max - [...area.value].length;
       counter.textContent = left >= 0 ? `${left} characters left.` : `${-left} characters too many.`;
     };
-    area.addEventListener('input', update);
+    area.addEventListener('input', () => {
+      update();
+      clearTimeout(timer);
+      timer = setTimeout(() => { announcer.textContent = counter.textContent; }, 1000);
+    });
     update();
   }
 

@@ -1,0 +1,107 @@
+import sanitizeHtmlLib from 'sanitize-html';
+
+/**
+ * Untrusted HTML (feed items, remote posts, extracted articles) becomes safe HTML here:
+ * formatting, links, images, lists, tables and media stay; scripts, styles, event
+ * handlers, forms, frames and `javascript:`/`data:` URLs go. Relative URLs are resolved
+ * against `baseUrl`, links get `rel="nofollow noopener noreferrer ugc"`.
+ */
+
+const ALLOWED_TAGS = [
+  'p', 'br', 'hr', 'div', 'span', 'blockquote', 'pre', 'code', 'kbd', 'samp', 'var',
+  'b', 'strong', 'i', 'em', 'u', 's', 'strike', 'del', 'ins', 'mark', 'small', 'sub', 'sup', 'abbr', 'cite', 'q', 'dfn', 'time',
+  'h1', 'h2', 'h3', 'h4', 'h5', 'h6',
+  'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'a', 'img', 'figure', 'figcaption', 'picture', 'source', 'audio', 'video', 'track',
+  'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption', 'colgroup', 'col',
+  'details', 'summary', 'ruby', 'rt', 'rp', 'bdi', 'bdo', 'wbr', 'center', 'font', 'big', 'tt', 'acronym', 'address',
+];
+
+const URL_ATTRIBUTES = new Set(['href', 'src', 'cite', 'poster']);
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+/** An absolute http(s) or mailto URL, resolved against `baseUrl`; anything else (`javascript:`, `data:`) is null. */
+export function safeUrl(value: string, baseUrl: string | undefined): string | null {
+  // As browsers do: surrounding controls and spaces go, and tabs and newlines anywhere.
+  const trimmed = value.replace(/^[\u0000-\u0020]+|[\u0000-\u0020]+$/g, '').replace(/[\t\n\r]/g, '');
+  try {
+    const url = baseUrl ? new URL(trimmed, baseUrl) : new URL(trimmed);
+    return ['http:', 'https:', 'mailto:'].includes(url.protocol) ? url.toString() : null;
+  } catch {
+    return null;
+  }
+}
+
+function resolve(value: string, baseUrl: string | undefined): string | null {
+  const url = safeUrl(value, baseUrl);
+  if (url || baseUrl) return url;
+  // A relative URL with no base to resolve it against: keep it only if it is plainly relative.
+  const trimmed = value.trim();
+  return /^[\w./?#%=&-]*$/.test(trimmed) && !/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : null;
+}
+
+export function sanitizeHtml(html: string, options: { baseUrl?: string | undefined } = {}): string {
+  const { baseUrl } = options;
+  return sanitizeHtmlLib(html, {
+    allowedTags: ALLOWED_TAGS,
+    allowedAttributes: {
+      a: ['href', 'title', 'hreflang', 'rel'],
+      img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
+      source: ['src', 'type', 'media'],
+      audio: ['src', 'controls', 'preload'],
+      video: ['src', 'controls', 'preload', 'poster', 'width', 'height'],
+      track: ['src', 'kind', 'srclang', 'label'],
+      blockquote: ['cite'],
+      q: ['cite'],
+      del: ['cite', 'datetime'],
+      ins: ['cite', 'datetime'],
+      time: ['datetime'],
+      abbr: ['title'],
+      acronym: ['title'],
+      th: ['colspan', 'rowspan', 'scope', 'abbr'],
+      td: ['colspan', 'rowspan'],
+      col: ['span'],
+      colgroup: ['span'],
+      ol: ['start', 'reversed', 'type'],
+      li: ['value'],
+      '*': ['lang', 'dir'],
+    },
+    allowedSchemes: ['http', 'https', 'mailto'],
+    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
+    allowProtocolRelative: false,
+    disallowedTagsMode: 'discard',
+    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'object', 'embed', 'applet', 'frameset', 'frame', 'template'],
+    transformTags: {
+      '*': (tagName, attribs) => {
+        const cleaned: Record<string, string> = {};
+        for (const [name, value] of Object.entries(attribs)) {
+          if (!URL_ATTRIBUTES.has(name)) cleaned[name] = value;
+          else {
+            const url = resolve(value, baseUrl);
+            if (url) cleaned[name] = url;
+          }
+        }
+        if (tagName === 'a' && cleaned.href) cleaned.rel = 'nofollow noopener noreferrer ugc';
+        if (tagName === 'img') cleaned.loading = 'lazy';
+        return { tagName, attribs: cleaned };
+      },
+    },
+    exclusiveFilter: (frame) => (frame.tag === 'img' || frame.tag === 'source') && !frame.attribs.src,
+  }).trim();
+}
+
+/** Plain text of an HTML fragment (titles, summaries, search). */
+export function htmlToText(html: string): string {
+  return sanitizeHtmlLib(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'noscript', 'title'] })
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\s+/g, ' ')
+    .trim();
+}
