@@ -18,6 +18,7 @@ import { TextGenerator } from './timeline/content.ts';
 import { loadCommunity, type LoadedRows } from './timeline/load.ts';
 import type { MeasureInput, MeasureOutput, Measurement } from './timeline/measure.ts';
 import { POPULAR_TAG, RARE_TAG, RARE_WORDS, TAGS, WORDS } from './timeline/words.ts';
+import { wholeNumbers } from './lib/options.ts';
 
 /** The product's goal: a timeline page answers in under 10 ms at the 99th percentile. */
 const TIMELINE_P99_GOAL_MS = 10;
@@ -84,11 +85,7 @@ function parseOptions(args: string[]): Options | null {
     console.log(USAGE);
     return null;
   }
-  const number = (name: string, value: string, min: number) => {
-    const n = Number(value.replaceAll('_', ''));
-    if (!Number.isSafeInteger(n) || n < min) throw new Error(`--${name} must be a whole number of at least ${min}\n\n${USAGE}`);
-    return n;
-  };
+  const number = wholeNumbers(USAGE);
   return {
     community: {
       members: number('members', values.members, 100),

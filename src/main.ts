@@ -4,6 +4,7 @@ import { CliError, usage } from './cli.ts';
 import { openDatabase } from './db/database.ts';
 import { MigrationError, migrateToLatest, migrationStatus } from './db/migrate.ts';
 import { loadDemo } from './demo/demo.ts';
+import { FEED_HELP, feedImportCommand, feedParseCommand } from './feeds/cli.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
 import { createServices, startServer, VERSION, type Services } from './server.ts';
@@ -25,6 +26,7 @@ Usage: commonroom <command> [options]     (or: npm run cli -- <command> [options
   openapi
       Prints the API's OpenAPI document.
 ${USER_HELP}
+${FEED_HELP}
 
 Configuration comes from environment variables or commonroom.config.json; see the README.`;
 
@@ -81,6 +83,12 @@ async function main(argv: string[]): Promise<void> {
       });
     case 'user':
       return withServices((services) => userCommand(services, args));
+    case 'feed': {
+      const [sub, ...rest] = args;
+      if (sub === 'parse') return feedParseCommand(loadConfig(), VERSION, rest);
+      if (sub === 'import-opml') return withServices((services) => feedImportCommand(services, rest));
+      throw usage(`unknown feed command "${sub ?? ''}": use feed parse or feed import-opml`);
+    }
     case 'help':
     case '--help':
     case '-h':

@@ -4,6 +4,7 @@ import { serve } from '@hono/node-server';
 import { AccountsService } from './accounts/service.ts';
 import { BookmarksService } from './curation/bookmarks.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { FeedsService } from './feeds/service.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Jobs } from './jobs/jobs.ts';
 import type { Config } from './platform/config.ts';
@@ -35,6 +36,7 @@ export interface Services {
   accounts: AccountsService;
   social: Social;
   bookmarks: BookmarksService;
+  feeds: FeedsService;
   /** Schedules the recurring jobs (processes that run jobs call it). */
   schedule(): Promise<void>;
   close(): Promise<void>;
@@ -61,6 +63,11 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger }, http);
   const bookmarks = new BookmarksService(database, config.baseUrl);
+  const feeds = new FeedsService(database, http, logger, jobs, {
+    concurrency: config.feedConcurrency,
+    perHost: config.feedHostConcurrency,
+    maxBytes: config.feedMaxBytes,
+  });
 
   jobs.register('maintenance.cleanup', async () => {
     const now = Date.now();
@@ -84,9 +91,11 @@ export async function createServices(config: Config, options: { logger?: Logger 
     accounts,
     social,
     bookmarks,
+    feeds,
     async schedule() {
       await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
       await social.schedule();
+      await feeds.schedule();
     },
     async close() {
       await jobs.stop();

@@ -5,7 +5,7 @@ import { UserError } from '../platform/errors.ts';
 import { hydratePosts, type PostView } from '../social/hydrate.ts';
 import { visibleTo } from '../social/visibility.ts';
 
-/** Private bookmarks. Posts for now; links and feed items join them with curation. */
+/** Private bookmarks of posts and feed items; links join them with curation. */
 export class BookmarksService {
   readonly #database: Database;
   readonly #baseUrl: string;
@@ -37,6 +37,22 @@ export class BookmarksService {
   async unbookmarkPost(viewer: Viewer, postId: number): Promise<void> {
     const removed = await this.#database.db.deleteFrom('bookmarks').where('member_id', '=', viewer.memberId).where('post_id', '=', postId).executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_bookmarked', 'This post is not in your bookmarks.');
+  }
+
+  /** Bookmarks a feed item (the caller checked the member may see it). */
+  async bookmarkItem(viewer: Viewer, itemId: number): Promise<void> {
+    const inserted = await this.#database.db
+      .insertInto('bookmarks')
+      .values({ member_id: viewer.memberId, post_id: null, item_id: itemId, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['member_id', 'item_id']).doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) throw new UserError(409, 'already_bookmarked', 'You already bookmarked this item.');
+  }
+
+  async unbookmarkItem(viewer: Viewer, itemId: number): Promise<void> {
+    const removed = await this.#database.db.deleteFrom('bookmarks').where('member_id', '=', viewer.memberId).where('item_id', '=', itemId).executeTakeFirst();
+    if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_bookmarked', 'This item is not in your bookmarks.');
   }
 
   async bookmarkedPosts(viewer: Viewer, cursor?: string): Promise<{ posts: PostView[]; nextCursor: string | null }> {

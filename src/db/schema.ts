@@ -36,6 +36,12 @@ export interface Schema {
   list_members: ListMembersTable;
   timeline_entries: TimelineEntriesTable;
   notifications: NotificationsTable;
+  sources: SourcesTable;
+  source_items: SourceItemsTable;
+  folders: FoldersTable;
+  subscriptions: SubscriptionsTable;
+  item_states: ItemStatesTable;
+  keyword_rules: KeywordRulesTable;
 }
 
 export interface SettingsTable {
@@ -322,6 +328,7 @@ export interface BookmarksTable {
   id: Generated<number>;
   member_id: number;
   post_id: number | null;
+  item_id: number | null;
   created_at: number;
 }
 
@@ -358,4 +365,87 @@ export interface NotificationsTable {
   dedupe_key: string;
   created_at: number;
   read_at: number | null;
+}
+
+export type SourceStatus = 'active' | 'error' | 'gone';
+
+export interface SourcesTable {
+  id: Generated<number>;
+  url: string;
+  title: Generated<string>;
+  site_url: string | null;
+  description: string | null;
+  icon_url: string | null;
+  format: string | null;
+  status: Generated<SourceStatus>;
+  etag: string | null;
+  last_modified: string | null;
+  last_status: number | null;
+  last_error: string | null;
+  error_since: number | null;
+  error_count: Generated<number>;
+  last_fetched_at: number | null;
+  last_success_at: number | null;
+  last_item_at: number | null;
+  interval_ms: number;
+  next_fetch_at: number;
+  lease_until: number | null;
+  subscriber_count: Generated<number>;
+  item_count: Generated<number>;
+  created_at: number;
+}
+
+export interface SourceItemsTable {
+  id: Generated<number>;
+  source_id: number;
+  dedupe_key: string;
+  url: string | null;
+  title: Generated<string>;
+  author: string | null;
+  summary: Generated<string>;
+  content_html: Generated<string>;
+  image_url: string | null;
+  attachments: string | null;
+  tags: string | null;
+  published_at: number | null;
+  updated_at: number | null;
+  seen_at: number;
+  sort_at: number;
+  content_hash: string;
+  full_html: string | null;
+}
+
+export interface FoldersTable {
+  id: Generated<number>;
+  member_id: number;
+  name: string;
+  created_at: number;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  member_id: number;
+  source_id: number;
+  folder_id: number | null;
+  title: string | null;
+  read_up_to_id: Generated<number>;
+  created_at: number;
+}
+
+export interface ItemStatesTable {
+  member_id: number;
+  item_id: number;
+  read: number | null;
+  starred_at: number | null;
+  muted: Generated<number>;
+}
+
+export interface KeywordRulesTable {
+  id: Generated<number>;
+  member_id: number;
+  source_id: number | null;
+  folder_id: number | null;
+  keyword: string;
+  action: 'mute' | 'star';
+  created_at: number;
 }

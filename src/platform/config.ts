@@ -33,6 +33,9 @@ const ConfigSchema = z.strictObject({
   signupsPerHour: z.coerce.number().int().min(1).default(50),
   postMaxChars: z.coerce.number().int().min(100).max(100_000).default(1000),
   fetchAllowPrivate: z.string().default(''),
+  feedConcurrency: z.coerce.number().int().min(1).max(512).default(16),
+  feedHostConcurrency: z.coerce.number().int().min(1).max(512).default(2),
+  feedMaxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
@@ -61,6 +64,9 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   signupsPerHour: 'SIGNUPS_PER_HOUR',
   postMaxChars: 'POST_MAX_CHARS',
   fetchAllowPrivate: 'FETCH_ALLOW_PRIVATE',
+  feedConcurrency: 'FEED_CONCURRENCY',
+  feedHostConcurrency: 'FEED_HOST_CONCURRENCY',
+  feedMaxBytes: 'FEED_MAX_BYTES',
 };
 
 export class ConfigError extends Error {}

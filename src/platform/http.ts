@@ -165,7 +165,12 @@ export class HttpClient {
       if ([301, 302, 303, 307, 308].includes(response.statusCode ?? 0) && typeof location === 'string') {
         response.resume();
         if (hop >= (options.maxRedirects ?? 5)) throw new FetchError('too_many_redirects', `more than ${options.maxRedirects ?? 5} redirects`);
-        const next = new URL(location, current).toString();
+        let next: string;
+        try {
+          next = new URL(location, current).toString();
+        } catch {
+          throw new FetchError('bad_url', `the site redirects to an address that is not valid: ${location.slice(0, 200)}`);
+        }
         redirects.push({ status: response.statusCode!, from: current, to: next });
         if (response.statusCode === 303 || ((response.statusCode === 301 || response.statusCode === 302) && method === 'POST')) {
           method = 'GET';

@@ -2,6 +2,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerAccountsApi } from '../accounts/api.ts';
+import { registerFeedsApi } from '../feeds/api.ts';
+import { registerFeedsPages } from '../feeds/pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerAuthPages } from '../accounts/pages/auth.tsx';
@@ -29,6 +31,8 @@ export function createApp(services: Services): Api {
       contentSecurityPolicy: {
         defaultSrc: ["'self'"],
         imgSrc: ["'self'", 'data:', 'https:'],
+        // Podcast episodes and videos that feeds attach play from their own sites (many still on http).
+        mediaSrc: ["'self'", 'https:', 'http:'],
         styleSrc: ["'self'"],
         scriptSrc: ["'self'"],
         connectSrc: ["'self'"],
@@ -75,9 +79,11 @@ export function createApp(services: Services): Api {
   registerStreamPages(app);
   registerPostPages(app);
   registerProfilePages(app);
+  registerFeedsPages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);
+  registerFeedsApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

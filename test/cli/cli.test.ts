@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -104,6 +106,60 @@ describe('commonroom CLI', () => {
     assertOneLineError(await cli(['user', 'reset-password']), 2, /needs a handle/);
     const list = JSON.parse((await cli(['user', 'list', '--json'])).stdout) as unknown[];
     assert.equal(list.length, 2);
+  });
+
+  test('feed parse prints JSON Feed 1.1 from a file or a URL; feed import-opml subscribes a member', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'commonroom-feed-'));
+    try {
+      const rssFile = join(dir, 'blog.xml');
+      writeFileSync(rssFile, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Reading Rockets</title><link>https://blog.example/</link>
+        <item><title>Phonics &amp; fluency</title><link>/phonics</link><guid>urn:1</guid><pubDate>Tue, 10 Nov 2026 09:30:00 GMT</pubDate>
+        <description><![CDATA[<p onclick="evil()">Try <a href="javascript:alert(1)">this</a> and <b>that</b>.</p><script>alert(2)</script>]]></description></item></channel></rss>`);
+      const parsed = await cli(['feed', 'parse', rssFile]);
+      assert.equal(parsed.code, 0, parsed.stderr);
+      const doc = JSON.parse(parsed.stdout);
+      assert.equal(doc.version, 'https://jsonfeed.org/version/1.1');
+      assert.equal(doc.title, 'Reading Rockets');
+      assert.equal(doc.items[0].title, 'Phonics & fluency');
+      assert.equal(doc.items[0].url, 'https://blog.example/phonics');
+      assert.equal(doc.items[0].date_published, '2026-11-10T09:30:00.000Z');
+      assert.doesNotMatch(doc.items[0].content_html, /script|onclick|javascript:/);
+      assert.match(doc.items[0].content_html, /<b>that<\/b>/);
+
+      // A URL, served on loopback (allowed explicitly, as an administrator would).
+      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/feed+json' }).end(JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'JSON blog', items: [{ id: '1', content_text: 'Hello' }] })));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.json`;
+      try {
+        const fromUrl = await cli(['feed', 'parse', url], { env: { FETCH_ALLOW_PRIVATE: '127.0.0.1' } });
+        assert.equal(fromUrl.code, 0, fromUrl.stderr);
+        assert.equal(JSON.parse(fromUrl.stdout).items[0].content_text, 'Hello');
+        assertOneLineError(await cli(['feed', 'parse', url]), 1, /private network/);
+      } finally {
+        server.close();
+      }
+      const page = join(dir, 'page.html');
+      writeFileSync(page, '<!doctype html><html><body><p>Not a feed</p></body></html>');
+      assertOneLineError(await cli(['feed', 'parse', page]), 1, /page\.html: This is a web page, not a feed/);
+      assertOneLineError(await cli(['feed', 'parse', join(dir, 'missing.xml')]), 1, /missing\.xml: no such file/);
+      assertOneLineError(await cli(['feed', 'parse']), 2, /needs one file or URL/);
+
+      const opml = join(dir, 'subs.opml');
+      writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
+        <outline text="Libraries"><outline text="ALA" type="rss" xmlUrl="https://www.ala.org/news/feed"/><outline text="Bad" xmlUrl="javascript:alert(1)"/></outline>
+        <outline text="Edutopia" type="rss" xmlUrl="https://www.edutopia.org/rss.xml"/></body></opml>`);
+      const imported = await cli(['feed', 'import-opml', opml, '--member', 'bob']);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stdout, /Imported 2 sources for @bob; 0 already followed; 1 folder\./);
+      assert.match(imported.stdout, /Skipped “Bad”: not an http or https address/);
+      assert.match((await cli(['feed', 'import-opml', opml, '--member', 'bob'])).stdout, /Imported 0 sources for @bob; 2 already followed/);
+      writeFileSync(join(dir, 'bad.opml'), '<html><body>nope</body></html>');
+      assertOneLineError(await cli(['feed', 'import-opml', join(dir, 'bad.opml'), '--member', 'bob']), 1, /bad\.opml: This (file is not OPML|OPML file lists no sources)/);
+      assertOneLineError(await cli(['feed', 'import-opml', opml, '--member', 'ghost']), 1, /There is no member @ghost/);
+      assertOneLineError(await cli(['feed', 'import-opml', opml]), 2, /needs a file and --member/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('configuration errors name the setting', async () => {

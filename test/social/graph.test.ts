@@ -48,7 +48,7 @@ describe('following people', () => {
     const after = await cy.web.get('/@dee');
     assert.equal(after.text('p.notice'), 'You now follow @dee.');
     assert.ok(after.document.querySelector('form[action="/@dee/unfollow"]'), 'now an Unfollow button');
-    assert.match(after.text('.profile-stats'), /1 followers/);
+    assert.match(after.text('.profile-stats'), /1 follower\b/);
     assert.equal((await relationship(dee, cy)).followedBy, true);
   });
 

@@ -34,9 +34,9 @@ export function registerPostPages(app: Hono<AppEnv>): void {
       );
       const post = await social.posts.create(viewer, { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId }, uploads);
       flash(c, post.replyTo ? 'Your reply was posted.' : 'Your post was published.');
-      // Back to the page the post was written on (for a reply: the conversation), at the new post.
+      // A reply opens on its own page, with the conversation above it; a post goes back where it was written.
       const back = safeNext(form.text('back'));
-      return c.redirect(back === '/' ? '/stream' : post.replyTo ? `${back}#post-${post.id}` : back, 303);
+      return c.redirect(post.replyTo ? `${postPath(post)}#post-${post.id}` : back === '/' ? '/stream' : back, 303);
     } catch (error) {
       const { errors, status } = formErrors(error);
       let parent: PostView | undefined;

@@ -120,3 +120,39 @@
     });
   }
 })();
+
+// The reader's keyboard shortcuts: j/k next/previous item, o open, s star, m read/unread, ? help.
+(() => {
+  'use strict';
+  const river = document.querySelector('[data-river]');
+  const help = document.getElementById('shortcuts');
+  if (!river && !document.querySelector('article[data-item]')) return;
+  const items = () => [...document.querySelectorAll('article[data-item]')];
+  const current = () => document.activeElement && document.activeElement.closest && document.activeElement.closest('article[data-item]');
+  document.addEventListener('keydown', (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    const target = event.target;
+    if (target && (target.isContentEditable || /^(input|textarea|select)$/i.test(target.tagName))) return;
+    const list = items();
+    const here = current() || (list.length === 1 ? list[0] : null);
+    const move = (step) => {
+      const index = here ? list.indexOf(here) + step : 0;
+      const next = list[Math.max(0, Math.min(list.length - 1, index))];
+      if (next) { next.focus(); next.scrollIntoView({ block: 'nearest' }); }
+    };
+    const submit = (key) => {
+      const form = here && here.querySelector(`form[data-key="${key}"]`);
+      if (form) form.requestSubmit();
+    };
+    switch (event.key) {
+      case 'j': move(1); break;
+      case 'k': move(-1); break;
+      case 'o': { const link = here && here.querySelector('a[data-open]'); if (link) link.click(); break; }
+      case 's': submit('s'); break;
+      case 'm': submit('m'); break;
+      case '?': if (help) { help.open = !help.open; if (help.open) help.querySelector('summary').focus(); } break;
+      default: return;
+    }
+    event.preventDefault();
+  });
+})();
