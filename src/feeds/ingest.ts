@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import type { Dialect, Queryable } from '../db/database.ts';
 import { htmlToText } from '../platform/sanitize.ts';
 import type { FeedDocument, FeedItem } from './parse.ts';
+import { foldDiacritics } from '../db/search.ts';
 
 /**
  * Stores a fetched document's items for a source: new items are inserted once (the dedupe key
@@ -108,9 +109,6 @@ async function unindexItem(db: Queryable, dialect: Dialect, id: number): Promise
   if (dialect === 'sqlite') await sql`delete from source_items_fts where rowid = ${id}`.execute(db);
 }
 
-export function foldDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
-}
 
 export async function ingestItems(db: Queryable, dialect: Dialect, sourceId: number, document: FeedDocument, now: number): Promise<IngestResult> {
   const result: IngestResult = { inserted: 0, updated: 0, fresh: [], dates: [] };

@@ -79,7 +79,7 @@ function Shortcuts() {
   );
 }
 
-function Sidebar({ c, subs, folders, scope }: { c: AppContext; subs: SubscriptionView[]; folders: FolderView[]; scope: RiverScope }) {
+function Sidebar({ subs, folders, scope }: { subs: SubscriptionView[]; folders: FolderView[]; scope: RiverScope }) {
   const total = subs.reduce((n, s) => n + s.unread, 0);
   const current = (match: boolean) => (match ? 'page' : undefined);
   const SourceLink = ({ s }: { s: SubscriptionView }) => (
@@ -91,7 +91,6 @@ function Sidebar({ c, subs, folders, scope }: { c: AppContext; subs: Subscriptio
       {s.problem ? <span class="source-problem" title={s.problem}> ⚠<span class="visually-hidden"> {s.problem}</span></span> : null}
     </li>
   );
-  void c;
   return (
     <nav class="reader__nav" aria-label="Your sources">
       <ul>
@@ -204,7 +203,7 @@ async function riverPage(c: AppContext, scope: RiverScope, heading: string | nul
     c,
     { title: q ? `Search: ${q}` : title, heading: null },
     <div class="reader">
-      <Sidebar c={c} subs={subs} folders={folders} scope={scope} />
+      <Sidebar subs={subs} folders={folders} scope={scope} />
       <div class="reader__main">
         <h1>{q ? `Search: ${q}` : title}</h1>
         {source?.problem ? (

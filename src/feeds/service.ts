@@ -7,7 +7,8 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { discover, normaliseInputUrl, type FeedCandidate } from './discover.ts';
-import { foldDiacritics, searchText } from './ingest.ts';
+import { foldDiacritics } from '../db/search.ts';
+import { searchText } from './ingest.ts';
 import { extractArticle } from './readable.ts';
 import { Refresher, MIN_INTERVAL_MS, type RefreshOptions } from './refresh.ts';
 import { markItem, matches, type RuleAction } from './rules.ts';
@@ -514,42 +515,41 @@ export class FeedsService {
     return this.#db.transaction().execute(async (tx) => {
       const subs = await tx
         .selectFrom('subscriptions')
-        .select(['id', 'source_id', 'read_up_to_id'])
+        .select(['id', 'source_id'])
         .where('member_id', '=', viewer.memberId)
         .$if(scope.kind === 'folder', (qb) => qb.where('folder_id', '=', (scope as { folderId: number }).folderId))
         .$if(scope.kind === 'source', (qb) => qb.where('id', '=', (scope as { subscriptionId: number }).subscriptionId))
         .execute();
       if (!subs.length) return 0;
+      const subIds = subs.map((s) => s.id);
+      const sourceIds = subs.map((s) => s.source_id);
       if (!olderThan) {
-        // Everything there now: raise each subscription's read mark to its source's newest item.
-        const newest = await tx.selectFrom('source_items').select(['source_id', (eb) => eb.fn.max('id').as('max_id')]).where('source_id', 'in', subs.map((s) => s.source_id)).groupBy('source_id').execute();
-        const maxBySource = new Map(newest.map((n) => [n.source_id, Number(n.max_id)]));
-        for (const sub of subs) {
-          const top = maxBySource.get(sub.source_id) ?? 0;
-          if (top > sub.read_up_to_id) await tx.updateTable('subscriptions').set({ read_up_to_id: top }).where('id', '=', sub.id).execute();
-        }
+        // Everything there now: each subscription's read mark goes up to its source's newest item.
+        await sql`
+          update subscriptions
+             set read_up_to_id = coalesce((select max(i.id) from source_items i where i.source_id = subscriptions.source_id), read_up_to_id)
+           where id in (${sql.join(subIds)})`.execute(tx);
         await tx
           .updateTable('item_states')
           .set({ read: null })
           .where('member_id', '=', viewer.memberId)
           .where('read', 'is not', null)
-          .where('item_id', 'in', (eb) => eb.selectFrom('source_items').select('id').where('source_id', 'in', subs.map((s) => s.source_id)))
+          .where('item_id', 'in', (eb) => eb.selectFrom('source_items').select('id').where('source_id', 'in', sourceIds))
           .execute();
         return subs.length;
       }
-      // Older than a cutoff: one statement writes "read" on each such unread item.
+      // Older than a cutoff: "read" on each such item above the read mark, and on those marked unread below it.
       const cutoff = Date.now() - (olderThan === 'day' ? 86_400_000 : 7 * 86_400_000);
-      for (const sub of subs) {
-        await sql`
-          insert into item_states (member_id, item_id, read, starred_at, muted)
-          select ${viewer.memberId}, i.id, 1, null, 0 from source_items i
-           where i.source_id = ${sub.source_id} and i.sort_at < ${cutoff} and i.id > ${sub.read_up_to_id}
-          on conflict (member_id, item_id) do update set read = 1`.execute(tx);
-        await sql`
-          update item_states set read = 1
-           where member_id = ${viewer.memberId} and read = 0
-             and item_id in (select id from source_items where source_id = ${sub.source_id} and sort_at < ${cutoff})`.execute(tx);
-      }
+      await sql`
+        insert into item_states (member_id, item_id, read, starred_at, muted)
+        select ${viewer.memberId}, i.id, 1, null, 0
+          from subscriptions sub join source_items i on i.source_id = sub.source_id
+         where sub.id in (${sql.join(subIds)}) and i.sort_at < ${cutoff} and i.id > sub.read_up_to_id
+        on conflict (member_id, item_id) do update set read = 1`.execute(tx);
+      await sql`
+        update item_states set read = 1
+         where member_id = ${viewer.memberId} and read = 0
+           and item_id in (select id from source_items where source_id in (${sql.join(sourceIds)}) and sort_at < ${cutoff})`.execute(tx);
       return subs.length;
     });
   }

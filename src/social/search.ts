@@ -6,6 +6,7 @@ import { passionSlug } from '../accounts/validation.ts';
 import type { SocialContext } from './context.ts';
 import { hydratePosts, type PostView } from './hydrate.ts';
 import { visibleTo, type Reader } from './visibility.ts';
+import { foldDiacritics } from '../db/search.ts';
 
 /**
  * Post search: words and "quoted phrases" (all must match), `#hashtag` and `from:handle`
@@ -60,11 +61,6 @@ export function parsePostQuery(input: string): PostQuery {
 
 function searchError(message: string): UserError {
   return new UserError(400, 'invalid_query', message, { issues: [{ path: 'q', message }] });
-}
-
-/** "Café" → "Cafe": PostgreSQL's `simple` configuration keeps accents, SQLite's FTS5 table drops them (remove_diacritics); fold them here so both find the same posts. */
-function foldDiacritics(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}/gu, '').normalize('NFC');
 }
 
 /** Keeps a post's search entry in step with its text (call inside the post's transaction). */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { checkAccessibility, currentPath, launchBrowser, makePng, openContext, visit, type BrowserSession } from '../support/browser.ts';
+import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -19,21 +19,6 @@ async function session(options: Parameters<typeof openContext>[2] = {}): Promise
   const s = await openContext(browser, server, options);
   sessions.push(s);
   return s;
-}
-
-async function signIn(page: Page, login: string): Promise<void> {
-  await visit(page, '/login');
-  await page.getByLabel('Email or handle').fill(login);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-}
-
-/** Visits a page, runs axe on it and checks that no script or CSP error happened. */
-async function audit(s: BrowserSession, path: string, label: string, status = 200): Promise<void> {
-  await visit(s.page, path, status);
-  await checkAccessibility(s.page, label);
-  assert.deepEqual(s.problems.splice(0), [], `${label}: errors in the browser console`);
 }
 
 before(async () => {
@@ -97,7 +82,7 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
   test('member and administrator pages', async () => {
     const admin = await session();
     const { page } = admin;
-    await signIn(page, 'ada');
+    await signIn(page, 'ada', PASSWORD);
     await audit(admin, '/', 'home, signed in');
     assert.match((await page.locator('h1').textContent()) ?? '', /Welcome back, Ada Lovelace/);
     await audit(admin, '/settings/profile', 'profile settings');
@@ -198,7 +183,7 @@ describe('phone-sized screens', () => {
     }
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
     await page.waitForURL('**/library');
-    await signIn(page, 'ada');
+    await signIn(page, 'ada', PASSWORD);
     for (const path of ['/', '/settings/profile', '/settings/tokens', '/people?role=school_librarian', '/admin', '/admin/members', '/admin/invites']) {
       await visit(page, path);
       await fits('signed in');

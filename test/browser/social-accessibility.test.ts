@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo/demo.ts';
-import { checkAccessibility, currentPath, launchBrowser, makePng, openContext, visit, type BrowserSession } from '../support/browser.ts';
+import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -23,21 +23,6 @@ async function session(options: Parameters<typeof openContext>[2] = {}): Promise
   const s = await openContext(browser, server, options);
   sessions.push(s);
   return s;
-}
-
-async function signIn(page: Page, login: string): Promise<void> {
-  await visit(page, '/login');
-  await page.getByLabel('Email or handle').fill(login);
-  await page.getByLabel('Password', { exact: true }).fill(DEMO_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/');
-}
-
-/** Visits a page, runs axe on it and checks that no script or CSP error happened. */
-async function audit(s: BrowserSession, path: string, label: string, status = 200): Promise<void> {
-  await visit(s.page, path, status);
-  await checkAccessibility(s.page, label);
-  assert.deepEqual(s.problems.splice(0), [], `${label}: errors in the browser console`);
 }
 
 const postIdOf = async (text: string) =>
@@ -71,7 +56,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
   test('signed in: timelines, threads, composing, editing, notifications, lists, bookmarks, search, settings', async () => {
     const rosa = await session();
     const { page } = rosa;
-    await signIn(page, 'mslibrarian');
+    await signIn(page, 'mslibrarian', DEMO_PASSWORD);
 
     await audit(rosa, '/stream', 'home timeline with composer');
     assert.ok((await page.locator('main article.post').count()) >= 10, 'the home timeline has posts');
@@ -153,7 +138,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
 
   test('a locked account answering a follow request', async () => {
     const kwame = await session();
-    await signIn(kwame.page, 'kwame_sw');
+    await signIn(kwame.page, 'kwame_sw', DEMO_PASSWORD);
     await audit(kwame, '/follow-requests', 'follow requests, one waiting');
     assert.ok(await kwame.page.getByRole('button', { name: 'Accept' }).isVisible());
     await audit(kwame, '/settings/privacy', 'privacy settings, locked account');
@@ -168,7 +153,7 @@ describe('social pages on a phone-sized screen', () => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 376, `${label} (${currentPath(page)}) is ${width}px wide on a 375px screen`);
     };
-    await signIn(page, 'mslibrarian');
+    await signIn(page, 'mslibrarian', DEMO_PASSWORD);
     for (const path of ['/stream', threadPath, '/local', '/tags/tlchat', '/notifications', `/lists/${listId}`, '/@mslibrarian/media']) {
       await visit(page, path);
       await fits('signed in');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { checkAccessibility, currentPath, launchBrowser, openContext, visit, type BrowserSession } from '../support/browser.ts';
+import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
@@ -64,13 +64,6 @@ async function session(member: Member | null, options: Parameters<typeof openCon
   if (member) await s.context.addCookies([{ name: SESSION_COOKIE, value: member.web.cookies.get(SESSION_COOKIE)!, url: server.url }]);
   sessions.push(s);
   return s;
-}
-
-/** Visits a page, runs axe on it and checks that no script or CSP error happened. */
-async function audit(s: BrowserSession, path: string, label: string, status = 200): Promise<void> {
-  await visit(s.page, path, status);
-  await checkAccessibility(s.page, label);
-  assert.deepEqual(s.problems.splice(0), [], `${label}: errors in the browser console`);
 }
 
 async function ok(res: { status: number; json: Json }, status: number, what: string): Promise<Json> {

@@ -114,6 +114,22 @@ export async function checkAccessibility(page: Page, label: string): Promise<Res
   return results;
 }
 
+/** Signs in through the login form, as a person would. */
+export async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await visit(page, '/login');
+  await page.getByLabel('Email or handle').fill(login);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/');
+}
+
+/** Visits a page, runs axe on it and checks that no script or CSP error happened. */
+export async function audit(s: BrowserSession, path: string, label: string, status = 200): Promise<void> {
+  await visit(s.page, path, status);
+  await checkAccessibility(s.page, label);
+  assert.deepEqual(s.problems.splice(0), [], `${label}: errors in the browser console`);
+}
+
 /** A real PNG photo (a gradient with a disc), `width`×`height`, as bytes. */
 export async function makePng(width = 900, height = 600): Promise<Buffer> {
   const r = Math.round(Math.min(width, height) / 3);
