@@ -21,7 +21,7 @@ import { bytes, count, duration, ms, table, type Align } from './lib/format.ts';
 import { median } from './lib/stats.ts';
 import { findCorpus, SETS, type FeedFile } from './feeds/corpus.ts';
 import { generateLargeFeed, type LargeFeed, type LargeFormat } from './feeds/generate.ts';
-import type { FileSpec, MeasureInput, MeasureOutput } from './feeds/measure.ts';
+import type { FileSpec, MeasureInput, MeasureOutput, RoundsOutput } from './feeds/measure.ts';
 import { findFeedparser, runFeedparser, type Feedparser, type FeedparserOutput } from './feeds/python.ts';
 
 /** The goal: our parser's throughput at least this many times feedparser's. */
@@ -170,33 +170,24 @@ interface Comparison {
   feedparser: SideResult | null;
 }
 
-const fromOurs = (o: MeasureOutput): SideResult => ({
-  rounds: o.roundMs.length,
-  totalMs: o.roundMs.reduce((a, b) => a + b, 0),
-  medianMs: median(o.roundMs),
-  bestMs: Math.min(...o.roundMs),
-  bytes: o.bytes,
-  files: o.files,
-  items: o.items,
-  flagged: o.notFeeds,
-  errors: o.errors,
-  maxRssBefore: o.maxRssBefore,
-  maxRss: o.maxRss,
-});
-
-const fromFeedparser = (o: FeedparserOutput): SideResult => ({
-  rounds: o.roundMs.length,
-  totalMs: o.roundMs.reduce((a, b) => a + b, 0),
-  medianMs: median(o.roundMs),
-  bestMs: Math.min(...o.roundMs),
-  bytes: o.bytes,
-  files: o.files,
-  items: o.items,
-  flagged: o.bozo,
-  errors: o.errors,
-  maxRssBefore: o.maxRssBefore,
-  maxRss: o.maxRss,
-});
+/** Both sides report the same shape; only the name of the "not a feed" count differs. */
+function sideResult(o: RoundsOutput, flagged: number): SideResult {
+  return {
+    rounds: o.roundMs.length,
+    totalMs: o.roundMs.reduce((a, b) => a + b, 0),
+    medianMs: median(o.roundMs),
+    bestMs: Math.min(...o.roundMs),
+    bytes: o.bytes,
+    files: o.files,
+    items: o.items,
+    flagged,
+    errors: o.errors,
+    maxRssBefore: o.maxRssBefore,
+    maxRss: o.maxRss,
+  };
+}
+const fromOurs = (o: MeasureOutput): SideResult => sideResult(o, o.notFeeds);
+const fromFeedparser = (o: FeedparserOutput): SideResult => sideResult(o, o.bozo);
 
 const MEASURE = new URL('./feeds/measure.ts', import.meta.url);
 

@@ -29,7 +29,8 @@ export interface MeasureInput {
   maxRounds: number;
 }
 
-export interface MeasureOutput {
+/** What one side of the comparison reports, ours or feedparser's. */
+export interface RoundsOutput {
   files: number;
   bytes: number;
   warmupRounds: number;
@@ -38,13 +39,16 @@ export interface MeasureOutput {
   roundMs: number[];
   /** Items in one round (all files), from the documents parsed. */
   items: number;
-  /** Files that threw NotAFeedError (in one round). */
-  notFeeds: number;
-  /** Files that threw anything else (in one round): a parser bug. */
+  /** Files that threw anything else than "not a feed" (in one round): a parser bug. */
   errors: Array<{ path: string; error: string }>;
-  /** process.resourceUsage().maxRSS in bytes: after reading the files, and at the end. */
+  /** maxRSS in bytes: after reading the files, and at the end. */
   maxRssBefore: number;
   maxRss: number;
+}
+
+export interface MeasureOutput extends RoundsOutput {
+  /** Files that threw NotAFeedError (in one round). */
+  notFeeds: number;
 }
 
 interface Loaded {

@@ -3,6 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MeasureInput } from './measure.ts';
+import type { RoundsOutput } from './measure.ts';
 
 /**
  * Python's feedparser, the parser the issue measures ours against: finds a Python that can
@@ -21,20 +22,11 @@ export interface Feedparser {
   version: string;
 }
 
-export interface FeedparserOutput {
+export interface FeedparserOutput extends RoundsOutput {
   feedparser: string;
   python: string;
-  files: number;
-  bytes: number;
-  warmupRounds: number;
-  warmupMs: number;
-  roundMs: number[];
-  items: number;
   /** Documents feedparser flagged as not well-formed (or not a feed). */
   bozo: number;
-  errors: Array<{ path: string; error: string }>;
-  maxRssBefore: number;
-  maxRss: number;
 }
 
 function probe(python: string): Feedparser | null {
