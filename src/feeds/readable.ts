@@ -3,6 +3,7 @@ import { parseHTML } from 'linkedom';
 import { UserError } from '../platform/errors.ts';
 import { FetchError, type HttpClient } from '../platform/http.ts';
 import { sanitizeHtml } from '../platform/sanitize.ts';
+import { decodeFeed } from './parse.ts';
 
 /**
  * "Load full article" for feeds that publish only a teaser: fetch the item's page through the
@@ -17,7 +18,9 @@ export async function extractArticle(http: HttpClient, url: string, maxBytes: nu
     throw error;
   }
   if (response.status !== 200) throw new UserError(409, 'article_unavailable', `The article could not be loaded: the site answered ${response.status}.`);
-  const { document } = parseHTML(response.body.toString('utf8'));
+  const contentType = response.headers['content-type'];
+  const { text } = decodeFeed(response.body, Array.isArray(contentType) ? contentType[0] : contentType);
+  const { document } = parseHTML(text);
   // Readability reads the page's links relative to its address.
   const base = document.createElement('base');
   base.setAttribute('href', response.url);
