@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { AccountsService } from './accounts/service.ts';
+import { ChatsService } from './chats/service.ts';
 import { BookmarksService } from './curation/bookmarks.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { FeedsService } from './feeds/service.ts';
@@ -37,6 +38,7 @@ export interface Services {
   social: Social;
   bookmarks: BookmarksService;
   feeds: FeedsService;
+  chats: ChatsService;
   /** Schedules the recurring jobs (processes that run jobs call it). */
   schedule(): Promise<void>;
   close(): Promise<void>;
@@ -62,6 +64,8 @@ export async function createServices(config: Config, options: { logger?: Logger 
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger }, http);
+  const secretKey = loadSecretKey(config.dataDir, config.secretKey);
+  const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
   const bookmarks = new BookmarksService(database, config.baseUrl);
   const feeds = new FeedsService(database, http, logger, jobs, {
     concurrency: config.feedConcurrency,
@@ -81,7 +85,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     config,
     logger,
     database,
-    secretKey: loadSecretKey(config.dataDir, config.secretKey),
+    secretKey,
     settings,
     rateLimiter,
     storage,
@@ -92,10 +96,12 @@ export async function createServices(config: Config, options: { logger?: Logger 
     social,
     bookmarks,
     feeds,
+    chats,
     async schedule() {
       await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
       await social.schedule();
       await feeds.schedule();
+      await chats.schedule();
     },
     async close() {
       await jobs.stop();

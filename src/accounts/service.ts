@@ -312,6 +312,12 @@ export class AccountsService {
     return toViewer(row);
   }
 
+  /** A member acting through the system (a timed chat question is asked by its host), or null when suspended or gone. */
+  async viewerForMember(memberId: number): Promise<Viewer | null> {
+    const row = await this.viewerQuery().where('members.id', '=', memberId).executeTakeFirst();
+    return row && !row.suspended_at ? toViewer(row) : null;
+  }
+
   private viewerQuery() {
     return this.#db
       .selectFrom('members')

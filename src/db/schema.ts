@@ -42,6 +42,12 @@ export interface Schema {
   subscriptions: SubscriptionsTable;
   item_states: ItemStatesTable;
   keyword_rules: KeywordRulesTable;
+  chat_series: ChatSeriesTable;
+  chat_moderators: ChatModeratorsTable;
+  chats: ChatsTable;
+  chat_questions: ChatQuestionsTable;
+  chat_posts: ChatPostsTable;
+  chat_rsvps: ChatRsvpsTable;
 }
 
 export interface SettingsTable {
@@ -354,7 +360,7 @@ export interface TimelineEntriesTable {
   boost_id: number | null;
 }
 
-export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like';
+export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like' | 'chat_reminder';
 
 export interface NotificationsTable {
   id: Generated<number>;
@@ -362,6 +368,8 @@ export interface NotificationsTable {
   kind: NotificationKind;
   actor_id: number;
   post_id: number | null;
+  /** For chat reminders. */
+  chat_id: number | null;
   dedupe_key: string;
   created_at: number;
   read_at: number | null;
@@ -447,5 +455,83 @@ export interface KeywordRulesTable {
   folder_id: number | null;
   keyword: string;
   action: 'mute' | 'star';
+  created_at: number;
+}
+
+export type ChatKind = 'chat' | 'backchannel';
+export type ChatState = 'scheduled' | 'live' | 'ended' | 'cancelled';
+
+export interface ChatSeriesTable {
+  id: Generated<number>;
+  slug: string;
+  kind: ChatKind;
+  hashtag: string;
+  hashtag_name: string;
+  title: string;
+  description: Generated<string>;
+  time_zone: string;
+  /** JSON of a chats/time.ts Recurrence */
+  recurrence: string;
+  start_date: string;
+  start_time: string;
+  duration_minutes: number;
+  question_interval: number | null;
+  owner_id: number;
+  created_at: number;
+}
+
+export interface ChatModeratorsTable {
+  series_id: number;
+  member_id: number;
+  role: 'host' | 'moderator';
+  created_at: number;
+}
+
+export interface ChatsTable {
+  id: Generated<number>;
+  series_id: number;
+  date: string;
+  starts_at: number;
+  ends_at: number;
+  topic: Generated<string>;
+  state: ChatState;
+  started_at: number | null;
+  ended_at: number | null;
+  question_interval: number | null;
+  next_release_at: number | null;
+  reminded_at: number | null;
+  post_count: Generated<number>;
+  created_at: number;
+}
+
+export interface ChatQuestionsTable {
+  id: Generated<number>;
+  chat_id: number;
+  number: number;
+  label: Generated<string>;
+  text: string;
+  image_url: string | null;
+  image_alt: string | null;
+  starts_at: number | null;
+  ends_at: number | null;
+  released_at: number | null;
+  post_id: number | null;
+  created_at: number;
+}
+
+export interface ChatPostsTable {
+  chat_id: number;
+  post_id: number;
+  actor_id: number;
+  question_id: number | null;
+  first_time: number;
+  highlighted: Generated<number>;
+  hidden: Generated<number>;
+  created_at: number;
+}
+
+export interface ChatRsvpsTable {
+  chat_id: number;
+  member_id: number;
   created_at: number;
 }

@@ -56,6 +56,10 @@ const NotificationSchema = z
     kind: z.enum(NOTIFICATION_KINDS),
     actor: ActorSchema,
     post: PostSchema.nullable(),
+    chat: z
+      .object({ title: z.string(), hashtag: z.string(), startsAt: z.string(), url: z.string() })
+      .nullable()
+      .openapi({ description: 'The chat a `chat_reminder` is about' }),
     createdAt: z.string(),
     read: z.boolean(),
   })
@@ -75,7 +79,7 @@ function postJson(p: PostView) {
   return { ...p, createdAt: iso(p.createdAt)!, editedAt: iso(p.editedAt), boostedBy: p.boostedBy ? { ...p.boostedBy, at: iso(p.boostedBy.at)! } : null };
 }
 const pageJson = (page: { posts: PostView[]; nextCursor: string | null }) => ({ posts: page.posts.map(postJson), nextCursor: page.nextCursor });
-const notificationJson = (n: NotificationView) => ({ ...n, createdAt: iso(n.createdAt)!, post: n.post ? postJson(n.post) : null });
+const notificationJson = (n: NotificationView) => ({ ...n, createdAt: iso(n.createdAt)!, post: n.post ? postJson(n.post) : null, chat: n.chat ? { ...n.chat, startsAt: iso(n.chat.startsAt)! } : null });
 const listJson = (l: ListView) => ({ id: l.id, name: l.name, description: l.description, visibility: l.visibility, owner: l.owner, members: l.members });
 
 // ---- request pieces -------------------------------------------------------------------------------

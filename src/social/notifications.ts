@@ -7,13 +7,15 @@ import { reader, topics, type SocialContext } from './context.ts';
 import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
 import { visibleTo } from './visibility.ts';
 
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like'] as const satisfies readonly NotificationKind[];
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like', 'chat_reminder'] as const satisfies readonly NotificationKind[];
 
 export interface NotificationView {
   id: number;
   kind: NotificationKind;
   actor: ActorSummary;
   post: PostView | null;
+  /** The chat a reminder is about. */
+  chat: { title: string; hashtag: string; startsAt: number; url: string } | null;
   createdAt: number;
   read: boolean;
 }
@@ -108,11 +110,21 @@ export class NotificationsService {
     const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
     const page = rows.slice(0, limit);
     const baseUrl = this.#ctx.config.baseUrl;
-    const [actors, posts] = await Promise.all([
+    const chatIds = page.flatMap((r) => (r.chat_id ? [r.chat_id] : []));
+    const [actors, posts, chats] = await Promise.all([
       loadActors(this.#ctx.database.db, page.map((r) => r.actor_id), baseUrl),
       hydratePosts(this.#ctx.database.db, baseUrl, reader(viewer), page.flatMap((r) => (r.post_id ? [{ postId: r.post_id }] : []))),
+      chatIds.length
+        ? this.#ctx.database.db
+            .selectFrom('chats')
+            .innerJoin('chat_series', 'chat_series.id', 'chats.series_id')
+            .select(['chats.id', 'chats.date', 'chats.starts_at', 'chat_series.slug', 'chat_series.title', 'chat_series.hashtag_name'])
+            .where('chats.id', 'in', chatIds)
+            .execute()
+        : [],
     ]);
     const postById = new Map(posts.map((p) => [p.id, p]));
+    const chatById = new Map(chats.map((ch) => [ch.id, { title: ch.title, hashtag: ch.hashtag_name, startsAt: ch.starts_at, url: `${baseUrl}/chats/${ch.slug}/${ch.date}` }]));
     return {
       // A notification about a post the member can no longer see (deleted, blocked) is left out.
       notifications: page
@@ -122,6 +134,7 @@ export class NotificationsService {
           kind: r.kind,
           actor: actors.get(r.actor_id)!,
           post: r.post_id ? postById.get(r.post_id)! : null,
+          chat: r.chat_id ? (chatById.get(r.chat_id) ?? null) : null,
           createdAt: r.created_at,
           read: r.read_at !== null,
         })),

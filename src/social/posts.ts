@@ -46,9 +46,30 @@ interface ResolvedText {
   mentioned: Map<string, number>;
 }
 
+/** A new post, as other capabilities see it inside the transaction that stores it. */
+export interface NewPost {
+  id: number;
+  actorId: number;
+  text: string;
+  visibility: Visibility;
+  replyToId: number | null;
+  /** Hashtag slugs. */
+  tags: string[];
+  createdAt: number;
+  /** What the caller passed as `options.context` (e.g. "this post asks chat question 12"). */
+  context: Record<string, unknown>;
+}
+
+/**
+ * Another capability joining a new post's transaction (chats link posts that carry their
+ * hashtag). It may throw a UserError to refuse the post; it returns extra live-event topics.
+ */
+export type PostHook = (tx: Tx, post: NewPost) => Promise<string[]>;
+
 /** Posting, editing, deleting, replies and threads, boosts, likes and pins. */
 export class PostsService {
   readonly #ctx: SocialContext;
+  readonly #hooks: PostHook[] = [];
 
   constructor(ctx: SocialContext) {
     this.#ctx = ctx;
@@ -56,6 +77,11 @@ export class PostsService {
 
   get #db() {
     return this.#ctx.database.db;
+  }
+
+  /** Runs `hook` in the transaction of every new post. */
+  onCreate(hook: PostHook): void {
+    this.#hooks.push(hook);
   }
 
   /** One post as the viewer may see it; 404 when it does not exist for them. */
@@ -73,9 +99,10 @@ export class PostsService {
   /**
    * Publishes a post (or a reply). Everything is checked before anything is stored; the post,
    * its hashtags, mentions, images, search entry, timeline entries and notifications are
-   * written in one transaction. `options.at` backdates it (trusted callers: demo, imports).
+   * written in one transaction. `options.at` backdates it (trusted callers: demo, imports);
+   * `options.context` travels to the post hooks.
    */
-  async create(viewer: Viewer, raw: unknown, uploads: MediaUpload[] = [], options: { at?: number } = {}): Promise<PostView> {
+  async create(viewer: Viewer, raw: unknown, uploads: MediaUpload[] = [], options: { at?: number; context?: Record<string, unknown> } = {}): Promise<PostView> {
     const issues: FieldIssue[] = [];
     let input: z.infer<typeof postInputSchema> | undefined;
     try {
@@ -208,13 +235,17 @@ export class PostsService {
         .map((actorId) => ({ recipientActorId: actorId, kind: 'mention', actorId: viewer.actorId, postId: post.id }));
       if (parent) notices.push({ recipientActorId: parent.actor_id, kind: 'reply', actorId: viewer.actorId, postId: post.id });
       const notified = await notify(tx, notices);
-      return { id: post.id, feeds, notified, tags: resolved.parsed.hashtags.map((h) => h.slug) };
+      const tags = resolved.parsed.hashtags.map((h) => h.slug);
+      const created: NewPost = { id: post.id, actorId: viewer.actorId, text, visibility, replyToId: parent?.id ?? null, tags, createdAt: now, context: options.context ?? {} };
+      const hookTopics: string[] = [];
+      for (const hook of this.#hooks) hookTopics.push(...(await hook(tx, created)));
+      return { id: post.id, feeds, notified, tags, hookTopics };
     });
 
     const listedTopics = isListed(visibility)
       ? [...(parent ? [] : [topics.local]), ...outcome.tags.map(topics.tag)]
       : [];
-    await this.#ctx.events.publish({ topics: [...outcome.feeds, ...listedTopics], kind: 'post', data: { postId: outcome.id } });
+    await this.#ctx.events.publish({ topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics], kind: 'post', data: { postId: outcome.id } });
     await announceNotifications(this.#ctx, outcome.notified);
     if (resolved.parsed.urls[0]) await this.#ctx.jobs.enqueue('social.card', { postId: outcome.id }, { dedupeKey: `card:${outcome.id}` });
     return this.get(viewer, outcome.id);

@@ -2,6 +2,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { registerAccountsApi } from '../accounts/api.ts';
+import { registerChatsApi } from '../chats/api.ts';
+import { registerChatsPages } from '../chats/pages.tsx';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
@@ -78,12 +80,15 @@ export function createApp(services: Services): Api {
   registerAdminPages(app);
   registerStreamPages(app);
   registerPostPages(app);
+  // Before the profile pages: /@handle/chats is a chat history, not a post.
+  registerChatsPages(app);
   registerProfilePages(app);
   registerFeedsPages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);
   registerFeedsApi(app);
+  registerChatsApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

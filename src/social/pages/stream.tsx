@@ -145,7 +145,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const { notifications } = c.var.services.social;
     const page = await notifications.list(viewer, { kind, cursor: c.req.query('cursor') });
     const unread = await notifications.unreadCount(viewer);
-    const filters = [['', 'All'], ['mention', 'Mentions'], ['reply', 'Replies'], ['follow', 'Follows'], ['follow_request', 'Follow requests'], ['boost', 'Boosts'], ['like', 'Likes']] as const;
+    const filters = [['', 'All'], ['mention', 'Mentions'], ['reply', 'Replies'], ['follow', 'Follows'], ['follow_request', 'Follow requests'], ['boost', 'Boosts'], ['like', 'Likes'], ['chat_reminder', 'Chat reminders']] as const;
     return streamPage(
       c,
       { title: 'Notifications', noindex: true },
@@ -423,6 +423,7 @@ const KIND_TEXT: Record<string, string> = {
   follow_request: 'asked to follow you',
   boost: 'boosted your post',
   like: 'liked your post',
+  chat_reminder: 'reminds you of a chat you will join',
 };
 
 function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
@@ -443,6 +444,12 @@ function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
           {n.read ? null : <span class="badge">new</span>}
         </span>
       </p>
+      {n.chat ? (
+        <p class="quote">
+          <a href={new URL(n.chat.url).pathname}>#{n.chat.hashtag}: {n.chat.title}</a> starts at{' '}
+          <time datetime={isoTime(n.chat.startsAt)}>{formatDateTime(n.chat.startsAt, tz)}</time>.
+        </p>
+      ) : null}
       {n.post ? (n.kind === 'mention' || n.kind === 'reply' ? <PostCard c={c} post={n.post} back="/notifications" /> : <p class="quote"><a href={postPath(n.post)}>{n.post.text.slice(0, 140) || 'Your post'}</a></p>) : null}
     </>
   );

@@ -1,0 +1,111 @@
+import { raw } from 'hono/html';
+import { formatDate, formatDateTime, isoTime } from '../web/format.ts';
+import { Avatar } from '../web/layout.tsx';
+import type { ChatView, QuestionView, RoomPost } from './service.ts';
+
+/**
+ * Pieces of the chat pages that the live room also sends over Server-Sent Events. They depend
+ * only on the post and a time zone, never on who reads, so one rendering serves every open
+ * room; per-reader parts (moderator tools) are added by the page's script from a template.
+ */
+
+const TIME = new Map<string, Intl.DateTimeFormat>();
+function clock(ms: number, timeZone: string): string {
+  let f = TIME.get(timeZone);
+  if (!f) TIME.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone })));
+  return f.format(ms);
+}
+
+export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZone: string; tools?: unknown }) {
+  const classes = ['chat-post', post.highlighted ? 'chat-post--highlighted' : '', post.hidden ? 'chat-post--hidden' : ''].filter(Boolean).join(' ');
+  const nameId = `chat-post-${post.id}-author`;
+  return (
+    <li class={classes} id={`chat-post-${post.id}`} data-chat-post={String(post.id)} aria-labelledby={nameId}>
+      <Avatar url={post.avatarUrl} name={post.author.displayName} size={32} />
+      <div class="chat-post__body">
+        <p class="chat-post__head">
+          <a id={nameId} class="chat-post__author" href={new URL(post.author.url).pathname}>{post.author.displayName}</a>{' '}
+          <span class="meta">@{post.author.handle}</span>{' '}
+          {post.firstTime ? <span class="badge badge--new-participant">New participant</span> : null}{' '}
+          {post.highlighted ? <span class="badge badge--highlight" data-highlight-badge>★ Highlighted</span> : null}{' '}
+          {post.hidden ? <span class="badge" data-hidden-badge>Hidden</span> : null}{' '}
+          <a class="meta" href={new URL(post.url).pathname}>
+            <time datetime={isoTime(post.createdAt)}>{clock(post.createdAt, timeZone)}</time>
+          </a>
+        </p>
+        {post.contentWarning ? (
+          <details class="post__cw">
+            <summary>
+              <span class="post__cw-label">Content warning:</span> {post.contentWarning}
+            </summary>
+            <div class="post__content">{raw(post.html)}</div>
+          </details>
+        ) : (
+          <div class="post__content">{raw(post.html)}</div>
+        )}
+        {post.media.length ? (
+          <ul class="post__media" aria-label="Images">
+            {post.media.map((m, i) => (
+              <li>
+                <a href={m.url}>
+                  <img src={m.url} alt={m.alt} width={m.width ?? undefined} height={m.height ?? undefined} loading="lazy" />
+                  {m.alt ? null : <span class="visually-hidden">Image {i + 1}, no description</span>}
+                </a>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        {tools ?? null}
+      </div>
+    </li>
+  );
+}
+
+/** A question (or session) as the room and the transcript show it. */
+export function QuestionHeading({ question, timeZone, level = 2 }: { question: QuestionView; timeZone: string; level?: 2 | 3 }) {
+  const Tag = level === 2 ? 'h2' : 'h3';
+  return (
+    <>
+      <Tag id={`question-${question.number}`} class="chat-question__title">
+        <span class="chat-question__label">{question.label}</span> {question.text}
+      </Tag>
+      {question.imageUrl ? <img class="chat-question__image" src={question.imageUrl} alt={question.imageAlt ?? ''} loading="lazy" /> : null}
+      <p class="meta">
+        {question.releasedAt ? (
+          <>
+            Asked at <time datetime={isoTime(question.releasedAt)}>{clock(question.releasedAt, timeZone)}</time>
+            {question.postUrl ? (
+              <>
+                {' '}· <a href={new URL(question.postUrl).pathname}>the question’s post</a>
+              </>
+            ) : null}
+          </>
+        ) : question.startsAt && question.endsAt ? (
+          <>
+            <time datetime={isoTime(question.startsAt)}>{formatDateTime(question.startsAt, timeZone)}</time>–<time datetime={isoTime(question.endsAt)}>{clock(question.endsAt, timeZone)}</time>
+          </>
+        ) : (
+          'Not asked yet'
+        )}
+      </p>
+    </>
+  );
+}
+
+const STATE_TEXT: Record<ChatView['state'], string> = { scheduled: 'Coming up', live: 'Live now', ended: 'Ended', cancelled: 'Cancelled' };
+
+export function ChatState({ chat }: { chat: ChatView }) {
+  return <span class={`badge chat-state chat-state--${chat.state}`} data-chat-state>{STATE_TEXT[chat.state]}</span>;
+}
+
+/** "Tuesday 2 March 2027, 20:00–21:00" in the reader's zone. */
+export function ChatWhen({ chat, timeZone }: { chat: ChatView; timeZone: string }) {
+  const sameDay = formatDate(chat.startsAt, timeZone) === formatDate(chat.endsAt, timeZone);
+  return (
+    <>
+      <time datetime={isoTime(chat.startsAt)}>{formatDateTime(chat.startsAt, timeZone)}</time>–
+      <time datetime={isoTime(chat.endsAt)}>{sameDay ? clock(chat.endsAt, timeZone) : formatDateTime(chat.endsAt, timeZone)}</time>
+      {timeZone === 'UTC' ? ' UTC' : null}
+    </>
+  );
+}
