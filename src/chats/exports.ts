@@ -317,6 +317,7 @@ table{border-collapse:collapse;width:100%}
 caption{text-align:left;font-weight:600;padding:.25rem 0}
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid #ddd}
 td.number{text-align:right}
+th a,td a{display:inline-block;min-height:24px;line-height:24px}
 `.trim();
 
 /** A standalone, script-free HTML5 page of the transcript, readable offline or printed. */

@@ -121,6 +121,133 @@
   }
 })();
 
+// The live chat room: answers appear under their question, a newly asked question is pinned
+// and the composer moves on to "A<n>", highlights and hides show at once. Without JavaScript
+// the room is the same page, current at each reload.
+(() => {
+  'use strict';
+  const room = document.querySelector('[data-chat-room]');
+  if (!room || !('EventSource' in window)) return;
+  const base = room.dataset.chatRoom.replace(/\/live$/, '');
+  const letter = room.dataset.chatKind === 'backchannel' ? 'S' : 'A';
+  const status = room.querySelector('[data-live-status]');
+  const template = document.getElementById('moderator-tools');
+  const textarea = room.querySelector('.chat-room__composer textarea[name=text]');
+  const say = (text) => { if (status) status.textContent = text; };
+  const prefill = (n) => `${n ? `${letter}${n} ` : ''}\n\n#${room.dataset.hashtag}`.trimStart();
+  let current = Number((room.querySelector('[data-question]:not([data-question="0"])') || {}).dataset?.question || 0);
+
+  const listFor = (question) => {
+    const section = room.querySelector(`[data-question="${question}"]`) || room.querySelector('[data-question="0"]');
+    return section && section.querySelector('[data-chat-posts]');
+  };
+  const addTools = (item, id) => {
+    if (!template || !item) return;
+    const tools = template.content.firstElementChild.cloneNode(true);
+    for (const form of tools.querySelectorAll('form[data-tool]')) form.action = `${base}/posts/${id}/${form.dataset.tool}`;
+    item.querySelector('.chat-post__body').append(tools);
+  };
+
+  const source = new EventSource(room.dataset.chatRoom);
+  source.addEventListener('ready', () => { room.dataset.liveReady = 'true'; });
+  source.addEventListener('post', (event) => {
+    const { id, question, author, html } = JSON.parse(event.data);
+    if (document.getElementById(`chat-post-${id}`)) return;
+    const list = listFor(question);
+    if (!list) return;
+    list.insertAdjacentHTML('afterbegin', html);
+    const item = list.firstElementChild;
+    item.classList.add('chat-post--new');
+    addTools(item, id);
+    const count = room.querySelector('[data-participants]');
+    say(`New post from ${author}.`);
+    if (count) count.dataset.updated = 'true';
+  });
+  source.addEventListener('question', (event) => {
+    const { number, label, text, html } = JSON.parse(event.data);
+    if (room.querySelector(`[data-question="${number}"]`)) return;
+    const section = document.createElement('section');
+    section.className = 'chat-question';
+    section.dataset.question = String(number);
+    section.setAttribute('aria-labelledby', `question-${number}`);
+    section.innerHTML = `${html}<ol class="chat-posts" data-chat-posts></ol>`;
+    section.querySelector('ol').setAttribute('aria-label', `Answers to ${label}`);
+    room.querySelector('[data-chat-questions]').prepend(section);
+    const pinned = room.querySelector('[data-current-question]');
+    if (pinned) {
+      const box = document.createElement('div');
+      box.className = 'callout';
+      const line = document.createElement('p');
+      line.className = 'chat-question__title';
+      const tag = document.createElement('span');
+      tag.className = 'chat-question__label';
+      tag.textContent = label;
+      line.append(tag, ` ${text}`);
+      box.append(line);
+      pinned.querySelector('.callout')?.remove();
+      pinned.append(box);
+    }
+    // Move the composer on, unless the member is writing something else.
+    if (textarea && (textarea.value.trim() === '' || textarea.value === prefill(current))) textarea.value = prefill(number);
+    current = number;
+    say(`${label} was asked: ${text}`);
+  });
+  source.addEventListener('moderation', (event) => {
+    const { postId, highlighted, hidden } = JSON.parse(event.data);
+    const item = document.getElementById(`chat-post-${postId}`);
+    if (!item) return;
+    item.classList.toggle('chat-post--highlighted', highlighted);
+    item.classList.toggle('chat-post--hidden', hidden);
+    const head = item.querySelector('.chat-post__head');
+    let badge = item.querySelector('[data-highlight-badge]');
+    if (highlighted && !badge && head) {
+      badge = document.createElement('span');
+      badge.className = 'badge badge--highlight';
+      badge.dataset.highlightBadge = '';
+      badge.textContent = '★ Highlighted';
+      head.append(' ', badge);
+    } else if (!highlighted && badge) badge.remove();
+    for (const form of item.querySelectorAll('.chat-post__tools form')) {
+      const on = form.action.endsWith('/highlight') ? highlighted : hidden;
+      form.querySelector('input[name=on]').value = on ? 'no' : 'yes';
+      form.querySelector('button').textContent = form.action.endsWith('/highlight') ? (on ? 'Remove highlight' : 'Highlight') : (on ? 'Show again' : 'Hide');
+    }
+  });
+  source.addEventListener('delete', (event) => {
+    const { id } = JSON.parse(event.data);
+    document.getElementById(`chat-post-${id}`)?.remove();
+  });
+  source.addEventListener('state', (event) => {
+    const { state } = JSON.parse(event.data);
+    const badge = room.querySelector('[data-chat-state]');
+    if (badge) badge.textContent = state === 'live' ? 'Live now' : state === 'ended' ? 'Ended' : badge.textContent;
+    if (state === 'ended') {
+      source.close();
+      say('The chat has ended. Reload the page for its transcript.');
+    } else if (state === 'live') say('The chat has started.');
+  });
+
+  // Post an answer without leaving the room; on any problem, the ordinary form submission shows it.
+  const form = room.querySelector('.chat-room__composer form');
+  if (form && textarea) {
+    form.addEventListener('submit', async (event) => {
+      if (form.dataset.plain) return;
+      event.preventDefault();
+      try {
+        const response = await fetch(form.action, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
+        // Published: the server redirects after a post (an error re-renders the form instead).
+        if (response.ok && response.redirected) {
+          textarea.value = prefill(current);
+          say('Your post was published.');
+          return;
+        }
+      } catch { /* fall through */ }
+      form.dataset.plain = 'true';
+      form.requestSubmit();
+    });
+  }
+})();
+
 // The reader's keyboard shortcuts: j/k next/previous item, o open, s star, m read/unread, ? help.
 (() => {
   'use strict';
