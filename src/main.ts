@@ -120,7 +120,7 @@ async function loadDemoIfEmpty(services: Services): Promise<boolean> {
   }
   const summary = await loadDemo(services);
   services.logger.info(summary, 'demo community loaded');
-  console.log(`Demo community loaded: ${summary.members} members and ${summary.posts} posts. Sign in as any of them (e.g. "${summary.exampleHandle}") with the password "${summary.password}".`);
+  console.log(`Demo community loaded: ${summary.members} members, ${summary.posts} posts and ${summary.chats} chat transcripts. Sign in as any of them (e.g. "${summary.exampleHandle}") with the password "${summary.password}".`);
   return true;
 }
 

@@ -550,8 +550,9 @@ export class ChatsService {
     }
     const text = `${questionLabel(series.kind, next.number, next.label)}${series.kind === 'backchannel' && next.label ? ':' : ''} ${next.text} #${series.hashtag_name}`;
     try {
+      // `now` is the clock's time, except when a test or the demo moves time: the post is dated by it too.
       await this.#ctx.social.posts.create(viewer, { text: text.slice(0, this.#ctx.config.postMaxChars), visibility: 'public', ...(media.length ? { mediaIds: media } : {}) }, [], {
-        // `at`: the timer's clock (the same as the post's, except in tests that move time).
+        at: now,
         context: { chatQuestionId: next.id, at: now },
       });
     } catch (error) {

@@ -4,6 +4,7 @@ import { hashPassword } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { Services } from '../server.ts';
 import { DEMO_MEMBERS, type DemoMember } from './members.ts';
+import { loadDemoChats } from './chats.ts';
 import { checkDemoSocial, loadDemoSocial } from './social.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */
@@ -13,6 +14,8 @@ export interface DemoSummary {
   members: number;
   /** Posts and replies over the last two weeks (boosts not counted). */
   posts: number;
+  /** Past chats with transcripts. */
+  chats: number;
   password: string;
   /** A public librarian to suggest signing in as. */
   exampleHandle: string;
@@ -27,7 +30,8 @@ interface CheckedMember {
 /**
  * Loads the demo community into an empty database, through the same services as sign-up and
  * profile editing, then its social life (social.ts): follows, two weeks of posts, replies,
- * boosts, likes and lists. Later capabilities add their own demo content (chats, collections).
+ * boosts, likes and lists, and chats (a weekly chat with past transcripts and the next one
+ * prepared, and a conference backchannel). Later capabilities add their own demo content.
  *
  * Every row of the tables is checked (members against the sign-up and profile rules) before
  * anything is written, and the accounts are created in one transaction, so a mistake in the
@@ -44,8 +48,10 @@ export async function loadDemo(services: Services): Promise<DemoSummary> {
   for (const [index, member] of members.entries()) {
     await services.accounts.updateProfile(member.id, people[index]!.profile);
   }
+  // Chats first: their posts are dated one and two weeks back, and timelines are in id order.
+  const chats = await loadDemoChats(services);
   const social = await loadDemoSocial(services, members);
-  return { members: members.length, posts: social.posts, password: DEMO_PASSWORD, exampleHandle: example };
+  return { members: members.length, posts: social.posts, chats: chats.pastChats, password: DEMO_PASSWORD, exampleHandle: example };
 }
 
 async function createAccounts(services: Services, people: CheckedMember[], passwordHash: string): Promise<MemberWithActor[]> {

@@ -79,7 +79,7 @@ describe('demo data', () => {
 
 describe('demo community', () => {
   test('reports what it loaded, suggesting a public librarian', async () => {
-    assert.deepEqual(summary, { members: DEMO_MEMBERS.length, posts: POSTS.length, password: DEMO_PASSWORD, exampleHandle: summary.exampleHandle });
+    assert.deepEqual(summary, { members: DEMO_MEMBERS.length, posts: POSTS.length, chats: 2, password: DEMO_PASSWORD, exampleHandle: summary.exampleHandle });
     const page = await server.client().get(`/@${summary.exampleHandle}`);
     assert.equal(page.status, 200);
     assert.match(page.text('main'), /Public librarian/);
@@ -353,7 +353,7 @@ describe('commonroom demo (CLI)', () => {
   test('loads into an empty database, and only into an empty one', async () => {
     const first = await run();
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members and ${POSTS.length} posts`));
+    assert.match(first.stdout, new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members, ${POSTS.length} posts and 2 chat transcripts`));
     assert.match(first.stdout, new RegExp(`"${DEMO_PASSWORD}"`));
 
     const second = await run();
@@ -362,5 +362,30 @@ describe('commonroom demo (CLI)', () => {
     const lines = second.stderr.trim().split('\n');
     assert.equal(lines.length, 1, second.stderr);
     assert.match(lines[0]!, /^commonroom: The database already has members/);
+  });
+});
+
+describe('demo chats', () => {
+  test('a weekly chat with two past transcripts and the next chat prepared; a conference backchannel', async () => {
+    assert.equal(summary.chats, 2);
+    const client = server.client();
+    const series = (await client.api('GET', '/api/v1/chats')).json.series;
+    assert.deepEqual(series.map((s: { slug: string }) => s.slug).sort(), ['libchat', 'plncon']);
+    const past = (await client.api('GET', '/api/v1/chats/libchat/chats?when=past')).json.chats;
+    assert.equal(past.length, 2);
+    for (const chat of past) {
+      const transcript = (await client.api('GET', `/api/v1/chats/libchat/${chat.date}/transcript`)).json;
+      assert.ok(transcript.counts.answers >= 7, `${chat.date}: ${transcript.counts.answers} answers`);
+      assert.equal(transcript.counts.highlighted, 2);
+      assert.equal(transcript.otherPosts.length, 0, 'every demo answer is linked to its question');
+    }
+    const upcoming = (await client.api('GET', '/api/v1/chats/libchat/chats?when=upcoming')).json.chats;
+    assert.equal(upcoming[0].state, 'scheduled');
+    assert.equal(upcoming[0].rsvpCount, 5);
+    const next = (await client.api('GET', `/api/v1/chats/libchat/${upcoming[0].date}`)).json;
+    assert.equal(next.questions.length, 6);
+    const conference = (await client.api('GET', '/api/v1/chats/plncon/chats?when=upcoming')).json.chats[0];
+    const sessions = (await client.api('GET', `/api/v1/chats/plncon/${conference.date}`)).json.questions;
+    assert.deepEqual(sessions.map((q: { label: string }) => q.label), ['Keynote: Nobody learns alone', 'Hashtag chats 101', 'Social work and technology']);
   });
 });
