@@ -159,9 +159,7 @@
     const item = list.firstElementChild;
     item.classList.add('chat-post--new');
     addTools(item, id);
-    const count = room.querySelector('[data-participants]');
     say(`New post from ${author}.`);
-    if (count) count.dataset.updated = 'true';
   });
   source.addEventListener('question', (event) => {
     const { number, label, text, html } = JSON.parse(event.data);
