@@ -942,7 +942,6 @@ export class ChatsService {
       .selectFrom('chats')
       .innerJoin('chat_series', 'chat_series.id', 'chats.series_id')
       .selectAll('chats')
-      .select('chat_series.owner_id')
       .where('chats.state', '=', 'live')
       .where('chats.next_release_at', '<=', now)
       .limit(100)
@@ -950,9 +949,11 @@ export class ChatsService {
     let released = 0;
     for (const chat of due) {
       const series = await this.#db.selectFrom('chat_series').selectAll().where('id', '=', chat.series_id).executeTakeFirstOrThrow();
-      const host = await this.#ctx.accounts.viewerForMember(series.owner_id);
+      // Timed questions are asked by the longest-serving host (the owner may have handed over).
+      const first = await this.#db.selectFrom('chat_moderators').select('member_id').where('series_id', '=', series.id).where('role', '=', 'host').orderBy('created_at').limit(1).executeTakeFirst();
+      const host = first ? await this.#ctx.accounts.viewerForMember(first.member_id) : null;
       try {
-        if (!host) throw new UserError(409, 'no_host', 'The host’s account is suspended.');
+        if (!host) throw new UserError(409, 'no_host', 'The series has no host who can ask.');
         await this.#release(host, series, chat, undefined, now);
         released++;
       } catch (error) {
