@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
-import { parseAtomFeed, parseRdfFeed, parseRssFeed, ParseError } from 'feedsmith';
 import { escapeHtml, htmlToText, safeUrl, sanitizeHtml } from '../platform/sanitize.ts';
 import { parseDate } from './dates.ts';
+import { readFeedXml, type AtomDoc, type AtomEntry, type AtomLink, type AtomText, type Format, type MediaParts, type Person, type RssChannel, type RssItem, type XmlAttrs } from './feed-xml.ts';
 
 /**
  * Any feed — RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 — becomes one shape:
@@ -111,13 +111,7 @@ export function parseFeed(input: Uint8Array | string, options: ParseOptions = {}
     throw new NotAFeedError(html ? 'This is a web page, not a feed.' : 'This is not an RSS, Atom or JSON feed.', html);
   }
   const source = rewrite(xml, format);
-  let parsed = parseXmlFeed(source, format);
-  // <rss> with its items but no <channel>: read them as the channel's (a second parse, for this rare case only).
-  if (format === 'rss' && !(parsed as RssChannel).items && !/<channel[\s>]/.test(source) && /<item[\s>]/.test(source)) {
-    const close = source.lastIndexOf('</');
-    const open = source.indexOf('>', source.indexOf('<' + root.name)) + 1;
-    if (open > 0 && close > open) parsed = parseXmlFeed(`${source.slice(0, open)}<channel>${source.slice(open, close)}</channel>${source.slice(close)}`, format);
-  }
+  const parsed = readFeedXml(source, format);
   const context: Context = { options, meta, root, doctype, xml };
   const body = format === 'atom' ? fromAtom(parsed as AtomDoc, context) : fromRss(parsed as RssChannel, context);
   const document: FeedDocument = { ...body, _commonroom: compact({ format, format_version: formatVersion(format, root, doctype, xml), encoding }) };
@@ -128,16 +122,6 @@ export function parseFeed(input: Uint8Array | string, options: ParseOptions = {}
   }
   if (warnings.length) document._commonroom.warnings = warnings;
   return document;
-}
-
-function parseXmlFeed(source: string, format: Format): unknown {
-  try {
-    return format === 'rss' ? parseRssFeed(source) : format === 'atom' ? parseAtomFeed(source) : parseRdfFeed(source);
-  } catch (error) {
-    // A feed with nothing in it that we read (no channel, no title, no entries) is still a feed.
-    if (error instanceof ParseError || (error instanceof Error && error.name === 'DetectError')) return {};
-    throw new NotAFeedError('This feed is not readable XML.', false);
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -155,15 +139,13 @@ export function decodeFeed(bytes: Uint8Array, contentType: string | undefined, w
   else if (bytes[0] === 0x3c && bytes[1] === 0x00 && bytes[2] === 0x3f && bytes[3] === 0x00) label = 'utf-16le';
   else if (bytes[0] === 0x00 && bytes[1] === 0x3c && bytes[2] === 0x00 && bytes[3] === 0x3f) label = 'utf-16be';
   label ??= /charset\s*=\s*["']?([^"';\s]+)/i.exec(contentType ?? '')?.[1];
-  label ??= XML_DECLARATION.exec(Buffer.from(bytes.subarray(0, 256)).toString('latin1'))?.[1];
+  label ??= XML_DECLARATION.exec(Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 256)).toString('latin1'))?.[1];
   label = (label ?? 'utf-8').toLowerCase();
   const body = bytes.subarray(start);
-  let decoder: TextDecoder;
-  try {
-    decoder = new TextDecoder(label, { fatal: true });
-  } catch {
+  let decoder = decoderFor(label);
+  if (!decoder) {
     warnings.push(`unknown character encoding "${label}", read as UTF-8`);
-    decoder = new TextDecoder('utf-8', { fatal: true });
+    decoder = decoderFor('utf-8')!;
   }
   try {
     return { text: decoder.decode(body), encoding: decoder.encoding };
@@ -185,11 +167,27 @@ export function decodeFeed(bytes: Uint8Array, contentType: string | undefined, w
   }
 }
 
+/** Strict decoders by label, made once: making one costs more than decoding a small feed. */
+const DECODERS = new Map<string, TextDecoder | null>();
+
+function decoderFor(label: string): TextDecoder | undefined {
+  let decoder = DECODERS.get(label);
+  if (decoder === undefined) {
+    try {
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch {
+      decoder = null;
+    }
+    // Labels come from documents: only the first few hundred are remembered.
+    if (DECODERS.size < 256) DECODERS.set(label, decoder);
+  }
+  return decoder ?? undefined;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The prolog, the root element and the few rewrites done before parsing
 
 const ROOTS: Record<string, Format> = { rss: 'rss', feed: 'atom', rdf: 'rdf' };
-type Format = 'rss' | 'atom' | 'rdf';
 
 interface Root {
   name: string;
@@ -207,7 +205,7 @@ function prolog(text: string): { xml: string; root: Root | undefined; doctype: s
   let doctype: string | undefined;
   let xml = text;
   for (;;) {
-    while (i < xml.length && /\s/.test(xml[i]!)) i++;
+    while (i < xml.length && isSpace(xml.charCodeAt(i))) i++;
     if (xml.startsWith('<?', i)) {
       const end = xml.indexOf('?>', i + 2);
       if (end < 0) return { xml, root: undefined, doctype };
@@ -243,6 +241,9 @@ function prolog(text: string): { xml: string; root: Root | undefined; doctype: s
   return { xml, root: { name, attributes }, doctype };
 }
 
+/** White space as `\s` has it, fast for the usual ASCII and slow only for the rest. */
+const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(String.fromCharCode(c)));
+
 /** Where a DOCTYPE that starts before `from` ends: after its `>`, past any `[internal subset]` and quoted strings. */
 function doctypeEnd(xml: string, from: number): number {
   let inSubset = false;
@@ -268,6 +269,8 @@ const BASE64_ELEMENT = /<([A-Za-z_][\w.:-]*)(\s[^>]*?\bmode\s*=\s*(["'])base64\3
 const RSS_BODY = /<(\/?)(?:[A-Za-z_][\w.-]*:)?(body|fullitem)\b/gi;
 const ATOM_HOMEPAGE = /<(\/?)((?:[A-Za-z_][\w.-]*:)?)homepage\b/g;
 const ITUNES_IMAGE_URL = /<itunes:image(\s+)url\s*=/g;
+/** Text without which none of the rewrites below applies. */
+const REWRITE_TRIGGERS = /base64|body|fullitem|homepage|dc:author|<itunes:(?:image url|link)/;
 const ITUNES_LINK_IMAGE = /<itunes:link\b(?=[^>]*\brel\s*=\s*["']image["'])[^>]*?\bhref\s*=\s*("[^"]*"|'[^']*')/g;
 
 /**
@@ -283,6 +286,8 @@ const ITUNES_LINK_IMAGE = /<itunes:link\b(?=[^>]*\brel\s*=\s*["']image["'])[^>]*
  *   (the old way) gets an `<itunes:image href=…/>` beside it.
  */
 function rewrite(xml: string, format: Format): string {
+  // One pass to find that none applies (the usual case), rather than one per rewrite.
+  if (!REWRITE_TRIGGERS.test(xml)) return xml;
   let out = xml;
   if (out.includes('base64') && /\bmode\s*=\s*["']base64["']/.test(out)) {
     out = out.replace(BASE64_ELEMENT, (all, name: string, attributes: string, _q: string, body: string) => {
@@ -343,7 +348,6 @@ interface Context {
 }
 
 type Maybe<T> = T | undefined | null;
-type XmlAttrs = { xml?: { base?: string; lang?: string } };
 
 /** The base URL in force inside `node`: its xml:base resolved against its parent's. */
 function base(parent: string | undefined, node: Maybe<XmlAttrs>): string | undefined {
@@ -386,8 +390,20 @@ function plain(value: Maybe<string>, type?: string): string | undefined {
 function html(value: Maybe<string>, baseUrl: string | undefined, type?: string): string | undefined {
   if (!value || !value.trim()) return undefined;
   const isText = type !== undefined && TEXT_TYPES.test(type);
+  // The sanitiser's time grows with the square of the nesting depth: a field with more tags than
+  // any real post (a crafted feed of 100,000 nested <div>s) keeps only its text.
+  if (!isText && tooMuchMarkup(value)) return escapeHtml(htmlToText(value).trim()).replace(/\n/g, '<br>') || undefined;
   const markup = isText ? escapeHtml(value.trim()).replace(/\n/g, '<br>') : value;
   return sanitizeHtml(markup, { baseUrl }) || undefined;
+}
+
+/** More tags in one field than a feed entry ever needs. */
+const MAX_TAGS = 10_000;
+
+function tooMuchMarkup(value: string): boolean {
+  let tags = 0;
+  for (let at = value.indexOf('<'); at !== -1; at = value.indexOf('<', at + 1)) if (++tags > MAX_TAGS) return true;
+  return false;
 }
 
 function link(value: Maybe<string>, baseUrl: string | undefined): string | undefined {
@@ -433,23 +449,19 @@ function hashId(parts: Array<string | undefined>): string {
   return `urn:sha256:${createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 40)}`;
 }
 
-/** Drops undefined fields, so the JSON stays small and comparisons stay simple. */
+/**
+ * Drops undefined fields, so the JSON stays small and comparisons stay simple. A copy, not
+ * `delete`: deleting properties turns an object into a slow dictionary.
+ */
 function compact<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as Array<keyof T>) if (value[key] === undefined) delete value[key];
-  return value;
+  const out = {} as T;
+  for (const key in value) if (value[key] !== undefined) out[key] = value[key];
+  return out;
 }
 
 function finishItem(item: Omit<FeedItem, 'id'> & { id?: string | undefined }): FeedItem {
   const id = clean(item.id) ?? item.url ?? hashId([item.title, item.content_html, item.content_text, item.summary, item.date_published]);
   return compact({ ...item, id });
-}
-
-/** A person as feeds write one: a name, an e-mail address, a link. */
-interface Person {
-  name?: string;
-  email?: string;
-  link?: string;
-  uri?: string;
 }
 
 function author(person: Maybe<Person>, baseUrl: string | undefined): FeedAuthor | undefined {
@@ -480,28 +492,6 @@ function categoryName(term: Maybe<string>, label: Maybe<string>): string {
   return clean(label) ?? clean(term) ?? '';
 }
 
-// Media RSS and iTunes: the parts of the namespaces a reader shows.
-interface MediaContent {
-  url?: string;
-  type?: string;
-  medium?: string;
-  fileSize?: number;
-  duration?: number;
-  title?: { value?: string };
-  thumbnails?: Array<{ url?: string }>;
-}
-interface MediaParts {
-  media?: {
-    contents?: MediaContent[];
-    thumbnails?: Array<{ url?: string }>;
-    groups?: Array<{ contents?: MediaContent[]; thumbnails?: Array<{ url?: string }>; title?: { value?: string }; description?: { value?: string; type?: string } }>;
-    title?: { value?: string; type?: string };
-    description?: { value?: string; type?: string };
-    categories?: Array<{ name?: string; label?: string }>;
-  };
-  itunes?: { image?: string; duration?: number | string; summary?: string; author?: string; subtitle?: string; title?: string; keywords?: string[] };
-}
-
 function mediaParts(node: MediaParts, baseUrl: string | undefined) {
   const groups = node.media?.groups ?? [];
   const contents = [...(node.media?.contents ?? []), ...groups.flatMap((g) => g.contents ?? [])];
@@ -519,60 +509,8 @@ function mediaParts(node: MediaParts, baseUrl: string | undefined) {
   return { image, attachments, duration: durationSeconds(node.itunes?.duration), title, description, categories: node.media?.categories ?? [] };
 }
 
-interface Dc {
-  titles?: string[];
-  creators?: string[];
-  subjects?: string[];
-  descriptions?: string[];
-  dates?: string[];
-  languages?: string[];
-}
-interface DcTerms {
-  issued?: string[];
-  created?: string[];
-  modified?: string[];
-  dates?: string[];
-}
-
 // ---------------------------------------------------------------------------------------------
 // RSS 0.9x/2.0 and RDF (RSS 0.90/1.0)
-
-interface AtomLink {
-  href?: string;
-  rel?: string;
-  type?: string;
-  title?: string;
-  length?: number;
-}
-
-type RssItem = MediaParts &
-  XmlAttrs & {
-    title?: string;
-    link?: string;
-    description?: string;
-    authors?: Person[];
-    categories?: Array<{ name?: string }>;
-    enclosures?: Array<{ url?: string; type?: string; length?: number }>;
-    guid?: { value?: string; isPermaLink?: boolean };
-    pubDate?: string;
-    content?: { encoded?: string };
-    dc?: Dc;
-    dcterms?: DcTerms;
-    atom?: { links?: AtomLink[]; authors?: Person[]; updated?: string; published?: string; content?: AtomText; summary?: AtomText; categories?: Array<{ term?: string; label?: string }> };
-  };
-
-type RssChannel = MediaParts &
-  XmlAttrs & {
-    title?: string;
-    link?: string;
-    description?: string;
-    language?: string;
-    managingEditor?: Person;
-    image?: { url?: string };
-    items?: RssItem[];
-    dc?: Dc;
-    atom?: { links?: AtomLink[] };
-  };
 
 function fromRss(channel: RssChannel, context: Context): Omit<FeedDocument, '_commonroom'> {
   const { options, root } = context;
@@ -645,43 +583,6 @@ function rssItem(item: RssItem, feedBase: string | undefined, feedLanguage: stri
 
 // ---------------------------------------------------------------------------------------------
 // Atom 0.3/1.0
-
-interface AtomText {
-  value?: string;
-  type?: string;
-  src?: string;
-  xml?: { base?: string; lang?: string };
-}
-interface AtomPerson {
-  name?: string;
-  uri?: string;
-  email?: string;
-}
-type AtomEntry = MediaParts &
-  XmlAttrs & {
-    id?: string;
-    title?: AtomText;
-    summary?: AtomText;
-    content?: AtomText;
-    links?: AtomLink[];
-    authors?: AtomPerson[];
-    categories?: Array<{ term?: string; label?: string }>;
-    published?: string;
-    updated?: string;
-    dc?: Dc;
-    dcterms?: DcTerms;
-  };
-type AtomDoc = MediaParts &
-  XmlAttrs & {
-    title?: AtomText;
-    subtitle?: AtomText;
-    links?: AtomLink[];
-    logo?: string;
-    icon?: string;
-    authors?: AtomPerson[];
-    entries?: AtomEntry[];
-    dc?: Dc;
-  };
 
 /** The alternate link: the first rel="alternate" (or no rel) of an HTML type, else the first of any type. */
 function alternate(links: AtomLink[] | undefined, baseUrl: string | undefined): string | undefined {

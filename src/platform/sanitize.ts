@@ -44,47 +44,59 @@ function resolve(value: string, baseUrl: string | undefined): string | null {
   return /^[\w./?#%=&-]*$/.test(trimmed) && !/^[a-z][a-z0-9+.-]*:/i.test(trimmed) ? trimmed : null;
 }
 
-export function sanitizeHtml(html: string, options: { baseUrl?: string | undefined } = {}): string {
-  const { baseUrl } = options;
-  return sanitizeHtmlLib(html, {
-    allowedTags: ALLOWED_TAGS,
-    allowedAttributes: {
-      a: ['href', 'title', 'hreflang', 'rel'],
-      img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
-      source: ['src', 'type', 'media'],
-      audio: ['src', 'controls', 'preload'],
-      video: ['src', 'controls', 'preload', 'poster', 'width', 'height'],
-      track: ['src', 'kind', 'srclang', 'label'],
-      blockquote: ['cite'],
-      q: ['cite'],
-      del: ['cite', 'datetime'],
-      ins: ['cite', 'datetime'],
-      time: ['datetime'],
-      abbr: ['title'],
-      acronym: ['title'],
-      th: ['colspan', 'rowspan', 'scope', 'abbr'],
-      td: ['colspan', 'rowspan'],
-      col: ['span'],
-      colgroup: ['span'],
-      ol: ['start', 'reversed', 'type'],
-      li: ['value'],
-      '*': ['lang', 'dir'],
-    },
-    allowedSchemes: ['http', 'https', 'mailto'],
-    allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
-    allowProtocolRelative: false,
-    disallowedTagsMode: 'discard',
-    // Elements whose text is never shown go with it; <object>, <embed> and <applet> go, but
-    // their fallback content is what a browser shows in their place, so it stays.
-    nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'frameset', 'frame', 'template'],
+/** The rules, the same for every call; only the base URL for relative links varies. */
+const RULES: sanitizeHtmlLib.IOptions = {
+  allowedTags: ALLOWED_TAGS,
+  allowedAttributes: {
+    a: ['href', 'title', 'hreflang', 'rel'],
+    img: ['src', 'alt', 'title', 'width', 'height', 'loading'],
+    source: ['src', 'type', 'media'],
+    audio: ['src', 'controls', 'preload'],
+    video: ['src', 'controls', 'preload', 'poster', 'width', 'height'],
+    track: ['src', 'kind', 'srclang', 'label'],
+    blockquote: ['cite'],
+    q: ['cite'],
+    del: ['cite', 'datetime'],
+    ins: ['cite', 'datetime'],
+    time: ['datetime'],
+    abbr: ['title'],
+    acronym: ['title'],
+    th: ['colspan', 'rowspan', 'scope', 'abbr'],
+    td: ['colspan', 'rowspan'],
+    col: ['span'],
+    colgroup: ['span'],
+    ol: ['start', 'reversed', 'type'],
+    li: ['value'],
+    '*': ['lang', 'dir'],
+  },
+  allowedSchemes: ['http', 'https', 'mailto'],
+  allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
+  allowProtocolRelative: false,
+  disallowedTagsMode: 'discard',
+  // Elements whose text is never shown go with it; <object>, <embed> and <applet> go, but
+  // their fallback content is what a browser shows in their place, so it stays.
+  nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'iframe', 'frameset', 'frame', 'template'],
+  exclusiveFilter: (frame) => (frame.tag === 'img' || frame.tag === 'source') && !frame.attribs.src,
+};
+
+/** The rules with their URL rewriting for one base URL. */
+function rulesFor(baseUrl: string | undefined): sanitizeHtmlLib.IOptions {
+  return {
+    ...RULES,
     transformTags: {
       '*': (tagName, attribs) => {
-        const cleaned: Record<string, string> = {};
-        for (const [name, value] of Object.entries(attribs)) {
-          if (!URL_ATTRIBUTES.has(name)) cleaned[name] = value;
-          else {
-            const url = resolve(value, baseUrl);
-            if (url) cleaned[name] = url;
+        let urls = false;
+        for (const name in attribs) if (URL_ATTRIBUTES.has(name)) urls = true;
+        // Most tags have no URL attribute (and most no attribute at all): nothing to rewrite.
+        let cleaned = attribs;
+        if (urls) {
+          cleaned = {};
+          for (const [name, value] of Object.entries(attribs)) {
+            if (!URL_ATTRIBUTES.has(name)) cleaned[name] = value;
+            else {
+              const url = resolve(value, baseUrl);
+              if (url) cleaned[name] = url;
+            }
           }
         }
         if (tagName === 'a' && cleaned.href) cleaned.rel = 'nofollow noopener noreferrer ugc';
@@ -92,8 +104,19 @@ export function sanitizeHtml(html: string, options: { baseUrl?: string | undefin
         return { tagName, attribs: cleaned };
       },
     },
-    exclusiveFilter: (frame) => (frame.tag === 'img' || frame.tag === 'source') && !frame.attribs.src,
-  }).trim();
+  };
+}
+
+/** The options last used: a feed's items mostly share a base URL, so they are made once per feed, not per item. */
+let lastRules: { baseUrl: string | undefined; rules: sanitizeHtmlLib.IOptions } | undefined;
+
+export function sanitizeHtml(html: string, options: { baseUrl?: string | undefined } = {}): string {
+  // Text with no markup and no character reference: what sanitize-html returns for it is the
+  // text with `>` escaped, trimmed. Most titles and many summaries are such text.
+  if (!html.includes('<') && !html.includes('&')) return html.replace(/>/g, '&gt;').trim();
+  const { baseUrl } = options;
+  if (!lastRules || lastRules.baseUrl !== baseUrl) lastRules = { baseUrl, rules: rulesFor(baseUrl) };
+  return sanitizeHtmlLib(html, lastRules.rules).trim();
 }
 
 /** Plain text of an HTML fragment (titles, summaries, search). */

@@ -138,6 +138,17 @@ describe('commonroom CLI', () => {
       } finally {
         server.close();
       }
+      // 150,000 nested <div>s in one item (1.6 MB): the sanitiser would take minutes; its text is kept instead.
+      const nested = join(dir, 'nested.xml');
+      writeFileSync(nested, `<rss version="2.0"><channel><title>Deep</title><item><guid>deep</guid><description><![CDATA[${'<div>'.repeat(150_000)}deep text${'</div>'.repeat(150_000)}]]></description></item><item><guid>plain</guid><description><![CDATA[<p>plain <b>bold</b></p>]]></description></item></channel></rss>`);
+      const started = Date.now();
+      const deep = await cli(['feed', 'parse', nested]);
+      assert.equal(deep.code, 0, deep.stderr);
+      assert.ok(Date.now() - started < 10_000, `parsed in ${Date.now() - started} ms`);
+      const deepItems = JSON.parse(deep.stdout).items;
+      assert.equal(deepItems[0].content_html, 'deep text');
+      assert.equal(deepItems[1].content_html, '<p>plain <b>bold</b></p>');
+
       const page = join(dir, 'page.html');
       writeFileSync(page, '<!doctype html><html><body><p>Not a feed</p></body></html>');
       assertOneLineError(await cli(['feed', 'parse', page]), 1, /page\.html: This is a web page, not a feed/);
