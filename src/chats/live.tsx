@@ -1,82 +1,194 @@
-import type { SSEMessage } from 'hono/streaming';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Viewer } from '../accounts/service.ts';
+import type { LiveEvent } from '../platform/events.ts';
+import type { Services } from '../server.ts';
 import { topics } from '../social/context.ts';
-import { deleteMessage, liveStream } from '../social/live.tsx';
 import type { AppContext } from '../web/context.ts';
 import { chatTopic, type ChatView, type SeriesView } from './service.ts';
 import { ChatPostItem, QuestionHeading } from './views.tsx';
 
 /**
- * The live room's stream. A busy chat sends each new post to hundreds of open rooms, so the
- * post is read and rendered once per process and time zone (a short-lived cache), and each
- * connection only checks what is particular to its reader: signed in or not (members-only
- * posts), people it muted or blocked, moderator or not (hidden posts).
+ * The live room's stream. A busy chat sends every new post to hundreds of open rooms, so the
+ * work is done once per room and process, not once per connection: one listener per room (a
+ * hub) reads and renders each post once per time zone, encodes the Server-Sent Event once, and
+ * writes the same bytes to every connection whose reader may see it. What differs between
+ * readers is checked without a query: signed in or not (members-only posts), people they muted
+ * or blocked (read when they connect), moderator or not (hidden posts).
  *
- * Events: `post` (a new chat post: { id, question, html }), `question` (a question asked:
- * { number, label, text, html }), `moderation` ({ postId, highlighted, hidden }), `state`
- * ({ state }), `delete` ({ id }).
+ * The hub writes to the Node response directly: going through a web stream per connection cost
+ * more than everything else together (measured with `npm run bench -- chat --cpu-prof`). A
+ * connection whose unsent output passes MAX_BUFFERED (a client that stopped reading) is closed.
+ *
+ * Events: `ready`; `post` (a new chat post: { id, question, author, firstTime, html });
+ * `question` (a question asked: { number, label, text, imageUrl, imageAlt, html });
+ * `moderation` ({ postId, highlighted, hidden }); `state` ({ state }); `delete` ({ id }).
  */
 
-interface Rendered {
-  event: 'post' | 'question';
-  /** Who may see it: `public`, `members`; questions are public. */
+const HEARTBEAT_MS = 25_000;
+/** Unsent bytes a connection may hold (beyond what the network buffers) before it is dropped. */
+export const MAX_BUFFERED = 512 * 1024;
+
+interface Client {
+  res: ServerResponse;
+  signedIn: boolean;
+  moderator: boolean;
+  timeZone: string;
+  /** Actors this reader muted or blocked, or who blocked them. */
+  quiet: Set<number>;
+}
+
+interface Frame {
   visibility: string;
   authorActorId: number;
-  data: Record<string, unknown>;
+  bytes: Buffer;
 }
 
-const CACHE_MAX = 2000;
-const cache = new Map<string, Promise<Rendered | null>>();
+function frame(event: string, data: unknown, id?: number): Buffer {
+  return Buffer.from(`event: ${event}\n${id === undefined ? '' : `id: ${id}\n`}data: ${JSON.stringify(data)}\n\n`);
+}
 
-function remember(key: string, make: () => Promise<Rendered | null>): Promise<Rendered | null> {
-  let hit = cache.get(key);
-  if (!hit) {
-    hit = make();
-    cache.set(key, hit);
-    // A failed read is not remembered.
-    hit.catch(() => cache.delete(key));
-    if (cache.size > CACHE_MAX) cache.delete(cache.keys().next().value!);
+class RoomHub {
+  readonly clients = new Set<Client>();
+  readonly #services: Services;
+  readonly #series: SeriesView;
+  readonly #chat: ChatView;
+  readonly #unsubscribe: () => void;
+  readonly #heartbeat: NodeJS.Timeout;
+  /** Events are handled one after another, in the order they came. */
+  #queue: Promise<void> = Promise.resolve();
+  readonly #onEmpty: () => void;
+
+  constructor(services: Services, series: SeriesView, chat: ChatView, onEmpty: () => void) {
+    this.#services = services;
+    this.#series = series;
+    this.#chat = chat;
+    this.#onEmpty = onEmpty;
+    this.#unsubscribe = services.events.subscribe([chatTopic(chat.id), topics.postChanges], (event) => {
+      this.#queue = this.#queue.then(() => this.#handle(event)).catch((error: unknown) => services.logger.warn({ error: (error as Error).message, chat: chat.id }, 'live room event failed'));
+    });
+    this.#heartbeat = setInterval(() => this.#broadcast(() => KEEP_ALIVE), HEARTBEAT_MS);
+    this.#heartbeat.unref();
   }
-  return hit;
-}
 
-async function renderEvent(c: AppContext, series: SeriesView, chat: ChatView, postId: number, timeZone: string): Promise<Rendered | null> {
-  const { chats, database } = c.var.services;
-  const asked = await database.db.selectFrom('chat_questions').select('number').where('chat_id', '=', chat.id).where('post_id', '=', postId).executeTakeFirst();
-  if (asked) {
-    const { questions } = await chats.chat(null, series.slug, chat.date);
-    const question = questions.find((q) => q.number === asked.number);
-    if (!question) return null;
-    const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
-    return { event: 'question', visibility: 'public', authorActorId: 0, data: { number: question.number, label: question.label, text: question.text, imageUrl: question.imageUrl, imageAlt: question.imageAlt, html } };
+  add(client: Client): void {
+    this.clients.add(client);
+    client.res.on('close', () => this.remove(client));
   }
-  const [post] = await chats.roomPosts(chat.id, { includeHidden: true, postId });
-  if (!post) return null;
-  const questionNumber = post.questionId === null ? 0 : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ?? 0);
-  const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
-  return { event: 'post', visibility: post.visibility, authorActorId: post.authorActorId, data: { id: post.id, question: questionNumber, author: post.author.displayName, firstTime: post.firstTime, html } };
-}
 
-export async function roomLiveStream(c: AppContext, series: SeriesView, chat: ChatView) {
-  const viewer = c.var.viewer;
-  const timeZone = viewer?.timeZone ?? 'UTC';
-  const moderator = series.role !== null;
-  // Read once per connection: who this reader does not want to see.
-  const quiet = await c.var.services.chats.silenced(viewer);
-  return liveStream(c, [chatTopic(chat.id), topics.postChanges], async (event): Promise<SSEMessage | null> => {
-    if (event.kind === 'delete') return deleteMessage(c, event);
-    if (event.kind === 'chat.state') return { event: 'state', data: JSON.stringify(event.data) };
+  remove(client: Client): void {
+    if (!this.clients.delete(client)) return;
+    if (this.clients.size === 0) {
+      this.#unsubscribe();
+      clearInterval(this.#heartbeat);
+      this.#onEmpty();
+    }
+  }
+
+  /** Writes to every client what `pick` chooses for it (null: nothing). */
+  #broadcast(pick: (client: Client) => Buffer | null): void {
+    for (const client of this.clients) {
+      const bytes = pick(client);
+      if (!bytes) continue;
+      if (client.res.writableLength > MAX_BUFFERED) {
+        this.#services.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not keep up');
+        client.res.destroy();
+        this.remove(client);
+        continue;
+      }
+      client.res.write(bytes);
+    }
+  }
+
+  async #handle(event: LiveEvent): Promise<void> {
+    if (this.clients.size === 0) return;
+    if (event.kind === 'chat.state') return this.#broadcast(() => frame('state', event.data));
     if (event.kind === 'chat.moderation') {
       const { postId, hidden } = event.data as { postId: number; hidden: boolean };
+      const moderation = frame('moderation', event.data);
       // Readers other than moderators only learn that a post went (not that it was hidden).
-      if (!moderator && hidden) return { event: 'delete', data: JSON.stringify({ id: postId }) };
-      return { event: 'moderation', data: JSON.stringify(event.data) };
+      const gone = frame('delete', { id: postId });
+      return this.#broadcast((c) => (c.moderator || !hidden ? moderation : gone));
     }
-    if (event.kind !== 'post' || !event.topics.includes(chatTopic(chat.id))) return null;
+    if (event.kind === 'delete') {
+      const { postId, visibility } = event.data as { postId: number; visibility: string };
+      // Only deletions of this room's posts, and only to readers who could have seen them.
+      const here = await this.#services.database.db.selectFrom('chat_posts').select('post_id').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst();
+      if (!here) return;
+      const gone = frame('delete', { id: postId });
+      return this.#broadcast((c) => (visibility === 'public' || c.signedIn ? gone : null));
+    }
+    if (event.kind !== 'post' || !event.topics.includes(chatTopic(this.#chat.id))) return;
     const postId = Number(event.data.postId);
-    const rendered = await remember(`${chat.id}:${postId}:${timeZone}`, () => renderEvent(c, series, chat, postId, timeZone));
-    if (!rendered) return null;
-    if (rendered.visibility !== 'public' && !viewer) return null;
-    if (quiet.has(rendered.authorActorId)) return null;
-    return { event: rendered.event, id: String(postId), data: JSON.stringify(rendered.data) };
+    const frames = new Map<string, Frame | null>();
+    for (const zone of new Set([...this.clients].map((c) => c.timeZone))) frames.set(zone, await this.#render(postId, zone));
+    this.#broadcast((c) => {
+      const f = frames.get(c.timeZone);
+      if (!f || (f.visibility !== 'public' && !c.signedIn) || c.quiet.has(f.authorActorId)) return null;
+      return f.bytes;
+    });
+  }
+
+  /** A post of the room (or a question just asked) as one encoded event, for readers in `timeZone`. */
+  async #render(postId: number, timeZone: string): Promise<Frame | null> {
+    const { chats, database } = this.#services;
+    const asked = await database.db.selectFrom('chat_questions').select('number').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst();
+    if (asked) {
+      const { questions } = await chats.chat(null, this.#series.slug, this.#chat.date);
+      const question = questions.find((q) => q.number === asked.number);
+      if (!question) return null;
+      const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
+      const data = { number: question.number, label: question.label, text: question.text, imageUrl: question.imageUrl, imageAlt: question.imageAlt, html };
+      return { visibility: 'public', authorActorId: 0, bytes: frame('question', data, postId) };
+    }
+    const [post] = await chats.roomPosts(this.#chat.id, { includeHidden: true, postId });
+    if (!post) return null;
+    const question = post.questionId === null ? 0 : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ?? 0);
+    const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
+    const data = { id: post.id, question, author: post.author.displayName, firstTime: post.firstTime, html };
+    return { visibility: post.visibility, authorActorId: post.authorActorId, bytes: frame('post', data, post.id) };
+  }
+}
+
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+const hubs = new Map<number, RoomHub>();
+
+/** How many connections follow a chat's room in this process (for tests and metrics). */
+export function roomConnections(chatId: number): number {
+  return hubs.get(chatId)?.clients.size ?? 0;
+}
+
+/** Opens the room's event stream for this request: the response is written by the room's hub from here on. */
+export async function roomLiveStream(c: AppContext, series: SeriesView, chat: ChatView) {
+  const services = c.var.services;
+  const viewer: Viewer | null = c.var.viewer;
+  // @hono/node-server passes Node's request and response as the environment.
+  const { incoming, outgoing: res } = c.env as unknown as { incoming: IncomingMessage; outgoing: ServerResponse };
+  const client: Client = {
+    res,
+    signedIn: viewer !== null,
+    moderator: series.role !== null,
+    timeZone: viewer?.timeZone ?? 'UTC',
+    quiet: await services.chats.silenced(viewer),
+  };
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    // Proxies (nginx) must pass events on at once.
+    'x-accel-buffering': 'no',
+    'x-content-type-options': 'nosniff',
   });
+  res.write('retry: 3000\nevent: ready\ndata: {}\n\n');
+  incoming.socket.setNoDelay(true);
+  let hub = hubs.get(chat.id);
+  if (!hub) {
+    const created = new RoomHub(services, series, chat, () => {
+      if (hubs.get(chat.id) === created) hubs.delete(chat.id);
+    });
+    hubs.set(chat.id, created);
+    hub = created;
+  }
+  hub.add(client);
+  return RESPONSE_ALREADY_SENT;
 }
