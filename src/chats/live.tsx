@@ -55,7 +55,7 @@ class RoomHub {
   readonly #chat: ChatView;
   readonly #unsubscribe: () => void;
   readonly #heartbeat: NodeJS.Timeout;
-  /** Events are handled one after another, in the order they came. */
+  /** Events are sent one after another, in the order they came. */
   #queue: Promise<void> = Promise.resolve();
   readonly #onEmpty: () => void;
 
@@ -65,7 +65,13 @@ class RoomHub {
     this.#chat = chat;
     this.#onEmpty = onEmpty;
     this.#unsubscribe = services.events.subscribe([chatTopic(chat.id), topics.postChanges], (event) => {
-      this.#queue = this.#queue.then(() => this.#handle(event)).catch((error: unknown) => services.logger.warn({ error: (error as Error).message, chat: chat.id }, 'live room event failed'));
+      // Events are read and rendered as soon as they come (on PostgreSQL that is several round
+      // trips each, so one at a time would fall behind a busy chat), then sent in their order.
+      const ready = this.#prepare(event).catch((error: unknown) => {
+        services.logger.warn({ error: (error as Error).message, chat: chat.id }, 'live room event failed');
+        return null;
+      });
+      this.#queue = this.#queue.then(async () => (await ready)?.());
     });
     this.#heartbeat = setInterval(() => this.#broadcast(() => KEEP_ALIVE), HEARTBEAT_MS);
     this.#heartbeat.unref();
@@ -100,53 +106,65 @@ class RoomHub {
     }
   }
 
-  async #handle(event: LiveEvent): Promise<void> {
-    if (this.clients.size === 0) return;
-    if (event.kind === 'chat.state') return this.#broadcast(() => frame('state', event.data));
+  /** What an event means for this room: a function that sends it to each client (null: nothing to send). */
+  async #prepare(event: LiveEvent): Promise<(() => void) | null> {
+    if (this.clients.size === 0) return null;
+    if (event.kind === 'chat.state') {
+      const state = frame('state', event.data);
+      return () => this.#broadcast(() => state);
+    }
     if (event.kind === 'chat.moderation') {
       const { postId, hidden } = event.data as { postId: number; hidden: boolean };
       const moderation = frame('moderation', event.data);
       // Readers other than moderators only learn that a post went (not that it was hidden).
       const gone = frame('delete', { id: postId });
-      return this.#broadcast((c) => (c.moderator || !hidden ? moderation : gone));
+      return () => this.#broadcast((c) => (c.moderator || !hidden ? moderation : gone));
     }
     if (event.kind === 'delete') {
       const { postId, visibility } = event.data as { postId: number; visibility: string };
       // Only deletions of this room's posts, and only to readers who could have seen them.
       const here = await this.#services.database.db.selectFrom('chat_posts').select('post_id').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst();
-      if (!here) return;
+      if (!here) return null;
       const gone = frame('delete', { id: postId });
-      return this.#broadcast((c) => (visibility === 'public' || c.signedIn ? gone : null));
+      return () => this.#broadcast((c) => (visibility === 'public' || c.signedIn ? gone : null));
     }
-    if (event.kind !== 'post' || !event.topics.includes(chatTopic(this.#chat.id))) return;
-    const postId = Number(event.data.postId);
-    const frames = new Map<string, Frame | null>();
-    for (const zone of new Set([...this.clients].map((c) => c.timeZone))) frames.set(zone, await this.#render(postId, zone));
-    this.#broadcast((c) => {
-      const f = frames.get(c.timeZone);
-      if (!f || (f.visibility !== 'public' && !c.signedIn) || c.quiet.has(f.authorActorId)) return null;
-      return f.bytes;
-    });
+    if (event.kind !== 'post' || !event.topics.includes(chatTopic(this.#chat.id))) return null;
+    const render = await this.#load(Number(event.data.postId));
+    if (!render) return null;
+    const zones = [...new Set([...this.clients].map((c) => c.timeZone))];
+    const frames = new Map(await Promise.all(zones.map(async (zone) => [zone, await render(zone)] as const)));
+    return () =>
+      this.#broadcast((c) => {
+        const f = frames.get(c.timeZone) ?? null;
+        if (!f || (f.visibility !== 'public' && !c.signedIn) || c.quiet.has(f.authorActorId)) return null;
+        return f.bytes;
+      });
   }
 
-  /** A post of the room (or a question just asked) as one encoded event, for readers in `timeZone`. */
-  async #render(postId: number, timeZone: string): Promise<Frame | null> {
+  /** Reads a post of the room (or a question just asked) once, and renders it for any time zone. */
+  async #load(postId: number): Promise<((timeZone: string) => Promise<Frame>) | null> {
     const { chats, database } = this.#services;
-    const asked = await database.db.selectFrom('chat_questions').select('number').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst();
+    const [asked, [post]] = await Promise.all([
+      database.db.selectFrom('chat_questions').select('number').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst(),
+      chats.roomPosts(this.#chat.id, { includeHidden: true, postId }),
+    ]);
     if (asked) {
       const { questions } = await chats.chat(null, this.#series.slug, this.#chat.date);
       const question = questions.find((q) => q.number === asked.number);
       if (!question) return null;
-      const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
-      const data = { number: question.number, label: question.label, text: question.text, imageUrl: question.imageUrl, imageAlt: question.imageAlt, html };
-      return { visibility: 'public', authorActorId: 0, bytes: frame('question', data, postId) };
+      return async (timeZone) => {
+        const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
+        const data = { number: question.number, label: question.label, text: question.text, imageUrl: question.imageUrl, imageAlt: question.imageAlt, html };
+        return { visibility: 'public', authorActorId: 0, bytes: frame('question', data, postId) };
+      };
     }
-    const [post] = await chats.roomPosts(this.#chat.id, { includeHidden: true, postId });
     if (!post) return null;
     const question = post.questionId === null ? 0 : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ?? 0);
-    const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
-    const data = { id: post.id, question, author: post.author.displayName, firstTime: post.firstTime, html };
-    return { visibility: post.visibility, authorActorId: post.authorActorId, bytes: frame('post', data, post.id) };
+    return async (timeZone) => {
+      const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
+      const data = { id: post.id, question, author: post.author.displayName, firstTime: post.firstTime, html };
+      return { visibility: post.visibility, authorActorId: post.authorActorId, bytes: frame('post', data, post.id) };
+    };
   }
 }
 
