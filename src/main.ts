@@ -52,7 +52,7 @@ async function main(argv: string[]): Promise<void> {
     case 'worker': {
       const services = await createServices(loadConfig());
       await services.schedule();
-      services.jobs.start({ concurrency: services.config.jobConcurrency });
+      services.jobs.start({ concurrency: services.config.jobConcurrency, lanes: { federation: services.config.federationConcurrency } });
       services.logger.info('Commonroom job worker started');
       onShutdown(() => services.close(), services);
       return;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { AccountsService } from './accounts/service.ts';
 import { ChatsService } from './chats/service.ts';
 import { BookmarksService } from './curation/bookmarks.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { FederationService } from './federation/service.ts';
 import { FeedsService } from './feeds/service.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Jobs } from './jobs/jobs.ts';
@@ -16,6 +18,7 @@ import { RateLimiter } from './platform/rate-limit.ts';
 import { loadSecretKey } from './platform/secrets.ts';
 import { SiteSettings } from './platform/settings.ts';
 import { DiskStorage } from './platform/storage.ts';
+import { Outbox } from './social/outbox.ts';
 import { Social } from './social/social.ts';
 import { createApp } from './web/app.tsx';
 
@@ -39,6 +42,7 @@ export interface Services {
   bookmarks: BookmarksService;
   feeds: FeedsService;
   chats: ChatsService;
+  federation: FederationService;
   /** Schedules the recurring jobs (processes that run jobs call it). */
   schedule(): Promise<void>;
   close(): Promise<void>;
@@ -63,9 +67,10 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const events = new EventBus(logger, config.databaseUrl);
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
-  const social = new Social({ database, config, events, jobs, storage, logger }, http);
+  const social = new Social({ database, config, events, jobs, storage, logger, outbox: new Outbox() }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
+  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, secretKey, version: VERSION });
   const bookmarks = new BookmarksService(database, config.baseUrl);
   const feeds = new FeedsService(database, http, logger, jobs, {
     concurrency: config.feedConcurrency,
@@ -97,13 +102,16 @@ export async function createServices(config: Config, options: { logger?: Logger 
     bookmarks,
     feeds,
     chats,
+    federation,
     async schedule() {
       await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
       await social.schedule();
       await feeds.schedule();
       await chats.schedule();
+      await federation.schedule();
     },
     async close() {
+      federation.close();
       await jobs.stop();
       await events.close();
       await database.close();
@@ -121,14 +129,18 @@ export interface RunningServer {
 export async function startServer(services: Services, options: { jobs?: boolean } = {}): Promise<RunningServer> {
   const { config, logger, jobs } = services;
   const app = createApp(services);
+  const tls = config.tlsCertFile && config.tlsKeyFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } : null;
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, port: config.port, hostname: config.host, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) },
+      () => resolve(s),
+    );
     s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
   if (options.jobs ?? config.runJobs) {
     await services.schedule();
-    jobs.start({ concurrency: config.jobConcurrency });
+    jobs.start({ concurrency: config.jobConcurrency, lanes: { federation: config.federationConcurrency } });
   }
   const url = config.baseUrl;
   logger.info({ port, host: config.host, url, database: services.database.location }, 'Commonroom is listening');

@@ -52,6 +52,7 @@ const ERROR_DESCRIPTIONS = {
   415: 'Unsupported media type',
   422: 'Invalid fields; `issues` lists each with its path',
   429: 'Rate limited; see Retry-After',
+  502: 'Another server could not be reached or answered with an error',
 } as const;
 
 /** Error responses for a route's `responses`. */

@@ -830,12 +830,18 @@ export class ChatsService {
    */
   async #linkPost(tx: Tx, post: NewPost): Promise<string[]> {
     const questionId = typeof post.context.chatQuestionId === 'number' ? post.context.chatQuestionId : null;
-    if (questionId !== null) return this.#markAsked(tx, questionId, typeof post.context.at === 'number' ? post.context.at : post.createdAt, post.id);
+    if (questionId !== null) {
+      const topics = await this.#markAsked(tx, questionId, typeof post.context.at === 'number' ? post.context.at : post.createdAt, post.id);
+      await this.#share(tx, post, questionId);
+      return topics;
+    }
     if (!isListed(post.visibility)) return [];
+    // A remote post addressed to a series' group actor (a mention of @tlchat@our.host).
+    const addressed = Array.isArray(post.context.chatSeries) ? post.context.chatSeries.filter((s): s is string => typeof s === 'string') : [];
     const repliedQuestion = post.replyToId
       ? await tx.selectFrom('chat_questions').select(['id', 'chat_id']).where('post_id', '=', post.replyToId).executeTakeFirst()
       : undefined;
-    if (post.tags.length === 0 && !repliedQuestion) return [];
+    if (post.tags.length === 0 && !repliedQuestion && addressed.length === 0) return [];
     const chats = await tx
       .selectFrom('chats')
       .innerJoin('chat_series', 'chat_series.id', 'chats.series_id')
@@ -845,6 +851,7 @@ export class ChatsService {
         const or = [];
         if (post.tags.length) or.push(eb('chat_series.hashtag', 'in', post.tags));
         if (repliedQuestion) or.push(eb('chats.id', '=', repliedQuestion.chat_id));
+        if (addressed.length) or.push(eb('chat_series.slug', 'in', addressed));
         return eb.or(or);
       })
       .execute();
@@ -866,9 +873,17 @@ export class ChatsService {
         .onConflict((oc) => oc.columns(['chat_id', 'post_id']).doNothing())
         .execute();
       await tx.updateTable('chats').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', chat.id).execute();
+      if (post.visibility === 'public') await this.#ctx.social.outbox.emit(tx, { type: 'chat', seriesId: chat.series_id, postId: post.id });
       topics.push(chatTopic(chat.id));
     }
     return topics;
+  }
+
+  /** Public questions are boosted by the series' group actor to its fediverse followers. */
+  async #share(tx: Tx, post: NewPost, questionId: number): Promise<void> {
+    if (post.visibility !== 'public') return;
+    const row = await tx.selectFrom('chat_questions').innerJoin('chats', 'chats.id', 'chat_questions.chat_id').select('chats.series_id').where('chat_questions.id', '=', questionId).executeTakeFirstOrThrow();
+    await this.#ctx.social.outbox.emit(tx, { type: 'chat', seriesId: row.series_id, postId: post.id });
   }
 
   /** Which question a post answers: the number it gives ("A2"), else the question it replies to, else (backchannels) the one session going on now. */

@@ -5,6 +5,7 @@ import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_social.ts';
 import * as m0003 from './migrations/0003_feeds.ts';
 import * as m0004 from './migrations/0004_chats.ts';
+import * as m0005 from './migrations/0005_federation.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -12,6 +13,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0002_social', m0002.up],
   ['0003_feeds', m0003.up],
   ['0004_chats', m0004.up],
+  ['0005_federation', m0005.up],
 ];
 
 function migrator(database: Database): Migrator {

@@ -48,6 +48,12 @@ export interface Schema {
   chat_questions: ChatQuestionsTable;
   chat_posts: ChatPostsTable;
   chat_rsvps: ChatRsvpsTable;
+  actor_keys: ActorKeysTable;
+  federation_kv: FederationKvTable;
+  instances: InstancesTable;
+  chat_followers: ChatFollowersTable;
+  relays: RelaysTable;
+  reports: ReportsTable;
 }
 
 export interface SettingsTable {
@@ -533,5 +539,69 @@ export interface ChatPostsTable {
 export interface ChatRsvpsTable {
   chat_id: number;
   member_id: number;
+  created_at: number;
+}
+
+// ---- federation ----------------------------------------------------------------------------
+
+export interface ActorKeysTable {
+  /** `user:<handle>`, `chat:<slug>` or `site`. */
+  owner: string;
+  algorithm: 'RSASSA-PKCS1-v1_5' | 'Ed25519';
+  public_jwk: string;
+  private_jwk: string;
+  created_at: number;
+}
+
+export interface FederationKvTable {
+  key: string;
+  /** JSON */
+  value: string;
+  expires_at: number | null;
+}
+
+export type InstanceModeration = 'none' | 'silence' | 'block';
+
+export interface InstancesTable {
+  domain: string;
+  moderation: Generated<InstanceModeration>;
+  moderation_reason: string | null;
+  software: string | null;
+  delivered_count: Generated<number>;
+  failed_count: Generated<number>;
+  last_delivered_at: number | null;
+  last_failed_at: number | null;
+  last_error: string | null;
+  received_count: Generated<number>;
+  last_received_at: number | null;
+  created_at: number;
+}
+
+export interface ChatFollowersTable {
+  series_id: number;
+  actor_id: number;
+  uri: string | null;
+  created_at: number;
+}
+
+export interface RelaysTable {
+  id: Generated<number>;
+  inbox_url: string;
+  style: 'mastodon' | 'litepub';
+  actor_uri: string | null;
+  state: 'pending' | 'accepted' | 'rejected';
+  follow_uri: string;
+  created_at: number;
+}
+
+export interface ReportsTable {
+  id: Generated<number>;
+  reporter_id: number | null;
+  target_id: number;
+  post_id: number | null;
+  comment: Generated<string>;
+  uri: string | null;
+  forwarded_at: number | null;
+  resolved_at: number | null;
   created_at: number;
 }

@@ -42,6 +42,11 @@ export interface JobKindOptions {
   /** First retry delay; doubles each attempt up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /**
+   * Jobs of a lane are claimed by a worker of their own with its own concurrency, so that many
+   * slow network jobs (federation deliveries) cannot hold every slot the other jobs need.
+   */
+  lane?: string;
 }
 
 export interface EnqueueOptions {
@@ -61,7 +66,7 @@ export class LostLeaseError extends Error {
   }
 }
 
-const DEFAULTS: Required<JobKindOptions> = { maxAttempts: 8, timeoutMs: 60_000, backoffMs: 5_000, maxBackoffMs: 6 * 3600_000 };
+const DEFAULTS: Required<JobKindOptions> = { maxAttempts: 8, timeoutMs: 60_000, backoffMs: 5_000, maxBackoffMs: 6 * 3600_000, lane: '' };
 /** A lease outlives the time limit by this much, so a slow abort is not mistaken for a crash. */
 const LEASE_GRACE_MS = 5_000;
 
@@ -74,6 +79,8 @@ type JobRow = Selectable<JobsTable>;
 
 export interface WorkerOptions {
   concurrency?: number;
+  /** Concurrency of each lane's own worker (lanes not named here share the main worker). */
+  lanes?: Record<string, number>;
   /** Poll interval when idle. */
   pollMs?: number;
 }
@@ -84,7 +91,7 @@ export class Jobs {
   readonly #kinds = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #leaseGraceMs: number;
-  #worker: Worker | null = null;
+  #workers: Worker[] = [];
 
   constructor(database: Database, logger: Logger, options: JobsOptions = {}) {
     this.#database = database;
@@ -117,7 +124,7 @@ export class Jobs {
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (row && !options.tx) this.#worker?.wake();
+    if (row && !options.tx) this.#wakeAll();
     return row?.id ?? null;
   }
 
@@ -152,15 +159,28 @@ export class Jobs {
   }
 
   start(options: WorkerOptions = {}): void {
-    if (this.#worker) return;
-    this.#worker = new Worker(this, this.#logger, options.concurrency ?? 4, options.pollMs ?? 1000);
-    this.#worker.start();
+    if (this.#workers.length > 0) return;
+    const lanes = options.lanes ?? {};
+    const laneOf = (kind: string) => {
+      const lane = this.#kinds.get(kind)!.options.lane;
+      return lane in lanes ? lane : '';
+    };
+    const kindsOf = (lane: string) => () => [...this.#kinds.keys()].filter((kind) => laneOf(kind) === lane);
+    this.#workers = [
+      new Worker(this, this.#logger, options.concurrency ?? 4, options.pollMs ?? 1000, kindsOf(''), true),
+      ...Object.entries(lanes).map(([lane, concurrency]) => new Worker(this, this.#logger, concurrency, options.pollMs ?? 1000, kindsOf(lane), false)),
+    ];
+    for (const worker of this.#workers) worker.start();
   }
 
   async stop(graceMs = 10_000): Promise<void> {
-    const worker = this.#worker;
-    this.#worker = null;
-    await worker?.stop(graceMs);
+    const workers = this.#workers;
+    this.#workers = [];
+    await Promise.all(workers.map((worker) => worker.stop(graceMs)));
+  }
+
+  #wakeAll(): void {
+    for (const worker of this.#workers) worker.wake();
   }
 
   /** Runs due jobs until none is left (tests, benchmarks, the CLI). Returns how many ran. */
@@ -177,11 +197,11 @@ export class Jobs {
     }
   }
 
-  /** Claims up to `limit` due jobs of the kinds this process handles. */
-  async claim(limit: number): Promise<JobRow[]> {
-    if (limit <= 0 || this.#kinds.size === 0) return [];
+  /** Claims up to `limit` due jobs of the kinds this process handles (or of `only` those). */
+  async claim(limit: number, only?: string[]): Promise<JobRow[]> {
+    const kinds = only ?? [...this.#kinds.keys()];
+    if (limit <= 0 || kinds.length === 0) return [];
     const now = Date.now();
-    const kinds = [...this.#kinds.keys()];
     const lock = this.#database.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<JobRow>`
       update jobs
@@ -312,7 +332,7 @@ export class Jobs {
         if (id !== null) enqueued++;
       });
     }
-    if (enqueued > 0) this.#worker?.wake();
+    if (enqueued > 0) this.#wakeAll();
     return enqueued;
   }
 }
@@ -333,7 +353,13 @@ class Worker {
   #loop: Promise<void> | null = null;
   #lastScheduleCheck = 0;
 
-  constructor(jobs: Jobs, logger: Logger, concurrency: number, pollMs: number) {
+  readonly #kinds: () => string[];
+  /** Whether this worker also enqueues due schedules (one per process does). */
+  readonly #schedules: boolean;
+
+  constructor(jobs: Jobs, logger: Logger, concurrency: number, pollMs: number, kinds: () => string[], schedules: boolean) {
+    this.#kinds = kinds;
+    this.#schedules = schedules;
     this.#jobs = jobs;
     this.#logger = logger;
     this.#concurrency = concurrency;
@@ -353,11 +379,11 @@ class Worker {
     while (!this.#stopping.signal.aborted) {
       this.#woken = false;
       try {
-        if (Date.now() - this.#lastScheduleCheck >= 1000) {
+        if (this.#schedules && Date.now() - this.#lastScheduleCheck >= 1000) {
           this.#lastScheduleCheck = Date.now();
           await this.#jobs.enqueueDueSchedules();
         }
-        const batch = await this.#jobs.claim(this.#concurrency - this.#running.size);
+        const batch = await this.#jobs.claim(this.#concurrency - this.#running.size, this.#kinds());
         for (const job of batch) {
           const running: Promise<void> = this.#jobs.run(job, this.#abort.signal).finally(() => {
             this.#running.delete(running);

@@ -36,6 +36,11 @@ const ConfigSchema = z.strictObject({
   feedConcurrency: z.coerce.number().int().min(1).max(512).default(16),
   feedHostConcurrency: z.coerce.number().int().min(1).max(512).default(2),
   feedMaxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Concurrent federation jobs (deliveries, received activities) per worker process. */
+  federationConcurrency: z.coerce.number().int().min(1).max(256).default(16),
+  /** Serve HTTPS directly (otherwise put a TLS-terminating proxy in front). */
+  tlsCertFile: z.string().optional(),
+  tlsKeyFile: z.string().optional(),
 });
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
@@ -67,6 +72,9 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   feedConcurrency: 'FEED_CONCURRENCY',
   feedHostConcurrency: 'FEED_HOST_CONCURRENCY',
   feedMaxBytes: 'FEED_MAX_BYTES',
+  federationConcurrency: 'FEDERATION_CONCURRENCY',
+  tlsCertFile: 'TLS_CERT_FILE',
+  tlsKeyFile: 'TLS_KEY_FILE',
 };
 
 export class ConfigError extends Error {}

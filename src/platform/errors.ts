@@ -11,7 +11,7 @@ export interface FieldIssue {
  * field when there is one) and the API answers `{ error: { code, message, issues } }`.
  */
 export class UserError extends Error {
-  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429;
+  readonly status: 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 502;
   readonly code: string;
   readonly issues: FieldIssue[];
   /** Seconds until a rate-limited request may be retried. */

@@ -5,6 +5,7 @@ import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
+import type { Outbox } from './outbox.ts';
 import type { Reader } from './visibility.ts';
 
 /** What the social services share. */
@@ -15,6 +16,8 @@ export interface SocialContext {
   jobs: Jobs;
   storage: Storage;
   logger: Logger;
+  /** Local activities other servers hear about (federation listens). */
+  outbox: Outbox;
 }
 
 export function reader(viewer: Viewer | null): Reader | null {

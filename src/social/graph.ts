@@ -98,10 +98,12 @@ export class GraphService {
     if (relation.blockedBy) throw UserError.forbidden(`You cannot follow @${target.acct}.`);
     if (relation.following) throw new UserError(409, 'already_following', `You already follow @${target.acct}.`);
     if (relation.requested) throw new UserError(409, 'already_requested', `You already asked to follow @${target.acct}; they have not answered yet.`);
-    const state = target.locked ? 'pending' : 'accepted';
+    // A remote account answers with Accept (or Reject): until then the follow is a request.
+    const state = target.locked || !target.local ? 'pending' : 'accepted';
     const notified = await this.#db.transaction().execute(async (tx) => {
       await tx.insertInto('follows').values({ follower_id: viewer.actorId, followee_id: target.id, state, created_at: Date.now() }).execute();
       if (state === 'accepted') await this.#accepted(tx, viewer.actorId, target.id);
+      await this.#ctx.outbox.emit(tx, { type: 'follow', followerId: viewer.actorId, followeeId: target.id });
       return notify(tx, [{ recipientActorId: target.id, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: viewer.actorId, postId: null }]);
     });
     await announceNotifications(this.#ctx, notified);
@@ -125,14 +127,16 @@ export class GraphService {
     });
   }
 
-  async #removeFollow(tx: Tx, followerId: number, followeeId: number): Promise<boolean> {
+  /** `emit: false` when the other server told us (it needs no answer). */
+  async #removeFollow(tx: Tx, followerId: number, followeeId: number, emit = true): Promise<boolean> {
     const row = await tx
       .deleteFrom('follows')
       .where('follower_id', '=', followerId)
       .where('followee_id', '=', followeeId)
-      .returning('state')
+      .returning(['state', 'uri'])
       .executeTakeFirst();
     if (!row) return false;
+    if (emit) await this.#ctx.outbox.emit(tx, { type: 'unfollow', followerId, followeeId, followUri: row.uri });
     if (row.state === 'accepted') {
       await tx.updateTable('actors').set((eb) => ({ following_count: eb('following_count', '-', 1) })).where('id', '=', followerId).execute();
       await tx.updateTable('actors').set((eb) => ({ followers_count: eb('followers_count', '-', 1) })).where('id', '=', followeeId).execute();
@@ -141,6 +145,53 @@ export class GraphService {
     }
     await tx.deleteFrom('notifications').where('kind', '=', 'follow_request').where('actor_id', '=', followerId).where('member_id', 'in', (eb) => eb.selectFrom('members').select('id').where('actor_id', '=', followeeId)).execute();
     return true;
+  }
+
+  // ---- what remote servers tell us (federation calls these) ---------------------------------
+
+  /**
+   * A remote actor follows a local one: a request when the account is locked. Returns the state,
+   * or null when they already follow (a repeated Follow is answered again, nothing changes).
+   */
+  async receiveFollow(followerId: number, followeeId: number, uri: string | null): Promise<{ state: 'accepted' | 'pending'; isNew: boolean }> {
+    const followee = await this.#db.selectFrom('actors').select('locked').where('id', '=', followeeId).executeTakeFirstOrThrow();
+    const outcome = await this.#db.transaction().execute(async (tx) => {
+      const existing = await tx.selectFrom('follows').select('state').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).executeTakeFirst();
+      if (existing) {
+        await tx.updateTable('follows').set({ uri }).where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute();
+        return { state: existing.state as 'accepted' | 'pending', isNew: false, notified: [] as number[] };
+      }
+      const blocked = await tx.selectFrom('blocks').select('actor_id').where('actor_id', '=', followeeId).where('target_id', '=', followerId).executeTakeFirst();
+      if (blocked) throw UserError.forbidden('This account does not accept follows from you.');
+      const state: 'accepted' | 'pending' = followee.locked === 1 ? 'pending' : 'accepted';
+      await tx.insertInto('follows').values({ follower_id: followerId, followee_id: followeeId, state, uri, created_at: Date.now() }).execute();
+      if (state === 'accepted') await this.#accepted(tx, followerId, followeeId);
+      const notified = await notify(tx, [{ recipientActorId: followeeId, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: followerId, postId: null }]);
+      return { state, isNew: true, notified };
+    });
+    await announceNotifications(this.#ctx, outcome.notified);
+    return { state: outcome.state, isNew: outcome.isNew };
+  }
+
+  /** A remote actor accepted a local actor's follow request. */
+  async receiveAccept(followerId: number, followeeId: number): Promise<boolean> {
+    return this.#db.transaction().execute(async (tx) => {
+      const updated = await tx
+        .updateTable('follows')
+        .set({ state: 'accepted' })
+        .where('follower_id', '=', followerId)
+        .where('followee_id', '=', followeeId)
+        .where('state', '=', 'pending')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) !== 1) return false;
+      await this.#accepted(tx, followerId, followeeId);
+      return true;
+    });
+  }
+
+  /** A remote actor rejected a follow request, removed a follower, or undid their follow. */
+  async receiveEnd(followerId: number, followeeId: number): Promise<boolean> {
+    return this.#db.transaction().execute((tx) => this.#removeFollow(tx, followerId, followeeId, false));
   }
 
   async followRequests(viewer: Viewer): Promise<ActorSummary[]> {
@@ -162,13 +213,15 @@ export class GraphService {
     const notified = await this.#db.transaction().execute(async (tx) => {
       const pending = await tx
         .selectFrom('follows')
-        .select('id')
+        .select(['id', 'uri'])
         .where('follower_id', '=', requester.id)
         .where('followee_id', '=', viewer.actorId)
         .where('state', '=', 'pending')
         .executeTakeFirst();
       if (!pending) throw UserError.notFound(`@${requester.acct} has no follow request waiting.`);
       await tx.deleteFrom('notifications').where('kind', '=', 'follow_request').where('actor_id', '=', requester.id).where('member_id', '=', viewer.memberId).execute();
+      const answer = { followerId: requester.id, followeeId: viewer.actorId, followUri: pending.uri };
+      await this.#ctx.outbox.emit(tx, { type: accept ? 'accept' : 'reject', ...answer });
       if (!accept) {
         await tx.deleteFrom('follows').where('id', '=', pending.id).execute();
         return [];

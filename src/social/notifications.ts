@@ -75,7 +75,7 @@ export async function notify(db: Queryable, items: NewNotification[]): Promise<n
 }
 
 /** Tells the notified members' open pages (badge, list) after the commit. */
-export async function announceNotifications(ctx: SocialContext, memberIds: number[]): Promise<void> {
+export async function announceNotifications(ctx: Pick<SocialContext, 'events'>, memberIds: number[]): Promise<void> {
   await ctx.events.publish({ topics: memberIds.map(topics.member), kind: 'notification', data: {} });
 }
 

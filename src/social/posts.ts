@@ -5,7 +5,7 @@ import type { Visibility } from '../db/schema.ts';
 import { parseInput, UserError, type FieldIssue } from '../platform/errors.ts';
 import { processImage, type ProcessedImage } from '../platform/images.ts';
 import { reader, topics, type SocialContext } from './context.ts';
-import { hydratePosts, type PostView } from './hydrate.ts';
+import { hydratePosts, type PostRow, type PostView } from './hydrate.ts';
 import { announceNotifications, notify, type NewNotification } from './notifications.ts';
 import { indexPost } from './search.ts';
 import { parseText, renderHtml, textLength, type ParsedText } from './text.ts';
@@ -32,6 +32,22 @@ export const editInputSchema = z.strictObject({
   text: z.string(),
   contentWarning: z.string().trim().max(CW_MAX, `A content warning can have at most ${CW_MAX} characters.`).optional(),
 });
+
+/** A remote actor's post as federation hands it over: sanitised HTML, resolved references. */
+export interface RemotePost {
+  uri: string;
+  url: string | null;
+  text: string;
+  html: string;
+  contentWarning: string | null;
+  visibility: Visibility;
+  replyToId: number | null;
+  hashtags: Array<{ name: string; slug: string }>;
+  mentions: Array<{ acct: string; actorId: number | null }>;
+  media: Array<{ url: string; alt: string; width: number | null; height: number | null; contentType: string }>;
+  createdAt: number;
+  context?: Record<string, unknown>;
+}
 
 /** An image sent with a new post, before it is checked. */
 export interface MediaUpload {
@@ -193,7 +209,7 @@ export class PostsService {
         .executeTakeFirstOrThrow();
       const threadId = parent ? (parent.thread_id ?? parent.id) : post.id;
       await tx.updateTable('posts').set({ thread_id: threadId }).where('id', '=', post.id).execute();
-      const hashtagIds = await this.#saveTags(tx, post.id, resolved.parsed, visibility, now);
+      const hashtagIds = await this.#saveTags(tx, post.id, resolved.parsed.hashtags, visibility, now);
       await this.#saveMentions(tx, post.id, resolved);
       for (const [position, url] of stored.entries()) {
         const image = images[position]!;
@@ -239,6 +255,7 @@ export class PostsService {
       const created: NewPost = { id: post.id, actorId: viewer.actorId, text, visibility, replyToId: parent?.id ?? null, tags, createdAt: now, context: options.context ?? {} };
       const hookTopics: string[] = [];
       for (const hook of this.#hooks) hookTopics.push(...(await hook(tx, created)));
+      await this.#ctx.outbox.emit(tx, { type: 'post', postId: post.id });
       return { id: post.id, feeds, notified, tags, hookTopics };
     });
 
@@ -297,15 +314,15 @@ export class PostsService {
     return { parsed, html, mentioned };
   }
 
-  async #saveTags(tx: Tx, postId: number, parsed: ParsedText, visibility: Visibility, now: number): Promise<number[]> {
+  async #saveTags(tx: Tx, postId: number, hashtags: ParsedText['hashtags'], visibility: Visibility, now: number): Promise<number[]> {
     await tx.deleteFrom('post_hashtags').where('post_id', '=', postId).execute();
-    if (parsed.hashtags.length === 0) return [];
+    if (hashtags.length === 0) return [];
     await tx
       .insertInto('hashtags')
-      .values(parsed.hashtags.map((h) => ({ slug: h.slug, name: h.name, created_at: now })))
+      .values(hashtags.map((h) => ({ slug: h.slug, name: h.name, created_at: now })))
       .onConflict((oc) => oc.column('slug').doNothing())
       .execute();
-    const tags = await tx.selectFrom('hashtags').select(['id']).where('slug', 'in', parsed.hashtags.map((h) => h.slug)).execute();
+    const tags = await tx.selectFrom('hashtags').select(['id']).where('slug', 'in', hashtags.map((h) => h.slug)).execute();
     const listed = isListed(visibility) ? 1 : 0;
     await tx
       .insertInto('post_hashtags')
@@ -393,12 +410,13 @@ export class PostsService {
         .execute();
       const before = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', id).where('listed', '=', 1).execute();
       if (before.length) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '-', 1) })).where('id', 'in', before.map((b) => b.hashtag_id)).execute();
-      await this.#saveTags(tx, id, resolved.parsed, post.visibility, post.created_at);
+      await this.#saveTags(tx, id, resolved.parsed.hashtags, post.visibility, post.created_at);
       const previouslyMentioned = new Set(
         (await tx.selectFrom('mentions').select('actor_id').where('post_id', '=', id).execute()).map((m) => m.actor_id),
       );
       await this.#saveMentions(tx, id, resolved);
       await indexPost(tx, this.#ctx.database.dialect, id, text);
+      await this.#ctx.outbox.emit(tx, { type: 'edit', postId: id });
       return notify(
         tx,
         [...resolved.mentioned.values()]
@@ -424,9 +442,19 @@ export class PostsService {
     const post = await this.#db.selectFrom('posts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!post || post.boost_of_id) throw UserError.notFound('This post does not exist or was already deleted.');
     if (post.actor_id !== viewer.actorId && !viewer.isAdmin) throw UserError.forbidden('You can only delete your own posts.');
+    await this.#erase(post);
+  }
+
+  /** Empties a post (kept as a tombstone in its thread), removes its boosts, media, tags and entries. */
+  async #erase(post: PostRow): Promise<void> {
+    const id = post.id;
     const media = await this.#db.selectFrom('media').select('url').where('post_id', '=', id).execute();
     const mentioned = await this.#db.selectFrom('mentions').select('actor_id').where('post_id', '=', id).where('actor_id', 'is not', null).execute();
     await this.#db.transaction().execute(async (tx) => {
+      if (post.local) {
+        const mentionedActorIds = mentioned.map((m) => m.actor_id!);
+        await this.#ctx.outbox.emit(tx, { type: 'delete', postId: id, actorId: post.actor_id, visibility: post.visibility, mentionedActorIds });
+      }
       await tx.updateTable('posts').set({ deleted_at: Date.now(), text: '', html: '', content_warning: null, card_id: null }).where('id', '=', id).execute();
       await tx.deleteFrom('posts').where('boost_of_id', '=', id).execute();
       await tx.deleteFrom('timeline_entries').where('post_id', '=', id).execute();
@@ -445,6 +473,180 @@ export class PostsService {
     // Who could have seen it travels with the event, so that only they hear of the deletion.
     const audience = { visibility: post.visibility, authorId: post.actor_id, mentioned: mentioned.map((m) => m.actor_id!) };
     await this.#ctx.events.publish({ topics: [topics.postChanges], kind: 'delete', data: { postId: id, ...audience } });
+  }
+
+  // ---- what remote servers tell us (federation calls these) ---------------------------------
+
+  /**
+   * Stores a remote actor's post (already sanitised and resolved by federation) and delivers it
+   * like a local one: hashtags, mentions, home and list timelines, notifications, post hooks
+   * (chats), search. Returns its id; an already known `uri` returns the existing post's id.
+   */
+  async receive(actorId: number, input: RemotePost): Promise<number> {
+    const known = await this.#db.selectFrom('posts').select('id').where('uri', '=', input.uri).executeTakeFirst();
+    if (known) return known.id;
+    const parent = input.replyToId
+      ? await this.#db.selectFrom('posts').select(['id', 'actor_id', 'thread_id']).where('id', '=', input.replyToId).executeTakeFirst()
+      : undefined;
+    const outcome = await this.#db.transaction().execute(async (tx) => {
+      const post = await tx
+        .insertInto('posts')
+        .values({
+          actor_id: actorId,
+          uri: input.uri,
+          url: input.url,
+          text: input.text,
+          html: input.html,
+          content_warning: input.contentWarning,
+          visibility: input.visibility,
+          reply_to_id: parent?.id ?? null,
+          reply_to_actor_id: parent?.actor_id ?? null,
+          first_url: null,
+          has_media: input.media.length > 0 ? 1 : 0,
+          local: 0,
+          created_at: input.createdAt,
+        })
+        .onConflict((oc) => oc.column('uri').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!post) return null;
+      await tx.updateTable('posts').set({ thread_id: parent ? (parent.thread_id ?? parent.id) : post.id }).where('id', '=', post.id).execute();
+      const hashtagIds = await this.#saveTags(tx, post.id, input.hashtags, input.visibility, input.createdAt);
+      if (input.mentions.length) {
+        await tx.insertInto('mentions').values(input.mentions.map((m) => ({ post_id: post.id, acct: m.acct, actor_id: m.actorId }))).execute();
+      }
+      for (const [position, m] of input.media.entries()) {
+        await tx
+          .insertInto('media')
+          .values({ member_id: null, post_id: post.id, position, url: m.url, alt: m.alt, width: m.width, height: m.height, content_type: m.contentType, created_at: input.createdAt })
+          .execute();
+      }
+      if (parent) await tx.updateTable('posts').set((eb) => ({ reply_count: eb('reply_count', '+', 1) })).where('id', '=', parent.id).execute();
+      await tx
+        .updateTable('actors')
+        .set((eb) => ({ posts_count: eb('posts_count', '+', 1), last_post_at: input.createdAt }))
+        .where('id', '=', actorId)
+        .execute();
+      await indexPost(tx, this.#ctx.database.dialect, post.id, input.text);
+      const mentionedActorIds = input.mentions.flatMap((m) => (m.actorId ? [m.actorId] : []));
+      const feeds = await fanOutPost(tx, { id: post.id, actorId, visibility: input.visibility, replyToActorId: parent?.actor_id ?? null, hashtagIds, mentionedActorIds });
+      const notices: NewNotification[] = mentionedActorIds
+        .filter((id) => id !== parent?.actor_id)
+        .map((id) => ({ recipientActorId: id, kind: 'mention', actorId, postId: post.id }));
+      if (parent) notices.push({ recipientActorId: parent.actor_id, kind: 'reply', actorId, postId: post.id });
+      const notified = await notify(tx, notices);
+      const tags = input.hashtags.map((h) => h.slug);
+      const created: NewPost = { id: post.id, actorId, text: input.text, visibility: input.visibility, replyToId: parent?.id ?? null, tags, createdAt: input.createdAt, context: input.context ?? {} };
+      const hookTopics: string[] = [];
+      for (const hook of this.#hooks) hookTopics.push(...(await hook(tx, created)));
+      return { id: post.id, feeds, notified, tags, hookTopics };
+    });
+    if (!outcome) return (await this.#db.selectFrom('posts').select('id').where('uri', '=', input.uri).executeTakeFirstOrThrow()).id;
+    const listedTopics = isListed(input.visibility) ? [...(parent ? [] : [topics.local]), ...outcome.tags.map(topics.tag)] : [];
+    await this.#ctx.events.publish({ topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics], kind: 'post', data: { postId: outcome.id } });
+    await announceNotifications(this.#ctx, outcome.notified);
+    return outcome.id;
+  }
+
+  /** A remote actor edited their post (an Update); the earlier version goes to the history. */
+  async receiveEdit(actorId: number, uri: string, input: Pick<RemotePost, 'text' | 'html' | 'contentWarning' | 'hashtags'>, at: number): Promise<boolean> {
+    const post = await this.#db.selectFrom('posts').selectAll().where('uri', '=', uri).where('actor_id', '=', actorId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!post) return false;
+    await this.#db.transaction().execute(async (tx) => {
+      await tx.insertInto('post_edits').values({ post_id: post.id, text: post.text, html: post.html, content_warning: post.content_warning, created_at: post.edited_at ?? post.created_at }).execute();
+      await tx.updateTable('posts').set({ text: input.text, html: input.html, content_warning: input.contentWarning, edited_at: at }).where('id', '=', post.id).execute();
+      const before = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', post.id).where('listed', '=', 1).execute();
+      if (before.length) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '-', 1) })).where('id', 'in', before.map((b) => b.hashtag_id)).execute();
+      await this.#saveTags(tx, post.id, input.hashtags, post.visibility, post.created_at);
+      await indexPost(tx, this.#ctx.database.dialect, post.id, input.text);
+    });
+    await this.#ctx.events.publish({ topics: [topics.postChanges], kind: 'update', data: { postId: post.id } });
+    return true;
+  }
+
+  /** A remote actor deleted their post. */
+  async receiveDelete(actorId: number, uri: string): Promise<boolean> {
+    const post = await this.#db.selectFrom('posts').selectAll().where('uri', '=', uri).where('actor_id', '=', actorId).where('deleted_at', 'is', null).executeTakeFirst();
+    if (!post) return false;
+    if (post.boost_of_id) {
+      await this.#removeBoost(actorId, post.boost_of_id);
+      return true;
+    }
+    await this.#erase(post);
+    return true;
+  }
+
+  /** A remote actor boosted (Announce) a post we know. */
+  async receiveBoost(actorId: number, postId: number, uri: string, at: number): Promise<boolean> {
+    const original = await this.#db.selectFrom('posts').select(['id', 'actor_id', 'visibility']).where('id', '=', postId).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirst();
+    if (!original || !isBoostable(original.visibility)) return false;
+    const outcome = await this.#db.transaction().execute(async (tx) => {
+      const boost = await tx
+        .insertInto('posts')
+        .values({ actor_id: actorId, uri, text: '', html: '', visibility: original.visibility, boost_of_id: postId, local: 0, created_at: at })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!boost) return null;
+      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '+', 1) })).where('id', '=', postId).execute();
+      const feeds = await fanOutBoost(tx, { id: boost.id, actorId, postId, authorId: original.actor_id });
+      const notified = await notify(tx, [{ recipientActorId: original.actor_id, kind: 'boost', actorId, postId }]);
+      return { boostId: boost.id, feeds, notified };
+    });
+    if (!outcome) return false;
+    await this.#ctx.events.publish({ topics: outcome.feeds, kind: 'post', data: { postId, boostId: outcome.boostId } });
+    await announceNotifications(this.#ctx, outcome.notified);
+    return true;
+  }
+
+  /** A remote actor undid a boost (by the Announce's id, or of the post). */
+  async receiveUnboost(actorId: number, ref: { uri?: string; postId?: number }): Promise<boolean> {
+    let query = this.#db.selectFrom('posts').select('boost_of_id').where('actor_id', '=', actorId).where('boost_of_id', 'is not', null);
+    query = ref.uri ? query.where('uri', '=', ref.uri) : query.where('boost_of_id', '=', ref.postId ?? 0);
+    const boost = await query.executeTakeFirst();
+    if (!boost?.boost_of_id) return false;
+    await this.#removeBoost(actorId, boost.boost_of_id);
+    return true;
+  }
+
+  async #removeBoost(actorId: number, postId: number): Promise<void> {
+    await this.#db.transaction().execute(async (tx) => {
+      const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', postId).where('actor_id', '=', actorId).executeTakeFirst();
+      if (Number(removed.numDeletedRows) === 0) return;
+      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '-', 1) })).where('id', '=', postId).execute();
+    });
+  }
+
+  /** A remote actor liked a post we know. */
+  async receiveLike(actorId: number, postId: number, uri: string | null): Promise<boolean> {
+    const original = await this.#db.selectFrom('posts').select(['id', 'actor_id']).where('id', '=', postId).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirst();
+    if (!original) return false;
+    const notified = await this.#db.transaction().execute(async (tx) => {
+      const inserted = await tx
+        .insertInto('likes')
+        .values({ post_id: postId, actor_id: actorId, uri, created_at: Date.now() })
+        .onConflict((oc) => oc.columns(['post_id', 'actor_id']).doNothing())
+        .returning('post_id')
+        .executeTakeFirst();
+      if (!inserted) return null;
+      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '+', 1) })).where('id', '=', postId).execute();
+      return notify(tx, [{ recipientActorId: original.actor_id, kind: 'like', actorId, postId }]);
+    });
+    if (!notified) return false;
+    await announceNotifications(this.#ctx, notified);
+    return true;
+  }
+
+  /** A remote actor undid a like (by the Like's id, or of the post). */
+  async receiveUnlike(actorId: number, ref: { uri?: string; postId?: number }): Promise<boolean> {
+    return this.#db.transaction().execute(async (tx) => {
+      let query = tx.deleteFrom('likes').where('actor_id', '=', actorId);
+      query = ref.uri ? query.where('uri', '=', ref.uri) : query.where('post_id', '=', ref.postId ?? 0);
+      const removed = await query.returning('post_id').executeTakeFirst();
+      if (!removed) return false;
+      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '-', 1) })).where('id', '=', removed.post_id).execute();
+      return true;
+    });
   }
 
   /** The whole conversation around a post: what it answers (oldest first), then replies in thread order. */
@@ -499,6 +701,7 @@ export class PostsService {
       await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '+', 1) })).where('id', '=', id).execute();
       const feeds = await fanOutBoost(tx, { id: boost.id, actorId: viewer.actorId, postId: id, authorId: original.actor_id });
       const notified = await notify(tx, [{ recipientActorId: original.actor_id, kind: 'boost', actorId: viewer.actorId, postId: id }]);
+      await this.#ctx.outbox.emit(tx, { type: 'boost', boostId: boost.id, postId: id, actorId: viewer.actorId });
       return { boostId: boost.id, feeds, notified };
     });
     await this.#ctx.events.publish({ topics: outcome.feeds, kind: 'post', data: { postId: id, boostId: outcome.boostId } });
@@ -507,8 +710,9 @@ export class PostsService {
 
   async unboost(viewer: Viewer, id: number): Promise<void> {
     await this.#db.transaction().execute(async (tx) => {
-      const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
-      if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_boosted', 'You have not boosted this post.');
+      const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', id).where('actor_id', '=', viewer.actorId).returning('id').executeTakeFirst();
+      if (!removed) throw new UserError(409, 'not_boosted', 'You have not boosted this post.');
+      await this.#ctx.outbox.emit(tx, { type: 'unboost', boostId: removed.id, postId: id, actorId: viewer.actorId });
       await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '-', 1) })).where('id', '=', id).execute();
       // Readers who had the post through this boost keep it if someone else they follow boosted it too.
       const others = await tx.selectFrom('posts').select(['id', 'actor_id']).where('boost_of_id', '=', id).orderBy('id').execute();
@@ -528,6 +732,7 @@ export class PostsService {
         .executeTakeFirst();
       if (!inserted) throw new UserError(409, 'already_liked', 'You already like this post.');
       await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '+', 1) })).where('id', '=', id).execute();
+      await this.#ctx.outbox.emit(tx, { type: 'like', postId: id, actorId: viewer.actorId });
       return notify(tx, [{ recipientActorId: original.actor_id, kind: 'like', actorId: viewer.actorId, postId: id }]);
     });
     await announceNotifications(this.#ctx, notified);
@@ -538,6 +743,7 @@ export class PostsService {
       const removed = await tx.deleteFrom('likes').where('post_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_liked', 'You have not liked this post.');
       await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '-', 1) })).where('id', '=', id).execute();
+      await this.#ctx.outbox.emit(tx, { type: 'unlike', postId: id, actorId: viewer.actorId });
     });
   }
 

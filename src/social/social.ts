@@ -5,6 +5,7 @@ import { reader, type SocialContext } from './context.ts';
 import { GraphService } from './graph.ts';
 import { ListsService } from './lists.ts';
 import { NotificationsService } from './notifications.ts';
+import type { Outbox } from './outbox.ts';
 import { PostsService } from './posts.ts';
 import { searchHashtags, searchPosts } from './search.ts';
 import { TimelinesService } from './timelines.ts';
@@ -16,10 +17,13 @@ export class Social {
   readonly timelines: TimelinesService;
   readonly lists: ListsService;
   readonly notifications: NotificationsService;
+  /** Local activities for other servers (federation listens). */
+  readonly outbox: Outbox;
   readonly #ctx: SocialContext;
 
   constructor(ctx: SocialContext, http: HttpClient) {
     this.#ctx = ctx;
+    this.outbox = ctx.outbox;
     this.posts = new PostsService(ctx);
     this.graph = new GraphService(ctx);
     this.timelines = new TimelinesService(ctx);

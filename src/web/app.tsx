@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { registerAccountsApi } from '../accounts/api.ts';
 import { registerChatsApi } from '../chats/api.ts';
 import { registerChatsPages } from '../chats/pages.tsx';
+import { registerFederationApi } from '../federation/api.ts';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
@@ -49,6 +50,8 @@ export function createApp(services: Services): Api {
   );
   app.use(baseMiddleware(services));
   app.use(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES));
+  // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
+  app.use(services.federation.middleware());
   app.use(authMiddleware());
   app.use(csrfMiddleware());
 
@@ -63,6 +66,10 @@ export function createApp(services: Services): Api {
   });
 
   registerAssets(app);
+  app.get('/media/remote/:signature/:encoded', async (c) => {
+    const file = await services.federation.media.get(c.req.param('signature'), c.req.param('encoded'));
+    return c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.contentType, 'cache-control': 'public, max-age=604800', 'x-content-type-options': 'nosniff' });
+  });
   app.use(
     '/media/*',
     async (c, next) => {
@@ -89,6 +96,7 @@ export function createApp(services: Services): Api {
   registerSocialApi(app);
   registerFeedsApi(app);
   registerChatsApi(app);
+  registerFederationApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

@@ -25,7 +25,7 @@ export interface PageOptions {
   heading?: string | null;
   /** Prefixes the document title with "Error:" so screen readers hear it first. */
   hasErrors?: boolean;
-  status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 503;
+  status?: 200 | 201 | 400 | 401 | 403 | 404 | 409 | 410 | 413 | 415 | 422 | 429 | 500 | 502 | 503;
   description?: string;
   /** Keep search engines out of private pages. */
   noindex?: boolean;

@@ -37,8 +37,9 @@ export async function startTestServer(options: { env?: Record<string, string>; j
   });
   const services = await createServices(config);
   const server = await startServer(services, { jobs: options.jobs ?? false });
-  // The port is only known once listening: point the base URL at it.
-  const url = `http://127.0.0.1:${server.port}`;
+  // The port is only known once listening: point the base URL at it. A server with its own
+  // certificate (federation tests) is reached by its name, as other servers reach it.
+  const url = options.env?.TLS_CERT_FILE && options.env.BASE_URL ? options.env.BASE_URL : `http://127.0.0.1:${server.port}`;
   if (!options.env?.BASE_URL) Object.assign(config, { baseUrl: url });
   return {
     url,

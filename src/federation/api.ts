@@ -1,0 +1,131 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { errors, security, type Api } from '../api/openapi.ts';
+import { actorSummary } from '../social/hydrate.ts';
+import type { AppContext } from '../web/context.ts';
+import { requireAdmin, requireViewer } from '../web/middleware.ts';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+const Ok = { 204: { description: 'Done' } };
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+const RemoteActorSchema = z
+  .object({ id: z.number().int(), handle: z.string(), acct: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), url: z.string(), local: z.boolean(), roleLabel: z.string().nullable(), locked: z.boolean(), bio: z.string() })
+  .openapi('RemoteActor');
+const ModerationSchema = z.enum(['none', 'silence', 'block']);
+const InstanceSchema = z
+  .object({
+    domain: z.string(),
+    moderation: ModerationSchema,
+    reason: z.string().nullable(),
+    actors: z.number().int(),
+    delivered: z.number().int(),
+    failed: z.number().int(),
+    lastDeliveredAt: z.string().nullable(),
+    lastFailedAt: z.string().nullable(),
+    lastError: z.string().nullable(),
+    received: z.number().int(),
+    lastReceivedAt: z.string().nullable(),
+  })
+  .openapi('Instance');
+const RelaySchema = z.object({ id: z.number().int(), inboxUrl: z.string(), style: z.enum(['mastodon', 'litepub']), state: z.enum(['pending', 'accepted', 'rejected']), createdAt: z.string() }).openapi('Relay');
+const ReportSchema = z
+  .object({ id: z.number().int(), target: z.string(), postId: z.number().int().nullable(), comment: z.string(), remote: z.boolean(), reporter: z.string().nullable(), forwardedAt: z.string().nullable(), createdAt: z.string() })
+  .openapi('Report');
+
+/** Federation: finding people on other servers, reports, and the admin's instance, relay and report controls. */
+export function registerFederationApi(api: Api): void {
+  const federation = (c: AppContext) => c.var.services.federation;
+
+  api.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/federation/lookup', tags: ['Federation'], security,
+      summary: 'Find someone on another server by @user@host or profile URL',
+      description: 'Stores the account (and reads their recent public posts in the background); follow it with POST /api/v1/people/{acct}/follow.',
+      request: { query: z.strictObject({ q: z.string().min(1).max(500) }) },
+      responses: { 200: json(RemoteActorSchema, 'The account'), ...errors(401, 403, 404, 422, 502) },
+    }),
+    async (c) => {
+      requireViewer(c);
+      const row = await federation(c).lookup(c.req.valid('query').q);
+      return c.json({ ...actorSummary(row, c.var.services.config.baseUrl), locked: row.locked === 1, bio: row.bio }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/reports', tags: ['Federation'], security, summary: 'Report a post or an account to the moderators',
+      description: 'With `forward`, a report about a remote account is also sent (anonymously, from the server) to its own server.',
+      request: body(z.strictObject({ acct: z.string().max(300).optional(), postId: z.number().int().positive().optional(), comment: z.string().max(2000).default(''), forward: z.boolean().default(false) })),
+      responses: { 201: json(z.object({ id: z.number().int() }), 'The report'), ...errors(401, 404, 422) },
+    }),
+    async (c) => c.json({ id: await federation(c).report(requireViewer(c).actorId, c.req.valid('json')) }, 201),
+  );
+
+  api.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/instances', tags: ['Admin'], security, summary: 'Servers we know, their moderation and delivery health', responses: { 200: json(z.array(InstanceSchema), 'Instances'), ...errors(401, 403) } }),
+    async (c) => {
+      requireAdmin(c);
+      const rows = await federation(c).instances();
+      return c.json(rows.map((r) => ({ ...r, lastDeliveredAt: iso(r.lastDeliveredAt), lastFailedAt: iso(r.lastFailedAt), lastReceivedAt: iso(r.lastReceivedAt) })), 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'put', path: '/api/v1/admin/instances/{domain}', tags: ['Admin'], security, summary: 'Block or silence a domain (or lift it)',
+      description: '`block`: nothing is received from or sent to it, and follows across end. `silence`: its posts reach only people who follow their authors.',
+      request: { params: z.object({ domain: z.string().min(1).max(300).openapi({ param: { name: 'domain', in: 'path' }, example: 'spam.example' }) }), ...body(z.strictObject({ moderation: ModerationSchema, reason: z.string().max(500).default('') })) },
+      responses: { ...Ok, ...errors(401, 403, 422) },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { moderation, reason } = c.req.valid('json');
+      await federation(c).moderate(c.req.valid('param').domain, moderation, reason);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/relays', tags: ['Admin'], security, summary: 'Relays this server subscribes to', responses: { 200: json(z.array(RelaySchema), 'Relays'), ...errors(401, 403) } }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json((await federation(c).relays()).map((r) => ({ ...r, style: r.style as 'mastodon' | 'litepub', state: r.state as 'pending' | 'accepted' | 'rejected', createdAt: iso(r.createdAt)! })), 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post', path: '/api/v1/admin/relays', tags: ['Admin'], security, summary: 'Subscribe to a relay',
+      description: '`mastodon` relays get a Follow of the public collection, `litepub` relays (Pleroma, Akkoma, aode-relay) a Follow of the relay actor.',
+      request: body(z.strictObject({ inboxUrl: z.string().max(500), style: z.enum(['mastodon', 'litepub']).default('mastodon') })),
+      responses: { ...Ok, ...errors(401, 403, 409, 422) },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      const { inboxUrl, style } = c.req.valid('json');
+      await federation(c).addRelay(inboxUrl, style);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'delete', path: '/api/v1/admin/relays/{id}', tags: ['Admin'], security, summary: 'Unsubscribe from a relay', request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    async (c) => {
+      requireAdmin(c);
+      await federation(c).removeRelay(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'get', path: '/api/v1/admin/reports', tags: ['Admin'], security, summary: 'Open reports (from members and from other servers)', responses: { 200: json(z.array(ReportSchema), 'Reports'), ...errors(401, 403) } }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json((await federation(c).reports()).map((r) => ({ ...r, forwardedAt: iso(r.forwardedAt), createdAt: iso(r.createdAt)! })), 200);
+    },
+  );
+  api.openapi(
+    createRoute({ method: 'post', path: '/api/v1/admin/reports/{id}/forward', tags: ['Admin'], security, summary: 'Forward a report to the reported account’s server', request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    async (c) => {
+      requireAdmin(c);
+      await federation(c).outgoing.forwardReport(c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+}

@@ -1,0 +1,61 @@
+import type { Context } from '@fedify/fedify';
+import { Create, Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/vocab';
+import type { PostRow } from '../social/hydrate.ts';
+import { instant } from './federation.ts';
+
+/** Everything a local post's Note is made of. */
+export interface NoteSource {
+  post: Pick<PostRow, 'id' | 'html' | 'content_warning' | 'visibility' | 'created_at' | 'edited_at' | 'reply_to_id'>;
+  handle: string;
+  baseUrl: string;
+  mentions: Array<{ uri: string; acct: string }>;
+  tags: Array<{ slug: string; name: string }>;
+  media: Array<{ url: string; alt: string; width: number | null; height: number | null; contentType: string }>;
+  /** The id of the post it replies to, when it is a reply. */
+  replyTo: string | null;
+}
+
+/**
+ * Who a post is addressed to, as Mastodon maps visibility: public → to Public, cc followers;
+ * followers → to followers; direct → only the people mentioned. Members-only posts never leave
+ * this server (federation does not send them at all).
+ */
+export function addressing(visibility: string, followers: URL, mentioned: URL[]): { tos: URL[]; ccs: URL[] } {
+  if (visibility === 'public') return { tos: [PUBLIC_COLLECTION], ccs: [followers, ...mentioned] };
+  if (visibility === 'followers') return { tos: [followers], ccs: mentioned };
+  return { tos: mentioned, ccs: [] };
+}
+
+export function noteUri(ctx: Context<void>, handle: string, postId: number): URL {
+  return ctx.getObjectUri(Note, { identifier: handle, id: String(postId) });
+}
+
+/** The Note for a local post, and the Create that publishes it. */
+export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note; create: Create } {
+  const { post, handle, baseUrl } = source;
+  const actor = ctx.getActorUri(handle);
+  const id = noteUri(ctx, handle, post.id);
+  const { tos, ccs } = addressing(post.visibility, ctx.getFollowersUri(handle), source.mentions.map((m) => new URL(m.uri)));
+  const note = new Note({
+    id,
+    attribution: actor,
+    tos,
+    ccs,
+    content: post.html,
+    summary: post.content_warning,
+    sensitive: Boolean(post.content_warning),
+    url: new URL(`${baseUrl}/@${handle}/${post.id}`),
+    published: instant(post.created_at),
+    updated: post.edited_at ? instant(post.edited_at) : null,
+    replyTarget: source.replyTo ? new URL(source.replyTo) : null,
+    tags: [
+      ...source.tags.map((t) => new Hashtag({ name: `#${t.name}`, href: new URL(`${baseUrl}/tags/${t.slug}`) })),
+      ...source.mentions.map((m) => new Mention({ name: m.acct, href: new URL(m.uri) })),
+    ],
+    attachments: source.media.map(
+      (m) => new Document({ url: new URL(m.url), mediaType: m.contentType, name: m.alt || null, width: m.width, height: m.height }),
+    ),
+  });
+  const create = new Create({ id: new URL(`${id.href}#create`), actor, tos, ccs, object: note, published: instant(post.created_at) });
+  return { note, create };
+}

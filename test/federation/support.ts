@@ -1,0 +1,54 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { createTestCa, loopbackAddress, mapHosts, trustCa } from '../support/tls.ts';
+
+export interface FederatedServer {
+  host: string;
+  server: TestServer;
+}
+
+/**
+ * Starts one Commonroom server per host name (`a.test`, `b.test` …), each on its own loopback
+ * address on port 443 with a certificate from a throw-away CA, and makes this process trust
+ * the CA and resolve the names. `firstAddress` keeps test files that run at the same time on
+ * different addresses. Private addresses are allowed (FETCH_ALLOW_PRIVATE), as an admin would
+ * for an intranet.
+ */
+export async function startFederatedServers<const H extends string>(hosts: H[], firstAddress: number, env: Record<string, string> = {}): Promise<{ [K in H as K extends `${infer N}.test` ? N : K]: FederatedServer } & { close(): Promise<void> }> {
+  const ca = createTestCa();
+  const dir = mkdtempSync(join(tmpdir(), 'commonroom-fed-'));
+  const addresses = Object.fromEntries(hosts.map((host, i) => [host, loopbackAddress(firstAddress + i)]));
+  const restoreHosts = mapHosts(addresses);
+  const restoreCa = trustCa(ca.certPem);
+  const started: Record<string, FederatedServer> = {};
+  for (const host of hosts) {
+    const { key, cert } = ca.issue([host]);
+    writeFileSync(join(dir, `${host}.key`), key);
+    writeFileSync(join(dir, `${host}.crt`), cert);
+    const server = await startTestServer({
+      jobs: true,
+      env: {
+        HOST: addresses[host]!,
+        PORT: '443',
+        BASE_URL: `https://${host}`,
+        TLS_CERT_FILE: join(dir, `${host}.crt`),
+        TLS_KEY_FILE: join(dir, `${host}.key`),
+        FETCH_ALLOW_PRIVATE: '127.0.0.0/8',
+        ...env,
+      },
+    });
+    started[host.replace(/\.test$/, '')] = { host, server };
+  }
+  const all = Object.values(started);
+  return Object.assign(started as never, {
+    async close() {
+      for (const { server } of all) await server.close();
+      restoreCa();
+      restoreHosts();
+      ca.cleanup();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  });
+}
