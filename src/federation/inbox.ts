@@ -183,7 +183,8 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const url = attachment.url instanceof URL ? attachment.url : (attachment.url as { href?: URL | null } | null)?.href;
       if (!url || !/^https?:$/.test(url.protocol)) continue;
       const contentType = attachment.mediaType ?? (attachment instanceof Image ? 'image/jpeg' : 'application/octet-stream');
-      media.push({ url: deps.media.url(url.href), alt: String(attachment.name ?? '').slice(0, 1500), width: attachment.width ?? null, height: attachment.height ?? null, contentType });
+      // GoToSocial describes images in `summary`, the others in `name`.
+      media.push({ url: deps.media.url(url.href), alt: String(attachment.name ?? attachment.summary ?? '').slice(0, 1500), width: attachment.width ?? null, height: attachment.height ?? null, contentType });
     }
     const summary = object.summary ? htmlToText(String(object.summary)).slice(0, 200) : null;
     const published = object.published ? Number(object.published.epochMilliseconds) : Date.now();

@@ -16,10 +16,21 @@ export interface FederatedServer {
  * different addresses. Private addresses are allowed (FETCH_ALLOW_PRIVATE), as an admin would
  * for an intranet.
  */
-export async function startFederatedServers<const H extends string>(hosts: H[], firstAddress: number, env: Record<string, string> = {}): Promise<{ [K in H as K extends `${infer N}.test` ? N : K]: FederatedServer } & { close(): Promise<void> }> {
+export interface Network {
+  /** Certificates for more hosts (fake remote servers), on `address(host)`. */
+  issue(host: string): { key: string; cert: string };
+  address(host: string): string;
+}
+
+export async function startFederatedServers<const H extends string>(
+  hosts: H[],
+  firstAddress: number,
+  options: { env?: Record<string, string>; extraHosts?: string[] } = {},
+): Promise<{ [K in H as K extends `${infer N}.test` ? N : K]: FederatedServer } & { close(): Promise<void>; network: Network }> {
+  const env = options.env ?? {};
   const ca = createTestCa();
   const dir = mkdtempSync(join(tmpdir(), 'commonroom-fed-'));
-  const addresses = Object.fromEntries(hosts.map((host, i) => [host, loopbackAddress(firstAddress + i)]));
+  const addresses: Record<string, string> = Object.fromEntries([...hosts, ...(options.extraHosts ?? [])].map((host, i) => [host, loopbackAddress(firstAddress + i)]));
   const restoreHosts = mapHosts(addresses);
   const restoreCa = trustCa(ca.certPem);
   const started: Record<string, FederatedServer> = {};
@@ -42,7 +53,9 @@ export async function startFederatedServers<const H extends string>(hosts: H[], 
     started[host.replace(/\.test$/, '')] = { host, server };
   }
   const all = Object.values(started);
+  const network: Network = { issue: (host) => ca.issue([host]), address: (host) => addresses[host]! };
   return Object.assign(started as never, {
+    network,
     async close() {
       for (const { server } of all) await server.close();
       restoreCa();
