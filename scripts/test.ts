@@ -107,6 +107,8 @@ async function main(): Promise<number> {
   if (!run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) return 1;
 
   if (browser.length > 0) ensureChromium();
+  // The federation tests make a throw-away certificate authority with the openssl CLI.
+  if (!has('openssl')) aptInstall(['openssl']);
   const postgresUrl = values['sqlite-only'] ? null : await ensurePostgres();
 
   // The suite's servers never read the developer's own configuration.

@@ -18,7 +18,7 @@ const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 let n = 0;
 
 before(async () => {
-  servers = await startFederatedServers(['a.test'], 4, { extraHosts: ['evil.test', 'dead.test'] });
+  servers = await startFederatedServers(['a.test'], 40, { extraHosts: ['evil.test', 'dead.test'] });
   await evil.start(servers.network);
   await dead.start(servers.network);
   alice = await createMember(servers.a.server, 'alice');

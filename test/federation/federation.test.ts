@@ -17,7 +17,7 @@ let carol: Member;
 const WAIT = 20_000;
 
 before(async () => {
-  servers = await startFederatedServers(['a.test', 'b.test'], 0);
+  servers = await startFederatedServers(['a.test', 'b.test'], 30);
   alice = await createMember(servers.a.server, 'alice');
   bob = await createMember(servers.b.server, 'bob');
   carol = await createMember(servers.b.server, 'carol');

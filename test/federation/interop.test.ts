@@ -26,7 +26,7 @@ const remotes = new Map<string, { remote: FakeRemote }>();
 const keys = new Map<string, { keyId: string; privateKey: CryptoKey }>();
 
 before(async () => {
-  servers = await startFederatedServers(['commonroom.test'], 10, { extraHosts: PLATFORMS.map((p) => `${p}.test`) });
+  servers = await startFederatedServers(['commonroom.test'], 50, { extraHosts: PLATFORMS.map((p) => `${p}.test`) });
   rosa = await createMember(servers.commonroom.server, 'rosa');
   const first = await rosa.post('Rosa’s first post, the one the fixtures like and boost');
   assert.equal(first.id, 1, 'fixtures refer to https://commonroom.test/users/rosa/posts/1');
