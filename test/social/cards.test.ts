@@ -134,7 +134,9 @@ describe('link preview cards', () => {
     const links = [`${siteUrl}/article`, `http://localhost:${port}/article`, `http://[::1]:${port}/article`, `http://127.1:${port}/article`];
     const ids = [];
     for (const link of links) ids.push((await bo.post(`Sneaky ${link}`)).id);
-    assert.equal(await guarded.services.jobs.drain(), links.length);
+    // Each post also queues its (here empty) federation delivery job.
+    assert.ok((await guarded.services.jobs.drain()) >= links.length);
+    assert.equal((await guarded.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'social.card').execute()).length, 0);
     for (const id of ids) assert.equal((await getJson(guarded, null, `/api/v1/posts/${id}`)).card, null);
     assert.equal(requests.length, before, `the site saw ${JSON.stringify(requests.slice(before))}`);
     const rows = await guarded.services.database.db.selectFrom('link_cards').select(['url', 'status']).orderBy('id').execute();
