@@ -115,7 +115,7 @@ export class Jobs {
         payload: JSON.stringify(payload ?? null),
         ordering_key: options.orderingKey ?? null,
         dedupe_key: options.dedupeKey ?? null,
-        run_at: options.runAt ?? now + (options.delayMs ?? 0),
+        run_at: Math.ceil(options.runAt ?? now + (options.delayMs ?? 0)),
         attempts: 0,
         max_attempts: kindOptions.maxAttempts,
         timeout_ms: kindOptions.timeoutMs,
