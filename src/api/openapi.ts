@@ -62,6 +62,15 @@ export function errors<S extends keyof typeof ERROR_DESCRIPTIONS>(...statuses: S
   ) as unknown as { [K in S]: { description: string; content: { 'application/json': { schema: typeof ErrorSchema } } } };
 }
 
+/** A JSON response of a route. */
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+/** A required JSON request body. */
+export const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
+/** An empty success (204). */
+export const Ok = { 204: { description: 'Done' } };
+/** Epoch milliseconds as an ISO 8601 string (null stays null). */
+export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
 export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 export function registerOpenApiDocument(api: Api, version: string): void {

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, security, type Api } from '../api/openapi.ts';
+import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { transcriptJson } from './exports.ts';
@@ -7,7 +7,6 @@ import { chatUpdateSchema, questionInputSchema, seriesInputSchema, seriesUpdateS
 
 // ---- shapes -------------------------------------------------------------------------------------
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const PersonSchema = z.object({ id: z.number().int(), handle: z.string(), acct: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), url: z.string(), local: z.boolean(), roleLabel: z.string().nullable() });
 
@@ -91,9 +90,6 @@ export const chatJson = (c: ChatView) => ({ ...c, startsAt: iso(c.startsAt)!, en
 const questionJson = (q: QuestionView) => ({ ...q, startsAt: iso(q.startsAt), endsAt: iso(q.endsAt), releasedAt: iso(q.releasedAt) });
 const roomPostJson = (p: RoomPost) => ({ id: p.id, url: p.url, author: p.author, text: p.text, html: p.html, createdAt: iso(p.createdAt)!, highlighted: p.highlighted, firstTime: p.firstTime, hidden: p.hidden, questionId: p.questionId });
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const Ok = { 204: { description: 'Done' } };
 const SlugParam = z.object({ slug: z.string().openapi({ param: { name: 'slug', in: 'path' }, example: 'tlchat' }) });
 const ChatParams = SlugParam.extend({ date: z.string().openapi({ param: { name: 'date', in: 'path' }, example: '2027-03-02' }) });
 const NumberParam = ChatParams.extend({ number: z.coerce.number().int().positive().openapi({ param: { name: 'number', in: 'path' }, example: 1 }) });

@@ -1,13 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, security, type Api } from '../api/openapi.ts';
+import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
 import { actorSummary } from '../social/hydrate.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
-const Ok = { 204: { description: 'Done' } };
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 const RemoteActorSchema = z
   .object({ id: z.number().int(), handle: z.string(), acct: z.string(), displayName: z.string(), avatarUrl: z.string().nullable(), url: z.string(), local: z.boolean(), roleLabel: z.string().nullable(), locked: z.boolean(), bio: z.string() })

@@ -112,6 +112,32 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
   const isRelay = async (actor: ActorRow) =>
     Boolean(await db.selectFrom('relays').select('id').where('actor_uri', '=', actor.uri).where('state', '=', 'accepted').executeTakeFirst());
 
+  /** A post's hashtags and mentions (from `tag`): read first, to decide whether the post is wanted at all. */
+  const readTags = async (ctx: Context<void>, object: PostObject) => {
+    const hashtags = new Map<string, { name: string; slug: string }>();
+    const mentions: Mention[] = [];
+    for await (const tag of object.getTags({ documentLoader: ctx.documentLoader, suppressError: true })) {
+      if (tag instanceof Hashtag && tag.name) {
+        const name = String(tag.name).replace(/^#/, '');
+        const slug = passionSlug(name);
+        if (slug && slug.length <= 100) hashtags.set(slug, { name, slug });
+      } else if (tag instanceof Mention && tag.href) mentions.push(tag);
+    }
+    return { hashtags, mentions };
+  };
+
+  /** A post's sanitised HTML, text and content warning; hashtags written in the text join those from `tag`. */
+  const readBody = (object: PostObject, tags: Map<string, { name: string; slug: string }>) => {
+    const hashtags = new Map(tags);
+    const name = object instanceof Page || object instanceof Article ? String(object.name ?? '') : '';
+    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${String(object.content ?? '')}`;
+    const html = sanitizeHtml(rawHtml, { baseUrl: object.url instanceof URL ? object.url.href : object.id?.href });
+    const text = htmlToText(html);
+    for (const tag of parseText(text).hashtags) if (!hashtags.has(tag.slug)) hashtags.set(tag.slug, tag);
+    const contentWarning = object.summary ? htmlToText(String(object.summary)).slice(0, 200) || null : null;
+    return { html, text, contentWarning, hashtags: [...hashtags.values()].slice(0, 50) };
+  };
+
   /**
    * Stores a remote post when a member asked for it; returns its id or null. `relayed` posts
    * (brought by a relay) are kept only when public and the author's domain is not silenced.
@@ -129,24 +155,19 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     const isPublic = addressed.some((u) => PUBLIC_IDS.has(u.href));
     const visibility: Visibility = isPublic ? 'public' : addressed.some((u) => u.href.endsWith('/followers') || u.href === `${author.uri}/followers`) ? 'followers' : 'direct';
 
+    const tags = await readTags(ctx, object);
     const mentions: RemotePost['mentions'] = [];
-    const hashtags = new Map<string, { name: string; slug: string }>();
     const chatSeries = new Set<string>();
-    for await (const tag of object.getTags({ documentLoader: ctx.documentLoader, suppressError: true })) {
-      if (tag instanceof Hashtag && tag.name) {
-        const name = String(tag.name).replace(/^#/, '');
-        const slug = passionSlug(name);
-        if (slug && slug.length <= 100) hashtags.set(slug, { name, slug });
-      } else if (tag instanceof Mention && tag.href) {
-        const identifier = localTarget(ctx, tag.href);
-        if (identifier?.startsWith('chat.')) chatSeries.add(identifier.slice(5));
-        else if (identifier && identifier !== SITE_ACTOR) {
-          const actorId = await memberActorId(identifier);
-          if (actorId) mentions.push({ acct: identifier.toLowerCase(), actorId });
-        } else if (!identifier) {
-          const remote = await actors.byUri(tag.href.href);
-          mentions.push({ acct: remote?.acct ?? String(tag.name ?? tag.href.href).replace(/^@/, '').toLowerCase().slice(0, 300), actorId: remote?.id ?? null });
-        }
+    for (const tag of tags.mentions) {
+      const href = tag.href!;
+      const identifier = localTarget(ctx, href);
+      if (identifier?.startsWith('chat.')) chatSeries.add(identifier.slice(5));
+      else if (identifier && identifier !== SITE_ACTOR) {
+        const actorId = await memberActorId(identifier);
+        if (actorId) mentions.push({ acct: identifier.toLowerCase(), actorId });
+      } else if (!identifier) {
+        const remote = await actors.byUri(href.href);
+        mentions.push({ acct: remote?.acct ?? String(tag.name ?? href.href).replace(/^@/, '').toLowerCase().slice(0, 300), actorId: remote?.id ?? null });
       }
     }
     for (const uri of addressed) {
@@ -156,14 +177,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
 
     const replyToId = await postIdOf(ctx, object.replyTargetId);
     const mentionsLocal = mentions.some((m) => m.actorId !== null && !m.acct.includes('@'));
-    const followed = await db
-      .selectFrom('follows')
-      .innerJoin('members', 'members.actor_id', 'follows.follower_id')
-      .select('follows.id')
-      .where('follows.followee_id', '=', author.id)
-      .where('follows.state', '=', 'accepted')
-      .limit(1)
-      .executeTakeFirst();
+    const followed = await followedLocally(author.id);
     const silenced = (await actors.moderation(author.domain!)) === 'silence';
     const wanted = followed || mentionsLocal || replyToId !== null || chatSeries.size > 0 || ((options.relayed || options.backfill) && isPublic && !silenced);
     if (!wanted) {
@@ -171,11 +185,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       return null;
     }
 
-    const name = object instanceof Page || object instanceof Article ? String(object.name ?? '') : '';
-    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${String(object.content ?? '')}`;
-    const html = sanitizeHtml(rawHtml, { baseUrl: object.url instanceof URL ? object.url.href : id.href });
-    const text = htmlToText(html);
-    for (const tag of parseText(text).hashtags) if (!hashtags.has(tag.slug)) hashtags.set(tag.slug, tag);
+    const content = readBody(object, tags.hashtags);
     const media: RemotePost['media'] = [];
     for await (const attachment of object.getAttachments({ documentLoader: ctx.documentLoader, suppressError: true })) {
       if (media.length >= 4) break;
@@ -186,17 +196,16 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       // GoToSocial describes images in `summary`, the others in `name`.
       media.push({ url: deps.media.url(url.href), alt: String(attachment.name ?? attachment.summary ?? '').slice(0, 1500), width: attachment.width ?? null, height: attachment.height ?? null, contentType });
     }
-    const summary = object.summary ? htmlToText(String(object.summary)).slice(0, 200) : null;
     const published = object.published ? Number(object.published.epochMilliseconds) : Date.now();
     return social.posts.receive(author.id, {
       uri: id.href,
       url: object.url instanceof URL ? object.url.href : null,
-      text,
-      html,
-      contentWarning: summary || null,
+      text: content.text,
+      html: content.html,
+      contentWarning: content.contentWarning,
       visibility,
       replyToId,
-      hashtags: [...hashtags.values()].slice(0, 50),
+      hashtags: content.hashtags,
       mentions,
       media,
       createdAt: Math.min(published, Date.now()),
@@ -319,18 +328,8 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         log.warn({ actor: sender.uri, object: object.id.href }, 'refused an Update of another server’s object');
         return;
       }
-      const html = sanitizeHtml(String(object.content ?? ''), { baseUrl: object.id.href });
-      const text = htmlToText(html);
-      const hashtags = new Map<string, { name: string; slug: string }>();
-      for await (const tag of object.getTags({ documentLoader: ctx.documentLoader, suppressError: true })) {
-        if (tag instanceof Hashtag && tag.name) {
-          const name = String(tag.name).replace(/^#/, '');
-          const slug = passionSlug(name);
-          if (slug) hashtags.set(slug, { name, slug });
-        }
-      }
-      const summary = object.summary ? htmlToText(String(object.summary)).slice(0, 200) : null;
-      const edited = await social.posts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning: summary || null, hashtags: [...hashtags.values()] }, Date.now());
+      const { html, text, contentWarning, hashtags } = readBody(object, (await readTags(ctx, object)).hashtags);
+      const edited = await social.posts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning, hashtags }, Date.now());
       if (!edited) await receivePost(ctx, sender, object);
     })
     .on(Delete, async (ctx, del) => {

@@ -20,6 +20,8 @@ interface RecipientRow {
 
 const toRecipient = (r: RecipientRow): Recipient | null =>
   r.uri && r.inbox_url ? { id: new URL(r.uri), inboxId: new URL(r.inbox_url), endpoints: r.shared_inbox_url ? { sharedInbox: new URL(r.shared_inbox_url) } : null } : null;
+/** The recipients among these actor rows (those with an inbox). */
+const recipientsOf = (...rows: Array<RecipientRow | null | undefined>): Recipient[] => rows.flatMap((r) => (r && toRecipient(r)) || []);
 
 /**
  * Sends what local actors do to the servers that need it. Each social activity is queued as a
@@ -81,12 +83,12 @@ export class Outgoing {
     }
     const rows = await query.execute();
     const blocked = new Set((await db.selectFrom('instances').select('domain').where('moderation', '=', 'block').execute()).map((r) => r.domain));
-    const recipients = rows.map(toRecipient).filter((r): r is Recipient => r !== null && !blocked.has(r.id!.host));
+    const found = recipientsOf(...rows).filter((r) => !blocked.has(r.id!.host));
     if (options.relays) {
       const relays = await db.selectFrom('relays').select(['inbox_url', 'actor_uri']).where('state', '=', 'accepted').execute();
-      for (const relay of relays) recipients.push({ id: new URL(relay.actor_uri ?? relay.inbox_url), inboxId: new URL(relay.inbox_url), endpoints: null });
+      for (const relay of relays) found.push({ id: new URL(relay.actor_uri ?? relay.inbox_url), inboxId: new URL(relay.inbox_url), endpoints: null });
     }
-    return recipients;
+    return found;
   }
 
   async #deliver(identifier: string, recipients: Recipient[], activity: Activity): Promise<void> {
@@ -143,9 +145,8 @@ export class Outgoing {
         const author = post && !post.local ? await this.#remote(post.actor_id) : undefined;
         if (!handle || !post?.uri || !author) return;
         const like = new Like({ id: new URL(`${ctx.getActorUri(handle).href}/likes/${activity.postId}`), actor: ctx.getActorUri(handle), object: new URL(post.uri) });
-        const recipients = [toRecipient(author)].filter((r): r is Recipient => r !== null);
-        if (activity.type === 'like') return this.#deliver(handle, recipients, like);
-        return this.#deliver(handle, recipients, new Undo({ id: new URL(`${like.id!.href}#undo`), actor: ctx.getActorUri(handle), object: like }));
+        if (activity.type === 'like') return this.#deliver(handle, recipientsOf(author), like);
+        return this.#deliver(handle, recipientsOf(author), new Undo({ id: new URL(`${like.id!.href}#undo`), actor: ctx.getActorUri(handle), object: like }));
       }
       case 'follow': {
         const handle = await this.#handleOf(activity.followerId);
@@ -154,7 +155,7 @@ export class Outgoing {
         const uri = `${ctx.getActorUri(handle).href}/follows/${followee.id}`;
         await db.updateTable('follows').set({ uri }).where('follower_id', '=', activity.followerId).where('followee_id', '=', followee.id).execute();
         const follow = new Follow({ id: new URL(uri), actor: ctx.getActorUri(handle), object: new URL(followee.uri) });
-        return this.#deliver(handle, [toRecipient(followee)].filter((r): r is Recipient => r !== null), follow);
+        return this.#deliver(handle, recipientsOf(followee), follow);
       }
       case 'unfollow':
       case 'accept':
@@ -167,7 +168,7 @@ export class Outgoing {
         if (activity.type === 'unfollow' && localHandle && followee?.uri) {
           const follow = new Follow({ id: new URL(activity.followUri ?? `${ctx.getActorUri(localHandle).href}/follows/${followee.id}`), actor: ctx.getActorUri(localHandle), object: new URL(followee.uri) });
           const undo = new Undo({ id: new URL(`${follow.id!.href}#undo`), actor: ctx.getActorUri(localHandle), object: follow });
-          return this.#deliver(localHandle, [toRecipient(followee)].filter((r): r is Recipient => r !== null), undo);
+          return this.#deliver(localHandle, recipientsOf(followee), undo);
         }
         // A member removed a remote follower (or answered their request).
         const handle = activity.type === 'unfollow' ? await this.#handleOf(activity.followeeId) : localHandle;
@@ -188,7 +189,7 @@ export class Outgoing {
           tos: [PUBLIC_COLLECTION],
           ccs: [ctx.getFollowersUri(identifier)],
         });
-        return this.#deliver(identifier, rows.map(toRecipient).filter((r): r is Recipient => r !== null), announce);
+        return this.#deliver(identifier, recipientsOf(...rows), announce);
       }
     }
   }
@@ -200,7 +201,7 @@ export class Outgoing {
     const follow = new Follow({ id: followUri ? new URL(followUri) : null, actor: new URL(follower.uri!), object: me });
     const Answer = accept ? Accept : Reject;
     const answer = new Answer({ id: new URL(`${me.href}#${accept ? 'accepts' : 'rejects'}/${encodeURIComponent(followUri ?? follower.uri!)}`), actor: me, object: follow });
-    await this.#deliver(identifier, [toRecipient(follower)].filter((r): r is Recipient => r !== null), answer);
+    await this.#deliver(identifier, recipientsOf(follower), answer);
   }
 
   /** Subscribes the server to a relay (Mastodon style: Follow of Public; LitePub: Follow of the relay actor). */
@@ -230,7 +231,7 @@ export class Outgoing {
       .select(['reports.id', 'reports.comment', 'actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url', 'posts.uri as post_uri'])
       .where('reports.id', '=', reportId)
       .executeTakeFirst();
-    const recipient = row ? toRecipient(row) : null;
+    const [recipient] = recipientsOf(row);
     if (!row || !recipient) return;
     const site = ctx.getActorUri(SITE_ACTOR);
     const flag = new Flag({

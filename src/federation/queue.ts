@@ -48,7 +48,7 @@ export class JobsMessageQueue implements MessageQueue {
 
   async enqueue(message: FedifyMessage, options?: MessageQueueEnqueueOptions): Promise<void> {
     await this.#jobs.enqueue(message.type === 'inbox' ? INBOX : DELIVERY, message, {
-      delayMs: options?.delay ? Math.max(0, Math.ceil(options.delay.total({ unit: 'millisecond' }))) : undefined,
+      delayMs: options?.delay ? Math.max(0, options.delay.total({ unit: 'millisecond' })) : undefined,
       orderingKey: options?.orderingKey ? `federation:${options.orderingKey}` : undefined,
     });
   }

@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errorBody, errors, security, type Api } from '../api/openapi.ts';
+import { type Api, body, errorBody, errors, json, Ok, security } from '../api/openapi.ts';
 import { VISIBILITIES } from '../social/visibility.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
@@ -64,10 +64,7 @@ const RuleSchema = z
   })
   .openapi('KeywordRule');
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 7 }) });
-const Ok = { 204: { description: 'Done' } };
 
 const ScopeText = z
   .string()

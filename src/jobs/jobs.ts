@@ -115,6 +115,7 @@ export class Jobs {
         payload: JSON.stringify(payload ?? null),
         ordering_key: options.orderingKey ?? null,
         dedupe_key: options.dedupeKey ?? null,
+        // Whole milliseconds: callers may compute fractions (Fedify's delays), which bigint refuses.
         run_at: Math.ceil(options.runAt ?? now + (options.delayMs ?? 0)),
         attempts: 0,
         max_attempts: kindOptions.maxAttempts,

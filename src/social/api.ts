@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, security, type Api } from '../api/openapi.ts';
+import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
@@ -73,7 +73,6 @@ const RelationshipSchema = z
   .object({ following: z.boolean(), requested: z.boolean(), followedBy: z.boolean(), muting: z.boolean(), blocking: z.boolean(), blockedBy: z.boolean() })
   .openapi('Relationship');
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 function postJson(p: PostView) {
   return { ...p, createdAt: iso(p.createdAt)!, editedAt: iso(p.editedAt), boostedBy: p.boostedBy ? { ...p.boostedBy, at: iso(p.boostedBy.at)! } : null };
@@ -84,13 +83,10 @@ const listJson = (l: ListView) => ({ id: l.id, name: l.name, description: l.desc
 
 // ---- request pieces -------------------------------------------------------------------------------
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: { 'application/json': { schema } } } });
 const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 42 }) });
 const HandleParam = z.object({ handle: z.string().min(1).max(200).openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }) });
 const TagParam = z.object({ tag: z.string().min(1).max(100).openapi({ param: { name: 'tag', in: 'path' }, example: 'tlchat' }) });
 const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
-const Ok = { 204: { description: 'Done' } };
 
 /** Posts, timelines, follows, lists, notifications, search and live streaming. */
 export function registerSocialApi(api: Api): void {
