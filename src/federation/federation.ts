@@ -38,7 +38,15 @@ export interface BuildOptions {
   version: string;
   site: () => Promise<{ name: string; openRegistrations: boolean }>;
   observeDelivery?: DeliveryObserver;
+  /** Time limit of one delivery request. */
+  deliveryTimeoutMs: number;
 }
+
+/**
+ * How long deliveries to a host whose circuit breaker is open are held before they are dropped:
+ * about as long as a failing delivery is retried (see queue.ts), instead of Fedify's week.
+ */
+const HELD_DELIVERY_HOURS = 36;
 
 /**
  * A moment as Fedify's vocabulary wants it. Node 24 has no Temporal yet: Fedify uses the
@@ -54,7 +62,11 @@ export function buildFederation(options: BuildOptions): FederationParts {
   const keys = new ActorKeys(database);
   const federation = createFederation<void>({
     kv,
-    queue: new JobsMessageQueue(options.jobs, options.observeDelivery),
+    queue: new JobsMessageQueue(options.jobs, { http: options.http, deliveryTimeoutMs: options.deliveryTimeoutMs, observe: options.observeDelivery }),
+    circuitBreaker: {
+      heldActivityTtl: { hours: HELD_DELIVERY_HOURS },
+      onActivityDrop: (_host, dropped) => options.observeDelivery?.(dropped.inbox.href, false, `held ${HELD_DELIVERY_HOURS} h while the server kept failing; dropped`),
+    },
     manuallyStartQueue: true,
     origin: baseUrl,
     documentLoaderFactory: documentLoaderFactory(options.http),

@@ -1,4 +1,5 @@
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
+import { isDeepStrictEqual } from 'node:util';
 import type { Database } from '../db/database.ts';
 
 /** Key parts are joined with the unit separator, which never occurs in Fedify's keys (URLs, ids). */
@@ -45,30 +46,34 @@ export class DatabaseKvStore implements KvStore {
     await this.#db.deleteFrom('federation_kv').where('key', '=', encode(key)).execute();
   }
 
-  /** Sets `newValue` only if the stored value is still `expectedValue` (undefined: absent or expired). */
+  /**
+   * Sets `newValue` only if the stored value still equals `expectedValue` (undefined: absent or
+   * expired); a `newValue` of undefined deletes. Values are compared as JSON, as Fedify's own
+   * stores compare them (key order and undefined fields do not matter).
+   */
   async cas(key: KvKey, expectedValue: unknown, newValue: unknown, options?: KvStoreSetOptions): Promise<boolean> {
     const k = encode(key);
     const now = Date.now();
-    const value = JSON.stringify(newValue ?? null);
-    const expiresAt = expiry(options);
-    if (expectedValue === undefined) {
-      await this.#db.deleteFrom('federation_kv').where('key', '=', k).where('expires_at', '<=', now).execute();
-      const inserted = await this.#db
-        .insertInto('federation_kv')
-        .values({ key: k, value, expires_at: expiresAt })
-        .onConflict((oc) => oc.column('key').doNothing())
-        .returning('key')
-        .executeTakeFirst();
+    const expected = expectedValue === undefined ? undefined : JSON.parse(JSON.stringify(expectedValue));
+    return this.#db.transaction().execute(async (tx) => {
+      let select = tx.selectFrom('federation_kv').select(['value', 'expires_at']).where('key', '=', k);
+      if (this.#database.dialect === 'postgres') select = select.forUpdate();
+      const row = await select.executeTakeFirst();
+      const live = row && (row.expires_at === null || row.expires_at > now);
+      if (!isDeepStrictEqual(live ? JSON.parse(row.value) : undefined, expected)) return false;
+      if (newValue === undefined) {
+        if (row) await tx.deleteFrom('federation_kv').where('key', '=', k).execute();
+        return true;
+      }
+      const values = { value: JSON.stringify(newValue), expires_at: expiry(options) };
+      if (row) {
+        await tx.updateTable('federation_kv').set(values).where('key', '=', k).execute();
+        return true;
+      }
+      // Absent: another process may insert the same key at the same moment; only one wins.
+      const inserted = await tx.insertInto('federation_kv').values({ key: k, ...values }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
       return Boolean(inserted);
-    }
-    const updated = await this.#db
-      .updateTable('federation_kv')
-      .set({ value, expires_at: expiresAt })
-      .where('key', '=', k)
-      .where('value', '=', JSON.stringify(expectedValue))
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
-      .executeTakeFirst();
-    return Number(updated.numUpdatedRows) === 1;
+    });
   }
 
   async *list(prefix?: KvKey): AsyncIterable<KvStoreListEntry> {

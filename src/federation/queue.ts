@@ -1,15 +1,27 @@
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
-import type { Jobs } from '../jobs/jobs.ts';
+import { PermanentJobError, type JobContext, type Jobs } from '../jobs/jobs.ts';
+import type { HttpClient } from '../platform/http.ts';
+import { currentDelivery, fetchErrorIn, runDelivery, type Delivery } from './delivery.ts';
 
 /** Fedify's messages: `fanout` and `outbox` deliver, `inbox` processes a received activity. */
 interface FedifyMessage {
   type?: string;
   /** Outbox messages: the inbox they go to. */
   inbox?: string;
+  /** Outbox messages the circuit breaker held back (the host failed again and again). */
+  circuitHeld?: boolean;
 }
 
 /** Told after each delivery attempt (the admin's instance health). */
 export type DeliveryObserver = (inbox: string, ok: boolean, error?: string) => Promise<void>;
+
+export interface QueueOptions {
+  /** Deliveries go through this client (SSRF guard, limits); see delivery.ts. */
+  http: HttpClient;
+  /** Time limit of one delivery request. */
+  deliveryTimeoutMs: number;
+  observe?: DeliveryObserver;
+}
 
 type Handler = (message: unknown) => Promise<void> | void;
 
@@ -22,39 +34,59 @@ const INBOX = 'federation.receive';
  * received activities survive restarts, are shared by every worker process and retry with
  * exponential backoff (`nativeRetrial`: Fedify leaves retrying to us). Both kinds run in the
  * federation lane, whose worker has its own concurrency, so a slow server cannot starve feeds.
+ *
+ * When a host keeps failing, Fedify's circuit breaker holds its deliveries back: the attempt
+ * then enqueues a held copy instead of sending. That attempt is neither a success nor a
+ * failure for the instance's health; the held copy waits for the breaker, and is dropped after
+ * the held-activity limit set in federation.ts (reported to the observer as a failure).
  */
 export class JobsMessageQueue implements MessageQueue {
   readonly nativeRetrial = true;
   readonly #jobs: Jobs;
   #handler: Handler | null = null;
 
-  constructor(jobs: Jobs, observe?: DeliveryObserver) {
+  constructor(jobs: Jobs, options: QueueOptions) {
     this.#jobs = jobs;
-    const run = async (message: FedifyMessage) => {
+    const { http, deliveryTimeoutMs, observe } = options;
+    const handle = async (message: FedifyMessage) => {
       if (!this.#handler) throw new Error('the federation queue is not listening in this process');
-      if (message.type !== 'outbox' || !message.inbox || !observe) return this.#handler(message);
+      return this.#handler(message);
+    };
+    const deliver = async (message: FedifyMessage, ctx: JobContext) => {
+      if (message.type !== 'outbox' || !message.inbox) return handle(message);
+      const delivery: Delivery = { http, timeoutMs: deliveryTimeoutMs, signal: ctx.signal, held: false };
       try {
-        await this.#handler(message);
+        await runDelivery(delivery, async () => handle(message));
       } catch (error) {
-        await observe(message.inbox, false, (error as Error).message.split('\n')[0]);
+        await observe?.(message.inbox, false, (error as Error).message.split('\n')[0]);
+        // An inbox at a private address or a bad URL will not get better by trying again.
+        const cause = fetchErrorIn(error);
+        if (cause?.code === 'blocked_address' || cause?.code === 'bad_url') throw new PermanentJobError(cause.message);
         throw error;
       }
-      await observe(message.inbox, true);
+      // Held after a failed attempt: that attempt still counts as a failure.
+      if (!delivery.held) await observe?.(message.inbox, true);
+      else if (delivery.failure) await observe?.(message.inbox, false, delivery.failure);
     };
     // About 1.5 days of retries: 30 s, 1 min, 2 min … capped at 6 h between attempts.
-    jobs.register(DELIVERY, run, { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 });
-    jobs.register(INBOX, run, { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 });
+    jobs.register(DELIVERY, deliver, { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 });
+    jobs.register(INBOX, handle, { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 });
   }
 
   async enqueue(message: FedifyMessage, options?: MessageQueueEnqueueOptions): Promise<void> {
-    await this.#jobs.enqueue(message.type === 'inbox' ? INBOX : DELIVERY, message, {
-      delayMs: options?.delay ? Math.max(0, options.delay.total({ unit: 'millisecond' })) : undefined,
-      orderingKey: options?.orderingKey ? `federation:${options.orderingKey}` : undefined,
-    });
+    if (message.circuitHeld) {
+      const delivery = currentDelivery();
+      if (delivery) delivery.held = true;
+    }
+    await this.#jobs.enqueue(message.type === 'inbox' ? INBOX : DELIVERY, message, jobOptions(options));
   }
 
+  /** A fan-out to many inboxes: one insert per few hundred deliveries. */
   async enqueueMany(messages: readonly FedifyMessage[], options?: MessageQueueEnqueueOptions): Promise<void> {
-    await Promise.all(messages.map((message) => this.enqueue(message, options)));
+    const inbox = messages.filter((m) => m.type === 'inbox');
+    const deliveries = messages.filter((m) => m.type !== 'inbox');
+    if (inbox.length > 0) await this.#jobs.enqueueMany(INBOX, inbox, jobOptions(options));
+    if (deliveries.length > 0) await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
   }
 
   /** Handles messages until `signal` aborts; the job runner does the polling. */
@@ -65,4 +97,11 @@ export class JobsMessageQueue implements MessageQueue {
       options.signal.addEventListener('abort', () => resolve(), { once: true });
     });
   }
+}
+
+function jobOptions(options: MessageQueueEnqueueOptions | undefined) {
+  return {
+    delayMs: options?.delay ? Math.max(0, options.delay.total({ unit: 'millisecond' })) : undefined,
+    orderingKey: options?.orderingKey ? `federation:${options.orderingKey}` : undefined,
+  };
 }

@@ -64,6 +64,7 @@ export class FederationService {
         return { name: site.siteName, openRegistrations: site.signupMode === 'open' };
       },
       observeDelivery: (inbox, ok, error) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error),
+      deliveryTimeoutMs: config.federationTimeout * 1000,
     });
     const loader = () => this.#parts.context().documentLoader;
     this.actors = new RemoteActors(database, http, loader, config.baseUrl, this.media);

@@ -67,6 +67,10 @@ export class LostLeaseError extends Error {
 }
 
 const DEFAULTS: Required<JobKindOptions> = { maxAttempts: 8, timeoutMs: 60_000, backoffMs: 5_000, maxBackoffMs: 6 * 3600_000, lane: '' };
+/** Rows per insert in enqueueMany: 10 values a row stays far below both databases' parameter limits. */
+const ENQUEUE_CHUNK = 500;
+/** When to wake the workers again after a job was enqueued inside a transaction. */
+const TX_WAKE_DELAYS_MS = [20, 150];
 /** A lease outlives the time limit by this much, so a slow abort is not mistaken for a crash. */
 const LEASE_GRACE_MS = 5_000;
 
@@ -106,27 +110,50 @@ export class Jobs {
 
   /** Returns the new job's id, or null when an unfinished job with the same dedupe key exists. */
   async enqueue(kind: string, payload: unknown, options: EnqueueOptions = {}): Promise<number | null> {
-    const kindOptions = this.#kinds.get(kind)?.options ?? DEFAULTS;
-    const now = Date.now();
     const row = await (options.tx ?? this.#database.db)
       .insertInto('jobs')
-      .values({
-        kind,
-        payload: JSON.stringify(payload ?? null),
-        ordering_key: options.orderingKey ?? null,
-        dedupe_key: options.dedupeKey ?? null,
-        // Whole milliseconds: callers may compute fractions (Fedify's delays), which bigint refuses.
-        run_at: Math.ceil(options.runAt ?? now + (options.delayMs ?? 0)),
-        attempts: 0,
-        max_attempts: kindOptions.maxAttempts,
-        timeout_ms: kindOptions.timeoutMs,
-        created_at: now,
-      })
+      .values(this.#row(kind, payload, options))
       .onConflict((oc) => oc.column('dedupe_key').doNothing())
       .returning('id')
       .executeTakeFirst();
-    if (row && !options.tx) this.#wakeAll();
+    if (row) this.#wakeAfter(options.tx);
     return row?.id ?? null;
+  }
+
+  /** Enqueues many jobs of one kind with one statement per few hundred (no dedupe keys). */
+  async enqueueMany(kind: string, payloads: readonly unknown[], options: Omit<EnqueueOptions, 'dedupeKey'> = {}): Promise<void> {
+    for (let i = 0; i < payloads.length; i += ENQUEUE_CHUNK) {
+      const rows = payloads.slice(i, i + ENQUEUE_CHUNK).map((payload) => this.#row(kind, payload, options));
+      await (options.tx ?? this.#database.db).insertInto('jobs').values(rows).execute();
+    }
+    if (payloads.length > 0) this.#wakeAfter(options.tx);
+  }
+
+  #row(kind: string, payload: unknown, options: EnqueueOptions) {
+    const kindOptions = this.#kinds.get(kind)?.options ?? DEFAULTS;
+    const now = Date.now();
+    return {
+      kind,
+      payload: JSON.stringify(payload ?? null),
+      ordering_key: options.orderingKey ?? null,
+      dedupe_key: options.dedupeKey ?? null,
+      // Whole milliseconds: callers may compute fractions (Fedify's delays), which bigint refuses.
+      run_at: Math.ceil(options.runAt ?? now + (options.delayMs ?? 0)),
+      attempts: 0,
+      max_attempts: kindOptions.maxAttempts,
+      timeout_ms: kindOptions.timeoutMs,
+      created_at: now,
+    };
+  }
+
+  /**
+   * Wakes the workers for a new job. A job enqueued inside a transaction is visible only once
+   * it commits, which we cannot observe: wake now (on SQLite the claim waits behind the
+   * transaction on the one connection) and again shortly after, rather than at the next poll.
+   */
+  #wakeAfter(tx: Queryable | undefined): void {
+    this.#wakeAll();
+    if (tx) for (const ms of TX_WAKE_DELAYS_MS) setTimeout(() => this.#wakeAll(), ms).unref();
   }
 
   /** Creates or updates a recurring schedule; the first run is after one interval unless `firstRunAt` says otherwise. */

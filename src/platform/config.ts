@@ -38,6 +38,8 @@ const ConfigSchema = z.strictObject({
   feedMaxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
   /** Concurrent federation jobs (deliveries, received activities) per worker process. */
   federationConcurrency: z.coerce.number().int().min(1).max(256).default(16),
+  /** Seconds a server has to answer one delivery before it counts as failed (and is retried). */
+  federationTimeout: z.coerce.number().int().min(1).max(300).default(10),
   /** Serve HTTPS directly (otherwise put a TLS-terminating proxy in front). */
   tlsCertFile: z.string().optional(),
   tlsKeyFile: z.string().optional(),
@@ -73,6 +75,7 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   feedHostConcurrency: 'FEED_HOST_CONCURRENCY',
   feedMaxBytes: 'FEED_MAX_BYTES',
   federationConcurrency: 'FEDERATION_CONCURRENCY',
+  federationTimeout: 'FEDERATION_TIMEOUT',
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
 };

@@ -33,6 +33,8 @@ export interface FetchOptions {
   maxBytes?: number;
   timeoutMs?: number;
   maxRedirects?: number;
+  /** `manual`: a redirect is returned as it is instead of followed (the caller re-signs and follows it). */
+  redirect?: 'follow' | 'manual';
   signal?: AbortSignal;
 }
 
@@ -162,7 +164,7 @@ export class HttpClient {
     for (let hop = 0; ; hop++) {
       const response = await this.#request(current, { ...options, method, body }, signal, timeoutMs);
       const location = response.headers.location;
-      if ([301, 302, 303, 307, 308].includes(response.statusCode ?? 0) && typeof location === 'string') {
+      if (options.redirect !== 'manual' && [301, 302, 303, 307, 308].includes(response.statusCode ?? 0) && typeof location === 'string') {
         response.resume();
         if (hop >= (options.maxRedirects ?? 5)) throw new FetchError('too_many_redirects', `more than ${options.maxRedirects ?? 5} redirects`);
         let next: string;

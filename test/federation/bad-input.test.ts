@@ -18,7 +18,8 @@ const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 let n = 0;
 
 before(async () => {
-  servers = await startFederatedServers(['a.test'], 40, { extraHosts: ['evil.test', 'dead.test'] });
+  // Deliveries time out after 2 s here (10 s by default), so the "never answers" case is quick.
+  servers = await startFederatedServers(['a.test'], 40, { extraHosts: ['evil.test', 'dead.test'], env: { FEDERATION_TIMEOUT: '2' } });
   await evil.start(servers.network);
   await dead.start(servers.network);
   alice = await createMember(servers.a.server, 'alice');
@@ -107,7 +108,7 @@ describe('bad input from other servers', () => {
     const follow = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${zed.id}#follow-1`, type: 'Follow', actor: zed.id, object: 'https://a.test/users/alice' };
     assert.equal((await FakeRemote.send(INBOX, follow, zed)).status, 202);
     await eventually(() => dead.received.some((r) => r.body.includes('"Accept"')), 15_000, 'the Accept to reach dead.test');
-    for (const behaviour of ['error', 'redirect-loop'] as const) {
+    for (const behaviour of ['error', 'redirect-loop', 'hang'] as const) {
       dead.behaviour = behaviour;
       const before = dead.received.length;
       await alice.post(`while dead.test is ${behaviour}`);
@@ -118,7 +119,7 @@ describe('bad input from other servers', () => {
       const job = await db().selectFrom('jobs').select(['id', 'last_error', 'failed_at', 'run_at']).where('kind', '=', 'federation.deliver').where('last_error', 'is not', null).executeTakeFirstOrThrow();
       assert.equal(job.failed_at, null, 'it will be tried again');
       assert.ok(job.run_at > Date.now(), 'later, with backoff');
-      assert.match(job.last_error!, behaviour === 'error' ? /500/ : /redirect/i);
+      assert.match(job.last_error!, { error: /500/, 'redirect-loop': /redirect/i, hang: /no complete answer within 2 s/ }[behaviour]);
       // The server recovers: the retry delivers, and the job is gone.
       dead.behaviour = 'ok';
       await db().updateTable('jobs').set({ run_at: Date.now() }).where('id', '=', job.id).execute();
@@ -126,7 +127,40 @@ describe('bad input from other servers', () => {
       assert.ok(dead.received.some((r) => r.body.includes(`while dead.test is ${behaviour}`)));
     }
     const [instance] = (await servers.a.server.services.federation.instances()).filter((i) => i.domain === 'dead.test');
-    assert.ok(instance && instance.failed >= 2 && instance.delivered >= 3, JSON.stringify(instance));
+    assert.ok(instance && instance.failed >= 3 && instance.delivered >= 4, JSON.stringify(instance));
+  });
+
+  test('a server failing again and again: its circuit opens and deliveries wait without counting as delivered', async () => {
+    dead.behaviour = 'error';
+    const failedBefore = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!.failed;
+    // Fedify opens a host's circuit after 5 failures within 10 minutes.
+    for (let i = 1; i <= 5; i++) {
+      const before = dead.received.length;
+      await alice.post(`failing ${i}`);
+      await eventually(() => dead.received.length > before, 15_000, `failing delivery ${i} to be tried`);
+    }
+    const held = async () =>
+      (await db().selectFrom('jobs').select('payload').where('kind', '=', 'federation.deliver').execute()).filter((j) => JSON.parse(j.payload).circuitHeld === true).length;
+    await eventually(async () => (await held()) >= 1, 15_000, 'the fifth failure to be held by the open circuit');
+    const received = dead.received.length;
+    const stats = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!;
+    await alice.post('while the circuit is open');
+    await eventually(async () => (await held()) >= 2, 15_000, 'the next post to be held, not sent');
+    assert.equal(dead.received.length, received, 'nothing is sent to a host whose circuit is open');
+    const after = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!;
+    assert.equal(after.delivered, stats.delivered, 'a held delivery is not counted as delivered');
+    assert.equal(after.failed, failedBefore + 5, 'each of the five sent attempts counted as failed');
+    dead.behaviour = 'ok';
+  });
+
+  test('an inbox at a private address is refused for good, without a request', async () => {
+    const sneaky = await evil.actor('sneaky', { inbox: 'https://169.254.169.254/latest/inbox', endpoints: {} });
+    const follow = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${sneaky.id}#follow`, type: 'Follow', actor: sneaky.id, object: 'https://a.test/users/alice' };
+    assert.equal((await FakeRemote.send(INBOX, follow, sneaky)).status, 202);
+    await eventually(async () => {
+      const jobs = await db().selectFrom('jobs').select(['payload', 'failed_at', 'last_error']).where('kind', '=', 'federation.deliver').where('failed_at', 'is not', null).execute();
+      return jobs.some((j) => j.payload.includes('169.254.169.254') && /private address/.test(j.last_error ?? ''));
+    }, 15_000, 'the Accept to the private inbox to fail permanently');
   });
 
   test('a blocked domain is not heard and not delivered to', async () => {

@@ -230,6 +230,35 @@ describe('jobs', () => {
     }
   });
 
+  test('a job enqueued inside a transaction is picked up soon after the commit, not at the next poll', async () => {
+    const jobs = new Jobs(db.database, logger);
+    let done!: () => void;
+    const ran = new Promise<void>((r) => (done = r));
+    jobs.register('t.tx', async () => done());
+    jobs.start({ pollMs: 60_000 });
+    try {
+      const started = Date.now();
+      await db.database.db.transaction().execute(async (tx) => {
+        await jobs.enqueue('t.tx', null, { tx });
+        await sleep(50); // the commit comes after the enqueue's immediate wake
+      });
+      await ran;
+      assert.ok(Date.now() - started < 1000, `ran after ${Date.now() - started} ms`);
+    } finally {
+      await jobs.stop();
+    }
+  });
+
+  test('enqueueMany inserts many jobs in a few statements, all runnable', async () => {
+    const jobs = new Jobs(db.database, logger);
+    const seen = new Set<number>();
+    jobs.register<{ n: number }>('t.many', async ({ n }) => void seen.add(n));
+    await jobs.enqueueMany('t.many', Array.from({ length: 1234 }, (_, n) => ({ n })), { delayMs: 0 });
+    assert.equal((await jobRows()).length, 1234);
+    assert.equal(await jobs.drain({ concurrency: 50 }), 1234);
+    assert.equal(seen.size, 1234);
+  });
+
   test('a worker killed with SIGKILL mid-job: the job runs again and its work is not doubled', async () => {
     const database: Database = db.database;
     const jobs = effectJobs();
