@@ -59,6 +59,11 @@ export class RemoteActors {
       .execute();
   }
 
+  /** A remote actor by `user@host` (any case). */
+  async byAcct(acct: string): Promise<ActorRow | undefined> {
+    return this.#db.selectFrom('actors').selectAll().where('acct', '=', acct.replace(/^@/, '').toLowerCase()).where('domain', 'is not', null).executeTakeFirst();
+  }
+
   async byUri(uri: string): Promise<ActorRow | undefined> {
     return this.#db.selectFrom('actors').selectAll().where('uri', '=', uri).executeTakeFirst();
   }

@@ -96,6 +96,7 @@ export class Jobs {
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #leaseGraceMs: number;
   #workers: Worker[] = [];
+  #txWakes = false;
 
   constructor(database: Database, logger: Logger, options: JobsOptions = {}) {
     this.#database = database;
@@ -153,7 +154,15 @@ export class Jobs {
    */
   #wakeAfter(tx: Queryable | undefined): void {
     this.#wakeAll();
-    if (tx) for (const ms of TX_WAKE_DELAYS_MS) setTimeout(() => this.#wakeAll(), ms).unref();
+    if (!tx || this.#txWakes) return;
+    // One pending pair of wakes covers every transaction enqueueing meanwhile.
+    this.#txWakes = true;
+    for (const [i, ms] of TX_WAKE_DELAYS_MS.entries()) {
+      setTimeout(() => {
+        if (i === TX_WAKE_DELAYS_MS.length - 1) this.#txWakes = false;
+        this.#wakeAll();
+      }, ms).unref();
+    }
   }
 
   /** Creates or updates a recurring schedule; the first run is after one interval unless `firstRunAt` says otherwise. */

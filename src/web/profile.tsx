@@ -1,10 +1,10 @@
 import type { Hono } from 'hono';
 import { loadProfile, ProfileHeader } from '../accounts/pages/people.tsx';
-import type { Profile } from '../accounts/service.ts';
+import { UserError } from '../platform/errors.ts';
 import type { ActorProfile, Relationship } from '../social/graph.ts';
 import { ActionButton, PeopleList, PostCard, Timeline } from '../social/views.tsx';
 import type { AppContext, AppEnv } from './context.ts';
-import { flash, renderPage } from './layout.tsx';
+import { Avatar, flash, renderPage } from './layout.tsx';
 import { requireViewer } from './middleware.ts';
 import { readForm, safeNext } from './request.ts';
 
@@ -39,7 +39,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
         c,
         { title: `${profile.displayName} (@${profile.handle})`, heading: null, description: profile.bio.slice(0, 160) || undefined, noindex: profile.profileVisibility !== 'public' },
         <article class="profile" aria-labelledby="profile-name">
-          <ProfileHeader c={c} p={profile} actions={<Connections c={c} profile={profile} actor={actor} relationship={relationship} />} />
+          <ProfileHeader c={c} p={profile} actions={<Connections c={c} actor={actor} relationship={relationship} back={`/@${profile.handle}`} lists />} />
           {lists.length > 0 ? (
             <section aria-labelledby="shared-lists">
               <h2 id="shared-lists">Shared lists</h2>
@@ -82,6 +82,53 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
       );
     });
   }
+
+  // Someone on another server: what we know of them, and their posts that reached us. A signed-in
+  // member opening an address we have not met yet looks it up (WebFinger, then their outbox).
+  app.get('/:at{@[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(?::[0-9]+)?}', async (c) => {
+    const acct = c.req.param('at').slice(1);
+    const { social, federation } = c.var.services;
+    let row = await federation.actors.byAcct(acct);
+    let fetching = false;
+    if (!row) {
+      if (!c.var.viewer) throw UserError.notFound(`@${acct} has not been seen here yet. Sign in and search for them to look them up.`);
+      row = await federation.lookup(acct);
+      fetching = true;
+    }
+    const actor = await social.graph.actor(row.acct);
+    const [page, relationship] = await Promise.all([
+      social.timelines.profile(c.var.viewer, actor.id, 'posts', c.req.query('cursor')),
+      c.var.viewer ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
+    ]);
+    const back = `/@${actor.acct}`;
+    return renderPage(
+      c,
+      { title: `${actor.displayName} (@${actor.acct})`, heading: null, noindex: true },
+      <article class="profile" aria-labelledby="profile-name">
+        <div class="profile-head">
+          <Avatar url={actor.avatarUrl} name={actor.displayName} size={128} />
+          <div>
+            <h1 id="profile-name">{actor.displayName}</h1>
+            <p class="meta">@{actor.acct}</p>
+            <p>
+              On {row.domain}, another fediverse server ·{' '}
+              <a href={actor.url} rel="nofollow noopener ugc">
+                Their profile there
+              </a>
+            </p>
+            <Connections c={c} actor={actor} relationship={relationship} back={back} lists={false} />
+          </div>
+        </div>
+        {row.bio ? <p class="bio">{row.bio}</p> : null}
+        {fetching || (page.posts.length === 0 && Date.now() - row.created_at < 60_000) ? (
+          <p class="callout" role="status">
+            Their recent posts are being fetched from {row.domain}. <a href={back}>Reload</a> in a moment to see them.
+          </p>
+        ) : null}
+        <Timeline c={c} label={`Posts by ${actor.displayName}`} posts={page.posts} next={page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null} back={back} empty="None of their posts has reached this server yet. Follow them to see what they post from now on." />
+      </article>,
+    );
+  });
 
   for (const direction of ['followers', 'following'] as const) {
     app.get(`/:at{@[A-Za-z0-9_]+}/${direction}`, async (c) => {
@@ -133,21 +180,31 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
   });
 }
 
-function Connections({ c, profile, actor, relationship }: { c: AppContext; profile: Profile; actor: ActorProfile; relationship: Relationship | null }) {
-  const back = `/@${profile.handle}`;
+/** Counts, and the viewer's follow, mute and block buttons for this person. */
+function Connections({ c, actor, relationship, back, lists }: { c: AppContext; actor: ActorProfile; relationship: Relationship | null; back: string; lists: boolean }) {
   const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
     <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
   );
   return (
     <>
-      <p class="profile-stats">
-        <span>
-          <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
-        </span>{' '}
-        · <a href={`/@${profile.handle}/following`}><strong>{actor.following}</strong> following</a> ·{' '}
-        <a href={`/@${profile.handle}/followers`}><strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}</a>
-        {actor.locked ? <span class="meta"> · approves followers</span> : null}
-      </p>
+      {lists ? (
+        <p class="profile-stats">
+          <span>
+            <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
+          </span>{' '}
+          · <a href={`${back}/following`}><strong>{actor.following}</strong> following</a> ·{' '}
+          <a href={`${back}/followers`}><strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}</a>
+          {actor.locked ? <span class="meta"> · approves followers</span> : null}
+        </p>
+      ) : (
+        <p class="profile-stats">
+          <span>
+            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'person here follows' : 'people here follow'} them
+          </span>{' '}
+          · <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'} seen here
+          {actor.locked ? <span class="meta"> · approves followers</span> : null}
+        </p>
+      )}
       {relationship ? (
         <div class="profile-actions">
           {relationship.followedBy ? <span class="badge">Follows you</span> : null}

@@ -95,6 +95,31 @@ describe('federation between two servers', () => {
     await eventually(async () => (await bob.api('GET', '/api/v1/people/alice@a.test/relationship')).json.followedBy === false, WAIT, 'the Undo Follow reaching B');
   });
 
+  test('in the web pages: find someone by their address, see their recent posts, follow them', async () => {
+    await carol.post('Carol’s earlier post about #makerspaces');
+    const dana = await createMember(servers.a.server, 'dana');
+    const search = await dana.web.get('/search?q=' + encodeURIComponent('@carol@b.test'));
+    assert.equal(search.status, 303);
+    assert.equal(search.location, '/@carol@b.test');
+    const profile = await dana.web.get('/@carol@b.test');
+    assert.equal(profile.status, 200);
+    assert.equal(profile.text('h1'), 'Carol');
+    assert.match(profile.text('.profile-head'), /On b\.test/);
+    // Her recent posts are read from her outbox in the background.
+    await eventually(async () => (await dana.web.get('/@carol@b.test')).text('main').includes('Carol’s earlier post'), WAIT, 'the backfilled post on her profile');
+    const followed = await dana.web.post('/@carol@b.test/follow', { back: '/@carol@b.test' });
+    assert.equal(followed.status, 303);
+    await eventually(async () => (await dana.web.get('/@carol@b.test')).text('.profile-actions').includes('Unfollow'), WAIT, 'the follow to be accepted');
+
+    const unknown = await dana.web.get('/search?q=' + encodeURIComponent('@nobody@b.test'));
+    assert.equal(unknown.status, 404);
+    assert.match(unknown.text('.error-summary'), /b\.test has no one called @nobody/);
+    const anonymous = await fetch('https://a.test/@nobody@b.test');
+    assert.equal(anonymous.status, 404, 'visitors cannot make the server look people up');
+    const own = await dana.web.get('/search?q=' + encodeURIComponent('@alice@a.test'));
+    assert.equal(own.location, '/@alice', 'our own addresses go to the local profile');
+  });
+
   test('a locked account answers a follow request from another server', async () => {
     assert.equal((await carol.api('PATCH', '/api/v1/privacy', { locked: true })).status, 200);
     assert.equal((await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('https://b.test/users/carol'))).status, 200);

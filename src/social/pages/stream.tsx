@@ -43,6 +43,27 @@ function liveUrl(c: AppContext, timeline: string): string {
   return `/live?${new URLSearchParams({ timeline, back: c.req.path })}`;
 }
 
+const ADDRESS = /^@?([A-Za-z0-9_.-]+)@([A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::[0-9]+)?)$/;
+
+/** `@user@host`, `user@host` or an http(s) link: a search for someone on the fediverse. */
+function isFediverseAddress(q: string): boolean {
+  const text = q.trim();
+  return ADDRESS.test(text) || /^https?:\/\/\S+$/i.test(text);
+}
+
+/** Where the profile behind an address or link is, looking them up on their server if we have not met them. */
+async function profilePathOf(c: AppContext, query: string): Promise<string> {
+  const { config, federation } = c.var.services;
+  const own = new URL(config.baseUrl);
+  const acct = ADDRESS.exec(query);
+  if (acct && acct[2]!.toLowerCase() === own.host) return `/@${acct[1]}`;
+  if (!acct && new URL(query).origin === own.origin) return new URL(query).pathname;
+  const known = acct ? await federation.actors.byAcct(`${acct[1]}@${acct[2]}`) : await federation.actors.byUri(query);
+  if (known) return `/@${known.acct}`;
+  if (!c.var.viewer) throw UserError.field('q', 'Sign in to look up people on other servers.', 401);
+  return `/@${(await federation.lookup(query)).acct}`;
+}
+
 /** Timelines, notifications, lists, bookmarks, search and follow requests. */
 export function registerStreamPages(app: Hono<AppEnv>): void {
   app.get('/live', (c) => pageLiveStream(c));
@@ -215,9 +236,19 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const type = c.req.query('type') ?? 'posts';
     const { social, accounts } = c.var.services;
     let errors: Errors = {};
-    let status: 200 | 400 = 200;
+    let status: PageOptions['status'] = 200;
     let results: Child = null;
-    if (!['posts', 'people', 'hashtags'].includes(type)) {
+    const address = type !== 'hashtags' && isFediverseAddress(q);
+    if (address) {
+      // Someone's address or profile link: go to their profile (looked up on their server if new).
+      try {
+        return c.redirect(await profilePathOf(c, q.trim()), 303);
+      } catch (error) {
+        const found = formErrors(error);
+        errors = { q: found.errors.q ?? found.errors._form ?? Object.values(found.errors)[0]! };
+        status = found.status;
+      }
+    } else if (!['posts', 'people', 'hashtags'].includes(type)) {
       errors = { type: 'Search posts, people or hashtags.' };
       status = 400;
     } else if (q.trim()) {
@@ -266,7 +297,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
         <ErrorSummary errors={errors} />
         <form method="get" action="/search" class="filters" role="search" aria-label="Search">
           <TextField name="q" type="search" label="Search for" value={q} errors={errors}
-            hint={<>Words or "exact phrases"; #hashtag and from:handle narrow post searches.</>} />
+            hint={<>Words or "exact phrases"; #hashtag and from:handle narrow post searches. To find someone on another server (Mastodon and others), type their address like @user@example.social or paste the link to their profile.</>} />
           <SelectField name="type" label="In" value={type} errors={errors} options={[{ value: 'posts', label: 'Posts' }, { value: 'people', label: 'People' }, { value: 'hashtags', label: 'Hashtags' }]} />
           <div class="actions">
             <button type="submit">Search</button>
