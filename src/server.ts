@@ -63,11 +63,13 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const rateLimiter = new RateLimiter(database);
   const storage = new DiskStorage(config.dataDir);
   const jobs = new Jobs(database, logger);
-  const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger });
+  // Local activities other servers must hear about; federation listens (see social/outbox.ts).
+  const outbox = new Outbox();
+  const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger, onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }) });
   const events = new EventBus(logger, config.databaseUrl);
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
-  const social = new Social({ database, config, events, jobs, storage, logger, outbox: new Outbox() }, http);
+  const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
   const federation = new FederationService({ database, config, jobs, http, logger, social, settings, secretKey, version: VERSION });

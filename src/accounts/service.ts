@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { Database, Queryable } from '../db/database.ts';
+import type { Database, Queryable, Tx } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import type { Config } from '../platform/config.ts';
 import { hashPassword, hashToken, randomToken, verifyPassword } from '../platform/crypto.ts';
@@ -86,6 +86,8 @@ export interface AccountsDeps {
   rateLimiter: RateLimiter;
   storage: Storage;
   logger: Logger;
+  /** Called inside the transaction that changed a member's public profile (federation sends an Update). */
+  onProfileChange?: (tx: Tx, actorId: number) => Promise<void>;
 }
 
 export class AccountsService {
@@ -95,8 +97,10 @@ export class AccountsService {
   readonly #rateLimiter: RateLimiter;
   readonly #storage: Storage;
   readonly #logger: Logger;
+  readonly #onProfileChange: AccountsDeps['onProfileChange'];
 
   constructor(deps: AccountsDeps) {
+    this.#onProfileChange = deps.onProfileChange;
     this.#database = deps.database;
     this.#config = deps.config;
     this.#settings = deps.settings;
@@ -506,6 +510,7 @@ export class AccountsService {
         .set({ time_zone: input.timeZone, profile_visibility: input.profileVisibility })
         .where('id', '=', memberId)
         .execute();
+      await this.#onProfileChange?.(tx, member.actor_id);
     });
   }
 
@@ -543,6 +548,7 @@ export class AccountsService {
         .executeTakeFirst();
       if (!row) throw UserError.notFound();
       await tx.updateTable('actors').set({ avatar_url: url, updated_at: Date.now() }).where('id', '=', row.id).execute();
+      await this.#onProfileChange?.(tx, row.id);
       return row.avatar_url;
     });
   }

@@ -27,6 +27,8 @@ export interface FederationParts {
   kv: DatabaseKvStore;
   /** A context for work outside a request (jobs). */
   context(): Context<void>;
+  /** A local actor's document: a member's Person, a chat series' Group, the server's Application. */
+  actor(ctx: Context<void>, identifier: string): Promise<Application | Group | Person | null>;
 }
 
 export interface BuildOptions {
@@ -88,71 +90,74 @@ export function buildFederation(options: BuildOptions): FederationParts {
   const seriesBySlug = (slug: string) => db.selectFrom('chat_series').selectAll().where('slug', '=', slug).executeTakeFirst();
   const keyOwner = (identifier: string) => (identifier === SITE_ACTOR ? 'site' : identifier.startsWith('chat.') ? `chat:${identifier.slice(5)}` : `user:${identifier}`);
 
-  federation
-    .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
-      const pairs = await ctx.getActorKeyPairs(identifier);
-      const common = {
-        id: ctx.getActorUri(identifier),
-        inbox: ctx.getInboxUri(identifier),
-        outbox: ctx.getOutboxUri(identifier),
-        followers: ctx.getFollowersUri(identifier),
-        following: ctx.getFollowingUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        publicKey: pairs[0]?.cryptographicKey ?? null,
-        assertionMethods: pairs.map((p) => p.multikey),
-      };
-      if (identifier === SITE_ACTOR) {
-        return new Application({ ...common, preferredUsername: new URL(baseUrl).host, name: (await options.site()).name, manuallyApprovesFollowers: true });
-      }
-      if (identifier.startsWith('chat.')) {
-        const series = await seriesBySlug(identifier.slice(5));
-        if (!series) return null;
-        return new Group({
-          ...common,
-          preferredUsername: series.slug,
-          name: series.title,
-          summary: `<p>${escape(series.description || series.title)}</p><p>Answer a question by mentioning this account: “A1 …”. Chats use <a href="${baseUrl}/tags/${series.hashtag}" class="hashtag" rel="tag">#${escape(series.hashtag_name)}</a>.</p>`,
-          url: new URL(`${baseUrl}/chats/${series.slug}`),
-          tags: [new Hashtag({ name: `#${series.hashtag_name}`, href: new URL(`${baseUrl}/tags/${series.hashtag}`) })],
-          published: instant(series.created_at),
-          manuallyApprovesFollowers: false,
-        });
-      }
-      const member = await memberByHandle(identifier);
-      // Members who keep their profile to members of this server are not published.
-      if (!member || member.profile_visibility !== 'public') return null;
-      const passions = await db
-        .selectFrom('actor_passions')
-        .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
-        .select(['passions.slug', 'passions.name'])
-        .where('actor_passions.actor_id', '=', member.id)
-        .orderBy('actor_passions.position')
-        .execute();
-      const role = roleLabel(member.role, member.role_other);
-      const fields: Array<[string, string | null]> = [
-        ['Role', role],
-        ['Organisation', member.organisation],
-        ['Location', member.location],
-        ['Passions', passions.map((p) => `#${p.name}`).join(' ') || null],
-      ];
-      for (const link of JSON.parse(member.links) as Array<{ label: string; url: string }>) {
-        fields.push([link.label || 'Link', `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`]);
-      }
-      return new Person({
+  /** A local actor's document (also sent whole in Update activities when a profile changes). */
+  const actorOf = async (ctx: Context<void>, identifier: string): Promise<Application | Group | Person | null> => {
+    const pairs = await ctx.getActorKeyPairs(identifier);
+    const common = {
+      id: ctx.getActorUri(identifier),
+      inbox: ctx.getInboxUri(identifier),
+      outbox: ctx.getOutboxUri(identifier),
+      followers: ctx.getFollowersUri(identifier),
+      following: ctx.getFollowingUri(identifier),
+      endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+      publicKey: pairs[0]?.cryptographicKey ?? null,
+      assertionMethods: pairs.map((p) => p.multikey),
+    };
+    if (identifier === SITE_ACTOR) {
+      return new Application({ ...common, preferredUsername: new URL(baseUrl).host, name: (await options.site()).name, manuallyApprovesFollowers: true });
+    }
+    if (identifier.startsWith('chat.')) {
+      const series = await seriesBySlug(identifier.slice(5));
+      if (!series) return null;
+      return new Group({
         ...common,
-        preferredUsername: member.handle,
-        name: member.display_name || member.handle,
-        summary: member.bio ? `<p>${escape(member.bio).replace(/\n/g, '<br>')}</p>` : null,
-        url: new URL(`${baseUrl}/@${member.handle}`),
-        icon: member.avatar_url ? new Image({ url: new URL(member.avatar_url, baseUrl) }) : null,
-        manuallyApprovesFollowers: member.locked === 1,
-        discoverable: true,
-        indexable: true,
-        published: instant(member.created_at),
-        attachments: fields.filter((f): f is [string, string] => Boolean(f[1])).map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
-        tags: passions.map((p) => new Hashtag({ name: `#${p.name}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
+        preferredUsername: series.slug,
+        name: series.title,
+        summary: `<p>${escape(series.description || series.title)}</p><p>Answer a question by mentioning this account: “A1 …”. Chats use <a href="${baseUrl}/tags/${series.hashtag}" class="hashtag" rel="tag">#${escape(series.hashtag_name)}</a>.</p>`,
+        url: new URL(`${baseUrl}/chats/${series.slug}`),
+        tags: [new Hashtag({ name: `#${series.hashtag_name}`, href: new URL(`${baseUrl}/tags/${series.hashtag}`) })],
+        published: instant(series.created_at),
+        manuallyApprovesFollowers: false,
       });
-    })
+    }
+    const member = await memberByHandle(identifier);
+    // Members who keep their profile to members of this server are not published.
+    if (!member || member.profile_visibility !== 'public') return null;
+    const passions = await db
+      .selectFrom('actor_passions')
+      .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
+      .select(['passions.slug', 'passions.name'])
+      .where('actor_passions.actor_id', '=', member.id)
+      .orderBy('actor_passions.position')
+      .execute();
+    const role = roleLabel(member.role, member.role_other);
+    const fields: Array<[string, string | null]> = [
+      ['Role', role],
+      ['Organisation', member.organisation],
+      ['Location', member.location],
+      ['Passions', passions.map((p) => `#${p.name}`).join(' ') || null],
+    ];
+    for (const link of JSON.parse(member.links) as Array<{ label: string; url: string }>) {
+      fields.push([link.label || 'Link', `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`]);
+    }
+    return new Person({
+      ...common,
+      preferredUsername: member.handle,
+      name: member.display_name || member.handle,
+      summary: member.bio ? `<p>${escape(member.bio).replace(/\n/g, '<br>')}</p>` : null,
+      url: new URL(`${baseUrl}/@${member.handle}`),
+      icon: member.avatar_url ? new Image({ url: new URL(member.avatar_url, baseUrl) }) : null,
+      manuallyApprovesFollowers: member.locked === 1,
+      discoverable: true,
+      indexable: true,
+      published: instant(member.created_at),
+      attachments: fields.filter((f): f is [string, string] => Boolean(f[1])).map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
+      tags: passions.map((p) => new Hashtag({ name: `#${p.name}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
+    });
+  };
+
+  federation
+    .setActorDispatcher('/users/{identifier}', actorOf)
     .setKeyPairsDispatcher(async (_ctx, identifier) => {
       if (identifier !== SITE_ACTOR && !identifier.startsWith('chat.') && !(await memberByHandle(identifier))) return [];
       if (identifier.startsWith('chat.') && !(await seriesBySlug(identifier.slice(5)))) return [];
@@ -308,7 +313,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
     };
   });
 
-  return { federation, keys, kv, context: () => federation.createContext(new URL(baseUrl), undefined) };
+  return { federation, keys, kv, context: () => federation.createContext(new URL(baseUrl), undefined), actor: actorOf };
 }
 
 /** Loads what a Note needs for these post rows (mentions, tags, media, parent) in four queries. */

@@ -6,11 +6,13 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Outbox, SocialActivity } from '../social/outbox.ts';
 import type { ActorRow } from './actors.ts';
-import { chatIdentifier, instant, noteSources, SITE_ACTOR } from './federation.ts';
+import { chatIdentifier, instant, noteSources, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';
 import { FEDERATION_LANE } from './queue.ts';
 
 const OUT = 'federation.out';
+/** A profile Update waits this long, so that a photo and a form saved together go out as one. */
+const PROFILE_UPDATE_DELAY_MS = 2000;
 
 interface RecipientRow {
   uri: string | null;
@@ -36,13 +38,15 @@ export class Outgoing {
   readonly #logger: Logger;
   readonly #baseUrl: string;
   readonly #context: () => Context<void>;
+  readonly #actor: FederationParts['actor'];
 
-  constructor(database: Database, jobs: Jobs, logger: Logger, baseUrl: string, context: () => Context<void>) {
+  constructor(database: Database, jobs: Jobs, logger: Logger, baseUrl: string, parts: Pick<FederationParts, 'context' | 'actor'>) {
     this.#database = database;
     this.#jobs = jobs;
     this.#logger = logger.child({ component: 'federation.outbox' });
     this.#baseUrl = baseUrl;
-    this.#context = context;
+    this.#context = () => parts.context();
+    this.#actor = parts.actor;
     jobs.register<SocialActivity>(OUT, (activity) => this.#send(activity), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
   }
 
@@ -53,7 +57,9 @@ export class Outgoing {
   /** Queues every local activity for delivery, atomically with the change. */
   listen(outbox: Outbox): void {
     outbox.listen(async (tx, activity) => {
-      await this.#jobs.enqueue(OUT, activity, { tx });
+      // A profile is sent as it is when the job runs: edits made meanwhile ride on one Update.
+      const profile = activity.type === 'profile' ? { dedupeKey: `${OUT}:profile:${activity.actorId}`, delayMs: PROFILE_UPDATE_DELAY_MS } : {};
+      await this.#jobs.enqueue(OUT, activity, { tx, ...profile });
     });
   }
 
@@ -174,6 +180,14 @@ export class Outgoing {
         const handle = activity.type === 'unfollow' ? await this.#handleOf(activity.followeeId) : localHandle;
         if (!handle || !follower) return;
         return this.answerFollow(handle, follower, activity.followUri, activity.type === 'accept');
+      }
+      case 'profile': {
+        const handle = await this.#handleOf(activity.actorId);
+        const person = handle ? await this.#actor(ctx, handle) : null;
+        // A profile kept to members of this server is not published, so there is nothing to update.
+        if (!handle || !person?.id) return;
+        const update = new Update({ id: new URL(`${person.id.href}#updates/${Date.now()}`), actor: person.id, tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(handle)], object: person });
+        return this.#deliver(handle, await this.#audience(activity.actorId, { followers: true, extra: [], relays: false }), update);
       }
       case 'chat': {
         const series = await db.selectFrom('chat_series').select(['id', 'slug']).where('id', '=', activity.seriesId).executeTakeFirst();

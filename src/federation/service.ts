@@ -68,7 +68,7 @@ export class FederationService {
     });
     const loader = () => this.#parts.context().documentLoader;
     this.actors = new RemoteActors(database, http, loader, config.baseUrl, this.media);
-    this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, () => this.#parts.context());
+    this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
     this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.

@@ -18,6 +18,8 @@ export type SocialActivity =
   | { type: 'unfollow'; followerId: number; followeeId: number; followUri: string | null }
   | { type: 'accept'; followerId: number; followeeId: number; followUri: string | null }
   | { type: 'reject'; followerId: number; followeeId: number; followUri: string | null }
+  /** A member's profile (name, bio, photo, role, passions, links) changed. */
+  | { type: 'profile'; actorId: number }
   /** A public post joined a live chat (a question, or an answer): the series' group actor boosts it. */
   | { type: 'chat'; seriesId: number; postId: number };
 

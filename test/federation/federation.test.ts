@@ -120,6 +120,16 @@ describe('federation between two servers', () => {
     assert.equal(own.location, '/@alice', 'our own addresses go to the local profile');
   });
 
+  test('a profile edit reaches followers on other servers (Update of the Person)', async () => {
+    // Dana (a.test) follows Carol (b.test) since the test before.
+    const patched = await carol.api('PATCH', '/api/v1/profile', { displayName: 'Carol Maker', bio: 'Makerspaces in school libraries.' });
+    assert.equal(patched.status, 200, JSON.stringify(patched.json));
+    const db = servers.a.server.services.database.db;
+    await eventually(async () => (await db.selectFrom('actors').select('display_name').where('acct', '=', 'carol@b.test').executeTakeFirst())?.display_name === 'Carol Maker', WAIT, 'the new name on a.test');
+    const row = await db.selectFrom('actors').select('bio').where('acct', '=', 'carol@b.test').executeTakeFirstOrThrow();
+    assert.equal(row.bio, 'Makerspaces in school libraries.');
+  });
+
   test('a locked account answers a follow request from another server', async () => {
     assert.equal((await carol.api('PATCH', '/api/v1/privacy', { locked: true })).status, 200);
     assert.equal((await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('https://b.test/users/carol'))).status, 200);
