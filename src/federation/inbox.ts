@@ -54,6 +54,8 @@ const isPostObject = (o: unknown): o is PostObject => o instanceof Note || o ins
 const PUBLIC_IDS = new Set([PUBLIC_COLLECTION.href, 'as:Public', 'Public']);
 /** Remote actor documents younger than this are used from the database instead of fetched again. */
 const ACTOR_FRESH_MS = 24 * 3600_000;
+/** How far up a thread we read posts we lack when a reply arrives (Mastodon reads one level). */
+const MAX_ANCESTORS = 3;
 
 /**
  * What other servers send us. Fedify has verified the HTTP signature (or object proof) and that
@@ -138,6 +140,15 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     return { html, text, contentWarning, hashtags: [...hashtags.values()].slice(0, 50) };
   };
 
+  /** A post we do not have yet, read from its own server, with its author (stored); null if it is no post or its server is blocked. */
+  const readRemotePost = async (ctx: Context<void>, object: unknown): Promise<{ author: ActorRow; post: PostObject } | null> => {
+    const inner = object instanceof Create ? await object.getObject(fetchOptions(ctx)) : object;
+    if (!isPostObject(inner) || !inner.attributionId) return null;
+    const authorDoc = await inner.getAttribution(fetchOptions(ctx));
+    if (!authorDoc || !isActor(authorDoc) || (await actors.moderation(authorDoc.id!.host)) === 'block') return null;
+    return { author: await actors.save(authorDoc), post: inner };
+  };
+
   /**
    * Stores a remote post when a member asked for it; returns its id or null. `relayed` posts
    * (brought by a relay) are kept only when public and the author's domain is not silenced.
@@ -175,14 +186,21 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       if (identifier?.startsWith('chat.')) chatSeries.add(identifier.slice(5));
     }
 
-    const replyToId = await postIdOf(ctx, object.replyTargetId);
+    let replyToId = await postIdOf(ctx, object.replyTargetId);
     const mentionsLocal = mentions.some((m) => m.actorId !== null && !m.acct.includes('@'));
     const followed = await followedLocally(author.id);
     const silenced = (await actors.moderation(author.domain!)) === 'silence';
-    const wanted = followed || mentionsLocal || replyToId !== null || chatSeries.size > 0 || ((options.relayed || options.backfill) && isPublic && !silenced);
+    const ancestors = options.ancestors ?? 0;
+    const wanted =
+      followed || mentionsLocal || replyToId !== null || chatSeries.size > 0 || ((options.relayed || options.backfill) && isPublic && !silenced) || (ancestors > 0 && visibility !== 'direct');
     if (!wanted) {
       log.debug({ actor: author.uri, object: id.href }, 'ignored a post nobody here asked for');
       return null;
+    }
+    // A reply to a post we do not have: read the post it answers (and its parents, a few levels up), so the thread reads whole.
+    if (replyToId === null && object.replyTargetId && object.replyTargetId.origin !== ourOrigin && ancestors < MAX_ANCESTORS) {
+      const found = await readRemotePost(ctx, await object.getReplyTarget(fetchOptions(ctx)).catch(() => null));
+      if (found) replyToId = await receivePost(ctx, found.author, found.post, { ancestors: ancestors + 1 });
     }
 
     const content = readBody(object, tags.hashtags);
@@ -354,14 +372,9 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const relayed = await isRelay(sender);
       let postId = await postIdOf(ctx, announce.objectId);
       if (postId === null) {
-        // A post we do not have yet: read it (from its own server) and its author.
-        const object = await announce.getObject({ ...fetchOptions(ctx), crossOrigin: 'trust' });
-        const inner = object instanceof Create ? await object.getObject(fetchOptions(ctx)) : object;
-        if (!isPostObject(inner) || !inner.attributionId) return;
-        const authorDoc = await inner.getAttribution(fetchOptions(ctx));
-        if (!authorDoc || !isActor(authorDoc) || (await actors.moderation(authorDoc.id!.host)) === 'block') return;
-        const author = await actors.save(authorDoc);
-        postId = await receivePost(ctx, author, inner, { relayed: relayed || (await followedLocally(sender.id)) });
+        const found = await readRemotePost(ctx, await announce.getObject({ ...fetchOptions(ctx), crossOrigin: 'trust' }));
+        if (!found) return;
+        postId = await receivePost(ctx, found.author, found.post, { relayed: relayed || (await followedLocally(sender.id)) });
       }
       if (postId !== null && !relayed) await social.posts.receiveBoost(sender.id, postId, announce.id.href, Date.now());
     })
@@ -414,5 +427,6 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
 }
 
 /** Stores a remote post when a member asked for it (or a relay or a profile backfill brought it); returns its id or null. */
-export type ReceivePost = (ctx: Context<void>, author: ActorRow, object: PostObject, options?: { relayed?: boolean; backfill?: boolean }) => Promise<number | null>;
+/** `ancestors`: how many replies down from a post that is stored, when it is fetched as their parent. */
+export type ReceivePost = (ctx: Context<void>, author: ActorRow, object: PostObject, options?: { relayed?: boolean; backfill?: boolean; ancestors?: number }) => Promise<number | null>;
 export { isPostObject };

@@ -85,6 +85,31 @@ describe('bad input from other servers', () => {
     assert.equal(still.deleted_at, null);
   });
 
+  test('a reply to a post we lack: its parents are read (a few levels), and a loop of replies ends', async () => {
+    const note = (id: string, text: string, inReplyTo: string | null) => ({ '@context': 'https://www.w3.org/ns/activitystreams', id, type: 'Note', attributedTo: mallory.id, to: [PUBLIC], content: `<p>${text}</p>`, inReplyTo });
+    const [grand, parent] = [`${mallory.id}/statuses/grand`, `${mallory.id}/statuses/parent`];
+    evil.documents.set(grand, note(grand, 'the grandparent', null));
+    evil.documents.set(parent, note(parent, 'the parent', grand));
+    const reply = create(mallory, 'the reply that mentions alice');
+    assert.equal((await FakeRemote.send(INBOX, { ...reply, object: { ...reply.object, inReplyTo: parent } }, mallory)).status, 202);
+    const row = (text: string) => db().selectFrom('posts').select(['id', 'reply_to_id', 'thread_id']).where('text', '=', text).executeTakeFirst();
+    await eventually(async () => Boolean(await row('the reply that mentions alice')), 15_000, 'the reply to be stored');
+    const [g, p, r] = [await row('the grandparent'), await row('the parent'), await row('the reply that mentions alice')];
+    assert.ok(g && p && r, 'the parent and grandparent were read and stored');
+    assert.equal(p.reply_to_id, g.id);
+    assert.equal(r.reply_to_id, p.id);
+    assert.equal(r.thread_id, g.id, 'one thread, from its first post');
+
+    // Two posts answering each other: each is read once and the reading stops.
+    const [x, y] = [`${mallory.id}/statuses/loop-x`, `${mallory.id}/statuses/loop-y`];
+    evil.documents.set(x, note(x, 'loop x', y));
+    evil.documents.set(y, note(y, 'loop y', x));
+    const looped = create(mallory, 'answering the loop');
+    assert.equal((await FakeRemote.send(INBOX, { ...looped, object: { ...looped.object, inReplyTo: x } }, mallory)).status, 202);
+    await eventually(async () => Boolean(await row('answering the loop')), 15_000, 'the reply to the loop to be stored');
+    assert.deepEqual((await remotePosts()).filter((t) => t.startsWith('loop')).sort(), ['loop x', 'loop y']);
+  });
+
   test('10 MB payloads, deep nesting, cyclic references and unknown types', async () => {
     const huge = await FakeRemote.send(INBOX, null, mallory, { body: JSON.stringify({ ...create(mallory, 'x'), padding: 'x'.repeat(10 * 1024 * 1024) }) });
     assert.equal(huge.status, 413);
