@@ -117,10 +117,10 @@ export function registerFederationApi(api: Api): void {
     },
   );
   api.openapi(
-    createRoute({ method: 'post', path: '/api/v1/admin/reports/{id}/forward', tags: ['Admin'], security, summary: 'Forward a report to the reported account’s server', request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    createRoute({ method: 'post', path: '/api/v1/admin/reports/{id}/forward', tags: ['Admin'], security, summary: 'Forward a report to the reported account’s server', request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) }, responses: { ...Ok, ...errors(401, 403, 404, 422) } }),
     async (c) => {
       requireAdmin(c);
-      await federation(c).outgoing.forwardReport(c.req.valid('param').id);
+      await federation(c).forwardReport(c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

@@ -240,6 +240,21 @@ export class FederationService {
     return row.id;
   }
 
+  /** Sends an open report about a remote account to its server (as a Flag from this server). */
+  async forwardReport(id: number): Promise<{ target: string }> {
+    const report = await this.#deps.database.db
+      .selectFrom('reports')
+      .innerJoin('actors', 'actors.id', 'reports.target_id')
+      .select(['actors.acct', 'actors.domain'])
+      .where('reports.id', '=', id)
+      .where('reports.resolved_at', 'is', null)
+      .executeTakeFirst();
+    if (!report) throw UserError.notFound('There is no such open report.');
+    if (report.domain === null) throw new UserError(422, 'not_remote', `@${report.acct} is a member of this server: there is no other server to forward the report to.`);
+    await this.outgoing.forwardReport(id);
+    return { target: report.acct };
+  }
+
   async reports(): Promise<Array<{ id: number; target: string; postId: number | null; comment: string; remote: boolean; forwardedAt: number | null; createdAt: number; reporter: string | null }>> {
     const db = this.#deps.database.db;
     const rows = await db

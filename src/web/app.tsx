@@ -9,6 +9,7 @@ import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
+import { registerFederationPages } from '../federation/pages.tsx';
 import { registerAuthPages } from '../accounts/pages/auth.tsx';
 import { registerPeoplePages } from '../accounts/pages/people.tsx';
 import { registerPostPages } from '../social/pages/posts.tsx';
@@ -85,6 +86,7 @@ export function createApp(services: Services): Api {
   registerSettingsPages(app);
   registerPeoplePages(app);
   registerAdminPages(app);
+  registerFederationPages(app);
   registerStreamPages(app);
   registerPostPages(app);
   // Before the profile pages: /@handle/chats is a chat history, not a post.

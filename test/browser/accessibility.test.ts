@@ -104,6 +104,19 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     assert.ok((await page.locator('tbody tr').count()) >= 2);
     await audit(admin, '/admin/invites', 'admin invitations');
     assert.match((await page.locator('tbody').textContent()) ?? '', /Spring cohort/);
+    // Federation: servers (one failing, one blocked), a relay and a report, as federation stores them.
+    const db = server.services.database.db;
+    const now = Date.now();
+    for (const instance of [
+      { domain: 'books.example', delivered_count: 12, last_delivered_at: now - 3600_000, received_count: 4, last_received_at: now - 600_000, created_at: now },
+      { domain: 'down.example', delivered_count: 1, failed_count: 5, last_delivered_at: now - 86_400_000, last_failed_at: now - 60_000, last_error: 'HTTP 503 Service Unavailable', created_at: now },
+      { domain: 'spam.example', moderation: 'block' as const, moderation_reason: 'Spam accounts', created_at: now },
+    ]) await db.insertInto('instances').values(instance).execute();
+    const jo = await db.insertInto('actors').values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', inbox_url: 'https://books.example/users/jo/inbox', display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('relays').values({ inbox_url: 'https://relay.example/inbox', style: 'mastodon', actor_uri: null, state: 'accepted', follow_uri: `${server.url}/relays/1`, created_at: now }).execute();
+    await db.insertInto('reports').values({ reporter_id: null, target_id: jo.id, post_id: null, comment: 'Spam links', uri: null, forwarded_at: null, resolved_at: null, created_at: now }).execute();
+    await audit(admin, '/admin/federation', 'federation admin');
+    assert.ok(await page.getByRole('button', { name: /Forward to their server/ }).isVisible());
   });
 });
 

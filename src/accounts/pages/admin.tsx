@@ -88,12 +88,13 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
   });
 }
 
-const ADMINISTRATION = {
+export const ADMINISTRATION = {
   label: 'Administration',
   items: [
     ['/admin', 'Site'],
     ['/admin/members', 'Members'],
     ['/admin/invites', 'Invitations'],
+    ['/admin/federation', 'Federation'],
   ],
 } as const;
 

@@ -1,0 +1,213 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import type { Page } from '../support/client.ts';
+import { createMember, type Member } from '../social/helpers.ts';
+
+/**
+ * The administrator's federation page: servers and their delivery health, blocking and
+ * silencing, relays and reports. No other server is needed: the rows federation would store
+ * are inserted directly, and deliveries only go as far as the job queue (jobs are not run).
+ */
+
+let server: TestServer;
+let admin: Member; // the first member, so the administrator
+let lee: Member;
+let remoteReportId: number;
+let localReportId: number;
+let remotePostId: number;
+const HOUR = 3600_000;
+
+before(async () => {
+  server = await startTestServer();
+  admin = await createMember(server, 'ada');
+  lee = await createMember(server, 'lee');
+  const db = server.services.database.db;
+  const now = Date.now();
+  await db
+    .insertInto('instances')
+    .values([
+      { domain: 'books.example', delivered_count: 12, failed_count: 1, last_delivered_at: now - HOUR, last_failed_at: now - 5 * HOUR, last_error: 'timeout', received_count: 7, last_received_at: now - 2 * HOUR, created_at: now - 48 * HOUR },
+      { domain: 'down.example', delivered_count: 2, failed_count: 9, last_delivered_at: now - 30 * HOUR, last_failed_at: now - HOUR, last_error: 'HTTP 503 Service Unavailable', received_count: 0, created_at: now - 48 * HOUR },
+    ])
+    .execute();
+  const jo = await db
+    .insertInto('actors')
+    .values({
+      acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo',
+      inbox_url: 'https://books.example/users/jo/inbox', shared_inbox_url: 'https://books.example/inbox',
+      display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3 * HOUR, updated_at: now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  remotePostId = await server.services.social.posts.receive(jo.id, {
+    uri: 'https://books.example/users/jo/statuses/1', url: 'https://books.example/@jo/1', text: 'Buy cheap followers', html: '<p>Buy cheap followers</p>',
+    contentWarning: null, visibility: 'public', replyToId: null, hashtags: [], mentions: [], media: [], createdAt: now - 2 * HOUR,
+  });
+  remoteReportId = await server.services.federation.report(lee.actorId, { postId: remotePostId, comment: 'Spam links in every post', forward: false });
+  localReportId = await server.services.federation.report(admin.actorId, { acct: 'lee', comment: 'Testing a local report', forward: false });
+});
+after(() => server.close());
+
+const instance = async (domain: string) => (await server.services.federation.instances()).find((i) => i.domain === domain);
+const row = (page: Page, text: string) => [...page.document.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes(text));
+
+describe('the federation admin page', () => {
+  test('is a tab of the administration section and lists servers with their delivery health', async () => {
+    const page = await admin.web.get('/admin/federation');
+    assert.equal(page.status, 200);
+    assert.equal(page.text('h1'), 'Federation');
+    assert.deepEqual([...page.document.querySelectorAll('h2')].map((h) => h.textContent), ['Servers', 'Relays', 'Reports']);
+    assert.equal(page.text('nav[aria-label=Administration] a[aria-current=page]'), 'Federation');
+    for (const path of ['/admin', '/admin/members', '/admin/invites']) {
+      const other = await admin.web.get(path);
+      assert.ok(other.document.querySelector('nav[aria-label=Administration] a[href="/admin/federation"]'), `${path} links to the federation tab`);
+    }
+
+    assert.match(page.text('caption'), /Servers this one knows, 2 in all/);
+    assert.equal(page.document.querySelectorAll('th[scope=col]').length >= 8, true);
+    const books = row(page, 'books.example')!;
+    const down = row(page, 'down.example')!;
+    assert.ok(books && down);
+    const cells = (tr: Element) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
+    assert.equal(cells(books)[2], '1', 'one known account on books.example');
+    assert.equal(cells(books)[3], '12 / 1');
+    assert.doesNotMatch(cells(books)[0]!, /Failing/);
+    assert.match(cells(down)[0]!, /down\.example\s*Failing/, 'a failing server says so in words');
+    assert.match(cells(down)[5]!, /HTTP 503 Service Unavailable/);
+    assert.ok(down.querySelector('time[datetime]'), 'dates are <time> elements');
+    assert.match(page.text('main .callout'), /1 server is failing/);
+  });
+
+  test('an administrator blocks a server with the form, and lifts the block with its row button', async () => {
+    const blocked = await admin.web.post('/admin/federation/instances', { domain: 'https://Spam.Example/about', moderation: 'block', reason: 'spam accounts' });
+    assert.equal(blocked.status, 303);
+    assert.equal(blocked.location, '/admin/federation');
+    assert.deepEqual(
+      { moderation: (await instance('spam.example'))?.moderation, reason: (await instance('spam.example'))?.reason },
+      { moderation: 'block', reason: 'spam accounts' },
+    );
+    const page = await admin.web.get('/admin/federation');
+    assert.match(page.text('main .notice'), /spam\.example is blocked/);
+    const spam = row(page, 'spam.example')!;
+    assert.match(spam.textContent!, /Blocked\s*: spam accounts/);
+    const unblock = spam.querySelector('form[action="/admin/federation/instances"]');
+    assert.ok(unblock, 'a blocked server has a button to lift the block');
+    assert.match(unblock.textContent!, /Unblock/);
+
+    assert.equal((await admin.web.post('/admin/federation/instances', { domain: 'books.example', moderation: 'silence', reason: '' })).status, 303);
+    assert.equal((await instance('books.example'))?.moderation, 'silence');
+    assert.match(row(await admin.web.get('/admin/federation'), 'books.example')!.textContent!, /Silenced/);
+
+    const lifted = await admin.web.post('/admin/federation/instances', { domain: 'spam.example', moderation: 'none' });
+    assert.equal(lifted.status, 303);
+    assert.equal((await instance('spam.example'))?.moderation, 'none');
+    assert.equal((await instance('spam.example'))?.reason, null);
+  });
+
+  test('a bad domain, our own domain or no choice re-render the form with the errors', async () => {
+    const bad = await admin.web.post('/admin/federation/instances', { domain: 'not a domain', moderation: 'block', reason: 'x' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text('title'), /^Error:/);
+    assert.match(bad.text('.error-summary'), /Enter a domain name/);
+    assert.ok(bad.document.querySelector('.error-summary a[href="#field-domain"]'));
+    assert.match(bad.text('#field-domain-error'), /Enter a domain name/);
+    assert.equal(bad.document.querySelector('#field-domain')?.getAttribute('value'), 'not a domain', 'what was typed is kept');
+    assert.equal(bad.document.querySelector('#field-domain')?.getAttribute('aria-invalid'), 'true');
+    assert.equal(bad.document.querySelectorAll('.error-summary').length, 1);
+
+    const own = await admin.web.post('/admin/federation/instances', { domain: new URL(server.url).host, moderation: 'block' });
+    assert.equal(own.status, 422);
+    assert.match(own.text('#field-domain-error'), /our own domain/);
+
+    const none = await admin.web.post('/admin/federation/instances', { domain: 'spam.example', moderation: 'obliterate' });
+    assert.equal(none.status, 422);
+    assert.match(none.text('#field-moderation-error'), /Choose/);
+    assert.equal((await server.services.federation.instances()).length, 3, 'nothing was stored');
+  });
+
+  test('only administrators see the page or use its forms', async () => {
+    const page = await lee.web.get('/admin/federation');
+    assert.equal(page.status, 403);
+    assert.match(page.text('main'), /administrators/);
+    assert.equal((await lee.web.post('/admin/federation/instances', { domain: 'books.example', moderation: 'block' })).status, 403);
+    assert.equal((await lee.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'mastodon' })).status, 403);
+    assert.equal((await lee.web.post(`/admin/federation/reports/${remoteReportId}/forward`, {})).status, 403);
+    assert.notEqual((await instance('books.example'))?.moderation, 'block');
+
+    const visitor = await server.client().get('/admin/federation');
+    assert.equal(visitor.status, 303);
+    assert.equal(visitor.location, `/login?next=${encodeURIComponent('/admin/federation')}`);
+  });
+
+  test('relays: subscribe, refuse a duplicate or a bad address, unsubscribe', async () => {
+    let page = await admin.web.get('/admin/federation');
+    assert.match(page.text('main'), /This server subscribes to no relays/);
+    assert.match(page.text('main'), /small server hears hashtag posts/);
+
+    const added = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub' });
+    assert.equal(added.status, 303);
+    const [relay] = await server.services.federation.relays();
+    assert.deepEqual({ inboxUrl: relay?.inboxUrl, style: relay?.style, state: relay?.state }, { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub', state: 'pending' });
+    page = await admin.web.get('/admin/federation');
+    const listed = row(page, 'https://relay.invalid/inbox')!;
+    assert.match(listed.textContent!, /LitePub/);
+    assert.match(listed.textContent!, /Waiting for the relay to accept/);
+    assert.ok(listed.querySelector(`form[action="/admin/federation/relays/${relay!.id}/remove"] button`));
+
+    const duplicate = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'mastodon' });
+    assert.equal(duplicate.status, 409);
+    assert.match(duplicate.text('.error-summary'), /already subscribes/);
+    assert.match(duplicate.text('#field-inboxUrl-error'), /already subscribes/);
+    assert.equal(duplicate.document.querySelector('#field-inboxUrl')?.getAttribute('value'), 'https://relay.invalid/inbox');
+
+    const bad = await admin.web.post('/admin/federation/relays', { inboxUrl: 'relay dot example', style: 'mastodon' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text('#field-inboxUrl-error'), /inbox address/);
+    const ftp = await admin.web.post('/admin/federation/relays', { inboxUrl: 'ftp://relay.example/inbox', style: 'mastodon' });
+    assert.equal(ftp.status, 422);
+    assert.match(ftp.text('#field-inboxUrl-error'), /https/);
+    const style = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://other-relay.invalid/inbox', style: 'carrier-pigeon' });
+    assert.equal(style.status, 422);
+    assert.match(style.text('#field-style-error'), /kind of relay/);
+    assert.equal((await server.services.federation.relays()).length, 1);
+
+    const removed = await admin.web.post(`/admin/federation/relays/${relay!.id}/remove`, {});
+    assert.equal(removed.status, 303);
+    assert.deepEqual(await server.services.federation.relays(), []);
+    const again = await admin.web.post(`/admin/federation/relays/${relay!.id}/remove`, {});
+    assert.equal(again.status, 404);
+    assert.match(again.text('main'), /no such relay/);
+    assert.equal((await admin.web.post('/admin/federation/relays/abc/remove', {})).status, 404);
+  });
+
+  test('reports: listed with the post, and a remote one forwarded to its server', async () => {
+    const page = await admin.web.get('/admin/federation');
+    const remote = row(page, 'Spam links in every post')!;
+    assert.ok(remote, 'the report is listed');
+    assert.ok(remote.querySelector('a[href="/@jo@books.example"]'));
+    assert.ok(remote.querySelector(`a[href="/posts/${remotePostId}"]`));
+    assert.ok(remote.querySelector('a[href="/@lee"]'), 'who reported it');
+    assert.ok(remote.querySelector('time[datetime]'));
+    assert.match(remote.textContent!, /Not yet/);
+    const forward = remote.querySelector(`form[action="/admin/federation/reports/${remoteReportId}/forward"] button`);
+    assert.match(forward?.textContent ?? '', /Forward to their server/);
+    const local = row(page, 'Testing a local report')!;
+    assert.equal(local.querySelector('form'), null, 'a report about a member here has nothing to forward');
+
+    const forwarded = await admin.web.post(`/admin/federation/reports/${remoteReportId}/forward`, {});
+    assert.equal(forwarded.status, 303);
+    const report = (await server.services.federation.reports()).find((r) => r.id === remoteReportId);
+    assert.ok(report?.forwardedAt, 'the report is marked forwarded');
+    const after = await admin.web.get('/admin/federation');
+    assert.match(after.text('main .notice'), /sent to their server/);
+    assert.equal(row(after, 'Spam links in every post')!.querySelector('form'), null, 'no second forward button');
+    assert.match(row(after, 'Spam links in every post')!.textContent!, /Yes,/);
+
+    assert.equal((await admin.web.post(`/admin/federation/reports/${localReportId}/forward`, {})).status, 422);
+    assert.equal((await admin.web.post('/admin/federation/reports/999999/forward', {})).status, 404);
+    // The JSON API says the same.
+    assert.equal((await admin.api('POST', '/api/v1/admin/reports/999999/forward')).status, 404);
+    assert.equal((await admin.api('POST', `/api/v1/admin/reports/${localReportId}/forward`)).status, 422);
+  });
+});
