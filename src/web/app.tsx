@@ -4,6 +4,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { registerAccountsApi } from '../accounts/api.ts';
 import { registerChatsApi } from '../chats/api.ts';
 import { registerChatsPages } from '../chats/pages.tsx';
+import { registerLibraryPages } from '../curation/section.tsx';
 import { registerFederationApi } from '../federation/api.ts';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
@@ -93,6 +94,7 @@ export function createApp(services: Services): Api {
   registerChatsPages(app);
   registerProfilePages(app);
   registerFeedsPages(app);
+  registerLibraryPages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);

@@ -6,12 +6,12 @@ import { ASSET_VERSION } from './assets.ts';
 
 /** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
 export const NAV: ReadonlyArray<{ href: string; label: string; also?: readonly string[] }> = [
-  { href: '/stream', label: 'Stream', also: ['/local', '/notifications', '/lists', '/bookmarks', '/search', '/tags', '/follow-requests', '/compose', '/posts'] },
+  { href: '/stream', label: 'Stream', also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'] },
   { href: '/people', label: 'People' },
   { href: '/sources', label: 'Sources' },
   { href: '/chats', label: 'Chats' },
   { href: '/groups', label: 'Groups' },
-  { href: '/library', label: 'Library' },
+  { href: '/library', label: 'Library', also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] },
   { href: '/insights', label: 'Insights' },
 ];
 

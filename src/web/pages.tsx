@@ -40,7 +40,6 @@ export function registerWebPages(app: Hono<AppEnv>): void {
 
 const PLACES = [
   { href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' },
-  { href: '/library', title: 'Library', text: 'Your bookmarks, collections, starter kits and articles.' },
   { href: '/insights', title: 'Insights', text: 'How your learning network is growing, and what to try next.' },
 ];
 

@@ -194,8 +194,8 @@ describe('phone-sized screens', () => {
       await visit(page, path, path === '/no-such-page' ? 404 : 200);
       await fits('signed out');
     }
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Library' }).click();
-    await page.waitForURL('**/library');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
+    await page.waitForURL('**/groups');
     await signIn(page, 'ada', PASSWORD);
     for (const path of ['/', '/settings/profile', '/settings/tokens', '/people?role=school_librarian', '/admin', '/admin/members', '/admin/invites']) {
       await visit(page, path);

@@ -22,7 +22,6 @@ const STREAM = {
     ['/local', 'Local'],
     ['/notifications', 'Notifications'],
     ['/lists', 'Lists'],
-    ['/bookmarks', 'Bookmarks'],
     ['/search', 'Search'],
   ],
 } as const;
