@@ -41,13 +41,13 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
     if (!values.domain.trim()) errors.domain = 'Enter a domain name like example.social.';
     if (Object.keys(errors).length > 0) return federationPage(c, { form: 'instance', values, errors, status: 422 });
     const moderation = values.moderation as InstanceModeration;
+    let domain: string;
     try {
-      await c.var.services.federation.moderate(values.domain, moderation, values.reason);
+      domain = await c.var.services.federation.moderate(values.domain, moderation, values.reason);
     } catch (error) {
       const { errors, status } = formErrors(error);
       return federationPage(c, { form: 'instance', values, errors, status });
     }
-    const domain = values.domain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     flash(c, moderation === 'block' ? `${domain} is blocked.` : moderation === 'silence' ? `${domain} is silenced.` : `${domain} is no longer blocked or silenced.`);
     return c.redirect('/admin/federation', 303);
   });

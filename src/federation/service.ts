@@ -172,7 +172,8 @@ export class FederationService {
   }
 
   /** Blocks (nothing in or out; follows across end) or silences a domain, or lifts it. */
-  async moderate(rawDomain: string, moderation: InstanceModeration, reason: string): Promise<void> {
+  /** Returns the domain as stored (lower-cased, without scheme or path). */
+  async moderate(rawDomain: string, moderation: InstanceModeration, reason: string): Promise<string> {
     const domain = rawDomain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(domain)) throw UserError.field('domain', 'Enter a domain name like example.social.');
     if (domain === new URL(this.#deps.config.baseUrl).host) throw UserError.field('domain', 'This is our own domain.');
@@ -189,6 +190,7 @@ export class FederationService {
         await tx.deleteFrom('chat_followers').where('actor_id', 'in', remote).execute();
       }
     });
+    return domain;
   }
 
   async relays(): Promise<Array<{ id: number; inboxUrl: string; style: string; state: string; createdAt: number }>> {
