@@ -6,11 +6,20 @@ import type { GraphService } from './graph.ts';
 import { actorSummary, type ActorSummary } from './hydrate.ts';
 import { backfill, removeAuthor, type TimelinePage, type TimelinesService } from './timelines.ts';
 
-export const listInputSchema = z.strictObject({
+const listFields = {
   name: z.string().trim().min(1, 'Give the list a name.').max(80, 'A list name can have at most 80 characters.'),
-  description: z.string().trim().max(300, 'A description can have at most 300 characters.').default(''),
-  visibility: z.enum(['private', 'public'], { error: 'Choose private or public.' }).default('private'),
+  description: z.string().trim().max(300, 'A description can have at most 300 characters.'),
+  visibility: z.enum(['private', 'public'], { error: 'Choose private or public.' }),
+};
+
+export const listInputSchema = z.strictObject({
+  name: listFields.name,
+  description: listFields.description.default(''),
+  visibility: listFields.visibility.default('private'),
 });
+
+/** Changes to a list: what is left out stays as it is (no defaults, which zod would apply even in `.partial()`). */
+export const listUpdateSchema = z.strictObject(listFields).partial();
 
 export interface ListView {
   id: number;
@@ -109,7 +118,7 @@ export class ListsService {
 
   async update(viewer: Viewer, id: number, raw: unknown): Promise<ListView> {
     await this.#own(viewer, id);
-    const input = parseInput(listInputSchema.partial(), raw);
+    const input = parseInput(listUpdateSchema, raw);
     await this.#db.updateTable('lists').set(input).where('id', '=', id).execute();
     return this.get(viewer, id);
   }

@@ -70,9 +70,16 @@ describe('lists', () => {
     assert.equal((await other.api('DELETE', `/api/v1/lists/${id}`)).status, 403);
     assert.deepEqual(await snapshot(server), before);
 
+    // Renaming changes only the name: the description and the sharing stay.
+    const before2 = (await owner.api('GET', `/api/v1/lists/${id}`)).json;
+    const renamed = await owner.api('PATCH', `/api/v1/lists/${id}`, { name: 'Read-aloud friends' });
+    assert.equal(renamed.status, 200);
+    assert.deepEqual([renamed.json.name, renamed.json.description, renamed.json.visibility], ['Read-aloud friends', before2.description, 'public']);
+
     // Made private again, it disappears for others.
     const patched = await owner.api('PATCH', `/api/v1/lists/${id}`, { visibility: 'private' });
     assert.equal(patched.json.visibility, 'private');
+    assert.equal(patched.json.name, 'Read-aloud friends');
     await getJson(server, null, `/api/v1/timelines/lists/${id}`, 404);
     assert.equal((await server.client().get('/@owner')).document.querySelector('[aria-labelledby="shared-lists"]'), null);
     assert.equal((await owner.api('DELETE', `/api/v1/lists/${id}`)).status, 204);
