@@ -5,6 +5,8 @@ import { serve } from '@hono/node-server';
 import { AccountsService } from './accounts/service.ts';
 import { ChatsService } from './chats/service.ts';
 import { BookmarksService } from './curation/bookmarks.ts';
+import { CollectionsService } from './curation/collections.ts';
+import { ArticlesService } from './curation/articles.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { FederationService } from './federation/service.ts';
 import { FeedsService } from './feeds/service.ts';
@@ -40,6 +42,8 @@ export interface Services {
   accounts: AccountsService;
   social: Social;
   bookmarks: BookmarksService;
+  collections: CollectionsService;
+  articles: ArticlesService;
   feeds: FeedsService;
   chats: ChatsService;
   federation: FederationService;
@@ -73,7 +77,9 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
   const federation = new FederationService({ database, config, jobs, http, logger, social, settings, secretKey, version: VERSION });
-  const bookmarks = new BookmarksService(database, config.baseUrl);
+  const bookmarks = new BookmarksService({ database, config, http, jobs, logger });
+  const collections = new CollectionsService({ database, config, events, graph: social.graph });
+  const articles = new ArticlesService({ database, config, storage, social });
   const feeds = new FeedsService(database, http, logger, jobs, {
     concurrency: config.feedConcurrency,
     perHost: config.feedHostConcurrency,
@@ -102,6 +108,8 @@ export async function createServices(config: Config, options: { logger?: Logger 
     accounts,
     social,
     bookmarks,
+    collections,
+    articles,
     feeds,
     chats,
     federation,

@@ -6,6 +6,9 @@ import * as m0002 from './migrations/0002_social.ts';
 import * as m0003 from './migrations/0003_feeds.ts';
 import * as m0004 from './migrations/0004_chats.ts';
 import * as m0005 from './migrations/0005_federation.ts';
+import * as m0006 from './migrations/0006_bookmarks.ts';
+import * as m0007 from './migrations/0007_collections.ts';
+import * as m0008 from './migrations/0008_articles.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -14,6 +17,9 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0003_feeds', m0003.up],
   ['0004_chats', m0004.up],
   ['0005_federation', m0005.up],
+  ['0006_bookmarks', m0006.up],
+  ['0007_collections', m0007.up],
+  ['0008_articles', m0008.up],
 ];
 
 function migrator(database: Database): Migrator {

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * The database schema as Kysely sees it. One schema on SQLite and PostgreSQL:
@@ -32,6 +32,7 @@ export interface Schema {
   likes: LikesTable;
   pins: PinsTable;
   bookmarks: BookmarksTable;
+  bookmark_tags: BookmarkTagsTable;
   lists: ListsTable;
   list_members: ListMembersTable;
   timeline_entries: TimelineEntriesTable;
@@ -54,6 +55,12 @@ export interface Schema {
   chat_followers: ChatFollowersTable;
   relays: RelaysTable;
   reports: ReportsTable;
+  articles: ArticlesTable;
+  article_images: ArticleImagesTable;
+  collections: CollectionsTable;
+  collection_entries: CollectionEntriesTable;
+  collection_collaborators: CollectionCollaboratorsTable;
+  collection_follows: CollectionFollowsTable;
 }
 
 export interface SettingsTable {
@@ -115,6 +122,8 @@ export interface MembersTable {
   time_zone: string;
   /** `public` or `members` (signed-in members only). */
   profile_visibility: string;
+  /** 0 when the member declined to be featured in public starter kits and collections. */
+  featurable: Generated<number>;
   suspended_at: number | null;
   suspended_reason: string | null;
   created_at: number;
@@ -256,6 +265,8 @@ export interface PostsTable {
   created_at: number;
   edited_at: number | null;
   deleted_at: number | null;
+  /** Set on the post that announces an article (its replies are the article's comments). */
+  article_id: number | null;
 }
 
 export interface PostEditsTable {
@@ -336,12 +347,45 @@ export interface PinsTable {
   created_at: number;
 }
 
+export type BookmarkVisibility = 'private' | 'public';
+export type SnapshotState = 'pending' | 'ok' | 'failed';
+
+/** A member's bookmark of a web address, a post or a feed item (curation/bookmarks.ts). */
 export interface BookmarksTable {
   id: Generated<number>;
   member_id: number;
   post_id: number | null;
   item_id: number | null;
   created_at: number;
+  /** The page: a bookmarked address in its normal form, or the page of the post or item. */
+  url: string | null;
+  /** Dedupe key of address bookmarks (unique per member); null for posts and items. */
+  url_key: string | null;
+  title: Generated<string>;
+  note: Generated<string>;
+  description: string | null;
+  image_url: string | null;
+  site_name: string | null;
+  /** Readable text of the page, capped; searched, never shown. */
+  page_text: string | null;
+  visibility: Generated<BookmarkVisibility>;
+  /** Null when no snapshot is taken (imports, posts, items). */
+  snapshot_state: SnapshotState | null;
+  snapshot_at: number | null;
+  snapshot_error: string | null;
+  updated_at: Generated<number>;
+  /** PostgreSQL only: the search vector (SQLite keeps it in bookmarks_fts). Written, never read. */
+  search: ColumnType<never, string | undefined, string>;
+}
+
+export interface BookmarkTagsTable {
+  bookmark_id: number;
+  /** Copied from the bookmark, for the tag indexes. */
+  member_id: number;
+  /** 1 when the bookmark is public. */
+  public: number;
+  slug: string;
+  name: string;
 }
 
 export interface ListsTable {
@@ -366,7 +410,7 @@ export interface TimelineEntriesTable {
   boost_id: number | null;
 }
 
-export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like' | 'chat_reminder';
+export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like' | 'chat_reminder' | 'collection_entry' | 'kit_added';
 
 export interface NotificationsTable {
   id: Generated<number>;
@@ -376,6 +420,8 @@ export interface NotificationsTable {
   post_id: number | null;
   /** For chat reminders. */
   chat_id: number | null;
+  /** The collection a `collection_entry` or `kit_added` notification is about. */
+  collection_id: number | null;
   dedupe_key: string;
   created_at: number;
   read_at: number | null;
@@ -603,5 +649,96 @@ export interface ReportsTable {
   uri: string | null;
   forwarded_at: number | null;
   resolved_at: number | null;
+  created_at: number;
+}
+
+// ---- curation: articles ----------------------------------------------------------------------
+
+export type ArticleStatus = 'draft' | 'published';
+
+/** A member's long-form article (their blog). */
+export interface ArticlesTable {
+  id: Generated<number>;
+  member_id: number;
+  actor_id: number;
+  /** Unique per author; follows the title while a draft, fixed once published. */
+  slug: string;
+  title: string;
+  /** Plain text, or null. */
+  summary: string | null;
+  markdown: string;
+  /** Rendered from the Markdown, sanitised. */
+  html: string;
+  status: ArticleStatus;
+  /** The public post announcing it (its replies are the comments). */
+  post_id: number | null;
+  created_at: number;
+  updated_at: number;
+  published_at: number | null;
+}
+
+/** An image uploaded in the article editor. */
+export interface ArticleImagesTable {
+  id: Generated<number>;
+  article_id: number;
+  member_id: number;
+  url: string;
+  alt: string;
+  width: number;
+  height: number;
+  content_type: string;
+  created_at: number;
+}
+
+// ---- curation: collections and starter kits --------------------------------------------------
+
+export type CollectionKind = 'collection' | 'starter_kit';
+export type CollectionVisibility = 'private' | 'members' | 'public';
+export type CollectionEntryKind = 'link' | 'bookmark' | 'post' | 'source' | 'person';
+
+/** An ordered, annotated set of links, bookmarks, posts, sources and people; a starter kit holds people. */
+export interface CollectionsTable {
+  id: Generated<number>;
+  /** The member who owns it (members.id). */
+  owner_id: number;
+  kind: CollectionKind;
+  title: string;
+  description: Generated<string>;
+  visibility: CollectionVisibility;
+  created_at: number;
+  updated_at: number;
+}
+
+/** One entry: the target column matching `kind` is set (`url` for links). */
+export interface CollectionEntriesTable {
+  id: Generated<number>;
+  collection_id: number;
+  /** 1, 2, 3 … in display order. */
+  position: number;
+  kind: CollectionEntryKind;
+  url: string | null;
+  bookmark_id: number | null;
+  post_id: number | null;
+  source_id: number | null;
+  actor_id: number | null;
+  /** A link's title, or a title that overrides the target's. */
+  title: string | null;
+  /** The annotation (plain text). */
+  note: Generated<string>;
+  /** The member who added it (members.id); null once they are gone. */
+  added_by: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface CollectionCollaboratorsTable {
+  collection_id: number;
+  member_id: number;
+  created_at: number;
+}
+
+export interface CollectionFollowsTable {
+  collection_id: number;
+  member_id: number;
   created_at: number;
 }

@@ -5,6 +5,9 @@ import { parseInput, UserError } from '../platform/errors.ts';
 import type { Services } from '../server.ts';
 import { DEMO_MEMBERS, type DemoMember } from './members.ts';
 import { loadDemoChats } from './chats.ts';
+import { loadDemoBookmarks } from './bookmarks.ts';
+import { loadDemoCollections } from './collections.ts';
+import { loadDemoArticles } from './articles.ts';
 import { checkDemoSocial, loadDemoSocial } from './social.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */
@@ -51,6 +54,9 @@ export async function loadDemo(services: Services): Promise<DemoSummary> {
   // Chats first: their posts are dated one and two weeks back, and timelines are in id order.
   const chats = await loadDemoChats(services);
   const social = await loadDemoSocial(services, members);
+  await loadDemoBookmarks(services);
+  await loadDemoCollections(services);
+  await loadDemoArticles(services);
   return { members: members.length, posts: social.posts, chats: chats.pastChats, password: DEMO_PASSWORD, exampleHandle: example };
 }
 

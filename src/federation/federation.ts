@@ -1,5 +1,5 @@
 import { createFederation, type Context, type Federation } from '@fedify/fedify';
-import { Application, Endpoints, Group, Hashtag, Image, Note, Person, PropertyValue, type Recipient } from '@fedify/vocab';
+import { Application, Article, Endpoints, Group, Hashtag, Image, Note, Person, PropertyValue, type Recipient } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Database } from '../db/database.ts';
@@ -273,8 +273,9 @@ export function buildFederation(options: BuildOptions): FederationParts {
     })
     .setFirstCursor(() => '');
 
-  // Posts: `/users/<handle>/posts/<id>` (the page for people is /@handle/id).
-  federation.setObjectDispatcher(Note, '/users/{identifier}/posts/{id}', async (ctx, values) => {
+  // Posts: `/users/<handle>/posts/<id>` (the page for people is /@handle/id). A post announcing an
+  // article is served as that Article, at the same address (so replies to it still find the post).
+  federation.setObjectDispatcher<Note | Article, 'identifier' | 'id'>(Note, '/users/{identifier}/posts/{id}', async (ctx, values) => {
     const row = await db
       .selectFrom('posts')
       .innerJoin('actors', 'actors.id', 'posts.actor_id')
@@ -316,23 +317,29 @@ export function buildFederation(options: BuildOptions): FederationParts {
   return { federation, keys, kv, context: () => federation.createContext(new URL(baseUrl), undefined), actor: actorOf };
 }
 
-/** Loads what a Note needs for these post rows (mentions, tags, media, parent) in four queries. */
+/** Loads what a Note needs for these post rows (mentions, tags, media, parent, announced article) in five queries. */
 export async function noteSources(database: Database, baseUrl: string, rows: Array<NoteSource['post'] & { handle: string }>): Promise<NoteSource[]> {
   if (rows.length === 0) return [];
   const db = database.db;
   const ids = rows.map((r) => r.id);
   const parentIds = rows.flatMap((r) => (r.reply_to_id ? [r.reply_to_id] : []));
-  const [mentions, tags, media, parents] = await Promise.all([
+  const articleIds = rows.flatMap((r) => (r.article_id ? [r.article_id] : []));
+  const [mentions, tags, media, parents, articles] = await Promise.all([
     db.selectFrom('mentions').innerJoin('actors', 'actors.id', 'mentions.actor_id').select(['mentions.post_id', 'actors.uri', 'actors.handle', 'actors.domain', 'actors.acct']).where('mentions.post_id', 'in', ids).execute(),
     db.selectFrom('post_hashtags').innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id').select(['post_hashtags.post_id', 'hashtags.slug', 'hashtags.name']).where('post_hashtags.post_id', 'in', ids).execute(),
     db.selectFrom('media').select(['post_id', 'url', 'alt', 'width', 'height', 'content_type']).where('post_id', 'in', ids).orderBy('position').execute(),
     parentIds.length
       ? db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'actors.handle', 'actors.uri as actor_uri']).where('posts.id', 'in', parentIds).execute()
       : Promise.resolve([]),
+    articleIds.length
+      ? db.selectFrom('articles').select(['id', 'slug', 'title', 'summary', 'html']).where('id', 'in', articleIds).where('status', '=', 'published').execute()
+      : Promise.resolve([]),
   ]);
   const parentById = new Map(parents.map((p) => [p.id, p]));
+  const articleById = new Map(articles.map((a) => [a.id, a]));
   return rows.map((post) => {
     const parent = post.reply_to_id ? parentById.get(post.reply_to_id) : undefined;
+    const article = post.article_id ? articleById.get(post.article_id) : undefined;
     return {
       post,
       handle: post.handle,
@@ -341,6 +348,7 @@ export async function noteSources(database: Database, baseUrl: string, rows: Arr
       tags: tags.filter((t) => t.post_id === post.id).map((t) => ({ slug: t.slug, name: t.name })),
       media: media.filter((m) => m.post_id === post.id).map((m) => ({ url: new URL(m.url, baseUrl).href, alt: m.alt, width: m.width, height: m.height, contentType: m.content_type })),
       replyTo: parent ? (parent.local ? `${baseUrl}/users/${parent.handle}/posts/${parent.id}` : parent.uri) : null,
+      article: article ? { title: article.title, summary: article.summary, html: article.html, url: `${baseUrl}/@${post.handle}/blog/${article.slug}` } : null,
     };
   });
 }

@@ -1,11 +1,11 @@
 import type { Context } from '@fedify/fedify';
-import { Create, Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/vocab';
+import { Article, Create, Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/vocab';
 import type { PostRow } from '../social/hydrate.ts';
 import { instant } from './federation.ts';
 
 /** Everything a local post's Note is made of. */
 export interface NoteSource {
-  post: Pick<PostRow, 'id' | 'html' | 'content_warning' | 'visibility' | 'created_at' | 'edited_at' | 'reply_to_id'>;
+  post: Pick<PostRow, 'id' | 'html' | 'content_warning' | 'visibility' | 'created_at' | 'edited_at' | 'reply_to_id' | 'article_id'>;
   handle: string;
   baseUrl: string;
   mentions: Array<{ uri: string; acct: string }>;
@@ -13,6 +13,8 @@ export interface NoteSource {
   media: Array<{ url: string; alt: string; width: number | null; height: number | null; contentType: string }>;
   /** The id of the post it replies to, when it is a reply. */
   replyTo: string | null;
+  /** The article the post announces: it then goes out as an Article (title, full HTML, page) instead of a Note. */
+  article: { title: string; summary: string | null; html: string; url: string } | null;
 }
 
 /**
@@ -30,21 +32,17 @@ export function noteUri(ctx: Context<void>, handle: string, postId: number): URL
   return ctx.getObjectUri(Note, { identifier: handle, id: String(postId) });
 }
 
-/** The Note for a local post, and the Create that publishes it. */
-export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note; create: Create } {
+/** The Note (or, for an article's announcement, the Article) for a local post, and the Create that publishes it. */
+export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note | Article; create: Create } {
   const { post, handle, baseUrl } = source;
   const actor = ctx.getActorUri(handle);
   const id = noteUri(ctx, handle, post.id);
   const { tos, ccs } = addressing(post.visibility, ctx.getFollowersUri(handle), source.mentions.map((m) => new URL(m.uri)));
-  const note = new Note({
+  const common = {
     id,
     attribution: actor,
     tos,
     ccs,
-    content: post.html,
-    summary: post.content_warning,
-    sensitive: Boolean(post.content_warning),
-    url: new URL(`${baseUrl}/@${handle}/${post.id}`),
     published: instant(post.created_at),
     updated: post.edited_at ? instant(post.edited_at) : null,
     replyTarget: source.replyTo ? new URL(source.replyTo) : null,
@@ -52,10 +50,21 @@ export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note; cr
       ...source.tags.map((t) => new Hashtag({ name: `#${t.name}`, href: new URL(`${baseUrl}/tags/${t.slug}`) })),
       ...source.mentions.map((m) => new Mention({ name: m.acct, href: new URL(m.uri) })),
     ],
-    attachments: source.media.map(
-      (m) => new Document({ url: new URL(m.url), mediaType: m.contentType, name: m.alt || null, width: m.width, height: m.height }),
-    ),
-  });
+  };
+  const { article } = source;
+  // An Article's summary is its summary (Mastodon shows name, summary and link); only a Note's is a content warning.
+  const note = article
+    ? new Article({ ...common, name: article.title, content: article.html, summary: article.summary, url: new URL(article.url) })
+    : new Note({
+        ...common,
+        content: post.html,
+        summary: post.content_warning,
+        sensitive: Boolean(post.content_warning),
+        url: new URL(`${baseUrl}/@${handle}/${post.id}`),
+        attachments: source.media.map(
+          (m) => new Document({ url: new URL(m.url), mediaType: m.contentType, name: m.alt || null, width: m.width, height: m.height }),
+        ),
+      });
   const create = new Create({ id: new URL(`${id.href}#create`), actor, tos, ccs, object: note, published: instant(post.created_at) });
   return { note, create };
 }

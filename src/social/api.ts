@@ -6,7 +6,7 @@ import { readForm } from '../web/request.ts';
 import type { AppContext } from '../web/context.ts';
 import type { PostView } from './hydrate.ts';
 import { deleteMessage, eventPost, liveStream, timelineTopics } from './live.tsx';
-import { listInputSchema, type ListView } from './lists.ts';
+import { listInputSchema, listUpdateSchema, type ListView } from './lists.ts';
 import { NOTIFICATION_KINDS, type NotificationView } from './notifications.ts';
 import { editInputSchema, postInputSchema } from './posts.ts';
 import { topics } from './context.ts';
@@ -14,7 +14,7 @@ import { VISIBILITIES } from './visibility.ts';
 
 // ---- response shapes --------------------------------------------------------------------------
 
-const ActorSchema = z
+export const ActorSchema = z
   .object({
     id: z.number().int(),
     handle: z.string(),
@@ -45,6 +45,10 @@ const PostSchema = z
     counts: z.object({ replies: z.number().int(), boosts: z.number().int(), likes: z.number().int() }),
     mine: z.object({ own: z.boolean(), liked: z.boolean(), boosted: z.boolean(), bookmarked: z.boolean(), pinned: z.boolean() }).nullable(),
     boostedBy: z.object({ boostId: z.number().int(), actor: ActorSchema, at: z.string() }).nullable(),
+    article: z
+      .object({ id: z.number().int(), title: z.string(), summary: z.string().nullable(), url: z.string() })
+      .nullable()
+      .openapi({ description: 'The article this post announces (its replies are the article’s comments)' }),
   })
   .openapi('Post');
 
@@ -60,10 +64,21 @@ const NotificationSchema = z
       .object({ title: z.string(), hashtag: z.string(), startsAt: z.string(), url: z.string() })
       .nullable()
       .openapi({ description: 'The chat a `chat_reminder` is about' }),
+    collection: z
+      .object({ id: z.number().int(), kind: z.enum(['collection', 'starter_kit']), title: z.string(), url: z.string() })
+      .nullable()
+      .openapi({ description: 'The collection or starter kit a `collection_entry` or `kit_added` is about' }),
     createdAt: z.string(),
     read: z.boolean(),
   })
   .openapi('Notification');
+
+const PrivacySchema = z
+  .object({
+    locked: z.boolean().openapi({ description: 'New followers need your approval' }),
+    featurable: z.boolean().openapi({ description: 'Others may feature you in public starter kits and collections' }),
+  })
+  .openapi('Privacy');
 
 const ListSchema = z
   .object({ id: z.number().int(), name: z.string(), description: z.string(), visibility: z.enum(['private', 'public']), owner: ActorSchema, members: z.number().int() })
@@ -137,12 +152,12 @@ export function registerSocialApi(api: Api): void {
     createRoute({
       method: 'patch', path: '/api/v1/posts/{id}', tags: ['Posts'], security, summary: 'Edit your post (text and content warning); the old version goes to its history',
       request: { params: IdParam, ...body(editInputSchema) },
-      responses: { 200: json(PostSchema, 'The edited post'), ...errors(401, 403, 404, 422) },
+      responses: { 200: json(PostSchema, 'The edited post'), ...errors(401, 403, 404, 409, 422) },
     }),
     async (c) => c.json(postJson(await social(c).posts.edit(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/posts/{id}', tags: ['Posts'], security, summary: 'Delete your post', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    createRoute({ method: 'delete', path: '/api/v1/posts/{id}', tags: ['Posts'], security, summary: 'Delete your post', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 403, 404, 409) } }),
     async (c) => {
       await social(c).posts.delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
@@ -299,15 +314,24 @@ export function registerSocialApi(api: Api): void {
     );
   }
   api.openapi(
-    createRoute({ method: 'get', path: '/api/v1/privacy', tags: ['Follows'], security, summary: 'Whether new followers need your approval', responses: { 200: json(z.object({ locked: z.boolean() }), 'Privacy settings'), ...errors(401) } }),
-    async (c) => c.json({ locked: await social(c).graph.isLocked(requireViewer(c)) }, 200),
+    createRoute({ method: 'get', path: '/api/v1/privacy', tags: ['Follows'], security, summary: 'Whether new followers need your approval, and whether others may feature you in public starter kits', responses: { 200: json(PrivacySchema, 'Privacy settings'), ...errors(401) } }),
+    async (c) => {
+      const viewer = requireViewer(c);
+      return c.json({ locked: await social(c).graph.isLocked(viewer), featurable: await c.var.services.collections.isFeaturable(viewer) }, 200);
+    },
   );
   api.openapi(
-    createRoute({ method: 'patch', path: '/api/v1/privacy', tags: ['Follows'], security, summary: 'Require approval of new followers (unlocking accepts waiting requests)', request: body(z.strictObject({ locked: z.boolean() })), responses: { 200: json(z.object({ locked: z.boolean() }), 'Privacy settings'), ...errors(401, 422) } }),
+    createRoute({
+      method: 'patch', path: '/api/v1/privacy', tags: ['Follows'], security, summary: 'Require approval of new followers (unlocking accepts waiting requests); allow or decline being featured in public starter kits and collections',
+      request: body(z.strictObject({ locked: z.boolean().optional(), featurable: z.boolean().optional() })),
+      responses: { 200: json(PrivacySchema, 'Privacy settings'), ...errors(401, 422) },
+    }),
     async (c) => {
-      const { locked } = c.req.valid('json');
-      await social(c).graph.setLocked(requireViewer(c), locked);
-      return c.json({ locked }, 200);
+      const viewer = requireViewer(c);
+      const { locked, featurable } = c.req.valid('json');
+      if (locked !== undefined) await social(c).graph.setLocked(viewer, locked);
+      if (featurable !== undefined) await c.var.services.collections.setFeaturable(viewer, featurable);
+      return c.json({ locked: await social(c).graph.isLocked(viewer), featurable: await c.var.services.collections.isFeaturable(viewer) }, 200);
     },
   );
 
@@ -349,7 +373,7 @@ export function registerSocialApi(api: Api): void {
     async (c) => c.json(listJson(await social(c).lists.get(c.var.viewer, c.req.valid('param').id)), 200),
   );
   api.openapi(
-    createRoute({ method: 'patch', path: '/api/v1/lists/{id}', tags: ['Lists'], security, summary: 'Rename, describe or share your list', request: { params: IdParam, ...body(listInputSchema.partial()) }, responses: { 200: json(ListSchema, 'The list'), ...errors(401, 403, 404, 422) } }),
+    createRoute({ method: 'patch', path: '/api/v1/lists/{id}', tags: ['Lists'], security, summary: 'Rename, describe or share your list', request: { params: IdParam, ...body(listUpdateSchema) }, responses: { 200: json(ListSchema, 'The list'), ...errors(401, 403, 404, 422) } }),
     async (c) => c.json(listJson(await social(c).lists.update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(

@@ -54,6 +54,17 @@ export interface PostView {
   mine: { own: boolean; liked: boolean; boosted: boolean; bookmarked: boolean; pinned: boolean } | null;
   /** Set when a timeline shows the post because someone boosted it. */
   boostedBy: { boostId: number; actor: ActorSummary; at: number } | null;
+  /** Set when the post announces an article (curation): the article's card replaces the text. */
+  article: PostArticle | null;
+}
+
+/** The article a post announces, as its card shows it. */
+export interface PostArticle {
+  id: number;
+  title: string;
+  summary: string | null;
+  /** The article's page. */
+  url: string;
 }
 
 export type PostRow = Selectable<PostsTable>;
@@ -114,7 +125,9 @@ export async function hydratePosts(
   const cardIds = [...new Set(rows.flatMap((r) => (r.card_id ? [r.card_id] : [])))];
   // Most posts have no images, and has_media says which do: a page of text posts skips the query.
   const withMedia = originals.filter((id) => posts.get(id)!.has_media === 1);
-  const [actors, media, cards, mine] = await Promise.all([
+  // Likewise article_id: only pages showing an article's announcement look articles up.
+  const articleIds = [...new Set(originals.flatMap((id) => posts.get(id)!.article_id ?? []))];
+  const [actors, media, cards, mine, articles] = await Promise.all([
     loadActors(db, actorIds, baseUrl),
     withMedia.length
       ? db
@@ -129,7 +142,11 @@ export async function hydratePosts(
       ? db.selectFrom('link_cards').selectAll().where('id', 'in', cardIds).where('status', '=', 'ok').execute()
       : Promise.resolve([]),
     readerState(db, reader, originals),
+    articleIds.length
+      ? db.selectFrom('articles').select(['id', 'slug', 'title', 'summary']).where('id', 'in', articleIds).where('status', '=', 'published').execute()
+      : Promise.resolve([]),
   ]);
+  const articleById = new Map(articles.map((a) => [a.id, a]));
   const mediaByPost = new Map<number, MediaView[]>();
   for (const m of media) {
     const list = mediaByPost.get(m.post_id!) ?? [];
@@ -142,6 +159,8 @@ export async function hydratePosts(
     const row = posts.get(ref.postId)!;
     const boost = ref.boostId ? posts.get(ref.boostId)! : null;
     const card = row.card_id ? cardById.get(row.card_id) : undefined;
+    const article = row.article_id ? articleById.get(row.article_id) : undefined;
+    const author = actors.get(row.actor_id)!;
     return {
       ...postView(row, actors, baseUrl),
       media: mediaByPost.get(row.id) ?? [],
@@ -156,11 +175,12 @@ export async function hydratePosts(
           }
         : null,
       boostedBy: boost ? { boostId: boost.id, actor: actors.get(boost.actor_id)!, at: boost.created_at } : null,
+      article: article ? { id: article.id, title: article.title, summary: article.summary, url: `${baseUrl}/@${author.handle}/blog/${article.slug}` } : null,
     };
   });
 }
 
-function postView(row: PostRow, actors: Map<number, ActorSummary>, baseUrl: string): Omit<PostView, 'media' | 'card' | 'mine' | 'boostedBy'> {
+function postView(row: PostRow, actors: Map<number, ActorSummary>, baseUrl: string): Omit<PostView, 'media' | 'card' | 'mine' | 'boostedBy' | 'article'> {
   const author = actors.get(row.actor_id)!;
   return {
     id: row.id,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Viewer } from '../accounts/service.ts';
 import type { Queryable } from '../db/database.ts';
 import type { NotificationKind } from '../db/schema.ts';
@@ -7,7 +8,7 @@ import { reader, topics, type SocialContext } from './context.ts';
 import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
 import { visibleTo } from './visibility.ts';
 
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like', 'chat_reminder'] as const satisfies readonly NotificationKind[];
+export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like', 'chat_reminder', 'collection_entry', 'kit_added'] as const satisfies readonly NotificationKind[];
 
 export interface NotificationView {
   id: number;
@@ -16,6 +17,8 @@ export interface NotificationView {
   post: PostView | null;
   /** The chat a reminder is about. */
   chat: { title: string; hashtag: string; startsAt: number; url: string } | null;
+  /** The collection or starter kit a `collection_entry` or `kit_added` is about. */
+  collection: { id: number; kind: 'collection' | 'starter_kit'; title: string; url: string } | null;
   createdAt: number;
   read: boolean;
 }
@@ -26,6 +29,10 @@ export interface NewNotification {
   kind: NotificationKind;
   actorId: number;
   postId: number | null;
+  /** The collection it is about (curation). */
+  collectionId?: number | null;
+  /** Tells apart several events with the same kind, actor and post (e.g. each new entry of a collection). */
+  key?: string;
 }
 
 /**
@@ -60,7 +67,8 @@ export async function notify(db: Queryable, items: NewNotification[]): Promise<n
         kind: n.kind,
         actor_id: n.actorId,
         post_id: n.postId,
-        dedupe_key: `${memberId}:${n.kind}:${n.actorId}:${n.postId ?? ''}`,
+        collection_id: n.collectionId ?? null,
+        dedupe_key: `${memberId}:${n.kind}:${n.actorId}:${n.postId ?? ''}${n.key ? `:${n.key}` : ''}`,
         created_at: now,
       };
     });
@@ -95,6 +103,14 @@ export class NotificationsService {
       .where('notifications.member_id', '=', viewer.memberId)
       .where('notifications.read_at', 'is', null)
       .where((eb) => eb.or([eb('notifications.post_id', 'is', null), visibleTo(reader(viewer), 'posts')]))
+      // Likewise one about a collection made private again (curation).
+      .where((eb) =>
+        eb.or([
+          eb('notifications.collection_id', 'is', null),
+          sql<boolean>`exists (select 1 from collections co where co.id = notifications.collection_id and (co.visibility <> 'private' or co.owner_id = ${viewer.memberId}
+            or exists (select 1 from collection_collaborators cc where cc.collection_id = co.id and cc.member_id = ${viewer.memberId})))`,
+        ]),
+      )
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
@@ -111,7 +127,8 @@ export class NotificationsService {
     const page = rows.slice(0, limit);
     const baseUrl = this.#ctx.config.baseUrl;
     const chatIds = page.flatMap((r) => (r.chat_id ? [r.chat_id] : []));
-    const [actors, posts, chats] = await Promise.all([
+    const collectionIds = page.flatMap((r) => (r.collection_id ? [r.collection_id] : []));
+    const [actors, posts, chats, collections] = await Promise.all([
       loadActors(this.#ctx.database.db, page.map((r) => r.actor_id), baseUrl),
       hydratePosts(this.#ctx.database.db, baseUrl, reader(viewer), page.flatMap((r) => (r.post_id ? [{ postId: r.post_id }] : []))),
       chatIds.length
@@ -122,19 +139,36 @@ export class NotificationsService {
             .where('chats.id', 'in', chatIds)
             .execute()
         : [],
+      // Only collections the member may still see (one made private again drops out).
+      collectionIds.length
+        ? this.#ctx.database.db
+            .selectFrom('collections')
+            .select(['id', 'kind', 'title'])
+            .where('id', 'in', collectionIds)
+            .where((eb) =>
+              eb.or([
+                eb('visibility', '<>', 'private'),
+                eb('owner_id', '=', viewer.memberId),
+                eb.exists(eb.selectFrom('collection_collaborators as cc').select('cc.member_id').whereRef('cc.collection_id', '=', 'collections.id').where('cc.member_id', '=', viewer.memberId)),
+              ]),
+            )
+            .execute()
+        : [],
     ]);
     const postById = new Map(posts.map((p) => [p.id, p]));
     const chatById = new Map(chats.map((ch) => [ch.id, { title: ch.title, hashtag: ch.hashtag_name, startsAt: ch.starts_at, url: `${baseUrl}/chats/${ch.slug}/${ch.date}` }]));
+    const collectionById = new Map(collections.map((co) => [co.id, { id: co.id, kind: co.kind, title: co.title, url: `${baseUrl}/${co.kind === 'starter_kit' ? 'starter-kits' : 'collections'}/${co.id}` }]));
     return {
       // A notification about a post the member can no longer see (deleted, blocked) is left out.
       notifications: page
-        .filter((r) => r.post_id === null || postById.has(r.post_id))
+        .filter((r) => (r.post_id === null || postById.has(r.post_id)) && (r.collection_id === null || collectionById.has(r.collection_id)))
         .map((r) => ({
           id: r.id,
           kind: r.kind,
           actor: actors.get(r.actor_id)!,
           post: r.post_id ? postById.get(r.post_id)! : null,
           chat: r.chat_id ? (chatById.get(r.chat_id) ?? null) : null,
+          collection: r.collection_id ? (collectionById.get(r.collection_id) ?? null) : null,
           createdAt: r.created_at,
           read: r.read_at !== null,
         })),

@@ -383,9 +383,10 @@ export class PostsService {
   }
 
   /** Edits text and content warning; the previous version is kept in the history. */
-  async edit(viewer: Viewer, id: number, raw: unknown): Promise<PostView> {
+  async edit(viewer: Viewer, id: number, raw: unknown, options: { fromArticle?: boolean } = {}): Promise<PostView> {
     const input = parseInput(editInputSchema, raw);
     const post = await this.#ownPost(viewer, id);
+    if (post.article_id && !options.fromArticle) throw new UserError(409, 'announces_article', 'This post announces an article: edit the article, and the post follows.');
     const text = input.text.replace(/\r\n?/g, '\n').trim();
     const hasMedia = post.has_media === 1;
     const problems = this.#checkText(text, hasMedia);
@@ -438,10 +439,11 @@ export class PostsService {
   }
 
   /** Deletes a post: its text goes, replies stay (the thread shows where it was), boosts go. */
-  async delete(viewer: Viewer, id: number): Promise<void> {
+  async delete(viewer: Viewer, id: number, options: { fromArticle?: boolean } = {}): Promise<void> {
     const post = await this.#db.selectFrom('posts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!post || post.boost_of_id) throw UserError.notFound('This post does not exist or was already deleted.');
     if (post.actor_id !== viewer.actorId && !viewer.isAdmin) throw UserError.forbidden('You can only delete your own posts.');
+    if (post.article_id && post.actor_id === viewer.actorId && !options.fromArticle) throw new UserError(409, 'announces_article', 'This post announces an article: delete the article, and the post goes with it.');
     await this.#erase(post);
   }
 

@@ -5,7 +5,7 @@ import type { AppContext } from '../web/context.ts';
 import { CsrfField, ErrorSummary, fieldId, type Errors } from '../web/forms.tsx';
 import { formatDateTime, isoTime } from '../web/format.ts';
 import { Avatar } from '../web/layout.tsx';
-import type { ActorSummary, PostView } from './hydrate.ts';
+import type { ActorSummary, PostArticle, PostView } from './hydrate.ts';
 import { ALT_MAX, CW_MAX, MAX_MEDIA } from './posts.ts';
 
 export const VISIBILITY_LABELS: Record<Visibility, { label: string; hint: string }> = {
@@ -48,7 +48,9 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
   const headingId = `post-${post.id}-author${post.boostedBy ? `-b${post.boostedBy.boostId}` : ''}`;
   const path = postPath(post);
   const tz = viewer?.timeZone ?? 'UTC';
-  const body = (
+  const body = post.article ? (
+    <ArticleCard article={post.article} comments={post.counts.replies} />
+  ) : (
     <>
       <div class="post__content">{raw(post.html)}</div>
       {post.media.length > 0 ? (
@@ -138,13 +140,14 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
             <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.bookmarked ? 'unbookmark' : 'bookmark'}`} label="Bookmark" pressed={post.mine.bookmarked} />
             {post.mine.own ? (
               <>
-                <a class="post-action" href={`/posts/${post.id}/edit`}>
-                  Edit
+                {/* An article's announcement changes with the article (edited or deleted in the editor). */}
+                <a class="post-action" href={post.article ? `/articles/${post.article.id}/edit` : `/posts/${post.id}/edit`}>
+                  {post.article ? 'Edit article' : 'Edit'}
                 </a>
                 {post.visibility !== 'direct' ? (
                   <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.pinned ? 'unpin' : 'pin'}`} label="Feature on profile" pressed={post.mine.pinned} />
                 ) : null}
-                <ActionButton c={c} back={back} action={`/posts/${post.id}/delete`} label="Delete" danger confirm="Delete this post? This cannot be undone." />
+                {post.article ? null : <ActionButton c={c} back={back} action={`/posts/${post.id}/delete`} label="Delete" danger confirm="Delete this post? This cannot be undone." />}
               </>
             ) : null}
           </>
@@ -156,6 +159,27 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
         )}
       </footer>
     </article>
+  );
+}
+
+/** What a post announcing an article shows instead of its text: the title, the summary, a link to read it. */
+function ArticleCard({ article, comments }: { article: PostArticle; comments: number }) {
+  return (
+    <div class="post__content">
+      <p class="meta">Published an article</p>
+      <p>
+        <a href={article.url}>
+          <strong>{article.title}</strong>
+        </a>
+      </p>
+      {article.summary ? <p>{article.summary}</p> : null}
+      <p>
+        <a href={article.url}>
+          Read the article<span class="visually-hidden"> “{article.title}”</span>
+        </a>{' '}
+        <span class="meta">· {comments === 1 ? '1 comment' : `${comments} comments`}</span>
+      </p>
+    </div>
   );
 }
 
@@ -190,6 +214,35 @@ export interface ComposerValues {
   alts?: string[];
 }
 
+/** The text of a post (or a reply, or a comment): label, hint with the live character count, error. */
+export function PostTextField(props: { id: string; label: string; hint: string; max: number; rows: number; error: string | undefined; value: string }) {
+  const { id, error } = props;
+  return (
+    <div class={`field${error ? ' field--error' : ''}`}>
+      <label for={id}>{props.label}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {props.hint} <span data-count-for={id}>Up to {props.max} characters.</span>
+      </p>
+      {error ? (
+        <p class="field-error" id={`${id}-error`}>
+          <span class="visually-hidden">Error: </span>
+          {error}
+        </p>
+      ) : null}
+      <textarea
+        id={id}
+        name="text"
+        rows={props.rows}
+        data-max-chars={String(props.max)}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+      >
+        {props.value}
+      </textarea>
+    </div>
+  );
+}
+
 /** The post form. Works without JavaScript; with it, a live character count. */
 export function Composer(props: {
   c: AppContext;
@@ -212,28 +265,15 @@ export function Composer(props: {
       <CsrfField token={c.var.csrf} />
       <input type="hidden" name="back" value={props.back} />
       {replyTo ? <input type="hidden" name="replyToId" value={String(replyTo.id)} /> : null}
-      <div class={`field${errors.text ? ' field--error' : ''}`}>
-        <label for={textId}>{replyTo ? `Reply to ${replyTo.author.displayName}` : 'Write a post'}</label>
-        <p class="hint" id={`${textId}-hint`}>
-          Use #hashtags to join a conversation and @handles to mention people. <span data-count-for={textId}>Up to {max} characters.</span>
-        </p>
-        {errors.text ? (
-          <p class="field-error" id={`${textId}-error`}>
-            <span class="visually-hidden">Error: </span>
-            {errors.text}
-          </p>
-        ) : null}
-        <textarea
-          id={textId}
-          name="text"
-          rows={replyTo ? 3 : 4}
-          data-max-chars={String(max)}
-          aria-invalid={errors.text ? 'true' : undefined}
-          aria-describedby={`${textId}-hint${errors.text ? ` ${textId}-error` : ''}`}
-        >
-          {values.text ?? props.prefill ?? ''}
-        </textarea>
-      </div>
+      <PostTextField
+        id={textId}
+        label={replyTo ? `Reply to ${replyTo.author.displayName}` : 'Write a post'}
+        hint="Use #hashtags to join a conversation and @handles to mention people."
+        max={max}
+        rows={replyTo ? 3 : 4}
+        error={errors.text}
+        value={values.text ?? props.prefill ?? ''}
+      />
       <div class="composer__options">
         <div class={`field${errors.visibility ? ' field--error' : ''}`}>
           <label for={fieldId('visibility')}>Who can see it</label>

@@ -5,6 +5,12 @@ import { registerAccountsApi } from '../accounts/api.ts';
 import { registerChatsApi } from '../chats/api.ts';
 import { registerChatsPages } from '../chats/pages.tsx';
 import { registerLibraryPages } from '../curation/section.tsx';
+import { registerCollectionsApi } from '../curation/collections-api.ts';
+import { registerCollectionsPages } from '../curation/collections-pages.tsx';
+import { registerBookmarksApi, withImportLimit } from '../curation/bookmark-api.ts';
+import { registerBookmarkPages } from '../curation/bookmark-pages.tsx';
+import { registerArticlePages } from '../curation/article-pages.tsx';
+import { registerArticlesApi } from '../curation/articles-api.ts';
 import { registerFederationApi } from '../federation/api.ts';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
@@ -51,7 +57,8 @@ export function createApp(services: Services): Api {
     }),
   );
   app.use(baseMiddleware(services));
-  app.use(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES));
+  // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
+  app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
   // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
   app.use(services.federation.middleware());
   app.use(authMiddleware());
@@ -95,12 +102,18 @@ export function createApp(services: Services): Api {
   registerProfilePages(app);
   registerFeedsPages(app);
   registerLibraryPages(app);
+  registerCollectionsPages(app);
+  registerBookmarkPages(app);
+  registerArticlePages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);
   registerFeedsApi(app);
   registerChatsApi(app);
   registerFederationApi(app);
+  registerCollectionsApi(app);
+  registerBookmarksApi(app);
+  registerArticlesApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

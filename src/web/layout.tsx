@@ -29,6 +29,8 @@ export interface PageOptions {
   description?: string;
   /** Keep search engines out of private pages. */
   noindex?: boolean;
+  /** Feeds of the page (`<link rel="alternate">`), so feed readers find them. */
+  alternates?: ReadonlyArray<{ href: string; type: string; title: string }>;
 }
 
 const FLASH_COOKIE = 'cr_flash';
@@ -59,6 +61,7 @@ export function renderPage(c: AppContext, options: PageOptions, body: Child) {
       notice={notice}
       description={options.description}
       noindex={options.noindex ?? false}
+      alternates={options.alternates ?? []}
     >
       {body}
     </Layout>
@@ -74,6 +77,7 @@ function Layout(props: {
   notice: string | null;
   description: string | undefined;
   noindex: boolean;
+  alternates: ReadonlyArray<{ href: string; type: string; title: string }>;
   children?: Child;
 }) {
   const { c } = props;
@@ -88,6 +92,9 @@ function Layout(props: {
         <title>{`${props.hasErrors ? 'Error: ' : ''}${props.title} · ${site.siteName}`}</title>
         <meta name="description" content={props.description ?? site.siteDescription} />
         {props.noindex ? <meta name="robots" content="noindex" /> : null}
+        {props.alternates.map((a) => (
+          <link rel="alternate" type={a.type} href={a.href} title={a.title} />
+        ))}
         <link rel="stylesheet" href={`/assets/app.css?v=${ASSET_VERSION}`} />
         <link rel="icon" href={`/assets/icon.svg?v=${ASSET_VERSION}`} type="image/svg+xml" />
         <script src={`/assets/app.js?v=${ASSET_VERSION}`} defer></script>

@@ -27,11 +27,12 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
       if (profile.handle !== handle) return c.redirect(`/@${profile.handle}${suffix}`, 301);
       const { social } = c.var.services;
       const actor = await social.graph.actor(profile.handle);
-      const [page, pinned, relationship, lists] = await Promise.all([
+      const [page, pinned, relationship, lists, hasBlog] = await Promise.all([
         social.timelines.profile(c.var.viewer, actor.id, filter, c.req.query('cursor')),
         filter === 'posts' && !c.req.query('cursor') ? social.timelines.pinned(c.var.viewer, actor.id) : Promise.resolve([]),
         c.var.viewer && c.var.viewer.actorId !== actor.id ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
         social.lists.publicOf(profile.memberId),
+        c.var.services.articles.hasPublished(actor.id),
       ]);
       const back = `/@${profile.handle}${suffix}`;
       const next = page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null;
@@ -75,6 +76,13 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
                   </a>
                 </li>
               ))}
+              {hasBlog ? (
+                <li>
+                  <a class="tag" href={`/@${profile.handle}/blog`}>
+                    Blog
+                  </a>
+                </li>
+              ) : null}
             </ul>
           </nav>
           <Timeline c={c} label={`Posts by ${profile.displayName}`} posts={page.posts} next={next} back={back} empty="Nothing to show here yet." />

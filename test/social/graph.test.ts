@@ -104,8 +104,8 @@ describe('follow requests', () => {
   test('a locked account: follows become requests, answered from the API and the page; unlocking accepts the rest', async () => {
     const { gus, ana, bo, cy, dee } = m;
     const locked = await gus.api('PATCH', '/api/v1/privacy', { locked: true });
-    assert.deepEqual([locked.status, locked.json], [200, { locked: true }]);
-    assert.deepEqual(await getJson(server, gus, '/api/v1/privacy'), { locked: true });
+    assert.deepEqual([locked.status, locked.json], [200, { locked: true, featurable: true }]);
+    assert.deepEqual(await getJson(server, gus, '/api/v1/privacy'), { locked: true, featurable: true });
     const secret = await gus.post('Only for approved followers', { visibility: 'followers' });
 
     for (const who of [ana, bo, cy, dee]) {
@@ -142,7 +142,7 @@ describe('follow requests', () => {
 
     // bo asks again; unlocking accepts waiting requests.
     assert.equal((await bo.api('POST', '/api/v1/people/gus/follow')).json.state, 'pending');
-    assert.deepEqual((await gus.api('PATCH', '/api/v1/privacy', { locked: false })).json, { locked: false });
+    assert.deepEqual((await gus.api('PATCH', '/api/v1/privacy', { locked: false })).json, { locked: false, featurable: true });
     assert.deepEqual((await getJson(server, gus, '/api/v1/follow-requests')).people, []);
     assert.equal((await relationship(bo, gus)).following, true);
     assert.equal((await gus.api('PATCH', '/api/v1/privacy', { locked: 'yes' })).status, 422);

@@ -503,7 +503,7 @@ describe('API document', () => {
     for (const [path, methods] of Object.entries(expected)) {
       for (const method of methods) assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
     }
-    assert.deepEqual(Object.keys(doc.components.schemas.Post.properties).sort(), ['author', 'boostedBy', 'card', 'contentWarning', 'counts', 'createdAt', 'editedAt', 'html', 'id', 'media', 'mine', 'replyTo', 'text', 'threadId', 'url', 'visibility']);
+    assert.deepEqual(Object.keys(doc.components.schemas.Post.properties).sort(), ['article', 'author', 'boostedBy', 'card', 'contentWarning', 'counts', 'createdAt', 'editedAt', 'html', 'id', 'media', 'mine', 'replyTo', 'text', 'threadId', 'url', 'visibility']);
     assert.ok(doc.paths['/api/v1/streaming'].get.responses['200'].content['text/event-stream']);
   });
 });

@@ -63,7 +63,7 @@ async function profilePathOf(c: AppContext, query: string): Promise<string> {
   return `/@${(await federation.lookup(query)).acct}`;
 }
 
-/** Timelines, notifications, lists, bookmarks, search and follow requests. */
+/** Timelines, notifications, lists, search and follow requests (bookmarks are in the Library: curation/bookmark-pages.tsx). */
 export function registerStreamPages(app: Hono<AppEnv>): void {
   app.get('/live', (c) => pageLiveStream(c));
 
@@ -165,7 +165,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const { notifications } = c.var.services.social;
     const page = await notifications.list(viewer, { kind, cursor: c.req.query('cursor') });
     const unread = await notifications.unreadCount(viewer);
-    const filters = [['', 'All'], ['mention', 'Mentions'], ['reply', 'Replies'], ['follow', 'Follows'], ['follow_request', 'Follow requests'], ['boost', 'Boosts'], ['like', 'Likes'], ['chat_reminder', 'Chat reminders']] as const;
+    const filters = [['', 'All'], ['mention', 'Mentions'], ['reply', 'Replies'], ['follow', 'Follows'], ['follow_request', 'Follow requests'], ['boost', 'Boosts'], ['like', 'Likes'], ['chat_reminder', 'Chat reminders'], ['collection_entry', 'Collections'], ['kit_added', 'Starter kits']] as const;
     return streamPage(
       c,
       { title: 'Notifications', noindex: true },
@@ -215,19 +215,6 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     await c.var.services.social.notifications.markRead(viewer);
     flash(c, 'All notifications are marked as read.');
     return c.redirect('/notifications', 303);
-  });
-
-  app.get('/bookmarks', async (c) => {
-    const viewer = requireViewer(c);
-    const page = await c.var.services.bookmarks.bookmarkedPosts(viewer, c.req.query('cursor'));
-    return streamPage(
-      c,
-      { title: 'Bookmarks', noindex: true },
-      <>
-        <p>Posts you saved. Only you can see your bookmarks.</p>
-        <Timeline c={c} label="Bookmarked posts" posts={page.posts} next={nextHref(c, page)} back="/bookmarks" empty="No bookmarks yet: use Bookmark on any post to keep it here." />
-      </>,
-    );
   });
 
   app.get('/search', async (c) => {
@@ -416,6 +403,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
   app.get('/settings/privacy', async (c) => {
     const viewer = requireViewer(c);
     const locked = await c.var.services.social.graph.isLocked(viewer);
+    const featurable = await c.var.services.collections.isFeaturable(viewer);
     return settingsPage(
       c,
       { title: 'Privacy' },
@@ -430,6 +418,15 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
             { value: 'yes', label: 'People I approve', hint: '(new followers send a request you accept or decline)' },
           ]}
         />
+        <fieldset class="field">
+          <legend>Starter kits</legend>
+          <input type="hidden" name="featurableShown" value="yes" />
+          <div class="choice">
+            <input type="checkbox" id="field-featurable" name="featurable" value="yes" checked={featurable} aria-describedby="field-featurable-hint" />
+            <label for="field-featurable">Others may feature me in public starter kits and collections</label>
+          </div>
+          <p class="hint" id="field-featurable-hint">When this is off, no one can add you to a public starter kit or collection, and you are left out of the ones that already list you.</p>
+        </fieldset>
         <p class="hint">Choose who sees each post when you write it. Who can see your profile is under Profile.</p>
         <button type="submit">Save</button>
       </form>,
@@ -438,9 +435,12 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
 
   app.post('/settings/privacy', async (c) => {
     const viewer = requireViewer(c);
-    const value = (await readForm(c)).text('locked');
+    const form = await readForm(c);
+    const value = form.text('locked');
     if (value !== 'yes' && value !== 'no') throw UserError.field('locked', 'Choose who can follow you.');
     await c.var.services.social.graph.setLocked(viewer, value === 'yes');
+    // An unticked checkbox sends nothing: the hidden field says the form showed it.
+    if (form.text('featurableShown') === 'yes') await c.var.services.collections.setFeaturable(viewer, form.text('featurable') === 'yes');
     flash(c, value === 'yes' ? 'New followers now need your approval.' : 'Anyone can follow you; waiting requests were accepted.');
     return c.redirect('/settings/privacy', 303);
   });
@@ -454,6 +454,8 @@ const KIND_TEXT: Record<string, string> = {
   boost: 'boosted your post',
   like: 'liked your post',
   chat_reminder: 'reminds you of a chat you will join',
+  collection_entry: 'added to a collection you follow',
+  kit_added: 'added you to a starter kit',
 };
 
 function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
@@ -478,6 +480,11 @@ function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
         <p class="quote">
           <a href={new URL(n.chat.url).pathname}>#{n.chat.hashtag}: {n.chat.title}</a> starts at{' '}
           <time datetime={isoTime(n.chat.startsAt)}>{formatDateTime(n.chat.startsAt, tz)}</time>.
+        </p>
+      ) : null}
+      {n.collection ? (
+        <p class="quote">
+          <a href={new URL(n.collection.url).pathname}>{n.collection.title}</a>
         </p>
       ) : null}
       {n.post ? (n.kind === 'mention' || n.kind === 'reply' ? <PostCard c={c} post={n.post} back="/notifications" /> : <p class="quote"><a href={postPath(n.post)}>{n.post.text.slice(0, 140) || 'Your post'}</a></p>) : null}

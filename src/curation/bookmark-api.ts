@@ -1,0 +1,225 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { type Api, body, errors, json, Ok, security } from '../api/openapi.ts';
+import { UserError } from '../platform/errors.ts';
+import type { AppContext, AppEnv } from '../web/context.ts';
+import { bodyLimitMiddleware, requireViewer } from '../web/middleware.ts';
+import { FORM_OVERHEAD_BYTES, readForm } from '../web/request.ts';
+import { BOOKMARK_KINDS, BOOKMARK_VISIBILITIES, bookmarkInputSchema, bookmarkUpdateSchema, TAGS_MAX } from './bookmarks.ts';
+import { BookmarkTransfer, bookmarkJson, IMPORT_MAX_BYTES, textStream, tooLargeImport, type ImportSummary } from './bookmark-transfer.ts';
+
+/** The bookmark import addresses (pages and API), which accept larger bodies than other uploads. */
+export const IMPORT_PATHS = new Set(['/bookmarks/import', '/api/v1/curation/bookmarks/import']);
+
+/**
+ * The request body limit: bookmark imports get IMPORT_MAX_BYTES, everything else `general`.
+ * A body declared larger is never read (see bodyLimitMiddleware).
+ */
+export function withImportLimit(general: MiddlewareHandler<AppEnv>): MiddlewareHandler<AppEnv> {
+  const imports = bodyLimitMiddleware(IMPORT_MAX_BYTES + FORM_OVERHEAD_BYTES);
+  return async (c, next) => {
+    if (!IMPORT_PATHS.has(c.req.path)) return general(c, next);
+    try {
+      return await imports(c, next);
+    } catch (error) {
+      // A body without a declared length, cut off at the limit: the import's own words for it.
+      if (error instanceof UserError && error.code === 'too_large') throw tooLargeImport();
+      throw error;
+    }
+  };
+}
+
+const TagSchema = z.object({ slug: z.string(), name: z.string() });
+
+export const BookmarkSchema = z
+  .object({
+    id: z.number().int(),
+    kind: z.enum(BOOKMARK_KINDS).openapi({ description: '`url` (a web address), `post` or `item` (of a source)' }),
+    url: z.string().nullable().openapi({ description: 'The page (normalised), or the page of the post or item' }),
+    title: z.string(),
+    note: z.string(),
+    description: z.string().nullable(),
+    imageUrl: z.string().nullable(),
+    siteName: z.string().nullable(),
+    tags: z.array(z.string()),
+    visibility: z.enum(BOOKMARK_VISIBILITIES),
+    postId: z.number().int().nullable(),
+    itemId: z.number().int().nullable(),
+    snapshot: z
+      .object({ state: z.enum(['pending', 'ok', 'failed']).nullable(), at: z.string().nullable(), error: z.string().nullable() })
+      .openapi({ description: 'The page snapshot (title, description, image, text) of a `url` bookmark; `state` is null when none is taken (imports, posts, items)' }),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+  })
+  .openapi('Bookmark');
+
+const BookmarkPageSchema = z.object({ bookmarks: z.array(BookmarkSchema), nextCursor: z.string().nullable() }).openapi('BookmarkPage');
+
+const ImportSummarySchema = z
+  .object({
+    imported: z.number().int().openapi({ description: 'New bookmarks' }),
+    merged: z.number().int().openapi({ description: 'Entries that joined a bookmark already there (the same address)' }),
+    skipped: z.number().int(),
+    reasons: z.record(z.string(), z.number().int()).openapi({ description: 'How many were skipped for each reason, e.g. `not http(s)`' }),
+    skippedEntries: z.array(z.object({ line: z.number().int(), url: z.string().nullable(), title: z.string(), reason: z.string() })).openapi({ description: 'The first 100 skipped entries' }),
+  })
+  .openapi('BookmarkImport');
+
+const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 12 }) });
+const HandleParam = z.object({ handle: z.string().min(1).max(200).openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }) });
+const ListQuery = z.strictObject({
+  q: z.string().max(300).optional().openapi({ description: 'Words in the title, note, description, tags or page text (all must match); `#tag` filters by tag' }),
+  tag: z.string().max(100).optional(),
+  visibility: z.enum(BOOKMARK_VISIBILITIES).optional(),
+  kind: z.enum(BOOKMARK_KINDS).optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});
+
+const transfer = (c: AppContext) => new BookmarkTransfer(c.var.services.bookmarks);
+const text = (description: string, type: string) => ({ description, content: { [type]: { schema: z.string() } } });
+
+/** Bookmarks: list and search, create (merging duplicates), edit, delete, tags, import and export. */
+export function registerBookmarksApi(api: Api): void {
+  const bookmarks = (c: AppContext) => c.var.services.bookmarks;
+  const BASE = '/api/v1/curation/bookmarks';
+
+  api.openapi(
+    createRoute({
+      method: 'get', path: BASE, tags: ['Bookmarks'], security, summary: 'Your bookmarks, newest first: search, filter by tag, visibility or kind',
+      request: { query: ListQuery },
+      responses: { 200: json(BookmarkPageSchema, 'A page'), ...errors(400, 401, 422) },
+    }),
+    async (c) => {
+      const page = await bookmarks(c).list(requireViewer(c), c.req.valid('query'));
+      return c.json({ bookmarks: page.bookmarks.map(bookmarkJson), nextCursor: page.nextCursor }, 200);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'post', path: BASE, tags: ['Bookmarks'], security, summary: 'Bookmark an address, a post or an item',
+      description:
+        'Send exactly one of `url`, `postId` and `itemId`. An address is normalised (lower-case host, no default port, no fragment, no tracking parameters such as utm_*); only public http(s) addresses are accepted. ' +
+        `Bookmarking the same address (or post, or item) again updates the bookmark already there — tags are united, a new note replaces an empty one or is appended — and answers 200 with \`merged: true\`. At most ${TAGS_MAX} tags. ` +
+        'A new address bookmark gets a snapshot of the page (title, description, image, text) in the background.',
+      request: body(bookmarkInputSchema),
+      responses: {
+        201: json(z.object({ bookmark: BookmarkSchema, merged: z.literal(false) }), 'A new bookmark'),
+        200: json(z.object({ bookmark: BookmarkSchema, merged: z.literal(true) }), 'Merged into the bookmark already there'),
+        ...errors(400, 401, 404, 422),
+      },
+    }),
+    async (c) => {
+      const result = await bookmarks(c).create(requireViewer(c), c.req.valid('json'));
+      const payload = { bookmark: bookmarkJson(result.bookmark) };
+      return result.merged ? c.json({ ...payload, merged: true as const }, 200) : c.json({ ...payload, merged: false as const }, 201);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'get', path: `${BASE}/tags`, tags: ['Bookmarks'], security, summary: 'Your bookmark tags, with how many bookmarks carry each',
+      responses: { 200: json(z.object({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }), 'Tags, most used first'), ...errors(401) },
+    }),
+    async (c) => c.json({ tags: await bookmarks(c).tags(requireViewer(c).memberId) }, 200),
+  );
+  api.openapi(
+    createRoute({
+      method: 'post', path: `${BASE}/import`, tags: ['Bookmarks'], security, summary: 'Import a Netscape bookmark file (browsers, Diigo, Pinboard, Raindrop)',
+      description:
+        `The file as a multipart field \`file\`, or as the request body (\`text/html\`), up to ${IMPORT_MAX_BYTES / 1048576} MB. ` +
+        'Tags (TAGS), notes (DD), dates (ADD_DATE, LAST_MODIFIED) and PRIVATE are kept; folders become tags. Addresses are normalised and merged with bookmarks already there; no page is fetched. ' +
+        'What cannot be read (not http(s), private addresses, entries without an address) is skipped and listed. A file that is not a bookmark export is a 422.',
+      // Plain OpenAPI schemas, not zod ones: a zod form schema would have the body parsed before
+      // the handler can refuse one that is too large without reading it.
+      request: {
+        body: {
+          required: true,
+          content: {
+            'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
+            'text/html': { schema: { type: 'string' } },
+          },
+        },
+      },
+      responses: { 200: json(ImportSummarySchema, 'What was imported, merged and skipped'), ...errors(401, 413, 415, 422) },
+    }),
+    async (c) => c.json(await importRequest(c), 200),
+  );
+  const exports = [
+    ['html', 'text/html; charset=utf-8', 'Netscape bookmark HTML (tags, notes, dates and visibility kept), for browsers and other services', 'bookmarks.html'],
+    ['csv', 'text/csv; charset=utf-8', 'CSV (RFC 4180) with a header row', 'bookmarks.csv'],
+    ['json', 'application/json; charset=utf-8', 'JSON: every bookmark of your account', 'bookmarks.json'],
+  ] as const;
+  for (const [format, type, description, filename] of exports) {
+    api.openapi(
+      createRoute({
+        method: 'get', path: `${BASE}/export.${format}`, tags: ['Bookmarks'], security, summary: `Export your bookmarks: ${description}`,
+        responses: { 200: text('The export, as a download', type.split(';')[0]!), ...errors(401) },
+      }),
+      async (c) => exportResponse(c, format),
+    );
+  }
+  api.openapi(
+    createRoute({ method: 'get', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'One of your bookmarks', request: { params: IdParam }, responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404) } }),
+    async (c) => c.json(bookmarkJson(await bookmarks(c).get(requireViewer(c), c.req.valid('param').id)), 200),
+  );
+  api.openapi(
+    createRoute({
+      method: 'patch', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'Edit a bookmark (title, note, tags — the whole set — and visibility)',
+      request: { params: IdParam, ...body(bookmarkUpdateSchema) },
+      responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404, 422) },
+    }),
+    async (c) => c.json(bookmarkJson(await bookmarks(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+  );
+  api.openapi(
+    createRoute({ method: 'delete', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'Delete a bookmark', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404) } }),
+    async (c) => {
+      await bookmarks(c).delete(requireViewer(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'get', path: '/api/v1/people/{handle}/bookmarks', tags: ['Bookmarks'], summary: "A member's public bookmarks, newest first",
+      description: 'Anyone can read them when the profile is public; a members-only profile needs a signed-in member.',
+      request: { params: HandleParam, query: z.strictObject({ tag: z.string().max(100).optional(), cursor: z.string().max(500).optional() }) },
+      responses: { 200: json(BookmarkPageSchema.extend({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }), 'A page, with the public tags'), ...errors(400, 401, 404) },
+    }),
+    async (c) => {
+      const profile = await c.var.services.accounts.profile(c.req.valid('param').handle, c.var.viewer);
+      const { tag, cursor } = c.req.valid('query');
+      const [page, tags] = await Promise.all([bookmarks(c).publicOf(profile.memberId, { tag, cursor }), bookmarks(c).tags(profile.memberId, { publicOnly: true })]);
+      return c.json({ bookmarks: page.bookmarks.map(bookmarkJson), nextCursor: page.nextCursor, tags }, 200);
+    },
+  );
+}
+
+/** Reads an import from the API: a multipart `file`, or the body itself. */
+async function importRequest(c: AppContext): Promise<ImportSummary> {
+  const viewer = requireViewer(c);
+  if (c.var.oversizedBody) throw tooLargeImport();
+  const type = (c.req.header('content-type') ?? '').toLowerCase();
+  if (type.startsWith('multipart/form-data')) {
+    const file = (await readForm(c)).file('file');
+    if (!file) throw UserError.field('file', 'Send the bookmark file in a multipart field named “file”.');
+    return transfer(c).importNetscape(viewer, file.stream());
+  }
+  if (/^(text\/html|text\/plain|application\/octet-stream)\b/.test(type) || type === '') {
+    const stream = c.req.raw.body;
+    if (!stream) throw UserError.field('file', 'The request has no bookmark file in it.');
+    return transfer(c).importNetscape(viewer, stream);
+  }
+  throw new UserError(415, 'unsupported_type', 'Send the bookmark file as text/html, or as a multipart form with a field named “file”.');
+}
+
+/** A download of the member's bookmarks, streamed as it is read. */
+export function exportResponse(c: AppContext, format: 'html' | 'csv' | 'json'): Response {
+  const viewer = requireViewer(c);
+  const t = transfer(c);
+  const parts = format === 'html' ? t.netscape(viewer) : format === 'csv' ? t.csv(viewer) : t.json(viewer, c.var.services.config.baseUrl);
+  const type = { html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', json: 'application/json; charset=utf-8' }[format];
+  return c.body(textStream(parts), 200, {
+    'content-type': type,
+    'content-disposition': `attachment; filename="bookmarks-${viewer.handle}.${format}"`,
+    'cache-control': 'private, no-store',
+  });
+}
