@@ -307,6 +307,17 @@ export class ArticlesService {
     };
   }
 
+  /** Every article of the member, drafts too, with its Markdown (the account export), oldest first. */
+  async *all(viewer: Viewer): AsyncGenerator<ArticleView[]> {
+    const authors = await loadActors(this.#db, [viewer.actorId], this.#baseUrl);
+    for (let after = 0; ; ) {
+      const rows = await this.#select().where('articles.member_id', '=', viewer.memberId).where('articles.id', '>', after).orderBy('articles.id').limit(100).execute();
+      if (rows.length === 0) return;
+      yield rows.map((r) => ({ ...this.#view(r, authors.get(viewer.actorId)!), markdown: r.markdown, html: r.html }));
+      after = rows.at(-1)!.id;
+    }
+  }
+
   /** The newest published articles with their HTML, for the blog's Atom feed. */
   async feed(viewer: Viewer | null, handle: string): Promise<{ author: ActorSummary; articles: ArticleView[] }> {
     const author = await this.#author(viewer, handle);

@@ -452,6 +452,10 @@ function importPage(c: AppContext, result: { summary?: ImportSummary; errors?: E
             — everything, for programs
           </li>
         </ul>
+        <p>
+          Or take <a href="/library/export.json" download>your whole Library as JSON</a>: bookmarks, the collections and starter kits you own, and your articles
+          with their Markdown, drafts too.
+        </p>
       </section>
       <section aria-labelledby="bookmarklet-heading">
         <h2 id="bookmarklet-heading">Bookmarklet</h2>

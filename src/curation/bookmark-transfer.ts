@@ -271,14 +271,21 @@ export class BookmarkTransfer {
 
   /** The whole account's bookmarks as one JSON document, written as it is read. */
   async *json(viewer: Viewer, site: string): AsyncGenerator<string> {
-    yield `{"format":"commonroom-bookmarks","version":1,"site":${JSON.stringify(site)},"member":${JSON.stringify(viewer.handle)},"exportedAt":${JSON.stringify(new Date().toISOString())},"bookmarks":[`;
+    yield `{"format":"commonroom-bookmarks","version":1,"site":${JSON.stringify(site)},"member":${JSON.stringify(viewer.handle)},"exportedAt":${JSON.stringify(new Date().toISOString())},"bookmarks":`;
+    yield* this.jsonArray(viewer);
+    yield '}\n';
+  }
+
+  /** Every bookmark of the account as a JSON array, a page at a time. */
+  async *jsonArray(viewer: Viewer): AsyncGenerator<string> {
+    yield '[';
     let first = true;
     for await (const page of this.#all(viewer)) {
-      const parts = page.map((b) => JSON.stringify(bookmarkJson(b)));
-      yield (first ? '' : ',') + parts.join(',');
+      if (page.length === 0) continue;
+      yield (first ? '' : ',') + page.map((b) => JSON.stringify(bookmarkJson(b))).join(',');
       first = false;
     }
-    yield ']}\n';
+    yield ']';
   }
 }
 

@@ -2,6 +2,7 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { curationExportResponse } from './export.ts';
 
 /** The Library: what a member keeps, curates and writes (bookmarks, collections, starter kits, articles). */
 export const LIBRARY = {
@@ -21,4 +22,5 @@ export function libraryPage(c: AppContext, options: PageOptions, body: Child) {
 
 export function registerLibraryPages(app: Hono<AppEnv>): void {
   app.get('/library', (c) => c.redirect('/bookmarks', 302));
+  app.get('/library/export.json', (c) => curationExportResponse(c));
 }

@@ -11,6 +11,7 @@ import { registerBookmarksApi, withImportLimit } from '../curation/bookmark-api.
 import { registerBookmarkPages } from '../curation/bookmark-pages.tsx';
 import { registerArticlePages } from '../curation/article-pages.tsx';
 import { registerArticlesApi } from '../curation/articles-api.ts';
+import { registerCurationExportApi } from '../curation/export.ts';
 import { registerFederationApi } from '../federation/api.ts';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
@@ -114,6 +115,7 @@ export function createApp(services: Services): Api {
   registerCollectionsApi(app);
   registerBookmarksApi(app);
   registerArticlesApi(app);
+  registerCurationExportApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));
