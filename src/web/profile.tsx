@@ -27,12 +27,13 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
       if (profile.handle !== handle) return c.redirect(`/@${profile.handle}${suffix}`, 301);
       const { social } = c.var.services;
       const actor = await social.graph.actor(profile.handle);
-      const [page, pinned, relationship, lists, hasBlog] = await Promise.all([
+      const [page, pinned, relationship, lists, hasBlog, publicBookmarks] = await Promise.all([
         social.timelines.profile(c.var.viewer, actor.id, filter, c.req.query('cursor')),
         filter === 'posts' && !c.req.query('cursor') ? social.timelines.pinned(c.var.viewer, actor.id) : Promise.resolve([]),
         c.var.viewer && c.var.viewer.actorId !== actor.id ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
         social.lists.publicOf(profile.memberId),
         c.var.services.articles.hasPublished(actor.id),
+        c.var.services.bookmarks.publicOf(profile.memberId, { limit: 1 }),
       ]);
       const back = `/@${profile.handle}${suffix}`;
       const next = page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null;
@@ -80,6 +81,13 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
                 <li>
                   <a class="tag" href={`/@${profile.handle}/blog`}>
                     Blog
+                  </a>
+                </li>
+              ) : null}
+              {publicBookmarks.bookmarks.length > 0 ? (
+                <li>
+                  <a class="tag" href={`/@${profile.handle}/bookmarks`}>
+                    Bookmarks
                   </a>
                 </li>
               ) : null}

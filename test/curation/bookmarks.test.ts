@@ -405,9 +405,11 @@ describe('visibility', () => {
       assert.equal((await client.get('/@ana/bookmarks?tag=opentag')).document.querySelectorAll('article.bookmark').length, 1);
       assert.equal((await client.get('/@ana/bookmarks?tag=hiddentag')).document.querySelectorAll('article.bookmark').length, 0);
       assert.equal((await getJson(server, who, '/api/v1/people/ana/bookmarks?tag=hiddentag')).bookmarks.length, 0);
+      assert.ok((await client.get('/@ana')).document.querySelector('a.tag[href="/@ana/bookmarks"]'), 'the profile links to them');
     }
     // Making it private takes it off the profile (and its tags with it).
     assert.equal((await ana.api('PATCH', `${BASE}/${shared.id}`, { visibility: 'private' })).status, 200);
+    assert.equal((await server.client().get('/@ana')).document.querySelector('a.tag[href="/@ana/bookmarks"]'), null, 'no link when nothing is public');
     const now = await getJson(server, null, '/api/v1/people/ana/bookmarks');
     assert.ok(!now.bookmarks.some((b: Json) => b.id === shared.id));
     assert.ok(!now.tags.some((t: Json) => t.slug === 'opentag'));
