@@ -5,7 +5,7 @@ import { passionSlug } from '../accounts/validation.ts';
 import { isUniqueViolation, type Database, type Queryable } from '../db/database.ts';
 import type { BookmarksTable, BookmarkVisibility, SnapshotState } from '../db/schema.ts';
 import { foldDiacritics } from '../db/search.ts';
-import { extractArticle } from '../feeds/readable.ts';
+import { readableOfPage } from '../feeds/readable.ts';
 import type { JobContext, Jobs } from '../jobs/jobs.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
@@ -13,7 +13,7 @@ import { UserError } from '../platform/errors.ts';
 import { FetchError, HttpClient, type FetchOptions, type FetchResult } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { htmlToText } from '../platform/sanitize.ts';
-import { fetchCard } from '../social/cards.ts';
+import { cardOfPage, type CardData } from '../social/cards.ts';
 import { hydratePosts, type PostView } from '../social/hydrate.ts';
 import { UrlPolicy } from './urls.ts';
 
@@ -660,22 +660,25 @@ export class BookmarksService {
     const row = await db.selectFrom('bookmarks').select(['id', 'url', 'url_key', 'title']).where('id', '=', bookmarkId).executeTakeFirst();
     if (!row?.url || !row.url_key) return ctx.complete();
     const http = new DeadlineClient(this.#http, AbortSignal.any([ctx.signal, AbortSignal.timeout(this.#snapshotTimeoutMs)]));
-    let card: Awaited<ReturnType<typeof fetchCard>> = null;
+    // One fetch of the page gives both its card (title, description, image) and its readable text.
+    let card: CardData | null = null;
+    let page: FetchResult | null = null;
     let problem: string | null = null;
     try {
-      card = await fetchCard(http, row.url);
-      if (!card) problem = 'the page has no title (it may not be a web page, or it answered with an error)';
+      page = await http.fetch(row.url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: SNAPSHOT_MAX_BYTES, timeoutMs: this.#snapshotTimeoutMs });
+      card = await cardOfPage(http, page);
+      if (!card) problem = page.status === 200 ? 'the page has no title (it may not be a web page)' : `the page answered ${page.status}`;
     } catch (error) {
       if (!(error instanceof FetchError)) throw error;
       problem = error.message;
     }
     let pageText: string | null = null;
-    if (card) {
+    if (card && page) {
       try {
-        pageText = plainText(htmlToText(await extractArticle(http, row.url, SNAPSHOT_MAX_BYTES)), PAGE_TEXT_MAX) || null;
+        pageText = plainText(htmlToText(readableOfPage(page)), PAGE_TEXT_MAX) || null;
       } catch (error) {
-        // No readable article (or no time left for it): the title and description are enough.
-        if (!(error instanceof UserError || error instanceof FetchError)) throw error;
+        // No readable article: the title and description are enough.
+        if (!(error instanceof UserError)) throw error;
       }
     }
     const now = Date.now();

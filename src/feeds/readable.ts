@@ -1,7 +1,7 @@
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import { UserError } from '../platform/errors.ts';
-import { FetchError, type HttpClient } from '../platform/http.ts';
+import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 import { sanitizeHtml } from '../platform/sanitize.ts';
 import { decodeFeed } from './parse.ts';
 
@@ -17,6 +17,11 @@ export async function extractArticle(http: HttpClient, url: string, maxBytes: nu
     if (error instanceof FetchError) throw new UserError(409, 'article_unavailable', `The article could not be loaded: ${error.message}.`);
     throw error;
   }
+  return readableOfPage(response);
+}
+
+/** The readable article of a page already fetched, sanitised; a UserError when there is none. */
+export function readableOfPage(response: FetchResult): string {
   if (response.status !== 200) throw new UserError(409, 'article_unavailable', `The article could not be loaded: the site answered ${response.status}.`);
   const contentType = response.headers['content-type'];
   const { text } = decodeFeed(response.body, Array.isArray(contentType) ? contentType[0] : contentType);

@@ -1,6 +1,6 @@
 import { parseHTML } from 'linkedom';
 import type { Database } from '../db/database.ts';
-import { FetchError, type HttpClient } from '../platform/http.ts';
+import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
@@ -20,7 +20,11 @@ const MAX_HTML = 1024 * 1024;
 const REUSE_MS = 7 * 86_400_000;
 
 export async function fetchCard(http: HttpClient, url: string): Promise<CardData | null> {
-  const response = await http.fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: MAX_HTML, timeoutMs: 10_000 });
+  return cardOfPage(http, await http.fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: MAX_HTML, timeoutMs: 10_000 }));
+}
+
+/** The card of a page already fetched; `http` reads its oEmbed document when the page's own tags fall short. */
+export async function cardOfPage(http: HttpClient, response: FetchResult): Promise<CardData | null> {
   if (response.status !== 200) return null;
   const type = String(response.headers['content-type'] ?? '');
   if (!/html/i.test(type)) return null;

@@ -102,6 +102,7 @@ describe('bookmarking an address', () => {
     assert.equal(read.snapshot.state, 'ok');
     assert.ok(read.snapshot.at);
     assert.match(site.hits('/article')[0]!.headers['user-agent'] ?? '', /^Commonroom\//);
+    assert.equal(site.hits('/article').length, 1, 'one fetch of the page gives the card and the text');
     // The page's own text is searchable (not only its title).
     assert.deepEqual((await list(ana, 'q=zymurgy')).bookmarks.map((b: Json) => b.id), [bookmark.id]);
 
