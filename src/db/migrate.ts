@@ -9,6 +9,7 @@ import * as m0005 from './migrations/0005_federation.ts';
 import * as m0006 from './migrations/0006_bookmarks.ts';
 import * as m0007 from './migrations/0007_collections.ts';
 import * as m0008 from './migrations/0008_articles.ts';
+import * as m0009 from './migrations/0009_suggestions.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -20,6 +21,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0006_bookmarks', m0006.up],
   ['0007_collections', m0007.up],
   ['0008_articles', m0008.up],
+  ['0009_suggestions', m0009.up],
 ];
 
 function migrator(database: Database): Migrator {

@@ -61,6 +61,7 @@ export interface Schema {
   collection_entries: CollectionEntriesTable;
   collection_collaborators: CollectionCollaboratorsTable;
   collection_follows: CollectionFollowsTable;
+  suggestion_dismissals: SuggestionDismissalsTable;
 }
 
 export interface SettingsTable {
@@ -740,5 +741,12 @@ export interface CollectionCollaboratorsTable {
 export interface CollectionFollowsTable {
   collection_id: number;
   member_id: number;
+  created_at: number;
+}
+
+/** Who-to-follow suggestions a member dismissed: they stay gone (insights/suggestions.ts). */
+export interface SuggestionDismissalsTable {
+  member_id: number;
+  actor_id: number;
   created_at: number;
 }

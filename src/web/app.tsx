@@ -15,6 +15,10 @@ import { registerCurationExportApi } from '../curation/export.ts';
 import { registerFederationApi } from '../federation/api.ts';
 import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
+import { registerSuggestionsApi } from '../insights/suggestions-api.ts';
+import { registerSuggestionsPages } from '../insights/suggestions-pages.tsx';
+import { registerInsightsApi } from '../insights/api.ts';
+import { registerMyPlnPages } from '../insights/pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerFederationPages } from '../federation/pages.tsx';
@@ -106,6 +110,8 @@ export function createApp(services: Services): Api {
   registerCollectionsPages(app);
   registerBookmarkPages(app);
   registerArticlePages(app);
+  registerSuggestionsPages(app);
+  registerMyPlnPages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);
@@ -116,6 +122,8 @@ export function createApp(services: Services): Api {
   registerBookmarksApi(app);
   registerArticlesApi(app);
   registerCurationExportApi(app);
+  registerSuggestionsApi(app);
+  registerInsightsApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

@@ -40,7 +40,6 @@ export function registerWebPages(app: Hono<AppEnv>): void {
 
 const PLACES = [
   { href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' },
-  { href: '/insights', title: 'Insights', text: 'How your learning network is growing, and what to try next.' },
 ];
 
 function visitorHome(c: AppContext) {

@@ -1,0 +1,212 @@
+import { sql } from 'kysely';
+import { roleLabel } from '../accounts/roles.ts';
+import type { Database } from '../db/database.ts';
+import { LONG_WINDOW_MS } from './stages.ts';
+
+/**
+ * Network health: how big, how mutual and how varied the people a member follows are, what has
+ * gone quiet, and who they actually talk with. Every list is bounded, every count indexed.
+ */
+
+/** When one role is at least this share of the people followed (and there are enough of them), nudge. */
+export const DOMINANT_SHARE = 0.6;
+export const DIVERSITY_MIN_FOLLOWING = 5;
+/** Rows shown per list (dormant follows, dormant sources, ties); totals are counted in full. */
+export const LIST_LIMIT = 20;
+export const TIES_LIMIT = 10;
+
+export interface Share {
+  key: string;
+  label: string;
+  count: number;
+  /** 0..1 of the people followed. */
+  share: number;
+}
+
+export interface DormantPerson {
+  actorId: number;
+  acct: string;
+  displayName: string;
+  path: string;
+  lastPostAt: number | null;
+}
+
+export interface DormantSource {
+  subscriptionId: number;
+  sourceId: number;
+  title: string;
+  lastItemAt: number | null;
+}
+
+export interface Tie {
+  actorId: number;
+  acct: string;
+  displayName: string;
+  path: string;
+  /** Replies and mentions from the member to them, and from them to the member, last 90 days. */
+  toThem: number;
+  fromThem: number;
+}
+
+export interface NetworkHealth {
+  following: number;
+  followers: number;
+  mutuals: number;
+  /** mutuals ÷ following, or null when following nobody. */
+  reciprocity: number | null;
+  roles: Share[];
+  places: Share[];
+  /** Set when one role dominates the people followed. */
+  diversityNudge: { text: string; href: string } | null;
+  dormantFollows: { total: number; people: DormantPerson[] };
+  dormantSources: { total: number; sources: DormantSource[] };
+  ties: Tie[];
+}
+
+/** How the nudge names a role in the plural ("92% … are school librarians"). */
+const ROLE_PLURALS: Record<string, string> = {
+  school_librarian: 'school librarians',
+  public_librarian: 'public librarians',
+  academic_librarian: 'academic librarians',
+  library_staff: 'library staff',
+  teacher: 'teachers',
+  administrator: 'school or library administrators',
+  social_worker: 'social workers',
+  educator: 'instructors or teacher educators',
+  researcher: 'researchers',
+  author: 'authors or illustrators',
+  student: 'students',
+  other: 'people who describe their role in their own words',
+  none: 'people without a role on their profile',
+};
+
+const n = (v: number | string | bigint | null | undefined) => Number(v ?? 0);
+const profilePath = (acct: string) => `/@${acct}`;
+
+export async function networkHealth(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<NetworkHealth> {
+  const { db } = database;
+  const a = member.actorId;
+  const m = member.memberId;
+  const quietSince = now - LONG_WINDOW_MS;
+
+  const counts = await sql<{ following: number; followers: number; mutuals: number }>`
+    select
+      (select count(*) from follows where follower_id = ${a} and state = 'accepted') as following,
+      (select followers_count from actors where id = ${a}) as followers,
+      (select count(*) from follows f join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id
+        where f.follower_id = ${a} and f.state = 'accepted' and back.state = 'accepted') as mutuals
+  `.execute(db);
+  const following = n(counts.rows[0]?.following);
+  const followers = n(counts.rows[0]?.followers);
+  const mutuals = n(counts.rows[0]?.mutuals);
+
+  // One pass over the people followed gives roles, places and how many are quiet: with
+  // thousands of follows PostgreSQL scans actors once here rather than once per question.
+  const isQuiet = sql`a.created_at < ${quietSince} and (a.last_post_at is null or a.last_post_at < ${quietSince})`;
+  const groups = await sql<{ role: string | null; place: string | null; label: string | null; count: number; quiet: number }>`
+    select a.role as role, a.location_key as place, min(a.location) as label, count(*) as count,
+           sum(case when ${isQuiet} then 1 else 0 end) as quiet
+      from follows f join actors a on a.id = f.followee_id
+     where f.follower_id = ${a} and f.state = 'accepted'
+     group by a.role, a.location_key`.execute(db);
+  const share = (count: number) => (following > 0 ? count / following : 0);
+  const tally = (key: (r: (typeof groups.rows)[number]) => string, label: (r: (typeof groups.rows)[number]) => string): Share[] => {
+    const byKey = new Map<string, Share>();
+    for (const r of groups.rows) {
+      const k = key(r);
+      const entry = byKey.get(k) ?? { key: k, label: label(r), count: 0, share: 0 };
+      entry.count += n(r.count);
+      byKey.set(k, entry);
+    }
+    return [...byKey.values()].map((e) => ({ ...e, share: share(e.count) })).sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
+  };
+  const roles = tally((r) => r.role ?? 'none', (r) => roleLabel(r.role) ?? 'No role given');
+  const places = topWithOther(tally((r) => r.place ?? 'none', (r) => (r.place ? (r.label ?? r.place) : 'No place given')), 5, following);
+  const quietTotal = groups.rows.reduce((sum, r) => sum + n(r.quiet), 0);
+
+  const top = roles[0];
+  const diversityNudge =
+    top && following >= DIVERSITY_MIN_FOLLOWING && top.share >= DOMINANT_SHARE
+      ? {
+          text: `${Math.round(top.share * 100)}% of the people you follow are ${ROLE_PLURALS[top.key] ?? top.label.toLowerCase()} — try people in other roles who post about your passions.`,
+          href: '/insights/suggestions',
+        }
+      : null;
+
+  const dormantRows =
+    quietTotal === 0
+      ? { rows: [] }
+      : await sql<{ id: number; acct: string; display_name: string; last_post_at: number | null }>`
+          select a.id, a.acct, a.display_name, a.last_post_at from follows f join actors a on a.id = f.followee_id
+           where f.follower_id = ${a} and f.state = 'accepted' and ${isQuiet}
+           order by coalesce(a.last_post_at, 0), a.id limit ${LIST_LIMIT}`.execute(db);
+
+  const sourceWhere = sql`sub.member_id = ${m} and sub.created_at < ${quietSince} and coalesce(s.last_item_at, 0) < ${quietSince}`;
+  const [sourceCount, sourceRows] = await Promise.all([
+    sql<{ count: number }>`select count(*) as count from subscriptions sub join sources s on s.id = sub.source_id where ${sourceWhere}`.execute(db),
+    sql<{ id: number; source_id: number; title: string | null; source_title: string; url: string; last_item_at: number | null }>`
+      select sub.id, sub.source_id, sub.title, s.title as source_title, s.url, s.last_item_at
+        from subscriptions sub join sources s on s.id = sub.source_id
+       where ${sourceWhere}
+       order by coalesce(s.last_item_at, 0), sub.id limit ${LIST_LIMIT}`.execute(db),
+  ]);
+
+  // Replies and mentions both ways in the window. Replies to the member are found through
+  // their own posts of the window (posts_reply_to index), not by scanning everyone's posts.
+  const tieRows = await sql<{ partner: number; to_them: number; from_them: number }>`
+    select partner, sum(to_them) as to_them, sum(from_them) as from_them from (
+      select reply_to_actor_id as partner, 1 as to_them, 0 as from_them from posts
+       where actor_id = ${a} and created_at >= ${quietSince} and deleted_at is null and reply_to_actor_id is not null and reply_to_actor_id <> ${a}
+      union all
+      select m1.actor_id, 1, 0 from mentions m1 join posts p1 on p1.id = m1.post_id
+       where p1.actor_id = ${a} and p1.created_at >= ${quietSince} and p1.deleted_at is null and m1.actor_id is not null and m1.actor_id <> ${a}
+         and (p1.reply_to_actor_id is null or p1.reply_to_actor_id <> m1.actor_id)
+      union all
+      select r.actor_id, 0, 1 from posts mine join posts r on r.reply_to_id = mine.id
+       where mine.actor_id = ${a} and mine.created_at >= ${quietSince - LONG_WINDOW_MS} and r.created_at >= ${quietSince} and r.deleted_at is null and r.actor_id <> ${a}
+      union all
+      select p2.actor_id, 0, 1 from mentions m2 join posts p2 on p2.id = m2.post_id
+       where m2.actor_id = ${a} and p2.created_at >= ${quietSince} and p2.deleted_at is null and p2.actor_id <> ${a}
+         and (p2.reply_to_actor_id is null or p2.reply_to_actor_id <> ${a})
+    ) exchanges
+    group by partner
+    having sum(to_them) > 0 and sum(from_them) > 0
+    order by sum(to_them) + sum(from_them) desc, partner
+    limit ${TIES_LIMIT}`.execute(db);
+  const partnerIds = tieRows.rows.map((r) => n(r.partner));
+  const partners = partnerIds.length
+    ? await db.selectFrom('actors').select(['id', 'acct', 'display_name']).where('id', 'in', partnerIds).execute()
+    : [];
+  const byId = new Map(partners.map((p) => [n(p.id), p]));
+  const ties: Tie[] = [];
+  for (const r of tieRows.rows) {
+    const p = byId.get(n(r.partner));
+    if (p) ties.push({ actorId: n(p.id), acct: p.acct, displayName: p.display_name, path: profilePath(p.acct), toThem: n(r.to_them), fromThem: n(r.from_them) });
+  }
+
+  return {
+    following,
+    followers,
+    mutuals,
+    reciprocity: following > 0 ? Math.min(1, mutuals / following) : null,
+    roles,
+    places,
+    diversityNudge,
+    dormantFollows: {
+      total: quietTotal,
+      people: dormantRows.rows.map((r) => ({ actorId: n(r.id), acct: r.acct, displayName: r.display_name, path: profilePath(r.acct), lastPostAt: r.last_post_at === null ? null : n(r.last_post_at) })),
+    },
+    dormantSources: {
+      total: n(sourceCount.rows[0]?.count),
+      sources: sourceRows.rows.map((r) => ({ subscriptionId: n(r.id), sourceId: n(r.source_id), title: r.title || r.source_title || r.url, lastItemAt: r.last_item_at === null ? null : n(r.last_item_at) })),
+    },
+    ties,
+  };
+}
+
+/** The first `limit` shares, and the rest summed as "Elsewhere". */
+function topWithOther(shares: Share[], limit: number, total: number): Share[] {
+  if (shares.length <= limit + 1) return shares;
+  const rest = shares.slice(limit).reduce((sum, s) => sum + s.count, 0);
+  return [...shares.slice(0, limit), { key: 'other', label: 'Elsewhere', count: rest, share: total > 0 ? rest / total : 0 }];
+}

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createMembers, follow, PASSWORD, type Member } from '../social/helpers.ts';
+import { audit, type BrowserSession, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * Who to follow in Chromium: the page passes axe (WCAG 2.2 A and AA) with suggestions and
+ * with its empty state, and the Follow and Dismiss buttons work.
+ */
+
+let server: TestServer;
+let browser: Browser;
+let m: Record<'vera' | 'ann' | 'dee' | 'ivy' | 'solo', Member>;
+const sessions: BrowserSession[] = [];
+
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  m = await createMembers(server, ['vera', 'ann', 'dee', 'ivy', 'solo']);
+  assert.equal((await m.vera.api('PATCH', '/api/v1/profile', { role: 'school_librarian', passions: ['Genrefication'] })).status, 200);
+  assert.equal((await m.ivy.api('PATCH', '/api/v1/profile', { role: 'public_librarian', location: 'Dayton, Ohio', passions: ['Genrefication'] })).status, 200);
+  await follow(m.vera, m.ann);
+  await follow(m.ann, m.dee);
+  await follow(m.ann, m.ivy);
+});
+
+after(async () => {
+  for (const s of sessions) await s.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('who to follow in the browser', () => {
+  test('the page with suggestions passes axe, and Follow and Dismiss work', async () => {
+    const s = await openContext(browser, server);
+    sessions.push(s);
+    await signIn(s.page, 'vera', PASSWORD);
+    await audit(s, '/insights/suggestions', 'who to follow, with suggestions');
+    const cards = s.page.locator('.suggestions > li');
+    assert.equal(await cards.count(), 2);
+    assert.match(await cards.first().innerText(), /Ivy[\s\S]*1 person you follow follows them[\s\S]*Shares your passion: Genrefication/);
+
+    await s.page.getByRole('button', { name: 'Follow Ivy' }).click();
+    await s.page.waitForSelector('.notice');
+    assert.match(await s.page.locator('.notice').innerText(), /You now follow @ivy/);
+    await s.page.getByRole('button', { name: 'Dismiss Dee' }).click();
+    await s.page.waitForSelector('.callout');
+    assert.match(await s.page.locator('.notice').innerText(), /Dee will not be suggested again/);
+    await audit(s, '/insights/suggestions', 'who to follow, empty');
+  });
+
+  test('the empty state passes axe', async () => {
+    const s = await openContext(browser, server);
+    sessions.push(s);
+    await signIn(s.page, 'solo', PASSWORD);
+    await audit(s, '/insights/suggestions', 'who to follow, nothing to go on');
+    assert.match(await s.page.locator('main').innerText(), /No suggestions yet/);
+  });
+});

@@ -1,0 +1,80 @@
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createMember, follow, PASSWORD, type Member } from '../social/helpers.ts';
+import { audit, type BrowserSession, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * My PLN in a real browser, through axe-core (WCAG 2.2 A and AA): for a brand-new member (the
+ * empty states) and for an active one (charts, tables, a diversity nudge, a quiet follow with
+ * its unfollow button, and a conversation both ways). Unfollowing from the page works.
+ */
+
+let server: TestServer;
+let browser: Browser;
+let active: Member;
+const sessions: BrowserSession[] = [];
+
+async function session(): Promise<BrowserSession> {
+  const s = await openContext(browser, server);
+  sessions.push(s);
+  return s;
+}
+
+before(async () => {
+  [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
+  await createMember(server, 'brandnew', { displayName: 'Brand New' });
+  active = await createMember(server, 'active', { displayName: 'Active Member' });
+  const peers: Member[] = [];
+  for (const handle of ['sam', 'sue', 'sid', 'sal', 'sky']) {
+    const peer = await createMember(server, handle);
+    assert.equal((await peer.api('PATCH', '/api/v1/profile', { role: 'school_librarian', location: 'Leeds' })).status, 200);
+    await follow(active, peer);
+    peers.push(peer);
+  }
+  await follow(peers[0]!, active);
+  // One of them joined long ago and has not posted since (time passing, not a request).
+  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - 200 * 86_400_000 }).where('id', '=', peers[4]!.actorId).execute();
+  const question = await peers[0]!.post('What is everyone reading? #tlchat');
+  const answer = await active.post('Graphic novels, mostly.', { replyToId: question.id });
+  await peers[0]!.post('Same here!', { replyToId: answer.id });
+  await active.post('A list of makerspace ideas: https://example.org/makerspace #makerspace');
+});
+
+after(async () => {
+  for (const s of sessions) await s.context.close();
+  await browser?.close();
+  await server?.close();
+});
+
+test('a brand-new member sees zeros, a first step and empty states', async () => {
+  const s = await session();
+  await signIn(s.page, 'brandnew', PASSWORD);
+  await audit(s, '/insights', 'My PLN, brand-new member');
+  assert.match(await s.page.locator('#next-step').innerText(), /Start small/);
+  assert.equal(await s.page.getByRole('img', { name: /Stage scores/ }).count(), 1);
+});
+
+test('an active member sees charts with tables, and unfollows a quiet person from the page', async () => {
+  const s = await session();
+  await signIn(s.page, 'active', PASSWORD);
+  await audit(s, '/insights', 'My PLN, active member');
+  const { page } = s;
+  await page.getByRole('table', { name: /Roles of the people you follow/ }).waitFor();
+  assert.match(await page.locator('#diversity-nudge').innerText(), /100% of the people you follow are school librarians —/);
+  assert.equal(await page.getByRole('table', { name: /People you exchanged replies/ }).getByRole('link', { name: 'Sam' }).count(), 1);
+  await page.getByRole('button', { name: 'Unfollow Sky' }).click();
+  await page.waitForURL((url) => url.pathname === '/insights');
+  assert.equal(await page.getByRole('button', { name: 'Unfollow Sky' }).count(), 0);
+  assert.match(await page.locator('main').innerText(), /Everyone you follow has posted in the last 90 days/);
+});
+
+test('on a phone-sized screen the page passes the audit too', async () => {
+  const s = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  sessions.push(s);
+  await signIn(s.page, 'active', PASSWORD);
+  await audit(s, '/insights', 'My PLN on a phone');
+  const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.equal(overflow, 0, 'the page itself does not scroll sideways (charts scroll inside their box)');
+});

@@ -1,0 +1,184 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+
+/**
+ * Who to follow through the doors people use: the JSON API with a token and the page with a
+ * session. A small community is built where each signal points at one person, so each
+ * reason and each exclusion can be checked on its own.
+ */
+
+async function profile(who: Member, fields: Record<string, unknown>): Promise<void> {
+  const res = await who.api('PATCH', '/api/v1/profile', fields);
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+}
+
+async function suggestions(who: Member, limit = 10): Promise<Json[]> {
+  const res = await who.api('GET', `/api/v1/insights/suggestions?limit=${limit}`);
+  assert.equal(res.status, 200, JSON.stringify(res.json));
+  return res.json.suggestions;
+}
+
+const handles = (list: Json[]) => list.map((s: Json) => s.actor.handle as string);
+const reasonsOf = (list: Json[], handle: string): string[] => list.find((s: Json) => s.actor.handle === handle)?.reasons ?? [];
+
+describe('who to follow with no one else here', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer();
+  });
+  after(async () => server?.close());
+
+  test('a lone member gets an empty list and a page that says what to do', async () => {
+    const solo = await createMember(server, 'solo');
+    await profile(solo, { role: 'school_librarian', passions: ['Genrefication', 'Makerspaces'] });
+    assert.deepEqual(await suggestions(solo), []);
+    const page = await solo.web.get('/insights/suggestions');
+    assert.equal(page.status, 200);
+    assert.match(page.text('main'), /No suggestions yet/);
+    assert.equal(page.document.querySelectorAll('.suggestions li').length, 0);
+  });
+});
+
+describe('who to follow', () => {
+  let server: TestServer;
+  let m: Record<string, Member>;
+
+  before(async () => {
+    server = await startTestServer();
+    m = await createMembers(server, ['vera', 'ann', 'bob', 'cal', 'gus', 'hal', 'dee', 'eve', 'fay', 'ivy', 'jon', 'kim', 'liz', 'ned', 'oli', 'pat']);
+    await profile(m.vera!, { role: 'school_librarian', location: 'Dayton, Ohio', passions: ['Genrefication', 'Makerspaces'] });
+    for (const h of ['ann', 'bob', 'cal', 'gus', 'hal']) await profile(m[h]!, { role: 'school_librarian' });
+    await profile(m.fay!, { passions: ['Genrefication', 'Makerspaces', 'Robotics'] });
+    await profile(m.ivy!, { role: 'public_librarian', location: 'Accra, Ghana' });
+    // Vera's network: five school librarians.
+    for (const h of ['ann', 'bob', 'cal', 'gus', 'hal']) await follow(m.vera!, m[h]!);
+    // Dee is followed by four of them; Eve and Ivy by one.
+    for (const h of ['ann', 'bob', 'cal', 'gus']) await follow(m[h]!, m.dee!);
+    await follow(m.ann!, m.eve!);
+    await follow(m.bob!, m.ivy!);
+    // People who would rank high but must never be suggested (they too are followed by three of Vera's follows).
+    for (const h of ['jon', 'kim', 'liz', 'ned', 'oli']) for (const f of ['ann', 'bob', 'cal']) await follow(m[f]!, m[h]!);
+    // The followees also follow Vera herself.
+    for (const h of ['ann', 'bob', 'cal']) await follow(m[h]!, m.vera!);
+    assert.equal((await m.vera!.api('POST', '/api/v1/people/jon/block')).status, 204);
+    assert.equal((await m.kim!.api('POST', '/api/v1/people/vera/block')).status, 204);
+    assert.equal((await m.vera!.api('POST', '/api/v1/people/liz/mute')).status, 204);
+    await server.services.accounts.suspend('ned', 'spam', null);
+    // Pat posts about one of Vera's passions.
+    await m.pat!.post('Our #genrefication weekend: the fiction shelves are done.');
+  });
+  after(async () => server?.close());
+
+  test('friends of friends rank first, with the reason in words', async () => {
+    const list = await suggestions(m.vera!);
+    assert.equal(list[0].actor.handle, 'dee', JSON.stringify(handles(list)));
+    assert.deepEqual(list[0].reasons.slice(0, 1), ['4 people you follow follow them']);
+    assert.ok(reasonsOf(list, 'eve').includes('1 person you follow follows them'), JSON.stringify(list));
+    assert.equal(typeof list[0].score, 'number');
+    assert.ok(list.every((s: Json, i: number) => i === 0 || s.score <= list[i - 1].score), 'best first');
+  });
+
+  test('shared passions, hashtag co-use and missing roles give reasons', async () => {
+    const list = await suggestions(m.vera!);
+    assert.ok(reasonsOf(list, 'fay').includes('shares your passions: Genrefication and Makerspaces'), JSON.stringify(reasonsOf(list, 'fay')));
+    assert.ok(reasonsOf(list, 'pat').some((r) => r.startsWith('posts about #genrefication')), JSON.stringify(reasonsOf(list, 'pat')));
+    assert.ok(reasonsOf(list, 'ivy').includes('a public librarian (your network has few)'), JSON.stringify(reasonsOf(list, 'ivy')));
+    assert.ok(reasonsOf(list, 'ivy').includes('in Accra, Ghana (few people you follow are there)'));
+    const ivy = list.find((s: Json) => s.actor.handle === 'ivy');
+    assert.equal(ivy.actor.roleLabel, 'Public librarian');
+    assert.equal(ivy.actor.location, 'Accra, Ghana');
+  });
+
+  test('self, followed, requested, blocked (both ways), muted, suspended and dismissed people never appear', async () => {
+    const list = await suggestions(m.vera!, 50);
+    const shown = handles(list);
+    for (const never of ['vera', 'ann', 'bob', 'cal', 'gus', 'hal', 'jon', 'kim', 'liz', 'ned']) assert.ok(!shown.includes(never), `${never} in ${shown}`);
+    assert.ok(shown.includes('oli'), 'oli is suggested until dismissed');
+
+    // Dismissed through the API: gone, and still gone on the next request and after other changes.
+    const res = await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.oli!.actorId}/dismiss`);
+    assert.equal(res.status, 204);
+    assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.oli!.actorId}/dismiss`)).status, 204, 'dismissing twice is fine');
+    await follow(m.hal!, m.oli!);
+    assert.ok(!handles(await suggestions(m.vera!, 50)).includes('oli'));
+
+    // A follow request (locked account) counts as already asked.
+    await server.services.database.db.updateTable('actors').set({ locked: 1 }).where('id', '=', m.eve!.actorId).execute();
+    assert.equal((await m.vera!.api('POST', '/api/v1/people/eve/follow')).status, 200);
+    assert.ok(!handles(await suggestions(m.vera!, 50)).includes('eve'));
+  });
+
+  test('the page lists people with reasons, Follow and Dismiss buttons that work without JavaScript', async () => {
+    const page = await m.vera!.web.get('/insights/suggestions');
+    assert.equal(page.status, 200);
+    const first = page.document.querySelector('.suggestions li')!;
+    assert.match(first.querySelector('h2')!.textContent!, /Dee/);
+    assert.match(first.textContent!, /4 people you follow follow them/);
+    const followForm = first.querySelector('form[action="/@dee/follow"]')!;
+    assert.equal(followForm.querySelector('input[name=back]')!.getAttribute('value'), '/insights/suggestions');
+
+    const followed = await m.vera!.web.post('/@dee/follow', { back: '/insights/suggestions' });
+    assert.equal(followed.status, 303);
+    assert.equal(followed.location, '/insights/suggestions');
+    const dismissed = await m.vera!.web.post(`/insights/suggestions/${m.fay!.actorId}/dismiss`, { back: '/insights/suggestions', name: 'Fay' });
+    assert.equal(dismissed.status, 303);
+    const after = await m.vera!.web.get('/insights/suggestions');
+    assert.match(after.text('.notice'), /Fay will not be suggested again/);
+    const names = [...after.document.querySelectorAll('.suggestions h2')].map((h) => h.textContent!.trim());
+    assert.ok(!names.includes('Dee') && !names.includes('Fay'), JSON.stringify(names));
+  });
+
+  test('a brand-new member with only a role and two passions gets ten suggestions with reasons', async () => {
+    // A small community: people who share the passions, and active people in the same or a related role.
+    const community: Member[] = [];
+    for (let i = 0; i < 6; i++) {
+      const who = await createMember(server, `gn${i}`);
+      await profile(who, { role: i % 2 ? 'teacher' : 'public_librarian', passions: i < 3 ? ['Graphic novels', 'Robotics'] : ['Graphic novels'] });
+      community.push(who);
+    }
+    for (let i = 0; i < 6; i++) {
+      const who = await createMember(server, `sl${i}`);
+      await profile(who, { role: i < 4 ? 'school_librarian' : 'teacher' });
+      await who.post(`Today in the library, day ${i}.`);
+      community.push(who);
+    }
+    const newt = await createMember(server, 'newt');
+    await profile(newt, { role: 'school_librarian', passions: ['Graphic novels', 'Robotics'] });
+    const list = await suggestions(newt);
+    assert.equal(list.length, 10, JSON.stringify(handles(list)));
+    for (const s of list) assert.ok(s.reasons.length > 0, `${s.actor.handle} has no reason`);
+    // Those sharing both passions come first.
+    assert.deepEqual(handles(list).slice(0, 3).sort(), ['gn0', 'gn1', 'gn2']);
+    assert.ok(reasonsOf(list, 'gn0').includes('shares your passions: Graphic novels and Robotics'));
+    assert.ok(list.some((s: Json) => s.reasons.includes('also a school librarian')), JSON.stringify(list.map((s: Json) => s.reasons)));
+  });
+
+  test('bad input: unknown or invalid people, limits out of range, not signed in', async () => {
+    const unknown = await m.vera!.api('POST', '/api/v1/insights/suggestions/99999999/dismiss');
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.json.error.code, 'not_found');
+    assert.equal((await m.vera!.api('POST', '/api/v1/insights/suggestions/abc/dismiss')).status, 422);
+    assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.vera!.actorId}/dismiss`)).status, 422);
+    assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.ned!.actorId}/dismiss`)).status, 404, 'suspended members are not there');
+    for (const limit of ['0', '51', '-3', 'ten', '2.5']) {
+      const res = await m.vera!.api('GET', `/api/v1/insights/suggestions?limit=${limit}`);
+      assert.equal(res.status, 422, `limit=${limit}`);
+      assert.equal(res.json.error.issues[0].path, 'limit');
+    }
+    assert.equal((await m.vera!.api('GET', '/api/v1/insights/suggestions?limit=10&sort=x')).status, 422, 'unknown parameters are refused');
+    assert.equal((await server.client().api('GET', '/api/v1/insights/suggestions')).status, 401);
+    assert.equal((await server.client().api('POST', `/api/v1/insights/suggestions/${m.dee!.actorId}/dismiss`)).status, 401);
+    // The page: signed out goes to sign in; a bad id is a 404 page.
+    const signedOut = await server.client().get('/insights/suggestions');
+    assert.equal(signedOut.status, 303);
+    assert.match(signedOut.location!, /^\/login\?next=/);
+    assert.equal((await m.vera!.web.post('/insights/suggestions/nope/dismiss', { back: '/insights/suggestions' })).status, 404);
+    assert.equal((await m.vera!.web.post('/insights/suggestions/99999999/dismiss', { back: '/insights/suggestions' })).status, 404);
+    // An attacker's back link does not leave the site.
+    const offsite = await m.vera!.web.post(`/insights/suggestions/${m.pat!.actorId}/dismiss`, { back: 'https://evil.example/' });
+    assert.equal(offsite.status, 303);
+    assert.ok(offsite.location!.startsWith('/') && !offsite.location!.startsWith('//'), offsite.location!);
+  });
+});
