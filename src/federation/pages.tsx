@@ -4,7 +4,7 @@ import type { InstanceModeration } from '../db/schema.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, formErrors, RadioGroup, TextField, type Errors } from '../web/forms.tsx';
-import { flash, renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { DataTable, flash, renderSectionPage, type PageOptions } from '../web/layout.tsx';
 import { requireAdmin } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
 
@@ -120,79 +120,60 @@ async function federationPage(c: AppContext, state: FormState | null) {
               Deliveries are retried for about a day and a half.
             </p>
           ) : null}
-          <div class="table-wrap">
-            <table>
-              <caption>Servers this one knows, {instances.length} in all</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Server</th>
-                  <th scope="col">Moderation</th>
-                  <th scope="col">Known accounts</th>
-                  <th scope="col">Delivered / failed</th>
-                  <th scope="col">Last delivery</th>
-                  <th scope="col">Last failure</th>
-                  <th scope="col">Received</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {instances.map((i) => (
-                  <tr>
-                    <td>
-                      {i.domain}
-                      {isFailing(i) ? (
-                        <>
-                          <br />
-                          <span class="status status--suspended">Failing</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>
-                      <ModerationLabel instance={i} />
-                    </td>
-                    <td>{i.actors}</td>
-                    <td>
-                      {i.delivered} / {i.failed}
-                    </td>
-                    <td>{when(i.lastDeliveredAt)}</td>
-                    <td>
-                      {when(i.lastFailedAt)}
-                      {i.lastError ? (
-                        <>
-                          <br />
-                          <span class="meta">{shorten(i.lastError, 80)}</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>
-                      {i.received}
-                      {i.lastReceivedAt ? (
-                        <>
-                          <br />
-                          <span class="meta">last {when(i.lastReceivedAt)}</span>
-                        </>
-                      ) : null}
-                    </td>
-                    <td>
-                      {i.moderation !== 'none' ? (
-                        <form method="post" action="/admin/federation/instances" class="inline-form">
-                          <CsrfField token={c.var.csrf} />
-                          <input type="hidden" name="domain" value={i.domain} />
-                          <input type="hidden" name="moderation" value="none" />
-                          <button type="submit" class="button--small button--secondary">
-                            {i.moderation === 'block' ? 'Unblock' : 'Unsilence'}
-                            <span class="visually-hidden"> {i.domain}</span>
-                          </button>
-                        </form>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
+            {instances.map((i) => (
+              <tr>
+                <td>
+                  {i.domain}
+                  {isFailing(i) ? (
+                    <>
+                      <br />
+                      <span class="status status--suspended">Failing</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  <ModerationLabel instance={i} />
+                </td>
+                <td>{i.actors}</td>
+                <td>
+                  {i.delivered} / {i.failed}
+                </td>
+                <td>{when(i.lastDeliveredAt)}</td>
+                <td>
+                  {when(i.lastFailedAt)}
+                  {i.lastError ? (
+                    <>
+                      <br />
+                      <span class="meta">{shorten(i.lastError, 80)}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {i.received}
+                  {i.lastReceivedAt ? (
+                    <>
+                      <br />
+                      <span class="meta">last {when(i.lastReceivedAt)}</span>
+                    </>
+                  ) : null}
+                </td>
+                <td>
+                  {i.moderation !== 'none' ? (
+                    <form method="post" action="/admin/federation/instances" class="inline-form">
+                      <CsrfField token={c.var.csrf} />
+                      <input type="hidden" name="domain" value={i.domain} />
+                      <input type="hidden" name="moderation" value="none" />
+                      <button type="submit" class="button--small button--secondary">
+                        {i.moderation === 'block' ? 'Unblock' : 'Unsilence'}
+                        <span class="visually-hidden"> {i.domain}</span>
+                      </button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </DataTable>
         </>
       )}
 
@@ -228,27 +209,11 @@ async function federationPage(c: AppContext, state: FormState | null) {
       {relays.length === 0 ? (
         <p>This server subscribes to no relays.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>Relays this server subscribes to</caption>
-            <thead>
-              <tr>
-                <th scope="col">Relay inbox</th>
-                <th scope="col">Kind</th>
-                <th scope="col">State</th>
-                <th scope="col">Since</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {relays.map((r) => (
-                <RelayRow c={c} relay={r} timeZone={timeZone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Relays this server subscribes to" columns={['Relay inbox', 'Kind', 'State', 'Since']} actions>
+          {relays.map((r) => (
+            <RelayRow c={c} relay={r} timeZone={timeZone} />
+          ))}
+        </DataTable>
       )}
       <h3 id="subscribe">Subscribe to a relay</h3>
       {relayState ? <ErrorSummary errors={relayState.errors} /> : null}
@@ -275,29 +240,11 @@ async function federationPage(c: AppContext, state: FormState | null) {
       {reports.length === 0 ? (
         <p>There are no open reports.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption>Open reports, newest first</caption>
-            <thead>
-              <tr>
-                <th scope="col">Account</th>
-                <th scope="col">Post</th>
-                <th scope="col">Comment</th>
-                <th scope="col">Reported by</th>
-                <th scope="col">Date</th>
-                <th scope="col">Forwarded</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {reports.map((r) => (
-                <ReportRow c={c} report={r} timeZone={timeZone} />
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Open reports, newest first" columns={['Account', 'Post', 'Comment', 'Reported by', 'Date', 'Forwarded']} actions>
+          {reports.map((r) => (
+            <ReportRow c={c} report={r} timeZone={timeZone} />
+          ))}
+        </DataTable>
       )}
     </>,
   );

@@ -3,6 +3,7 @@ import type { AppContext, AppEnv } from '../web/context.ts';
 import { CsrfField } from '../web/forms.tsx';
 import { formatDate, plural } from '../web/format.ts';
 import { requireViewer } from '../web/middleware.ts';
+import { DataTable } from '../web/layout.tsx';
 import type { Share } from './health.ts';
 import { memberInsights, type MemberInsights } from './insights.ts';
 import { insightsPage } from './section.tsx';
@@ -40,27 +41,15 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
           max={100}
           marker={STAGE_THRESHOLD}
         />
-        <div class="table-wrap">
-          <table>
-            <caption>Stage scores (0 to 100; reached at {STAGE_THRESHOLD})</caption>
-            <thead>
-              <tr>
-                <th scope="col">Stage</th>
-                <th scope="col">Score</th>
-                <th scope="col">Reached</th>
-              </tr>
-            </thead>
-            <tbody>
-              {STAGES.map((s) => (
-                <tr>
-                  <th scope="row">{STAGE_LABELS[s]}</th>
-                  <td>{scores[s]}</td>
-                  <td>{scores[s] >= STAGE_THRESHOLD ? 'Yes' : 'Not yet'}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption={<>Stage scores (0 to 100; reached at {STAGE_THRESHOLD})</>} columns={['Stage', 'Score', 'Reached']}>
+          {STAGES.map((s) => (
+            <tr>
+              <th scope="row">{STAGE_LABELS[s]}</th>
+              <td>{scores[s]}</td>
+              <td>{scores[s] >= STAGE_THRESHOLD ? 'Yes' : 'Not yet'}</td>
+            </tr>
+          ))}
+        </DataTable>
       </section>
 
       <section aria-labelledby="health-title">
@@ -152,29 +141,17 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
         {health.ties.length === 0 ? (
           <p>No conversations both ways in the last 90 days yet. Reply to someone who replied to you, and it starts here.</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <caption>People you exchanged replies and mentions with, both ways, in the last 90 days</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Person</th>
-                  <th scope="col">From you</th>
-                  <th scope="col">To you</th>
-                </tr>
-              </thead>
-              <tbody>
-                {health.ties.map((t) => (
-                  <tr>
-                    <th scope="row">
-                      <a href={t.path}>{t.displayName}</a>
-                    </th>
-                    <td>{t.toThem}</td>
-                    <td>{t.fromThem}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <DataTable caption="People you exchanged replies and mentions with, both ways, in the last 90 days" columns={['Person', 'From you', 'To you']}>
+            {health.ties.map((t) => (
+              <tr>
+                <th scope="row">
+                  <a href={t.path}>{t.displayName}</a>
+                </th>
+                <td>{t.toThem}</td>
+                <td>{t.fromThem}</td>
+              </tr>
+            ))}
+          </DataTable>
         )}
       </section>
 
@@ -250,26 +227,14 @@ function ShareChart({ id, title, shares }: { id: string; title: string; shares: 
 
 function ShareTable({ caption, heading, shares }: { caption: string; heading: string; shares: Share[] }) {
   return (
-    <div class="table-wrap">
-      <table>
-        <caption>{caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{heading}</th>
-            <th scope="col">People</th>
-            <th scope="col">Share</th>
-          </tr>
-        </thead>
-        <tbody>
-          {shares.map((s) => (
-            <tr>
-              <th scope="row">{s.label}</th>
-              <td>{s.count}</td>
-              <td>{Math.round(s.share * 100)}%</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable caption={caption} columns={[heading, 'People', 'Share']}>
+      {shares.map((s) => (
+        <tr>
+          <th scope="row">{s.label}</th>
+          <td>{s.count}</td>
+          <td>{Math.round(s.share * 100)}%</td>
+        </tr>
+      ))}
+    </DataTable>
   );
 }

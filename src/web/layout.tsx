@@ -233,6 +233,33 @@ export function renderSectionPage(
   );
 }
 
+/**
+ * A table of records that scrolls sideways on small screens: a caption (visible, or for screen
+ * readers only), column headings, and an unlabelled last column for row actions when `actions`.
+ */
+export function DataTable(props: { caption: Child; hideCaption?: boolean; columns: readonly string[]; actions?: boolean; children?: Child }) {
+  return (
+    <div class="table-wrap">
+      <table>
+        <caption class={props.hideCaption ? 'visually-hidden' : undefined}>{props.caption}</caption>
+        <thead>
+          <tr>
+            {props.columns.map((column) => (
+              <th scope="col">{column}</th>
+            ))}
+            {props.actions ? (
+              <th scope="col">
+                <span class="visually-hidden">Actions</span>
+              </th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A member's photo, or their initials on a coloured disc. Decorative next to their name. */
 export function Avatar({ url, name, size }: { url: string | null; name: string; size: number }) {
   if (url) return <img class={`avatar avatar--${size}`} src={url} alt="" width={size} height={size} loading="lazy" />;

@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
-import { flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
+import { DataTable, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
 import { requireAdmin } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { SiteSettingsValues } from '../../platform/settings.ts';
@@ -162,75 +162,58 @@ function membersPage(
           <button type="submit">Find</button>
         </div>
       </form>
-      <div class="table-wrap">
-        <table>
-          <caption class="visually-hidden">Members</caption>
-          <thead>
-            <tr>
-              <th scope="col">Member</th>
-              <th scope="col">Email</th>
-              <th scope="col">Joined</th>
-              <th scope="col">Last sign-in</th>
-              <th scope="col">Status</th>
-              <th scope="col">
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {result.members.map((m) => (
-              <tr>
-                <td>
-                  <a href={`/@${m.handle}`}>{m.displayName}</a>
-                  <br />
-                  <span class="meta">
-                    @{m.handle}
-                    {m.isAdmin ? ' · administrator' : ''}
-                  </span>
-                </td>
-                <td class="code">{m.email}</td>
-                <td>{date(m.createdAt)}</td>
-                <td>{date(m.lastLoginAt)}</td>
-                <td>
-                  {m.suspendedAt ? (
-                    <span class="status status--suspended">
-                      Suspended {date(m.suspendedAt)}
-                      {m.suspendedReason ? `: ${m.suspendedReason}` : ''}
-                    </span>
-                  ) : (
-                    <span class="status status--active">Active</span>
-                  )}
-                </td>
-                <td>
-                  {m.id === c.var.viewer?.memberId ? (
-                    <span class="meta">You</span>
-                  ) : m.suspendedAt ? (
-                    <form method="post" action={`/admin/members/${m.handle}/unsuspend`} class="inline-form">
-                      <CsrfField token={c.var.csrf} />
-                      <input type="hidden" name="q" value={filter.q ?? ''} />
-                      <button type="submit" class="button--small button--secondary">
-                        Unsuspend<span class="visually-hidden"> @{m.handle}</span>
-                      </button>
-                    </form>
-                  ) : (
-                    <form method="post" action={`/admin/members/${m.handle}/suspend`} class="inline-form" data-confirm={`Suspend @${m.handle}? They will be signed out everywhere.`}>
-                      <CsrfField token={c.var.csrf} />
-                      <input type="hidden" name="q" value={filter.q ?? ''} />
-                      <label class="visually-hidden" for={`reason-${m.id}`}>
-                        Reason for suspending @{m.handle}
-                      </label>
-                      <input type="text" id={`reason-${m.id}`} name="reason" placeholder="Reason (optional)" maxlength={500} />
-                      <button type="submit" class="button--small button--danger">
-                        Suspend<span class="visually-hidden"> @{m.handle}</span>
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable caption="Members" hideCaption columns={['Member', 'Email', 'Joined', 'Last sign-in', 'Status']} actions>
+        {result.members.map((m) => (
+          <tr>
+            <td>
+              <a href={`/@${m.handle}`}>{m.displayName}</a>
+              <br />
+              <span class="meta">
+                @{m.handle}
+                {m.isAdmin ? ' · administrator' : ''}
+              </span>
+            </td>
+            <td class="code">{m.email}</td>
+            <td>{date(m.createdAt)}</td>
+            <td>{date(m.lastLoginAt)}</td>
+            <td>
+              {m.suspendedAt ? (
+                <span class="status status--suspended">
+                  Suspended {date(m.suspendedAt)}
+                  {m.suspendedReason ? `: ${m.suspendedReason}` : ''}
+                </span>
+              ) : (
+                <span class="status status--active">Active</span>
+              )}
+            </td>
+            <td>
+              {m.id === c.var.viewer?.memberId ? (
+                <span class="meta">You</span>
+              ) : m.suspendedAt ? (
+                <form method="post" action={`/admin/members/${m.handle}/unsuspend`} class="inline-form">
+                  <CsrfField token={c.var.csrf} />
+                  <input type="hidden" name="q" value={filter.q ?? ''} />
+                  <button type="submit" class="button--small button--secondary">
+                    Unsuspend<span class="visually-hidden"> @{m.handle}</span>
+                  </button>
+                </form>
+              ) : (
+                <form method="post" action={`/admin/members/${m.handle}/suspend`} class="inline-form" data-confirm={`Suspend @${m.handle}? They will be signed out everywhere.`}>
+                  <CsrfField token={c.var.csrf} />
+                  <input type="hidden" name="q" value={filter.q ?? ''} />
+                  <label class="visually-hidden" for={`reason-${m.id}`}>
+                    Reason for suspending @{m.handle}
+                  </label>
+                  <input type="text" id={`reason-${m.id}`} name="reason" placeholder="Reason (optional)" maxlength={500} />
+                  <button type="submit" class="button--small button--danger">
+                    Suspend<span class="visually-hidden"> @{m.handle}</span>
+                  </button>
+                </form>
+              )}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {result.members.length === 0 ? <p>No members match.</p> : null}
       {next ? (
         <nav class="pagination" aria-label="More members">
@@ -270,45 +253,29 @@ function invitesPage(c: AppContext, invites: Invite[], values: Record<string, st
       {invites.length === 0 ? (
         <p>None yet.</p>
       ) : (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">Invitation links</caption>
-            <thead>
-              <tr>
-                <th scope="col">Link</th>
-                <th scope="col">Note</th>
-                <th scope="col">Used</th>
-                <th scope="col">Expires</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {invites.map((i) => (
-                <tr>
-                  <td class="code">{i.usable ? accounts.inviteUrl(i.code) : <s>{i.code}</s>}</td>
-                  <td>{i.note ?? ''}</td>
-                  <td>
-                    {i.useCount}
-                    {i.maxUses ? ` of ${i.maxUses}` : ''}
-                  </td>
-                  <td>{i.revokedAt ? 'revoked' : date(i.expiresAt)}</td>
-                  <td>
-                    {i.usable ? (
-                      <form method="post" action={`/admin/invites/${i.id}/revoke`} class="inline-form">
-                        <CsrfField token={c.var.csrf} />
-                        <button type="submit" class="button--small button--secondary">
-                          Revoke<span class="visually-hidden"> invitation {i.note ?? i.code}</span>
-                        </button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Invitation links" hideCaption columns={['Link', 'Note', 'Used', 'Expires']} actions>
+          {invites.map((i) => (
+            <tr>
+              <td class="code">{i.usable ? accounts.inviteUrl(i.code) : <s>{i.code}</s>}</td>
+              <td>{i.note ?? ''}</td>
+              <td>
+                {i.useCount}
+                {i.maxUses ? ` of ${i.maxUses}` : ''}
+              </td>
+              <td>{i.revokedAt ? 'revoked' : date(i.expiresAt)}</td>
+              <td>
+                {i.usable ? (
+                  <form method="post" action={`/admin/invites/${i.id}/revoke`} class="inline-form">
+                    <CsrfField token={c.var.csrf} />
+                    <button type="submit" class="button--small button--secondary">
+                      Revoke<span class="visually-hidden"> invitation {i.note ?? i.code}</span>
+                    </button>
+                  </form>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       )}
     </>,
   );

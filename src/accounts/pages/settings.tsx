@@ -2,7 +2,7 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
-import { Avatar, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
+import { Avatar, DataTable, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, type Form } from '../../web/request.ts';
 import { ROLES } from '../roles.ts';
@@ -315,38 +315,23 @@ function tokensPage(
         <button type="submit">Create token</button>
       </form>
       {tokens.length > 0 ? (
-        <div class="table-wrap">
-          <table>
-            <caption class="visually-hidden">Your API tokens</caption>
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Created</th>
-                <th scope="col">Last used</th>
-                <th scope="col">
-                  <span class="visually-hidden">Actions</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {tokens.map((t) => (
-                <tr>
-                  <td>{t.name}</td>
-                  <td>{when(t.createdAt)}</td>
-                  <td>{when(t.lastUsedAt)}</td>
-                  <td>
-                    <form method="post" action={`/settings/tokens/${t.id}/revoke`} class="inline-form" data-confirm={`Revoke “${t.name}”?`}>
-                      <CsrfField token={c.var.csrf} />
-                      <button type="submit" class="button--small button--secondary">
-                        Revoke<span class="visually-hidden"> {t.name}</span>
-                      </button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable caption="Your API tokens" hideCaption columns={['Name', 'Created', 'Last used']} actions>
+          {tokens.map((t) => (
+            <tr>
+              <td>{t.name}</td>
+              <td>{when(t.createdAt)}</td>
+              <td>{when(t.lastUsedAt)}</td>
+              <td>
+                <form method="post" action={`/settings/tokens/${t.id}/revoke`} class="inline-form" data-confirm={`Revoke “${t.name}”?`}>
+                  <CsrfField token={c.var.csrf} />
+                  <button type="submit" class="button--small button--secondary">
+                    Revoke<span class="visually-hidden"> {t.name}</span>
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </DataTable>
       ) : null}
     </>,
   );
