@@ -94,7 +94,6 @@ function variant(random: Random, url: string): string {
 }
 
 export function generateExport(count: number, duplicateShare: number, seed: number): GeneratedExport {
-  const random = new Random(seed);
   const wordSampler = new WeightedSampler(zipfWeights(WORDS.length, 0.9));
   const tagSampler = new WeightedSampler(zipfWeights(TAGS.length, 1.0));
   const now = Date.UTC(2026, 10, 1) / 1000;

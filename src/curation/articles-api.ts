@@ -1,10 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
-import type { MiddlewareHandler } from 'hono';
-import type { AppContext, AppEnv } from '../web/context.ts';
+import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
-import { FORM_OVERHEAD_BYTES, readForm, tooLarge } from '../web/request.ts';
+import { readForm } from '../web/request.ts';
 import { articleInputSchema, articleUpdateSchema, MARKDOWN_MAX, type ArticleListItem, type ArticleView } from './articles.ts';
 
 const AuthorSchema = z
@@ -69,13 +68,6 @@ const articleJson = (a: ArticleView) => ({ ...listItemJson(a), markdown: a.markd
 export function registerArticlesApi(api: Api): void {
   const articles = (c: AppContext) => c.var.services.articles;
 
-  // A body declaring more than the server accepts is never read (see bodyLimitMiddleware), not even as JSON.
-  const refuseOversized: MiddlewareHandler<AppEnv> = async (c, next) => {
-    if (c.var.oversizedBody) throw tooLarge(c.var.services.config.maxUploadBytes + FORM_OVERHEAD_BYTES);
-    await next();
-  };
-  api.use('/api/v1/articles', refuseOversized);
-  api.use('/api/v1/articles/*', refuseOversized);
 
   api.openapi(
     createRoute({

@@ -145,11 +145,11 @@ export function registerBookmarksApi(api: Api): void {
     async (c) => c.json(await importRequest(c), 200),
   );
   const exports = [
-    ['html', 'text/html; charset=utf-8', 'Netscape bookmark HTML (tags, notes, dates and visibility kept), for browsers and other services', 'bookmarks.html'],
-    ['csv', 'text/csv; charset=utf-8', 'CSV (RFC 4180) with a header row', 'bookmarks.csv'],
-    ['json', 'application/json; charset=utf-8', 'JSON: every bookmark of your account', 'bookmarks.json'],
+    ['html', 'text/html; charset=utf-8', 'Netscape bookmark HTML (tags, notes, dates and visibility kept), for browsers and other services'],
+    ['csv', 'text/csv; charset=utf-8', 'CSV (RFC 4180) with a header row'],
+    ['json', 'application/json; charset=utf-8', 'JSON: every bookmark of your account'],
   ] as const;
-  for (const [format, type, description, filename] of exports) {
+  for (const [format, type, description] of exports) {
     api.openapi(
       createRoute({
         method: 'get', path: `${BASE}/export.${format}`, tags: ['Bookmarks'], security, summary: `Export your bookmarks: ${description}`,
@@ -196,7 +196,6 @@ export function registerBookmarksApi(api: Api): void {
 /** Reads an import from the API: a multipart `file`, or the body itself. */
 async function importRequest(c: AppContext): Promise<ImportSummary> {
   const viewer = requireViewer(c);
-  if (c.var.oversizedBody) throw tooLargeImport();
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) {
     const file = (await readForm(c)).file('file');

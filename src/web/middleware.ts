@@ -73,9 +73,10 @@ export function authMiddleware(): MiddlewareHandler<AppEnv> {
 
 /**
  * Request bodies are limited to `maxBytes`. A body that declares a larger Content-Length is
- * not read at all: the request goes on with `oversizedBody` set, so a form page can answer
- * with its own form and an error next to the file field; `readForm` refuses such a body.
- * Bodies without a length are cut off at the limit with a 413.
+ * not read at all: an API request gets a 413 at once; a page request goes on with
+ * `oversizedBody` set, so the page can answer with its own form and an error next to the file
+ * field (`readForm` refuses such a body). Bodies without a length are cut off at the limit
+ * with a 413.
  */
 export function bodyLimitMiddleware(maxBytes: number): MiddlewareHandler<AppEnv> {
   const limit = bodyLimit({
@@ -86,6 +87,7 @@ export function bodyLimitMiddleware(maxBytes: number): MiddlewareHandler<AppEnv>
   });
   return async (c, next) => {
     if (Number(c.req.header('content-length') ?? 0) > maxBytes) {
+      if (c.req.path.startsWith('/api/')) throw tooLarge(maxBytes);
       c.set('oversizedBody', true);
       return next();
     }

@@ -13,7 +13,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let browser: Browser;
-let rosa: Member;
 let jordan: Member;
 const sessions: BrowserSession[] = [];
 
@@ -25,7 +24,7 @@ async function session(): Promise<BrowserSession> {
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
-  rosa = await createMember(server, 'rosa', { displayName: 'Rosa Delgado' });
+  await createMember(server, 'rosa', { displayName: 'Rosa Delgado' });
   jordan = await createMember(server, 'jordan', { displayName: 'Jordan Reyes' });
   await jordan.api('POST', '/api/v1/people/rosa/follow');
 });

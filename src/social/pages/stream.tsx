@@ -11,7 +11,7 @@ import { flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
 import { pageLiveStream } from '../live.tsx';
-import { NOTIFICATION_KINDS, type NotificationView } from '../notifications.ts';
+import type { NotificationView } from '../notifications.ts';
 import type { TimelinePage } from '../timelines.ts';
 import { ActionButton, actorPath, Composer, PeopleList, PostCard, postPath, Timeline } from '../views.tsx';
 
