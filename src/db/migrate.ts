@@ -10,6 +10,9 @@ import * as m0006 from './migrations/0006_bookmarks.ts';
 import * as m0007 from './migrations/0007_collections.ts';
 import * as m0008 from './migrations/0008_articles.ts';
 import * as m0009 from './migrations/0009_suggestions.ts';
+import * as m0010 from './migrations/0010_cohorts.ts';
+import * as m0011 from './migrations/0011_goals.ts';
+import * as m0012 from './migrations/0012_routine.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -22,6 +25,9 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0007_collections', m0007.up],
   ['0008_articles', m0008.up],
   ['0009_suggestions', m0009.up],
+  ['0010_cohorts', m0010.up],
+  ['0011_goals', m0011.up],
+  ['0012_routine', m0012.up],
 ];
 
 function migrator(database: Database): Migrator {

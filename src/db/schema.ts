@@ -62,6 +62,14 @@ export interface Schema {
   collection_collaborators: CollectionCollaboratorsTable;
   collection_follows: CollectionFollowsTable;
   suggestion_dismissals: SuggestionDismissalsTable;
+  cohorts: CohortsTable;
+  cohort_checkpoints: CohortCheckpointsTable;
+  cohort_invites: CohortInvitesTable;
+  cohort_students: CohortStudentsTable;
+  goals: GoalsTable;
+  goal_tags: GoalTagsTable;
+  goal_notes: GoalNotesTable;
+  routine_checks: RoutineChecksTable;
 }
 
 export interface SettingsTable {
@@ -748,5 +756,98 @@ export interface CollectionFollowsTable {
 export interface SuggestionDismissalsTable {
   member_id: number;
   actor_id: number;
+  created_at: number;
+}
+
+// ---- insights: cohorts -----------------------------------------------------------------------
+
+/** An instructor's course group with a PLN assignment and a due date (insights/cohorts.ts). */
+export interface CohortsTable {
+  id: Generated<number>;
+  instructor_member_id: number;
+  name: string;
+  description: Generated<string>;
+  /** YYYY-MM-DD as the instructor wrote it, in their time zone. */
+  due_date: string;
+  /** The end of that day (epoch ms). */
+  due_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export type CohortCheckpointKind = 'follow' | 'join_chat' | 'reply' | 'article' | 'stage' | 'bookmarks' | 'collection';
+
+/** One checkpoint of a cohort's assignment (at most one of each kind). */
+export interface CohortCheckpointsTable {
+  id: Generated<number>;
+  cohort_id: number;
+  position: number;
+  kind: CohortCheckpointKind;
+  /** How many; for `stage`, the stage's index (1 = connection). */
+  target: number;
+  /** `follow` only: how many of them must have a role other than the student's. */
+  outside_role: number | null;
+}
+
+/** An invite link; only the SHA-256 of its token is stored. */
+export interface CohortInvitesTable {
+  id: Generated<number>;
+  cohort_id: number;
+  token_hash: string;
+  expires_at: number;
+  max_uses: number | null;
+  uses: Generated<number>;
+  revoked_at: number | null;
+  created_at: number;
+}
+
+/** A student who joined a cohort, with the moment they consented. Leaving deletes the row. */
+export interface CohortStudentsTable {
+  cohort_id: number;
+  member_id: number;
+  invite_id: number | null;
+  joined_at: number;
+  consented_at: number;
+}
+
+/** Routine steps a member did that leave no other trace: reading from today's plan (insights/routine.ts). */
+export interface RoutineChecksTable {
+  member_id: number;
+  /** The member's local date, YYYY-MM-DD. */
+  day: string;
+  step: 'read';
+  created_at: number;
+}
+
+// ---- insights: learning goals ----------------------------------------------------------------
+
+export type GoalStatus = 'active' | 'achieved' | 'archived';
+
+/** A member's named learning goal (insights/goals.ts). */
+export interface GoalsTable {
+  id: Generated<number>;
+  member_id: number;
+  title: string;
+  /** Plain text, '' when none. */
+  description: Generated<string>;
+  status: GoalStatus;
+  created_at: number;
+  updated_at: number;
+  achieved_at: number | null;
+}
+
+/** A goal's tags: slugs normalised like hashtags and passions, so they match both. */
+export interface GoalTagsTable {
+  goal_id: number;
+  slug: string;
+  name: string;
+  position: number;
+}
+
+/** A dated note in a goal's journal (plain text). */
+export interface GoalNotesTable {
+  id: Generated<number>;
+  goal_id: number;
+  text: string;
   created_at: number;
 }

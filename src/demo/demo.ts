@@ -8,6 +8,8 @@ import { loadDemoChats } from './chats.ts';
 import { loadDemoBookmarks } from './bookmarks.ts';
 import { loadDemoCollections } from './collections.ts';
 import { loadDemoArticles } from './articles.ts';
+import { loadDemoCohorts } from './cohorts.ts';
+import { loadDemoGoals } from './goals.ts';
 import { checkDemoSocial, loadDemoSocial } from './social.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */
@@ -57,6 +59,8 @@ export async function loadDemo(services: Services): Promise<DemoSummary> {
   await loadDemoBookmarks(services);
   await loadDemoCollections(services);
   await loadDemoArticles(services);
+  await loadDemoCohorts(services);
+  await loadDemoGoals(services);
   return { members: members.length, posts: social.posts, chats: chats.pastChats, password: DEMO_PASSWORD, exampleHandle: example };
 }
 

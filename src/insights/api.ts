@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, errors, iso, json, security } from '../api/openapi.ts';
+import { type Api, body, errors, iso, json, security } from '../api/openapi.ts';
 import { requireViewer } from '../web/middleware.ts';
+import { GRAPH_NODES, moveToList } from './health.ts';
 import { memberInsights } from './insights.ts';
 import { STAGES } from './stages.ts';
 
@@ -30,10 +31,30 @@ const InsightsSchema = z
         sources: z.array(z.object({ subscriptionId: z.number().int(), sourceId: z.number().int(), title: z.string(), lastItemAt: z.string().nullable() })),
       }),
       ties: z.array(z.object({ actorId: z.number().int(), acct: z.string(), displayName: z.string(), url: z.string(), toThem: z.number().int(), fromThem: z.number().int() })),
+      graph: z
+        .object({
+          people: z.number().int().openapi({ description: 'Distinct people you follow or who follow you (accepted follows)' }),
+          roles: z.array(
+            z.object({ role: z.string().openapi({ description: 'Role key, `none` when not given' }), label: z.string(), following: z.number().int(), followers: z.number().int(), mutuals: z.number().int() }),
+          ),
+          nodes: z
+            .array(z.object({ actorId: z.number().int(), acct: z.string(), displayName: z.string(), url: z.string(), role: z.string(), following: z.boolean(), follower: z.boolean() }))
+            .openapi({ description: `The people drawn in the picture, at most ${GRAPH_NODES}: mutual follows first, then the most recent follows either way` }),
+        })
+        .openapi({ description: 'The network picture grouped by role (see docs/insights.md)' }),
     }),
     computedAt: z.string(),
   })
   .openapi('Insights');
+
+const MoveSchema = z
+  .strictObject({
+    acct: z.string().min(1).openapi({ description: 'Whom to move: `handle` or `handle@host`', example: 'sam' }),
+    listId: z.number().int().positive().optional().openapi({ description: 'One of your lists' }),
+    newList: z.string().optional().openapi({ description: 'The name of a new list (when no `listId`)' }),
+  })
+  .openapi('MoveToList');
+const MovedSchema = z.object({ listId: z.number().int(), listName: z.string() }).openapi('MovedToList');
 
 export function registerInsightsApi(api: Api): void {
   api.openapi(
@@ -74,11 +95,39 @@ export function registerInsightsApi(api: Api): void {
               sources: health.dormantSources.sources.map((s) => ({ subscriptionId: s.subscriptionId, sourceId: s.sourceId, title: s.title, lastItemAt: iso(s.lastItemAt) })),
             },
             ties: health.ties.map((t) => ({ actorId: t.actorId, acct: t.acct, displayName: t.displayName, url: t.path, toThem: t.toThem, fromThem: t.fromThem })),
+            graph: {
+              people: health.graph.people,
+              roles: health.graph.roles,
+              nodes: health.graph.nodes.map((p) => ({ actorId: p.actorId, acct: p.acct, displayName: p.displayName, url: p.path, role: p.role, following: p.following, follower: p.follower })),
+            },
           },
           computedAt: iso(insights.computedAt)!,
         },
         200,
       );
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/insights/move-to-list',
+      tags: ['Insights'],
+      security,
+      summary: 'Move someone you follow to a list (and unfollow them)',
+      description:
+        'Puts the person on one of your lists (`listId`) or on a new list (`newList`, its name) and unfollows them, in one transaction: ' +
+        'their public and members-only posts reach the list’s timeline, not your home timeline. Someone else’s list is 404; ' +
+        'a blank new name, or a person you do not follow, is 422.',
+      request: body(MoveSchema),
+      responses: { 200: json(MovedSchema, 'Moved'), ...errors(401, 404, 422) },
+    }),
+    async (c) => {
+      const viewer = requireViewer(c);
+      const input = c.req.valid('json');
+      const { database, social } = c.var.services;
+      const moved = await moveToList(database, social, viewer, { acct: input.acct, listId: input.listId ?? null, newName: input.newList ?? '' });
+      return c.json({ listId: moved.listId, listName: moved.listName }, 200);
     },
   );
 }

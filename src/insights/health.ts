@@ -1,6 +1,9 @@
 import { sql } from 'kysely';
 import { roleLabel } from '../accounts/roles.ts';
+import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
+import { UserError } from '../platform/errors.ts';
+import type { Social } from '../social/social.ts';
 import { LONG_WINDOW_MS } from './stages.ts';
 
 /**
@@ -48,6 +51,39 @@ export interface Tie {
   fromThem: number;
 }
 
+/** One role among the people in the member's network (followed, following them, or both). */
+export interface GraphRole {
+  role: string;
+  label: string;
+  following: number;
+  followers: number;
+  mutuals: number;
+}
+
+/** One person drawn in the network picture. */
+export interface GraphNode {
+  actorId: number;
+  acct: string;
+  displayName: string;
+  path: string;
+  role: string;
+  /** The member follows them / they follow the member (both: a mutual follow). */
+  following: boolean;
+  follower: boolean;
+}
+
+/** The network picture's data: every role counted in full, the people drawn bounded. */
+export interface NetworkGraph {
+  /** Distinct people the member follows or is followed by (accepted follows). */
+  people: number;
+  roles: GraphRole[];
+  /** Mutuals first, then the most recent follows either way; at most GRAPH_NODES. */
+  nodes: GraphNode[];
+}
+
+/** People drawn in the network picture; the rest are counted ("and N more"). */
+export const GRAPH_NODES = 60;
+
 export interface NetworkHealth {
   following: number;
   followers: number;
@@ -61,6 +97,7 @@ export interface NetworkHealth {
   dormantFollows: { total: number; people: DormantPerson[] };
   dormantSources: { total: number; sources: DormantSource[] };
   ties: Tie[];
+  graph: NetworkGraph;
 }
 
 /** How the nudge names a role in the plural ("92% … are school librarians"). */
@@ -184,6 +221,8 @@ export async function networkHealth(database: Database, member: { memberId: numb
     if (p) ties.push({ actorId: n(p.id), acct: p.acct, displayName: p.display_name, path: profilePath(p.acct), toThem: n(r.to_them), fromThem: n(r.from_them) });
   }
 
+  const graph = await networkGraph(database, a);
+
   return {
     following,
     followers,
@@ -201,7 +240,94 @@ export async function networkHealth(database: Database, member: { memberId: numb
       sources: sourceRows.rows.map((r) => ({ subscriptionId: n(r.id), sourceId: n(r.source_id), title: r.title || r.source_title || r.url, lastItemAt: r.last_item_at === null ? null : n(r.last_item_at) })),
     },
     ties,
+    graph,
   };
+}
+
+/**
+ * The people around the member, grouped by role: one pass over their follows both ways for the
+ * counts, and the same pass ordered and limited for the people drawn. Mutuals come first, then
+ * the most recent follows, so the picture shows the closest and the newest ties.
+ */
+async function networkGraph(database: Database, actorId: number): Promise<NetworkGraph> {
+  const { db } = database;
+  const people = sql`
+    select id, max(fo) as fo, max(fb) as fb, max(at) as at from (
+      select followee_id as id, 1 as fo, 0 as fb, created_at as at from follows where follower_id = ${actorId} and state = 'accepted'
+      union all
+      select follower_id as id, 0 as fo, 1 as fb, created_at as at from follows where followee_id = ${actorId} and state = 'accepted'
+    ) edges group by id`;
+  const [roleRows, nodeRows] = await Promise.all([
+    sql<{ role: string | null; following: number; followers: number; mutuals: number }>`
+      select a.role as role, sum(x.fo) as following, sum(x.fb) as followers, sum(x.fo * x.fb) as mutuals
+        from (${people}) x join actors a on a.id = x.id
+       group by a.role`.execute(db),
+    sql<{ id: number; acct: string; display_name: string; role: string | null; fo: number; fb: number }>`
+      select a.id, a.acct, a.display_name, a.role, x.fo, x.fb
+        from (${people}) x join actors a on a.id = x.id
+       order by x.fo * x.fb desc, x.at desc, a.id
+       limit ${GRAPH_NODES}`.execute(db),
+  ]);
+  const size = (r: GraphRole) => r.following + r.followers - r.mutuals;
+  const roles: GraphRole[] = roleRows.rows
+    .map((r) => ({ role: r.role ?? 'none', label: roleLabel(r.role) ?? 'No role given', following: n(r.following), followers: n(r.followers), mutuals: n(r.mutuals) }))
+    .sort((x, y) => size(y) - size(x) || x.label.localeCompare(y.label));
+  return {
+    people: roles.reduce((sum, r) => sum + size(r), 0),
+    roles,
+    nodes: nodeRows.rows.map((r) => ({
+      actorId: n(r.id),
+      acct: r.acct,
+      displayName: r.display_name,
+      path: profilePath(r.acct),
+      role: r.role ?? 'none',
+      following: n(r.fo) === 1,
+      follower: n(r.fb) === 1,
+    })),
+  };
+}
+
+const LIST_NAME_MAX = 80;
+
+/** What "move to a list" was asked to do: onto one of the member's lists, or a new one by name. */
+export interface MoveToListInput {
+  acct: string;
+  /** One of the member's lists, or null to make a new one called `newName`. */
+  listId: number | null;
+  newName: string;
+}
+
+/**
+ * Moves a followed person to a list: they are put on the list (a new one when asked) and
+ * unfollowed, in one transaction, so they leave the home timeline but stay reachable through the
+ * list. List timelines take an account's public and members-only posts whether or not the owner
+ * follows them; followers-only posts stop, as they would after any unfollow. Someone else's list
+ * is 404 (as if it did not exist), a blank new name and a person not followed are 422.
+ */
+export async function moveToList(database: Database, social: Social, viewer: Viewer, input: MoveToListInput): Promise<{ listId: number; listName: string; displayName: string }> {
+  const person = await social.graph.actor(input.acct);
+  let listName = input.newName.trim();
+  if (input.listId !== null) {
+    const list = await social.lists.get(viewer, input.listId).catch((error: unknown) => {
+      throw error instanceof UserError ? UserError.notFound('There is no such list of yours.') : error;
+    });
+    if (!list.own) throw UserError.notFound('There is no such list of yours.');
+    listName = list.name;
+  } else if (!listName) {
+    throw UserError.field('newList', 'Give the new list a name, or choose one of your lists.');
+  } else if (listName.length > LIST_NAME_MAX) {
+    throw UserError.field('newList', `A list name can have at most ${LIST_NAME_MAX} characters.`);
+  }
+  const relation = await social.graph.relationship(viewer, person.id);
+  if (!relation.following) throw new UserError(422, 'not_following', `You do not follow @${person.acct}, so there is nothing to move.`);
+  const listId = await database.db.transaction().execute(async (tx) => {
+    const id = input.listId ?? (await social.lists.createIn(tx, viewer, { name: listName }));
+    await social.lists.addIn(tx, id, person.id);
+    // Checked again inside the transaction: an unfollow in another tab in between undoes the move.
+    if (!(await social.graph.unfollowIn(tx, viewer, person.id))) throw new UserError(422, 'not_following', `You no longer follow @${person.acct}.`);
+    return id;
+  });
+  return { listId, listName, displayName: person.displayName };
 }
 
 /** The first `limit` shares, and the rest summed as "Elsewhere". */

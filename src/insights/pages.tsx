@@ -1,25 +1,74 @@
 import type { Hono } from 'hono';
+import { UserError } from '../platform/errors.ts';
+import type { ListView } from '../social/lists.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField } from '../web/forms.tsx';
+import { CsrfField, ErrorSummary, fieldId, type Errors } from '../web/forms.tsx';
 import { formatDate, plural } from '../web/format.ts';
 import { requireViewer } from '../web/middleware.ts';
-import { DataTable } from '../web/layout.tsx';
-import type { Share } from './health.ts';
+import { DataTable, flash } from '../web/layout.tsx';
+import { readForm } from '../web/request.ts';
+import { moveToList, type DormantPerson, type GraphNode, type NetworkGraph, type Share } from './health.ts';
 import { memberInsights, type MemberInsights } from './insights.ts';
+import { RoutineService, type RoutineSummary } from './routine.ts';
+import { BarChart } from './charts.tsx';
 import { insightsPage } from './section.tsx';
 import { STAGE_LABELS, STAGE_THRESHOLD, STAGES } from './stages.ts';
 
+/** A refused "move to a list": which person's form, and its errors (by field id). */
+interface MoveProblem {
+  actorId: number;
+  values: { list: string; newList: string };
+  errors: Errors;
+}
+
 /** My PLN: stage scores, the next step and the health of the member's network. Signed-in only. */
 export function registerMyPlnPages(app: Hono<AppEnv>): void {
-  app.get('/insights', async (c) => {
+  app.get('/insights', async (c) => myPlnPage(c));
+
+  // Move a quiet person to a list: onto the list and unfollowed, in one go (see health.ts).
+  app.post('/insights/move-to-list', async (c) => {
     const viewer = requireViewer(c);
-    const insights = await memberInsights(c.var.services.database, viewer);
-    return insightsPage(c, { title: 'My PLN', noindex: true }, <MyPln c={c} insights={insights} />);
+    const { database, social } = c.var.services;
+    const form = await readForm(c);
+    const list = form.text('list');
+    const values = { list, newList: form.text('newList') };
+    const listId = list === 'new' || list === '' ? null : Number(list);
+    if (listId !== null && (!Number.isSafeInteger(listId) || listId <= 0)) throw UserError.notFound('There is no such list of yours.');
+    try {
+      const moved = await moveToList(database, social, viewer, { acct: form.text('acct'), listId, newName: values.newList });
+      flash(c, `${moved.displayName} is on your list “${moved.listName}” now, and no longer in your home timeline.`);
+      return c.redirect('/insights#dormant-follows', 303);
+    } catch (error) {
+      if (!(error instanceof UserError) || error.status !== 422) throw error;
+      // A field's problem goes next to that person's field; anything else (not followed, too many lists) at the top.
+      const person = await social.graph.actor(form.text('acct'));
+      const issue = error.issues[0];
+      return myPlnPage(c, { actorId: person.id, values, errors: issue ? { [`move-${person.id}-new`]: issue.message } : { _form: error.message } }, 422);
+    }
   });
 }
 
-function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
+async function myPlnPage(c: AppContext, problem?: MoveProblem, status: 200 | 422 = 200) {
+  const viewer = requireViewer(c);
+  const { database, social, feeds } = c.var.services;
+  const [insights, lists, routine] = await Promise.all([
+    memberInsights(database, viewer),
+    social.lists.mine(viewer),
+    new RoutineService(database, feeds).summary(viewer),
+  ]);
+  return insightsPage(
+    c,
+    { title: 'My PLN', noindex: true, status, hasErrors: Boolean(problem) },
+    <>
+      {problem ? <ErrorSummary errors={problem.errors} message="The move did not happen" /> : null}
+      <MyPln c={c} insights={insights} lists={lists} routine={routine} problem={problem} />
+    </>,
+  );
+}
+
+function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insights: MemberInsights; lists: ListView[]; routine: RoutineSummary; problem?: MoveProblem | undefined }) {
   const { scores, stage, nextStep, health } = insights;
+  const stepsDone = Object.values(routine.done).filter(Boolean).length;
   const tz = c.var.viewer?.timeZone ?? 'UTC';
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return (
@@ -52,6 +101,18 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
         </DataTable>
       </section>
 
+      <section aria-labelledby="routine-title" id="routine-card">
+        <h2 id="routine-title">Today’s routine</h2>
+        <p>
+          {stepsDone === 3 ? 'All three steps done today' : `${stepsDone} of 3 steps done today`} (read {routine.done.read ? '✓' : '–'}, answer one person{' '}
+          {routine.done.answer ? '✓' : '–'}, share one thing {routine.done.share ? '✓' : '–'}).{' '}
+          {routine.streak.days === 0
+            ? 'No streak yet.'
+            : `Streak: ${routine.streak.capped ? `${routine.streak.days} days or more` : plural(routine.streak.days, 'day', 'days')} in a row.`}{' '}
+          <a href="/insights/routine">Open today’s plan</a>
+        </p>
+      </section>
+
       <section aria-labelledby="health-title">
         <h2 id="health-title">Network health</h2>
         <dl class="insights-numbers">
@@ -81,6 +142,24 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
             <ShareTable caption="Roles of the people you follow" heading="Role" shares={health.roles} />
           </>
         )}
+        <h3 id="network-graph">Your network by role</h3>
+        {health.graph.people === 0 ? (
+          <p>Nobody follows you and you follow nobody yet, so there is no picture to draw.</p>
+        ) : (
+          <>
+            <NetworkPicture graph={health.graph} />
+            <DataTable caption="Your network by role: people you follow, people who follow you, and both" columns={['Role', 'You follow', 'Follow you', 'Both (mutual)']}>
+              {health.graph.roles.map((r) => (
+                <tr>
+                  <th scope="row">{r.label}</th>
+                  <td>{r.following}</td>
+                  <td>{r.followers}</td>
+                  <td>{r.mutuals}</td>
+                </tr>
+              ))}
+            </DataTable>
+          </>
+        )}
         {health.places.length > 0 ? (
           <>
             <h3>Where they are</h3>
@@ -108,11 +187,19 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
                       Unfollow<span class="visually-hidden"> {p.displayName}</span>
                     </button>
                   </form>
+                  <MoveToListForm c={c} person={p} lists={lists} problem={problem?.actorId === p.actorId ? problem : undefined} />
                 </li>
               ))}
             </ul>
           </>
         )}
+
+        {health.dormantFollows.total > 0 ? (
+          <p class="meta">
+            Moving someone to a list unfollows them and puts them on the list: their public posts stay a click away in the list’s timeline, out of
+            your home timeline. Posts they share with followers only no longer reach you.
+          </p>
+        ) : null}
 
         <h3 id="dormant-sources">Quiet sources</h3>
         {health.dormantSources.total === 0 ? (
@@ -168,45 +255,164 @@ function MyPln({ c, insights }: { c: AppContext; insights: MemberInsights }) {
   );
 }
 
-interface Bar {
-  label: string;
-  value: number;
-  text: string;
+/**
+ * "Move to a list" for one quiet person: one of the member's lists, or a new one by name. Folded
+ * away (details) so the list of quiet people stays short; open when it came back with an error.
+ */
+function MoveToListForm({ c, person, lists, problem }: { c: AppContext; person: DormantPerson; lists: ListView[]; problem: MoveProblem | undefined }) {
+  const listId = fieldId(`move-${person.actorId}-list`);
+  const newId = fieldId(`move-${person.actorId}-new`);
+  const newError = problem?.errors[`move-${person.actorId}-new`];
+  const chosen = problem?.values.list ?? (lists.length > 0 ? String(lists[0]!.id) : 'new');
+  return (
+    <details class="move-to-list" open={problem ? true : undefined}>
+      <summary>
+        Move to a list<span class="visually-hidden"> ({person.displayName})</span>
+      </summary>
+      <form method="post" action="/insights/move-to-list">
+        <CsrfField token={c.var.csrf} />
+        <input type="hidden" name="acct" value={person.acct} />
+        <div class="field">
+          <label for={listId}>List for {person.displayName}</label>
+          <select id={listId} name="list">
+            {lists.map((l) => (
+              <option value={String(l.id)} selected={chosen === String(l.id)}>
+                {l.name}
+              </option>
+            ))}
+            <option value="new" selected={chosen === 'new'}>
+              A new list (name it below)
+            </option>
+          </select>
+        </div>
+        <div class={`field${newError ? ' field--error' : ''}`}>
+          <label for={newId}>
+            New list name<span class="optional"> (only for a new list)</span>
+          </label>
+          {newError ? (
+            <p class="field-error" id={`${newId}-error`}>
+              <span class="visually-hidden">Error: </span>
+              {newError}
+            </p>
+          ) : null}
+          <input type="text" id={newId} name="newList" maxlength={80} value={problem?.values.newList ?? ''} aria-invalid={newError ? 'true' : undefined} aria-describedby={newError ? `${newId}-error` : undefined} />
+        </div>
+        <button type="submit">
+          Move {person.displayName} to the list and unfollow
+        </button>
+      </form>
+    </details>
+  );
+}
+
+/** Where each relation is drawn: shape, line style and word, so none rests on colour. */
+const RELATION_STYLE = {
+  mutual: { label: 'you follow each other', dash: undefined, width: 2 },
+  following: { label: 'you follow them', dash: '6 4', width: 1.5 },
+  follower: { label: 'they follow you', dash: '2 3', width: 1.5 },
+} as const;
+
+type Relation = keyof typeof RELATION_STYLE;
+
+function relationOf(node: GraphNode): Relation {
+  return node.following && node.follower ? 'mutual' : node.following ? 'following' : 'follower';
+}
+
+/** A node's mark: a filled diamond for mutuals, a hollow circle for people you follow, a filled square for followers. */
+function NodeMark({ x, y, relation }: { x: number; y: number; relation: Relation }) {
+  const r = 7;
+  if (relation === 'mutual') return <polygon points={`${x},${y - r - 2} ${x + r + 2},${y} ${x},${y + r + 2} ${x - r - 2},${y}`} />;
+  if (relation === 'following') return <circle cx={x} cy={y} r={r} fill="#ffffff" stroke="currentColor" stroke-width="2" />;
+  return <rect x={x - r} y={y - r} width={r * 2} height={r * 2} />;
 }
 
 /**
- * A horizontal bar chart drawn on the server. Bars use the text colour (so they keep their
- * contrast in any theme) and every bar carries its number as text: nothing rests on colour.
+ * The member in the centre and the people around them in one sector per role (sized by the
+ * people drawn in it), labelled with the role and how many people of it there are in all.
+ * Lines and marks differ by relation. The layout depends only on the data (no randomness).
  */
-function BarChart({ id, title, desc, bars, max, marker }: { id: string; title: string; desc: string; bars: Bar[]; max: number; marker?: number }) {
-  const labelWidth = 240;
-  const barWidth = 300;
-  const row = 30;
-  const height = bars.length * row + 10;
-  const x = (v: number) => labelWidth + (max > 0 ? (Math.max(0, Math.min(v, max)) / max) * barWidth : 0);
-  const width = labelWidth + barWidth + 60;
-  // Full width but a fixed height, aligned left: never larger than its natural size on wide
-  // screens, scaled down to fit on narrow ones (no inline styles are allowed under the CSP).
+function NetworkPicture({ graph }: { graph: NetworkGraph }) {
+  // Wide enough for the longest role label ("School or library administrator (12)") on either side.
+  const width = 1040;
+  const cx = 520;
+  const cy = 270;
+  const rings = [150, 200];
+  const labelRadius = 232;
+  const legendY = 545;
+  const height = legendY + 40;
+  const byRole = new Map<string, GraphNode[]>();
+  for (const node of graph.nodes) byRole.set(node.role, [...(byRole.get(node.role) ?? []), node]);
+  // Roles with nobody drawn still get a narrow sector for their label.
+  const slots = graph.roles.map((r) => ({ role: r, nodes: byRole.get(r.role) ?? [], weight: (byRole.get(r.role)?.length ?? 0) + 1 }));
+  const totalWeight = slots.reduce((sum, s) => sum + s.weight, 0);
+  let angle = -Math.PI / 2;
+  const point = (a: number, radius: number) => ({ x: Math.round((cx + radius * Math.cos(a)) * 10) / 10, y: Math.round((cy + radius * Math.sin(a)) * 10) / 10 });
+  const sectors = slots.map((slot) => {
+    const span = (slot.weight / totalWeight) * 2 * Math.PI;
+    const start = angle;
+    angle += span;
+    const people = slot.role.following + slot.role.followers - slot.role.mutuals;
+    const nodes = slot.nodes.map((node, i) => {
+      const a = start + ((i + 1) / (slot.nodes.length + 1)) * span;
+      return { node, relation: relationOf(node), ...point(a, rings[i % rings.length]!) };
+    });
+    const mid = start + span / 2;
+    const label = point(mid, labelRadius);
+    const anchor = Math.abs(Math.cos(mid)) < 0.2 ? 'middle' : Math.cos(mid) > 0 ? 'start' : 'end';
+    return { slot, people, nodes, label, anchor, boundary: point(start, labelRadius + 10) };
+  });
+  const shown = graph.nodes.length;
+  const more = graph.people - shown;
+  const roleWords = graph.roles.map((r) => `${r.label}: you follow ${r.following}, ${r.followers} follow you, ${r.mutuals} both ways`).join('; ');
+  const totals = graph.roles.reduce((t, r) => ({ following: t.following + r.following, followers: t.followers + r.followers, mutuals: t.mutuals + r.mutuals }), { following: 0, followers: 0, mutuals: 0 });
+  const desc =
+    `You follow ${plural(totals.following, 'person', 'people')} and ${plural(totals.followers, 'person follows', 'people follow')} you; ${totals.mutuals} of them both ways. ` +
+    `By role — ${roleWords}. ${more > 0 ? `${shown} people are drawn, and ${more} more are counted in the table.` : `All ${shown} are drawn.`} ` +
+    'Diamonds with solid lines: you follow each other; hollow circles with dashed lines: you follow them; squares with dotted lines: they follow you.';
   return (
     <div class="insights-chart">
-      <svg id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="xMinYMin meet" fill="currentColor">
-        <title id={`${id}-title`}>{title}</title>
-        <desc id={`${id}-desc`}>{desc}</desc>
-        {bars.map((b, i) => (
+      <svg id="network-picture" role="img" aria-labelledby="network-picture-title network-picture-desc" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="xMinYMin meet" fill="currentColor">
+        <title id="network-picture-title">Your network by role</title>
+        <desc id="network-picture-desc">{desc}</desc>
+        {sectors.length > 1
+          ? sectors.map((s) => <line x1={cx} y1={cy} x2={s.boundary.x} y2={s.boundary.y} stroke="currentColor" stroke-opacity="0.2" stroke-width="1" />)
+          : null}
+        {sectors.flatMap((s) =>
+          s.nodes.map((n) => (
+            <line x1={cx} y1={cy} x2={n.x} y2={n.y} stroke="currentColor" stroke-opacity="0.55" stroke-width={RELATION_STYLE[n.relation].width} stroke-dasharray={RELATION_STYLE[n.relation].dash} />
+          )),
+        )}
+        {sectors.flatMap((s) =>
+          s.nodes.map((n) => (
+            <g class={`graph-node graph-node--${n.relation}`} data-acct={n.node.acct} data-role={n.node.role}>
+              <title>{`${n.node.displayName} (@${n.node.acct}), ${s.slot.role.label}: ${RELATION_STYLE[n.relation].label}`}</title>
+              <NodeMark x={n.x} y={n.y} relation={n.relation} />
+            </g>
+          )),
+        )}
+        {sectors.map((s) => (
+          <text class="graph-role" x={s.label.x} y={s.label.y + 5} text-anchor={s.anchor} font-size="14" font-weight="600">
+            {`${s.slot.role.label} (${s.people})`}
+          </text>
+        ))}
+        <circle cx={cx} cy={cy} r="24" />
+        <text x={cx} y={cy + 5} text-anchor="middle" font-size="14" font-weight="700" fill="#ffffff">
+          You
+        </text>
+        {more > 0 ? (
+          <text x={width - 10} y={legendY - 14} text-anchor="end" font-size="13">
+            {`and ${more} more not drawn`}
+          </text>
+        ) : null}
+        {(['mutual', 'following', 'follower'] as const).map((relation, i) => (
           <g>
-            <text x={labelWidth - 8} y={i * row + 22} text-anchor="end" font-size="14">
-              {b.label}
-            </text>
-            <rect x={labelWidth} y={i * row + 8} width={barWidth} height="18" fill="none" stroke="currentColor" stroke-width="1" />
-            <rect x={labelWidth} y={i * row + 8} width={x(b.value) - labelWidth} height="18" />
-            <text x={labelWidth + barWidth + 8} y={i * row + 22} font-size="14">
-              {b.text}
+            <line x1={20 + i * 300} y1={legendY + 12} x2={50 + i * 300} y2={legendY + 12} stroke="currentColor" stroke-width={RELATION_STYLE[relation].width} stroke-dasharray={RELATION_STYLE[relation].dash} />
+            <NodeMark x={62 + i * 300} y={legendY + 12} relation={relation} />
+            <text x={78 + i * 300} y={legendY + 17} font-size="13">
+              {RELATION_STYLE[relation].label}
             </text>
           </g>
         ))}
-        {marker !== undefined ? (
-          <line x1={x(marker)} x2={x(marker)} y1="2" y2={height - 2} stroke="currentColor" stroke-width="2" stroke-dasharray="4 3" />
-        ) : null}
       </svg>
     </div>
   );

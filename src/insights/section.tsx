@@ -7,7 +7,10 @@ export const INSIGHTS = {
   label: 'Insights',
   items: [
     ['/insights', 'My PLN'],
+    ['/insights/routine', 'Routine'],
+    ['/insights/goals', 'Goals'],
     ['/insights/suggestions', 'Who to follow'],
+    ['/insights/cohorts', 'Cohorts'],
   ],
 } as const;
 

@@ -127,6 +127,14 @@ export class GraphService {
     });
   }
 
+  /**
+   * Stops following inside the caller's transaction, so another change can go with it (My PLN's
+   * "move to a list" adds to the list and unfollows as one). False when there was no follow.
+   */
+  async unfollowIn(tx: Tx, viewer: Viewer, actorId: number): Promise<boolean> {
+    return this.#removeFollow(tx, viewer.actorId, actorId);
+  }
+
   /** `emit: false` when the other server told us (it needs no answer). */
   async #removeFollow(tx: Tx, followerId: number, followeeId: number, emit = true): Promise<boolean> {
     const row = await tx

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
+import type { Tx } from '../db/database.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import { reader, topics, type SocialContext } from './context.ts';
 import type { GraphService } from './graph.ts';
@@ -105,15 +106,21 @@ export class ListsService {
   }
 
   async create(viewer: Viewer, raw: unknown): Promise<ListView> {
+    const id = await this.#db.transaction().execute((tx) => this.createIn(tx, viewer, raw));
+    return this.get(viewer, id);
+  }
+
+  /** Creates a list inside the caller's transaction (see `create`); returns its id. */
+  async createIn(tx: Tx, viewer: Viewer, raw: unknown): Promise<number> {
     const input = parseInput(listInputSchema, raw);
-    const count = await this.#db.selectFrom('lists').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', viewer.memberId).executeTakeFirstOrThrow();
+    const count = await tx.selectFrom('lists').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', viewer.memberId).executeTakeFirstOrThrow();
     if (Number(count.n) >= LISTS_MAX) throw new UserError(422, 'too_many_lists', `You can have at most ${LISTS_MAX} lists.`);
-    const row = await this.#db
+    const row = await tx
       .insertInto('lists')
       .values({ member_id: viewer.memberId, name: input.name, description: input.description, visibility: input.visibility, created_at: Date.now() })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return this.get(viewer, row.id);
+    return row.id;
   }
 
   async update(viewer: Viewer, id: number, raw: unknown): Promise<ListView> {
@@ -152,17 +159,26 @@ export class ListsService {
     const relation = await this.#graph.relationship(viewer, actor.id);
     if (relation.blockedBy || relation.blocking) throw UserError.forbidden(`You cannot add @${actor.acct} to a list.`);
     await this.#db.transaction().execute(async (tx) => {
-      const count = await tx.selectFrom('list_members').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
-      if (Number(count.n) >= LIST_MEMBERS_MAX) throw new UserError(422, 'list_full', `A list can hold at most ${LIST_MEMBERS_MAX} accounts.`);
-      const inserted = await tx
-        .insertInto('list_members')
-        .values({ list_id: id, actor_id: actor.id, created_at: Date.now() })
-        .onConflict((oc) => oc.columns(['list_id', 'actor_id']).doNothing())
-        .returning('actor_id')
-        .executeTakeFirst();
-      if (!inserted) throw new UserError(409, 'already_listed', `@${actor.acct} is already on this list.`);
-      await backfill(tx, topics.list(id), actor.id);
+      if (!(await this.addIn(tx, id, actor.id))) throw new UserError(409, 'already_listed', `@${actor.acct} is already on this list.`);
     });
+  }
+
+  /**
+   * Puts an account on a list inside the caller's transaction, with its recent posts; false when
+   * it was on the list already. The caller has checked that the list is the viewer's own.
+   */
+  async addIn(tx: Tx, id: number, actorId: number): Promise<boolean> {
+    const count = await tx.selectFrom('list_members').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
+    if (Number(count.n) >= LIST_MEMBERS_MAX) throw new UserError(422, 'list_full', `A list can hold at most ${LIST_MEMBERS_MAX} accounts.`);
+    const inserted = await tx
+      .insertInto('list_members')
+      .values({ list_id: id, actor_id: actorId, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['list_id', 'actor_id']).doNothing())
+      .returning('actor_id')
+      .executeTakeFirst();
+    if (!inserted) return false;
+    await backfill(tx, topics.list(id), actorId);
+    return true;
   }
 
   async remove(viewer: Viewer, id: number, acct: string): Promise<void> {

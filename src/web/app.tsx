@@ -17,8 +17,14 @@ import { registerFeedsApi } from '../feeds/api.ts';
 import { registerFeedsPages } from '../feeds/pages.tsx';
 import { registerSuggestionsApi } from '../insights/suggestions-api.ts';
 import { registerSuggestionsPages } from '../insights/suggestions-pages.tsx';
+import { registerGoalsApi } from '../insights/goals-api.ts';
+import { registerGoalsPages } from '../insights/goals-pages.tsx';
 import { registerInsightsApi } from '../insights/api.ts';
 import { registerMyPlnPages } from '../insights/pages.tsx';
+import { registerCohortsApi } from '../insights/cohorts-api.ts';
+import { registerCohortsPages } from '../insights/cohorts-pages.tsx';
+import { registerRoutineApi } from '../insights/routine-api.ts';
+import { registerRoutinePages } from '../insights/routine-pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerFederationPages } from '../federation/pages.tsx';
@@ -111,7 +117,10 @@ export function createApp(services: Services): Api {
   registerBookmarkPages(app);
   registerArticlePages(app);
   registerSuggestionsPages(app);
+  registerGoalsPages(app);
   registerMyPlnPages(app);
+  registerCohortsPages(app);
+  registerRoutinePages(app);
 
   registerAccountsApi(app);
   registerSocialApi(app);
@@ -123,7 +132,10 @@ export function createApp(services: Services): Api {
   registerArticlesApi(app);
   registerCurationExportApi(app);
   registerSuggestionsApi(app);
+  registerGoalsApi(app);
   registerInsightsApi(app);
+  registerCohortsApi(app);
+  registerRoutineApi(app);
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

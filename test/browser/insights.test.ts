@@ -40,6 +40,16 @@ before(async () => {
   const answer = await active.post('Graphic novels, mostly.', { replyToId: question.id });
   await peers[0]!.post('Same here!', { replyToId: answer.id });
   await active.post('A list of makerspace ideas: https://example.org/makerspace #makerspace');
+
+  // Someone tidying their network: a quiet person to move to a list, and a routine with a streak.
+  const mover = await createMember(server, 'mover', { displayName: 'Mo Mover' });
+  const quietOne = await createMember(server, 'quietone', { displayName: 'Quiet One' });
+  await follow(mover, quietOne);
+  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - 200 * 86_400_000 }).where('id', '=', quietOne.actorId).execute();
+  assert.equal((await mover.api('POST', '/api/v1/lists', { name: 'Now and then' })).status, 201);
+  const since = Date.now() - 1;
+  await mover.post('A post from yesterday');
+  await server.services.database.db.updateTable('posts').set({ created_at: Date.now() - 86_400_000 }).where('actor_id', '=', mover.actorId).where('created_at', '>=', since).execute();
 });
 
 after(async () => {
@@ -77,4 +87,38 @@ test('on a phone-sized screen the page passes the audit too', async () => {
   await audit(s, '/insights', 'My PLN on a phone');
   const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   assert.equal(overflow, 0, 'the page itself does not scroll sideways (charts scroll inside their box)');
+});
+
+test('Routine passes the audit for a brand-new member and for an active one', async () => {
+  const s = await session();
+  await signIn(s.page, 'brandnew', PASSWORD);
+  await audit(s, '/insights/routine', 'Routine, brand-new member');
+  assert.match(await s.page.locator('#heatmap-empty').innerText(), /Nothing here yet/);
+  assert.equal(await s.page.getByRole('img', { name: /Activity per day, last 12 weeks/ }).count(), 1);
+
+  const t = await session();
+  await signIn(t.page, 'active', PASSWORD);
+  await audit(t, '/insights/routine', 'Routine, active member');
+  await t.page.getByText('The same as a table').click();
+  await t.page.getByRole('table', { name: /Things done per day/ }).waitFor();
+  await audit(t, '/insights/routine', 'Routine, active member, table open');
+  assert.match(await t.page.locator('#streak').innerText(), /1 day in a row including today/);
+});
+
+test('My PLN with the network picture passes the audit, and "Move to a list" moves a quiet person', async () => {
+  const s = await session();
+  await signIn(s.page, 'mover', PASSWORD);
+  await audit(s, '/insights', 'My PLN with the network picture');
+  const { page } = s;
+  assert.equal(await page.getByRole('img', { name: /Your network by role/ }).count(), 1);
+  await page.getByRole('table', { name: /Your network by role/ }).waitFor();
+  assert.match(await page.locator('#routine-card').innerText(), /Streak: 1 day in a row/);
+
+  await page.getByText('Move to a list').click();
+  await page.getByLabel('List for Quiet One').selectOption({ label: 'Now and then' });
+  await page.getByRole('button', { name: 'Move Quiet One to the list and unfollow' }).click();
+  await page.waitForURL((url) => url.pathname === '/insights');
+  assert.match(await page.locator('main').innerText(), /Quiet One is on your list “Now and then” now/);
+  assert.match(await page.locator('main').innerText(), /Everyone you follow has posted in the last 90 days/);
+  await audit(s, '/insights', 'My PLN after the move');
 });
