@@ -3,7 +3,7 @@
  *
  * How long does a member's My PLN take to compute on a large network? For SQLite, and
  * PostgreSQL when a server is reachable (BENCH_POSTGRES_URL, else DATABASE_URL, else the local
- * development server): generates a network (bench/insights/network.ts; 100,000 members,
+ * development server): generates a network (bench/lib/network.ts, shared with the recommend benchmark; 100,000 members,
  * 5,000,000 follows, posts, replies, mentions, sources, item reads), bulk-loads it, then
  * computes the insights (stages + network health, as GET /api/v1/insights does) of sampled
  * members through the product's own code and prints p50/p99. See docs/insights.md.
@@ -19,12 +19,14 @@ import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
 import { summarize, type Summary } from './lib/stats.ts';
-import { loadNetwork, type LoadedNetwork, type NetworkOptions } from './insights/network.ts';
+import { generateCommunity, loadNetwork, type Community, type LoadedNetwork, type NetworkOptions } from './lib/network.ts';
 
 /** The issue's goal: a member's insights in under 100 ms at the 99th percentile. */
 const P99_GOAL_MS = 100;
 
 interface Options {
+  members: number;
+  follows: number;
   network: NetworkOptions;
   samples: number;
   warmup: number;
@@ -67,22 +69,23 @@ export async function run(args: string[]): Promise<void> {
     [
       `Insights benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}`,
-      `Network: ${count(o.members)} members, ${count(o.follows)} follows, ${count(o.posts)} posts, ${count(o.sources)} sources × ${o.itemsPerSource} items, ~${o.reads} reads per member, seed ${o.seed}`,
+      `Network: ${count(options.members)} members, ~${count(options.follows)} follows, ${count(o.posts)} posts, ${count(o.sources)} sources × ${o.itemsPerSource} items, ~${o.reads} reads per member, seed ${o.seed}`,
       `Timing: memberInsights() (what GET /api/v1/insights and /insights compute) for ${options.samples} sampled members after ${options.warmup} warm-up ones, sequentially, in process.`,
     ].join('\n'),
   );
+  const community = generateCommunity({ members: options.members, follows: options.follows, seed: options.network.seed });
   const results: Result[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options));
+  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options, community));
   if (!options.sqliteOnly) {
     const postgres = await findPostgres();
     if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), options));
+    else results.push(await benchmark(await scratchPostgres(postgres.url), options, community));
   }
   console.log(
     JSON.stringify({
       benchmark: 'insights',
-      members: o.members,
-      follows: o.follows,
+      members: options.members,
+      follows: community.totalFollows,
       goalP99Ms: P99_GOAL_MS,
       results: results.map((r) => ({ database: r.label, ...Object.fromEntries(r.measurements.map((m) => [m.what, { p50: round(m.summary.p50), p99: round(m.summary.p99), max: round(m.summary.max) }])) })),
     }),
@@ -116,9 +119,9 @@ function parseOptions(args: string[]): Options | null {
   }
   const number = wholeNumbers(USAGE);
   return {
+    members: number('members', values.members, 100),
+    follows: number('follows', values.follows, 100),
     network: {
-      members: number('members', values.members, 100),
-      follows: number('follows', values.follows, 100),
       posts: number('posts', values.posts, 100),
       sources: number('sources', values.sources, 10),
       itemsPerSource: number('items', values.items, 1),
@@ -134,7 +137,7 @@ function parseOptions(args: string[]): Options | null {
   };
 }
 
-async function benchmark(database: BenchDatabase, options: Options): Promise<Result> {
+async function benchmark(database: BenchDatabase, options: Options, community: Community): Promise<Result> {
   console.log(`\n━━ ${database.label}: ${database.version} — ${database.location}`);
   try {
     await (await database.open()).close();
@@ -142,7 +145,7 @@ async function benchmark(database: BenchDatabase, options: Options): Promise<Res
     const loader = await openBulkLoader(database);
     let rows: LoadedNetwork;
     try {
-      rows = await loadNetwork(loader, options.network, (step) => console.log(`  Building: ${step}…`));
+      rows = await loadNetwork(loader, community, options.network, (step) => console.log(`  Building: ${step}…`));
     } finally {
       await loader.close();
     }
@@ -155,7 +158,7 @@ async function benchmark(database: BenchDatabase, options: Options): Promise<Res
     try {
       const random = new Random(options.network.seed + 7);
       const pick = () => {
-        const id = 1 + random.int(options.network.members);
+        const id = 1 + random.int(options.members);
         return { memberId: id, actorId: id };
       };
       const now = options.network.endMs;

@@ -20,6 +20,7 @@ import { RateLimiter } from './platform/rate-limit.ts';
 import { loadSecretKey } from './platform/secrets.ts';
 import { SiteSettings } from './platform/settings.ts';
 import { DiskStorage } from './platform/storage.ts';
+import { registerPoolsJob, schedulePoolsJob } from './insights/pools.ts';
 import { Outbox } from './social/outbox.ts';
 import { Social } from './social/social.ts';
 import { createApp } from './web/app.tsx';
@@ -86,6 +87,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     maxBytes: config.feedMaxBytes,
   });
 
+  registerPoolsJob(jobs, database);
   jobs.register('maintenance.cleanup', async () => {
     const now = Date.now();
     await rateLimiter.prune();
@@ -119,6 +121,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
       await feeds.schedule();
       await chats.schedule();
       await federation.schedule();
+      await schedulePoolsJob(jobs);
     },
     async close() {
       federation.close();

@@ -228,3 +228,22 @@ class PostgresBulkLoader implements BulkLoader {
     await this.#client.end();
   }
 }
+
+/** Inserts rows from a generator 5,000 at a time, all in one transaction; returns how many. */
+export async function inBatches(loader: BulkLoader, table: string, columns: Columns, rows: Iterable<Row>, size = 5000): Promise<number> {
+  let total = 0;
+  await loader.transaction(async () => {
+    let batch: Row[] = [];
+    for (const row of rows) {
+      batch.push(row);
+      if (batch.length === size) {
+        await loader.insert(table, columns, batch);
+        total += batch.length;
+        batch = [];
+      }
+    }
+    await loader.insert(table, columns, batch);
+    total += batch.length;
+  });
+  return total;
+}

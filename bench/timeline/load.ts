@@ -1,7 +1,7 @@
 import { ROLE_KEYS } from '../../src/accounts/roles.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
 import { parseText, renderHtml } from '../../src/social/text.ts';
-import type { BulkLoader, Columns, Row } from '../lib/bulk.ts';
+import { inBatches, type BulkLoader, type Columns, type Row } from '../lib/bulk.ts';
 import { mixSeed, Random } from '../lib/random.ts';
 import { BOOST, degree, postTime, REPLY, VISIBILITIES, type Community, type TimelineBuffers } from './community.ts';
 import { displayNameOf, handleOf, TextGenerator } from './content.ts';
@@ -79,25 +79,6 @@ export async function loadCommunity(loader: BulkLoader, community: Community, te
   progress(loader.dialect === 'sqlite' ? 'indexes' : 'indexes, keys, vacuum analyze');
   await loader.finish();
   return { members: community.options.members, follows, posts, postHashtags, taggedPosts, timelineEntries, tagCounts };
-}
-
-/** Inserts rows from a generator in batches, all in one transaction; returns how many. */
-async function inBatches(loader: BulkLoader, table: string, columns: Columns, rows: Iterable<Row>): Promise<number> {
-  let total = 0;
-  await loader.transaction(async () => {
-    let batch: Row[] = [];
-    for (const row of rows) {
-      batch.push(row);
-      if (batch.length === BATCH) {
-        await loader.insert(table, columns, batch);
-        total += batch.length;
-        batch = [];
-      }
-    }
-    await loader.insert(table, columns, batch);
-    total += batch.length;
-  });
-  return total;
 }
 
 function* actorRows(community: Community): Generator<Row> {

@@ -62,6 +62,7 @@ export interface Schema {
   collection_collaborators: CollectionCollaboratorsTable;
   collection_follows: CollectionFollowsTable;
   suggestion_dismissals: SuggestionDismissalsTable;
+  suggestion_pools: SuggestionPoolsTable;
   cohorts: CohortsTable;
   cohort_checkpoints: CohortCheckpointsTable;
   cohort_invites: CohortInvitesTable;
@@ -757,6 +758,15 @@ export interface SuggestionDismissalsTable {
   member_id: number;
   actor_id: number;
   created_at: number;
+}
+
+/** The best-known people of each passion, role and place, refreshed by the insights.pools job. */
+export interface SuggestionPoolsTable {
+  kind: 'passion' | 'role' | 'place';
+  /** A passion id (as text), a role key or a location key. */
+  key: string;
+  rank: number;
+  actor_id: number;
 }
 
 // ---- insights: cohorts -----------------------------------------------------------------------

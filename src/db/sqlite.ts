@@ -11,12 +11,17 @@ export class NodeSqliteDatabase implements SqliteDatabase {
 
   constructor(path: string) {
     this.raw = new DatabaseSync(path);
+    // A 64 MB page cache and reads through a memory map (up to 1 GB of the file): the default
+    // 2 MB cache makes every look-up into a large community a copy from the OS, which at
+    // 100,000 members costs Who to follow and My PLN several times their time.
     this.raw.exec(`
       PRAGMA journal_mode = WAL;
       PRAGMA synchronous = NORMAL;
       PRAGMA foreign_keys = ON;
       PRAGMA busy_timeout = 10000;
       PRAGMA temp_store = MEMORY;
+      PRAGMA cache_size = -65536;
+      PRAGMA mmap_size = 1073741824;
     `);
   }
 

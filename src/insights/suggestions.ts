@@ -7,7 +7,8 @@ import { actorSummary, type ActorSummary } from '../social/hydrate.ts';
 
 /**
  * Who to follow: people (members, and remote actors this server already knows) ranked for one
- * member from friends of friends, shared passions, hashtag co-use and chat co-participation,
+ * member from those who follow them and are not followed back, friends of friends, shared
+ * passions (the best known of each, from pools.ts), hashtag co-use and chat co-participation,
  * favouring active people and the roles and places the member's network lacks, each with the
  * reasons in words. Every signal is read with a bounded number of index walks (sampled, with
  * LIMITs inside the SQL), so the cost does not grow with the size of the community; see
@@ -30,23 +31,27 @@ const BOUNDS = {
   followees: 40,
   /** …and the most recent follows read of each. */
   followsEach: 150,
-  /** Shared passions: the viewer's passions read, and the newest holders read of each. */
+  /** Shared passions: the viewer's passions read, and the best-known holders read of each. */
   passions: 8,
   holdersEach: 100,
   /** Hashtag co-use: hashtags (passions' and the viewer's recent ones) and recent posts read of each. */
   tags: 8,
   ownPosts: 30,
   postsEach: 100,
+  /** Followers the viewer has not followed back (the newest accounts first). */
+  followers: 300,
   /** Chats the viewer took part in. */
   chats: 10,
-  /** Role candidates (same and complementary roles): the most recently active of each role. */
+  /** Role candidates (same and complementary roles) and place candidates: the best known of each. */
   roleEach: 60,
+  placeEach: 60,
   /** Candidates kept after cheap counting, before loading their profiles. */
-  candidates: 300,
+  candidates: 150,
 } as const;
 
 const WEIGHTS = {
   friendsOfFriends: 3,
+  followsYou: 12,
   passion: 1.5,
   tag: 0.8,
   tagMax: 3,
@@ -86,10 +91,11 @@ interface Signals {
   tags: Map<number, number>;
   /** chat hashtag names shared */
   chats: Set<string>;
-  fromRole: boolean;
+  fromPool: boolean;
+  followsYou: boolean;
 }
 
-const emptySignals = (): Signals => ({ fof: 0, passions: 0, tags: new Map(), chats: new Set(), fromRole: false });
+const emptySignals = (): Signals => ({ fof: 0, passions: 0, tags: new Map(), chats: new Set(), fromPool: false, followsYou: false });
 
 /** Numbers from raw SQL: PostgreSQL answers counts (and sometimes ids) as strings. */
 const num = (value: unknown): number => Number(value);
@@ -127,7 +133,13 @@ export class SuggestionsService {
     // ---- who the viewer is and already knows ----
     const [self, follows, blocks, mutes, dismissed, myPassions] = await Promise.all([
       db.selectFrom('actors').select(['role', 'location_key']).where('id', '=', me).executeTakeFirst(),
-      db.selectFrom('follows').select(['id', 'followee_id', 'state']).where('follower_id', '=', me).execute(),
+      // With each followee's role and place: what the network has few of (one read of the follows, not two).
+      db
+        .selectFrom('follows')
+        .innerJoin('actors', 'actors.id', 'follows.followee_id')
+        .select(['follows.id', 'follows.followee_id', 'follows.state', 'actors.role', 'actors.location_key'])
+        .where('follows.follower_id', '=', me)
+        .execute(),
       db
         .selectFrom('blocks')
         .select(['actor_id', 'target_id'])
@@ -161,7 +173,7 @@ export class SuggestionsService {
     const roleSources = myRole ? [myRole, ...(COMPLEMENTS[myRole] ?? [])] : [];
 
     // ---- the signals, each a bounded read ----
-    const [fofRows, passionRows, tagIds, chatIds, network] = await Promise.all([
+    const [fofRows, passionRows, tagIds, chatIds, followerRows] = await Promise.all([
       sampled.length === 0
         ? Promise.resolve([])
         : sql<{ actor_id: unknown; n: unknown }>`
@@ -172,14 +184,7 @@ export class SuggestionsService {
             )}) as fof group by followee_id`
             .execute(db)
             .then((r) => r.rows),
-      passionIds.length === 0
-        ? Promise.resolve([])
-        : sql<{ actor_id: unknown; n: unknown }>`
-            select actor_id, count(*) as n from (${unionAll(
-              passionIds.map((id) => sql`select actor_id from actor_passions where passion_id = ${id} order by actor_id desc limit ${BOUNDS.holdersEach}`),
-            )}) as shared group by actor_id`
-            .execute(db)
-            .then((r) => r.rows),
+      this.#passionHolders(passionIds),
       this.#interestingTags(me, myPassions.map((p) => p.slug)),
       db
         .selectFrom('chat_posts')
@@ -190,16 +195,14 @@ export class SuggestionsService {
         .limit(BOUNDS.chats)
         .execute()
         .then((rows) => rows.map((r) => num(r.chat_id))),
-      // Roles and places of the people followed: what the network has few of.
-      accepted.length === 0
-        ? Promise.resolve([])
-        : db
-            .selectFrom('follows')
-            .innerJoin('actors', 'actors.id', 'follows.followee_id')
-            .select(['actors.role', 'actors.location_key'])
-            .where('follows.follower_id', '=', me)
-            .where('follows.state', '=', 'accepted')
-            .execute(),
+      db
+        .selectFrom('follows')
+        .select('follower_id')
+        .where('followee_id', '=', me)
+        .where('state', '=', 'accepted')
+        .orderBy('follower_id', 'desc')
+        .limit(BOUNDS.followers)
+        .execute(),
     ]);
 
     const [tagRows, chatRows, roleRows] = await Promise.all([
@@ -227,13 +230,7 @@ export class SuggestionsService {
             .where('chat_posts.chat_id', 'in', chatIds)
             .where('chat_posts.hidden', '=', 0)
             .execute(),
-      roleSources.length === 0
-        ? Promise.resolve([])
-        : sql<{ id: unknown }>`${unionAll(
-            roleSources.map((role) => sql`select id from actors where role = ${role} and last_post_at is not null order by last_post_at desc limit ${BOUNDS.roleEach}`),
-          )}`
-            .execute(db)
-            .then((r) => r.rows),
+      this.#roleAndPlaceCandidates(roleSources, self.location_key),
     ]);
 
     // ---- gather candidates ----
@@ -260,14 +257,19 @@ export class SuggestionsService {
       const s = of(num(r.actor_id));
       if (s) s.chats.add(r.hashtag_name);
     }
-    for (const r of roleRows) {
-      const s = of(num(r.id));
-      if (s) s.fromRole = true;
+    for (const id of roleRows) {
+      const s = of(id);
+      if (s) s.fromPool = true;
+    }
+    for (const r of followerRows) {
+      const s = of(num(r.follower_id));
+      if (s) s.followsYou = true;
     }
     if (signals.size === 0) return [];
 
     // Cheap pre-ranking on the counts alone keeps the profile load bounded.
-    const cheap = (s: Signals) => s.fof * 3 + s.passions * 2 + s.tags.size + s.chats.size * 2 + (s.fromRole ? 0.5 : 0);
+    const cheap = (s: Signals) =>
+      (s.followsYou ? WEIGHTS.followsYou : 0) + WEIGHTS.friendsOfFriends * Math.log1p(s.fof) + WEIGHTS.passion * s.passions + WEIGHTS.tag * s.tags.size + WEIGHTS.chat * s.chats.size + (s.fromPool ? 0.5 : 0);
     const ids = [...signals.entries()]
       .sort((a, b) => cheap(b[1]) - cheap(a[1]) || b[0] - a[0])
       .slice(0, BOUNDS.candidates)
@@ -318,11 +320,11 @@ export class SuggestionsService {
     // ---- what the network lacks ----
     const roleCounts = new Map<string, number>();
     const placeCounts = new Map<string, number>();
-    for (const r of network) {
+    for (const r of accepted) {
       if (r.role) roleCounts.set(r.role, (roleCounts.get(r.role) ?? 0) + 1);
       if (r.location_key) placeCounts.set(r.location_key, (placeCounts.get(r.location_key) ?? 0) + 1);
     }
-    const size = network.length;
+    const size = accepted.length;
     const few = (counts: Map<string, number>, key: string) => size >= MIN_NETWORK && (counts.get(key) ?? 0) / size < FEW_SHARE;
     const complements = new Set(myRole ? (COMPLEMENTS[myRole] ?? []) : []);
 
@@ -333,6 +335,7 @@ export class SuggestionsService {
         const s = signals.get(num(p.id))!;
         let score = 0;
         if (s.fof > 0) score += WEIGHTS.friendsOfFriends * Math.log1p(s.fof);
+        if (s.followsYou) score += WEIGHTS.followsYou;
         score += WEIGHTS.passion * (passionsOf.get(num(p.id))?.length ?? 0);
         let tagScore = 0;
         for (const n of s.tags.values()) tagScore += WEIGHTS.tag * Math.log1p(n);
@@ -369,6 +372,7 @@ export class SuggestionsService {
       const label = roleLabel(p.role, p.role_other);
       const a = label ? article(label) : null;
       const reasons: string[] = [];
+      if (s.followsYou) reasons.push('follows you');
       if (s.fof > 0) reasons.push(s.fof === 1 ? '1 person you follow follows them' : `${s.fof} people you follow follow them`);
       const shared = passionsOf.get(id) ?? [];
       if (shared.length > 0) reasons.push(`shares your passion${shared.length > 1 ? 's' : ''}: ${listWords(shared.slice(0, 3))}`);
@@ -405,6 +409,52 @@ export class SuggestionsService {
       .values({ member_id: viewer.memberId, actor_id: actorId, created_at: Date.now() })
       .onConflict((oc) => oc.columns(['member_id', 'actor_id']).doNothing())
       .execute();
+  }
+
+  /**
+   * People who hold the viewer's passions, and how many of them each holds: the best known of
+   * each passion from the pools (pools.ts); before the first refresh, the newest holders.
+   */
+  async #passionHolders(passionIds: number[]): Promise<Array<{ actor_id: unknown; n: unknown }>> {
+    if (passionIds.length === 0) return [];
+    const pooled = await this.#db
+      .selectFrom('suggestion_pools')
+      .select((eb) => ['actor_id', eb.fn.countAll().as('n')])
+      .where('kind', '=', 'passion')
+      .where('key', 'in', passionIds.map(String))
+      .where('rank', '<=', BOUNDS.holdersEach)
+      .groupBy('actor_id')
+      .execute();
+    if (pooled.length > 0) return pooled;
+    const newest = await sql<{ actor_id: unknown; n: unknown }>`
+      select actor_id, count(*) as n from (${unionAll(
+        passionIds.map((id) => sql`select actor_id from actor_passions where passion_id = ${id} order by actor_id desc limit ${BOUNDS.holdersEach}`),
+      )}) as shared group by actor_id`.execute(this.#db);
+    return newest.rows;
+  }
+
+  /**
+   * People with the viewer's role or one that works with it, and people in the viewer's place:
+   * the best known of each from the pools; before the first refresh, the most recently active
+   * of each role.
+   */
+  async #roleAndPlaceCandidates(roles: string[], placeKey: string | null): Promise<number[]> {
+    if (roles.length === 0 && !placeKey) return [];
+    const pooled = await this.#db
+      .selectFrom('suggestion_pools')
+      .select('actor_id')
+      .where((eb) =>
+        eb.or([
+          ...(roles.length > 0 ? [eb.and([eb('kind', '=', 'role'), eb('key', 'in', roles), eb('rank', '<=', BOUNDS.roleEach)])] : []),
+          ...(placeKey ? [eb.and([eb('kind', '=', 'place'), eb('key', '=', placeKey), eb('rank', '<=', BOUNDS.placeEach)])] : []),
+        ]),
+      )
+      .execute();
+    if (pooled.length > 0 || roles.length === 0) return pooled.map((r) => num(r.actor_id));
+    const recent = await sql<{ id: unknown }>`${unionAll(
+      roles.map((role) => sql`select id from actors where role = ${role} and last_post_at is not null order by last_post_at desc limit ${BOUNDS.roleEach}`),
+    )}`.execute(this.#db);
+    return recent.rows.map((r) => num(r.id));
   }
 
   /** Hashtags that say what the viewer cares about: their passions' (same slugs) and those of their recent posts. */

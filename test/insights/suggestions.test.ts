@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
+import { refreshSuggestionPools } from '../../src/insights/pools.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -180,5 +181,57 @@ describe('who to follow', () => {
     const offsite = await m.vera!.web.post(`/insights/suggestions/${m.pat!.actorId}/dismiss`, { back: 'https://evil.example/' });
     assert.equal(offsite.status, 303);
     assert.ok(offsite.location!.startsWith('/') && !offsite.location!.startsWith('//'), offsite.location!);
+  });
+});
+
+describe('who to follow: following back, and the pools of best-known people', () => {
+  let server: TestServer;
+  let m: Record<string, Member>;
+  before(async () => {
+    server = await startTestServer();
+    m = await createMembers(server, ['rae', 'fan', 'p0', 'p1', 'p2', 'q0', 'q1', 'q2']);
+    await profile(m.rae!, { role: 'public_librarian', passions: ['Storytime'] });
+    for (const h of ['p0', 'p1', 'p2']) await profile(m[h]!, { passions: ['Storytime'] });
+    // p2 is well known (three followers) but silent; p1 has no followers but posted today.
+    for (const h of ['q0', 'q1', 'q2']) await follow(m[h]!, m.p2!);
+    await m.p1!.post('Rhymes that worked at storytime this morning.');
+    await follow(m.fan!, m.rae!);
+  });
+  after(async () => server?.close());
+
+  const pool = async (kind: 'passion' | 'role' | 'place', key: string) =>
+    (
+      await server.services.database.db
+        .selectFrom('suggestion_pools')
+        .innerJoin('actors', 'actors.id', 'suggestion_pools.actor_id')
+        .select('actors.handle')
+        .where('kind', '=', kind)
+        .where('key', '=', key)
+        .orderBy('rank')
+        .execute()
+    ).map((r) => r.handle);
+
+  test('someone who follows you and whom you do not follow back comes first, saying so', async () => {
+    const list = await suggestions(m.rae!);
+    assert.equal(list[0].actor.handle, 'fan', JSON.stringify(handles(list)));
+    assert.equal(list[0].reasons[0], 'follows you');
+    await follow(m.rae!, m.fan!);
+    assert.ok(!handles(await suggestions(m.rae!)).includes('fan'), 'followed back: no longer suggested');
+  });
+
+  test('the pools job ranks active people first, then by followers, skips the suspended, and can run again', async () => {
+    const passion = await server.services.database.db.selectFrom('passions').select('id').where('slug', '=', 'storytime').executeTakeFirstOrThrow();
+    await refreshSuggestionPools(server.services.database);
+    assert.deepEqual(await pool('passion', String(passion.id)), ['p1', 'p2', 'rae', 'p0']);
+    assert.deepEqual((await pool('role', 'public_librarian')), ['rae']);
+    await server.services.accounts.suspend('p1', 'spam', null);
+    const again = await refreshSuggestionPools(server.services.database);
+    assert.deepEqual(await pool('passion', String(passion.id)), ['p2', 'rae', 'p0']);
+    const stored = await server.services.database.db.selectFrom('suggestion_pools').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    assert.equal(again.rows, Number(stored.n), 'the refresh replaces the table, it does not add to it');
+    // With the pools in place, Rae is offered the best-known holders of her passion.
+    const list = await suggestions(m.rae!);
+    assert.deepEqual(handles(list).slice(0, 2), ['p2', 'p0'], JSON.stringify(list.map((s: Json) => [s.actor.handle, s.reasons])));
+    assert.ok(reasonsOf(list, 'p2').includes('shares your passion: Storytime'));
   });
 });

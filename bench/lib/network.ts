@@ -1,20 +1,160 @@
 import { ROLE_KEYS } from '../../src/accounts/roles.ts';
-import type { BulkLoader, Columns, Row } from '../lib/bulk.ts';
-import { mixSeed, Random, WeightedSampler, zipfWeights } from '../lib/random.ts';
+import { inBatches, type BulkLoader, type Columns } from './bulk.ts';
+import { mixSeed, Random, WeightedSampler, zipfWeights } from './random.ts';
+import { TAGS } from '../timeline/words.ts';
 
 /**
- * A synthetic learning network for insights benchmarks (and later ones that need the same
- * shape: recommendations, cohorts): members with roles and places, skewed follows with
- * clusters (so mutual follows exist), 90 days of posts, replies, boosts, mentions, hashtags
- * and likes (as counters), sources with items, subscriptions and item reads.
+ * The synthetic learning network shared by the insights and recommend benchmarks: members
+ * with roles, places and passions who follow each other the way professional learning
+ * networks grow, then 120 days of posts (with their authors' hashtags), replies, boosts,
+ * mentions and likes (as counters), sources with items, subscriptions and item reads.
  *
- * Rows are generated as they are written, so a 5,000,000-follow network needs little memory
- * beyond the follow lists. Member i has actor id = member id = i + 1.
+ * How people follow (generateCommunity), from what is known of such networks:
+ * - most follows stay inside communities: people who share a passion (45%), a place (15%)
+ *   or a role or a role that works with theirs (15%); the rest (25%) go to whoever is
+ *   well known everywhere;
+ * - each community has its own well-known people: someone can be a star among the
+ *   genrefication crowd and unknown to social workers (local popularity, correlated with,
+ *   but not the same as, global popularity);
+ * - 30% of a member's follows come from friends of friends (triadic closure);
+ * - about a fifth of follows are followed back (reciprocity).
+ * Degrees are log-normal (a few people follow thousands). Rows are generated as they are
+ * written, so a 5,000,000-follow network needs little memory beyond the follow lists.
+ * Member i has actor id = member id = i + 1.
  */
 
-export interface NetworkOptions {
+export const ROLES = ROLE_KEYS.filter((r) => r !== 'other');
+/** Librarians dominate, as on a real Commonroom (same order as ROLES). */
+const ROLE_WEIGHTS = [30, 18, 8, 6, 14, 5, 6, 4, 3, 4, 2];
+export const PASSIONS = TAGS.filter((t) => /^[a-z0-9]+$/.test(t)).slice(0, 80);
+export const PLACES = Array.from({ length: 40 }, (_, i) => `Town ${i + 1}`);
+/** Roles that follow each other (a subset of the product's own complements). */
+const COMPLEMENT: Record<string, string[]> = {
+  school_librarian: ['teacher', 'administrator'],
+  public_librarian: ['library_staff', 'social_worker'],
+  teacher: ['school_librarian', 'educator'],
+  social_worker: ['public_librarian', 'researcher'],
+};
+const SHARES = { passion: 0.45, place: 0.15, role: 0.15 } as const;
+const CLOSURE = 0.3;
+const RECIPROCITY = 0.2;
+
+export interface CommunityOptions {
   members: number;
   follows: number;
+  seed: number;
+}
+
+/** Who the members are and whom they follow (indexes, not ids). */
+export interface Community {
+  n: number;
+  /** Index into ROLES, PLACES; passions index into PASSIONS. */
+  role: Uint8Array;
+  place: Uint8Array;
+  passions: Uint8Array[];
+  /** Followees of each member, in the order they were followed. */
+  follows: Int32Array[];
+  followers: Int32Array;
+  totalFollows: number;
+}
+
+export function generateCommunity(options: CommunityOptions): Community {
+  const random = new Random(options.seed);
+  const n = options.members;
+  const roleSampler = new WeightedSampler(ROLE_WEIGHTS);
+  const passionSampler = new WeightedSampler(zipfWeights(PASSIONS.length, 0.8));
+  const placeSampler = new WeightedSampler(zipfWeights(PLACES.length, 0.6));
+  const role = new Uint8Array(n);
+  const place = new Uint8Array(n);
+  const passions: Uint8Array[] = [];
+  for (let i = 0; i < n; i++) {
+    role[i] = roleSampler.sample(random);
+    place[i] = placeSampler.sample(random);
+    const mine = new Set<number>();
+    const want = random.between(2, 4);
+    while (mine.size < want) mine.add(passionSampler.sample(random));
+    passions.push(Uint8Array.from(mine));
+  }
+  // Global popularity: a random Zipf rank per member (a few very followed people, a long tail).
+  const ranks = random.shuffle(Int32Array.from({ length: n }, (_, i) => i));
+  const zipf = zipfWeights(n, 0.85);
+  const popularity = Float64Array.from({ length: n }, (_, i) => zipf[ranks[i]!]!);
+  // Each community's own stars: global popularity, dampened, times a local factor.
+  const community = (size: number, keysOf: (i: number) => ArrayLike<number>) => {
+    const lists: number[][] = Array.from({ length: size }, () => []);
+    for (let i = 0; i < n; i++) for (const k of Array.from(keysOf(i))) lists[k]!.push(i);
+    return lists.map((members) => ({ members, sampler: new WeightedSampler(members.map((m) => Math.sqrt(popularity[m]!) * random.logNormal(1, 1.5))) }));
+  };
+  const byPassion = community(PASSIONS.length, (i) => passions[i]!);
+  const byPlace = community(PLACES.length, (i) => [place[i]!]);
+  const byRole = community(ROLES.length, (i) => [role[i]!]);
+  const global = new WeightedSampler(popularity);
+  const draw = (c: { members: number[]; sampler: WeightedSampler }) => (c.members.length === 0 ? -1 : c.members[c.sampler.sample(random)]!);
+  const roleIndex = new Map<string, number>(ROLES.map((r, i) => [r, i]));
+
+  // Out-degrees: log-normal, scaled so that the total with follow-backs is what was asked for.
+  const degrees = new Float64Array(n);
+  let sum = 0;
+  for (let i = 0; i < n; i++) sum += degrees[i] = random.logNormal(30, 1);
+  const scale = options.follows / (1 + RECIPROCITY) / sum;
+  const cap = Math.min(n - 1, 5000);
+  const firstPass: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const want = Math.max(1, Math.min(cap, Math.round(degrees[i]! * scale)));
+    degrees[i] = want;
+    const first = Math.max(1, Math.round(want * (1 - CLOSURE)));
+    const chosen = new Set<number>();
+    const roleKey = ROLES[role[i]!]!;
+    for (let tries = 0; chosen.size < first && tries < first * 4; tries++) {
+      const r = random.next();
+      let j: number;
+      if (r < SHARES.passion) j = draw(byPassion[random.pick(Array.from(passions[i]!))]!);
+      else if (r < SHARES.passion + SHARES.place) j = draw(byPlace[place[i]!]!);
+      else if (r < SHARES.passion + SHARES.place + SHARES.role) {
+        const other = COMPLEMENT[roleKey];
+        j = draw(byRole[other && random.chance(0.5) ? roleIndex.get(random.pick(other))! : role[i]!]!);
+      } else j = global.sample(random);
+      if (j >= 0 && j !== i) chosen.add(j);
+    }
+    firstPass.push(Int32Array.from(chosen));
+  }
+  // Friends of friends: what the people one follows follow.
+  const lists: Set<number>[] = [];
+  for (let i = 0; i < n; i++) {
+    const chosen = new Set<number>(firstPass[i]!);
+    const want = degrees[i]!;
+    const via = firstPass[i]!;
+    for (let tries = 0; chosen.size < want && tries < want * 4; tries++) {
+      const theirs = firstPass[via[random.int(via.length)]!]!;
+      const j = theirs.length > 0 && random.chance(0.9) ? theirs[random.int(theirs.length)]! : global.sample(random);
+      if (j !== i) chosen.add(j);
+    }
+    lists.push(chosen);
+  }
+  // Following back: later than the follow it answers, so appended after the member's own.
+  const order = lists.map((set) => random.shuffle(Int32Array.from(set)));
+  const backs: number[][] = Array.from({ length: n }, () => []);
+  for (let i = 0; i < n; i++) {
+    for (const j of order[i]!) {
+      if (!lists[j]!.has(i) && random.chance(RECIPROCITY)) {
+        lists[j]!.add(i);
+        backs[j]!.push(i);
+      }
+    }
+  }
+  const follows: Int32Array[] = [];
+  const followers = new Int32Array(n);
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const list = Int32Array.from([...order[i]!, ...backs[i]!]);
+    follows.push(list);
+    total += list.length;
+    for (const j of list) followers[j]!++;
+  }
+  return { n, role, place, passions, follows, followers, totalFollows: total };
+}
+
+export interface NetworkOptions {
   posts: number;
   sources: number;
   itemsPerSource: number;
@@ -38,9 +178,7 @@ export interface LoadedNetwork {
 
 const DAY = 86_400_000;
 const WINDOW_DAYS = 120;
-const PLACES = ['Portland', 'Leeds', 'Toronto', 'Austin', 'Melbourne', 'Dublin', 'Denver', 'Auckland', 'Chicago', 'Glasgow', 'Halifax', 'Tucson'];
-const BATCH = 5000;
-const TABLES = ['actors', 'members', 'follows', 'posts', 'mentions', 'hashtags', 'post_hashtags', 'sources', 'source_items', 'subscriptions', 'item_states'];
+const TABLES = ['actors', 'members', 'passions', 'actor_passions', 'follows', 'posts', 'mentions', 'hashtags', 'post_hashtags', 'sources', 'source_items', 'subscriptions', 'item_states'];
 
 const ACTOR_COLUMNS: Columns = [
   ['id', 'bigint'], ['acct', 'text'], ['handle', 'text'], ['display_name', 'text'], ['bio', 'text'], ['role', 'text'], ['location', 'text'], ['location_key', 'text'],
@@ -50,6 +188,8 @@ const ACTOR_COLUMNS: Columns = [
 const MEMBER_COLUMNS: Columns = [
   ['id', 'bigint'], ['actor_id', 'bigint'], ['email', 'text'], ['email_key', 'text'], ['password_hash', 'text'], ['is_admin', 'integer'], ['time_zone', 'text'], ['profile_visibility', 'text'], ['created_at', 'bigint'],
 ];
+const PASSION_COLUMNS: Columns = [['id', 'bigint'], ['slug', 'text'], ['name', 'text'], ['created_at', 'bigint']];
+const ACTOR_PASSION_COLUMNS: Columns = [['actor_id', 'bigint'], ['passion_id', 'bigint'], ['position', 'integer']];
 const FOLLOW_COLUMNS: Columns = [['id', 'bigint'], ['follower_id', 'bigint'], ['followee_id', 'bigint'], ['state', 'text'], ['created_at', 'bigint']];
 const POST_COLUMNS: Columns = [
   ['id', 'bigint'], ['actor_id', 'bigint'], ['text', 'text'], ['html', 'text'], ['visibility', 'text'], ['reply_to_id', 'bigint'], ['reply_to_actor_id', 'bigint'],
@@ -65,43 +205,17 @@ const ITEM_STATE_COLUMNS: Columns = [['member_id', 'bigint'], ['item_id', 'bigin
 
 const handleOf = (m: number) => `m${m + 1}`;
 
-/** Who follows whom: per member a sorted list of followees (member indexes). */
+/** Who follows whom, for look-ups: per member a sorted list of followees. */
 interface FollowGraph {
   start: Int32Array;
   list: Int32Array;
 }
 
-/**
- * Degrees are log-normal (a few follow thousands), scaled to the wanted total. Two thirds of
- * a member's follows go to popular accounts (Zipf), one third to their neighbourhood (members
- * close in number share a role and place here), where following back is likely.
- */
-function generateFollows(options: NetworkOptions, random: Random): FollowGraph {
-  const n = options.members;
-  const max = Math.min(2000, n - 1);
-  const raw = Float64Array.from({ length: n }, () => random.logNormal(1, 1));
-  const sum = raw.reduce((a, b) => a + b, 0);
-  const degrees = Int32Array.from(raw, (x) => Math.max(1, Math.min(max, Math.round((x * options.follows) / sum))));
-  const start = new Int32Array(n + 1);
-  for (let m = 0; m < n; m++) start[m + 1] = start[m]! + degrees[m]!;
-  const list = new Int32Array(start[n]!);
-  const byRank = random.shuffle(Int32Array.from({ length: n }, (_, i) => i));
-  const popular = new WeightedSampler(zipfWeights(n, 1));
-  const chosen = new Int32Array(n).fill(-1);
-  for (let m = 0; m < n; m++) {
-    const k = degrees[m]!;
-    const out = list.subarray(start[m]!, start[m + 1]!);
-    let got = 0;
-    for (let tries = 0; got < k && tries < 30 * k; tries++) {
-      const f = tries % 3 === 2 ? (m + n + random.between(-40, 40)) % n : tries < 10 * k ? byRank[popular.sample(random)]! : random.int(n);
-      if (f !== m && chosen[f] !== m) {
-        chosen[f] = m;
-        out[got++] = f;
-      }
-    }
-    for (let f = 0; got < k; f++) if (f !== m && chosen[f] !== m) (chosen[f] = m), (out[got++] = f);
-    out.sort();
-  }
+function followGraph(c: Community): FollowGraph {
+  const start = new Int32Array(c.n + 1);
+  for (let m = 0; m < c.n; m++) start[m + 1] = start[m]! + c.follows[m]!.length;
+  const list = new Int32Array(start[c.n]!);
+  for (let m = 0; m < c.n; m++) list.set(Int32Array.from(c.follows[m]!).sort(), start[m]!);
   return { start, list };
 }
 
@@ -118,35 +232,16 @@ function followsOf(graph: FollowGraph, a: number, b: number): boolean {
   return false;
 }
 
-async function inBatches(loader: BulkLoader, table: string, columns: Columns, rows: Iterable<Row>): Promise<number> {
-  let total = 0;
-  await loader.transaction(async () => {
-    let batch: Row[] = [];
-    for (const row of rows) {
-      batch.push(row);
-      if (batch.length === BATCH) {
-        await loader.insert(table, columns, batch);
-        total += batch.length;
-        batch = [];
-      }
-    }
-    await loader.insert(table, columns, batch);
-    total += batch.length;
-  });
-  return total;
-}
-
 /** Generates the network and writes it into a migrated, empty database. */
-export async function loadNetwork(loader: BulkLoader, options: NetworkOptions, progress: (step: string) => void): Promise<LoadedNetwork> {
-  const { members: n, endMs } = options;
+export async function loadNetwork(loader: BulkLoader, community: Community, options: NetworkOptions, progress: (step: string) => void): Promise<LoadedNetwork> {
+  const { endMs } = options;
+  const n = community.n;
   const startMs = endMs - WINDOW_DAYS * DAY;
   const random = new Random(options.seed);
   await loader.dropIndexes(TABLES);
 
-  progress('follows (generate)');
-  const graph = generateFollows(options, random);
-  const followers = new Int32Array(n);
-  for (const f of graph.list) followers[f]!++;
+  const graph = followGraph(community);
+  const followers = community.followers;
 
   progress('posts (generate)');
   const P = options.posts;
@@ -186,10 +281,8 @@ export async function loadNetwork(loader: BulkLoader, options: NetworkOptions, p
   }
 
   progress('members');
-  const roles = ROLE_KEYS.filter((r) => r !== 'other');
-  // Neighbours share a role and a place more often than not (see generateFollows).
-  const roleOf = (m: number) => roles[(Math.floor(m / 500) + (mixSeed(options.seed, m) % 4 === 0 ? m : 0)) % roles.length]!;
-  const placeOf = (m: number) => PLACES[(Math.floor(m / 700) + (mixSeed(options.seed + 1, m) % 3 === 0 ? m : 0)) % PLACES.length]!;
+  const roleOf = (m: number) => ROLES[community.role[m]!]!;
+  const placeOf = (m: number) => PLACES[community.place[m]!]!;
   await inBatches(loader, 'actors', ACTOR_COLUMNS, (function* () {
     for (let m = 0; m < n; m++) {
       const joined = startMs - (30 + (mixSeed(options.seed, m) % 700)) * DAY;
@@ -200,27 +293,30 @@ export async function loadNetwork(loader: BulkLoader, options: NetworkOptions, p
   await inBatches(loader, 'members', MEMBER_COLUMNS, (function* () {
     for (let m = 0; m < n; m++) yield [m + 1, m + 1, `${handleOf(m)}@bench.example`, `${handleOf(m)}@bench.example`, 'not-a-password-hash', 0, 'UTC', 'public', startMs];
   })());
+  await inBatches(loader, 'passions', PASSION_COLUMNS, PASSIONS.map((p, i) => [i + 1, p, p, startMs]));
+  await inBatches(loader, 'actor_passions', ACTOR_PASSION_COLUMNS, (function* () {
+    for (let m = 0; m < n; m++) for (const [position, p] of Array.from(community.passions[m]!).entries()) yield [m + 1, p + 1, position];
+  })());
 
   progress('follows');
   let mutualPairs = 0;
   const followRandom = new Random(mixSeed(options.seed, 2));
   const follows = await inBatches(loader, 'follows', FOLLOW_COLUMNS, (function* () {
+    let id = 0;
     for (let m = 0; m < n; m++) {
-      for (let i = graph.start[m]!; i < graph.start[m + 1]!; i++) {
-        const f = graph.list[i]!;
+      for (const f of community.follows[m]!) {
         if (f > m && followsOf(graph, f, m)) mutualPairs++;
         // Most follows are old; a few were made in the last weeks.
         const age = followRandom.chance(0.1) ? followRandom.int(60 * DAY) : 90 * DAY + followRandom.int(365 * DAY);
-        yield [i + 1, m + 1, f + 1, 'accepted', endMs - age];
+        yield [++id, m + 1, f + 1, 'accepted', endMs - age];
       }
     }
   })());
 
   progress('posts');
   const likeRandom = new Random(mixSeed(options.seed, 3));
-  await inBatches(loader, 'hashtags', HASHTAG_COLUMNS, (function* () {
-    for (let t = 1; t <= 50; t++) yield [t, `topic${t}`, `Topic${t}`, startMs];
-  })());
+  // Hashtags are the passions' slugs, as in the product (a passion's page lists its hashtag).
+  await inBatches(loader, 'hashtags', HASHTAG_COLUMNS, PASSIONS.map((p, i) => [i + 1, p, p, startMs]));
   const posts = await inBatches(loader, 'posts', POST_COLUMNS, (function* () {
     for (let id = 1; id <= P; id++) {
       const boost = boostOf[id]!;
@@ -248,7 +344,12 @@ export async function loadNetwork(loader: BulkLoader, options: NetworkOptions, p
     }
   })());
   await inBatches(loader, 'post_hashtags', POST_HASHTAG_COLUMNS, (function* () {
-    for (let id = 1; id <= P; id++) if (!boostOf[id] && !replyTo[id] && id % 5 === 0) yield [1 + (id % 50), id, 1, postTime(id)];
+    // Half the posts carry a hashtag, mostly one of their author's passions.
+    for (let id = 1; id <= P; id++) {
+      if (boostOf[id] || replyTo[id] || id % 2 === 0) continue;
+      const own = community.passions[author[id]!]!;
+      yield [1 + (mixSeed(options.seed, id) % 5 === 0 ? id % PASSIONS.length : own[id % own.length]!), id, 1, postTime(id)];
+    }
   })());
 
   progress('sources and items');
