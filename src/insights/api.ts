@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, errors, iso, json, security } from '../api/openapi.ts';
 import { requireViewer } from '../web/middleware.ts';
-import { GRAPH_NODES, moveToList } from './health.ts';
+import { GRAPH_FOLLOWER_SAMPLE, GRAPH_NODES, moveToList } from './health.ts';
 import { memberInsights } from './insights.ts';
 import { STAGES } from './stages.ts';
 
@@ -34,6 +34,7 @@ const InsightsSchema = z
       graph: z
         .object({
           people: z.number().int().openapi({ description: 'Distinct people you follow or who follow you (accepted follows)' }),
+          followersEstimated: z.boolean().openapi({ description: `True when you have more than ${GRAPH_FOLLOWER_SAMPLE} followers: followers by role are then estimated from the newest ${GRAPH_FOLLOWER_SAMPLE} accounts among them` }),
           roles: z.array(
             z.object({ role: z.string().openapi({ description: 'Role key, `none` when not given' }), label: z.string(), following: z.number().int(), followers: z.number().int(), mutuals: z.number().int() }),
           ),
@@ -97,6 +98,7 @@ export function registerInsightsApi(api: Api): void {
             ties: health.ties.map((t) => ({ actorId: t.actorId, acct: t.acct, displayName: t.displayName, url: t.path, toThem: t.toThem, fromThem: t.fromThem })),
             graph: {
               people: health.graph.people,
+              followersEstimated: health.graph.followersEstimated,
               roles: health.graph.roles,
               nodes: health.graph.nodes.map((p) => ({ actorId: p.actorId, acct: p.acct, displayName: p.displayName, url: p.path, role: p.role, following: p.following, follower: p.follower })),
             },

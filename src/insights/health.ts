@@ -76,6 +76,8 @@ export interface GraphNode {
 export interface NetworkGraph {
   /** Distinct people the member follows or is followed by (accepted follows). */
   people: number;
+  /** True when followers by role are estimated from the newest GRAPH_FOLLOWER_SAMPLE accounts among them. */
+  followersEstimated: boolean;
   roles: GraphRole[];
   /** Mutuals first, then the most recent follows either way; at most GRAPH_NODES. */
   nodes: GraphNode[];
@@ -126,26 +128,22 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const m = member.memberId;
   const quietSince = now - LONG_WINDOW_MS;
 
-  const counts = await sql<{ following: number; followers: number; mutuals: number }>`
-    select
-      (select count(*) from follows where follower_id = ${a} and state = 'accepted') as following,
-      (select followers_count from actors where id = ${a}) as followers,
-      (select count(*) from follows f join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id
-        where f.follower_id = ${a} and f.state = 'accepted' and back.state = 'accepted') as mutuals
-  `.execute(db);
-  const following = n(counts.rows[0]?.following);
-  const followers = n(counts.rows[0]?.followers);
-  const mutuals = n(counts.rows[0]?.mutuals);
+  const self = await db.selectFrom('actors').select('followers_count').where('id', '=', a).executeTakeFirst();
+  const followers = n(self?.followers_count);
 
   // One pass over the people followed gives roles, places and how many are quiet: with
   // thousands of follows PostgreSQL scans actors once here rather than once per question.
   const isQuiet = sql`a.created_at < ${quietSince} and (a.last_post_at is null or a.last_post_at < ${quietSince})`;
-  const groups = await sql<{ role: string | null; place: string | null; label: string | null; count: number; quiet: number }>`
+  // The same pass counts mutual follows (a follow back from each of them).
+  const groups = await sql<{ role: string | null; place: string | null; label: string | null; count: number; quiet: number; mutuals: number }>`
     select a.role as role, a.location_key as place, min(a.location) as label, count(*) as count,
-           sum(case when ${isQuiet} then 1 else 0 end) as quiet
+           sum(case when ${isQuiet} then 1 else 0 end) as quiet, count(back.id) as mutuals
       from follows f join actors a on a.id = f.followee_id
+      left join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id and back.state = 'accepted'
      where f.follower_id = ${a} and f.state = 'accepted'
      group by a.role, a.location_key`.execute(db);
+  const following = groups.rows.reduce((sum, r) => sum + n(r.count), 0);
+  const mutuals = groups.rows.reduce((sum, r) => sum + n(r.mutuals), 0);
   const share = (count: number) => (following > 0 ? count / following : 0);
   const tally = (key: (r: (typeof groups.rows)[number]) => string, label: (r: (typeof groups.rows)[number]) => string): Share[] => {
     const byKey = new Map<string, Share>();
@@ -221,7 +219,14 @@ export async function networkHealth(database: Database, member: { memberId: numb
     if (p) ties.push({ actorId: n(p.id), acct: p.acct, displayName: p.display_name, path: profilePath(p.acct), toThem: n(r.to_them), fromThem: n(r.from_them) });
   }
 
-  const graph = await networkGraph(database, a);
+  const byRole = new Map<string, { following: number; mutuals: number }>();
+  for (const r of groups.rows) {
+    const e = byRole.get(r.role ?? 'none') ?? { following: 0, mutuals: 0 };
+    e.following += n(r.count);
+    e.mutuals += n(r.mutuals);
+    byRole.set(r.role ?? 'none', e);
+  }
+  const graph = await networkGraph(database, a, byRole, followers);
 
   return {
     following,
@@ -244,46 +249,75 @@ export async function networkHealth(database: Database, member: { memberId: numb
   };
 }
 
+/** Followers read to count followers by role; beyond this the counts are estimated from a sample. */
+export const GRAPH_FOLLOWER_SAMPLE = 5000;
+
 /**
- * The people around the member, grouped by role: one pass over their follows both ways for the
- * counts, and the same pass ordered and limited for the people drawn. Mutuals come first, then
- * the most recent follows, so the picture shows the closest and the newest ties.
+ * The people around the member, grouped by role. The people they follow and the mutuals are
+ * already counted by role (`following`); one pass over their followers adds followers by role
+ * — for a member with more than GRAPH_FOLLOWER_SAMPLE followers, over the newest accounts
+ * among them, scaled to the total (and then `followersEstimated`), so a well-known member's
+ * page costs no more than anyone's. The people drawn are mutuals first (newest first), then the
+ * newest follows either way: small reads that walk indexes newest first.
  */
-async function networkGraph(database: Database, actorId: number): Promise<NetworkGraph> {
+async function networkGraph(
+  database: Database,
+  actorId: number,
+  following: Map<string, { following: number; mutuals: number }>,
+  followersCount: number,
+): Promise<NetworkGraph> {
   const { db } = database;
-  const people = sql`
-    select id, max(fo) as fo, max(fb) as fb, max(at) as at from (
-      select followee_id as id, 1 as fo, 0 as fb, created_at as at from follows where follower_id = ${actorId} and state = 'accepted'
-      union all
-      select follower_id as id, 0 as fo, 1 as fb, created_at as at from follows where followee_id = ${actorId} and state = 'accepted'
-    ) edges group by id`;
-  const [roleRows, nodeRows] = await Promise.all([
-    sql<{ role: string | null; following: number; followers: number; mutuals: number }>`
-      select a.role as role, sum(x.fo) as following, sum(x.fb) as followers, sum(x.fo * x.fb) as mutuals
-        from (${people}) x join actors a on a.id = x.id
+  const mutual = sql`join follows back on back.follower_id = ${actorId} and back.followee_id = f.follower_id and back.state = 'accepted'`;
+  const estimated = followersCount > GRAPH_FOLLOWER_SAMPLE;
+  const [followerRows, mutualRows, followingRows, recentFollowerRows] = await Promise.all([
+    sql<{ role: string | null; followers: number }>`
+      select a.role as role, count(*) as followers from (
+        select follower_id from follows where followee_id = ${actorId} and state = 'accepted'
+        ${estimated ? sql`order by follower_id desc limit ${GRAPH_FOLLOWER_SAMPLE}` : sql``}
+      ) f join actors a on a.id = f.follower_id
        group by a.role`.execute(db),
-    sql<{ id: number; acct: string; display_name: string; role: string | null; fo: number; fb: number }>`
-      select a.id, a.acct, a.display_name, a.role, x.fo, x.fb
-        from (${people}) x join actors a on a.id = x.id
-       order by x.fo * x.fb desc, x.at desc, a.id
+    sql<{ id: number }>`
+      select f.follower_id as id from follows f ${mutual}
+       where f.followee_id = ${actorId} and f.state = 'accepted'
+       order by case when f.id > back.id then f.id else back.id end desc
        limit ${GRAPH_NODES}`.execute(db),
+    db.selectFrom('follows').select(['followee_id as id', 'id as at']).where('follower_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
+    db.selectFrom('follows').select(['follower_id as id', 'id as at']).where('followee_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
   ]);
+
+  const byRole = new Map<string, GraphRole>();
+  const entry = (role: string) => {
+    let r = byRole.get(role);
+    if (!r) byRole.set(role, (r = { role, label: role === 'none' ? 'No role given' : (roleLabel(role) ?? role), following: 0, followers: 0, mutuals: 0 }));
+    return r;
+  };
+  for (const [role, counts] of following) Object.assign(entry(role), counts);
+  const sampled = followerRows.rows.reduce((sum, r) => sum + n(r.followers), 0);
+  const scale = estimated && sampled > 0 ? followersCount / sampled : 1;
+  for (const r of followerRows.rows) entry(r.role ?? 'none').followers = Math.round(n(r.followers) * scale);
+  // Every mutual is a follower too, whatever the sample saw.
+  for (const e of byRole.values()) e.followers = Math.max(e.followers, e.mutuals);
   const size = (r: GraphRole) => r.following + r.followers - r.mutuals;
-  const roles: GraphRole[] = roleRows.rows
-    .map((r) => ({ role: r.role ?? 'none', label: roleLabel(r.role) ?? 'No role given', following: n(r.following), followers: n(r.followers), mutuals: n(r.mutuals) }))
-    .sort((x, y) => size(y) - size(x) || x.label.localeCompare(y.label));
+  const roles = [...byRole.values()].sort((x, y) => size(y) - size(x) || x.label.localeCompare(y.label));
+
+  // Fewer than GRAPH_NODES mutuals means all of them are here, so anyone else is one-way.
+  const mutualIds = mutualRows.rows.map((r) => n(r.id));
+  const isMutual = new Set(mutualIds);
+  const oneWay = [
+    ...followingRows.filter((r) => !isMutual.has(n(r.id))).map((r) => ({ id: n(r.id), at: n(r.at), following: true })),
+    ...recentFollowerRows.filter((r) => !isMutual.has(n(r.id))).map((r) => ({ id: n(r.id), at: n(r.at), following: false })),
+  ].sort((x, y) => y.at - x.at || x.id - y.id);
+  const drawn = [...mutualIds.map((id) => ({ id, following: true, follower: true })), ...oneWay.map((p) => ({ id: p.id, following: p.following, follower: !p.following }))].slice(0, GRAPH_NODES);
+  const actors = drawn.length === 0 ? [] : await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role']).where('id', 'in', drawn.map((p) => p.id)).execute();
+  const actorById = new Map(actors.map((x) => [n(x.id), x]));
   return {
     people: roles.reduce((sum, r) => sum + size(r), 0),
+    followersEstimated: estimated,
     roles,
-    nodes: nodeRows.rows.map((r) => ({
-      actorId: n(r.id),
-      acct: r.acct,
-      displayName: r.display_name,
-      path: profilePath(r.acct),
-      role: r.role ?? 'none',
-      following: n(r.fo) === 1,
-      follower: n(r.fb) === 1,
-    })),
+    nodes: drawn.flatMap((p) => {
+      const x = actorById.get(p.id);
+      return x ? [{ actorId: p.id, acct: x.acct, displayName: x.display_name, path: profilePath(x.acct), role: x.role ?? 'none', following: p.following, follower: p.follower }] : [];
+    }),
   };
 }
 

@@ -7,7 +7,7 @@ import { formatDate, plural } from '../web/format.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { DataTable, flash } from '../web/layout.tsx';
 import { readForm } from '../web/request.ts';
-import { moveToList, type DormantPerson, type GraphNode, type NetworkGraph, type Share } from './health.ts';
+import { GRAPH_FOLLOWER_SAMPLE, moveToList, type DormantPerson, type GraphNode, type NetworkGraph, type Share } from './health.ts';
 import { memberInsights, type MemberInsights } from './insights.ts';
 import { RoutineService, type RoutineSummary } from './routine.ts';
 import { BarChart } from './charts.tsx';
@@ -158,6 +158,12 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
                 </tr>
               ))}
             </DataTable>
+            {health.graph.followersEstimated ? (
+              <p>
+                With {health.followers.toLocaleString('en')} followers, the followers by role are estimated from the newest {GRAPH_FOLLOWER_SAMPLE.toLocaleString('en')} accounts among them; the
+                other numbers are exact.
+              </p>
+            ) : null}
           </>
         )}
         {health.places.length > 0 ? (
@@ -367,7 +373,7 @@ function NetworkPicture({ graph }: { graph: NetworkGraph }) {
   const totals = graph.roles.reduce((t, r) => ({ following: t.following + r.following, followers: t.followers + r.followers, mutuals: t.mutuals + r.mutuals }), { following: 0, followers: 0, mutuals: 0 });
   const desc =
     `You follow ${plural(totals.following, 'person', 'people')} and ${plural(totals.followers, 'person follows', 'people follow')} you; ${totals.mutuals} of them both ways. ` +
-    `By role — ${roleWords}. ${more > 0 ? `${shown} people are drawn, and ${more} more are counted in the table.` : `All ${shown} are drawn.`} ` +
+    `By role${graph.followersEstimated ? ' (followers estimated from a sample)' : ''} — ${roleWords}. ${more > 0 ? `${shown} people are drawn, and ${more} more are counted in the table.` : `All ${shown} are drawn.`} ` +
     'Diamonds with solid lines: you follow each other; hollow circles with dashed lines: you follow them; squares with dotted lines: they follow you.';
   return (
     <div class="insights-chart">

@@ -103,10 +103,41 @@ describe('the network picture', () => {
     assert.match(page.document.querySelector('svg#network-picture')!.textContent!, /and 3 more not drawn/);
   });
 
+  test('a well-known member: followers by role are estimated from the newest 5,000, and the page says so', async () => {
+    // 5,200 followers on another server (written directly: thousands of sign-ups would take minutes).
+    const famous = await person('gfamous', 'public_librarian');
+    const { db } = server.services.database;
+    const now = Date.now();
+    const fans: Array<{ id: number }> = [];
+    for (let first = 0; first < 5200; first += 1000) {
+      const rows = Array.from({ length: Math.min(1000, 5200 - first) }, (_, k) => first + k).map((i) => ({
+        acct: `fan${i}@far.test`, handle: `fan${i}`, domain: 'far.test', uri: `https://far.test/users/fan${i}`, display_name: `Fan ${i}`, bio: '',
+        role: i % 5 < 3 ? 'teacher' : 'author', links: '[]', search_text: `fan${i}`, created_at: now, updated_at: now,
+      }));
+      const ids = await db.insertInto('actors').values(rows).returning('id').execute();
+      await db.insertInto('follows').values(ids.map((f) => ({ follower_id: f.id, followee_id: famous.actorId, state: 'accepted' as const, created_at: now }))).execute();
+      fans.push(...ids);
+    }
+    await db.updateTable('actors').set({ followers_count: 5200 }).where('id', '=', famous.actorId).execute();
+    // One of them is followed back: mutuals stay exact.
+    await db.insertInto('follows').values({ follower_id: famous.actorId, followee_id: fans[0]!.id, state: 'accepted', created_at: now }).execute();
+
+    const { health } = await insights(famous);
+    assert.equal(health.graph.followersEstimated, true);
+    assert.equal(health.mutuals, 1);
+    const teacher = health.graph.roles.find((r: Json) => r.role === 'teacher');
+    const author = health.graph.roles.find((r: Json) => r.role === 'author');
+    assert.equal(teacher.mutuals, 1);
+    assert.ok(Math.abs(teacher.followers + author.followers - 5200) <= 2, JSON.stringify(health.graph.roles));
+    assert.ok(Math.abs(teacher.followers - 3120) <= 3, JSON.stringify(health.graph.roles));
+    const page = await famous.web.get('/insights');
+    assert.match(page.text('main'), /estimated from the newest 5,000 accounts among them/);
+  });
+
   test('nobody around: no picture, a sentence instead', async () => {
     const alone = await createMember(server, 'galone');
     const data = await insights(alone);
-    assert.deepEqual(data.health.graph, { people: 0, roles: [], nodes: [] });
+    assert.deepEqual(data.health.graph, { people: 0, followersEstimated: false, roles: [], nodes: [] });
     const page = await alone.web.get('/insights');
     assert.equal(page.document.querySelector('svg#network-picture'), null);
     assert.match(page.html, /no picture to draw/);
