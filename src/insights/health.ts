@@ -120,6 +120,8 @@ const ROLE_PLURALS: Record<string, string> = {
 };
 
 const n = (v: number | string | bigint | null | undefined) => Number(v ?? 0);
+/** Ids per `in (…)` list: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters. */
+const ID_CHUNK = 10_000;
 const profilePath = (acct: string) => `/@${acct}`;
 
 export async function networkHealth(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<NetworkHealth> {
@@ -131,33 +133,48 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const self = await db.selectFrom('actors').select('followers_count').where('id', '=', a).executeTakeFirst();
   const followers = n(self?.followers_count);
 
-  // One pass over the people followed gives roles, places and how many are quiet: with
-  // thousands of follows PostgreSQL scans actors once here rather than once per question.
-  const isQuiet = sql`a.created_at < ${quietSince} and (a.last_post_at is null or a.last_post_at < ${quietSince})`;
-  // The same pass counts mutual follows (a follow back from each of them).
-  const groups = await sql<{ role: string | null; place: string | null; label: string | null; count: number; quiet: number; mutuals: number }>`
-    select a.role as role, a.location_key as place, min(a.location) as label, count(*) as count,
-           sum(case when ${isQuiet} then 1 else 0 end) as quiet, count(back.id) as mutuals
-      from follows f join actors a on a.id = f.followee_id
-      left join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id and back.state = 'accepted'
-     where f.follower_id = ${a} and f.state = 'accepted'
-     group by a.role, a.location_key`.execute(db);
-  const following = groups.rows.reduce((sum, r) => sum + n(r.count), 0);
-  const mutuals = groups.rows.reduce((sum, r) => sum + n(r.mutuals), 0);
+  // The people followed, tallied here: roles, places, mutuals and the quiet ones. Bounded by the
+  // member's own follows. The follows (with a hash of the member's followers for mutuals) and
+  // then the people by primary key: PostgreSQL answers a join of thousands of follows to actors
+  // by scanning actors, and the page used to pay that scan once per question.
+  const follows = (
+    await sql<{ id: number; follow_id: number; mutual: number }>`
+      select f.followee_id as id, f.id as follow_id, case when back.follower_id is null then 0 else 1 end as mutual
+        from follows f
+        left join (select follower_id from follows where followee_id = ${a} and state = 'accepted') back on back.follower_id = f.followee_id
+       where f.follower_id = ${a} and f.state = 'accepted'`.execute(db)
+  ).rows;
+  const people = new Map<number, { acct: string; display_name: string; role: string | null; place: string | null; location: string | null; created_at: number; last_post_at: number | null }>();
+  for (let i = 0; i < follows.length; i += ID_CHUNK) {
+    const ids = follows.slice(i, i + ID_CHUNK).map((f) => n(f.id));
+    const rows = await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role', 'location_key as place', 'location', 'created_at', 'last_post_at']).where('id', 'in', ids).execute();
+    for (const r of rows) people.set(n(r.id), r);
+  }
+  const followed = follows.flatMap((f) => {
+    const p = people.get(n(f.id));
+    return p ? [{ ...p, id: n(f.id), follow_id: n(f.follow_id), mutual: n(f.mutual) }] : [];
+  });
+  const following = followed.length;
+  const mutuals = followed.filter((r) => n(r.mutual) === 1).length;
   const share = (count: number) => (following > 0 ? count / following : 0);
-  const tally = (key: (r: (typeof groups.rows)[number]) => string, label: (r: (typeof groups.rows)[number]) => string): Share[] => {
+  const tally = (key: (r: (typeof followed)[number]) => string, label: (r: (typeof followed)[number]) => string): Share[] => {
     const byKey = new Map<string, Share>();
-    for (const r of groups.rows) {
+    for (const r of followed) {
       const k = key(r);
-      const entry = byKey.get(k) ?? { key: k, label: label(r), count: 0, share: 0 };
-      entry.count += n(r.count);
-      byKey.set(k, entry);
+      const entry = byKey.get(k);
+      if (entry) {
+        entry.count++;
+        // The same label whatever the order of the rows: the first of the group's spellings.
+        const l = label(r);
+        if (l < entry.label) entry.label = l;
+      } else byKey.set(k, { key: k, label: label(r), count: 1, share: 0 });
     }
     return [...byKey.values()].map((e) => ({ ...e, share: share(e.count) })).sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
   };
   const roles = tally((r) => r.role ?? 'none', (r) => roleLabel(r.role) ?? 'No role given');
-  const places = topWithOther(tally((r) => r.place ?? 'none', (r) => (r.place ? (r.label ?? r.place) : 'No place given')), 5, following);
-  const quietTotal = groups.rows.reduce((sum, r) => sum + n(r.quiet), 0);
+  const places = topWithOther(tally((r) => r.place ?? 'none', (r) => (r.place ? (r.location ?? r.place) : 'No place given')), 5, following);
+  const quiet = followed.filter((r) => n(r.created_at) < quietSince && (r.last_post_at === null || n(r.last_post_at) < quietSince));
+  const quietTotal = quiet.length;
 
   const top = roles[0];
   const diversityNudge =
@@ -168,13 +185,7 @@ export async function networkHealth(database: Database, member: { memberId: numb
         }
       : null;
 
-  const dormantRows =
-    quietTotal === 0
-      ? { rows: [] }
-      : await sql<{ id: number; acct: string; display_name: string; last_post_at: number | null }>`
-          select a.id, a.acct, a.display_name, a.last_post_at from follows f join actors a on a.id = f.followee_id
-           where f.follower_id = ${a} and f.state = 'accepted' and ${isQuiet}
-           order by coalesce(a.last_post_at, 0), a.id limit ${LIST_LIMIT}`.execute(db);
+  const dormant = quiet.sort((x, y) => n(x.last_post_at) - n(y.last_post_at) || n(x.id) - n(y.id)).slice(0, LIST_LIMIT);
 
   const sourceWhere = sql`sub.member_id = ${m} and sub.created_at < ${quietSince} and coalesce(s.last_item_at, 0) < ${quietSince}`;
   const [sourceCount, sourceRows] = await Promise.all([
@@ -220,13 +231,18 @@ export async function networkHealth(database: Database, member: { memberId: numb
   }
 
   const byRole = new Map<string, { following: number; mutuals: number }>();
-  for (const r of groups.rows) {
+  for (const r of followed) {
     const e = byRole.get(r.role ?? 'none') ?? { following: 0, mutuals: 0 };
-    e.following += n(r.count);
-    e.mutuals += n(r.mutuals);
+    e.following++;
+    e.mutuals += n(r.mutual);
     byRole.set(r.role ?? 'none', e);
   }
-  const graph = await networkGraph(database, a, byRole, followers);
+  const mutualIds = followed
+    .filter((r) => n(r.mutual) === 1)
+    .sort((x, y) => n(y.follow_id) - n(x.follow_id))
+    .slice(0, GRAPH_NODES)
+    .map((r) => n(r.id));
+  const graph = await networkGraph(database, a, { byRole, mutualIds }, followers);
 
   return {
     following,
@@ -238,7 +254,7 @@ export async function networkHealth(database: Database, member: { memberId: numb
     diversityNudge,
     dormantFollows: {
       total: quietTotal,
-      people: dormantRows.rows.map((r) => ({ actorId: n(r.id), acct: r.acct, displayName: r.display_name, path: profilePath(r.acct), lastPostAt: r.last_post_at === null ? null : n(r.last_post_at) })),
+      people: dormant.map((r) => ({ actorId: n(r.id), acct: r.acct, displayName: r.display_name, path: profilePath(r.acct), lastPostAt: r.last_post_at === null ? null : n(r.last_post_at) })),
     },
     dormantSources: {
       total: n(sourceCount.rows[0]?.count),
@@ -254,33 +270,29 @@ export const GRAPH_FOLLOWER_SAMPLE = 5000;
 
 /**
  * The people around the member, grouped by role. The people they follow and the mutuals are
- * already counted by role (`following`); one pass over their followers adds followers by role
+ * already counted by role, and the newest mutuals known (`following`); one pass over their followers adds followers by role
  * — for a member with more than GRAPH_FOLLOWER_SAMPLE followers, over the newest accounts
  * among them, scaled to the total (and then `followersEstimated`), so a well-known member's
  * page costs no more than anyone's. The people drawn are mutuals first (newest first), then the
- * newest follows either way: small reads that walk indexes newest first.
+ * newest follows either way (two small reads that walk indexes newest first).
  */
 async function networkGraph(
   database: Database,
   actorId: number,
-  following: Map<string, { following: number; mutuals: number }>,
+  following: { byRole: Map<string, { following: number; mutuals: number }>; mutualIds: number[] },
   followersCount: number,
 ): Promise<NetworkGraph> {
   const { db } = database;
-  const mutual = sql`join follows back on back.follower_id = ${actorId} and back.followee_id = f.follower_id and back.state = 'accepted'`;
   const estimated = followersCount > GRAPH_FOLLOWER_SAMPLE;
-  const [followerRows, mutualRows, followingRows, recentFollowerRows] = await Promise.all([
+  const [followerRows, followingRows, recentFollowerRows] = await Promise.all([
+    // A look-up per follower by primary key (PostgreSQL would hash-join by scanning actors).
     sql<{ role: string | null; followers: number }>`
-      select a.role as role, count(*) as followers from (
-        select follower_id from follows where followee_id = ${actorId} and state = 'accepted'
-        ${estimated ? sql`order by follower_id desc limit ${GRAPH_FOLLOWER_SAMPLE}` : sql``}
-      ) f join actors a on a.id = f.follower_id
-       group by a.role`.execute(db),
-    sql<{ id: number }>`
-      select f.follower_id as id from follows f ${mutual}
-       where f.followee_id = ${actorId} and f.state = 'accepted'
-       order by case when f.id > back.id then f.id else back.id end desc
-       limit ${GRAPH_NODES}`.execute(db),
+      select role, count(*) as followers from (
+        select (select role from actors where actors.id = f.follower_id) as role from (
+          select follower_id from follows where followee_id = ${actorId} and state = 'accepted'
+          ${estimated ? sql`order by follower_id desc limit ${GRAPH_FOLLOWER_SAMPLE}` : sql``}
+        ) f
+      ) x group by role`.execute(db),
     db.selectFrom('follows').select(['followee_id as id', 'id as at']).where('follower_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
     db.selectFrom('follows').select(['follower_id as id', 'id as at']).where('followee_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
   ]);
@@ -291,7 +303,7 @@ async function networkGraph(
     if (!r) byRole.set(role, (r = { role, label: role === 'none' ? 'No role given' : (roleLabel(role) ?? role), following: 0, followers: 0, mutuals: 0 }));
     return r;
   };
-  for (const [role, counts] of following) Object.assign(entry(role), counts);
+  for (const [role, counts] of following.byRole) Object.assign(entry(role), counts);
   const sampled = followerRows.rows.reduce((sum, r) => sum + n(r.followers), 0);
   const scale = estimated && sampled > 0 ? followersCount / sampled : 1;
   for (const r of followerRows.rows) entry(r.role ?? 'none').followers = Math.round(n(r.followers) * scale);
@@ -301,7 +313,7 @@ async function networkGraph(
   const roles = [...byRole.values()].sort((x, y) => size(y) - size(x) || x.label.localeCompare(y.label));
 
   // Fewer than GRAPH_NODES mutuals means all of them are here, so anyone else is one-way.
-  const mutualIds = mutualRows.rows.map((r) => n(r.id));
+  const mutualIds = following.mutualIds;
   const isMutual = new Set(mutualIds);
   const oneWay = [
     ...followingRows.filter((r) => !isMutual.has(n(r.id))).map((r) => ({ id: n(r.id), at: n(r.at), following: true })),
