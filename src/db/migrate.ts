@@ -14,6 +14,7 @@ import * as m0010 from './migrations/0010_cohorts.ts';
 import * as m0011 from './migrations/0011_goals.ts';
 import * as m0012 from './migrations/0012_routine.ts';
 import * as m0013 from './migrations/0013_suggestion_pools.ts';
+import * as m0014 from './migrations/0014_read_times.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -30,6 +31,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0011_goals', m0011.up],
   ['0012_routine', m0012.up],
   ['0013_suggestion_pools', m0013.up],
+  ['0014_read_times', m0014.up],
 ];
 
 function migrator(database: Database): Migrator {

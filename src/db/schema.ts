@@ -506,6 +506,8 @@ export interface ItemStatesTable {
   member_id: number;
   item_id: number;
   read: number | null;
+  /** When the member read it (null for reads before migration 0014, and for "mark all read"). */
+  read_at: ColumnType<number | null, number | null | undefined, number | null>;
   starred_at: number | null;
   muted: Generated<number>;
 }

@@ -492,12 +492,13 @@ export class FeedsService {
     return item;
   }
 
-  async setRead(viewer: Viewer, itemId: number, read: boolean): Promise<void> {
+  /** Marks one item read (with the time: insights count reading) or unread. */
+  async setRead(viewer: Viewer, itemId: number, read: boolean, now = Date.now()): Promise<void> {
     await this.item(viewer, itemId);
     await this.#db
       .insertInto('item_states')
-      .values({ member_id: viewer.memberId, item_id: itemId, read: read ? 1 : 0, starred_at: null })
-      .onConflict((oc) => oc.columns(['member_id', 'item_id']).doUpdateSet({ read: read ? 1 : 0 }))
+      .values({ member_id: viewer.memberId, item_id: itemId, read: read ? 1 : 0, read_at: read ? now : null, starred_at: null })
+      .onConflict((oc) => oc.columns(['member_id', 'item_id']).doUpdateSet({ read: read ? 1 : 0, read_at: read ? now : null }))
       .execute();
   }
 

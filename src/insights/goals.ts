@@ -816,15 +816,16 @@ export class GoalsService {
     const slugOfPassion = new Map(passions.map((p) => [num(p.id), p.slug]));
 
     const [reads, saved, followees, ownPosts, replies] = await Promise.all([
-      // Items read that arrived since the oldest goal began (the latest BOUNDS.reads).
+      // Items read since the oldest goal began, newest reads first (the latest BOUNDS.reads);
+      // reads from before read times were kept count from the item's arrival.
       db
         .selectFrom('item_states as st')
         .innerJoin('source_items as i', 'i.id', 'st.item_id')
-        .select(['i.title', 'i.tags', 'i.seen_at'])
+        .select(['i.title', 'i.tags', sql<number>`coalesce(st.read_at, i.seen_at)`.as('read_at')])
         .where('st.member_id', '=', m)
         .where('st.read', '=', 1)
-        .where('i.seen_at', '>=', since)
-        .orderBy('st.item_id', 'desc')
+        .where(sql<number>`coalesce(st.read_at, i.seen_at)`, '>=', since)
+        .orderBy(sql`coalesce(st.read_at, i.seen_at)`, 'desc')
         .limit(BOUNDS.reads)
         .execute(),
       db
@@ -917,7 +918,7 @@ export class GoalsService {
         const topics = topicsOf.get(num(f.followee_id));
         if (topics && [...topics].some((s) => slugs.has(s))) people.add(num(f.followee_id));
       }
-      const itemsRead = reads.filter((r) => num(r.seen_at) >= start && itemMentions(r, slugs)).length;
+      const itemsRead = reads.filter((r) => num(r.read_at) >= start && itemMentions(r, slugs)).length;
       const itemsSaved = new Set(saved.filter((b) => num(b.created_at) >= start && slugs.has(b.slug)).map((b) => num(b.bookmark_id))).size;
       const questions = new Set<number>();
       const answers = new Set<number>();

@@ -10,8 +10,9 @@ import { visibleTo } from '../social/visibility.ts';
 /**
  * Routine: a daily twenty-minute plan (read a few top things, answer one person, share one
  * thing), a streak and a 12-week activity heat map. Everything is computed from what the member
- * already did (posts, replies, boosts, likes, bookmarks); only reading from the plan is recorded
- * here (routine_checks), because opening an item or a post leaves no time behind. Days run
+ * already did (posts, replies, boosts, likes, bookmarks, feed items read — item_states.read_at);
+ * only reading a post or something elsewhere from the plan is recorded here (routine_checks),
+ * because opening a post leaves no time behind. Days run
  * midnight to midnight in the member's time zone. The rules are in docs/insights.md, Routine.
  */
 
@@ -166,7 +167,7 @@ export class RoutineService {
 
   /**
    * The last 84 local days' activity: one grouped query per kind of record (posts, likes,
-   * bookmarks, plan reads), each a range read of the member's own rows on an index by time,
+   * bookmarks, feed items read, plan reads), each a range read of the member's own rows on an index by time,
    * joined to the 84 day boundaries (computed here, so daylight-saving changes are right).
    */
   async activity(viewer: Viewer, timeZone: string, now = Date.now()): Promise<Array<RoutineDay & { start: number; end: number; shares: number }>> {
@@ -179,7 +180,7 @@ export class RoutineService {
     const dayTable = sql`with days (d, lo, hi) as (values ${sql.join(bounds.map((b, i) => sql`(${sql.lit(i)}, ${sql.lit(b.start)}, ${sql.lit(b.end)})`))})`;
     const a = viewer.actorId;
     const m = viewer.memberId;
-    const [posts, likes, bookmarks, reads] = await Promise.all([
+    const [posts, likes, bookmarks, itemReads, reads] = await Promise.all([
       sql<{ d: number; posts: number; replies: number; boosts: number; shares: number }>`
         ${dayTable}
         select days.d as d,
@@ -202,6 +203,12 @@ export class RoutineService {
           from days join bookmarks b on b.created_at >= days.lo and b.created_at < days.hi
          where b.member_id = ${m} and b.created_at >= ${from} and b.created_at < ${to}
          group by days.d`.execute(db),
+      sql<{ d: number; count: number }>`
+        ${dayTable}
+        select days.d as d, count(*) as count
+          from days join item_states st on st.read_at >= days.lo and st.read_at < days.hi
+         where st.member_id = ${m} and st.read_at >= ${from} and st.read_at < ${to}
+         group by days.d`.execute(db),
       db
         .selectFrom('routine_checks')
         .select(['day', 'step'])
@@ -223,10 +230,13 @@ export class RoutineService {
       result[n(r.d)]!.bookmarks = n(r.count);
       result[n(r.d)]!.shares += n(r.public);
     }
+    for (const r of itemReads.rows) result[n(r.d)]!.reads = n(r.count);
+    // A tick of the plan's read step counts as a read on a day with no feed item read: it was a
+    // post, or something read elsewhere (an item opened from the plan is already counted).
     const byDate = new Map(result.map((d) => [d.date, d]));
     for (const r of reads) {
       const day = byDate.get(r.day);
-      if (day) day.reads += 1;
+      if (day && day.reads === 0) day.reads = 1;
     }
     for (const d of result) d.count = d.posts + d.replies + d.boosts + d.likes + d.bookmarks + d.reads;
     return result;

@@ -173,7 +173,7 @@ export async function collectActivity(database: Database, member: { memberId: nu
   const result = await sql<Record<keyof Activity, number | string | null>>`
     select
       (select count(*) from item_states st join source_items i on i.id = st.item_id
-        where st.member_id = ${m} and st.read = 1 and i.seen_at >= ${short}) as "itemsRead",
+        where st.member_id = ${m} and st.read = 1 and coalesce(st.read_at, i.seen_at) >= ${short}) as "itemsRead",
       (select count(*) from follows where follower_id = ${a} and created_at >= ${long})
         + (select count(*) from subscriptions where member_id = ${m} and created_at >= ${long})
         + (select count(*) from hashtag_follows where member_id = ${m} and created_at >= ${long}) as "followsMade",

@@ -239,6 +239,22 @@ describe('streak and heat map', () => {
     assert.equal(data.days[83].reads, 1);
     assert.deepEqual(data.streak, { days: 1, includesToday: true, capped: false });
   });
+
+  test('reading a feed item anywhere counts: the read step is done and each item read counts on the day; unread takes it back', async () => {
+    const anywhere = await createMember(server, 'ranywhere');
+    const items = await subscribe(anywhere, '/ranywhere.xml', ['One', 'Two', 'Three']);
+    assert.equal(step(await routine(anywhere), 'read').done, false);
+    for (const item of items.slice(0, 2)) assert.equal((await anywhere.api('POST', `/api/v1/items/${item.id}/read`)).status, 204);
+    let data = await routine(anywhere);
+    assert.equal(step(data, 'read').done, true);
+    assert.equal(data.days[83].reads, 2);
+    // Ticking the plan's read step as well adds nothing: the day already has reading.
+    assert.equal((await anywhere.api('POST', '/api/v1/insights/routine/read', {})).status, 204);
+    assert.equal((await routine(anywhere)).days[83].reads, 2);
+    assert.equal((await anywhere.api('DELETE', `/api/v1/items/${items[0].id}/read`)).status, 204);
+    data = await routine(anywhere);
+    assert.equal(data.days[83].reads, 1);
+  });
 });
 
 describe('bad input and privacy', () => {
