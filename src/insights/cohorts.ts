@@ -8,6 +8,7 @@ import type { CohortCheckpointKind } from '../db/schema.ts';
 import { hashToken, randomToken } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import { memberStages, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
+import { num } from './common.ts';
 
 /**
  * Cohorts: an instructor's course group. The instructor sets a PLN assignment as checkpoints
@@ -281,7 +282,6 @@ export function daysLeft(dueAt: number, now = Date.now()): number {
   return dueAt <= now ? 0 : Math.floor((dueAt - now) / DAY);
 }
 
-const num = (v: unknown) => Number(v ?? 0);
 
 // ---- the service ----------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
 import { passionSlug } from '../accounts/validation.ts';
@@ -6,6 +6,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { GoalStatus } from '../db/schema.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import { actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { listWords, num, unionAll } from './common.ts';
 
 /**
  * Learning goals: a member names what they want to learn ("genrefication", "host virtual author
@@ -272,22 +273,8 @@ export function isQuestion(text: string): boolean {
 
 // ---- helpers ---------------------------------------------------------------------------------
 
-/** Numbers from raw SQL: PostgreSQL answers counts as strings. */
-const num = (value: unknown): number => Number(value);
 
-/** `(q1) union all (q2) …`, each wrapped so its own ORDER BY and LIMIT apply on both databases. */
-function unionAll(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return sql.join(
-    parts.map((part, i) => sql`select * from (${part}) as ${sql.raw(`part${i}`)}`),
-    sql` union all `,
-  );
-}
 
-/** "A", "A and B", "A, B and C". */
-function listWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
 
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 

@@ -1,9 +1,10 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql } from 'kysely';
 import type { Viewer } from '../accounts/service.ts';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import { actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { listWords, num, unionAll } from './common.ts';
 
 /**
  * Who to follow: people (members, and remote actors this server already knows) ranked for one
@@ -97,16 +98,7 @@ interface Signals {
 
 const emptySignals = (): Signals => ({ fof: 0, passions: 0, tags: new Map(), chats: new Set(), fromPool: false, followsYou: false });
 
-/** Numbers from raw SQL: PostgreSQL answers counts (and sometimes ids) as strings. */
-const num = (value: unknown): number => Number(value);
 
-/** `(q1) union all (q2) …`, each wrapped so its own ORDER BY and LIMIT apply on both databases. */
-function unionAll(parts: RawBuilder<unknown>[]): RawBuilder<unknown> {
-  return sql.join(
-    parts.map((part, i) => sql`select * from (${part}) as ${sql.raw(`part${i}`)}`),
-    sql` union all `,
-  );
-}
 
 export class SuggestionsService {
   readonly #database: Database;
@@ -482,8 +474,3 @@ function article(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
-/** "A", "A and B", "A, B and C". */
-function listWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-}
