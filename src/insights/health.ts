@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Viewer } from '../accounts/service.ts';
-import type { Database } from '../db/database.ts';
+import { idIn, type Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Social } from '../social/social.ts';
 import { LONG_WINDOW_MS } from './stages.ts';
@@ -147,7 +147,7 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const people = new Map<number, { acct: string; display_name: string; role: string | null; place: string | null; location: string | null; created_at: number; last_post_at: number | null }>();
   for (let i = 0; i < follows.length; i += ID_CHUNK) {
     const ids = follows.slice(i, i + ID_CHUNK).map((f) => n(f.id));
-    const rows = await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role', 'location_key as place', 'location', 'created_at', 'last_post_at']).where('id', 'in', ids).execute();
+    const rows = await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role', 'location_key as place', 'location', 'created_at', 'last_post_at']).where(idIn(database, 'id', ids)).execute();
     for (const r of rows) people.set(n(r.id), r);
   }
   const followed = follows.flatMap((f) => {
