@@ -130,20 +130,53 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const m = member.memberId;
   const quietSince = now - LONG_WINDOW_MS;
 
-  const self = await db.selectFrom('actors').select('followers_count').where('id', '=', a).executeTakeFirst();
-  const followers = n(self?.followers_count);
-
+  // The independent reads start together (PostgreSQL runs them on several connections).
+  const selfQuery = db.selectFrom('actors').select('followers_count').where('id', '=', a).executeTakeFirst();
   // The people followed, tallied here: roles, places, mutuals and the quiet ones. Bounded by the
   // member's own follows. The follows (with a hash of the member's followers for mutuals) and
   // then the people by primary key: PostgreSQL answers a join of thousands of follows to actors
   // by scanning actors, and the page used to pay that scan once per question.
-  const follows = (
-    await sql<{ id: number; follow_id: number; mutual: number }>`
-      select f.followee_id as id, f.id as follow_id, case when back.follower_id is null then 0 else 1 end as mutual
-        from follows f
-        left join (select follower_id from follows where followee_id = ${a} and state = 'accepted') back on back.follower_id = f.followee_id
-       where f.follower_id = ${a} and f.state = 'accepted'`.execute(db)
-  ).rows;
+  const followsQuery = sql<{ id: number; follow_id: number; mutual: number }>`
+    select f.followee_id as id, f.id as follow_id, case when back.follower_id is null then 0 else 1 end as mutual
+      from follows f
+      left join (select follower_id from follows where followee_id = ${a} and state = 'accepted') back on back.follower_id = f.followee_id
+     where f.follower_id = ${a} and f.state = 'accepted'`.execute(db);
+
+  const sourceWhere = sql`sub.member_id = ${m} and sub.created_at < ${quietSince} and coalesce(s.last_item_at, 0) < ${quietSince}`;
+  const sourcesQuery = Promise.all([
+    sql<{ count: number }>`select count(*) as count from subscriptions sub join sources s on s.id = sub.source_id where ${sourceWhere}`.execute(db),
+    sql<{ id: number; source_id: number; title: string | null; source_title: string; url: string; last_item_at: number | null }>`
+      select sub.id, sub.source_id, sub.title, s.title as source_title, s.url, s.last_item_at
+        from subscriptions sub join sources s on s.id = sub.source_id
+       where ${sourceWhere}
+       order by coalesce(s.last_item_at, 0), sub.id limit ${LIST_LIMIT}`.execute(db),
+  ]);
+
+  // Replies and mentions both ways in the window. Replies to the member are found through
+  // their own posts of the window (posts_reply_to index), not by scanning everyone's posts.
+  const tiesQuery = sql<{ partner: number; to_them: number; from_them: number }>`
+    select partner, sum(to_them) as to_them, sum(from_them) as from_them from (
+      select reply_to_actor_id as partner, 1 as to_them, 0 as from_them from posts
+       where actor_id = ${a} and created_at >= ${quietSince} and deleted_at is null and reply_to_actor_id is not null and reply_to_actor_id <> ${a}
+      union all
+      select m1.actor_id, 1, 0 from mentions m1 join posts p1 on p1.id = m1.post_id
+       where p1.actor_id = ${a} and p1.created_at >= ${quietSince} and p1.deleted_at is null and m1.actor_id is not null and m1.actor_id <> ${a}
+         and (p1.reply_to_actor_id is null or p1.reply_to_actor_id <> m1.actor_id)
+      union all
+      select r.actor_id, 0, 1 from posts mine join posts r on r.reply_to_id = mine.id
+       where mine.actor_id = ${a} and mine.created_at >= ${quietSince - LONG_WINDOW_MS} and r.created_at >= ${quietSince} and r.deleted_at is null and r.actor_id <> ${a}
+      union all
+      select p2.actor_id, 0, 1 from mentions m2 join posts p2 on p2.id = m2.post_id
+       where m2.actor_id = ${a} and p2.created_at >= ${quietSince} and p2.deleted_at is null and p2.actor_id <> ${a}
+         and (p2.reply_to_actor_id is null or p2.reply_to_actor_id <> ${a})
+    ) exchanges
+    group by partner
+    having sum(to_them) > 0 and sum(from_them) > 0
+    order by sum(to_them) + sum(from_them) desc, partner
+    limit ${TIES_LIMIT}`.execute(db);
+  const [self, followRows, [sourceCount, sourceRows], tieRows] = await Promise.all([selfQuery, followsQuery, sourcesQuery, tiesQuery]);
+  const followers = n(self?.followers_count);
+  const follows = followRows.rows;
   const people = new Map<number, { acct: string; display_name: string; role: string | null; place: string | null; location: string | null; created_at: number; last_post_at: number | null }>();
   for (let i = 0; i < follows.length; i += ID_CHUNK) {
     const ids = follows.slice(i, i + ID_CHUNK).map((f) => n(f.id));
@@ -187,38 +220,6 @@ export async function networkHealth(database: Database, member: { memberId: numb
 
   const dormant = quiet.sort((x, y) => n(x.last_post_at) - n(y.last_post_at) || n(x.id) - n(y.id)).slice(0, LIST_LIMIT);
 
-  const sourceWhere = sql`sub.member_id = ${m} and sub.created_at < ${quietSince} and coalesce(s.last_item_at, 0) < ${quietSince}`;
-  const [sourceCount, sourceRows] = await Promise.all([
-    sql<{ count: number }>`select count(*) as count from subscriptions sub join sources s on s.id = sub.source_id where ${sourceWhere}`.execute(db),
-    sql<{ id: number; source_id: number; title: string | null; source_title: string; url: string; last_item_at: number | null }>`
-      select sub.id, sub.source_id, sub.title, s.title as source_title, s.url, s.last_item_at
-        from subscriptions sub join sources s on s.id = sub.source_id
-       where ${sourceWhere}
-       order by coalesce(s.last_item_at, 0), sub.id limit ${LIST_LIMIT}`.execute(db),
-  ]);
-
-  // Replies and mentions both ways in the window. Replies to the member are found through
-  // their own posts of the window (posts_reply_to index), not by scanning everyone's posts.
-  const tieRows = await sql<{ partner: number; to_them: number; from_them: number }>`
-    select partner, sum(to_them) as to_them, sum(from_them) as from_them from (
-      select reply_to_actor_id as partner, 1 as to_them, 0 as from_them from posts
-       where actor_id = ${a} and created_at >= ${quietSince} and deleted_at is null and reply_to_actor_id is not null and reply_to_actor_id <> ${a}
-      union all
-      select m1.actor_id, 1, 0 from mentions m1 join posts p1 on p1.id = m1.post_id
-       where p1.actor_id = ${a} and p1.created_at >= ${quietSince} and p1.deleted_at is null and m1.actor_id is not null and m1.actor_id <> ${a}
-         and (p1.reply_to_actor_id is null or p1.reply_to_actor_id <> m1.actor_id)
-      union all
-      select r.actor_id, 0, 1 from posts mine join posts r on r.reply_to_id = mine.id
-       where mine.actor_id = ${a} and mine.created_at >= ${quietSince - LONG_WINDOW_MS} and r.created_at >= ${quietSince} and r.deleted_at is null and r.actor_id <> ${a}
-      union all
-      select p2.actor_id, 0, 1 from mentions m2 join posts p2 on p2.id = m2.post_id
-       where m2.actor_id = ${a} and p2.created_at >= ${quietSince} and p2.deleted_at is null and p2.actor_id <> ${a}
-         and (p2.reply_to_actor_id is null or p2.reply_to_actor_id <> ${a})
-    ) exchanges
-    group by partner
-    having sum(to_them) > 0 and sum(from_them) > 0
-    order by sum(to_them) + sum(from_them) desc, partner
-    limit ${TIES_LIMIT}`.execute(db);
   const partnerIds = tieRows.rows.map((r) => n(r.partner));
   const partners = partnerIds.length
     ? await db.selectFrom('actors').select(['id', 'acct', 'display_name']).where('id', 'in', partnerIds).execute()

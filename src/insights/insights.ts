@@ -10,7 +10,6 @@ export interface MemberInsights extends StagesResult {
 
 /** Computed on request: both parts are a handful of indexed queries bounded by the member's own rows. */
 export async function memberInsights(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<MemberInsights> {
-  const stages = await memberStages(database, member, now);
-  const health = await networkHealth(database, member, now);
+  const [stages, health] = await Promise.all([memberStages(database, member, now), networkHealth(database, member, now)]);
   return { ...stages, health, computedAt: now };
 }
