@@ -15,7 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { wholeNumbers } from './lib/options.ts';
 import { summarizeProfile } from './refresh/profile.ts';
@@ -88,13 +88,7 @@ export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
   if (!options) return;
   console.log(header(options));
-  const results: DatabaseResult[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), options));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, options));
   console.log(verdict(results));
 }
 

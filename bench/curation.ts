@@ -19,9 +19,9 @@ import { BookmarkTransfer, type ImportSummary } from '../src/curation/bookmark-t
 import { loadConfig } from '../src/platform/config.ts';
 import { hashPassword } from '../src/platform/crypto.ts';
 import { createServices, type Services } from '../src/server.ts';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import { wholeNumbers } from './lib/options.ts';
+import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
 import { summarize, type Summary } from './lib/stats.ts';
 import { generateExport, type GeneratedExport } from './curation/export.ts';
@@ -77,13 +77,7 @@ export async function run(args: string[]): Promise<void> {
   const started = performance.now();
   const generated = generateExport(options.bookmarks, options.duplicates / 100, options.seed);
   console.log(header(options, generated, performance.now() - started));
-  const results: Result[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), generated, options));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), generated, options));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, generated, options));
   console.log(report(results, generated));
   console.log(`\n${JSON.stringify(figures(results, generated, options))}`);
 }
@@ -96,10 +90,7 @@ function parseOptions(args: string[]): Options | null {
       searches: { type: 'string' },
       duplicates: { type: 'string' },
       seed: { type: 'string' },
-      'sqlite-only': { type: 'boolean', default: false },
-      'postgres-only': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...DATABASE_OPTIONS,
     },
   });
   if (values.help) {

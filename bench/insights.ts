@@ -14,9 +14,9 @@ import { networkHealth } from '../src/insights/health.ts';
 import { memberInsights } from '../src/insights/insights.ts';
 import { memberStages } from '../src/insights/stages.ts';
 import { openBulkLoader } from './lib/bulk.ts';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import { wholeNumbers } from './lib/options.ts';
+import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
 import { summarize, type Summary } from './lib/stats.ts';
 import { generateCommunity, loadNetwork, type Community, type LoadedNetwork, type NetworkOptions } from './lib/network.ts';
@@ -74,13 +74,7 @@ export async function run(args: string[]): Promise<void> {
     ].join('\n'),
   );
   const community = generateCommunity({ members: options.members, follows: options.follows, seed: options.network.seed });
-  const results: Result[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options, community));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), options, community));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, options, community));
   console.log(
     JSON.stringify({
       benchmark: 'insights',
@@ -107,10 +101,7 @@ function parseOptions(args: string[]): Options | null {
       samples: { type: 'string', default: '500' },
       warmup: { type: 'string', default: '50' },
       seed: { type: 'string', default: '1' },
-      'sqlite-only': { type: 'boolean', default: false },
-      'postgres-only': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...DATABASE_OPTIONS,
     },
   });
   if (values.help) {

@@ -15,9 +15,9 @@ import { parseArgs } from 'node:util';
 import { refreshSuggestionPools } from '../src/insights/pools.ts';
 import { SuggestionsService } from '../src/insights/suggestions.ts';
 import { openBulkLoader } from './lib/bulk.ts';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import { wholeNumbers } from './lib/options.ts';
+import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { generateCommunity, loadNetwork, PASSIONS, PLACES, ROLES, type Community } from './lib/network.ts';
 import { Random } from './lib/random.ts';
 import { summarize, type Summary } from './lib/stats.ts';
@@ -191,13 +191,7 @@ export async function run(args: string[]): Promise<void> {
     `Generated in ${duration(performance.now() - t)}: ${count(community.totalFollows)} follows; following per member median ${count(degrees[degrees.length >> 1]!)}, ` +
       `p99 ${count(degrees[Math.floor(degrees.length * 0.99)]!)}, max ${count(degrees.at(-1)!)}; most followed has ${count(Math.max(...community.followers))} followers.`,
   );
-  const results: Result[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), community, options, now));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), community, options, now));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, community, options, now));
   console.log(report(results));
   console.log(`\n${JSON.stringify(figures(results, options, community))}`);
 }
@@ -211,10 +205,7 @@ function parseOptions(args: string[]): Options | null {
       posts: { type: 'string', default: '1000000' },
       sample: { type: 'string', default: '1000' },
       seed: { type: 'string', default: '1' },
-      'sqlite-only': { type: 'boolean', default: false },
-      'postgres-only': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...DATABASE_OPTIONS,
     },
   });
   if (values.help) {

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import type { Summary } from './lib/stats.ts';
 import { runCycle, type CycleOutput } from './refresh/cycle.ts';
@@ -112,13 +112,7 @@ export async function run(args: string[]): Promise<void> {
   const anchorMs = Math.floor(Date.now() / 60_000) * 60_000;
   const plans = planFeeds(options.seed, options.feeds, options.hosts);
   console.log(header(options, plans));
-  const results: DatabaseResult[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options, plans, anchorMs));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), options, plans, anchorMs));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, options, plans, anchorMs));
   console.log(summary(results));
 }
 

@@ -11,14 +11,14 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openBulkLoader } from './lib/bulk.ts';
 import { runChild } from './lib/child.ts';
-import { findPostgres, scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { describeCommunity, generateCommunity, type CommunityOptions, type CommunityShape } from './timeline/community.ts';
 import { TextGenerator } from './timeline/content.ts';
 import { loadCommunity, type LoadedRows } from './timeline/load.ts';
 import type { MeasureInput, MeasureOutput, Measurement } from './timeline/measure.ts';
 import { POPULAR_TAG, RARE_TAG, RARE_WORDS, TAGS, WORDS } from './timeline/words.ts';
-import { wholeNumbers } from './lib/options.ts';
+import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 
 /** The product's goal: a timeline page answers in under 10 ms at the 99th percentile. */
 const TIMELINE_P99_GOAL_MS = 10;
@@ -55,13 +55,7 @@ export async function run(args: string[]): Promise<void> {
   const options = parseOptions(args);
   if (!options) return;
   console.log(header(options));
-  const results: DatabaseResult[] = [];
-  if (!options.postgresOnly) results.push(await benchmark(scratchSqlite(), options));
-  if (!options.sqliteOnly) {
-    const postgres = await findPostgres();
-    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
-    else results.push(await benchmark(await scratchPostgres(postgres.url), options));
-  }
+  const results = await onEachDatabase(options, (database) => benchmark(database, options));
   console.log(comparison(results));
 }
 
@@ -75,10 +69,7 @@ function parseOptions(args: string[]): Options | null {
       seed: { type: 'string', default: '1' },
       samples: { type: 'string', default: '300' },
       warmup: { type: 'string', default: '30' },
-      'sqlite-only': { type: 'boolean', default: false },
-      'postgres-only': { type: 'boolean', default: false },
-      keep: { type: 'boolean', default: false },
-      help: { type: 'boolean', short: 'h', default: false },
+      ...DATABASE_OPTIONS,
     },
   });
   if (values.help) {

@@ -151,3 +151,18 @@ export async function scratchPostgres(adminUrl: string, prefix = 'cr_bench'): Pr
     },
   };
 }
+
+/**
+ * Runs a benchmark on a scratch SQLite database, then on a scratch PostgreSQL one when a server
+ * is reachable (saying so when not), as `--sqlite-only` and `--postgres-only` ask.
+ */
+export async function onEachDatabase<R>(choice: { sqliteOnly: boolean; postgresOnly: boolean }, benchmark: (database: BenchDatabase) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  if (!choice.postgresOnly) results.push(await benchmark(scratchSqlite()));
+  if (!choice.sqliteOnly) {
+    const postgres = await findPostgres();
+    if ('skipped' in postgres) console.log(`\nPostgreSQL: skipped (${postgres.skipped})`);
+    else results.push(await benchmark(await scratchPostgres(postgres.url)));
+  }
+  return results;
+}

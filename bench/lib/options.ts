@@ -6,3 +6,11 @@ export function wholeNumbers(usage: string) {
     return n;
   };
 }
+
+/** The options of every benchmark that runs on both databases, for `parseArgs` (spread in). */
+export const DATABASE_OPTIONS = {
+  'sqlite-only': { type: 'boolean', default: false },
+  'postgres-only': { type: 'boolean', default: false },
+  keep: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const;
