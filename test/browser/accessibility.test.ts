@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -13,13 +13,6 @@ const PASSWORD = 'a long enough password';
 
 let server: TestServer;
 let browser: Browser;
-const sessions: BrowserSession[] = [];
-
-async function session(options: Parameters<typeof openContext>[2] = {}): Promise<BrowserSession> {
-  const s = await openContext(browser, server, options);
-  sessions.push(s);
-  return s;
-}
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -41,14 +34,13 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
 
 describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
   test('signed-out pages', async () => {
-    const visitor = await session();
+    const visitor = await openContext(browser, server);
     const { page } = visitor;
     await audit(visitor, '/', 'home, signed out');
     await audit(visitor, '/about', 'about');
@@ -80,7 +72,7 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
   });
 
   test('member and administrator pages', async () => {
-    const admin = await session();
+    const admin = await openContext(browser, server);
     const { page } = admin;
     await signIn(page, 'ada', PASSWORD);
     await audit(admin, '/', 'home, signed in');
@@ -122,7 +114,7 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
 
 describe('keyboard', () => {
   test('the skip link is the first thing to focus and moves focus to the main content', async () => {
-    const { page } = await session();
+    const { page } = await openContext(browser, server);
     for (const path of ['/', '/people']) {
       await visit(page, path);
       await page.keyboard.press('Tab');
@@ -143,7 +135,7 @@ describe('keyboard', () => {
   });
 
   test('focused links and inputs have a visible focus indicator', async () => {
-    const { page } = await session();
+    const { page } = await openContext(browser, server);
     const outline = () =>
       page.evaluate(() => {
         const el = document.activeElement as HTMLElement;
@@ -183,7 +175,7 @@ describe('keyboard', () => {
 
 describe('phone-sized screens', () => {
   test('pages fit 375 px without horizontal scrolling, and the main navigation stays usable', async () => {
-    const phone = await session({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const { page } = phone;
     const fits = async (label: string) => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

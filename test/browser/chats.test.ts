@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { utcToZoned } from '../../src/chats/time.ts';
-import { SESSION_COOKIE } from '../../src/web/middleware.ts';
 import { audit, checkAccessibility, launchBrowser, openContext, visit, writePngFile, type BrowserSession } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Member } from '../social/helpers.ts';
@@ -21,18 +20,10 @@ let browser: Browser;
 let members: { hana: Member; ana: Member; bo: Member };
 let host: BrowserSession;
 let ana: BrowserSession;
-const sessions: BrowserSession[] = [];
 /** The first chat: local date (UTC) and start time. */
 const first = utcToZoned(Date.now() + 20 * 60_000, 'UTC');
 const roomPath = `/chats/readaloud/${first.date}`;
 let startsAt: number;
-
-async function signedIn(member: Member): Promise<BrowserSession> {
-  const s = await openContext(browser, server);
-  await s.context.addCookies([{ name: SESSION_COOKIE, value: member.web.cookies.get(SESSION_COOKIE)!, url: server.url }]);
-  sessions.push(s);
-  return s;
-}
 
 async function notice(page: Page, text: string | RegExp): Promise<void> {
   await page.locator('main .notice', { hasText: text }).waitFor();
@@ -41,11 +32,10 @@ async function notice(page: Page, text: string | RegExp): Promise<void> {
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
   members = await createMembers(server, ['hana', 'ana', 'bo'] as const);
-  host = await signedIn(members.hana);
-  ana = await signedIn(members.ana);
+  host = await openContext(browser, server, {}, members.hana);
+  ana = await openContext(browser, server, {}, members.ana);
 });
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMember, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, signIn, visit, writePngFile } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, openContext, signIn, visit, writePngFile } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -14,13 +14,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 let jordan: Member;
-const sessions: BrowserSession[] = [];
-
-async function session(): Promise<BrowserSession> {
-  const s = await openContext(browser, server);
-  sessions.push(s);
-  return s;
-}
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -30,13 +23,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
 
 test('a member writes, previews and publishes an article; another member comments', async () => {
-  const writer = await session();
+  const writer = await openContext(browser, server);
   const { page } = writer;
   await signIn(page, 'rosa', PASSWORD);
 
@@ -78,7 +70,7 @@ test('a member writes, previews and publishes an article; another member comment
   await checkAccessibility(page, 'the editor of a saved draft with an uploaded image');
 
   // A draft is only for its author.
-  const reader = await session();
+  const reader = await openContext(browser, server);
   await signIn(reader.page, 'jordan', PASSWORD);
   await visit(reader.page, '/@rosa/blog/genrefication-one-year-on', 404);
   reader.problems.splice(0);

@@ -4,8 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
@@ -21,19 +20,11 @@ import { FeedServer, rss } from '../feeds/feed-server.ts';
 let server: TestServer;
 let site: FeedServer;
 let browser: Browser;
-const sessions: BrowserSession[] = [];
 let ana: Member;
 let bo: Member;
 let cy: Member;
 let postId: number;
 let itemId: number;
-
-async function session(member: Member | null, options: Parameters<typeof openContext>[2] = {}): Promise<BrowserSession> {
-  const s = await openContext(browser, server, options);
-  if (member) await s.context.addCookies([{ name: SESSION_COOKIE, value: member.web.cookies.get(SESSION_COOKIE)!, url: server.url }]);
-  sessions.push(s);
-  return s;
-}
 
 before(async () => {
   [server, site, browser] = await Promise.all([startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }), FeedServer.start(), launchBrowser()]);
@@ -54,7 +45,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
   await site?.close();
@@ -62,7 +52,7 @@ after(async () => {
 
 describe('bookmarks in the browser', () => {
   test('bookmark a post, a feed item and a web page through the pages', async () => {
-    const s = await session(ana);
+    const s = await openContext(browser, server, {}, ana);
     const { page } = s;
 
     // A post: the Bookmark button on its page.
@@ -120,11 +110,11 @@ describe('bookmarks in the browser', () => {
   });
 
   test('every kind of bookmarks page passes axe', async () => {
-    const empty = await session(cy);
+    const empty = await openContext(browser, server, {}, cy);
     await audit(empty, '/bookmarks', 'bookmarks, empty');
     assert.equal(await empty.page.locator('main details[open] #field-url').count(), 1, 'with no bookmarks yet, the add form is open');
 
-    const s = await session(ana);
+    const s = await openContext(browser, server, {}, ana);
     const { page } = s;
     await audit(s, '/bookmarks', 'bookmarks with a post, an item and a page');
     await audit(s, '/bookmarks?q=weeding', 'search results');
@@ -183,14 +173,14 @@ describe('bookmarks in the browser', () => {
     assert.match((await download).suggestedFilename(), /^bookmarks-ana\.html$/);
 
     // A visitor sees the public bookmarks on the profile.
-    const visitor = await session(null);
+    const visitor = await openContext(browser, server);
     await audit(visitor, '/@ana/bookmarks', 'public bookmarks, signed out');
     assert.equal(await visitor.page.locator('main article.bookmark').count(), 1);
     await audit(visitor, '/@ana/bookmarks?tag=weeding', 'public bookmarks with a tag, signed out');
     await audit(visitor, '/@cy/bookmarks', 'no public bookmarks, signed out');
 
     // The list on a phone.
-    const phone = await session(ana, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true }, ana);
     await audit(phone, '/bookmarks', 'bookmarks on a phone');
     const overflow = await phone.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px`);

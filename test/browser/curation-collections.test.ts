@@ -13,14 +13,9 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let browser: Browser;
+/** Rosa's browser, signed in by the first test and used again by the second. */
+let rosa: BrowserSession;
 let m: Record<'rosa' | 'tova' | 'grace' | 'ben', Member>;
-const sessions: BrowserSession[] = [];
-
-async function session(): Promise<BrowserSession> {
-  const s = await openContext(browser, server);
-  sessions.push(s);
-  return s;
-}
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -34,7 +29,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -44,7 +38,7 @@ describe('collections and starter kits in the browser', () => {
   let kitPath: string;
 
   test('a member builds a public collection through the pages', async () => {
-    const rosa = await session();
+    rosa = await openContext(browser, server);
     const { page } = rosa;
     await signIn(page, 'rosa', PASSWORD);
     await audit(rosa, '/collections', 'collections index, signed in');
@@ -109,7 +103,6 @@ describe('collections and starter kits in the browser', () => {
   });
 
   test('a member builds a starter kit through the pages', async () => {
-    const rosa = sessions[0]!;
     const { page } = rosa;
     await audit(rosa, '/starter-kits', 'starter kits index, signed in');
     await page.getByLabel('Title').fill('Public librarians and social workers to follow');
@@ -132,7 +125,7 @@ describe('collections and starter kits in the browser', () => {
   });
 
   test('another member opens the kit, sees what it adds, and follows in one click', async () => {
-    const ben = await session();
+    const ben = await openContext(browser, server);
     const { page } = ben;
     await signIn(page, 'ben', PASSWORD);
     await audit(ben, kitPath, 'starter kit, another member');
@@ -161,7 +154,7 @@ describe('collections and starter kits in the browser', () => {
   });
 
   test('the person added is notified; the privacy setting is a labelled checkbox', async () => {
-    const tova = await session();
+    const tova = await openContext(browser, server);
     await signIn(tova.page, 'tova', PASSWORD);
     await audit(tova, '/notifications', 'notifications with kit_added');
     assert.match(await tova.page.locator('.notifications').innerText(), /Rosa added you to a starter kit/);
@@ -175,7 +168,7 @@ describe('collections and starter kits in the browser', () => {
   });
 
   test('signed out: a public collection and kit render, with their lists', async () => {
-    const visitor = await session();
+    const visitor = await openContext(browser, server);
     await audit(visitor, collectionPath, 'public collection, signed out');
     assert.match(await visitor.page.locator('main').innerText(), /The genrefication guide/);
     assert.equal(await visitor.page.locator('form[action$="/entries"]').count(), 0);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMember, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -15,7 +15,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 let peers: Member[];
-const sessions: BrowserSession[] = [];
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -32,7 +31,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -42,7 +40,6 @@ const dateIn = (days: number) => new Date(Date.now() + days * 86_400_000).toISOS
 describe('cohorts in the browser', () => {
   test('an instructor runs a cohort end to end', async () => {
     const teacher = await openContext(browser, server, { acceptDownloads: true });
-    sessions.push(teacher);
     const { page } = teacher;
     await signIn(page, 'prof', PASSWORD);
     await audit(teacher, '/insights/cohorts', 'cohorts list, empty');
@@ -83,7 +80,6 @@ describe('cohorts in the browser', () => {
 
     // The student, in another browser.
     const learner = await openContext(browser, server);
-    sessions.push(learner);
     await signIn(learner.page, 'maya', PASSWORD);
     await audit(learner, new URL(link).pathname, 'join page with consent');
     assert.match(await learner.page.locator('main').innerText(), /Mei Lin never sees/);

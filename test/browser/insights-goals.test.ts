@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMembers, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { audit, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -14,7 +14,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 let m: Record<'vera' | 'ann', Member>;
-const sessions: BrowserSession[] = [];
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -25,7 +24,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -33,7 +31,6 @@ after(async () => {
 describe('learning goals in the browser', () => {
   test('add a goal with tags, see suggestions, add a note; every page passes axe', async () => {
     const s = await openContext(browser, server);
-    sessions.push(s);
     await signIn(s.page, 'vera', PASSWORD);
     await audit(s, '/insights/goals', 'goals, empty');
     assert.match(await s.page.locator('main').innerText(), /No goals yet[\s\S]*Learn more about makerspaces/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMembers, follow, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { audit, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -13,7 +13,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 let m: Record<'vera' | 'ann' | 'dee' | 'ivy' | 'solo', Member>;
-const sessions: BrowserSession[] = [];
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -26,7 +25,6 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
@@ -34,7 +32,6 @@ after(async () => {
 describe('who to follow in the browser', () => {
   test('the page with suggestions passes axe, and Follow and Dismiss work', async () => {
     const s = await openContext(browser, server);
-    sessions.push(s);
     await signIn(s.page, 'vera', PASSWORD);
     await audit(s, '/insights/suggestions', 'who to follow, with suggestions');
     const cards = s.page.locator('.suggestions > li');
@@ -52,7 +49,6 @@ describe('who to follow in the browser', () => {
 
   test('the empty state passes axe', async () => {
     const s = await openContext(browser, server);
-    sessions.push(s);
     await signIn(s.page, 'solo', PASSWORD);
     await audit(s, '/insights/suggestions', 'who to follow, nothing to go on');
     assert.match(await s.page.locator('main').innerText(), /No suggestions yet/);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMember, follow, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { audit, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -14,13 +14,6 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 let server: TestServer;
 let browser: Browser;
 let active: Member;
-const sessions: BrowserSession[] = [];
-
-async function session(): Promise<BrowserSession> {
-  const s = await openContext(browser, server);
-  sessions.push(s);
-  return s;
-}
 
 before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
@@ -53,13 +46,12 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
 
 test('a brand-new member sees zeros, a first step and empty states', async () => {
-  const s = await session();
+  const s = await openContext(browser, server);
   await signIn(s.page, 'brandnew', PASSWORD);
   await audit(s, '/insights', 'My PLN, brand-new member');
   assert.match(await s.page.locator('#next-step').innerText(), /Start small/);
@@ -67,7 +59,7 @@ test('a brand-new member sees zeros, a first step and empty states', async () =>
 });
 
 test('an active member sees charts with tables, and unfollows a quiet person from the page', async () => {
-  const s = await session();
+  const s = await openContext(browser, server);
   await signIn(s.page, 'active', PASSWORD);
   await audit(s, '/insights', 'My PLN, active member');
   const { page } = s;
@@ -82,7 +74,6 @@ test('an active member sees charts with tables, and unfollows a quiet person fro
 
 test('on a phone-sized screen the page passes the audit too', async () => {
   const s = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-  sessions.push(s);
   await signIn(s.page, 'active', PASSWORD);
   await audit(s, '/insights', 'My PLN on a phone');
   const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
@@ -90,13 +81,13 @@ test('on a phone-sized screen the page passes the audit too', async () => {
 });
 
 test('Routine passes the audit for a brand-new member and for an active one', async () => {
-  const s = await session();
+  const s = await openContext(browser, server);
   await signIn(s.page, 'brandnew', PASSWORD);
   await audit(s, '/insights/routine', 'Routine, brand-new member');
   assert.match(await s.page.locator('#heatmap-empty').innerText(), /Nothing here yet/);
   assert.equal(await s.page.getByRole('img', { name: /Activity per day, last 12 weeks/ }).count(), 1);
 
-  const t = await session();
+  const t = await openContext(browser, server);
   await signIn(t.page, 'active', PASSWORD);
   await audit(t, '/insights/routine', 'Routine, active member');
   await t.page.getByText('The same as a table').click();
@@ -106,7 +97,7 @@ test('Routine passes the audit for a brand-new member and for an active one', as
 });
 
 test('My PLN with the network picture passes the audit, and "Move to a list" moves a quiet person', async () => {
-  const s = await session();
+  const s = await openContext(browser, server);
   await signIn(s.page, 'mover', PASSWORD);
   await audit(s, '/insights', 'My PLN with the network picture');
   const { page } = s;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DEMO_PASSWORD, loadDemo } from '../../src/demo/demo.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -13,17 +13,10 @@ import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
 let browser: Browser;
-const sessions: BrowserSession[] = [];
 /** The demo's four-reply-deep conversation, and a plain post of Rosa's to edit. */
 let threadPath: string;
 let ownPostId: number;
 let listId: number;
-
-async function session(options: Parameters<typeof openContext>[2] = {}): Promise<BrowserSession> {
-  const s = await openContext(browser, server, options);
-  sessions.push(s);
-  return s;
-}
 
 const postIdOf = async (text: string) =>
   (await server.services.database.db.selectFrom('posts').select('id').where('text', 'like', `${text}%`).executeTakeFirstOrThrow()).id;
@@ -37,14 +30,13 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
 });
 
 describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', () => {
   test('signed out: local timeline, hashtag, thread, profile tabs and a shared list', async () => {
-    const visitor = await session();
+    const visitor = await openContext(browser, server);
     await audit(visitor, '/local', 'local timeline, signed out');
     await audit(visitor, '/tags/tlchat', 'hashtag page, signed out');
     await audit(visitor, threadPath, 'thread, signed out');
@@ -54,7 +46,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
   });
 
   test('signed in: timelines, threads, composing, editing, notifications, lists, bookmarks, search, settings', async () => {
-    const rosa = await session();
+    const rosa = await openContext(browser, server);
     const { page } = rosa;
     await signIn(page, 'mslibrarian', DEMO_PASSWORD);
 
@@ -151,7 +143,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
   });
 
   test('a locked account answering a follow request', async () => {
-    const kwame = await session();
+    const kwame = await openContext(browser, server);
     await signIn(kwame.page, 'kwame_sw', DEMO_PASSWORD);
     await audit(kwame, '/follow-requests', 'follow requests, one waiting');
     assert.ok(await kwame.page.getByRole('button', { name: 'Accept' }).isVisible());
@@ -161,7 +153,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
 
 describe('social pages on a phone-sized screen', () => {
   test('the home timeline, a thread, the local timeline and a hashtag fit 375 px without horizontal scrolling', async () => {
-    const phone = await session({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
     const { page } = phone;
     const fits = async (label: string) => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
+import { audit, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
@@ -18,7 +17,6 @@ import { FeedServer, rss } from '../feeds/feed-server.ts';
 let server: TestServer;
 let feeds: FeedServer;
 let browser: Browser;
-const sessions: BrowserSession[] = [];
 let cleo: Member;
 let dev: Member;
 let blogSub: number;
@@ -58,13 +56,6 @@ const RICH_HTML = `
 <video controls width="320" height="180" poster="https://blog.example/tour.jpg"></video>
 <script>alert('never')</script><iframe src="https://evil.example/"></iframe>
 `;
-
-async function session(member: Member | null, options: Parameters<typeof openContext>[2] = {}): Promise<BrowserSession> {
-  const s = await openContext(browser, server, options);
-  if (member) await s.context.addCookies([{ name: SESSION_COOKIE, value: member.web.cookies.get(SESSION_COOKIE)!, url: server.url }]);
-  sessions.push(s);
-  return s;
-}
 
 async function ok(res: { status: number; json: Json }, status: number, what: string): Promise<Json> {
   assert.equal(res.status, status, `${what}: ${JSON.stringify(res.json)}`);
@@ -116,7 +107,6 @@ ${[18, 17, 16, 15].map((d) => `<item><title>Weekly notes ${d}</title><link>https
 });
 
 after(async () => {
-  for (const s of sessions) await s.context.close();
   await browser?.close();
   await server?.close();
   await feeds?.close();
@@ -124,7 +114,7 @@ after(async () => {
 
 describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)', () => {
   test('the river: everything, a folder, a source, a broken source, read items too, search, and empty', async () => {
-    const s = await session(cleo);
+    const s = await openContext(browser, server, {}, cleo);
     const { page } = s;
     await audit(s, '/sources', 'river with items and a broken source in the sidebar');
     assert.ok((await page.locator('main article[data-item]').count()) >= 5);
@@ -152,7 +142,7 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
   });
 
   test('the river of a member with no sources, and with everything read', async () => {
-    const s = await session(dev);
+    const s = await openContext(browser, server, {}, dev);
     await audit(s, '/sources', 'river, no sources yet');
     assert.match(await s.page.locator('main .callout').innerText(), /You follow no sources yet/);
     await audit(s, '/sources/starred', 'starred, no sources');
@@ -166,7 +156,7 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
   });
 
   test('starred, items (rich HTML, a podcast, a failed full article) and sharing', async () => {
-    const s = await session(cleo);
+    const s = await openContext(browser, server, {}, cleo);
     const { page } = s;
     await audit(s, '/sources/starred', 'starred with items');
     assert.ok((await page.locator('main article[data-item]').count()) >= 2, 'the starred item and the one the rule starred');
@@ -203,7 +193,7 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
   });
 
   test('managing sources: sources, folders and rules; choosing a feed; forms with errors', async () => {
-    const s = await session(cleo);
+    const s = await openContext(browser, server, {}, cleo);
     const { page } = s;
     await audit(s, '/sources/manage', 'manage with sources, folders and rules');
     assert.equal(await page.locator('.source-row').count(), 2);
@@ -262,7 +252,7 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
 
 describe('Sources media', () => {
   test('a podcast episode’s player may load its audio from the feed’s site', async () => {
-    const s = await session(cleo);
+    const s = await openContext(browser, server, {}, cleo);
     await visit(s.page, `/sources/items/${plainItem}`);
     await s.page.locator('.item__attachments audio').evaluate((audio: HTMLAudioElement) => audio.load());
     await s.page.waitForTimeout(200);
@@ -272,7 +262,7 @@ describe('Sources media', () => {
 
 describe('Sources pages on a phone-sized screen', () => {
   test('the river, an item with tables and the manage page fit 375 px without horizontal scrolling', async () => {
-    const phone = await session(cleo, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }, cleo);
     const { page } = phone;
     for (const path of ['/sources', `/sources?source=${brokenSub}`, `/sources/items/${richItem}`, `/sources/items/${richItem}/share`, '/sources/manage']) {
       await visit(page, path);

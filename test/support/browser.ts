@@ -6,12 +6,14 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import type { AxeResults, ImpactValue, Result, RunOptions } from 'axe-core';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page, type Response } from 'playwright-core';
+import { SESSION_COOKIE } from '../../src/web/middleware.ts';
+import type { Client } from './client.ts';
 import type { TestServer } from './server.ts';
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded one) with playwright-core. One
- * browser per test file: launch it in `before()`, close it in `after()`; give each simulated
- * person their own context (cookies) with `openContext`.
+ * browser per test file: launch it in `before()`, close it in `after()` (which closes every
+ * context it opened); give each simulated person their own context (cookies) with `openContext`.
  */
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -33,9 +35,12 @@ export interface BrowserSession {
 /**
  * A new browser context (its own cookies) with one page, its base URL at the test server.
  * Requests anywhere but the test server are aborted: the suite never uses the network.
+ * With `signedInAs`, the context carries that HTTP client's session (no sign-in form needed).
  */
-export async function openContext(browser: Browser, server: TestServer, options: BrowserContextOptions = {}): Promise<BrowserSession> {
+export async function openContext(browser: Browser, server: TestServer, options: BrowserContextOptions = {}, signedInAs?: { web: Client }): Promise<BrowserSession> {
   const context = await browser.newContext({ baseURL: server.url, locale: 'en-GB', timezoneId: 'UTC', ...options });
+  const session = signedInAs?.web.cookies.get(SESSION_COOKIE);
+  if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: server.url }]);
   context.setDefaultTimeout(10_000);
   const origin = new URL(server.url).origin;
   await context.route(
