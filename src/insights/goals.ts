@@ -5,7 +5,7 @@ import { passionSlug } from '../accounts/validation.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { GoalStatus } from '../db/schema.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
-import { actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**
@@ -518,7 +518,7 @@ export class GoalsService {
       db
         .selectFrom('actors')
         .leftJoin('members', 'members.actor_id', 'actors.id')
-        .select(['actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other', 'actors.last_post_at', 'members.suspended_at'])
+        .select([...ACTOR_SUMMARY_COLUMNS, 'actors.last_post_at', 'members.suspended_at'])
         .where('actors.id', 'in', ids)
         .execute(),
     ]);

@@ -3,7 +3,7 @@ import type { Viewer } from '../accounts/service.ts';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
-import { actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**
@@ -270,27 +270,11 @@ export class SuggestionsService {
     // Their profiles, and every passion they share with the viewer (not only those the bounded read saw).
     const [profiles, sharedPassions] = await Promise.all([
       db
-      .selectFrom('actors')
-      .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select([
-        'actors.id',
-        'actors.handle',
-        'actors.acct',
-        'actors.domain',
-        'actors.display_name',
-        'actors.avatar_url',
-        'actors.url',
-        'actors.role',
-        'actors.role_other',
-        'actors.location',
-        'actors.location_key',
-        'actors.bio',
-        'actors.followers_count',
-        'actors.last_post_at',
-        'members.suspended_at',
-      ])
-      .where('actors.id', 'in', ids)
-      .execute(),
+        .selectFrom('actors')
+        .leftJoin('members', 'members.actor_id', 'actors.id')
+        .select([...ACTOR_SUMMARY_COLUMNS, 'actors.location', 'actors.location_key', 'actors.bio', 'actors.followers_count', 'actors.last_post_at', 'members.suspended_at'])
+        .where('actors.id', 'in', ids)
+        .execute(),
       passionIds.length === 0
         ? Promise.resolve([])
         : db

@@ -4,7 +4,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import { passionSlug } from '../accounts/validation.ts';
 import { topics, type SocialContext } from './context.ts';
-import { actorSummary, type ActorSummary } from './hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from './hydrate.ts';
 import { announceNotifications, notify } from './notifications.ts';
 import { backfill, removeAuthor } from './timelines.ts';
 
@@ -43,15 +43,7 @@ export class GraphService {
       .selectFrom('actors')
       .leftJoin('members', 'members.actor_id', 'actors.id')
       .select([
-        'actors.id',
-        'actors.handle',
-        'actors.acct',
-        'actors.domain',
-        'actors.display_name',
-        'actors.avatar_url',
-        'actors.url',
-        'actors.role',
-        'actors.role_other',
+        ...ACTOR_SUMMARY_COLUMNS,
         'actors.locked',
         'actors.followers_count',
         'actors.following_count',

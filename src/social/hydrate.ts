@@ -70,6 +70,9 @@ export interface PostArticle {
 export type PostRow = Selectable<PostsTable>;
 type ActorRow = Pick<Selectable<ActorsTable>, 'id' | 'handle' | 'acct' | 'domain' | 'display_name' | 'avatar_url' | 'url' | 'role' | 'role_other'>;
 
+/** The columns `actorSummary` needs, for a select on `actors` (spread in, with any others). */
+export const ACTOR_SUMMARY_COLUMNS = ['actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other'] as const;
+
 export function actorSummary(row: ActorRow, baseUrl: string): ActorSummary {
   const local = row.domain === null;
   return {

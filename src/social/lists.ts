@@ -4,7 +4,7 @@ import type { Tx } from '../db/database.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import { reader, topics, type SocialContext } from './context.ts';
 import type { GraphService } from './graph.ts';
-import { actorSummary, type ActorSummary } from './hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from './hydrate.ts';
 import { backfill, removeAuthor, type TimelinePage, type TimelinesService } from './timelines.ts';
 
 const listFields = {
@@ -144,7 +144,7 @@ export class ListsService {
       .selectFrom('list_members')
       .innerJoin('actors', 'actors.id', 'list_members.actor_id')
       .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select(['actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other'])
+      .select([...ACTOR_SUMMARY_COLUMNS])
       .where('list_members.list_id', '=', id)
       .where('members.suspended_at', 'is', null)
       .orderBy('actors.display_name')
