@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import type { JobsTable } from '../db/schema.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
@@ -77,6 +78,8 @@ const LEASE_GRACE_MS = 5_000;
 export interface JobsOptions {
   /** How long past its time limit a claimed job stays leased (tests shorten it). */
   leaseGraceMs?: number;
+  /** When jobs are due (tests set it); time limits are the machine's own. */
+  clock?: Clock;
 }
 
 type JobRow = Selectable<JobsTable>;
@@ -95,6 +98,7 @@ export class Jobs {
   readonly #kinds = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #leaseGraceMs: number;
+  readonly #clock: Clock;
   #workers: Worker[] = [];
   #txWakes = false;
 
@@ -102,6 +106,7 @@ export class Jobs {
     this.#database = database;
     this.#logger = logger.child({ component: 'jobs' });
     this.#leaseGraceMs = options.leaseGraceMs ?? LEASE_GRACE_MS;
+    this.#clock = options.clock ?? systemClock;
   }
 
   register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
@@ -132,7 +137,7 @@ export class Jobs {
 
   #row(kind: string, payload: unknown, options: EnqueueOptions) {
     const kindOptions = this.#kinds.get(kind)?.options ?? DEFAULTS;
-    const now = Date.now();
+    const now = this.#clock.now();
     return {
       kind,
       payload: JSON.stringify(payload ?? null),
@@ -167,7 +172,7 @@ export class Jobs {
 
   /** Creates or updates a recurring schedule; the first run is after one interval unless `firstRunAt` says otherwise. */
   async schedule(name: string, kind: string, payload: unknown, intervalMs: number, firstRunAt?: number): Promise<void> {
-    const next = firstRunAt ?? Date.now() + intervalMs;
+    const next = firstRunAt ?? this.#clock.now() + intervalMs;
     await this.#database.db
       .insertInto('job_schedules')
       .values({ name, kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs, next_run_at: next })
@@ -183,7 +188,7 @@ export class Jobs {
 
   /** Counts for /healthz and the admin: jobs waiting, running and failed. */
   async stats(): Promise<{ pending: number; running: number; failed: number }> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const row = await this.#database.db
       .selectFrom('jobs')
       .select((eb) => [
@@ -238,7 +243,7 @@ export class Jobs {
   async claim(limit: number, only?: string[]): Promise<JobRow[]> {
     const kinds = only ?? [...this.#kinds.keys()];
     if (limit <= 0 || kinds.length === 0) return [];
-    const now = Date.now();
+    const now = this.#clock.now();
     const lock = this.#database.dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<JobRow>`
       update jobs
@@ -318,7 +323,7 @@ export class Jobs {
   }
 
   private async fail(job: JobRow, message: string, permanent: boolean, options: Required<JobKindOptions>): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const giveUp = permanent || job.attempts >= job.max_attempts;
     const backoff = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (job.attempts - 1));
     const delay = Math.round(backoff * (0.5 + Math.random() / 2));
@@ -348,7 +353,7 @@ export class Jobs {
 
   /** Enqueues one job for each schedule that is due; safe to call from every process at once. */
   async enqueueDueSchedules(): Promise<number> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const due = await this.#database.db.selectFrom('job_schedules').selectAll().where('next_run_at', '<=', now).execute();
     let enqueued = 0;
     for (const schedule of due) {
