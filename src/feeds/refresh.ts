@@ -226,13 +226,15 @@ export class Refresher {
 
   /** Moves the lease of every source this refresher holds one lease on from now; returns how many. */
   async renewLeases(): Promise<number> {
-    const tokens = [...new Set(this.#holding.values())];
-    if (tokens.length === 0) return 0;
+    const ids = [...this.#holding.keys()];
+    if (ids.length === 0) return 0;
     try {
+      // By id (the primary key; a few dozen at most), and only where our claim's token still is.
       const renewed = await this.#database.db
         .updateTable('sources')
         .set({ lease_until: this.#now() + this.#leaseMs })
-        .where('lease_owner', 'in', tokens)
+        .where('id', 'in', ids)
+        .where('lease_owner', 'in', [...new Set(this.#holding.values())])
         .executeTakeFirst();
       return Number(renewed.numUpdatedRows);
     } catch (error) {
