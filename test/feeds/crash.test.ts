@@ -52,7 +52,7 @@ function startWorker(clockOffsetMs = 0) {
 }
 
 /** Polls `check` until it is true, failing after many tries (a bound on work, not a timing assertion). */
-async function until(what: string, check: () => Promise<boolean>, tries = 600): Promise<void> {
+async function until(what: string, check: () => Promise<boolean>, tries = 1200): Promise<void> {
   for (let i = 0; i < tries; i++) {
     if (await check()) return;
     await sleep(50);
@@ -141,6 +141,8 @@ describe('refreshing after kill -9', () => {
     const imported = await server.client().api('POST', '/api/v1/subscriptions/opml', opml, { ...ana.auth, 'content-type': 'text/x-opml' });
     assert.equal(imported.json.added, 2);
     const ids = (await db().selectFrom('sources').select('id').where('url', 'like', '%/slow/%').orderBy('url').execute()).map((r) => r.id);
+    // The slow one is due first, so it is the one fetched first.
+    for (const [i, id] of ids.entries()) await db().updateTable('sources').set({ next_fetch_at: Date.now() - 60_000 + i * 1000 }).where('id', '=', id).execute();
     // One fetch at a time on this host: /slow/1.xml waits behind the slow /slow/0.xml.
     const refresher = new Refresher(server.services.database, server.services.http, createLogger('silent'), { concurrency: 2, perHost: 1, maxBytes: 1024 * 1024, leaseMs });
     const pass = refresher.refreshDue();
