@@ -121,7 +121,7 @@ export class Jobs {
   }
 
   /** How long a claim of a job with this time limit lasts before it must be renewed. */
-  leaseFor(timeoutMs: number): number {
+  #leaseFor(timeoutMs: number): number {
     return Math.min(timeoutMs + this.#leaseGraceMs, this.#leaseMs);
   }
 
@@ -353,7 +353,7 @@ export class Jobs {
    * LostLeaseError. A failed renewal (the database briefly away) is tried again at the next turn.
    */
   #keepLease(job: JobRow, lost: AbortController, logger: Logger): { stop(): void } {
-    const leaseMs = this.leaseFor(job.timeout_ms);
+    const leaseMs = this.#leaseFor(job.timeout_ms);
     let timer: NodeJS.Timeout | null = null;
     let stopped = false;
     const renew = async () => {
