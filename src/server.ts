@@ -89,6 +89,7 @@ export async function createServices(config: Config, options: { logger?: Logger;
     concurrency: config.feedConcurrency,
     perHost: config.feedHostConcurrency,
     maxBytes: config.feedMaxBytes,
+    clock,
   });
 
   registerPoolsJob(jobs, database);
