@@ -130,7 +130,7 @@ async function runPasses(passes: Pass[], sideBySide: boolean): Promise<boolean> 
     console.log(`\n${result.ok ? '✔' : '✖'} ${pass.name}: ${pass.files.length} files in ${minutes(result.ms)}${result.ok ? '' : ', with failures'}`);
     ok &&= result.ok;
   };
-  if (!sideBySide) {
+  if (!sideBySide || passes.length === 1) {
     for (const pass of passes) {
       step(`Tests on ${pass.name} (${pass.files.length} files)`);
       report(pass, await nodeTest(pass, true));
