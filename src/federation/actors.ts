@@ -1,12 +1,11 @@
-import { isActor, Object as ApObject, PropertyValue, type Actor, type DocumentLoader } from '@fedify/vocab';
-import type { RemoteDocument } from '@fedify/vocab-runtime';
+import { isActor, PropertyValue, type Actor, type DocumentLoader } from '@fedify/vocab';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { ActorsTable, InstanceModeration } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import { FetchError } from '../platform/http.ts';
 import { htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
-import { RemoteDocumentError, type SignedGet } from './loader.ts';
+import { loadObject, RemoteDocumentError, type SignedGet } from './loader.ts';
 import type { MediaProxy } from './media.ts';
 
 export type ActorRow = Selectable<ActorsTable>;
@@ -146,16 +145,13 @@ export class RemoteActors {
     if (known && Date.now() - known.updated_at < 3600_000) return known;
     const host = new URL(url).host;
     const who = handle ? `@${handle[1]}` : url;
-    const loader = this.#loader();
-    let document: RemoteDocument;
+    let object: unknown;
     try {
-      document = await loader(url);
+      object = await loadObject(this.#loader(), url);
     } catch (error) {
       throw lookupError(host, who, error);
     }
-    // As Fedify's lookupObject does, without hiding why a fetch failed.
-    const object = await ApObject.fromJsonLd(document.document, { documentLoader: loader, contextLoader: loader, baseUrl: new URL(document.documentUrl) }).catch(() => null);
-    if (!isActor(object) || object.id?.origin !== new URL(document.documentUrl).origin) throw UserError.notFound(`${q} is not a person or group on the fediverse.`);
+    if (!isActor(object)) throw UserError.notFound(`${q} is not a person or group on the fediverse.`);
     return this.save(object);
   }
 

@@ -1,4 +1,5 @@
 import { signRequest } from '@fedify/fedify';
+import { Object as ApObject } from '@fedify/vocab';
 import { preloadedContexts, type AuthenticatedDocumentLoaderFactory, type DocumentLoader, type DocumentLoaderFactory, type RemoteDocument } from '@fedify/vocab-runtime';
 import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 
@@ -97,6 +98,18 @@ function loader(get: SignedGet): DocumentLoader {
     return { contextUrl: contextLink, document, documentUrl: response.url };
   };
   return (url, options) => load(url, options);
+}
+
+/**
+ * The ActivityPub object at `url`, as Fedify's lookupObject reads it but without hiding why a
+ * fetch failed (the loader's error is thrown) and without its WebFinger fallback, which would
+ * fetch outside our HTTP client. Null when the answer is no ActivityPub object, or claims an id
+ * on another origin than the address it came from.
+ */
+export async function loadObject(loader: DocumentLoader, url: string): Promise<ApObject | null> {
+  const document = await loader(url);
+  const object = await ApObject.fromJsonLd(document.document, { documentLoader: loader, contextLoader: loader, baseUrl: new URL(document.documentUrl) }).catch(() => null);
+  return object && object.id?.origin === new URL(document.documentUrl).origin ? object : null;
 }
 
 function contextFromLink(header: string | string[] | undefined, base: string): string | null {

@@ -13,6 +13,7 @@ import type { Social } from '../social/social.ts';
 import { RemoteActors, type ActorRow } from './actors.ts';
 import { buildFederation, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { isPostObject, registerInbox, type ReceivePost } from './inbox.ts';
+import { loadObject } from './loader.ts';
 import { MediaProxy } from './media.ts';
 import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
@@ -135,8 +136,8 @@ export class FederationService {
     if (!row?.uri) return;
     const ctx = this.#parts.context();
     const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
-    const actor = (await ctx.lookupObject(row.uri, options)) as Actor | null;
-    if (!actor || !isActor(actor)) return;
+    const actor = await loadObject(ctx.documentLoader, row.uri).catch(() => null);
+    if (!isActor(actor)) return;
     const outbox = await actor.getOutbox(options);
     if (outbox instanceof Collection) {
       let seen = 0;
