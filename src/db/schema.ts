@@ -107,6 +107,8 @@ export interface ActorsTable {
   location: string | null;
   /** JSON array of { label, url } */
   links: string;
+  /** Remote actors: JSON array of { name, value } profile fields, `value` sanitised HTML (local members use `links`). */
+  fields: Generated<string>;
   /** Lower-cased location, for the directory's location filter. */
   location_key: string | null;
   /** Lower-cased display name, handle, organisation, location, bio and passions: directory matching. */
@@ -626,7 +628,11 @@ export interface InstancesTable {
   domain: string;
   moderation: Generated<InstanceModeration>;
   moderation_reason: string | null;
+  /** From the server's NodeInfo (`software.name`, `software.version`). */
   software: string | null;
+  software_version: string | null;
+  /** When we last asked for its NodeInfo (asked again after a day). */
+  nodeinfo_at: number | null;
   delivered_count: Generated<number>;
   failed_count: Generated<number>;
   last_delivered_at: number | null;
