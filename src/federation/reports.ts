@@ -137,8 +137,9 @@ export class Reports {
 
   /**
    * A member reports an account, or posts of one account they can see. Refused: yourself,
-   * posts you cannot see (404), an open report of yours that already covers the same
-   * (409), more than REPORTS_PER_HOUR reports in an hour (429).
+   * posts you cannot see (404), an open report of yours about the same account for the same
+   * reason that already covers these posts (409), more than REPORTS_PER_HOUR reports in an
+   * hour (429).
    */
   async create(reporter: Viewer, raw: unknown): Promise<number> {
     const input = parseInput(reportInputSchema, raw);
@@ -167,13 +168,14 @@ export class Reports {
     if (target.id === reporter.actorId) throw new UserError(422, 'own_account', 'You cannot report yourself.');
     if (input.forward && target.domain === null) throw UserError.field('forward', `@${target.acct} is a member of this server: there is no other server to send the report to.`);
 
-    // The same thing reported again while the first report is open is a duplicate.
+    // The same thing (account, category, posts) reported again while the first report is open is a duplicate.
     const open = await this.#db
       .selectFrom('reports')
       .leftJoin('report_posts', 'report_posts.report_id', 'reports.id')
       .select(['reports.id', 'report_posts.post_id'])
       .where('reports.reporter_id', '=', reporter.actorId)
       .where('reports.target_id', '=', target.id)
+      .where('reports.category', '=', input.category)
       .where('reports.resolved_at', 'is', null)
       .execute();
     const covered = new Set(open.flatMap((r) => (r.post_id === null ? [] : [r.post_id])));

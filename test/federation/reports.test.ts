@@ -99,13 +99,19 @@ describe('members report posts and people', () => {
   });
 
   test('the same thing reported again while the report is open is refused', async () => {
-    const again = await mo.web.post('/reports', { acct: 'lee', postIds: String(leePublic.id), category: 'harassment' });
+    const again = await mo.web.post('/reports', { acct: 'lee', postIds: String(leePublic.id), category: 'spam', comment: 'Again!' });
     assert.equal(again.status, 409);
     assert.match(again.text('.error-summary'), /You already reported this post/);
-    assert.equal(again.document.querySelector('input[name=category][value=harassment]')?.hasAttribute('checked'), true, 'what was chosen is kept');
+    assert.equal(again.document.querySelector('input[name=category][value=spam]')?.hasAttribute('checked'), true, 'what was chosen is kept');
     const api = await mo.api('POST', '/api/v1/reports', { postIds: [leeFollowersOnly.id], category: 'spam' });
     assert.equal(api.status, 409);
     assert.equal(api.json.error.code, 'already_reported');
+    const account = await mo.api('POST', '/api/v1/reports', { acct: 'lee', category: 'spam' });
+    assert.equal(account.status, 409, 'the account, for the same reason, is covered too');
+    assert.match(account.json.error.message, /You already reported @lee/);
+    // Another reason is another report.
+    const scam = await mo.api('POST', '/api/v1/reports', { postIds: [leePublic.id], category: 'illegal', comment: 'It is a scam' });
+    assert.equal(scam.status, 201, JSON.stringify(scam.json));
   });
 
   test('"Report" on a profile, here and on another server, where it can be forwarded', async () => {
