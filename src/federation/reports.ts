@@ -401,7 +401,7 @@ export class Reports {
   }
 
   /** Summaries of report rows: the people involved and the posts' ids, in a fixed number of queries. */
-  async #summaries(rows: Array<{ id: number; category: ReportCategory; comment: string; target_id: number; reporter_id: number | null; forwarded_at: number | null; created_at: number; resolved_at: number | null; resolved_by: number | null }>): Promise<ReportSummary[]> {
+  async #summaries(rows: Array<{ id: number; category: ReportCategory; comment: string; target_id: number; reporter_id: number | null; uri: string | null; forwarded_at: number | null; created_at: number; resolved_at: number | null; resolved_by: number | null }>): Promise<ReportSummary[]> {
     if (rows.length === 0) return [];
     const [actors, posts] = await Promise.all([
       loadActors(this.#db, rows.flatMap((r) => [r.target_id, ...(r.reporter_id ? [r.reporter_id] : []), ...(r.resolved_by ? [r.resolved_by] : [])]), this.#deps.baseUrl),
@@ -415,7 +415,7 @@ export class Reports {
         comment: r.comment,
         target: actors.get(r.target_id)!,
         reporter,
-        fromRemote: reporter === null || !reporter.local,
+        fromRemote: r.uri !== null || (reporter !== null && !reporter.local),
         postIds: posts.filter((p) => p.report_id === r.id).map((p) => p.post_id),
         forwardedAt: r.forwarded_at,
         createdAt: r.created_at,
