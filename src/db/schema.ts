@@ -462,6 +462,8 @@ export interface SourcesTable {
   interval_ms: number;
   next_fetch_at: number;
   lease_until: number | null;
+  /** The token of the claim holding the lease (new for each claim). */
+  lease_owner: string | null;
   subscriber_count: Generated<number>;
   item_count: Generated<number>;
   created_at: number;

@@ -56,7 +56,7 @@ export class FederationService {
   constructor(deps: FederationDeps) {
     this.#deps = deps;
     const { database, config, jobs, http, logger, social } = deps;
-    this.media = new MediaProxy(http, deps.secretKey, config.dataDir);
+    this.media = new MediaProxy(http, deps.secretKey, config.dataDir, config.remoteMediaCacheBytes);
     this.#parts = buildFederation({
       database,
       jobs,
