@@ -12,7 +12,7 @@ import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, TextArea, Tex
 import { Avatar, flash, renderPage, renderSectionPage, type PageOptions } from '../web/layout.tsx';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
-import { ACTION_LABELS, CATEGORY_LABELS, NOTE_MAX, REPORT_CATEGORIES, REPORT_COMMENT_MAX, type ReportDetail, type ReportedPost, type ReportSummary } from './reports.ts';
+import { ACTION_LABELS, CATEGORY_LABELS, NOTE_MAX, REPORT_CATEGORIES, REPORT_COMMENT_MAX, type ReportedPost, type ReportSummary } from './reports.ts';
 
 /**
  * Reports in pages: the report form behind "Report" on every post card and profile, the
@@ -273,7 +273,10 @@ function reportForm(
   const tz = c.var.viewer?.timeZone ?? 'UTC';
   const chosen = new Set(values.postIds ?? []);
   const domain = target.local ? null : target.acct.split('@')[1]!;
-  const postsError = Object.entries(errors).find(([path]) => path === 'postIds' || path.startsWith('postIds.'))?.[1];
+  // A problem with one of the ticked posts (`postIds.3`) is shown for the whole list.
+  const isPosts = (path: string) => path === 'postIds' || path.startsWith('postIds.');
+  const postsError = Object.entries(errors).find(([path]) => isPosts(path))?.[1];
+  const summary: Errors = { ...Object.fromEntries(Object.entries(errors).filter(([path]) => !isPosts(path))), ...(postsError ? { postIds: postsError } : {}) };
   const postsId = fieldId('postIds');
   return renderPage(
     c,
@@ -283,7 +286,7 @@ function reportForm(
         Your report goes to the administrators of {c.var.site.siteName}.{' '}
         <a href={actorPath(target)}>{target.displayName}</a> is not told who reported them.
       </p>
-      <ErrorSummary errors={postsError ? { ...Object.fromEntries(Object.entries(errors).filter(([p]) => !p.startsWith('postIds'))), postIds: postsError } : errors} />
+      <ErrorSummary errors={summary} />
       <form method="post" action="/reports" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
         <input type="hidden" name="acct" value={target.acct} />
@@ -496,6 +499,7 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
       )}
 
       <h2 id="actions">Actions</h2>
+      <h3>{open ? 'Resolve' : 'Reopen'}</h3>
       {decision ? <ErrorSummary errors={decision.errors} /> : null}
       <form method="post" action={`/admin/reports/${report.id}/${open ? 'resolve' : 'reopen'}`} class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
@@ -515,7 +519,8 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
       </form>
 
       {!ts.local && open && !report.forwardedAt && !report.fromRemote ? (
-        <form method="post" action={`/admin/reports/${report.id}/forward`} class="stack">
+        <form method="post" action={`/admin/reports/${report.id}/forward`} class="stack" aria-labelledby="forward-heading">
+          <h3 id="forward-heading">Forward</h3>
           <CsrfField token={c.var.csrf} />
           <p>
             The moderators of {ts.domain} can act on @{target.acct} there. Forwarding sends them this report from this server, without
@@ -529,12 +534,15 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
         </form>
       ) : null}
 
+      <h3>The account</h3>
       {ts.local ? (
         ts.suspendedAt ? (
           <p>
             @{target.acct} is suspended. <a href={`/admin/members?${new URLSearchParams({ q: target.handle, status: 'suspended' })}`}>Lift the suspension on the Members page</a>.
           </p>
-        ) : target.id === viewer.actorId ? null : (
+        ) : target.id === viewer.actorId ? (
+          <p>The report is about you: another administrator can act on it.</p>
+        ) : (
           <form method="post" action={`/admin/reports/${report.id}/suspend`} class="stack" novalidate data-confirm={`Suspend @${target.acct}? They will be signed out everywhere.`}>
             {suspend ? <ErrorSummary errors={suspend.errors} /> : null}
             <CsrfField token={c.var.csrf} />
