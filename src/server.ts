@@ -77,7 +77,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
-  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, secretKey, version: VERSION });
+  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, rateLimiter, secretKey, version: VERSION });
   const bookmarks = new BookmarksService({ database, config, http, jobs, logger });
   const collections = new CollectionsService({ database, config, events, graph: social.graph });
   const articles = new ArticlesService({ database, config, storage, social });

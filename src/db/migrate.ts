@@ -16,6 +16,7 @@ import * as m0012 from './migrations/0012_routine.ts';
 import * as m0013 from './migrations/0013_suggestion_pools.ts';
 import * as m0014 from './migrations/0014_read_times.ts';
 import * as m0015 from './migrations/0015_federation_profiles.ts';
+import * as m0016 from './migrations/0016_reports.ts';
 import * as m0018 from './migrations/0018_source_lease_owner.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0013_suggestion_pools', m0013.up],
   ['0014_read_times', m0014.up],
   ['0015_federation_profiles', m0015.up],
+  ['0016_reports', m0016.up],
   ['0018_source_lease_owner', m0018.up],
 ];
 

@@ -55,6 +55,8 @@ export interface Schema {
   chat_followers: ChatFollowersTable;
   relays: RelaysTable;
   reports: ReportsTable;
+  report_posts: ReportPostsTable;
+  report_notes: ReportNotesTable;
   articles: ArticlesTable;
   article_images: ArticleImagesTable;
   collections: CollectionsTable;
@@ -660,15 +662,43 @@ export interface RelaysTable {
   created_at: number;
 }
 
+export type ReportCategory = 'spam' | 'harassment' | 'sensitive' | 'illegal' | 'other';
+
+/** A report about an account (and some of its posts), from a member or from another server. */
 export interface ReportsTable {
   id: Generated<number>;
+  /** The member who reported, or the remote actor that sent the Flag. */
   reporter_id: number | null;
   target_id: number;
+  /** The first post concerned; report_posts lists them all. */
   post_id: number | null;
+  category: Generated<ReportCategory>;
   comment: Generated<string>;
+  /** The Flag's id, for reports from other servers. */
   uri: string | null;
   forwarded_at: number | null;
   resolved_at: number | null;
+  /** The administrator (actor) who resolved it. */
+  resolved_by: number | null;
+  created_at: number;
+}
+
+export interface ReportPostsTable {
+  report_id: number;
+  post_id: number;
+  /** The post's text when it was reported. */
+  text: Generated<string>;
+}
+
+export type ReportAction = 'resolved' | 'reopened' | 'forwarded' | 'suspended' | 'silenced' | 'blocked';
+
+/** A moderator's note on a report, or a record of what they did. */
+export interface ReportNotesTable {
+  id: Generated<number>;
+  report_id: number;
+  author_id: number | null;
+  action: ReportAction | null;
+  text: Generated<string>;
   created_at: number;
 }
 

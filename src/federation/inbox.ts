@@ -38,6 +38,7 @@ import type { ActorRow, RemoteActors } from './actors.ts';
 import { SITE_ACTOR } from './federation.ts';
 import type { MediaProxy } from './media.ts';
 import type { Outgoing } from './outbox.ts';
+import type { Reports } from './reports.ts';
 
 export interface InboxDeps {
   database: Database;
@@ -45,6 +46,7 @@ export interface InboxDeps {
   actors: RemoteActors;
   media: MediaProxy;
   outgoing: Outgoing;
+  reports: Reports;
   logger: Logger;
   baseUrl: string;
 }
@@ -392,18 +394,18 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const sender = await senderOf(ctx, flag);
       if (!sender) return;
       let targetId: number | null = null;
-      let postId: number | null = null;
+      const postIds: number[] = [];
       for (const uri of flag.objectIds) {
         const identifier = localTarget(ctx, uri);
         if (identifier) targetId = (await memberActorId(identifier)) ?? targetId;
-        else postId = (await postIdOf(ctx, uri)) ?? postId;
+        else {
+          const postId = await postIdOf(ctx, uri);
+          if (postId) postIds.push(postId);
+        }
       }
-      if (postId && !targetId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postId).executeTakeFirst())?.actor_id ?? null;
+      if (postIds.length && !targetId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postIds[0]!).executeTakeFirst())?.actor_id ?? null;
       if (!targetId) return;
-      await db
-        .insertInto('reports')
-        .values({ reporter_id: sender.id, target_id: targetId, post_id: postId, comment: htmlToText(String(flag.content ?? '')).slice(0, 2000), uri: flag.id?.href ?? null, created_at: Date.now() })
-        .execute();
+      await deps.reports.receive({ reporterId: sender.id, targetId, postIds, comment: htmlToText(String(flag.content ?? '')), uri: flag.id?.href ?? null });
       log.info({ from: sender.domain }, 'received a report from another server');
     })
     .on(Block, async (ctx, block) => {

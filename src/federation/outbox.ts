@@ -246,17 +246,25 @@ export class Outgoing {
     const row = await this.#db
       .selectFrom('reports')
       .innerJoin('actors', 'actors.id', 'reports.target_id')
-      .leftJoin('posts', 'posts.id', 'reports.post_id')
-      .select(['reports.id', 'reports.comment', 'actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url', 'posts.uri as post_uri'])
+      .select(['reports.id', 'reports.comment', 'actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url'])
       .where('reports.id', '=', reportId)
       .executeTakeFirst();
     const [recipient] = recipientsOf(row);
     if (!row || !recipient) return;
+    // Every post the report concerns that came from their server (Mastodon lists them the same way).
+    const posts = await this.#db
+      .selectFrom('report_posts')
+      .innerJoin('posts', 'posts.id', 'report_posts.post_id')
+      .select('posts.uri')
+      .where('report_posts.report_id', '=', row.id)
+      .where('posts.uri', 'is not', null)
+      .orderBy('posts.id')
+      .execute();
     const site = ctx.getActorUri(SITE_ACTOR);
     const flag = new Flag({
       id: new URL(`${site.href}/reports/${row.id}`),
       actor: site,
-      objects: [new URL(row.uri!), ...(row.post_uri ? [new URL(row.post_uri)] : [])],
+      objects: [new URL(row.uri!), ...posts.map((p) => new URL(p.uri!))],
       content: row.comment,
     });
     await this.#deliver(SITE_ACTOR, [recipient], flag);

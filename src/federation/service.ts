@@ -8,6 +8,7 @@ import type { Config } from '../platform/config.ts';
 import { UserError } from '../platform/errors.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { Social } from '../social/social.ts';
 import { RemoteActors, type ActorRow } from './actors.ts';
@@ -18,6 +19,7 @@ import { MediaProxy } from './media.ts';
 import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
 import { FEDERATION_LANE } from './queue.ts';
+import { Reports } from './reports.ts';
 
 export interface FederationDeps {
   database: Database;
@@ -27,6 +29,7 @@ export interface FederationDeps {
   logger: Logger;
   social: Social;
   settings: SiteSettings;
+  rateLimiter: RateLimiter;
   secretKey: string;
   version: string;
 }
@@ -47,6 +50,8 @@ export class FederationService {
   readonly actors: RemoteActors;
   readonly media: MediaProxy;
   readonly outgoing: Outgoing;
+  /** Reports from members and other servers, and the administrators' queue. */
+  readonly reports: Reports;
   readonly #parts: FederationParts;
   readonly #deps: FederationDeps;
   readonly #receivePost: ReceivePost;
@@ -75,7 +80,8 @@ export class FederationService {
     this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) => software.seen(domain, checkedAt));
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
-    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl }).receivePost;
+    this.reports = new Reports({ database, baseUrl: config.baseUrl, rateLimiter: deps.rateLimiter, forward: (id) => this.outgoing.forwardReport(id) });
+    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, reports: this.reports, logger, baseUrl: config.baseUrl }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.
     void this.#parts.federation.startQueue(undefined, { signal: this.#queueAbort.signal });
     jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 60_000 });
@@ -257,51 +263,6 @@ export class FederationService {
     if (!relay) throw UserError.notFound('There is no such relay.');
     await db.deleteFrom('relays').where('id', '=', id).execute();
     await this.outgoing.unfollowRelay(relay.inbox_url, relay.style, relay.follow_uri, relay.actor_uri);
-  }
-
-  /** A member reports a post or account; remote ones can be forwarded to their server. */
-  async report(reporterActorId: number, input: { acct?: string; postId?: number; comment: string; forward: boolean }): Promise<number> {
-    const db = this.#deps.database.db;
-    let targetId: number | undefined;
-    if (input.postId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', input.postId).executeTakeFirst())?.actor_id;
-    else if (input.acct) targetId = (await db.selectFrom('actors').select('id').where('acct', '=', input.acct.replace(/^@/, '').toLowerCase()).executeTakeFirst())?.id;
-    if (!targetId) throw UserError.notFound('There is no such post or account to report.');
-    const row = await db
-      .insertInto('reports')
-      .values({ reporter_id: reporterActorId, target_id: targetId, post_id: input.postId ?? null, comment: input.comment.slice(0, 2000), created_at: Date.now() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (input.forward) await this.outgoing.forwardReport(row.id);
-    return row.id;
-  }
-
-  /** Sends an open report about a remote account to its server (as a Flag from this server). */
-  async forwardReport(id: number): Promise<{ target: string }> {
-    const report = await this.#deps.database.db
-      .selectFrom('reports')
-      .innerJoin('actors', 'actors.id', 'reports.target_id')
-      .select(['actors.acct', 'actors.domain'])
-      .where('reports.id', '=', id)
-      .where('reports.resolved_at', 'is', null)
-      .executeTakeFirst();
-    if (!report) throw UserError.notFound('There is no such open report.');
-    if (report.domain === null) throw new UserError(422, 'not_remote', `@${report.acct} is a member of this server: there is no other server to forward the report to.`);
-    await this.outgoing.forwardReport(id);
-    return { target: report.acct };
-  }
-
-  async reports(): Promise<Array<{ id: number; target: string; postId: number | null; comment: string; remote: boolean; forwardedAt: number | null; createdAt: number; reporter: string | null }>> {
-    const db = this.#deps.database.db;
-    const rows = await db
-      .selectFrom('reports')
-      .innerJoin('actors as target', 'target.id', 'reports.target_id')
-      .leftJoin('actors as reporter', 'reporter.id', 'reports.reporter_id')
-      .select(['reports.id', 'target.acct', 'target.domain', 'reports.post_id', 'reports.comment', 'reports.forwarded_at', 'reports.created_at', 'reporter.acct as reporter_acct'])
-      .where('reports.resolved_at', 'is', null)
-      .orderBy('reports.id', 'desc')
-      .limit(200)
-      .execute();
-    return rows.map((r) => ({ id: r.id, target: r.acct, postId: r.post_id, comment: r.comment, remote: r.domain !== null, forwardedAt: r.forwarded_at, createdAt: r.created_at, reporter: r.reporter_acct }));
   }
 }
 

@@ -27,7 +27,7 @@ export const ActorSchema = z
   })
   .openapi('Actor');
 
-const PostSchema = z
+export const PostSchema = z
   .object({
     id: z.number().int(),
     url: z.string(),
@@ -89,7 +89,7 @@ const RelationshipSchema = z
   .openapi('Relationship');
 
 
-function postJson(p: PostView) {
+export function postJson(p: PostView) {
   return { ...p, createdAt: iso(p.createdAt)!, editedAt: iso(p.editedAt), boostedBy: p.boostedBy ? { ...p.boostedBy, at: iso(p.boostedBy.at)! } : null };
 }
 const pageJson = (page: { posts: PostView[]; nextCursor: string | null }) => ({ posts: page.posts.map(postJson), nextCursor: page.nextCursor });

@@ -28,6 +28,8 @@ import { registerRoutinePages } from '../insights/routine-pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerFederationPages } from '../federation/pages.tsx';
+import { registerReportPages } from '../federation/report-pages.tsx';
+import { registerReportsApi } from '../federation/reports-api.ts';
 import { registerAuthPages } from '../accounts/pages/auth.tsx';
 import { registerPeoplePages } from '../accounts/pages/people.tsx';
 import { registerPostPages } from '../social/pages/posts.tsx';
@@ -106,6 +108,7 @@ export function createApp(services: Services): Api {
   registerPeoplePages(app);
   registerAdminPages(app);
   registerFederationPages(app);
+  registerReportPages(app);
   registerStreamPages(app);
   registerPostPages(app);
   // Before the profile pages: /@handle/chats is a chat history, not a post.
@@ -127,6 +130,7 @@ export function createApp(services: Services): Api {
   registerFeedsApi(app);
   registerChatsApi(app);
   registerFederationApi(app);
+  registerReportsApi(app);
   registerCollectionsApi(app);
   registerBookmarksApi(app);
   registerArticlesApi(app);

@@ -262,6 +262,9 @@ function Connections({ c, actor, relationship, back, lists }: { c: AppContext; a
           )}
           {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
           {relationship.blocking ? act('unblock', 'Unblock') : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+          <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
+            Report
+          </a>
         </div>
       ) : !c.var.viewer ? (
         <p>

@@ -124,6 +124,15 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
     assert.equal(await page.locator('main .post__media img[alt^="Bar chart"]').count(), 1, 'the chart, with its description');
     assert.equal(await page.getByRole('link', { name: 'Image 1, no description' }).count(), 1, 'the image without one');
     await audit(rosa, '/@ellen_k12', 'someone else’s profile, with follow buttons');
+    await audit(rosa, '/@ellen_k12/report', 'report a person');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForSelector('.error-summary');
+    await checkAccessibility(page, 'report a person, with errors');
+    await page.getByLabel(/^Spam/).check();
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForURL(/\/reports\/\d+$/);
+    await checkAccessibility(page, 'report sent');
+    await audit(rosa, `/posts/${await postIdOf('@lis_student_maya @mslibrarian Data AND sharks')}/report`, 'report a post');
     await audit(rosa, '/@mslibrarian/followers', 'followers');
     await audit(rosa, '/@mslibrarian/following', 'following');
 
