@@ -40,14 +40,14 @@ export function registerAuthPages(app: Hono<AppEnv>): void {
   });
 
   app.get('/login', (c) => {
-    if (c.var.viewer) return c.redirect(safeNext(c.req.query('next')));
-    return loginPage(c, { login: '', next: safeNext(c.req.query('next')) }, {});
+    if (c.var.viewer) return c.redirect(safeNext(c, c.req.query('next')));
+    return loginPage(c, { login: '', next: safeNext(c, c.req.query('next')) }, {});
   });
 
   app.post('/login', async (c) => {
     const form = await readForm(c);
     const login = form.text('login');
-    const next = safeNext(form.text('next'));
+    const next = safeNext(c, form.text('next'));
     try {
       const { sessionToken } = await c.var.services.accounts.login(login, form.text('password'), meta(c));
       startSession(c, sessionToken);
