@@ -235,7 +235,11 @@ export class AccountsService {
   // ---- sessions and sign-in --------------------------------------------------------------
 
   async login(login: string, password: string, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
-    const accountKey = `login:account:${login.trim().replace(/^@/, '').toLowerCase()}`;
+    const typed = login.trim();
+    const member = typed ? await store.findMemberByLogin(this.#db, typed) : undefined;
+    // One count per account, whichever name was typed (handle, @handle or email); a name that
+    // matches no account is counted as typed.
+    const accountKey = member ? `login:member:${member.id}` : `login:unknown:${typed.replace(/^@/, '').toLowerCase()}`;
     const ipKey = `login:ip:${meta.ip}`;
     for (const [key, max, who] of [
       [accountKey, LOGIN_MAX_PER_ACCOUNT, 'this account'],
@@ -244,7 +248,6 @@ export class AccountsService {
       const state = await this.#rateLimiter.peek(key);
       if (state.count >= max) throw tooMany(`Too many failed sign-in attempts for ${who}.`, state.resetAt);
     }
-    const member = login.trim() ? await store.findMemberByLogin(this.#db, login) : undefined;
     // Hash even when there is no such member, so timing does not reveal which accounts exist.
     const ok = await verifyPassword(password, member?.password_hash ?? DUMMY_HASH);
     if (!member || !ok) {
