@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -145,6 +146,12 @@ export function createApp(services: Services): Api {
 
 const isApi = (c: AppContext) => c.req.path.startsWith('/api/');
 
+/** Reading the request failed because its connection is gone. */
+function clientWentAway(c: AppContext, error: unknown): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (error as { code?: string } | null)?.code === 'ECONNRESET' && Boolean(incoming?.socket?.destroyed);
+}
+
 function handleError(c: AppContext, error: unknown) {
   let problem: UserError;
   if (error instanceof UserError) {
@@ -152,6 +159,9 @@ function handleError(c: AppContext, error: unknown) {
   } else if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
     const status = ([400, 401, 403, 404, 413, 415] as const).find((s) => s === error.status) ?? 400;
     problem = new UserError(status, 'bad_request', error.message || 'The request could not be understood.');
+  } else if (clientWentAway(c, error)) {
+    // Closed mid-request by the client, or by the server for sending too slowly: nothing went wrong here.
+    problem = new UserError(400, 'incomplete_request', 'The connection closed before the whole request arrived.');
   } else {
     c.var.services?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     if (isApi(c) || !c.var.site) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);
