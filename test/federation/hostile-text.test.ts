@@ -5,8 +5,9 @@ import { FakeRemote } from './remote.ts';
 import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
 
 /**
- * U+0000 in what another server sends (PostgreSQL refuses it in text): a remote post and its
- * author are stored without it, on both databases, instead of failing their job forever.
+ * Characters another server may send that must not be stored as they are: U+0000 (PostgreSQL
+ * refuses it in text, so the post's job would fail forever) anywhere, and bidirectional
+ * override controls in a name (which would make it read other than it is).
  */
 
 let servers: { a: FederatedServer; close(): Promise<void>; network: Network };
@@ -23,9 +24,9 @@ after(async () => {
   await servers?.close();
 });
 
-describe('U+0000 from other servers', () => {
-  test('a remote post and its author are stored without the character', async () => {
-    const actor = await remote.actor('nully', { name: `Nu${NUL}lly`, summary: `<p>Bio${NUL}</p>` });
+describe('hostile characters from other servers', () => {
+  test('a remote post and its author are stored without U+0000, the name without bidi overrides', async () => {
+    const actor = await remote.actor('nully', { name: `Nu${NUL}l\u202Ely`, summary: `<p>Bio${NUL}</p>` });
     const id = `${actor.id}/statuses/1`;
     const activity = {
       '@context': 'https://www.w3.org/ns/activitystreams',
@@ -54,5 +55,6 @@ describe('U+0000 from other servers', () => {
     assert.equal(post.display_name, 'Nully');
     assert.equal(post.content_warning, 'Careful');
     assert.ok(![post.text, post.html, post.content_warning, post.display_name].some((v) => v?.includes(NUL)));
+    assert.ok(!post.display_name.includes('\u202E'));
   });
 });
