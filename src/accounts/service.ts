@@ -408,12 +408,16 @@ export class AccountsService {
     return { memberId: row.member_id, handle: row.handle };
   }
 
-  /** Sets a new password from a reset link; the link then stops working and every session ends. */
-  async resetPassword(token: string, next: unknown): Promise<void> {
+  /**
+   * Sets a new password from a reset link; the link then stops working, every session ends and
+   * every API token is revoked (whoever knew the old password may have made one). Returns how
+   * many tokens were revoked.
+   */
+  async resetPassword(token: string, next: unknown): Promise<{ revokedTokens: number }> {
     const password = parseField('password', passwordSchema, next);
     const hash = await hashPassword(password);
     const now = Date.now();
-    await this.#db.transaction().execute(async (tx) => {
+    return this.#db.transaction().execute(async (tx) => {
       const reset = await tx
         .updateTable('password_resets')
         .set({ used_at: now })
@@ -425,6 +429,8 @@ export class AccountsService {
       if (!reset) throw new UserError(410, 'reset_expired', 'This reset link has expired or was already used. Ask for a new one.');
       await tx.updateTable('members').set({ password_hash: hash }).where('id', '=', reset.member_id).execute();
       await tx.deleteFrom('sessions').where('member_id', '=', reset.member_id).execute();
+      const revoked = await tx.deleteFrom('api_tokens').where('member_id', '=', reset.member_id).executeTakeFirst();
+      return { revokedTokens: Number(revoked.numDeletedRows) };
     });
   }
 
