@@ -68,14 +68,8 @@ export function createApp(services: Services): Api {
       strictTransportSecurity: services.config.secureCookies ? 'max-age=31536000' : false,
     }),
   );
-  app.use(baseMiddleware(services));
-  // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
-  app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
-  // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
-  app.use(services.federation.middleware());
-  app.use(authMiddleware());
-  app.use(csrfMiddleware());
-
+  // Before the other middleware, which reads site settings and sessions from the database: the
+  // health check must answer 503, not fail, when the database is down.
   app.get('/healthz', async (c) => {
     try {
       await services.database.db.selectFrom('settings').select('key').limit(1).execute();
@@ -85,6 +79,13 @@ export function createApp(services: Services): Api {
       return c.json({ status: 'error', database: 'unreachable' }, 503);
     }
   });
+  app.use(baseMiddleware(services));
+  // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
+  app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
+  // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
+  app.use(services.federation.middleware());
+  app.use(authMiddleware());
+  app.use(csrfMiddleware());
 
   registerAssets(app);
   app.get('/media/remote/:signature/:encoded', async (c) => {
