@@ -4,7 +4,7 @@ import type { Database } from '../db/database.ts';
 import type { ActorsTable, InstanceModeration } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import { FetchError } from '../platform/http.ts';
-import { htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
+import { htmlToText, plainName, sanitizeHtml } from '../platform/sanitize.ts';
 import { loadObject, RemoteDocumentError, type SignedGet } from './loader.ts';
 import type { MediaProxy } from './media.ts';
 
@@ -94,6 +94,7 @@ export class RemoteActors {
     const iconUrl = href(icon?.url ?? null);
     const fields = await this.#fields(actor);
     const now = Date.now();
+    const name = plainName(htmlToText(text(actor.name)));
     const values = {
       acct: `${handle}@${domain}`.toLowerCase(),
       handle,
@@ -102,12 +103,12 @@ export class RemoteActors {
       url: href(actor.url) ?? uri.href,
       inbox_url: actor.inboxId?.href ?? null,
       shared_inbox_url: actor.endpoints?.sharedInbox?.href ?? null,
-      display_name: htmlToText(text(actor.name)).slice(0, 200),
+      display_name: name.slice(0, 200),
       bio: htmlToText(text(actor.summary)).slice(0, 5000),
       avatar_url: iconUrl ? this.#media.url(iconUrl) : null,
       locked: actor.manuallyApprovesFollowers ? 1 : 0,
       fields: JSON.stringify(fields),
-      search_text: `${handle} ${htmlToText(text(actor.name))} ${domain}`.toLowerCase().slice(0, 2000),
+      search_text: `${handle} ${name} ${domain}`.toLowerCase().slice(0, 2000),
       updated_at: now,
     };
     await this.seen(domain, false);

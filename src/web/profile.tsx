@@ -221,7 +221,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
     if (action === 'follow') result = await graph.follow(viewer, acct);
     else await graph[action](viewer, acct);
     flash(c, notices[action](acct, result));
-    return c.redirect(safeNext((await readForm(c)).text('back')) || `/@${acct}`, 303);
+    return c.redirect(safeNext(c, (await readForm(c)).text('back'), `/@${acct}`), 303);
   });
 }
 

@@ -35,7 +35,7 @@ export function registerPostPages(app: Hono<AppEnv>): void {
       const post = await social.posts.create(viewer, { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId }, uploads);
       flash(c, post.replyTo ? 'Your reply was posted.' : 'Your post was published.');
       // A reply opens on its own page, with the conversation above it; a post goes back where it was written.
-      const back = safeNext(form.text('back'));
+      const back = safeNext(c, form.text('back'));
       return c.redirect(post.replyTo ? `${postPath(post)}#post-${post.id}` : back === '/' ? '/stream' : back, 303);
     } catch (error) {
       const { errors, status } = formErrors(error);
@@ -175,7 +175,7 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     const { social, bookmarks } = c.var.services;
     const id = postId(c.req.param('id'));
     const action = c.req.param('action');
-    const back = safeNext((await readForm(c)).text('back'));
+    const back = safeNext(c, (await readForm(c)).text('back'));
     if (action === 'bookmark') await bookmarks.bookmarkPost(viewer, id);
     else if (action === 'unbookmark') await bookmarks.unbookmarkPost(viewer, id);
     else await actions[action as keyof typeof actions](social, viewer, id);
