@@ -40,7 +40,7 @@ export function registerReportPages(app: Hono<AppEnv>): void {
     const viewer = requireViewer(c);
     const form = await readForm(c);
     const values: FormValues = { acct: form.text('acct'), postIds: form.texts('postIds'), category: form.text('category'), comment: form.text('comment'), forward: form.text('forward') === '1' };
-    const back = safeNext(form.text('back'));
+    const back = safeNext(c, form.text('back'));
     const { reports } = c.var.services.federation;
     try {
       const id = await reports.create(viewer, {
