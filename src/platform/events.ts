@@ -73,8 +73,9 @@ export class EventBus {
   /** Connects the LISTEN side on PostgreSQL (no-op on SQLite). */
   async start(): Promise<void> {
     if (!this.#databaseUrl || this.#listenClient) return;
+    // Read before listening: every notification is then newer (streams open only after start).
+    this.#lastDispatched = await this.head();
     await this.#listen();
-    this.#lastDispatched = Math.max(this.#lastDispatched, await this.head());
   }
 
   async #listen(): Promise<void> {
@@ -105,14 +106,18 @@ export class EventBus {
     this.#held = [];
     try {
       await this.#listen();
-      const rows = await this.#database.db
-        .selectFrom('live_events')
-        .select(['id', 'topics', 'kind', 'data'])
-        .where('id', '>', this.#lastDispatched)
-        .orderBy('id')
-        .limit(MAX_LOG_ROWS)
-        .execute();
-      for (const row of rows) this.#deliver({ id: row.id, topics: row.topics.trim().split(' '), kind: row.kind, data: JSON.parse(row.data) });
+      // A page at a time; a stream that cannot take them all is dropped, and replays itself.
+      for (;;) {
+        const rows = await this.#database.db
+          .selectFrom('live_events')
+          .select(['id', 'topics', 'kind', 'data'])
+          .where('id', '>', this.#lastDispatched)
+          .orderBy('id')
+          .limit(MAX_REPLAY)
+          .execute();
+        for (const row of rows) this.#deliver({ id: row.id, topics: row.topics.trim().split(' '), kind: row.kind, data: JSON.parse(row.data) });
+        if (rows.length < MAX_REPLAY) break;
+      }
     } catch (error) {
       this.#logger.warn({ error: (error as Error).message }, 'could not listen for live events again');
       if (!this.#listenClient && !this.#closed) setTimeout(() => void this.#relisten(), 1000).unref();

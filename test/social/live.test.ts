@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { TEST_DB } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, eventually, follow, getJson, SseStream, type Json, type Member, type SseEvent } from './helpers.ts';
 
@@ -258,4 +260,34 @@ describe('reconnecting with Last-Event-ID', () => {
       odd.close();
     }
   });
+
+  test(
+    'a process that loses its LISTEN connection sends, once it listens again, what was published meanwhile',
+    { skip: TEST_DB !== 'postgres' && 'PostgreSQL only: LISTEN/NOTIFY carries events between processes there; on SQLite one process publishes and listens' },
+    async () => {
+      const stream = await SseStream.open(streamUrl('home'), ana.auth);
+      const admin = new pg.Client({ connectionString: server.databaseUrl });
+      await admin.connect();
+      const listening = async () => Number((await admin.query(`select count(*) as n from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`)).rows[0].n);
+      try {
+        const posted: number[] = [];
+        let inTheGap = 0;
+        // The server listens again a second later; a post made before that reaches it only from the log.
+        for (let attempt = 0; attempt < 5 && inTheGap === 0; attempt++) {
+          await eventually(async () => (await listening()) === 1, 5000, 'the server to listen');
+          await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`);
+          posted.push((await bo.post(`Posted while the server may not be listening (${attempt})`)).id);
+          if ((await listening()) === 0) inTheGap++;
+          await stream.nextPost(posted.at(-1)!, 5000);
+        }
+        assert.equal(inTheGap, 1, 'one post was made while the server was not listening');
+        const live = await bo.post('Live after listening again');
+        await stream.nextPost(live.id);
+        assert.deepEqual(received(stream), [...posted.map((id) => `post ${id}`), `post ${live.id}`]);
+      } finally {
+        stream.close();
+        await admin.end();
+      }
+    },
+  );
 });
