@@ -34,6 +34,8 @@ import { ChatPostItem, QuestionHeading } from './views.tsx';
 const HEARTBEAT_MS = 25_000;
 /** Unsent bytes a connection may hold (beyond what the network buffers) before it is dropped. */
 export const MAX_BUFFERED = 512 * 1024;
+/** Live events that may wait for a client while it catches up from the log. */
+const MAX_WAITING = 500;
 
 interface Client {
   res: ServerResponse;
@@ -127,7 +129,11 @@ class RoomHub {
         }
       }
     } catch (error) {
+      // Closed rather than silently incomplete: the client reconnects and asks again.
       this.#services.logger.warn({ error: (error as Error).message, chat: this.#chat.id }, 'live room replay failed');
+      client.res.destroy();
+      this.remove(client);
+      return;
     }
     for (const { id, bytes } of client.waiting ?? []) {
       if (id <= client.handled) continue;
@@ -158,7 +164,14 @@ class RoomHub {
     for (const client of this.clients) {
       const bytes = pick(client);
       if (client.waiting) {
-        if (bytes && id > 0) client.waiting.push({ id, bytes });
+        if (!bytes || id === 0) continue;
+        if (client.waiting.length >= MAX_WAITING) {
+          this.#services.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not catch up');
+          client.res.destroy();
+          this.remove(client);
+          continue;
+        }
+        client.waiting.push({ id, bytes });
         continue;
       }
       if (id > 0) {

@@ -56,6 +56,8 @@ export class EventBus {
   readonly #database: Database;
   readonly #databaseUrl: string | undefined;
   #listenClient: pg.Client | null = null;
+  /** PostgreSQL: connections for publishing. */
+  #pool: pg.Pool | null = null;
   #closed = false;
   /** SQLite: publishes one at a time, so that listeners get events in id order. */
   #publishing: Promise<void> = Promise.resolve();
@@ -176,15 +178,26 @@ export class EventBus {
         await done;
         return;
       }
-      await this.#database.db.transaction().execute(async (tx) => {
+      // Its own small pool: publishers waiting for the lock must not hold the connections that
+      // requests need.
+      this.#pool ??= this.#publishPool();
+      const client = await this.#pool.connect();
+      try {
+        await client.query('begin');
         // Ids are assigned and committed one publisher at a time, so that no reader can see id
         // n+1 before id n has committed (a sequence alone would allow it).
-        await sql`select pg_advisory_xact_lock(${PUBLISH_LOCK})`.execute(tx);
-        const { id } = await tx.insertInto('live_events').values(row).returning('id').executeTakeFirstOrThrow();
-        const payloads = chunkTopics({ ...event, topics, id }).map((chunk) => JSON.stringify(chunk));
+        await client.query('select pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
+        const inserted = await client.query<{ id: number }>('insert into live_events (topics, kind, data, created_at) values ($1, $2, $3, $4) returning id', [row.topics, row.kind, row.data, row.created_at]);
+        const payloads = chunkTopics({ ...event, topics, id: Number(inserted.rows[0]!.id) }).map((chunk) => JSON.stringify(chunk));
         // Sent at commit, in this order.
-        await sql`select pg_notify(${CHANNEL}, payload) from unnest(${payloads}::text[]) with ordinality as p(payload, n) order by n`.execute(tx);
-      });
+        await client.query('select pg_notify($1, payload) from unnest($2::text[]) with ordinality as p(payload, n) order by n', [CHANNEL, payloads]);
+        await client.query('commit');
+        client.release();
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        client.release(error as Error);
+        throw error;
+      }
     } catch (error) {
       this.#logger.warn({ error: (error as Error).message, kind: event.kind }, 'could not publish a live event');
     }
@@ -264,10 +277,19 @@ export class EventBus {
     }
   }
 
+  #publishPool(): pg.Pool {
+    const pool = new pg.Pool({ connectionString: this.#databaseUrl, max: 2 });
+    // An idle client losing its server must not crash the process; the next publish reconnects.
+    pool.on('error', () => {});
+    return pool;
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     await this.#listenClient?.end().catch(() => {});
+    await this.#pool?.end().catch(() => {});
     this.#listenClient = null;
+    this.#pool = null;
   }
 }
 
