@@ -122,7 +122,10 @@ export class EventBus {
       }
     } catch (error) {
       this.#logger.warn({ error: (error as Error).message }, 'could not listen for live events again');
-      if (!this.#listenClient && !this.#closed) setTimeout(() => void this.#relisten(), 1000).unref();
+      // Listening without having caught up would miss events: start over.
+      await this.#listenClient?.end().catch(() => {});
+      this.#listenClient = null;
+      if (!this.#closed) setTimeout(() => void this.#relisten(), 1000).unref();
     } finally {
       const held = this.#held ?? [];
       this.#held = null;
@@ -168,6 +171,8 @@ export class EventBus {
     const topics = [...new Set(event.topics)];
     const row = { topics: ` ${topics.join(' ')} `, kind: event.kind, data: JSON.stringify(event.data), created_at: Date.now() };
     try {
+      // The log separates topics with spaces (topics are ids and slugs: they have none).
+      if (topics.some((topic) => /\s/.test(topic))) throw new Error(`a live event topic has a space: ${topics.join(', ')}`);
       if (this.#database.dialect === 'sqlite') {
         const done = this.#publishing.then(async () => {
           const { id } = await this.#database.db.insertInto('live_events').values(row).returning('id').executeTakeFirstOrThrow();
