@@ -236,8 +236,11 @@ describe('reconnecting with Last-Event-ID', () => {
     const home = [`home:${ana.memberId}`];
     assert.equal((await events.replay(home, Number(last), { limit: 1 })).reset, true);
     assert.equal((await events.replay(home, Number(last), { limit: 2 })).reset, false);
-    // The log keeps a window of time (and its newest event): prune as an hour from now would.
-    await events.prune(Date.now() + 3_600_000);
+    // The log keeps a window of time (and its newest event): pruning now keeps what was just
+    // missed; pruning as an hour from now would not, it keeps only the newest event.
+    await events.prune();
+    assert.equal((await events.replay(home, Number(last), { limit: 2 })).reset, false);
+    assert.ok((await events.prune(Date.now() + 3_600_000)) > 0);
     for (const id of [last, '999999999']) {
       const again = await SseStream.open(streamUrl('home'), { ...ana.auth, 'last-event-id': id });
       try {
