@@ -119,6 +119,8 @@ export interface ActorsTable {
   location: string | null;
   /** JSON array of { label, url } */
   links: string;
+  /** Remote actors: JSON array of { name, value } profile fields, `value` sanitised HTML (local members use `links`). */
+  fields: Generated<string>;
   /** Lower-cased location, for the directory's location filter. */
   location_key: string | null;
   /** Lower-cased display name, handle, organisation, location, bio and passions: directory matching. */
@@ -472,6 +474,8 @@ export interface SourcesTable {
   interval_ms: number;
   next_fetch_at: number;
   lease_until: number | null;
+  /** The token of the claim holding the lease (new for each claim). */
+  lease_owner: string | null;
   subscriber_count: Generated<number>;
   item_count: Generated<number>;
   created_at: number;
@@ -636,7 +640,11 @@ export interface InstancesTable {
   domain: string;
   moderation: Generated<InstanceModeration>;
   moderation_reason: string | null;
+  /** From the server's NodeInfo (`software.name`, `software.version`). */
   software: string | null;
+  software_version: string | null;
+  /** When we last asked for its NodeInfo (asked again after a day). */
+  nodeinfo_at: number | null;
   delivered_count: Generated<number>;
   failed_count: Generated<number>;
   last_delivered_at: number | null;

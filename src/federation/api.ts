@@ -12,6 +12,8 @@ const ModerationSchema = z.enum(['none', 'silence', 'block']);
 const InstanceSchema = z
   .object({
     domain: z.string(),
+    software: z.string().nullable().openapi({ description: 'The software the server runs, from its NodeInfo (e.g. mastodon, gotosocial); null until read.' }),
+    softwareVersion: z.string().nullable(),
     moderation: ModerationSchema,
     reason: z.string().nullable(),
     actors: z.number().int(),
@@ -37,7 +39,10 @@ export function registerFederationApi(api: Api): void {
     createRoute({
       method: 'get', path: '/api/v1/federation/lookup', tags: ['Federation'], security,
       summary: 'Find someone on another server by @user@host or profile URL',
-      description: 'Stores the account (and reads their recent public posts in the background); follow it with POST /api/v1/people/{acct}/follow.',
+      description:
+        'Stores the account (and reads their recent public posts and pinned posts in the background); follow it with POST /api/v1/people/{acct}/follow. ' +
+        'Errors say what happened: 404 `not_found` (the server has no such account, or the address is not a person or group), 502 `refused` (the server answered 401 or 403), ' +
+        '502 `unreachable` (the server could not be reached), 502 `remote_error` (it answered with another error).',
       request: { query: z.strictObject({ q: z.string().min(1).max(500) }) },
       responses: { 200: json(RemoteActorSchema, 'The account'), ...errors(401, 403, 404, 422, 502) },
     }),

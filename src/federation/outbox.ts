@@ -133,12 +133,15 @@ export class Outgoing {
         const original = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.actor_id', 'posts.visibility', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
         if (!handle || !original || original.visibility !== 'public') return;
         const object = original.local ? noteUri(ctx, original.handle, original.id) : new URL(original.uri!);
+        // When the boost was made (an undone boost's row is gone: its Announce goes without the date).
+        const boost = await db.selectFrom('posts').select('created_at').where('id', '=', activity.boostId).executeTakeFirst();
         const announce = new Announce({
           id: new URL(`${ctx.getActorUri(handle).href}/boosts/${activity.boostId}`),
           actor: ctx.getActorUri(handle),
           object,
           tos: [PUBLIC_COLLECTION],
           ccs: [ctx.getFollowersUri(handle)],
+          published: boost ? instant(boost.created_at) : null,
         });
         const recipients = await this.#audience(activity.actorId, { followers: true, extra: [original.actor_id], relays: false });
         if (activity.type === 'boost') return this.#deliver(handle, recipients, announce);
@@ -191,7 +194,7 @@ export class Outgoing {
       }
       case 'chat': {
         const series = await db.selectFrom('chat_series').select(['id', 'slug']).where('id', '=', activity.seriesId).executeTakeFirst();
-        const post = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
+        const post = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'posts.created_at', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
         if (!series || !post || post.visibility !== 'public') return;
         const rows = await db.selectFrom('chat_followers').innerJoin('actors', 'actors.id', 'chat_followers.actor_id').select(['actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url']).where('chat_followers.series_id', '=', series.id).execute();
         const identifier = chatIdentifier(series.slug);
@@ -202,6 +205,8 @@ export class Outgoing {
           object: post.local ? noteUri(ctx, post.handle, post.id) : new URL(post.uri!),
           tos: [PUBLIC_COLLECTION],
           ccs: [ctx.getFollowersUri(identifier)],
+          // The post joins the chat as it is made (a question when it is asked), so its date is the share's.
+          published: instant(post.created_at),
         });
         return this.#deliver(identifier, recipientsOf(...rows), announce);
       }

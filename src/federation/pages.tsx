@@ -120,7 +120,7 @@ async function federationPage(c: AppContext, state: FormState | null) {
               Deliveries are retried for about a day and a half.
             </p>
           ) : null}
-          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
+          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Software', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
             {instances.map((i) => (
               <tr>
                 <td>
@@ -132,6 +132,7 @@ async function federationPage(c: AppContext, state: FormState | null) {
                     </>
                   ) : null}
                 </td>
+                <td>{i.software ? `${i.software}${i.softwareVersion ? ` ${i.softwareVersion}` : ''}` : <span class="meta">unknown</span>}</td>
                 <td>
                   <ModerationLabel instance={i} />
                 </td>

@@ -13,7 +13,9 @@ import type { Social } from '../social/social.ts';
 import { RemoteActors, type ActorRow } from './actors.ts';
 import { buildFederation, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { isPostObject, registerInbox, type ReceivePost } from './inbox.ts';
+import { loadObject } from './loader.ts';
 import { MediaProxy } from './media.ts';
+import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
 import { FEDERATION_LANE } from './queue.ts';
 
@@ -34,6 +36,8 @@ export const MAX_INBOX_BYTES = 1024 * 1024;
 /** Deepest JSON an inbox accepts: real activities nest a few levels, not hundreds. */
 const MAX_JSON_DEPTH = 32;
 const BACKFILL_POSTS = 20;
+/** A remote actor's featured (pinned) posts read at most. */
+const FEATURED_POSTS = 5;
 
 /**
  * Federation: ActivityPub with Fedify. Members are Person actors, chat series Group actors, the
@@ -51,7 +55,7 @@ export class FederationService {
   constructor(deps: FederationDeps) {
     this.#deps = deps;
     const { database, config, jobs, http, logger, social } = deps;
-    this.media = new MediaProxy(http, deps.secretKey, config.dataDir);
+    this.media = new MediaProxy(http, deps.secretKey, config.dataDir, config.remoteMediaCacheBytes);
     this.#parts = buildFederation({
       database,
       jobs,
@@ -67,7 +71,8 @@ export class FederationService {
       deliveryTimeoutMs: config.federationTimeout * 1000,
     });
     const loader = () => this.#parts.context().documentLoader;
-    this.actors = new RemoteActors(database, http, loader, config.baseUrl, this.media);
+    const software = new ServerSoftware(database, jobs, this.#parts.get, logger);
+    this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) => software.seen(domain, checkedAt));
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
     this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl }).receivePost;
@@ -125,28 +130,54 @@ export class FederationService {
     return actor;
   }
 
-  /** Reads the first posts of a remote actor's outbox (what Mastodon calls backfill). */
+  /** Reads the first posts of a remote actor's outbox (what Mastodon calls backfill), and their pinned posts (featured collection). */
   async #backfill(actorId: number): Promise<void> {
     const row = await this.#deps.database.db.selectFrom('actors').selectAll().where('id', '=', actorId).executeTakeFirst();
     if (!row?.uri) return;
     const ctx = this.#parts.context();
     const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
-    const actor = (await ctx.lookupObject(row.uri, options)) as Actor | null;
-    if (!actor || !isActor(actor)) return;
+    const actor = await loadObject(ctx.documentLoader, row.uri).catch(() => null);
+    if (!isActor(actor)) return;
     const outbox = await actor.getOutbox(options);
-    if (!(outbox instanceof Collection)) return;
-    let seen = 0;
-    for await (const item of traverseCollection(outbox, options)) {
-      if (++seen > BACKFILL_POSTS) break;
-      if (!(item instanceof Create)) continue;
-      const object = await item.getObject(options);
-      if (isPostObject(object)) await this.#receivePost(ctx, row, object, { backfill: true });
+    if (outbox instanceof Collection) {
+      let seen = 0;
+      for await (const item of traverseCollection(outbox, options)) {
+        if (++seen > BACKFILL_POSTS) break;
+        if (!(item instanceof Create)) continue;
+        const object = await item.getObject(options);
+        if (isPostObject(object)) await this.#receivePost(ctx, row, object, { backfill: true });
+      }
+    }
+    await this.#readFeatured(ctx, row, actor);
+  }
+
+  /**
+   * A remote actor's pinned posts (`featured`, an ordered collection of posts or their ids), shown
+   * on their profile here. Public posts only; a missing or broken collection leaves them as they were.
+   */
+  async #readFeatured(ctx: ReturnType<FederationParts['context']>, row: ActorRow, actor: Actor): Promise<void> {
+    if (!actor.featuredId) return;
+    const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
+    try {
+      const featured = await actor.getFeatured(options);
+      if (!featured) return;
+      const ids: number[] = [];
+      let seen = 0;
+      for await (const item of traverseCollection(featured, options)) {
+        if (++seen > FEATURED_POSTS) break;
+        if (!isPostObject(item)) continue;
+        const id = await this.#receivePost(ctx, row, item, { backfill: true });
+        if (id !== null) ids.push(id);
+      }
+      await this.#deps.social.posts.receivePins(row.id, ids);
+    } catch (error) {
+      this.#deps.logger.warn({ actor: row.uri, error: (error as Error).message }, 'could not read the featured posts of a remote actor');
     }
   }
 
   // ---- admin -------------------------------------------------------------------------------
 
-  async instances(): Promise<Array<{ domain: string; moderation: InstanceModeration; reason: string | null; actors: number; delivered: number; failed: number; lastDeliveredAt: number | null; lastFailedAt: number | null; lastError: string | null; received: number; lastReceivedAt: number | null }>> {
+  async instances(): Promise<Array<{ domain: string; software: string | null; softwareVersion: string | null; moderation: InstanceModeration; reason: string | null; actors: number; delivered: number; failed: number; lastDeliveredAt: number | null; lastFailedAt: number | null; lastError: string | null; received: number; lastReceivedAt: number | null }>> {
     const db = this.#deps.database.db;
     const rows = await db
       .selectFrom('instances')
@@ -158,6 +189,8 @@ export class FederationService {
       .execute();
     return rows.map((r) => ({
       domain: r.domain,
+      software: r.software,
+      softwareVersion: r.software_version,
       moderation: r.moderation,
       reason: r.moderation_reason,
       actors: Number(r.n ?? 0),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import type { SourcesTable } from '../db/schema.ts';
@@ -11,9 +12,11 @@ import { applyRulesToNewItems } from './rules.ts';
  * Keeps sources fresh. The `sources` table is its own queue: a refresher claims due sources
  * with a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, so several workers share the work),
  * fetches them with a global and a per-host concurrency limit, and commits each source's
- * new items together with its next fetch time — only while it still holds the lease. A crash
- * lets the lease lapse and the source is fetched again; items are keyed, so nothing is lost
- * and nothing is stored twice.
+ * new items together with its next fetch time — only while it still holds the lease. Each
+ * claim writes a token of its own (`lease_owner`); a lease is short (SOURCE_LEASE_MS) and the
+ * refresher renews the leases of every source it holds — waiting, fetching or storing — every
+ * third of that while it lives. A crash lets the leases lapse within a minute and the sources
+ * are fetched again; items are keyed, so nothing is lost and nothing is stored twice.
  *
  * Polling adapts to how often a source publishes (15 minutes to 24 hours); errors back off
  * exponentially; Retry-After is respected; 301/308 update the stored URL; 410 stops polling.
@@ -21,8 +24,8 @@ import { applyRulesToNewItems } from './rules.ts';
 
 export const MIN_INTERVAL_MS = 15 * 60_000;
 export const MAX_INTERVAL_MS = 24 * 3600_000;
-/** How long a claim lasts: longer than any fetch (timeout) plus storing. */
-const LEASE_MS = 5 * 60_000;
+/** How long a claim lasts unless renewed (the refresher renews it every third of that while it holds the source). */
+export const SOURCE_LEASE_MS = 60_000;
 
 export type SourceRow = Selectable<SourcesTable>;
 
@@ -31,6 +34,10 @@ export interface RefreshOptions {
   perHost: number;
   maxBytes: number;
   timeoutMs?: number;
+  /** How long a claim lasts unless renewed (SOURCE_LEASE_MS; tests shorten it to see renewals). */
+  leaseMs?: number;
+  /** When sources are due and leases end (tests move it on, e.g. past a dead worker's leases). */
+  clock?: { now(): number };
 }
 
 export interface RefreshSummary {
@@ -79,6 +86,9 @@ export class Refresher {
   readonly #http: HttpClient;
   readonly #logger: Logger;
   readonly #options: RefreshOptions;
+  /** Sources this refresher is working on (waiting, fetching, storing): id → the token of its claim. */
+  readonly #holding = new Map<number, string>();
+  #renewal: NodeJS.Timeout | null = null;
 
   constructor(database: Database, http: HttpClient, logger: Logger, options: RefreshOptions) {
     this.#database = database;
@@ -87,12 +97,20 @@ export class Refresher {
     this.#options = options;
   }
 
+  get #leaseMs(): number {
+    return this.#options.leaseMs ?? SOURCE_LEASE_MS;
+  }
+
+  #now(): number {
+    return this.#options.clock?.now() ?? Date.now();
+  }
+
   /** Claims up to `limit` due sources (ones someone follows, not gone), leased to this caller. */
-  async claimDue(limit: number, now = Date.now()): Promise<SourceRow[]> {
+  async claimDue(limit: number, now = this.#now()): Promise<SourceRow[]> {
     const { db, dialect } = this.#database;
     const lock = dialect === 'postgres' ? sql`for update skip locked` : sql``;
     const result = await sql<SourceRow>`
-      update sources set lease_until = ${now + LEASE_MS}
+      update sources set lease_until = ${now + this.#leaseMs}, lease_owner = ${randomUUID()}
        where id in (
          select id from sources
           where next_fetch_at <= ${now} and status <> 'gone' and subscriber_count > 0
@@ -105,10 +123,10 @@ export class Refresher {
   }
 
   /** Claims one source now, whether due or not (subscribe, retry); null when someone else holds it. */
-  async claim(sourceId: number, now = Date.now()): Promise<SourceRow | null> {
+  async claim(sourceId: number, now = this.#now()): Promise<SourceRow | null> {
     const row = await this.#database.db
       .updateTable('sources')
-      .set({ lease_until: now + LEASE_MS })
+      .set({ lease_until: now + this.#leaseMs, lease_owner: randomUUID() })
       .where('id', '=', sourceId)
       .where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '<', now)]))
       .returningAll()
@@ -146,44 +164,109 @@ export class Refresher {
       inFlight.add(task);
     };
 
-    while (!signal?.aborted) {
-      if (!exhausted && queue.length < concurrency * 2) {
-        const claimed = await this.claimDue(concurrency * 4);
-        if (claimed.length === 0) exhausted = true;
-        queue.push(...claimed);
+    try {
+      while (!signal?.aborted) {
+        if (!exhausted && queue.length < concurrency * 2) {
+          const claimed = await this.claimDue(concurrency * 4);
+          if (claimed.length === 0) exhausted = true;
+          // Waiting in the queue (for a slot, for their host) does not let their leases lapse.
+          this.#hold(claimed);
+          queue.push(...claimed);
+        }
+        // Start what the limits allow: skip sources whose host is busy, keep them queued.
+        for (let i = 0; i < queue.length && inFlight.size < concurrency; ) {
+          const host = hostOf(queue[i]!.url);
+          if ((perHostCount.get(host) ?? 0) < perHost) start(queue.splice(i, 1)[0]!);
+          else i++;
+        }
+        if (inFlight.size === 0) {
+          if (exhausted && queue.length === 0) break;
+          continue;
+        }
+        await Promise.race(inFlight);
       }
-      // Start what the limits allow: skip sources whose host is busy, keep them queued.
-      for (let i = 0; i < queue.length && inFlight.size < concurrency; ) {
-        const host = hostOf(queue[i]!.url);
-        if ((perHostCount.get(host) ?? 0) < perHost) start(queue.splice(i, 1)[0]!);
-        else i++;
+    } finally {
+      await Promise.allSettled(inFlight);
+      // Claimed but not started (aborted, or the database failed us): give them back.
+      for (const source of queue) this.#unhold(source);
+      if (queue.length) {
+        await this.#database.db
+          .updateTable('sources')
+          .set({ lease_until: null, lease_owner: null })
+          .where('id', 'in', queue.map((s) => s.id))
+          .where('lease_owner', 'in', [...new Set(queue.map((s) => s.lease_owner ?? ''))])
+          .execute();
       }
-      if (inFlight.size === 0) {
-        if (exhausted && queue.length === 0) break;
-        continue;
-      }
-      await Promise.race(inFlight);
     }
-    await Promise.allSettled(inFlight);
-    // Claimed but not started (aborted): give them back.
-    if (queue.length) await this.#database.db.updateTable('sources').set({ lease_until: null }).where('id', 'in', queue.map((s) => s.id)).execute();
     return summary;
+  }
+
+  /** Keeps the leases of these claimed sources renewed until each is unheld. */
+  #hold(sources: SourceRow[]): void {
+    for (const source of sources) if (source.lease_owner) this.#holding.set(source.id, source.lease_owner);
+    this.#scheduleRenewal();
+  }
+
+  #unhold(source: SourceRow): void {
+    if (this.#holding.get(source.id) === source.lease_owner) this.#holding.delete(source.id);
+  }
+
+  /** One renewal timer at a time, while anything is held. */
+  #scheduleRenewal(): void {
+    if (this.#renewal || this.#holding.size === 0) return;
+    this.#renewal = setTimeout(() => {
+      void this.renewLeases().finally(() => {
+        this.#renewal = null;
+        this.#scheduleRenewal();
+      });
+    }, this.#leaseMs / 3);
+    // Nothing to keep the process alive for: whoever holds a source is awaiting its refresh.
+    this.#renewal.unref();
+  }
+
+  /** Moves the lease of every source this refresher holds one lease on from now; returns how many. */
+  async renewLeases(): Promise<number> {
+    const ids = [...this.#holding.keys()];
+    if (ids.length === 0) return 0;
+    try {
+      // By id (the primary key; a few dozen at most), and only where our claim's token still is.
+      const renewed = await this.#database.db
+        .updateTable('sources')
+        .set({ lease_until: this.#now() + this.#leaseMs })
+        .where('id', 'in', ids)
+        .where('lease_owner', 'in', [...new Set(this.#holding.values())])
+        .executeTakeFirst();
+      return Number(renewed.numUpdatedRows);
+    } catch (error) {
+      // The database may be briefly away: the next turn tries again, well before the leases end.
+      this.#logger.warn({ error: (error as Error).message }, 'could not renew source leases');
+      return 0;
+    }
   }
 
   /** Fetches one claimed source (unless discovery just did) and stores the result, if the claim still holds. */
   async refresh(source: SourceRow, signal?: AbortSignal, prefetched?: FetchOutcome): Promise<RefreshResult> {
+    this.#hold([source]);
+    try {
+      return await this.#refresh(source, signal, prefetched);
+    } finally {
+      this.#unhold(source);
+    }
+  }
+
+  async #refresh(source: SourceRow, signal?: AbortSignal, prefetched?: FetchOutcome): Promise<RefreshResult> {
     const outcome = prefetched ?? await fetchFeed(this.#http, source.url, { etag: source.etag, lastModified: source.last_modified }, {
       maxBytes: this.#options.maxBytes,
       ...(this.#options.timeoutMs ? { timeoutMs: this.#options.timeoutMs } : {}),
       ...(signal ? { signal } : {}),
     });
-    const now = Date.now();
+    const now = this.#now();
     const { db, dialect } = this.#database;
     return db.transaction().execute(async (tx) => {
-      // Still ours? (A lapsed lease means someone else may be storing this source: write nothing.)
-      const held = await tx.selectFrom('sources').select('id').where('id', '=', source.id).where('lease_until', '=', source.lease_until).executeTakeFirst();
+      // Still ours? (Another claim's token means someone else may be storing this source: write nothing.)
+      const held = source.lease_owner === null ? undefined : await tx.selectFrom('sources').select('id').where('id', '=', source.id).where('lease_owner', '=', source.lease_owner).executeTakeFirst();
       if (!held) return { outcome: outcome.kind, newItems: 0, stored: false };
-      const base = { lease_until: null, last_fetched_at: now };
+      const base = { lease_until: null, lease_owner: null, last_fetched_at: now };
       let newItems = 0;
       switch (outcome.kind) {
         case 'ok': {

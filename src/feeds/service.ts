@@ -127,6 +127,8 @@ export class FeedsService {
     this.#jobs = jobs;
     this.refresher = new Refresher(database, http, logger, options);
     // One refresh pass over every due source; a pass that outlives the next tick just shares the work (leases).
+    // The pass may run up to 15 minutes, but its job and each source it holds are leased for a
+    // short while and renewed as it goes: after a crash, the next worker resumes within a minute.
     jobs.register('feeds.refresh', async (_payload, job) => {
       const summary = await this.refresher.refreshDue(job.signal);
       if (summary.fetched) job.logger.info(summary, 'feeds refreshed');
@@ -135,7 +137,7 @@ export class FeedsService {
 
   /** Recurring work; called by processes that run jobs. */
   async schedule(): Promise<void> {
-    await this.#jobs.schedule('feeds.refresh', 'feeds.refresh', null, 60_000, Date.now());
+    await this.#jobs.schedule('feeds.refresh', 'feeds.refresh', null, 60_000, this.options.clock?.now() ?? Date.now());
   }
 
   get #db() {

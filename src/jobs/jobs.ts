@@ -12,7 +12,9 @@ import type { Logger } from '../platform/logger.ts';
  *   with the write that causes the job.
  * - Workers claim due jobs with one atomic statement (`FOR UPDATE SKIP LOCKED` on PostgreSQL),
  *   so several worker processes can share the table. A claim is a lease: a worker killed
- *   mid-job leaves a lock that expires, and the job runs again.
+ *   mid-job leaves a lock that expires, and the job runs again. The lease is short (the job's
+ *   time limit plus a grace period, at most JOB_LEASE_MS) and renewed while the attempt runs,
+ *   so a worker killed in the middle of a 15-minute job holds it for one lease, not 15 minutes.
  * - A handler's database effects are exactly-once when it writes them through
  *   `ctx.complete(tx => …)`: the writes commit together with the job's removal, and only while
  *   this worker still holds the lease. Other effects (HTTP) are at-least-once.
@@ -73,10 +75,20 @@ const ENQUEUE_CHUNK = 500;
 const TX_WAKE_DELAYS_MS = [20, 150];
 /** A lease outlives the time limit by this much, so a slow abort is not mistaken for a crash. */
 const LEASE_GRACE_MS = 5_000;
+/**
+ * The longest a claim lasts without being renewed. A running attempt renews it every third of
+ * its length, so a live worker keeps its job however long it runs (up to its time limit), and
+ * the job of a worker killed mid-way comes back after at most this long.
+ */
+export const JOB_LEASE_MS = 30_000;
 
 export interface JobsOptions {
   /** How long past its time limit a claimed job stays leased (tests shorten it). */
   leaseGraceMs?: number;
+  /** The longest lease (JOB_LEASE_MS); tests shorten it to see renewals. */
+  leaseMs?: number;
+  /** When jobs are due and leases end (tests move it on, e.g. past a dead worker's lease). */
+  clock?: { now(): number };
 }
 
 type JobRow = Selectable<JobsTable>;
@@ -95,6 +107,8 @@ export class Jobs {
   readonly #kinds = new Map<string, { handler: JobHandler; options: Required<JobKindOptions> }>();
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #leaseGraceMs: number;
+  readonly #leaseMs: number;
+  readonly #clock: { now(): number };
   #workers: Worker[] = [];
   #txWakes = false;
 
@@ -102,6 +116,13 @@ export class Jobs {
     this.#database = database;
     this.#logger = logger.child({ component: 'jobs' });
     this.#leaseGraceMs = options.leaseGraceMs ?? LEASE_GRACE_MS;
+    this.#leaseMs = options.leaseMs ?? JOB_LEASE_MS;
+    this.#clock = options.clock ?? { now: () => Date.now() };
+  }
+
+  /** How long a claim of a job with this time limit lasts before it must be renewed. */
+  #leaseFor(timeoutMs: number): number {
+    return Math.min(timeoutMs + this.#leaseGraceMs, this.#leaseMs);
   }
 
   register<P>(kind: string, handler: JobHandler<P>, options: JobKindOptions = {}): void {
@@ -132,7 +153,7 @@ export class Jobs {
 
   #row(kind: string, payload: unknown, options: EnqueueOptions) {
     const kindOptions = this.#kinds.get(kind)?.options ?? DEFAULTS;
-    const now = Date.now();
+    const now = this.#clock.now();
     return {
       kind,
       payload: JSON.stringify(payload ?? null),
@@ -167,7 +188,7 @@ export class Jobs {
 
   /** Creates or updates a recurring schedule; the first run is after one interval unless `firstRunAt` says otherwise. */
   async schedule(name: string, kind: string, payload: unknown, intervalMs: number, firstRunAt?: number): Promise<void> {
-    const next = firstRunAt ?? Date.now() + intervalMs;
+    const next = firstRunAt ?? this.#clock.now() + intervalMs;
     await this.#database.db
       .insertInto('job_schedules')
       .values({ name, kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs, next_run_at: next })
@@ -183,7 +204,7 @@ export class Jobs {
 
   /** Counts for /healthz and the admin: jobs waiting, running and failed. */
   async stats(): Promise<{ pending: number; running: number; failed: number }> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const row = await this.#database.db
       .selectFrom('jobs')
       .select((eb) => [
@@ -238,12 +259,15 @@ export class Jobs {
   async claim(limit: number, only?: string[]): Promise<JobRow[]> {
     const kinds = only ?? [...this.#kinds.keys()];
     if (limit <= 0 || kinds.length === 0) return [];
-    const now = Date.now();
+    const now = this.#clock.now();
     const lock = this.#database.dialect === 'postgres' ? sql`for update skip locked` : sql``;
+    // The lease: the time limit and its grace, but never longer than one lease (renewed while running).
+    const grace = sql`cast(${this.#leaseGraceMs} as bigint)`;
+    const longest = sql`cast(${this.#leaseMs} as bigint)`;
     const result = await sql<JobRow>`
       update jobs
          set locked_by = ${this.workerId},
-             locked_until = cast(${now + this.#leaseGraceMs} as bigint) + timeout_ms,
+             locked_until = cast(${now} as bigint) + case when timeout_ms + ${grace} < ${longest} then timeout_ms + ${grace} else ${longest} end,
              attempts = attempts + 1
        where id in (
          select j.id from jobs j
@@ -266,7 +290,9 @@ export class Jobs {
     const kind = this.#kinds.get(job.kind)!;
     const logger = this.#logger.child({ job: job.id, kind: job.kind, attempt: job.attempts });
     const timeout = AbortSignal.timeout(job.timeout_ms);
-    const signal = AbortSignal.any([timeout, stopSignal]);
+    const lost = new AbortController();
+    const signal = AbortSignal.any([timeout, stopSignal, lost.signal]);
+    const renewal = this.#keepLease(job, lost, logger);
     let completed = false;
     const ctx: JobContext = {
       jobId: job.id,
@@ -285,6 +311,7 @@ export class Jobs {
           if (work) await work(tx);
         });
         completed = true;
+        renewal.stop();
       },
     };
     const started = performance.now();
@@ -299,8 +326,9 @@ export class Jobs {
       if (!completed) await ctx.complete();
       logger.debug({ ms: Math.round(performance.now() - started) }, 'job done');
     } catch (error) {
-      if (error instanceof LostLeaseError) {
-        logger.warn(error.message);
+      if (error instanceof LostLeaseError || lost.signal.aborted) {
+        // Another worker has the job now: it is not ours to fail or release.
+        logger.warn(error instanceof LostLeaseError ? error.message : (lost.signal.reason as Error).message);
         return;
       }
       if (stopSignal.aborted && !timeout.aborted) {
@@ -314,11 +342,46 @@ export class Jobs {
           : String(error);
       await this.fail(job, message, error instanceof PermanentJobError, kind.options);
       logger.warn({ error: message }, 'job attempt failed');
+    } finally {
+      renewal.stop();
     }
   }
 
+  /**
+   * Renews the lease of a running attempt every third of its length. When the job is no longer
+   * this worker's (its lease lapsed and another worker claimed it), aborts the attempt with a
+   * LostLeaseError. A failed renewal (the database briefly away) is tried again at the next turn.
+   */
+  #keepLease(job: JobRow, lost: AbortController, logger: Logger): { stop(): void } {
+    const leaseMs = this.#leaseFor(job.timeout_ms);
+    let timer: NodeJS.Timeout | null = null;
+    let stopped = false;
+    const renew = async () => {
+      try {
+        const renewed = await this.#database.db
+          .updateTable('jobs')
+          .set({ locked_until: this.#clock.now() + leaseMs })
+          .where('id', '=', job.id)
+          .where('locked_by', '=', this.workerId)
+          .where('attempts', '=', job.attempts)
+          .executeTakeFirst();
+        if (Number(renewed.numUpdatedRows) !== 1 && !stopped) lost.abort(new LostLeaseError(job.id));
+      } catch (error) {
+        logger.warn({ error: (error as Error).message }, 'could not renew the lease of a running job');
+      }
+      if (!stopped && !lost.signal.aborted) timer = setTimeout(() => void renew(), leaseMs / 3);
+    };
+    timer = setTimeout(() => void renew(), leaseMs / 3);
+    return {
+      stop() {
+        stopped = true;
+        if (timer) clearTimeout(timer);
+      },
+    };
+  }
+
   private async fail(job: JobRow, message: string, permanent: boolean, options: Required<JobKindOptions>): Promise<void> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const giveUp = permanent || job.attempts >= job.max_attempts;
     const backoff = Math.min(options.maxBackoffMs, options.backoffMs * 2 ** (job.attempts - 1));
     const delay = Math.round(backoff * (0.5 + Math.random() / 2));
@@ -348,7 +411,7 @@ export class Jobs {
 
   /** Enqueues one job for each schedule that is due; safe to call from every process at once. */
   async enqueueDueSchedules(): Promise<number> {
-    const now = Date.now();
+    const now = this.#clock.now();
     const due = await this.#database.db.selectFrom('job_schedules').selectAll().where('next_run_at', '<=', now).execute();
     let enqueued = 0;
     for (const schedule of due) {

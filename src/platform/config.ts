@@ -36,6 +36,8 @@ const ConfigSchema = z.strictObject({
   feedConcurrency: z.coerce.number().int().min(1).max(512).default(16),
   feedHostConcurrency: z.coerce.number().int().min(1).max(512).default(2),
   feedMaxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  /** Disk the cache of remote images may take (least recently shown files go first). */
+  remoteMediaCacheBytes: z.coerce.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
   /** Concurrent federation jobs (deliveries, received activities) per worker process. */
   federationConcurrency: z.coerce.number().int().min(1).max(256).default(16),
   /** Seconds a server has to answer one delivery before it counts as failed (and is retried). */
@@ -74,6 +76,7 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   feedConcurrency: 'FEED_CONCURRENCY',
   feedHostConcurrency: 'FEED_HOST_CONCURRENCY',
   feedMaxBytes: 'FEED_MAX_BYTES',
+  remoteMediaCacheBytes: 'REMOTE_MEDIA_CACHE_BYTES',
   federationConcurrency: 'FEDERATION_CONCURRENCY',
   federationTimeout: 'FEDERATION_TIMEOUT',
   tlsCertFile: 'TLS_CERT_FILE',

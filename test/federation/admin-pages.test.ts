@@ -27,7 +27,7 @@ before(async () => {
   await db
     .insertInto('instances')
     .values([
-      { domain: 'books.example', delivered_count: 12, failed_count: 1, last_delivered_at: now - HOUR, last_failed_at: now - 5 * HOUR, last_error: 'timeout', received_count: 7, last_received_at: now - 2 * HOUR, created_at: now - 48 * HOUR },
+      { domain: 'books.example', software: 'mastodon', software_version: '4.3.2', delivered_count: 12, failed_count: 1, last_delivered_at: now - HOUR, last_failed_at: now - 5 * HOUR, last_error: 'timeout', received_count: 7, last_received_at: now - 2 * HOUR, created_at: now - 48 * HOUR },
       { domain: 'down.example', delivered_count: 2, failed_count: 9, last_delivered_at: now - 30 * HOUR, last_failed_at: now - HOUR, last_error: 'HTTP 503 Service Unavailable', received_count: 0, created_at: now - 48 * HOUR },
     ])
     .execute();
@@ -65,16 +65,18 @@ describe('the federation admin page', () => {
     }
 
     assert.match(page.text('caption'), /Servers this one knows, 2 in all/);
-    assert.equal(page.document.querySelectorAll('th[scope=col]').length >= 8, true);
+    assert.equal(page.document.querySelectorAll('th[scope=col]').length >= 9, true);
     const books = row(page, 'books.example')!;
     const down = row(page, 'down.example')!;
     assert.ok(books && down);
     const cells = (tr: Element) => [...tr.querySelectorAll('td')].map((td) => td.textContent!.replace(/\s+/g, ' ').trim());
-    assert.equal(cells(books)[2], '1', 'one known account on books.example');
-    assert.equal(cells(books)[3], '12 / 1');
+    assert.equal(cells(books)[1], 'mastodon 4.3.2', 'the software and version its NodeInfo gave');
+    assert.equal(cells(down)[1], 'unknown', 'no NodeInfo read yet');
+    assert.equal(cells(books)[3], '1', 'one known account on books.example');
+    assert.equal(cells(books)[4], '12 / 1');
     assert.doesNotMatch(cells(books)[0]!, /Failing/);
     assert.match(cells(down)[0]!, /down\.example\s*Failing/, 'a failing server says so in words');
-    assert.match(cells(down)[5]!, /HTTP 503 Service Unavailable/);
+    assert.match(cells(down)[6]!, /HTTP 503 Service Unavailable/);
     assert.ok(down.querySelector('time[datetime]'), 'dates are <time> elements');
     assert.match(page.text('main .callout'), /1 server is failing/);
   });

@@ -23,11 +23,13 @@ export class FeedServer {
   #server: Server | null = null;
   url = '';
 
-  static async start(): Promise<FeedServer> {
+  /** On 127.0.0.1 unless told otherwise (`::1` is another host on loopback). */
+  static async start(host = '127.0.0.1'): Promise<FeedServer> {
     const feeds = new FeedServer();
     feeds.#server = createServer((req, res) => void feeds.#handle(req, res));
-    await new Promise<void>((resolve) => feeds.#server!.listen(0, '127.0.0.1', resolve));
-    feeds.url = `http://127.0.0.1:${(feeds.#server!.address() as AddressInfo).port}`;
+    await new Promise<void>((resolve) => feeds.#server!.listen(0, host, resolve));
+    const port = (feeds.#server!.address() as AddressInfo).port;
+    feeds.url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
     return feeds;
   }
 

@@ -231,6 +231,50 @@ describe('a good citizen', () => {
     after = await refresh(ana, quiet.id);
     assert.equal(gap(after.lastFetchedAt, after.nextFetchAt), 24 * HOUR);
   });
+
+  test('FEED_HOST_CONCURRENCY: a host never sees more fetches at once than the limit, while other hosts proceed', async () => {
+    const limit = server.services.feeds.options.perHost;
+    assert.equal(limit, 2, 'the default');
+    assert.ok(server.services.feeds.options.concurrency > 2 * limit, 'the overall limit is not what holds a host back');
+    // Two hosts on loopback: many sources on the busy one, a few on the other (::1).
+    const busy = { server: feeds, count: 12, open: 0, most: 0 };
+    const other = { server: await FeedServer.start('::1'), count: 5, open: 0, most: 0 };
+    try {
+      let otherDone!: () => void;
+      const otherAllAnswered = new Promise<void>((r) => (otherDone = r));
+      let otherAnswered = 0;
+      const outlines: string[] = [];
+      for (const host of [busy, other]) {
+        for (let i = 0; i < host.count; i++) {
+          const body = datedRss(`Host ${host === busy ? 'busy' : 'other'} ${i}`, 2, HOUR, Date.now() - HOUR, `host-${host === busy ? 'busy' : 'other'}-${i}`);
+          const url = host.server.set(`/hosts/${i}.xml`, async (_req, res) => {
+            host.open++;
+            host.most = Math.max(host.most, host.open);
+            // The busy host answers only once the other host has been served in full: its
+            // sources wait for their host's slots, the other host's do not wait behind them.
+            if (host === busy) await otherAllAnswered;
+            host.open--;
+            res.writeHead(200, RSS).end(body);
+            if (host === other && ++otherAnswered === other.count) otherDone();
+          });
+          outlines.push(`<outline text="Host ${i}" type="rss" xmlUrl="${url}"/>`);
+        }
+      }
+      const opml = `<?xml version="1.0"?><opml version="2.0"><head><title>Hosts</title></head><body>${outlines.join('')}</body></opml>`;
+      const imported = await server.client().api('POST', '/api/v1/subscriptions/opml', opml, { ...ana.auth, 'content-type': 'text/x-opml' });
+      assert.equal(imported.json.added, busy.count + other.count);
+      const summary = await refresher().refreshDue();
+      assert.equal(summary.fetched, busy.count + other.count);
+      assert.equal(summary.newItems, 2 * (busy.count + other.count));
+      assert.equal(busy.most, limit, `at most ${limit} fetches at once on the busy host (and the limit was reached)`);
+      assert.ok(other.most <= limit);
+      for (const host of [busy, other]) {
+        for (let i = 0; i < host.count; i++) assert.equal(host.server.hits(`/hosts/${i}.xml`).length, 1, `${host.server.url}/hosts/${i}.xml fetched once`);
+      }
+    } finally {
+      await other.server.close();
+    }
+  });
 });
 
 describe('durability', () => {

@@ -1,0 +1,26 @@
+/**
+ * A separate worker process that refreshes feeds, for the crash test (test/feeds/crash.test.ts):
+ * the product's job runner and feed refresher on the test's database, with its clock moved on
+ * by `clockOffsetMs` (a worker started "one lease later" without the test waiting for it).
+ * Usage: refresh-worker.ts <dataDir> <databaseUrl|''> <clockOffsetMs>
+ */
+import { openDatabase } from '../../src/db/database.ts';
+import { FeedsService } from '../../src/feeds/service.ts';
+import { Jobs } from '../../src/jobs/jobs.ts';
+import { HttpClient } from '../../src/platform/http.ts';
+import { createLogger } from '../../src/platform/logger.ts';
+
+const [dataDir, databaseUrl, offset] = process.argv.slice(2);
+const clockOffsetMs = Number(offset ?? 0);
+const clock = { now: () => Date.now() + clockOffsetMs };
+const logger = createLogger('silent');
+const database = openDatabase({ dataDir: dataDir!, databaseUrl: databaseUrl || undefined });
+const jobs = new Jobs(database, logger, { clock });
+const http = new HttpClient({ userAgent: 'Commonroom/test (+http://127.0.0.1)', allowPrivate: '127.0.0.1' });
+const feeds = new FeedsService(database, http, logger, jobs, { concurrency: 4, perHost: 2, maxBytes: 1024 * 1024, clock });
+await feeds.schedule();
+jobs.start({ concurrency: 2, pollMs: 100 });
+console.log('ready');
+process.once('SIGTERM', () => {
+  void jobs.stop(1000).then(() => database.close()).then(() => process.exit(0));
+});
