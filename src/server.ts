@@ -72,7 +72,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
   // Local activities other servers must hear about; federation listens (see social/outbox.ts).
   const outbox = new Outbox();
   const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger, onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }) });
-  const events = new EventBus(logger, config.databaseUrl);
+  const events = new EventBus(logger, database, config.databaseUrl);
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
@@ -94,6 +94,10 @@ export async function createServices(config: Config, options: { logger?: Logger 
     await rateLimiter.prune();
     await database.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
     await database.db.deleteFrom('password_resets').where('expires_at', '<=', now - 86_400_000).execute();
+  });
+  // The live-event log keeps minutes of events for reconnecting streams (platform/events.ts).
+  jobs.register('events.prune', async () => {
+    await events.prune();
   });
 
   return {
@@ -118,6 +122,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     federation,
     async schedule() {
       await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+      await jobs.schedule('events.prune', 'events.prune', null, 60_000);
       await social.schedule();
       await feeds.schedule();
       await chats.schedule();

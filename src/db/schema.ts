@@ -7,6 +7,7 @@ import type { ColumnType, Generated } from 'kysely';
  */
 export interface Schema {
   settings: SettingsTable;
+  live_events: LiveEventsTable;
   actors: ActorsTable;
   members: MembersTable;
   passions: PassionsTable;
@@ -73,6 +74,17 @@ export interface Schema {
   goal_tags: GoalTagsTable;
   goal_notes: GoalNotesTable;
   routine_checks: RoutineChecksTable;
+}
+
+/** The live-event log (platform/events.ts), kept for a few minutes for reconnecting streams. */
+export interface LiveEventsTable {
+  id: Generated<number>;
+  /** The event's topics, each followed by a space, the whole led by one: " home:12 local ". */
+  topics: string;
+  kind: string;
+  /** JSON */
+  data: string;
+  created_at: number;
 }
 
 export interface SettingsTable {
