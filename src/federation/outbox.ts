@@ -8,7 +8,7 @@ import type { Outbox, SocialActivity } from '../social/outbox.ts';
 import type { ActorRow } from './actors.ts';
 import { chatIdentifier, instant, noteSources, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';
-import { FEDERATION_LANE } from './queue.ts';
+import { completeWithQueued, FEDERATION_LANE } from './queue.ts';
 
 const OUT = 'federation.out';
 /** A profile Update waits this long, so that a photo and a form saved together go out as one. */
@@ -47,7 +47,8 @@ export class Outgoing {
     this.#baseUrl = baseUrl;
     this.#context = () => parts.context();
     this.#actor = parts.actor;
-    jobs.register<SocialActivity>(OUT, (activity) => this.#send(activity), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
+    // What the job queues (Fedify's fan-out or deliveries) commits with the job's removal: see queue.ts.
+    jobs.register<SocialActivity>(OUT, (activity, ctx) => completeWithQueued(jobs, ctx, () => this.#send(activity)), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
   }
 
   get #db() {
