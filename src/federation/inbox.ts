@@ -47,6 +47,8 @@ export interface InboxDeps {
   outgoing: Outgoing;
   logger: Logger;
   baseUrl: string;
+  /** Whether a subscribed relay delivered this activity (a Mastodon-style relay forwards activities as they came; see relayed.ts). */
+  relayed(activityId: string): Promise<boolean>;
 }
 
 export type PostObject = Note | Article | Page | Question;
@@ -240,7 +242,17 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const sender = await senderOf(ctx, follow);
       const target = localTarget(ctx, follow.objectId);
       if (!sender || !target || !follow.id) return;
-      if (target === SITE_ACTOR) return;
+      if (target === SITE_ACTOR) {
+        // A LitePub relay we subscribe to follows the server back (FEP-ae0c): accept; nobody else follows the server.
+        const relay = await db
+          .selectFrom('relays')
+          .select('id')
+          .where('state', '!=', 'rejected')
+          .where((eb) => eb.or([eb('actor_uri', '=', sender.uri), eb('inbox_url', 'in', [sender.inbox_url ?? '', sender.shared_inbox_url ?? ''])]))
+          .executeTakeFirst();
+        if (relay) await deps.outgoing.answerFollow(SITE_ACTOR, sender, follow.id.href, true);
+        return;
+      }
       if (target.startsWith('chat.')) {
         const series = await db.selectFrom('chat_series').select('id').where('slug', '=', target.slice(5)).executeTakeFirst();
         if (!series) return;
@@ -331,7 +343,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         log.debug({ actor: sender.uri, type: object?.constructor.name }, 'ignored a Create of an unsupported object');
         return;
       }
-      await receivePost(ctx, sender, object);
+      await receivePost(ctx, sender, object, { relayed: Boolean(create.id && (await deps.relayed(create.id.href))) });
     })
     .on(Update, async (ctx, update) => {
       const sender = await senderOf(ctx, update);
@@ -348,7 +360,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       }
       const { html, text, contentWarning, hashtags } = readBody(object, (await readTags(ctx, object)).hashtags);
       const edited = await social.posts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning, hashtags }, Date.now());
-      if (!edited) await receivePost(ctx, sender, object);
+      if (!edited) await receivePost(ctx, sender, object, { relayed: Boolean(update.id && (await deps.relayed(update.id.href))) });
     })
     .on(Delete, async (ctx, del) => {
       const sender = await senderOf(ctx, del);

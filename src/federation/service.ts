@@ -18,6 +18,7 @@ import { MediaProxy } from './media.ts';
 import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
 import { FEDERATION_LANE } from './queue.ts';
+import { RelayedActivities } from './relayed.ts';
 
 export interface FederationDeps {
   database: Database;
@@ -50,6 +51,7 @@ export class FederationService {
   readonly #parts: FederationParts;
   readonly #deps: FederationDeps;
   readonly #receivePost: ReceivePost;
+  readonly #relayed: RelayedActivities;
   readonly #queueAbort = new AbortController();
 
   constructor(deps: FederationDeps) {
@@ -75,7 +77,9 @@ export class FederationService {
     this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) => software.seen(domain, checkedAt));
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
-    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl }).receivePost;
+    this.#relayed = new RelayedActivities(database, this.#parts.kv, loader);
+    const relayed = (activityId: string) => this.#relayed.wasRelayed(activityId);
+    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl, relayed }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.
     void this.#parts.federation.startQueue(undefined, { signal: this.#queueAbort.signal });
     jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 60_000 });
@@ -103,6 +107,7 @@ export class FederationService {
           logger.warn({ path, reason: refused.message }, 'refused an inbox request');
           return c.json({ error: refused.code, message: refused.message }, refused.status);
         }
+        await this.#relayed.note(c.req.raw);
       }
       let handedBack = false;
       const response = await federation.fetch(c.req.raw, {
