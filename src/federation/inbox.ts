@@ -30,7 +30,7 @@ import type { Database } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
+import { escapeHtml, htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
 import type { RemotePost } from '../social/posts.ts';
 import type { Social } from '../social/social.ts';
 import { parseText } from '../social/text.ts';
@@ -133,12 +133,17 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
   /** A post's sanitised HTML, text and content warning; hashtags written in the text join those from `tag`. */
   const readBody = (object: PostObject, tags: Map<string, { name: string; slug: string }>) => {
     const hashtags = new Map(tags);
-    const name = object instanceof Page || object instanceof Article ? String(object.name ?? '') : '';
-    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${String(object.content ?? '')}`;
+    const longForm = object instanceof Page || object instanceof Article;
+    const name = longForm ? String(object.name ?? '') : '';
+    const summary = object.summary ? htmlToText(String(object.summary)) : '';
+    // A Note's summary is its content warning; an article's is its summary, shown under the title, unless it is marked sensitive.
+    const warning = summary && (!longForm || object.sensitive === true) ? summary : '';
+    const lead = longForm && summary && !warning ? `<p><em>${escapeHtml(summary)}</em></p>` : '';
+    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${lead}${String(object.content ?? '')}`;
     const html = sanitizeHtml(rawHtml, { baseUrl: object.url instanceof URL ? object.url.href : object.id?.href });
     const text = htmlToText(html);
     for (const tag of parseText(text).hashtags) if (!hashtags.has(tag.slug)) hashtags.set(tag.slug, tag);
-    const contentWarning = object.summary ? htmlToText(String(object.summary)).slice(0, 200) || null : null;
+    const contentWarning = warning.slice(0, 200) || null;
     return { html, text, contentWarning, hashtags: [...hashtags.values()].slice(0, 50) };
   };
 
