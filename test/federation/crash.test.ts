@@ -4,6 +4,7 @@ import type { ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { generateCryptoKeyPair } from '@fedify/fedify';
+import { JOB_LEASE_MS } from '../../src/jobs/jobs.ts';
 import { createMember, eventually, type Member } from '../social/helpers.ts';
 import { FakeRemote, type FakeActor } from './remote.ts';
 import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
@@ -129,7 +130,7 @@ function startWorker(crashAfter?: 'fanout' | 'outbox') {
       ...(server.databaseUrl ? { DATABASE_URL: server.databaseUrl } : {}),
       BASE_URL: 'https://a.test',
       FETCH_ALLOW_PRIVATE: '127.0.0.0/8',
-      // Every delivery of the test can be in flight at once, and held well within a job's 60 s.
+      // Every delivery of the test can be in flight at once, and held well within a job's 60 s time limit.
       FEDERATION_CONCURRENCY: '32',
       FEDERATION_TIMEOUT: '50',
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
@@ -156,11 +157,13 @@ function startWorker(crashAfter?: 'fanout' | 'outbox') {
      * done (its delivery job is still there): the only deliveries allowed to come again.
      */
     async kill(): Promise<Set<string>> {
+      const killedAt = Date.now();
       child.kill('SIGKILL');
       await exited;
       const jobs = await federationJobs();
-      // Its leases would run out after each job's time limit (60 s or more) plus 5 s; the test
-      // ends them now instead of waiting (test/jobs proves a lease runs out on its own).
+      // Its leases run out within one short lease (JOB_LEASE_MS); the test ends them now instead
+      // of waiting (test/jobs and test/feeds/crash.test.ts prove a lease runs out on its own).
+      for (const job of jobs.filter((j) => j.locked_by?.startsWith(`${child.pid}-`))) assert.ok(job.locked_until! <= killedAt + JOB_LEASE_MS, `${job.kind}: a short lease`);
       await db().updateTable('jobs').set({ locked_until: Date.now() - 1 }).where('locked_by', 'like', `${child.pid}-%`).execute();
       const open = new Set<string>();
       for (const job of jobs.filter((j) => j.kind === 'federation.deliver')) {
