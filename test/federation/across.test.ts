@@ -61,7 +61,7 @@ describe('between two Commonroom servers', () => {
     const upload = await fetch('https://a.test/api/v1/media', { method: 'POST', headers: alice.auth, body: form });
     assert.equal(upload.status, 201);
     const media = (await upload.json()) as Json;
-    await alice.post('The weeding results are in', { contentWarning: 'Library drama', mediaIds: [media.id] });
+    const original = await alice.post('The weeding results are in', { contentWarning: 'Library drama', mediaIds: [media.id] });
     const id = await arrived(servers.b, 'The weeding results are in');
     const post = await getJson(null as never, bob, `/api/v1/posts/${id}`);
     assert.equal(post.contentWarning, 'Library drama');
@@ -71,6 +71,10 @@ describe('between two Commonroom servers', () => {
     assert.equal(page.status, 200);
     assert.equal(page.document.querySelector('.post__media img')?.getAttribute('alt'), 'A shelf of weeded books, half empty');
     assert.match(page.text('main'), /Library drama/);
+    // That is the remote post's page (under a handle it is sent there); a member's post keeps its page under their name.
+    assert.equal((await bob.web.get(`/@alice/${id}`)).location, `/posts/${id}`);
+    const own = await alice.web.get(`/posts/${original.id}`);
+    assert.deepEqual([own.status, own.location], [301, `/@alice/${original.id}`]);
   });
 
   test('each visibility reaches exactly its audience on the other server; members-only never leaves', async () => {
