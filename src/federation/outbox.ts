@@ -1,7 +1,7 @@
 import type { Context } from '@fedify/fedify';
 import { Accept, Announce, Delete, Flag, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from '@fedify/vocab';
 import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Outbox, SocialActivity } from '../social/outbox.ts';
@@ -265,9 +265,9 @@ export class Outgoing {
   }
 
   /** Records the outcome of a delivery for the admin's instance list. */
-  async recordDelivery(domain: string, ok: boolean, error?: string): Promise<void> {
+  async recordDelivery(domain: string, ok: boolean, error?: string, db: Queryable = this.#db): Promise<void> {
     const now = Date.now();
-    await this.#db
+    await db
       .insertInto('instances')
       .values({ domain, created_at: now, delivered_count: ok ? 1 : 0, failed_count: ok ? 0 : 1, last_delivered_at: ok ? now : null, last_failed_at: ok ? null : now, last_error: error?.slice(0, 500) ?? null })
       .onConflict((oc) =>

@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
-import type { Tx } from '../db/database.ts';
+import type { Queryable, Tx } from '../db/database.ts';
 import { PermanentJobError, type EnqueueOptions, type JobContext, type Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import { currentDelivery, fetchErrorIn, runDelivery, type Delivery } from './delivery.ts';
@@ -14,8 +14,8 @@ interface FedifyMessage {
   circuitHeld?: boolean;
 }
 
-/** Told after each delivery attempt (the admin's instance health). */
-export type DeliveryObserver = (inbox: string, ok: boolean, error?: string) => Promise<void>;
+/** Told after each delivery attempt (the admin's instance health); a success is written in `db`, the job's completion. */
+export type DeliveryObserver = (inbox: string, ok: boolean, error?: string, db?: Queryable) => Promise<void>;
 
 export interface QueueOptions {
   /** Deliveries go through this client (SSRF guard, limits); see delivery.ts. */
@@ -69,9 +69,14 @@ export class JobsMessageQueue implements MessageQueue {
         if (cause?.code === 'blocked_address' || cause?.code === 'bad_url') throw new PermanentJobError(cause.message);
         throw error;
       }
-      // Held after a failed attempt: that attempt still counts as a failure.
-      if (!delivery.held) await observe?.(message.inbox, true);
-      else if (delivery.failure) await observe?.(message.inbox, false, delivery.failure);
+      if (!delivery.held) {
+        // A success is counted with the job's removal: a crash before it neither loses nor doubles the count.
+        const inbox = message.inbox;
+        if (observe && !writeAtCompletion((tx) => observe(inbox, true, undefined, tx))) await observe(inbox, true);
+      } else if (delivery.failure) {
+        // Held after a failed attempt: that attempt still counts as a failure.
+        await observe?.(message.inbox, false, delivery.failure);
+      }
     };
     // About 1.5 days of retries: 30 s, 1 min, 2 min … capped at 6 h between attempts.
     jobs.register(DELIVERY, deliver, { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 });

@@ -69,7 +69,7 @@ export class FederationService {
         const site = await deps.settings.get();
         return { name: site.siteName, openRegistrations: site.signupMode === 'open' };
       },
-      observeDelivery: (inbox, ok, error) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error),
+      observeDelivery: (inbox, ok, error, db) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error, db),
       deliveryTimeoutMs: config.federationTimeout * 1000,
     });
     const loader = () => this.#parts.context().documentLoader;
