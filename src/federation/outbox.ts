@@ -1,14 +1,14 @@
 import type { Context } from '@fedify/fedify';
 import { Accept, Announce, Delete, Flag, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from '@fedify/vocab';
 import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Outbox, SocialActivity } from '../social/outbox.ts';
 import type { ActorRow } from './actors.ts';
 import { chatIdentifier, instant, noteSources, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';
-import { FEDERATION_LANE } from './queue.ts';
+import { completeWithQueued, FEDERATION_LANE } from './queue.ts';
 
 const OUT = 'federation.out';
 /** A profile Update waits this long, so that a photo and a form saved together go out as one. */
@@ -47,7 +47,8 @@ export class Outgoing {
     this.#baseUrl = baseUrl;
     this.#context = () => parts.context();
     this.#actor = parts.actor;
-    jobs.register<SocialActivity>(OUT, (activity) => this.#send(activity), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
+    // What the job queues (Fedify's fan-out or deliveries) commits with the job's removal: see queue.ts.
+    jobs.register<SocialActivity>(OUT, (activity, ctx) => completeWithQueued(jobs, ctx, () => this.#send(activity)), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
   }
 
   get #db() {
@@ -272,9 +273,9 @@ export class Outgoing {
   }
 
   /** Records the outcome of a delivery for the admin's instance list. */
-  async recordDelivery(domain: string, ok: boolean, error?: string): Promise<void> {
+  async recordDelivery(domain: string, ok: boolean, error?: string, db: Queryable = this.#db): Promise<void> {
     const now = Date.now();
-    await this.#db
+    await db
       .insertInto('instances')
       .values({ domain, created_at: now, delivered_count: ok ? 1 : 0, failed_count: ok ? 0 : 1, last_delivered_at: ok ? now : null, last_failed_at: ok ? null : now, last_error: error?.slice(0, 500) ?? null })
       .onConflict((oc) =>

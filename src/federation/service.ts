@@ -19,6 +19,7 @@ import { MediaProxy } from './media.ts';
 import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
 import { FEDERATION_LANE } from './queue.ts';
+import { RelayedActivities } from './relayed.ts';
 import { Reports } from './reports.ts';
 
 export interface FederationDeps {
@@ -55,6 +56,7 @@ export class FederationService {
   readonly #parts: FederationParts;
   readonly #deps: FederationDeps;
   readonly #receivePost: ReceivePost;
+  readonly #relayed: RelayedActivities;
   readonly #queueAbort = new AbortController();
 
   constructor(deps: FederationDeps) {
@@ -72,7 +74,7 @@ export class FederationService {
         const site = await deps.settings.get();
         return { name: site.siteName, openRegistrations: site.signupMode === 'open' };
       },
-      observeDelivery: (inbox, ok, error) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error),
+      observeDelivery: (inbox, ok, error, db) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error, db),
       deliveryTimeoutMs: config.federationTimeout * 1000,
     });
     const loader = () => this.#parts.context().documentLoader;
@@ -81,7 +83,19 @@ export class FederationService {
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
     this.reports = new Reports({ database, baseUrl: config.baseUrl, rateLimiter: deps.rateLimiter, forward: (id) => this.outgoing.forwardReport(id) });
-    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, reports: this.reports, logger, baseUrl: config.baseUrl }).receivePost;
+    this.#relayed = new RelayedActivities(database, this.#parts.kv, loader);
+    const relayed = (activityId: string) => this.#relayed.wasRelayed(activityId);
+    this.#receivePost = registerInbox(this.#parts.federation, {
+      database,
+      social,
+      actors: this.actors,
+      media: this.media,
+      outgoing: this.outgoing,
+      reports: this.reports,
+      logger,
+      baseUrl: config.baseUrl,
+      relayed,
+    }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.
     void this.#parts.federation.startQueue(undefined, { signal: this.#queueAbort.signal });
     jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 60_000 });
@@ -109,6 +123,7 @@ export class FederationService {
           logger.warn({ path, reason: refused.message }, 'refused an inbox request');
           return c.json({ error: refused.code, message: refused.message }, refused.status);
         }
+        await this.#relayed.note(c.req.raw);
       }
       let handedBack = false;
       const response = await federation.fetch(c.req.raw, {
