@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
@@ -75,13 +76,13 @@ export async function createServices(config: Config, options: { logger?: Logger;
   // Local activities other servers must hear about; federation listens (see social/outbox.ts).
   const outbox = new Outbox();
   const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger, onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }) });
-  const events = new EventBus(logger, config.databaseUrl);
+  const events = new EventBus(logger, database, config.databaseUrl);
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey, clock });
-  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, secretKey, version: VERSION });
+  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, rateLimiter, secretKey, version: VERSION });
   const bookmarks = new BookmarksService({ database, config, http, jobs, logger });
   const collections = new CollectionsService({ database, config, events, graph: social.graph });
   const articles = new ArticlesService({ database, config, storage, social });
@@ -98,6 +99,10 @@ export async function createServices(config: Config, options: { logger?: Logger;
     await rateLimiter.prune();
     await database.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
     await database.db.deleteFrom('password_resets').where('expires_at', '<=', now - 86_400_000).execute();
+  });
+  // The live-event log keeps minutes of events for reconnecting streams (platform/events.ts).
+  jobs.register('events.prune', async () => {
+    await events.prune();
   });
 
   return {
@@ -123,6 +128,7 @@ export async function createServices(config: Config, options: { logger?: Logger;
     federation,
     async schedule() {
       await jobs.schedule('maintenance.cleanup', 'maintenance.cleanup', null, 3600_000);
+      await jobs.schedule('events.prune', 'events.prune', null, 60_000);
       await social.schedule();
       await feeds.schedule();
       await chats.schedule();
@@ -149,13 +155,23 @@ export async function startServer(services: Services, options: { jobs?: boolean 
   const { config, logger, jobs } = services;
   const app = createApp(services);
   const tls = config.tlsCertFile && config.tlsKeyFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } : null;
+  const timeoutMs = config.requestTimeout * 1000;
+  const limits = {
+    // The request line and headers must arrive within this (Node closes the connection).
+    headersTimeout: timeoutMs,
+    // No limit on the whole request: a large upload on a slow line may take long. A body that
+    // stalls is cut by closeStalledBodies instead. (Responses, such as the live pages' streams, are not limited.)
+    requestTimeout: 0,
+    connectionsCheckingInterval: Math.min(30_000, Math.max(100, timeoutMs / 4)),
+  };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host, ...(tls ? { createServer: createHttpsServer, serverOptions: tls } : {}) },
+      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { ...limits, ...tls }, ...(tls ? { createServer: createHttpsServer } : {}) },
       () => resolve(s),
     );
     s.once('error', reject);
   });
+  const stopWatching = closeStalledBodies(server as Server, timeoutMs);
   const port = (server.address() as AddressInfo).port;
   if (options.jobs ?? config.runJobs) {
     await services.schedule();
@@ -168,9 +184,50 @@ export async function startServer(services: Services, options: { jobs?: boolean 
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        stopWatching();
         server.close(() => resolve());
         // Let open keep-alive and SSE connections go.
         (server as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
       }),
   };
+}
+
+/** A request body must keep coming at this pace, on average, once its grace period is used up. */
+const BODY_MIN_BYTES_PER_SECOND = 500;
+
+/**
+ * Closes the connection of a request whose body stalls: a body may wait for its client
+ * `graceMs`, plus one second for every 500 bytes it has sent. Only time spent waiting for the
+ * client counts (not time the body sits unread while the application is busy), so a slow
+ * but steady upload of any allowed size goes on, and one trickling bytes to hold a
+ * connection open ("slowloris") is cut. Requests without a body, such as the live pages'
+ * event streams, are not watched. Time is counted in ticks, so a busy server is lenient.
+ */
+function closeStalledBodies(server: Server, graceMs: number): () => void {
+  const tickMs = Math.min(1000, Math.max(50, Math.round(graceMs / 10)));
+  const watched = new Map<IncomingMessage, { startBytes: number; waitedMs: number }>();
+  server.on('request', (request: IncomingMessage) => {
+    const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || request.headers['transfer-encoding'] !== undefined;
+    if (!hasBody || request.complete) return;
+    watched.set(request, { startBytes: request.socket.bytesRead, waitedMs: 0 });
+    request.once('close', () => watched.delete(request));
+  });
+  const timer = setInterval(() => {
+    for (const [request, state] of watched) {
+      if (request.complete || request.destroyed) {
+        watched.delete(request);
+        continue;
+      }
+      // Body bytes waiting to be read: the application is the one taking its time.
+      if (request.readableLength > 0) continue;
+      state.waitedMs += tickMs;
+      const received = request.socket.bytesRead - state.startBytes;
+      if (state.waitedMs > graceMs + (received / BODY_MIN_BYTES_PER_SECOND) * 1000) {
+        watched.delete(request);
+        request.socket.destroy();
+      }
+    }
+  }, tickMs);
+  timer.unref();
+  return () => clearInterval(timer);
 }

@@ -235,7 +235,11 @@ export class AccountsService {
   // ---- sessions and sign-in --------------------------------------------------------------
 
   async login(login: string, password: string, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
-    const accountKey = `login:account:${login.trim().replace(/^@/, '').toLowerCase()}`;
+    const typed = login.trim();
+    const member = typed ? await store.findMemberByLogin(this.#db, typed) : undefined;
+    // One count per account, whichever name was typed (handle, @handle or email); a name that
+    // matches no account is counted as typed.
+    const accountKey = member ? `login:member:${member.id}` : `login:unknown:${typed.replace(/^@/, '').toLowerCase()}`;
     const ipKey = `login:ip:${meta.ip}`;
     for (const [key, max, who] of [
       [accountKey, LOGIN_MAX_PER_ACCOUNT, 'this account'],
@@ -244,7 +248,6 @@ export class AccountsService {
       const state = await this.#rateLimiter.peek(key);
       if (state.count >= max) throw tooMany(`Too many failed sign-in attempts for ${who}.`, state.resetAt);
     }
-    const member = login.trim() ? await store.findMemberByLogin(this.#db, login) : undefined;
     // Hash even when there is no such member, so timing does not reveal which accounts exist.
     const ok = await verifyPassword(password, member?.password_hash ?? DUMMY_HASH);
     if (!member || !ok) {
@@ -405,12 +408,16 @@ export class AccountsService {
     return { memberId: row.member_id, handle: row.handle };
   }
 
-  /** Sets a new password from a reset link; the link then stops working and every session ends. */
-  async resetPassword(token: string, next: unknown): Promise<void> {
+  /**
+   * Sets a new password from a reset link; the link then stops working, every session ends and
+   * every API token is revoked (whoever knew the old password may have made one). Returns how
+   * many tokens were revoked.
+   */
+  async resetPassword(token: string, next: unknown): Promise<{ revokedTokens: number }> {
     const password = parseField('password', passwordSchema, next);
     const hash = await hashPassword(password);
     const now = Date.now();
-    await this.#db.transaction().execute(async (tx) => {
+    return this.#db.transaction().execute(async (tx) => {
       const reset = await tx
         .updateTable('password_resets')
         .set({ used_at: now })
@@ -422,6 +429,8 @@ export class AccountsService {
       if (!reset) throw new UserError(410, 'reset_expired', 'This reset link has expired or was already used. Ask for a new one.');
       await tx.updateTable('members').set({ password_hash: hash }).where('id', '=', reset.member_id).execute();
       await tx.deleteFrom('sessions').where('member_id', '=', reset.member_id).execute();
+      const revoked = await tx.deleteFrom('api_tokens').where('member_id', '=', reset.member_id).executeTakeFirst();
+      return { revokedTokens: Number(revoked.numDeletedRows) };
     });
   }
 

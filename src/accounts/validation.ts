@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { plainName } from '../platform/sanitize.ts';
 import { ROLE_KEYS } from './roles.ts';
 
 /** Handles that would collide with paths, system accounts or impersonation. */
@@ -42,6 +43,7 @@ export const passwordSchema = z
 
 export const displayNameSchema = z
   .string({ error: 'Enter your name.' })
+  .overwrite(plainName)
   .trim()
   .min(1, 'Enter the name people know you by.')
   .max(80, 'Use at most 80 characters.');

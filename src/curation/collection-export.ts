@@ -38,7 +38,11 @@ function entryHtml(entry: EntryView): string {
 const pageOf = (c: CollectionView) => c.url;
 const entryId = (c: CollectionView, e: EntryView) => `${pageOf(c)}#entry-${e.id}`;
 
-/** RSS 2.0 (with an Atom self link, as validators ask). `entries` are newest first. */
+/**
+ * RSS 2.0 (with an Atom self link, as validators ask). `entries` are newest first. Readers
+ * take every <description> as HTML, so the plain-text channel description is HTML-escaped
+ * before it is XML-escaped, like the items' HTML; titles are plain text, escaped once.
+ */
 export function collectionRss(c: CollectionView): string {
   const self = `${pageOf(c)}/feed.rss`;
   const updated = Math.max(c.updatedAt, ...c.entries.map((e) => e.updatedAt));
@@ -57,7 +61,7 @@ export function collectionRss(c: CollectionView): string {
   <channel>
     <title>${xml(c.title)}</title>
     <link>${xml(pageOf(c))}</link>
-    <description>${xml(c.description || `A ${c.kind === 'starter_kit' ? 'starter kit' : 'collection'} by ${c.owner.displayName}`)}</description>
+    <description>${xml(escapeHtml(c.description || `A ${c.kind === 'starter_kit' ? 'starter kit' : 'collection'} by ${c.owner.displayName}`))}</description>
     <atom:link href="${xml(self)}" rel="self" type="application/rss+xml"/>
     <lastBuildDate>${new Date(updated).toUTCString()}</lastBuildDate>
     <generator>Commonroom</generator>

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type RawBuilder, type Transaction } from 'kysely';
+import { Kysely, PostgresDialect, sql, SqliteDialect, type CompiledQuery, type Dialect as KyselyDialect, type RawBuilder, type Transaction } from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite.ts';
@@ -37,6 +37,42 @@ export function idIn(database: Database, column: string, ids: readonly number[])
   return database.dialect === 'postgres' ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])` : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
 }
 
+/** Text without U+0000. */
+export function withoutNul<T extends string | null>(text: T): T {
+  return (text !== null && text.includes('\u0000') ? text.replaceAll('\u0000', '') : text) as T;
+}
+
+function parameterWithoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return withoutNul(value);
+  if (Array.isArray(value)) return value.map(parameterWithoutNul);
+  return value;
+}
+
+/**
+ * PostgreSQL refuses U+0000 in text ("invalid byte sequence"), so any form field, JSON value,
+ * query string, path parameter or fetched feed or remote post carrying one would fail its
+ * query. It has no use in text, so it is removed here, from every parameter of every query,
+ * on both databases (SQLite would keep it): one place, the same stored text everywhere.
+ */
+function withoutNulParameters(dialect: KyselyDialect): KyselyDialect {
+  return {
+    createAdapter: () => dialect.createAdapter(),
+    createDriver: () => dialect.createDriver(),
+    createIntrospector: (db) => dialect.createIntrospector(db),
+    createQueryCompiler: () => {
+      const compiler = dialect.createQueryCompiler();
+      return {
+        compileQuery(node, queryId): CompiledQuery {
+          const compiled = compiler.compileQuery(node, queryId);
+          const hasNul = (value: unknown): boolean =>
+            typeof value === 'string' ? value.includes('\u0000') : Array.isArray(value) && value.some(hasNul);
+          return compiled.parameters.some(hasNul) ? { ...compiled, parameters: compiled.parameters.map(parameterWithoutNul) } : compiled;
+        },
+      };
+    },
+  };
+}
+
 export interface OpenDatabaseOptions {
   databaseUrl?: string | undefined;
   dataDir: string;
@@ -52,13 +88,13 @@ export function openDatabase(options: OpenDatabaseOptions): Database {
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const url = new URL(options.databaseUrl);
-    const db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), log });
+    const db = new Kysely<Schema>({ dialect: withoutNulParameters(new PostgresDialect({ pool })), log });
     return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, statements, close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'commonroom.db');
   const sqlite = new NodeSqliteDatabase(file);
-  const db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: sqlite }), log });
+  const db = new Kysely<Schema>({ dialect: withoutNulParameters(new SqliteDialect({ database: sqlite })), log });
   return { db, dialect: 'sqlite', location: file, statements, close: () => db.destroy() };
 }
 

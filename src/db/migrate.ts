@@ -15,7 +15,11 @@ import * as m0011 from './migrations/0011_goals.ts';
 import * as m0012 from './migrations/0012_routine.ts';
 import * as m0013 from './migrations/0013_suggestion_pools.ts';
 import * as m0014 from './migrations/0014_read_times.ts';
+import * as m0015 from './migrations/0015_federation_profiles.ts';
+import * as m0016 from './migrations/0016_reports.ts';
+import * as m0017 from './migrations/0017_live_events.ts';
 import * as m0018 from './migrations/0018_source_lease_owner.ts';
+import * as m0019 from './migrations/0019_plain_display_names.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -33,7 +37,11 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0012_routine', m0012.up],
   ['0013_suggestion_pools', m0013.up],
   ['0014_read_times', m0014.up],
+  ['0015_federation_profiles', m0015.up],
+  ['0016_reports', m0016.up],
+  ['0017_live_events', m0017.up],
   ['0018_source_lease_owner', m0018.up],
+  ['0019_plain_display_names', m0019.up],
 ];
 
 function migrator(database: Database): Migrator {

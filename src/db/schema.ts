@@ -7,6 +7,7 @@ import type { ColumnType, Generated } from 'kysely';
  */
 export interface Schema {
   settings: SettingsTable;
+  live_events: LiveEventsTable;
   actors: ActorsTable;
   members: MembersTable;
   passions: PassionsTable;
@@ -55,6 +56,8 @@ export interface Schema {
   chat_followers: ChatFollowersTable;
   relays: RelaysTable;
   reports: ReportsTable;
+  report_posts: ReportPostsTable;
+  report_notes: ReportNotesTable;
   articles: ArticlesTable;
   article_images: ArticleImagesTable;
   collections: CollectionsTable;
@@ -71,6 +74,17 @@ export interface Schema {
   goal_tags: GoalTagsTable;
   goal_notes: GoalNotesTable;
   routine_checks: RoutineChecksTable;
+}
+
+/** The live-event log (platform/events.ts), kept for a few minutes for reconnecting streams. */
+export interface LiveEventsTable {
+  id: Generated<number>;
+  /** The event's topics, each followed by a space, the whole led by one: " home:12 local ". */
+  topics: string;
+  kind: string;
+  /** JSON */
+  data: string;
+  created_at: number;
 }
 
 export interface SettingsTable {
@@ -107,6 +121,8 @@ export interface ActorsTable {
   location: string | null;
   /** JSON array of { label, url } */
   links: string;
+  /** Remote actors: JSON array of { name, value } profile fields, `value` sanitised HTML (local members use `links`). */
+  fields: Generated<string>;
   /** Lower-cased location, for the directory's location filter. */
   location_key: string | null;
   /** Lower-cased display name, handle, organisation, location, bio and passions: directory matching. */
@@ -626,7 +642,11 @@ export interface InstancesTable {
   domain: string;
   moderation: Generated<InstanceModeration>;
   moderation_reason: string | null;
+  /** From the server's NodeInfo (`software.name`, `software.version`). */
   software: string | null;
+  software_version: string | null;
+  /** When we last asked for its NodeInfo (asked again after a day). */
+  nodeinfo_at: number | null;
   delivered_count: Generated<number>;
   failed_count: Generated<number>;
   last_delivered_at: number | null;
@@ -654,15 +674,43 @@ export interface RelaysTable {
   created_at: number;
 }
 
+export type ReportCategory = 'spam' | 'harassment' | 'sensitive' | 'illegal' | 'other';
+
+/** A report about an account (and some of its posts), from a member or from another server. */
 export interface ReportsTable {
   id: Generated<number>;
+  /** The member who reported, or the remote actor that sent the Flag. */
   reporter_id: number | null;
   target_id: number;
+  /** The first post concerned; report_posts lists them all. */
   post_id: number | null;
+  category: Generated<ReportCategory>;
   comment: Generated<string>;
+  /** The Flag's id, for reports from other servers. */
   uri: string | null;
   forwarded_at: number | null;
   resolved_at: number | null;
+  /** The administrator (actor) who resolved it. */
+  resolved_by: number | null;
+  created_at: number;
+}
+
+export interface ReportPostsTable {
+  report_id: number;
+  post_id: number;
+  /** The post's text when it was reported. */
+  text: Generated<string>;
+}
+
+export type ReportAction = 'resolved' | 'reopened' | 'forwarded' | 'suspended' | 'silenced' | 'blocked';
+
+/** A moderator's note on a report, or a record of what they did. */
+export interface ReportNotesTable {
+  id: Generated<number>;
+  report_id: number;
+  author_id: number | null;
+  action: ReportAction | null;
+  text: Generated<string>;
   created_at: number;
 }
 

@@ -1,13 +1,22 @@
-import { isActor, lookupObject, type Actor, type DocumentLoader } from '@fedify/vocab';
+import { isActor, PropertyValue, type Actor, type DocumentLoader } from '@fedify/vocab';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { ActorsTable, InstanceModeration } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
-import type { HttpClient } from '../platform/http.ts';
-import { htmlToText } from '../platform/sanitize.ts';
+import { FetchError } from '../platform/http.ts';
+import { htmlToText, plainName, sanitizeHtml } from '../platform/sanitize.ts';
+import { loadObject, RemoteDocumentError, type SignedGet } from './loader.ts';
 import type { MediaProxy } from './media.ts';
 
 export type ActorRow = Selectable<ActorsTable>;
+/** A remote actor's profile field (a `PropertyValue`): `value` is sanitised HTML. */
+export interface ProfileField {
+  name: string;
+  value: string;
+}
+
+/** At most this many profile fields are kept (Mastodon allows 4, others more). */
+const MAX_FIELDS = 10;
 
 const text = (value: unknown): string => (value == null ? '' : String(value));
 const href = (value: unknown): string | null => {
@@ -23,17 +32,20 @@ const href = (value: unknown): string | null => {
  */
 export class RemoteActors {
   readonly #database: Database;
-  readonly #http: HttpClient;
+  readonly #get: SignedGet;
   readonly #loader: () => DocumentLoader;
   readonly #ourHost: string;
   readonly #media: MediaProxy;
+  readonly #onSeen: ((domain: string, nodeInfoAt: number | null) => Promise<void>) | undefined;
 
-  constructor(database: Database, http: HttpClient, loader: () => DocumentLoader, baseUrl: string, media: MediaProxy) {
+  /** `onSeen` is told of each server we hear of, with when its NodeInfo was last asked for. */
+  constructor(database: Database, get: SignedGet, loader: () => DocumentLoader, baseUrl: string, media: MediaProxy, onSeen?: (domain: string, nodeInfoAt: number | null) => Promise<void>) {
     this.#database = database;
-    this.#http = http;
+    this.#get = get;
     this.#loader = loader;
     this.#ourHost = new URL(baseUrl).host;
     this.#media = media;
+    this.#onSeen = onSeen;
   }
 
   get #db() {
@@ -48,7 +60,7 @@ export class RemoteActors {
   /** Notes that we heard of a server (for the admin's list of instances). */
   async seen(domain: string, received: boolean): Promise<void> {
     const now = Date.now();
-    await this.#db
+    const row = await this.#db
       .insertInto('instances')
       .values({ domain: domain.toLowerCase(), created_at: now, received_count: received ? 1 : 0, last_received_at: received ? now : null })
       .onConflict((oc) =>
@@ -56,7 +68,9 @@ export class RemoteActors {
           received ? (eb) => ({ received_count: eb('instances.received_count', '+', 1), last_received_at: now }) : { domain: domain.toLowerCase() },
         ),
       )
-      .execute();
+      .returning(['domain', 'nodeinfo_at'])
+      .executeTakeFirstOrThrow();
+    await this.#onSeen?.(row.domain, row.nodeinfo_at);
   }
 
   /** A remote actor by `user@host` (any case). */
@@ -78,7 +92,9 @@ export class RemoteActors {
     const handle = text(actor.preferredUsername).trim() || uri.pathname.split('/').filter(Boolean).pop() || 'unknown';
     const icon = await actor.getIcon({ documentLoader: this.#loader(), suppressError: true }).catch(() => null);
     const iconUrl = href(icon?.url ?? null);
+    const fields = await this.#fields(actor);
     const now = Date.now();
+    const name = plainName(htmlToText(text(actor.name)));
     const values = {
       acct: `${handle}@${domain}`.toLowerCase(),
       handle,
@@ -87,11 +103,12 @@ export class RemoteActors {
       url: href(actor.url) ?? uri.href,
       inbox_url: actor.inboxId?.href ?? null,
       shared_inbox_url: actor.endpoints?.sharedInbox?.href ?? null,
-      display_name: htmlToText(text(actor.name)).slice(0, 200),
+      display_name: name.slice(0, 200),
       bio: htmlToText(text(actor.summary)).slice(0, 5000),
       avatar_url: iconUrl ? this.#media.url(iconUrl) : null,
       locked: actor.manuallyApprovesFollowers ? 1 : 0,
-      search_text: `${handle} ${htmlToText(text(actor.name))} ${domain}`.toLowerCase().slice(0, 2000),
+      fields: JSON.stringify(fields),
+      search_text: `${handle} ${name} ${domain}`.toLowerCase().slice(0, 2000),
       updated_at: now,
     };
     await this.seen(domain, false);
@@ -127,14 +144,35 @@ export class RemoteActors {
     }
     const known = await this.byUri(url);
     if (known && Date.now() - known.updated_at < 3600_000) return known;
+    const host = new URL(url).host;
+    const who = handle ? `@${handle[1]}` : url;
     let object: unknown;
     try {
-      object = await lookupObject(url, { documentLoader: this.#loader(), contextLoader: this.#loader() });
+      object = await loadObject(this.#loader(), url);
     } catch (error) {
-      throw new UserError(502, 'lookup_failed', `Could not read ${url}: ${(error as Error).message}`);
+      throw lookupError(host, who, error);
     }
     if (!isActor(object)) throw UserError.notFound(`${q} is not a person or group on the fediverse.`);
     return this.save(object);
+  }
+
+  /** A remote actor's profile fields (`PropertyValue` attachments), their values sanitised. */
+  async #fields(actor: Actor): Promise<ProfileField[]> {
+    const fields: ProfileField[] = [];
+    try {
+      for await (const item of actor.getAttachments({ documentLoader: this.#loader(), suppressError: true })) {
+        if (!(item instanceof PropertyValue)) continue;
+        const name = htmlToText(text(item.name)).slice(0, 100);
+        const raw = text(item.value);
+        if (!name || !raw || raw.length > 5000) continue;
+        const value = sanitizeHtml(raw, { baseUrl: actor.id?.href });
+        if (value) fields.push({ name, value });
+        if (fields.length >= MAX_FIELDS) break;
+      }
+    } catch {
+      // Broken attachments: the actor is stored without fields.
+    }
+    return fields;
   }
 
   async #webfinger(user: string, host: string): Promise<string> {
@@ -142,20 +180,38 @@ export class RemoteActors {
     const resource = `acct:${user}@${host}`;
     let body: { links?: Array<{ rel?: string; type?: string; href?: string }> };
     try {
-      const response = await this.#http.fetch(`https://${host}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, {
-        headers: { accept: 'application/jrd+json, application/json' },
+      const response = await this.#get(`https://${host}/.well-known/webfinger?resource=${encodeURIComponent(resource)}`, {
+        accept: 'application/jrd+json, application/json',
         maxBytes: 256 * 1024,
         timeoutMs: 10_000,
       });
-      if (response.status === 404) throw UserError.notFound(`${host} has no one called @${user}.`);
-      if (response.status >= 400) throw new UserError(502, 'lookup_failed', `${host} answered ${response.status} when asked about @${user}.`);
+      if (response.status === 404 || response.status === 410) throw UserError.notFound(`${host} has no one called @${user}.`);
+      if (response.status >= 400) throw lookupError(host, `@${user}`, new RemoteDocumentError(resource, response.status, `answered ${response.status}`));
       body = JSON.parse(response.body.toString('utf8'));
     } catch (error) {
       if (error instanceof UserError) throw error;
-      throw new UserError(502, 'lookup_failed', `Could not reach ${host}: ${(error as Error).message}`);
+      if (error instanceof SyntaxError) throw new UserError(502, 'remote_error', `${host} gave an answer this server cannot read when asked about @${user}.`);
+      throw lookupError(host, `@${user}`, error);
     }
     const self = body.links?.find((l) => l.rel === 'self' && /activity\+json|ld\+json/.test(l.type ?? '') && l.href);
     if (!self?.href) throw UserError.notFound(`${host} does not say where @${user}’s ActivityPub profile is.`);
     return self.href;
   }
+}
+
+/**
+ * What a member is told when finding someone failed: the server refused (it answered 401 or
+ * 403, as servers that require signed fetches, or that block us, do), has no such account, could
+ * not be reached, or answered with something else.
+ */
+function lookupError(host: string, who: string, error: unknown): UserError {
+  if (error instanceof RemoteDocumentError) {
+    const { status } = error;
+    if (status === 401 || status === 403) return new UserError(502, 'refused', `${host} refused to show ${who} to this server (it answered ${status}). The account may be private, or ${host} may not accept requests from this server.`);
+    if (status === 404 || status === 410) return UserError.notFound(`${host} has no such account (${who}).`);
+    if (status === null) return UserError.notFound(`${who} is not a person or group on the fediverse: ${host} answered with a page, not a profile.`);
+    return new UserError(502, 'remote_error', `${host} answered ${status} when asked for ${who}. Try again later.`);
+  }
+  const reason = error instanceof FetchError ? error.message : 'the connection failed';
+  return new UserError(502, 'unreachable', `Could not reach ${host}: ${reason}.`);
 }

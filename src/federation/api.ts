@@ -12,6 +12,8 @@ const ModerationSchema = z.enum(['none', 'silence', 'block']);
 const InstanceSchema = z
   .object({
     domain: z.string(),
+    software: z.string().nullable().openapi({ description: 'The software the server runs, from its NodeInfo (e.g. mastodon, gotosocial); null until read.' }),
+    softwareVersion: z.string().nullable(),
     moderation: ModerationSchema,
     reason: z.string().nullable(),
     actors: z.number().int(),
@@ -25,11 +27,7 @@ const InstanceSchema = z
   })
   .openapi('Instance');
 const RelaySchema = z.object({ id: z.number().int(), inboxUrl: z.string(), style: z.enum(['mastodon', 'litepub']), state: z.enum(['pending', 'accepted', 'rejected']), createdAt: z.string() }).openapi('Relay');
-const ReportSchema = z
-  .object({ id: z.number().int(), target: z.string(), postId: z.number().int().nullable(), comment: z.string(), remote: z.boolean(), reporter: z.string().nullable(), forwardedAt: z.string().nullable(), createdAt: z.string() })
-  .openapi('Report');
-
-/** Federation: finding people on other servers, reports, and the admin's instance, relay and report controls. */
+/** Federation: finding people on other servers, and the admin's instance and relay controls (reports: reports-api.ts). */
 export function registerFederationApi(api: Api): void {
   const federation = (c: AppContext) => c.var.services.federation;
 
@@ -37,7 +35,10 @@ export function registerFederationApi(api: Api): void {
     createRoute({
       method: 'get', path: '/api/v1/federation/lookup', tags: ['Federation'], security,
       summary: 'Find someone on another server by @user@host or profile URL',
-      description: 'Stores the account (and reads their recent public posts in the background); follow it with POST /api/v1/people/{acct}/follow.',
+      description:
+        'Stores the account (and reads their recent public posts and pinned posts in the background); follow it with POST /api/v1/people/{acct}/follow. ' +
+        'Errors say what happened: 404 `not_found` (the server has no such account, or the address is not a person or group), 502 `refused` (the server answered 401 or 403), ' +
+        '502 `unreachable` (the server could not be reached), 502 `remote_error` (it answered with another error).',
       request: { query: z.strictObject({ q: z.string().min(1).max(500) }) },
       responses: { 200: json(RemoteActorSchema, 'The account'), ...errors(401, 403, 404, 422, 502) },
     }),
@@ -46,16 +47,6 @@ export function registerFederationApi(api: Api): void {
       const row = await federation(c).lookup(c.req.valid('query').q);
       return c.json({ ...actorSummary(row, c.var.services.config.baseUrl), locked: row.locked === 1, bio: row.bio }, 200);
     },
-  );
-
-  api.openapi(
-    createRoute({
-      method: 'post', path: '/api/v1/reports', tags: ['Federation'], security, summary: 'Report a post or an account to the moderators',
-      description: 'With `forward`, a report about a remote account is also sent (anonymously, from the server) to its own server.',
-      request: body(z.strictObject({ acct: z.string().max(300).optional(), postId: z.number().int().positive().optional(), comment: z.string().max(2000).default(''), forward: z.boolean().default(false) })),
-      responses: { 201: json(z.object({ id: z.number().int() }), 'The report'), ...errors(401, 404, 422) },
-    }),
-    async (c) => c.json({ id: await federation(c).report(requireViewer(c).actorId, c.req.valid('json')) }, 201),
   );
 
   api.openapi(
@@ -106,21 +97,6 @@ export function registerFederationApi(api: Api): void {
     async (c) => {
       requireAdmin(c);
       await federation(c).removeRelay(c.req.valid('param').id);
-      return c.body(null, 204);
-    },
-  );
-  api.openapi(
-    createRoute({ method: 'get', path: '/api/v1/admin/reports', tags: ['Admin'], security, summary: 'Open reports (from members and from other servers)', responses: { 200: json(z.array(ReportSchema), 'Reports'), ...errors(401, 403) } }),
-    async (c) => {
-      requireAdmin(c);
-      return c.json((await federation(c).reports()).map((r) => ({ ...r, forwardedAt: iso(r.forwardedAt), createdAt: iso(r.createdAt)! })), 200);
-    },
-  );
-  api.openapi(
-    createRoute({ method: 'post', path: '/api/v1/admin/reports/{id}/forward', tags: ['Admin'], security, summary: 'Forward a report to the reported account’s server', request: { params: z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' } }) }) }, responses: { ...Ok, ...errors(401, 403, 404, 422) } }),
-    async (c) => {
-      requireAdmin(c);
-      await federation(c).forwardReport(c.req.valid('param').id);
       return c.body(null, 204);
     },
   );

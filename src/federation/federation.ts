@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger.ts';
 import { escapeHtml as escape } from '../platform/sanitize.ts';
 import { DatabaseKvStore } from './kv.ts';
 import { ActorKeys } from './keys.ts';
-import { authenticatedLoaderFactory, documentLoaderFactory } from './loader.ts';
+import { authenticatedLoaderFactory, documentLoaderFactory, signedGet, type SignedGet, type SigningIdentity } from './loader.ts';
 import { JobsMessageQueue, type DeliveryObserver } from './queue.ts';
 import { noteOf, type NoteSource } from './notes.ts';
 
@@ -29,6 +29,8 @@ export interface FederationParts {
   context(): Context<void>;
   /** A local actor's document: a member's Person, a chat series' Group, the server's Application. */
   actor(ctx: Context<void>, identifier: string): Promise<Application | Group | Person | null>;
+  /** A GET signed as the instance actor, through our HTTP client (WebFinger, NodeInfo; documents go through Fedify's loaders, which use it too). */
+  get: SignedGet;
 }
 
 export interface BuildOptions {
@@ -62,6 +64,21 @@ export function buildFederation(options: BuildOptions): FederationParts {
   const db = database.db;
   const kv = new DatabaseKvStore(database);
   const keys = new ActorKeys(database);
+  // Every fetch is signed as the instance actor (GoToSocial, and Mastodon in secure mode, answer 401 otherwise).
+  let siteIdentity: Promise<SigningIdentity> | null = null;
+  const identity = (): Promise<SigningIdentity> => {
+    siteIdentity ??= federation
+      .createContext(new URL(baseUrl), undefined)
+      .getActorKeyPairs(SITE_ACTOR)
+      .then((pairs) => {
+        const rsa = pairs.find((p) => p.privateKey.algorithm.name === 'RSASSA-PKCS1-v1_5');
+        if (!rsa) throw new Error('the instance actor has no RSA key');
+        return { keyId: rsa.keyId, privateKey: rsa.privateKey };
+      });
+    siteIdentity.catch(() => (siteIdentity = null));
+    return siteIdentity;
+  };
+  const get = signedGet(options.http, identity);
   const federation = createFederation<void>({
     kv,
     queue: new JobsMessageQueue(options.jobs, { http: options.http, deliveryTimeoutMs: options.deliveryTimeoutMs, observe: options.observeDelivery }),
@@ -71,9 +88,9 @@ export function buildFederation(options: BuildOptions): FederationParts {
     },
     manuallyStartQueue: true,
     origin: baseUrl,
-    documentLoaderFactory: documentLoaderFactory(options.http),
-    contextLoaderFactory: documentLoaderFactory(options.http),
-    authenticatedDocumentLoaderFactory: authenticatedLoaderFactory(options.http),
+    documentLoaderFactory: documentLoaderFactory(get),
+    contextLoaderFactory: documentLoaderFactory(get),
+    authenticatedDocumentLoaderFactory: authenticatedLoaderFactory(get),
     // Mastodon rejects requests whose Date is off by more than 12 h; we accept the same window.
     signatureTimeWindow: { hours: 12 },
   });
@@ -99,6 +116,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
       outbox: ctx.getOutboxUri(identifier),
       followers: ctx.getFollowersUri(identifier),
       following: ctx.getFollowingUri(identifier),
+      featured: ctx.getFeaturedUri(identifier),
       endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
       publicKey: pairs[0]?.cryptographicKey ?? null,
       assertionMethods: pairs.map((p) => p.multikey),
@@ -135,7 +153,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
       ['Role', role],
       ['Organisation', member.organisation],
       ['Location', member.location],
-      ['Passions', passions.map((p) => `#${p.name}`).join(' ') || null],
+      ['Passions', passions.map((p) => `<a href="${baseUrl}/tags/${p.slug}" class="mention hashtag" rel="tag">#${p.slug}</a>`).join(' ') || null],
     ];
     for (const link of JSON.parse(member.links) as Array<{ label: string; url: string }>) {
       fields.push([link.label || 'Link', `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`]);
@@ -152,7 +170,8 @@ export function buildFederation(options: BuildOptions): FederationParts {
       indexable: true,
       published: instant(member.created_at),
       attachments: fields.filter((f): f is [string, string] => Boolean(f[1])).map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
-      tags: passions.map((p) => new Hashtag({ name: `#${p.name}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
+      // Passions as hashtags in their slug form (“Graphic novels” → #graphicnovels): a hashtag has no spaces.
+      tags: passions.map((p) => new Hashtag({ name: `#${p.slug}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
     });
   };
 
@@ -293,6 +312,31 @@ export function buildFederation(options: BuildOptions): FederationParts {
     return noteOf(ctx, source!).note;
   });
 
+  // Featured: the member's pinned public posts, newest pin first (Mastodon's "pinned posts"). Chat groups and the server feature nothing.
+  const featuredPosts = (actorId: number) =>
+    db
+      .selectFrom('pins')
+      .innerJoin('posts', 'posts.id', 'pins.post_id')
+      .where('pins.actor_id', '=', actorId)
+      .where('posts.visibility', '=', 'public')
+      .where('posts.deleted_at', 'is', null);
+  federation
+    .setFeaturedDispatcher('/users/{identifier}/collections/featured', async (ctx, identifier) => {
+      if (identifier === SITE_ACTOR) return { items: [] };
+      if (identifier.startsWith('chat.')) return (await seriesBySlug(identifier.slice(5))) ? { items: [] } : null;
+      const member = await memberByHandle(identifier);
+      if (!member || member.profile_visibility !== 'public') return null;
+      const rows = await featuredPosts(member.id).selectAll('posts').orderBy('pins.created_at', 'desc').limit(20).execute();
+      const notes = await noteSources(database, baseUrl, rows.map((r) => ({ ...r, handle: member.handle })));
+      return { items: notes.map((source) => noteOf(ctx, source).note) };
+    })
+    .setCounter(async (_ctx, identifier) => {
+      const member = identifier === SITE_ACTOR || identifier.startsWith('chat.') ? undefined : await memberByHandle(identifier);
+      if (!member) return 0;
+      const row = await featuredPosts(member.id).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      return Number(row?.n ?? 0);
+    });
+
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
     const members = await db
       .selectFrom('members')
@@ -314,7 +358,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
     };
   });
 
-  return { federation, keys, kv, context: () => federation.createContext(new URL(baseUrl), undefined), actor: actorOf };
+  return { federation, keys, kv, context: () => federation.createContext(new URL(baseUrl), undefined), actor: actorOf, get };
 }
 
 /** Loads what a Note needs for these post rows (mentions, tags, media, parent, announced article) in five queries. */

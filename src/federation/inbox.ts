@@ -30,7 +30,7 @@ import type { Database } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import { htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
+import { escapeHtml, htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
 import type { RemotePost } from '../social/posts.ts';
 import type { Social } from '../social/social.ts';
 import { parseText } from '../social/text.ts';
@@ -38,6 +38,7 @@ import type { ActorRow, RemoteActors } from './actors.ts';
 import { SITE_ACTOR } from './federation.ts';
 import type { MediaProxy } from './media.ts';
 import type { Outgoing } from './outbox.ts';
+import type { Reports } from './reports.ts';
 
 export interface InboxDeps {
   database: Database;
@@ -45,8 +46,11 @@ export interface InboxDeps {
   actors: RemoteActors;
   media: MediaProxy;
   outgoing: Outgoing;
+  reports: Reports;
   logger: Logger;
   baseUrl: string;
+  /** Whether a subscribed relay delivered this activity (a Mastodon-style relay forwards activities as they came; see relayed.ts). */
+  relayed(activityId: string): Promise<boolean>;
 }
 
 export type PostObject = Note | Article | Page | Question;
@@ -131,12 +135,17 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
   /** A post's sanitised HTML, text and content warning; hashtags written in the text join those from `tag`. */
   const readBody = (object: PostObject, tags: Map<string, { name: string; slug: string }>) => {
     const hashtags = new Map(tags);
-    const name = object instanceof Page || object instanceof Article ? String(object.name ?? '') : '';
-    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${String(object.content ?? '')}`;
+    const longForm = object instanceof Page || object instanceof Article;
+    const name = longForm ? String(object.name ?? '') : '';
+    const summary = object.summary ? htmlToText(String(object.summary)) : '';
+    // A Note's summary is its content warning; an article's is its summary, shown under the title, unless it is marked sensitive.
+    const warning = summary && (!longForm || object.sensitive === true) ? summary : '';
+    const lead = longForm && summary && !warning ? `<p><em>${escapeHtml(summary)}</em></p>` : '';
+    const rawHtml = `${name ? `<p><strong>${name.replace(/</g, '&lt;')}</strong></p>` : ''}${lead}${String(object.content ?? '')}`;
     const html = sanitizeHtml(rawHtml, { baseUrl: object.url instanceof URL ? object.url.href : object.id?.href });
     const text = htmlToText(html);
     for (const tag of parseText(text).hashtags) if (!hashtags.has(tag.slug)) hashtags.set(tag.slug, tag);
-    const contentWarning = object.summary ? htmlToText(String(object.summary)).slice(0, 200) || null : null;
+    const contentWarning = warning.slice(0, 200) || null;
     return { html, text, contentWarning, hashtags: [...hashtags.values()].slice(0, 50) };
   };
 
@@ -240,7 +249,17 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const sender = await senderOf(ctx, follow);
       const target = localTarget(ctx, follow.objectId);
       if (!sender || !target || !follow.id) return;
-      if (target === SITE_ACTOR) return;
+      if (target === SITE_ACTOR) {
+        // A LitePub relay we subscribe to follows the server back (FEP-ae0c): accept; nobody else follows the server.
+        const relay = await db
+          .selectFrom('relays')
+          .select('id')
+          .where('state', '!=', 'rejected')
+          .where((eb) => eb.or([eb('actor_uri', '=', sender.uri), eb('inbox_url', 'in', [sender.inbox_url ?? '', sender.shared_inbox_url ?? ''])]))
+          .executeTakeFirst();
+        if (relay) await deps.outgoing.answerFollow(SITE_ACTOR, sender, follow.id.href, true);
+        return;
+      }
       if (target.startsWith('chat.')) {
         const series = await db.selectFrom('chat_series').select('id').where('slug', '=', target.slice(5)).executeTakeFirst();
         if (!series) return;
@@ -331,7 +350,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         log.debug({ actor: sender.uri, type: object?.constructor.name }, 'ignored a Create of an unsupported object');
         return;
       }
-      await receivePost(ctx, sender, object);
+      await receivePost(ctx, sender, object, { relayed: Boolean(create.id && (await deps.relayed(create.id.href))) });
     })
     .on(Update, async (ctx, update) => {
       const sender = await senderOf(ctx, update);
@@ -348,7 +367,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       }
       const { html, text, contentWarning, hashtags } = readBody(object, (await readTags(ctx, object)).hashtags);
       const edited = await social.posts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning, hashtags }, Date.now());
-      if (!edited) await receivePost(ctx, sender, object);
+      if (!edited) await receivePost(ctx, sender, object, { relayed: Boolean(update.id && (await deps.relayed(update.id.href))) });
     })
     .on(Delete, async (ctx, del) => {
       const sender = await senderOf(ctx, del);
@@ -392,18 +411,18 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const sender = await senderOf(ctx, flag);
       if (!sender) return;
       let targetId: number | null = null;
-      let postId: number | null = null;
+      const postIds: number[] = [];
       for (const uri of flag.objectIds) {
         const identifier = localTarget(ctx, uri);
         if (identifier) targetId = (await memberActorId(identifier)) ?? targetId;
-        else postId = (await postIdOf(ctx, uri)) ?? postId;
+        else {
+          const postId = await postIdOf(ctx, uri);
+          if (postId) postIds.push(postId);
+        }
       }
-      if (postId && !targetId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postId).executeTakeFirst())?.actor_id ?? null;
+      if (postIds.length && !targetId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postIds[0]!).executeTakeFirst())?.actor_id ?? null;
       if (!targetId) return;
-      await db
-        .insertInto('reports')
-        .values({ reporter_id: sender.id, target_id: targetId, post_id: postId, comment: htmlToText(String(flag.content ?? '')).slice(0, 2000), uri: flag.id?.href ?? null, created_at: Date.now() })
-        .execute();
+      await deps.reports.receive({ reporterId: sender.id, targetId, postIds, comment: htmlToText(String(flag.content ?? '')), uri: flag.id?.href ?? null });
       log.info({ from: sender.domain }, 'received a report from another server');
     })
     .on(Block, async (ctx, block) => {

@@ -1,11 +1,19 @@
 import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
 import { isDeepStrictEqual } from 'node:util';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
+import { writeAtCompletion } from './queue.ts';
 
 /** Key parts are joined with the unit separator, which never occurs in Fedify's keys (URLs, ids). */
 const SEP = '\u001f';
 const encode = (key: KvKey) => key.join(SEP);
 const decode = (key: string) => key.split(SEP) as unknown as KvKey;
+
+/**
+ * Fedify's mark that a received activity was processed (its default `activityIdempotence` key
+ * prefix). It is written with the receive job's completion, together with what the activity
+ * made us queue: marked without its Accept committed, a crash would lose the Accept.
+ */
+const isProcessedMark = (key: KvKey) => key[0] === '_fedify' && key[1] === 'activityIdempotence';
 
 function expiry(options?: KvStoreSetOptions): number | null {
   return options?.ttl ? Date.now() + options.ttl.total({ unit: 'millisecond' }) : null;
@@ -35,11 +43,15 @@ export class DatabaseKvStore implements KvStore {
 
   async set(key: KvKey, value: unknown, options?: KvStoreSetOptions): Promise<void> {
     const values = { key: encode(key), value: JSON.stringify(value ?? null), expires_at: expiry(options) };
-    await this.#db
-      .insertInto('federation_kv')
-      .values(values)
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value: values.value, expires_at: values.expires_at }))
-      .execute();
+    const write = async (db: Queryable) => {
+      await db
+        .insertInto('federation_kv')
+        .values(values)
+        .onConflict((oc) => oc.column('key').doUpdateSet({ value: values.value, expires_at: values.expires_at }))
+        .execute();
+    };
+    if (isProcessedMark(key) && writeAtCompletion(write)) return;
+    await write(this.#db);
   }
 
   async delete(key: KvKey): Promise<void> {

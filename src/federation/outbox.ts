@@ -1,14 +1,14 @@
 import type { Context } from '@fedify/fedify';
 import { Accept, Announce, Delete, Flag, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from '@fedify/vocab';
 import { sql } from 'kysely';
-import type { Database } from '../db/database.ts';
+import type { Database, Queryable } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Outbox, SocialActivity } from '../social/outbox.ts';
 import type { ActorRow } from './actors.ts';
 import { chatIdentifier, instant, noteSources, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';
-import { FEDERATION_LANE } from './queue.ts';
+import { completeWithQueued, FEDERATION_LANE } from './queue.ts';
 
 const OUT = 'federation.out';
 /** A profile Update waits this long, so that a photo and a form saved together go out as one. */
@@ -47,7 +47,8 @@ export class Outgoing {
     this.#baseUrl = baseUrl;
     this.#context = () => parts.context();
     this.#actor = parts.actor;
-    jobs.register<SocialActivity>(OUT, (activity) => this.#send(activity), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
+    // What the job queues (Fedify's fan-out or deliveries) commits with the job's removal: see queue.ts.
+    jobs.register<SocialActivity>(OUT, (activity, ctx) => completeWithQueued(jobs, ctx, () => this.#send(activity)), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
   }
 
   get #db() {
@@ -133,12 +134,15 @@ export class Outgoing {
         const original = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.actor_id', 'posts.visibility', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
         if (!handle || !original || original.visibility !== 'public') return;
         const object = original.local ? noteUri(ctx, original.handle, original.id) : new URL(original.uri!);
+        // When the boost was made (an undone boost's row is gone: its Announce goes without the date).
+        const boost = await db.selectFrom('posts').select('created_at').where('id', '=', activity.boostId).executeTakeFirst();
         const announce = new Announce({
           id: new URL(`${ctx.getActorUri(handle).href}/boosts/${activity.boostId}`),
           actor: ctx.getActorUri(handle),
           object,
           tos: [PUBLIC_COLLECTION],
           ccs: [ctx.getFollowersUri(handle)],
+          published: boost ? instant(boost.created_at) : null,
         });
         const recipients = await this.#audience(activity.actorId, { followers: true, extra: [original.actor_id], relays: false });
         if (activity.type === 'boost') return this.#deliver(handle, recipients, announce);
@@ -191,7 +195,7 @@ export class Outgoing {
       }
       case 'chat': {
         const series = await db.selectFrom('chat_series').select(['id', 'slug']).where('id', '=', activity.seriesId).executeTakeFirst();
-        const post = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
+        const post = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'posts.created_at', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
         if (!series || !post || post.visibility !== 'public') return;
         const rows = await db.selectFrom('chat_followers').innerJoin('actors', 'actors.id', 'chat_followers.actor_id').select(['actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url']).where('chat_followers.series_id', '=', series.id).execute();
         const identifier = chatIdentifier(series.slug);
@@ -202,6 +206,8 @@ export class Outgoing {
           object: post.local ? noteUri(ctx, post.handle, post.id) : new URL(post.uri!),
           tos: [PUBLIC_COLLECTION],
           ccs: [ctx.getFollowersUri(identifier)],
+          // The post joins the chat as it is made (a question when it is asked), so its date is the share's.
+          published: instant(post.created_at),
         });
         return this.#deliver(identifier, recipientsOf(...rows), announce);
       }
@@ -241,17 +247,25 @@ export class Outgoing {
     const row = await this.#db
       .selectFrom('reports')
       .innerJoin('actors', 'actors.id', 'reports.target_id')
-      .leftJoin('posts', 'posts.id', 'reports.post_id')
-      .select(['reports.id', 'reports.comment', 'actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url', 'posts.uri as post_uri'])
+      .select(['reports.id', 'reports.comment', 'actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url'])
       .where('reports.id', '=', reportId)
       .executeTakeFirst();
     const [recipient] = recipientsOf(row);
     if (!row || !recipient) return;
+    // Every post the report concerns that came from their server (Mastodon lists them the same way).
+    const posts = await this.#db
+      .selectFrom('report_posts')
+      .innerJoin('posts', 'posts.id', 'report_posts.post_id')
+      .select('posts.uri')
+      .where('report_posts.report_id', '=', row.id)
+      .where('posts.uri', 'is not', null)
+      .orderBy('posts.id')
+      .execute();
     const site = ctx.getActorUri(SITE_ACTOR);
     const flag = new Flag({
       id: new URL(`${site.href}/reports/${row.id}`),
       actor: site,
-      objects: [new URL(row.uri!), ...(row.post_uri ? [new URL(row.post_uri)] : [])],
+      objects: [new URL(row.uri!), ...posts.map((p) => new URL(p.uri!))],
       content: row.comment,
     });
     await this.#deliver(SITE_ACTOR, [recipient], flag);
@@ -259,9 +273,9 @@ export class Outgoing {
   }
 
   /** Records the outcome of a delivery for the admin's instance list. */
-  async recordDelivery(domain: string, ok: boolean, error?: string): Promise<void> {
+  async recordDelivery(domain: string, ok: boolean, error?: string, db: Queryable = this.#db): Promise<void> {
     const now = Date.now();
-    await this.#db
+    await db
       .insertInto('instances')
       .values({ domain, created_at: now, delivered_count: ok ? 1 : 0, failed_count: ok ? 0 : 1, last_delivered_at: ok ? now : null, last_failed_at: ok ? null : now, last_error: error?.slice(0, 500) ?? null })
       .onConflict((oc) =>

@@ -11,7 +11,6 @@ import { readForm } from '../web/request.ts';
 type FederationService = AppContext['var']['services']['federation'];
 type Instance = Awaited<ReturnType<FederationService['instances']>>[number];
 type Relay = Awaited<ReturnType<FederationService['relays']>>[number];
-type Report = Awaited<ReturnType<FederationService['reports']>>[number];
 
 /** Which form a re-rendered page shows errors for, with what was typed into it. */
 interface FormState {
@@ -24,7 +23,7 @@ interface FormState {
 const MODERATIONS: readonly InstanceModeration[] = ['none', 'silence', 'block'];
 const RELAY_STYLES = ['mastodon', 'litepub'] as const;
 
-/** Administration of federation: other servers (block, silence, health), relays and reports. */
+/** Administration of federation: other servers (block, silence, health) and relays. */
 export function registerFederationPages(app: Hono<AppEnv>): void {
   app.get('/admin/federation', async (c) => {
     requireAdmin(c);
@@ -79,20 +78,11 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
     flash(c, 'Unsubscribed from the relay.');
     return c.redirect('/admin/federation#relays', 303);
   });
-
-  app.post('/admin/federation/reports/:id{[0-9]{1,9}}/forward', async (c) => {
-    requireAdmin(c);
-    const { federation } = c.var.services;
-    const id = Number(c.req.param('id'));
-    const report = await federation.forwardReport(id);
-    flash(c, `The report about @${report.target} was sent to their server.`);
-    return c.redirect('/admin/federation#reports', 303);
-  });
 }
 
 async function federationPage(c: AppContext, state: FormState | null) {
   const { federation } = c.var.services;
-  const [instances, relays, reports] = await Promise.all([federation.instances(), federation.relays(), federation.reports()]);
+  const [instances, relays] = await Promise.all([federation.instances(), federation.relays()]);
   const timeZone = c.var.viewer?.timeZone ?? 'UTC';
   const when = (ms: number | null) => <When ms={ms} timeZone={timeZone} />;
   const errors = state?.errors ?? {};
@@ -106,7 +96,8 @@ async function federationPage(c: AppContext, state: FormState | null) {
     <>
       <p>
         This server exchanges posts with other servers of the fediverse (Mastodon, Pleroma, Misskey and others). Here you see how
-        delivery to each of them goes, block or silence a server, subscribe to relays and deal with reports.
+        delivery to each of them goes, block or silence a server and subscribe to relays. Reports from members and from other
+        servers are in <a href="/admin/reports">Reports</a>.
       </p>
 
       <h2 id="servers">Servers</h2>
@@ -120,7 +111,7 @@ async function federationPage(c: AppContext, state: FormState | null) {
               Deliveries are retried for about a day and a half.
             </p>
           ) : null}
-          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
+          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Software', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
             {instances.map((i) => (
               <tr>
                 <td>
@@ -132,6 +123,7 @@ async function federationPage(c: AppContext, state: FormState | null) {
                     </>
                   ) : null}
                 </td>
+                <td>{i.software ? `${i.software}${i.softwareVersion ? ` ${i.softwareVersion}` : ''}` : <span class="meta">unknown</span>}</td>
                 <td>
                   <ModerationLabel instance={i} />
                 </td>
@@ -235,17 +227,6 @@ async function federationPage(c: AppContext, state: FormState | null) {
           <button type="submit">Subscribe</button>
         </div>
       </form>
-
-      <h2 id="reports">Reports</h2>
-      {reports.length === 0 ? (
-        <p>There are no open reports.</p>
-      ) : (
-        <DataTable caption="Open reports, newest first" columns={['Account', 'Post', 'Comment', 'Reported by', 'Date', 'Forwarded']} actions>
-          {reports.map((r) => (
-            <ReportRow c={c} report={r} timeZone={timeZone} />
-          ))}
-        </DataTable>
-      )}
     </>,
   );
 }
@@ -307,38 +288,6 @@ function RelayRow({ c, relay, timeZone }: { c: AppContext; relay: Relay; timeZon
             Unsubscribe<span class="visually-hidden"> from {relay.inboxUrl}</span>
           </button>
         </form>
-      </td>
-    </tr>
-  );
-}
-
-function ReportRow({ c, report, timeZone }: { c: AppContext; report: Report; timeZone: string }) {
-  const when = (ms: number | null) => <When ms={ms} timeZone={timeZone} />;
-  return (
-    <tr>
-      <td>
-        <a href={`/@${report.target}`}>@{report.target}</a>
-        {report.remote ? null : (
-          <>
-            <br />
-            <span class="meta">member of this server</span>
-          </>
-        )}
-      </td>
-      <td>{report.postId ? <a href={`/posts/${report.postId}`}>Post {report.postId}</a> : <span class="meta">none</span>}</td>
-      <td>{report.comment || <span class="meta">no comment</span>}</td>
-      <td>{report.reporter ? <a href={`/@${report.reporter}`}>@{report.reporter}</a> : <span class="meta">another server</span>}</td>
-      <td>{when(report.createdAt)}</td>
-      <td>{report.forwardedAt ? <>Yes, {when(report.forwardedAt)}</> : report.remote ? 'Not yet' : <span class="meta">not needed</span>}</td>
-      <td>
-        {report.remote && !report.forwardedAt ? (
-          <form method="post" action={`/admin/federation/reports/${report.id}/forward`} class="inline-form">
-            <CsrfField token={c.var.csrf} />
-            <button type="submit" class="button--small button--secondary">
-              Forward to their server<span class="visually-hidden"> (report about @{report.target})</span>
-            </button>
-          </form>
-        ) : null}
       </td>
     </tr>
   );

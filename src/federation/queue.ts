@@ -1,5 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
-import { PermanentJobError, type JobContext, type Jobs } from '../jobs/jobs.ts';
+import type { Queryable, Tx } from '../db/database.ts';
+import { PermanentJobError, type EnqueueOptions, type JobContext, type Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import { currentDelivery, fetchErrorIn, runDelivery, type Delivery } from './delivery.ts';
 
@@ -12,8 +14,8 @@ interface FedifyMessage {
   circuitHeld?: boolean;
 }
 
-/** Told after each delivery attempt (the admin's instance health). */
-export type DeliveryObserver = (inbox: string, ok: boolean, error?: string) => Promise<void>;
+/** Told after each delivery attempt (the admin's instance health); a success is written in `db`, the job's completion. */
+export type DeliveryObserver = (inbox: string, ok: boolean, error?: string, db?: Queryable) => Promise<void>;
 
 export interface QueueOptions {
   /** Deliveries go through this client (SSRF guard, limits); see delivery.ts. */
@@ -34,6 +36,7 @@ const INBOX = 'federation.receive';
  * received activities survive restarts, are shared by every worker process and retry with
  * exponential backoff (`nativeRetrial`: Fedify leaves retrying to us). Both kinds run in the
  * federation lane, whose worker has its own concurrency, so a slow server cannot starve feeds.
+ * What a job queues while it runs is inserted with its completion (completeWithQueued).
  *
  * When a host keeps failing, Fedify's circuit breaker holds its deliveries back: the attempt
  * then enqueues a held copy instead of sending. That attempt is neither a success nor a
@@ -52,7 +55,9 @@ export class JobsMessageQueue implements MessageQueue {
       if (!this.#handler) throw new Error('the federation queue is not listening in this process');
       return this.#handler(message);
     };
-    const deliver = async (message: FedifyMessage, ctx: JobContext) => {
+    const receive = (message: FedifyMessage, ctx: JobContext) => completeWithQueued(jobs, ctx, () => handle(message));
+    const deliver = (message: FedifyMessage, ctx: JobContext) => completeWithQueued(jobs, ctx, () => send(message, ctx));
+    const send = async (message: FedifyMessage, ctx: JobContext) => {
       if (message.type !== 'outbox' || !message.inbox) return handle(message);
       const delivery: Delivery = { http, timeoutMs: deliveryTimeoutMs, signal: ctx.signal, held: false };
       try {
@@ -64,13 +69,18 @@ export class JobsMessageQueue implements MessageQueue {
         if (cause?.code === 'blocked_address' || cause?.code === 'bad_url') throw new PermanentJobError(cause.message);
         throw error;
       }
-      // Held after a failed attempt: that attempt still counts as a failure.
-      if (!delivery.held) await observe?.(message.inbox, true);
-      else if (delivery.failure) await observe?.(message.inbox, false, delivery.failure);
+      if (!delivery.held) {
+        // A success is counted with the job's removal: a crash before it neither loses nor doubles the count.
+        const inbox = message.inbox;
+        if (observe && !writeAtCompletion((tx) => observe(inbox, true, undefined, tx))) await observe(inbox, true);
+      } else if (delivery.failure) {
+        // Held after a failed attempt: that attempt still counts as a failure.
+        await observe?.(message.inbox, false, delivery.failure);
+      }
     };
     // About 1.5 days of retries: 30 s, 1 min, 2 min … capped at 6 h between attempts.
     jobs.register(DELIVERY, deliver, { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 });
-    jobs.register(INBOX, handle, { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 });
+    jobs.register(INBOX, receive, { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 });
   }
 
   async enqueue(message: FedifyMessage, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -78,15 +88,16 @@ export class JobsMessageQueue implements MessageQueue {
       const delivery = currentDelivery();
       if (delivery) delivery.held = true;
     }
-    await this.#jobs.enqueue(message.type === 'inbox' ? INBOX : DELIVERY, message, jobOptions(options));
+    const kind = message.type === 'inbox' ? INBOX : DELIVERY;
+    if (!queueAtCompletion(kind, [message], options)) await this.#jobs.enqueue(kind, message, jobOptions(options));
   }
 
   /** A fan-out to many inboxes: one insert per few hundred deliveries. */
   async enqueueMany(messages: readonly FedifyMessage[], options?: MessageQueueEnqueueOptions): Promise<void> {
     const inbox = messages.filter((m) => m.type === 'inbox');
     const deliveries = messages.filter((m) => m.type !== 'inbox');
-    if (inbox.length > 0) await this.#jobs.enqueueMany(INBOX, inbox, jobOptions(options));
-    if (deliveries.length > 0) await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
+    if (inbox.length > 0 && !queueAtCompletion(INBOX, inbox, options)) await this.#jobs.enqueueMany(INBOX, inbox, jobOptions(options));
+    if (deliveries.length > 0 && !queueAtCompletion(DELIVERY, deliveries, options)) await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
   }
 
   /** Handles messages until `signal` aborts; the job runner does the polling. */
@@ -104,4 +115,49 @@ function jobOptions(options: MessageQueueEnqueueOptions | undefined) {
     delayMs: options?.delay ? Math.max(0, options.delay.total({ unit: 'millisecond' })) : undefined,
     orderingKey: options?.orderingKey ? `federation:${options.orderingKey}` : undefined,
   };
+}
+
+/**
+ * What a federation job leaves behind: the jobs it queues (the fan-out of a post, one delivery
+ * per inbox, a delivery held by the circuit breaker, the Accept of a received Follow) and the
+ * mark that a received activity was processed (kv.ts).
+ */
+interface Successors {
+  jobs: Array<{ kind: string; payloads: FedifyMessage[]; options: EnqueueOptions }>;
+  writes: Array<(tx: Tx) => Promise<void>>;
+}
+const successors = new AsyncLocalStorage<Successors>();
+
+/**
+ * Runs a federation job's `work`, then writes what it queued (and marked) in the transaction
+ * that removes the job. A worker killed at any moment thus leaves either the job, which runs
+ * again, or everything it queued, never both: a crash never doubles a delivery upstream of the
+ * delivery itself (docs/federation.md, "Delivery guarantees"). If the work fails, nothing it
+ * queued is kept; the retry queues it again.
+ */
+export async function completeWithQueued(jobs: Jobs, ctx: JobContext, work: () => Promise<void>): Promise<void> {
+  const pending: Successors = { jobs: [], writes: [] };
+  await successors.run(pending, work);
+  await ctx.complete(async (tx) => {
+    for (const write of pending.writes) await write(tx);
+    for (const { kind, payloads, options } of pending.jobs) await jobs.enqueueMany(kind, payloads, { ...options, tx });
+  });
+}
+
+/** Inside completeWithQueued: keeps messages for the job's completion (true), or says to queue them now (false). */
+function queueAtCompletion(kind: string, payloads: FedifyMessage[], options: MessageQueueEnqueueOptions | undefined): boolean {
+  const pending = successors.getStore();
+  if (!pending) return false;
+  const { delayMs, orderingKey } = jobOptions(options);
+  // The delay counts from now, not from the completion.
+  pending.jobs.push({ kind, payloads, options: { runAt: Date.now() + (delayMs ?? 0), orderingKey } });
+  return true;
+}
+
+/** Inside completeWithQueued: keeps a database write for the job's completion (true), or says to write it now (false). */
+export function writeAtCompletion(write: (tx: Tx) => Promise<void>): boolean {
+  const pending = successors.getStore();
+  if (!pending) return false;
+  pending.writes.push(write);
+  return true;
 }

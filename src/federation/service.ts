@@ -8,14 +8,19 @@ import type { Config } from '../platform/config.ts';
 import { UserError } from '../platform/errors.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { Social } from '../social/social.ts';
 import { RemoteActors, type ActorRow } from './actors.ts';
 import { buildFederation, SITE_ACTOR, type FederationParts } from './federation.ts';
 import { isPostObject, registerInbox, type ReceivePost } from './inbox.ts';
+import { loadObject } from './loader.ts';
 import { MediaProxy } from './media.ts';
+import { ServerSoftware } from './nodeinfo.ts';
 import { Outgoing } from './outbox.ts';
 import { FEDERATION_LANE } from './queue.ts';
+import { RelayedActivities } from './relayed.ts';
+import { Reports } from './reports.ts';
 
 export interface FederationDeps {
   database: Database;
@@ -25,6 +30,7 @@ export interface FederationDeps {
   logger: Logger;
   social: Social;
   settings: SiteSettings;
+  rateLimiter: RateLimiter;
   secretKey: string;
   version: string;
 }
@@ -34,6 +40,8 @@ export const MAX_INBOX_BYTES = 1024 * 1024;
 /** Deepest JSON an inbox accepts: real activities nest a few levels, not hundreds. */
 const MAX_JSON_DEPTH = 32;
 const BACKFILL_POSTS = 20;
+/** A remote actor's featured (pinned) posts read at most. */
+const FEATURED_POSTS = 5;
 
 /**
  * Federation: ActivityPub with Fedify. Members are Person actors, chat series Group actors, the
@@ -43,9 +51,12 @@ export class FederationService {
   readonly actors: RemoteActors;
   readonly media: MediaProxy;
   readonly outgoing: Outgoing;
+  /** Reports from members and other servers, and the administrators' queue. */
+  readonly reports: Reports;
   readonly #parts: FederationParts;
   readonly #deps: FederationDeps;
   readonly #receivePost: ReceivePost;
+  readonly #relayed: RelayedActivities;
   readonly #queueAbort = new AbortController();
 
   constructor(deps: FederationDeps) {
@@ -63,14 +74,28 @@ export class FederationService {
         const site = await deps.settings.get();
         return { name: site.siteName, openRegistrations: site.signupMode === 'open' };
       },
-      observeDelivery: (inbox, ok, error) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error),
+      observeDelivery: (inbox, ok, error, db) => this.outgoing.recordDelivery(new URL(inbox).host, ok, error, db),
       deliveryTimeoutMs: config.federationTimeout * 1000,
     });
     const loader = () => this.#parts.context().documentLoader;
-    this.actors = new RemoteActors(database, http, loader, config.baseUrl, this.media);
+    const software = new ServerSoftware(database, jobs, this.#parts.get, logger);
+    this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) => software.seen(domain, checkedAt));
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
-    this.#receivePost = registerInbox(this.#parts.federation, { database, social, actors: this.actors, media: this.media, outgoing: this.outgoing, logger, baseUrl: config.baseUrl }).receivePost;
+    this.reports = new Reports({ database, baseUrl: config.baseUrl, rateLimiter: deps.rateLimiter, forward: (id) => this.outgoing.forwardReport(id) });
+    this.#relayed = new RelayedActivities(database, this.#parts.kv, loader);
+    const relayed = (activityId: string) => this.#relayed.wasRelayed(activityId);
+    this.#receivePost = registerInbox(this.#parts.federation, {
+      database,
+      social,
+      actors: this.actors,
+      media: this.media,
+      outgoing: this.outgoing,
+      reports: this.reports,
+      logger,
+      baseUrl: config.baseUrl,
+      relayed,
+    }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.
     void this.#parts.federation.startQueue(undefined, { signal: this.#queueAbort.signal });
     jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 60_000 });
@@ -98,6 +123,7 @@ export class FederationService {
           logger.warn({ path, reason: refused.message }, 'refused an inbox request');
           return c.json({ error: refused.code, message: refused.message }, refused.status);
         }
+        await this.#relayed.note(c.req.raw);
       }
       let handedBack = false;
       const response = await federation.fetch(c.req.raw, {
@@ -125,28 +151,54 @@ export class FederationService {
     return actor;
   }
 
-  /** Reads the first posts of a remote actor's outbox (what Mastodon calls backfill). */
+  /** Reads the first posts of a remote actor's outbox (what Mastodon calls backfill), and their pinned posts (featured collection). */
   async #backfill(actorId: number): Promise<void> {
     const row = await this.#deps.database.db.selectFrom('actors').selectAll().where('id', '=', actorId).executeTakeFirst();
     if (!row?.uri) return;
     const ctx = this.#parts.context();
     const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
-    const actor = (await ctx.lookupObject(row.uri, options)) as Actor | null;
-    if (!actor || !isActor(actor)) return;
+    const actor = await loadObject(ctx.documentLoader, row.uri).catch(() => null);
+    if (!isActor(actor)) return;
     const outbox = await actor.getOutbox(options);
-    if (!(outbox instanceof Collection)) return;
-    let seen = 0;
-    for await (const item of traverseCollection(outbox, options)) {
-      if (++seen > BACKFILL_POSTS) break;
-      if (!(item instanceof Create)) continue;
-      const object = await item.getObject(options);
-      if (isPostObject(object)) await this.#receivePost(ctx, row, object, { backfill: true });
+    if (outbox instanceof Collection) {
+      let seen = 0;
+      for await (const item of traverseCollection(outbox, options)) {
+        if (++seen > BACKFILL_POSTS) break;
+        if (!(item instanceof Create)) continue;
+        const object = await item.getObject(options);
+        if (isPostObject(object)) await this.#receivePost(ctx, row, object, { backfill: true });
+      }
+    }
+    await this.#readFeatured(ctx, row, actor);
+  }
+
+  /**
+   * A remote actor's pinned posts (`featured`, an ordered collection of posts or their ids), shown
+   * on their profile here. Public posts only; a missing or broken collection leaves them as they were.
+   */
+  async #readFeatured(ctx: ReturnType<FederationParts['context']>, row: ActorRow, actor: Actor): Promise<void> {
+    if (!actor.featuredId) return;
+    const options = { documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true };
+    try {
+      const featured = await actor.getFeatured(options);
+      if (!featured) return;
+      const ids: number[] = [];
+      let seen = 0;
+      for await (const item of traverseCollection(featured, options)) {
+        if (++seen > FEATURED_POSTS) break;
+        if (!isPostObject(item)) continue;
+        const id = await this.#receivePost(ctx, row, item, { backfill: true });
+        if (id !== null) ids.push(id);
+      }
+      await this.#deps.social.posts.receivePins(row.id, ids);
+    } catch (error) {
+      this.#deps.logger.warn({ actor: row.uri, error: (error as Error).message }, 'could not read the featured posts of a remote actor');
     }
   }
 
   // ---- admin -------------------------------------------------------------------------------
 
-  async instances(): Promise<Array<{ domain: string; moderation: InstanceModeration; reason: string | null; actors: number; delivered: number; failed: number; lastDeliveredAt: number | null; lastFailedAt: number | null; lastError: string | null; received: number; lastReceivedAt: number | null }>> {
+  async instances(): Promise<Array<{ domain: string; software: string | null; softwareVersion: string | null; moderation: InstanceModeration; reason: string | null; actors: number; delivered: number; failed: number; lastDeliveredAt: number | null; lastFailedAt: number | null; lastError: string | null; received: number; lastReceivedAt: number | null }>> {
     const db = this.#deps.database.db;
     const rows = await db
       .selectFrom('instances')
@@ -158,6 +210,8 @@ export class FederationService {
       .execute();
     return rows.map((r) => ({
       domain: r.domain,
+      software: r.software,
+      softwareVersion: r.software_version,
       moderation: r.moderation,
       reason: r.moderation_reason,
       actors: Number(r.n ?? 0),
@@ -224,51 +278,6 @@ export class FederationService {
     if (!relay) throw UserError.notFound('There is no such relay.');
     await db.deleteFrom('relays').where('id', '=', id).execute();
     await this.outgoing.unfollowRelay(relay.inbox_url, relay.style, relay.follow_uri, relay.actor_uri);
-  }
-
-  /** A member reports a post or account; remote ones can be forwarded to their server. */
-  async report(reporterActorId: number, input: { acct?: string; postId?: number; comment: string; forward: boolean }): Promise<number> {
-    const db = this.#deps.database.db;
-    let targetId: number | undefined;
-    if (input.postId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', input.postId).executeTakeFirst())?.actor_id;
-    else if (input.acct) targetId = (await db.selectFrom('actors').select('id').where('acct', '=', input.acct.replace(/^@/, '').toLowerCase()).executeTakeFirst())?.id;
-    if (!targetId) throw UserError.notFound('There is no such post or account to report.');
-    const row = await db
-      .insertInto('reports')
-      .values({ reporter_id: reporterActorId, target_id: targetId, post_id: input.postId ?? null, comment: input.comment.slice(0, 2000), created_at: Date.now() })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (input.forward) await this.outgoing.forwardReport(row.id);
-    return row.id;
-  }
-
-  /** Sends an open report about a remote account to its server (as a Flag from this server). */
-  async forwardReport(id: number): Promise<{ target: string }> {
-    const report = await this.#deps.database.db
-      .selectFrom('reports')
-      .innerJoin('actors', 'actors.id', 'reports.target_id')
-      .select(['actors.acct', 'actors.domain'])
-      .where('reports.id', '=', id)
-      .where('reports.resolved_at', 'is', null)
-      .executeTakeFirst();
-    if (!report) throw UserError.notFound('There is no such open report.');
-    if (report.domain === null) throw new UserError(422, 'not_remote', `@${report.acct} is a member of this server: there is no other server to forward the report to.`);
-    await this.outgoing.forwardReport(id);
-    return { target: report.acct };
-  }
-
-  async reports(): Promise<Array<{ id: number; target: string; postId: number | null; comment: string; remote: boolean; forwardedAt: number | null; createdAt: number; reporter: string | null }>> {
-    const db = this.#deps.database.db;
-    const rows = await db
-      .selectFrom('reports')
-      .innerJoin('actors as target', 'target.id', 'reports.target_id')
-      .leftJoin('actors as reporter', 'reporter.id', 'reports.reporter_id')
-      .select(['reports.id', 'target.acct', 'target.domain', 'reports.post_id', 'reports.comment', 'reports.forwarded_at', 'reports.created_at', 'reporter.acct as reporter_acct'])
-      .where('reports.resolved_at', 'is', null)
-      .orderBy('reports.id', 'desc')
-      .limit(200)
-      .execute();
-    return rows.map((r) => ({ id: r.id, target: r.acct, postId: r.post_id, comment: r.comment, remote: r.domain !== null, forwardedAt: r.forwarded_at, createdAt: r.created_at, reporter: r.reporter_acct }));
   }
 }
 

@@ -9,7 +9,7 @@ import { CsrfField, ErrorSummary, formErrors, SelectField, TextArea, TextField, 
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
 import { flash, renderSectionPage, type PageOptions } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
-import { readForm } from '../web/request.ts';
+import { readForm, safeNext } from '../web/request.ts';
 import { exportOpml, importOpml } from './opml.ts';
 import { ChooseFeedError, type FolderView, type ItemView, type RiverScope, type RuleView, type SubscriptionView } from './service.ts';
 import { shareText } from './share.ts';
@@ -33,9 +33,10 @@ function sourcesPage(c: AppContext, options: PageOptions, body: Child) {
   return renderSectionPage(c, SECTION, { noindex: true, ...options }, body);
 }
 
-/** Only paths on this site come back as `back`. */
-function backTo(value: string | null | undefined, fallback = '/sources'): string {
-  return value && value.startsWith('/sources') && !value.startsWith('//') ? value : fallback;
+/** Only paths of the Sources section come back as `back`. */
+function backTo(c: AppContext, value: string | null | undefined, fallback = '/sources'): string {
+  const path = safeNext(c, value, fallback);
+  return path === '/sources' || /^\/sources[/?#]/.test(path) ? path : fallback;
 }
 
 function scopeFromQuery(c: AppContext): { scope: RiverScope; label: string | null } {
@@ -556,7 +557,7 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
         // Bookmarking twice (two tabs) is not worth an error page.
         if (!(error instanceof UserError && error.status === 409)) throw error;
       }
-      const back = backTo(form.text('back'));
+      const back = backTo(c, form.text('back'));
       return c.redirect(back.startsWith('/sources/items/') ? back : `${back}#item-${id}`, 303);
     });
   }
@@ -607,7 +608,7 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     const older = form.text('olderThan');
     await c.var.services.feeds.markAllRead(viewer, scope, older === 'day' || older === 'week' ? older : undefined);
     flash(c, older ? `Items older than a ${older} marked read.` : 'All marked read.');
-    return c.redirect(backTo(form.text('back')), 303);
+    return c.redirect(backTo(c, form.text('back')), 303);
   });
 
   app.post('/sources/subscribe', async (c) => {
@@ -637,7 +638,7 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const sub = await c.var.services.feeds.retry(viewer, Number(c.req.param('id')));
     flash(c, sub.problem ? `Fetched ${sub.title}, still a problem: ${sub.problem}` : `Fetched ${sub.title}.`);
-    return c.redirect(backTo(form.text('back')), 303);
+    return c.redirect(backTo(c, form.text('back')), 303);
   });
   app.post('/sources/subscriptions/:id{[0-9]+}/delete', async (c) => {
     const viewer = requireViewer(c);

@@ -27,7 +27,7 @@ export function registerSuggestionsPages(app: Hono<AppEnv>): void {
     await suggestionsService(c).dismiss(viewer, actorId);
     const name = form.text('name');
     flash(c, name ? `${name} will not be suggested again.` : 'They will not be suggested again.');
-    return c.redirect(safeNext(form.text('back')) || PATH, 303);
+    return c.redirect(safeNext(c, form.text('back'), PATH), 303);
   });
 }
 

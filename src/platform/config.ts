@@ -42,6 +42,11 @@ const ConfigSchema = z.strictObject({
   federationConcurrency: z.coerce.number().int().min(1).max(256).default(16),
   /** Seconds a server has to answer one delivery before it counts as failed (and is retried). */
   federationTimeout: z.coerce.number().int().min(1).max(300).default(10),
+  /**
+   * Seconds a client has to send a request's headers; a request body may also stall this long
+   * beyond one second per 500 bytes received (slow clients holding connections are closed).
+   */
+  requestTimeout: z.coerce.number().int().min(1).max(3600).default(20),
   /** Serve HTTPS directly (otherwise put a TLS-terminating proxy in front). */
   tlsCertFile: z.string().optional(),
   tlsKeyFile: z.string().optional(),
@@ -79,6 +84,7 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   remoteMediaCacheBytes: 'REMOTE_MEDIA_CACHE_BYTES',
   federationConcurrency: 'FEDERATION_CONCURRENCY',
   federationTimeout: 'FEDERATION_TIMEOUT',
+  requestTimeout: 'REQUEST_TIMEOUT',
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
 };

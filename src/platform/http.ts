@@ -10,8 +10,9 @@ import type { Transform } from 'node:stream';
  *
  * - SSRF guard: loopback, private, link-local, carrier-grade NAT, multicast, documentation and
  *   metadata addresses are refused, checked on the address the socket really connects to
- *   (after DNS, for every redirect hop; IPv4-mapped IPv6 is unwrapped), unless the address is
- *   in the configured allow-list.
+ *   (after DNS, for every redirect hop; an IPv6 address that embeds an IPv4 one, such as
+ *   IPv4-mapped, NAT64 or 6to4, is judged by the IPv4 address), unless the address is in the
+ *   configured allow-list.
  * - Limits: a time limit for the whole exchange, a cap on the (decompressed) body size enforced
  *   while streaming, a bounded number of redirects.
  * - gzip, deflate and brotli; an honest User-Agent naming the site.
@@ -72,15 +73,14 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  // Not `::ffff:0:0/96`: Node's BlockList matches IPv4 addresses against IPv4-mapped IPv6 rules,
-  // so that rule would deny every IPv4 address. Mapped addresses are unwrapped and checked
-  // against the IPv4 rules instead (see unwrapMapped).
-  ['64:ff9b::', 96],
+  // Forms that embed an IPv4 address (::/96, ::ffff:0:0/96, ::ffff:0:0:0/96, NAT64
+  // 64:ff9b::/96, 6to4 2002::/16, Teredo 2001::/32) are judged by the address they embed
+  // (see embeddedIPv4), so they are not listed here. (Node's BlockList also matches IPv4
+  // addresses against IPv4-mapped rules: a `::ffff:0:0/96` rule would deny every IPv4 address.)
   ['64:ff9b:1::', 48],
   ['100::', 64],
   ['2001::', 23],
   ['2001:db8::', 32],
-  ['2002::', 16],
   ['fc00::', 7],
   ['fe80::', 10],
   ['fec0::', 10],
@@ -89,14 +89,44 @@ for (const [network, prefix] of [
   DENIED.addSubnet(network, prefix, 'ipv6');
 }
 
-/** `::ffff:127.0.0.1` and `::ffff:7f00:1` → `127.0.0.1`; other addresses unchanged. */
-function unwrapMapped(address: string): string {
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-  if (mapped) return mapped[1]!;
-  const hex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/i.exec(address);
-  if (!hex) return address;
-  const [high, low] = [parseInt(hex[1]!, 16), parseInt(hex[2]!, 16)];
+/** The eight 16-bit groups of an IPv6 address (`::` expanded, a dotted IPv4 tail read), or null. */
+function ipv6Groups(address: string): number[] | null {
+  if (isIP(address) !== 6) return null;
+  let text = address.replace(/%.*$/, '').toLowerCase();
+  const dotted = /(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(text);
+  if (dotted) {
+    const [a, b, c, d] = dotted.slice(1).map(Number) as [number, number, number, number];
+    text = `${text.slice(0, dotted.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined];
+  const groups = (part: string | undefined) => (part ? part.split(':').map((g) => parseInt(g, 16)) : []);
+  const front = groups(head);
+  if (tail === undefined) return front;
+  const back = groups(tail);
+  return [...front, ...new Array<number>(8 - front.length - back.length).fill(0), ...back];
+}
+
+function ipv4Of(high: number, low: number): string {
   return [high >> 8, high & 255, low >> 8, low & 255].join('.');
+}
+
+/**
+ * The IPv4 addresses an IPv6 address carries, when it is one of the forms that embed one:
+ * IPv4-compatible `::a.b.c.d`, IPv4-mapped `::ffff:a.b.c.d`, IPv4-translated
+ * `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4 `2002:aabb:ccdd::…` and Teredo
+ * `2001:0:server:…:client` (its server and its client, which is stored inverted). Null for
+ * any other address.
+ */
+function embeddedIPv4(address: string): string[] | null {
+  const g = ipv6Groups(address);
+  if (!g) return null;
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && (g[5] === 0 || g[5] === 0xffff)) return [ipv4Of(g[6]!, g[7]!)];
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return [ipv4Of(g[6]!, g[7]!)];
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return [ipv4Of(g[6]!, g[7]!)];
+  if (g[0] === 0x2002) return [ipv4Of(g[1]!, g[2]!)];
+  if (g[0] === 0x2001 && g[1] === 0) return [ipv4Of(g[2]!, g[3]!), ipv4Of(~g[6]! & 0xffff, ~g[7]! & 0xffff)];
+  return null;
 }
 
 export interface AddressPolicy {
@@ -117,14 +147,19 @@ export function parseAllowList(text: string): BlockList {
   return list;
 }
 
-/** Is this (resolved) address one we must not connect to? */
+/**
+ * Is this (resolved) address one we must not connect to? An IPv6 address that embeds IPv4
+ * addresses is refused when any of them is (the allow-list applies to them too), unless the
+ * allow-list names the IPv6 address itself.
+ */
 export function isDeniedAddress(address: string, policy: AddressPolicy): boolean {
-  const plain = unwrapMapped(address);
-  const family = isIP(plain);
+  const family = isIP(address);
   if (!family) return true;
   const type = family === 6 ? 'ipv6' : 'ipv4';
-  if (policy.allow.check(plain, type)) return false;
-  return DENIED.check(plain, type);
+  if (policy.allow.check(address, type)) return false;
+  const embedded = family === 6 ? embeddedIPv4(address) : null;
+  if (embedded) return embedded.some((v4) => isDeniedAddress(v4, policy));
+  return DENIED.check(address, type);
 }
 
 export class HttpClient {

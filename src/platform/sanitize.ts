@@ -136,3 +136,17 @@ export function htmlToText(html: string): string {
     .replace(/\s+/g, ' ')
     .trim();
 }
+
+/** Bidirectional embedding, override and isolate controls (U+202A–U+202E, U+2066–U+2069). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+
+/**
+ * A person's display name as every page, export and API shows it: without bidirectional
+ * embedding, override and isolate controls, which make a name read other than it is
+ * ("Mallory\u202Egpj.exe" shows as "Malloryexe.jpg") and, left open, reorder the text after
+ * it. Letters of either direction and the direction marks (U+200E, U+200F) stay. Applied
+ * where names come in: local profiles (accounts/validation.ts) and other servers' actors.
+ */
+export function plainName(name: string): string {
+  return name.replace(BIDI_CONTROLS, '');
+}

@@ -27,7 +27,7 @@ export const ActorSchema = z
   })
   .openapi('Actor');
 
-const PostSchema = z
+export const PostSchema = z
   .object({
     id: z.number().int(),
     url: z.string(),
@@ -89,7 +89,7 @@ const RelationshipSchema = z
   .openapi('Relationship');
 
 
-function postJson(p: PostView) {
+export function postJson(p: PostView) {
   return { ...p, createdAt: iso(p.createdAt)!, editedAt: iso(p.editedAt), boostedBy: p.boostedBy ? { ...p.boostedBy, at: iso(p.boostedBy.at)! } : null };
 }
 const pageJson = (page: { posts: PostView[]; nextCursor: string | null }) => ({ posts: page.posts.map(postJson), nextCursor: page.nextCursor });
@@ -457,7 +457,10 @@ export function registerSocialApi(api: Api): void {
   api.openapi(
     createRoute({
       method: 'get', path: '/api/v1/streaming', tags: ['Timelines'], summary: 'Live updates as Server-Sent Events',
-      description: 'Events: `post` (a Post entering the timeline, as JSON), `delete` ({ id }), `notifications` ({ unread }, when signed in). Each event is checked against what you may see.',
+      description:
+        'Events: `post` (a Post entering the timeline, as JSON), `delete` ({ id }), `notifications` ({ unread }, when signed in). Each event is checked against what you may see. ' +
+        'Every event has an `id`: reconnect with it in `Last-Event-ID` (as EventSource does) to be sent, first, the events you missed in the last ten minutes, then live ones. ' +
+        'If you missed more than that (or more than 500 events), the stream starts with `reset` ({}): reload what you show.',
       request: { query: z.strictObject({ timeline: z.string().max(120).optional().openapi({ description: '`home`, `local`, `tag:<name>` or `list:<id>`; omit for notifications only' }) }) },
       responses: { 200: { description: 'An event stream', content: { 'text/event-stream': { schema: z.string() } } }, ...errors(400, 401, 404) },
     }),
@@ -470,7 +473,7 @@ export function registerSocialApi(api: Api): void {
         if (event.kind === 'delete') return deleteMessage(c, event);
         if (event.kind !== 'post') return null;
         const post = await eventPost(c, event);
-        return post ? { event: 'post', id: String(post.boostedBy?.boostId ?? post.id), data: JSON.stringify(postJson(post)) } : null;
+        return post ? { event: 'post', data: JSON.stringify(postJson(post)) } : null;
       }) as unknown as Response;
     },
   );

@@ -1,6 +1,6 @@
 import { streamSSE, type SSEMessage } from 'hono/streaming';
 import type { Visibility } from '../db/schema.ts';
-import type { LiveEvent } from '../platform/events.ts';
+import { parseEventId, type LiveEvent, type PublishedEvent } from '../platform/events.ts';
 import { UserError } from '../platform/errors.ts';
 import type { AppContext } from '../web/context.ts';
 import { reader, topics } from './context.ts';
@@ -12,6 +12,11 @@ import { PostCard } from './views.tsx';
  * reader (the visibility rule runs again) before anything is sent, so a live stream never
  * shows more than a page reload would. A client that stops reading is dropped once its
  * queue fills, instead of holding memory.
+ *
+ * Each message sent carries its event's id in the live-event log. A client that reconnects
+ * with `Last-Event-ID` is first sent, through the same checks, the events it missed (from the
+ * log, whichever process published them), then live ones; one that missed too much gets
+ * `reset` (reload what you show) and live events from there.
  */
 
 const HEARTBEAT_MS = 25_000;
@@ -19,14 +24,23 @@ export const MAX_QUEUE = 500;
 
 export function liveStream(c: AppContext, subscribeTo: string[], render: (event: LiveEvent) => Promise<SSEMessage | null>) {
   const { events, logger } = c.var.services;
+  const since = parseEventId(c.req.header('last-event-id'));
   return streamSSE(c, async (stream) => {
-    const queue: LiveEvent[] = [];
+    const queue: PublishedEvent[] = [];
     let wake: (() => void) | null = null;
     let open = true;
+    /** The newest event handled (sent or not): older ones arriving live were replayed already. */
+    let handled = since ?? 0;
     const stop = () => {
       open = false;
       wake?.();
     };
+    const send = async (event: PublishedEvent) => {
+      handled = event.id;
+      const message = await render(event);
+      if (message && open) await stream.writeSSE({ ...message, id: String(event.id) });
+    };
+    // Subscribed before the log is read: an event is then either in the replay, or queued, or both.
     const unsubscribe = events.subscribe(subscribeTo, (event) => {
       if (queue.length >= MAX_QUEUE) {
         logger.info({ topics: subscribeTo.length }, 'dropping a live client that does not keep up');
@@ -40,6 +54,18 @@ export function liveStream(c: AppContext, subscribeTo: string[], render: (event:
     stream.onAbort(stop);
     try {
       await stream.writeSSE({ event: 'ready', data: '{}', retry: 3000 });
+      if (since !== null) {
+        const missed = await events.replay(subscribeTo, since);
+        if (missed.reset) {
+          handled = missed.head;
+          await stream.writeSSE({ event: 'reset', data: '{}', id: String(missed.head) });
+        } else {
+          for (const event of missed.events) {
+            if (!open) break;
+            await send(event);
+          }
+        }
+      }
       while (open) {
         const event = queue.shift();
         if (!event) {
@@ -54,8 +80,7 @@ export function liveStream(c: AppContext, subscribeTo: string[], render: (event:
           if (timedOut && open) await stream.write(': keep-alive\n\n');
           continue;
         }
-        const message = await render(event);
-        if (message && open) await stream.writeSSE(message);
+        if (event.id > handled) await send(event);
       }
     } catch (error) {
       logger.debug({ error: (error as Error).message }, 'live stream ended');
@@ -131,7 +156,6 @@ export async function pageLiveStream(c: AppContext) {
     const html = String(await (<PostCard c={c} post={post} back={back} />).toString());
     return {
       event: 'post',
-      id: String(post.boostedBy?.boostId ?? post.id),
       data: JSON.stringify({ key: `${post.id}:${post.boostedBy?.boostId ?? ''}`, author: post.author.displayName, html }),
     };
   });

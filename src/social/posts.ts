@@ -651,6 +651,19 @@ export class PostsService {
     });
   }
 
+  /** A remote actor's pinned posts (its featured collection, first shown first), replacing those known before; only its own posts count. */
+  async receivePins(actorId: number, postIds: number[]): Promise<void> {
+    const now = Date.now();
+    await this.#db.transaction().execute(async (tx) => {
+      await tx.deleteFrom('pins').where('actor_id', '=', actorId).execute();
+      const own = postIds.length ? await tx.selectFrom('posts').select('id').where('id', 'in', postIds).where('actor_id', '=', actorId).where('boost_of_id', 'is', null).execute() : [];
+      const ids = new Set(own.map((p) => p.id));
+      const pins = [...new Set(postIds)].filter((id) => ids.has(id)).slice(0, PINS_MAX);
+      // Newest pin first: the first one gets the latest time.
+      if (pins.length) await tx.insertInto('pins').values(pins.map((postId, i) => ({ actor_id: actorId, post_id: postId, created_at: now - i }))).execute();
+    });
+  }
+
   /** The whole conversation around a post: what it answers (oldest first), then replies in thread order. */
   async thread(viewer: Viewer | null, id: number): Promise<{ ancestors: PostView[]; post: PostView; descendants: Array<PostView & { depth: number }> }> {
     const post = await this.get(viewer, id);

@@ -149,7 +149,11 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
                 ) : null}
                 {post.article ? null : <ActionButton c={c} back={back} action={`/posts/${post.id}/delete`} label="Delete" danger confirm="Delete this post? This cannot be undone." />}
               </>
-            ) : null}
+            ) : (
+              <a class="post-action post-action--quiet" href={`/posts/${post.id}/report`}>
+                Report
+              </a>
+            )}
           </>
         ) : (
           <>

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -28,6 +29,8 @@ import { registerRoutinePages } from '../insights/routine-pages.tsx';
 import { registerSocialApi } from '../social/api.ts';
 import { registerAdminPages } from '../accounts/pages/admin.tsx';
 import { registerFederationPages } from '../federation/pages.tsx';
+import { registerReportPages } from '../federation/report-pages.tsx';
+import { registerReportsApi } from '../federation/reports-api.ts';
 import { registerAuthPages } from '../accounts/pages/auth.tsx';
 import { registerPeoplePages } from '../accounts/pages/people.tsx';
 import { registerPostPages } from '../social/pages/posts.tsx';
@@ -67,14 +70,8 @@ export function createApp(services: Services): Api {
       strictTransportSecurity: services.config.secureCookies ? 'max-age=31536000' : false,
     }),
   );
-  app.use(baseMiddleware(services));
-  // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
-  app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
-  // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
-  app.use(services.federation.middleware());
-  app.use(authMiddleware());
-  app.use(csrfMiddleware());
-
+  // Before the other middleware, which reads site settings and sessions from the database: the
+  // health check must answer 503, not fail, when the database is down.
   app.get('/healthz', async (c) => {
     try {
       await services.database.db.selectFrom('settings').select('key').limit(1).execute();
@@ -84,6 +81,13 @@ export function createApp(services: Services): Api {
       return c.json({ status: 'error', database: 'unreachable' }, 503);
     }
   });
+  app.use(baseMiddleware(services));
+  // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
+  app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
+  // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
+  app.use(services.federation.middleware());
+  app.use(authMiddleware());
+  app.use(csrfMiddleware());
 
   registerAssets(app);
   app.get('/media/remote/:signature/:encoded', async (c) => {
@@ -106,6 +110,7 @@ export function createApp(services: Services): Api {
   registerPeoplePages(app);
   registerAdminPages(app);
   registerFederationPages(app);
+  registerReportPages(app);
   registerStreamPages(app);
   registerPostPages(app);
   // Before the profile pages: /@handle/chats is a chat history, not a post.
@@ -127,6 +132,7 @@ export function createApp(services: Services): Api {
   registerFeedsApi(app);
   registerChatsApi(app);
   registerFederationApi(app);
+  registerReportsApi(app);
   registerCollectionsApi(app);
   registerBookmarksApi(app);
   registerArticlesApi(app);
@@ -145,6 +151,12 @@ export function createApp(services: Services): Api {
 
 const isApi = (c: AppContext) => c.req.path.startsWith('/api/');
 
+/** Reading the request failed because its connection is gone. */
+function clientWentAway(c: AppContext, error: unknown): boolean {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  return (error as { code?: string } | null)?.code === 'ECONNRESET' && Boolean(incoming?.socket?.destroyed);
+}
+
 function handleError(c: AppContext, error: unknown) {
   let problem: UserError;
   if (error instanceof UserError) {
@@ -152,6 +164,9 @@ function handleError(c: AppContext, error: unknown) {
   } else if (error instanceof HTTPException && error.status >= 400 && error.status < 500) {
     const status = ([400, 401, 403, 404, 413, 415] as const).find((s) => s === error.status) ?? 400;
     problem = new UserError(status, 'bad_request', error.message || 'The request could not be understood.');
+  } else if (clientWentAway(c, error)) {
+    // Closed mid-request by the client, or by the server for sending too slowly: nothing went wrong here.
+    problem = new UserError(400, 'incomplete_request', 'The connection closed before the whole request arrived.');
   } else {
     c.var.services?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     if (isApi(c) || !c.var.site) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);

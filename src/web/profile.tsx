@@ -1,4 +1,5 @@
 import type { Hono } from 'hono';
+import { raw } from 'hono/html';
 import { loadProfile, ProfileHeader } from '../accounts/pages/people.tsx';
 import { UserError } from '../platform/errors.ts';
 import type { ActorProfile, Relationship } from '../social/graph.ts';
@@ -112,10 +113,13 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
       fetching = true;
     }
     const actor = await social.graph.actor(row.acct);
-    const [page, relationship] = await Promise.all([
+    const [page, pinned, relationship] = await Promise.all([
       social.timelines.profile(c.var.viewer, actor.id, 'posts', c.req.query('cursor')),
+      c.req.query('cursor') ? Promise.resolve([]) : social.timelines.pinned(c.var.viewer, actor.id),
       c.var.viewer ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
     ]);
+    // Their profile fields (website, pronouns …): names as text, values as HTML sanitised when stored.
+    const fields = JSON.parse(row.fields) as Array<{ name: string; value: string }>;
     const back = `/@${actor.acct}`;
     return renderPage(
       c,
@@ -136,6 +140,31 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
           </div>
         </div>
         {row.bio ? <p class="bio">{row.bio}</p> : null}
+        {fields.length > 0 ? (
+          <section aria-labelledby="details-heading">
+            <h2 id="details-heading">Details</h2>
+            <dl class="profile-facts">
+              {fields.map((field) => (
+                <>
+                  <dt>{field.name}</dt>
+                  <dd>{raw(field.value)}</dd>
+                </>
+              ))}
+            </dl>
+          </section>
+        ) : null}
+        {pinned.length > 0 ? (
+          <section aria-labelledby="featured-heading">
+            <h2 id="featured-heading">Featured</h2>
+            <ol class="timeline__list">
+              {pinned.map((post) => (
+                <li>
+                  <PostCard c={c} post={post} back={back} />
+                </li>
+              ))}
+            </ol>
+          </section>
+        ) : null}
         {fetching || (page.posts.length === 0 && Date.now() - row.created_at < 60_000) ? (
           <p class="callout" role="status">
             Their recent posts are being fetched from {row.domain}. <a href={back}>Reload</a> in a moment to see them.
@@ -192,7 +221,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
     if (action === 'follow') result = await graph.follow(viewer, acct);
     else await graph[action](viewer, acct);
     flash(c, notices[action](acct, result));
-    return c.redirect(safeNext((await readForm(c)).text('back')) || `/@${acct}`, 303);
+    return c.redirect(safeNext(c, (await readForm(c)).text('back'), `/@${acct}`), 303);
   });
 }
 
@@ -233,6 +262,9 @@ function Connections({ c, actor, relationship, back, lists }: { c: AppContext; a
           )}
           {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
           {relationship.blocking ? act('unblock', 'Unblock') : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+          <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
+            Report
+          </a>
         </div>
       ) : !c.var.viewer ? (
         <p>

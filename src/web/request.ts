@@ -38,10 +38,30 @@ export async function readForm(c: AppContext): Promise<Form> {
   };
 }
 
-/** A same-site path to return to after signing in; anything else becomes `/`. */
-export function safeNext(next: string | undefined | null): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return '/';
-  return next.slice(0, 500);
+/** Any origin, for checking that a path stays on whatever site it is resolved against. */
+const PROBE_ORIGIN = 'https://probe.invalid';
+
+/**
+ * The one test for a redirect target the visitor chose (`next` after signing in, `back` after
+ * a form): the value is resolved as a browser resolves a Location header (the WHATWG URL
+ * parser, which drops tabs and newlines and reads `\` as `/`) against the site's address, and
+ * kept only when it stays on the site. The answer is a path with its query and fragment, in
+ * the parser's normalised form (so never a control character), or `fallback`.
+ */
+export function safeNext(c: AppContext, next: string | undefined | null, fallback = '/'): string {
+  if (!next) return fallback;
+  const site = new URL(c.var.services.config.baseUrl);
+  let url: URL;
+  try {
+    url = new URL(next, site);
+  } catch {
+    return fallback;
+  }
+  if (url.origin !== site.origin) return fallback;
+  const path = url.pathname + url.search + url.hash;
+  // `/.//host` normalises to the path `//host`, which a browser would read as another site.
+  if (path.length > 500 || new URL(path, PROBE_ORIGIN).origin !== PROBE_ORIGIN) return fallback;
+  return path;
 }
 
 export function tooLarge(maxBytes: number): UserError {

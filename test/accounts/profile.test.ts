@@ -184,4 +184,21 @@ describe('passwords', () => {
     assert.equal((await server.client().login('forgetful', 'remembered at last')).status, 303);
     assert.equal((await visitor.get('/reset-password/made-up-token')).status, 410);
   });
+
+  test('a reset revokes every API token, and says so', async () => {
+    await server.client().signup({ handle: 'scripted' });
+    const member = await server.services.accounts.memberByHandle('scripted');
+    const tokens = [await server.services.accounts.createApiToken(member.id, 'backup script'), await server.services.accounts.createApiToken(member.id, 'phone app')];
+    for (const token of tokens) assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 200);
+    const { url } = await server.services.accounts.createPasswordReset(member.id);
+    const path = new URL(url).pathname;
+    const visitor = server.client();
+    assert.match((await visitor.get(path)).text('main'), /API tokens/);
+    const done = await visitor.post(path, { password: 'a fresh start here' });
+    assert.equal(done.status, 303);
+    const signIn = await visitor.get(done.location!);
+    assert.match(signIn.text('main'), /2 API tokens were revoked/);
+    for (const token of tokens) assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 401);
+    assert.deepEqual(await server.services.accounts.listApiTokens(member.id), []);
+  });
 });

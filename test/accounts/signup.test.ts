@@ -149,6 +149,33 @@ describe('sign-in', () => {
     assert.equal((await client.login('neighbour')).status, 303);
   });
 
+  test('the limit is per account, whether it is named by handle or by email', async () => {
+    await server.client().signup({ handle: 'twonames', email: 'TwoNames@Example.org' });
+    const client = server.client();
+    const names = ['twonames', 'twonames@example.org', '@TwoNames', 'TWONAMES@EXAMPLE.ORG'];
+    for (let i = 0; i < 8; i++) assert.equal((await client.login(names[i % names.length]!, 'not the password')).status, 401);
+    for (const name of names) {
+      const limited = await client.login(name);
+      assert.equal(limited.status, 429, `${name} after 8 failures in all`);
+      assert.match(limited.text('.error-summary'), /for this account/);
+    }
+  });
+
+  test('the limit per network address stays, across accounts', async () => {
+    const client = server.client();
+    // Every test signs in from 127.0.0.1: start from a clean count, and let the next ones in.
+    const clearAddressCounts = () => server.services.database.db.deleteFrom('rate_limits').where('key', 'like', 'login:ip:%').execute();
+    await clearAddressCounts();
+    try {
+      for (let i = 0; i < 40; i++) assert.equal((await client.login(`nobody${i}`, 'not the password')).status, 401);
+      const limited = await client.login('nobody-else', 'not the password');
+      assert.equal(limited.status, 429);
+      assert.match(limited.text('.error-summary'), /for your network/);
+    } finally {
+      await clearAddressCounts();
+    }
+  });
+
   test('a suspended member cannot sign in and is signed out', async () => {
     const member = server.client();
     await member.signup({ handle: 'troubled' });

@@ -106,9 +106,16 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     ]) await db.insertInto('instances').values(instance).execute();
     const jo = await db.insertInto('actors').values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', inbox_url: 'https://books.example/users/jo/inbox', display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
     await db.insertInto('relays').values({ inbox_url: 'https://relay.example/inbox', style: 'mastodon', actor_uri: null, state: 'accepted', follow_uri: `${server.url}/relays/1`, created_at: now }).execute();
-    await db.insertInto('reports').values({ reporter_id: null, target_id: jo.id, post_id: null, comment: 'Spam links', uri: null, forwarded_at: null, resolved_at: null, created_at: now }).execute();
+    const report = await db.insertInto('reports').values({ reporter_id: null, target_id: jo.id, post_id: null, comment: 'Spam links', uri: null, forwarded_at: null, resolved_at: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
     await audit(admin, '/admin/federation', 'federation admin');
-    assert.ok(await page.getByRole('button', { name: /Forward to their server/ }).isVisible());
+    // Reports: the queue, one report with its actions and notes, and the resolved ones.
+    await audit(admin, '/admin/reports', 'reports queue');
+    assert.match((await page.locator('.report-list').textContent()) ?? '', /Spam links/);
+    await audit(admin, `/admin/reports/${report.id}`, 'a report about someone on another server');
+    assert.ok(await page.getByRole('button', { name: 'Block books.example' }).isVisible());
+    await page.getByRole('button', { name: 'Resolve report' }).click();
+    await page.waitForSelector('main .notice');
+    await audit(admin, '/admin/reports?status=resolved', 'resolved reports');
   });
 });
 

@@ -124,6 +124,15 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
     assert.equal(await page.locator('main .post__media img[alt^="Bar chart"]').count(), 1, 'the chart, with its description');
     assert.equal(await page.getByRole('link', { name: 'Image 1, no description' }).count(), 1, 'the image without one');
     await audit(rosa, '/@ellen_k12', 'someone else’s profile, with follow buttons');
+    await audit(rosa, '/@ellen_k12/report', 'report a person');
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForSelector('.error-summary');
+    await checkAccessibility(page, 'report a person, with errors');
+    await page.getByLabel(/^Spam/).check();
+    await page.getByRole('button', { name: 'Send report' }).click();
+    await page.waitForURL(/\/reports\/\d+$/);
+    await checkAccessibility(page, 'report sent');
+    await audit(rosa, `/posts/${await postIdOf('@lis_student_maya @mslibrarian Data AND sharks')}/report`, 'report a post');
     await audit(rosa, '/@mslibrarian/followers', 'followers');
     await audit(rosa, '/@mslibrarian/following', 'following');
 
@@ -132,13 +141,15 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
     const now = Date.now();
     const remote = await db
       .insertInto('actors')
-      .values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', display_name: 'Jo Reads', bio: 'Public librarian on another server.', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3600_000, updated_at: now })
+      .values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', display_name: 'Jo Reads', bio: 'Public librarian on another server.', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3600_000, updated_at: now,
+        fields: JSON.stringify([{ name: 'Website', value: '<a href="https://jo.example/" rel="nofollow noopener noreferrer ugc">jo.example</a>' }, { name: 'Pronouns', value: 'she/her' }]) })
       .returning('id')
       .executeTakeFirstOrThrow();
     await server.services.social.posts.receive(remote.id, { uri: 'https://books.example/users/jo/statuses/1', url: 'https://books.example/@jo/1', text: 'Hello from the fediverse #tlchat', html: '<p>Hello from the fediverse <a href="https://books.example/tags/tlchat" class="hashtag" rel="tag">#tlchat</a></p>', contentWarning: null, visibility: 'public', replyToId: null, hashtags: [{ name: 'tlchat', slug: 'tlchat' }], mentions: [], media: [], createdAt: now - 60_000 });
     await audit(rosa, `/search?${new URLSearchParams({ q: '@jo@books.example' })}`, 'someone on another server, found by their address');
     assert.equal(currentPath(page), '/@jo@books.example');
     assert.ok(await page.getByText('Hello from the fediverse').isVisible());
+    assert.ok(await page.getByRole('link', { name: 'jo.example' }).isVisible(), 'their profile fields');
     assert.ok(await page.getByRole('button', { name: 'Follow' }).isVisible());
   });
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -121,6 +122,65 @@ describe('the social core in a browser', () => {
     assert.match(await arrived.innerText(), /Ana Pereira[\s\S]*Our book club starts on Thursday/);
     assert.equal(await text(ben.page, '[data-live-status]'), 'New post from Ana Pereira.');
     assert.equal(await ben.page.locator('.timeline__list > li').first().locator('article').getAttribute('data-post-key'), await arrived.getAttribute('data-post-key'), 'at the top');
+  });
+
+  test('a page whose connection drops is sent, when it reconnects, the posts it missed (EventSource sends Last-Event-ID), or offered a reload when away too long', async () => {
+    // Ben's browser reaches the server through a relay that the test can cut, like a network drop.
+    const sockets = new Set<Socket>();
+    const live: Array<string | undefined> = [];
+    const relay = createNetServer((socket) => {
+      const upstream = connect(Number(new URL(server.url).port), '127.0.0.1');
+      // What the browser sends for its live stream, as it goes on the wire.
+      socket.on('data', (chunk: Buffer) => {
+        const head = chunk.toString('latin1');
+        if (head.startsWith('GET /live')) live.push(/^last-event-id: *(.*)$/im.exec(head)?.[1]?.trim());
+      });
+      for (const [from, to] of [[socket, upstream], [upstream, socket]] as const) {
+        sockets.add(from);
+        from.pipe(to);
+        from.on('error', () => to.destroy());
+        from.on('close', () => {
+          sockets.delete(from);
+          to.destroy();
+        });
+      }
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    const relayUrl = `http://127.0.0.1:${(relay.address() as AddressInfo).port}`;
+    const away = await openContext(browser, { ...server, url: relayUrl });
+    try {
+      await away.context.addCookies((await ben.context.cookies()).map((c) => ({ name: c.name, value: c.value, url: relayUrl })));
+      await visitLive(away.page, '/stream');
+      const member = await server.services.database.db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', 'ana').executeTakeFirstOrThrow();
+      const anaViewer = (await server.services.accounts.viewerForMember(member.id))!;
+      const arrived = (id: number) => away.page.locator(`.timeline__list article[data-post-key^="${id}:"]`).waitFor({ timeout: LIVE_MS });
+      const before = await server.services.social.posts.create(anaViewer, { text: 'Before the connection drops' });
+      await arrived(before.id);
+      for (const socket of sockets) socket.destroy();
+      // EventSource waits `retry` (3 s) before it reconnects: this post is made while it is away.
+      const missed = await server.services.social.posts.create(anaViewer, { text: 'Posted while Ben was away' });
+      await arrived(missed.id);
+      assert.ok(await stillSamePage(away.page), 'the page was not reloaded');
+      assert.equal(live.length, 2, 'the page connected, then reconnected');
+      assert.equal(live[0], undefined);
+      assert.match(live[1] ?? '', /^[0-9]+$/, 'the reconnection names the last event it got');
+      // Away for longer than the server keeps events: the page offers a reload (it does not reload itself).
+      for (const socket of sockets) socket.destroy();
+      await server.services.social.posts.create(anaViewer, { text: 'Long ago, one' });
+      await server.services.social.posts.create(anaViewer, { text: 'Long ago, two' });
+      await server.services.events.prune(Date.now() + 3_600_000);
+      const note = away.page.locator('.timeline [data-live-reset]');
+      await note.waitFor({ timeout: LIVE_MS });
+      assert.match(await note.innerText(), /You were away for a while and may have missed updates\. Reload the page\./);
+      assert.equal(await note.getByRole('link', { name: 'Reload the page' }).getAttribute('href'), `${relayUrl}/stream`);
+      assert.ok(await stillSamePage(away.page));
+      assert.equal(live.length, 3);
+      assert.deepEqual(away.problems, []);
+    } finally {
+      await away.context.close();
+      relay.close();
+      for (const socket of sockets) socket.destroy();
+    }
   });
 
   test('a reply from the thread page, a boost and a like count up the author’s badge live', async () => {

@@ -268,6 +268,51 @@ describe('a live chat', () => {
     }
   });
 
+  test('a room client that reconnects with Last-Event-ID gets what it missed, as it may see it, then live events', async () => {
+    const { api, base, chat } = await weeklyChat('replaychat', { questions: 2 });
+    await host.api('POST', `${api}/start`);
+    const anonymous = await SseStream.open(`${server.url}${base}/live`);
+    const moderator = await SseStream.open(`${server.url}${base}/live`, host.auth);
+    await host.api('POST', `${api}/release`);
+    await anonymous.next((e) => e.event === 'question');
+    await moderator.next((e) => e.event === 'question');
+    const [anonymousId, moderatorId] = [anonymous.lastEventId!, moderator.lastEventId!];
+    anonymous.close();
+    moderator.close();
+    await eventually(() => roomConnections(chat.id) === 0, 3000, 'the room to see them go');
+    // While they are away: an answer, a members-only answer, a highlight, a hidden answer, Q2.
+    const answer = await ana.post('A1 while they were away #replaychat');
+    const membersOnly = await bo.post('A1 members only, while away #replaychat', { visibility: 'members' });
+    assert.equal((await host.api('POST', `${api}/posts/${answer.id}/highlight`)).status, 204);
+    const hidden = await cy.post('A1 to be hidden #replaychat');
+    assert.equal((await host.api('POST', `${api}/posts/${hidden.id}/hide`)).status, 204);
+    await host.api('POST', `${api}/release`);
+    const anonymousAgain = await SseStream.open(`${server.url}${base}/live`, { 'last-event-id': anonymousId });
+    const moderatorAgain = await SseStream.open(`${server.url}${base}/live`, { ...host.auth, 'last-event-id': moderatorId });
+    try {
+      const live = await ana.post('A2 live again #replaychat');
+      await anonymousAgain.nextPost(live.id);
+      await moderatorAgain.nextPost(live.id);
+      const seen = (stream: SseStream) =>
+        stream.events
+          .filter((e) => e.event !== 'ready')
+          .map((e) => {
+            const data = JSON.parse(e.data);
+            return e.event === 'post' ? `post ${data.id}` : e.event === 'question' ? `question ${data.number}` : e.event === 'moderation' ? `moderation ${data.postId}${data.hidden ? ' hidden' : ''}` : `${e.event} ${data.id}`;
+          });
+      // Readers only learn that a hidden post went; the room replays it as it is now (hidden).
+      assert.deepEqual(seen(anonymousAgain), [`post ${answer.id}`, `moderation ${answer.id}`, `delete ${hidden.id}`, 'question 2', `post ${live.id}`]);
+      assert.deepEqual(seen(moderatorAgain), [`post ${answer.id}`, `post ${membersOnly.id}`, `moderation ${answer.id}`, `post ${hidden.id}`, `moderation ${hidden.id} hidden`, 'question 2', `post ${live.id}`]);
+      for (const [stream, from] of [[anonymousAgain, anonymousId], [moderatorAgain, moderatorId]] as const) {
+        const ids = stream.events.filter((e) => e.event !== 'ready').map((e) => Number(e.id));
+        assert.ok(ids.every((id, i) => id > (i === 0 ? Number(from) : ids[i - 1]!)), `ids grow from ${from}: ${ids}`);
+      }
+    } finally {
+      anonymousAgain.close();
+      moderatorAgain.close();
+    }
+  });
+
   test('the end: later posts stay ordinary posts, the transcript and its four downloads are right', async () => {
     const { api, base } = await weeklyChat('endchat', { questions: 2 });
     const early = await host.api('GET', `${api}/transcript`);

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import { XMLValidator } from 'fast-xml-parser';
+import { parseFeed } from '../../src/feeds/parse.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
 import { subscribe } from '../feeds/support.ts';
 import { createMembers, follow, getJson, type Json, type Member } from '../social/helpers.ts';
@@ -308,6 +309,24 @@ describe('collections', () => {
     assert.equal((await ana.api('PATCH', `${BASE}/${fed.id}`, { visibility: 'members' })).status, 200);
     assert.equal((await server.client().get(`/collections/${fed.id}/feed.rss`)).status, 404);
     assert.equal((await ana.web.get(`/collections/${fed.id}/feed.atom`)).status, 404);
+  });
+
+  test('the RSS channel description is HTML, as readers take it: a plain-text description reads back as typed', async () => {
+    const { ana } = m;
+    // RSS 2.0 readers treat <description> as HTML: plain text must be HTML-escaped, then XML-escaped.
+    const description = 'Tips & tricks: <b>not bold</b>, &amp; is how you write &, and 1 < 2';
+    const described = await create(ana, { title: 'Described', description, visibility: 'public' });
+    const withDescription = parseFeed((await server.client().get(`/collections/${described.id}/feed.rss`)).html);
+    assert.equal(withDescription.description, description);
+    // Without one, the generated description names the owner, whose name is plain text too.
+    assert.equal((await ana.api('PATCH', '/api/v1/profile', { displayName: 'Ana <3 & co' })).status, 200);
+    try {
+      const bare = await create(ana, { title: 'Bare', visibility: 'public' });
+      const withoutDescription = parseFeed((await server.client().get(`/collections/${bare.id}/feed.rss`)).html);
+      assert.equal(withoutDescription.description, 'A collection by Ana <3 & co');
+    } finally {
+      assert.equal((await ana.api('PATCH', '/api/v1/profile', { displayName: 'Ana' })).status, 200);
+    }
   });
 
   test('JSON export: the page download and the API give the collection and its entries as the reader sees them', async () => {

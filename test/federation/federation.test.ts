@@ -130,6 +130,29 @@ describe('federation between two servers', () => {
     assert.equal(row.bio, 'Makerspaces in school libraries.');
   });
 
+  test('a report forwarded to the account’s server reaches its moderation queue with every post', async () => {
+    // Dana (a.test) follows Carol (b.test) since the tests before.
+    const first = await carol.post('Buy my makerspace kits, link in bio');
+    const second = await carol.post('Last chance: buy my makerspace kits');
+    const dana = await createMember(servers.a.server, 'dana2');
+    const kits = async () => (await getJson(null as never, dana, '/api/v1/people/carol@b.test/posts')).posts.filter((p: Json) => p.text.includes('makerspace kits'));
+    await eventually(async () => (await kits()).length === 2, WAIT, 'Carol’s two posts reaching A');
+    const onA = await kits();
+    const sent = await dana.api('POST', '/api/v1/reports', { postIds: onA.map((p: Json) => p.id), category: 'spam', comment: 'Selling in every post', forward: true });
+    assert.equal(sent.status, 201, JSON.stringify(sent.json));
+    assert.equal(sent.json.forwarded, true);
+
+    let received: Awaited<ReturnType<typeof servers.b.server.services.federation.reports.list>>['reports'][number] | undefined;
+    await eventually(async () => {
+      received = (await servers.b.server.services.federation.reports.list('open')).reports.find((r) => r.comment === 'Selling in every post');
+      return Boolean(received);
+    }, WAIT, 'the Flag reaching B');
+    assert.equal(received!.target.acct, 'carol');
+    assert.deepEqual([...received!.postIds].sort(), [first.id, second.id].sort(), 'both posts, as B knows them');
+    assert.equal(received!.fromRemote, true);
+    assert.match(received!.reporter?.acct ?? '', /@a\.test$/, 'from the server, not from Dana');
+  });
+
   test('a locked account answers a follow request from another server', async () => {
     assert.equal((await carol.api('PATCH', '/api/v1/privacy', { locked: true })).status, 200);
     assert.equal((await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('https://b.test/users/carol'))).status, 200);

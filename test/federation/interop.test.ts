@@ -78,6 +78,20 @@ async function deliver(platform: string, activity: Json): Promise<void> {
   assert.deepEqual(failing, [], `${platform}: ${activity.type} failed`);
 }
 
+/** Rosa's first post, which the fixtures like and boost. */
+const ROSA_POST = 1;
+/** Its likes and boosts, as Rosa's API shows them. */
+const counts = async (): Promise<{ likes: number; boosts: number }> => (await rosa.api('GET', `/api/v1/posts/${ROSA_POST}`)).json.counts;
+const likeBy = (actorUri: string) =>
+  db().selectFrom('likes').innerJoin('actors', 'actors.id', 'likes.actor_id').select('likes.post_id').where('actors.uri', '=', actorUri).where('likes.post_id', '=', ROSA_POST).executeTakeFirst();
+const boostBy = (actorUri: string, postId: number) =>
+  db().selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri']).where('actors.uri', '=', actorUri).where('posts.boost_of_id', '=', postId).executeTakeFirst();
+async function notified(who: Member, kind: string, actorUri: string): Promise<boolean> {
+  const actor = await db().selectFrom('actors').select('acct').where('uri', '=', actorUri).executeTakeFirstOrThrow();
+  const { json } = await who.api('GET', '/api/v1/notifications');
+  return json.notifications.some((n: Json) => n.kind === kind && n.actor.acct === actor.acct);
+}
+
 const postsBy = async (actorUri: string) =>
   db().selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').selectAll('posts').where('actors.uri', '=', actorUri).where('posts.boost_of_id', 'is', null).execute();
 
@@ -89,10 +103,12 @@ describe('activities as fediverse servers send them', () => {
         .sort((a, b) => ORDER.indexOf(a.expected.kind) - ORDER.indexOf(b.expected.kind));
       for (const { file, expected, fixture } of fixtures) {
         const activity = fixture.activity;
+        const before = await counts();
         await deliver(platform, activity);
         const object = typeof activity.object === 'object' ? activity.object : null;
         const attributed = object?.attributedTo;
         const actorId: string = typeof attributed === 'string' ? attributed : (attributed?.id ?? (typeof activity.actor === 'string' ? activity.actor : activity.actor.id));
+        const sender: string = typeof activity.actor === 'string' ? activity.actor : activity.actor.id;
         const label = `${platform}/${file}`;
         if (expected.kind === 'post' && expected.text) {
           const posts = await postsBy(actorId);
@@ -114,8 +130,42 @@ describe('activities as fediverse servers send them', () => {
           const row = await db().selectFrom('follows').innerJoin('actors', 'actors.id', 'follows.follower_id').select('follows.state').where('actors.uri', '=', actorId).where('follows.followee_id', '=', rosa.actorId).executeTakeFirst();
           assert.ok(row, `${label}: the follow is stored`);
         } else if (expected.kind === 'like') {
-          const like = await db().selectFrom('likes').innerJoin('actors', 'actors.id', 'likes.actor_id').select('likes.post_id').where('actors.uri', '=', actorId).executeTakeFirst();
-          assert.ok(like, `${label}: the like is stored`);
+          // The like counts on Rosa's post, and she hears of it.
+          assert.equal((await counts()).likes, before.likes + 1, `${label}: the like counts`);
+          assert.ok(await likeBy(sender), `${label}: the like is stored`);
+          assert.ok(await notified(rosa, 'like', sender), `${label}: Rosa is told of the like`);
+        } else if (expected.kind === 'boost') {
+          // A Lemmy community announces its member's Create: the post is the Create's object.
+          const inner = object?.type === 'Create' ? object.object : null;
+          const boosted = inner ? await db().selectFrom('posts').selectAll().where('uri', '=', inner.id).executeTakeFirst() : undefined;
+          if (boosted && expected.text) assert.match(boosted.text, new RegExp(expected.text), label);
+          if (expected.text) assert.ok(boosted, `${label}: the boosted post is read from its server and stored`);
+          const postId = boosted?.id ?? ROSA_POST;
+          const boost = await boostBy(sender, postId);
+          assert.ok(boost, `${label}: the boost is stored`);
+          assert.equal(boost.uri, activity.id, `${label}: under the Announce's id (so an Undo finds it)`);
+          if (!boosted) {
+            assert.equal((await counts()).boosts, before.boosts + 1, `${label}: the boost counts`);
+            assert.ok(await notified(rosa, 'boost', sender), `${label}: Rosa is told of the boost`);
+          } else {
+            // Rosa follows the community and the author: the post is in her home timeline, boosted once.
+            const home = await rosa.api('GET', '/api/v1/timelines/home');
+            const entry = home.json.posts.find((p: Json) => p.id === postId);
+            assert.ok(entry, `${label}: the post reaches Rosa's home timeline`);
+            assert.equal(entry.counts.boosts, 1, `${label}: the boost counts`);
+          }
+        } else if (expected.kind === 'undo') {
+          const undone: string = object?.type;
+          if (undone === 'Follow') {
+            const row = await db().selectFrom('follows').innerJoin('actors', 'actors.id', 'follows.follower_id').select('follows.state').where('actors.uri', '=', sender).where('follows.followee_id', '=', rosa.actorId).executeTakeFirst();
+            assert.equal(row, undefined, `${label}: the follow is gone`);
+          } else if (undone === 'Like') {
+            assert.equal((await counts()).likes, before.likes - 1, `${label}: the like no longer counts`);
+            assert.equal(await likeBy(sender), undefined, `${label}: the like is gone`);
+          } else if (undone === 'Announce') {
+            assert.equal((await counts()).boosts, before.boosts - 1, `${label}: the boost no longer counts`);
+            assert.equal(await boostBy(sender, ROSA_POST), undefined, `${label}: the boost is gone`);
+          } else assert.fail(`${label}: an Undo of ${undone}: the test does not know its outcome`);
         } else if (expected.kind === 'update' && expected.text) {
           const posts = await postsBy(actorId);
           assert.ok(posts.some((p) => p.text.includes(expected.text!) && p.edited_at !== null), `${label}: the edit is stored`);

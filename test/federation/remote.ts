@@ -26,6 +26,10 @@ export class FakeRemote {
   readonly received: Received[] = [];
   readonly documents = new Map<string, unknown>();
   behaviour: 'ok' | 'error' | 'hang' | 'redirect-loop' = 'ok';
+  /** Every GET it answered (documents, WebFinger, NodeInfo), with its headers. */
+  readonly fetched: Received[] = [];
+  /** Asked before a GET is answered: a status to refuse it with (as a server that requires signed fetches does), or null. */
+  guard: ((request: Request) => Promise<number | null>) | null = null;
   #server: Server | null = null;
 
   constructor(host: string) {
@@ -46,12 +50,32 @@ export class FakeRemote {
           if (this.behaviour === 'redirect-loop') return res.writeHead(307, { location: path }).end();
           return res.writeHead(202).end();
         }
-        const doc = this.documents.get(`https://${this.host}${path.split('?')[0]}`);
-        if (!doc) return res.writeHead(404).end();
-        res.writeHead(200, { 'content-type': 'application/activity+json' }).end(JSON.stringify(doc));
+        void this.#get(path, req.headers).then(({ status, doc }) => {
+          if (!doc) return res.writeHead(status).end();
+          res.writeHead(status, { 'content-type': path.startsWith('/.well-known/webfinger') ? 'application/jrd+json' : 'application/activity+json' }).end(JSON.stringify(doc));
+        });
       });
     });
     await new Promise<void>((resolve) => this.#server!.listen(443, network.address(this.host), resolve));
+  }
+
+  /** A document (WebFinger answers from the actors it serves), after the guard. */
+  async #get(path: string, headers: IncomingHttpHeaders): Promise<{ status: number; doc?: unknown }> {
+    this.fetched.push({ path, headers, body: '' });
+    if (this.guard) {
+      const flat = Object.entries(headers).flatMap(([name, value]) => [value ?? []].flat().map((v) => [name, v] as [string, string]));
+      const refused = await this.guard(new Request(`https://${this.host}${path}`, { headers: flat }));
+      if (refused) return { status: refused };
+    }
+    const url = new URL(`https://${this.host}${path}`);
+    if (url.pathname === '/.well-known/webfinger') {
+      const user = /^acct:([^@]+)@/.exec(url.searchParams.get('resource') ?? '')?.[1];
+      const id = `https://${this.host}/users/${user}`;
+      if (!user || !this.documents.has(id)) return { status: 404 };
+      return { status: 200, doc: { subject: `acct:${user}@${this.host}`, links: [{ rel: 'self', type: 'application/activity+json', href: id }] } };
+    }
+    const doc = this.documents.get(`https://${this.host}${url.pathname}`);
+    return doc ? { status: 200, doc } : { status: 404 };
   }
 
   /** Makes an actor with an RSA key; `extra` adds or replaces fields of its document. */

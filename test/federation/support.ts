@@ -20,12 +20,14 @@ export interface Network {
   /** Certificates for more hosts (fake remote servers), on `address(host)`. */
   issue(host: string): { key: string; cert: string };
   address(host: string): string;
+  /** The CA certificate (PEM), for processes of their own (a worker) to trust. */
+  caCertPem: string;
 }
 
 export async function startFederatedServers<const H extends string>(
   hosts: H[],
   firstAddress: number,
-  options: { env?: Record<string, string>; extraHosts?: string[] } = {},
+  options: { env?: Record<string, string>; extraHosts?: string[]; jobs?: boolean } = {},
 ): Promise<{ [K in H as K extends `${infer N}.test` ? N : K]: FederatedServer } & { close(): Promise<void>; network: Network }> {
   const env = options.env ?? {};
   const ca = createTestCa();
@@ -39,7 +41,8 @@ export async function startFederatedServers<const H extends string>(
     writeFileSync(join(dir, `${host}.key`), key);
     writeFileSync(join(dir, `${host}.crt`), cert);
     const server = await startTestServer({
-      jobs: true,
+      // Without jobs, a worker process of the test's own runs them (crash tests).
+      jobs: options.jobs ?? true,
       env: {
         HOST: addresses[host]!,
         PORT: '443',
@@ -53,7 +56,7 @@ export async function startFederatedServers<const H extends string>(
     started[host.replace(/\.test$/, '')] = { host, server };
   }
   const all = Object.values(started);
-  const network: Network = { issue: (host) => ca.issue([host]), address: (host) => addresses[host]! };
+  const network: Network = { issue: (host) => ca.issue([host]), address: (host) => addresses[host]!, caCertPem: ca.certPem };
   return Object.assign(started as never, {
     network,
     async close() {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
+import { utcToZoned } from '../../src/chats/time.ts';
 import { refreshSuggestionPools } from '../../src/insights/pools.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -233,5 +234,57 @@ describe('who to follow: following back, and the pools of best-known people', ()
     const list = await suggestions(m.rae!);
     assert.deepEqual(handles(list).slice(0, 2), ['p2', 'p0'], JSON.stringify(list.map((s: Json) => [s.actor.handle, s.reasons])));
     assert.ok(reasonsOf(list, 'p2').includes('shares your passion: Storytime'));
+  });
+});
+
+describe('who to follow: people from the same chats', () => {
+  let server: TestServer;
+  let m: Record<string, Member>;
+
+  /** A weekly chat of `host`'s whose first occurrence starts half an hour from now, started early, with Q1 asked. */
+  async function liveChat(host: Member, slug: string): Promise<string> {
+    const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
+    const created = await host.api('POST', '/api/v1/chats', {
+      hashtag: `#${slug}`, title: `${slug} chat`, timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60,
+    });
+    assert.equal(created.status, 201, JSON.stringify(created.json));
+    const api = `/api/v1/chats/${slug}/${at.date}`;
+    assert.equal((await host.api('POST', `${api}/questions`, { text: 'What are you reading?' })).status, 201);
+    assert.equal((await host.api('POST', `${api}/start`)).status, 200);
+    assert.equal((await host.api('POST', `${api}/release`, { number: 1 })).status, 200);
+    return api;
+  }
+
+  before(async () => {
+    server = await startTestServer();
+    m = await createMembers(server, ['host', 'uma', 'zed', 'tagger', 'hidden', 'other', 'elsewhere', 'third']);
+    // Before the chat is live, a post with its hashtag is not part of it (but it is hashtag co-use).
+    await m.tagger!.post('Looking forward to #samechat tonight');
+    const api = await liveChat(m.host!, 'samechat');
+    await m.uma!.post('A1: The Wild Robot, with my fourth graders #samechat');
+    await m.zed!.post('A1 Graphic novels, always #samechat');
+    const offTopic = await m.hidden!.post('A1: buy my course #samechat');
+    // A moderator hides an off-topic post: it no longer counts as taking part.
+    assert.equal((await m.host!.api('POST', `${api}/posts/${offTopic.id}/hide`)).status, 204);
+    await liveChat(m.other!, 'otherchat');
+    await m.elsewhere!.post('A1: Poetry month plans #otherchat');
+    await m.third!.post('A1 A poem a day on the library door #otherchat');
+  });
+  after(async () => server?.close());
+
+  test('two members answering in the same chat are suggested to each other, saying so', async () => {
+    const forUma = await suggestions(m.uma!);
+    assert.ok(reasonsOf(forUma, 'zed').includes('you were both in #samechat'), JSON.stringify(forUma.map((s: Json) => [s.actor.handle, s.reasons])));
+    assert.ok(reasonsOf(await suggestions(m.zed!), 'uma').includes('you were both in #samechat'));
+  });
+
+  test('the reason needs the chat itself: not the hashtag outside it, not a hidden post, not another chat', async () => {
+    const list = await suggestions(m.uma!, 50);
+    const tagger = reasonsOf(list, 'tagger');
+    assert.ok(tagger.includes('posts about #samechat'), `hashtag co-use is its own reason: ${JSON.stringify(tagger)}`);
+    assert.ok(!tagger.some((r) => r.startsWith('you were both in')), JSON.stringify(tagger));
+    assert.ok(!reasonsOf(list, 'hidden').some((r) => r.startsWith('you were both in')), JSON.stringify(reasonsOf(list, 'hidden')));
+    for (const h of ['other', 'elsewhere', 'third']) assert.ok(!reasonsOf(list, h).some((r) => r.startsWith('you were both in')), `${h}: ${JSON.stringify(reasonsOf(list, h))}`);
+    assert.ok(reasonsOf(await suggestions(m.elsewhere!), 'third').includes('you were both in #otherchat'), 'each chat has its own people');
   });
 });

@@ -177,4 +177,49 @@ describe('HttpClient', () => {
     assert.equal(isDeniedAddress('10.0.0.1', loopback), true);
     assert.throws(() => parseAllowList('localhost'), /not an IP address/);
   });
+
+  test('IPv6 forms that embed an IPv4 address are judged by the address they embed', () => {
+    const none = { allow: parseAllowList('') };
+    const embedding = (v4: string) => {
+      const [a, b, c, d] = v4.split('.').map(Number) as [number, number, number, number];
+      const high = ((a << 8) | b).toString(16);
+      const low = ((c << 8) | d).toString(16);
+      const teredoHigh = (~((a << 8) | b) & 0xffff).toString(16);
+      const teredoLow = (~((c << 8) | d) & 0xffff).toString(16);
+      return [
+        `::${v4}`, // IPv4-compatible (::/96)
+        `::${high}:${low}`,
+        `0:0:0:0:0:0:${v4}`,
+        `::ffff:${v4}`, // IPv4-mapped (::ffff:0:0/96)
+        `::ffff:0:${v4}`, // IPv4-translated (::ffff:0:0:0/96)
+        `::ffff:0:${high}:${low}`,
+        `64:ff9b::${v4}`, // NAT64 (64:ff9b::/96)
+        `64:ff9b::${high}:${low}`,
+        `2002:${high}:${low}::1`, // 6to4 (2002::/16)
+        `2002:${high}:${low}:5:6:7:8:9`,
+        `2001:0:4136:e378:8000:63bf:${teredoHigh}:${teredoLow}`, // Teredo (2001::/32), the client's address
+      ];
+    };
+    for (const v4 of ['127.0.0.1', '10.0.0.1', '169.254.169.254', '192.168.1.10', '172.16.0.1', '100.64.0.1', '0.0.0.0']) {
+      for (const address of embedding(v4)) assert.equal(isDeniedAddress(address, none), true, `${address} (${v4})`);
+    }
+    // Teredo's server address is embedded too.
+    assert.equal(isDeniedAddress('2001:0:a00:1::1', none), true, 'Teredo through 10.0.0.1');
+    // A public address embedded stays reachable (an IPv6-only server reaches IPv4 sites through NAT64).
+    for (const address of embedding('93.184.216.34')) assert.equal(isDeniedAddress(address, none), false, address);
+    // The allow-list opens the embedded forms of what it names, and nothing else.
+    const loopback = { allow: parseAllowList('127.0.0.1/32') };
+    for (const address of embedding('127.0.0.1')) assert.equal(isDeniedAddress(address, loopback), false, address);
+    for (const address of embedding('127.0.0.2')) assert.equal(isDeniedAddress(address, loopback), true, address);
+    const nat64 = { allow: parseAllowList('64:ff9b::/96') };
+    assert.equal(isDeniedAddress('64:ff9b::10.0.0.1', nat64), false, 'an IPv6 network can be allowed as such');
+  });
+
+  test('a URL naming an IPv6 form of a private IPv4 address is refused without connecting', async () => {
+    for (const host of ['[::127.0.0.2]', '[::7f00:2]', '[::ffff:0:127.0.0.2]', '[::ffff:127.0.0.2]', '[64:ff9b::127.0.0.2]', '[2002:7f00:2::1]']) {
+      await refusal(strict.fetch(`http://${host}:${forbiddenPort}/secret`, { timeoutMs: 2000 }), 'blocked_address');
+      await refusal(client.fetch(`http://${host}:${forbiddenPort}/secret`, { timeoutMs: 2000 }), 'blocked_address');
+    }
+    assert.deepEqual(forbiddenSeen, [], 'the blocked server never saw a request');
+  });
 });

@@ -221,6 +221,11 @@ export class SseStream {
     }
   }
 
+  /** The id a reconnecting EventSource would send as `Last-Event-ID`: the last one received. */
+  get lastEventId(): string | null {
+    return this.events.findLast((e) => e.id !== null)?.id ?? null;
+  }
+
   /** Events of one kind, `data` parsed as JSON. */
   data(kind: string): Json[] {
     return this.events.filter((e) => e.event === kind).map((e) => JSON.parse(e.data));

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import pg from 'pg';
+import { TEST_DB } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, eventually, follow, getJson, SseStream, type Json, type Member, type SseEvent } from './helpers.ts';
 
@@ -16,6 +18,13 @@ before(async () => {
 after(() => server.close());
 
 const streamUrl = (timeline?: string) => `${server.url}/api/v1/streaming${timeline ? `?timeline=${encodeURIComponent(timeline)}` : ''}`;
+/** What a stream received after `ready`, one line per event ("post 12", "delete 12", "notifications", "reset"). */
+const received = (stream: SseStream) =>
+  stream.events
+    .filter((e) => e.event !== 'ready')
+    .map((e) => (e.event === 'post' ? `post ${JSON.parse(e.data).id ?? Number(JSON.parse(e.data).key.split(':')[0])}` : e.event === 'delete' ? `delete ${JSON.parse(e.data).id}` : e.event));
+/** The SSE ids of the events a stream received after `ready`. */
+const sseIds = (stream: SseStream) => stream.events.filter((e) => e.event !== 'ready').map((e) => Number(e.id));
 const cookieOf = (who: Member) => ({ cookie: [...who.web.cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
 
 describe('live updates (Server-Sent Events)', () => {
@@ -26,7 +35,8 @@ describe('live updates (Server-Sent Events)', () => {
       // Pushed on the stream already open: the reader asks for nothing more.
       const event = await stream.nextPost(post.id);
       const data = JSON.parse(event.data);
-      assert.equal(event.id, String(post.id));
+      // Its id is its place in the event log, which a reconnecting client sends back.
+      assert.match(event.id ?? '', /^[1-9][0-9]*$/);
       assert.equal(data.text, 'Live from the reference desk #livetag');
       assert.equal(data.author.handle, 'bo');
       assert.deepEqual(data.mine, { own: false, liked: false, boosted: false, bookmarked: false, pinned: false });
@@ -158,4 +168,128 @@ describe('live updates (Server-Sent Events)', () => {
     }
     await eventually(() => server.services.events.listenerCount === 0, 3000, 'the last listener to be removed');
   });
+});
+
+describe('reconnecting with Last-Event-ID', () => {
+  test('a client that reconnects gets exactly the events it missed, in order, then live ones', async () => {
+    const first = await SseStream.open(streamUrl('home'), ana.auth);
+    const before = await bo.post('Before the connection drops');
+    await first.nextPost(before.id);
+    const last = first.lastEventId!;
+    first.close();
+    // While ana is away: a post, one she does not follow, a deletion, a mention (post and count).
+    const missed = await bo.post('Sent while ana was away');
+    await cy.post('Not for ana’s home, away or not');
+    assert.equal((await bo.api('DELETE', `/api/v1/posts/${before.id}`)).status, 204);
+    const mention = await bo.post('Also while away, @ana');
+    const again = await SseStream.open(streamUrl('home'), { ...ana.auth, 'last-event-id': last });
+    try {
+      await again.next((e) => e.event === 'notifications');
+      const live = await bo.post('Live once more');
+      await again.nextPost(live.id);
+      assert.deepEqual(received(again), [`post ${missed.id}`, `delete ${before.id}`, `post ${mention.id}`, 'notifications', `post ${live.id}`]);
+      const ids = sseIds(again);
+      assert.ok(ids[0]! > Number(last) && ids.every((id, i) => i === 0 || id > ids[i - 1]!), `ids grow: ${last} then ${ids}`);
+    } finally {
+      again.close();
+    }
+  });
+
+  test('replayed events pass the same checks as live ones: each reader gets what it may see', async () => {
+    const anonymous = await SseStream.open(streamUrl('local'));
+    const member = await SseStream.open(`${server.url}/live?timeline=local`, cookieOf(cy));
+    const mark = await bo.post('Everyone sees this one');
+    await anonymous.nextPost(mark.id);
+    await member.nextPost(mark.id);
+    const [anonymousId, memberId] = [anonymous.lastEventId!, member.lastEventId!];
+    anonymous.close();
+    member.close();
+    const membersOnly = await bo.post('Members only, while they were away', { visibility: 'members' });
+    const open = await bo.post('Public, while they were away');
+    const followersOnly = await bo.post('Followers only, then deleted', { visibility: 'followers' });
+    assert.equal((await bo.api('DELETE', `/api/v1/posts/${followersOnly.id}`)).status, 204);
+    const anonymousAgain = await SseStream.open(streamUrl('local'), { 'last-event-id': anonymousId });
+    const memberAgain = await SseStream.open(`${server.url}/live?timeline=local`, { ...cookieOf(cy), 'last-event-id': memberId });
+    try {
+      const live = await bo.post('Live for both');
+      await anonymousAgain.nextPost(live.id);
+      await memberAgain.nextPost(live.id);
+      assert.deepEqual(received(anonymousAgain), [`post ${open.id}`, `post ${live.id}`]);
+      assert.deepEqual(received(memberAgain), [`post ${membersOnly.id}`, `post ${open.id}`, `post ${live.id}`]);
+    } finally {
+      anonymousAgain.close();
+      memberAgain.close();
+    }
+  });
+
+  test('a client too far behind, or with an id never sent, is told to reset, then gets live events', async () => {
+    const first = await SseStream.open(streamUrl('home'), ana.auth);
+    const before = await bo.post('Before a long absence');
+    await first.nextPost(before.id);
+    const last = first.lastEventId!;
+    first.close();
+    await bo.post('Too long ago to be replayed');
+    await bo.post('This one too');
+    // More missed events than a replay may send: too far behind.
+    const events = server.services.events;
+    const home = [`home:${ana.memberId}`];
+    assert.equal((await events.replay(home, Number(last), { limit: 1 })).reset, true);
+    assert.equal((await events.replay(home, Number(last), { limit: 2 })).reset, false);
+    // The log keeps a window of time (and its newest event): pruning now keeps what was just
+    // missed; pruning as an hour from now would not, it keeps only the newest event.
+    await events.prune();
+    assert.equal((await events.replay(home, Number(last), { limit: 2 })).reset, false);
+    assert.ok((await events.prune(Date.now() + 3_600_000)) > 0);
+    for (const id of [last, '999999999']) {
+      const again = await SseStream.open(streamUrl('home'), { ...ana.auth, 'last-event-id': id });
+      try {
+        const reset = await again.next((e) => e.event === 'reset');
+        const live = await bo.post(`Live after a reset from ${id}`);
+        await again.nextPost(live.id);
+        assert.deepEqual(received(again), ['reset', `post ${live.id}`]);
+        assert.ok(Number(reset.id) >= Number(last), 'the reset carries the newest id, to continue from');
+      } finally {
+        again.close();
+      }
+    }
+    // An id that is not one of ours is ignored: a fresh stream.
+    const odd = await SseStream.open(streamUrl('home'), { ...ana.auth, 'last-event-id': 'yesterday' });
+    try {
+      const live = await bo.post('Live after an odd id');
+      await odd.nextPost(live.id);
+      assert.deepEqual(received(odd), [`post ${live.id}`]);
+    } finally {
+      odd.close();
+    }
+  });
+
+  test(
+    'a process that loses its LISTEN connection sends, once it listens again, what was published meanwhile',
+    { skip: TEST_DB !== 'postgres' && 'PostgreSQL only: LISTEN/NOTIFY carries events between processes there; on SQLite one process publishes and listens' },
+    async () => {
+      const stream = await SseStream.open(streamUrl('home'), ana.auth);
+      const admin = new pg.Client({ connectionString: server.databaseUrl });
+      await admin.connect();
+      const listening = async () => Number((await admin.query(`select count(*) as n from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`)).rows[0].n);
+      try {
+        const posted: number[] = [];
+        let inTheGap = 0;
+        // The server listens again a second later; a post made before that reaches it only from the log.
+        for (let attempt = 0; attempt < 5 && inTheGap === 0; attempt++) {
+          await eventually(async () => (await listening()) === 1, 5000, 'the server to listen');
+          await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`);
+          posted.push((await bo.post(`Posted while the server may not be listening (${attempt})`)).id);
+          if ((await listening()) === 0) inTheGap++;
+          await stream.nextPost(posted.at(-1)!, 5000);
+        }
+        assert.equal(inTheGap, 1, 'one post was made while the server was not listening');
+        const live = await bo.post('Live after listening again');
+        await stream.nextPost(live.id);
+        assert.deepEqual(received(stream), [...posted.map((id) => `post ${id}`), `post ${live.id}`]);
+      } finally {
+        stream.close();
+        await admin.end();
+      }
+    },
+  );
 });

@@ -93,6 +93,7 @@ export const ADMINISTRATION = {
   items: [
     ['/admin', 'Site'],
     ['/admin/members', 'Members'],
+    ['/admin/reports', 'Reports'],
     ['/admin/invites', 'Invitations'],
     ['/admin/federation', 'Federation'],
   ],

@@ -40,14 +40,14 @@ export function registerAuthPages(app: Hono<AppEnv>): void {
   });
 
   app.get('/login', (c) => {
-    if (c.var.viewer) return c.redirect(safeNext(c.req.query('next')));
-    return loginPage(c, { login: '', next: safeNext(c.req.query('next')) }, {});
+    if (c.var.viewer) return c.redirect(safeNext(c, c.req.query('next')));
+    return loginPage(c, { login: '', next: safeNext(c, c.req.query('next')) }, {});
   });
 
   app.post('/login', async (c) => {
     const form = await readForm(c);
     const login = form.text('login');
-    const next = safeNext(form.text('next'));
+    const next = safeNext(c, form.text('next'));
     try {
       const { sessionToken } = await c.var.services.accounts.login(login, form.text('password'), meta(c));
       startSession(c, sessionToken);
@@ -76,14 +76,16 @@ export function registerAuthPages(app: Hono<AppEnv>): void {
     const reset = await c.var.services.accounts.findPasswordReset(token);
     if (!reset) return resetExpired(c);
     const form = await readForm(c);
+    let revokedTokens: number;
     try {
-      await c.var.services.accounts.resetPassword(token, form.text('password'));
+      ({ revokedTokens } = await c.var.services.accounts.resetPassword(token, form.text('password')));
     } catch (error) {
       const { errors, status } = formErrors(error);
       return resetPage(c, reset.handle, errors, status);
     }
     endSession(c);
-    flash(c, 'Your password was changed. Sign in with your new password.');
+    const tokens = revokedTokens === 1 ? '1 API token was revoked' : `${revokedTokens} API tokens were revoked`;
+    flash(c, `Your password was changed. Sign in with your new password.${revokedTokens ? ` ${tokens}: create new ones under Settings, API tokens.` : ''}`);
     return c.redirect('/login', 303);
   });
 }
@@ -171,7 +173,8 @@ function resetPage(c: AppContext, handle: string, errors: Errors, status: Parame
     { title: 'Choose a new password', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
     <>
       <p>
-        Choose a new password for <strong>@{handle}</strong>. You will be signed out everywhere else.
+        Choose a new password for <strong>@{handle}</strong>. You will be signed out everywhere else, and the account’s API
+        tokens will be revoked (scripts and apps using them will need new ones).
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" class="stack" novalidate>

@@ -35,7 +35,7 @@ export function registerPostPages(app: Hono<AppEnv>): void {
       const post = await social.posts.create(viewer, { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId }, uploads);
       flash(c, post.replyTo ? 'Your reply was posted.' : 'Your post was published.');
       // A reply opens on its own page, with the conversation above it; a post goes back where it was written.
-      const back = safeNext(form.text('back'));
+      const back = safeNext(c, form.text('back'));
       return c.redirect(post.replyTo ? `${postPath(post)}#post-${post.id}` : back === '/' ? '/stream' : back, 303);
     } catch (error) {
       const { errors, status } = formErrors(error);
@@ -45,11 +45,13 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     }
   });
 
-  app.get('/:at{@[A-Za-z0-9_]+}/:id{[0-9]+}', async (c) => {
+  /** A post's page: a member's at /@handle/id; a remote post's at /posts/id (`at` null), as postPath says. */
+  const threadPage = async (c: AppContext, at: string | null) => {
     const { social } = c.var.services;
-    const id = postId(c.req.param('id'));
+    const id = postId(c.req.param('id') ?? '');
     const thread = await social.posts.thread(c.var.viewer, id);
-    if (thread.post.author.handle.toLowerCase() !== c.req.param('at').slice(1).toLowerCase()) return c.redirect(postPath(thread.post), 301);
+    const { author } = thread.post;
+    if (at === null ? author.local : !author.local || author.handle.toLowerCase() !== at.toLowerCase()) return c.redirect(postPath(thread.post), 301);
     const back = postPath(thread.post);
     return renderPage(
       c,
@@ -88,12 +90,10 @@ export function registerPostPages(app: Hono<AppEnv>): void {
         </section>
       </>,
     );
-  });
+  };
 
-  app.get('/posts/:id', async (c) => {
-    const post = await c.var.services.social.posts.get(c.var.viewer, postId(c.req.param('id')));
-    return c.redirect(postPath(post), 301);
-  });
+  app.get('/:at{@[A-Za-z0-9_]+}/:id{[0-9]+}', (c) => threadPage(c, c.req.param('at').slice(1)));
+  app.get('/posts/:id', (c) => threadPage(c, null));
 
   app.get('/posts/:id/edit', async (c) => {
     const viewer = requireViewer(c);
@@ -175,7 +175,7 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     const { social, bookmarks } = c.var.services;
     const id = postId(c.req.param('id'));
     const action = c.req.param('action');
-    const back = safeNext((await readForm(c)).text('back'));
+    const back = safeNext(c, (await readForm(c)).text('back'));
     if (action === 'bookmark') await bookmarks.bookmarkPost(viewer, id);
     else if (action === 'unbookmark') await bookmarks.unbookmarkPost(viewer, id);
     else await actions[action as keyof typeof actions](social, viewer, id);

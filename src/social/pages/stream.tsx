@@ -156,7 +156,7 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     if (c.req.param('action') === 'follow') await graph.followHashtag(viewer, tag);
     else await graph.unfollowHashtag(viewer, tag);
     flash(c, c.req.param('action') === 'follow' ? `Posts with #${tag} will appear in your home timeline.` : `You no longer follow #${tag}.`);
-    return c.redirect(safeNext((await readForm(c)).text('back')), 303);
+    return c.redirect(safeNext(c, (await readForm(c)).text('back')), 303);
   });
 
   app.get('/notifications', async (c) => {

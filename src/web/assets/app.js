@@ -1,4 +1,19 @@
 // Progressive enhancement only: every page works without this file.
+// A live stream that was away too long to be sent what it missed says so, with a reload link
+// (not a reload: that would lose what the member is writing).
+function offerReload(container, status) {
+  if (container.querySelector('[data-live-reset]')) return;
+  const note = document.createElement('p');
+  note.className = 'callout';
+  note.dataset.liveReset = '';
+  const link = document.createElement('a');
+  link.href = window.location.href;
+  link.textContent = 'Reload the page';
+  note.append('You were away for a while and may have missed updates. ', link, '.');
+  container.prepend(note);
+  if (status) status.textContent = 'You may have missed updates while away. Reload the page to see them.';
+}
+
 (() => {
   'use strict';
 
@@ -100,6 +115,10 @@
     source.addEventListener('delete', (event) => {
       const { id } = JSON.parse(event.data);
       for (const post of document.querySelectorAll(`[data-post-key^="${id}:"]`)) post.closest('li')?.remove();
+    });
+    // Away for too long (the server no longer has everything missed): offer a reload.
+    source.addEventListener('reset', () => {
+      if (timeline) offerReload(timeline, status);
     });
     source.addEventListener('notifications', (event) => {
       const { unread } = JSON.parse(event.data);
@@ -215,6 +234,7 @@
     const { id } = JSON.parse(event.data);
     document.getElementById(`chat-post-${id}`)?.remove();
   });
+  source.addEventListener('reset', () => offerReload(room, status));
   source.addEventListener('state', (event) => {
     const { state } = JSON.parse(event.data);
     const badge = room.querySelector('[data-chat-state]');

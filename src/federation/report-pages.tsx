@@ -1,0 +1,680 @@
+import type { Hono } from 'hono';
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { ADMINISTRATION } from '../accounts/pages/admin.tsx';
+import type { Viewer } from '../accounts/service.ts';
+import { UserError } from '../platform/errors.ts';
+import type { ActorSummary, PostView } from '../social/hydrate.ts';
+import { ActionButton, actorPath, postPath, VISIBILITY_LABELS } from '../social/views.tsx';
+import type { AppContext, AppEnv } from '../web/context.ts';
+import { formatDateTime, isoTime, plural } from '../web/format.ts';
+import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, TextArea, TextField, type Errors } from '../web/forms.tsx';
+import { Avatar, flash, renderPage, renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { requireAdmin, requireViewer } from '../web/middleware.ts';
+import { readForm, safeNext } from '../web/request.ts';
+import { ACTION_LABELS, CATEGORY_LABELS, NOTE_MAX, REPORT_CATEGORIES, REPORT_COMMENT_MAX, type ReportedPost, type ReportSummary } from './reports.ts';
+
+/**
+ * Reports in pages: the report form behind "Report" on every post card and profile, the
+ * member's confirmation, and the administrators' queue (Administration → Reports).
+ */
+export function registerReportPages(app: Hono<AppEnv>): void {
+  // ---- members -----------------------------------------------------------------------------
+
+  app.get('/posts/:id{[0-9]{1,15}}/report', async (c) => {
+    const viewer = requireViewer(c);
+    const id = Number(c.req.param('id'));
+    const form = await c.var.services.federation.reports.reportable(viewer, { postId: id });
+    const back = form.posts.find((p) => p.id === id);
+    return reportForm(c, { ...form, back: back ? postPath(back) : actorPath(form.target), values: { postIds: form.chosen.map(String) } });
+  });
+
+  app.get('/:at{@[A-Za-z0-9_@.:-]+}/report', async (c) => {
+    const viewer = requireViewer(c);
+    const acct = c.req.param('at').slice(1);
+    const form = await c.var.services.federation.reports.reportable(viewer, { acct });
+    return reportForm(c, { ...form, back: actorPath(form.target), values: {} });
+  });
+
+  app.post('/reports', async (c) => {
+    const viewer = requireViewer(c);
+    const form = await readForm(c);
+    const values: FormValues = { acct: form.text('acct'), postIds: form.texts('postIds'), category: form.text('category'), comment: form.text('comment'), forward: form.text('forward') === '1' };
+    const back = safeNext(c, form.text('back'));
+    const { reports } = c.var.services.federation;
+    try {
+      const id = await reports.create(viewer, {
+        acct: values.acct || undefined,
+        postIds: (values.postIds ?? []).map((v) => (/^[0-9]{1,15}$/.test(v) ? Number(v) : 0)),
+        category: values.category || undefined,
+        comment: values.comment ?? '',
+        forward: values.forward ?? false,
+      });
+      flash(c, 'Thank you. Your report was sent to the moderators.');
+      return c.redirect(`/reports/${id}`, 303);
+    } catch (error) {
+      const { errors, status } = formErrors(error);
+      if (error instanceof UserError && error.retryAfter) c.header('retry-after', String(error.retryAfter));
+      // The form again, about the same account (a report about no known account is a 404 page).
+      if (!values.acct) throw error;
+      const again = await reports.reportable(viewer, { acct: values.acct });
+      return reportForm(c, { ...again, back, values, errors, status });
+    }
+  });
+
+  app.get('/reports/:id{[0-9]{1,15}}', async (c) => {
+    const viewer = requireViewer(c);
+    const { federation, social } = c.var.services;
+    const report = await federation.reports.own(viewer, Number(c.req.param('id')));
+    const relationship = await social.graph.relationship(viewer, report.target.id);
+    const tz = viewer.timeZone;
+    const back = `/reports/${report.id}`;
+    return renderPage(
+      c,
+      { title: `Your report about @${report.target.acct}`, noindex: true },
+      <>
+        <dl class="report-facts">
+          <dt>Status</dt>
+          <dd>
+            {report.status === 'open' ? (
+              'Open: the moderators have not dealt with it yet.'
+            ) : (
+              <>
+                Dealt with by the moderators on <When ms={report.resolvedAt!} tz={tz} />.
+              </>
+            )}
+          </dd>
+          <dt>Account</dt>
+          <dd>
+            <a href={actorPath(report.target)}>{report.target.displayName}</a> <span class="meta">@{report.target.acct}</span>
+          </dd>
+          <dt>What is wrong</dt>
+          <dd>{CATEGORY_LABELS[report.category].label}</dd>
+          <dt>Posts</dt>
+          <dd>{report.postIds.length ? plural(report.postIds.length, 'post', 'posts') : 'None: the report is about the account'}</dd>
+          <dt>Your comment</dt>
+          <dd class="report-text">{report.comment || 'None'}</dd>
+          <dt>Sent</dt>
+          <dd>
+            <When ms={report.createdAt} tz={tz} />
+            {report.forwarded ? <>, and a copy without your name went to their server</> : null}
+          </dd>
+        </dl>
+        <p>
+          The administrators of {c.var.site.siteName} read every report. @{report.target.acct} is not told who reported them.
+        </p>
+        {relationship.muting && relationship.blocking ? null : (
+          <section aria-labelledby="meanwhile">
+            <h2 id="meanwhile">Meanwhile</h2>
+            <p>You don’t have to wait for the moderators to stop seeing @{report.target.acct}.</p>
+            <div class="profile-actions">
+              {relationship.muting ? null : <ActionButton c={c} back={back} action={`/@${report.target.acct}/mute`} label={`Mute @${report.target.acct}`} />}
+              {relationship.blocking ? null : (
+                <ActionButton c={c} back={back} action={`/@${report.target.acct}/block`} label={`Block @${report.target.acct}`} danger confirm={`Block @${report.target.acct}? You will stop following each other.`} />
+              )}
+            </div>
+          </section>
+        )}
+        <p>
+          <a href={actorPath(report.target)}>Back to @{report.target.acct}</a>
+        </p>
+      </>,
+    );
+  });
+
+  // ---- administrators --------------------------------------------------------------------------
+
+  app.get('/admin/reports', async (c) => {
+    requireAdmin(c);
+    const status = c.req.query('status') === 'resolved' ? 'resolved' : 'open';
+    const { reports } = c.var.services.federation;
+    const [page, open] = await Promise.all([reports.list(status, c.req.query('cursor')), reports.countOpen()]);
+    const tz = c.var.viewer!.timeZone;
+    const next = page.nextCursor ? `/admin/reports?${new URLSearchParams({ ...(status === 'resolved' ? { status } : {}), cursor: page.nextCursor })}` : null;
+    return adminPage(
+      c,
+      { title: 'Reports' },
+      <>
+        <p>
+          Members report posts and accounts here, and other servers send reports about members of this one. Open a report to read the
+          posts concerned (whatever their audience), write notes for the other administrators, act, and resolve it.
+        </p>
+        <nav class="subnav" aria-label="Reports">
+          <ul class="tags">
+            <li>
+              <a class="tag" href="/admin/reports" aria-current={status === 'open' ? 'page' : undefined}>
+                Open ({open})
+              </a>
+            </li>
+            <li>
+              <a class="tag" href="/admin/reports?status=resolved" aria-current={status === 'resolved' ? 'page' : undefined}>
+                Resolved
+              </a>
+            </li>
+          </ul>
+        </nav>
+        {page.reports.length === 0 ? (
+          <p class="callout">{status === 'open' ? 'No reports are waiting.' : 'No report has been resolved yet.'}</p>
+        ) : (
+          <ol class="report-list" aria-label={status === 'open' ? 'Open reports, newest first' : 'Resolved reports, latest first'}>
+            {page.reports.map((r) => (
+              <li>
+                <ReportCard report={r} tz={tz} />
+              </li>
+            ))}
+          </ol>
+        )}
+        {next ? (
+          <nav class="pagination" aria-label="More reports">
+            <a class="button button--secondary" href={next}>
+              Older reports
+            </a>
+          </nav>
+        ) : null}
+      </>,
+    );
+  });
+
+  app.get('/admin/reports/:id{[0-9]{1,15}}', async (c) => {
+    requireAdmin(c);
+    return reportPage(c, Number(c.req.param('id')), null);
+  });
+
+  app.post('/admin/reports/:id{[0-9]{1,15}}/:action{resolve|reopen}', async (c) => {
+    const admin = requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const action = c.req.param('action') as 'resolve' | 'reopen';
+    const form = await readForm(c);
+    const values = { note: form.text('note') };
+    try {
+      await c.var.services.federation.reports[action](admin, id, values);
+    } catch (error) {
+      const { errors, status } = formErrors(error);
+      return reportPage(c, id, { form: 'decision', values, errors, status });
+    }
+    flash(c, action === 'resolve' ? `Report #${id} is resolved.` : `Report #${id} is open again.`);
+    return c.redirect(action === 'resolve' ? '/admin/reports' : `/admin/reports/${id}`, 303);
+  });
+
+  app.post('/admin/reports/:id{[0-9]{1,15}}/notes', async (c) => {
+    const admin = requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const form = await readForm(c);
+    const values = { text: form.text('text') };
+    try {
+      await c.var.services.federation.reports.addNote(admin, id, values);
+    } catch (error) {
+      const { errors, status } = formErrors(error);
+      return reportPage(c, id, { form: 'note', values, errors, status });
+    }
+    flash(c, 'Your note was added.');
+    return c.redirect(`/admin/reports/${id}#notes`, 303);
+  });
+
+  app.post('/admin/reports/:id{[0-9]{1,15}}/forward', async (c) => {
+    const admin = requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const { target } = await c.var.services.federation.reports.forward(admin, id);
+    flash(c, `The report about @${target} was sent to their server.`);
+    return c.redirect(`/admin/reports/${id}`, 303);
+  });
+
+  // Acting on the account from its report: the existing suspension and server moderation, recorded in the report's history.
+  app.post('/admin/reports/:id{[0-9]{1,15}}/suspend', async (c) => {
+    const admin = requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const { federation, accounts } = c.var.services;
+    const report = await federation.reports.get(id);
+    const form = await readForm(c);
+    const values = { reason: form.text('reason').trim() };
+    if (!report.targetState.local) throw new UserError(422, 'not_local', `@${report.target.acct} is on another server: silence or block their server instead.`);
+    if (values.reason.length > 500) return reportPage(c, id, { form: 'suspend', values, errors: { reason: 'Keep the reason to 500 characters or fewer.' }, status: 422 });
+    await accounts.suspend(report.target.handle, values.reason || null, admin);
+    await federation.reports.recordAction(admin, id, 'suspended', values.reason);
+    flash(c, `@${report.target.acct} is suspended and was signed out everywhere.`);
+    return c.redirect(`/admin/reports/${id}`, 303);
+  });
+
+  app.post('/admin/reports/:id{[0-9]{1,15}}/moderate', async (c) => {
+    const admin = requireAdmin(c);
+    const id = Number(c.req.param('id'));
+    const { federation } = c.var.services;
+    const report = await federation.reports.get(id);
+    const form = await readForm(c);
+    const values = { moderation: form.text('moderation'), domainReason: form.text('domainReason').trim() };
+    if (report.targetState.local) throw new UserError(422, 'not_remote', `@${report.target.acct} is a member of this server: suspend them instead.`);
+    const errors: Errors = {};
+    if (values.moderation !== 'silence' && values.moderation !== 'block') errors.moderation = 'Choose whether to silence or block the server.';
+    if (values.domainReason.length > 500) errors.domainReason = 'Keep the reason to 500 characters or fewer.';
+    if (Object.keys(errors).length > 0) return reportPage(c, id, { form: 'moderate', values, errors, status: 422 });
+    const moderation = values.moderation as 'silence' | 'block';
+    const domain = await federation.moderate(report.targetState.domain, moderation, values.domainReason);
+    await federation.reports.recordAction(admin, id, moderation === 'block' ? 'blocked' : 'silenced', values.domainReason);
+    flash(c, moderation === 'block' ? `${domain} is blocked.` : `${domain} is silenced.`);
+    return c.redirect(`/admin/reports/${id}`, 303);
+  });
+}
+
+// ---- the report form ---------------------------------------------------------------------------
+
+interface FormValues {
+  acct?: string;
+  postIds?: string[];
+  category?: string;
+  comment?: string;
+  forward?: boolean;
+}
+
+function reportForm(
+  c: AppContext,
+  props: { target: ActorSummary; posts: PostView[]; back: string; values: FormValues; errors?: Errors; status?: PageOptions['status'] },
+) {
+  const { target, posts, values, errors = {} } = props;
+  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const chosen = new Set(values.postIds ?? []);
+  const domain = target.local ? null : target.acct.split('@')[1]!;
+  // A problem with one of the ticked posts (`postIds.3`) is shown for the whole list.
+  const isPosts = (path: string) => path === 'postIds' || path.startsWith('postIds.');
+  const postsError = Object.entries(errors).find(([path]) => isPosts(path))?.[1];
+  const summary: Errors = { ...Object.fromEntries(Object.entries(errors).filter(([path]) => !isPosts(path))), ...(postsError ? { postIds: postsError } : {}) };
+  const postsId = fieldId('postIds');
+  return renderPage(
+    c,
+    { title: `Report @${target.acct}`, hasErrors: Object.keys(errors).length > 0, status: props.status ?? 200, noindex: true },
+    <>
+      <p>
+        Your report goes to the administrators of {c.var.site.siteName}.{' '}
+        <a href={actorPath(target)}>{target.displayName}</a> is not told who reported them.
+      </p>
+      <ErrorSummary errors={summary} />
+      <form method="post" action="/reports" class="stack" novalidate>
+        <CsrfField token={c.var.csrf} />
+        <input type="hidden" name="acct" value={target.acct} />
+        <input type="hidden" name="back" value={props.back} />
+        <RadioGroup
+          name="category"
+          label="What is wrong?"
+          value={values.category}
+          errors={errors}
+          options={REPORT_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value].label, hint: `(${CATEGORY_LABELS[value].hint})` }))}
+        />
+        <fieldset class={`field${postsError ? ' field--error' : ''}`} id={postsId} aria-describedby={`${postsId}-hint${postsError ? ` ${postsId}-error` : ''}`}>
+          <legend>
+            Posts to include<span class="optional"> (optional)</span>
+          </legend>
+          <p class="hint" id={`${postsId}-hint`}>
+            {posts.length ? 'Tick the posts the moderators should read. They see them even if they were not shared with them.' : `You cannot see any post by @${target.acct}: the report is about the account.`}
+          </p>
+          {postsError ? (
+            <p class="field-error" id={`${postsId}-error`}>
+              <span class="visually-hidden">Error: </span>
+              {postsError}
+            </p>
+          ) : null}
+          {posts.map((p) => (
+            <div class="choice">
+              <input type="checkbox" id={`${postsId}-${p.id}`} name="postIds" value={String(p.id)} checked={chosen.has(String(p.id))} />
+              <label for={`${postsId}-${p.id}`}>
+                {p.contentWarning ? <>Content warning: {p.contentWarning}</> : excerpt(p.text) || (p.media.length ? plural(p.media.length, 'image', 'images') : 'No text')}{' '}
+                <span class="meta">
+                  ({formatDateTime(p.createdAt, tz)}, {VISIBILITY_LABELS[p.visibility].label.toLowerCase()})
+                </span>
+              </label>
+            </div>
+          ))}
+        </fieldset>
+        <TextArea
+          name="comment"
+          label="Anything else the moderators should know"
+          optional
+          value={values.comment}
+          errors={errors}
+          rows={4}
+          maxLength={REPORT_COMMENT_MAX}
+          hint={`Needed when you choose “Something else”. Up to ${REPORT_COMMENT_MAX} characters.`}
+        />
+        {domain ? (
+          <div class={`field${errors.forward ? ' field--error' : ''}`}>
+            <div class="choice">
+              <input type="checkbox" id={fieldId('forward')} name="forward" value="1" checked={values.forward} aria-describedby={`${fieldId('forward')}-hint`} />
+              <label for={fieldId('forward')}>Also send the report to {domain}</label>
+            </div>
+            <p class="hint" id={`${fieldId('forward')}-hint`}>
+              @{target.acct} is on another server. Its moderators can act on the account there; the copy comes from this server, without
+              your name.
+            </p>
+          </div>
+        ) : null}
+        <div class="actions">
+          <button type="submit">Send report</button>
+          <a href={props.back}>Cancel</a>
+        </div>
+      </form>
+    </>,
+  );
+}
+
+// ---- the queue -------------------------------------------------------------------------------
+
+function adminPage(c: AppContext, options: PageOptions, body: Child) {
+  return renderSectionPage(c, ADMINISTRATION, { ...options, noindex: true }, body);
+}
+
+function When({ ms, tz }: { ms: number; tz: string }) {
+  return <time datetime={isoTime(ms)}>{formatDateTime(ms, tz)}</time>;
+}
+
+function excerpt(text: string, max = 160): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat;
+}
+
+function Person({ actor }: { actor: ActorSummary }) {
+  return (
+    <>
+      <a href={actorPath(actor)}>{actor.displayName}</a> <span class="meta">@{actor.acct}</span>
+    </>
+  );
+}
+
+function Reporter({ report }: { report: ReportSummary }) {
+  if (!report.reporter) return <>someone no longer here</>;
+  if (report.fromRemote) return <>their server, {report.reporter.acct.split('@')[1] ?? report.reporter.acct}</>;
+  return <Person actor={report.reporter} />;
+}
+
+function ReportCard({ report, tz }: { report: ReportSummary; tz: string }) {
+  const titleId = `report-${report.id}-title`;
+  return (
+    <article class="report-card" aria-labelledby={titleId}>
+      <h2 id={titleId} class="report-card__title">
+        <a href={`/admin/reports/${report.id}`}>
+          Report #{report.id}: {CATEGORY_LABELS[report.category].label}, about @{report.target.acct}
+        </a>
+      </h2>
+      <p class="meta">
+        Reported by <Reporter report={report} /> · <When ms={report.createdAt} tz={tz} /> ·{' '}
+        {report.postIds.length ? plural(report.postIds.length, 'post', 'posts') : 'the account, no posts'}
+        {report.forwardedAt ? ' · forwarded to their server' : ''}
+      </p>
+      {report.comment ? <p class="report-text">{excerpt(report.comment, 300)}</p> : <p class="meta">No comment.</p>}
+      {report.resolvedAt ? (
+        <p class="meta">
+          Resolved{report.resolvedBy ? <> by @{report.resolvedBy.acct}</> : null} on <When ms={report.resolvedAt} tz={tz} />
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+/** Which form of the report page shows errors, with what was typed into it. */
+interface ReportFormState {
+  form: 'decision' | 'note' | 'suspend' | 'moderate';
+  values: Record<string, string>;
+  errors: Errors;
+  status: PageOptions['status'];
+}
+
+async function reportPage(c: AppContext, id: number, state: ReportFormState | null) {
+  const viewer = c.var.viewer as Viewer;
+  const report = await c.var.services.federation.reports.get(id);
+  const tz = viewer.timeZone;
+  const of = (form: ReportFormState['form']) => (state?.form === form ? state : null);
+  const decision = of('decision');
+  const note = of('note');
+  const suspend = of('suspend');
+  const moderate = of('moderate');
+  const open = report.resolvedAt === null;
+  const target = report.target;
+  const ts = report.targetState;
+  return adminPage(
+    c,
+    { title: `Report #${report.id}`, heading: `Report #${report.id}: @${target.acct}`, hasErrors: Boolean(state), status: state?.status ?? 200 },
+    <>
+      <p>
+        <a href={open ? '/admin/reports' : '/admin/reports?status=resolved'}>{open ? 'All open reports' : 'All resolved reports'}</a>
+      </p>
+      <dl class="report-facts">
+        <dt>Status</dt>
+        <dd>
+          {open ? (
+            <span class="status">Open</span>
+          ) : (
+            <>
+              <span class="status status--active">Resolved</span>
+              {report.resolvedBy ? <> by @{report.resolvedBy.acct}</> : null} on <When ms={report.resolvedAt!} tz={tz} />
+            </>
+          )}
+        </dd>
+        <dt>Account</dt>
+        <dd>
+          <Person actor={target} />{' '}
+          {ts.local ? (
+            ts.suspendedAt ? (
+              <span class="status status--suspended">
+                · suspended since <When ms={ts.suspendedAt} tz={tz} />
+              </span>
+            ) : (
+              <span class="meta">· member of this server</span>
+            )
+          ) : (
+            <span class="meta">
+              · on {ts.domain}
+              {ts.moderation === 'block' ? ', which is blocked' : ts.moderation === 'silence' ? ', which is silenced' : ''}
+            </span>
+          )}
+        </dd>
+        <dt>What is wrong</dt>
+        <dd>{CATEGORY_LABELS[report.category].label}</dd>
+        <dt>Reported by</dt>
+        <dd>
+          <Reporter report={report} />
+        </dd>
+        <dt>Sent</dt>
+        <dd>
+          <When ms={report.createdAt} tz={tz} />
+        </dd>
+        {ts.local ? null : (
+          <>
+            <dt>Forwarded to their server</dt>
+            <dd>{report.forwardedAt ? <When ms={report.forwardedAt} tz={tz} /> : report.fromRemote ? 'Not needed: it came from there' : 'No'}</dd>
+          </>
+        )}
+      </dl>
+
+      <h2 id="comment">Comment</h2>
+      {report.comment ? <blockquote class="report-text">{report.comment}</blockquote> : <p class="meta">The report has no comment.</p>}
+
+      <h2 id="posts">Posts concerned</h2>
+      {report.posts.length === 0 ? (
+        <p>None: the report is about the account.</p>
+      ) : (
+        <ol class="timeline__list">
+          {report.posts.map((p) => (
+            <li>
+              <ReportedPostCard item={p} tz={tz} />
+            </li>
+          ))}
+        </ol>
+      )}
+
+      <h2 id="actions">Actions</h2>
+      <h3>{open ? 'Resolve' : 'Reopen'}</h3>
+      {decision ? <ErrorSummary errors={decision.errors} /> : null}
+      <form method="post" action={`/admin/reports/${report.id}/${open ? 'resolve' : 'reopen'}`} class="stack" novalidate>
+        <CsrfField token={c.var.csrf} />
+        <TextArea
+          name="note"
+          label={open ? 'Note on how it was resolved' : 'Why reopen it'}
+          optional
+          value={decision?.values.note}
+          errors={decision?.errors}
+          rows={2}
+          maxLength={NOTE_MAX}
+          hint="Kept in the report’s history, for the other administrators."
+        />
+        <div class="actions">
+          <button type="submit">{open ? 'Resolve report' : 'Reopen report'}</button>
+        </div>
+      </form>
+
+      {!ts.local && open && !report.forwardedAt && !report.fromRemote ? (
+        <form method="post" action={`/admin/reports/${report.id}/forward`} class="stack" aria-labelledby="forward-heading">
+          <h3 id="forward-heading">Forward</h3>
+          <CsrfField token={c.var.csrf} />
+          <p>
+            The moderators of {ts.domain} can act on @{target.acct} there. Forwarding sends them this report from this server, without
+            the reporter’s name.
+          </p>
+          <div class="actions">
+            <button type="submit" class="button--secondary">
+              Forward to {ts.domain}
+            </button>
+          </div>
+        </form>
+      ) : null}
+
+      <h3>The account</h3>
+      {ts.local ? (
+        ts.suspendedAt ? (
+          <p>
+            @{target.acct} is suspended. <a href={`/admin/members?${new URLSearchParams({ q: target.handle, status: 'suspended' })}`}>Lift the suspension on the Members page</a>.
+          </p>
+        ) : target.id === viewer.actorId ? (
+          <p>The report is about you: another administrator can act on it.</p>
+        ) : (
+          <form method="post" action={`/admin/reports/${report.id}/suspend`} class="stack" novalidate data-confirm={`Suspend @${target.acct}? They will be signed out everywhere.`}>
+            {suspend ? <ErrorSummary errors={suspend.errors} /> : null}
+            <CsrfField token={c.var.csrf} />
+            <TextField name="reason" label={`Reason for suspending @${target.acct}`} optional value={suspend?.values.reason} errors={suspend?.errors} maxLength={500}
+              hint="They see it when they try to sign in." />
+            <div class="actions">
+              <button type="submit" class="button--danger">
+                Suspend @{target.acct}
+              </button>
+            </div>
+          </form>
+        )
+      ) : ts.moderation === 'block' ? (
+        <p>
+          {ts.domain} is blocked. <a href="/admin/federation#servers">Manage servers</a>
+        </p>
+      ) : (
+        <form method="post" action={`/admin/reports/${report.id}/moderate`} class="stack" novalidate>
+          {moderate ? <ErrorSummary errors={moderate.errors} /> : null}
+          <CsrfField token={c.var.csrf} />
+          {moderate?.errors.moderation ? (
+            <p class="field-error" id={`${fieldId('moderation')}`}>
+              {moderate.errors.moderation}
+            </p>
+          ) : null}
+          <TextField name="domainReason" label={`Reason for limiting ${ts.domain}`} optional value={moderate?.values.domainReason} errors={moderate?.errors} maxLength={500}
+            hint={<>Silencing: its posts reach only people who follow their authors. Blocking: nothing is received from it or sent to it, and follows across end.</>} />
+          <div class="actions">
+            {ts.moderation === 'silence' ? null : (
+              <button type="submit" name="moderation" value="silence" class="button--secondary">
+                Silence {ts.domain}
+              </button>
+            )}
+            <button type="submit" name="moderation" value="block" class="button--danger">
+              Block {ts.domain}
+            </button>
+          </div>
+        </form>
+      )}
+
+      <h2 id="notes">Notes and history</h2>
+      {report.notes.length === 0 ? (
+        <p>No notes yet.</p>
+      ) : (
+        <ol class="report-notes">
+          {report.notes.map((n) => (
+            <li>
+              <p class="meta">
+                {n.author ? <a href={actorPath(n.author)}>@{n.author.acct}</a> : 'Someone no longer here'} · <When ms={n.createdAt} tz={tz} />
+                {n.action ? <> · <strong class="report-notes__action">{ACTION_LABELS[n.action]}</strong></> : null}
+              </p>
+              {n.text ? <p class="report-text">{n.text}</p> : null}
+            </li>
+          ))}
+        </ol>
+      )}
+      {note ? <ErrorSummary errors={note.errors} /> : null}
+      <form method="post" action={`/admin/reports/${report.id}/notes`} class="stack" novalidate>
+        <CsrfField token={c.var.csrf} />
+        <TextArea name="text" label="Add a note" value={note?.values.text} errors={note?.errors} rows={3} maxLength={NOTE_MAX} required
+          hint="Only administrators see notes." />
+        <div class="actions">
+          <button type="submit" class="button--secondary">
+            Add note
+          </button>
+        </div>
+      </form>
+    </>,
+  );
+}
+
+/** A reported post as the moderators see it: whatever its audience, and what it said when it was reported. */
+function ReportedPostCard({ item, tz }: { item: ReportedPost; tz: string }) {
+  const p = item.post;
+  if (!p) {
+    return (
+      <article class="post" aria-label="A deleted post">
+        <p class="meta">Deleted since it was reported. It said:</p>
+        <blockquote class="report-text">{item.reportedText || 'No text (images only)'}</blockquote>
+      </article>
+    );
+  }
+  const headingId = `reported-${p.id}-author`;
+  const content = (
+    <>
+      <div class="post__content">{raw(p.html)}</div>
+      {p.media.length > 0 ? (
+        <ul class={`post__media post__media--${p.media.length}`} aria-label="Images">
+          {p.media.map((m, i) => (
+            <li>
+              <a href={m.url}>
+                <img src={m.url} alt={m.alt} width={m.width ?? undefined} height={m.height ?? undefined} loading="lazy" />
+                {m.alt ? null : <span class="visually-hidden">Image {i + 1}, no description</span>}
+              </a>
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </>
+  );
+  return (
+    <article class="post" aria-labelledby={headingId}>
+      <header class="post__head">
+        <Avatar url={p.author.avatarUrl} name={p.author.displayName} size={40} />
+        <div>
+          <a class="post__author" id={headingId} href={actorPath(p.author)}>
+            {p.author.displayName}
+          </a>{' '}
+          <span class="meta">@{p.author.acct}</span>
+          <br />
+          <a class="meta post__time" href={p.author.local ? postPath(p) : p.url}>
+            <time datetime={isoTime(p.createdAt)}>{formatDateTime(p.createdAt, tz)}</time>
+          </a>
+          <span class="meta"> · {VISIBILITY_LABELS[p.visibility].label}</span>
+        </div>
+      </header>
+      {p.contentWarning ? (
+        <details class="post__cw">
+          <summary>
+            <span class="post__cw-label">Content warning:</span> {p.contentWarning}
+          </summary>
+          {content}
+        </details>
+      ) : (
+        content
+      )}
+      {p.text !== item.reportedText ? (
+        <details>
+          <summary>Edited since it was reported: what it said then</summary>
+          <blockquote class="report-text">{item.reportedText}</blockquote>
+        </details>
+      ) : null}
+    </article>
+  );
+}
