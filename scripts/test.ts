@@ -4,14 +4,19 @@
  *   1. type-checks the project;
  *   2. makes sure Debian's Chromium and a PostgreSQL server are there (installing them with
  *      apt-get when running as root on a machine without them);
- *   3. runs every test on SQLite, then every non-browser test again on PostgreSQL.
+ *   3. runs every test file on SQLite and again on PostgreSQL, the two passes side by side
+ *      (each runs a few files at once, each file in its own process with its own servers,
+ *      databases and browser). The PostgreSQL pass's report follows the SQLite one's.
  *
- * Options: --sqlite-only, --no-browser, and test file paths to run only those.
+ * Options: --sqlite-only, --no-browser, --one-pass-at-a-time (the PostgreSQL pass after the
+ * SQLite one, as on a machine short of memory), and test file paths to run only those.
+ * TEST_CONCURRENCY sets how many files each pass runs at once (default: the number of cores,
+ * at least 2).
  * PostgreSQL: DATABASE_URL (or TEST_POSTGRES_URL) names a server and role allowed to create
  * databases; each test server gets a fresh database there. Without one, a local Debian
  * cluster is started and a `commonroom` role created.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, globSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -19,7 +24,7 @@ import pg from 'pg';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'sqlite-only': { type: 'boolean' }, 'no-browser': { type: 'boolean' } },
+  options: { 'sqlite-only': { type: 'boolean' }, 'no-browser': { type: 'boolean' }, 'one-pass-at-a-time': { type: 'boolean' } },
 });
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -93,20 +98,69 @@ function ensureChromium(): void {
   if (!existsSync(CHROMIUM)) aptInstall(['chromium', 'fonts-dejavu-core']);
 }
 
-function nodeTest(files: string[], env: NodeJS.ProcessEnv): boolean {
-  const concurrency = String(Math.max(2, availableParallelism()));
-  return run(process.execPath, ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...files], env);
+const minutes = (ms: number) => `${Math.floor(ms / 60_000)} min ${Math.floor((ms % 60_000) / 1000)} s`;
+
+interface Pass {
+  name: string;
+  files: string[];
+  env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Runs one pass with Node's test runner. With `live`, its report goes straight to the terminal;
+ * otherwise it is kept and returned, to be printed when the live pass is done.
+ */
+function nodeTest(pass: Pass, live: boolean): Promise<{ ok: boolean; output: string; ms: number }> {
+  const concurrency = String(Number(process.env.TEST_CONCURRENCY) || Math.max(2, availableParallelism()));
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, '--test-reporter=spec', ...pass.files];
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: live ? 'inherit' : ['ignore', 'pipe', 'pipe'], env: pass.env });
+    const chunks: Buffer[] = [];
+    child.stdout?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.on('close', (code) => resolve({ ok: code === 0, output: Buffer.concat(chunks).toString(), ms: Date.now() - started }));
+  });
+}
+
+/** Runs the passes side by side (or one after the other), the first one's report live. */
+async function runPasses(passes: Pass[], sideBySide: boolean): Promise<boolean> {
+  let ok = true;
+  const report = (pass: Pass, result: { ok: boolean; ms: number }) => {
+    console.log(`\n${result.ok ? '✔' : '✖'} ${pass.name}: ${pass.files.length} files in ${minutes(result.ms)}${result.ok ? '' : ', with failures'}`);
+    ok &&= result.ok;
+  };
+  if (!sideBySide || passes.length === 1) {
+    for (const pass of passes) {
+      step(`Tests on ${pass.name} (${pass.files.length} files)`);
+      report(pass, await nodeTest(pass, true));
+    }
+    return ok;
+  }
+  step(`Tests on ${passes.map((p) => `${p.name} (${p.files.length} files)`).join(' and ')}, side by side; ${passes[0]!.name} first`);
+  const [first, ...rest] = passes;
+  const later = rest.map((pass) => nodeTest(pass, false));
+  report(first!, await nodeTest(first!, true));
+  for (const [i, pending] of later.entries()) {
+    const pass = rest[i]!;
+    const result = await pending;
+    step(`Tests on ${pass.name} (${pass.files.length} files)`);
+    process.stdout.write(result.output);
+    report(pass, result);
+  }
+  return ok;
 }
 
 async function main(): Promise<number> {
+  const started = Date.now();
   const all = positionals.length > 0 ? positionals : globSync('test/**/*.test.{ts,tsx}').sort();
-  const browser = values['no-browser'] ? [] : all.filter((f) => f.startsWith('test/browser/'));
-  const nonBrowser = all.filter((f) => !f.startsWith('test/browser/'));
+  const files = values['no-browser'] ? all.filter((f) => !f.startsWith('test/browser/')) : all;
+  const browser = files.some((f) => f.startsWith('test/browser/'));
 
   step('Type-checking');
   if (!run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) return 1;
 
-  if (browser.length > 0) ensureChromium();
+  if (browser) ensureChromium();
   // The federation tests make a throw-away certificate authority with the openssl CLI.
   if (!has('openssl')) aptInstall(['openssl']);
   const postgresUrl = values['sqlite-only'] ? null : await ensurePostgres();
@@ -115,14 +169,10 @@ async function main(): Promise<number> {
   const base: NodeJS.ProcessEnv = { ...process.env, CHROMIUM_PATH: CHROMIUM };
   delete base.DATABASE_URL;
 
-  step(`Tests on SQLite (${nonBrowser.length + browser.length} files)`);
-  let ok = nodeTest([...nonBrowser, ...browser], { ...base, TEST_DB: 'sqlite' });
-
-  if (postgresUrl && nonBrowser.length > 0) {
-    step(`Tests on PostgreSQL (${nonBrowser.length} files)`);
-    ok = nodeTest(nonBrowser, { ...base, TEST_DB: 'postgres', TEST_POSTGRES_URL: postgresUrl }) && ok;
-  }
-  console.log(ok ? '\n✔ All tests passed.' : '\n✖ Some tests failed (see above).');
+  const passes: Pass[] = [{ name: 'SQLite', files, env: { ...base, TEST_DB: 'sqlite' } }];
+  if (postgresUrl) passes.push({ name: 'PostgreSQL', files, env: { ...base, TEST_DB: 'postgres', TEST_POSTGRES_URL: postgresUrl } });
+  const ok = await runPasses(passes, !values['one-pass-at-a-time']);
+  console.log(`\n${ok ? '✔ All tests passed' : '✖ Some tests failed (see above)'} in ${minutes(Date.now() - started)}.`);
   return ok ? 0 : 1;
 }
 

@@ -13,6 +13,7 @@ import { FederationService } from './federation/service.ts';
 import { FeedsService } from './feeds/service.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Jobs } from './jobs/jobs.ts';
+import { systemClock, type Clock } from './platform/clock.ts';
 import type { Config } from './platform/config.ts';
 import { EventBus } from './platform/events.ts';
 import { HttpClient } from './platform/http.ts';
@@ -33,6 +34,8 @@ export interface Services {
   version: string;
   config: Config;
   logger: Logger;
+  /** What time it is, for what depends on it (tests set it; see platform/clock.ts). */
+  clock: Clock;
   database: Database;
   secretKey: string;
   settings: SiteSettings;
@@ -55,8 +58,9 @@ export interface Services {
 }
 
 /** Opens the database, applies pending migrations and builds the services. */
-export async function createServices(config: Config, options: { logger?: Logger } = {}): Promise<Services> {
+export async function createServices(config: Config, options: { logger?: Logger; clock?: Clock } = {}): Promise<Services> {
   const logger = options.logger ?? createLogger(config.logLevel);
+  const clock = options.clock ?? systemClock;
   const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     const applied = await migrateToLatest(database);
@@ -68,7 +72,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const settings = new SiteSettings(database, { siteName: config.siteName, signupMode: config.signupMode });
   const rateLimiter = new RateLimiter(database);
   const storage = new DiskStorage(config.dataDir);
-  const jobs = new Jobs(database, logger);
+  const jobs = new Jobs(database, logger, { clock });
   // Local activities other servers must hear about; federation listens (see social/outbox.ts).
   const outbox = new Outbox();
   const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger, onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }) });
@@ -77,7 +81,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
-  const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey });
+  const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey, clock });
   const federation = new FederationService({ database, config, jobs, http, logger, social, settings, rateLimiter, secretKey, version: VERSION });
   const bookmarks = new BookmarksService({ database, config, http, jobs, logger });
   const collections = new CollectionsService({ database, config, events, graph: social.graph });
@@ -86,6 +90,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     concurrency: config.feedConcurrency,
     perHost: config.feedHostConcurrency,
     maxBytes: config.feedMaxBytes,
+    clock,
   });
 
   registerPoolsJob(jobs, database);
@@ -104,6 +109,7 @@ export async function createServices(config: Config, options: { logger?: Logger 
     version: VERSION,
     config,
     logger,
+    clock,
     database,
     secretKey,
     settings,

@@ -4,6 +4,7 @@ import type { AccountsService, Viewer } from '../accounts/service.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { ChatKind, ChatQuestionsTable, ChatSeriesTable, ChatsTable, ChatState, Visibility } from '../db/schema.ts';
 import type { Jobs } from '../jobs/jobs.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { hmac, safeEqual } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
@@ -45,6 +46,8 @@ export interface ChatsContext {
   social: Social;
   accounts: AccountsService;
   secretKey: string;
+  /** What time it is: which chats are coming, due, live or over. */
+  clock: Clock;
 }
 
 export const chatTopic = (chatId: number): string => `chat:${chatId}`;
@@ -223,7 +226,7 @@ export class ChatsService {
 
   // ---- series ----------------------------------------------------------------------------------
 
-  async createSeries(viewer: Viewer, raw: unknown, now = Date.now()): Promise<SeriesView> {
+  async createSeries(viewer: Viewer, raw: unknown, now = this.#ctx.clock.now()): Promise<SeriesView> {
     const input = parseInput(seriesInputSchema, raw);
     const tag = parseText(`#${input.hashtag.replace(/^#/, '')}`).hashtags[0];
     if (!tag) throw UserError.field('hashtag', 'A hashtag is letters, digits and _ (like #tlchat).');
@@ -282,7 +285,7 @@ export class ChatsService {
   }
 
   /** Every series, with its next chat; the ones the viewer hosts or moderates first. */
-  async allSeries(viewer: Viewer | null, now = Date.now()): Promise<Array<SeriesView & { next: ChatView | null; live: ChatView | null }>> {
+  async allSeries(viewer: Viewer | null, now = this.#ctx.clock.now()): Promise<Array<SeriesView & { next: ChatView | null; live: ChatView | null }>> {
     const rows = await this.#db.selectFrom('chat_series').selectAll().orderBy('title').limit(500).execute();
     const views = await this.#seriesViews(viewer, rows);
     const chats = rows.length
@@ -317,7 +320,7 @@ export class ChatsService {
     if (!member) throw UserError.field('handle', `There is no member @${handle.replace(/^@/, '')} here.`);
     await this.#db
       .insertInto('chat_moderators')
-      .values({ series_id: series.id, member_id: member.id, role, created_at: Date.now() })
+      .values({ series_id: series.id, member_id: member.id, role, created_at: this.#ctx.clock.now() })
       .onConflict((oc) => oc.columns(['series_id', 'member_id']).doUpdateSet({ role }))
       .execute();
     return this.series(viewer, slug);
@@ -354,7 +357,7 @@ export class ChatsService {
   /** A series' chats: `upcoming` (scheduled and live) or `past` (ended), searchable over topic, questions and posts. */
   async chats(viewer: Viewer | null, slug: string, options: { when: 'upcoming' | 'past'; q?: string; limit?: number; now?: number }): Promise<ChatView[]> {
     const series = await this.#seriesRow(slug);
-    const now = options.now ?? Date.now();
+    const now = options.now ?? this.#ctx.clock.now();
     let query = this.#db.selectFrom('chats').selectAll('chats').where('chats.series_id', '=', series.id);
     query =
       options.when === 'past'
@@ -426,7 +429,7 @@ export class ChatsService {
           image_alt: imageUrl ? (input.imageAlt ?? '') : null,
           starts_at: window.startsAt,
           ends_at: window.endsAt,
-          created_at: Date.now(),
+          created_at: this.#ctx.clock.now(),
         })
         .returning('id')
         .executeTakeFirstOrThrow();
@@ -465,7 +468,7 @@ export class ChatsService {
   }
 
   /** Starts a scheduled chat now (the timer starts it at the hour anyway). */
-  async start(viewer: Viewer, slug: string, date: string, now = Date.now()): Promise<ChatView> {
+  async start(viewer: Viewer, slug: string, date: string, now = this.#ctx.clock.now()): Promise<ChatView> {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     if (chat.state === 'live') throw new UserError(409, 'already_live', 'This chat has already started.');
@@ -491,7 +494,7 @@ export class ChatsService {
   }
 
   /** Ends a live chat: posts after now no longer join it, and its transcript is final. */
-  async end(viewer: Viewer, slug: string, date: string, now = Date.now()): Promise<ChatView> {
+  async end(viewer: Viewer, slug: string, date: string, now = this.#ctx.clock.now()): Promise<ChatView> {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     if (chat.state === 'scheduled') throw new UserError(409, 'not_live', 'This chat has not started yet.');
@@ -520,7 +523,7 @@ export class ChatsService {
    * in order: asking Q3 before Q2 is refused. The question is marked asked in the post's own
    * transaction, so two moderators pressing at once make one post.
    */
-  async release(viewer: Viewer, slug: string, date: string, number?: number, now = Date.now()): Promise<QuestionView> {
+  async release(viewer: Viewer, slug: string, date: string, number?: number, now = this.#ctx.clock.now()): Promise<QuestionView> {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     return this.#release(viewer, series, chat, number, now);
@@ -584,7 +587,7 @@ export class ChatsService {
     const { chat } = await this.#chatRows(slug, date);
     if (going) {
       if (chat.state === 'ended' || chat.state === 'cancelled') throw new UserError(409, 'chat_over', chat.state === 'ended' ? 'This chat is over.' : 'This chat was cancelled.');
-      await this.#db.insertInto('chat_rsvps').values({ chat_id: chat.id, member_id: viewer.memberId, created_at: Date.now() }).onConflict((oc) => oc.columns(['chat_id', 'member_id']).doNothing()).execute();
+      await this.#db.insertInto('chat_rsvps').values({ chat_id: chat.id, member_id: viewer.memberId, created_at: this.#ctx.clock.now() }).onConflict((oc) => oc.columns(['chat_id', 'member_id']).doNothing()).execute();
     } else {
       await this.#db.deleteFrom('chat_rsvps').where('chat_id', '=', chat.id).where('member_id', '=', viewer.memberId).execute();
     }
@@ -592,7 +595,7 @@ export class ChatsService {
   }
 
   /** The chats a member will attend or helps run, from a month ago on. */
-  async mine(viewer: Viewer, now = Date.now()): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
+  async mine(viewer: Viewer, now = this.#ctx.clock.now()): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
     return this.#memberChats(viewer.memberId, viewer, now);
   }
 
@@ -635,7 +638,7 @@ export class ChatsService {
   }
 
   /** What a calendar shows: a series' chats, or a member's, from a month ago to three months ahead. */
-  async calendarChats(scope: { slug: string } | { memberId: number }, now = Date.now()): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
+  async calendarChats(scope: { slug: string } | { memberId: number }, now = this.#ctx.clock.now()): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
     if ('memberId' in scope) return this.#memberChats(scope.memberId, null, now);
     const series = await this.series(null, scope.slug);
     const rows = await this.#db.selectFrom('chats').selectAll().where('series_id', '=', series.id).where('starts_at', '>=', now - 30 * 86_400_000).orderBy('starts_at').limit(200).execute();
@@ -931,7 +934,7 @@ export class ChatsService {
    * their end, reminds members who RSVPed. Each step is a conditional update, so running it
    * twice (or on two workers) does each thing once.
    */
-  async tick(now = Date.now()): Promise<{ started: number; released: number; ended: number; reminded: number }> {
+  async tick(now = this.#ctx.clock.now()): Promise<{ started: number; released: number; ended: number; reminded: number }> {
     let started = 0;
     const due = await this.#db.selectFrom('chats').selectAll().where('state', '=', 'scheduled').where('starts_at', '<=', now).orderBy('starts_at').limit(100).execute();
     for (const chat of due) {
@@ -1013,7 +1016,7 @@ export class ChatsService {
   }
 
   /** Plans every series' coming occurrences (hourly; also when a series is made). */
-  async plan(now = Date.now()): Promise<number> {
+  async plan(now = this.#ctx.clock.now()): Promise<number> {
     const rows = await this.#db.selectFrom('chat_series').selectAll().execute();
     let planned = 0;
     for (const series of rows) planned += await this.#planSeries(series, now);

@@ -16,6 +16,8 @@ export interface Database {
   dialect: Dialect;
   /** Where the data lives, for logs: a file path or the PostgreSQL host/database. */
   location: string;
+  /** Statements run through `db` so far (tests and benchmarks count work with it). */
+  readonly statements: { count: number };
   close(): Promise<void>;
 }
 
@@ -79,19 +81,21 @@ export interface OpenDatabaseOptions {
 }
 
 export function openDatabase(options: OpenDatabaseOptions): Database {
+  const statements = { count: 0 };
+  const log = () => void statements.count++;
   if (options.databaseUrl) {
     const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
     // An idle client losing its server must not crash the process; the next query reconnects.
     pool.on('error', () => {});
     const url = new URL(options.databaseUrl);
-    const db = new Kysely<Schema>({ dialect: withoutNulParameters(new PostgresDialect({ pool })) });
-    return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, close: () => db.destroy() };
+    const db = new Kysely<Schema>({ dialect: withoutNulParameters(new PostgresDialect({ pool })), log });
+    return { db, dialect: 'postgres', location: `postgres://${url.host}${url.pathname}`, statements, close: () => db.destroy() };
   }
   mkdirSync(options.dataDir, { recursive: true });
   const file = join(options.dataDir, 'commonroom.db');
   const sqlite = new NodeSqliteDatabase(file);
-  const db = new Kysely<Schema>({ dialect: withoutNulParameters(new SqliteDialect({ database: sqlite })) });
-  return { db, dialect: 'sqlite', location: file, close: () => db.destroy() };
+  const db = new Kysely<Schema>({ dialect: withoutNulParameters(new SqliteDialect({ database: sqlite })), log });
+  return { db, dialect: 'sqlite', location: file, statements, close: () => db.destroy() };
 }
 
 /** Is this error a unique-constraint violation (on either database)? */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Selectable } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import type { JobsTable } from '../db/schema.ts';
+import { systemClock, type Clock } from '../platform/clock.ts';
 import type { Logger } from '../platform/logger.ts';
 
 /**
@@ -87,8 +88,8 @@ export interface JobsOptions {
   leaseGraceMs?: number;
   /** The longest lease (JOB_LEASE_MS); tests shorten it to see renewals. */
   leaseMs?: number;
-  /** When jobs are due and leases end (tests move it on, e.g. past a dead worker's lease). */
-  clock?: { now(): number };
+  /** When jobs are due and leases end (tests move it on, e.g. past a dead worker's lease); time limits are the machine's own. */
+  clock?: Clock;
 }
 
 type JobRow = Selectable<JobsTable>;
@@ -108,7 +109,7 @@ export class Jobs {
   readonly workerId = `${process.pid}-${randomUUID().slice(0, 8)}`;
   readonly #leaseGraceMs: number;
   readonly #leaseMs: number;
-  readonly #clock: { now(): number };
+  readonly #clock: Clock;
   #workers: Worker[] = [];
   #txWakes = false;
 
@@ -117,7 +118,7 @@ export class Jobs {
     this.#logger = logger.child({ component: 'jobs' });
     this.#leaseGraceMs = options.leaseGraceMs ?? LEASE_GRACE_MS;
     this.#leaseMs = options.leaseMs ?? JOB_LEASE_MS;
-    this.#clock = options.clock ?? { now: () => Date.now() };
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** How long a claim of a job with this time limit lasts before it must be renewed. */

@@ -26,7 +26,8 @@ let plainItem: number;
 
 /** A Content-Security-Policy refusal to load audio or video. */
 const MEDIA_BLOCKED = /Loading media from .* violates the following Content Security Policy directive/;
-const day = (n: number) => new Date(Date.UTC(2026, 10, n, 9)).toUTCString();
+/** Day `n` of the thirty days up to now (day(30) is now), as a feed writes dates: recent items, whenever the tests run. */
+const day = (n: number) => new Date(Date.now() - (30 - n) * 86_400_000).toUTCString();
 
 const RICH_HTML = `
 <p>Our first year of genrefication, with <a href="https://blog.example/genrefication">the plan we followed</a> and <strong>what we would change</strong>.</p>

@@ -25,7 +25,8 @@ let members: { ana: Member; bo: Member };
 /** Ana's subscription to the school library blog. */
 let blogSubscription: number;
 
-const day = (n: number) => new Date(Date.UTC(2026, 10, n, 9)).toUTCString();
+/** Day `n` of the thirty days up to now (day(30) is now), as a feed writes dates: recent items, whenever the tests run. */
+const day = (n: number) => new Date(Date.now() - (30 - n) * 86_400_000).toUTCString();
 const ARTICLE_TEXT =
   'Genrefication turned our fiction shelves into neighbourhoods: mystery, fantasy, realistic fiction, graphic novels. Circulation went up by a third in the first year, and the students who never asked for help now find the next book on their own. ';
 
@@ -393,8 +394,8 @@ describe('Sources in a browser', () => {
     feeds.set('/podcast/episodes.rss', { body: rss('Story Time Podcast', [{ title: 'Episode 1: picture books', link: 'https://podcast.example/1', date: day(10) }]) });
     feeds.set('/podcast/notes.atom', {
       headers: { 'content-type': 'application/atom+xml' },
-      body: `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Story Time show notes</title><id>urn:notes</id><updated>2026-11-10T09:00:00Z</updated>
-        <entry><title>Notes for episode 1</title><id>urn:notes:1</id><link href="https://podcast.example/notes/1"/><updated>2026-11-10T09:00:00Z</updated><content type="html">&lt;p&gt;Books we read.&lt;/p&gt;</content></entry></feed>`,
+      body: `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Story Time show notes</title><id>urn:notes</id><updated>${new Date(day(10)).toISOString()}</updated>
+        <entry><title>Notes for episode 1</title><id>urn:notes:1</id><link href="https://podcast.example/notes/1"/><updated>${new Date(day(10)).toISOString()}</updated><content type="html">&lt;p&gt;Books we read.&lt;/p&gt;</content></entry></feed>`,
     });
     await visit(page, '/sources/manage');
     await page.getByLabel('Address of a site or a feed').fill(`${feeds.url}/podcast/`);

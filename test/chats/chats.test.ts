@@ -3,15 +3,18 @@ import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { roomConnections } from '../../src/chats/live.tsx';
 import { utcToZoned } from '../../src/chats/time.ts';
+import { TestClock } from '../../src/platform/clock.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, eventually, getJson, SseStream, type Json, type Member } from '../social/helpers.ts';
 
 /**
  * Chats through the doors people use: the JSON API with tokens, the live room's stream, the
  * downloads and calendars as a calendar app fetches them. The timer (`tick`) is called with
- * chosen times, as the recurring job calls it with the clock's.
+ * chosen times, as the recurring job calls it with the clock's. The server's clock follows the
+ * machine's, except where a test stops it at a chosen date (and puts it back after).
  */
 
+const clock = new TestClock();
 let server: TestServer;
 let host: Member;
 let mod: Member;
@@ -20,7 +23,7 @@ let bo: Member;
 let cy: Member;
 before(async () => {
   // Long posts allowed: the test of a client that never reads fills the network buffers sooner.
-  server = await startTestServer({ env: { POST_MAX_CHARS: '50000' } });
+  server = await startTestServer({ env: { POST_MAX_CHARS: '50000' }, clock });
   ({ host, mod, ana, bo, cy } = await createMembers(server, ['host', 'mod', 'ana', 'bo', 'cy']));
 });
 after(() => server.close());
@@ -55,7 +58,10 @@ async function room(api: string, who: Member | null = ana): Promise<Json> {
 }
 
 describe('chat series', () => {
-  test('a weekly series plans its coming chats in the host’s zone; bad input is refused with the field named', async () => {
+  test('a weekly series plans its coming chats in the host’s zone; bad input is refused with the field named', async (t) => {
+    // Friday 20 November 2026: the series starts on the Tuesday after next, in winter time.
+    clock.set('2026-11-20T12:00:00Z');
+    t.after(() => clock.reset());
     const created = await host.api('POST', '/api/v1/chats', {
       hashtag: '#TLChat', title: 'Teacher librarians', timeZone: 'America/New_York', recurrence: { freq: 'weekly', weekday: 2 }, startDate: '2026-12-01', time: '20:00', durationMinutes: 60,
     });
@@ -197,14 +203,13 @@ describe('a live chat', () => {
     const anonymous = await SseStream.open(`${server.url}${base}/live`);
     const moderator = await SseStream.open(`${server.url}${base}/live`, host.auth);
     try {
-      const started = Date.now();
       const q1 = (await host.api('POST', `${api}/release`)).json;
       const question = JSON.parse((await anonymous.next((e) => e.event === 'question')).data);
       assert.equal(question.label, 'Q1');
       assert.match(question.html, /Question number 1\?/);
       const answer = await ana.post('A1: <b>bold</b> claim #ssechat');
-      const event = await anonymous.nextPost(answer.id, 2000);
-      assert.ok(event.at - started < 2000);
+      // Pushed on the open stream as it happens: the reader asks for nothing more.
+      const event = await anonymous.nextPost(answer.id);
       const data = JSON.parse(event.data);
       assert.equal(data.question, 1);
       assert.equal(data.firstTime, true);

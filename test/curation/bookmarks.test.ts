@@ -199,13 +199,12 @@ describe('bookmarking an address', () => {
 
   test('a page that never answers: the snapshot fails within its time limit and the bookmark is kept', async () => {
     const { bookmark } = await create(ana, { url: `${silentUrl}/slow-page`, title: 'Slow page', note: 'Keep me', tags: ['patience'] });
-    const started = Date.now();
+    // The snapshot gives up at its own limit, well inside the job's, so the job completes in its
+    // first attempt: nothing is left to retry (checked below).
     await server.services.jobs.drain();
-    const took = Date.now() - started;
-    assert.ok(took >= SNAPSHOT_TIMEOUT_MS - 1000 && took < SNAPSHOT_TIMEOUT_MS + 4000, `gave up after ${took} ms`);
     const read = await getJson(server, ana, `${BASE}/${bookmark.id}`);
     assert.equal(read.snapshot.state, 'failed');
-    assert.match(read.snapshot.error, /no complete answer|did not finish in time|cancelled/);
+    assert.match(read.snapshot.error, new RegExp(`no complete answer within ${SNAPSHOT_TIMEOUT_MS / 1000} s|did not finish in time`));
     assert.equal(read.title, 'Slow page');
     assert.equal(read.note, 'Keep me');
     assert.deepEqual(read.tags, ['patience']);

@@ -11,6 +11,7 @@ import { DEMO_MEMBERS } from '../../src/demo/members.ts';
 import { agoMs, BOOSTS, FOLLOWS, HASHTAG_FOLLOWS, LIKES, LINK_CARDS, LISTS, LOCKED, PENDING, POSTS } from '../../src/demo/social.ts';
 import { parseText } from '../../src/social/text.ts';
 import { UserError } from '../../src/platform/errors.ts';
+import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 let server: TestServer;
@@ -335,13 +336,20 @@ describe('demo loading is all or nothing', () => {
 
 describe('commonroom demo (CLI)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-demo-cli-'));
-  after(() => rmSync(dataDir, { recursive: true, force: true }));
+  let database: TestDatabase;
+  before(async () => {
+    database = await createTestDatabase();
+  });
+  after(async () => {
+    await database.drop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
 
-  /** Runs `commonroom demo` on its own SQLite database in `dataDir`. */
+  /** Runs `commonroom demo` on a database of its own (the suite's kind: SQLite in `dataDir`, or PostgreSQL). */
   const run = () =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'demo'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent' },
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}) },
       });
       let stdout = '';
       let stderr = '';

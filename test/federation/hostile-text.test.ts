@@ -15,7 +15,7 @@ const remote = new FakeRemote('nul.test');
 const NUL = '\u0000';
 
 before(async () => {
-  servers = await startFederatedServers(['a.test'], 77, { extraHosts: ['nul.test'] });
+  servers = await startFederatedServers(['a.test'], 80, { extraHosts: ['nul.test'] });
   await remote.start(servers.network);
   await createMember(servers.a.server, 'alice');
 });

@@ -26,14 +26,16 @@ import { GOFEED_SKIP_KINDS } from './conformance/gofeed.ts';
  * pass, skip (what it checks has no counterpart in our JSON Feed model; the kind says which) or
  * fail. At least 95% of the applicable (not skipped) cases must pass, and the failures must be
  * exactly those in conformance/expected-failures.txt. Then the ill-formed cases and hand-written
- * hostile inputs: none may throw anything but NotAFeedError, or take more than two seconds.
+ * hostile inputs: none may throw anything but NotAFeedError, or come out larger than it went in
+ * (nothing expanded); a parse that never ended would fail the test at its time limit.
  * docs/feeds.md, "Conformance", says how to read the report.
  */
 
 const TESTDATA = new URL('../../../shared/testdata/', import.meta.url);
 const EXPECTED_FAILURES = new URL('./conformance/expected-failures.txt', import.meta.url);
 const REQUIRED_RATE = 0.95;
-const TIME_BOUND_MS = 2000;
+/** Only a hang guard: these parses take milliseconds. */
+const HANG_GUARD = { timeout: 120_000 };
 
 const describeSkip = (kind: string) => {
   const gofeed = kind.startsWith('gofeed:') ? GOFEED_SKIP_KINDS[kind.slice(7) as keyof typeof GOFEED_SKIP_KINDS] : undefined;
@@ -78,8 +80,7 @@ describe('feed parser conformance', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** Parses as the fetcher would, and says how it ended: a document, or NotAFeedError. Anything else throws. */
-function parseBounded(bytes: Uint8Array | string, label: string): { doc?: FeedDocument; notAFeed?: NotAFeedError; ms: number } {
-  const started = performance.now();
+function parseBounded(bytes: Uint8Array | string, label: string): { doc?: FeedDocument; notAFeed?: NotAFeedError } {
   let doc: FeedDocument | undefined;
   let notAFeed: NotAFeedError | undefined;
   try {
@@ -88,33 +89,34 @@ function parseBounded(bytes: Uint8Array | string, label: string): { doc?: FeedDo
     if (!(error instanceof NotAFeedError)) throw new Error(`${label}: threw ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
     notAFeed = error;
   }
-  const ms = performance.now() - started;
-  return { ...(doc ? { doc } : {}), ...(notAFeed ? { notAFeed } : {}), ms };
+  return { ...(doc ? { doc } : {}), ...(notAFeed ? { notAFeed } : {}) };
 }
 
 const rss = (items: string, head = '') => `<?xml version="1.0" encoding="utf-8"?>${head}<rss version="2.0"><channel><title>Hostile</title><link>https://feeds.example/</link>${items}</channel></rss>`;
 
 describe('ill-formed and hostile input', () => {
-  test('every ill-formed case ends as a feed or NotAFeedError, each within two seconds', () => {
+  test('every ill-formed case ends as a feed or NotAFeedError, never larger than it came', HANG_GUARD, () => {
     const root = fileURLToPath(TESTDATA);
     const files = [
       ...listFiles(`${root}feedparser-cases/illformed`),
       ...['gofeed-cases/parser/universal/invalid.json', 'gofeed-cases/parser/universal/unknown_feed.xml', 'gofeed-cases/parser/universal/empty_feed.xml', 'gofeed-cases/parser/json/invalid/invalid.json'].map((f) => `${root}${f}`),
     ].filter((f) => /\.(xml|json)$/.test(f));
     assert.ok(files.length >= 15, `only ${files.length} ill-formed inputs found`);
-    const slow: string[] = [];
+    const grown: string[] = [];
     for (const file of files) {
-      const { ms } = parseBounded(readFileSync(file), file);
-      if (ms > TIME_BOUND_MS) slow.push(`${file.slice(root.length)}: ${ms.toFixed(0)} ms`);
+      const bytes = readFileSync(file);
+      const { doc } = parseBounded(bytes, file);
+      // What is kept (as JSON, escapes and all) is at most twice what came in, plus the envelope.
+      const size = doc ? JSON.stringify(doc).length : 0;
+      if (size > 2 * bytes.length + 1024) grown.push(`${file.slice(root.length)}: ${bytes.length} bytes in, ${size} out`);
     }
-    assert.deepEqual(slow, []);
+    assert.deepEqual(grown, []);
   });
 
-  test('billion laughs: entities declared in the DOCTYPE are never expanded', () => {
+  test('billion laughs: entities declared in the DOCTYPE are never expanded', HANG_GUARD, () => {
     const entities = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('\n');
     const xml = rss('<item><title>&lol9;</title><description>&lol9;&lol9;</description><guid>laughs</guid></item>', `<!DOCTYPE rss [\n${entities}\n]>`);
-    const { doc, ms } = parseBounded(xml, 'billion laughs');
-    assert.ok(ms < TIME_BOUND_MS, `${ms} ms`);
+    const { doc } = parseBounded(xml, 'billion laughs');
     assert.ok(doc, 'still read as a feed');
     assert.equal(doc.items.length, 1);
     assert.ok(JSON.stringify(doc).length < 10_000, 'nothing was expanded');
@@ -122,7 +124,7 @@ describe('ill-formed and hostile input', () => {
     // The same declarations where no DOCTYPE may be, inside the channel: still never expanded.
     const misplaced = rss(`<!DOCTYPE rss [\n${entities}\n]><item><title>&lol9;</title><guid>laughs</guid></item>`);
     const second = parseBounded(misplaced, 'misplaced DOCTYPE');
-    assert.ok(second.ms < TIME_BOUND_MS, `${second.ms} ms`);
+    assert.ok(JSON.stringify(second.doc ?? {}).length < 10_000, 'nothing was expanded');
     assert.ok(!JSON.stringify(second.doc ?? {}).includes('lollol'));
   });
 

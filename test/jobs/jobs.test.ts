@@ -4,6 +4,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { sql } from 'kysely';
 import { openDatabase, type Database } from '../../src/db/database.ts';
 import { Jobs, PermanentJobError } from '../../src/jobs/jobs.ts';
+import { TestClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { openTestDatabase } from '../support/database.ts';
 
@@ -20,6 +21,8 @@ beforeEach(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** The longest timer Node keeps (about 24.8 days): a poll interval that never comes in a test. */
+const NEVER_MS = 2 ** 31 - 1;
 const effects = async (prefix: string) =>
   (await db.database.db.selectFrom('settings').select('key').where('key', 'like', `effect:${prefix}%`).execute()).map((r) => r.key);
 const jobRows = () => db.database.db.selectFrom('jobs').selectAll().orderBy('id').execute();
@@ -70,14 +73,17 @@ describe('jobs', () => {
   });
 
   test('a delayed job waits for its time', async () => {
-    const jobs = new Jobs(db.database, logger);
+    const clock = new TestClock(Date.parse('2027-01-05T10:00:00Z'));
+    const jobs = new Jobs(db.database, logger, { clock });
     let runs = 0;
     jobs.register('t.delayed', async () => {
       runs++;
     });
     await jobs.enqueue('t.delayed', null, { delayMs: 400 });
     assert.equal(await jobs.drain(), 0);
-    await sleep(450);
+    clock.advance(399);
+    assert.equal(await jobs.drain(), 0, 'not due a millisecond early');
+    clock.advance(1);
     assert.equal(await jobs.drain(), 1);
     assert.equal(runs, 1);
   });
@@ -109,7 +115,8 @@ describe('jobs', () => {
   });
 
   test('failures retry with growing backoff, then the job is kept as failed', async () => {
-    const jobs = new Jobs(db.database, logger);
+    const clock = new TestClock(Date.parse('2027-01-05T10:00:00Z'));
+    const jobs = new Jobs(db.database, logger, { clock });
     let attempts = 0;
     jobs.register(
       't.flaky',
@@ -122,19 +129,23 @@ describe('jobs', () => {
     await jobs.enqueue('t.flaky', null);
     const delays: number[] = [];
     for (let i = 0; i < 3; i++) {
-      const before = Date.now();
-      await jobs.drain();
+      assert.equal(await jobs.drain(), 1);
       const [row] = await jobRows();
-      if (!row!.failed_at) delays.push(row!.run_at - before);
-      await sleep(row!.run_at - Date.now() + 5);
+      if (row!.failed_at) break;
+      delays.push(row!.run_at - clock.now());
+      // Not before its time; then at its time.
+      clock.set(row!.run_at - 1);
+      assert.equal(await jobs.drain(), 0);
+      clock.set(row!.run_at);
     }
     assert.equal(attempts, 3);
     const [row] = await jobRows();
     assert.ok(row!.failed_at, 'failed_at set after max attempts');
     assert.equal(row!.last_error, 'boom 3');
     assert.equal(delays.length, 2);
-    assert.ok(delays[0]! >= 45 && delays[0]! <= 120, `first backoff ${delays[0]}`);
-    assert.ok(delays[1]! >= 95 && delays[1]! <= 220, `second backoff ${delays[1]}`);
+    // 100 ms, then 200 ms, each with up to half taken off at random.
+    assert.ok(delays[0]! >= 50 && delays[0]! <= 100, `first backoff ${delays[0]}`);
+    assert.ok(delays[1]! >= 100 && delays[1]! <= 200, `second backoff ${delays[1]}`);
   });
 
   test('a permanent error is not retried; a job over its time limit fails its attempt', async () => {
@@ -142,12 +153,27 @@ describe('jobs', () => {
     jobs.register('t.permanent', async () => {
       throw new PermanentJobError('bad payload');
     });
-    jobs.register('t.slow', async () => void (await sleep(1000)), { timeoutMs: 100, maxAttempts: 1 });
+    // The slow job would go on until the test lets it (or a minute passes); its time limit is 100 ms.
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let slowSignal: AbortSignal | undefined;
+    let slowFinished = false;
+    jobs.register(
+      't.slow',
+      async (_payload, ctx) => {
+        slowSignal = ctx.signal;
+        await Promise.race([released, new Promise((r) => setTimeout(r, 60_000).unref())]);
+        slowFinished = true;
+      },
+      { timeoutMs: 100, maxAttempts: 1 },
+    );
     await jobs.enqueue('t.permanent', null);
     await jobs.enqueue('t.slow', null);
-    const started = Date.now();
-    await jobs.drain();
-    assert.ok(Date.now() - started < 900, 'the time limit cut the slow job short');
+    assert.equal(await jobs.drain(), 2);
+    // The time limit cut the slow job short: drain did not wait for it to finish.
+    assert.equal(slowSignal?.aborted, true, 'its abort signal fired');
+    assert.equal(slowFinished, false, 'it had not finished when the attempt was given up');
+    release();
     const rows = await jobRows();
     assert.deepEqual(
       rows.map((r) => [r.kind, r.attempts, Boolean(r.failed_at), r.last_error]),
@@ -214,36 +240,34 @@ describe('jobs', () => {
     }
   });
 
-  test('the worker loop picks up a new job at once', async () => {
+  // The workers below poll only every 24 days: a job they run was picked up because the
+  // enqueue woke them. (Were it not, the test would wait for its time limit and fail.)
+  test('the worker loop picks up a new job at once', { timeout: 60_000 }, async () => {
     const jobs = new Jobs(db.database, logger);
     let done!: () => void;
     const ran = new Promise<void>((r) => (done = r));
     jobs.register('t.prompt', async () => done());
-    jobs.start({ pollMs: 60_000 });
+    jobs.start({ pollMs: NEVER_MS });
     try {
-      const started = Date.now();
       await jobs.enqueue('t.prompt', null);
       await ran;
-      assert.ok(Date.now() - started < 1000);
     } finally {
       await jobs.stop();
     }
   });
 
-  test('a job enqueued inside a transaction is picked up soon after the commit, not at the next poll', async () => {
+  test('a job enqueued inside a transaction is picked up soon after the commit, not at the next poll', { timeout: 60_000 }, async () => {
     const jobs = new Jobs(db.database, logger);
     let done!: () => void;
     const ran = new Promise<void>((r) => (done = r));
     jobs.register('t.tx', async () => done());
-    jobs.start({ pollMs: 60_000 });
+    jobs.start({ pollMs: NEVER_MS });
     try {
-      const started = Date.now();
       await db.database.db.transaction().execute(async (tx) => {
         await jobs.enqueue('t.tx', null, { tx });
         await sleep(50); // the commit comes after the enqueue's immediate wake
       });
       await ran;
-      assert.ok(Date.now() - started < 1000, `ran after ${Date.now() - started} ms`);
     } finally {
       await jobs.stop();
     }

@@ -51,11 +51,12 @@ describe('TLS test harness', () => {
         if (options) lookup('B.test', options, cb);
         else lookup('B.test', cb);
       });
-    assert.deepEqual(await viaCallback(), ['127.0.0.3', 4]);
-    assert.deepEqual(await viaCallback({ family: 4 }), ['127.0.0.3', 4]);
-    assert.deepEqual(await viaCallback({ all: true }), [[{ address: '127.0.0.3', family: 4 }], undefined]);
-    assert.deepEqual(await lookupPromise('a.test'), { address: '127.0.0.2', family: 4 });
-    assert.deepEqual(await lookupPromise('a.test', { all: true }), [{ address: '127.0.0.2', family: 4 }]);
+    const [a, b] = [loopbackAddress(0), loopbackAddress(1)];
+    assert.deepEqual(await viaCallback(), [b, 4]);
+    assert.deepEqual(await viaCallback({ family: 4 }), [b, 4]);
+    assert.deepEqual(await viaCallback({ all: true }), [[{ address: b, family: 4 }], undefined]);
+    assert.deepEqual(await lookupPromise('a.test'), { address: a, family: 4 });
+    assert.deepEqual(await lookupPromise('a.test', { all: true }), [{ address: a, family: 4 }]);
     await assert.rejects(lookupPromise('a.test', { family: 6 }), { code: 'ENOTFOUND' });
     // Real names still go to the real resolver.
     assert.equal((await lookupPromise('localhost', { family: 4 })).address, '127.0.0.1');

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Clock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { createServices, startServer, type Services } from '../../src/server.ts';
 import { createTestDatabase } from './database.ts';
@@ -19,9 +20,10 @@ export interface TestServer {
 /**
  * Starts a real Commonroom server on a free loopback port with its own data directory and
  * database (SQLite or PostgreSQL, see database.ts). Settings come only from `env`, never from
- * the developer's environment.
+ * the developer's environment. With `clock` (a TestClock), the test says what time it is for
+ * what follows the services' clock (see src/platform/clock.ts).
  */
-export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean } = {}): Promise<TestServer> {
+export async function startTestServer(options: { env?: Record<string, string>; jobs?: boolean; clock?: Clock } = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-test-'));
   const database = await createTestDatabase();
   const config = loadConfig({
@@ -35,7 +37,7 @@ export async function startTestServer(options: { env?: Record<string, string>; j
       ...options.env,
     },
   });
-  const services = await createServices(config);
+  const services = await createServices(config, options.clock ? { clock: options.clock } : {});
   const server = await startServer(services, { jobs: options.jobs ?? false });
   // The port is only known once listening: point the base URL at it. A server with its own
   // certificate (federation tests) is reached by its name, as other servers reach it.

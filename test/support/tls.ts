@@ -6,6 +6,7 @@ import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { TEST_DB } from './database.ts';
 
 /**
  * Real HTTPS between in-process servers: each server gets its own loopback address (so all of
@@ -26,9 +27,12 @@ export interface TestCa {
   cleanup(): void;
 }
 
-/** `127.0.0.2`, `127.0.0.3` …: on Linux the whole 127.0.0.0/8 answers without any set-up. */
+/**
+ * `127.0.0.2`, `127.0.0.3` …: on Linux the whole 127.0.0.0/8 answers without any set-up. The
+ * PostgreSQL pass runs beside the SQLite one (scripts/test.ts), so it takes `127.0.1.2` … instead.
+ */
 export function loopbackAddress(index: number): string {
-  return `127.0.0.${index + 2}`;
+  return `127.0.${TEST_DB === 'postgres' ? 1 : 0}.${index + 2}`;
 }
 
 /** A fresh CA (EC P-256, valid 2 days) made with the `openssl` CLI in a temporary directory. */
