@@ -27,7 +27,16 @@ import { timeTranscript, type TranscriptCheck, type TranscriptTiming } from './c
 /** The issue's aims. */
 const DELIVERY_P99_AIM_MS = 250;
 const TRANSCRIPT_AIM_MS = 1000;
-const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'America/Los_Angeles', 'Australia/Sydney', 'Asia/Kolkata', 'Europe/Berlin', 'America/Chicago'];
+const ZONES = [
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'America/Los_Angeles',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'Europe/Berlin',
+  'America/Chicago',
+];
 const TRANSCRIPT_HASHTAG = 'benchtranscript';
 
 interface Options {
@@ -169,7 +178,9 @@ function header(options: Options): string {
   const zones = ZONES.slice(0, options.zones);
   return [
     `Chat benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    `Machine:    ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')} (1 / 5 / 15 min)`,
+    `Machine:    ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')} (1 / 5 / 15 min)`,
     `Chat:       ${options.minutes} chat minutes at ${options.compress}× (${duration(options.minutes * minuteS * 1000)} of wall time), a question every chat minute (${minuteS.toFixed(1)} s); seed ${options.seed}`,
     `Audience:   ${count(options.participants)} participants on the room's event stream (${count(options.participants - options.anonymous)} with API tokens, ${count(options.anonymous)} anonymous), in ${zones.length} time zone${zones.length === 1 ? '' : 's'} (${zones.join(', ')})`,
     `Posting:    ${count(options.posters)} of them answer every ${options.gapSeconds.min}–${options.gapSeconds.max} chat seconds (${(options.gapSeconds.min / options.compress).toFixed(1)}–${(options.gapSeconds.max / options.compress).toFixed(1)} s), about ${(options.posters / (meanGap / options.compress)).toFixed(0)} posts/s, through POST /api/v1/posts`,
@@ -186,7 +197,12 @@ async function benchmark(database: BenchDatabase, options: Options): Promise<Dat
   let server: ChatServer | null = null;
   try {
     console.log(`  Starting the server and making ${count(options.participants + 1)} members…`);
-    server = await ChatServer.start({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, participants: options.participants, zones: ZONES.slice(0, options.zones) });
+    server = await ChatServer.start({
+      dataDir: database.dataDir,
+      databaseUrl: database.databaseUrl,
+      participants: options.participants,
+      zones: ZONES.slice(0, options.zones),
+    });
     const baseUrl = `http://127.0.0.1:${server.started!.port}`;
     const live = await runLiveChat(
       server,
@@ -209,13 +225,23 @@ async function benchmark(database: BenchDatabase, options: Options): Promise<Dat
     console.log(liveReport(live, summary, server.started!.setupMs, options));
 
     console.log(`\n  Filling a chat with ${count(options.transcriptPosts)} posts for the transcript…`);
-    const seeded = await server.seed({ hashtag: TRANSCRIPT_HASHTAG, title: 'Transcript benchmark chat', posts: options.transcriptPosts, questions: options.transcriptQuestions, seed: options.seed, highlightShare: 0.02 });
+    const seeded = await server.seed({
+      hashtag: TRANSCRIPT_HASHTAG,
+      title: 'Transcript benchmark chat',
+      posts: options.transcriptPosts,
+      questions: options.transcriptQuestions,
+      seed: options.seed,
+      highlightShare: 0.02,
+    });
     await server.windowStart(profileDir ? join(profileDir, `${database.dialect}-transcript.cpuprofile`) : null);
     const { timings, check } = await timeTranscript(baseUrl, seeded.slug, seeded.date, server.started!.hostToken, options.repeats);
     const transcriptServer = await server.windowStop();
     console.log(transcriptReport(seeded, check, timings, transcriptServer, options));
     if (live.server.profile || transcriptServer.profile) {
-      for (const [title, file] of [['during the chat', live.server.profile], ['while answering transcript requests', transcriptServer.profile]] as const) {
+      for (const [title, file] of [
+        ['during the chat', live.server.profile],
+        ['while answering transcript requests', transcriptServer.profile],
+      ] as const) {
         if (file) console.log(`\n  Server CPU profile ${title}\n${summarizeProfile(file, 15)}`);
       }
     }
@@ -243,7 +269,10 @@ function quantileRow(label: string, q: Quantiles): string[] {
 
 function liveReport(run: LiveRun, s: LiveSummary, setupMs: number, options: Options): string {
   const failedConnections = run.connections.filter((c) => c.error !== null);
-  const connectMs = run.connections.filter((c) => c.error === null).map((c) => c.ms).sort((a, b) => a - b);
+  const connectMs = run.connections
+    .filter((c) => c.error === null)
+    .map((c) => c.ms)
+    .sort((a, b) => a - b);
   const connectQ = quantiles(connectMs);
   const w = run.server;
   const lines = [
@@ -274,15 +303,29 @@ function liveReport(run: LiveRun, s: LiveSummary, setupMs: number, options: Opti
     table(
       ['server process', 'before streams', `${count(run.open)} streams idle`, 'chat (peak)', 'after'],
       [
-        ['RSS', mb(run.memoryBeforeConnections.rss), mb(run.memoryConnected.rss), `${mb(w.rssPeak)} (VmHWM ${mb(w.hwm)})`, mb(run.memoryAfter.rss)],
-        ['V8 heap used', mb(run.memoryBeforeConnections.heapUsed), mb(run.memoryConnected.heapUsed), mb(w.heapUsedPeak), mb(run.memoryAfter.heapUsed)],
+        [
+          'RSS',
+          mb(run.memoryBeforeConnections.rss),
+          mb(run.memoryConnected.rss),
+          `${mb(w.rssPeak)} (VmHWM ${mb(w.hwm)})`,
+          mb(run.memoryAfter.rss),
+        ],
+        [
+          'V8 heap used',
+          mb(run.memoryBeforeConnections.heapUsed),
+          mb(run.memoryConnected.heapUsed),
+          mb(w.heapUsedPeak),
+          mb(run.memoryAfter.heapUsed),
+        ],
       ],
       ['left', 'right', 'right', 'right', 'right'],
     ),
     `  During the chat: server CPU ${duration(w.cpuMs)} in ${duration(w.wallMs)} (${pct(w.cpuMs, w.wallMs)} of a core), event loop busy ${pct(w.eventLoopUtilization, 1)},`,
     `  event-loop delay p50 ${ms(w.loopDelay.p50)} / p99 ${ms(w.loopDelay.p99)} / max ${ms(w.loopDelay.max)} ms; up to ${count(w.listenersPeak)} live-event listeners.`,
     `  Clients' event-loop delay (how late they may have noticed arrivals): posters p99 ${ms(run.posterLoopDelay.p99)} / max ${ms(run.posterLoopDelay.max)} ms,`,
-    `  stream readers (worst thread) p99 ${ms(run.readers.loopDelay.p99)} / max ${ms(run.readers.loopDelay.max)} ms. Load average now ${loadavg().map((l) => l.toFixed(2)).join(' / ')}.`,
+    `  stream readers (worst thread) p99 ${ms(run.readers.loopDelay.p99)} / max ${ms(run.readers.loopDelay.max)} ms. Load average now ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}.`,
   ];
   const problems: string[] = [];
   for (const [reason, n] of run.postErrors) problems.push(`posts failed ×${count(n)}: ${reason}`);
@@ -291,19 +334,37 @@ function liveReport(run: LiveRun, s: LiveSummary, setupMs: number, options: Opti
   for (const [reason, n] of failures) problems.push(`streams that did not open ×${count(n)}: ${reason}`);
   const drops = new Map<string, number>();
   for (const d of run.readers.disconnections) drops.set(d.reason, (drops.get(d.reason) ?? 0) + 1);
-  for (const [reason, n] of drops) problems.push(`streams lost during the chat ×${count(n)}: ${reason} (first after ${duration(Math.min(...run.readers.disconnections.filter((d) => d.reason === reason).map((d) => d.at)) - run.startAt)})`);
+  for (const [reason, n] of drops)
+    problems.push(
+      `streams lost during the chat ×${count(n)}: ${reason} (first after ${duration(Math.min(...run.readers.disconnections.filter((d) => d.reason === reason).map((d) => d.at)) - run.startAt)})`,
+    );
   if (run.readers.events.badData) problems.push(`events with unreadable data: ${count(run.readers.events.badData)}`);
   if (run.readers.events.other) problems.push(`events of unexpected kinds: ${count(run.readers.events.other)}`);
-  lines.push(problems.length ? `  Errors: ${problems.join('; ')}` : '  Errors: none (every post accepted, every stream opened and stayed open).');
+  lines.push(
+    problems.length ? `  Errors: ${problems.join('; ')}` : '  Errors: none (every post accepted, every stream opened and stayed open).',
+  );
   return lines.join('\n');
 }
 
 function quantiles(sorted: number[]): Quantiles {
   const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]! : NaN);
-  return { n: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted.at(-1) ?? NaN, mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1) };
+  return {
+    n: sorted.length,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    max: sorted.at(-1) ?? NaN,
+    mean: sorted.reduce((a, b) => a + b, 0) / (sorted.length || 1),
+  };
 }
 
-function transcriptReport(seeded: SeedOutput, check: TranscriptCheck, timings: TranscriptTiming[], w: WindowStats, options: Options): string {
+function transcriptReport(
+  seeded: SeedOutput,
+  check: TranscriptCheck,
+  timings: TranscriptTiming[],
+  w: WindowStats,
+  options: Options,
+): string {
   const ok = check.posts === seeded.posts && check.questions === options.transcriptQuestions && check.answers === seeded.answers;
   return [
     `  Transcript chat: ${count(seeded.posts)} posts (${count(seeded.answers)} answers) by ${count(seeded.authors)} people over ${options.transcriptQuestions} questions, ${count(seeded.highlighted)} highlighted;`,
@@ -323,7 +384,10 @@ function transcriptReport(seeded: SeedOutput, check: TranscriptCheck, timings: T
 function verdict(results: DatabaseResult[]): string {
   if (results.length === 0) return '';
   const met = (ok: boolean) => (ok ? 'met' : 'NOT MET');
-  const lines = [`\n━━ Verdict (aims from the issue: p99 delivery under ${DELIVERY_P99_AIM_MS} ms; a transcript under ${duration(TRANSCRIPT_AIM_MS)})`, ''];
+  const lines = [
+    `\n━━ Verdict (aims from the issue: p99 delivery under ${DELIVERY_P99_AIM_MS} ms; a transcript under ${duration(TRANSCRIPT_AIM_MS)})`,
+    '',
+  ];
   for (const r of results) {
     const slowest = r.transcript.reduce((a, b) => (b.ms.p50 > a.ms.p50 ? b : a));
     const slowestMax = r.transcript.reduce((a, b) => (b.ms.max > a.ms.max ? b : a));

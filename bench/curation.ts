@@ -98,7 +98,8 @@ function parseOptions(args: string[]): Options | null {
     return null;
   }
   const number = wholeNumbers(USAGE);
-  const option = (name: 'bookmarks' | 'searches' | 'duplicates' | 'seed', normal: number, min: number) => (typeof values[name] === 'string' ? number(name, values[name], min) : normal);
+  const option = (name: 'bookmarks' | 'searches' | 'duplicates' | 'seed', normal: number, min: number) =>
+    typeof values[name] === 'string' ? number(name, values[name], min) : normal;
   const options: Options = {
     bookmarks: option('bookmarks', 20_000, 1),
     searches: option('searches', 200, 1),
@@ -117,7 +118,9 @@ function header(options: Options, generated: GeneratedExport, generateMs: number
   const cpu = cpus();
   return [
     `Curation benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    `Machine:   ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+    `Machine:   ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
     `Export:    ${count(generated.entries)} bookmarks in Netscape HTML, ${bytes(Buffer.byteLength(generated.html))} (generated in ${ms(generateMs)} ms, seed ${options.seed}): 10 topic folders, 1–5 tags each, notes on ~30%, ${count(generated.duplicates)} duplicates (${options.duplicates}%) → ${count(generated.distinct)} distinct pages`,
     `Import:    BookmarkTransfer.importNetscape (what POST /api/v1/curation/bookmarks/import and /bookmarks/import run), fed ${CHUNK / 1024} KB chunks; batches of 500 in one transaction each`,
     `Searches:  ${options.searches} × BookmarksService.list (GET /api/v1/curation/bookmarks?q=…): a first page of 20, newest first, after 20 warm-up searches`,
@@ -133,18 +136,38 @@ async function benchmark(database: BenchDatabase, generated: GeneratedExport, op
   console.log(`\n━━ ${database.label}: ${database.version} — ${database.location}`);
   let services: Services | null = null;
   try {
-    const config = loadConfig({ file: null, env: { DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) } });
+    const config = loadConfig({
+      file: null,
+      env: { DATA_DIR: database.dataDir, LOG_LEVEL: 'silent', ...(database.databaseUrl ? { DATABASE_URL: database.databaseUrl } : {}) },
+    });
     services = await createServices(config);
-    const member = await services.accounts.createMember({ handle: 'curator', displayName: 'Bench Curator', email: 'curator@bench.example', password: 'bench password', passwordHash: await hashPassword('bench password') });
-    const viewer: Viewer = { memberId: member.id, actorId: member.actor.id, handle: 'curator', displayName: 'Bench Curator', avatarUrl: null, isAdmin: false, timeZone: 'UTC' };
+    const member = await services.accounts.createMember({
+      handle: 'curator',
+      displayName: 'Bench Curator',
+      email: 'curator@bench.example',
+      password: 'bench password',
+      passwordHash: await hashPassword('bench password'),
+    });
+    const viewer: Viewer = {
+      memberId: member.id,
+      actorId: member.actor.id,
+      handle: 'curator',
+      displayName: 'Bench Curator',
+      avatarUrl: null,
+      isAdmin: false,
+      timeZone: 'UTC',
+    };
     const transfer = new BookmarkTransfer(services.bookmarks);
 
     console.log(`  Importing ${count(generated.entries)} bookmarks…`);
     const started = performance.now();
     const summary = await transfer.importNetscape(viewer, chunks(generated.html));
     const importMs = performance.now() - started;
-    if (summary.imported !== generated.distinct) throw new Error(`imported ${summary.imported} bookmarks, expected ${generated.distinct} distinct pages`);
-    console.log(`  … ${duration(importMs)}: ${count(summary.imported)} imported, ${count(summary.merged)} merged, ${count(summary.skipped)} skipped`);
+    if (summary.imported !== generated.distinct)
+      throw new Error(`imported ${summary.imported} bookmarks, expected ${generated.distinct} distinct pages`);
+    console.log(
+      `  … ${duration(importMs)}: ${count(summary.imported)} imported, ${count(summary.merged)} merged, ${count(summary.skipped)} skipped`,
+    );
 
     const kinds = await searches(services, viewer, generated, options);
     const all = summarize(kinds.flatMap((k) => k.samples));
@@ -154,7 +177,16 @@ async function benchmark(database: BenchDatabase, generated: GeneratedExport, op
     for await (const part of transfer.netscape(viewer)) exported += part.length;
     const exportMs = performance.now() - exportStarted;
     if (exported === 0) throw new Error('the export is empty');
-    return { label: database.label, version: database.version, importMs, summary, sizeBytes: await database.sizeBytes(), search: all, kinds, exportMs };
+    return {
+      label: database.label,
+      version: database.version,
+      importMs,
+      summary,
+      sizeBytes: await database.sizeBytes(),
+      search: all,
+      kinds,
+      exportMs,
+    };
   } finally {
     await services?.close();
     await database.dispose(options.keep);
@@ -170,7 +202,12 @@ async function searches(services: Services, viewer: Viewer, generated: Generated
     { label: 'one common word', samples: [], found: 0, query: () => ({ q: random.pick(common) }) },
     { label: 'one rarer word', samples: [], found: 0, query: () => ({ q: random.pick(rare) }) },
     { label: 'two words', samples: [], found: 0, query: () => ({ q: `${random.pick(common)} ${random.pick(generated.words)}` }) },
-    { label: 'a word and a tag', samples: [], found: 0, query: () => ({ q: random.pick(common), tag: random.pick(generated.tags.slice(0, 20)) }) },
+    {
+      label: 'a word and a tag',
+      samples: [],
+      found: 0,
+      query: () => ({ q: random.pick(common), tag: random.pick(generated.tags.slice(0, 20)) }),
+    },
     { label: '#tag in the search', samples: [], found: 0, query: () => ({ q: `#${random.pick(generated.tags)}` }) },
     { label: 'no match', samples: [], found: 0, query: () => ({ q: `zz${random.int(1_000_000)}qq` }) },
   ];
@@ -191,7 +228,19 @@ function report(results: Result[], generated: GeneratedExport): string {
   const lines = ['', `Import of ${count(generated.entries)} bookmarks and ${results[0]!.search.n} searches`, ''];
   lines.push(
     table(
-      ['database', 'import', 'bookmarks/s', 'imported', 'merged', 'skipped', 'database size', 'search p50', 'search p99', 'search max', 'export (HTML)'],
+      [
+        'database',
+        'import',
+        'bookmarks/s',
+        'imported',
+        'merged',
+        'skipped',
+        'database size',
+        'search p50',
+        'search p99',
+        'search max',
+        'export (HTML)',
+      ],
       results.map((r) => [
         r.label,
         duration(r.importMs),
@@ -222,7 +271,10 @@ function report(results: Result[], generated: GeneratedExport): string {
       ['left', ...results.flatMap(() => ['right', 'right', 'right'] as const)],
     ),
   );
-  lines.push('', 'bookmarks/s counts every entry of the file (imported and merged); "found/page" is the average number of results on the first page.');
+  lines.push(
+    '',
+    'bookmarks/s counts every entry of the file (imported and merged); "found/page" is the average number of results on the first page.',
+  );
   return lines.join('\n');
 }
 

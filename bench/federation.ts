@@ -72,22 +72,47 @@ export async function run(args: string[]): Promise<void> {
   let remotes: Remotes | null = null;
   let server: BenchServer | null = null;
   try {
-    remotes = await Remotes.start({ healthy: options.servers - options.slow - options.failing, slow: options.slow, failing: options.failing }, options.slowMs);
-    server = await BenchServer.start({ dataDir: database.dataDir, databaseUrl: database.databaseUrl, federationConcurrency: options.federationConcurrency });
+    remotes = await Remotes.start(
+      { healthy: options.servers - options.slow - options.failing, slow: options.slow, failing: options.failing },
+      options.slowMs,
+    );
+    server = await BenchServer.start({
+      dataDir: database.dataDir,
+      databaseUrl: database.databaseUrl,
+      federationConcurrency: options.federationConcurrency,
+    });
     const progress = (line: string) => console.log(`    … ${line}`);
     let delivery: DeliveryResult | null = null;
     let inbox: InboxResult | null = null;
     if (options.only !== 'inbox') {
       console.log(`\n  Delivery: adding ${count(options.followers)} followers, then one post…`);
       const window = options.cpuProf ? profiler('delivery') : NO_WINDOW;
-      delivery = await measureDelivery(server, remotes, { followers: options.followers, sharedInbox: options.sharedInbox, timeoutMs: options.timeoutS * 1000, progress }, window);
+      delivery = await measureDelivery(
+        server,
+        remotes,
+        { followers: options.followers, sharedInbox: options.sharedInbox, timeoutMs: options.timeoutS * 1000, progress },
+        window,
+      );
       console.log(deliveryReport(delivery, options));
       if (options.cpuProf) console.log((window as Profiler).summary());
     }
     if (options.only !== 'delivery') {
-      console.log(`\n  Inbox: ${count(options.activities)} signed activities from ${options.actors} actors, ${options.concurrency} in flight…`);
+      console.log(
+        `\n  Inbox: ${count(options.activities)} signed activities from ${options.actors} actors, ${options.concurrency} in flight…`,
+      );
       const window = options.cpuProf ? profiler('inbox') : NO_WINDOW;
-      inbox = await measureInbox(server, remotes.of('healthy')[0]!, { actors: options.actors, activities: options.activities, concurrency: options.concurrency, stallMs: options.timeoutS * 1000, progress }, window);
+      inbox = await measureInbox(
+        server,
+        remotes.of('healthy')[0]!,
+        {
+          actors: options.actors,
+          activities: options.activities,
+          concurrency: options.concurrency,
+          stallMs: options.timeoutS * 1000,
+          progress,
+        },
+        window,
+      );
       console.log(inboxReport(inbox));
       if (options.cpuProf) console.log((window as Profiler).summary());
     }
@@ -125,7 +150,8 @@ function parseOptions(args: string[]): Options | null {
     return null;
   }
   const number = wholeNumbers(USAGE);
-  const option = (name: keyof typeof values, normal: number, min: number) => (typeof values[name] === 'string' ? number(name, values[name], min) : normal);
+  const option = (name: keyof typeof values, normal: number, min: number) =>
+    typeof values[name] === 'string' ? number(name, values[name], min) : normal;
   const options: Options = {
     followers: option('followers', 10_000, 1),
     servers: option('servers', 500, 1),
@@ -158,7 +184,9 @@ function header(options: Options, database: BenchDatabase): string {
   const healthy = options.servers - options.slow - options.failing;
   return [
     `Federation benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
-    `Machine:   ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`,
+    `Machine:   ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}; load average ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' / ')}`,
     `Database:  ${database.label}: ${database.version} — ${database.location}`,
     `Servers:   ${count(options.servers)} simulated on 127.0.0.1: ${count(healthy)} healthy (202 at once), ${options.slow} slow (202 after ${duration(options.slowMs)}), ${options.failing} failing (500)`,
     `Delivery:  one post to ${count(options.followers)} followers (${(options.followers / options.servers).toFixed(1)} per server), ${options.sharedInbox ? 'with shared inboxes' : 'WITHOUT shared inboxes (--no-shared-inbox)'}; FEDERATION_CONCURRENCY ${options.federationConcurrency}`,
@@ -189,7 +217,8 @@ function profiler(label: string): Profiler {
 }
 
 /** Every healthy server has had its deliveries and every slow one has answered its own. */
-const total = (d: DeliveryResult) => (d.healthyDoneMs === null || d.slowAnsweredMs === null ? null : Math.max(d.healthyDoneMs, d.slowAnsweredMs));
+const total = (d: DeliveryResult) =>
+  d.healthyDoneMs === null || d.slowAnsweredMs === null ? null : Math.max(d.healthyDoneMs, d.slowAnsweredMs);
 
 const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 const seconds = (x: number | null) => (x === null ? 'not reached' : `${(x / 1000).toFixed(2)} s`);
@@ -197,7 +226,10 @@ const seconds = (x: number | null) => (x === null ? 'not reached' : `${(x / 1000
 function deliveryReport(d: DeliveryResult, options: Options): string {
   const healthy = options.servers - options.slow - options.failing;
   const r = d.requests;
-  const attempts = Object.entries(d.waiting.attempts).map(([a, n]) => `${count(n)} after ${a} attempt${a === '1' ? '' : 's'}`).join(', ') || 'none';
+  const attempts =
+    Object.entries(d.waiting.attempts)
+      .map(([a, n]) => `${count(n)} after ${a} attempt${a === '1' ? '' : 's'}`)
+      .join(', ') || 'none';
   return [
     `  Setup: ${count(options.followers)} remote actors and follows inserted in ${duration(d.setupMs)}; posts.create returned in ${ms(d.createMs)} ms.`,
     '',
@@ -226,12 +258,16 @@ function deliveryReport(d: DeliveryResult, options: Options): string {
             on any 4xx or 5xx answer, knocks again signed the draft-cavage way: a failing server gets two requests per attempt).`,
     d.waiting.deliveries
       ? `  Waiting:  ${count(d.waiting.deliveries)} deliveries queued (${count(d.waiting.toFailing)} to failing servers): ${attempts}; next attempts in ${d.waiting.nextRunInS.min.toFixed(0)}–${d.waiting.nextRunInS.max.toFixed(0)} s` +
-        (d.waiting.held ? `\n            ${count(d.waiting.held)} of them held by Fedify's circuit breaker (re-queued as new jobs, attempts back to 0; 5 failures in 10 min open a host's circuit for 30 min)` : '') +
+        (d.waiting.held
+          ? `\n            ${count(d.waiting.held)} of them held by Fedify's circuit breaker (re-queued as new jobs, attempts back to 0; 5 failures in 10 min open a host's circuit for 30 min)`
+          : '') +
         `\n            last error: ${d.waiting.lastError?.slice(0, 200)}`
       : '  Waiting:  no delivery left for retry.',
     ...(d.waiting.other ? [`            ${d.waiting.other} other federation jobs left`] : []),
     `  Instances (admin view): ${count(d.instances.delivered)} deliveries recorded as done, ${count(d.instances.failed)} as failed` +
-      (d.instances.delivered > d.expected ? ` — ${count(d.instances.delivered - d.expected)} more done than the ${count(d.expected)} really delivered (held ones count as done).` : '.'),
+      (d.instances.delivered > d.expected
+        ? ` — ${count(d.instances.delivered - d.expected)} more done than the ${count(d.expected)} really delivered (held ones count as done).`
+        : '.'),
     `  Memory:   RSS ${mb(d.memory.startRss)} before the post, peak ${mb(d.memory.peakRss)} (+${mb(d.memory.peakRss - d.memory.startRss)}); V8 heap used peak ${mb(d.memory.peakHeapUsed)}`,
     `            (this process: the server and the simulated servers; polled every 50 ms from the post until settled).`,
   ].join('\n');
@@ -259,7 +295,9 @@ function inboxReport(i: InboxResult): string {
 
 function logReport(server: BenchServer): string {
   if (server.log.size === 0) return '\n  Server log over the whole run (warn and above): nothing.';
-  const lines = [...server.log].sort((a, b) => b[1].n - a[1].n).map(([key, { n, example }]) => `    ${count(n).padStart(6)} × ${key}\n             e.g. ${example.slice(0, 300)}`);
+  const lines = [...server.log]
+    .sort((a, b) => b[1].n - a[1].n)
+    .map(([key, { n, example }]) => `    ${count(n).padStart(6)} × ${key}\n             e.g. ${example.slice(0, 300)}`);
   return `\n  Server log over the whole run (warn and above; retries of the failing deliveries included), by message:\n${lines.join('\n')}`;
 }
 

@@ -213,13 +213,24 @@ async function measureBoth(
   if ('skipped' in feedparser) return { ours, feedparser: null };
   console.log(`  Measuring feedparser (${plural(ours.rounds, 'round')}, at most ~${plan.feedparserMaxSeconds} s)…`);
   // Python warms up by parsing once: it has no JIT to warm, only imports and regular-expression caches.
-  const output = await runFeedparser(feedparser, tempDir, name, { ...input, warmupMinRounds: 1, warmupMinMs: 0, rounds: ours.rounds, maxSeconds: plan.feedparserMaxSeconds });
+  const output = await runFeedparser(feedparser, tempDir, name, {
+    ...input,
+    warmupMinRounds: 1,
+    warmupMinMs: 0,
+    rounds: ours.rounds,
+    maxSeconds: plan.feedparserMaxSeconds,
+  });
   return { ours, feedparser: fromFeedparser(output) };
 }
 
 // ---- 1. the corpus --------------------------------------------------------------------------
 
-async function corpusSection(corpus: FeedFile[], feedparser: Feedparser | { skipped: string }, options: Options, tempDir: string): Promise<Comparison> {
+async function corpusSection(
+  corpus: FeedFile[],
+  feedparser: Feedparser | { skipped: string },
+  options: Options,
+  tempDir: string,
+): Promise<Comparison> {
   const total = corpus.reduce((sum, f) => sum + f.bytes, 0);
   const perSet = SETS.map((set) => {
     const files = corpus.filter((f) => f.set === set.name);
@@ -283,7 +294,12 @@ async function largeSection(feedparser: Feedparser | { skipped: string }, option
   const started = performance.now();
   for (const format of ['rss', 'atom'] as const) {
     const feed = generateLargeFeed({ format, items: LARGE_ITEMS, targetBytes: LARGE_BYTES, seed: options.seed });
-    const small = generateLargeFeed({ format, items: WARMUP_ITEMS, targetBytes: (LARGE_BYTES * WARMUP_ITEMS) / LARGE_ITEMS, seed: options.seed + 1 });
+    const small = generateLargeFeed({
+      format,
+      items: WARMUP_ITEMS,
+      targetBytes: (LARGE_BYTES * WARMUP_ITEMS) / LARGE_ITEMS,
+      seed: options.seed + 1,
+    });
     const path = join(tempDir, `large-${format}.xml`);
     const warmupPath = join(tempDir, `warmup-${format}.xml`);
     writeFileSync(path, feed.xml);
@@ -332,11 +348,11 @@ async function largeSection(feedparser: Feedparser | { skipped: string }, option
   }
   console.log(
     '\n' +
-      table(
-        ['feed', 'parser', 'parses', 'ms/parse', 'best ms', 'MB/s', 'items/s', 'items', 'RSS before', 'peak RSS', 'growth'],
-        rows,
-        ['left', 'left', ...Array<Align>(9).fill('right')],
-      ),
+      table(['feed', 'parser', 'parses', 'ms/parse', 'best ms', 'MB/s', 'items/s', 'items', 'RSS before', 'peak RSS', 'growth'], rows, [
+        'left',
+        'left',
+        ...Array<Align>(9).fill('right'),
+      ]),
   );
   const lines = [
     `  ms/parse: median of the timed parses (best: the fastest); MB/s and items/s are from the median. items: items read`,
@@ -346,7 +362,8 @@ async function largeSection(feedparser: Feedparser | { skipped: string }, option
   ];
   for (const r of results) {
     for (const [label, side] of sides(r)) {
-      if (side.items !== LARGE_ITEMS) lines.push(`  Note: ${label} read ${count(side.items)} items from the ${r.workload} feed, not ${count(LARGE_ITEMS)}.`);
+      if (side.items !== LARGE_ITEMS)
+        lines.push(`  Note: ${label} read ${count(side.items)} items from the ${r.workload} feed, not ${count(LARGE_ITEMS)}.`);
     }
     lines.push(...notes(r));
   }
@@ -363,26 +380,50 @@ function comparison(results: Comparison[], feedparser: Feedparser | { skipped: s
     const fp = r.feedparser!;
     // Both sides did the same work per round, so the ratio of throughputs is the ratio of round times.
     const ratio = fp.medianMs / r.ours.medianMs;
-    return [r.workload, `${rate(r.ours.bytes / MB, r.ours.medianMs)} MB/s`, `${rate(fp.bytes / MB, fp.medianMs)} MB/s`, `${milliseconds(r.ours.medianMs)} ms`, `${milliseconds(fp.medianMs)} ms`, times(ratio), ratio >= GOAL_RATIO ? 'met' : 'not met'];
+    return [
+      r.workload,
+      `${rate(r.ours.bytes / MB, r.ours.medianMs)} MB/s`,
+      `${rate(fp.bytes / MB, fp.medianMs)} MB/s`,
+      `${milliseconds(r.ours.medianMs)} ms`,
+      `${milliseconds(fp.medianMs)} ms`,
+      times(ratio),
+      ratio >= GOAL_RATIO ? 'met' : 'not met',
+    ];
   });
   const met = results.filter((r) => r.feedparser!.medianMs / r.ours.medianMs >= GOAL_RATIO).length;
   return [
     title,
     '',
-    table(['workload', 'ours', 'feedparser', 'ours/round', 'feedparser/round', 'ratio', `goal ≥ ${GOAL_RATIO}×`], rows, ['left', 'right', 'right', 'right', 'right', 'right', 'left']),
+    table(['workload', 'ours', 'feedparser', 'ours/round', 'feedparser/round', 'ratio', `goal ≥ ${GOAL_RATIO}×`], rows, [
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+      'right',
+      'left',
+    ]),
     `  ratio: feedparser's median round time over ours (how many times faster ours is; below 1× it is slower). A round is`,
     `  the whole corpus, or one parse of a large feed; both sides parse the same bytes with the same URL and Content-Type.`,
     '',
     met === results.length
       ? `  Goal met on every workload (≥ ${GOAL_RATIO}×).`
-      : `  Goal not met: ${met} of ${results.length} workloads reach ${GOAL_RATIO}× (${results.filter((r) => r.feedparser!.medianMs / r.ours.medianMs < GOAL_RATIO).map((r) => r.workload.replace(/,.*| \(.*/, '')).join(', ')} fall short).`,
+      : `  Goal not met: ${met} of ${results.length} workloads reach ${GOAL_RATIO}× (${results
+          .filter((r) => r.feedparser!.medianMs / r.ours.medianMs < GOAL_RATIO)
+          .map((r) => r.workload.replace(/,.*| \(.*/, ''))
+          .join(', ')} fall short).`,
   ].join('\n');
 }
 
 // ---- helpers --------------------------------------------------------------------------------
 
 function sides(result: { ours: SideResult; feedparser: SideResult | null }): Array<[string, SideResult]> {
-  return result.feedparser ? [['ours', result.ours], ['feedparser', result.feedparser]] : [['ours', result.ours]];
+  return result.feedparser
+    ? [
+        ['ours', result.ours],
+        ['feedparser', result.feedparser],
+      ]
+    : [['ours', result.ours]];
 }
 
 /** `amount` per second, given the milliseconds it took. */

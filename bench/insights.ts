@@ -81,7 +81,12 @@ export async function run(args: string[]): Promise<void> {
       members: options.members,
       follows: community.totalFollows,
       goalP99Ms: P99_GOAL_MS,
-      results: results.map((r) => ({ database: r.label, ...Object.fromEntries(r.measurements.map((m) => [m.what, { p50: round(m.summary.p50), p99: round(m.summary.p99), max: round(m.summary.max) }])) })),
+      results: results.map((r) => ({
+        database: r.label,
+        ...Object.fromEntries(
+          r.measurements.map((m) => [m.what, { p50: round(m.summary.p50), p99: round(m.summary.p99), max: round(m.summary.max) }]),
+        ),
+      })),
     }),
   );
 }
@@ -198,7 +203,15 @@ function report(r: Result): string {
     '',
     table(
       ['computing', 'samples', 'p50 ms', 'p99 ms', 'mean ms', 'max ms', `p99 < ${P99_GOAL_MS} ms`],
-      r.measurements.map((m) => [m.what, String(m.summary.n), ms(m.summary.p50), ms(m.summary.p99), ms(m.summary.mean), ms(m.summary.max), m.what.startsWith('insights') ? (m.summary.p99 < P99_GOAL_MS ? 'yes' : 'NO') : '']),
+      r.measurements.map((m) => [
+        m.what,
+        String(m.summary.n),
+        ms(m.summary.p50),
+        ms(m.summary.p99),
+        ms(m.summary.mean),
+        ms(m.summary.max),
+        m.what.startsWith('insights') ? (m.summary.p99 < P99_GOAL_MS ? 'yes' : 'NO') : '',
+      ]),
       ['left', 'right', 'right', 'right', 'right', 'right', 'left'],
     ),
   ].join('\n');

@@ -81,7 +81,9 @@ async function benchmark(database: BenchDatabase, community: Community, options:
     }
     const buildMs = performance.now() - started;
     let poolsMs = 0;
-    console.log(`  Loaded ${count(community.n)} members, ${count(community.totalFollows)} follows, ${count(posts)} posts in ${duration(buildMs)}.`);
+    console.log(
+      `  Loaded ${count(community.n)} members, ${count(community.totalFollows)} follows, ${count(posts)} posts in ${duration(buildMs)}.`,
+    );
 
     const random = new Random(options.seed + 11);
     const eligible = Array.from({ length: community.n }, (_, i) => i).filter((i) => community.follows[i]!.length >= 10);
@@ -99,7 +101,15 @@ async function benchmark(database: BenchDatabase, community: Community, options:
       // Hide: those follows are gone before anyone is recommended.
       await db.db.transaction().execute(async (tx) => {
         for (const [i, set] of hidden) {
-          await tx.deleteFrom('follows').where('follower_id', '=', i + 1).where('followee_id', 'in', [...set].map((j) => j + 1)).execute();
+          await tx
+            .deleteFrom('follows')
+            .where('follower_id', '=', i + 1)
+            .where(
+              'followee_id',
+              'in',
+              [...set].map((j) => j + 1),
+            )
+            .execute();
         }
       });
       // The hourly job that ranks the best-known people of each passion, role and place.
@@ -145,7 +155,12 @@ async function benchmark(database: BenchDatabase, community: Community, options:
 }
 
 /** Recall@10 of the two baselines: the most-followed people, and people drawn at random (neither the member nor anyone they still follow). */
-function baselines(c: Community, sampled: number[], hidden: Map<number, Set<number>>, seed: number): { mostFollowed: number; random: number } {
+function baselines(
+  c: Community,
+  sampled: number[],
+  hidden: Map<number, Set<number>>,
+  seed: number,
+): { mostFollowed: number; random: number } {
   const byFollowers = Array.from({ length: c.n }, (_, i) => i).sort((a, b) => c.followers[b]! - c.followers[a]!);
   const random = new Random(seed + 13);
   let popular = 0;
@@ -234,7 +249,20 @@ function report(results: Result[]): string {
     '\n━━ Results',
     '',
     table(
-      ['database', `recall@${K} Commonroom`, 'most-followed', 'random', 'p50 ms', 'p99 ms', 'max ms', 'with reasons', 'empty lists', 'build', 'pools job', 'on disk'],
+      [
+        'database',
+        `recall@${K} Commonroom`,
+        'most-followed',
+        'random',
+        'p50 ms',
+        'p99 ms',
+        'max ms',
+        'with reasons',
+        'empty lists',
+        'build',
+        'pools job',
+        'on disk',
+      ],
       results.map((r) => [
         r.label,
         pct(r.recall.commonroom),

@@ -146,7 +146,8 @@ function parseOptions(args: string[]): Options | null {
     feeds: number('feeds', values.feeds, 10),
     hosts,
     concurrency,
-    perHost: values['per-host'] !== undefined ? number('per-host', values['per-host'], 1) : hosts === 1 ? concurrency : PRODUCT_HOST_CONCURRENCY,
+    perHost:
+      values['per-host'] !== undefined ? number('per-host', values['per-host'], 1) : hosts === 1 ? concurrency : PRODUCT_HOST_CONCURRENCY,
     perHostGiven: values['per-host'] !== undefined,
     timeoutMs: values['timeout-ms'] === undefined ? undefined : number('timeout-ms', values['timeout-ms'], 100),
     seed: number('seed', values.seed, 0),
@@ -167,8 +168,14 @@ const tally = <K extends string>(keys: readonly K[], values: Array<K | null>) =>
 
 function header(options: Options, plans: FeedPlan[]): string {
   const cpu = cpus();
-  const kinds = tally<FeedKind>(KINDS, plans.map((p) => p.kind));
-  const failures = tally<Failure>(FAILURES, plans.map((p) => p.failure));
+  const kinds = tally<FeedKind>(
+    KINDS,
+    plans.map((p) => p.kind),
+  );
+  const failures = tally<Failure>(
+    FAILURES,
+    plans.map((p) => p.failure),
+  );
   const slow = plans.filter((p) => p.kind === 'slow');
   const slowMs = slow.reduce((sum, p) => sum + p.delayMs, 0);
   const timeoutMs = options.timeoutMs ?? PRODUCT_TIMEOUT_MS;
@@ -176,11 +183,12 @@ function header(options: Options, plans: FeedPlan[]): string {
   const documents = plans.filter((p) => p.kind !== 'failing');
   const rss = documents.filter((p) => p.format === 'rss').length;
   const items = plans.reduce((sum, p) => sum + expectedNewItems(options.seed, p, 1), 0);
-  const perHostLine = options.hosts > 1
-    ? `Hosts:     ${options.hosts} (ports of the feed server), Zipf: the biggest serves ${count(hostShare(plans, 0))} feeds, the ${ordinal(Math.min(10, options.hosts))} ${count(hostShare(plans, Math.min(10, options.hosts) - 1))}, the last ${count(hostShare(plans, options.hosts - 1))}; at most ${options.perHost} fetches at once per host${options.perHostGiven ? '' : " (the product's default)"}.`
-    : options.perHostGiven
-      ? `Per host:  ${options.perHost} at once (given). Every feed is on one host (127.0.0.1); the product's default is ${PRODUCT_HOST_CONCURRENCY}.`
-      : `Per host:  raised to ${options.perHost}, the concurrency: every feed here is on one host (127.0.0.1), and the product's default of ${PRODUCT_HOST_CONCURRENCY} per host would let only ${PRODUCT_HOST_CONCURRENCY} fetches run at once, timing politeness rather than the refresher.`;
+  const perHostLine =
+    options.hosts > 1
+      ? `Hosts:     ${options.hosts} (ports of the feed server), Zipf: the biggest serves ${count(hostShare(plans, 0))} feeds, the ${ordinal(Math.min(10, options.hosts))} ${count(hostShare(plans, Math.min(10, options.hosts) - 1))}, the last ${count(hostShare(plans, options.hosts - 1))}; at most ${options.perHost} fetches at once per host${options.perHostGiven ? '' : " (the product's default)"}.`
+      : options.perHostGiven
+        ? `Per host:  ${options.perHost} at once (given). Every feed is on one host (127.0.0.1); the product's default is ${PRODUCT_HOST_CONCURRENCY}.`
+        : `Per host:  raised to ${options.perHost}, the concurrency: every feed here is on one host (127.0.0.1), and the product's default of ${PRODUCT_HOST_CONCURRENCY} per host would let only ${PRODUCT_HOST_CONCURRENCY} fetches run at once, timing politeness rather than the refresher.`;
   return [
     `Feed refresh benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
     `Machine:   ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}`,
@@ -213,14 +221,20 @@ async function benchmark(database: BenchDatabase, options: Options, plans: FeedP
     } finally {
       await db.close();
     }
-    const where = server.ports.length === 1 ? `http://127.0.0.1:${server.ports[0]}/feed/N` : `http://127.0.0.1:{${server.ports.length} ports}/feed/N`;
-    console.log(`  Setup: ${count(options.feeds)} sources (${where}), one member following all of them, in ${duration(performance.now() - setupStarted)}`);
+    const where =
+      server.ports.length === 1 ? `http://127.0.0.1:${server.ports[0]}/feed/N` : `http://127.0.0.1:{${server.ports.length} ports}/feed/N`;
+    console.log(
+      `  Setup: ${count(options.feeds)} sources (${where}), one member following all of them, in ${duration(performance.now() - setupStarted)}`,
+    );
     const cycles: CycleResult[] = [];
     for (const cycle of CYCLES) {
       if (cycle.n > 1) {
         // Every source due again, as if its interval had passed.
         db = await database.open();
-        await db.db.updateTable('sources').set({ next_fetch_at: Date.now() - 1000 }).execute();
+        await db.db
+          .updateTable('sources')
+          .set({ next_fetch_at: Date.now() - 1000 })
+          .execute();
         await db.close();
       }
       await server.setCycle(cycle.n);
@@ -237,7 +251,12 @@ async function benchmark(database: BenchDatabase, options: Options, plans: FeedP
           timeoutMs: options.timeoutMs,
           progressEverySeconds: options.progress,
         },
-        [...options.nodeFlags, ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${database.dialect}-cycle${cycle.n}.cpuprofile`] : [])],
+        [
+          ...options.nodeFlags,
+          ...(profileDir
+            ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${database.dialect}-cycle${cycle.n}.cpuprofile`]
+            : []),
+        ],
       );
       const writeWait = probe?.stop() ?? null;
       const serverStats = await server.stats();
@@ -246,7 +265,18 @@ async function benchmark(database: BenchDatabase, options: Options, plans: FeedP
       await db.close();
       const expectedItems = plans.reduce((sum, p) => sum + expectedNewItems(options.seed, p, cycle.n), 0);
       const profile = profileDir ? newestProfile(profileDir) : null;
-      cycles.push({ cycle, output, server: serverStats, storedItems: state.items, expectedItems, statuses: state.statuses, moved: state.moved, profile, writeWait, itemWrites: state.itemWrites });
+      cycles.push({
+        cycle,
+        output,
+        server: serverStats,
+        storedItems: state.items,
+        expectedItems,
+        statuses: state.statuses,
+        moved: state.moved,
+        profile,
+        writeWait,
+        itemWrites: state.itemWrites,
+      });
     }
     console.log(report(database, cycles, options, plans));
     return { label: database.label, cycles };
@@ -263,17 +293,43 @@ async function registerSources(database: Database, ports: number[], plans: FeedP
     const actor = await tx
       .insertInto('actors')
       .values({
-        acct: 'reader', handle: 'reader', domain: null, uri: null, url: null, inbox_url: null, shared_inbox_url: null, display_name: 'Reader', bio: '',
-        avatar_url: null, role: null, role_other: null, organisation: null, location: null, links: '[]', location_key: null, search_text: 'reader',
-        last_post_at: null, created_at: now, updated_at: now,
+        acct: 'reader',
+        handle: 'reader',
+        domain: null,
+        uri: null,
+        url: null,
+        inbox_url: null,
+        shared_inbox_url: null,
+        display_name: 'Reader',
+        bio: '',
+        avatar_url: null,
+        role: null,
+        role_other: null,
+        organisation: null,
+        location: null,
+        links: '[]',
+        location_key: null,
+        search_text: 'reader',
+        last_post_at: null,
+        created_at: now,
+        updated_at: now,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
     const member = await tx
       .insertInto('members')
       .values({
-        actor_id: actor.id, email: 'reader@bench.example', email_key: 'reader@bench.example', password_hash: 'not-for-signing-in', is_admin: 0,
-        time_zone: 'UTC', profile_visibility: 'public', suspended_at: null, suspended_reason: null, created_at: now, last_login_at: null,
+        actor_id: actor.id,
+        email: 'reader@bench.example',
+        email_key: 'reader@bench.example',
+        password_hash: 'not-for-signing-in',
+        is_admin: 0,
+        time_zone: 'UTC',
+        profile_visibility: 'public',
+        suspended_at: null,
+        suspended_reason: null,
+        created_at: now,
+        last_login_at: null,
       })
       .returning('id')
       .executeTakeFirstOrThrow();
@@ -297,7 +353,10 @@ async function registerSources(database: Database, ports: number[], plans: FeedP
 
 async function databaseState(database: Database) {
   const { db } = database;
-  const items = await db.selectFrom('source_items').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const items = await db
+    .selectFrom('source_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   const statuses = await db
     .selectFrom('sources')
     .select((eb) => ['status', 'last_status', eb.fn.countAll<number>().as('n')])
@@ -305,7 +364,11 @@ async function databaseState(database: Database) {
     .orderBy('status')
     .orderBy('last_status')
     .execute();
-  const moved = await db.selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).where('url', 'like', '%/moved/%').executeTakeFirstOrThrow();
+  const moved = await db
+    .selectFrom('sources')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('url', 'like', '%/moved/%')
+    .executeTakeFirstOrThrow();
   // PostgreSQL: row versions written to source_items (an update after an insert writes the row again).
   let itemWrites: ItemWrites | null = null;
   if (database.dialect === 'postgres') {
@@ -315,7 +378,12 @@ async function databaseState(database: Database) {
         from pg_stat_user_tables where relname = 'source_items'`.execute(db);
     itemWrites = result.rows[0] ?? null;
   }
-  return { items: Number(items.n), statuses: statuses.map((s) => ({ status: s.status, last_status: s.last_status, n: Number(s.n) })), moved: Number(moved.n), itemWrites };
+  return {
+    items: Number(items.n),
+    statuses: statuses.map((s) => ({ status: s.status, last_status: s.last_status, n: Number(s.n) })),
+    moved: Number(moved.n),
+    itemWrites,
+  };
 }
 
 // ---- report -------------------------------------------------------------------------------------
@@ -348,7 +416,13 @@ function report(database: BenchDatabase, cycles: CycleResult[], options: Options
     ['peak RSS (polled 100 ms)', ...column((c) => mb(o(c).memory.rssPeakPolled))],
     ['RSS before the cycle', ...column((c) => mb(o(c).memory.rssBefore))],
     ['peak heap used', ...column((c) => mb(o(c).memory.heapUsedPeak))],
-    ['at the peak: V8 heap', ...column((c) => `${mb(o(c).memory.atPeak.heapTotal)} (young ${mb(o(c).memory.spacesAtPeak.new!)}, old ${mb(o(c).memory.spacesAtPeak.old! + o(c).memory.spacesAtPeak.large!)})`)],
+    [
+      'at the peak: V8 heap',
+      ...column(
+        (c) =>
+          `${mb(o(c).memory.atPeak.heapTotal)} (young ${mb(o(c).memory.spacesAtPeak.new!)}, old ${mb(o(c).memory.spacesAtPeak.old! + o(c).memory.spacesAtPeak.large!)})`,
+      ),
+    ],
     ['  outside the V8 heap', ...column((c) => mb(o(c).memory.atPeak.rss - o(c).memory.atPeak.heapTotal))],
     [''],
     ['refresher CPU', ...column((c) => `${duration(o(c).cpuMs)} (${pct(o(c).cpuMs / o(c).wallMs)} of a core)`)],
@@ -361,7 +435,13 @@ function report(database: BenchDatabase, cycles: CycleResult[], options: Options
     ['fetch time-outs', ...column((c) => count(o(c).http.timeouts))],
     [''],
     ...(cycles.some((c) => c.writeWait)
-      ? [['other process\'s write: p50 / p99 / max', ...column((c) => (c.writeWait ? `${ms(c.writeWait.p50)} / ${ms(c.writeWait.p99)} / ${ms(c.writeWait.max)} ms` : '–'))], ['']]
+      ? [
+          [
+            "other process's write: p50 / p99 / max",
+            ...column((c) => (c.writeWait ? `${ms(c.writeWait.p50)} / ${ms(c.writeWait.p99)} / ${ms(c.writeWait.max)} ms` : '–')),
+          ],
+          [''],
+        ]
       : []),
     ['server: 200 / 304 / 301 / failed', ...column(answers)],
     ['server CPU', ...column((c) => duration(c.server.cpuMs))],
@@ -384,19 +464,29 @@ function report(database: BenchDatabase, cycles: CycleResult[], options: Options
     `  fetches in flight: the sum of fetch durations over the cycle time (the concurrency limit is ${options.concurrency}); a fetch runs`,
     `  from the request to the last body byte, redirects included, so a busy event loop lengthens it.`,
     ...(cycles.some((c) => c.writeWait)
-      ? [`  other process's write: a one-row update in its own transaction from another process every 250 ms during the cycle,`, `  as the web server's writes would be; it waits while the refresher holds SQLite's write lock (one source's transaction).`]
+      ? [
+          `  other process's write: a one-row update in its own transaction from another process every 250 ms during the cycle,`,
+          `  as the web server's writes would be; it waits while the refresher holds SQLite's write lock (one source's transaction).`,
+        ]
       : []),
     `  server: what the feed server answered (200 includes slow feeds; failed: 500, 404, HTML page, garbage, no answer).`,
     '',
-    ...cycles.map((c) => `  After cycle ${c.cycle.n}: ${statusLine(c)}; ${count(c.storedItems)} items in source_items${c.moved ? `; ${count(c.moved)} sources moved to their 301 target` : ''}.`),
+    ...cycles.map(
+      (c) =>
+        `  After cycle ${c.cycle.n}: ${statusLine(c)}; ${count(c.storedItems)} items in source_items${c.moved ? `; ${count(c.moved)} sources moved to their 301 target` : ''}.`,
+    ),
   ];
   for (const c of cycles) {
     const w = c.itemWrites;
-    if (w) lines.push(`  source_items after cycle ${c.cycle.n} (pg_stat_user_tables, cumulative): ${count(w.inserted)} rows inserted, ${count(w.updated)} updated (${count(w.hot)} in place, HOT), ${count(w.dead)} dead row versions; ${bytes(Number(w.bytes))} with indexes and TOAST.`);
+    if (w)
+      lines.push(
+        `  source_items after cycle ${c.cycle.n} (pg_stat_user_tables, cumulative): ${count(w.inserted)} rows inserted, ${count(w.updated)} updated (${count(w.hot)} in place, HOT), ${count(w.dead)} dead row versions; ${bytes(Number(w.bytes))} with indexes and TOAST.`,
+      );
   }
   for (const c of cycles) {
     const errors = o(c).loggedErrors;
-    if (errors.count) lines.push(`  Cycle ${c.cycle.n}: the refresher logged ${count(errors.count)} unexpected errors, e.g. ${errors.first.join(' | ')}`);
+    if (errors.count)
+      lines.push(`  Cycle ${c.cycle.n}: the refresher logged ${count(errors.count)} unexpected errors, e.g. ${errors.first.join(' | ')}`);
   }
   const unexpected = cycles.filter((c) => o(c).summary.fetched !== plans.length);
   for (const c of unexpected) lines.push(`  Cycle ${c.cycle.n}: fetched ${count(o(c).summary.fetched)} sources of ${count(plans.length)}.`);
@@ -439,11 +529,18 @@ function summary(results: DatabaseResult[]): string {
   return [
     `\n━━ Summary (goals from the issue: a full cycle under ${duration(CYCLE_GOAL_MS)}, peak RSS under ${mb(RSS_GOAL_BYTES)})`,
     '',
-    table(
-      ['database', 'cycle', 'time', 'goal < 2 min', 'peak RSS', 'goal < 300 MB', 'new items', 'items / s', 'CPU', 'load'],
-      rows,
-      ['left', 'left', 'right', 'left', 'right', 'left', 'right', 'right', 'right', 'right'],
-    ),
+    table(['database', 'cycle', 'time', 'goal < 2 min', 'peak RSS', 'goal < 300 MB', 'new items', 'items / s', 'CPU', 'load'], rows, [
+      'left',
+      'left',
+      'right',
+      'left',
+      'right',
+      'left',
+      'right',
+      'right',
+      'right',
+      'right',
+    ]),
     `  peak RSS: maxRSS of the process that ran the cycle (the refresher alone). CPU: that process's CPU time; unlike the`,
     `  cycle time it hardly depends on what else the machine runs. load: the machine's 1-minute load average as the cycle`,
     `  started and ended (more than the ${cpus().length} cores means the refresher waited for a core, and its times are inflated).`,

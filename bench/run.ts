@@ -24,7 +24,9 @@ function available(): string[] {
 
 function usage(problem: string): never {
   const names = available();
-  console.error(`${problem}\n\nUsage: npm run bench -- NAME [--options]\n\nBenchmarks:\n${names.map((n) => `  ${n}`).join('\n') || '  (none)'}`);
+  console.error(
+    `${problem}\n\nUsage: npm run bench -- NAME [--options]\n\nBenchmarks:\n${names.map((n) => `  ${n}`).join('\n') || '  (none)'}`,
+  );
   process.exit(2);
 }
 

@@ -120,7 +120,10 @@ async function benchmark(database: BenchDatabase, options: Options): Promise<Dat
       seed: options.community.seed,
       samples: options.samples,
       warmup: options.warmup,
-      tags: [POPULAR_TAG, RARE_TAG].map((slug) => ({ slug, label: `hashtag #${slug} (${count(build.rows.tagCounts[TAGS.indexOf(slug)]!)} posts)` })),
+      tags: [POPULAR_TAG, RARE_TAG].map((slug) => ({
+        slug,
+        label: `hashtag #${slug} (${count(build.rows.tagCounts[TAGS.indexOf(slug)]!)} posts)`,
+      })),
       searches: build.searches,
     });
     console.log(report(database, build, size, output));

@@ -11,7 +11,9 @@ export const DOCS_BASE_URL = 'https://commonroom.example';
 
 export async function currentOpenApiJson(): Promise<string> {
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-openapi-'));
-  const services = await createServices(loadConfig({ file: null, env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BASE_URL: DOCS_BASE_URL } }));
+  const services = await createServices(
+    loadConfig({ file: null, env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BASE_URL: DOCS_BASE_URL } }),
+  );
   try {
     return JSON.stringify(openApiDocument(createApp(services), VERSION, DOCS_BASE_URL), null, 2) + '\n';
   } finally {

@@ -52,7 +52,8 @@ function aptInstall(packages: string[]): void {
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   if (!aptUpdated && !run('apt-get', ['update', '-qq'], env)) throw new Error('apt-get update failed');
   aptUpdated = true;
-  if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], env)) throw new Error(`apt-get install ${packages.join(' ')} failed`);
+  if (!run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages], env))
+    throw new Error(`apt-get install ${packages.join(' ')} failed`);
 }
 
 async function canConnect(url: string): Promise<boolean> {
@@ -76,7 +77,8 @@ async function ensurePostgres(): Promise<string> {
   }
   if (await canConnect(LOCAL_PG_URL)) return LOCAL_PG_URL;
   if (!has('pg_lsclusters')) aptInstall(['postgresql']);
-  if (!isRoot) throw new Error('PostgreSQL is installed but not reachable as commonroom@127.0.0.1; set DATABASE_URL, or run npm test --sqlite-only');
+  if (!isRoot)
+    throw new Error('PostgreSQL is installed but not reachable as commonroom@127.0.0.1; set DATABASE_URL, or run npm test --sqlite-only');
   step('Starting the local PostgreSQL cluster');
   const clusters = execFileSync('pg_lsclusters', ['--no-header']).toString().trim().split('\n').filter(Boolean);
   if (clusters.length === 0) throw new Error('no PostgreSQL cluster: create one with pg_createcluster');
@@ -86,7 +88,9 @@ async function ensurePostgres(): Promise<string> {
       if not exists (select from pg_roles where rolname = 'commonroom') then
         create role commonroom login createdb password 'commonroom';
       end if; end $$;`;
-  if (!run('su', ['postgres', '-c', `psql -q -v ON_ERROR_STOP=1 -c "${sql.replace(/\s+/g, ' ').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`])) {
+  if (
+    !run('su', ['postgres', '-c', `psql -q -v ON_ERROR_STOP=1 -c "${sql.replace(/\s+/g, ' ').replace(/"/g, '\\"').replace(/\$/g, '\\$')}"`])
+  ) {
     throw new Error('could not create the commonroom PostgreSQL role');
   }
   for (let i = 0; i < 20 && !(await canConnect(LOCAL_PG_URL)); i++) await new Promise((r) => setTimeout(r, 500));
@@ -127,7 +131,9 @@ function nodeTest(pass: Pass, live: boolean): Promise<{ ok: boolean; output: str
 async function runPasses(passes: Pass[], sideBySide: boolean): Promise<boolean> {
   let ok = true;
   const report = (pass: Pass, result: { ok: boolean; ms: number }) => {
-    console.log(`\n${result.ok ? '✔' : '✖'} ${pass.name}: ${pass.files.length} files in ${minutes(result.ms)}${result.ok ? '' : ', with failures'}`);
+    console.log(
+      `\n${result.ok ? '✔' : '✖'} ${pass.name}: ${pass.files.length} files in ${minutes(result.ms)}${result.ok ? '' : ', with failures'}`,
+    );
     ok &&= result.ok;
   };
   if (!sideBySide || passes.length === 1) {

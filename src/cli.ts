@@ -23,7 +23,11 @@ export function printTable(rows: Array<Record<string, string>>): void {
   if (rows.length === 0) return;
   const keys = Object.keys(rows[0]!);
   const widths = keys.map((k) => Math.max(k.length, ...rows.map((r) => (r[k] ?? '').length)));
-  const line = (values: string[]) => values.map((v, i) => v.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => v.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   console.log(line(keys.map((k) => k.toUpperCase())));
   for (const row of rows) console.log(line(keys.map((k) => row[k] ?? '')));
 }

@@ -75,7 +75,8 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'demo':
       return withServices(async (services) => {
-        if (!(await loadDemoIfEmpty(services))) throw new CliError('The database already has members; the demo loads only into an empty one.');
+        if (!(await loadDemoIfEmpty(services)))
+          throw new CliError('The database already has members; the demo loads only into an empty one.');
       });
     case 'openapi':
       return withServices(async (services) => {
@@ -120,7 +121,9 @@ async function loadDemoIfEmpty(services: Services): Promise<boolean> {
   }
   const summary = await loadDemo(services);
   services.logger.info(summary, 'demo community loaded');
-  console.log(`Demo community loaded: ${summary.members} members, ${summary.posts} posts and ${summary.chats} chat transcripts. Sign in as any of them (e.g. "${summary.exampleHandle}") with the password "${summary.password}".`);
+  console.log(
+    `Demo community loaded: ${summary.members} members, ${summary.posts} posts and ${summary.chats} chat transcripts. Sign in as any of them (e.g. "${summary.exampleHandle}") with the password "${summary.password}".`,
+  );
   return true;
 }
 
@@ -148,7 +151,11 @@ main(process.argv.slice(2)).catch((error: unknown) => {
     process.exit(error instanceof CliError ? error.exitCode : 1);
   }
   const e = error as Error & { code?: string };
-  if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+  if (
+    e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+    e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+    e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+  ) {
     console.error(`commonroom: ${e.message} (see "commonroom help")`);
     process.exit(2);
   }

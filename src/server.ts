@@ -75,14 +75,33 @@ export async function createServices(config: Config, options: { logger?: Logger;
   const jobs = new Jobs(database, logger, { clock });
   // Local activities other servers must hear about; federation listens (see social/outbox.ts).
   const outbox = new Outbox();
-  const accounts = new AccountsService({ database, config, settings, rateLimiter, storage, logger, onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }) });
+  const accounts = new AccountsService({
+    database,
+    config,
+    settings,
+    rateLimiter,
+    storage,
+    logger,
+    onProfileChange: (tx, actorId) => outbox.emit(tx, { type: 'profile', actorId }),
+  });
   const events = new EventBus(logger, database, config.databaseUrl);
   await events.start();
   const http = new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
   const social = new Social({ database, config, events, jobs, storage, logger, outbox }, http);
   const secretKey = loadSecretKey(config.dataDir, config.secretKey);
   const chats = new ChatsService({ database, config, events, jobs, storage, logger, social, accounts, secretKey, clock });
-  const federation = new FederationService({ database, config, jobs, http, logger, social, settings, rateLimiter, secretKey, version: VERSION });
+  const federation = new FederationService({
+    database,
+    config,
+    jobs,
+    http,
+    logger,
+    social,
+    settings,
+    rateLimiter,
+    secretKey,
+    version: VERSION,
+  });
   const bookmarks = new BookmarksService({ database, config, http, jobs, logger });
   const collections = new CollectionsService({ database, config, events, graph: social.graph });
   const articles = new ArticlesService({ database, config, storage, social });
@@ -98,7 +117,10 @@ export async function createServices(config: Config, options: { logger?: Logger;
     const now = Date.now();
     await rateLimiter.prune();
     await database.db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
-    await database.db.deleteFrom('password_resets').where('expires_at', '<=', now - 86_400_000).execute();
+    await database.db
+      .deleteFrom('password_resets')
+      .where('expires_at', '<=', now - 86_400_000)
+      .execute();
   });
   // The live-event log keeps minutes of events for reconnecting streams (platform/events.ts).
   jobs.register('events.prune', async () => {
@@ -154,7 +176,8 @@ export interface RunningServer {
 export async function startServer(services: Services, options: { jobs?: boolean } = {}): Promise<RunningServer> {
   const { config, logger, jobs } = services;
   const app = createApp(services);
-  const tls = config.tlsCertFile && config.tlsKeyFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } : null;
+  const tls =
+    config.tlsCertFile && config.tlsKeyFile ? { cert: readFileSync(config.tlsCertFile), key: readFileSync(config.tlsKeyFile) } : null;
   const timeoutMs = config.requestTimeout * 1000;
   const limits = {
     // The request line and headers must arrive within this (Node closes the connection).
@@ -166,7 +189,13 @@ export async function startServer(services: Services, options: { jobs?: boolean 
   };
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve(
-      { fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: { ...limits, ...tls }, ...(tls ? { createServer: createHttpsServer } : {}) },
+      {
+        fetch: app.fetch,
+        port: config.port,
+        hostname: config.host,
+        serverOptions: { ...limits, ...tls },
+        ...(tls ? { createServer: createHttpsServer } : {}),
+      },
       () => resolve(s),
     );
     s.once('error', reject);

@@ -17,7 +17,14 @@ export function quantiles(values: Float64Array): Quantiles {
   const at = (p: number) => (sorted.length ? sorted[Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length))) - 1]! : NaN);
   let sum = 0;
   for (const v of sorted) sum += v;
-  return { n: sorted.length, p50: at(50), p95: at(95), p99: at(99), max: sorted.length ? sorted[sorted.length - 1]! : NaN, mean: sorted.length ? sum / sorted.length : NaN };
+  return {
+    n: sorted.length,
+    p50: at(50),
+    p95: at(95),
+    p99: at(99),
+    max: sorted.length ? sorted[sorted.length - 1]! : NaN,
+    mean: sorted.length ? sum / sorted.length : NaN,
+  };
 }
 
 export interface LiveSummary {
@@ -148,7 +155,11 @@ export function summarizeLive(run: LiveRun, minuteMs: number, chatMinutes: numbe
     question: quantiles(new Float64Array(questionLatency)),
     questionsExpected: run.questions.length * open.length,
     questionsDelivered: questionLatency.length,
-    byMinute: perMinute.map((values, minute) => ({ minute: minute + 1, posts: run.posts.filter((p) => minuteOf(p) === minute).length, latency: quantiles(new Float64Array(values)) })),
+    byMinute: perMinute.map((values, minute) => ({
+      minute: minute + 1,
+      posts: run.posts.filter((p) => minuteOf(p) === minute).length,
+      latency: quantiles(new Float64Array(values)),
+    })),
     postsPerSecond: run.posts.length / seconds,
     deliveriesPerSecond: n / seconds,
     misLinked,

@@ -47,12 +47,20 @@ export class ApiClient {
         const at = now();
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at, error: '', reusedReset: false }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), at, error: '', reusedReset: false }),
+        );
         res.on('error', (error) => resolve({ status: res.statusCode ?? 0, body: '', at, error: error.message, reusedReset: false }));
       });
       req.on('timeout', () => req.destroy(new Error('no answer within 30 s')));
       req.on('error', (error: NodeJS.ErrnoException) =>
-        resolve({ status: 0, body: '', at: NaN, error: error.code ?? error.message, reusedReset: req.reusedSocket && error.code === 'ECONNRESET' }),
+        resolve({
+          status: 0,
+          body: '',
+          at: NaN,
+          error: error.code ?? error.message,
+          reusedReset: req.reusedSocket && error.code === 'ECONNRESET',
+        }),
       );
       req.end(payload);
     });
@@ -61,7 +69,8 @@ export class ApiClient {
   /** Sends and fails loudly unless the status is `status`. */
   async expect(status: number, method: string, path: string, token: string, json?: unknown): Promise<ApiAnswer> {
     const answer = await this.send(method, path, token, json);
-    if (answer.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${answer.error || `${answer.status}: ${answer.body.slice(0, 300)}`}`);
+    if (answer.status !== status)
+      throw new Error(`${method} ${path}: expected ${status}, got ${answer.error || `${answer.status}: ${answer.body.slice(0, 300)}`}`);
     return answer;
   }
 

@@ -70,7 +70,12 @@ export interface LiveRun {
 
 export const LIVE_HASHTAG = 'benchchat';
 
-export async function runLiveChat(server: ChatServer, baseUrl: string, options: LiveOptions, progress: (line: string) => void): Promise<LiveRun> {
+export async function runLiveChat(
+  server: ChatServer,
+  baseUrl: string,
+  options: LiveOptions,
+  progress: (line: string) => void,
+): Promise<LiveRun> {
   const started = server.started!;
   const client = new ApiClient(baseUrl);
   const token = started.hostToken;
@@ -81,11 +86,19 @@ export async function runLiveChat(server: ChatServer, baseUrl: string, options: 
     const series = JSON.parse(
       (
         await client.expect(201, 'POST', '/api/v1/chats', token, {
-          hashtag: `#${LIVE_HASHTAG}`, title: 'Benchmark chat', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60,
+          hashtag: `#${LIVE_HASHTAG}`,
+          title: 'Benchmark chat',
+          timeZone: 'UTC',
+          recurrence: { freq: 'weekly', weekday: at.weekday },
+          startDate: at.date,
+          time: at.time,
+          durationMinutes: 60,
         })
       ).body,
     ) as { slug: string };
-    const upcoming = JSON.parse((await client.expect(200, 'GET', `/api/v1/chats/${series.slug}/chats?when=upcoming`, token)).body) as { chats: Array<{ date: string }> };
+    const upcoming = JSON.parse((await client.expect(200, 'GET', `/api/v1/chats/${series.slug}/chats?when=upcoming`, token)).body) as {
+      chats: Array<{ date: string }>;
+    };
     const date = upcoming.chats[0]?.date;
     if (!date) throw new Error(`the series ${series.slug} has no coming chat`);
     const api = `/api/v1/chats/${series.slug}/${date}`;
@@ -128,7 +141,7 @@ export async function runLiveChat(server: ChatServer, baseUrl: string, options: 
     const fail = (reason: string) => postErrors.set(reason, (postErrors.get(reason) ?? 0) + 1);
     const poster = async (i: number) => {
       const random = new Random(mixSeed(options.seed, i + 1));
-      const gap = () => (random.between(options.gapSeconds.min * 1000, options.gapSeconds.max * 1000)) / options.compress;
+      const gap = () => random.between(options.gapSeconds.min * 1000, options.gapSeconds.max * 1000) / options.compress;
       await sleep(random.next() * gap());
       for (let k = 0; now() < endAt; k++) {
         const other = random.int(options.participants);
@@ -156,7 +169,9 @@ export async function runLiveChat(server: ChatServer, baseUrl: string, options: 
     const ticker = setInterval(() => {
       if (now() - lastReport < 9_500) return;
       lastReport = now();
-      progress(`  ${((now() - startAt) / 1000).toFixed(0)} s: ${posts.length} posts accepted, ${[...postErrors.values()].reduce((a, b) => a + b, 0)} failed, Q${current}`);
+      progress(
+        `  ${((now() - startAt) / 1000).toFixed(0)} s: ${posts.length} posts accepted, ${[...postErrors.values()].reduce((a, b) => a + b, 0)} failed, Q${current}`,
+      );
     }, 1000);
     try {
       await Promise.all([host_, ...Array.from({ length: options.posters }, (_, i) => poster(i))]);

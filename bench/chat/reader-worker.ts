@@ -81,7 +81,11 @@ class ArrivalLog {
   }
 
   take(): Arrivals {
-    return { keys: this.keys.slice(0, this.length), connections: this.connections.slice(0, this.length), times: this.times.slice(0, this.length) };
+    return {
+      keys: this.keys.slice(0, this.length),
+      connections: this.connections.slice(0, this.length),
+      times: this.times.slice(0, this.length),
+    };
   }
 }
 
@@ -271,11 +275,17 @@ if (parentPort) {
             events,
             loopDelay: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
           };
-          const buffers = [data.posts, data.questions].flatMap((a) => [a.keys.buffer, a.connections.buffer, a.times.buffer]) as ArrayBuffer[];
+          const buffers = [data.posts, data.questions].flatMap((a) => [
+            a.keys.buffer,
+            a.connections.buffer,
+            a.times.buffer,
+          ]) as ArrayBuffer[];
           return reply({ type: 'closed', data }, buffers);
         }
       }
     };
-    work().catch((error: unknown) => reply({ type: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }));
+    work().catch((error: unknown) =>
+      reply({ type: 'error', error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
+    );
   });
 }

@@ -42,7 +42,10 @@ class ReaderThread {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise((resolve, reject) => {
       this.#waiting.push({
-        resolve: (reply) => (reply.type === expect ? resolve(reply as Extract<FromReader, { type: T }>) : reject(new Error(`reader thread: expected ${expect}, got ${reply.type}`))),
+        resolve: (reply) =>
+          reply.type === expect
+            ? resolve(reply as Extract<FromReader, { type: T }>)
+            : reject(new Error(`reader thread: expected ${expect}, got ${reply.type}`)),
         reject,
       });
       this.#worker.postMessage(message);
@@ -62,7 +65,9 @@ export class ReaderPool {
   constructor(baseUrl: string, path: string, tokens: Array<string | null>, threads: number, batch = 50) {
     const shares = Array.from({ length: Math.max(1, Math.min(threads, tokens.length)) }, () => [] as ReaderSetup['connections']);
     tokens.forEach((token, index) => shares[index % shares.length]!.push({ index, token }));
-    this.#threads = shares.map((connections) => new ReaderThread({ baseUrl, path, connections, batch: Math.max(1, Math.ceil(batch / shares.length)) }));
+    this.#threads = shares.map(
+      (connections) => new ReaderThread({ baseUrl, path, connections, batch: Math.max(1, Math.ceil(batch / shares.length)) }),
+    );
   }
 
   /** Opens every connection and waits for each one's `ready` event (or failure). */

@@ -150,7 +150,8 @@ export class ChatServer {
   }
 
   #ask<K extends keyof Replies>(_kind: K, request: Request): Promise<Replies[K]> {
-    if (this.#child.exitCode !== null || this.#child.signalCode !== null) return Promise.reject(new Error("the server's process is not running"));
+    if (this.#child.exitCode !== null || this.#child.signalCode !== null)
+      return Promise.reject(new Error("the server's process is not running"));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       this.#waiting.set(id, { resolve: (value) => resolve(value as Replies[K]), reject });
@@ -253,7 +254,14 @@ class Child {
     const started = now();
     const config = loadConfig({
       file: null,
-      env: { HOST: '127.0.0.1', PORT: '0', DATA_DIR: input.dataDir, LOG_LEVEL: 'warn', RUN_JOBS: 'false', ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}) },
+      env: {
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATA_DIR: input.dataDir,
+        LOG_LEVEL: 'warn',
+        RUN_JOBS: 'false',
+        ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}),
+      },
     });
     const services = (this.services = await createServices(config));
     this.server = await startServer(services, { jobs: false });
@@ -360,7 +368,13 @@ class Child {
     const host = (await accounts.viewerForMember(this.memberIds[0]!))!;
     const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
     const series = await chats.createSeries(host, {
-      hashtag: input.hashtag, title: input.title, timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60,
+      hashtag: input.hashtag,
+      title: input.title,
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: at.weekday },
+      startDate: at.date,
+      time: at.time,
+      durationMinutes: 60,
     });
     const date = at.date;
     for (let n = 1; n <= input.questions; n++) await chats.addQuestion(host, series.slug, date, { text: questionText(n) });
@@ -401,7 +415,13 @@ class Child {
     await chats.end(host, series.slug, date);
     const sorted = createMs.sort((a, b) => a - b);
     return {
-      slug: series.slug, date, posts: input.posts, answers, authors: authors.size, highlighted, wallMs: now() - started,
+      slug: series.slug,
+      date,
+      posts: input.posts,
+      answers,
+      authors: authors.size,
+      highlighted,
+      wallMs: now() - started,
       createMs: { p50: percentile(sorted, 50), p99: percentile(sorted, 99) },
     };
   }
@@ -425,8 +445,12 @@ if (process.argv[1] === import.meta.filename && process.argv[2] === 'serve') {
           if (message.type === 'stop') process.exit(0);
         });
       },
-      (error: unknown) => process.send!({ id: message.id, ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies Reply),
+      (error: unknown) =>
+        process.send!({
+          id: message.id,
+          ok: false,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies Reply),
     );
   });
 }
-

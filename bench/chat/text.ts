@@ -13,7 +13,34 @@ export function now(): number {
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-const FIRST = ['ana', 'bo', 'cy', 'dee', 'eli', 'fay', 'gus', 'hal', 'ivy', 'jo', 'kai', 'lea', 'max', 'nia', 'oz', 'pia', 'quin', 'rae', 'sam', 'tess', 'uma', 'vic', 'wes', 'xia', 'yuri', 'zoe'];
+const FIRST = [
+  'ana',
+  'bo',
+  'cy',
+  'dee',
+  'eli',
+  'fay',
+  'gus',
+  'hal',
+  'ivy',
+  'jo',
+  'kai',
+  'lea',
+  'max',
+  'nia',
+  'oz',
+  'pia',
+  'quin',
+  'rae',
+  'sam',
+  'tess',
+  'uma',
+  'vic',
+  'wes',
+  'xia',
+  'yuri',
+  'zoe',
+];
 const LAST = ['reader', 'shelver', 'teacher', 'librarian', 'coach', 'writer', 'maker', 'curator', 'mentor', 'scholar'];
 
 /** Member `i`'s handle (unique; member 0 is the host). */
@@ -30,12 +57,37 @@ export function displayNameOf(i: number): string {
 const OPENERS = ['We', 'In our library we', 'My students', 'Our team', 'This year we', 'Honestly, we', 'At my school we', 'Lately I'];
 const VERBS = ['start with', 'lean on', 'love', 'rely on', 'keep coming back to', 'experiment with', 'build around', 'share'];
 const THINGS = [
-  'read-alouds every morning', 'graphic novels for reluctant readers', 'a fine-free policy', 'student book clubs', 'a makerspace cart',
-  'lateral reading lessons', 'podcasts made by students', 'author visits over video', 'a genrefied fiction section', 'reading logs without points',
-  'book tastings', 'co-teaching with the science team', 'databases instead of search engines', 'a quiet corner with beanbags', 'banned books displays',
-  'open office hours for teachers', 'audiobooks for multilingual learners', 'citation scavenger hunts', 'family literacy nights', 'a lunch-time chess club',
+  'read-alouds every morning',
+  'graphic novels for reluctant readers',
+  'a fine-free policy',
+  'student book clubs',
+  'a makerspace cart',
+  'lateral reading lessons',
+  'podcasts made by students',
+  'author visits over video',
+  'a genrefied fiction section',
+  'reading logs without points',
+  'book tastings',
+  'co-teaching with the science team',
+  'databases instead of search engines',
+  'a quiet corner with beanbags',
+  'banned books displays',
+  'open office hours for teachers',
+  'audiobooks for multilingual learners',
+  'citation scavenger hunts',
+  'family literacy nights',
+  'a lunch-time chess club',
 ];
-const ENDINGS = ['and it works.', 'and the kids notice.', 'more than ever.', 'every single week!', '— still learning though.', 'and circulation doubled.', 'with mixed results.', '?? Ask me how.'];
+const ENDINGS = [
+  'and it works.',
+  'and the kids notice.',
+  'more than ever.',
+  'every single week!',
+  '— still learning though.',
+  'and circulation doubled.',
+  'with mixed results.',
+  '?? Ask me how.',
+];
 const CHATTER = [
   'Hi all, joining from the back of the library tonight',
   'Great point, saving this thread',
@@ -47,10 +99,16 @@ const CHATTER = [
   'Same here, we tried it last spring',
 ];
 const QUESTION_TOPICS = [
-  'What is one reading habit you want every student to leave with', 'How do you reach readers who say they hate reading',
-  'Which tool changed your teaching this year', 'How do you collaborate with classroom teachers', 'What do you do about misinformation',
-  'How do you measure the library’s impact', 'What would you do with a surprise budget', 'Which book should every teacher read',
-  'How do you keep your own learning going', 'What are you trying next month',
+  'What is one reading habit you want every student to leave with',
+  'How do you reach readers who say they hate reading',
+  'Which tool changed your teaching this year',
+  'How do you collaborate with classroom teachers',
+  'What do you do about misinformation',
+  'How do you measure the library’s impact',
+  'What would you do with a surprise budget',
+  'Which book should every teacher read',
+  'How do you keep your own learning going',
+  'What are you trying next month',
 ];
 
 /** The text of question `n` (1-based). */

@@ -25,7 +25,13 @@ export interface TranscriptCheck {
   questions: number;
 }
 
-export async function timeTranscript(baseUrl: string, slug: string, date: string, token: string, repeats: number): Promise<{ timings: TranscriptTiming[]; check: TranscriptCheck }> {
+export async function timeTranscript(
+  baseUrl: string,
+  slug: string,
+  date: string,
+  token: string,
+  repeats: number,
+): Promise<{ timings: TranscriptTiming[]; check: TranscriptCheck }> {
   const base = `/chats/${slug}/${date}`;
   const targets = [
     { label: 'API  GET /api/v1/chats/…/transcript', path: `/api/v1/chats/${slug}/${date}/transcript`, token },
@@ -55,7 +61,13 @@ export async function timeTranscript(baseUrl: string, slug: string, date: string
     client.close();
   }
   return {
-    timings: targets.map((t, i) => ({ label: t.label, path: t.path, ms: quantiles(new Float64Array(samples[i]!)), firstMs: samples[i]![0]!, bytes: sizes[i]! })),
+    timings: targets.map((t, i) => ({
+      label: t.label,
+      path: t.path,
+      ms: quantiles(new Float64Array(samples[i]!)),
+      firstMs: samples[i]![0]!,
+      bytes: sizes[i]!,
+    })),
     check: check!,
   };
 }

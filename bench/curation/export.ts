@@ -30,13 +30,44 @@ policy standards curriculum collaboration assessment profdev conferences webinar
 wellbeing burnout traumainformed socialwork childwelfare fostercare youthwork mentalhealth multilingual
 refugees seniors volunteers awards reviews booklists statistics surveys toolkits templates`.split(/\s+/);
 
-const FOLDERS = ['School library', 'Public library', 'Teaching', 'Social work', 'Reading lists', 'Advocacy', 'Technology', 'Professional development', 'Research', 'Programs'];
+const FOLDERS = [
+  'School library',
+  'Public library',
+  'Teaching',
+  'Social work',
+  'Reading lists',
+  'Advocacy',
+  'Technology',
+  'Professional development',
+  'Research',
+  'Programs',
+];
 
 const SITES = [
-  'www.ala.org', 'www.slj.com', 'www.libraryjournal.com', 'blog.example-librarian.org', 'www.edutopia.org', 'www.readingrockets.org',
-  'www.socialworker.org', 'www.childwelfare.gov', 'americanlibrariesmagazine.org', 'www.ifla.org', 'teachinglibrarian.example.net',
-  'www.commonsensemedia.org', 'news.example.com', 'medium.com', 'www.youtube.com', 'docs.google.com', 'padlet.com', 'www.nytimes.com',
-  'www.theguardian.com', 'www.npr.org', 'journals.example.edu', 'www.scholastic.com', 'www.booklistonline.com', 'bookriot.com',
+  'www.ala.org',
+  'www.slj.com',
+  'www.libraryjournal.com',
+  'blog.example-librarian.org',
+  'www.edutopia.org',
+  'www.readingrockets.org',
+  'www.socialworker.org',
+  'www.childwelfare.gov',
+  'americanlibrariesmagazine.org',
+  'www.ifla.org',
+  'teachinglibrarian.example.net',
+  'www.commonsensemedia.org',
+  'news.example.com',
+  'medium.com',
+  'www.youtube.com',
+  'docs.google.com',
+  'padlet.com',
+  'www.nytimes.com',
+  'www.theguardian.com',
+  'www.npr.org',
+  'journals.example.edu',
+  'www.scholastic.com',
+  'www.booklistonline.com',
+  'bookriot.com',
 ];
 
 const NOTES = [
@@ -66,7 +97,10 @@ export interface GeneratedExport {
 }
 
 function slug(words: string[]): string {
-  return words.join('-').toLowerCase().replace(/[^a-z0-9-]+/g, '');
+  return words
+    .join('-')
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '');
 }
 
 function title(random: Random, sampler: WeightedSampler): string {

@@ -65,11 +65,14 @@ export async function measureDelivery(
   const slow = remotes.of('slow');
   const failing = remotes.of('failing');
   const nth = (s: Remote) => s.deliveries[expectedOf.get(s)! - 1];
-  const complete = (s: Remote, answered: boolean) => expectedOf.get(s) === 0 || (answered ? nth(s)?.answeredAt != null : nth(s) !== undefined);
+  const complete = (s: Remote, answered: boolean) =>
+    expectedOf.get(s) === 0 || (answered ? nth(s)?.answeredAt != null : nth(s) !== undefined);
 
   // The member's keys are made on first use: make them now (by fetching the actor document),
   // so the timing is of a post, not of a new member's first post.
-  await fetch(`${server.baseUrl}/users/${server.member.handle}`, { headers: { accept: 'application/activity+json' } }).then((r) => r.arrayBuffer());
+  await fetch(`${server.baseUrl}/users/${server.member.handle}`, { headers: { accept: 'application/activity+json' } }).then((r) =>
+    r.arrayBuffer(),
+  );
   remotes.reset();
   await window.start();
   const memory = new MemorySampler();
@@ -86,12 +89,16 @@ export async function measureDelivery(
     if (performance.now() - lastProgress >= 5000) {
       lastProgress = performance.now();
       const sent = servers.reduce((sum, s) => sum + s.deliveries.length, 0);
-      options.progress(`${((lastProgress - t0) / 1000).toFixed(0)} s: ${healthyDone}/${healthy.length} healthy servers served, ${slowDone}/${slow.length} slow ones answered, ${sent} requests so far`);
+      options.progress(
+        `${((lastProgress - t0) / 1000).toFixed(0)} s: ${healthyDone}/${healthy.length} healthy servers served, ${slowDone}/${slow.length} slow ones answered, ${sent} requests so far`,
+      );
     }
     await sleep(50);
   }
   const last = (list: Remote[], answered: boolean) =>
-    list.every((s) => complete(s, answered)) ? Math.max(0, ...list.filter((s) => expectedOf.get(s)! > 0).map((s) => (answered ? nth(s)!.answeredAt! : nth(s)!.at) - t0)) : null;
+    list.every((s) => complete(s, answered))
+      ? Math.max(0, ...list.filter((s) => expectedOf.get(s)! > 0).map((s) => (answered ? nth(s)!.answeredAt! : nth(s)!.at) - t0))
+      : null;
   const healthyDoneMs = last(healthy, false);
   const slowArrivedMs = last(slow, false);
   const slowAnsweredMs = last(slow, true);

@@ -34,7 +34,12 @@ export interface InboxResult {
 
 const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
-export async function measureInbox(server: BenchServer, host: Remote, options: { actors: number; activities: number; concurrency: number; stallMs: number; progress: (line: string) => void }, window: Window = NO_WINDOW): Promise<InboxResult> {
+export async function measureInbox(
+  server: BenchServer,
+  host: Remote,
+  options: { actors: number; activities: number; concurrency: number; stallMs: number; progress: (line: string) => void },
+  window: Window = NO_WINDOW,
+): Promise<InboxResult> {
   const names = Array.from({ length: options.actors }, (_, i) => `author${i}`);
   const actors = await Promise.all(
     names.map(async (name) => {
@@ -73,9 +78,21 @@ export async function measureInbox(server: BenchServer, host: Remote, options: {
       published,
       to: [PUBLIC],
       cc: [`${actor.id}/followers`],
-      object: { id: note, type: 'Note', attributedTo: actor.id, published, to: [PUBLIC], cc: [`${actor.id}/followers`], content: `<p>Note ${i} from a benchmark: what are you reading this week?</p>` },
+      object: {
+        id: note,
+        type: 'Note',
+        attributedTo: actor.id,
+        published,
+        to: [PUBLIC],
+        cc: [`${actor.id}/followers`],
+        content: `<p>Note ${i} from a benchmark: what are you reading this week?</p>`,
+      },
     });
-    const signed = await signRequest(new Request(inbox, { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body }), actor.privateKey, actor.keyId);
+    const signed = await signRequest(
+      new Request(inbox, { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body }),
+      actor.privateKey,
+      actor.keyId,
+    );
     requests.push({ headers: [...signed.headers], body });
   }
   const signMs = performance.now() - signStart;
@@ -97,7 +114,8 @@ export async function measureInbox(server: BenchServer, host: Remote, options: {
         const text = await response.text();
         latencies.push(performance.now() - start);
         if (response.status >= 200 && response.status < 300) accepted++;
-        else refused[`${response.status} ${text.slice(0, 80)}`.trim()] = (refused[`${response.status} ${text.slice(0, 80)}`.trim()] ?? 0) + 1;
+        else
+          refused[`${response.status} ${text.slice(0, 80)}`.trim()] = (refused[`${response.status} ${text.slice(0, 80)}`.trim()] ?? 0) + 1;
       } catch (error) {
         const key = `request failed: ${(error as Error).message}`;
         refused[key] = (refused[key] ?? 0) + 1;

@@ -35,7 +35,11 @@ export class Remotes {
 
   /** Starts the servers, behaviours shuffled (deterministically) among them. */
   static async start(counts: Record<Behaviour, number>, slowMs: number, seed = 1): Promise<Remotes> {
-    const behaviours: Behaviour[] = [...Array<Behaviour>(counts.slow).fill('slow'), ...Array<Behaviour>(counts.failing).fill('failing'), ...Array<Behaviour>(counts.healthy).fill('healthy')];
+    const behaviours: Behaviour[] = [
+      ...Array<Behaviour>(counts.slow).fill('slow'),
+      ...Array<Behaviour>(counts.failing).fill('failing'),
+      ...Array<Behaviour>(counts.healthy).fill('healthy'),
+    ];
     let state = seed >>> 0;
     for (let i = behaviours.length - 1; i > 0; i--) {
       state = (Math.imul(state, 1664525) + 1013904223) >>> 0;

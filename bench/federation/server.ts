@@ -46,7 +46,13 @@ export class BenchServer {
     const services = await createServices(config, { logger: createLogger(config.logLevel, countingSink(log)) });
     const server = await startServer(services, { jobs: true });
     const password = 'a long enough password';
-    const created = await services.accounts.createMember({ handle: 'poster', displayName: 'Poster', email: 'poster@bench.example', password, passwordHash: await hashPassword(password) });
+    const created = await services.accounts.createMember({
+      handle: 'poster',
+      displayName: 'Poster',
+      email: 'poster@bench.example',
+      password,
+      passwordHash: await hashPassword(password),
+    });
     const member = (await services.accounts.viewerForMember(created.id))!;
     return new BenchServer(services, server, baseUrl, member, log);
   }
@@ -82,9 +88,15 @@ export class BenchServer {
       };
     });
     await this.db.transaction().execute(async (tx) => {
-      for (let start = 0; start < rows.length; start += 500) await tx.insertInto('actors').values(rows.slice(start, start + 500)).execute();
+      for (let start = 0; start < rows.length; start += 500)
+        await tx
+          .insertInto('actors')
+          .values(rows.slice(start, start + 500))
+          .execute();
       await sql`insert into follows (follower_id, followee_id, state, created_at)
-                select id, ${this.member.actorId}, 'accepted', ${now} from actors where domain is not null and handle like 'u%'`.execute(tx);
+                select id, ${this.member.actorId}, 'accepted', ${now} from actors where domain is not null and handle like 'u%'`.execute(
+        tx,
+      );
       await tx.updateTable('actors').set({ followers_count: followers }).where('id', '=', this.member.actorId).execute();
     });
   }
@@ -94,21 +106,57 @@ export class BenchServer {
     const now = Date.now();
     const rows = names.map((name) => {
       const uri = `${server.origin}/users/${name}`;
-      return { acct: `${name}@${server.host}`, handle: name, domain: server.host, uri, url: uri, inbox_url: `${uri}/inbox`, shared_inbox_url: `${server.origin}/inbox`, display_name: name, bio: '', links: '[]', search_text: name, created_at: now, updated_at: now };
+      return {
+        acct: `${name}@${server.host}`,
+        handle: name,
+        domain: server.host,
+        uri,
+        url: uri,
+        inbox_url: `${uri}/inbox`,
+        shared_inbox_url: `${server.origin}/inbox`,
+        display_name: name,
+        bio: '',
+        links: '[]',
+        search_text: name,
+        created_at: now,
+        updated_at: now,
+      };
     });
     await this.db.transaction().execute(async (tx) => {
       const inserted = await tx.insertInto('actors').values(rows).returning('id').execute();
       await tx
         .insertInto('follows')
-        .values(inserted.map((r) => ({ follower_id: this.member.actorId, followee_id: r.id, state: 'accepted' as const, uri: null, created_at: now })))
+        .values(
+          inserted.map((r) => ({
+            follower_id: this.member.actorId,
+            followee_id: r.id,
+            state: 'accepted' as const,
+            uri: null,
+            created_at: now,
+          })),
+        )
         .execute();
       await tx.updateTable('actors').set({ following_count: names.length }).where('id', '=', this.member.actorId).execute();
     });
   }
 
   /** Federation jobs not yet done: their kind, attempts, when they run next, their last error and payload. */
-  async federationJobs(): Promise<Array<{ kind: string; attempts: number; run_at: number; locked_until: number | null; failed_at: number | null; last_error: string | null; payload: string }>> {
-    return this.db.selectFrom('jobs').select(['kind', 'attempts', 'run_at', 'locked_until', 'failed_at', 'last_error', 'payload']).where('kind', 'like', 'federation.%').execute();
+  async federationJobs(): Promise<
+    Array<{
+      kind: string;
+      attempts: number;
+      run_at: number;
+      locked_until: number | null;
+      failed_at: number | null;
+      last_error: string | null;
+      payload: string;
+    }>
+  > {
+    return this.db
+      .selectFrom('jobs')
+      .select(['kind', 'attempts', 'run_at', 'locked_until', 'failed_at', 'last_error', 'payload'])
+      .where('kind', 'like', 'federation.%')
+      .execute();
   }
 
   /** Federation jobs running or due now (not those waiting for a later retry). */
@@ -125,7 +173,11 @@ export class BenchServer {
   }
 
   async remotePosts(): Promise<number> {
-    const row = await this.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('local', '=', 0).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('local', '=', 0)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -145,7 +197,11 @@ function countingSink(log: LogCounts): Writable {
         try {
           const entry = JSON.parse(line) as { level?: string; msg?: string; kind?: string; error?: string };
           // One key per kind of error: addresses and numbers vary from line to line.
-          const error = entry.error?.split('\n')[0]!.replace(/https?:\/\/\S+/g, '<url>').replace(/\d+(\.\d+)?/g, 'N').slice(0, 100);
+          const error = entry.error
+            ?.split('\n')[0]!
+            .replace(/https?:\/\/\S+/g, '<url>')
+            .replace(/\d+(\.\d+)?/g, 'N')
+            .slice(0, 100);
           key = `${entry.level ?? '?'}: ${entry.msg ?? '?'}${entry.kind ? ` (${entry.kind})` : ''}${error ? ` — ${error}` : ''}`;
         } catch {}
         const seen = log.get(key);

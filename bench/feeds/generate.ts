@@ -42,17 +42,70 @@ simple careful small useful open quiet steady honest practical fresh curious tho
 week month morning afternoon yesterday lately finally again often rarely usually already
 measure compare explain refactor deploy publish follow subscribe collect curate annotate
 café naïve résumé façade — déjà
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
 const TAGS = `
 engineering databases search reading-notes open-source performance design writing
 teaching research tools web accessibility privacy community career rust typescript python
 postgres sqlite indexing feeds opml fediverse learning conferences
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
-const FIRST = ['Ada', 'Bram', 'Chidi', 'Dana', 'Elif', 'Farid', 'Greta', 'Hiro', 'Imani', 'João', 'Kai', 'Lena', 'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quinn', 'Rosa', 'Sven', 'Tomás', 'Uma', 'Vera', 'Wen', 'Yusuf', 'Zoë'];
-const LAST = ['Okafor', 'Lindqvist', 'Nakamura', 'Haddad', 'Moreau', 'Kowalski', 'Osei', 'Fernández', 'Petrov', 'Schmidt', 'Tanaka', 'Byrne', 'Costa', 'Ibrahim', 'Novak'];
-const LINK_HOSTS = ['https://en.wikipedia.org/wiki/', 'https://github.com/', 'https://developer.mozilla.org/en-US/docs/', 'https://www.postgresql.org/docs/current/', 'https://arxiv.org/abs/', 'https://news.example.com/2025/'];
+const FIRST = [
+  'Ada',
+  'Bram',
+  'Chidi',
+  'Dana',
+  'Elif',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Imani',
+  'João',
+  'Kai',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Oskar',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sven',
+  'Tomás',
+  'Uma',
+  'Vera',
+  'Wen',
+  'Yusuf',
+  'Zoë',
+];
+const LAST = [
+  'Okafor',
+  'Lindqvist',
+  'Nakamura',
+  'Haddad',
+  'Moreau',
+  'Kowalski',
+  'Osei',
+  'Fernández',
+  'Petrov',
+  'Schmidt',
+  'Tanaka',
+  'Byrne',
+  'Costa',
+  'Ibrahim',
+  'Novak',
+];
+const LINK_HOSTS = [
+  'https://en.wikipedia.org/wiki/',
+  'https://github.com/',
+  'https://developer.mozilla.org/en-US/docs/',
+  'https://www.postgresql.org/docs/current/',
+  'https://arxiv.org/abs/',
+  'https://news.example.com/2025/',
+];
 
 const WORD_SAMPLER = new WeightedSampler(zipfWeights(WORDS.length, 0.9));
 const TAG_SAMPLER = new WeightedSampler(zipfWeights(TAGS.length, 1.0));
@@ -87,7 +140,8 @@ function html(random: Random, target: number): string {
   while (length < target) {
     const r = random.next();
     let block: string;
-    if (r < 0.08 && blocks.length > 0) block = `<ul><li>${words(random, random.between(2, 6))}</li><li>${words(random, random.between(2, 6))}</li></ul>`;
+    if (r < 0.08 && blocks.length > 0)
+      block = `<ul><li>${words(random, random.between(2, 6))}</li><li>${words(random, random.between(2, 6))}</li></ul>`;
     else if (r < 0.12 && blocks.length > 0) block = `<blockquote><p>${sentence(random)}</p></blockquote>`;
     else {
       // About 7 bytes a word: a short item gets a short first sentence rather than overshooting.

@@ -30,7 +30,10 @@ export interface FeedparserOutput extends RoundsOutput {
 }
 
 function probe(python: string): Feedparser | null {
-  const result = spawnSync(python, ['-c', 'import sys, feedparser; print(feedparser.__version__, sys.version.split()[0])'], { encoding: 'utf8', timeout: 30_000 });
+  const result = spawnSync(python, ['-c', 'import sys, feedparser; print(feedparser.__version__, sys.version.split()[0])'], {
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
   if (result.status !== 0) return null;
   const [version, pythonVersion] = result.stdout.trim().split(/\s+/);
   return version && pythonVersion ? { python, version, pythonVersion } : null;
@@ -45,7 +48,11 @@ const findOne = (): Feedparser | null => {
 };
 
 function aptGet(args: string[]): { ok: boolean; detail: string } {
-  const result = spawnSync('apt-get', args, { encoding: 'utf8', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  const result = spawnSync('apt-get', args, {
+    encoding: 'utf8',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    timeout: 600_000,
+  });
   const detail = (result.error?.message ?? `${result.stderr ?? ''}`.trim().split('\n').at(-1) ?? '').trim();
   return { ok: result.status === 0, detail: detail || `apt-get exited with ${result.status ?? result.signal}` };
 }
@@ -54,7 +61,10 @@ function aptGet(args: string[]): { ok: boolean; detail: string } {
 export function findFeedparser(log: (line: string) => void): Feedparser | { skipped: string } {
   const found = findOne();
   if (found) return found;
-  if (process.getuid?.() !== 0) return { skipped: `python3 -c 'import feedparser' fails, and installing python3-feedparser needs root (apt-get install -y python3-feedparser)` };
+  if (process.getuid?.() !== 0)
+    return {
+      skipped: `python3 -c 'import feedparser' fails, and installing python3-feedparser needs root (apt-get install -y python3-feedparser)`,
+    };
   log(`feedparser is not installed: apt-get install -y python3-feedparser …`);
   let install = aptGet(['install', '-y', 'python3-feedparser']);
   if (!install.ok) {
@@ -68,7 +78,12 @@ export function findFeedparser(log: (line: string) => void): Feedparser | { skip
 }
 
 /** Runs feedparser_bench.py on the same input as our side, `rounds` timed rounds at most and for about `maxSeconds`. */
-export async function runFeedparser(feedparser: Feedparser, tempDir: string, name: string, input: MeasureInput & { rounds: number; maxSeconds: number }): Promise<FeedparserOutput> {
+export async function runFeedparser(
+  feedparser: Feedparser,
+  tempDir: string,
+  name: string,
+  input: MeasureInput & { rounds: number; maxSeconds: number },
+): Promise<FeedparserOutput> {
   const inputPath = join(tempDir, `${name}.input.json`);
   writeFileSync(inputPath, JSON.stringify(input));
   const child = spawn(feedparser.python, [SCRIPT, inputPath], { stdio: ['ignore', 'pipe', 'pipe'] });

@@ -42,7 +42,9 @@ export interface BulkLoader {
 }
 
 export async function openBulkLoader(database: BenchDatabase): Promise<BulkLoader> {
-  return database.databaseUrl ? PostgresBulkLoader.connect(database.databaseUrl) : new SqliteBulkLoader(join(database.dataDir, 'commonroom.db'));
+  return database.databaseUrl
+    ? PostgresBulkLoader.connect(database.databaseUrl)
+    : new SqliteBulkLoader(join(database.dataDir, 'commonroom.db'));
 }
 
 // ---- SQLite --------------------------------------------------------------------------------
@@ -76,7 +78,9 @@ class SqliteBulkLoader implements BulkLoader {
   async dropIndexes(tables: string[]): Promise<void> {
     // Indexes behind PRIMARY KEY / UNIQUE constraints have no SQL of their own and stay.
     const indexes = this.#db
-      .prepare(`select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(', ')})`)
+      .prepare(
+        `select name, sql from sqlite_master where type = 'index' and sql is not null and tbl_name in (${tables.map(() => '?').join(', ')})`,
+      )
       .all(...tables) as Array<{ name: string; sql: string }>;
     for (const index of indexes) {
       this.#db.exec(`drop index "${index.name}"`);
@@ -108,7 +112,9 @@ class SqliteBulkLoader implements BulkLoader {
     let statement = this.#statements.get(key);
     if (!statement) {
       const tuple = `(${columns.map(() => '?').join(', ')})`;
-      statement = this.#db.prepare(`insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${Array(rowCount).fill(tuple).join(', ')}`);
+      statement = this.#db.prepare(
+        `insert into ${table} (${columns.map(([name]) => name).join(', ')}) values ${Array(rowCount).fill(tuple).join(', ')}`,
+      );
       this.#statements.set(key, statement);
     }
     return statement;
@@ -205,7 +211,8 @@ class PostgresBulkLoader implements BulkLoader {
 
   async finish(): Promise<void> {
     for (const definition of this.#droppedIndexes.splice(0)) await this.#client.query(definition);
-    for (const key of this.#droppedKeys.splice(0)) await this.#client.query(`alter table ${key.table} add constraint ${key.name} ${key.definition}`);
+    for (const key of this.#droppedKeys.splice(0))
+      await this.#client.query(`alter table ${key.table} add constraint ${key.name} ${key.definition}`);
     await this.#advanceIdentities();
     await this.#client.query('vacuum analyze');
   }

@@ -33,7 +33,8 @@ export function serveChild<Input, Output>(work: (input: Input) => Promise<Output
   process.once('message', (input: Input) => {
     work(input).then(
       (output) => process.send!({ ok: true, output }, () => process.exit(0)),
-      (error: unknown) => process.send!({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
+      (error: unknown) =>
+        process.send!({ ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }, () => process.exit(1)),
     );
   });
 }

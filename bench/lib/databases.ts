@@ -73,7 +73,10 @@ export function scratchSqlite(): BenchDatabase {
     open: () => openMigrated(undefined, dataDir),
     async sizeBytes() {
       // The WAL holds recent writes not yet copied into the main file: count it too.
-      return ['', '-wal', '-shm'].map((suffix) => file + suffix).filter(existsSync).reduce((sum, f) => sum + statSync(f).size, 0);
+      return ['', '-wal', '-shm']
+        .map((suffix) => file + suffix)
+        .filter(existsSync)
+        .reduce((sum, f) => sum + statSync(f).size, 0);
     },
     async dispose(keep = false) {
       forget();
@@ -156,7 +159,10 @@ export async function scratchPostgres(adminUrl: string, prefix = 'cr_bench'): Pr
  * Runs a benchmark on a scratch SQLite database, then on a scratch PostgreSQL one when a server
  * is reachable (saying so when not), as `--sqlite-only` and `--postgres-only` ask.
  */
-export async function onEachDatabase<R>(choice: { sqliteOnly: boolean; postgresOnly: boolean }, benchmark: (database: BenchDatabase) => Promise<R>): Promise<R[]> {
+export async function onEachDatabase<R>(
+  choice: { sqliteOnly: boolean; postgresOnly: boolean },
+  benchmark: (database: BenchDatabase) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = [];
   if (!choice.postgresOnly) results.push(await benchmark(scratchSqlite()));
   if (!choice.sqliteOnly) {

@@ -42,7 +42,12 @@ export class TimingClient {
         res.on('end', () => {
           const elapsed = performance.now() - started;
           const used = process.cpuUsage(cpu);
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), ms: elapsed, cpuMs: (used.user + used.system) / 1000 });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            ms: elapsed,
+            cpuMs: (used.user + used.system) / 1000,
+          });
         });
         res.on('error', reject);
       });
@@ -54,7 +59,8 @@ export class TimingClient {
   /** Sends and fails loudly on an unexpected status: a benchmark of error pages measures nothing. */
   async expect(status: number, method: string, path: string, options: { token?: string; json?: unknown } = {}): Promise<TimedResponse> {
     const response = await this.send(method, path, options);
-    if (response.status !== status) throw new Error(`${method} ${path}: expected ${status}, got ${response.status}: ${response.body.slice(0, 300)}`);
+    if (response.status !== status)
+      throw new Error(`${method} ${path}: expected ${status}, got ${response.status}: ${response.body.slice(0, 300)}`);
     return response;
   }
 

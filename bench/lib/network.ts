@@ -83,7 +83,10 @@ export function generateCommunity(options: CommunityOptions): Community {
   const community = (size: number, keysOf: (i: number) => ArrayLike<number>) => {
     const lists: number[][] = Array.from({ length: size }, () => []);
     for (let i = 0; i < n; i++) for (const k of Array.from(keysOf(i))) lists[k]!.push(i);
-    return lists.map((members) => ({ members, sampler: new WeightedSampler(members.map((m) => Math.sqrt(popularity[m]!) * random.logNormal(1, 1.5))) }));
+    return lists.map((members) => ({
+      members,
+      sampler: new WeightedSampler(members.map((m) => Math.sqrt(popularity[m]!) * random.logNormal(1, 1.5))),
+    }));
   };
   const byPassion = community(PASSIONS.length, (i) => passions[i]!);
   const byPlace = community(PLACES.length, (i) => [place[i]!]);
@@ -178,30 +181,133 @@ export interface LoadedNetwork {
 
 const DAY = 86_400_000;
 const WINDOW_DAYS = 120;
-const TABLES = ['actors', 'members', 'passions', 'actor_passions', 'follows', 'posts', 'mentions', 'hashtags', 'post_hashtags', 'sources', 'source_items', 'subscriptions', 'item_states'];
+const TABLES = [
+  'actors',
+  'members',
+  'passions',
+  'actor_passions',
+  'follows',
+  'posts',
+  'mentions',
+  'hashtags',
+  'post_hashtags',
+  'sources',
+  'source_items',
+  'subscriptions',
+  'item_states',
+];
 
 const ACTOR_COLUMNS: Columns = [
-  ['id', 'bigint'], ['acct', 'text'], ['handle', 'text'], ['display_name', 'text'], ['bio', 'text'], ['role', 'text'], ['location', 'text'], ['location_key', 'text'],
-  ['links', 'text'], ['search_text', 'text'], ['followers_count', 'integer'], ['following_count', 'integer'], ['posts_count', 'integer'], ['last_post_at', 'bigint'],
-  ['created_at', 'bigint'], ['updated_at', 'bigint'],
+  ['id', 'bigint'],
+  ['acct', 'text'],
+  ['handle', 'text'],
+  ['display_name', 'text'],
+  ['bio', 'text'],
+  ['role', 'text'],
+  ['location', 'text'],
+  ['location_key', 'text'],
+  ['links', 'text'],
+  ['search_text', 'text'],
+  ['followers_count', 'integer'],
+  ['following_count', 'integer'],
+  ['posts_count', 'integer'],
+  ['last_post_at', 'bigint'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
 ];
 const MEMBER_COLUMNS: Columns = [
-  ['id', 'bigint'], ['actor_id', 'bigint'], ['email', 'text'], ['email_key', 'text'], ['password_hash', 'text'], ['is_admin', 'integer'], ['time_zone', 'text'], ['profile_visibility', 'text'], ['created_at', 'bigint'],
+  ['id', 'bigint'],
+  ['actor_id', 'bigint'],
+  ['email', 'text'],
+  ['email_key', 'text'],
+  ['password_hash', 'text'],
+  ['is_admin', 'integer'],
+  ['time_zone', 'text'],
+  ['profile_visibility', 'text'],
+  ['created_at', 'bigint'],
 ];
-const PASSION_COLUMNS: Columns = [['id', 'bigint'], ['slug', 'text'], ['name', 'text'], ['created_at', 'bigint']];
-const ACTOR_PASSION_COLUMNS: Columns = [['actor_id', 'bigint'], ['passion_id', 'bigint'], ['position', 'integer']];
-const FOLLOW_COLUMNS: Columns = [['id', 'bigint'], ['follower_id', 'bigint'], ['followee_id', 'bigint'], ['state', 'text'], ['created_at', 'bigint']];
+const PASSION_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['slug', 'text'],
+  ['name', 'text'],
+  ['created_at', 'bigint'],
+];
+const ACTOR_PASSION_COLUMNS: Columns = [
+  ['actor_id', 'bigint'],
+  ['passion_id', 'bigint'],
+  ['position', 'integer'],
+];
+const FOLLOW_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['follower_id', 'bigint'],
+  ['followee_id', 'bigint'],
+  ['state', 'text'],
+  ['created_at', 'bigint'],
+];
 const POST_COLUMNS: Columns = [
-  ['id', 'bigint'], ['actor_id', 'bigint'], ['text', 'text'], ['html', 'text'], ['visibility', 'text'], ['reply_to_id', 'bigint'], ['reply_to_actor_id', 'bigint'],
-  ['thread_id', 'bigint'], ['boost_of_id', 'bigint'], ['first_url', 'text'], ['local', 'integer'], ['reply_count', 'integer'], ['boost_count', 'integer'], ['like_count', 'integer'], ['created_at', 'bigint'],
+  ['id', 'bigint'],
+  ['actor_id', 'bigint'],
+  ['text', 'text'],
+  ['html', 'text'],
+  ['visibility', 'text'],
+  ['reply_to_id', 'bigint'],
+  ['reply_to_actor_id', 'bigint'],
+  ['thread_id', 'bigint'],
+  ['boost_of_id', 'bigint'],
+  ['first_url', 'text'],
+  ['local', 'integer'],
+  ['reply_count', 'integer'],
+  ['boost_count', 'integer'],
+  ['like_count', 'integer'],
+  ['created_at', 'bigint'],
 ];
-const MENTION_COLUMNS: Columns = [['post_id', 'bigint'], ['acct', 'text'], ['actor_id', 'bigint']];
-const HASHTAG_COLUMNS: Columns = [['id', 'bigint'], ['slug', 'text'], ['name', 'text'], ['created_at', 'bigint']];
-const POST_HASHTAG_COLUMNS: Columns = [['hashtag_id', 'bigint'], ['post_id', 'bigint'], ['listed', 'integer'], ['created_at', 'bigint']];
-const SOURCE_COLUMNS: Columns = [['id', 'bigint'], ['url', 'text'], ['title', 'text'], ['interval_ms', 'bigint'], ['next_fetch_at', 'bigint'], ['last_item_at', 'bigint'], ['created_at', 'bigint']];
-const ITEM_COLUMNS: Columns = [['id', 'bigint'], ['source_id', 'bigint'], ['dedupe_key', 'text'], ['title', 'text'], ['seen_at', 'bigint'], ['sort_at', 'bigint'], ['published_at', 'bigint'], ['content_hash', 'text']];
-const SUBSCRIPTION_COLUMNS: Columns = [['id', 'bigint'], ['member_id', 'bigint'], ['source_id', 'bigint'], ['created_at', 'bigint']];
-const ITEM_STATE_COLUMNS: Columns = [['member_id', 'bigint'], ['item_id', 'bigint'], ['read', 'integer']];
+const MENTION_COLUMNS: Columns = [
+  ['post_id', 'bigint'],
+  ['acct', 'text'],
+  ['actor_id', 'bigint'],
+];
+const HASHTAG_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['slug', 'text'],
+  ['name', 'text'],
+  ['created_at', 'bigint'],
+];
+const POST_HASHTAG_COLUMNS: Columns = [
+  ['hashtag_id', 'bigint'],
+  ['post_id', 'bigint'],
+  ['listed', 'integer'],
+  ['created_at', 'bigint'],
+];
+const SOURCE_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['url', 'text'],
+  ['title', 'text'],
+  ['interval_ms', 'bigint'],
+  ['next_fetch_at', 'bigint'],
+  ['last_item_at', 'bigint'],
+  ['created_at', 'bigint'],
+];
+const ITEM_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['source_id', 'bigint'],
+  ['dedupe_key', 'text'],
+  ['title', 'text'],
+  ['seen_at', 'bigint'],
+  ['sort_at', 'bigint'],
+  ['published_at', 'bigint'],
+  ['content_hash', 'text'],
+];
+const SUBSCRIPTION_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['member_id', 'bigint'],
+  ['source_id', 'bigint'],
+  ['created_at', 'bigint'],
+];
+const ITEM_STATE_COLUMNS: Columns = [
+  ['member_id', 'bigint'],
+  ['item_id', 'bigint'],
+  ['read', 'integer'],
+];
 
 const handleOf = (m: number) => `m${m + 1}`;
 
@@ -233,7 +339,12 @@ function followsOf(graph: FollowGraph, a: number, b: number): boolean {
 }
 
 /** Generates the network and writes it into a migrated, empty database. */
-export async function loadNetwork(loader: BulkLoader, community: Community, options: NetworkOptions, progress: (step: string) => void): Promise<LoadedNetwork> {
+export async function loadNetwork(
+  loader: BulkLoader,
+  community: Community,
+  options: NetworkOptions,
+  progress: (step: string) => void,
+): Promise<LoadedNetwork> {
   const { endMs } = options;
   const n = community.n;
   const startMs = endMs - WINDOW_DAYS * DAY;
@@ -283,115 +394,225 @@ export async function loadNetwork(loader: BulkLoader, community: Community, opti
   progress('members');
   const roleOf = (m: number) => ROLES[community.role[m]!]!;
   const placeOf = (m: number) => PLACES[community.place[m]!]!;
-  await inBatches(loader, 'actors', ACTOR_COLUMNS, (function* () {
-    for (let m = 0; m < n; m++) {
-      const joined = startMs - (30 + (mixSeed(options.seed, m) % 700)) * DAY;
-      const place = placeOf(m);
-      yield [m + 1, handleOf(m), handleOf(m), `Member ${m + 1}`, '', roleOf(m), place, place.toLowerCase(), '[]', handleOf(m), followers[m]!, graph.start[m + 1]! - graph.start[m]!, postsCount[m]!, lastPost[m] ? postTime(lastPost[m]!) : null, joined, joined];
-    }
-  })());
-  await inBatches(loader, 'members', MEMBER_COLUMNS, (function* () {
-    for (let m = 0; m < n; m++) yield [m + 1, m + 1, `${handleOf(m)}@bench.example`, `${handleOf(m)}@bench.example`, 'not-a-password-hash', 0, 'UTC', 'public', startMs];
-  })());
-  await inBatches(loader, 'passions', PASSION_COLUMNS, PASSIONS.map((p, i) => [i + 1, p, p, startMs]));
-  await inBatches(loader, 'actor_passions', ACTOR_PASSION_COLUMNS, (function* () {
-    for (let m = 0; m < n; m++) for (const [position, p] of Array.from(community.passions[m]!).entries()) yield [m + 1, p + 1, position];
-  })());
+  await inBatches(
+    loader,
+    'actors',
+    ACTOR_COLUMNS,
+    (function* () {
+      for (let m = 0; m < n; m++) {
+        const joined = startMs - (30 + (mixSeed(options.seed, m) % 700)) * DAY;
+        const place = placeOf(m);
+        yield [
+          m + 1,
+          handleOf(m),
+          handleOf(m),
+          `Member ${m + 1}`,
+          '',
+          roleOf(m),
+          place,
+          place.toLowerCase(),
+          '[]',
+          handleOf(m),
+          followers[m]!,
+          graph.start[m + 1]! - graph.start[m]!,
+          postsCount[m]!,
+          lastPost[m] ? postTime(lastPost[m]!) : null,
+          joined,
+          joined,
+        ];
+      }
+    })(),
+  );
+  await inBatches(
+    loader,
+    'members',
+    MEMBER_COLUMNS,
+    (function* () {
+      for (let m = 0; m < n; m++)
+        yield [
+          m + 1,
+          m + 1,
+          `${handleOf(m)}@bench.example`,
+          `${handleOf(m)}@bench.example`,
+          'not-a-password-hash',
+          0,
+          'UTC',
+          'public',
+          startMs,
+        ];
+    })(),
+  );
+  await inBatches(
+    loader,
+    'passions',
+    PASSION_COLUMNS,
+    PASSIONS.map((p, i) => [i + 1, p, p, startMs]),
+  );
+  await inBatches(
+    loader,
+    'actor_passions',
+    ACTOR_PASSION_COLUMNS,
+    (function* () {
+      for (let m = 0; m < n; m++) for (const [position, p] of Array.from(community.passions[m]!).entries()) yield [m + 1, p + 1, position];
+    })(),
+  );
 
   progress('follows');
   let mutualPairs = 0;
   const followRandom = new Random(mixSeed(options.seed, 2));
-  const follows = await inBatches(loader, 'follows', FOLLOW_COLUMNS, (function* () {
-    let id = 0;
-    for (let m = 0; m < n; m++) {
-      for (const f of community.follows[m]!) {
-        if (f > m && followsOf(graph, f, m)) mutualPairs++;
-        // Most follows are old; a few were made in the last weeks.
-        const age = followRandom.chance(0.1) ? followRandom.int(60 * DAY) : 90 * DAY + followRandom.int(365 * DAY);
-        yield [++id, m + 1, f + 1, 'accepted', endMs - age];
+  const follows = await inBatches(
+    loader,
+    'follows',
+    FOLLOW_COLUMNS,
+    (function* () {
+      let id = 0;
+      for (let m = 0; m < n; m++) {
+        for (const f of community.follows[m]!) {
+          if (f > m && followsOf(graph, f, m)) mutualPairs++;
+          // Most follows are old; a few were made in the last weeks.
+          const age = followRandom.chance(0.1) ? followRandom.int(60 * DAY) : 90 * DAY + followRandom.int(365 * DAY);
+          yield [++id, m + 1, f + 1, 'accepted', endMs - age];
+        }
       }
-    }
-  })());
+    })(),
+  );
 
   progress('posts');
   const likeRandom = new Random(mixSeed(options.seed, 3));
   // Hashtags are the passions' slugs, as in the product (a passion's page lists its hashtag).
-  await inBatches(loader, 'hashtags', HASHTAG_COLUMNS, PASSIONS.map((p, i) => [i + 1, p, p, startMs]));
-  const posts = await inBatches(loader, 'posts', POST_COLUMNS, (function* () {
-    for (let id = 1; id <= P; id++) {
-      const boost = boostOf[id]!;
-      const reply = replyTo[id]!;
-      const text = boost ? '' : `Post ${id} about books and kids`;
-      const likes = boost ? 0 : Math.floor(likeRandom.logNormal(1, 1.2));
-      yield [
-        id, author[id]! + 1, text, boost ? '' : `<p>${text}</p>`, 'public', reply || null, reply ? author[reply]! + 1 : null, reply ? reply : id, boost || null,
-        !boost && !reply && id % 3 === 0 ? `https://example.org/p/${id}` : null, 1, replyCount[id]!, boostCount[id]!, likes, postTime(id),
-      ];
-    }
-  })());
-  const mentions = await inBatches(loader, 'mentions', MENTION_COLUMNS, (function* () {
-    for (let id = 1; id <= P; id++) {
-      if (boostOf[id]) continue;
-      if (replyTo[id]) yield [id, handleOf(author[replyTo[id]!]!), author[replyTo[id]!]! + 1];
-      else if (id % 10 === 0) {
-        const a = author[id]!;
-        const k = graph.start[a + 1]! - graph.start[a]!;
-        if (k > 0) {
-          const f = graph.list[graph.start[a]! + (id % k)]!;
-          yield [id, handleOf(f), f + 1];
+  await inBatches(
+    loader,
+    'hashtags',
+    HASHTAG_COLUMNS,
+    PASSIONS.map((p, i) => [i + 1, p, p, startMs]),
+  );
+  const posts = await inBatches(
+    loader,
+    'posts',
+    POST_COLUMNS,
+    (function* () {
+      for (let id = 1; id <= P; id++) {
+        const boost = boostOf[id]!;
+        const reply = replyTo[id]!;
+        const text = boost ? '' : `Post ${id} about books and kids`;
+        const likes = boost ? 0 : Math.floor(likeRandom.logNormal(1, 1.2));
+        yield [
+          id,
+          author[id]! + 1,
+          text,
+          boost ? '' : `<p>${text}</p>`,
+          'public',
+          reply || null,
+          reply ? author[reply]! + 1 : null,
+          reply ? reply : id,
+          boost || null,
+          !boost && !reply && id % 3 === 0 ? `https://example.org/p/${id}` : null,
+          1,
+          replyCount[id]!,
+          boostCount[id]!,
+          likes,
+          postTime(id),
+        ];
+      }
+    })(),
+  );
+  const mentions = await inBatches(
+    loader,
+    'mentions',
+    MENTION_COLUMNS,
+    (function* () {
+      for (let id = 1; id <= P; id++) {
+        if (boostOf[id]) continue;
+        if (replyTo[id]) yield [id, handleOf(author[replyTo[id]!]!), author[replyTo[id]!]! + 1];
+        else if (id % 10 === 0) {
+          const a = author[id]!;
+          const k = graph.start[a + 1]! - graph.start[a]!;
+          if (k > 0) {
+            const f = graph.list[graph.start[a]! + (id % k)]!;
+            yield [id, handleOf(f), f + 1];
+          }
         }
       }
-    }
-  })());
-  await inBatches(loader, 'post_hashtags', POST_HASHTAG_COLUMNS, (function* () {
-    // Half the posts carry a hashtag, mostly one of their author's passions.
-    for (let id = 1; id <= P; id++) {
-      if (boostOf[id] || replyTo[id] || id % 2 === 0) continue;
-      const own = community.passions[author[id]!]!;
-      yield [1 + (mixSeed(options.seed, id) % 5 === 0 ? id % PASSIONS.length : own[id % own.length]!), id, 1, postTime(id)];
-    }
-  })());
+    })(),
+  );
+  await inBatches(
+    loader,
+    'post_hashtags',
+    POST_HASHTAG_COLUMNS,
+    (function* () {
+      // Half the posts carry a hashtag, mostly one of their author's passions.
+      for (let id = 1; id <= P; id++) {
+        if (boostOf[id] || replyTo[id] || id % 2 === 0) continue;
+        const own = community.passions[author[id]!]!;
+        yield [1 + (mixSeed(options.seed, id) % 5 === 0 ? id % PASSIONS.length : own[id % own.length]!), id, 1, postTime(id)];
+      }
+    })(),
+  );
 
   progress('sources and items');
   const S = options.sources;
   const K = options.itemsPerSource;
   const dormantSource = (s: number) => s % 10 === 0;
-  const itemTime = (s: number, j: number) => (dormantSource(s) ? endMs - (100 + ((s + j) % 200)) * DAY : endMs - Math.floor(((K - j) * WINDOW_DAYS * DAY) / K));
-  await inBatches(loader, 'sources', SOURCE_COLUMNS, (function* () {
-    for (let s = 0; s < S; s++) yield [s + 1, `https://blog${s + 1}.example/feed`, `Blog ${s + 1}`, 3600_000, endMs, itemTime(s, K - 1), startMs - 365 * DAY];
-  })());
-  const items = await inBatches(loader, 'source_items', ITEM_COLUMNS, (function* () {
-    for (let s = 0; s < S; s++) for (let j = 0; j < K; j++) yield [s * K + j + 1, s + 1, `i${j}`, `Item ${j}`, itemTime(s, j), itemTime(s, j), itemTime(s, j), `h${s}-${j}`];
-  })());
+  const itemTime = (s: number, j: number) =>
+    dormantSource(s) ? endMs - (100 + ((s + j) % 200)) * DAY : endMs - Math.floor(((K - j) * WINDOW_DAYS * DAY) / K);
+  await inBatches(
+    loader,
+    'sources',
+    SOURCE_COLUMNS,
+    (function* () {
+      for (let s = 0; s < S; s++)
+        yield [s + 1, `https://blog${s + 1}.example/feed`, `Blog ${s + 1}`, 3600_000, endMs, itemTime(s, K - 1), startMs - 365 * DAY];
+    })(),
+  );
+  const items = await inBatches(
+    loader,
+    'source_items',
+    ITEM_COLUMNS,
+    (function* () {
+      for (let s = 0; s < S; s++)
+        for (let j = 0; j < K; j++)
+          yield [s * K + j + 1, s + 1, `i${j}`, `Item ${j}`, itemTime(s, j), itemTime(s, j), itemTime(s, j), `h${s}-${j}`];
+    })(),
+  );
 
   progress('subscriptions and reads');
   const subRandom = new Random(mixSeed(options.seed, 4));
   const sourcePopularity = new WeightedSampler(zipfWeights(S, 0.8));
   const subsOf: Int32Array[] = [];
-  const subscriptions = await inBatches(loader, 'subscriptions', SUBSCRIPTION_COLUMNS, (function* () {
-    let id = 0;
-    for (let m = 0; m < n; m++) {
-      const want = subRandom.int(17);
-      const set = new Set<number>();
-      for (let t = 0; t < 4 * want && set.size < want; t++) set.add(sourcePopularity.sample(subRandom));
-      subsOf[m] = Int32Array.from(set);
-      for (const s of set) yield [++id, m + 1, s + 1, endMs - (30 + subRandom.int(300)) * DAY];
-    }
-  })());
-  const reads = await inBatches(loader, 'item_states', ITEM_STATE_COLUMNS, (function* () {
-    for (let m = 0; m < n; m++) {
-      const subs = subsOf[m]!;
-      if (subs.length === 0) continue;
-      const want = Math.round(subRandom.logNormal(options.reads / 1.6, 1));
-      const set = new Set<number>();
-      for (let t = 0; t < 2 * want && set.size < want; t++) {
-        const s = subs[subRandom.int(subs.length)]!;
-        // Recent items are read more than old ones.
-        set.add(s * K + (K - 1 - Math.min(K - 1, Math.floor(subRandom.logNormal(3, 1.5)))) + 1);
+  const subscriptions = await inBatches(
+    loader,
+    'subscriptions',
+    SUBSCRIPTION_COLUMNS,
+    (function* () {
+      let id = 0;
+      for (let m = 0; m < n; m++) {
+        const want = subRandom.int(17);
+        const set = new Set<number>();
+        for (let t = 0; t < 4 * want && set.size < want; t++) set.add(sourcePopularity.sample(subRandom));
+        subsOf[m] = Int32Array.from(set);
+        for (const s of set) yield [++id, m + 1, s + 1, endMs - (30 + subRandom.int(300)) * DAY];
       }
-      for (const item of set) yield [m + 1, item, 1];
-    }
-  })());
+    })(),
+  );
+  const reads = await inBatches(
+    loader,
+    'item_states',
+    ITEM_STATE_COLUMNS,
+    (function* () {
+      for (let m = 0; m < n; m++) {
+        const subs = subsOf[m]!;
+        if (subs.length === 0) continue;
+        const want = Math.round(subRandom.logNormal(options.reads / 1.6, 1));
+        const set = new Set<number>();
+        for (let t = 0; t < 2 * want && set.size < want; t++) {
+          const s = subs[subRandom.int(subs.length)]!;
+          // Recent items are read more than old ones.
+          set.add(s * K + (K - 1 - Math.min(K - 1, Math.floor(subRandom.logNormal(3, 1.5)))) + 1);
+        }
+        for (const item of set) yield [m + 1, item, 1];
+      }
+    })(),
+  );
 
   progress('indexes');
   await loader.finish();

@@ -103,7 +103,16 @@ function heapSpaces(): Record<string, number> {
   const groups: Record<string, number> = { new: 0, old: 0, code: 0, large: 0, other: 0 };
   for (const space of getHeapSpaceStatistics()) {
     const name = space.space_name;
-    const group = name === 'new_space' || name === 'new_large_object_space' ? 'new' : name === 'old_space' || name === 'trusted_space' ? 'old' : name.startsWith('code') ? 'code' : name === 'large_object_space' || name === 'trusted_large_object_space' ? 'large' : 'other';
+    const group =
+      name === 'new_space' || name === 'new_large_object_space'
+        ? 'new'
+        : name === 'old_space' || name === 'trusted_space'
+          ? 'old'
+          : name.startsWith('code')
+            ? 'code'
+            : name === 'large_object_space' || name === 'trusted_large_object_space'
+              ? 'large'
+              : 'other';
     groups[group]! += space.space_size;
   }
   return groups;
@@ -163,7 +172,13 @@ async function refreshCycle(input: CycleInput): Promise<CycleOutput> {
   const started = performance.now();
   const progress =
     input.progressEverySeconds > 0
-      ? setInterval(() => console.log(`    ${input.label}: ${count(http.fetches)} fetched after ${duration(performance.now() - started)}, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`), input.progressEverySeconds * 1000)
+      ? setInterval(
+          () =>
+            console.log(
+              `    ${input.label}: ${count(http.fetches)} fetched after ${duration(performance.now() - started)}, RSS ${Math.round(process.memoryUsage().rss / 1048576)} MB`,
+            ),
+          input.progressEverySeconds * 1000,
+        )
       : null;
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
@@ -185,12 +200,27 @@ async function refreshCycle(input: CycleInput): Promise<CycleOutput> {
   return {
     wallMs,
     summary,
-    memory: { rssBefore, rssPeakPolled: rssPeak, maxRss: process.resourceUsage().maxRSS * 1024, heapUsedPeak: Math.max(heapPeak, after.heapUsed), atPeak, spacesAtPeak, rssAfter: after.rss },
+    memory: {
+      rssBefore,
+      rssPeakPolled: rssPeak,
+      maxRss: process.resourceUsage().maxRSS * 1024,
+      heapUsedPeak: Math.max(heapPeak, after.heapUsed),
+      atPeak,
+      spacesAtPeak,
+      rssAfter: after.rss,
+    },
     load: { before: loadBefore, after: loadavg()[0]! },
     cpuMs: (cpu.user + cpu.system) / 1000,
     eventLoopUtilization: elu.utilization,
     loopDelay: { p50: loop.percentile(50) / 1e6, p99: loop.percentile(99) / 1e6, max: loop.max / 1e6 },
-    http: { fetches: http.fetches, fetchMs: http.fetchMs, bodyBytes: http.bodyBytes, timeouts: http.timeouts, redirectsFollowed: http.redirects, maxInFlight: http.maxInFlight },
+    http: {
+      fetches: http.fetches,
+      fetchMs: http.fetchMs,
+      bodyBytes: http.bodyBytes,
+      timeouts: http.timeouts,
+      redirectsFollowed: http.redirects,
+      maxInFlight: http.maxInFlight,
+    },
     loggedErrors: errors.state,
   };
 }

@@ -96,7 +96,10 @@ export function planFeed(seed: number, n: number, hosts = 1): FeedPlan {
     gapMs: random.between(2, 168) * 3600_000,
     delayMs: kind === 'slow' ? random.between(1000, 3000) : 0,
     // Unchanged feeds always send a validator (that is what makes them unchanged to us).
-    validators: kind === 'unchanged' ? random.pick(['both', 'both', 'etag', 'last_modified'] as const) : random.pick(['both', 'etag', 'last_modified', 'none'] as const),
+    validators:
+      kind === 'unchanged'
+        ? random.pick(['both', 'both', 'etag', 'last_modified'] as const)
+        : random.pick(['both', 'etag', 'last_modified', 'none'] as const),
     gzip: random.chance(0.7),
   };
 }
@@ -154,7 +157,10 @@ function sentence(random: Random): string {
     const i = random.int(tokens.length - 3);
     const tag = random.pick(['em', 'strong', 'code', 'a'] as const);
     const inner = tokens.slice(i, i + 2).join(' ');
-    const marked = tag === 'a' ? `<a href="${random.pick(LINK_SITES)}${word(random)}-${random.between(100, 9999)}" title="${word(random)}">${inner}</a>` : `<${tag}>${inner}</${tag}>`;
+    const marked =
+      tag === 'a'
+        ? `<a href="${random.pick(LINK_SITES)}${word(random)}-${random.between(100, 9999)}" title="${word(random)}">${inner}</a>`
+        : `<${tag}>${inner}</${tag}>`;
     tokens.splice(i, 2, marked);
   }
   return `${capital(tokens.join(' '))}${random.pick(['.', '.', '.', '!', '?'])}`;
@@ -171,7 +177,8 @@ function itemHtml(random: Random, plan: FeedPlan, k: number): string {
   const paragraphs = long ? random.between(8, 14) : random.between(1, 4);
   for (let p = 0; p < paragraphs; p++) {
     blocks.push(`<p>${paragraph(random)}</p>`);
-    if (random.chance(0.12)) blocks.push(`<ul>${Array.from({ length: random.between(3, 6) }, () => `<li>${words(random, 3, 9)}</li>`).join('')}</ul>`);
+    if (random.chance(0.12))
+      blocks.push(`<ul>${Array.from({ length: random.between(3, 6) }, () => `<li>${words(random, 3, 9)}</li>`).join('')}</ul>`);
     if (random.chance(0.06)) blocks.push(`<blockquote cite="https://example.org/quote"><p>${sentence(random)}</p></blockquote>`);
   }
   if (random.chance(0.35)) {
@@ -179,8 +186,12 @@ function itemHtml(random: Random, plan: FeedPlan, k: number): string {
     blocks.splice(random.int(blocks.length + 1), 0, image);
   }
   if (random.chance(0.04)) blocks.push(`<script>trackVisit(${k});</script>`);
-  if (random.chance(0.05)) blocks.push(`<div class="share" style="color: red" onclick="share(${k})"><a href="javascript:share()">Share</a> <iframe src="https://ads.example.com/${k}"></iframe></div>`);
-  if (random.chance(0.1)) blocks.push(`<p>${capital(words(random, 2, 4))} &amp; ${words(random, 2, 4)} &#8212; ${word(random)}&nbsp;&#8230;</p>`);
+  if (random.chance(0.05))
+    blocks.push(
+      `<div class="share" style="color: red" onclick="share(${k})"><a href="javascript:share()">Share</a> <iframe src="https://ads.example.com/${k}"></iframe></div>`,
+    );
+  if (random.chance(0.1))
+    blocks.push(`<p>${capital(words(random, 2, 4))} &amp; ${words(random, 2, 4)} &#8212; ${word(random)}&nbsp;&#8230;</p>`);
   return blocks.join('\n');
 }
 
@@ -202,7 +213,10 @@ function item(seed: number, plan: FeedPlan, k: number, anchorMs: number): Item {
   const random = new Random(mixSeed(mixSeed(seed, plan.n), k));
   const title = capital(words(random, 3, 10));
   const author = `${capital(random.pick(FIRST_NAMES))} ${capital(random.pick(LAST_NAMES))}`;
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').slice(0, 60);
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 60);
   const tags = [...new Set(Array.from({ length: random.int(4) }, () => TAGS[TAG_SAMPLER.sample(random)]!))];
   return {
     k,
@@ -298,7 +312,12 @@ export function feedDocument(seed: number, plan: FeedPlan, cycle: number, anchor
     parts.push(`</feed>`);
     body = parts.join('\n');
   }
-  const contentType = plan.format === 'rss' ? (plan.n % 3 === 0 ? 'text/xml; charset=utf-8' : 'application/rss+xml; charset=utf-8') : 'application/atom+xml; charset=utf-8';
+  const contentType =
+    plan.format === 'rss'
+      ? plan.n % 3 === 0
+        ? 'text/xml; charset=utf-8'
+        : 'application/rss+xml; charset=utf-8'
+      : 'application/atom+xml; charset=utf-8';
   return { contentType, body, etag, lastModified };
 }
 

@@ -23,7 +23,9 @@ interface CpuProfile {
 
 /** The newest .cpuprofile in `dir`. */
 export function newestProfile(dir: string): string | null {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort();
   return files.length ? join(dir, files.at(-1)!) : null;
 }
 
@@ -45,7 +47,8 @@ export function summarizeProfile(file: string, top = 12): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  for (let i = 0; i < profile.samples.length; i++) self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  for (let i = 0; i < profile.samples.length; i++)
+    self.set(profile.samples[i]!, (self.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
   const totalUs = profile.endTime - profile.startTime;
 
   const byArea = new Map<string, number>();
@@ -86,7 +89,12 @@ export function summarizeProfile(file: string, top = 12): string {
     '',
     table(['self time by package or file', 'ms', 'share'], rows(byArea), ['left', 'right', 'right'], '    '),
     '',
-    table(['inclusive time of product functions (synchronous work under them)', 'ms', 'share'], rows(inclusive), ['left', 'right', 'right'], '    '),
+    table(
+      ['inclusive time of product functions (synchronous work under them)', 'ms', 'share'],
+      rows(inclusive),
+      ['left', 'right', 'right'],
+      '    ',
+    ),
     `    (idle) is the event loop waiting for the network or the database; (garbage collector) is V8's GC.`,
   ].join('\n');
 }

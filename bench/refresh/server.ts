@@ -121,7 +121,10 @@ async function serve(start: StartMessage): Promise<number[]> {
     const ifNoneMatch = req.headers['if-none-match'];
     const ifModifiedSince = req.headers['if-modified-since'];
     // RFC 9110: If-None-Match wins when both are sent (and the server knows ETags).
-    const notModified = useEtag && ifNoneMatch !== undefined ? ifNoneMatch === doc.etag : useLastModified && ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(doc.lastModified);
+    const notModified =
+      useEtag && ifNoneMatch !== undefined
+        ? ifNoneMatch === doc.etag
+        : useLastModified && ifModifiedSince !== undefined && Date.parse(ifModifiedSince) >= Date.parse(doc.lastModified);
     if (notModified) return answer(res, 'not_modified', 304, headers);
     headers['content-type'] = doc.contentType;
     stats.documentBytes += Buffer.byteLength(doc.body);
@@ -146,7 +149,8 @@ async function serve(start: StartMessage): Promise<number[]> {
       case 'unchanged':
         return sendDocument(req, res, plan, path, 'feed');
       case 'redirecting':
-        if (match[1] === 'feed') return answer(res, 'redirect', 301, { location: `/moved/${plan.n}`, 'content-type': 'text/html' }, '<a href="/moved/">Moved</a>');
+        if (match[1] === 'feed')
+          return answer(res, 'redirect', 301, { location: `/moved/${plan.n}`, 'content-type': 'text/html' }, '<a href="/moved/">Moved</a>');
         return sendDocument(req, res, plan, path, 'feed');
       case 'slow': {
         const timer = setTimeout(() => {
@@ -199,7 +203,10 @@ async function serve(start: StartMessage): Promise<number[]> {
         return process.send!({ type: 'ok' } satisfies Reply);
       case 'stats': {
         const cpu = process.cpuUsage(cpuAtCycle);
-        return process.send!({ type: 'stats', stats: { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, hanging: hanging.size } } satisfies Reply);
+        return process.send!({
+          type: 'stats',
+          stats: { ...stats, cpuMs: (cpu.user + cpu.system) / 1000, hanging: hanging.size },
+        } satisfies Reply);
       }
       case 'stop':
         for (const timer of timers) clearTimeout(timer);
@@ -226,7 +233,12 @@ async function serve(start: StartMessage): Promise<number[]> {
 }
 
 function emptyStats(): ServerStats {
-  const answers = Object.fromEntries((['feed', 'not_modified', 'redirect', 'slow', 'server_error', 'not_found', 'timeout', 'html_page', 'garbage'] as Answer[]).map((a) => [a, 0])) as Record<Answer, number>;
+  const answers = Object.fromEntries(
+    (['feed', 'not_modified', 'redirect', 'slow', 'server_error', 'not_found', 'timeout', 'html_page', 'garbage'] as Answer[]).map((a) => [
+      a,
+      0,
+    ]),
+  ) as Record<Answer, number>;
   return { answers, requests: 0, bodyBytes: 0, documentBytes: 0, cpuMs: 0, hanging: 0 };
 }
 

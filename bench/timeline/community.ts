@@ -221,7 +221,15 @@ function randomFollowee(graph: Graph, member: number, random: Random): number {
   return n === 0 ? -1 : graph.followees.list[graph.followees.start[member]! + random.int(n)]!;
 }
 
-function writeReply(posts: Posts, graph: Graph, timelines: TimelineBuffers, id: number, author: number, parent: number, visibility: number): void {
+function writeReply(
+  posts: Posts,
+  graph: Graph,
+  timelines: TimelineBuffers,
+  id: number,
+  author: number,
+  parent: number,
+  visibility: number,
+): void {
   posts.kind[id] = REPLY;
   posts.visibility[id] = visibility;
   posts.target[id] = parent;
@@ -244,7 +252,15 @@ function writeBoost(posts: Posts, graph: Graph, timelines: TimelineBuffers, id: 
  * author, the person mentioned, and the author's followers; a reply reaches only followers
  * who also follow the person replied to. (No blocks, mutes, hashtag follows or lists here.)
  */
-function fanOut(graph: Graph, timelines: TimelineBuffers, sortId: number, postId: number, author: number, mentioned: number, isReply: boolean): void {
+function fanOut(
+  graph: Graph,
+  timelines: TimelineBuffers,
+  sortId: number,
+  postId: number,
+  author: number,
+  mentioned: number,
+  isReply: boolean,
+): void {
   timelines.push(author, sortId, postId);
   const replyRule = isReply && mentioned !== author;
   if (mentioned >= 0 && mentioned !== author) timelines.push(mentioned, sortId, postId);
@@ -333,7 +349,12 @@ export function describeCommunity(community: Community): CommunityShape {
       atMost15: following.values.filter((v) => v <= 15).length,
       atLeast1500: following.values.filter((v) => v >= 1500).length,
     },
-    followers: { median: followers.median, p99: followers.p99, max: followers.max, atLeast2000: followers.values.filter((v) => v >= 2000).length },
+    followers: {
+      median: followers.median,
+      p99: followers.p99,
+      max: followers.max,
+      atLeast2000: followers.values.filter((v) => v >= 2000).length,
+    },
     posts: { originals: kinds[ORIGINAL]!, replies: kinds[REPLY]!, boosts: kinds[BOOST]!, followersOnly },
   };
 }

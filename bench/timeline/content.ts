@@ -54,7 +54,9 @@ export class TextGenerator {
       sentences.push(`Today I learned about ${rare}.`);
     }
     const parts = replyTo ? [`@${replyTo}`, ...sentences] : sentences;
-    const url = random.chance(LINK_SHARE) ? `${random.pick(LINK_SITES)}${random.pick(WORDS)}-${random.pick(WORDS)}-${random.between(100, 9999)}` : null;
+    const url = random.chance(LINK_SHARE)
+      ? `${random.pick(LINK_SITES)}${random.pick(WORDS)}-${random.pick(WORDS)}-${random.between(100, 9999)}`
+      : null;
     if (url) parts.push(url);
     const tags = random.chance(HASHTAG_SHARE) ? this.#pickTags(random) : [];
     if (tags.length) parts.push(tags.map((t) => `#${TAGS[t]}`).join(' '));

@@ -32,25 +32,82 @@ const HTML_BASE_URL = 'http://localhost:3000';
 const BULK_TABLES = ['actors', 'members', 'follows', 'posts', 'hashtags', 'post_hashtags', 'mentions', 'timeline_entries'];
 
 const ACTOR_COLUMNS: Columns = [
-  ['id', 'bigint'], ['acct', 'text'], ['handle', 'text'], ['display_name', 'text'], ['bio', 'text'], ['role', 'text'],
-  ['organisation', 'text'], ['location', 'text'], ['location_key', 'text'], ['links', 'text'], ['search_text', 'text'],
-  ['followers_count', 'integer'], ['following_count', 'integer'], ['posts_count', 'integer'], ['last_post_at', 'bigint'],
-  ['created_at', 'bigint'], ['updated_at', 'bigint'],
+  ['id', 'bigint'],
+  ['acct', 'text'],
+  ['handle', 'text'],
+  ['display_name', 'text'],
+  ['bio', 'text'],
+  ['role', 'text'],
+  ['organisation', 'text'],
+  ['location', 'text'],
+  ['location_key', 'text'],
+  ['links', 'text'],
+  ['search_text', 'text'],
+  ['followers_count', 'integer'],
+  ['following_count', 'integer'],
+  ['posts_count', 'integer'],
+  ['last_post_at', 'bigint'],
+  ['created_at', 'bigint'],
+  ['updated_at', 'bigint'],
 ];
 const MEMBER_COLUMNS: Columns = [
-  ['id', 'bigint'], ['actor_id', 'bigint'], ['email', 'text'], ['email_key', 'text'], ['password_hash', 'text'], ['is_admin', 'integer'],
-  ['time_zone', 'text'], ['profile_visibility', 'text'], ['created_at', 'bigint'],
+  ['id', 'bigint'],
+  ['actor_id', 'bigint'],
+  ['email', 'text'],
+  ['email_key', 'text'],
+  ['password_hash', 'text'],
+  ['is_admin', 'integer'],
+  ['time_zone', 'text'],
+  ['profile_visibility', 'text'],
+  ['created_at', 'bigint'],
 ];
-const FOLLOW_COLUMNS: Columns = [['id', 'bigint'], ['follower_id', 'bigint'], ['followee_id', 'bigint'], ['state', 'text'], ['created_at', 'bigint']];
+const FOLLOW_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['follower_id', 'bigint'],
+  ['followee_id', 'bigint'],
+  ['state', 'text'],
+  ['created_at', 'bigint'],
+];
 const POST_COLUMNS: Columns = [
-  ['id', 'bigint'], ['actor_id', 'bigint'], ['text', 'text'], ['html', 'text'], ['visibility', 'text'], ['reply_to_id', 'bigint'],
-  ['reply_to_actor_id', 'bigint'], ['thread_id', 'bigint'], ['boost_of_id', 'bigint'], ['first_url', 'text'], ['local', 'integer'],
-  ['reply_count', 'integer'], ['boost_count', 'integer'], ['created_at', 'bigint'],
+  ['id', 'bigint'],
+  ['actor_id', 'bigint'],
+  ['text', 'text'],
+  ['html', 'text'],
+  ['visibility', 'text'],
+  ['reply_to_id', 'bigint'],
+  ['reply_to_actor_id', 'bigint'],
+  ['thread_id', 'bigint'],
+  ['boost_of_id', 'bigint'],
+  ['first_url', 'text'],
+  ['local', 'integer'],
+  ['reply_count', 'integer'],
+  ['boost_count', 'integer'],
+  ['created_at', 'bigint'],
 ];
-const HASHTAG_COLUMNS: Columns = [['id', 'bigint'], ['slug', 'text'], ['name', 'text'], ['post_count', 'integer'], ['created_at', 'bigint']];
-const POST_HASHTAG_COLUMNS: Columns = [['hashtag_id', 'bigint'], ['post_id', 'bigint'], ['listed', 'integer'], ['created_at', 'bigint']];
-const MENTION_COLUMNS: Columns = [['post_id', 'bigint'], ['acct', 'text'], ['actor_id', 'bigint']];
-const TIMELINE_COLUMNS: Columns = [['feed', 'text'], ['sort_id', 'bigint'], ['post_id', 'bigint'], ['boost_id', 'bigint']];
+const HASHTAG_COLUMNS: Columns = [
+  ['id', 'bigint'],
+  ['slug', 'text'],
+  ['name', 'text'],
+  ['post_count', 'integer'],
+  ['created_at', 'bigint'],
+];
+const POST_HASHTAG_COLUMNS: Columns = [
+  ['hashtag_id', 'bigint'],
+  ['post_id', 'bigint'],
+  ['listed', 'integer'],
+  ['created_at', 'bigint'],
+];
+const MENTION_COLUMNS: Columns = [
+  ['post_id', 'bigint'],
+  ['acct', 'text'],
+  ['actor_id', 'bigint'],
+];
+const TIMELINE_COLUMNS: Columns = [
+  ['feed', 'text'],
+  ['sort_id', 'bigint'],
+  ['post_id', 'bigint'],
+  ['boost_id', 'bigint'],
+];
 
 /** On PostgreSQL the search vector is written with the post, as indexPost does (never for boosts; texts are plain ASCII, so there are no accents to fold). */
 const POSTGRES_SEARCH = { search: `case when boost_of_id is null then to_tsvector('simple', text) end` };
@@ -60,7 +117,12 @@ const SQLITE_SEARCH = `insert into posts_fts (rowid, text) select id, text from 
 /** Called as each loading step starts, with its name. */
 export type LoadProgress = (step: string) => void;
 
-export async function loadCommunity(loader: BulkLoader, community: Community, texts: TextGenerator, progress: LoadProgress): Promise<LoadedRows> {
+export async function loadCommunity(
+  loader: BulkLoader,
+  community: Community,
+  texts: TextGenerator,
+  progress: LoadProgress,
+): Promise<LoadedRows> {
   await loader.dropIndexes(BULK_TABLES);
   progress('members');
   await inBatches(loader, 'actors', ACTOR_COLUMNS, actorRows(community));
@@ -93,10 +155,23 @@ function* actorRows(community: Community): Generator<Row> {
     const joined = community.startMs - random.int(730) * 86_400_000;
     const last = posts.lastPostId[m]!;
     yield [
-      m + 1, handle.toLowerCase(), handle, name, `${random.pick(roles).replace('_', ' ')} in ${location}. Books, tech and kids.`, random.pick(roles),
-      organisation, location, location.toLowerCase(), '[]', `${name} ${handle} ${organisation} ${location}`.toLowerCase(),
-      degree(graph.followers, m), degree(graph.followees, m), posts.postsCount[m]!, last ? postTime(community, last) : null,
-      joined, joined,
+      m + 1,
+      handle.toLowerCase(),
+      handle,
+      name,
+      `${random.pick(roles).replace('_', ' ')} in ${location}. Books, tech and kids.`,
+      random.pick(roles),
+      organisation,
+      location,
+      location.toLowerCase(),
+      '[]',
+      `${name} ${handle} ${organisation} ${location}`.toLowerCase(),
+      degree(graph.followers, m),
+      degree(graph.followees, m),
+      posts.postsCount[m]!,
+      last ? postTime(community, last) : null,
+      joined,
+      joined,
     ];
   }
 }
@@ -120,7 +195,11 @@ function* followRows(community: Community): Generator<Row> {
 }
 
 /** Posts with their HTML, hashtags and mentions, written together; hashtag counts for the hashtags table. */
-async function loadPosts(loader: BulkLoader, community: Community, texts: TextGenerator): Promise<{ posts: number; postHashtags: number; taggedPosts: number; tagCounts: Int32Array }> {
+async function loadPosts(
+  loader: BulkLoader,
+  community: Community,
+  texts: TextGenerator,
+): Promise<{ posts: number; postHashtags: number; taggedPosts: number; tagCounts: Int32Array }> {
   const { posts } = community;
   const tagCounts = new Int32Array(TAGS.length);
   let postHashtags = 0;
@@ -141,7 +220,13 @@ async function loadPosts(loader: BulkLoader, community: Community, texts: TextGe
 }
 
 /** Adds a post's rows to the batch; returns how many hashtags it has. */
-function addPost(community: Community, texts: TextGenerator, id: number, batch: { posts: Row[]; tags: Row[]; mentions: Row[] }, tagCounts: Int32Array): number {
+function addPost(
+  community: Community,
+  texts: TextGenerator,
+  id: number,
+  batch: { posts: Row[]; tags: Row[]; mentions: Row[] },
+  tagCounts: Int32Array,
+): number {
   const { posts } = community;
   const author = posts.author[id]!;
   const kind = posts.kind[id]!;
@@ -159,7 +244,21 @@ function addPost(community: Community, texts: TextGenerator, id: number, batch: 
     baseUrl: HTML_BASE_URL,
     mention: (acct) => ({ url: `${HTML_BASE_URL}/@${acct}`, label: `@${acct}` }),
   });
-  batch.posts.push([id, author + 1, text, html, visibility, target, repliedTo === null ? null : repliedTo + 1, posts.thread[id]!, null, url, 1, ...counts, at]);
+  batch.posts.push([
+    id,
+    author + 1,
+    text,
+    html,
+    visibility,
+    target,
+    repliedTo === null ? null : repliedTo + 1,
+    posts.thread[id]!,
+    null,
+    url,
+    1,
+    ...counts,
+    at,
+  ]);
   const listed = visibility === 'public' || visibility === 'members' ? 1 : 0;
   for (const tag of tags) {
     batch.tags.push([tag + 1, id, listed, at]);

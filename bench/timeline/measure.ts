@@ -68,7 +68,14 @@ serveChild<MeasureInput, MeasureOutput>(measure);
 async function measure(input: MeasureInput): Promise<MeasureOutput> {
   const config = loadConfig({
     file: null,
-    env: { HOST: '127.0.0.1', PORT: '0', DATA_DIR: input.dataDir, LOG_LEVEL: 'silent', RUN_JOBS: 'false', ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}) },
+    env: {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DATA_DIR: input.dataDir,
+      LOG_LEVEL: 'silent',
+      RUN_JOBS: 'false',
+      ...(input.databaseUrl ? { DATABASE_URL: input.databaseUrl } : {}),
+    },
   });
   const services = await createServices(config);
   const server = await startServer(services, { jobs: false });
@@ -121,7 +128,8 @@ async function readerGroups(services: Services): Promise<Group[]> {
 
 async function authorGroups(services: Services): Promise<Group[]> {
   const members = await countsBy(services.database, 'followers_count');
-  const near = (target: number) => [...members].sort((a, b) => Math.abs(a.count - target) - Math.abs(b.count - target)).slice(0, AUTHORS_PER_GROUP);
+  const near = (target: number) =>
+    [...members].sort((a, b) => Math.abs(a.count - target) - Math.abs(b.count - target)).slice(0, AUTHORS_PER_GROUP);
   const top = [...members].sort((a, b) => b.count - a.count).slice(0, 3);
   return Promise.all([
     withTokens(services, 'author with few followers', near(20)),
@@ -130,7 +138,10 @@ async function authorGroups(services: Services): Promise<Group[]> {
   ]);
 }
 
-async function countsBy(database: Database, column: 'following_count' | 'followers_count'): Promise<Array<{ memberId: number; count: number }>> {
+async function countsBy(
+  database: Database,
+  column: 'following_count' | 'followers_count',
+): Promise<Array<{ memberId: number; count: number }>> {
   const rows = await database.db
     .selectFrom('members')
     .innerJoin('actors', 'actors.id', 'members.actor_id')
@@ -141,7 +152,9 @@ async function countsBy(database: Database, column: 'following_count' | 'followe
 }
 
 async function withTokens(services: Services, label: string, people: Array<{ memberId: number; count: number }>): Promise<Group> {
-  const withToken = await Promise.all(people.map(async (p) => ({ ...p, token: await services.accounts.createApiToken(p.memberId, 'bench') })));
+  const withToken = await Promise.all(
+    people.map(async (p) => ({ ...p, token: await services.accounts.createApiToken(p.memberId, 'bench') })),
+  );
   const counts = withToken.map((p) => p.count);
   return { label: `${label} (${withToken.length}: ${count(Math.min(...counts))}–${count(Math.max(...counts))})`, people: withToken };
 }
@@ -163,7 +176,13 @@ class Series {
 
   result(label: string, detail = false): Measurement {
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    return { label, summary: summarize(this.times), postsPerPage: this.posts.length ? mean(this.posts) : null, cpuMs: mean(this.cpu), detail };
+    return {
+      label,
+      summary: summarize(this.times),
+      postsPerPage: this.posts.length ? mean(this.posts) : null,
+      cpuMs: mean(this.cpu),
+      detail,
+    };
   }
 }
 
@@ -204,14 +223,18 @@ class Runner {
     const page1 = await this.#client.expect(200, 'GET', '/api/v1/timelines/home', { token: person.token });
     const cursor = (JSON.parse(page1.body) as { nextCursor: string | null }).nextCursor;
     if (!cursor) throw new Error(`member ${person.memberId}'s home timeline has a single page`);
-    const page2 = await this.#client.expect(200, 'GET', `/api/v1/timelines/home?cursor=${encodeURIComponent(cursor)}`, { token: person.token });
+    const page2 = await this.#client.expect(200, 'GET', `/api/v1/timelines/home?cursor=${encodeURIComponent(cursor)}`, {
+      token: person.token,
+    });
     return [page1, page2];
   }
 
   async hashtags(tags: MeasureInput['tags'], readers: Person[]): Promise<Measurement[]> {
     const results: Measurement[] = [];
     for (const tag of tags) {
-      const series = await this.#repeat(readers, (p) => this.#client.expect(200, 'GET', `/api/v1/timelines/tags/${tag.slug}`, { token: p.token }));
+      const series = await this.#repeat(readers, (p) =>
+        this.#client.expect(200, 'GET', `/api/v1/timelines/tags/${tag.slug}`, { token: p.token }),
+      );
       results.push(series.result(tag.label));
     }
     return results;
@@ -232,10 +255,14 @@ class Runner {
     let n = 0;
     const results: Measurement[] = [];
     for (const group of groups) {
-      const series = await this.#repeat(group.people, async (p) => {
-        const { text } = texts.post(++n, null);
-        return this.#client.expect(201, 'POST', '/api/v1/posts', { token: p.token, json: { text, visibility: 'public' } });
-      }, false);
+      const series = await this.#repeat(
+        group.people,
+        async (p) => {
+          const { text } = texts.post(++n, null);
+          return this.#client.expect(201, 'POST', '/api/v1/posts', { token: p.token, json: { text, visibility: 'public' } });
+        },
+        false,
+      );
       results.push(series.result(`create post: ${group.label}`));
     }
     return results;

@@ -35,10 +35,23 @@ orders shipment boxes donation donations sale friends foundation advocacy advoca
 legislators testimony survey surveys statistics stats report annual reflection goals
 professional development pd webinar webinars course courses certification degree
 mentor mentoring mentee newbie retirement burnout wellness coffee snacks tea rainy sunny
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
 /** Rare words: each turns up in a few dozen posts out of a million. */
-export const RARE_WORDS = ['incunabula', 'palimpsest', 'colophon', 'marginalia', 'bibliotherapy', 'vellum', 'quire', 'rubrication', 'xylography', 'scriptorium'];
+export const RARE_WORDS = [
+  'incunabula',
+  'palimpsest',
+  'colophon',
+  'marginalia',
+  'bibliotherapy',
+  'vellum',
+  'quire',
+  'rubrication',
+  'xylography',
+  'scriptorium',
+];
 
 /** Short glue words between content words (so texts read like sentences, and are common words too). */
 export const GLUE = ['the', 'a', 'and', 'to', 'of', 'for', 'with', 'in', 'our', 'my', 'this', 'on', 'about', 'we', 'is', 'so', 'at'];
@@ -71,9 +84,34 @@ wellness selfcare burnout sel mindfulness growthmindset studentvoice
 studentchoice geniushour passionprojects researchskills citations plagiarism
 ai chatgpt aiineducation ailiteracy misinformation factchecking newsliteracy
 civics elections mockelection votereducation citizenship
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
-const SUBJECTS = ['sci', 'math', 'eng', 'hist', 'art', 'music', 'lib', 'read', 'write', 'code', 'stem', 'ell', 'sped', 'pe', 'geo', 'chem', 'bio', 'phys', 'civ', 'econ', 'lang', 'drama'];
+const SUBJECTS = [
+  'sci',
+  'math',
+  'eng',
+  'hist',
+  'art',
+  'music',
+  'lib',
+  'read',
+  'write',
+  'code',
+  'stem',
+  'ell',
+  'sped',
+  'pe',
+  'geo',
+  'chem',
+  'bio',
+  'phys',
+  'civ',
+  'econ',
+  'lang',
+  'drama',
+];
 const SUFFIXES = ['teach', 'ed', 'lead'];
 const RARE_TAGS = ['genrefication', 'deweyless', 'bibframe', 'incunabulachat'];
 
@@ -89,13 +127,36 @@ export const FIRST_NAMES = `
 ana ben carla dev elena farid grace hiro ines jamal kira liam maya noor omar priya quinn rosa sam tara
 uma victor wen xavier yara zoe amir bella chen dana eli fatima gus hana ivan jo kai lena marco nia
 oscar pia raj sofia theo uri vera will ximena yusuf zara
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
 export const LAST_NAMES = `
 garcia smith nguyen okafor muller rossi tanaka kowalski haddad silva johnson lee patel brown kim
 novak cohen ali martin lopez walker young hall allen wright scott green baker adams nelson hill
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);
 
-export const PLACES = ['Austin', 'Chicago', 'Toronto', 'Leeds', 'Dublin', 'Melbourne', 'Portland', 'Denver', 'Atlanta', 'Boston', 'Halifax', 'Auckland'];
+export const PLACES = [
+  'Austin',
+  'Chicago',
+  'Toronto',
+  'Leeds',
+  'Dublin',
+  'Melbourne',
+  'Portland',
+  'Denver',
+  'Atlanta',
+  'Boston',
+  'Halifax',
+  'Auckland',
+];
 
-export const LINK_SITES = ['https://www.ala.org/news/', 'https://www.slj.com/story/', 'https://knowledgequest.aasl.org/', 'https://www.edutopia.org/article/', 'https://blog.example.org/'];
+export const LINK_SITES = [
+  'https://www.ala.org/news/',
+  'https://www.slj.com/story/',
+  'https://knowledgequest.aasl.org/',
+  'https://www.edutopia.org/article/',
+  'https://blog.example.org/',
+];

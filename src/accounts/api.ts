@@ -6,7 +6,10 @@ import { readForm } from '../web/request.ts';
 import { ROLE_KEYS } from './roles.ts';
 import { handleSchema, profilePatchSchema } from './validation.ts';
 
-const PassionSchema = z.object({ slug: z.string().openapi({ example: 'graphicnovels' }), name: z.string().openapi({ example: 'Graphic novels' }) });
+const PassionSchema = z.object({
+  slug: z.string().openapi({ example: 'graphicnovels' }),
+  name: z.string().openapi({ example: 'Graphic novels' }),
+});
 
 const ProfileSchema = z
   .object({
@@ -30,11 +33,25 @@ const ProfileSchema = z
 
 const OwnProfileSchema = ProfileSchema.extend({ email: z.string() }).openapi('OwnProfile');
 
-function toJson(p: {
-  handle: string; displayName: string; bio: string; avatarUrl: string | null; role: string | null; roleOther: string | null;
-  roleLabel: string | null; organisation: string | null; location: string | null; timeZone: string; passions: Array<{ slug: string; name: string }>;
-  links: Array<{ label: string; url: string }>; profileVisibility: 'public' | 'members'; joinedAt: number;
-}, baseUrl: string) {
+function toJson(
+  p: {
+    handle: string;
+    displayName: string;
+    bio: string;
+    avatarUrl: string | null;
+    role: string | null;
+    roleOther: string | null;
+    roleLabel: string | null;
+    organisation: string | null;
+    location: string | null;
+    timeZone: string;
+    passions: Array<{ slug: string; name: string }>;
+    links: Array<{ label: string; url: string }>;
+    profileVisibility: 'public' | 'members';
+    joinedAt: number;
+  },
+  baseUrl: string,
+) {
   return {
     handle: p.handle,
     displayName: p.displayName,
@@ -55,7 +72,11 @@ function toJson(p: {
 }
 
 const DirectoryQuery = z.strictObject({
-  q: z.string().max(200).optional().openapi({ description: 'Words matched against name, handle, role, organisation, location, bio and passions' }),
+  q: z
+    .string()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Words matched against name, handle, role, organisation, location, bio and passions' }),
   role: z.enum(ROLE_KEYS).optional(),
   passion: z.string().max(60).optional().openapi({ description: 'A passion slug or name', example: 'genrefication' }),
   location: z.string().max(120).optional().openapi({ description: 'Part of the location, any case', example: 'Ohio' }),
@@ -111,7 +132,8 @@ export function registerAccountsApi(api: Api): void {
       path: '/api/v1/profile/photo',
       tags: ['Profiles'],
       summary: 'Upload your profile photo',
-      description: 'A multipart form with one file field `photo` (JPEG, PNG, WebP, GIF or AVIF). It is cropped square, at most 512×512, and stored as WebP.',
+      description:
+        'A multipart form with one file field `photo` (JPEG, PNG, WebP, GIF or AVIF). It is cropped square, at most 512×512, and stored as WebP.',
       security,
       request: {
         body: {
@@ -234,7 +256,11 @@ export function registerAccountsApi(api: Api): void {
       summary: 'List members (administrators)',
       security,
       request: {
-        query: z.strictObject({ q: z.string().max(200).optional(), status: z.enum(['active', 'suspended']).optional(), cursor: z.string().max(500).optional() }),
+        query: z.strictObject({
+          q: z.string().max(200).optional(),
+          status: z.enum(['active', 'suspended']).optional(),
+          cursor: z.string().max(500).optional(),
+        }),
       },
       responses: {
         200: {
@@ -276,7 +302,10 @@ export function registerAccountsApi(api: Api): void {
         security,
         request: {
           params: z.object({ handle: handleSchema }),
-          body: { required: false, content: { 'application/json': { schema: z.strictObject({ reason: z.string().max(500).optional() }) } } },
+          body: {
+            required: false,
+            content: { 'application/json': { schema: z.strictObject({ reason: z.string().max(500).optional() }) } },
+          },
         },
         responses: { 204: { description: 'Done' }, ...errors(401, 403, 404, 422) },
       }),

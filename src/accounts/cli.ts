@@ -29,7 +29,12 @@ export async function userCommand(services: Services, args: string[]): Promise<v
       if (!handle || !values.email) throw usage('user create needs a handle and --email');
       const password = values['password-stdin'] ? (await readStdin()).replace(/\r?\n$/, '') : randomToken(24);
       const member = await explain(() => {
-        const input = parseInput(signupSchema, { handle, email: values.email, displayName: values.name ?? handle.replace(/^@/, ''), password });
+        const input = parseInput(signupSchema, {
+          handle,
+          email: values.email,
+          displayName: values.name ?? handle.replace(/^@/, ''),
+          password,
+        });
         return accounts.createMember({ ...input, admin: values.admin ?? false });
       });
       console.log(`Created @${member.actor.handle}${member.is_admin ? ' (administrator)' : ''}.`);

@@ -125,11 +125,19 @@ export class AccountsService {
       return { allowed: false, firstMember, reason: 'Sign-up is closed on this server. An administrator can create an account for you.' };
     }
     if (!inviteCode) {
-      return { allowed: false, firstMember, reason: 'This server is invite-only. Ask a member or the administrator for an invitation link.' };
+      return {
+        allowed: false,
+        firstMember,
+        reason: 'This server is invite-only. Ask a member or the administrator for an invitation link.',
+      };
     }
     const invite = await this.findInvite(inviteCode);
     if (!invite?.usable) {
-      return { allowed: false, firstMember, reason: 'This invitation link has expired, was revoked or has been used up. Ask for a new one.' };
+      return {
+        allowed: false,
+        firstMember,
+        reason: 'This invitation link has expired, was revoked or has been used up. Ask for a new one.',
+      };
     }
     return { allowed: true, firstMember, invite };
   }
@@ -138,7 +146,8 @@ export class AccountsService {
   async signup(raw: unknown, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
     const input = parseInput(signupSchema, raw);
     const limit = await this.#rateLimiter.hit(`signup:ip:${meta.ip}`, SIGNUP_WINDOW_MS);
-    if (limit.count > this.#config.signupsPerHour) throw tooMany('Too many accounts were created from your network recently.', limit.resetAt);
+    if (limit.count > this.#config.signupsPerHour)
+      throw tooMany('Too many accounts were created from your network recently.', limit.resetAt);
 
     const state = await this.signupState(input.inviteCode);
     if (!state.allowed) throw new UserError(403, 'signup_closed', state.reason!);
@@ -460,7 +469,7 @@ export class AccountsService {
    */
   async updateProfile(memberId: number, raw: unknown, photo: { bytes?: Uint8Array | null; remove?: boolean } = {}): Promise<Profile> {
     const errors: UserError[] = [];
-    const attempt = async <T,>(work: () => Promise<T> | T): Promise<T | undefined> => {
+    const attempt = async <T>(work: () => Promise<T> | T): Promise<T | undefined> => {
       try {
         return await work();
       } catch (error) {
@@ -565,7 +574,14 @@ export class AccountsService {
   // ---- directory --------------------------------------------------------------------------------
 
   async directory(
-    filter: { role?: string | undefined; passion?: string | undefined; location?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+    filter: {
+      role?: string | undefined;
+      passion?: string | undefined;
+      location?: string | undefined;
+      q?: string | undefined;
+      cursor?: string | undefined;
+      limit?: number | undefined;
+    },
     viewer: Viewer | null,
   ): Promise<{ people: Profile[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(filter.limit ?? 24, 1), 100);
@@ -580,7 +596,10 @@ export class AccountsService {
       limit: limit + 1,
     });
     const page = rows.slice(0, limit);
-    const passions = await store.passionsOf(this.#db, page.map((r) => r.actor.id));
+    const passions = await store.passionsOf(
+      this.#db,
+      page.map((r) => r.actor.id),
+    );
     return {
       people: page.map((r) => toProfile(r.actor, r.member, passions.get(r.actor.id) ?? [])),
       nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.member.id]) : null,
@@ -594,7 +613,17 @@ export class AccountsService {
   // ---- administration -----------------------------------------------------------------------------
 
   async listMembers(filter: { q?: string | undefined; cursor?: string | undefined; status?: 'active' | 'suspended' | undefined }): Promise<{
-    members: Array<{ id: number; handle: string; displayName: string; email: string; isAdmin: boolean; suspendedAt: number | null; suspendedReason: string | null; createdAt: number; lastLoginAt: number | null }>;
+    members: Array<{
+      id: number;
+      handle: string;
+      displayName: string;
+      email: string;
+      isAdmin: boolean;
+      suspendedAt: number | null;
+      suspendedReason: string | null;
+      createdAt: number;
+      lastLoginAt: number | null;
+    }>;
     nextCursor: string | null;
   }> {
     const limit = 50;
@@ -625,7 +654,10 @@ export class AccountsService {
     if (filter.status === 'suspended') query = query.where('members.suspended_at', 'is not', null);
     if (filter.status === 'active') query = query.where('members.suspended_at', 'is', null);
     if (filter.cursor) query = query.where('members.id', '<', decodeCursor(filter.cursor, ['number'])[0]);
-    const rows = await query.orderBy('members.id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('members.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     return {
       members: page.map((r) => ({
@@ -674,7 +706,10 @@ export class AccountsService {
 
   // ---- invitations -----------------------------------------------------------------------------------
 
-  async createInvite(createdBy: number | null, options: { maxUses?: number | null; expiresInDays?: number | null; note?: string | null }): Promise<Invite> {
+  async createInvite(
+    createdBy: number | null,
+    options: { maxUses?: number | null; expiresInDays?: number | null; note?: string | null },
+  ): Promise<Invite> {
     const now = Date.now();
     const row = await this.#db
       .insertInto('invites')
@@ -714,7 +749,15 @@ export class AccountsService {
 // A valid hash of a random password, verified when the account does not exist (constant work).
 const DUMMY_HASH = await hashPassword(randomToken());
 
-function toViewer(row: { member_id: number; actor_id: number; handle: string; display_name: string; avatar_url: string | null; is_admin: number; time_zone: string }): Viewer {
+function toViewer(row: {
+  member_id: number;
+  actor_id: number;
+  handle: string;
+  display_name: string;
+  avatar_url: string | null;
+  is_admin: number;
+  time_zone: string;
+}): Viewer {
   return {
     memberId: row.member_id,
     actorId: row.actor_id,
@@ -763,7 +806,16 @@ export function editableProfile(p: Profile) {
   };
 }
 
-function toInvite(row: { id: number; code: string; note: string | null; max_uses: number | null; use_count: number; expires_at: number | null; revoked_at: number | null; created_at: number }): Invite {
+function toInvite(row: {
+  id: number;
+  code: string;
+  note: string | null;
+  max_uses: number | null;
+  use_count: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  created_at: number;
+}): Invite {
   const usable =
     !row.revoked_at && (row.max_uses === null || row.use_count < row.max_uses) && (row.expires_at === null || row.expires_at > Date.now());
   return {
@@ -779,7 +831,11 @@ function toInvite(row: { id: number; code: string; note: string | null; max_uses
   };
 }
 
-function parseField<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } }, value: unknown): T {
+function parseField<T>(
+  path: string,
+  schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: Array<{ message: string }> } } },
+  value: unknown,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) throw UserError.field(path, result.error.issues[0]!.message);
   return result.data;

@@ -11,7 +11,6 @@ export type ActorRow = Selectable<ActorsTable>;
 export type MemberRow = Selectable<MembersTable>;
 export type MemberWithActor = MemberRow & { actor: ActorRow };
 
-
 export interface Passion {
   slug: string;
   name: string;
@@ -77,7 +76,11 @@ export async function setPassions(db: Queryable, actorId: number, names: string[
     .values([...unique].map(([slug, name]) => ({ slug, name, created_at: now })))
     .onConflict((oc) => oc.column('slug').doNothing())
     .execute();
-  const passions = await db.selectFrom('passions').select(['id', 'slug', 'name']).where('slug', 'in', [...unique.keys()]).execute();
+  const passions = await db
+    .selectFrom('passions')
+    .select(['id', 'slug', 'name'])
+    .where('slug', 'in', [...unique.keys()])
+    .execute();
   const ids = new Map(passions.map((p) => [p.slug, p]));
   await db
     .insertInto('actor_passions')
@@ -87,8 +90,19 @@ export async function setPassions(db: Queryable, actorId: number, names: string[
 }
 
 /** The lower-cased text the directory's free-text filter matches against. */
-export function searchText(actor: Pick<ActorRow, 'display_name' | 'handle' | 'organisation' | 'location' | 'bio' | 'role' | 'role_other'>, passions: Passion[]): string {
-  return [actor.display_name, actor.handle, roleLabel(actor.role, actor.role_other), actor.organisation, actor.location, actor.bio, ...passions.map((p) => p.name)]
+export function searchText(
+  actor: Pick<ActorRow, 'display_name' | 'handle' | 'organisation' | 'location' | 'bio' | 'role' | 'role_other'>,
+  passions: Passion[],
+): string {
+  return [
+    actor.display_name,
+    actor.handle,
+    roleLabel(actor.role, actor.role_other),
+    actor.organisation,
+    actor.location,
+    actor.bio,
+    ...passions.map((p) => p.name),
+  ]
     .filter(Boolean)
     .join(' ')
     .toLowerCase();

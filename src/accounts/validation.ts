@@ -62,16 +62,14 @@ export function canonicalTimeZone(zone: string): string | null {
   }
 }
 
-export const timeZoneSchema = z
-  .string()
-  .transform((v, ctx) => {
-    const canonical = canonicalTimeZone(v);
-    if (!canonical) {
-      ctx.addIssue({ code: 'custom', message: 'Choose a time zone from the list.' });
-      return z.NEVER;
-    }
-    return canonical;
-  });
+export const timeZoneSchema = z.string().transform((v, ctx) => {
+  const canonical = canonicalTimeZone(v);
+  if (!canonical) {
+    ctx.addIssue({ code: 'custom', message: 'Choose a time zone from the list.' });
+    return z.NEVER;
+  }
+  return canonical;
+});
 
 const optionalText = (max: number, label: string) =>
   z
@@ -116,18 +114,16 @@ export type ProfileLink = z.infer<typeof linkSchema>;
 export const LINKS_MAX = 6;
 
 const profileFields = z.strictObject({
-    displayName: displayNameSchema,
-    bio: z.string().trim().max(500, 'Your bio can have at most 500 characters.'),
-    role: z.enum(ROLE_KEYS, { error: 'Choose a role from the list.' }).nullable(),
-    roleOther: optionalText(60, 'Your role'),
-    organisation: optionalText(120, 'Organisation'),
-    location: optionalText(120, 'Location'),
-    timeZone: timeZoneSchema,
-    passions: z
-      .array(passionNameSchema)
-      .max(PASSIONS_MAX, `Choose at most ${PASSIONS_MAX} passions.`),
-    links: z.array(linkSchema).max(LINKS_MAX, `Add at most ${LINKS_MAX} links.`),
-    profileVisibility: z.enum(['public', 'members'], { error: 'Choose who can see your profile.' }),
+  displayName: displayNameSchema,
+  bio: z.string().trim().max(500, 'Your bio can have at most 500 characters.'),
+  role: z.enum(ROLE_KEYS, { error: 'Choose a role from the list.' }).nullable(),
+  roleOther: optionalText(60, 'Your role'),
+  organisation: optionalText(120, 'Organisation'),
+  location: optionalText(120, 'Location'),
+  timeZone: timeZoneSchema,
+  passions: z.array(passionNameSchema).max(PASSIONS_MAX, `Choose at most ${PASSIONS_MAX} passions.`),
+  links: z.array(linkSchema).max(LINKS_MAX, `Add at most ${LINKS_MAX} links.`),
+  profileVisibility: z.enum(['public', 'members'], { error: 'Choose who can see your profile.' }),
 });
 
 /** The editable profile. The same schema validates the settings form and PATCH /api/v1/profile. */

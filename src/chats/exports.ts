@@ -337,7 +337,8 @@ ${asked}${figure}${htmlPosts(t, q.answers, 'No answers.')}
 
   const rows = t.participants
     .map(
-      (p) => `<tr><th scope="row">${htmlLink(escapeHtml(p.displayName), p.url)}</th><td>@${escapeHtml(p.handle)}</td>` +
+      (p) =>
+        `<tr><th scope="row">${htmlLink(escapeHtml(p.displayName), p.url)}</th><td>@${escapeHtml(p.handle)}</td>` +
         `<td class="number">${p.posts}</td><td class="number">${p.answers}</td><td>${p.firstTime ? 'Yes' : 'No'}</td></tr>`,
     )
     .join('\n');

@@ -75,7 +75,10 @@ export function calendar(options: CalendarOptions): string {
 /** A UTC DATE-TIME such as 20270302T010000Z (seconds kept, milliseconds dropped). */
 export function utcStamp(ms: number): string {
   if (!Number.isFinite(ms)) throw new RangeError(`Invalid time: ${ms}`);
-  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(Math.floor(ms / 1000) * 1000)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 /**

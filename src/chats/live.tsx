@@ -203,7 +203,12 @@ class RoomHub {
     if (event.kind === 'delete') {
       const { postId, visibility } = event.data as { postId: number; visibility: string };
       // Only deletions of this room's posts, and only to readers who could have seen them.
-      const here = await this.#services.database.db.selectFrom('chat_posts').select('post_id').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst();
+      const here = await this.#services.database.db
+        .selectFrom('chat_posts')
+        .select('post_id')
+        .where('chat_id', '=', this.#chat.id)
+        .where('post_id', '=', postId)
+        .executeTakeFirst();
       if (!here) return null;
       const gone = frame('delete', { id: postId }, event.id);
       return (c) => (visibility === 'public' || c.signedIn ? gone : null);
@@ -223,7 +228,12 @@ class RoomHub {
   async #load(postId: number, id: number): Promise<((timeZone: string) => Promise<Frame>) | null> {
     const { chats, database } = this.#services;
     const [asked, [post]] = await Promise.all([
-      database.db.selectFrom('chat_questions').select('number').where('chat_id', '=', this.#chat.id).where('post_id', '=', postId).executeTakeFirst(),
+      database.db
+        .selectFrom('chat_questions')
+        .select('number')
+        .where('chat_id', '=', this.#chat.id)
+        .where('post_id', '=', postId)
+        .executeTakeFirst(),
       chats.roomPosts(this.#chat.id, { includeHidden: true, postId }),
     ]);
     if (asked) {
@@ -232,12 +242,23 @@ class RoomHub {
       if (!question) return null;
       return async (timeZone) => {
         const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
-        const data = { number: question.number, label: question.label, text: question.text, imageUrl: question.imageUrl, imageAlt: question.imageAlt, html };
+        const data = {
+          number: question.number,
+          label: question.label,
+          text: question.text,
+          imageUrl: question.imageUrl,
+          imageAlt: question.imageAlt,
+          html,
+        };
         return { visibility: 'public', authorActorId: 0, hidden: false, bytes: frame('question', data, id) };
       };
     }
     if (!post) return null;
-    const question = post.questionId === null ? 0 : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ?? 0);
+    const question =
+      post.questionId === null
+        ? 0
+        : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ??
+          0);
     return async (timeZone) => {
       const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
       const data = { id: post.id, question, author: post.author.displayName, firstTime: post.firstTime, html };

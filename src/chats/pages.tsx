@@ -41,21 +41,45 @@ const path = (url: string) => new URL(url).pathname;
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 /** A small form with one button. */
-function Action({ c, action, label, secondary, confirm, hidden }: { c: AppContext; action: string; label: string; secondary?: boolean; confirm?: string; hidden?: Record<string, string> }) {
+function Action({
+  c,
+  action,
+  label,
+  secondary,
+  confirm,
+  hidden,
+}: {
+  c: AppContext;
+  action: string;
+  label: string;
+  secondary?: boolean;
+  confirm?: string;
+  hidden?: Record<string, string>;
+}) {
   return (
     <form method="post" action={action} class="inline-form" data-confirm={confirm}>
       <CsrfField token={c.var.csrf} />
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
       ))}
-      <button type="submit" class={secondary ? 'button--secondary' : undefined}>{label}</button>
+      <button type="submit" class={secondary ? 'button--secondary' : undefined}>
+        {label}
+      </button>
     </form>
   );
 }
 
 function RsvpButton({ c, series, chat }: { c: AppContext; series: SeriesView; chat: ChatView }) {
   if (!c.var.viewer || chat.state === 'ended' || chat.state === 'cancelled') return null;
-  return <Action c={c} action={`/chats/${series.slug}/${chat.date}/rsvp`} label={chat.going ? 'Not going after all' : 'I’ll be there'} secondary={chat.going} hidden={{ going: chat.going ? 'no' : 'yes' }} />;
+  return (
+    <Action
+      c={c}
+      action={`/chats/${series.slug}/${chat.date}/rsvp`}
+      label={chat.going ? 'Not going after all' : 'I’ll be there'}
+      secondary={chat.going}
+      hidden={{ going: chat.going ? 'no' : 'yes' }}
+    />
+  );
 }
 
 function ChatList({ c, series, chats, empty }: { c: AppContext; series: SeriesView; chats: ChatView[]; empty: string }) {
@@ -70,7 +94,8 @@ function ChatList({ c, series, chats, empty }: { c: AppContext; series: SeriesVi
           <ChatState chat={chat} />
           {chat.topic ? <span> · {chat.topic}</span> : null}
           <span class="meta">
-            {' '}· {chat.state === 'ended' ? plural(chat.postCount, 'post', 'posts') : `${plural(chat.rsvpCount, 'person', 'people')} going`}
+            {' '}
+            · {chat.state === 'ended' ? plural(chat.postCount, 'post', 'posts') : `${plural(chat.rsvpCount, 'person', 'people')} going`}
           </span>{' '}
           <RsvpButton c={c} series={series} chat={chat} />
         </li>
@@ -89,14 +114,20 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
       c,
       { title: 'Chats' },
       <>
-        <p>Hashtag chats meet at a set hour: a moderator asks numbered questions, everyone answers “A1 …”. Backchannels follow a conference or webinar hashtag. Join one, or start your own.</p>
+        <p>
+          Hashtag chats meet at a set hour: a moderator asks numbered questions, everyone answers “A1 …”. Backchannels follow a conference
+          or webinar hashtag. Join one, or start your own.
+        </p>
         {live.length ? (
           <section aria-labelledby="live-now">
             <h2 id="live-now">Live now</h2>
             <ul class="chat-list">
               {live.map((s) => (
                 <li>
-                  <a href={path(s.live!.url)}>#{s.hashtag}: {s.title}</a> <ChatState chat={s.live!} />
+                  <a href={path(s.live!.url)}>
+                    #{s.hashtag}: {s.title}
+                  </a>{' '}
+                  <ChatState chat={s.live!} />
                   {s.live!.topic ? <span> · {s.live!.topic}</span> : null}
                 </li>
               ))}
@@ -106,7 +137,9 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
         <section aria-labelledby="all-series">
           <h2 id="all-series">Series</h2>
           {all.length === 0 ? (
-            <p>No chats yet. <a href="/chats/new">Start the first series</a>.</p>
+            <p>
+              No chats yet. <a href="/chats/new">Start the first series</a>.
+            </p>
           ) : (
             <ul class="series-list">
               {all.map((s) => (
@@ -118,7 +151,10 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
                   <p class="meta">{s.kind === 'backchannel' ? 'Backchannel' : s.scheduleText}</p>
                   {s.next ? (
                     <p>
-                      Next: <a href={path(s.next.url)}><ChatWhen chat={s.next} timeZone={tzOf(c)} /></a>
+                      Next:{' '}
+                      <a href={path(s.next.url)}>
+                        <ChatWhen chat={s.next} timeZone={tzOf(c)} />
+                      </a>
                       {s.next.topic ? ` · ${s.next.topic}` : ''}
                     </p>
                   ) : null}
@@ -141,15 +177,21 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
       <>
         <p>The chats you said you will join, and the ones you help run.</p>
         <p>
-          Add them to your calendar app: subscribe to <a href={calendarUrl}>your chats calendar</a>. Keep its address to yourself; it shows what you plan to join.
+          Add them to your calendar app: subscribe to <a href={calendarUrl}>your chats calendar</a>. Keep its address to yourself; it shows
+          what you plan to join.
         </p>
         {mine.length === 0 ? (
-          <p>Nothing yet. Find a chat under <a href="/chats">All chats</a> and press “I’ll be there”.</p>
+          <p>
+            Nothing yet. Find a chat under <a href="/chats">All chats</a> and press “I’ll be there”.
+          </p>
         ) : (
           <ul class="chat-list">
             {mine.map(({ series, chat }) => (
               <li>
-                <a href={path(chat.url)}>#{series.hashtag}: {series.title}</a> · <ChatWhen chat={chat} timeZone={tzOf(c)} /> <ChatState chat={chat} />
+                <a href={path(chat.url)}>
+                  #{series.hashtag}: {series.title}
+                </a>{' '}
+                · <ChatWhen chat={chat} timeZone={tzOf(c)} /> <ChatState chat={chat} />
               </li>
             ))}
           </ul>
@@ -166,7 +208,22 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
   app.post('/chats/new', async (c) => {
     const viewer = requireViewer(c);
     const form = await readForm(c);
-    const values = Object.fromEntries(['kind', 'hashtag', 'title', 'description', 'timeZone', 'freq', 'weekday', 'week', 'startDate', 'time', 'durationMinutes', 'questionInterval'].map((k) => [k, form.text(k)]));
+    const values = Object.fromEntries(
+      [
+        'kind',
+        'hashtag',
+        'title',
+        'description',
+        'timeZone',
+        'freq',
+        'weekday',
+        'week',
+        'startDate',
+        'time',
+        'durationMinutes',
+        'questionInterval',
+      ].map((k) => [k, form.text(k)]),
+    );
     const freq = values.kind === 'backchannel' ? 'once' : values.freq;
     const recurrence =
       freq === 'weekly' || freq === 'biweekly'
@@ -199,13 +256,29 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
   app.get('/chats/calendar/:key{[0-9]+-[A-Za-z0-9_-]+\\.ics}', async (c) => {
     const memberId = await chats(c).calendarMember(c.req.param('key').replace(/\.ics$/, ''));
     const items = await chats(c).calendarChats({ memberId });
-    return icsResponse(c, calendar({ name: `My chats · ${c.var.site.siteName}`, description: 'Chats you will join or help run', events: items.map(({ series, chat }) => chatEvent(series, chat)) }), 'my-chats.ics');
+    return icsResponse(
+      c,
+      calendar({
+        name: `My chats · ${c.var.site.siteName}`,
+        description: 'Chats you will join or help run',
+        events: items.map(({ series, chat }) => chatEvent(series, chat)),
+      }),
+      'my-chats.ics',
+    );
   });
 
   app.get('/chats/:slug/calendar.ics', async (c) => {
     const items = await chats(c).calendarChats({ slug: c.req.param('slug') });
     const series = items[0]?.series ?? (await chats(c).series(null, c.req.param('slug')));
-    return icsResponse(c, calendar({ name: `#${series.hashtag} · ${series.title}`, description: series.description || series.scheduleText, events: items.map(({ chat }) => chatEvent(series, chat)) }), `${series.slug}.ics`);
+    return icsResponse(
+      c,
+      calendar({
+        name: `#${series.hashtag} · ${series.title}`,
+        description: series.description || series.scheduleText,
+        events: items.map(({ chat }) => chatEvent(series, chat)),
+      }),
+      `${series.slug}.ics`,
+    );
   });
 
   app.get('/chats/:slug', async (c) => {
@@ -236,7 +309,13 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
           .
         </p>
         <p>
-          <a href={`/chats/${series.slug}/calendar.ics`}>Subscribe to the calendar</a> (iCalendar){series.role === 'host' ? <> · <a href={`/chats/${series.slug}/manage`}>Manage the series</a></> : null}
+          <a href={`/chats/${series.slug}/calendar.ics`}>Subscribe to the calendar</a> (iCalendar)
+          {series.role === 'host' ? (
+            <>
+              {' '}
+              · <a href={`/chats/${series.slug}/manage`}>Manage the series</a>
+            </>
+          ) : null}
         </p>
         <section aria-labelledby="upcoming">
           <h2 id="upcoming">Coming up</h2>
@@ -262,7 +341,11 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const values = { title: form.text('title'), description: form.text('description'), questionInterval: form.text('questionInterval') };
     try {
-      await chats(c).updateSeries(viewer, slug, { title: values.title, description: values.description, questionInterval: values.questionInterval || null });
+      await chats(c).updateSeries(viewer, slug, {
+        title: values.title,
+        description: values.description,
+        questionInterval: values.questionInterval || null,
+      });
       flash(c, 'Saved.');
       return c.redirect(`/chats/${slug}/manage`, 303);
     } catch (error) {
@@ -314,7 +397,10 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
           : format === 'json'
             ? [transcriptJson(transcript), 'application/json']
             : [transcriptHtml(transcript, { siteName: c.var.site.siteName }), 'text/html'];
-    return c.body(body, 200, { 'content-type': `${type}; charset=utf-8`, 'content-disposition': `attachment; filename="${name}.${format}"` });
+    return c.body(body, 200, {
+      'content-type': `${type}; charset=utf-8`,
+      'content-disposition': `attachment; filename="${name}.${format}"`,
+    });
   });
 
   app.get('/chats/:slug/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/questions', async (c) => {
@@ -326,7 +412,13 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
     const viewer = requireViewer(c);
     const [slug, date] = [c.req.param('slug'), chatDate(c.req.param('date'))];
     const form = await readForm(c);
-    const values = { text: form.text('text'), label: form.text('label'), imageAlt: form.text('imageAlt'), startsAt: form.text('startsAt'), endsAt: form.text('endsAt') };
+    const values = {
+      text: form.text('text'),
+      label: form.text('label'),
+      imageAlt: form.text('imageAlt'),
+      startsAt: form.text('startsAt'),
+      endsAt: form.text('endsAt'),
+    };
     try {
       const image = form.file('image');
       const { series } = await chats(c).chat(viewer, slug, date);
@@ -335,7 +427,12 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
         viewer,
         slug,
         date,
-        { text: values.text, ...(values.label ? { label: values.label } : {}), ...(values.imageAlt ? { imageAlt: values.imageAlt } : {}), ...window },
+        {
+          text: values.text,
+          ...(values.label ? { label: values.label } : {}),
+          ...(values.imageAlt ? { imageAlt: values.imageAlt } : {}),
+          ...window,
+        },
         image ? new Uint8Array(await image.arrayBuffer()) : undefined,
       );
       flash(c, 'Question added.');
@@ -369,7 +466,10 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
   });
 
   // Buttons: RSVP, start, ask the next question, end, cancel, highlight, hide.
-  const buttons: Record<string, (c: AppContext, slug: string, date: string, form: Awaited<ReturnType<typeof readForm>>) => Promise<string>> = {
+  const buttons: Record<
+    string,
+    (c: AppContext, slug: string, date: string, form: Awaited<ReturnType<typeof readForm>>) => Promise<string>
+  > = {
     rsvp: async (c, slug, date, form) => {
       const going = form.text('going') !== 'no';
       await chats(c).rsvp(requireViewer(c), slug, date, going);
@@ -392,7 +492,9 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
       const viewer = requireViewer(c);
       const [slug, date, postId] = [c.req.param('slug'), chatDate(c.req.param('date')), Number(c.req.param('postId'))];
       const on = (await readForm(c)).text('on') !== 'no';
-      await (tool === 'highlight' ? chats(c).setHighlighted(viewer, slug, date, postId, on) : chats(c).setHidden(viewer, slug, date, postId, on));
+      await (tool === 'highlight'
+        ? chats(c).setHighlighted(viewer, slug, date, postId, on)
+        : chats(c).setHidden(viewer, slug, date, postId, on));
       return c.redirect(`/chats/${slug}/${date}#chat-post-${postId}`, 303);
     });
   }
@@ -415,7 +517,9 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
             {history.map((h) => (
               <li>
                 <h2>
-                  <a href={path(h.chat.url)}>#{h.series.hashtag}: {h.series.title}</a>
+                  <a href={path(h.chat.url)}>
+                    #{h.series.hashtag}: {h.series.title}
+                  </a>
                 </h2>
                 <p class="meta">
                   <time datetime={isoTime(h.chat.startsAt)}>{formatDateTime(h.chat.startsAt, tzOf(c))}</time>
@@ -445,8 +549,20 @@ function ModeratorTools({ c, room, post }: { c: AppContext; room: Room; post: Ro
   const base = `/chats/${room.series.slug}/${room.chat.date}/posts/${post.id}`;
   return (
     <div class="chat-post__tools">
-      <Action c={c} action={`${base}/highlight`} label={post.highlighted ? 'Remove highlight' : 'Highlight'} secondary hidden={{ on: post.highlighted ? 'no' : 'yes' }} />
-      <Action c={c} action={`${base}/hide`} label={post.hidden ? 'Show again' : 'Hide'} secondary hidden={{ on: post.hidden ? 'no' : 'yes' }} />
+      <Action
+        c={c}
+        action={`${base}/highlight`}
+        label={post.highlighted ? 'Remove highlight' : 'Highlight'}
+        secondary
+        hidden={{ on: post.highlighted ? 'no' : 'yes' }}
+      />
+      <Action
+        c={c}
+        action={`${base}/hide`}
+        label={post.hidden ? 'Show again' : 'Hide'}
+        secondary
+        hidden={{ on: post.hidden ? 'no' : 'yes' }}
+      />
     </div>
   );
 }
@@ -472,17 +588,29 @@ function roomPage(c: AppContext, room: Room) {
   return renderPage(
     c,
     { title: `#${series.hashtag}: ${series.title}, ${chat.date}`, heading: null, noindex: chat.state !== 'live' },
-    <div class="chat-room" data-chat-room={`${base}/live`} data-moderator={moderator ? 'true' : undefined} data-chat-kind={series.kind} data-hashtag={series.hashtag}>
+    <div
+      class="chat-room"
+      data-chat-room={`${base}/live`}
+      data-moderator={moderator ? 'true' : undefined}
+      data-chat-kind={series.kind}
+      data-hashtag={series.hashtag}
+    >
       <header class="chat-room__head">
         <h1>
           <a href={`/chats/${series.slug}`}>#{series.hashtag}</a>: {series.title}
         </h1>
         <p>
           <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} />
-          {chat.topic ? <> · <strong>{chat.topic}</strong></> : null}
+          {chat.topic ? (
+            <>
+              {' '}
+              · <strong>{chat.topic}</strong>
+            </>
+          ) : null}
         </p>
         <p class="meta">
-          <span data-participants>{plural(room.participants, 'participant', 'participants')}</span> · {plural(chat.rsvpCount, 'person', 'people')} said they would come
+          <span data-participants>{plural(room.participants, 'participant', 'participants')}</span> ·{' '}
+          {plural(chat.rsvpCount, 'person', 'people')} said they would come
           {chat.questionInterval && chat.state !== 'ended' ? ` · a question every ${chat.questionInterval} minutes` : ''}
         </p>
         <div class="actions">
@@ -490,8 +618,18 @@ function roomPage(c: AppContext, room: Room) {
           {moderator ? (
             <>
               {chat.state === 'scheduled' ? <Action c={c} action={`${base}/start`} label="Start the chat now" /> : null}
-              {chat.state === 'live' && waiting.length ? <Action c={c} action={`${base}/release`} label={`Ask ${waiting[0]!.label} now`} /> : null}
-              {chat.state === 'live' ? <Action c={c} action={`${base}/end`} label="End the chat" secondary confirm="End the chat now? Later posts will not join it." /> : null}
+              {chat.state === 'live' && waiting.length ? (
+                <Action c={c} action={`${base}/release`} label={`Ask ${waiting[0]!.label} now`} />
+              ) : null}
+              {chat.state === 'live' ? (
+                <Action
+                  c={c}
+                  action={`${base}/end`}
+                  label="End the chat"
+                  secondary
+                  confirm="End the chat now? Later posts will not join it."
+                />
+              ) : null}
               <a href={`${base}/questions`}>Prepare questions</a>
             </>
           ) : null}
@@ -500,7 +638,9 @@ function roomPage(c: AppContext, room: Room) {
       </header>
 
       <section class="chat-room__current" aria-labelledby="current-question" data-current-question>
-        <h2 id="current-question" class="visually-hidden">Current question</h2>
+        <h2 id="current-question" class="visually-hidden">
+          Current question
+        </h2>
         {current ? (
           <div class="callout">
             <p class="chat-question__title">
@@ -509,7 +649,13 @@ function roomPage(c: AppContext, room: Room) {
             {current.imageUrl ? <img class="chat-question__image" src={current.imageUrl} alt={current.imageAlt ?? ''} /> : null}
           </div>
         ) : (
-          <p class="callout">{chat.state === 'live' ? 'The first question comes soon. Say hello and introduce yourself!' : chat.state === 'scheduled' ? 'The chat has not started yet.' : 'This chat was cancelled.'}</p>
+          <p class="callout">
+            {chat.state === 'live'
+              ? 'The first question comes soon. Say hello and introduce yourself!'
+              : chat.state === 'scheduled'
+                ? 'The chat has not started yet.'
+                : 'This chat was cancelled.'}
+          </p>
         )}
       </section>
 
@@ -528,7 +674,12 @@ function roomPage(c: AppContext, room: Room) {
         {[...released].reverse().map((q) => (
           <section class="chat-question" aria-labelledby={`question-${q.number}`} data-question={String(q.number)}>
             <QuestionHeading question={q} timeZone={tzOf(c)} />
-            <PostList c={c} room={room} posts={[...room.questions.find((x) => x.id === q.id)!.answers].reverse()} label={`Answers to ${q.label}`} />
+            <PostList
+              c={c}
+              room={room}
+              posts={[...room.questions.find((x) => x.id === q.id)!.answers].reverse()}
+              label={`Answers to ${q.label}`}
+            />
           </section>
         ))}
       </div>
@@ -542,12 +693,16 @@ function roomPage(c: AppContext, room: Room) {
             <form method="post" class="inline-form" data-tool="highlight">
               <CsrfField token={c.var.csrf} />
               <input type="hidden" name="on" value="yes" />
-              <button type="submit" class="button--secondary">Highlight</button>
+              <button type="submit" class="button--secondary">
+                Highlight
+              </button>
             </form>
             <form method="post" class="inline-form" data-tool="hide">
               <CsrfField token={c.var.csrf} />
               <input type="hidden" name="on" value="yes" />
-              <button type="submit" class="button--secondary">Hide</button>
+              <button type="submit" class="button--secondary">
+                Hide
+              </button>
             </form>
           </div>
         </template>
@@ -571,13 +726,25 @@ function transcriptPage(c: AppContext, room: Room) {
       </h1>
       <p>
         <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} />
-        {chat.topic ? <> · <strong>{chat.topic}</strong></> : null}
+        {chat.topic ? (
+          <>
+            {' '}
+            · <strong>{chat.topic}</strong>
+          </>
+        ) : null}
       </p>
       <p>
-        {plural(all.length, 'post', 'posts')}, {plural(room.questions.reduce((n, q) => n + q.answers.length, 0), 'answer', 'answers')}, {plural(people.size, 'participant', 'participants')}, {plural(highlighted.length, 'highlighted answer', 'highlighted answers')}.
+        {plural(all.length, 'post', 'posts')},{' '}
+        {plural(
+          room.questions.reduce((n, q) => n + q.answers.length, 0),
+          'answer',
+          'answers',
+        )}
+        , {plural(people.size, 'participant', 'participants')}, {plural(highlighted.length, 'highlighted answer', 'highlighted answers')}.
       </p>
       <p>
-        Download: <a href={`${base}/transcript.md`}>Markdown</a> · <a href={`${base}/transcript.html`}>HTML</a> · <a href={`${base}/transcript.csv`}>CSV</a> · <a href={`${base}/transcript.json`}>JSON</a>
+        Download: <a href={`${base}/transcript.md`}>Markdown</a> · <a href={`${base}/transcript.html`}>HTML</a> ·{' '}
+        <a href={`${base}/transcript.csv`}>CSV</a> · <a href={`${base}/transcript.json`}>JSON</a>
       </p>
       {room.questions.map((q) => (
         <section class="chat-question" aria-labelledby={`question-${q.number}`}>
@@ -596,7 +763,9 @@ function transcriptPage(c: AppContext, room: Room) {
         <ul class="tags">
           {[...people.values()].map((p) => (
             <li>
-              <a class="tag" href={path(p.url)}>{p.displayName}</a>
+              <a class="tag" href={path(p.url)}>
+                {p.displayName}
+              </a>
             </li>
           ))}
         </ul>
@@ -615,24 +784,105 @@ function newSeriesPage(c: AppContext, values: Record<string, string>, errors: Er
     <form method="post" action="/chats/new" novalidate>
       <ErrorSummary errors={errors} />
       <CsrfField token={c.var.csrf} />
-      <SelectField name="kind" label="Kind" value={values.kind || 'chat'} errors={errors} options={[{ value: 'chat', label: 'Hashtag chat: numbered questions at a set hour' }, { value: 'backchannel', label: 'Backchannel: a conference or webinar, with named sessions' }]} />
-      <TextField name="hashtag" label="Hashtag" value={values.hashtag} errors={errors} hint="Posts carrying it during the chat join the room, e.g. #tlchat." />
+      <SelectField
+        name="kind"
+        label="Kind"
+        value={values.kind || 'chat'}
+        errors={errors}
+        options={[
+          { value: 'chat', label: 'Hashtag chat: numbered questions at a set hour' },
+          { value: 'backchannel', label: 'Backchannel: a conference or webinar, with named sessions' },
+        ]}
+      />
+      <TextField
+        name="hashtag"
+        label="Hashtag"
+        value={values.hashtag}
+        errors={errors}
+        hint="Posts carrying it during the chat join the room, e.g. #tlchat."
+      />
       <TextField name="title" label="Title" value={values.title} errors={errors} maxLength={200} />
       <TextArea name="description" label="Description" value={values.description} errors={errors} optional maxLength={5000} />
-      <SelectField name="timeZone" label="Time zone of the host" value={tz} errors={errors} options={[...TIME_ZONES].sort().map((z) => ({ value: z, label: z }))} hint="The chat keeps its local hour across daylight-saving changes; everyone sees it in their own time zone." />
-      <SelectField name="freq" label="How often" value={values.freq || 'weekly'} errors={errors} path="recurrence" options={[{ value: 'weekly', label: 'Every week' }, { value: 'biweekly', label: 'Every other week' }, { value: 'monthly', label: 'Every month' }, { value: 'once', label: 'Once' }]} hint="A backchannel happens once." />
-      <SelectField name="weekday" label="Day of the week" value={values.weekday || '2'} errors={errors} path="recurrence.weekday" options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))} />
-      <SelectField name="week" label="Which week of the month (monthly chats)" value={values.week || '1'} errors={errors} path="recurrence.week" options={[{ value: '1', label: 'First' }, { value: '2', label: 'Second' }, { value: '3', label: 'Third' }, { value: '4', label: 'Fourth' }, { value: '-1', label: 'Last' }]} />
-      <TextField name="startDate" label="First date (YYYY-MM-DD)" value={values.startDate} errors={errors} hint="The first chat is on the chosen weekday on or after this date." />
+      <SelectField
+        name="timeZone"
+        label="Time zone of the host"
+        value={tz}
+        errors={errors}
+        options={[...TIME_ZONES].sort().map((z) => ({ value: z, label: z }))}
+        hint="The chat keeps its local hour across daylight-saving changes; everyone sees it in their own time zone."
+      />
+      <SelectField
+        name="freq"
+        label="How often"
+        value={values.freq || 'weekly'}
+        errors={errors}
+        path="recurrence"
+        options={[
+          { value: 'weekly', label: 'Every week' },
+          { value: 'biweekly', label: 'Every other week' },
+          { value: 'monthly', label: 'Every month' },
+          { value: 'once', label: 'Once' },
+        ]}
+        hint="A backchannel happens once."
+      />
+      <SelectField
+        name="weekday"
+        label="Day of the week"
+        value={values.weekday || '2'}
+        errors={errors}
+        path="recurrence.weekday"
+        options={WEEKDAYS.map((d, i) => ({ value: String(i), label: d }))}
+      />
+      <SelectField
+        name="week"
+        label="Which week of the month (monthly chats)"
+        value={values.week || '1'}
+        errors={errors}
+        path="recurrence.week"
+        options={[
+          { value: '1', label: 'First' },
+          { value: '2', label: 'Second' },
+          { value: '3', label: 'Third' },
+          { value: '4', label: 'Fourth' },
+          { value: '-1', label: 'Last' },
+        ]}
+      />
+      <TextField
+        name="startDate"
+        label="First date (YYYY-MM-DD)"
+        value={values.startDate}
+        errors={errors}
+        hint="The first chat is on the chosen weekday on or after this date."
+      />
       <TextField name="time" label="Start time (HH:MM, 24 hours)" value={values.time || '20:00'} errors={errors} />
-      <TextField name="durationMinutes" label="Length in minutes" value={values.durationMinutes || '60'} errors={errors} inputmode="numeric" />
-      <TextField name="questionInterval" label="Minutes between questions" value={values.questionInterval} errors={errors} optional inputmode="numeric" hint="With a number, Q1 is asked at the start and one more every so many minutes. Leave it empty to ask each question by hand." />
+      <TextField
+        name="durationMinutes"
+        label="Length in minutes"
+        value={values.durationMinutes || '60'}
+        errors={errors}
+        inputmode="numeric"
+      />
+      <TextField
+        name="questionInterval"
+        label="Minutes between questions"
+        value={values.questionInterval}
+        errors={errors}
+        optional
+        inputmode="numeric"
+        hint="With a number, Q1 is asked at the start and one more every so many minutes. Leave it empty to ask each question by hand."
+      />
       <button type="submit">Create the series</button>
     </form>,
   );
 }
 
-function manageSeriesPage(c: AppContext, series: SeriesView, values: Record<string, string>, errors: Errors, status: PageOptions['status'] = 200) {
+function manageSeriesPage(
+  c: AppContext,
+  series: SeriesView,
+  values: Record<string, string>,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+) {
   if (series.role !== 'host') throw UserError.forbidden(`Only the hosts of ${series.title} can manage it.`);
   return renderPage(
     c,
@@ -645,8 +895,22 @@ function manageSeriesPage(c: AppContext, series: SeriesView, values: Record<stri
         <ErrorSummary errors={errors} />
         <CsrfField token={c.var.csrf} />
         <TextField name="title" label="Title" value={values.title ?? series.title} errors={errors} maxLength={200} />
-        <TextArea name="description" label="Description" value={values.description ?? series.description} errors={errors} optional maxLength={5000} />
-        <TextField name="questionInterval" label="Minutes between questions (new chats)" value={values.questionInterval ?? (series.questionInterval ? String(series.questionInterval) : '')} errors={errors} optional inputmode="numeric" />
+        <TextArea
+          name="description"
+          label="Description"
+          value={values.description ?? series.description}
+          errors={errors}
+          optional
+          maxLength={5000}
+        />
+        <TextField
+          name="questionInterval"
+          label="Minutes between questions (new chats)"
+          value={values.questionInterval ?? (series.questionInterval ? String(series.questionInterval) : '')}
+          errors={errors}
+          optional
+          inputmode="numeric"
+        />
         <button type="submit">Save</button>
       </form>
       <section aria-labelledby="moderators">
@@ -656,7 +920,10 @@ function manageSeriesPage(c: AppContext, series: SeriesView, values: Record<stri
           {series.hosts.map((h) => (
             <li class="person-row">
               <span>
-                {h.displayName} <span class="meta">@{h.acct} · {h.role}</span>
+                {h.displayName}{' '}
+                <span class="meta">
+                  @{h.acct} · {h.role}
+                </span>
               </span>
               <span class="person-row__actions">
                 <Action c={c} action={`/chats/${series.slug}/moderators`} label="Remove" secondary hidden={{ remove: h.acct }} />
@@ -667,7 +934,15 @@ function manageSeriesPage(c: AppContext, series: SeriesView, values: Record<stri
         <form method="post" action={`/chats/${series.slug}/moderators`} novalidate>
           <CsrfField token={c.var.csrf} />
           <TextField name="handle" label="Handle of a member" value={values.handle} errors={errors} />
-          <SelectField name="role" label="Role" value="moderator" options={[{ value: 'moderator', label: 'Moderator' }, { value: 'host', label: 'Co-host' }]} />
+          <SelectField
+            name="role"
+            label="Role"
+            value="moderator"
+            options={[
+              { value: 'moderator', label: 'Moderator' },
+              { value: 'host', label: 'Co-host' },
+            ]}
+          />
           <button type="submit">Add</button>
         </form>
       </section>
@@ -675,7 +950,14 @@ function manageSeriesPage(c: AppContext, series: SeriesView, values: Record<stri
   );
 }
 
-async function questionsPage(c: AppContext, slug: string, date: string, values: Record<string, string>, errors: Errors, status: PageOptions['status'] = 200) {
+async function questionsPage(
+  c: AppContext,
+  slug: string,
+  date: string,
+  values: Record<string, string>,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+) {
   const { series, chat, questions } = await c.var.services.chats.chat(c.var.viewer, slug, date);
   if (series.role === null) throw UserError.forbidden(`Only the hosts and moderators of ${series.title} can prepare its chats.`);
   const base = `/chats/${series.slug}/${chat.date}`;
@@ -691,7 +973,17 @@ async function questionsPage(c: AppContext, slug: string, date: string, values: 
       <form method="post" action={`${base}/details`} novalidate>
         <CsrfField token={c.var.csrf} />
         <TextField name="topic" label="Topic of this chat" value={values.topic ?? chat.topic} errors={errors} optional maxLength={300} />
-        {backchannel ? null : <TextField name="questionInterval" label="Minutes between questions" value={values.questionInterval ?? (chat.questionInterval ? String(chat.questionInterval) : '')} errors={errors} optional inputmode="numeric" hint="Empty: you ask each question with the “Ask” button." />}
+        {backchannel ? null : (
+          <TextField
+            name="questionInterval"
+            label="Minutes between questions"
+            value={values.questionInterval ?? (chat.questionInterval ? String(chat.questionInterval) : '')}
+            errors={errors}
+            optional
+            inputmode="numeric"
+            hint="Empty: you ask each question with the “Ask” button."
+          />
+        )}
         <button type="submit">Save</button>
       </form>
       <section aria-labelledby="questions">
@@ -701,7 +993,13 @@ async function questionsPage(c: AppContext, slug: string, date: string, values: 
           {questions.map((q: QuestionView) => (
             <li>
               <strong>{q.label}</strong> {q.text} {q.imageUrl ? <span class="meta">(with an image)</span> : null}{' '}
-              {q.releasedAt ? <span class="meta">asked at <time datetime={isoTime(q.releasedAt)}>{formatDateTime(q.releasedAt, tzOf(c))}</time></span> : <Action c={c} action={`${base}/questions/${q.number}/delete`} label={`Remove ${q.label}`} secondary />}
+              {q.releasedAt ? (
+                <span class="meta">
+                  asked at <time datetime={isoTime(q.releasedAt)}>{formatDateTime(q.releasedAt, tzOf(c))}</time>
+                </span>
+              ) : (
+                <Action c={c} action={`${base}/questions/${q.number}/delete`} label={`Remove ${q.label}`} secondary />
+              )}
             </li>
           ))}
         </ol>
@@ -711,18 +1009,47 @@ async function questionsPage(c: AppContext, slug: string, date: string, values: 
           <h2>{backchannel ? 'Add a session' : `Add ${'Q' + (questions.length + 1)}`}</h2>
           <CsrfField token={c.var.csrf} />
           {backchannel ? <TextField name="label" label="Session name" value={values.label} errors={errors} maxLength={120} /> : null}
-          <TextArea name="text" label={backchannel ? 'What the session is about' : 'Question'} value={values.text} errors={errors} rows={2} maxLength={500} />
+          <TextArea
+            name="text"
+            label={backchannel ? 'What the session is about' : 'Question'}
+            value={values.text}
+            errors={errors}
+            rows={2}
+            maxLength={500}
+          />
           {backchannel ? (
             <>
-              <TextField name="startsAt" label={`Starts (YYYY-MM-DD HH:MM, ${series.timeZone})`} value={values.startsAt} errors={errors} optional />
-              <TextField name="endsAt" label={`Ends (YYYY-MM-DD HH:MM, ${series.timeZone})`} value={values.endsAt} errors={errors} optional />
+              <TextField
+                name="startsAt"
+                label={`Starts (YYYY-MM-DD HH:MM, ${series.timeZone})`}
+                value={values.startsAt}
+                errors={errors}
+                optional
+              />
+              <TextField
+                name="endsAt"
+                label={`Ends (YYYY-MM-DD HH:MM, ${series.timeZone})`}
+                value={values.endsAt}
+                errors={errors}
+                optional
+              />
             </>
           ) : null}
           <div class="field">
-            <label for="field-image">Image <span class="optional">(optional)</span></label>
+            <label for="field-image">
+              Image <span class="optional">(optional)</span>
+            </label>
             <input type="file" id="field-image" name="image" accept="image/jpeg,image/png,image/webp,image/gif,image/avif" />
           </div>
-          <TextArea name="imageAlt" label="Image description (alt text)" value={values.imageAlt} errors={errors} optional rows={2} maxLength={1500} />
+          <TextArea
+            name="imageAlt"
+            label="Image description (alt text)"
+            value={values.imageAlt}
+            errors={errors}
+            optional
+            rows={2}
+            maxLength={1500}
+          />
           <button type="submit">Add</button>
         </form>
       )}
@@ -763,6 +1090,9 @@ function chatEvent(series: SeriesView, chat: ChatView): CalendarEvent {
 }
 
 function icsResponse(c: AppContext, body: string, filename: string) {
-  return c.body(body, 200, { 'content-type': 'text/calendar; charset=utf-8', 'content-disposition': `inline; filename="${filename}"`, 'cache-control': 'private, max-age=300' });
+  return c.body(body, 200, {
+    'content-type': 'text/calendar; charset=utf-8',
+    'content-disposition': `inline; filename="${filename}"`,
+    'cache-control': 'private, max-age=300',
+  });
 }
-

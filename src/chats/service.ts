@@ -65,11 +65,22 @@ const EARLY_START_MS = 86_400_000;
 // ---- input ---------------------------------------------------------------------------------------
 
 const weekday = z.coerce.number().int().min(0, 'Choose a weekday.').max(6, 'Choose a weekday.');
-const recurrenceSchema = z.discriminatedUnion('freq', [
-  z.strictObject({ freq: z.literal('once') }),
-  z.strictObject({ freq: z.literal('weekly'), interval: z.coerce.number().int().min(1).max(4).default(1), weekday }),
-  z.strictObject({ freq: z.literal('monthly'), week: z.coerce.number().int().refine((w) => [1, 2, 3, 4, -1].includes(w), 'Choose first, second, third, fourth or last.'), weekday }),
-], { error: 'Choose how often the chat happens: once, weekly or monthly.' });
+const recurrenceSchema = z.discriminatedUnion(
+  'freq',
+  [
+    z.strictObject({ freq: z.literal('once') }),
+    z.strictObject({ freq: z.literal('weekly'), interval: z.coerce.number().int().min(1).max(4).default(1), weekday }),
+    z.strictObject({
+      freq: z.literal('monthly'),
+      week: z.coerce
+        .number()
+        .int()
+        .refine((w) => [1, 2, 3, 4, -1].includes(w), 'Choose first, second, third, fourth or last.'),
+      weekday,
+    }),
+  ],
+  { error: 'Choose how often the chat happens: once, weekly or monthly.' },
+);
 
 const hashtagSchema = z
   .string()
@@ -85,9 +96,17 @@ export const seriesInputSchema = z.strictObject({
   recurrence: recurrenceSchema,
   startDate: z.string().refine((v) => parseLocalDate(v) !== null, 'Give the first date as YYYY-MM-DD.'),
   time: z.string().refine((v) => parseLocalTime(v) !== null, 'Give the start time as HH:MM (24 hours).'),
-  durationMinutes: z.coerce.number().int().min(15, 'A chat lasts at least 15 minutes.').max(14 * 24 * 60, 'A chat or backchannel lasts at most 14 days.'),
+  durationMinutes: z.coerce
+    .number()
+    .int()
+    .min(15, 'A chat lasts at least 15 minutes.')
+    .max(14 * 24 * 60, 'A chat or backchannel lasts at most 14 days.'),
   questionInterval: z.coerce.number().int().min(1, 'At least a minute between questions.').max(240).nullish(),
-  slug: z.string().trim().regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'An address is lower-case letters, digits and dashes.').optional(),
+  slug: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9][a-z0-9-]{0,49}$/, 'An address is lower-case letters, digits and dashes.')
+    .optional(),
 });
 export type SeriesInput = z.input<typeof seriesInputSchema>;
 
@@ -231,8 +250,17 @@ export class ChatsService {
     const tag = parseText(`#${input.hashtag.replace(/^#/, '')}`).hashtags[0];
     if (!tag) throw UserError.field('hashtag', 'A hashtag is letters, digits and _ (like #tlchat).');
     const recurrence: Recurrence = input.kind === 'backchannel' ? { freq: 'once' } : (input.recurrence as Recurrence);
-    const schedule: Schedule = { recurrence, startDate: input.startDate, time: parseLocalTime(input.time)!, timeZone: input.timeZone, durationMinutes: input.durationMinutes };
-    if (recurrence.freq === 'once' && occurrences(schedule, now - schedule.durationMinutes * 60_000, Number.MAX_SAFE_INTEGER, 1).length === 0) {
+    const schedule: Schedule = {
+      recurrence,
+      startDate: input.startDate,
+      time: parseLocalTime(input.time)!,
+      timeZone: input.timeZone,
+      durationMinutes: input.durationMinutes,
+    };
+    if (
+      recurrence.freq === 'once' &&
+      occurrences(schedule, now - schedule.durationMinutes * 60_000, Number.MAX_SAFE_INTEGER, 1).length === 0
+    ) {
       throw UserError.field('startDate', 'That date and time are over: choose one to come.');
     }
     const slug = input.slug ?? tag.slug.slice(0, 50);
@@ -260,7 +288,10 @@ export class ChatsService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await tx.insertInto('chat_moderators').values({ series_id: row.id, member_id: viewer.memberId, role: 'host', created_at: now }).execute();
+      await tx
+        .insertInto('chat_moderators')
+        .values({ series_id: row.id, member_id: viewer.memberId, role: 'host', created_at: now })
+        .execute();
       return row.id;
     });
     await this.#planSeries(await this.#seriesRow(slug), now);
@@ -285,14 +316,21 @@ export class ChatsService {
   }
 
   /** Every series, with its next chat; the ones the viewer hosts or moderates first. */
-  async allSeries(viewer: Viewer | null, now = this.#ctx.clock.now()): Promise<Array<SeriesView & { next: ChatView | null; live: ChatView | null }>> {
+  async allSeries(
+    viewer: Viewer | null,
+    now = this.#ctx.clock.now(),
+  ): Promise<Array<SeriesView & { next: ChatView | null; live: ChatView | null }>> {
     const rows = await this.#db.selectFrom('chat_series').selectAll().orderBy('title').limit(500).execute();
     const views = await this.#seriesViews(viewer, rows);
     const chats = rows.length
       ? await this.#db
           .selectFrom('chats')
           .selectAll()
-          .where('series_id', 'in', rows.map((r) => r.id))
+          .where(
+            'series_id',
+            'in',
+            rows.map((r) => r.id),
+          )
           .where((eb) => eb.or([eb('state', '=', 'live'), eb.and([eb('state', '=', 'scheduled'), eb('ends_at', '>', now)])]))
           .orderBy('starts_at')
           .execute()
@@ -337,9 +375,19 @@ export class ChatsService {
       .executeTakeFirst();
     if (!member) throw UserError.notFound(`@${handle} does not moderate this series.`);
     await this.#db.transaction().execute(async (tx) => {
-      const hosts = await tx.selectFrom('chat_moderators').select('member_id').where('series_id', '=', series.id).where('role', '=', 'host').execute();
-      if (hosts.length === 1 && hosts[0]!.member_id === member.id) throw new UserError(409, 'last_host', 'A series needs a host: name another host first.');
-      const removed = await tx.deleteFrom('chat_moderators').where('series_id', '=', series.id).where('member_id', '=', member.id).executeTakeFirst();
+      const hosts = await tx
+        .selectFrom('chat_moderators')
+        .select('member_id')
+        .where('series_id', '=', series.id)
+        .where('role', '=', 'host')
+        .execute();
+      if (hosts.length === 1 && hosts[0]!.member_id === member.id)
+        throw new UserError(409, 'last_host', 'A series needs a host: name another host first.');
+      const removed = await tx
+        .deleteFrom('chat_moderators')
+        .where('series_id', '=', series.id)
+        .where('member_id', '=', member.id)
+        .executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) throw UserError.notFound(`@${handle} does not moderate this series.`);
     });
     return this.series(viewer, slug);
@@ -347,7 +395,11 @@ export class ChatsService {
 
   // ---- chats -----------------------------------------------------------------------------------
 
-  async chat(viewer: Viewer | null, slug: string, date: string): Promise<{ series: SeriesView; chat: ChatView; questions: QuestionView[] }> {
+  async chat(
+    viewer: Viewer | null,
+    slug: string,
+    date: string,
+  ): Promise<{ series: SeriesView; chat: ChatView; questions: QuestionView[] }> {
     const { series, chat } = await this.#chatRows(slug, date);
     const [seriesView] = await this.#seriesViews(viewer, [series]);
     const [chatView] = await this.#chatViews(viewer, [chat], [series]);
@@ -355,14 +407,21 @@ export class ChatsService {
   }
 
   /** A series' chats: `upcoming` (scheduled and live) or `past` (ended), searchable over topic, questions and posts. */
-  async chats(viewer: Viewer | null, slug: string, options: { when: 'upcoming' | 'past'; q?: string; limit?: number; now?: number }): Promise<ChatView[]> {
+  async chats(
+    viewer: Viewer | null,
+    slug: string,
+    options: { when: 'upcoming' | 'past'; q?: string; limit?: number; now?: number },
+  ): Promise<ChatView[]> {
     const series = await this.#seriesRow(slug);
     const now = options.now ?? this.#ctx.clock.now();
     let query = this.#db.selectFrom('chats').selectAll('chats').where('chats.series_id', '=', series.id);
     query =
       options.when === 'past'
         ? query.where('chats.state', '=', 'ended').orderBy('chats.starts_at', 'desc')
-        : query.where('chats.state', 'in', ['scheduled', 'live']).where('chats.ends_at', '>', now - 86_400_000).orderBy('chats.starts_at');
+        : query
+            .where('chats.state', 'in', ['scheduled', 'live'])
+            .where('chats.ends_at', '>', now - 86_400_000)
+            .orderBy('chats.starts_at');
     const q = options.q?.trim().toLowerCase();
     if (q) {
       const like = `%${q.replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`;
@@ -370,7 +429,13 @@ export class ChatsService {
       query = query.where((eb) =>
         eb.or([
           matches('chats.topic'),
-          eb.exists(eb.selectFrom('chat_questions').select('chat_questions.id').whereRef('chat_questions.chat_id', '=', 'chats.id').where(matches('chat_questions.text'))),
+          eb.exists(
+            eb
+              .selectFrom('chat_questions')
+              .select('chat_questions.id')
+              .whereRef('chat_questions.chat_id', '=', 'chats.id')
+              .where(matches('chat_questions.text')),
+          ),
           eb.exists(
             eb
               .selectFrom('chat_posts')
@@ -392,7 +457,8 @@ export class ChatsService {
     const input = parseInput(chatUpdateSchema, raw);
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
-    if (chat.state === 'ended' || chat.state === 'cancelled') throw new UserError(409, 'chat_over', 'This chat is over: its transcript no longer changes.');
+    if (chat.state === 'ended' || chat.state === 'cancelled')
+      throw new UserError(409, 'chat_over', 'This chat is over: its transcript no longer changes.');
     const changes = {
       ...(input.topic !== undefined ? { topic: input.topic } : {}),
       ...(input.questionInterval !== undefined ? { question_interval: input.questionInterval } : {}),
@@ -405,7 +471,8 @@ export class ChatsService {
     const input = parseInput(questionInputSchema, raw);
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
-    if (chat.state === 'ended' || chat.state === 'cancelled') throw new UserError(409, 'chat_over', 'This chat is over: questions can no longer be added.');
+    if (chat.state === 'ended' || chat.state === 'cancelled')
+      throw new UserError(409, 'chat_over', 'This chat is over: questions can no longer be added.');
     const window = this.#sessionWindow(input, chat);
     let imageUrl: string | null = null;
     if (image && image.byteLength > 0) {
@@ -415,7 +482,11 @@ export class ChatsService {
       imageUrl = await this.#ctx.storage.put('chats', processed.extension, processed.bytes);
     }
     const id = await this.#db.transaction().execute(async (tx) => {
-      const last = await tx.selectFrom('chat_questions').select((eb) => eb.fn.max('number').as('n')).where('chat_id', '=', chat.id).executeTakeFirst();
+      const last = await tx
+        .selectFrom('chat_questions')
+        .select((eb) => eb.fn.max('number').as('n'))
+        .where('chat_id', '=', chat.id)
+        .executeTakeFirst();
       const number = Number(last?.n ?? 0) + 1;
       if (number > QUESTIONS_MAX) throw new UserError(409, 'too_many_questions', `A chat can have at most ${QUESTIONS_MAX} questions.`);
       const row = await tx
@@ -443,11 +514,22 @@ export class ChatsService {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     const question = await this.#questionRow(chat.id, number);
-    if (question.released_at !== null) throw new UserError(409, 'already_released', `${questionLabel(series.kind, number, question.label)} was already asked: it can no longer change.`);
+    if (question.released_at !== null)
+      throw new UserError(
+        409,
+        'already_released',
+        `${questionLabel(series.kind, number, question.label)} was already asked: it can no longer change.`,
+      );
     const window = this.#sessionWindow(input, chat);
     await this.#db
       .updateTable('chat_questions')
-      .set({ text: input.text, label: series.kind === 'backchannel' ? (input.label ?? question.label) : '', starts_at: window.startsAt, ends_at: window.endsAt, ...(input.imageAlt !== undefined && question.image_url ? { image_alt: input.imageAlt } : {}) })
+      .set({
+        text: input.text,
+        label: series.kind === 'backchannel' ? (input.label ?? question.label) : '',
+        starts_at: window.startsAt,
+        ends_at: window.endsAt,
+        ...(input.imageAlt !== undefined && question.image_url ? { image_alt: input.imageAlt } : {}),
+      })
       .where('id', '=', question.id)
       .execute();
     return (await this.#questions(series, chat.id)).find((q) => q.id === question.id)!;
@@ -458,11 +540,27 @@ export class ChatsService {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     const question = await this.#questionRow(chat.id, number);
-    if (question.released_at !== null) throw new UserError(409, 'already_released', `${questionLabel(series.kind, number, question.label)} was already asked: it stays in the transcript.`);
+    if (question.released_at !== null)
+      throw new UserError(
+        409,
+        'already_released',
+        `${questionLabel(series.kind, number, question.label)} was already asked: it stays in the transcript.`,
+      );
     await this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('chat_questions').where('id', '=', question.id).execute();
-      const later = await tx.selectFrom('chat_questions').select(['id', 'number']).where('chat_id', '=', chat.id).where('number', '>', number).orderBy('number').execute();
-      for (const q of later) await tx.updateTable('chat_questions').set({ number: q.number - 1 }).where('id', '=', q.id).execute();
+      const later = await tx
+        .selectFrom('chat_questions')
+        .select(['id', 'number'])
+        .where('chat_id', '=', chat.id)
+        .where('number', '>', number)
+        .orderBy('number')
+        .execute();
+      for (const q of later)
+        await tx
+          .updateTable('chat_questions')
+          .set({ number: q.number - 1 })
+          .where('id', '=', q.id)
+          .execute();
     });
     if (question.image_url) await this.#ctx.storage.delete(question.image_url);
   }
@@ -472,7 +570,8 @@ export class ChatsService {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
     if (chat.state === 'live') throw new UserError(409, 'already_live', 'This chat has already started.');
-    if (chat.state !== 'scheduled') throw new UserError(409, 'chat_over', chat.state === 'cancelled' ? 'This chat was cancelled.' : 'This chat has ended.');
+    if (chat.state !== 'scheduled')
+      throw new UserError(409, 'chat_over', chat.state === 'cancelled' ? 'This chat was cancelled.' : 'This chat has ended.');
     if (chat.starts_at - now > EARLY_START_MS) throw new UserError(409, 'too_early', 'A chat can start at most a day before its time.');
     await this.#begin(series, chat, now);
     return (await this.chat(viewer, slug, date)).chat;
@@ -504,7 +603,12 @@ export class ChatsService {
   }
 
   async #finish(chatId: number, now: number): Promise<boolean> {
-    const ended = await this.#db.updateTable('chats').set({ state: 'ended', ended_at: now, next_release_at: null }).where('id', '=', chatId).where('state', '=', 'live').executeTakeFirst();
+    const ended = await this.#db
+      .updateTable('chats')
+      .set({ state: 'ended', ended_at: now, next_release_at: null })
+      .where('id', '=', chatId)
+      .where('state', '=', 'live')
+      .executeTakeFirst();
     if (Number(ended.numUpdatedRows) === 0) return false;
     await this.#announceState(chatId, 'ended');
     return true;
@@ -513,8 +617,14 @@ export class ChatsService {
   async cancel(viewer: Viewer, slug: string, date: string): Promise<ChatView> {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'host');
-    const cancelled = await this.#db.updateTable('chats').set({ state: 'cancelled' }).where('id', '=', chat.id).where('state', '=', 'scheduled').executeTakeFirst();
-    if (Number(cancelled.numUpdatedRows) === 0) throw new UserError(409, 'not_scheduled', 'Only a chat that has not started can be cancelled.');
+    const cancelled = await this.#db
+      .updateTable('chats')
+      .set({ state: 'cancelled' })
+      .where('id', '=', chat.id)
+      .where('state', '=', 'scheduled')
+      .executeTakeFirst();
+    if (Number(cancelled.numUpdatedRows) === 0)
+      throw new UserError(409, 'not_scheduled', 'Only a chat that has not started can be cancelled.');
     return (await this.chat(viewer, slug, date)).chat;
   }
 
@@ -532,13 +642,26 @@ export class ChatsService {
   async #release(viewer: Viewer, series: SeriesRow, chat: ChatRow, number: number | undefined, now: number): Promise<QuestionView> {
     if (chat.state === 'scheduled') throw new UserError(409, 'not_live', 'Start the chat before asking questions.');
     if (chat.state !== 'live') throw new UserError(409, 'chat_over', 'This chat has ended.');
-    const next = await this.#db.selectFrom('chat_questions').selectAll().where('chat_id', '=', chat.id).where('released_at', 'is', null).orderBy('number').limit(1).executeTakeFirst();
+    const next = await this.#db
+      .selectFrom('chat_questions')
+      .selectAll()
+      .where('chat_id', '=', chat.id)
+      .where('released_at', 'is', null)
+      .orderBy('number')
+      .limit(1)
+      .executeTakeFirst();
     const label = (n: number) => questionLabel(series.kind, n, '');
     if (number !== undefined) {
-      const wanted = await this.#db.selectFrom('chat_questions').selectAll().where('chat_id', '=', chat.id).where('number', '=', number).executeTakeFirst();
+      const wanted = await this.#db
+        .selectFrom('chat_questions')
+        .selectAll()
+        .where('chat_id', '=', chat.id)
+        .where('number', '=', number)
+        .executeTakeFirst();
       if (!wanted) throw UserError.notFound(`There is no ${label(number)} in this chat.`);
       if (wanted.released_at !== null) throw new UserError(409, 'already_released', `${label(number)} was already asked.`);
-      if (next && next.number !== number) throw new UserError(409, 'out_of_order', `Questions go in order: ask ${label(next.number)} before ${label(number)}.`);
+      if (next && next.number !== number)
+        throw new UserError(409, 'out_of_order', `Questions go in order: ask ${label(next.number)} before ${label(number)}.`);
     }
     if (!next) throw new UserError(409, 'no_more_questions', 'Every question has been asked.');
     const media: number[] = [];
@@ -546,7 +669,16 @@ export class ChatsService {
       // The question's image becomes the post's (the file stays where it is).
       const row = await this.#db
         .insertInto('media')
-        .values({ member_id: viewer.memberId, post_id: null, url: next.image_url, alt: next.image_alt ?? '', width: null, height: null, content_type: 'image/webp', created_at: now })
+        .values({
+          member_id: viewer.memberId,
+          post_id: null,
+          url: next.image_url,
+          alt: next.image_alt ?? '',
+          width: null,
+          height: null,
+          content_type: 'image/webp',
+          created_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       media.push(row.id);
@@ -554,10 +686,15 @@ export class ChatsService {
     const text = `${questionLabel(series.kind, next.number, next.label)}${series.kind === 'backchannel' && next.label ? ':' : ''} ${next.text} #${series.hashtag_name}`;
     try {
       // `now` is the clock's time, except when a test or the demo moves time: the post is dated by it too.
-      await this.#ctx.social.posts.create(viewer, { text: text.slice(0, this.#ctx.config.postMaxChars), visibility: 'public', ...(media.length ? { mediaIds: media } : {}) }, [], {
-        at: now,
-        context: { chatQuestionId: next.id, at: now },
-      });
+      await this.#ctx.social.posts.create(
+        viewer,
+        { text: text.slice(0, this.#ctx.config.postMaxChars), visibility: 'public', ...(media.length ? { mediaIds: media } : {}) },
+        [],
+        {
+          at: now,
+          context: { chatQuestionId: next.id, at: now },
+        },
+      );
     } catch (error) {
       // Not asked after all: drop the media row (never the question's file, which stays the question's).
       if (media.length) await this.#db.deleteFrom('media').where('id', 'in', media).where('post_id', 'is', null).execute();
@@ -574,20 +711,45 @@ export class ChatsService {
     await this.#moderate(viewer, slug, date, postId, { hidden: on ? 1 : 0 });
   }
 
-  async #moderate(viewer: Viewer, slug: string, date: string, postId: number, change: { highlighted?: number; hidden?: number }): Promise<void> {
+  async #moderate(
+    viewer: Viewer,
+    slug: string,
+    date: string,
+    postId: number,
+    change: { highlighted?: number; hidden?: number },
+  ): Promise<void> {
     const { series, chat } = await this.#chatRows(slug, date);
     await this.#requireRole(viewer, series, 'moderator');
-    const updated = await this.#db.updateTable('chat_posts').set(change).where('chat_id', '=', chat.id).where('post_id', '=', postId).executeTakeFirst();
+    const updated = await this.#db
+      .updateTable('chat_posts')
+      .set(change)
+      .where('chat_id', '=', chat.id)
+      .where('post_id', '=', postId)
+      .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw UserError.notFound('That post is not part of this chat.');
-    const row = await this.#db.selectFrom('chat_posts').select(['highlighted', 'hidden']).where('chat_id', '=', chat.id).where('post_id', '=', postId).executeTakeFirstOrThrow();
-    await this.#ctx.events.publish({ topics: [chatTopic(chat.id)], kind: 'chat.moderation', data: { postId, highlighted: row.highlighted === 1, hidden: row.hidden === 1 } });
+    const row = await this.#db
+      .selectFrom('chat_posts')
+      .select(['highlighted', 'hidden'])
+      .where('chat_id', '=', chat.id)
+      .where('post_id', '=', postId)
+      .executeTakeFirstOrThrow();
+    await this.#ctx.events.publish({
+      topics: [chatTopic(chat.id)],
+      kind: 'chat.moderation',
+      data: { postId, highlighted: row.highlighted === 1, hidden: row.hidden === 1 },
+    });
   }
 
   async rsvp(viewer: Viewer, slug: string, date: string, going: boolean): Promise<ChatView> {
     const { chat } = await this.#chatRows(slug, date);
     if (going) {
-      if (chat.state === 'ended' || chat.state === 'cancelled') throw new UserError(409, 'chat_over', chat.state === 'ended' ? 'This chat is over.' : 'This chat was cancelled.');
-      await this.#db.insertInto('chat_rsvps').values({ chat_id: chat.id, member_id: viewer.memberId, created_at: this.#ctx.clock.now() }).onConflict((oc) => oc.columns(['chat_id', 'member_id']).doNothing()).execute();
+      if (chat.state === 'ended' || chat.state === 'cancelled')
+        throw new UserError(409, 'chat_over', chat.state === 'ended' ? 'This chat is over.' : 'This chat was cancelled.');
+      await this.#db
+        .insertInto('chat_rsvps')
+        .values({ chat_id: chat.id, member_id: viewer.memberId, created_at: this.#ctx.clock.now() })
+        .onConflict((oc) => oc.columns(['chat_id', 'member_id']).doNothing())
+        .execute();
     } else {
       await this.#db.deleteFrom('chat_rsvps').where('chat_id', '=', chat.id).where('member_id', '=', viewer.memberId).execute();
     }
@@ -606,14 +768,32 @@ export class ChatsService {
       .where('chats.starts_at', '>=', now - 30 * 86_400_000)
       .where((eb) =>
         eb.or([
-          eb.exists(eb.selectFrom('chat_rsvps').select('chat_rsvps.chat_id').whereRef('chat_rsvps.chat_id', '=', 'chats.id').where('chat_rsvps.member_id', '=', memberId)),
-          eb.exists(eb.selectFrom('chat_moderators').select('chat_moderators.series_id').whereRef('chat_moderators.series_id', '=', 'chats.series_id').where('chat_moderators.member_id', '=', memberId)),
+          eb.exists(
+            eb
+              .selectFrom('chat_rsvps')
+              .select('chat_rsvps.chat_id')
+              .whereRef('chat_rsvps.chat_id', '=', 'chats.id')
+              .where('chat_rsvps.member_id', '=', memberId),
+          ),
+          eb.exists(
+            eb
+              .selectFrom('chat_moderators')
+              .select('chat_moderators.series_id')
+              .whereRef('chat_moderators.series_id', '=', 'chats.series_id')
+              .where('chat_moderators.member_id', '=', memberId),
+          ),
         ]),
       )
       .orderBy('chats.starts_at')
       .limit(200)
       .execute();
-    const seriesRows = rows.length ? await this.#db.selectFrom('chat_series').selectAll().where('id', 'in', [...new Set(rows.map((r) => r.series_id))]).execute() : [];
+    const seriesRows = rows.length
+      ? await this.#db
+          .selectFrom('chat_series')
+          .selectAll()
+          .where('id', 'in', [...new Set(rows.map((r) => r.series_id))])
+          .execute()
+      : [];
     const seriesViews = new Map((await this.#seriesViews(viewer, seriesRows)).map((s) => [s.id, s]));
     const chatViews = await this.#chatViews(viewer, rows, seriesRows);
     return chatViews.map((chat) => ({ series: seriesViews.get(chat.seriesId)!, chat }));
@@ -638,10 +818,20 @@ export class ChatsService {
   }
 
   /** What a calendar shows: a series' chats, or a member's, from a month ago to three months ahead. */
-  async calendarChats(scope: { slug: string } | { memberId: number }, now = this.#ctx.clock.now()): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
+  async calendarChats(
+    scope: { slug: string } | { memberId: number },
+    now = this.#ctx.clock.now(),
+  ): Promise<Array<{ series: SeriesView; chat: ChatView }>> {
     if ('memberId' in scope) return this.#memberChats(scope.memberId, null, now);
     const series = await this.series(null, scope.slug);
-    const rows = await this.#db.selectFrom('chats').selectAll().where('series_id', '=', series.id).where('starts_at', '>=', now - 30 * 86_400_000).orderBy('starts_at').limit(200).execute();
+    const rows = await this.#db
+      .selectFrom('chats')
+      .selectAll()
+      .where('series_id', '=', series.id)
+      .where('starts_at', '>=', now - 30 * 86_400_000)
+      .orderBy('starts_at')
+      .limit(200)
+      .execute();
     const seriesRow = await this.#seriesRow(scope.slug);
     return (await this.#chatViews(null, rows, [seriesRow])).map((chat) => ({ series, chat }));
   }
@@ -659,7 +849,8 @@ export class ChatsService {
     const byQuestion = new Map<number, RoomPost[]>();
     const otherPosts: RoomPost[] = [];
     for (const post of posts) {
-      if (post.questionId !== null && questions.some((q) => q.id === post.questionId)) byQuestion.set(post.questionId, [...(byQuestion.get(post.questionId) ?? []), post]);
+      if (post.questionId !== null && questions.some((q) => q.id === post.questionId))
+        byQuestion.set(post.questionId, [...(byQuestion.get(post.questionId) ?? []), post]);
       else otherPosts.push(post);
     }
     const released = questions.filter((q) => q.releasedAt !== null);
@@ -715,11 +906,31 @@ export class ChatsService {
     const withMedia = rows.filter((r) => r.has_media === 1).map((r) => r.post_id);
     const media = new Map<number, RoomPost['media']>();
     for (let i = 0; i < withMedia.length; i += 500) {
-      const chunk = await this.#db.selectFrom('media').select(['post_id', 'url', 'alt', 'width', 'height']).where('post_id', 'in', withMedia.slice(i, i + 500)).orderBy('post_id').orderBy('position').execute();
-      for (const m of chunk) media.set(m.post_id!, [...(media.get(m.post_id!) ?? []), { url: m.url, alt: m.alt, width: m.width, height: m.height }]);
+      const chunk = await this.#db
+        .selectFrom('media')
+        .select(['post_id', 'url', 'alt', 'width', 'height'])
+        .where('post_id', 'in', withMedia.slice(i, i + 500))
+        .orderBy('post_id')
+        .orderBy('position')
+        .execute();
+      for (const m of chunk)
+        media.set(m.post_id!, [...(media.get(m.post_id!) ?? []), { url: m.url, alt: m.alt, width: m.width, height: m.height }]);
     }
     return rows.map((r) => {
-      const author = actorSummary({ id: r.actor_id, handle: r.handle, acct: r.acct, domain: r.domain, display_name: r.display_name, avatar_url: r.avatar_url, url: r.actor_url, role: r.role, role_other: r.role_other }, this.#baseUrl);
+      const author = actorSummary(
+        {
+          id: r.actor_id,
+          handle: r.handle,
+          acct: r.acct,
+          domain: r.domain,
+          display_name: r.display_name,
+          avatar_url: r.avatar_url,
+          url: r.actor_url,
+          role: r.role,
+          role_other: r.role_other,
+        },
+        this.#baseUrl,
+      );
       const path = author.local ? `/@${author.handle}/${r.post_id}` : `/posts/${r.post_id}`;
       return {
         id: r.post_id,
@@ -744,14 +955,28 @@ export class ChatsService {
   /** The permanent record of an ended chat: public posts, hidden ones left out. */
   async transcript(viewer: Viewer | null, slug: string, date: string): Promise<Transcript> {
     const { series, chat, questions } = await this.chat(viewer, slug, date);
-    if (chat.state !== 'ended') throw new UserError(409, 'not_ended', chat.state === 'live' ? 'The chat is still going: its transcript is ready when it ends.' : 'This chat has not happened yet.');
+    if (chat.state !== 'ended')
+      throw new UserError(
+        409,
+        'not_ended',
+        chat.state === 'live' ? 'The chat is still going: its transcript is ready when it ends.' : 'This chat has not happened yet.',
+      );
     const posts = (await this.roomPosts(chat.id, { includeHidden: false })).filter((p) => p.visibility === 'public');
     const linked = new Map<number, TranscriptPost[]>();
     const otherPosts: TranscriptPost[] = [];
     const questionIds = new Set(questions.map((q) => q.id));
     const people = new Map<string, Transcript['participants'][number]>();
     for (const post of posts) {
-      const plain: TranscriptPost = { id: post.id, url: post.url, author: post.author, text: post.text, html: post.html, createdAt: post.createdAt, highlighted: post.highlighted, firstTime: post.firstTime };
+      const plain: TranscriptPost = {
+        id: post.id,
+        url: post.url,
+        author: post.author,
+        text: post.text,
+        html: post.html,
+        createdAt: post.createdAt,
+        highlighted: post.highlighted,
+        firstTime: post.firstTime,
+      };
       const answers = post.questionId !== null && questionIds.has(post.questionId);
       if (answers) linked.set(post.questionId!, [...(linked.get(post.questionId!) ?? []), plain]);
       else otherPosts.push(plain);
@@ -764,7 +989,16 @@ export class ChatsService {
     const answerCount = [...linked.values()].reduce((n, list) => n + list.length, 0);
     return {
       series: { slug: series.slug, title: series.title, hashtag: series.hashtag, kind: series.kind, url: series.url },
-      chat: { date: chat.date, topic: chat.topic, startsAt: chat.startsAt, endsAt: chat.endsAt, startedAt: chat.startedAt, endedAt: chat.endedAt, url: chat.url, timeZone: series.timeZone },
+      chat: {
+        date: chat.date,
+        topic: chat.topic,
+        startsAt: chat.startsAt,
+        endsAt: chat.endsAt,
+        startedAt: chat.startedAt,
+        endedAt: chat.endedAt,
+        url: chat.url,
+        timeZone: series.timeZone,
+      },
       questions: questions.map((q) => ({
         number: q.number,
         label: q.label,
@@ -800,8 +1034,18 @@ export class ChatsService {
       .innerJoin('chat_series', 'chat_series.id', 'chats.series_id')
       .leftJoin('chat_questions', 'chat_questions.id', 'chat_posts.question_id')
       .select([
-        'chats.id as chat_id', 'chats.date', 'chats.topic', 'chats.starts_at', 'chat_series.slug', 'chat_series.title', 'chat_series.hashtag_name', 'chat_series.kind',
-        'chat_questions.number', 'chat_questions.label', 'posts.id as post_id', 'posts.text',
+        'chats.id as chat_id',
+        'chats.date',
+        'chats.topic',
+        'chats.starts_at',
+        'chat_series.slug',
+        'chat_series.title',
+        'chat_series.hashtag_name',
+        'chat_series.kind',
+        'chat_questions.number',
+        'chat_questions.label',
+        'posts.id as post_id',
+        'posts.text',
       ])
       .where('chat_posts.actor_id', '=', actor.id)
       .where('chat_posts.hidden', '=', 0)
@@ -816,11 +1060,21 @@ export class ChatsService {
       let entry = entries.get(r.chat_id);
       if (!entry) {
         if (entries.size >= limit) break;
-        entry = { series: { slug: r.slug, title: r.title, hashtag: r.hashtag_name }, chat: { date: r.date, topic: r.topic, startsAt: r.starts_at, url: `${this.#baseUrl}/chats/${r.slug}/${r.date}` }, posts: 0, answers: [] };
+        entry = {
+          series: { slug: r.slug, title: r.title, hashtag: r.hashtag_name },
+          chat: { date: r.date, topic: r.topic, startsAt: r.starts_at, url: `${this.#baseUrl}/chats/${r.slug}/${r.date}` },
+          posts: 0,
+          answers: [],
+        };
         entries.set(r.chat_id, entry);
       }
       entry.posts++;
-      if (r.number !== null) entry.answers.push({ label: questionLabel(r.kind, r.number, r.label ?? ''), text: r.text, postUrl: `${this.#baseUrl}/posts/${r.post_id}` });
+      if (r.number !== null)
+        entry.answers.push({
+          label: questionLabel(r.kind, r.number, r.label ?? ''),
+          text: r.text,
+          postUrl: `${this.#baseUrl}/posts/${r.post_id}`,
+        });
     }
     return [...entries.values()];
   }
@@ -840,7 +1094,9 @@ export class ChatsService {
     }
     if (!isListed(post.visibility)) return [];
     // A remote post addressed to a series' group actor (a mention of @tlchat@our.host).
-    const addressed = Array.isArray(post.context.chatSeries) ? post.context.chatSeries.filter((s): s is string => typeof s === 'string') : [];
+    const addressed = Array.isArray(post.context.chatSeries)
+      ? post.context.chatSeries.filter((s): s is string => typeof s === 'string')
+      : [];
     const repliedQuestion = post.replyToId
       ? await tx.selectFrom('chat_questions').select(['id', 'chat_id']).where('post_id', '=', post.replyToId).executeTakeFirst()
       : undefined;
@@ -872,10 +1128,21 @@ export class ChatsService {
         .executeTakeFirst();
       await tx
         .insertInto('chat_posts')
-        .values({ chat_id: chat.id, post_id: post.id, actor_id: post.actorId, question_id: question, first_time: earlier ? 0 : 1, created_at: post.createdAt })
+        .values({
+          chat_id: chat.id,
+          post_id: post.id,
+          actor_id: post.actorId,
+          question_id: question,
+          first_time: earlier ? 0 : 1,
+          created_at: post.createdAt,
+        })
         .onConflict((oc) => oc.columns(['chat_id', 'post_id']).doNothing())
         .execute();
-      await tx.updateTable('chats').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', '=', chat.id).execute();
+      await tx
+        .updateTable('chats')
+        .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
+        .where('id', '=', chat.id)
+        .execute();
       if (post.visibility === 'public') await this.#ctx.social.outbox.emit(tx, { type: 'chat', seriesId: chat.series_id, postId: post.id });
       topics.push(chatTopic(chat.id));
     }
@@ -885,16 +1152,32 @@ export class ChatsService {
   /** Public questions are boosted by the series' group actor to its fediverse followers. */
   async #share(tx: Tx, post: NewPost, questionId: number): Promise<void> {
     if (post.visibility !== 'public') return;
-    const row = await tx.selectFrom('chat_questions').innerJoin('chats', 'chats.id', 'chat_questions.chat_id').select('chats.series_id').where('chat_questions.id', '=', questionId).executeTakeFirstOrThrow();
+    const row = await tx
+      .selectFrom('chat_questions')
+      .innerJoin('chats', 'chats.id', 'chat_questions.chat_id')
+      .select('chats.series_id')
+      .where('chat_questions.id', '=', questionId)
+      .executeTakeFirstOrThrow();
     await this.#ctx.social.outbox.emit(tx, { type: 'chat', seriesId: row.series_id, postId: post.id });
   }
 
   /** Which question a post answers: the number it gives ("A2"), else the question it replies to, else (backchannels) the one session going on now. */
-  async #answeredQuestion(tx: Tx, chat: { id: number; kind: ChatKind }, post: NewPost, repliedQuestionId: number | null): Promise<number | null> {
+  async #answeredQuestion(
+    tx: Tx,
+    chat: { id: number; kind: ChatKind },
+    post: NewPost,
+    repliedQuestionId: number | null,
+  ): Promise<number | null> {
     const number = answerNumber(post.text, chat.kind === 'chat' ? 'A' : 'S');
     if (number !== null) {
       // "A17" in a six-question chat, or an answer to a question not asked yet: kept as a post, not linked.
-      const row = await tx.selectFrom('chat_questions').select('id').where('chat_id', '=', chat.id).where('number', '=', number).where('released_at', 'is not', null).executeTakeFirst();
+      const row = await tx
+        .selectFrom('chat_questions')
+        .select('id')
+        .where('chat_id', '=', chat.id)
+        .where('number', '=', number)
+        .where('released_at', 'is not', null)
+        .executeTakeFirst();
       return row?.id ?? null;
     }
     if (repliedQuestionId !== null) return repliedQuestionId;
@@ -913,12 +1196,28 @@ export class ChatsService {
   }
 
   async #markAsked(tx: Tx, questionId: number, at: number, postId: number): Promise<string[]> {
-    const question = await tx.selectFrom('chat_questions').innerJoin('chats', 'chats.id', 'chat_questions.chat_id').select(['chat_questions.chat_id', 'chats.question_interval', 'chats.state']).where('chat_questions.id', '=', questionId).executeTakeFirst();
+    const question = await tx
+      .selectFrom('chat_questions')
+      .innerJoin('chats', 'chats.id', 'chat_questions.chat_id')
+      .select(['chat_questions.chat_id', 'chats.question_interval', 'chats.state'])
+      .where('chat_questions.id', '=', questionId)
+      .executeTakeFirst();
     if (!question || question.state !== 'live') throw new UserError(409, 'not_live', 'The chat is not live.');
-    const asked = await tx.updateTable('chat_questions').set({ released_at: at, post_id: postId }).where('id', '=', questionId).where('released_at', 'is', null).executeTakeFirst();
+    const asked = await tx
+      .updateTable('chat_questions')
+      .set({ released_at: at, post_id: postId })
+      .where('id', '=', questionId)
+      .where('released_at', 'is', null)
+      .executeTakeFirst();
     // Someone else asked it a moment ago: this post is not made (the transaction rolls back).
     if (Number(asked.numUpdatedRows) === 0) throw new UserError(409, 'already_released', 'That question was just asked.');
-    const remaining = await tx.selectFrom('chat_questions').select('id').where('chat_id', '=', question.chat_id).where('released_at', 'is', null).limit(1).executeTakeFirst();
+    const remaining = await tx
+      .selectFrom('chat_questions')
+      .select('id')
+      .where('chat_id', '=', question.chat_id)
+      .where('released_at', 'is', null)
+      .limit(1)
+      .executeTakeFirst();
     await tx
       .updateTable('chats')
       .set({ next_release_at: question.question_interval && remaining ? at + question.question_interval * 60_000 : null })
@@ -936,11 +1235,23 @@ export class ChatsService {
    */
   async tick(now = this.#ctx.clock.now()): Promise<{ started: number; released: number; ended: number; reminded: number }> {
     let started = 0;
-    const due = await this.#db.selectFrom('chats').selectAll().where('state', '=', 'scheduled').where('starts_at', '<=', now).orderBy('starts_at').limit(100).execute();
+    const due = await this.#db
+      .selectFrom('chats')
+      .selectAll()
+      .where('state', '=', 'scheduled')
+      .where('starts_at', '<=', now)
+      .orderBy('starts_at')
+      .limit(100)
+      .execute();
     for (const chat of due) {
       if (chat.ends_at <= now) {
         // Missed entirely (the server was down): it never ran, so it has no transcript.
-        await this.#db.updateTable('chats').set({ state: 'cancelled' }).where('id', '=', chat.id).where('state', '=', 'scheduled').execute();
+        await this.#db
+          .updateTable('chats')
+          .set({ state: 'cancelled' })
+          .where('id', '=', chat.id)
+          .where('state', '=', 'scheduled')
+          .execute();
         continue;
       }
       const series = await this.#db.selectFrom('chat_series').selectAll().where('id', '=', chat.series_id).executeTakeFirstOrThrow();
@@ -948,7 +1259,13 @@ export class ChatsService {
     }
     // Ended first: a question due after the end is not asked.
     let ended = 0;
-    const over = await this.#db.selectFrom('chats').select('id').where('state', '=', 'live').where('ends_at', '<=', now).limit(100).execute();
+    const over = await this.#db
+      .selectFrom('chats')
+      .select('id')
+      .where('state', '=', 'live')
+      .where('ends_at', '<=', now)
+      .limit(100)
+      .execute();
     for (const chat of over) if (await this.#finish(chat.id, now)) ended++;
     const released = await this.#releaseDue(now);
     const reminded = await this.#remind(now);
@@ -968,7 +1285,14 @@ export class ChatsService {
     for (const chat of due) {
       const series = await this.#db.selectFrom('chat_series').selectAll().where('id', '=', chat.series_id).executeTakeFirstOrThrow();
       // Timed questions are asked by the longest-serving host (the owner may have handed over).
-      const first = await this.#db.selectFrom('chat_moderators').select('member_id').where('series_id', '=', series.id).where('role', '=', 'host').orderBy('created_at').limit(1).executeTakeFirst();
+      const first = await this.#db
+        .selectFrom('chat_moderators')
+        .select('member_id')
+        .where('series_id', '=', series.id)
+        .where('role', '=', 'host')
+        .orderBy('created_at')
+        .limit(1)
+        .executeTakeFirst();
       const host = first ? await this.#ctx.accounts.viewerForMember(first.member_id) : null;
       try {
         if (!host) throw new UserError(409, 'no_host', 'The series has no host who can ask.');
@@ -977,7 +1301,12 @@ export class ChatsService {
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         // Nothing left to ask, or asked by hand a moment ago: stop the clock for this chat.
-        await this.#db.updateTable('chats').set({ next_release_at: null }).where('id', '=', chat.id).where('next_release_at', '=', chat.next_release_at).execute();
+        await this.#db
+          .updateTable('chats')
+          .set({ next_release_at: null })
+          .where('id', '=', chat.id)
+          .where('next_release_at', '=', chat.next_release_at)
+          .execute();
         this.#ctx.logger.debug({ chat: chat.id, reason: error.message }, 'timed question not asked');
       }
     }
@@ -998,13 +1327,34 @@ export class ChatsService {
     let count = 0;
     for (const chat of soon) {
       const notified = await this.#db.transaction().execute(async (tx) => {
-        const claimed = await tx.updateTable('chats').set({ reminded_at: now }).where('id', '=', chat.id).where('reminded_at', 'is', null).executeTakeFirst();
+        const claimed = await tx
+          .updateTable('chats')
+          .set({ reminded_at: now })
+          .where('id', '=', chat.id)
+          .where('reminded_at', 'is', null)
+          .executeTakeFirst();
         if (Number(claimed.numUpdatedRows) === 0) return [];
-        const going = await tx.selectFrom('chat_rsvps').innerJoin('members', 'members.id', 'chat_rsvps.member_id').select('members.id').where('chat_rsvps.chat_id', '=', chat.id).where('members.suspended_at', 'is', null).execute();
+        const going = await tx
+          .selectFrom('chat_rsvps')
+          .innerJoin('members', 'members.id', 'chat_rsvps.member_id')
+          .select('members.id')
+          .where('chat_rsvps.chat_id', '=', chat.id)
+          .where('members.suspended_at', 'is', null)
+          .execute();
         if (going.length === 0) return [];
         await tx
           .insertInto('notifications')
-          .values(going.map((m) => ({ member_id: m.id, kind: 'chat_reminder' as const, actor_id: chat.actor_id, post_id: null, chat_id: chat.id, dedupe_key: `${m.id}:chat_reminder:${chat.id}`, created_at: now })))
+          .values(
+            going.map((m) => ({
+              member_id: m.id,
+              kind: 'chat_reminder' as const,
+              actor_id: chat.actor_id,
+              post_id: null,
+              chat_id: chat.id,
+              dedupe_key: `${m.id}:chat_reminder:${chat.id}`,
+              created_at: now,
+            })),
+          )
           .onConflict((oc) => oc.column('dedupe_key').doNothing())
           .execute();
         return going.map((m) => m.id);
@@ -1029,7 +1379,17 @@ export class ChatsService {
     if (upcoming.length === 0) return 0;
     const inserted = await this.#db
       .insertInto('chats')
-      .values(upcoming.map((o) => ({ series_id: series.id, date: o.date, starts_at: o.startsAt, ends_at: o.endsAt, state: 'scheduled' as const, question_interval: series.question_interval, created_at: now })))
+      .values(
+        upcoming.map((o) => ({
+          series_id: series.id,
+          date: o.date,
+          starts_at: o.startsAt,
+          ends_at: o.endsAt,
+          state: 'scheduled' as const,
+          question_interval: series.question_interval,
+          created_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['series_id', 'date']).doNothing())
       .returning('id')
       .execute();
@@ -1039,27 +1399,41 @@ export class ChatsService {
   // ---- helpers ---------------------------------------------------------------------------------
 
   async #seriesRow(slug: string): Promise<SeriesRow> {
-    const row = /^[a-z0-9][a-z0-9-]{0,49}$/.test(slug) ? await this.#db.selectFrom('chat_series').selectAll().where('slug', '=', slug).executeTakeFirst() : undefined;
+    const row = /^[a-z0-9][a-z0-9-]{0,49}$/.test(slug)
+      ? await this.#db.selectFrom('chat_series').selectAll().where('slug', '=', slug).executeTakeFirst()
+      : undefined;
     if (!row) throw UserError.notFound('There is no such chat series.');
     return row;
   }
 
   async #chatRows(slug: string, date: string): Promise<{ series: SeriesRow; chat: ChatRow }> {
     const series = await this.#seriesRow(slug);
-    const chat = parseLocalDate(date) ? await this.#db.selectFrom('chats').selectAll().where('series_id', '=', series.id).where('date', '=', date).executeTakeFirst() : undefined;
+    const chat = parseLocalDate(date)
+      ? await this.#db.selectFrom('chats').selectAll().where('series_id', '=', series.id).where('date', '=', date).executeTakeFirst()
+      : undefined;
     if (!chat) throw UserError.notFound(`${series.title} has no chat on ${date}.`);
     return { series, chat };
   }
 
   async #questionRow(chatId: number, number: number): Promise<QuestionRow> {
-    const row = await this.#db.selectFrom('chat_questions').selectAll().where('chat_id', '=', chatId).where('number', '=', number).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('chat_questions')
+      .selectAll()
+      .where('chat_id', '=', chatId)
+      .where('number', '=', number)
+      .executeTakeFirst();
     if (!row) throw UserError.notFound(`There is no question ${number} in this chat.`);
     return row;
   }
 
   async #role(viewer: Viewer | null, seriesId: number): Promise<'host' | 'moderator' | null> {
     if (!viewer) return null;
-    const row = await this.#db.selectFrom('chat_moderators').select('role').where('series_id', '=', seriesId).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('chat_moderators')
+      .select('role')
+      .where('series_id', '=', seriesId)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     return row?.role ?? null;
   }
 
@@ -1068,7 +1442,11 @@ export class ChatsService {
     if (viewer.isAdmin) return;
     const role = await this.#role(viewer, series.id);
     if (role === 'host' || (needed === 'moderator' && role === 'moderator')) return;
-    throw UserError.forbidden(needed === 'host' ? `Only the hosts of ${series.title} can do that.` : `Only the hosts and moderators of ${series.title} can do that.`);
+    throw UserError.forbidden(
+      needed === 'host'
+        ? `Only the hosts of ${series.title} can do that.`
+        : `Only the hosts and moderators of ${series.title} can do that.`,
+    );
   }
 
   #sessionWindow(input: z.infer<typeof questionInputSchema>, chat: ChatRow): { startsAt: number | null; endsAt: number | null } {
@@ -1077,7 +1455,8 @@ export class ChatsService {
     if ((startsAt === null) !== (endsAt === null)) throw UserError.field('endsAt', 'Give a session both a start and an end, or neither.');
     if (startsAt !== null && endsAt !== null) {
       if (endsAt <= startsAt) throw UserError.field('endsAt', 'A session ends after it starts.');
-      if (startsAt < chat.starts_at || endsAt > chat.ends_at) throw UserError.field('startsAt', 'A session happens within the backchannel’s time.');
+      if (startsAt < chat.starts_at || endsAt > chat.ends_at)
+        throw UserError.field('startsAt', 'A session happens within the backchannel’s time.');
     }
     return { startsAt, endsAt };
   }
@@ -1108,10 +1487,18 @@ export class ChatsService {
       .selectFrom('chat_moderators')
       .innerJoin('members', 'members.id', 'chat_moderators.member_id')
       .select(['chat_moderators.series_id', 'chat_moderators.member_id', 'chat_moderators.role', 'members.actor_id'])
-      .where('chat_moderators.series_id', 'in', rows.map((r) => r.id))
+      .where(
+        'chat_moderators.series_id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .orderBy('chat_moderators.created_at')
       .execute();
-    const actors = await loadActors(this.#db, mods.map((m) => m.actor_id), this.#baseUrl);
+    const actors = await loadActors(
+      this.#db,
+      mods.map((m) => m.actor_id),
+      this.#baseUrl,
+    );
     return rows.map((row) => {
       const schedule = scheduleOf(row);
       const mine = viewer ? mods.find((m) => m.series_id === row.id && m.member_id === viewer.memberId) : undefined;
@@ -1126,7 +1513,9 @@ export class ChatsService {
         schedule,
         scheduleText: describeSchedule(schedule),
         questionInterval: row.question_interval,
-        hosts: mods.filter((m) => m.series_id === row.id && actors.has(m.actor_id)).map((m) => ({ ...actors.get(m.actor_id)!, role: m.role })),
+        hosts: mods
+          .filter((m) => m.series_id === row.id && actors.has(m.actor_id))
+          .map((m) => ({ ...actors.get(m.actor_id)!, role: m.role })),
         url: `${this.#baseUrl}/chats/${row.slug}`,
         calendarUrl: `${this.#baseUrl}/chats/${row.slug}/calendar.ics`,
         role: mine?.role ?? (viewer?.isAdmin ? 'host' : null),
@@ -1137,8 +1526,20 @@ export class ChatsService {
   async #chatViews(viewer: Viewer | null, rows: ChatRow[], series: SeriesRow[]): Promise<ChatView[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
-    const counts = await this.#db.selectFrom('chat_rsvps').select(['chat_id', (eb) => eb.fn.countAll<number>().as('n')]).where('chat_id', 'in', ids).groupBy('chat_id').execute();
-    const going = viewer ? await this.#db.selectFrom('chat_rsvps').select('chat_id').where('chat_id', 'in', ids).where('member_id', '=', viewer.memberId).execute() : [];
+    const counts = await this.#db
+      .selectFrom('chat_rsvps')
+      .select(['chat_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('chat_id', 'in', ids)
+      .groupBy('chat_id')
+      .execute();
+    const going = viewer
+      ? await this.#db
+          .selectFrom('chat_rsvps')
+          .select('chat_id')
+          .where('chat_id', 'in', ids)
+          .where('member_id', '=', viewer.memberId)
+          .execute()
+      : [];
     const slugs = new Map(series.map((s) => [s.id, s.slug]));
     return rows.map((r) => ({
       id: r.id,
@@ -1186,7 +1587,13 @@ export class ChatsService {
 }
 
 export function scheduleOf(row: SeriesRow): Schedule {
-  return { recurrence: JSON.parse(row.recurrence) as Recurrence, startDate: row.start_date, time: row.start_time, timeZone: row.time_zone, durationMinutes: row.duration_minutes };
+  return {
+    recurrence: JSON.parse(row.recurrence) as Recurrence,
+    startDate: row.start_date,
+    time: row.start_time,
+    timeZone: row.time_zone,
+    durationMinutes: row.duration_minutes,
+  };
 }
 
 /** A chat date from a URL segment, or 404. */

@@ -11,7 +11,11 @@
 
 export type Recurrence =
   | { freq: 'once' }
-  | { freq: 'weekly'; interval: number /* 1 = every week, 2 = every other week, up to 4 */; weekday: number /* 0 = Sunday … 6 = Saturday */ }
+  | {
+      freq: 'weekly';
+      interval: number /* 1 = every week, 2 = every other week, up to 4 */;
+      weekday: number /* 0 = Sunday … 6 = Saturday */;
+    }
   | { freq: 'monthly'; week: 1 | 2 | 3 | 4 | -1 /* -1 = last */; weekday: number };
 
 export interface Schedule {

@@ -17,18 +17,30 @@ function clock(ms: number, timeZone: string): string {
 }
 
 export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZone: string; tools?: unknown }) {
-  const classes = ['chat-post', post.highlighted ? 'chat-post--highlighted' : '', post.hidden ? 'chat-post--hidden' : ''].filter(Boolean).join(' ');
+  const classes = ['chat-post', post.highlighted ? 'chat-post--highlighted' : '', post.hidden ? 'chat-post--hidden' : '']
+    .filter(Boolean)
+    .join(' ');
   const nameId = `chat-post-${post.id}-author`;
   return (
     <li class={classes} id={`chat-post-${post.id}`} data-chat-post={String(post.id)} aria-labelledby={nameId}>
       <Avatar url={post.avatarUrl} name={post.author.displayName} size={32} />
       <div class="chat-post__body">
         <p class="chat-post__head">
-          <a id={nameId} class="chat-post__author" href={new URL(post.author.url).pathname}>{post.author.displayName}</a>{' '}
+          <a id={nameId} class="chat-post__author" href={new URL(post.author.url).pathname}>
+            {post.author.displayName}
+          </a>{' '}
           <span class="meta">@{post.author.handle}</span>{' '}
           {post.firstTime ? <span class="badge badge--new-participant">New participant</span> : null}{' '}
-          {post.highlighted ? <span class="badge badge--highlight" data-highlight-badge>★ Highlighted</span> : null}{' '}
-          {post.hidden ? <span class="badge" data-hidden-badge>Hidden</span> : null}{' '}
+          {post.highlighted ? (
+            <span class="badge badge--highlight" data-highlight-badge>
+              ★ Highlighted
+            </span>
+          ) : null}{' '}
+          {post.hidden ? (
+            <span class="badge" data-hidden-badge>
+              Hidden
+            </span>
+          ) : null}{' '}
           <a class="meta" href={new URL(post.url).pathname}>
             <time datetime={isoTime(post.createdAt)}>{clock(post.createdAt, timeZone)}</time>
           </a>
@@ -76,13 +88,15 @@ export function QuestionHeading({ question, timeZone, level = 2 }: { question: Q
             Asked at <time datetime={isoTime(question.releasedAt)}>{clock(question.releasedAt, timeZone)}</time>
             {question.postUrl ? (
               <>
-                {' '}· <a href={new URL(question.postUrl).pathname}>the question’s post</a>
+                {' '}
+                · <a href={new URL(question.postUrl).pathname}>the question’s post</a>
               </>
             ) : null}
           </>
         ) : question.startsAt && question.endsAt ? (
           <>
-            <time datetime={isoTime(question.startsAt)}>{formatDateTime(question.startsAt, timeZone)}</time>–<time datetime={isoTime(question.endsAt)}>{clock(question.endsAt, timeZone)}</time>
+            <time datetime={isoTime(question.startsAt)}>{formatDateTime(question.startsAt, timeZone)}</time>–
+            <time datetime={isoTime(question.endsAt)}>{clock(question.endsAt, timeZone)}</time>
           </>
         ) : (
           'Not asked yet'
@@ -95,7 +109,11 @@ export function QuestionHeading({ question, timeZone, level = 2 }: { question: Q
 const STATE_TEXT: Record<ChatView['state'], string> = { scheduled: 'Coming up', live: 'Live now', ended: 'Ended', cancelled: 'Cancelled' };
 
 export function ChatState({ chat }: { chat: ChatView }) {
-  return <span class={`badge chat-state chat-state--${chat.state}`} data-chat-state>{STATE_TEXT[chat.state]}</span>;
+  return (
+    <span class={`badge chat-state chat-state--${chat.state}`} data-chat-state>
+      {STATE_TEXT[chat.state]}
+    </span>
+  );
 }
 
 /** "Tuesday 2 March 2027, 20:00–21:00" in the reader's zone. */

@@ -5,7 +5,13 @@ import type { ArticleView } from './articles.ts';
  * A member's blog as an Atom 1.0 feed (RFC 4287): the newest published articles with their
  * full, sanitised HTML, so feed readers show them whole.
  */
-export function blogAtom(options: { author: ActorSummary; articles: ArticleView[]; blogUrl: string; feedUrl: string; siteName: string }): string {
+export function blogAtom(options: {
+  author: ActorSummary;
+  articles: ArticleView[];
+  blogUrl: string;
+  feedUrl: string;
+  siteName: string;
+}): string {
   const { author, articles, blogUrl, feedUrl } = options;
   const updated = articles.reduce((latest, a) => Math.max(latest, a.updatedAt), 0);
   const person = `<author><name>${xml(author.displayName)}</name><uri>${xml(author.url)}</uri></author>`;
@@ -42,6 +48,9 @@ function iso(ms: number): string {
 /** Text for XML: escaped, without the control characters XML 1.0 forbids. */
 function xml(text: string): string {
   return text
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '')
+    .replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '',
+    )
     .replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }

@@ -66,8 +66,19 @@ async function embedQuotes(db: Queryable, baseUrl: string, tokens: Token[]): Pro
   if (wanted.size === 0) return;
   const ids = [...new Set([...wanted.values()].map((r) => r.id))];
   // Only original public posts, as an anonymous reader sees them (the quote is shown to everyone).
-  const originals = await db.selectFrom('posts').select('id').where('id', 'in', ids).where('boost_of_id', 'is', null).where('visibility', '=', 'public').execute();
-  const posts = await hydratePosts(db, baseUrl, null, originals.map((p) => ({ postId: p.id })));
+  const originals = await db
+    .selectFrom('posts')
+    .select('id')
+    .where('id', 'in', ids)
+    .where('boost_of_id', 'is', null)
+    .where('visibility', '=', 'public')
+    .execute();
+  const posts = await hydratePosts(
+    db,
+    baseUrl,
+    null,
+    originals.map((p) => ({ postId: p.id })),
+  );
   const byId = new Map(posts.map((p) => [p.id, p]));
   for (const [index, ref] of wanted) {
     const post = byId.get(ref.id);
@@ -103,7 +114,10 @@ function imageIssues(html: string, baseUrl: string): FieldIssue[] {
     const src = decodeAttribute(/\ssrc="([^"]*)"/.exec(tag)?.[1] ?? '');
     const alt = decodeAttribute(/\salt="([^"]*)"/.exec(tag)?.[1] ?? '').trim();
     if (!alt) {
-      issues.push({ path: 'markdown', message: `Describe the image ${src} for people who cannot see it: write the description between the brackets, like ![Students reading on beanbags](${src}).` });
+      issues.push({
+        path: 'markdown',
+        message: `Describe the image ${src} for people who cannot see it: write the description between the brackets, like ![Students reading on beanbags](${src}).`,
+      });
     }
     let url: URL | null = null;
     try {
@@ -120,5 +134,10 @@ function imageIssues(html: string, baseUrl: string): FieldIssue[] {
 }
 
 function decodeAttribute(value: string): string {
-  return value.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return value
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }

@@ -12,7 +12,15 @@ import { flash, renderPage, type PageOptions } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm, type Form } from '../web/request.ts';
 import { blogAtom } from './article-feed.ts';
-import { IMAGE_ALT_MAX, MARKDOWN_MAX, SUMMARY_MAX, TITLE_MAX, type ArticleImage, type ArticleListItem, type ArticleView } from './articles.ts';
+import {
+  IMAGE_ALT_MAX,
+  MARKDOWN_MAX,
+  SUMMARY_MAX,
+  TITLE_MAX,
+  type ArticleImage,
+  type ArticleListItem,
+  type ArticleView,
+} from './articles.ts';
 import { libraryPage } from './section.tsx';
 
 type Status = NonNullable<PageOptions['status']>;
@@ -49,8 +57,8 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
       <>
         <p>
           Write at length: a reflection on practice, a how-to, a report from a conference. Published articles appear on{' '}
-          <a href={`/@${viewer.handle}/blog`}>your blog</a> (with an <a href={`/@${viewer.handle}/blog.atom`}>Atom feed</a>), and a post in your
-          stream announces each one; replies to that post are the article’s comments.
+          <a href={`/@${viewer.handle}/blog`}>your blog</a> (with an <a href={`/@${viewer.handle}/blog.atom`}>Atom feed</a>), and a post in
+          your stream announces each one; replies to that post are the article’s comments.
         </p>
         <p>
           <a class="button" href="/articles/new">
@@ -81,7 +89,8 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
                 <span class="meta">
                   · published {formatDate(a.publishedAt!, tz)} · {plural(a.comments, 'comment', 'comments')}
                 </span>{' '}
-                · <a href={`/articles/${a.id}/edit`}>
+                ·{' '}
+                <a href={`/articles/${a.id}/edit`}>
                   Edit<span class="visually-hidden"> “{a.title}”</span>
                 </a>
               </>
@@ -105,7 +114,12 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
     const { articles } = c.var.services;
     const article = await ownArticle(c, viewer, Number(c.req.param('id')));
     const images = await articles.images(viewer, article.id);
-    return editorPage(c, { article, values: { title: article.title, summary: article.summary ?? '', markdown: article.markdown, imageAlt: '' }, errors: {}, images });
+    return editorPage(c, {
+      article,
+      values: { title: article.title, summary: article.summary ?? '', markdown: article.markdown, imageAlt: '' },
+      errors: {},
+      images,
+    });
   });
 
   app.post('/articles/:id{[0-9]+}/edit', (c) => saveFromEditor(c, Number(c.req.param('id'))));
@@ -137,7 +151,11 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
     const tz = c.var.viewer?.timeZone ?? 'UTC';
     return renderPage(
       c,
-      { title: `${author.displayName}’s blog`, description: `Articles by ${author.displayName} (@${author.handle})`, alternates: [feedLink(author.handle, author.displayName)] },
+      {
+        title: `${author.displayName}’s blog`,
+        description: `Articles by ${author.displayName} (@${author.handle})`,
+        alternates: [feedLink(author.handle, author.displayName)],
+      },
       <>
         <p>
           Articles by <a href={`/@${author.handle}`}>{author.displayName}</a> <span class="meta">@{author.acct}</span> ·{' '}
@@ -153,7 +171,8 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
                   <a href={`/@${author.handle}/blog/${a.slug}`}>{a.title}</a>
                 </h2>
                 <p class="meta">
-                  <time datetime={isoTime(a.publishedAt!)}>{formatDate(a.publishedAt!, tz)}</time> · {plural(a.comments, 'comment', 'comments')}
+                  <time datetime={isoTime(a.publishedAt!)}>{formatDate(a.publishedAt!, tz)}</time> ·{' '}
+                  {plural(a.comments, 'comment', 'comments')}
                 </p>
                 {a.summary ? <p>{a.summary}</p> : null}
               </article>
@@ -177,7 +196,12 @@ export function registerArticlePages(app: Hono<AppEnv>): void {
     const { articles, social } = c.var.services;
     const article = await articles.bySlug(viewer, c.req.param('at').slice(1), c.req.param('slug'));
     const text = (await readForm(c)).text('text');
-    if (!article.postId) throw new UserError(409, 'comments_closed', 'This article takes no comments: it is not published, or the post announcing it was deleted.');
+    if (!article.postId)
+      throw new UserError(
+        409,
+        'comments_closed',
+        'This article takes no comments: it is not published, or the post announcing it was deleted.',
+      );
     try {
       const comment = await social.posts.create(viewer, { text, visibility: 'public', replyToId: article.postId });
       flash(c, 'Your comment was posted.');
@@ -223,7 +247,12 @@ async function ownArticle(c: AppContext, viewer: Viewer, id: number): Promise<Ar
 }
 
 function editorValues(form: Form): EditorValues {
-  return { title: form.text('title'), summary: form.text('summary'), markdown: form.text('markdown').replace(/\r\n?/g, '\n'), imageAlt: form.text('imageAlt') };
+  return {
+    title: form.text('title'),
+    summary: form.text('summary'),
+    markdown: form.text('markdown').replace(/\r\n?/g, '\n'),
+    imageAlt: form.text('imageAlt'),
+  };
 }
 
 /**
@@ -237,7 +266,9 @@ async function saveFromEditor(c: AppContext, id: number | null) {
   let article = id ? await ownArticle(c, viewer, id) : null;
   const images = () => (article ? articles.images(viewer, article.id) : Promise.resolve([]));
   if (c.var.oversizedBody) {
-    const values = article ? { title: article.title, summary: article.summary ?? '', markdown: article.markdown, imageAlt: '' } : { title: '', summary: '', markdown: '', imageAlt: '' };
+    const values = article
+      ? { title: article.title, summary: article.summary ?? '', markdown: article.markdown, imageAlt: '' }
+      : { title: '', summary: '', markdown: '', imageAlt: '' };
     const message = `What you sent is too large (the limit for an image is ${Math.round(config.maxUploadBytes / 1048576)} MB). Nothing was saved: the form shows the last saved version.`;
     return editorPage(c, { article, values, errors: { image: message }, images: await images(), status: 413 });
   }
@@ -248,7 +279,14 @@ async function saveFromEditor(c: AppContext, id: number | null) {
 
   if (action === 'preview') {
     const preview = await articles.preview(values.markdown);
-    return editorPage(c, { article, values, errors: errorsByField(preview.issues), images: await images(), preview: preview.html, status: preview.issues.length ? 422 : 200 });
+    return editorPage(c, {
+      article,
+      values,
+      errors: errorsByField(preview.issues),
+      images: await images(),
+      preview: preview.html,
+      status: preview.issues.length ? 422 : 200,
+    });
   }
   try {
     article = article ? await articles.update(viewer, article.id, input) : await articles.create(viewer, input);
@@ -335,7 +373,9 @@ function editorPage(
             <dt>
               <code>## A heading</code>
             </dt>
-            <dd>A section heading (<code>###</code> for a smaller one).</dd>
+            <dd>
+              A section heading (<code>###</code> for a smaller one).
+            </dd>
             <dt>
               <code>**bold**</code>, <code>*italic*</code>, <code>`code`</code>
             </dt>
@@ -401,7 +441,14 @@ function editorPage(
               aria-describedby={errors.image ? `${fieldId('image')}-error` : undefined}
             />
           </div>
-          <TextArea name="imageAlt" label="Description for people who cannot see it (alt text)" value={values.imageAlt} errors={errors} rows={2} maxLength={IMAGE_ALT_MAX} />
+          <TextArea
+            name="imageAlt"
+            label="Description for people who cannot see it (alt text)"
+            value={values.imageAlt}
+            errors={errors}
+            rows={2}
+            maxLength={IMAGE_ALT_MAX}
+          />
           <div class="actions">
             <button type="submit" name="action" value="upload" class="button--secondary">
               Upload image
@@ -411,7 +458,13 @@ function editorPage(
             <ul class="link-rows" aria-label="Uploaded images">
               {images.map((image) => (
                 <li>
-                  <img src={image.url} alt="" width={Math.min(96, image.width)} height={Math.round((Math.min(96, image.width) * image.height) / image.width)} loading="lazy" />{' '}
+                  <img
+                    src={image.url}
+                    alt=""
+                    width={Math.min(96, image.width)}
+                    height={Math.round((Math.min(96, image.width) * image.height) / image.width)}
+                    loading="lazy"
+                  />{' '}
                   <code class="code">{image.markdown}</code>
                 </li>
               ))}
@@ -426,7 +479,11 @@ function editorPage(
           back="/articles"
           label="Delete article"
           danger
-          confirm={published ? 'Delete this article and the post announcing it? Comments stay in that thread. This cannot be undone.' : 'Delete this draft? This cannot be undone.'}
+          confirm={
+            published
+              ? 'Delete this article and the post announcing it? Comments stay in that thread. This cannot be undone.'
+              : 'Delete this draft? This cannot be undone.'
+          }
         />
       ) : null}
     </>,
@@ -439,7 +496,11 @@ async function articlePage(c: AppContext, article: ArticleView, values: { text: 
   const { social, config } = c.var.services;
   const tz = viewer?.timeZone ?? 'UTC';
   const path = `/@${article.author.handle}/blog/${article.slug}`;
-  const thread = article.postId ? await social.posts.thread(viewer, article.postId).catch((error: unknown) => (error instanceof UserError ? null : Promise.reject(error))) : null;
+  const thread = article.postId
+    ? await social.posts
+        .thread(viewer, article.postId)
+        .catch((error: unknown) => (error instanceof UserError ? null : Promise.reject(error)))
+    : null;
   const comments: Array<PostView & { depth: number }> = thread?.descendants ?? [];
   const textId = fieldId('text');
   return renderPage(
@@ -451,7 +512,15 @@ async function articlePage(c: AppContext, article: ArticleView, values: { text: 
       // The ActivityPub object too: fediverse software that is given the article's address finds the Article there.
       alternates: [
         feedLink(article.author.handle, article.author.displayName),
-        ...(article.postId ? [{ href: `${config.baseUrl}/users/${article.author.handle}/posts/${article.postId}`, type: 'application/activity+json', title: article.title }] : []),
+        ...(article.postId
+          ? [
+              {
+                href: `${config.baseUrl}/users/${article.author.handle}/posts/${article.postId}`,
+                type: 'application/activity+json',
+                title: article.title,
+              },
+            ]
+          : []),
       ],
       noindex: article.status !== 'published',
       hasErrors: Object.keys(errors).length > 0,
@@ -492,12 +561,24 @@ async function articlePage(c: AppContext, article: ArticleView, values: { text: 
       <section aria-labelledby="comments-heading">
         <h2 id="comments-heading">Comments</h2>
         {!thread ? (
-          <p>{article.status === 'published' ? 'Comments are closed: the post announcing this article was deleted.' : 'Comments open when the article is published.'}</p>
+          <p>
+            {article.status === 'published'
+              ? 'Comments are closed: the post announcing this article was deleted.'
+              : 'Comments open when the article is published.'}
+          </p>
         ) : viewer ? (
           <form method="post" action={`${path}/comments`} class="composer" id="comment" novalidate>
             <ErrorSummary errors={errors} />
             <CsrfField token={c.var.csrf} />
-            <PostTextField id={textId} label="Add a comment" hint="Your comment is a public reply to the post announcing the article." max={config.postMaxChars} rows={4} error={errors.text} value={values.text ?? ''} />
+            <PostTextField
+              id={textId}
+              label="Add a comment"
+              hint="Your comment is a public reply to the post announcing the article."
+              max={config.postMaxChars}
+              rows={4}
+              error={errors.text}
+              value={values.text ?? ''}
+            />
             <div class="actions">
               <button type="submit">Comment</button>
             </div>

@@ -39,11 +39,30 @@ const ArticleSchema = z
   .openapi('Article');
 const ArticlePageSchema = z.object({ articles: z.array(ArticleSummarySchema), nextCursor: z.string().nullable() }).openapi('ArticlePage');
 const ImageSchema = z
-  .object({ id: z.number().int(), url: z.string(), alt: z.string(), width: z.number().int(), height: z.number().int(), markdown: z.string().openapi({ description: 'What to paste into the article to show the image' }) })
+  .object({
+    id: z.number().int(),
+    url: z.string(),
+    alt: z.string(),
+    width: z.number().int(),
+    height: z.number().int(),
+    markdown: z.string().openapi({ description: 'What to paste into the article to show the image' }),
+  })
   .openapi('ArticleImage');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 7 }) });
-const HandleParam = z.object({ handle: z.string().min(1).max(200).openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+});
+const HandleParam = z.object({
+  handle: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+});
 const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
 
 function listItemJson(a: ArticleListItem) {
@@ -68,10 +87,13 @@ const articleJson = (a: ArticleView) => ({ ...listItemJson(a), markdown: a.markd
 export function registerArticlesApi(api: Api): void {
   const articles = (c: AppContext) => c.var.services.articles;
 
-
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/articles', tags: ['Articles'], security, summary: 'Your articles of one status, most recently changed first',
+      method: 'get',
+      path: '/api/v1/articles',
+      tags: ['Articles'],
+      security,
+      summary: 'Your articles of one status, most recently changed first',
       request: { query: CursorQuery.extend({ status: z.enum(['draft', 'published']).default('draft') }) },
       responses: { 200: json(ArticlePageSchema, 'A page of your articles'), ...errors(400, 401) },
     }),
@@ -83,7 +105,11 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/articles', tags: ['Articles'], security, summary: 'Save a new draft',
+      method: 'post',
+      path: '/api/v1/articles',
+      tags: ['Articles'],
+      security,
+      summary: 'Save a new draft',
       description: `Markdown (GitHub flavour, up to ${MARKDOWN_MAX} characters). Raw HTML is sanitised; every image needs a description and an https address (or an upload). A paragraph that is only the address of a public post here quotes it.`,
       request: body(articleInputSchema),
       responses: { 201: json(ArticleSchema, 'The draft'), ...errors(400, 401, 413, 422) },
@@ -92,9 +118,19 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/articles/preview', tags: ['Articles'], security, summary: 'Render Markdown as an article would be, without saving',
+      method: 'post',
+      path: '/api/v1/articles/preview',
+      tags: ['Articles'],
+      security,
+      summary: 'Render Markdown as an article would be, without saving',
       request: body(z.strictObject({ markdown: z.string() })),
-      responses: { 200: json(z.object({ html: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }), 'The HTML, and what would stop it from being saved'), ...errors(400, 401) },
+      responses: {
+        200: json(
+          z.object({ html: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }),
+          'The HTML, and what would stop it from being saved',
+        ),
+        ...errors(400, 401),
+      },
     }),
     async (c) => {
       requireViewer(c);
@@ -103,7 +139,10 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/articles/{id}', tags: ['Articles'], summary: 'An article (a draft only for its author)',
+      method: 'get',
+      path: '/api/v1/articles/{id}',
+      tags: ['Articles'],
+      summary: 'An article (a draft only for its author)',
       request: { params: IdParam },
       responses: { 200: json(ArticleSchema, 'The article'), ...errors(404) },
     }),
@@ -111,8 +150,13 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/articles/{id}', tags: ['Articles'], security, summary: 'Change your article',
-      description: 'Fields left out stay as they are. A draft’s slug follows its title; a published article keeps its address, and the post announcing it is edited too.',
+      method: 'patch',
+      path: '/api/v1/articles/{id}',
+      tags: ['Articles'],
+      security,
+      summary: 'Change your article',
+      description:
+        'Fields left out stay as they are. A draft’s slug follows its title; a published article keeps its address, and the post announcing it is edited too.',
       request: { params: IdParam, ...body(articleUpdateSchema) },
       responses: { 200: json(ArticleSchema, 'The article'), ...errors(400, 401, 403, 404, 413, 422) },
     }),
@@ -120,7 +164,11 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/articles/{id}/publish', tags: ['Articles'], security, summary: 'Publish your draft',
+      method: 'post',
+      path: '/api/v1/articles/{id}/publish',
+      tags: ['Articles'],
+      security,
+      summary: 'Publish your draft',
       description: 'Creates a public post that announces the article (title, summary and address); replies to it are the comments.',
       request: { params: IdParam },
       responses: { 200: json(ArticleSchema, 'The published article'), ...errors(401, 403, 404, 409, 422) },
@@ -129,7 +177,11 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'delete', path: '/api/v1/articles/{id}', tags: ['Articles'], security, summary: 'Delete your article and the post announcing it',
+      method: 'delete',
+      path: '/api/v1/articles/{id}',
+      tags: ['Articles'],
+      security,
+      summary: 'Delete your article and the post announcing it',
       request: { params: IdParam },
       responses: { ...Ok, ...errors(401, 403, 404) },
     }),
@@ -140,11 +192,21 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/articles/{id}/images', tags: ['Articles'], security, summary: 'Upload an image for your article',
-      description: 'A multipart form with `file` (JPEG, PNG, WebP, GIF or AVIF) and `alt` (required: a description for people who cannot see it). The answer carries the Markdown to paste.',
+      method: 'post',
+      path: '/api/v1/articles/{id}/images',
+      tags: ['Articles'],
+      security,
+      summary: 'Upload an image for your article',
+      description:
+        'A multipart form with `file` (JPEG, PNG, WebP, GIF or AVIF) and `alt` (required: a description for people who cannot see it). The answer carries the Markdown to paste.',
       request: {
         params: IdParam,
-        body: { required: true, content: { 'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), alt: z.string() }) } } },
+        body: {
+          required: true,
+          content: {
+            'multipart/form-data': { schema: z.object({ file: z.any().openapi({ type: 'string', format: 'binary' }), alt: z.string() }) },
+          },
+        },
       },
       responses: { 201: json(ImageSchema, 'The stored image'), ...errors(401, 403, 404, 413, 415, 422) },
     }),
@@ -154,7 +216,12 @@ export function registerArticlesApi(api: Api): void {
       const file = form.file('file');
       if (!file) throw UserError.field('file', 'Send the image in a multipart field named "file".');
       try {
-        const image = await articles(c).uploadImage(viewer, c.req.valid('param').id, new Uint8Array(await file.arrayBuffer()), form.text('alt'));
+        const image = await articles(c).uploadImage(
+          viewer,
+          c.req.valid('param').id,
+          new Uint8Array(await file.arrayBuffer()),
+          form.text('alt'),
+        );
         return c.json(image, 201);
       } catch (error) {
         // The service names the editor's fields; here they are `file` and `alt`.
@@ -166,7 +233,10 @@ export function registerArticlesApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/people/{handle}/articles', tags: ['Articles'], summary: 'A member’s published articles (their blog), newest first',
+      method: 'get',
+      path: '/api/v1/people/{handle}/articles',
+      tags: ['Articles'],
+      summary: 'A member’s published articles (their blog), newest first',
       request: { params: HandleParam, query: CursorQuery },
       responses: { 200: json(ArticlePageSchema, 'A page of articles'), ...errors(400, 404) },
     }),

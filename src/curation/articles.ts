@@ -68,7 +68,21 @@ export interface ArticleImage {
   markdown: string;
 }
 
-type ArticleRow = Pick<ArticlesTable, 'slug' | 'title' | 'summary' | 'markdown' | 'html' | 'status' | 'post_id' | 'member_id' | 'actor_id' | 'created_at' | 'updated_at' | 'published_at'> & { id: number };
+type ArticleRow = Pick<
+  ArticlesTable,
+  | 'slug'
+  | 'title'
+  | 'summary'
+  | 'markdown'
+  | 'html'
+  | 'status'
+  | 'post_id'
+  | 'member_id'
+  | 'actor_id'
+  | 'created_at'
+  | 'updated_at'
+  | 'published_at'
+> & { id: number };
 
 /** The address of an article's page. */
 export function articleUrl(baseUrl: string, handle: string, slug: string): string {
@@ -167,15 +181,21 @@ export class ArticlesService {
       summary: input.summary === undefined ? row.summary : input.summary || null,
       markdown: input.markdown ?? row.markdown,
     };
-    if (row.status === 'published' && !next.markdown.trim()) throw UserError.field('markdown', 'A published article cannot be empty. Delete it instead.');
+    if (row.status === 'published' && !next.markdown.trim())
+      throw UserError.field('markdown', 'A published article cannot be empty. Delete it instead.');
     const html = await this.#renderOrThrow(next.markdown);
     // Saving without a change (an image upload, Update pressed twice) writes nothing, so a
     // published article's post gets no empty edit, nor other servers an Update.
-    if (next.title === row.title && next.summary === row.summary && next.markdown === row.markdown && html === row.html) return this.get(viewer, id);
+    if (next.title === row.title && next.summary === row.summary && next.markdown === row.markdown && html === row.html)
+      return this.get(viewer, id);
     const now = Date.now();
     if (row.status === 'draft') {
       await this.#withFreeSlug(viewer.actorId, next.title, id, async (tx, slug) => {
-        await tx.updateTable('articles').set({ ...next, slug, html, updated_at: now }).where('id', '=', id).execute();
+        await tx
+          .updateTable('articles')
+          .set({ ...next, slug, html, updated_at: now })
+          .where('id', '=', id)
+          .execute();
         return id;
       });
       return this.get(viewer, id);
@@ -183,9 +203,16 @@ export class ArticlesService {
     const text = this.#announcement(next.title, next.summary, articleUrl(this.#baseUrl, viewer.handle, row.slug));
     await this.#checkAnnouncement(text);
     // The article first: the federation Update the post edit queues reads the article's new HTML.
-    await this.#db.updateTable('articles').set({ ...next, html, updated_at: now }).where('id', '=', id).execute();
-    const post = row.post_id ? await this.#db.selectFrom('posts').select('deleted_at').where('id', '=', row.post_id).executeTakeFirst() : undefined;
-    if (row.post_id && post && !post.deleted_at) await this.#announcing(() => this.#ctx.social.posts.edit(viewer, row.post_id!, { text }, { fromArticle: true }));
+    await this.#db
+      .updateTable('articles')
+      .set({ ...next, html, updated_at: now })
+      .where('id', '=', id)
+      .execute();
+    const post = row.post_id
+      ? await this.#db.selectFrom('posts').select('deleted_at').where('id', '=', row.post_id).executeTakeFirst()
+      : undefined;
+    if (row.post_id && post && !post.deleted_at)
+      await this.#announcing(() => this.#ctx.social.posts.edit(viewer, row.post_id!, { text }, { fromArticle: true }));
     return this.get(viewer, id);
   }
 
@@ -203,7 +230,10 @@ export class ArticlesService {
     const text = this.#announcement(row.title, row.summary, articleUrl(this.#baseUrl, viewer.handle, row.slug));
     await this.#checkAnnouncement(text);
     await this.#announcing(() =>
-      this.#ctx.social.posts.create(viewer, { text, visibility: 'public' }, [], { ...(options.at ? { at: options.at } : {}), context: { articleId: id, articleHtml: html } }),
+      this.#ctx.social.posts.create(viewer, { text, visibility: 'public' }, [], {
+        ...(options.at ? { at: options.at } : {}),
+        context: { articleId: id, articleHtml: html },
+      }),
     );
     return this.get(viewer, id);
   }
@@ -231,16 +261,31 @@ export class ArticlesService {
     const issues: FieldIssue[] = [];
     if (!bytes || bytes.byteLength === 0) issues.push({ path: 'image', message: 'Choose an image file to upload.' });
     if (!description) issues.push({ path: 'imageAlt', message: 'Describe the image for people who cannot see it (alt text).' });
-    if (description.length > IMAGE_ALT_MAX) issues.push({ path: 'imageAlt', message: `Alt text can have at most ${IMAGE_ALT_MAX} characters.` });
+    if (description.length > IMAGE_ALT_MAX)
+      issues.push({ path: 'imageAlt', message: `Alt text can have at most ${IMAGE_ALT_MAX} characters.` });
     if (issues.length) throw UserError.invalid(issues, issues[0]!.message);
     if (bytes!.byteLength > this.#ctx.config.maxUploadBytes) {
-      throw UserError.field('image', `The image is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.`, 413, 'too_large');
+      throw UserError.field(
+        'image',
+        `The image is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.`,
+        413,
+        'too_large',
+      );
     }
     const image = await processImage(bytes!, { field: 'image', maxSize: IMAGE_SIZE });
     const url = await this.#ctx.storage.put('articles', image.extension, image.bytes);
     const row = await this.#db
       .insertInto('article_images')
-      .values({ article_id: id, member_id: viewer.memberId, url, alt: description, width: image.width, height: image.height, content_type: image.contentType, created_at: Date.now() })
+      .values({
+        article_id: id,
+        member_id: viewer.memberId,
+        url,
+        alt: description,
+        width: image.width,
+        height: image.height,
+        content_type: image.contentType,
+        created_at: Date.now(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return imageView({ id: row.id, url, alt: description, width: image.width, height: image.height });
@@ -249,7 +294,12 @@ export class ArticlesService {
   /** The images uploaded for your article, newest first. */
   async images(viewer: Viewer, id: number): Promise<ArticleImage[]> {
     await this.#own(viewer, id);
-    const rows = await this.#db.selectFrom('article_images').select(['id', 'url', 'alt', 'width', 'height']).where('article_id', '=', id).orderBy('id', 'desc').execute();
+    const rows = await this.#db
+      .selectFrom('article_images')
+      .select(['id', 'url', 'alt', 'width', 'height'])
+      .where('article_id', '=', id)
+      .orderBy('id', 'desc')
+      .execute();
     return rows.map(imageView);
   }
 
@@ -273,14 +323,24 @@ export class ArticlesService {
   }
 
   /** A member's published articles, newest first. */
-  async blog(viewer: Viewer | null, handle: string, cursor?: string): Promise<{ author: ActorSummary; articles: ArticleListItem[]; nextCursor: string | null }> {
+  async blog(
+    viewer: Viewer | null,
+    handle: string,
+    cursor?: string,
+  ): Promise<{ author: ActorSummary; articles: ArticleListItem[]; nextCursor: string | null }> {
     const author = await this.#author(viewer, handle);
     let query = this.#selectList().where('articles.actor_id', '=', author.id).where('articles.status', '=', 'published');
     if (cursor) {
       const [at, id] = decodeCursor(cursor, ['number', 'number']);
-      query = query.where((eb) => eb.or([eb('articles.published_at', '<', at), eb.and([eb('articles.published_at', '=', at), eb('articles.id', '<', id)])]));
+      query = query.where((eb) =>
+        eb.or([eb('articles.published_at', '<', at), eb.and([eb('articles.published_at', '=', at), eb('articles.id', '<', id)])]),
+      );
     }
-    const rows = await query.orderBy('articles.published_at', 'desc').orderBy('articles.id', 'desc').limit(PAGE + 1).execute();
+    const rows = await query
+      .orderBy('articles.published_at', 'desc')
+      .orderBy('articles.id', 'desc')
+      .limit(PAGE + 1)
+      .execute();
     const page = rows.slice(0, PAGE);
     const last = page.at(-1);
     return {
@@ -295,9 +355,15 @@ export class ArticlesService {
     let query = this.#selectList().where('articles.member_id', '=', viewer.memberId).where('articles.status', '=', status);
     if (cursor) {
       const [at, id] = decodeCursor(cursor, ['number', 'number']);
-      query = query.where((eb) => eb.or([eb('articles.updated_at', '<', at), eb.and([eb('articles.updated_at', '=', at), eb('articles.id', '<', id)])]));
+      query = query.where((eb) =>
+        eb.or([eb('articles.updated_at', '<', at), eb.and([eb('articles.updated_at', '=', at), eb('articles.id', '<', id)])]),
+      );
     }
-    const rows = await query.orderBy('articles.updated_at', 'desc').orderBy('articles.id', 'desc').limit(PAGE + 1).execute();
+    const rows = await query
+      .orderBy('articles.updated_at', 'desc')
+      .orderBy('articles.id', 'desc')
+      .limit(PAGE + 1)
+      .execute();
     const page = rows.slice(0, PAGE);
     const authors = await loadActors(this.#db, [viewer.actorId], this.#baseUrl);
     const last = page.at(-1);
@@ -311,7 +377,12 @@ export class ArticlesService {
   async *all(viewer: Viewer): AsyncGenerator<ArticleView[]> {
     const authors = await loadActors(this.#db, [viewer.actorId], this.#baseUrl);
     for (let after = 0; ; ) {
-      const rows = await this.#select().where('articles.member_id', '=', viewer.memberId).where('articles.id', '>', after).orderBy('articles.id').limit(100).execute();
+      const rows = await this.#select()
+        .where('articles.member_id', '=', viewer.memberId)
+        .where('articles.id', '>', after)
+        .orderBy('articles.id')
+        .limit(100)
+        .execute();
       if (rows.length === 0) return;
       yield rows.map((r) => ({ ...this.#view(r, authors.get(viewer.actorId)!), markdown: r.markdown, html: r.html }));
       after = rows.at(-1)!.id;
@@ -333,7 +404,13 @@ export class ArticlesService {
 
   /** Whether the member has published anything (their profile links to the blog). */
   async hasPublished(actorId: number): Promise<boolean> {
-    const row = await this.#db.selectFrom('articles').select('id').where('actor_id', '=', actorId).where('status', '=', 'published').limit(1).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('articles')
+      .select('id')
+      .where('actor_id', '=', actorId)
+      .where('status', '=', 'published')
+      .limit(1)
+      .executeTakeFirst();
     return Boolean(row);
   }
 
@@ -386,7 +463,10 @@ export class ArticlesService {
   }
 
   /** The row as the viewer may see it, or 404 (a draft of someone else, an author who blocked the viewer…). */
-  async #readable(viewer: Viewer | null, row: (ArticleRow & { reply_count: number | null; post_deleted_at: number | null }) | undefined): Promise<ArticleView> {
+  async #readable(
+    viewer: Viewer | null,
+    row: (ArticleRow & { reply_count: number | null; post_deleted_at: number | null }) | undefined,
+  ): Promise<ArticleView> {
     const missing = UserError.notFound('There is no such article, or it is not published.');
     if (!row) throw missing;
     const own = viewer?.actorId === row.actor_id;
@@ -404,7 +484,8 @@ export class ArticlesService {
       .where('actors.acct', '=', handle.replace(/^@/, '').toLowerCase())
       .where('actors.domain', 'is', null)
       .executeTakeFirst();
-    if (!actor || !(await this.#canSee(viewer, actor.id))) throw UserError.notFound(`There is no member @${handle.replace(/^@/, '')} here.`);
+    if (!actor || !(await this.#canSee(viewer, actor.id)))
+      throw UserError.notFound(`There is no member @${handle.replace(/^@/, '')} here.`);
     return (await loadActors(this.#db, [actor.id], this.#baseUrl)).get(actor.id)!;
   }
 
@@ -429,7 +510,21 @@ export class ArticlesService {
   async #own(viewer: Viewer, id: number): Promise<ArticleRow> {
     const row = await this.#db
       .selectFrom('articles')
-      .select(['id', 'slug', 'title', 'summary', 'markdown', 'html', 'status', 'post_id', 'member_id', 'actor_id', 'created_at', 'updated_at', 'published_at'])
+      .select([
+        'id',
+        'slug',
+        'title',
+        'summary',
+        'markdown',
+        'html',
+        'status',
+        'post_id',
+        'member_id',
+        'actor_id',
+        'created_at',
+        'updated_at',
+        'published_at',
+      ])
       .where('id', '=', id)
       .executeTakeFirst();
     if (!row || (row.member_id !== viewer.memberId && row.status !== 'published')) throw UserError.notFound('There is no such article.');
@@ -447,12 +542,19 @@ export class ArticlesService {
    * Runs `write` with the first free slug for the title (`title`, `title-2`, …). Two saves racing
    * for the same slug meet the unique index; the loser tries again with the next one.
    */
-  async #withFreeSlug(actorId: number, text: string, exceptId: number | null, write: (tx: Tx, slug: string) => Promise<number>): Promise<number> {
+  async #withFreeSlug(
+    actorId: number,
+    text: string,
+    exceptId: number | null,
+    write: (tx: Tx, slug: string) => Promise<number>,
+  ): Promise<number> {
     const base = slugify(text);
     for (let attempt = 0; ; attempt++) {
       try {
         return await this.#db.transaction().execute(async (tx) => {
-          const current = exceptId ? await tx.selectFrom('articles').select('slug').where('id', '=', exceptId).executeTakeFirst() : undefined;
+          const current = exceptId
+            ? await tx.selectFrom('articles').select('slug').where('id', '=', exceptId).executeTakeFirst()
+            : undefined;
           const slug = current?.slug === base ? base : await freeSlug(tx, actorId, base, exceptId);
           return write(tx, slug);
         });
@@ -486,14 +588,21 @@ export class ArticlesService {
       .selectFrom('actors')
       .innerJoin('members', 'members.actor_id', 'actors.id')
       .select('actors.acct')
-      .where('actors.acct', 'in', local.map((m) => m.handle.toLowerCase()))
+      .where(
+        'actors.acct',
+        'in',
+        local.map((m) => m.handle.toLowerCase()),
+      )
       .where('actors.domain', 'is', null)
       .where('members.suspended_at', 'is', null)
       .execute();
     const found = new Set(known.map((k) => k.acct));
     const unknown = local.filter((m) => !found.has(m.handle.toLowerCase()));
     if (unknown.length) {
-      throw UserError.field('title', `There is no member ${unknown.map((m) => `@${m.handle}`).join(', ')} here: the title and summary go into the post announcing the article, so check the spelling of the handle.`);
+      throw UserError.field(
+        'title',
+        `There is no member ${unknown.map((m) => `@${m.handle}`).join(', ')} here: the title and summary go into the post announcing the article, so check the spelling of the handle.`,
+      );
     }
   }
 
@@ -503,7 +612,10 @@ export class ArticlesService {
       return await work();
     } catch (error) {
       if (!(error instanceof UserError) || error.code === 'already_published' || error.issues.length === 0) throw error;
-      const issues = error.issues.map((i) => ({ path: i.path === 'text' ? 'title' : i.path, message: `The post announcing the article: ${i.message}` }));
+      const issues = error.issues.map((i) => ({
+        path: i.path === 'text' ? 'title' : i.path,
+        message: `The post announcing the article: ${i.message}`,
+      }));
       throw new UserError(error.status, error.code, issues[0]!.message, { issues });
     }
   }

@@ -47,7 +47,10 @@ export const BookmarkSchema = z
     itemId: z.number().int().nullable(),
     snapshot: z
       .object({ state: z.enum(['pending', 'ok', 'failed']).nullable(), at: z.string().nullable(), error: z.string().nullable() })
-      .openapi({ description: 'The page snapshot (title, description, image, text) of a `url` bookmark; `state` is null when none is taken (imports, posts, items)' }),
+      .openapi({
+        description:
+          'The page snapshot (title, description, image, text) of a `url` bookmark; `state` is null when none is taken (imports, posts, items)',
+      }),
     createdAt: z.string(),
     updatedAt: z.string(),
   })
@@ -61,14 +64,32 @@ const ImportSummarySchema = z
     merged: z.number().int().openapi({ description: 'Entries that joined a bookmark already there (the same address)' }),
     skipped: z.number().int(),
     reasons: z.record(z.string(), z.number().int()).openapi({ description: 'How many were skipped for each reason, e.g. `not http(s)`' }),
-    skippedEntries: z.array(z.object({ line: z.number().int(), url: z.string().nullable(), title: z.string(), reason: z.string() })).openapi({ description: 'The first 100 skipped entries' }),
+    skippedEntries: z
+      .array(z.object({ line: z.number().int(), url: z.string().nullable(), title: z.string(), reason: z.string() }))
+      .openapi({ description: 'The first 100 skipped entries' }),
   })
   .openapi('BookmarkImport');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 12 }) });
-const HandleParam = z.object({ handle: z.string().min(1).max(200).openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 12 }),
+});
+const HandleParam = z.object({
+  handle: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+});
 const ListQuery = z.strictObject({
-  q: z.string().max(300).optional().openapi({ description: 'Words in the title, note, description, tags or page text (all must match); `#tag` filters by tag' }),
+  q: z
+    .string()
+    .max(300)
+    .optional()
+    .openapi({ description: 'Words in the title, note, description, tags or page text (all must match); `#tag` filters by tag' }),
   tag: z.string().max(100).optional(),
   visibility: z.enum(BOOKMARK_VISIBILITIES).optional(),
   kind: z.enum(BOOKMARK_KINDS).optional(),
@@ -86,7 +107,11 @@ export function registerBookmarksApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'get', path: BASE, tags: ['Bookmarks'], security, summary: 'Your bookmarks, newest first: search, filter by tag, visibility or kind',
+      method: 'get',
+      path: BASE,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Your bookmarks, newest first: search, filter by tag, visibility or kind',
       request: { query: ListQuery },
       responses: { 200: json(BookmarkPageSchema, 'A page'), ...errors(400, 401, 422) },
     }),
@@ -97,7 +122,11 @@ export function registerBookmarksApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: BASE, tags: ['Bookmarks'], security, summary: 'Bookmark an address, a post or an item',
+      method: 'post',
+      path: BASE,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Bookmark an address, a post or an item',
       description:
         'Send exactly one of `url`, `postId` and `itemId`. An address is normalised (lower-case host, no default port, no fragment, no tracking parameters such as utm_*); only public http(s) addresses are accepted. ' +
         `Bookmarking the same address (or post, or item) again updates the bookmark already there — tags are united, a new note replaces an empty one or is appended — and answers 200 with \`merged: true\`. At most ${TAGS_MAX} tags. ` +
@@ -117,14 +146,25 @@ export function registerBookmarksApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: `${BASE}/tags`, tags: ['Bookmarks'], security, summary: 'Your bookmark tags, with how many bookmarks carry each',
-      responses: { 200: json(z.object({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }), 'Tags, most used first'), ...errors(401) },
+      method: 'get',
+      path: `${BASE}/tags`,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Your bookmark tags, with how many bookmarks carry each',
+      responses: {
+        200: json(z.object({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }), 'Tags, most used first'),
+        ...errors(401),
+      },
     }),
     async (c) => c.json({ tags: await bookmarks(c).tags(requireViewer(c).memberId) }, 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: `${BASE}/import`, tags: ['Bookmarks'], security, summary: 'Import a Netscape bookmark file (browsers, Diigo, Pinboard, Raindrop)',
+      method: 'post',
+      path: `${BASE}/import`,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Import a Netscape bookmark file (browsers, Diigo, Pinboard, Raindrop)',
       description:
         `The file as a multipart field \`file\`, or as the request body (\`text/html\`), up to ${IMPORT_MAX_BYTES / 1048576} MB. ` +
         'Tags (TAGS), notes (DD), dates (ADD_DATE, LAST_MODIFIED) and PRIVATE are kept; folders become tags. Addresses are normalised and merged with bookmarks already there; no page is fetched. ' +
@@ -135,7 +175,9 @@ export function registerBookmarksApi(api: Api): void {
         body: {
           required: true,
           content: {
-            'multipart/form-data': { schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } },
+            'multipart/form-data': {
+              schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] },
+            },
             'text/html': { schema: { type: 'string' } },
           },
         },
@@ -145,33 +187,61 @@ export function registerBookmarksApi(api: Api): void {
     async (c) => c.json(await importRequest(c), 200),
   );
   const exports = [
-    ['html', 'text/html; charset=utf-8', 'Netscape bookmark HTML (tags, notes, dates and visibility kept), for browsers and other services'],
+    [
+      'html',
+      'text/html; charset=utf-8',
+      'Netscape bookmark HTML (tags, notes, dates and visibility kept), for browsers and other services',
+    ],
     ['csv', 'text/csv; charset=utf-8', 'CSV (RFC 4180) with a header row'],
     ['json', 'application/json; charset=utf-8', 'JSON: every bookmark of your account'],
   ] as const;
   for (const [format, type, description] of exports) {
     api.openapi(
       createRoute({
-        method: 'get', path: `${BASE}/export.${format}`, tags: ['Bookmarks'], security, summary: `Export your bookmarks: ${description}`,
+        method: 'get',
+        path: `${BASE}/export.${format}`,
+        tags: ['Bookmarks'],
+        security,
+        summary: `Export your bookmarks: ${description}`,
         responses: { 200: text('The export, as a download', type.split(';')[0]!), ...errors(401) },
       }),
       async (c) => exportResponse(c, format),
     );
   }
   api.openapi(
-    createRoute({ method: 'get', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'One of your bookmarks', request: { params: IdParam }, responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404) } }),
+    createRoute({
+      method: 'get',
+      path: `${BASE}/{id}`,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'One of your bookmarks',
+      request: { params: IdParam },
+      responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404) },
+    }),
     async (c) => c.json(bookmarkJson(await bookmarks(c).get(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'Edit a bookmark (title, note, tags — the whole set — and visibility)',
+      method: 'patch',
+      path: `${BASE}/{id}`,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Edit a bookmark (title, note, tags — the whole set — and visibility)',
       request: { params: IdParam, ...body(bookmarkUpdateSchema) },
       responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404, 422) },
     }),
     async (c) => c.json(bookmarkJson(await bookmarks(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: `${BASE}/{id}`, tags: ['Bookmarks'], security, summary: 'Delete a bookmark', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: `${BASE}/{id}`,
+      tags: ['Bookmarks'],
+      security,
+      summary: 'Delete a bookmark',
+      request: { params: IdParam },
+      responses: { ...Ok, ...errors(401, 404) },
+    }),
     async (c) => {
       await bookmarks(c).delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
@@ -179,15 +249,30 @@ export function registerBookmarksApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/people/{handle}/bookmarks', tags: ['Bookmarks'], summary: "A member's public bookmarks, newest first",
+      method: 'get',
+      path: '/api/v1/people/{handle}/bookmarks',
+      tags: ['Bookmarks'],
+      summary: "A member's public bookmarks, newest first",
       description: 'Anyone can read them when the profile is public; a members-only profile needs a signed-in member.',
-      request: { params: HandleParam, query: z.strictObject({ tag: z.string().max(100).optional(), cursor: z.string().max(500).optional() }) },
-      responses: { 200: json(BookmarkPageSchema.extend({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }), 'A page, with the public tags'), ...errors(400, 401, 404) },
+      request: {
+        params: HandleParam,
+        query: z.strictObject({ tag: z.string().max(100).optional(), cursor: z.string().max(500).optional() }),
+      },
+      responses: {
+        200: json(
+          BookmarkPageSchema.extend({ tags: z.array(TagSchema.extend({ count: z.number().int() })) }),
+          'A page, with the public tags',
+        ),
+        ...errors(400, 401, 404),
+      },
     }),
     async (c) => {
       const profile = await c.var.services.accounts.profile(c.req.valid('param').handle, c.var.viewer);
       const { tag, cursor } = c.req.valid('query');
-      const [page, tags] = await Promise.all([bookmarks(c).publicOf(profile.memberId, { tag, cursor }), bookmarks(c).tags(profile.memberId, { publicOnly: true })]);
+      const [page, tags] = await Promise.all([
+        bookmarks(c).publicOf(profile.memberId, { tag, cursor }),
+        bookmarks(c).tags(profile.memberId, { publicOnly: true }),
+      ]);
       return c.json({ bookmarks: page.bookmarks.map(bookmarkJson), nextCursor: page.nextCursor, tags }, 200);
     },
   );
@@ -215,7 +300,11 @@ export function exportResponse(c: AppContext, format: 'html' | 'csv' | 'json'): 
   const viewer = requireViewer(c);
   const t = transfer(c);
   const parts = format === 'html' ? t.netscape(viewer) : format === 'csv' ? t.csv(viewer) : t.json(viewer, c.var.services.config.baseUrl);
-  const type = { html: 'text/html; charset=utf-8', csv: 'text/csv; charset=utf-8; header=present', json: 'application/json; charset=utf-8' }[format];
+  const type = {
+    html: 'text/html; charset=utf-8',
+    csv: 'text/csv; charset=utf-8; header=present',
+    json: 'application/json; charset=utf-8',
+  }[format];
   return c.body(textStream(parts), 200, {
     'content-type': type,
     'content-disposition': `attachment; filename="bookmarks-${viewer.handle}.${format}"`,

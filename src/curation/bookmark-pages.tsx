@@ -14,7 +14,16 @@ import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
 import { exportResponse } from './bookmark-api.ts';
 import { BookmarkTransfer, IMPORT_MAX_BYTES, tooLargeImport, type ImportSummary } from './bookmark-transfer.ts';
-import { NOTE_MAX, TAGS_MAX, TITLE_MAX, type BookmarkKind, type BookmarkPage, type BookmarkQuery, type BookmarkView, type TagCount } from './bookmarks.ts';
+import {
+  NOTE_MAX,
+  TAGS_MAX,
+  TITLE_MAX,
+  type BookmarkKind,
+  type BookmarkPage,
+  type BookmarkQuery,
+  type BookmarkView,
+  type TagCount,
+} from './bookmarks.ts';
 import { libraryPage } from './section.tsx';
 
 /**
@@ -39,7 +48,13 @@ interface FormValues {
 }
 
 function valuesOf(form: { text(name: string): string }): FormValues {
-  return { url: form.text('url'), title: form.text('title'), note: form.text('note'), tags: form.text('tags'), visibility: form.text('visibility') || 'private' };
+  return {
+    url: form.text('url'),
+    title: form.text('title'),
+    note: form.text('note'),
+    tags: form.text('tags'),
+    visibility: form.text('visibility') || 'private',
+  };
 }
 
 /** `/path?…&cursor=…` for the next page, keeping the other query parameters. */
@@ -95,8 +110,20 @@ function TagList({ tags, base, label }: { tags: Array<{ slug: string; name: stri
 }
 
 function SnapshotNote({ b }: { b: BookmarkView }) {
-  if (b.snapshot.state === 'pending') return <> · <span>fetching the page’s title and preview…</span></>;
-  if (b.snapshot.state === 'failed') return <> · <span>page not reached ({b.snapshot.error ?? 'no answer'}); the bookmark is kept</span></>;
+  if (b.snapshot.state === 'pending')
+    return (
+      <>
+        {' '}
+        · <span>fetching the page’s title and preview…</span>
+      </>
+    );
+  if (b.snapshot.state === 'failed')
+    return (
+      <>
+        {' '}
+        · <span>page not reached ({b.snapshot.error ?? 'no answer'}); the bookmark is kept</span>
+      </>
+    );
   return null;
 }
 
@@ -104,7 +131,19 @@ function SnapshotNote({ b }: { b: BookmarkView }) {
  * One bookmark. `own` adds the member's actions; `post` is the bookmarked post as the reader may
  * see it now (shown in full on the owner's list).
  */
-function BookmarkEntry({ c, b, own, post, tagBase }: { c: AppContext; b: BookmarkView; own: boolean; post: PostView | undefined; tagBase: string }) {
+function BookmarkEntry({
+  c,
+  b,
+  own,
+  post,
+  tagBase,
+}: {
+  c: AppContext;
+  b: BookmarkView;
+  own: boolean;
+  post: PostView | undefined;
+  tagBase: string;
+}) {
   const tz = c.var.viewer?.timeZone ?? 'UTC';
   const title = b.title || b.url || 'Untitled';
   const headingId = `bookmark-${b.id}-title`;
@@ -134,7 +173,9 @@ function BookmarkEntry({ c, b, own, post, tagBase }: { c: AppContext; b: Bookmar
             </>
           ) : null}
         </p>
-        {b.imageUrl?.startsWith('https:') && b.kind === 'url' ? <img class="bookmark__image" src={b.imageUrl} alt="" width="120" height="80" loading="lazy" referrerpolicy="no-referrer" /> : null}
+        {b.imageUrl?.startsWith('https:') && b.kind === 'url' ? (
+          <img class="bookmark__image" src={b.imageUrl} alt="" width="120" height="80" loading="lazy" referrerpolicy="no-referrer" />
+        ) : null}
         {own && post ? (
           <PostCard c={c} post={post} back="/bookmarks" />
         ) : own && b.kind === 'post' ? (
@@ -167,7 +208,16 @@ function BookmarkEntry({ c, b, own, post, tagBase }: { c: AppContext; b: Bookmar
   );
 }
 
-function BookmarkList(props: { c: AppContext; page: BookmarkPage; own: boolean; posts: Map<number, PostView>; label: string; empty: Child; tagBase: string; moreLabel?: string }) {
+function BookmarkList(props: {
+  c: AppContext;
+  page: BookmarkPage;
+  own: boolean;
+  posts: Map<number, PostView>;
+  label: string;
+  empty: Child;
+  tagBase: string;
+  moreLabel?: string;
+}) {
   const { c, page } = props;
   const next = nextHref(c, page);
   return (
@@ -190,7 +240,21 @@ function BookmarkList(props: { c: AppContext; page: BookmarkPage; own: boolean; 
 }
 
 /** The add / edit form. `editing` shows the address as text (it cannot change). */
-function BookmarkForm({ c, values, errors, action, editing, submit }: { c: AppContext; values: FormValues; errors: Errors; action: string; editing?: BookmarkView; submit: string }) {
+function BookmarkForm({
+  c,
+  values,
+  errors,
+  action,
+  editing,
+  submit,
+}: {
+  c: AppContext;
+  values: FormValues;
+  errors: Errors;
+  action: string;
+  editing?: BookmarkView;
+  submit: string;
+}) {
   return (
     <form method="post" action={action} class="bookmark-form" novalidate>
       <ErrorSummary errors={errors} />
@@ -207,12 +271,53 @@ function BookmarkForm({ c, values, errors, action, editing, submit }: { c: AppCo
           )}
         </p>
       ) : (
-        <TextField name="url" label="Address (URL)" type="url" value={values.url} errors={errors} required hint="The web page to keep, such as https://www.example.org/article." autocomplete="url" inputmode="url" spellcheck={false} />
+        <TextField
+          name="url"
+          label="Address (URL)"
+          type="url"
+          value={values.url}
+          errors={errors}
+          required
+          hint="The web page to keep, such as https://www.example.org/article."
+          autocomplete="url"
+          inputmode="url"
+          spellcheck={false}
+        />
       )}
-      <TextField name="title" label="Title" value={values.title} errors={errors} optional maxLength={TITLE_MAX} hint={editing ? undefined : 'Left empty, the page’s own title is used.'} />
-      <TextArea name="note" label="Note" value={values.note} errors={errors} optional rows={3} maxLength={NOTE_MAX} hint="Why it is worth keeping, for you (or for others, when it is public)." />
-      <TextField name="tags" label="Tags" value={values.tags} errors={errors} optional hint={`Separate tags with commas, for example: school libraries, genrefication. Up to ${TAGS_MAX}.`} />
-      <RadioGroup name="visibility" label="Who can see it" value={values.visibility ?? 'private'} errors={errors} options={VISIBILITY_OPTIONS} />
+      <TextField
+        name="title"
+        label="Title"
+        value={values.title}
+        errors={errors}
+        optional
+        maxLength={TITLE_MAX}
+        hint={editing ? undefined : 'Left empty, the page’s own title is used.'}
+      />
+      <TextArea
+        name="note"
+        label="Note"
+        value={values.note}
+        errors={errors}
+        optional
+        rows={3}
+        maxLength={NOTE_MAX}
+        hint="Why it is worth keeping, for you (or for others, when it is public)."
+      />
+      <TextField
+        name="tags"
+        label="Tags"
+        value={values.tags}
+        errors={errors}
+        optional
+        hint={`Separate tags with commas, for example: school libraries, genrefication. Up to ${TAGS_MAX}.`}
+      />
+      <RadioGroup
+        name="visibility"
+        label="Who can see it"
+        value={values.visibility ?? 'private'}
+        errors={errors}
+        options={VISIBILITY_OPTIONS}
+      />
       <div class="actions">
         <button type="submit">{submit}</button>
       </div>
@@ -224,10 +329,36 @@ function SearchForm({ query, tags, errors }: { query: BookmarkQuery; tags: TagCo
   return (
     <form method="get" action="/bookmarks" class="filters" role="search" aria-label="Find bookmarks">
       <ErrorSummary errors={errors} />
-      <TextField name="q" label="Search your bookmarks" type="search" value={query.q ?? ''} errors={errors} path="q" hint="Words in the title, note, tags or the page." />
-      <SelectField name="tag" label="Tag" value={query.tag ?? ''} placeholder="Any tag" options={tags.map((t) => ({ value: t.slug, label: `${t.name} (${t.count})` }))} />
-      <SelectField name="kind" label="Kind" value={query.kind ?? ''} placeholder="Everything" options={(Object.entries(KIND_LABELS) as Array<[BookmarkKind, string]>).map(([value, label]) => ({ value, label }))} />
-      <SelectField name="visibility" label="Visibility" value={query.visibility ?? ''} placeholder="Private and public" options={VISIBILITY_OPTIONS.map((o) => ({ value: o.value, label: o.label }))} />
+      <TextField
+        name="q"
+        label="Search your bookmarks"
+        type="search"
+        value={query.q ?? ''}
+        errors={errors}
+        path="q"
+        hint="Words in the title, note, tags or the page."
+      />
+      <SelectField
+        name="tag"
+        label="Tag"
+        value={query.tag ?? ''}
+        placeholder="Any tag"
+        options={tags.map((t) => ({ value: t.slug, label: `${t.name} (${t.count})` }))}
+      />
+      <SelectField
+        name="kind"
+        label="Kind"
+        value={query.kind ?? ''}
+        placeholder="Everything"
+        options={(Object.entries(KIND_LABELS) as Array<[BookmarkKind, string]>).map(([value, label]) => ({ value, label }))}
+      />
+      <SelectField
+        name="visibility"
+        label="Visibility"
+        value={query.visibility ?? ''}
+        placeholder="Private and public"
+        options={VISIBILITY_OPTIONS.map((o) => ({ value: o.value, label: o.label }))}
+      />
       <div class="actions">
         <button type="submit">Search</button>
       </div>
@@ -273,7 +404,8 @@ async function listPage(c: AppContext) {
     { title: 'Bookmarks', noindex: true, status, hasErrors: Object.keys(searchErrors).length > 0 },
     <>
       <p>
-        Pages, posts and feed items you keep. Private bookmarks are yours alone; public ones are listed on <a href={`/@${viewer.handle}/bookmarks`}>your public bookmarks</a>.{' '}
+        Pages, posts and feed items you keep. Private bookmarks are yours alone; public ones are listed on{' '}
+        <a href={`/@${viewer.handle}/bookmarks`}>your public bookmarks</a>.{' '}
         <a href="/bookmarks/import">Import, export and the bookmarklet</a>
       </p>
       <details class="composer__more" open={!filtering && !query.cursor && page.bookmarks.length === 0}>
@@ -312,7 +444,13 @@ async function listPage(c: AppContext) {
   );
 }
 
-function newPage(c: AppContext, values: FormValues, errors: Errors, status: PageOptions['status'] = 200, existing: BookmarkView | null = null) {
+function newPage(
+  c: AppContext,
+  values: FormValues,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+  existing: BookmarkView | null = null,
+) {
   const tz = c.var.viewer?.timeZone ?? 'UTC';
   return libraryPage(
     c,
@@ -320,8 +458,8 @@ function newPage(c: AppContext, values: FormValues, errors: Errors, status: Page
     <>
       {existing ? (
         <p class="callout">
-          You bookmarked this page on <time datetime={isoTime(existing.createdAt)}>{formatDate(existing.createdAt, tz)}</time>. Saving again adds these tags and this note to{' '}
-          <a href={`/bookmarks/${existing.id}/edit`}>that bookmark</a>.
+          You bookmarked this page on <time datetime={isoTime(existing.createdAt)}>{formatDate(existing.createdAt, tz)}</time>. Saving again
+          adds these tags and this note to <a href={`/bookmarks/${existing.id}/edit`}>that bookmark</a>.
         </p>
       ) : null}
       <BookmarkForm c={c} values={values} errors={errors} action="/bookmarks" submit="Save bookmark" />
@@ -337,7 +475,14 @@ function editPage(c: AppContext, bookmark: BookmarkView, values: FormValues, err
     c,
     { title: 'Edit bookmark', noindex: true, status, hasErrors: Object.keys(errors).length > 0 },
     <>
-      <BookmarkForm c={c} values={values} errors={errors} action={`/bookmarks/${bookmark.id}/edit`} editing={bookmark} submit="Save changes" />
+      <BookmarkForm
+        c={c}
+        values={values}
+        errors={errors}
+        action={`/bookmarks/${bookmark.id}/edit`}
+        editing={bookmark}
+        submit="Save changes"
+      />
       <h2>Delete</h2>
       <form method="post" action={`/bookmarks/${bookmark.id}/delete`} data-confirm="Delete this bookmark?">
         <CsrfField token={c.var.csrf} />
@@ -358,8 +503,8 @@ function ImportSummaryView({ summary }: { summary: ImportSummary }) {
     <section class="callout" role="status" aria-labelledby="import-result">
       <h2 id="import-result">Import finished</h2>
       <p>
-        {plural(summary.imported, 'new bookmark', 'new bookmarks')}; {plural(summary.merged, 'entry', 'entries')} joined {summary.merged === 1 ? 'a bookmark' : 'bookmarks'} you already had
-        (same address); {summary.skipped} skipped.
+        {plural(summary.imported, 'new bookmark', 'new bookmarks')}; {plural(summary.merged, 'entry', 'entries')} joined{' '}
+        {summary.merged === 1 ? 'a bookmark' : 'bookmarks'} you already had (same address); {summary.skipped} skipped.
       </p>
       {reasons.length > 0 ? (
         <>
@@ -372,7 +517,9 @@ function ImportSummaryView({ summary }: { summary: ImportSummary }) {
             ))}
           </ul>
           <details>
-            <summary>The skipped entries{summary.skipped > summary.skippedEntries.length ? ` (the first ${summary.skippedEntries.length})` : ''}</summary>
+            <summary>
+              The skipped entries{summary.skipped > summary.skippedEntries.length ? ` (the first ${summary.skippedEntries.length})` : ''}
+            </summary>
             <ul>
               {summary.skippedEntries.map((s) => (
                 <li>
@@ -403,8 +550,9 @@ function importPage(c: AppContext, result: { summary?: ImportSummary; errors?: E
       <section aria-labelledby="import-heading">
         <h2 id="import-heading">Import</h2>
         <p>
-          Bring the bookmarks you keep in a browser, Diigo, Pinboard or Raindrop: export them there as an HTML bookmark file (the “Netscape bookmark” format), then
-          choose that file here. Tags, notes, dates and folders (as tags) are kept; a page you already bookmarked is merged, not doubled. Up to {IMPORT_MAX_BYTES / 1048576} MB.
+          Bring the bookmarks you keep in a browser, Diigo, Pinboard or Raindrop: export them there as an HTML bookmark file (the “Netscape
+          bookmark” format), then choose that file here. Tags, notes, dates and folders (as tags) are kept; a page you already bookmarked is
+          merged, not doubled. Up to {IMPORT_MAX_BYTES / 1048576} MB.
         </p>
         <form method="post" action="/bookmarks/import" enctype="multipart/form-data" novalidate>
           <ErrorSummary errors={errors} />
@@ -453,8 +601,11 @@ function importPage(c: AppContext, result: { summary?: ImportSummary; errors?: E
           </li>
         </ul>
         <p>
-          Or take <a href="/library/export.json" download>your whole Library as JSON</a>: bookmarks, the collections and starter kits you own, and your articles
-          with their Markdown, drafts too.
+          Or take{' '}
+          <a href="/library/export.json" download>
+            your whole Library as JSON
+          </a>
+          : bookmarks, the collections and starter kits you own, and your articles with their Markdown, drafts too.
         </p>
       </section>
       <section aria-labelledby="bookmarklet-heading">
@@ -463,12 +614,16 @@ function importPage(c: AppContext, result: { summary?: ImportSummary; errors?: E
         <ol>
           <li>Show your bookmarks bar (in most browsers: Ctrl+Shift+B, or ⌘+Shift+B on a Mac).</li>
           <li>
-            Drag this link to the bar: <a href={bookmarkletHref(baseUrl)} class="button button--secondary" data-bookmarklet>Bookmark in {c.var.site.siteName}</a>
+            Drag this link to the bar:{' '}
+            <a href={bookmarkletHref(baseUrl)} class="button button--secondary" data-bookmarklet>
+              Bookmark in {c.var.site.siteName}
+            </a>
           </li>
           <li>On any page, click it: the page opens here in the “Add a bookmark” form, with its address and title filled in.</li>
         </ol>
         <p class="hint">
-          Without a bookmarks bar, copy this address and add it as a bookmark by hand: <span class="code">{baseUrl}/bookmarks/new?url=…</span>
+          Without a bookmarks bar, copy this address and add it as a bookmark by hand:{' '}
+          <span class="code">{baseUrl}/bookmarks/new?url=…</span>
         </p>
       </section>
     </>,
@@ -481,7 +636,10 @@ async function publicPage(c: AppContext, handle: string) {
   if (profile.handle !== handle) return c.redirect(`/@${profile.handle}/bookmarks${new URL(c.req.url).search}`, 301);
   const { bookmarks } = c.var.services;
   const tag = c.req.query('tag') || undefined;
-  const [page, tags] = await Promise.all([bookmarks.publicOf(profile.memberId, { tag, cursor: c.req.query('cursor') || undefined }), bookmarks.tags(profile.memberId, { publicOnly: true })]);
+  const [page, tags] = await Promise.all([
+    bookmarks.publicOf(profile.memberId, { tag, cursor: c.req.query('cursor') || undefined }),
+    bookmarks.tags(profile.memberId, { publicOnly: true }),
+  ]);
   const own = c.var.viewer?.memberId === profile.memberId;
   const tagName = tag ? (tags.find((t) => t.slug === passionSlug(tag))?.name ?? tag) : null;
   const base = `/@${profile.handle}/bookmarks`;
@@ -494,7 +652,11 @@ async function publicPage(c: AppContext, handle: string) {
     },
     <>
       <p>
-        Public bookmarks of <a href={`/@${profile.handle}`}>{profile.displayName} (@{profile.handle})</a>.
+        Public bookmarks of{' '}
+        <a href={`/@${profile.handle}`}>
+          {profile.displayName} (@{profile.handle})
+        </a>
+        .
         {own ? (
           <>
             {' '}
@@ -512,7 +674,11 @@ async function publicPage(c: AppContext, handle: string) {
             </li>
             {tags.map((t) => (
               <li>
-                <a class="tag" href={`${base}?tag=${encodeURIComponent(t.slug)}`} aria-current={tagName && t.slug === passionSlug(tag ?? '') ? 'page' : undefined}>
+                <a
+                  class="tag"
+                  href={`${base}?tag=${encodeURIComponent(t.slug)}`}
+                  aria-current={tagName && t.slug === passionSlug(tag ?? '') ? 'page' : undefined}
+                >
                   {t.name} <span class="meta">{t.count}</span>
                 </a>
               </li>
@@ -521,7 +687,15 @@ async function publicPage(c: AppContext, handle: string) {
         </nav>
       ) : null}
       <h2>{tagName ? `Tagged “${tagName}”` : 'Bookmarks'}</h2>
-      <BookmarkList c={c} page={page} own={false} posts={new Map()} label="Public bookmarks" tagBase={`${base}?tag=`} empty={`${profile.displayName} has no public bookmarks${tagName ? ' with this tag' : ''} yet.`} />
+      <BookmarkList
+        c={c}
+        page={page}
+        own={false}
+        posts={new Map()}
+        label="Public bookmarks"
+        tagBase={`${base}?tag=`}
+        empty={`${profile.displayName} has no public bookmarks${tagName ? ' with this tag' : ''} yet.`}
+      />
     </>,
   );
 }
@@ -573,7 +747,10 @@ export function registerBookmarkPages(app: Hono<AppEnv>): void {
       return importPage(c, { summary });
     } catch (error) {
       const { errors, status } = formErrors(error);
-      return importPage(c, { errors: { file: errors.file ?? errors._form ?? Object.values(errors)[0] ?? 'The file could not be imported.' }, status });
+      return importPage(c, {
+        errors: { file: errors.file ?? errors._form ?? Object.values(errors)[0] ?? 'The file could not be imported.' },
+        status,
+      });
     }
   });
 
@@ -601,15 +778,31 @@ export function registerBookmarkPages(app: Hono<AppEnv>): void {
             </>
           ) : null}
         </p>
-        <h2>{plural(page.bookmarks.length, 'bookmark', 'bookmarks')}{page.nextCursor ? ' on this page' : ''}</h2>
-        <BookmarkList c={c} page={page} own posts={posts} label={`Bookmarks tagged ${name}`} tagBase="/bookmarks/tags/" empty="None of your bookmarks has this tag." />
+        <h2>
+          {plural(page.bookmarks.length, 'bookmark', 'bookmarks')}
+          {page.nextCursor ? ' on this page' : ''}
+        </h2>
+        <BookmarkList
+          c={c}
+          page={page}
+          own
+          posts={posts}
+          label={`Bookmarks tagged ${name}`}
+          tagBase="/bookmarks/tags/"
+          empty="None of your bookmarks has this tag."
+        />
       </>,
     );
   });
 
   app.get('/bookmarks/:id{[0-9]+}/edit', async (c) => {
     const bookmark = await c.var.services.bookmarks.get(requireViewer(c), Number(c.req.param('id')));
-    return editPage(c, bookmark, { title: bookmark.title, note: bookmark.note, tags: bookmark.tags.map((t) => t.name).join(', '), visibility: bookmark.visibility }, {});
+    return editPage(
+      c,
+      bookmark,
+      { title: bookmark.title, note: bookmark.note, tags: bookmark.tags.map((t) => t.name).join(', '), visibility: bookmark.visibility },
+      {},
+    );
   });
 
   app.post('/bookmarks/:id{[0-9]+}/edit', async (c) => {
@@ -618,7 +811,12 @@ export function registerBookmarkPages(app: Hono<AppEnv>): void {
     const bookmark = await c.var.services.bookmarks.get(viewer, id);
     const values = valuesOf(await readForm(c));
     try {
-      await c.var.services.bookmarks.update(viewer, id, { title: values.title, note: values.note, tags: values.tags ?? '', visibility: values.visibility === 'public' ? 'public' : 'private' });
+      await c.var.services.bookmarks.update(viewer, id, {
+        title: values.title,
+        note: values.note,
+        tags: values.tags ?? '',
+        visibility: values.visibility === 'public' ? 'public' : 'private',
+      });
       flash(c, 'Bookmark saved.');
       return c.redirect(`/bookmarks#bookmark-${id}`, 303);
     } catch (error) {

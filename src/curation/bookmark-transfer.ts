@@ -4,7 +4,23 @@ import { csvCell } from '../chats/exports.ts';
 import type { Queryable } from '../db/database.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
-import { addTags, BOOKMARK_COLUMNS, indexNewBookmarks, mergeNote, NOTE_MAX, parseTags, plainText, reindexBookmarks, searchText, searchVector, TITLE_MAX, type BookmarkRow, type BookmarksService, type BookmarkTag, type BookmarkView } from './bookmarks.ts';
+import {
+  addTags,
+  BOOKMARK_COLUMNS,
+  indexNewBookmarks,
+  mergeNote,
+  NOTE_MAX,
+  parseTags,
+  plainText,
+  reindexBookmarks,
+  searchText,
+  searchVector,
+  TITLE_MAX,
+  type BookmarkRow,
+  type BookmarksService,
+  type BookmarkTag,
+  type BookmarkView,
+} from './bookmarks.ts';
 import { NetscapeReader, netscapeEntry, netscapeFooter, netscapeHeader, type NetscapeEntry, type NetscapeSkip } from './netscape.ts';
 import { URL_PROBLEMS } from './urls.ts';
 
@@ -106,7 +122,8 @@ export class BookmarkTransfer {
     // Thousands of new rows at once: PostgreSQL's planner statistics would be stale until
     // autovacuum comes by, and searches would scan where an index serves (measured: 10× slower).
     const { database } = this.#bookmarks;
-    if (database.dialect === 'postgres' && summary.imported >= ANALYZE_AFTER) await sql`analyze bookmarks, bookmark_tags`.execute(database.db);
+    if (database.dialect === 'postgres' && summary.imported >= ANALYZE_AFTER)
+      await sql`analyze bookmarks, bookmark_tags`.execute(database.db);
     return summary;
   }
 
@@ -114,7 +131,12 @@ export class BookmarkTransfer {
     summary.skipped++;
     summary.reasons[skip.reason] = (summary.reasons[skip.reason] ?? 0) + 1;
     if (summary.skippedEntries.length < SKIPPED_LISTED) {
-      summary.skippedEntries.push({ line: skip.line, url: skip.href ? skip.href.slice(0, 300) : null, title: skip.title.slice(0, 200), reason: skip.reason });
+      summary.skippedEntries.push({
+        line: skip.line,
+        url: skip.href ? skip.href.slice(0, 300) : null,
+        title: skip.title.slice(0, 200),
+        reason: skip.reason,
+      });
     }
   }
 
@@ -160,7 +182,9 @@ export class BookmarkTransfer {
       const touched: number[] = [];
       let merged = 0;
       if (fresh.length) {
-        const texts = new Map(fresh.map((p) => [p.key, searchText({ title: p.title, note: p.note, description: null, page_text: null, url: p.url }, p.tags)]));
+        const texts = new Map(
+          fresh.map((p) => [p.key, searchText({ title: p.title, note: p.note, description: null, page_text: null, url: p.url }, p.tags)]),
+        );
         const inserted = await tx
           .insertInto('bookmarks')
           .values(
@@ -188,8 +212,15 @@ export class BookmarkTransfer {
           .returning(['id', 'url_key'])
           .execute();
         const ids = new Map(inserted.map((r) => [r.url_key!, r.id]));
-        await addTags(tx, fresh.map((p) => ({ bookmarkId: ids.get(p.key)!, memberId, visibility: p.visibility, tags: p.tags })));
-        await indexNewBookmarks(tx, dialect, inserted.map((r) => ({ id: r.id, memberId, text: texts.get(r.url_key!)! })));
+        await addTags(
+          tx,
+          fresh.map((p) => ({ bookmarkId: ids.get(p.key)!, memberId, visibility: p.visibility, tags: p.tags })),
+        );
+        await indexNewBookmarks(
+          tx,
+          dialect,
+          inserted.map((r) => ({ id: r.id, memberId, text: texts.get(r.url_key!)! })),
+        );
         merged += fresh.reduce((n, p) => n + p.merges, 0);
       }
       for (const p of byKey.values()) {
@@ -229,7 +260,11 @@ export class BookmarkTransfer {
         .selectFrom('bookmarks as b')
         .select(BOOKMARK_COLUMNS.map((c) => `b.${c}` as const))
         .where('b.member_id', '=', viewer.memberId)
-        .$if(cursor !== null, (q) => q.where((eb) => eb.or([eb('b.created_at', '<', cursor![0]), eb.and([eb('b.created_at', '=', cursor![0]), eb('b.id', '<', cursor![1])])])))
+        .$if(cursor !== null, (q) =>
+          q.where((eb) =>
+            eb.or([eb('b.created_at', '<', cursor![0]), eb.and([eb('b.created_at', '=', cursor![0]), eb('b.id', '<', cursor![1])])]),
+          ),
+        )
         .orderBy('b.created_at', 'desc')
         .orderBy('b.id', 'desc')
         .limit(1000)
@@ -248,7 +283,17 @@ export class BookmarkTransfer {
     for await (const page of this.#all(viewer)) {
       yield page
         .filter((b) => b.url)
-        .map((b) => netscapeEntry({ url: b.url!, title: b.title, note: b.note, tags: b.tags.map((t) => t.name), private: b.visibility === 'private', createdAt: b.createdAt, updatedAt: b.updatedAt }))
+        .map((b) =>
+          netscapeEntry({
+            url: b.url!,
+            title: b.title,
+            note: b.note,
+            tags: b.tags.map((t) => t.name),
+            private: b.visibility === 'private',
+            createdAt: b.createdAt,
+            updatedAt: b.updatedAt,
+          }),
+        )
         .join('');
     }
     yield netscapeFooter();
@@ -261,7 +306,18 @@ export class BookmarkTransfer {
       yield page
         .map(
           (b) =>
-            [b.url ?? '', b.title, b.note, b.tags.map((t) => t.name).join(', '), b.visibility, b.kind, new Date(b.createdAt).toISOString(), new Date(b.updatedAt).toISOString(), b.description ?? '', b.siteName ?? '']
+            [
+              b.url ?? '',
+              b.title,
+              b.note,
+              b.tags.map((t) => t.name).join(', '),
+              b.visibility,
+              b.kind,
+              new Date(b.createdAt).toISOString(),
+              new Date(b.updatedAt).toISOString(),
+              b.description ?? '',
+              b.siteName ?? '',
+            ]
               .map(csvCell)
               .join(',') + '\r\n',
         )
@@ -306,7 +362,11 @@ export function bookmarkJson(b: BookmarkView) {
     visibility: b.visibility,
     postId: b.postId,
     itemId: b.itemId,
-    snapshot: { state: b.snapshot.state, at: b.snapshot.at === null ? null : new Date(b.snapshot.at).toISOString(), error: b.snapshot.error },
+    snapshot: {
+      state: b.snapshot.state,
+      at: b.snapshot.at === null ? null : new Date(b.snapshot.at).toISOString(),
+      error: b.snapshot.error,
+    },
     createdAt: new Date(b.createdAt).toISOString(),
     updatedAt: new Date(b.updatedAt).toISOString(),
   };
@@ -319,14 +379,21 @@ function mergeInto(target: Prepared, other: Prepared): void {
   target.note = mergeNote(target.note, other.note);
   const slugs = new Set(target.tags.map((t) => t.slug));
   for (const tag of other.tags) if (!slugs.has(tag.slug)) target.tags.push(tag);
-  target.tags = parseTags(target.tags.map((t) => t.name), false);
+  target.tags = parseTags(
+    target.tags.map((t) => t.name),
+    false,
+  );
   target.createdAt = Math.min(target.createdAt, other.createdAt);
   target.updatedAt = Math.max(target.updatedAt, other.updatedAt);
   if (other.visibility === 'private') target.visibility = 'private';
 }
 
 export function tooLargeImport(): UserError {
-  return new UserError(413, 'too_large', `This file is larger than ${IMPORT_MAX_BYTES / 1048576} MB, the most a bookmark import accepts. Split it (export one folder at a time) or remove old bookmarks first.`);
+  return new UserError(
+    413,
+    'too_large',
+    `This file is larger than ${IMPORT_MAX_BYTES / 1048576} MB, the most a bookmark import accepts. Split it (export one folder at a time) or remove old bookmarks first.`,
+  );
 }
 
 /** A stream of strings as a stream of UTF-8 bytes (for a download response). */

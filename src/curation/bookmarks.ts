@@ -115,8 +115,24 @@ export interface BookmarkQuery {
 export type BookmarkRow = Omit<Selectable<BookmarksTable>, 'search'>;
 
 export const BOOKMARK_COLUMNS = [
-  'id', 'member_id', 'post_id', 'item_id', 'created_at', 'url', 'url_key', 'title', 'note', 'description', 'image_url', 'site_name',
-  'page_text', 'visibility', 'snapshot_state', 'snapshot_at', 'snapshot_error', 'updated_at',
+  'id',
+  'member_id',
+  'post_id',
+  'item_id',
+  'created_at',
+  'url',
+  'url_key',
+  'title',
+  'note',
+  'description',
+  'image_url',
+  'site_name',
+  'page_text',
+  'visibility',
+  'snapshot_state',
+  'snapshot_at',
+  'snapshot_error',
+  'updated_at',
 ] as const satisfies ReadonlyArray<keyof BookmarkRow>;
 
 // ---- text helpers ---------------------------------------------------------------------------
@@ -137,12 +153,15 @@ export function plainText(text: string | null | undefined, max: number, options:
  */
 export function parseTags(input: string[] | string | undefined, strict: boolean, field = 'tags'): BookmarkTag[] {
   if (input === undefined) return [];
-  const names = (typeof input === 'string' ? input.split(/[,\n]/) : input).map((t) => plainText(t.replace(/,/g, ' ').replace(/^\s*#+/, ''), 1000));
+  const names = (typeof input === 'string' ? input.split(/[,\n]/) : input).map((t) =>
+    plainText(t.replace(/,/g, ' ').replace(/^\s*#+/, ''), 1000),
+  );
   const tags: BookmarkTag[] = [];
   const seen = new Set<string>();
   for (const raw of names) {
     if (!raw) continue;
-    if (raw.length > TAG_MAX && strict) throw UserError.field(field, `A tag can be at most ${TAG_MAX} characters: “${raw.slice(0, 30)}…” is longer.`);
+    if (raw.length > TAG_MAX && strict)
+      throw UserError.field(field, `A tag can be at most ${TAG_MAX} characters: “${raw.slice(0, 30)}…” is longer.`);
     const name = raw.slice(0, TAG_MAX).trim();
     const slug = passionSlug(name);
     if (!slug) {
@@ -178,20 +197,31 @@ function excerpt(text: string, max: number): string {
 
 /** What search reads: title, note, description, tags and page text. */
 export function searchText(row: Pick<BookmarkRow, 'title' | 'note' | 'description' | 'page_text' | 'url'>, tags: BookmarkTag[]): string {
-  return [row.title, row.note, row.description ?? '', tags.map((t) => t.name).join(' '), row.page_text ?? ''].join(' \n').slice(0, PAGE_TEXT_MAX + NOTE_MAX + 2000);
+  return [row.title, row.note, row.description ?? '', tags.map((t) => t.name).join(' '), row.page_text ?? '']
+    .join(' \n')
+    .slice(0, PAGE_TEXT_MAX + NOTE_MAX + 2000);
 }
 
 /** Rewrites the search entries of these bookmarks from their rows and tags (call inside the write's transaction). */
 export async function reindexBookmarks(db: Queryable, dialect: Database['dialect'], ids: number[]): Promise<void> {
   for (let start = 0; start < ids.length; start += 500) {
     const chunk = ids.slice(start, start + 500);
-    const rows = await db.selectFrom('bookmarks').select(['id', 'member_id', 'title', 'note', 'description', 'page_text', 'url']).where('id', 'in', chunk).execute();
+    const rows = await db
+      .selectFrom('bookmarks')
+      .select(['id', 'member_id', 'title', 'note', 'description', 'page_text', 'url'])
+      .where('id', 'in', chunk)
+      .execute();
     if (rows.length === 0) continue;
-    const tags = await tagsOf(db, rows.map((r) => r.id));
+    const tags = await tagsOf(
+      db,
+      rows.map((r) => r.id),
+    );
     const entries = rows.map((r) => ({ id: r.id, owner: `m${r.member_id}`, text: searchText(r, tags.get(r.id) ?? []) }));
     if (dialect === 'sqlite') {
       await sql`delete from bookmarks_fts where rowid in (${sql.join(entries.map((e) => e.id))})`.execute(db);
-      await sql`insert into bookmarks_fts (rowid, owner, text) values ${sql.join(entries.map((e) => sql`(${e.id}, ${e.owner}, ${e.text})`))}`.execute(db);
+      await sql`insert into bookmarks_fts (rowid, owner, text) values ${sql.join(entries.map((e) => sql`(${e.id}, ${e.owner}, ${e.text})`))}`.execute(
+        db,
+      );
     } else {
       await sql`update bookmarks b set search = to_tsvector('simple', v.text)
                   from (values ${sql.join(entries.map((e) => sql`(${e.id}::bigint, ${foldDiacritics(e.text)})`))}) as v(id, text)
@@ -205,11 +235,17 @@ export async function reindexBookmarks(db: Queryable, dialect: Database['dialect
  * bookmarks_fts; on PostgreSQL nothing here — the vector goes in with the row (`searchVector`),
  * so each row is written once.
  */
-export async function indexNewBookmarks(db: Queryable, dialect: Database['dialect'], entries: Array<{ id: number; memberId: number; text: string }>): Promise<void> {
+export async function indexNewBookmarks(
+  db: Queryable,
+  dialect: Database['dialect'],
+  entries: Array<{ id: number; memberId: number; text: string }>,
+): Promise<void> {
   if (dialect !== 'sqlite' || entries.length === 0) return;
   for (let start = 0; start < entries.length; start += 500) {
     const chunk = entries.slice(start, start + 500);
-    await sql`insert into bookmarks_fts (rowid, owner, text) values ${sql.join(chunk.map((e) => sql`(${e.id}, ${`m${e.memberId}`}, ${e.text})`))}`.execute(db);
+    await sql`insert into bookmarks_fts (rowid, owner, text) values ${sql.join(chunk.map((e) => sql`(${e.id}, ${`m${e.memberId}`}, ${e.text})`))}`.execute(
+      db,
+    );
   }
 }
 
@@ -227,7 +263,11 @@ export function parseSearch(input: string): { words: string[]; tags: string[] } 
   const text = input.trim();
   if (text.length > 300) throw UserError.field('q', 'The search is too long: keep it under 300 characters.', 400, 'invalid_query');
   const tags = [...text.matchAll(/#([\p{L}\p{N}_-]+)/gu)].map((m) => passionSlug(m[1]!)).filter(Boolean);
-  const words = text.replace(/#[\p{L}\p{N}_-]+/gu, ' ').match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu)?.slice(0, 10) ?? [];
+  const words =
+    text
+      .replace(/#[\p{L}\p{N}_-]+/gu, ' ')
+      .match(/[\p{L}\p{N}][\p{L}\p{N}'’_-]*/gu)
+      ?.slice(0, 10) ?? [];
   if (!words.length && !tags.length) throw UserError.field('q', 'Search for at least one word.', 400, 'invalid_query');
   return { words, tags };
 }
@@ -252,8 +292,19 @@ async function tagsOf(db: Queryable, ids: number[]): Promise<Map<number, Bookmar
 }
 
 /** Adds tags to bookmarks of one member (those already there stay as they are). */
-export async function addTags(db: Queryable, rows: Array<{ bookmarkId: number; memberId: number; visibility: BookmarkVisibility; tags: BookmarkTag[] }>): Promise<void> {
-  const values = rows.flatMap((r) => r.tags.map((t) => ({ bookmark_id: r.bookmarkId, member_id: r.memberId, public: r.visibility === 'public' ? 1 : 0, slug: t.slug, name: t.name })));
+export async function addTags(
+  db: Queryable,
+  rows: Array<{ bookmarkId: number; memberId: number; visibility: BookmarkVisibility; tags: BookmarkTag[] }>,
+): Promise<void> {
+  const values = rows.flatMap((r) =>
+    r.tags.map((t) => ({
+      bookmark_id: r.bookmarkId,
+      member_id: r.memberId,
+      public: r.visibility === 'public' ? 1 : 0,
+      slug: t.slug,
+      name: t.name,
+    })),
+  );
   // Five values a row: 1,000 rows stay far below both databases' parameter limits.
   for (let start = 0; start < values.length; start += 1000) {
     await db
@@ -314,8 +365,14 @@ export class BookmarksService {
    * says which happened. A new address bookmark gets its snapshot in the background.
    */
   async create(viewer: Viewer, input: BookmarkInput): Promise<{ bookmark: BookmarkView; merged: boolean }> {
-    const targets = [input.url !== undefined && input.url.trim() !== '', input.postId !== undefined, input.itemId !== undefined].filter(Boolean).length;
-    if (targets !== 1) throw UserError.field('url', targets === 0 ? 'Enter the address of the page to bookmark.' : 'Bookmark one thing at a time: an address, a post or an item.');
+    const targets = [input.url !== undefined && input.url.trim() !== '', input.postId !== undefined, input.itemId !== undefined].filter(
+      Boolean,
+    ).length;
+    if (targets !== 1)
+      throw UserError.field(
+        'url',
+        targets === 0 ? 'Enter the address of the page to bookmark.' : 'Bookmark one thing at a time: an address, a post or an item.',
+      );
     const tags = parseTags(input.tags, true);
     // Unsaid, a new bookmark is private and a merged one keeps its visibility.
     const visibility = input.visibility;
@@ -341,7 +398,12 @@ export class BookmarksService {
     }
   }
 
-  async #createIn(tx: Queryable, viewer: Viewer, target: NewBookmark, fields: { tags: BookmarkTag[]; note: string; visibility: BookmarkVisibility | undefined; now: number }) {
+  async #createIn(
+    tx: Queryable,
+    viewer: Viewer,
+    target: NewBookmark,
+    fields: { tags: BookmarkTag[]; note: string; visibility: BookmarkVisibility | undefined; now: number },
+  ) {
     const { dialect } = this.#database;
     let existing = tx.selectFrom('bookmarks').select(BOOKMARK_COLUMNS).where('member_id', '=', viewer.memberId);
     existing =
@@ -366,7 +428,8 @@ export class BookmarksService {
       await this.#setTagVisibility(tx, found.id, visibility);
       await addTags(tx, [{ bookmarkId: found.id, memberId: viewer.memberId, visibility, tags: fields.tags }]);
       // A page whose snapshot failed (or was never taken, as for imports) gets another try.
-      if (target.kind === 'url' && found.snapshot_state !== 'ok' && found.snapshot_state !== 'pending') await this.#queueSnapshot(tx, found.id);
+      if (target.kind === 'url' && found.snapshot_state !== 'ok' && found.snapshot_state !== 'pending')
+        await this.#queueSnapshot(tx, found.id);
       await reindexBookmarks(tx, dialect, [found.id]);
       return { bookmark: (await this.#views(tx, [found.id]))[0]!, merged: true };
     }
@@ -407,7 +470,9 @@ export class BookmarksService {
 
   /** A post the member may see: its text becomes the bookmark's title and searchable text. */
   async #postTarget(viewer: Viewer, postId: number, visibility: BookmarkVisibility, title: string): Promise<NewBookmark> {
-    const [post] = await hydratePosts(this.#database.db, this.#config.baseUrl, { memberId: viewer.memberId, actorId: viewer.actorId }, [{ postId }]);
+    const [post] = await hydratePosts(this.#database.db, this.#config.baseUrl, { memberId: viewer.memberId, actorId: viewer.actorId }, [
+      { postId },
+    ]);
     if (!post || post.boostedBy) throw UserError.notFound('This post does not exist, was deleted, or is not visible to you.');
     if (visibility === 'public' && post.visibility !== 'public') {
       throw UserError.field('visibility', 'Only a bookmark of a public post can be public: this post was shared with fewer people.');
@@ -419,9 +484,21 @@ export class BookmarksService {
   async #itemTarget(viewer: Viewer, itemId: number, title: string): Promise<NewBookmark> {
     const item = await this.#database.db
       .selectFrom('source_items as i')
-      .innerJoin('subscriptions as sub', (join) => join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId))
+      .innerJoin('subscriptions as sub', (join) =>
+        join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId),
+      )
       .innerJoin('sources as s', 's.id', 'i.source_id')
-      .select(['i.id', 'i.url', 'i.title', 'i.summary', 'i.content_html', 'i.full_html', 'i.image_url', 's.title as source_title', 'sub.title as own_title'])
+      .select([
+        'i.id',
+        'i.url',
+        'i.title',
+        'i.summary',
+        'i.content_html',
+        'i.full_html',
+        'i.image_url',
+        's.title as source_title',
+        'sub.title as own_title',
+      ])
       .where('i.id', '=', itemId)
       .executeTakeFirst();
     if (!item) throw UserError.notFound('This item does not exist, or is from a source you do not follow.');
@@ -442,32 +519,45 @@ export class BookmarksService {
 
   async bookmarkPost(viewer: Viewer, postId: number): Promise<void> {
     const target = await this.#postTarget(viewer, postId, 'private', '');
-    if (await this.#existing(viewer, 'post_id', postId)) throw new UserError(409, 'already_bookmarked', 'You already bookmarked this post.');
+    if (await this.#existing(viewer, 'post_id', postId))
+      throw new UserError(409, 'already_bookmarked', 'You already bookmarked this post.');
     await this.#insertButton(viewer, target, 'You already bookmarked this post.');
   }
 
   async unbookmarkPost(viewer: Viewer, postId: number): Promise<void> {
-    if (!(await this.#removeWhere(viewer, 'post_id', postId))) throw new UserError(409, 'not_bookmarked', 'This post is not in your bookmarks.');
+    if (!(await this.#removeWhere(viewer, 'post_id', postId)))
+      throw new UserError(409, 'not_bookmarked', 'This post is not in your bookmarks.');
   }
 
   /** Bookmarks a feed item (the caller checked the member may see it). */
   async bookmarkItem(viewer: Viewer, itemId: number): Promise<void> {
     const target = await this.#itemTarget(viewer, itemId, '');
-    if (await this.#existing(viewer, 'item_id', itemId)) throw new UserError(409, 'already_bookmarked', 'You already bookmarked this item.');
+    if (await this.#existing(viewer, 'item_id', itemId))
+      throw new UserError(409, 'already_bookmarked', 'You already bookmarked this item.');
     await this.#insertButton(viewer, target, 'You already bookmarked this item.');
   }
 
   async unbookmarkItem(viewer: Viewer, itemId: number): Promise<void> {
-    if (!(await this.#removeWhere(viewer, 'item_id', itemId))) throw new UserError(409, 'not_bookmarked', 'This item is not in your bookmarks.');
+    if (!(await this.#removeWhere(viewer, 'item_id', itemId)))
+      throw new UserError(409, 'not_bookmarked', 'This item is not in your bookmarks.');
   }
 
   async #existing(viewer: Viewer, column: 'post_id' | 'item_id', id: number): Promise<boolean> {
-    return Boolean(await this.#database.db.selectFrom('bookmarks').select('id').where('member_id', '=', viewer.memberId).where(column, '=', id).executeTakeFirst());
+    return Boolean(
+      await this.#database.db
+        .selectFrom('bookmarks')
+        .select('id')
+        .where('member_id', '=', viewer.memberId)
+        .where(column, '=', id)
+        .executeTakeFirst(),
+    );
   }
 
   async #insertButton(viewer: Viewer, target: NewBookmark, already: string): Promise<void> {
     try {
-      await this.#database.db.transaction().execute((tx) => this.#createIn(tx, viewer, target, { tags: [], note: '', visibility: 'private', now: Date.now() }));
+      await this.#database.db
+        .transaction()
+        .execute((tx) => this.#createIn(tx, viewer, target, { tags: [], note: '', visibility: 'private', now: Date.now() }));
     } catch (error) {
       if (isUniqueViolation(error)) throw new UserError(409, 'already_bookmarked', already);
       throw error;
@@ -476,8 +566,17 @@ export class BookmarksService {
 
   async #removeWhere(viewer: Viewer, column: 'post_id' | 'item_id' | 'id', id: number): Promise<boolean> {
     return this.#database.db.transaction().execute(async (tx) => {
-      const rows = await tx.deleteFrom('bookmarks').where('member_id', '=', viewer.memberId).where(column, '=', id).returning('id').execute();
-      await unindexBookmarks(tx, this.#database.dialect, rows.map((r) => r.id));
+      const rows = await tx
+        .deleteFrom('bookmarks')
+        .where('member_id', '=', viewer.memberId)
+        .where(column, '=', id)
+        .returning('id')
+        .execute();
+      await unindexBookmarks(
+        tx,
+        this.#database.dialect,
+        rows.map((r) => r.id),
+      );
       return rows.length > 0;
     });
   }
@@ -495,19 +594,35 @@ export class BookmarksService {
   async findByUrl(viewer: Viewer, input: string): Promise<BookmarkView | null> {
     const checked = this.urls.check(input);
     if (!('url' in checked)) return null;
-    const row = await this.#database.db.selectFrom('bookmarks').select('id').where('member_id', '=', viewer.memberId).where('url_key', '=', checked.key).executeTakeFirst();
+    const row = await this.#database.db
+      .selectFrom('bookmarks')
+      .select('id')
+      .where('member_id', '=', viewer.memberId)
+      .where('url_key', '=', checked.key)
+      .executeTakeFirst();
     return row ? (await this.#views(this.#database.db, [row.id]))[0]! : null;
   }
 
   async update(viewer: Viewer, id: number, input: BookmarkUpdate): Promise<BookmarkView> {
     const tags = input.tags === undefined ? undefined : parseTags(input.tags, true);
     return this.#database.db.transaction().execute(async (tx) => {
-      const row = await tx.selectFrom('bookmarks').select(BOOKMARK_COLUMNS).where('id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+      const row = await tx
+        .selectFrom('bookmarks')
+        .select(BOOKMARK_COLUMNS)
+        .where('id', '=', id)
+        .where('member_id', '=', viewer.memberId)
+        .executeTakeFirst();
       if (!row) throw UserError.notFound('This bookmark does not exist, or is not yours.');
       const visibility = input.visibility ?? row.visibility;
       if (visibility === 'public' && row.post_id !== null) {
-        const post = await tx.selectFrom('posts').select('visibility').where('id', '=', row.post_id).where('deleted_at', 'is', null).executeTakeFirst();
-        if (post?.visibility !== 'public') throw UserError.field('visibility', 'Only a bookmark of a public post can be public: this post was shared with fewer people.');
+        const post = await tx
+          .selectFrom('posts')
+          .select('visibility')
+          .where('id', '=', row.post_id)
+          .where('deleted_at', 'is', null)
+          .executeTakeFirst();
+        if (post?.visibility !== 'public')
+          throw UserError.field('visibility', 'Only a bookmark of a public post can be public: this post was shared with fewer people.');
       }
       await tx
         .updateTable('bookmarks')
@@ -539,7 +654,11 @@ export class BookmarksService {
   }
 
   async #setTagVisibility(tx: Queryable, bookmarkId: number, visibility: BookmarkVisibility): Promise<void> {
-    await tx.updateTable('bookmark_tags').set({ public: visibility === 'public' ? 1 : 0 }).where('bookmark_id', '=', bookmarkId).execute();
+    await tx
+      .updateTable('bookmark_tags')
+      .set({ public: visibility === 'public' ? 1 : 0 })
+      .where('bookmark_id', '=', bookmarkId)
+      .execute();
   }
 
   /** The member's bookmarks, newest first: filtered by tag, visibility, kind and search words. */
@@ -565,22 +684,44 @@ export class BookmarksService {
     else if (query.kind === 'url') q = q.where('b.post_id', 'is', null).where('b.item_id', 'is', null);
     for (const slug of tags) {
       q = q.where('b.id', 'in', (eb) =>
-        eb.selectFrom('bookmark_tags').select('bookmark_id').where('member_id', '=', memberId).where('slug', '=', slug).$if(publicOnly, (s) => s.where('public', '=', 1)),
+        eb
+          .selectFrom('bookmark_tags')
+          .select('bookmark_id')
+          .where('member_id', '=', memberId)
+          .where('slug', '=', slug)
+          .$if(publicOnly, (s) => s.where('public', '=', 1)),
       );
     }
     if (search?.words.length) q = q.where(this.#match(memberId, search.words, dialect));
     if (publicOnly) {
       q = q.where((eb) =>
-        eb.or([eb('b.post_id', 'is', null), eb.exists(eb.selectFrom('posts as p').select('p.id').whereRef('p.id', '=', 'b.post_id').where('p.visibility', '=', 'public').where('p.deleted_at', 'is', null))]),
+        eb.or([
+          eb('b.post_id', 'is', null),
+          eb.exists(
+            eb
+              .selectFrom('posts as p')
+              .select('p.id')
+              .whereRef('p.id', '=', 'b.post_id')
+              .where('p.visibility', '=', 'public')
+              .where('p.deleted_at', 'is', null),
+          ),
+        ]),
       );
     }
     if (query.cursor) {
       const [at, id] = decodeCursor(query.cursor, ['number', 'number']);
       q = q.where((eb) => eb.or([eb('b.created_at', '<', at), eb.and([eb('b.created_at', '=', at), eb('b.id', '<', id)])]));
     }
-    const rows = await q.orderBy('b.created_at', 'desc').orderBy('b.id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('b.created_at', 'desc')
+      .orderBy('b.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
-    const bookmarks = await this.#views(db, page.map((r) => r.id));
+    const bookmarks = await this.#views(
+      db,
+      page.map((r) => r.id),
+    );
     const last = page.at(-1);
     return { bookmarks, nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null };
   }
@@ -590,7 +731,10 @@ export class BookmarksService {
       const match = `owner : "m${memberId}" AND text : (${words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ')})`;
       return sql<SqlBool>`b.id in (select rowid from bookmarks_fts where bookmarks_fts match ${match})`;
     }
-    return sql<SqlBool>`b.search @@ (${sql.join(words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`), sql` && `)})`;
+    return sql<SqlBool>`b.search @@ (${sql.join(
+      words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`),
+      sql` && `,
+    )})`;
   }
 
   /** The member's tags with how many bookmarks carry each, most used first (public ones only with `publicOnly`). */
@@ -610,18 +754,35 @@ export class BookmarksService {
   /** The posts behind post bookmarks, as the reader may see them now (for pages). */
   async postsOf(viewer: Viewer | null, bookmarks: BookmarkView[]): Promise<Map<number, PostView>> {
     const refs = bookmarks.filter((b) => b.postId !== null).map((b) => ({ postId: b.postId! }));
-    const posts = await hydratePosts(this.#database.db, this.#config.baseUrl, viewer ? { memberId: viewer.memberId, actorId: viewer.actorId } : null, refs);
+    const posts = await hydratePosts(
+      this.#database.db,
+      this.#config.baseUrl,
+      viewer ? { memberId: viewer.memberId, actorId: viewer.actorId } : null,
+      refs,
+    );
     return new Map(posts.map((p) => [p.id, p]));
   }
 
   /** Posts the member bookmarked, newest bookmark first: GET /api/v1/bookmarks (Mastodon's shape). */
   async bookmarkedPosts(viewer: Viewer, cursor?: string): Promise<{ posts: PostView[]; nextCursor: string | null }> {
     const limit = 20;
-    let query = this.#database.db.selectFrom('bookmarks').select(['id', 'post_id']).where('member_id', '=', viewer.memberId).where('post_id', 'is not', null);
+    let query = this.#database.db
+      .selectFrom('bookmarks')
+      .select(['id', 'post_id'])
+      .where('member_id', '=', viewer.memberId)
+      .where('post_id', 'is not', null);
     if (cursor) query = query.where('id', '<', decodeCursor(cursor, ['number'])[0]);
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
-    const posts = await hydratePosts(this.#database.db, this.#config.baseUrl, { memberId: viewer.memberId, actorId: viewer.actorId }, page.map((r) => ({ postId: r.post_id! })));
+    const posts = await hydratePosts(
+      this.#database.db,
+      this.#config.baseUrl,
+      { memberId: viewer.memberId, actorId: viewer.actorId },
+      page.map((r) => ({ postId: r.post_id! })),
+    );
     return { posts, nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null };
   }
 
@@ -644,7 +805,10 @@ export class BookmarksService {
 
   /** Views of rows already read (exports read pages of rows themselves). */
   async viewsOf(db: Queryable, rows: BookmarkRow[]): Promise<BookmarkView[]> {
-    const tags = await tagsOf(db, rows.map((r) => r.id));
+    const tags = await tagsOf(
+      db,
+      rows.map((r) => r.id),
+    );
     return rows.map((r) => toView(r, tags.get(r.id) ?? [], this.#config.baseUrl));
   }
 
@@ -665,7 +829,11 @@ export class BookmarksService {
     let page: FetchResult | null = null;
     let problem: string | null = null;
     try {
-      page = await http.fetch(row.url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: SNAPSHOT_MAX_BYTES, timeoutMs: this.#snapshotTimeoutMs });
+      page = await http.fetch(row.url, {
+        headers: { accept: 'text/html,application/xhtml+xml' },
+        maxBytes: SNAPSHOT_MAX_BYTES,
+        timeoutMs: this.#snapshotTimeoutMs,
+      });
       card = await cardOfPage(http, page);
       if (!card) problem = page.status === 200 ? 'the page has no title (it may not be a web page)' : `the page answered ${page.status}`;
     } catch (error) {

@@ -9,18 +9,29 @@ import type { CollectionView, EntryView } from './collections.ts';
 /** Text for XML: characters XML 1.0 forbids are dropped, markup characters escaped. */
 function xml(text: string): string {
   // eslint-disable-next-line no-control-regex -- these are exactly the characters XML forbids
-  return escapeHtml(text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, ''));
+  return escapeHtml(
+    text.replace(
+      /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+      '',
+    ),
+  );
 }
 
 /** The HTML an entry's feed item carries: the annotation, then what it points to. */
 function entryHtml(entry: EntryView): string {
   const parts: string[] = [];
-  for (const paragraph of entry.note.split(/\n{2,}/).map((p) => p.trim()).filter(Boolean)) {
+  for (const paragraph of entry.note
+    .split(/\n{2,}/)
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     parts.push(`<p>${escapeHtml(paragraph).replace(/\n/g, '<br>')}</p>`);
   }
   const link = `<a href="${escapeHtml(entry.url)}">${escapeHtml(entry.title)}</a>`;
   if (entry.post) {
-    parts.push(`<blockquote>${entry.post.html}</blockquote>`, `<p>A post by ${escapeHtml(entry.post.author.displayName)} (@${escapeHtml(entry.post.author.acct)}): ${link}</p>`);
+    parts.push(
+      `<blockquote>${entry.post.html}</blockquote>`,
+      `<p>A post by ${escapeHtml(entry.post.author.displayName)} (@${escapeHtml(entry.post.author.acct)}): ${link}</p>`,
+    );
   } else if (entry.person) {
     const about = [entry.person.roleLabel, entry.person.organisation, entry.person.location].filter(Boolean).join(' · ');
     parts.push(`<p>Person: ${link} (@${escapeHtml(entry.person.acct)})${about ? ` — ${escapeHtml(about)}` : ''}</p>`);
@@ -129,8 +140,24 @@ export function collectionJson(c: CollectionView) {
       note: e.note,
       addedBy: e.addedBy ? e.addedBy.acct : null,
       createdAt: new Date(e.createdAt).toISOString(),
-      post: e.post ? { id: e.post.id, url: e.post.url, author: e.post.author.acct, text: e.post.text, createdAt: new Date(e.post.createdAt).toISOString() } : null,
-      person: e.person ? { acct: e.person.acct, displayName: e.person.displayName, url: e.person.url, role: e.person.roleLabel, location: e.person.location } : null,
+      post: e.post
+        ? {
+            id: e.post.id,
+            url: e.post.url,
+            author: e.post.author.acct,
+            text: e.post.text,
+            createdAt: new Date(e.post.createdAt).toISOString(),
+          }
+        : null,
+      person: e.person
+        ? {
+            acct: e.person.acct,
+            displayName: e.person.displayName,
+            url: e.person.url,
+            role: e.person.roleLabel,
+            location: e.person.location,
+          }
+        : null,
       source: e.source ? { title: e.source.title, feedUrl: e.source.feedUrl, siteUrl: e.source.siteUrl } : null,
       item: e.item ? { title: e.item.title, url: e.item.url, source: e.item.sourceTitle } : null,
     })),

@@ -57,12 +57,23 @@ const EntrySchema = z
     updatedAt: z.string(),
     editable: z.boolean().openapi({ description: 'You may change its note or remove it' }),
     post: z
-      .object({ id: z.number().int(), url: z.string(), author: ActorSchema, text: z.string(), html: z.string(), visibility: z.string(), createdAt: z.string() })
+      .object({
+        id: z.number().int(),
+        url: z.string(),
+        author: ActorSchema,
+        text: z.string(),
+        html: z.string(),
+        visibility: z.string(),
+        createdAt: z.string(),
+      })
       .nullable()
       .openapi({ description: 'For `post` entries and bookmarks of posts; the entry is left out for readers who may not see the post' }),
     person: PersonSchema.nullable(),
     source: z.object({ id: z.number().int(), title: z.string(), feedUrl: z.string(), siteUrl: z.string().nullable() }).nullable(),
-    item: z.object({ id: z.number().int(), title: z.string(), url: z.string().nullable(), sourceTitle: z.string() }).nullable().openapi({ description: 'A bookmarked feed item' }),
+    item: z
+      .object({ id: z.number().int(), title: z.string(), url: z.string().nullable(), sourceTitle: z.string() })
+      .nullable()
+      .openapi({ description: 'A bookmarked feed item' }),
     bookmarkId: z.number().int().nullable(),
     hiddenReason: z.string().nullable().openapi({ description: 'Only for the owner and collaborators: why others do not see this entry' }),
   })
@@ -106,7 +117,15 @@ const ExportSchema = z
         addedBy: z.string().nullable(),
         createdAt: z.string(),
         post: z.object({ id: z.number().int(), url: z.string(), author: z.string(), text: z.string(), createdAt: z.string() }).nullable(),
-        person: z.object({ acct: z.string(), displayName: z.string(), url: z.string(), role: z.string().nullable(), location: z.string().nullable() }).nullable(),
+        person: z
+          .object({
+            acct: z.string(),
+            displayName: z.string(),
+            url: z.string(),
+            role: z.string().nullable(),
+            location: z.string().nullable(),
+          })
+          .nullable(),
         source: z.object({ title: z.string(), feedUrl: z.string(), siteUrl: z.string().nullable() }).nullable(),
         item: z.object({ title: z.string(), url: z.string().nullable(), source: z.string() }).nullable(),
       }),
@@ -117,9 +136,13 @@ const ExportSchema = z
 const PreviewSchema = z
   .object({
     kit: CollectionSummarySchema,
-    people: z.array(z.object({ person: PersonSchema, note: z.string(), status: z.enum(['new', 'following', 'requested', 'self', 'blocked']) })),
+    people: z.array(
+      z.object({ person: PersonSchema, note: z.string(), status: z.enum(['new', 'following', 'requested', 'self', 'blocked']) }),
+    ),
     newPeople: z.number().int().openapi({ description: 'How many people following the kit would add' }),
-    rolesAdded: z.array(z.object({ label: z.string(), count: z.number().int() })).openapi({ description: 'Roles the new people bring that no one you follow has' }),
+    rolesAdded: z
+      .array(z.object({ label: z.string(), count: z.number().int() }))
+      .openapi({ description: 'Roles the new people bring that no one you follow has' }),
     placesAdded: z.array(z.object({ label: z.string(), count: z.number().int() })).openapi({ description: 'Places likewise' }),
   })
   .openapi('StarterKitPreview');
@@ -175,7 +198,17 @@ function entryJson(e: EntryView) {
     createdAt: iso(e.createdAt)!,
     updatedAt: iso(e.updatedAt)!,
     editable: e.editable,
-    post: e.post ? { id: e.post.id, url: e.post.url, author: e.post.author, text: e.post.text, html: e.post.html, visibility: e.post.visibility, createdAt: iso(e.post.createdAt)! } : null,
+    post: e.post
+      ? {
+          id: e.post.id,
+          url: e.post.url,
+          author: e.post.author,
+          text: e.post.text,
+          html: e.post.html,
+          visibility: e.post.visibility,
+          createdAt: iso(e.post.createdAt)!,
+        }
+      : null,
     person: e.person ? personJson(e.person) : null,
     source: e.source,
     item: e.item,
@@ -185,7 +218,15 @@ function entryJson(e: EntryView) {
 }
 
 function collectionViewJson(c: CollectionView) {
-  return { ...summaryJson(c), role: c.role, following: c.following, canEdit: c.canEdit, canAdd: c.canAdd, collaborators: c.collaborators, entries: c.entries.map(entryJson) };
+  return {
+    ...summaryJson(c),
+    role: c.role,
+    following: c.following,
+    canEdit: c.canEdit,
+    canAdd: c.canAdd,
+    collaborators: c.collaborators,
+    entries: c.entries.map(entryJson),
+  };
 }
 
 const previewJson = (p: KitPreview) => ({
@@ -204,9 +245,27 @@ const followJson = (r: FollowAllResult) => ({
 
 // ---- request pieces -------------------------------------------------------------------------------
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 7 }) });
-const EntryParams = IdParam.extend({ entryId: z.coerce.number().int().positive().openapi({ param: { name: 'entryId', in: 'path' }, example: 12 }) });
-const HandleParams = IdParam.extend({ handle: z.string().min(1).max(200).openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+});
+const EntryParams = IdParam.extend({
+  entryId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'entryId', in: 'path' }, example: 12 }),
+});
+const HandleParams = IdParam.extend({
+  handle: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+});
 const TAGS = ['Collections'];
 const KIT_TAGS = ['Starter kits'];
 
@@ -217,9 +276,18 @@ export function registerCollectionsApi(api: Api): void {
   // ---- collections ----
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/collections', tags: TAGS, summary: 'Collections: yours, those you collaborate on, those you follow, or the public ones',
-      description: '`scope=public` (the default; members also see members-only ones) is paginated with `cursor`; the other scopes need a signed-in member and return everything in one page.',
-      request: { query: z.strictObject({ scope: z.enum(['mine', 'collaborating', 'following', 'public']).default('public'), cursor: z.string().max(500).optional() }) },
+      method: 'get',
+      path: '/api/v1/curation/collections',
+      tags: TAGS,
+      summary: 'Collections: yours, those you collaborate on, those you follow, or the public ones',
+      description:
+        '`scope=public` (the default; members also see members-only ones) is paginated with `cursor`; the other scopes need a signed-in member and return everything in one page.',
+      request: {
+        query: z.strictObject({
+          scope: z.enum(['mine', 'collaborating', 'following', 'public']).default('public'),
+          cursor: z.string().max(500).optional(),
+        }),
+      },
       responses: { 200: json(ListSchema, 'Collections'), ...errors(400, 401, 422) },
     }),
     async (c) => {
@@ -230,33 +298,61 @@ export function registerCollectionsApi(api: Api): void {
         return c.json({ collections: page.collections.map(summaryJson), nextCursor: page.nextCursor }, 200);
       }
       const viewer = requireViewer(c);
-      const list = scope === 'mine' ? await service.mine(viewer, 'collection') : scope === 'collaborating' ? await service.collaborating(viewer) : await service.followed(viewer);
+      const list =
+        scope === 'mine'
+          ? await service.mine(viewer, 'collection')
+          : scope === 'collaborating'
+            ? await service.collaborating(viewer)
+            : await service.followed(viewer);
       return c.json({ collections: list.map(summaryJson), nextCursor: null }, 200);
     },
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/collections', tags: TAGS, security, summary: 'Create a collection',
-      request: body(collectionInputSchema('collection')), responses: { 201: json(CollectionSchema, 'The new collection'), ...errors(401, 415, 422) },
+      method: 'post',
+      path: '/api/v1/curation/collections',
+      tags: TAGS,
+      security,
+      summary: 'Create a collection',
+      request: body(collectionInputSchema('collection')),
+      responses: { 201: json(CollectionSchema, 'The new collection'), ...errors(401, 415, 422) },
     }),
     async (c) => c.json(collectionViewJson(await collections(c).create(requireViewer(c), 'collection', c.req.valid('json'))), 201),
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/collections/{id}', tags: TAGS, summary: 'A collection or starter kit with its entries in order',
-      request: { params: IdParam }, responses: { 200: json(CollectionSchema, 'The collection'), ...errors(401, 404) },
+      method: 'get',
+      path: '/api/v1/curation/collections/{id}',
+      tags: TAGS,
+      summary: 'A collection or starter kit with its entries in order',
+      request: { params: IdParam },
+      responses: { 200: json(CollectionSchema, 'The collection'), ...errors(401, 404) },
     }),
     async (c) => c.json(collectionViewJson(await collections(c).get(c.var.viewer, c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/curation/collections/{id}', tags: TAGS, security, summary: 'Change the title, description or visibility (the owner)',
-      request: { params: IdParam, ...body(collectionUpdateSchema()) }, responses: { 200: json(CollectionSchema, 'The collection'), ...errors(401, 403, 404, 422) },
+      method: 'patch',
+      path: '/api/v1/curation/collections/{id}',
+      tags: TAGS,
+      security,
+      summary: 'Change the title, description or visibility (the owner)',
+      request: { params: IdParam, ...body(collectionUpdateSchema()) },
+      responses: { 200: json(CollectionSchema, 'The collection'), ...errors(401, 403, 404, 422) },
     }),
-    async (c) => c.json(collectionViewJson(await collections(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) =>
+      c.json(collectionViewJson(await collections(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/curation/collections/{id}', tags: TAGS, security, summary: 'Delete a collection or starter kit (the owner)', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/curation/collections/{id}',
+      tags: TAGS,
+      security,
+      summary: 'Delete a collection or starter kit (the owner)',
+      request: { params: IdParam },
+      responses: { ...Ok, ...errors(401, 403, 404) },
+    }),
     async (c) => {
       await collections(c).delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
@@ -264,8 +360,12 @@ export function registerCollectionsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/collections/{id}/export', tags: TAGS, summary: 'A collection as JSON, as you see it (also at /collections/{id}/export.json)',
-      request: { params: IdParam }, responses: { 200: json(ExportSchema, 'The export'), ...errors(401, 404) },
+      method: 'get',
+      path: '/api/v1/curation/collections/{id}/export',
+      tags: TAGS,
+      summary: 'A collection as JSON, as you see it (also at /collections/{id}/export.json)',
+      request: { params: IdParam },
+      responses: { 200: json(ExportSchema, 'The export'), ...errors(401, 404) },
     }),
     async (c) => c.json(collectionJson(await collections(c).get(c.var.viewer, c.req.valid('param').id)), 200),
   );
@@ -273,7 +373,11 @@ export function registerCollectionsApi(api: Api): void {
   // ---- entries ----
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/collections/{id}/entries', tags: TAGS, security, summary: 'Add an entry (the owner and collaborators)',
+      method: 'post',
+      path: '/api/v1/curation/collections/{id}/entries',
+      tags: TAGS,
+      security,
+      summary: 'Add an entry (the owner and collaborators)',
       description:
         'Send `kind` and its target: `url` (link), `bookmarkId` (one of your bookmarks), `postId` or `postUrl` (a public or members-only post you can see), ' +
         '`sourceId` (a source you follow), `acct` (a person: `handle` or `user@host`). `note` is the annotation; `position` inserts it there (default: at the end). ' +
@@ -285,8 +389,13 @@ export function registerCollectionsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/curation/collections/{id}/entries/{entryId}', tags: TAGS, security, summary: 'Change an entry’s note or title (the owner, or who added it), or move it to `position` (the owner)',
-      request: { params: EntryParams, ...body(entryUpdateSchema) }, responses: { 200: json(EntrySchema, 'The entry'), ...errors(401, 403, 404, 422) },
+      method: 'patch',
+      path: '/api/v1/curation/collections/{id}/entries/{entryId}',
+      tags: TAGS,
+      security,
+      summary: 'Change an entry’s note or title (the owner, or who added it), or move it to `position` (the owner)',
+      request: { params: EntryParams, ...body(entryUpdateSchema) },
+      responses: { 200: json(EntrySchema, 'The entry'), ...errors(401, 403, 404, 422) },
     }),
     async (c) => {
       const { id, entryId } = c.req.valid('param');
@@ -294,7 +403,15 @@ export function registerCollectionsApi(api: Api): void {
     },
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/curation/collections/{id}/entries/{entryId}', tags: TAGS, security, summary: 'Remove an entry (the owner, or the collaborator who added it)', request: { params: EntryParams }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/curation/collections/{id}/entries/{entryId}',
+      tags: TAGS,
+      security,
+      summary: 'Remove an entry (the owner, or the collaborator who added it)',
+      request: { params: EntryParams },
+      responses: { ...Ok, ...errors(401, 403, 404) },
+    }),
     async (c) => {
       const { id, entryId } = c.req.valid('param');
       await collections(c).removeEntry(requireViewer(c), id, entryId);
@@ -305,14 +422,30 @@ export function registerCollectionsApi(api: Api): void {
   // ---- collaborators ----
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/collections/{id}/collaborators', tags: TAGS, security, summary: 'Add a collaborator by handle (the owner)',
+      method: 'post',
+      path: '/api/v1/curation/collections/{id}/collaborators',
+      tags: TAGS,
+      security,
+      summary: 'Add a collaborator by handle (the owner)',
       request: { params: IdParam, ...body(z.strictObject({ handle: z.string().max(200) })) },
       responses: { 200: json(z.object({ collaborators: z.array(ActorSchema) }), 'The collaborators'), ...errors(401, 403, 404, 409, 422) },
     }),
-    async (c) => c.json({ collaborators: await collections(c).addCollaborator(requireViewer(c), c.req.valid('param').id, c.req.valid('json').handle) }, 200),
+    async (c) =>
+      c.json(
+        { collaborators: await collections(c).addCollaborator(requireViewer(c), c.req.valid('param').id, c.req.valid('json').handle) },
+        200,
+      ),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/curation/collections/{id}/collaborators/{handle}', tags: TAGS, security, summary: 'Remove a collaborator (the owner), or stop collaborating (yourself)', request: { params: HandleParams }, responses: { ...Ok, ...errors(401, 403, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/curation/collections/{id}/collaborators/{handle}',
+      tags: TAGS,
+      security,
+      summary: 'Remove a collaborator (the owner), or stop collaborating (yourself)',
+      request: { params: HandleParams },
+      responses: { ...Ok, ...errors(401, 403, 404) },
+    }),
     async (c) => {
       const { id, handle } = c.req.valid('param');
       await collections(c).removeCollaborator(requireViewer(c), id, handle);
@@ -321,9 +454,20 @@ export function registerCollectionsApi(api: Api): void {
   );
 
   // ---- following ----
-  for (const [method, summary] of [['post', 'Follow a collection or starter kit: its new entries reach your notifications'], ['delete', 'Stop following a collection or starter kit']] as const) {
+  for (const [method, summary] of [
+    ['post', 'Follow a collection or starter kit: its new entries reach your notifications'],
+    ['delete', 'Stop following a collection or starter kit'],
+  ] as const) {
     api.openapi(
-      createRoute({ method, path: '/api/v1/curation/collections/{id}/follow', tags: TAGS, security, summary, request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404, 409, 422) } }),
+      createRoute({
+        method,
+        path: '/api/v1/curation/collections/{id}/follow',
+        tags: TAGS,
+        security,
+        summary,
+        request: { params: IdParam },
+        responses: { ...Ok, ...errors(401, 404, 409, 422) },
+      }),
       async (c) => {
         const viewer = requireViewer(c);
         const { id } = c.req.valid('param');
@@ -337,34 +481,63 @@ export function registerCollectionsApi(api: Api): void {
   // ---- starter kits ----
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/starter-kits', tags: KIT_TAGS, summary: 'Starter kits: the public ones (and members-only ones for members), or yours',
+      method: 'get',
+      path: '/api/v1/curation/starter-kits',
+      tags: KIT_TAGS,
+      summary: 'Starter kits: the public ones (and members-only ones for members), or yours',
       request: { query: z.strictObject({ scope: z.enum(['mine', 'public']).default('public'), cursor: z.string().max(500).optional() }) },
       responses: { 200: json(ListSchema, 'Starter kits'), ...errors(400, 401, 422) },
     }),
     async (c) => {
       const { scope, cursor } = c.req.valid('query');
-      if (scope === 'mine') return c.json({ collections: (await collections(c).mine(requireViewer(c), 'starter_kit')).map(summaryJson), nextCursor: null }, 200);
+      if (scope === 'mine')
+        return c.json(
+          { collections: (await collections(c).mine(requireViewer(c), 'starter_kit')).map(summaryJson), nextCursor: null },
+          200,
+        );
       const page = await collections(c).browse(c.var.viewer, 'starter_kit', cursor);
       return c.json({ collections: page.collections.map(summaryJson), nextCursor: page.nextCursor }, 200);
     },
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/starter-kits', tags: KIT_TAGS, security, summary: 'Create a starter kit (a collection of people to follow)',
+      method: 'post',
+      path: '/api/v1/curation/starter-kits',
+      tags: KIT_TAGS,
+      security,
+      summary: 'Create a starter kit (a collection of people to follow)',
       description: 'Edit, delete, reorder and manage collaborators of a kit with the collection endpoints (same id).',
-      request: body(collectionInputSchema('starter_kit')), responses: { 201: json(CollectionSchema, 'The new starter kit'), ...errors(401, 415, 422) },
+      request: body(collectionInputSchema('starter_kit')),
+      responses: { 201: json(CollectionSchema, 'The new starter kit'), ...errors(401, 415, 422) },
     }),
     async (c) => c.json(collectionViewJson(await collections(c).create(requireViewer(c), 'starter_kit', c.req.valid('json'))), 201),
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/api/v1/curation/starter-kits/{id}', tags: KIT_TAGS, summary: 'A starter kit: its people with notes', request: { params: IdParam }, responses: { 200: json(CollectionSchema, 'The starter kit'), ...errors(401, 404) } }),
+    createRoute({
+      method: 'get',
+      path: '/api/v1/curation/starter-kits/{id}',
+      tags: KIT_TAGS,
+      summary: 'A starter kit: its people with notes',
+      request: { params: IdParam },
+      responses: { 200: json(CollectionSchema, 'The starter kit'), ...errors(401, 404) },
+    }),
     async (c) => c.json(collectionViewJson(await collections(c).kits.kit(c.var.viewer, c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/starter-kits/{id}/people', tags: KIT_TAGS, security, summary: 'Add a person with a note (the owner and collaborators)',
-      description: 'A member who declined to be featured cannot be added to a public kit (403 `not_featurable`); the person added is notified.',
-      request: { params: IdParam, ...body(z.strictObject({ acct: z.string().max(300), note: entryInputSchema.shape.note, position: entryInputSchema.shape.position })) },
+      method: 'post',
+      path: '/api/v1/curation/starter-kits/{id}/people',
+      tags: KIT_TAGS,
+      security,
+      summary: 'Add a person with a note (the owner and collaborators)',
+      description:
+        'A member who declined to be featured cannot be added to a public kit (403 `not_featurable`); the person added is notified.',
+      request: {
+        params: IdParam,
+        ...body(
+          z.strictObject({ acct: z.string().max(300), note: entryInputSchema.shape.note, position: entryInputSchema.shape.position }),
+        ),
+      },
       responses: { 201: json(EntrySchema, 'The new entry'), ...errors(401, 403, 404, 409, 415, 422) },
     }),
     async (c) => {
@@ -376,19 +549,31 @@ export function registerCollectionsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/starter-kits/{id}/preview', tags: KIT_TAGS, security, summary: 'How following the kit changes your network, before anything happens',
-      description: 'Each person with their status (`new` people would be followed), how many are new, and the roles and places they add that no one you follow has.',
-      request: { params: IdParam }, responses: { 200: json(PreviewSchema, 'The preview'), ...errors(401, 404) },
+      method: 'get',
+      path: '/api/v1/curation/starter-kits/{id}/preview',
+      tags: KIT_TAGS,
+      security,
+      summary: 'How following the kit changes your network, before anything happens',
+      description:
+        'Each person with their status (`new` people would be followed), how many are new, and the roles and places they add that no one you follow has.',
+      request: { params: IdParam },
+      responses: { 200: json(PreviewSchema, 'The preview'), ...errors(401, 404) },
     }),
     async (c) => c.json(previewJson(await collections(c).kits.preview(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/curation/starter-kits/{id}/follow', tags: KIT_TAGS, security, summary: 'Follow the chosen people of a kit (actor ids from the preview)',
-      description: 'Locked and remote accounts get a follow request (`requested`). People you already follow, yourself and blocked accounts are `skipped` with a reason.',
+      method: 'post',
+      path: '/api/v1/curation/starter-kits/{id}/follow',
+      tags: KIT_TAGS,
+      security,
+      summary: 'Follow the chosen people of a kit (actor ids from the preview)',
+      description:
+        'Locked and remote accounts get a follow request (`requested`). People you already follow, yourself and blocked accounts are `skipped` with a reason.',
       request: { params: IdParam, ...body(z.strictObject({ actorIds: z.array(z.number().int().positive()).max(500) })) },
       responses: { 200: json(FollowResultSchema, 'What happened to each'), ...errors(401, 404, 415, 422) },
     }),
-    async (c) => c.json(followJson(await collections(c).kits.follow(requireViewer(c), c.req.valid('param').id, c.req.valid('json').actorIds)), 200),
+    async (c) =>
+      c.json(followJson(await collections(c).kits.follow(requireViewer(c), c.req.valid('param').id, c.req.valid('json').actorIds)), 200),
   );
 }

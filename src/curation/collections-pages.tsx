@@ -34,7 +34,11 @@ interface FormState {
 const VISIBILITY_OPTIONS = (noun: string) => [
   { value: 'private', label: 'Only me and the collaborators' },
   { value: 'members', label: 'Signed-in members' },
-  { value: 'public', label: 'Everyone', hint: `(a public page, feeds and a JSON export${noun === 'starter kit' ? '; people who declined to be featured cannot be in it' : ''})` },
+  {
+    value: 'public',
+    label: 'Everyone',
+    hint: `(a public page, feeds and a JSON export${noun === 'starter kit' ? '; people who declined to be featured cannot be in it' : ''})`,
+  },
 ];
 const VISIBILITY_WORDS = { private: 'Private', members: 'Members only', public: 'Public' } as const;
 const ENTRY_KIND_WORDS = { link: 'Link', bookmark: 'Bookmark', post: 'Post', source: 'Source', person: 'Person' } as const;
@@ -74,11 +78,34 @@ function CollectionForm(props: { c: AppContext; action: string; kind: Collection
   return (
     <form method="post" action={props.action} class="stack" novalidate>
       <CsrfField token={props.c.var.csrf} />
-      <TextField name="title" label="Title" value={props.values.title} errors={props.errors} maxLength={LIMITS.title} required
-        hint={props.kind === 'starter_kit' ? 'For example “Public librarians to follow”.' : 'For example “Genrefication: how-tos and stories”.'} />
-      <TextArea name="description" label="Description" optional value={props.values.description} errors={props.errors} rows={3} maxLength={LIMITS.description}
-        hint={`What this ${noun} is for and who it helps.`} />
-      <RadioGroup name="visibility" label="Who can see it" value={props.values.visibility || 'private'} errors={props.errors} options={VISIBILITY_OPTIONS(noun)} />
+      <TextField
+        name="title"
+        label="Title"
+        value={props.values.title}
+        errors={props.errors}
+        maxLength={LIMITS.title}
+        required
+        hint={
+          props.kind === 'starter_kit' ? 'For example “Public librarians to follow”.' : 'For example “Genrefication: how-tos and stories”.'
+        }
+      />
+      <TextArea
+        name="description"
+        label="Description"
+        optional
+        value={props.values.description}
+        errors={props.errors}
+        rows={3}
+        maxLength={LIMITS.description}
+        hint={`What this ${noun} is for and who it helps.`}
+      />
+      <RadioGroup
+        name="visibility"
+        label="Who can see it"
+        value={props.values.visibility || 'private'}
+        errors={props.errors}
+        options={VISIBILITY_OPTIONS(noun)}
+      />
       <button type="submit">{props.submit}</button>
     </form>
   );
@@ -92,7 +119,8 @@ function CollectionCards({ collections, label, empty }: { collections: Collectio
         <li>
           <a href={pathOf(s)}>{s.title}</a>{' '}
           <span class="meta">
-            {VISIBILITY_WORDS[s.visibility]} · by {s.owner.displayName} · {s.kind === 'starter_kit' ? plural(s.entryCount, 'person', 'people') : plural(s.entryCount, 'entry', 'entries')}
+            {VISIBILITY_WORDS[s.visibility]} · by {s.owner.displayName} ·{' '}
+            {s.kind === 'starter_kit' ? plural(s.entryCount, 'person', 'people') : plural(s.entryCount, 'entry', 'entries')}
             {s.followerCount ? ` · ${plural(s.followerCount, 'follower', 'followers')}` : ''}
           </span>
           {s.description ? <p>{s.description.length > 240 ? `${s.description.slice(0, 239)}…` : s.description}</p> : null}
@@ -103,8 +131,24 @@ function CollectionCards({ collections, label, empty }: { collections: Collectio
 }
 
 /** A form with one button (follow, move, remove …) that comes back to the page. */
-function ButtonForm(props: { c: AppContext; action: string; label: Child; ariaLabel?: string; danger?: boolean; small?: boolean; secondary?: boolean; confirm?: string; fields?: Values }) {
-  const classes = [props.danger ? 'button--danger' : '', props.small === false ? '' : 'button--small', props.secondary ? 'button--secondary' : ''].filter(Boolean).join(' ');
+function ButtonForm(props: {
+  c: AppContext;
+  action: string;
+  label: Child;
+  ariaLabel?: string;
+  danger?: boolean;
+  small?: boolean;
+  secondary?: boolean;
+  confirm?: string;
+  fields?: Values;
+}) {
+  const classes = [
+    props.danger ? 'button--danger' : '',
+    props.small === false ? '' : 'button--small',
+    props.secondary ? 'button--secondary' : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return (
     <form method="post" action={props.action} class="inline-form" data-confirm={props.confirm}>
       <CsrfField token={props.c.var.csrf} />
@@ -138,7 +182,8 @@ function Meta({ c, view }: { c: AppContext; view: CollectionView }) {
             ))}
           </>
         ) : null}{' '}
-        · {view.kind === 'starter_kit' ? plural(view.entries.length, 'person', 'people') : plural(view.entries.length, 'entry', 'entries')} · {plural(view.followerCount, 'follower', 'followers')} · updated{' '}
+        · {view.kind === 'starter_kit' ? plural(view.entries.length, 'person', 'people') : plural(view.entries.length, 'entry', 'entries')}{' '}
+        · {plural(view.followerCount, 'follower', 'followers')} · updated{' '}
         <time datetime={isoTime(view.updatedAt)}>{formatDate(view.updatedAt, c.var.viewer?.timeZone ?? 'UTC')}</time>
       </p>
       {view.description ? <Paragraphs text={view.description} /> : null}
@@ -157,8 +202,12 @@ function Tools({ c, view }: { c: AppContext; view: CollectionView }) {
           Follow all…
         </a>
       ) : null}
-      {view.following === true ? <ButtonForm c={c} action={`${base}/unfollow`} label={`Unfollow this ${noun}`} secondary small={false} /> : null}
-      {view.following === false ? <ButtonForm c={c} action={`${base}/follow`} label={`Follow this ${noun}`} secondary={view.kind === 'starter_kit'} small={false} /> : null}
+      {view.following === true ? (
+        <ButtonForm c={c} action={`${base}/unfollow`} label={`Unfollow this ${noun}`} secondary small={false} />
+      ) : null}
+      {view.following === false ? (
+        <ButtonForm c={c} action={`${base}/follow`} label={`Follow this ${noun}`} secondary={view.kind === 'starter_kit'} small={false} />
+      ) : null}
       {!viewer && view.visibility === 'public' ? (
         <a class="button button--secondary" href={`/login?next=${encodeURIComponent(pathOf(view))}`}>
           Sign in to follow
@@ -170,7 +219,14 @@ function Tools({ c, view }: { c: AppContext; view: CollectionView }) {
         </a>
       ) : null}
       {view.role === 'collaborator' && viewer ? (
-        <ButtonForm c={c} action={`${base}/collaborators/${viewer.handle}/remove`} label="Stop collaborating" secondary small={false} confirm={`Stop collaborating on “${view.title}”? Your entries stay.`} />
+        <ButtonForm
+          c={c}
+          action={`${base}/collaborators/${viewer.handle}/remove`}
+          label="Stop collaborating"
+          secondary
+          small={false}
+          confirm={`Stop collaborating on “${view.title}”? Your entries stay.`}
+        />
       ) : null}
     </div>
   );
@@ -238,7 +294,23 @@ function PersonLine({ person }: { person: PersonView }) {
 /** What the viewer's relation to a person in a kit is, in words (signed-in viewers). */
 type Relations = Map<number, 'following' | 'requested' | 'self'>;
 
-function EntryItem({ c, view, entry, index, count, relations, state }: { c: AppContext; view: CollectionView; entry: EntryView; index: number; count: number; relations: Relations; state: FormState }) {
+function EntryItem({
+  c,
+  view,
+  entry,
+  index,
+  count,
+  relations,
+  state,
+}: {
+  c: AppContext;
+  view: CollectionView;
+  entry: EntryView;
+  index: number;
+  count: number;
+  relations: Relations;
+  state: FormState;
+}) {
   const base = `/collections/${view.id}/entries/${entry.id}`;
   const titleId = `entry-${entry.id}-title`;
   const formKey = `entry-${entry.id}`;
@@ -251,7 +323,10 @@ function EntryItem({ c, view, entry, index, count, relations, state }: { c: AppC
       <article aria-labelledby={titleId}>
         <h3 id={titleId}>
           {entry.person ? <Avatar url={entry.person.avatarUrl} name={entry.person.displayName} size={40} /> : null}{' '}
-          <a href={entry.person ? actorPath(entry.person) : entry.post ? postPath(entry.post) : entry.url} rel={internal ? undefined : 'nofollow noopener ugc'}>
+          <a
+            href={entry.person ? actorPath(entry.person) : entry.post ? postPath(entry.post) : entry.url}
+            rel={internal ? undefined : 'nofollow noopener ugc'}
+          >
             {entry.title}
           </a>
         </h3>
@@ -266,8 +341,26 @@ function EntryItem({ c, view, entry, index, count, relations, state }: { c: AppC
         {entry.hiddenReason ? <p class="callout">{entry.hiddenReason}</p> : null}
         {entry.editable || view.canEdit ? (
           <div class="actions">
-            {view.canEdit && index > 0 ? <ButtonForm c={c} action={`${base}/move`} fields={{ to: 'up' }} label="Move up" ariaLabel={`Move up: ${entry.title}`} secondary /> : null}
-            {view.canEdit && index < count - 1 ? <ButtonForm c={c} action={`${base}/move`} fields={{ to: 'down' }} label="Move down" ariaLabel={`Move down: ${entry.title}`} secondary /> : null}
+            {view.canEdit && index > 0 ? (
+              <ButtonForm
+                c={c}
+                action={`${base}/move`}
+                fields={{ to: 'up' }}
+                label="Move up"
+                ariaLabel={`Move up: ${entry.title}`}
+                secondary
+              />
+            ) : null}
+            {view.canEdit && index < count - 1 ? (
+              <ButtonForm
+                c={c}
+                action={`${base}/move`}
+                fields={{ to: 'down' }}
+                label="Move down"
+                ariaLabel={`Move down: ${entry.title}`}
+                secondary
+              />
+            ) : null}
             {entry.editable ? (
               <>
                 <details open={state.form === formKey}>
@@ -277,14 +370,39 @@ function EntryItem({ c, view, entry, index, count, relations, state }: { c: AppC
                   <ErrorSummary errors={errors} />
                   <form method="post" action={base} class="stack" novalidate>
                     <CsrfField token={c.var.csrf} />
-                    <TextArea name="note" path={`${formKey}-note`} label="Note" value={values.note} errors={remap(errors, formKey)} rows={3} maxLength={LIMITS.note} hint="Why it is here, in your words." />
-                    <TextField name="title" path={`${formKey}-title`} label="Title" optional value={values.title} errors={remap(errors, formKey)} maxLength={LIMITS.entryTitle} hint="Leave empty to use its own." />
+                    <TextArea
+                      name="note"
+                      path={`${formKey}-note`}
+                      label="Note"
+                      value={values.note}
+                      errors={remap(errors, formKey)}
+                      rows={3}
+                      maxLength={LIMITS.note}
+                      hint="Why it is here, in your words."
+                    />
+                    <TextField
+                      name="title"
+                      path={`${formKey}-title`}
+                      label="Title"
+                      optional
+                      value={values.title}
+                      errors={remap(errors, formKey)}
+                      maxLength={LIMITS.entryTitle}
+                      hint="Leave empty to use its own."
+                    />
                     <button type="submit" class="button--small">
                       Save
                     </button>
                   </form>
                 </details>
-                <ButtonForm c={c} action={`${base}/remove`} label="Remove" ariaLabel={`Remove: ${entry.title}`} danger confirm={`Remove “${entry.title}” from this ${nounOf(view.kind)}?`} />
+                <ButtonForm
+                  c={c}
+                  action={`${base}/remove`}
+                  label="Remove"
+                  ariaLabel={`Remove: ${entry.title}`}
+                  danger
+                  confirm={`Remove “${entry.title}” from this ${nounOf(view.kind)}?`}
+                />
               </>
             ) : null}
           </div>
@@ -295,7 +413,15 @@ function EntryItem({ c, view, entry, index, count, relations, state }: { c: AppC
 }
 
 /** Kind, where it comes from, who added it and the viewer's relation, as one line. */
-function EntryFacts({ view, entry, relation }: { view: CollectionView; entry: EntryView; relation: 'following' | 'requested' | 'self' | undefined }) {
+function EntryFacts({
+  view,
+  entry,
+  relation,
+}: {
+  view: CollectionView;
+  entry: EntryView;
+  relation: 'following' | 'requested' | 'self' | undefined;
+}) {
   const facts: Child[] = [];
   // In a starter kit everyone is a person: the kind says nothing.
   if (view.kind !== 'starter_kit') facts.push(ENTRY_KIND_WORDS[entry.kind]);
@@ -309,7 +435,8 @@ function EntryFacts({ view, entry, relation }: { view: CollectionView; entry: En
       </>,
     );
   }
-  if (relation) facts.push(relation === 'following' ? 'you follow them' : relation === 'requested' ? 'you asked to follow them' : 'this is you');
+  if (relation)
+    facts.push(relation === 'following' ? 'you follow them' : relation === 'requested' ? 'you asked to follow them' : 'this is you');
   if (facts.length === 0) return null;
   return (
     <p class="meta">
@@ -357,8 +484,17 @@ function AddForms({ c, view, choices, state }: { c: AppContext; view: Collection
         const errors = sent ? remap(state.errors ?? {}, key) : {};
         const values = sent ? (state.values ?? {}) : {};
         const note = (
-          <TextArea name="note" path={`${key}-note`} label={kind === 'person' ? 'Why they are worth following' : 'Note'} optional={kind !== 'person'} value={values.note} errors={errors} rows={2} maxLength={LIMITS.note}
-            hint={kind === 'person' ? 'A sentence or two: what they share, what you learned from them.' : 'Why it is here, in your words.'} />
+          <TextArea
+            name="note"
+            path={`${key}-note`}
+            label={kind === 'person' ? 'Why they are worth following' : 'Note'}
+            optional={kind !== 'person'}
+            value={values.note}
+            errors={errors}
+            rows={2}
+            maxLength={LIMITS.note}
+            hint={kind === 'person' ? 'A sentence or two: what they share, what you learned from them.' : 'Why it is here, in your words.'}
+          />
         );
         const form = (
           <form method="post" action={action} class="stack" novalidate>
@@ -367,30 +503,82 @@ function AddForms({ c, view, choices, state }: { c: AppContext; view: Collection
             <ErrorSummary errors={errors} />
             {kind === 'link' ? (
               <>
-                <TextField name="url" path="url" type="url" label="Address" value={values.url} errors={errors} maxLength={LIMITS.url} required hint="A web page, starting with https://" spellcheck={false} />
-                <TextField name="title" path={`${key}-title`} label="Title" optional value={values.title} errors={errors} maxLength={LIMITS.entryTitle} />
+                <TextField
+                  name="url"
+                  path="url"
+                  type="url"
+                  label="Address"
+                  value={values.url}
+                  errors={errors}
+                  maxLength={LIMITS.url}
+                  required
+                  hint="A web page, starting with https://"
+                  spellcheck={false}
+                />
+                <TextField
+                  name="title"
+                  path={`${key}-title`}
+                  label="Title"
+                  optional
+                  value={values.title}
+                  errors={errors}
+                  maxLength={LIMITS.entryTitle}
+                />
               </>
             ) : null}
             {kind === 'bookmark' ? (
               choices.bookmarks.length > 0 ? (
-                <SelectField name="bookmarkId" path="bookmarkId" label="Bookmark" value={values.bookmarkId} errors={errors} options={choices.bookmarks.map((b) => ({ value: String(b.id), label: b.label }))} placeholder="Choose a bookmark" />
+                <SelectField
+                  name="bookmarkId"
+                  path="bookmarkId"
+                  label="Bookmark"
+                  value={values.bookmarkId}
+                  errors={errors}
+                  options={choices.bookmarks.map((b) => ({ value: String(b.id), label: b.label }))}
+                  placeholder="Choose a bookmark"
+                />
               ) : (
                 <p class="hint">You have no bookmarks yet. Use Bookmark on a post or an item first.</p>
               )
             ) : null}
             {kind === 'post' ? (
-              <TextField name="postUrl" path="postUrl" label="Post address or number" value={values.postUrl} errors={errors} maxLength={LIMITS.url} spellcheck={false}
-                hint="Copy the post’s date link. Only public and members-only posts can be added." />
+              <TextField
+                name="postUrl"
+                path="postUrl"
+                label="Post address or number"
+                value={values.postUrl}
+                errors={errors}
+                maxLength={LIMITS.url}
+                spellcheck={false}
+                hint="Copy the post’s date link. Only public and members-only posts can be added."
+              />
             ) : null}
             {kind === 'source' ? (
               choices.sources.length > 0 ? (
-                <SelectField name="sourceId" path="sourceId" label="Source" value={values.sourceId} errors={errors} options={choices.sources.map((s) => ({ value: String(s.id), label: s.label }))} placeholder="Choose one of your sources" />
+                <SelectField
+                  name="sourceId"
+                  path="sourceId"
+                  label="Source"
+                  value={values.sourceId}
+                  errors={errors}
+                  options={choices.sources.map((s) => ({ value: String(s.id), label: s.label }))}
+                  placeholder="Choose one of your sources"
+                />
               ) : (
                 <p class="hint">You follow no sources yet: add some under Sources first.</p>
               )
             ) : null}
             {kind === 'person' ? (
-              <TextField name="acct" path="acct" label="Handle" value={values.acct} errors={errors} maxLength={300} spellcheck={false} hint="A member’s handle, like mslibrarian, or someone on another server, like user@example.social." />
+              <TextField
+                name="acct"
+                path="acct"
+                label="Handle"
+                value={values.acct}
+                errors={errors}
+                maxLength={300}
+                spellcheck={false}
+                hint="A member’s handle, like mslibrarian, or someone on another server, like user@example.social."
+              />
             ) : null}
             {note}
             <button type="submit" class="button--small">
@@ -419,7 +607,12 @@ async function relationsOf(c: AppContext, view: CollectionView): Promise<Relatio
   const relations: Relations = new Map();
   const ids = view.entries.flatMap((e) => (e.person ? [e.person.id] : []));
   if (!viewer || ids.length === 0) return relations;
-  const rows = await c.var.services.database.db.selectFrom('follows').select(['followee_id', 'state']).where('follower_id', '=', viewer.actorId).where('followee_id', 'in', ids).execute();
+  const rows = await c.var.services.database.db
+    .selectFrom('follows')
+    .select(['followee_id', 'state'])
+    .where('follower_id', '=', viewer.actorId)
+    .where('followee_id', 'in', ids)
+    .execute();
   for (const r of rows) relations.set(r.followee_id, r.state === 'accepted' ? 'following' : 'requested');
   relations.set(viewer.actorId, 'self');
   return relations;
@@ -439,7 +632,13 @@ async function collectionPage(c: AppContext, view: CollectionView, state: FormSt
   const hasErrors = Object.keys(state.errors ?? {}).length > 0;
   return libraryPage(
     c,
-    { title: view.title, hasErrors, status: state.status ?? 200, noindex: view.visibility !== 'public', description: view.description.slice(0, 200) || undefined },
+    {
+      title: view.title,
+      hasErrors,
+      status: state.status ?? 200,
+      noindex: view.visibility !== 'public',
+      description: view.description.slice(0, 200) || undefined,
+    },
     <>
       <Meta c={c} view={view} />
       <Tools c={c} view={view} />
@@ -447,7 +646,13 @@ async function collectionPage(c: AppContext, view: CollectionView, state: FormSt
       <section aria-labelledby="entries-heading">
         <h2 id="entries-heading">{view.kind === 'starter_kit' ? 'People' : 'Entries'}</h2>
         {view.entries.length === 0 ? (
-          <p class="callout">{view.canAdd ? (view.kind === 'starter_kit' ? 'No one yet: add people below, each with a note on why they are worth following.' : 'Nothing here yet: add links, bookmarks, posts, sources or people below.') : `This ${noun} is empty so far.`}</p>
+          <p class="callout">
+            {view.canAdd
+              ? view.kind === 'starter_kit'
+                ? 'No one yet: add people below, each with a note on why they are worth following.'
+                : 'Nothing here yet: add links, bookmarks, posts, sources or people below.'
+              : `This ${noun} is empty so far.`}
+          </p>
         ) : (
           <ol class="list-cards collection-entries">
             {view.entries.map((entry, index) => (
@@ -482,7 +687,8 @@ function settingsPage(c: AppContext, view: CollectionView, state: FormState = {}
   const noun = nounOf(view.kind);
   const base = `/collections/${view.id}`;
   const settingsErrors = state.form === 'settings' ? (state.errors ?? {}) : {};
-  const settingsValues = state.form === 'settings' ? (state.values ?? {}) : { title: view.title, description: view.description, visibility: view.visibility };
+  const settingsValues =
+    state.form === 'settings' ? (state.values ?? {}) : { title: view.title, description: view.description, visibility: view.visibility };
   const helperErrors = state.form === 'collaborators' ? (state.errors ?? {}) : {};
   return libraryPage(
     c,
@@ -498,7 +704,10 @@ function settingsPage(c: AppContext, view: CollectionView, state: FormState = {}
       </section>
       <section aria-labelledby="collaborators-heading">
         <h2 id="collaborators-heading">Collaborators</h2>
-        <p>Collaborators can add entries and change or remove the ones they added. Only you change the settings, the order and others’ entries.</p>
+        <p>
+          Collaborators can add entries and change or remove the ones they added. Only you change the settings, the order and others’
+          entries.
+        </p>
         {view.collaborators.length > 0 ? (
           <ul class="people-list">
             {view.collaborators.map((a) => (
@@ -507,7 +716,13 @@ function settingsPage(c: AppContext, view: CollectionView, state: FormState = {}
                 <span>
                   <a href={actorPath(a)}>{a.displayName}</a> <span class="meta">@{a.acct}</span>
                 </span>
-                <ButtonForm c={c} action={`${base}/collaborators/${a.handle}/remove`} label="Remove" ariaLabel={`Remove ${a.displayName}`} secondary />
+                <ButtonForm
+                  c={c}
+                  action={`${base}/collaborators/${a.handle}/remove`}
+                  label="Remove"
+                  ariaLabel={`Remove ${a.displayName}`}
+                  secondary
+                />
               </li>
             ))}
           </ul>
@@ -517,7 +732,14 @@ function settingsPage(c: AppContext, view: CollectionView, state: FormState = {}
         <ErrorSummary errors={helperErrors} />
         <form method="post" action={`${base}/collaborators`} class="stack" novalidate>
           <CsrfField token={c.var.csrf} />
-          <TextField name="handle" label="Add a collaborator by handle" value={state.form === 'collaborators' ? state.values?.handle : ''} errors={helperErrors} spellcheck={false} hint="A member of this server, like mslibrarian." />
+          <TextField
+            name="handle"
+            label="Add a collaborator by handle"
+            value={state.form === 'collaborators' ? state.values?.handle : ''}
+            errors={helperErrors}
+            spellcheck={false}
+            hint="A member of this server, like mslibrarian."
+          />
           <button type="submit" class="button--small">
             Add collaborator
           </button>
@@ -525,8 +747,17 @@ function settingsPage(c: AppContext, view: CollectionView, state: FormState = {}
       </section>
       <section aria-labelledby="delete-heading">
         <h2 id="delete-heading">Delete</h2>
-        <p>Deleting removes the {noun} and its entries for everyone. What the entries point to (posts, bookmarks, sources, people) stays.</p>
-        <ButtonForm c={c} action={`${base}/delete`} label={`Delete this ${noun}`} danger small={false} confirm={`Delete “${view.title}”? This cannot be undone.`} />
+        <p>
+          Deleting removes the {noun} and its entries for everyone. What the entries point to (posts, bookmarks, sources, people) stays.
+        </p>
+        <ButtonForm
+          c={c}
+          action={`${base}/delete`}
+          label={`Delete this ${noun}`}
+          danger
+          small={false}
+          confirm={`Delete “${view.title}”? This cannot be undone.`}
+        />
       </section>
     </>,
   );
@@ -553,7 +784,11 @@ async function indexPage(c: AppContext, kind: CollectionKind, state: FormState =
       : 'Collections are ordered, annotated sets of links, bookmarks, posts, sources and people. Share them with members or everyone, work on them with collaborators, follow others’.';
   return libraryPage(
     c,
-    { title: kind === 'starter_kit' ? 'Starter kits' : 'Collections', hasErrors: Object.keys(errors).length > 0, status: state.status ?? 200 },
+    {
+      title: kind === 'starter_kit' ? 'Starter kits' : 'Collections',
+      hasErrors: Object.keys(errors).length > 0,
+      status: state.status ?? 200,
+    },
     <>
       <p>{intro}</p>
       {viewer ? (
@@ -571,7 +806,11 @@ async function indexPage(c: AppContext, kind: CollectionKind, state: FormState =
           {kind === 'collection' ? (
             <section aria-labelledby="following-heading">
               <h2 id="following-heading">Following</h2>
-              <CollectionCards collections={following} label="Collections you follow" empty="You follow no collections yet. New entries of the ones you follow reach your notifications." />
+              <CollectionCards
+                collections={following}
+                label="Collections you follow"
+                empty="You follow no collections yet. New entries of the ones you follow reach your notifications."
+              />
             </section>
           ) : null}
         </>
@@ -593,7 +832,14 @@ async function indexPage(c: AppContext, kind: CollectionKind, state: FormState =
         <section aria-labelledby="new-heading">
           <h2 id="new-heading">New {noun}</h2>
           <ErrorSummary errors={errors} />
-          <CollectionForm c={c} action={kind === 'starter_kit' ? '/starter-kits' : '/collections'} kind={kind} values={state.values ?? {}} errors={errors} submit={`Create ${noun}`} />
+          <CollectionForm
+            c={c}
+            action={kind === 'starter_kit' ? '/starter-kits' : '/collections'}
+            kind={kind}
+            values={state.values ?? {}}
+            errors={errors}
+            submit={`Create ${noun}`}
+          />
         </section>
       ) : null}
     </>,
@@ -606,7 +852,12 @@ function previewPage(c: AppContext, preview: KitPreview, errors: Errors = {}, st
   const kit = preview.kit;
   const fresh = preview.people.filter((p) => p.status === 'new');
   const others = preview.people.filter((p) => p.status !== 'new');
-  const statusWords = { following: 'you follow them', requested: 'you asked to follow them', self: 'this is you', blocked: 'one of you blocked the other' } as const;
+  const statusWords = {
+    following: 'you follow them',
+    requested: 'you asked to follow them',
+    self: 'this is you',
+    blocked: 'one of you blocked the other',
+  } as const;
   return libraryPage(
     c,
     { title: `Follow people from “${kit.title}”`, hasErrors: Object.keys(errors).length > 0, status, noindex: true },
@@ -667,10 +918,19 @@ function previewPage(c: AppContext, preview: KitPreview, errors: Errors = {}, st
             </p>
             {fresh.map(({ person, note }) => (
               <div class="choice">
-                <input type="checkbox" id={`person-${person.id}`} name="actor" value={String(person.id)} checked aria-describedby={note ? `person-${person.id}-note` : undefined} />
+                <input
+                  type="checkbox"
+                  id={`person-${person.id}`}
+                  name="actor"
+                  value={String(person.id)}
+                  checked
+                  aria-describedby={note ? `person-${person.id}-note` : undefined}
+                />
                 <label for={`person-${person.id}`}>
                   {person.displayName} <span class="meta">@{person.acct}</span>
-                  {[person.roleLabel, person.location].filter(Boolean).length > 0 ? <span class="meta"> · {[person.roleLabel, person.location].filter(Boolean).join(' · ')}</span> : null}
+                  {[person.roleLabel, person.location].filter(Boolean).length > 0 ? (
+                    <span class="meta"> · {[person.roleLabel, person.location].filter(Boolean).join(' · ')}</span>
+                  ) : null}
                   {note ? (
                     <span class="hint" id={`person-${person.id}-note`}>
                       {' '}
@@ -697,7 +957,10 @@ function previewPage(c: AppContext, preview: KitPreview, errors: Errors = {}, st
               <li class="person-row">
                 <Avatar url={person.avatarUrl} name={person.displayName} size={40} />
                 <span>
-                  <a href={actorPath(person)}>{person.displayName}</a> <span class="meta">@{person.acct} · {statusWords[s as keyof typeof statusWords]}</span>
+                  <a href={actorPath(person)}>{person.displayName}</a>{' '}
+                  <span class="meta">
+                    @{person.acct} · {statusWords[s as keyof typeof statusWords]}
+                  </span>
                 </span>
               </li>
             ))}
@@ -711,8 +974,10 @@ function previewPage(c: AppContext, preview: KitPreview, errors: Errors = {}, st
 function followSummary(result: { followed: unknown[]; requested: unknown[]; skipped: unknown[] }): string {
   const parts = [];
   if (result.followed.length) parts.push(`You now follow ${plural(result.followed.length, 'more person', 'more people')}.`);
-  if (result.requested.length) parts.push(`${plural(result.requested.length, 'follow request waits', 'follow requests wait')} for approval.`);
-  if (result.skipped.length) parts.push(`${plural(result.skipped.length, 'person was', 'people were')} skipped (already followed or not possible).`);
+  if (result.requested.length)
+    parts.push(`${plural(result.requested.length, 'follow request waits', 'follow requests wait')} for approval.`);
+  if (result.skipped.length)
+    parts.push(`${plural(result.skipped.length, 'person was', 'people were')} skipped (already followed or not possible).`);
   return parts.join(' ') || 'Nothing changed.';
 }
 
@@ -723,7 +988,8 @@ function followSummary(result: { followed: unknown[]; requested: unknown[]; skip
  * with its message: the form it came from may not even be shown to this member.
  */
 function refusal(error: unknown): void {
-  if (error instanceof UserError && error.issues.length === 0 && (error.status === 401 || error.status === 403 || error.status === 404)) throw error;
+  if (error instanceof UserError && error.issues.length === 0 && (error.status === 401 || error.status === 403 || error.status === 404))
+    throw error;
 }
 
 export function registerCollectionsPages(app: Hono<AppEnv>): void {
@@ -736,7 +1002,8 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
     return collectionPage(c, await service(c).get(viewer, id), { form, values, errors, status });
   }
 
-  const back = async (c: AppContext, id: number, anchor = '') => c.redirect(`${pathOf({ id, kind: await service(c).kindOf(c.var.viewer, id) })}${anchor}`, 303);
+  const back = async (c: AppContext, id: number, anchor = '') =>
+    c.redirect(`${pathOf({ id, kind: await service(c).kindOf(c.var.viewer, id) })}${anchor}`, 303);
 
   for (const kind of ['collection', 'starter_kit'] as const) {
     const root = kind === 'starter_kit' ? '/starter-kits' : '/collections';
@@ -747,7 +1014,12 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
       const values = { title: form.text('title'), description: form.text('description'), visibility: form.text('visibility') || 'private' };
       try {
         const created = await service(c).create(viewer, kind, values);
-        flash(c, kind === 'starter_kit' ? `Starter kit “${created.title}” created. Add people to it below.` : `Collection “${created.title}” created. Add to it below.`);
+        flash(
+          c,
+          kind === 'starter_kit'
+            ? `Starter kit “${created.title}” created. Add people to it below.`
+            : `Collection “${created.title}” created. Add to it below.`,
+        );
         return c.redirect(pathOf(created), 303);
       } catch (error) {
         const { errors, status } = formErrors(error);
@@ -778,7 +1050,14 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
       flash(c, `Added “${entry.title.slice(0, 120)}”.`);
       return back(c, id, `#entry-${entry.id}`);
     } catch (error) {
-      return pageWithErrors(c, viewer, id, error, `add-${['link', 'bookmark', 'post', 'source', 'person'].includes(values.kind!) ? values.kind : 'link'}`, values);
+      return pageWithErrors(
+        c,
+        viewer,
+        id,
+        error,
+        `add-${['link', 'bookmark', 'post', 'source', 'person'].includes(values.kind!) ? values.kind : 'link'}`,
+        values,
+      );
     }
   });
   app.post('/collections/:id{[0-9]+}/entries/:entryId{[0-9]+}', async (c) => {
@@ -857,7 +1136,12 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
     } catch (error) {
       refusal(error);
       const { errors, status } = formErrors(error);
-      return settingsPage(c, await service(c).get(viewer, id), { form: 'collaborators', values: { handle }, errors: errors.handle ? errors : { handle: errors._form ?? Object.values(errors)[0]! }, status });
+      return settingsPage(c, await service(c).get(viewer, id), {
+        form: 'collaborators',
+        values: { handle },
+        errors: errors.handle ? errors : { handle: errors._form ?? Object.values(errors)[0]! },
+        status,
+      });
     }
   });
   app.post('/collections/:id{[0-9]+}/collaborators/:handle/remove', async (c) => {
@@ -881,11 +1165,17 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
   // Open formats
   app.get('/collections/:id{[0-9]+}/feed.rss', async (c) => {
     const view = await service(c).publicFeed(idParam(c));
-    return c.body(collectionRss(view), 200, { 'content-type': 'application/rss+xml; charset=utf-8', 'cache-control': 'public, max-age=300' });
+    return c.body(collectionRss(view), 200, {
+      'content-type': 'application/rss+xml; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+    });
   });
   app.get('/collections/:id{[0-9]+}/feed.atom', async (c) => {
     const view = await service(c).publicFeed(idParam(c));
-    return c.body(collectionAtom(view), 200, { 'content-type': 'application/atom+xml; charset=utf-8', 'cache-control': 'public, max-age=300' });
+    return c.body(collectionAtom(view), 200, {
+      'content-type': 'application/atom+xml; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+    });
   });
   app.get('/collections/:id{[0-9]+}/export.json', async (c) => {
     const view = await service(c).get(c.var.viewer, idParam(c));
@@ -906,7 +1196,11 @@ export function registerCollectionsPages(app: Hono<AppEnv>): void {
     const id = idParam(c);
     const chosen = (await readForm(c)).texts('actor').map((v) => (/^\d+$/.test(v) ? Number(v) : -1));
     try {
-      const result = await service(c).kits.follow(viewer, id, chosen.filter((n) => n > 0));
+      const result = await service(c).kits.follow(
+        viewer,
+        id,
+        chosen.filter((n) => n > 0),
+      );
       flash(c, followSummary(result));
       return c.redirect(`/starter-kits/${id}`, 303);
     } catch (error) {

@@ -51,7 +51,11 @@ const noun = (kind: CollectionKind) => (kind === 'starter_kit' ? 'starter kit' :
 
 function collectionFields(kind: CollectionKind) {
   return {
-    title: z.string().trim().min(1, `Give the ${noun(kind)} a title.`).max(LIMITS.title, `A title can have at most ${LIMITS.title} characters.`),
+    title: z
+      .string()
+      .trim()
+      .min(1, `Give the ${noun(kind)} a title.`)
+      .max(LIMITS.title, `A title can have at most ${LIMITS.title} characters.`),
     description: z.string().trim().max(LIMITS.description, `A description can have at most ${LIMITS.description} characters.`),
     visibility: z.enum(COLLECTION_VISIBILITIES, { error: 'Choose who can see it: private, members or public.' }),
   };
@@ -59,13 +63,21 @@ function collectionFields(kind: CollectionKind) {
 
 export function collectionInputSchema(kind: CollectionKind = 'collection') {
   const fields = collectionFields(kind);
-  return z.strictObject({ title: fields.title, description: fields.description.default(''), visibility: fields.visibility.default('private') });
+  return z.strictObject({
+    title: fields.title,
+    description: fields.description.default(''),
+    visibility: fields.visibility.default('private'),
+  });
 }
 
 /** A change: only the fields sent (no defaults, which would reset the others). */
 export function collectionUpdateSchema(kind: CollectionKind = 'collection') {
   const fields = collectionFields(kind);
-  return z.strictObject({ title: fields.title.optional(), description: fields.description.optional(), visibility: fields.visibility.optional() });
+  return z.strictObject({
+    title: fields.title.optional(),
+    description: fields.description.optional(),
+    visibility: fields.visibility.optional(),
+  });
 }
 
 /** What the API and the forms send to add an entry: `kind` and the field that names its target. */
@@ -191,7 +203,11 @@ export class CollectionsService {
 
   /** Declining takes effect at once: public collections and kits stop showing the member. */
   async setFeaturable(viewer: Viewer, featurable: boolean): Promise<void> {
-    await this.#db.updateTable('members').set({ featurable: featurable ? 1 : 0 }).where('id', '=', viewer.memberId).execute();
+    await this.#db
+      .updateTable('members')
+      .set({ featurable: featurable ? 1 : 0 })
+      .where('id', '=', viewer.memberId)
+      .execute();
   }
 
   // ---- reading -------------------------------------------------------------------------------
@@ -262,16 +278,30 @@ export class CollectionsService {
   }
 
   /** Public collections or kits (and members-only ones for members), recently changed first. */
-  async browse(viewer: Viewer | null, kind: CollectionKind, cursor?: string, limit = 24): Promise<{ collections: CollectionSummary[]; nextCursor: string | null }> {
+  async browse(
+    viewer: Viewer | null,
+    kind: CollectionKind,
+    cursor?: string,
+    limit = 24,
+  ): Promise<{ collections: CollectionSummary[]; nextCursor: string | null }> {
     let query = summaryQuery(this.#db)
       .where('collections.kind', '=', kind)
       .where('collections.visibility', 'in', viewer ? ['public', 'members'] : ['public'])
       .where('owner_member.suspended_at', 'is', null);
     if (cursor) {
       const [updatedAt, id] = decodeCursor(cursor, ['number', 'number']);
-      query = query.where((eb) => eb.or([eb('collections.updated_at', '<', updatedAt), eb.and([eb('collections.updated_at', '=', updatedAt), eb('collections.id', '<', id)])]));
+      query = query.where((eb) =>
+        eb.or([
+          eb('collections.updated_at', '<', updatedAt),
+          eb.and([eb('collections.updated_at', '=', updatedAt), eb('collections.id', '<', id)]),
+        ]),
+      );
     }
-    const rows = await query.orderBy('collections.updated_at', 'desc').orderBy('collections.id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('collections.updated_at', 'desc')
+      .orderBy('collections.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     return {
       collections: page.map((r) => this.#summary(r)),
@@ -291,14 +321,23 @@ export class CollectionsService {
     let role: Role = viewer ? 'member' : 'visitor';
     if (viewer && row.owner_id === viewer.memberId) role = 'owner';
     else if (viewer) {
-      const helper = await db.selectFrom('collection_collaborators').select('member_id').where('collection_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+      const helper = await db
+        .selectFrom('collection_collaborators')
+        .select('member_id')
+        .where('collection_id', '=', id)
+        .where('member_id', '=', viewer.memberId)
+        .executeTakeFirst();
       if (helper) role = 'collaborator';
     }
     const editor = role === 'owner' || role === 'collaborator';
     if (row.owner_suspended_at !== null && role !== 'owner') throw missing();
     if (row.visibility === 'private' && !editor) throw missing();
     if (row.visibility === 'members' && !viewer) {
-      throw new UserError(401, 'unauthenticated', `This ${noun(row.kind)} is shared with signed-in members only. Please sign in to see it.`);
+      throw new UserError(
+        401,
+        'unauthenticated',
+        `This ${noun(row.kind)} is shared with signed-in members only. Please sign in to see it.`,
+      );
     }
     return { summary: this.#summary(row), role };
   }
@@ -315,7 +354,13 @@ export class CollectionsService {
       entryRows(this.#db, id),
       this.#collaborators(id),
       viewer && summary.visibility !== 'private' && role !== 'owner'
-        ? this.#db.selectFrom('collection_follows').select('member_id').where('collection_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst().then(Boolean)
+        ? this.#db
+            .selectFrom('collection_follows')
+            .select('member_id')
+            .where('collection_id', '=', id)
+            .where('member_id', '=', viewer.memberId)
+            .executeTakeFirst()
+            .then(Boolean)
         : Promise.resolve(null),
     ]);
     const entries = await this.#entries(viewer, summary, role, rows);
@@ -343,14 +388,21 @@ export class CollectionsService {
     const baseUrl = this.#baseUrl;
     const editor = role === 'owner' || role === 'collaborator';
     const bookmarkIds = rows.flatMap((r) => (r.bookmark_id ? [r.bookmark_id] : []));
-    const bookmarks = bookmarkIds.length ? await db.selectFrom('bookmarks').select(['id', 'post_id', 'item_id', 'url', 'title']).where('id', 'in', bookmarkIds).execute() : [];
+    const bookmarks = bookmarkIds.length
+      ? await db.selectFrom('bookmarks').select(['id', 'post_id', 'item_id', 'url', 'title']).where('id', 'in', bookmarkIds).execute()
+      : [];
     const bookmarkById = new Map(bookmarks.map((b) => [b.id, b]));
     const postIds = [...rows.flatMap((r) => (r.post_id ? [r.post_id] : [])), ...bookmarks.flatMap((b) => (b.post_id ? [b.post_id] : []))];
     const itemIds = bookmarks.flatMap((b) => (b.item_id ? [b.item_id] : []));
     const sourceIds = rows.flatMap((r) => (r.source_id ? [r.source_id] : []));
     const actorIds = rows.flatMap((r) => (r.actor_id ? [r.actor_id] : []));
     const [posts, items, sources, people] = await Promise.all([
-      hydratePosts(db, baseUrl, reader(viewer), [...new Set(postIds)].map((postId) => ({ postId }))),
+      hydratePosts(
+        db,
+        baseUrl,
+        reader(viewer),
+        [...new Set(postIds)].map((postId) => ({ postId })),
+      ),
       itemIds.length
         ? db
             .selectFrom('source_items as i')
@@ -359,7 +411,9 @@ export class CollectionsService {
             .where('i.id', 'in', itemIds)
             .execute()
         : Promise.resolve([]),
-      sourceIds.length ? db.selectFrom('sources').select(['id', 'title', 'url', 'site_url']).where('id', 'in', sourceIds).execute() : Promise.resolve([]),
+      sourceIds.length
+        ? db.selectFrom('sources').select(['id', 'title', 'url', 'site_url']).where('id', 'in', sourceIds).execute()
+        : Promise.resolve([]),
       this.#people(actorIds),
     ]);
     const postById = new Map(posts.map((p) => [p.id, p]));
@@ -379,7 +433,17 @@ export class CollectionsService {
         addedBy:
           r.adder_id !== null
             ? actorSummary(
-                { id: r.adder_id, handle: r.adder_handle!, acct: r.adder_acct!, domain: r.adder_domain, display_name: r.adder_display_name!, avatar_url: r.adder_avatar_url, url: r.adder_url, role: r.adder_role, role_other: r.adder_role_other },
+                {
+                  id: r.adder_id,
+                  handle: r.adder_handle!,
+                  acct: r.adder_acct!,
+                  domain: r.adder_domain,
+                  display_name: r.adder_display_name!,
+                  avatar_url: r.adder_avatar_url,
+                  url: r.adder_url,
+                  role: r.adder_role,
+                  role_other: r.adder_role_other,
+                },
                 baseUrl,
               )
             : null,
@@ -412,8 +476,14 @@ export class CollectionsService {
       } else if (r.kind === 'person' && r.actor_id) {
         const p = personById.get(r.actor_id);
         if (p && !p.suspended) {
-          entry = { ...base, title: r.title || p.view.displayName, url: webUrl(p.view.url) ?? `${baseUrl}/@${p.view.acct}`, person: p.view };
-          if (collection.visibility === 'public' && !p.featurable) hidden = `@${p.view.acct} declined to be featured in public collections and starter kits, so only you and the collaborators see this entry.`;
+          entry = {
+            ...base,
+            title: r.title || p.view.displayName,
+            url: webUrl(p.view.url) ?? `${baseUrl}/@${p.view.acct}`,
+            person: p.view,
+          };
+          if (collection.visibility === 'public' && !p.featurable)
+            hidden = `@${p.view.acct} declined to be featured in public collections and starter kits, so only you and the collaborators see this entry.`;
           else if (!viewer && p.membersOnly) entry = null;
         }
       } else if (r.kind === 'bookmark' && r.bookmark_id) {
@@ -428,7 +498,12 @@ export class CollectionsService {
               ...base,
               title: r.title || i.title || webUrl(i.url) || 'Untitled item',
               url: webUrl(i.url) ?? `${baseUrl}/sources/items/${i.id}`,
-              item: { id: i.id, title: i.title || webUrl(i.url) || 'Untitled item', url: webUrl(i.url), sourceTitle: i.source_title || new URL(i.source_url).host },
+              item: {
+                id: i.id,
+                title: i.title || webUrl(i.url) || 'Untitled item',
+                url: webUrl(i.url),
+                sourceTitle: i.source_title || new URL(i.source_url).host,
+              },
             };
           }
         } else if (b) {
@@ -452,7 +527,15 @@ export class CollectionsService {
     const rows = await this.#db
       .selectFrom('actors')
       .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select([...ACTOR_COLUMNS.map((col) => `actors.${col}` as const), 'actors.bio', 'actors.organisation', 'actors.location', 'members.featurable', 'members.profile_visibility', 'members.suspended_at'])
+      .select([
+        ...ACTOR_COLUMNS.map((col) => `actors.${col}` as const),
+        'actors.bio',
+        'actors.organisation',
+        'actors.location',
+        'members.featurable',
+        'members.profile_visibility',
+        'members.suspended_at',
+      ])
       .where('actors.id', 'in', [...new Set(actorIds)])
       .execute();
     return rows.map((r) => ({
@@ -470,13 +553,22 @@ export class CollectionsService {
       .leftJoin('posts', 'posts.id', 'bookmarks.post_id')
       .leftJoin('actors', 'actors.id', 'posts.actor_id')
       .leftJoin('source_items', 'source_items.id', 'bookmarks.item_id')
-      .select(['bookmarks.id', 'bookmarks.url', 'bookmarks.title', 'posts.text as post_text', 'actors.display_name as post_author', 'source_items.title as item_title', 'source_items.url as item_url'])
+      .select([
+        'bookmarks.id',
+        'bookmarks.url',
+        'bookmarks.title',
+        'posts.text as post_text',
+        'actors.display_name as post_author',
+        'source_items.title as item_title',
+        'source_items.url as item_url',
+      ])
       .where('bookmarks.member_id', '=', viewer.memberId)
       .orderBy('bookmarks.id', 'desc')
       .limit(limit)
       .execute();
     return rows.map((r) => {
-      const text = r.post_text !== null ? `${r.post_author ?? 'Post'}: ${r.post_text.replace(/\s+/g, ' ').slice(0, 80)}` : r.item_title || r.item_url;
+      const text =
+        r.post_text !== null ? `${r.post_author ?? 'Post'}: ${r.post_text.replace(/\s+/g, ' ').slice(0, 80)}` : r.item_title || r.item_url;
       return { id: r.id, label: (r.title || text || r.url || `Bookmark ${r.id}`).slice(0, 120) };
     });
   }
@@ -486,12 +578,25 @@ export class CollectionsService {
   async create(viewer: Viewer, kind: CollectionKind, raw: unknown): Promise<CollectionView> {
     const input = parseInput(collectionInputSchema(kind), raw);
     const id = await this.#db.transaction().execute(async (tx) => {
-      const count = await tx.selectFrom('collections').select((eb) => eb.fn.countAll<number>().as('n')).where('owner_id', '=', viewer.memberId).executeTakeFirstOrThrow();
-      if (Number(count.n) >= LIMITS.perMember) throw new UserError(422, 'too_many_collections', `You can have at most ${LIMITS.perMember} collections and starter kits.`);
+      const count = await tx
+        .selectFrom('collections')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('owner_id', '=', viewer.memberId)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= LIMITS.perMember)
+        throw new UserError(422, 'too_many_collections', `You can have at most ${LIMITS.perMember} collections and starter kits.`);
       const now = Date.now();
       const row = await tx
         .insertInto('collections')
-        .values({ owner_id: viewer.memberId, kind, title: input.title, description: input.description, visibility: input.visibility, created_at: now, updated_at: now })
+        .values({
+          owner_id: viewer.memberId,
+          kind,
+          title: input.title,
+          description: input.description,
+          visibility: input.visibility,
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
@@ -502,7 +607,8 @@ export class CollectionsService {
   /** Title, description, visibility (the owner only). A kit made public must not list people who declined. */
   async update(viewer: Viewer, id: number, raw: unknown): Promise<CollectionView> {
     const { summary, role } = await this.#access(viewer, id);
-    if (role !== 'owner') throw UserError.forbidden(`Only the owner of this ${noun(summary.kind)} can change its title, description or who can see it.`);
+    if (role !== 'owner')
+      throw UserError.forbidden(`Only the owner of this ${noun(summary.kind)} can change its title, description or who can see it.`);
     const input = parseInput(collectionUpdateSchema(summary.kind), raw);
     const notified = await this.#db.transaction().execute(async (tx) => {
       await this.#lock(tx, id);
@@ -517,14 +623,38 @@ export class CollectionsService {
           .execute();
         if (declined.length > 0) {
           const who = declined.map((d) => `@${d.handle}`).join(', ');
-          throw UserError.field('visibility', `${who} declined to be featured in public starter kits and collections. Remove them first, or keep this ${noun(summary.kind)} for members.`, 403, 'not_featurable');
+          throw UserError.field(
+            'visibility',
+            `${who} declined to be featured in public starter kits and collections. Remove them first, or keep this ${noun(summary.kind)} for members.`,
+            403,
+            'not_featurable',
+          );
         }
       }
-      await tx.updateTable('collections').set({ ...input, updated_at: Date.now() }).where('id', '=', id).execute();
+      await tx
+        .updateTable('collections')
+        .set({ ...input, updated_at: Date.now() })
+        .where('id', '=', id)
+        .execute();
       // People in a kit that was private hear about it once others can see it.
       if (summary.kind === 'starter_kit' && summary.visibility === 'private' && input.visibility && input.visibility !== 'private') {
-        const people = await tx.selectFrom('collection_entries').select('actor_id').where('collection_id', '=', id).where('actor_id', 'is not', null).execute();
-        return notify(tx, people.map((p) => ({ recipientActorId: p.actor_id!, kind: 'kit_added' as const, actorId: viewer.actorId, postId: null, collectionId: id, key: `kit:${id}` })));
+        const people = await tx
+          .selectFrom('collection_entries')
+          .select('actor_id')
+          .where('collection_id', '=', id)
+          .where('actor_id', 'is not', null)
+          .execute();
+        return notify(
+          tx,
+          people.map((p) => ({
+            recipientActorId: p.actor_id!,
+            kind: 'kit_added' as const,
+            actorId: viewer.actorId,
+            postId: null,
+            collectionId: id,
+            key: `kit:${id}`,
+          })),
+        );
       }
       return [];
     });
@@ -543,14 +673,16 @@ export class CollectionsService {
 
   /** Serialises changes to one collection's entries (PostgreSQL; SQLite writes one at a time anyway). */
   async #lock(tx: Tx, id: number): Promise<void> {
-    if (this.#deps.database.dialect === 'postgres') await tx.selectFrom('collections').select('id').where('id', '=', id).forUpdate().execute();
+    if (this.#deps.database.dialect === 'postgres')
+      await tx.selectFrom('collections').select('id').where('id', '=', id).forUpdate().execute();
   }
 
   // ---- entries -------------------------------------------------------------------------------
 
   async addEntry(viewer: Viewer, id: number, raw: unknown): Promise<EntryView> {
     const { summary, role } = await this.#access(viewer, id);
-    if (role !== 'owner' && role !== 'collaborator') throw UserError.forbidden(`Only the owner and collaborators can add to this ${noun(summary.kind)}.`);
+    if (role !== 'owner' && role !== 'collaborator')
+      throw UserError.forbidden(`Only the owner and collaborators can add to this ${noun(summary.kind)}.`);
     const input = parseInput(entryInputSchema, raw);
     if (summary.kind === 'starter_kit' && input.kind !== 'person') throw UserError.field('kind', 'A starter kit holds people only.');
     const target = await this.#target(viewer, summary, input);
@@ -562,7 +694,8 @@ export class CollectionsService {
         .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('position').as('last')])
         .where('collection_id', '=', id)
         .executeTakeFirstOrThrow();
-      if (Number(existing.n) >= LIMITS.entries) throw new UserError(422, 'collection_full', `A ${noun(summary.kind)} can hold at most ${LIMITS.entries} entries.`);
+      if (Number(existing.n) >= LIMITS.entries)
+        throw new UserError(422, 'collection_full', `A ${noun(summary.kind)} can hold at most ${LIMITS.entries} entries.`);
       let duplicate = tx.selectFrom('collection_entries').select('id').where('collection_id', '=', id).where('kind', '=', input.kind);
       if (target.url !== null) duplicate = duplicate.where('url', '=', target.url);
       for (const column of ['bookmark_id', 'post_id', 'source_id', 'actor_id'] as const) {
@@ -573,7 +706,12 @@ export class CollectionsService {
       const last = Number(existing.last ?? 0);
       const position = input.position && input.position <= last ? input.position : last + 1;
       if (position <= last) {
-        await tx.updateTable('collection_entries').set((eb) => ({ position: eb('position', '+', 1) })).where('collection_id', '=', id).where('position', '>=', position).execute();
+        await tx
+          .updateTable('collection_entries')
+          .set((eb) => ({ position: eb('position', '+', 1) }))
+          .where('collection_id', '=', id)
+          .where('position', '>=', position)
+          .execute();
       }
       const now = Date.now();
       const row = await tx
@@ -605,9 +743,24 @@ export class CollectionsService {
           .select('members.actor_id')
           .where('f.collection_id', '=', id)
           .execute();
-        for (const f of followers) notices.push({ recipientActorId: f.actor_id, kind: 'collection_entry', actorId: viewer.actorId, postId: null, collectionId: id, key: `entry:${row.id}` });
+        for (const f of followers)
+          notices.push({
+            recipientActorId: f.actor_id,
+            kind: 'collection_entry',
+            actorId: viewer.actorId,
+            postId: null,
+            collectionId: id,
+            key: `entry:${row.id}`,
+          });
         if (summary.kind === 'starter_kit' && target.actor_id !== null) {
-          notices.push({ recipientActorId: target.actor_id, kind: 'kit_added', actorId: viewer.actorId, postId: null, collectionId: id, key: `kit:${id}` });
+          notices.push({
+            recipientActorId: target.actor_id,
+            kind: 'kit_added',
+            actorId: viewer.actorId,
+            postId: null,
+            collectionId: id,
+            key: `kit:${id}`,
+          });
         }
       }
       return { entryId: row.id, notified: await notify(tx, notices) };
@@ -625,7 +778,13 @@ export class CollectionsService {
 
   /** Checks and resolves what an entry points to; errors name the form field. */
   async #target(viewer: Viewer, collection: CollectionSummary, input: z.output<typeof entryInputSchema>) {
-    const none = { url: null as string | null, bookmark_id: null as number | null, post_id: null as number | null, source_id: null as number | null, actor_id: null as number | null };
+    const none = {
+      url: null as string | null,
+      bookmark_id: null as number | null,
+      post_id: null as number | null,
+      source_id: null as number | null,
+      actor_id: null as number | null,
+    };
     switch (input.kind) {
       case 'link': {
         if (!input.url) throw UserError.field('url', 'Enter the address of the page to add.');
@@ -635,25 +794,46 @@ export class CollectionsService {
         } catch {
           throw UserError.field('url', 'Enter a full web address, starting with https:// or http://.');
         }
-        if (url.protocol !== 'http:' && url.protocol !== 'https:') throw UserError.field('url', 'Only web addresses (https:// or http://) can be added.');
+        if (url.protocol !== 'http:' && url.protocol !== 'https:')
+          throw UserError.field('url', 'Only web addresses (https:// or http://) can be added.');
         return { ...none, url: url.toString(), duplicateMessage: 'This link is already in the collection.' };
       }
       case 'bookmark': {
         if (!input.bookmarkId) throw UserError.field('bookmarkId', 'Choose one of your bookmarks.');
-        const bookmark = await this.#db.selectFrom('bookmarks').select(['id', 'post_id']).where('id', '=', input.bookmarkId).where('member_id', '=', viewer.memberId).executeTakeFirst();
-        if (!bookmark) throw new UserError(404, 'not_found', 'You have no bookmark with this id.', { issues: [{ path: 'bookmarkId', message: 'You have no bookmark with this id.' }] });
+        const bookmark = await this.#db
+          .selectFrom('bookmarks')
+          .select(['id', 'post_id'])
+          .where('id', '=', input.bookmarkId)
+          .where('member_id', '=', viewer.memberId)
+          .executeTakeFirst();
+        if (!bookmark)
+          throw new UserError(404, 'not_found', 'You have no bookmark with this id.', {
+            issues: [{ path: 'bookmarkId', message: 'You have no bookmark with this id.' }],
+          });
         if (bookmark.post_id) await this.#shareablePost(viewer, bookmark.post_id, 'bookmarkId');
         return { ...none, bookmark_id: bookmark.id, duplicateMessage: 'This bookmark is already in the collection.' };
       }
       case 'post': {
         const postId = input.postId ?? (input.postUrl ? await this.#postIdFromUrl(input.postUrl) : null);
         if (!postId) throw UserError.field('postUrl', 'Enter the address of a post (or its number).');
-        return { ...none, post_id: await this.#shareablePost(viewer, postId, input.postId ? 'postId' : 'postUrl'), duplicateMessage: 'This post is already in the collection.' };
+        return {
+          ...none,
+          post_id: await this.#shareablePost(viewer, postId, input.postId ? 'postId' : 'postUrl'),
+          duplicateMessage: 'This post is already in the collection.',
+        };
       }
       case 'source': {
         if (!input.sourceId) throw UserError.field('sourceId', 'Choose one of your sources.');
-        const sub = await this.#db.selectFrom('subscriptions').select('source_id').where('member_id', '=', viewer.memberId).where('source_id', '=', input.sourceId).executeTakeFirst();
-        if (!sub) throw new UserError(404, 'not_found', 'You do not follow this source; follow it under Sources first.', { issues: [{ path: 'sourceId', message: 'You do not follow this source; follow it under Sources first.' }] });
+        const sub = await this.#db
+          .selectFrom('subscriptions')
+          .select('source_id')
+          .where('member_id', '=', viewer.memberId)
+          .where('source_id', '=', input.sourceId)
+          .executeTakeFirst();
+        if (!sub)
+          throw new UserError(404, 'not_found', 'You do not follow this source; follow it under Sources first.', {
+            issues: [{ path: 'sourceId', message: 'You do not follow this source; follow it under Sources first.' }],
+          });
         return { ...none, source_id: sub.source_id, duplicateMessage: 'This source is already in the collection.' };
       }
       case 'person': {
@@ -676,12 +856,22 @@ export class CollectionsService {
           this.#db
             .selectFrom('blocks')
             .select('actor_id')
-            .where((eb) => eb.or([eb.and([eb('actor_id', '=', person.id), eb('target_id', '=', viewer.actorId)]), eb.and([eb('actor_id', '=', viewer.actorId), eb('target_id', '=', person.id)])]))
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('actor_id', '=', person.id), eb('target_id', '=', viewer.actorId)]),
+                eb.and([eb('actor_id', '=', viewer.actorId), eb('target_id', '=', person.id)]),
+              ]),
+            )
             .executeTakeFirst(),
         ]);
         if (block) throw UserError.field('acct', `You cannot add @${person.acct}.`, 403);
         if (member && member.featurable === 0 && collection.visibility === 'public') {
-          throw UserError.field('acct', `@${person.acct} declined to be featured in public starter kits and collections.`, 403, 'not_featurable');
+          throw UserError.field(
+            'acct',
+            `@${person.acct} declined to be featured in public starter kits and collections.`,
+            403,
+            'not_featurable',
+          );
         }
         return { ...none, actor_id: person.id, duplicateMessage: `@${person.acct} is already in this ${noun(collection.kind)}.` };
       }
@@ -729,7 +919,12 @@ export class CollectionsService {
     if (post.boost_of_id) return this.#shareablePost(viewer, post.boost_of_id, field);
     if (!isBoostable(post.visibility)) {
       const audience = post.visibility === 'direct' ? 'the people it mentions' : 'its author’s followers';
-      throw UserError.field(field, `This post is only for ${audience}, so it cannot go in a collection. Only public and members-only posts can.`, 403, 'post_not_shareable');
+      throw UserError.field(
+        field,
+        `This post is only for ${audience}, so it cannot go in a collection. Only public and members-only posts can.`,
+        403,
+        'post_not_shareable',
+      );
     }
     return post.id;
   }
@@ -739,7 +934,8 @@ export class CollectionsService {
     const input = parseInput(entryUpdateSchema, raw);
     const { summary, role } = await this.#access(viewer, id);
     const entry = await this.#ownEntry(viewer, summary, role, entryId, 'edit');
-    if (input.position !== undefined && role !== 'owner') throw UserError.forbidden(`Only the owner can change the order of this ${noun(summary.kind)}.`);
+    if (input.position !== undefined && role !== 'owner')
+      throw UserError.forbidden(`Only the owner can change the order of this ${noun(summary.kind)}.`);
     await this.#db.transaction().execute(async (tx) => {
       await this.#lock(tx, id);
       const now = Date.now();
@@ -760,7 +956,13 @@ export class CollectionsService {
     if (role !== 'owner') throw UserError.forbidden(`Only the owner can change the order of this ${noun(summary.kind)}.`);
     await this.#db.transaction().execute(async (tx) => {
       await this.#lock(tx, id);
-      const order = await tx.selectFrom('collection_entries').select('id').where('collection_id', '=', id).orderBy('position').orderBy('id').execute();
+      const order = await tx
+        .selectFrom('collection_entries')
+        .select('id')
+        .where('collection_id', '=', id)
+        .orderBy('position')
+        .orderBy('id')
+        .execute();
       const index = order.findIndex((e) => e.id === entryId);
       const position = to === 'up' ? index : to === 'down' ? index + 2 : to;
       await this.#move(tx, id, entryId, position);
@@ -770,14 +972,25 @@ export class CollectionsService {
 
   /** Puts the entry at `position` (1-based, clamped) and renumbers the others 1..n. */
   async #move(tx: Tx, collectionId: number, entryId: number, position: number): Promise<void> {
-    const order = await tx.selectFrom('collection_entries').select(['id', 'position']).where('collection_id', '=', collectionId).orderBy('position').orderBy('id').execute();
+    const order = await tx
+      .selectFrom('collection_entries')
+      .select(['id', 'position'])
+      .where('collection_id', '=', collectionId)
+      .orderBy('position')
+      .orderBy('id')
+      .execute();
     const moving = order.find((e) => e.id === entryId);
     if (!moving) return;
     const rest = order.filter((e) => e.id !== entryId);
     const index = Math.min(Math.max(position, 1), order.length) - 1;
     rest.splice(index, 0, moving);
     for (const [i, e] of rest.entries()) {
-      if (e.position !== i + 1) await tx.updateTable('collection_entries').set({ position: i + 1 }).where('id', '=', e.id).execute();
+      if (e.position !== i + 1)
+        await tx
+          .updateTable('collection_entries')
+          .set({ position: i + 1 })
+          .where('id', '=', e.id)
+          .execute();
     }
   }
 
@@ -787,7 +1000,12 @@ export class CollectionsService {
     await this.#db.transaction().execute(async (tx) => {
       await this.#lock(tx, id);
       await tx.deleteFrom('collection_entries').where('id', '=', entry.id).execute();
-      await tx.updateTable('collection_entries').set((eb) => ({ position: eb('position', '-', 1) })).where('collection_id', '=', id).where('position', '>', entry.position).execute();
+      await tx
+        .updateTable('collection_entries')
+        .set((eb) => ({ position: eb('position', '-', 1) }))
+        .where('collection_id', '=', id)
+        .where('position', '>', entry.position)
+        .execute();
       await tx.updateTable('collections').set({ updated_at: Date.now() }).where('id', '=', id).execute();
     });
   }
@@ -828,18 +1046,31 @@ export class CollectionsService {
       .where('actors.domain', 'is', null)
       .where('members.suspended_at', 'is', null)
       .executeTakeFirst();
-    if (!member) throw new UserError(404, 'not_found', `There is no member @${key} here (collaborators are members of this server).`, { issues: [{ path: 'handle', message: `There is no member @${key} here.` }] });
+    if (!member)
+      throw new UserError(404, 'not_found', `There is no member @${key} here (collaborators are members of this server).`, {
+        issues: [{ path: 'handle', message: `There is no member @${key} here.` }],
+      });
     if (member.id === viewer.memberId) throw UserError.field('handle', `You own this ${noun(summary.kind)} already.`);
     await this.#db.transaction().execute(async (tx) => {
-      const count = await tx.selectFrom('collection_collaborators').select((eb) => eb.fn.countAll<number>().as('n')).where('collection_id', '=', id).executeTakeFirstOrThrow();
-      if (Number(count.n) >= LIMITS.collaborators) throw new UserError(422, 'too_many_collaborators', `A ${noun(summary.kind)} can have at most ${LIMITS.collaborators} collaborators.`);
+      const count = await tx
+        .selectFrom('collection_collaborators')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('collection_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= LIMITS.collaborators)
+        throw new UserError(
+          422,
+          'too_many_collaborators',
+          `A ${noun(summary.kind)} can have at most ${LIMITS.collaborators} collaborators.`,
+        );
       const inserted = await tx
         .insertInto('collection_collaborators')
         .values({ collection_id: id, member_id: member.id, created_at: Date.now() })
         .onConflict((oc) => oc.columns(['collection_id', 'member_id']).doNothing())
         .returning('member_id')
         .executeTakeFirst();
-      if (!inserted) throw new UserError(409, 'already_collaborating', `@${member.handle} already collaborates on this ${noun(summary.kind)}.`);
+      if (!inserted)
+        throw new UserError(409, 'already_collaborating', `@${member.handle} already collaborates on this ${noun(summary.kind)}.`);
     });
     return this.#collaborators(id);
   }
@@ -849,11 +1080,19 @@ export class CollectionsService {
     const { summary, role } = await this.#access(viewer, id);
     const key = handle.trim().replace(/^@/, '').toLowerCase();
     const leaving = key === viewer.handle.toLowerCase();
-    if (role !== 'owner' && !(role === 'collaborator' && leaving)) throw UserError.forbidden(`Only the owner can choose who collaborates on this ${noun(summary.kind)}.`);
+    if (role !== 'owner' && !(role === 'collaborator' && leaving))
+      throw UserError.forbidden(`Only the owner can choose who collaborates on this ${noun(summary.kind)}.`);
     const removed = await this.#db
       .deleteFrom('collection_collaborators')
       .where('collection_id', '=', id)
-      .where('member_id', 'in', (eb) => eb.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', key).where('actors.domain', 'is', null))
+      .where('member_id', 'in', (eb) =>
+        eb
+          .selectFrom('members')
+          .innerJoin('actors', 'actors.id', 'members.actor_id')
+          .select('members.id')
+          .where('actors.acct', '=', key)
+          .where('actors.domain', 'is', null),
+      )
       .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw UserError.notFound(`@${key} does not collaborate on this ${noun(summary.kind)}.`);
   }
@@ -862,8 +1101,14 @@ export class CollectionsService {
 
   async follow(viewer: Viewer, id: number): Promise<void> {
     const { summary, role } = await this.#access(viewer, id);
-    if (summary.visibility === 'private') throw new UserError(422, 'private_collection', `A private ${noun(summary.kind)} cannot be followed; its owner can share it with members or everyone.`);
-    if (role === 'owner') throw new UserError(422, 'own_collection', `This is your own ${noun(summary.kind)}: you see every new entry already.`);
+    if (summary.visibility === 'private')
+      throw new UserError(
+        422,
+        'private_collection',
+        `A private ${noun(summary.kind)} cannot be followed; its owner can share it with members or everyone.`,
+      );
+    if (role === 'owner')
+      throw new UserError(422, 'own_collection', `This is your own ${noun(summary.kind)}: you see every new entry already.`);
     const inserted = await this.#db
       .insertInto('collection_follows')
       .values({ collection_id: id, member_id: viewer.memberId, created_at: Date.now() })
@@ -875,7 +1120,11 @@ export class CollectionsService {
 
   async unfollow(viewer: Viewer, id: number): Promise<void> {
     const { summary } = await this.#access(viewer, id);
-    const removed = await this.#db.deleteFrom('collection_follows').where('collection_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const removed = await this.#db
+      .deleteFrom('collection_follows')
+      .where('collection_id', '=', id)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_following', `You do not follow this ${noun(summary.kind)}.`);
   }
 
@@ -934,8 +1183,16 @@ function summaryQuery(db: Queryable) {
       'owner.url as owner_url',
       'owner.role as owner_role',
       'owner.role_other as owner_role_other',
-      eb.selectFrom('collection_entries as ce').select((e) => e.fn.countAll<number>().as('n')).whereRef('ce.collection_id', '=', 'collections.id').as('entry_count'),
-      eb.selectFrom('collection_follows as cf').select((e) => e.fn.countAll<number>().as('n')).whereRef('cf.collection_id', '=', 'collections.id').as('follower_count'),
+      eb
+        .selectFrom('collection_entries as ce')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('ce.collection_id', '=', 'collections.id')
+        .as('entry_count'),
+      eb
+        .selectFrom('collection_follows as cf')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .whereRef('cf.collection_id', '=', 'collections.id')
+        .as('follower_count'),
     ]);
 }
 type SummaryRow = Awaited<ReturnType<ReturnType<typeof summaryQuery>['executeTakeFirstOrThrow']>>;

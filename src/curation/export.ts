@@ -14,7 +14,13 @@ type Services = AppContext['var']['services'];
  * Written as it is read, so a large account never sits in memory at once.
  */
 export async function* curationJson(services: Services, viewer: Viewer): AsyncGenerator<string> {
-  const head = { format: 'commonroom-curation', version: 1, site: services.config.baseUrl, member: viewer.handle, exportedAt: new Date().toISOString() };
+  const head = {
+    format: 'commonroom-curation',
+    version: 1,
+    site: services.config.baseUrl,
+    member: viewer.handle,
+    exportedAt: new Date().toISOString(),
+  };
   yield `${JSON.stringify(head).slice(0, -1)},"bookmarks":`;
   yield* new BookmarkTransfer(services.bookmarks).jsonArray(viewer);
   yield ',"collections":[';
@@ -58,9 +64,15 @@ const DOWNLOAD_TYPE: string = 'application/json';
 export function registerCurationExportApi(api: Api): void {
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/curation/export.json', tags: ['Bookmarks'], security,
+      method: 'get',
+      path: '/api/v1/curation/export.json',
+      tags: ['Bookmarks'],
+      security,
       summary: 'Export your whole curation: bookmarks, the collections and starter kits you own, and your articles (drafts too)',
-      responses: { 200: { description: 'The export, as a download', content: { [DOWNLOAD_TYPE]: { schema: z.string() } } }, ...errors(401) },
+      responses: {
+        200: { description: 'The export, as a download', content: { [DOWNLOAD_TYPE]: { schema: z.string() } } },
+        ...errors(401),
+      },
     }),
     async (c) => curationExportResponse(c),
   );

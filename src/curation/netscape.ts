@@ -50,7 +50,16 @@ const MAX_COLLECTED = 64 * 1024;
 
 /** Folders that are a browser's own structure, not a topic: they do not become tags. */
 const ROOT_FOLDER_ATTRIBUTES = ['personal_toolbar_folder', 'unfiled_bookmarks_folder'];
-const ROOT_FOLDER_NAMES = new Set(['bookmarks bar', 'bookmarks toolbar', 'bookmarks menu', 'other bookmarks', 'mobile bookmarks', 'favorites bar', 'favourites bar', 'bookmarks']);
+const ROOT_FOLDER_NAMES = new Set([
+  'bookmarks bar',
+  'bookmarks toolbar',
+  'bookmarks menu',
+  'other bookmarks',
+  'mobile bookmarks',
+  'favorites bar',
+  'favourites bar',
+  'bookmarks',
+]);
 
 interface OpenEntry {
   line: number;
@@ -98,7 +107,15 @@ export class NetscapeReader {
       if (/^<a\s/i.test(raw)) {
         this.#finishEntry();
         const href = /href\s*=\s*["']?([^"'\s>]*)/i.exec(raw)?.[1] ?? null;
-        this.#events.push({ kind: 'skipped', skip: { line: this.#line, href: href ? decodeHTML(href) : null, title: '', reason: 'the file ends in the middle of this bookmark' } });
+        this.#events.push({
+          kind: 'skipped',
+          skip: {
+            line: this.#line,
+            href: href ? decodeHTML(href) : null,
+            title: '',
+            reason: 'the file ends in the middle of this bookmark',
+          },
+        });
         this.anchors++;
       }
       this.#scan = null;

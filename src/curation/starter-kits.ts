@@ -64,12 +64,24 @@ export class StarterKitsService {
     const entries = kit.entries.filter((e) => e.person && !e.hiddenReason);
     const ids = entries.map((e) => e.person!.id);
     const [follows, blocks, current] = await Promise.all([
-      ids.length ? db.selectFrom('follows').select(['followee_id', 'state']).where('follower_id', '=', viewer.actorId).where('followee_id', 'in', ids).execute() : [],
+      ids.length
+        ? db
+            .selectFrom('follows')
+            .select(['followee_id', 'state'])
+            .where('follower_id', '=', viewer.actorId)
+            .where('followee_id', 'in', ids)
+            .execute()
+        : [],
       ids.length
         ? db
             .selectFrom('blocks')
             .select(['actor_id', 'target_id'])
-            .where((eb) => eb.or([eb.and([eb('actor_id', '=', viewer.actorId), eb('target_id', 'in', ids)]), eb.and([eb('target_id', '=', viewer.actorId), eb('actor_id', 'in', ids)])]))
+            .where((eb) =>
+              eb.or([
+                eb.and([eb('actor_id', '=', viewer.actorId), eb('target_id', 'in', ids)]),
+                eb.and([eb('target_id', '=', viewer.actorId), eb('actor_id', 'in', ids)]),
+              ]),
+            )
             .execute()
         : [],
       // What the member's network already has: the roles and places of everyone they follow (or asked to).
@@ -86,7 +98,16 @@ export class StarterKitsService {
     const people = entries.map((e): KitPerson => {
       const person = e.person!;
       const state = followState.get(person.id);
-      const status = person.id === viewer.actorId ? 'self' : blocked.has(person.id) ? 'blocked' : state === 'accepted' ? 'following' : state === 'pending' ? 'requested' : 'new';
+      const status =
+        person.id === viewer.actorId
+          ? 'self'
+          : blocked.has(person.id)
+            ? 'blocked'
+            : state === 'accepted'
+              ? 'following'
+              : state === 'pending'
+                ? 'requested'
+                : 'new';
       return { person, note: e.note, status };
     });
     const newPeople = people.filter((p) => p.status === 'new').map((p) => p.person);
@@ -96,8 +117,14 @@ export class StarterKitsService {
       kit,
       people,
       newPeople,
-      rolesAdded: tally(newPeople.filter((p) => p.roleLabel && !haveRoles.has(p.roleLabel.toLowerCase())).map((p) => p.roleLabel!), (l) => l.toLowerCase()),
-      placesAdded: tally(newPeople.filter((p) => p.location?.trim() && !havePlaces.has(placeKey(p.location))).map((p) => p.location!.trim()), placeKey),
+      rolesAdded: tally(
+        newPeople.filter((p) => p.roleLabel && !haveRoles.has(p.roleLabel.toLowerCase())).map((p) => p.roleLabel!),
+        (l) => l.toLowerCase(),
+      ),
+      placesAdded: tally(
+        newPeople.filter((p) => p.location?.trim() && !havePlaces.has(placeKey(p.location))).map((p) => p.location!.trim()),
+        placeKey,
+      ),
     };
   }
 
@@ -109,7 +136,11 @@ export class StarterKitsService {
     const preview = await this.preview(viewer, id);
     const inKit = new Map(preview.people.map((p) => [p.person.id, p]));
     const strangers = wanted.filter((a) => !inKit.has(a));
-    if (strangers.length > 0) throw UserError.field('actorIds', `${strangers.length === 1 ? 'One person' : `${strangers.length} people`} you chose ${strangers.length === 1 ? 'is' : 'are'} not in this starter kit.`);
+    if (strangers.length > 0)
+      throw UserError.field(
+        'actorIds',
+        `${strangers.length === 1 ? 'One person' : `${strangers.length} people`} you chose ${strangers.length === 1 ? 'is' : 'are'} not in this starter kit.`,
+      );
     const chosen = new Set(wanted);
     const result: FollowAllResult = { followed: [], requested: [], skipped: [] };
     for (const entry of preview.people) {

@@ -15,8 +15,30 @@ export const URL_MAX = 2048;
 
 /** Query parameters that only track where a click came from; they never change the page. */
 const TRACKING_EXACT = new Set([
-  'fbclid', 'gclid', 'gclsrc', 'dclid', 'gbraid', 'wbraid', 'msclkid', 'yclid', 'twclid', 'ttclid', 'li_fat_id',
-  'mc_eid', 'mc_cid', 'igshid', 'igsh', '_hsenc', '_hsmi', 'mkt_tok', 'oly_anon_id', 'oly_enc_id', 'vero_id', 'wickedid', 's_cid', 'ck_subscriber_id',
+  'fbclid',
+  'gclid',
+  'gclsrc',
+  'dclid',
+  'gbraid',
+  'wbraid',
+  'msclkid',
+  'yclid',
+  'twclid',
+  'ttclid',
+  'li_fat_id',
+  'mc_eid',
+  'mc_cid',
+  'igshid',
+  'igsh',
+  '_hsenc',
+  '_hsmi',
+  'mkt_tok',
+  'oly_anon_id',
+  'oly_enc_id',
+  'vero_id',
+  'wickedid',
+  's_cid',
+  'ck_subscriber_id',
 ]);
 const TRACKING_PREFIXES = ['utm_', 'pk_', 'mtm_'];
 
@@ -61,7 +83,13 @@ export class UrlPolicy {
     let url: URL;
     try {
       // "example.org/page" as people type it: a web address without its scheme.
-      url = new URL(/^[a-z][a-z0-9+.-]*:/i.test(text) ? text : /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?([/?#]|$)/u.test(text) ? `https://${text}` : text);
+      url = new URL(
+        /^[a-z][a-z0-9+.-]*:/i.test(text)
+          ? text
+          : /^[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)+(:\d+)?([/?#]|$)/u.test(text)
+            ? `https://${text}`
+            : text,
+      );
     } catch {
       return { problem: 'invalid' };
     }
@@ -89,7 +117,10 @@ export class UrlPolicy {
 
   /** Literal private addresses and local names (the client checks resolved addresses again when fetching). */
   isPrivateHost(hostname: string): boolean {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
+    const host = hostname
+      .replace(/^\[|\]$/g, '')
+      .toLowerCase()
+      .replace(/\.$/, '');
     if (isIP(host)) return isDeniedAddress(host, this.#policy);
     if (host === 'localhost' || host.endsWith('.localhost')) return isDeniedAddress('127.0.0.1', this.#policy);
     // Names that never resolve on the public internet (RFC 6762, RFC 8375, RFC 6761).

@@ -1,6 +1,15 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { Kysely, PostgresDialect, sql, SqliteDialect, type CompiledQuery, type Dialect as KyselyDialect, type RawBuilder, type Transaction } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  sql,
+  SqliteDialect,
+  type CompiledQuery,
+  type Dialect as KyselyDialect,
+  type RawBuilder,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { Schema } from './schema.ts';
 import { NodeSqliteDatabase } from './sqlite.ts';
@@ -34,7 +43,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (value) => {
  * under its 32,766 parameters).
  */
 export function idIn(database: Database, column: string, ids: readonly number[]): RawBuilder<boolean> {
-  return database.dialect === 'postgres' ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])` : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
+  return database.dialect === 'postgres'
+    ? sql<boolean>`${sql.ref(column)} = any(${ids}::bigint[])`
+    : sql<boolean>`${sql.ref(column)} in (${sql.join(ids)})`;
 }
 
 /** Text without U+0000. */

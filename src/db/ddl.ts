@@ -15,7 +15,8 @@ export interface Ddl {
   id<T extends CreateTableBuilder<string, string>>(table: T): T;
 }
 
-export function ddl(db: Kysely<any>, dialect: Dialect): Ddl { // eslint-disable-line @typescript-eslint/no-explicit-any -- see Ddl
+export function ddl(db: Kysely<any>, dialect: Dialect): Ddl {
+  // eslint-disable-line @typescript-eslint/no-explicit-any -- see Ddl
   return {
     db,
     dialect,

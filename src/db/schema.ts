@@ -436,7 +436,16 @@ export interface TimelineEntriesTable {
   boost_id: number | null;
 }
 
-export type NotificationKind = 'mention' | 'reply' | 'follow' | 'follow_request' | 'boost' | 'like' | 'chat_reminder' | 'collection_entry' | 'kit_added';
+export type NotificationKind =
+  | 'mention'
+  | 'reply'
+  | 'follow'
+  | 'follow_request'
+  | 'boost'
+  | 'like'
+  | 'chat_reminder'
+  | 'collection_entry'
+  | 'kit_added';
 
 export interface NotificationsTable {
   id: Generated<number>;

@@ -12,7 +12,8 @@ export const DEMO_ARTICLES = [
   {
     author: 'mslibrarian',
     title: 'Genrefication, one year on',
-    summary: 'We moved 4,000 books into genre sections last summer. What changed for our students, what I would do differently, and the labels that worked.',
+    summary:
+      'We moved 4,000 books into genre sections last summer. What changed for our students, what I would do differently, and the labels that worked.',
     markdown: `Last summer I did the thing everyone on #LibChat either loves or dreads: I genrefied our whole fiction collection. A year later, here is what I learned.
 
 # Why we did it
@@ -64,7 +65,10 @@ Families we work with often wait in loud offices. Our public library offered a c
 
 I would love to hear from other social workers working with libraries.`,
     comments: [
-      ['schoolsw_jordan', 'We are trying the same with two school libraries. The point about choice is so true: let the child pick the seat.'],
+      [
+        'schoolsw_jordan',
+        'We are trying the same with two school libraries. The point about choice is so true: let the child pick the seat.',
+      ],
       ['priya_ps', 'As a public librarian: thank you for seeing us as partners. Happy to share our sensory kit list.'],
     ],
   },
@@ -77,7 +81,12 @@ export async function loadDemoArticles(services: Services): Promise<{ articles: 
   const as = async (handle: string): Promise<Viewer> => {
     let viewer = viewers.get(handle);
     if (!viewer) {
-      const row = await db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', handle).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('members')
+        .innerJoin('actors', 'actors.id', 'members.actor_id')
+        .select('members.id')
+        .where('actors.acct', '=', handle)
+        .executeTakeFirstOrThrow();
       viewer = (await services.accounts.viewerForMember(row.id))!;
       viewers.set(handle, viewer);
     }
@@ -89,7 +98,16 @@ export async function loadDemoArticles(services: Services): Promise<{ articles: 
     const author = await as(demo.author);
     // Drafted first (images are uploaded to a saved draft), then filled in and published.
     const draft = await services.articles.create(author, { title: demo.title, summary: demo.summary });
-    const chart = demo.markdown.includes('{chart}') ? (await services.articles.uploadImage(author, draft.id, await chartPng(), 'Bar chart of fiction checkouts per month: about 300 before genrefication, about 520 after.')).markdown : '';
+    const chart = demo.markdown.includes('{chart}')
+      ? (
+          await services.articles.uploadImage(
+            author,
+            draft.id,
+            await chartPng(),
+            'Bar chart of fiction checkouts per month: about 300 before genrefication, about 520 after.',
+          )
+        ).markdown
+      : '';
     const quote = demo.markdown.includes('{quote}') ? await quotedPost(services, 'schoolsw_jordan', 'calm corner') : '';
     await services.articles.update(author, draft.id, { markdown: demo.markdown.replace('{chart}', chart).replace('{quote}', quote) });
     const article = await services.articles.publish(author, draft.id);

@@ -15,7 +15,8 @@ const MINUTE = 60_000;
 export const DEMO_CHAT = {
   hashtag: 'LibChat',
   title: 'Librarians’ weekly chat',
-  description: 'School, public and academic librarians compare notes every Wednesday evening (Eastern). Newcomers welcome: introduce yourself, answer with A1, A2 …',
+  description:
+    'School, public and academic librarians compare notes every Wednesday evening (Eastern). Newcomers welcome: introduce yourself, answer with A1, A2 …',
   host: 'mslibrarian',
   moderator: 'bookcartbrian',
   timeZone: 'America/New_York',
@@ -24,7 +25,12 @@ export const DEMO_CHAT = {
   past: [
     {
       topic: 'Genrefication, one year on',
-      questions: ['What made you decide to genrefy (or not)?', 'How did students react in the first month?', 'What would you do differently?', 'Which genre labels worked best?'],
+      questions: [
+        'What made you decide to genrefy (or not)?',
+        'How did students react in the first month?',
+        'What would you do differently?',
+        'Which genre labels worked best?',
+      ],
       answers: [
         ['anjali_reads', 'A1: Circulation of fiction had flatlined. Genre sections were my last idea before weeding half the collection.'],
         ['mr_tanaka', 'a1) Our middle schoolers kept asking for "books like this one" and I could never point to a shelf.'],
@@ -73,7 +79,12 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
   const as = async (handle: string): Promise<Viewer> => {
     let viewer = viewers.get(handle);
     if (!viewer) {
-      const row = await services.database.db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', handle).executeTakeFirstOrThrow();
+      const row = await services.database.db
+        .selectFrom('members')
+        .innerJoin('actors', 'actors.id', 'members.actor_id')
+        .select('members.id')
+        .where('actors.acct', '=', handle)
+        .executeTakeFirstOrThrow();
       viewer = (await services.accounts.viewerForMember(row.id))!;
       viewers.set(handle, viewer);
     }
@@ -85,7 +96,16 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
   const startDate = new Date(created).toISOString().slice(0, 10);
   const series = await chats.createSeries(
     host,
-    { hashtag: DEMO_CHAT.hashtag, title: DEMO_CHAT.title, description: DEMO_CHAT.description, timeZone: DEMO_CHAT.timeZone, recurrence: { freq: 'weekly', weekday: DEMO_CHAT.weekday }, startDate, time: DEMO_CHAT.time, durationMinutes: 60 },
+    {
+      hashtag: DEMO_CHAT.hashtag,
+      title: DEMO_CHAT.title,
+      description: DEMO_CHAT.description,
+      timeZone: DEMO_CHAT.timeZone,
+      recurrence: { freq: 'weekly', weekday: DEMO_CHAT.weekday },
+      startDate,
+      time: DEMO_CHAT.time,
+      durationMinutes: 60,
+    },
     created,
   );
   await chats.addModerator(host, series.slug, DEMO_CHAT.moderator);
@@ -121,12 +141,28 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
 
   // A conference backchannel two weeks from now, with its sessions.
   const conference = new Date(now + 14 * 86_400_000).toISOString().slice(0, 10);
-  const backchannel = await chats.createSeries(host, {
-    kind: 'backchannel', hashtag: 'PLNcon', title: 'PLN Conference 2027', description: 'One day of talks on personal learning networks for librarians, teachers and social workers. Post from the sessions you attend, read the ones you missed.',
-    timeZone: 'America/Chicago', recurrence: { freq: 'once' }, startDate: conference, time: '09:00', durationMinutes: 8 * 60,
-  }, now);
+  const backchannel = await chats.createSeries(
+    host,
+    {
+      kind: 'backchannel',
+      hashtag: 'PLNcon',
+      title: 'PLN Conference 2027',
+      description:
+        'One day of talks on personal learning networks for librarians, teachers and social workers. Post from the sessions you attend, read the ones you missed.',
+      timeZone: 'America/Chicago',
+      recurrence: { freq: 'once' },
+      startDate: conference,
+      time: '09:00',
+      durationMinutes: 8 * 60,
+    },
+    now,
+  );
   const day = (await chats.chats(host, backchannel.slug, { when: 'upcoming', now }))[0]!;
-  const sessions = [['Keynote: Nobody learns alone', 'Why a learning network beats a job title.'], ['Hashtag chats 101', 'Hosting your first chat.'], ['Social work and technology', 'Ethics of online networks for practitioners.']] as const;
+  const sessions = [
+    ['Keynote: Nobody learns alone', 'Why a learning network beats a job title.'],
+    ['Hashtag chats 101', 'Hosting your first chat.'],
+    ['Social work and technology', 'Ethics of online networks for practitioners.'],
+  ] as const;
   for (const [i, [label, text]] of sessions.entries()) {
     const startsAt = new Date(day.startsAt + i * 2 * 3600_000).toISOString();
     const endsAt = new Date(day.startsAt + (i * 2 + 1) * 3600_000).toISOString();

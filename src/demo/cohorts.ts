@@ -46,7 +46,12 @@ export async function loadDemoCohorts(services: Services): Promise<{ students: n
   const db = services.database.db;
   const cohorts = new CohortsService(services.database, services.config.baseUrl);
   const as = async (handle: string): Promise<Viewer> => {
-    const row = await db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', handle).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom('members')
+      .innerJoin('actors', 'actors.id', 'members.actor_id')
+      .select('members.id')
+      .where('actors.acct', '=', handle)
+      .executeTakeFirstOrThrow();
     return (await services.accounts.viewerForMember(row.id))!;
   };
   const now = Date.now();

@@ -27,14 +27,27 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
     kind: 'starter_kit',
     owner: 'dana',
     title: 'Public librarians to follow',
-    description: 'New to public libraries, or the only children’s or teen librarian in your branch? Start with these people: they share what they try, what fails and what works.',
+    description:
+      'New to public libraries, or the only children’s or teen librarian in your branch? Start with these people: they share what they try, what fails and what works.',
     visibility: 'public',
     entries: [
-      { person: 'teenservices_tova', note: 'Teen services with graphic novels and a makerspace; honest write-ups of every programme, attendance numbers included.' },
+      {
+        person: 'teenservices_tova',
+        note: 'Teen services with graphic novels and a makerspace; honest write-ups of every programme, attendance numbers included.',
+      },
       { person: 'marcus_storytime', note: 'Storytime ideas every week, and how to make early literacy inclusive in a busy city branch.' },
-      { person: 'ngaio', note: 'Community outreach done with the community, not for it. Her posts on bilingual collections are a masterclass.' },
-      { person: 'priya_ps', note: 'Open educational resources and telehealth corners in libraries: practical, and she shares her templates.' },
-      { person: 'sam_circdesk', note: 'The view from the circulation desk: readers’ advisory, challenged books and what patrons really ask.' },
+      {
+        person: 'ngaio',
+        note: 'Community outreach done with the community, not for it. Her posts on bilingual collections are a masterclass.',
+      },
+      {
+        person: 'priya_ps',
+        note: 'Open educational resources and telehealth corners in libraries: practical, and she shares her templates.',
+      },
+      {
+        person: 'sam_circdesk',
+        note: 'The view from the circulation desk: readers’ advisory, challenged books and what patrons really ask.',
+      },
       { person: 'youth_coord_rafa', note: 'Coordinates youth services across a whole association; good on early literacy partnerships.' },
       { person: 'director_hassan', note: 'A library director who explains budgets and advocacy in plain words.' },
       { person: 'lukas_bib', note: 'Makerspaces and coding clubs in a German city library (his profile is for members only).' },
@@ -44,7 +57,8 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
     kind: 'starter_kit',
     owner: 'mslibrarian',
     title: 'School library advocacy',
-    description: 'People who make the case for school libraries and librarians: to principals, boards and parents. Follow them before your next budget meeting.',
+    description:
+      'People who make the case for school libraries and librarians: to principals, boards and parents. Follow them before your next budget meeting.',
     visibility: 'public',
     collaborators: ['ellen_k12'],
     entries: [
@@ -66,7 +80,10 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
     visibility: 'public',
     entries: [
       { person: 'grace_msw', note: 'Child welfare, trauma-informed practice and telehealth from a county children’s services team.' },
-      { person: 'fiona_telehealth', note: 'Rural telehealth in the Highlands: what works when the connection does not. She approves followers.' },
+      {
+        person: 'fiona_telehealth',
+        note: 'Rural telehealth in the Highlands: what works when the connection does not. She approves followers.',
+      },
       { person: 'kwame_sw', note: 'Technology in family support work in Accra; careful about data and consent.' },
       { person: 'schoolsw_jordan', note: 'School social work, restorative practices and digital citizenship with students.' },
       { person: 'priya_ps', note: 'A public librarian who set up telehealth rooms: the library side of the story.' },
@@ -82,11 +99,32 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
     visibility: 'public',
     collaborators: ['ellen_k12'],
     entries: [
-      { url: 'https://genrefy.example.org/start', title: 'Should you genrefy? A decision guide', note: 'Start here. The questions to answer before you move a single book.' },
-      { url: 'https://genrefy.example.org/labels', title: 'Free spine labels for twelve genres', note: 'Printable labels; we used these and kids found them straight away.' },
-      { url: 'https://blog.example.org/rosa/genrefication-week-one', title: 'Genrefication, week one', note: 'My own notes: what took longer than planned (everything).' },
-      { url: 'https://middleschool.example.org/genre-signage', title: 'Signage that middle schoolers read', note: 'Middle school signage that works: big, funny, and changed every term.', by: 'ellen_k12' },
-      { url: 'https://research.example.org/genre-circulation-study', title: 'Circulation before and after: a small study', note: 'For your principal: numbers from ten school libraries.' },
+      {
+        url: 'https://genrefy.example.org/start',
+        title: 'Should you genrefy? A decision guide',
+        note: 'Start here. The questions to answer before you move a single book.',
+      },
+      {
+        url: 'https://genrefy.example.org/labels',
+        title: 'Free spine labels for twelve genres',
+        note: 'Printable labels; we used these and kids found them straight away.',
+      },
+      {
+        url: 'https://blog.example.org/rosa/genrefication-week-one',
+        title: 'Genrefication, week one',
+        note: 'My own notes: what took longer than planned (everything).',
+      },
+      {
+        url: 'https://middleschool.example.org/genre-signage',
+        title: 'Signage that middle schoolers read',
+        note: 'Middle school signage that works: big, funny, and changed every term.',
+        by: 'ellen_k12',
+      },
+      {
+        url: 'https://research.example.org/genre-circulation-study',
+        title: 'Circulation before and after: a small study',
+        note: 'For your principal: numbers from ten school libraries.',
+      },
     ],
     followers: ['lis_student_maya', 'bookcartbrian', 'anjali_reads'],
   },
@@ -98,10 +136,27 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
     visibility: 'public',
     collaborators: ['schoolsw_jordan'],
     entries: [
-      { url: 'https://practice.example.org/trauma-informed-basics', title: 'Trauma-informed care: the basics in ten pages', note: 'Give this to every new colleague in their first week.' },
-      { url: 'https://practice.example.org/telehealth-safety', title: 'Safety planning over video calls', note: 'What changes when the family is on a screen, with a checklist.' },
-      { url: 'https://schools.example.org/restorative-circles', title: 'Restorative circles in middle school', note: 'How our district runs circles, with scripts.', by: 'schoolsw_jordan' },
-      { url: 'https://library.example.org/calm-corners', title: 'Calm corners in the public library', note: 'A library-side view: quiet spaces for children in crisis.' },
+      {
+        url: 'https://practice.example.org/trauma-informed-basics',
+        title: 'Trauma-informed care: the basics in ten pages',
+        note: 'Give this to every new colleague in their first week.',
+      },
+      {
+        url: 'https://practice.example.org/telehealth-safety',
+        title: 'Safety planning over video calls',
+        note: 'What changes when the family is on a screen, with a checklist.',
+      },
+      {
+        url: 'https://schools.example.org/restorative-circles',
+        title: 'Restorative circles in middle school',
+        note: 'How our district runs circles, with scripts.',
+        by: 'schoolsw_jordan',
+      },
+      {
+        url: 'https://library.example.org/calm-corners',
+        title: 'Calm corners in the public library',
+        note: 'A library-side view: quiet spaces for children in crisis.',
+      },
     ],
     followers: ['msw_student_lea', 'dr_whitfield', 'fiona_telehealth'],
   },
@@ -111,9 +166,18 @@ export const DEMO_COLLECTIONS: DemoCollection[] = [
 export function checkDemoCollections(): void {
   const handles = new Set(DEMO_MEMBERS.map((m) => m.handle));
   for (const c of DEMO_COLLECTIONS) {
-    const people = [c.owner, ...(c.collaborators ?? []), ...(c.followers ?? []), ...c.entries.flatMap((e) => ('person' in e ? [e.person] : [])), ...c.entries.flatMap((e) => (e.by ? [e.by] : []))];
-    for (const handle of people) if (!handles.has(handle)) throw new Error(`demo collection “${c.title}” names @${handle}, who is not a demo member`);
-    for (const e of c.entries) if (e.by && !c.collaborators?.includes(e.by)) throw new Error(`demo collection “${c.title}”: @${e.by} adds an entry without collaborating`);
+    const people = [
+      c.owner,
+      ...(c.collaborators ?? []),
+      ...(c.followers ?? []),
+      ...c.entries.flatMap((e) => ('person' in e ? [e.person] : [])),
+      ...c.entries.flatMap((e) => (e.by ? [e.by] : [])),
+    ];
+    for (const handle of people)
+      if (!handles.has(handle)) throw new Error(`demo collection “${c.title}” names @${handle}, who is not a demo member`);
+    for (const e of c.entries)
+      if (e.by && !c.collaborators?.includes(e.by))
+        throw new Error(`demo collection “${c.title}”: @${e.by} adds an entry without collaborating`);
   }
 }
 
@@ -124,7 +188,12 @@ export async function loadDemoCollections(services: Services): Promise<{ kits: n
   const as = async (handle: string): Promise<Viewer> => {
     let viewer = viewers.get(handle);
     if (!viewer) {
-      const row = await services.database.db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', handle).executeTakeFirstOrThrow();
+      const row = await services.database.db
+        .selectFrom('members')
+        .innerJoin('actors', 'actors.id', 'members.actor_id')
+        .select('members.id')
+        .where('actors.acct', '=', handle)
+        .executeTakeFirstOrThrow();
       viewer = (await services.accounts.viewerForMember(row.id))!;
       viewers.set(handle, viewer);
     }
@@ -141,5 +210,8 @@ export async function loadDemoCollections(services: Services): Promise<{ kits: n
       else await collections.addEntry(by, created.id, { kind: 'link', url: e.url, title: e.title, note: e.note });
     }
   }
-  return { kits: DEMO_COLLECTIONS.filter((c) => c.kind === 'starter_kit').length, collections: DEMO_COLLECTIONS.filter((c) => c.kind === 'collection').length };
+  return {
+    kits: DEMO_COLLECTIONS.filter((c) => c.kind === 'starter_kit').length,
+    collections: DEMO_COLLECTIONS.filter((c) => c.kind === 'collection').length,
+  };
 }

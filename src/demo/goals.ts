@@ -10,7 +10,13 @@ import type { Services } from '../server.ts';
 
 const DAY = 86_400_000;
 
-export const DEMO_GOALS: ReadonlyArray<{ member: string; title: string; description: string; tags: string[]; notes: Array<[daysAgo: number, text: string]> }> = [
+export const DEMO_GOALS: ReadonlyArray<{
+  member: string;
+  title: string;
+  description: string;
+  tags: string[];
+  notes: Array<[daysAgo: number, text: string]>;
+}> = [
   {
     member: 'mslibrarian',
     title: 'Host virtual author visits',

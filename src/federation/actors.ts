@@ -39,7 +39,14 @@ export class RemoteActors {
   readonly #onSeen: ((domain: string, nodeInfoAt: number | null) => Promise<void>) | undefined;
 
   /** `onSeen` is told of each server we hear of, with when its NodeInfo was last asked for. */
-  constructor(database: Database, get: SignedGet, loader: () => DocumentLoader, baseUrl: string, media: MediaProxy, onSeen?: (domain: string, nodeInfoAt: number | null) => Promise<void>) {
+  constructor(
+    database: Database,
+    get: SignedGet,
+    loader: () => DocumentLoader,
+    baseUrl: string,
+    media: MediaProxy,
+    onSeen?: (domain: string, nodeInfoAt: number | null) => Promise<void>,
+  ) {
     this.#database = database;
     this.#get = get;
     this.#loader = loader;
@@ -64,9 +71,13 @@ export class RemoteActors {
       .insertInto('instances')
       .values({ domain: domain.toLowerCase(), created_at: now, received_count: received ? 1 : 0, last_received_at: received ? now : null })
       .onConflict((oc) =>
-        oc.column('domain').doUpdateSet(
-          received ? (eb) => ({ received_count: eb('instances.received_count', '+', 1), last_received_at: now }) : { domain: domain.toLowerCase() },
-        ),
+        oc
+          .column('domain')
+          .doUpdateSet(
+            received
+              ? (eb) => ({ received_count: eb('instances.received_count', '+', 1), last_received_at: now })
+              : { domain: domain.toLowerCase() },
+          ),
       )
       .returning(['domain', 'nodeinfo_at'])
       .executeTakeFirstOrThrow();
@@ -75,7 +86,12 @@ export class RemoteActors {
 
   /** A remote actor by `user@host` (any case). */
   async byAcct(acct: string): Promise<ActorRow | undefined> {
-    return this.#db.selectFrom('actors').selectAll().where('acct', '=', acct.replace(/^@/, '').toLowerCase()).where('domain', 'is not', null).executeTakeFirst();
+    return this.#db
+      .selectFrom('actors')
+      .selectAll()
+      .where('acct', '=', acct.replace(/^@/, '').toLowerCase())
+      .where('domain', 'is not', null)
+      .executeTakeFirst();
   }
 
   async byUri(uri: string): Promise<ActorRow | undefined> {
@@ -186,11 +202,13 @@ export class RemoteActors {
         timeoutMs: 10_000,
       });
       if (response.status === 404 || response.status === 410) throw UserError.notFound(`${host} has no one called @${user}.`);
-      if (response.status >= 400) throw lookupError(host, `@${user}`, new RemoteDocumentError(resource, response.status, `answered ${response.status}`));
+      if (response.status >= 400)
+        throw lookupError(host, `@${user}`, new RemoteDocumentError(resource, response.status, `answered ${response.status}`));
       body = JSON.parse(response.body.toString('utf8'));
     } catch (error) {
       if (error instanceof UserError) throw error;
-      if (error instanceof SyntaxError) throw new UserError(502, 'remote_error', `${host} gave an answer this server cannot read when asked about @${user}.`);
+      if (error instanceof SyntaxError)
+        throw new UserError(502, 'remote_error', `${host} gave an answer this server cannot read when asked about @${user}.`);
       throw lookupError(host, `@${user}`, error);
     }
     const self = body.links?.find((l) => l.rel === 'self' && /activity\+json|ld\+json/.test(l.type ?? '') && l.href);
@@ -207,9 +225,15 @@ export class RemoteActors {
 function lookupError(host: string, who: string, error: unknown): UserError {
   if (error instanceof RemoteDocumentError) {
     const { status } = error;
-    if (status === 401 || status === 403) return new UserError(502, 'refused', `${host} refused to show ${who} to this server (it answered ${status}). The account may be private, or ${host} may not accept requests from this server.`);
+    if (status === 401 || status === 403)
+      return new UserError(
+        502,
+        'refused',
+        `${host} refused to show ${who} to this server (it answered ${status}). The account may be private, or ${host} may not accept requests from this server.`,
+      );
     if (status === 404 || status === 410) return UserError.notFound(`${host} has no such account (${who}).`);
-    if (status === null) return UserError.notFound(`${who} is not a person or group on the fediverse: ${host} answered with a page, not a profile.`);
+    if (status === null)
+      return UserError.notFound(`${who} is not a person or group on the fediverse: ${host} answered with a page, not a profile.`);
     return new UserError(502, 'remote_error', `${host} answered ${status} when asked for ${who}. Try again later.`);
   }
   const reason = error instanceof FetchError ? error.message : 'the connection failed';

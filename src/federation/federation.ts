@@ -56,7 +56,8 @@ const HELD_DELIVERY_HOURS = 36;
  * A moment as Fedify's vocabulary wants it. Node 24 has no Temporal yet: Fedify uses the
  * polyfill at run time but declares the standard type, so the polyfill's Instant is cast to it.
  */
-export const instant = (ms: number): globalThis.Temporal.Instant => Temporal.Instant.fromEpochMilliseconds(ms) as unknown as globalThis.Temporal.Instant;
+export const instant = (ms: number): globalThis.Temporal.Instant =>
+  Temporal.Instant.fromEpochMilliseconds(ms) as unknown as globalThis.Temporal.Instant;
 
 /** Builds the Fedify federation: actors, keys, collections, objects, NodeInfo. Inbox listeners are added by inbox.ts. */
 export function buildFederation(options: BuildOptions): FederationParts {
@@ -81,10 +82,15 @@ export function buildFederation(options: BuildOptions): FederationParts {
   const get = signedGet(options.http, identity);
   const federation = createFederation<void>({
     kv,
-    queue: new JobsMessageQueue(options.jobs, { http: options.http, deliveryTimeoutMs: options.deliveryTimeoutMs, observe: options.observeDelivery }),
+    queue: new JobsMessageQueue(options.jobs, {
+      http: options.http,
+      deliveryTimeoutMs: options.deliveryTimeoutMs,
+      observe: options.observeDelivery,
+    }),
     circuitBreaker: {
       heldActivityTtl: { hours: HELD_DELIVERY_HOURS },
-      onActivityDrop: (_host, dropped) => options.observeDelivery?.(dropped.inbox.href, false, `held ${HELD_DELIVERY_HOURS} h while the server kept failing; dropped`),
+      onActivityDrop: (_host, dropped) =>
+        options.observeDelivery?.(dropped.inbox.href, false, `held ${HELD_DELIVERY_HOURS} h while the server kept failing; dropped`),
     },
     manuallyStartQueue: true,
     origin: baseUrl,
@@ -99,13 +105,29 @@ export function buildFederation(options: BuildOptions): FederationParts {
     db
       .selectFrom('actors')
       .innerJoin('members', 'members.actor_id', 'actors.id')
-      .select(['actors.id', 'actors.handle', 'actors.display_name', 'actors.bio', 'actors.avatar_url', 'actors.role', 'actors.role_other', 'actors.organisation', 'actors.location', 'actors.links', 'actors.locked', 'actors.created_at', 'actors.updated_at', 'members.profile_visibility'])
+      .select([
+        'actors.id',
+        'actors.handle',
+        'actors.display_name',
+        'actors.bio',
+        'actors.avatar_url',
+        'actors.role',
+        'actors.role_other',
+        'actors.organisation',
+        'actors.location',
+        'actors.links',
+        'actors.locked',
+        'actors.created_at',
+        'actors.updated_at',
+        'members.profile_visibility',
+      ])
       .where('actors.domain', 'is', null)
       .where('actors.handle', '=', handle)
       .where('members.suspended_at', 'is', null)
       .executeTakeFirst();
   const seriesBySlug = (slug: string) => db.selectFrom('chat_series').selectAll().where('slug', '=', slug).executeTakeFirst();
-  const keyOwner = (identifier: string) => (identifier === SITE_ACTOR ? 'site' : identifier.startsWith('chat.') ? `chat:${identifier.slice(5)}` : `user:${identifier}`);
+  const keyOwner = (identifier: string) =>
+    identifier === SITE_ACTOR ? 'site' : identifier.startsWith('chat.') ? `chat:${identifier.slice(5)}` : `user:${identifier}`;
 
   /** A local actor's document (also sent whole in Update activities when a profile changes). */
   const actorOf = async (ctx: Context<void>, identifier: string): Promise<Application | Group | Person | null> => {
@@ -122,7 +144,12 @@ export function buildFederation(options: BuildOptions): FederationParts {
       assertionMethods: pairs.map((p) => p.multikey),
     };
     if (identifier === SITE_ACTOR) {
-      return new Application({ ...common, preferredUsername: new URL(baseUrl).host, name: (await options.site()).name, manuallyApprovesFollowers: true });
+      return new Application({
+        ...common,
+        preferredUsername: new URL(baseUrl).host,
+        name: (await options.site()).name,
+        manuallyApprovesFollowers: true,
+      });
     }
     if (identifier.startsWith('chat.')) {
       const series = await seriesBySlug(identifier.slice(5));
@@ -153,10 +180,16 @@ export function buildFederation(options: BuildOptions): FederationParts {
       ['Role', role],
       ['Organisation', member.organisation],
       ['Location', member.location],
-      ['Passions', passions.map((p) => `<a href="${baseUrl}/tags/${p.slug}" class="mention hashtag" rel="tag">#${p.slug}</a>`).join(' ') || null],
+      [
+        'Passions',
+        passions.map((p) => `<a href="${baseUrl}/tags/${p.slug}" class="mention hashtag" rel="tag">#${p.slug}</a>`).join(' ') || null,
+      ],
     ];
     for (const link of JSON.parse(member.links) as Array<{ label: string; url: string }>) {
-      fields.push([link.label || 'Link', `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`]);
+      fields.push([
+        link.label || 'Link',
+        `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`,
+      ]);
     }
     return new Person({
       ...common,
@@ -169,7 +202,9 @@ export function buildFederation(options: BuildOptions): FederationParts {
       discoverable: true,
       indexable: true,
       published: instant(member.created_at),
-      attachments: fields.filter((f): f is [string, string] => Boolean(f[1])).map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
+      attachments: fields
+        .filter((f): f is [string, string] => Boolean(f[1]))
+        .map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
       // Passions as hashtags in their slug form (“Graphic novels” → #graphicnovels): a hashtag has no spaces.
       tags: passions.map((p) => new Hashtag({ name: `#${p.slug}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
     });
@@ -235,7 +270,12 @@ export function buildFederation(options: BuildOptions): FederationParts {
           .executeTakeFirst();
         return Number(row?.n ?? 0);
       }
-      const row = await db.selectFrom('actors').select('followers_count').where('handle', '=', identifier).where('domain', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('actors')
+        .select('followers_count')
+        .where('handle', '=', identifier)
+        .where('domain', 'is', null)
+        .executeTakeFirst();
       return row?.followers_count ?? 0;
     })
     .setFirstCursor(() => '0');
@@ -256,10 +296,18 @@ export function buildFederation(options: BuildOptions): FederationParts {
         .offset(offset)
         .limit(page)
         .execute();
-      return { items: rows.map((r) => new URL(r.uri ?? `${baseUrl}/users/${r.handle}`)), nextCursor: rows.length === page ? String(offset + page) : null };
+      return {
+        items: rows.map((r) => new URL(r.uri ?? `${baseUrl}/users/${r.handle}`)),
+        nextCursor: rows.length === page ? String(offset + page) : null,
+      };
     })
     .setCounter(async (_ctx, identifier) => {
-      const row = await db.selectFrom('actors').select('following_count').where('handle', '=', identifier).where('domain', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('actors')
+        .select('following_count')
+        .where('handle', '=', identifier)
+        .where('domain', 'is', null)
+        .executeTakeFirst();
       return row?.following_count ?? 0;
     })
     .setFirstCursor(() => '0');
@@ -287,7 +335,12 @@ export function buildFederation(options: BuildOptions): FederationParts {
       return { items, nextCursor: rows.length === page ? String(rows.at(-1)!.id) : null };
     })
     .setCounter(async (_ctx, identifier) => {
-      const row = await db.selectFrom('actors').select('posts_count').where('handle', '=', identifier).where('domain', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('actors')
+        .select('posts_count')
+        .where('handle', '=', identifier)
+        .where('domain', 'is', null)
+        .executeTakeFirst();
       return row?.posts_count ?? 0;
     })
     .setFirstCursor(() => '');
@@ -327,13 +380,19 @@ export function buildFederation(options: BuildOptions): FederationParts {
       const member = await memberByHandle(identifier);
       if (!member || member.profile_visibility !== 'public') return null;
       const rows = await featuredPosts(member.id).selectAll('posts').orderBy('pins.created_at', 'desc').limit(20).execute();
-      const notes = await noteSources(database, baseUrl, rows.map((r) => ({ ...r, handle: member.handle })));
+      const notes = await noteSources(
+        database,
+        baseUrl,
+        rows.map((r) => ({ ...r, handle: member.handle })),
+      );
       return { items: notes.map((source) => noteOf(ctx, source).note) };
     })
     .setCounter(async (_ctx, identifier) => {
       const member = identifier === SITE_ACTOR || identifier.startsWith('chat.') ? undefined : await memberByHandle(identifier);
       if (!member) return 0;
-      const row = await featuredPosts(member.id).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      const row = await featuredPosts(member.id)
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirst();
       return Number(row?.n ?? 0);
     });
 
@@ -343,7 +402,13 @@ export function buildFederation(options: BuildOptions): FederationParts {
       .select((eb) => [eb.fn.countAll<number>().as('total'), eb.fn.count<number>('last_login_at').as('active')])
       .where('suspended_at', 'is', null)
       .executeTakeFirstOrThrow();
-    const posts = await db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).where('local', '=', 1).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirstOrThrow();
+    const posts = await db
+      .selectFrom('posts')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('local', '=', 1)
+      .where('deleted_at', 'is', null)
+      .where('boost_of_id', 'is', null)
+      .executeTakeFirstOrThrow();
     const site = await options.site();
     return {
       software: { name: 'commonroom', version: options.version, repository: new URL('https://github.com/commonroom/commonroom') },
@@ -362,21 +427,50 @@ export function buildFederation(options: BuildOptions): FederationParts {
 }
 
 /** Loads what a Note needs for these post rows (mentions, tags, media, parent, announced article) in five queries. */
-export async function noteSources(database: Database, baseUrl: string, rows: Array<NoteSource['post'] & { handle: string }>): Promise<NoteSource[]> {
+export async function noteSources(
+  database: Database,
+  baseUrl: string,
+  rows: Array<NoteSource['post'] & { handle: string }>,
+): Promise<NoteSource[]> {
   if (rows.length === 0) return [];
   const db = database.db;
   const ids = rows.map((r) => r.id);
   const parentIds = rows.flatMap((r) => (r.reply_to_id ? [r.reply_to_id] : []));
   const articleIds = rows.flatMap((r) => (r.article_id ? [r.article_id] : []));
   const [mentions, tags, media, parents, articles] = await Promise.all([
-    db.selectFrom('mentions').innerJoin('actors', 'actors.id', 'mentions.actor_id').select(['mentions.post_id', 'actors.uri', 'actors.handle', 'actors.domain', 'actors.acct']).where('mentions.post_id', 'in', ids).execute(),
-    db.selectFrom('post_hashtags').innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id').select(['post_hashtags.post_id', 'hashtags.slug', 'hashtags.name']).where('post_hashtags.post_id', 'in', ids).execute(),
-    db.selectFrom('media').select(['post_id', 'url', 'alt', 'width', 'height', 'content_type']).where('post_id', 'in', ids).orderBy('position').execute(),
+    db
+      .selectFrom('mentions')
+      .innerJoin('actors', 'actors.id', 'mentions.actor_id')
+      .select(['mentions.post_id', 'actors.uri', 'actors.handle', 'actors.domain', 'actors.acct'])
+      .where('mentions.post_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('post_hashtags')
+      .innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id')
+      .select(['post_hashtags.post_id', 'hashtags.slug', 'hashtags.name'])
+      .where('post_hashtags.post_id', 'in', ids)
+      .execute(),
+    db
+      .selectFrom('media')
+      .select(['post_id', 'url', 'alt', 'width', 'height', 'content_type'])
+      .where('post_id', 'in', ids)
+      .orderBy('position')
+      .execute(),
     parentIds.length
-      ? db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'actors.handle', 'actors.uri as actor_uri']).where('posts.id', 'in', parentIds).execute()
+      ? db
+          .selectFrom('posts')
+          .innerJoin('actors', 'actors.id', 'posts.actor_id')
+          .select(['posts.id', 'posts.uri', 'posts.local', 'actors.handle', 'actors.uri as actor_uri'])
+          .where('posts.id', 'in', parentIds)
+          .execute()
       : Promise.resolve([]),
     articleIds.length
-      ? db.selectFrom('articles').select(['id', 'slug', 'title', 'summary', 'html']).where('id', 'in', articleIds).where('status', '=', 'published').execute()
+      ? db
+          .selectFrom('articles')
+          .select(['id', 'slug', 'title', 'summary', 'html'])
+          .where('id', 'in', articleIds)
+          .where('status', '=', 'published')
+          .execute()
       : Promise.resolve([]),
   ]);
   const parentById = new Map(parents.map((p) => [p.id, p]));
@@ -388,12 +482,20 @@ export async function noteSources(database: Database, baseUrl: string, rows: Arr
       post,
       handle: post.handle,
       baseUrl,
-      mentions: mentions.filter((m) => m.post_id === post.id).map((m) => ({ uri: m.uri ?? `${baseUrl}/users/${m.handle}`, acct: m.domain ? `@${m.acct}` : `@${m.handle}@${new URL(baseUrl).host}` })),
+      mentions: mentions
+        .filter((m) => m.post_id === post.id)
+        .map((m) => ({
+          uri: m.uri ?? `${baseUrl}/users/${m.handle}`,
+          acct: m.domain ? `@${m.acct}` : `@${m.handle}@${new URL(baseUrl).host}`,
+        })),
       tags: tags.filter((t) => t.post_id === post.id).map((t) => ({ slug: t.slug, name: t.name })),
-      media: media.filter((m) => m.post_id === post.id).map((m) => ({ url: new URL(m.url, baseUrl).href, alt: m.alt, width: m.width, height: m.height, contentType: m.content_type })),
+      media: media
+        .filter((m) => m.post_id === post.id)
+        .map((m) => ({ url: new URL(m.url, baseUrl).href, alt: m.alt, width: m.width, height: m.height, contentType: m.content_type })),
       replyTo: parent ? (parent.local ? `${baseUrl}/users/${parent.handle}/posts/${parent.id}` : parent.uri) : null,
-      article: article ? { title: article.title, summary: article.summary, html: article.html, url: `${baseUrl}/@${post.handle}/blog/${article.slug}` } : null,
+      article: article
+        ? { title: article.title, summary: article.summary, html: article.html, url: `${baseUrl}/@${post.handle}/blog/${article.slug}` }
+        : null,
     };
   });
 }
-

@@ -54,7 +54,8 @@ export interface InboxDeps {
 }
 
 export type PostObject = Note | Article | Page | Question;
-const isPostObject = (o: unknown): o is PostObject => o instanceof Note || o instanceof Article || o instanceof Page || o instanceof Question;
+const isPostObject = (o: unknown): o is PostObject =>
+  o instanceof Note || o instanceof Article || o instanceof Page || o instanceof Question;
 const PUBLIC_IDS = new Set([PUBLIC_COLLECTION.href, 'as:Public', 'Public']);
 /** Remote actor documents younger than this are used from the database instead of fetched again. */
 const ACTOR_FRESH_MS = 24 * 3600_000;
@@ -102,7 +103,15 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
   };
 
   const memberActorId = async (handle: string) =>
-    (await db.selectFrom('actors').innerJoin('members', 'members.actor_id', 'actors.id').select('actors.id').where('actors.handle', '=', handle).where('actors.domain', 'is', null).executeTakeFirst())?.id ?? null;
+    (
+      await db
+        .selectFrom('actors')
+        .innerJoin('members', 'members.actor_id', 'actors.id')
+        .select('actors.id')
+        .where('actors.handle', '=', handle)
+        .where('actors.domain', 'is', null)
+        .executeTakeFirst()
+    )?.id ?? null;
 
   /** Our post behind a URI (local `/users/<h>/posts/<id>` or a stored remote post's id). */
   const postIdOf = async (ctx: Context<void>, uri: URL | null): Promise<number | null> => {
@@ -116,7 +125,9 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
   };
 
   const isRelay = async (actor: ActorRow) =>
-    Boolean(await db.selectFrom('relays').select('id').where('actor_uri', '=', actor.uri).where('state', '=', 'accepted').executeTakeFirst());
+    Boolean(
+      await db.selectFrom('relays').select('id').where('actor_uri', '=', actor.uri).where('state', '=', 'accepted').executeTakeFirst(),
+    );
 
   /** A post's hashtags and mentions (from `tag`): read first, to decide whether the post is wanted at all. */
   const readTags = async (ctx: Context<void>, object: PostObject) => {
@@ -173,7 +184,11 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     if (known) return known.id;
     const addressed = [...object.toIds, ...object.ccIds, ...object.btoIds, ...object.bccIds];
     const isPublic = addressed.some((u) => PUBLIC_IDS.has(u.href));
-    const visibility: Visibility = isPublic ? 'public' : addressed.some((u) => u.href.endsWith('/followers') || u.href === `${author.uri}/followers`) ? 'followers' : 'direct';
+    const visibility: Visibility = isPublic
+      ? 'public'
+      : addressed.some((u) => u.href.endsWith('/followers') || u.href === `${author.uri}/followers`)
+        ? 'followers'
+        : 'direct';
 
     const tags = await readTags(ctx, object);
     const mentions: RemotePost['mentions'] = [];
@@ -187,7 +202,15 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         if (actorId) mentions.push({ acct: identifier.toLowerCase(), actorId });
       } else if (!identifier) {
         const remote = await actors.byUri(href.href);
-        mentions.push({ acct: remote?.acct ?? String(tag.name ?? href.href).replace(/^@/, '').toLowerCase().slice(0, 300), actorId: remote?.id ?? null });
+        mentions.push({
+          acct:
+            remote?.acct ??
+            String(tag.name ?? href.href)
+              .replace(/^@/, '')
+              .toLowerCase()
+              .slice(0, 300),
+          actorId: remote?.id ?? null,
+        });
       }
     }
     for (const uri of addressed) {
@@ -201,7 +224,12 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     const silenced = (await actors.moderation(author.domain!)) === 'silence';
     const ancestors = options.ancestors ?? 0;
     const wanted =
-      followed || mentionsLocal || replyToId !== null || chatSeries.size > 0 || ((options.relayed || options.backfill) && isPublic && !silenced) || (ancestors > 0 && visibility !== 'direct');
+      followed ||
+      mentionsLocal ||
+      replyToId !== null ||
+      chatSeries.size > 0 ||
+      ((options.relayed || options.backfill) && isPublic && !silenced) ||
+      (ancestors > 0 && visibility !== 'direct');
     if (!wanted) {
       log.debug({ actor: author.uri, object: id.href }, 'ignored a post nobody here asked for');
       return null;
@@ -221,7 +249,13 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       if (!url || !/^https?:$/.test(url.protocol)) continue;
       const contentType = attachment.mediaType ?? (attachment instanceof Image ? 'image/jpeg' : 'application/octet-stream');
       // GoToSocial describes images in `summary`, the others in `name`.
-      media.push({ url: deps.media.url(url.href), alt: String(attachment.name ?? attachment.summary ?? '').slice(0, 1500), width: attachment.width ?? null, height: attachment.height ?? null, contentType });
+      media.push({
+        url: deps.media.url(url.href),
+        alt: String(attachment.name ?? attachment.summary ?? '').slice(0, 1500),
+        width: attachment.width ?? null,
+        height: attachment.height ?? null,
+        contentType,
+      });
     }
     const published = object.published ? Number(object.published.epochMilliseconds) : Date.now();
     return social.posts.receive(author.id, {
@@ -240,7 +274,11 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     });
   };
 
-  const fetchOptions = (ctx: Context<void>) => ({ documentLoader: ctx.documentLoader, contextLoader: ctx.contextLoader, suppressError: true });
+  const fetchOptions = (ctx: Context<void>) => ({
+    documentLoader: ctx.documentLoader,
+    contextLoader: ctx.contextLoader,
+    suppressError: true,
+  });
 
   federation
     .setInboxListeners('/users/{identifier}/inbox', '/inbox')
@@ -255,7 +293,9 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
           .selectFrom('relays')
           .select('id')
           .where('state', '!=', 'rejected')
-          .where((eb) => eb.or([eb('actor_uri', '=', sender.uri), eb('inbox_url', 'in', [sender.inbox_url ?? '', sender.shared_inbox_url ?? ''])]))
+          .where((eb) =>
+            eb.or([eb('actor_uri', '=', sender.uri), eb('inbox_url', 'in', [sender.inbox_url ?? '', sender.shared_inbox_url ?? ''])]),
+          )
           .executeTakeFirst();
         if (relay) await deps.outgoing.answerFollow(SITE_ACTOR, sender, follow.id.href, true);
         return;
@@ -291,7 +331,9 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         log.info({ relay: sender.uri }, 'relay accepted our subscription');
         return;
       }
-      const follow = objectId ? await db.selectFrom('follows').select(['follower_id', 'followee_id']).where('uri', '=', objectId).executeTakeFirst() : undefined;
+      const follow = objectId
+        ? await db.selectFrom('follows').select(['follower_id', 'followee_id']).where('uri', '=', objectId).executeTakeFirst()
+        : undefined;
       // Some servers send Accept without the Follow's id: the pending follow of the sender is meant.
       const pending =
         follow ??
@@ -310,7 +352,12 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       if (!sender) return;
       const objectId = reject.objectId?.href;
       if (objectId) await db.updateTable('relays').set({ state: 'rejected' }).where('follow_uri', '=', objectId).execute();
-      const follows = await db.selectFrom('follows').innerJoin('members', 'members.actor_id', 'follows.follower_id').select('follows.follower_id').where('follows.followee_id', '=', sender.id).execute();
+      const follows = await db
+        .selectFrom('follows')
+        .innerJoin('members', 'members.actor_id', 'follows.follower_id')
+        .select('follows.follower_id')
+        .where('follows.followee_id', '=', sender.id)
+        .execute();
       for (const f of follows) await social.graph.receiveEnd(f.follower_id, sender.id);
     })
     .on(Undo, async (ctx, undo) => {
@@ -318,7 +365,10 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       if (!sender) return;
       const object = await undo.getObject(fetchOptions(ctx));
       const objectUri = undo.objectId?.href;
-      if (object instanceof Follow || (!object && objectUri && (await db.selectFrom('follows').select('id').where('uri', '=', objectUri).executeTakeFirst()))) {
+      if (
+        object instanceof Follow ||
+        (!object && objectUri && (await db.selectFrom('follows').select('id').where('uri', '=', objectUri).executeTakeFirst()))
+      ) {
         if (object && object.actorId?.href !== sender.uri) return;
         const target = object ? localTarget(ctx, object.objectId) : null;
         if (target?.startsWith('chat.')) {
@@ -326,7 +376,9 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
           if (series) await db.deleteFrom('chat_followers').where('series_id', '=', series.id).where('actor_id', '=', sender.id).execute();
           return;
         }
-        const followeeId = target ? await memberActorId(target) : (await db.selectFrom('follows').select('followee_id').where('uri', '=', objectUri!).executeTakeFirst())?.followee_id;
+        const followeeId = target
+          ? await memberActorId(target)
+          : (await db.selectFrom('follows').select('followee_id').where('uri', '=', objectUri!).executeTakeFirst())?.followee_id;
         if (followeeId) await social.graph.receiveEnd(sender.id, followeeId);
       } else if (object instanceof Like || object instanceof EmojiReact) {
         if (object.actorId?.href !== sender.uri) return;
@@ -339,7 +391,8 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         if (!removed) await social.posts.receiveUnboost(sender.id, { postId: (await postIdOf(ctx, object.objectId)) ?? 0 });
       } else if (objectUri) {
         // Only the id came (and it cannot be fetched any more): try what it may have been.
-        if (!(await social.posts.receiveUnboost(sender.id, { uri: objectUri }))) await social.posts.receiveUnlike(sender.id, { uri: objectUri });
+        if (!(await social.posts.receiveUnboost(sender.id, { uri: objectUri })))
+          await social.posts.receiveUnlike(sender.id, { uri: objectUri });
       }
     })
     .on(Create, async (ctx, create) => {
@@ -379,7 +432,10 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       }
       if (objectId.href === sender.uri) {
         // The account is gone: its follows go; its posts stay until their own Deletes arrive.
-        await db.deleteFrom('follows').where((eb) => eb.or([eb('follower_id', '=', sender.id), eb('followee_id', '=', sender.id)])).execute();
+        await db
+          .deleteFrom('follows')
+          .where((eb) => eb.or([eb('follower_id', '=', sender.id), eb('followee_id', '=', sender.id)]))
+          .execute();
         await db.deleteFrom('chat_followers').where('actor_id', '=', sender.id).execute();
         return;
       }
@@ -420,9 +476,16 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
           if (postId) postIds.push(postId);
         }
       }
-      if (postIds.length && !targetId) targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postIds[0]!).executeTakeFirst())?.actor_id ?? null;
+      if (postIds.length && !targetId)
+        targetId = (await db.selectFrom('posts').select('actor_id').where('id', '=', postIds[0]!).executeTakeFirst())?.actor_id ?? null;
       if (!targetId) return;
-      await deps.reports.receive({ reporterId: sender.id, targetId, postIds, comment: htmlToText(String(flag.content ?? '')), uri: flag.id?.href ?? null });
+      await deps.reports.receive({
+        reporterId: sender.id,
+        targetId,
+        postIds,
+        comment: htmlToText(String(flag.content ?? '')),
+        uri: flag.id?.href ?? null,
+      });
       log.info({ from: sender.domain }, 'received a report from another server');
     })
     .on(Block, async (ctx, block) => {
@@ -438,7 +501,14 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
     });
 
   async function followedLocally(actorId: number): Promise<boolean> {
-    const row = await db.selectFrom('follows').innerJoin('members', 'members.actor_id', 'follows.follower_id').select('follows.id').where('follows.followee_id', '=', actorId).where('follows.state', '=', 'accepted').limit(1).executeTakeFirst();
+    const row = await db
+      .selectFrom('follows')
+      .innerJoin('members', 'members.actor_id', 'follows.follower_id')
+      .select('follows.id')
+      .where('follows.followee_id', '=', actorId)
+      .where('follows.state', '=', 'accepted')
+      .limit(1)
+      .executeTakeFirst();
     return Boolean(row);
   }
 
@@ -447,5 +517,10 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
 
 /** Stores a remote post when a member asked for it (or a relay or a profile backfill brought it); returns its id or null. */
 /** `ancestors`: how many replies down from a post that is stored, when it is fetched as their parent. */
-export type ReceivePost = (ctx: Context<void>, author: ActorRow, object: PostObject, options?: { relayed?: boolean; backfill?: boolean; ancestors?: number }) => Promise<number | null>;
+export type ReceivePost = (
+  ctx: Context<void>,
+  author: ActorRow,
+  object: PostObject,
+  options?: { relayed?: boolean; backfill?: boolean; ancestors?: number },
+) => Promise<number | null>;
 export { isPostObject };

@@ -41,7 +41,11 @@ export class ActorKeys {
         created_at: Date.now(),
       };
       // Two processes may race to make the first keys: the first one stored wins.
-      await db.insertInto('actor_keys').values(values).onConflict((oc) => oc.columns(['owner', 'algorithm']).doNothing()).execute();
+      await db
+        .insertInto('actor_keys')
+        .values(values)
+        .onConflict((oc) => oc.columns(['owner', 'algorithm']).doNothing())
+        .execute();
     }
     const stored = await db.selectFrom('actor_keys').selectAll().where('owner', '=', owner).execute();
     const ordered = ALGORITHMS.map((algorithm) => stored.find((r) => r.algorithm === algorithm)!);

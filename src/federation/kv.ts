@@ -36,7 +36,11 @@ export class DatabaseKvStore implements KvStore {
   }
 
   async get<T = unknown>(key: KvKey): Promise<T | undefined> {
-    const row = await this.#db.selectFrom('federation_kv').select(['value', 'expires_at']).where('key', '=', encode(key)).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('federation_kv')
+      .select(['value', 'expires_at'])
+      .where('key', '=', encode(key))
+      .executeTakeFirst();
     if (!row || (row.expires_at !== null && row.expires_at <= Date.now())) return undefined;
     return JSON.parse(row.value) as T;
   }
@@ -83,7 +87,12 @@ export class DatabaseKvStore implements KvStore {
         return true;
       }
       // Absent: another process may insert the same key at the same moment; only one wins.
-      const inserted = await tx.insertInto('federation_kv').values({ key: k, ...values }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+      const inserted = await tx
+        .insertInto('federation_kv')
+        .values({ key: k, ...values })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('key')
+        .executeTakeFirst();
       return Boolean(inserted);
     });
   }

@@ -1,11 +1,18 @@
 import { signRequest } from '@fedify/fedify';
 import { Object as ApObject } from '@fedify/vocab';
-import { preloadedContexts, type AuthenticatedDocumentLoaderFactory, type DocumentLoader, type DocumentLoaderFactory, type RemoteDocument } from '@fedify/vocab-runtime';
+import {
+  preloadedContexts,
+  type AuthenticatedDocumentLoaderFactory,
+  type DocumentLoader,
+  type DocumentLoaderFactory,
+  type RemoteDocument,
+} from '@fedify/vocab-runtime';
 import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 
 /** Largest ActivityPub document we read (an actor, a post, a collection page). */
 export const MAX_DOCUMENT_BYTES = 1024 * 1024;
-const ACCEPT = 'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"; q=0.9, application/json; q=0.5';
+const ACCEPT =
+  'application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"; q=0.9, application/json; q=0.5';
 
 /** The key our fetches are signed with: the instance actor's (see federation.ts). */
 export interface SigningIdentity {
@@ -14,7 +21,10 @@ export interface SigningIdentity {
 }
 
 /** A signed GET through our HTTP client; see signedGet. */
-export type SignedGet = (url: string, options: { accept: string; maxBytes: number; timeoutMs: number; signal?: AbortSignal }) => Promise<FetchResult>;
+export type SignedGet = (
+  url: string,
+  options: { accept: string; maxBytes: number; timeoutMs: number; signal?: AbortSignal },
+) => Promise<FetchResult>;
 
 /** Another server answered a fetch with an error status (`status`), or with something that is not JSON (`status` null). */
 export class RemoteDocumentError extends Error {
@@ -42,7 +52,13 @@ export function signedGet(http: HttpClient, identity: () => Promise<SigningIdent
     for (let hop = 0; ; hop++) {
       const { keyId, privateKey } = await identity();
       const signed = await signRequest(new Request(current, { headers: { accept: options.accept } }), privateKey, keyId);
-      const response = await http.fetch(current, { headers: Object.fromEntries(signed.headers), maxBytes: options.maxBytes, timeoutMs: options.timeoutMs, signal: options.signal, redirect: 'manual' });
+      const response = await http.fetch(current, {
+        headers: Object.fromEntries(signed.headers),
+        maxBytes: options.maxBytes,
+        timeoutMs: options.timeoutMs,
+        signal: options.signal,
+        redirect: 'manual',
+      });
       const location = response.headers.location;
       if (!REDIRECTS.has(response.status) || typeof location !== 'string') return response;
       if (hop >= MAX_REDIRECTS) throw new FetchError('too_many_redirects', `more than ${MAX_REDIRECTS} redirects`);
@@ -108,7 +124,11 @@ function loader(get: SignedGet): DocumentLoader {
  */
 export async function loadObject(loader: DocumentLoader, url: string): Promise<ApObject | null> {
   const document = await loader(url);
-  const object = await ApObject.fromJsonLd(document.document, { documentLoader: loader, contextLoader: loader, baseUrl: new URL(document.documentUrl) }).catch(() => null);
+  const object = await ApObject.fromJsonLd(document.document, {
+    documentLoader: loader,
+    contextLoader: loader,
+    baseUrl: new URL(document.documentUrl),
+  }).catch(() => null);
   return object && object.id?.origin === new URL(document.documentUrl).origin ? object : null;
 }
 

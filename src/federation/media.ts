@@ -69,13 +69,21 @@ export class MediaProxy {
     }
     let response;
     try {
-      response = await this.#http.fetch(remoteUrl, { maxBytes: REMOTE_MEDIA_MAX_BYTES, timeoutMs: 20_000, headers: { accept: 'image/*, video/*, audio/*' } });
+      response = await this.#http.fetch(remoteUrl, {
+        maxBytes: REMOTE_MEDIA_MAX_BYTES,
+        timeoutMs: 20_000,
+        headers: { accept: 'image/*, video/*, audio/*' },
+      });
     } catch (error) {
       throw new UserError(502, 'media_unavailable', `The file could not be fetched from its server: ${(error as Error).message}`);
     }
-    const contentType = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+    const contentType = String(response.headers['content-type'] ?? '')
+      .split(';')[0]!
+      .trim()
+      .toLowerCase();
     if (response.status !== 200) throw new UserError(502, 'media_unavailable', `The file’s server answered ${response.status}.`);
-    if (!TYPES.test(contentType)) throw new UserError(415, 'unsupported_media', `Files of type “${contentType || 'unknown'}” are not shown.`);
+    if (!TYPES.test(contentType))
+      throw new UserError(415, 'unsupported_media', `Files of type “${contentType || 'unknown'}” are not shown.`);
     await mkdir(join(this.#dir, key.slice(0, 2)), { recursive: true });
     await writeFile(`${file}.tmp`, response.body);
     await writeFile(`${file}.type`, contentType);

@@ -29,7 +29,11 @@ export class ServerSoftware {
     this.#jobs = jobs;
     this.#get = get;
     this.#logger = logger.child({ component: 'federation.nodeinfo' });
-    jobs.register<{ domain: string }>(JOB, ({ domain }) => this.#read(domain), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 30_000 });
+    jobs.register<{ domain: string }>(JOB, ({ domain }) => this.#read(domain), {
+      lane: FEDERATION_LANE,
+      maxAttempts: 3,
+      timeoutMs: 30_000,
+    });
   }
 
   /** A server was heard of; `checkedAt` is when its NodeInfo was last asked for. */

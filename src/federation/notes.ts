@@ -37,7 +37,11 @@ export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note | A
   const { post, handle, baseUrl } = source;
   const actor = ctx.getActorUri(handle);
   const id = noteUri(ctx, handle, post.id);
-  const { tos, ccs } = addressing(post.visibility, ctx.getFollowersUri(handle), source.mentions.map((m) => new URL(m.uri)));
+  const { tos, ccs } = addressing(
+    post.visibility,
+    ctx.getFollowersUri(handle),
+    source.mentions.map((m) => new URL(m.uri)),
+  );
   const common = {
     id,
     attribution: actor,

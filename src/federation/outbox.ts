@@ -1,5 +1,19 @@
 import type { Context } from '@fedify/fedify';
-import { Accept, Announce, Delete, Flag, Follow, Like, PUBLIC_COLLECTION, Reject, Tombstone, Undo, Update, type Activity, type Recipient } from '@fedify/vocab';
+import {
+  Accept,
+  Announce,
+  Delete,
+  Flag,
+  Follow,
+  Like,
+  PUBLIC_COLLECTION,
+  Reject,
+  Tombstone,
+  Undo,
+  Update,
+  type Activity,
+  type Recipient,
+} from '@fedify/vocab';
 import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
@@ -21,7 +35,13 @@ interface RecipientRow {
 }
 
 const toRecipient = (r: RecipientRow): Recipient | null =>
-  r.uri && r.inbox_url ? { id: new URL(r.uri), inboxId: new URL(r.inbox_url), endpoints: r.shared_inbox_url ? { sharedInbox: new URL(r.shared_inbox_url) } : null } : null;
+  r.uri && r.inbox_url
+    ? {
+        id: new URL(r.uri),
+        inboxId: new URL(r.inbox_url),
+        endpoints: r.shared_inbox_url ? { sharedInbox: new URL(r.shared_inbox_url) } : null,
+      }
+    : null;
 /** The recipients among these actor rows (those with an inbox). */
 const recipientsOf = (...rows: Array<RecipientRow | null | undefined>): Recipient[] => rows.flatMap((r) => (r && toRecipient(r)) || []);
 
@@ -48,7 +68,11 @@ export class Outgoing {
     this.#context = () => parts.context();
     this.#actor = parts.actor;
     // What the job queues (Fedify's fan-out or deliveries) commits with the job's removal: see queue.ts.
-    jobs.register<SocialActivity>(OUT, (activity, ctx) => completeWithQueued(jobs, ctx, () => this.#send(activity)), { lane: FEDERATION_LANE, maxAttempts: 8, timeoutMs: 120_000 });
+    jobs.register<SocialActivity>(OUT, (activity, ctx) => completeWithQueued(jobs, ctx, () => this.#send(activity)), {
+      lane: FEDERATION_LANE,
+      maxAttempts: 8,
+      timeoutMs: 120_000,
+    });
   }
 
   get #db() {
@@ -59,13 +83,20 @@ export class Outgoing {
   listen(outbox: Outbox): void {
     outbox.listen(async (tx, activity) => {
       // A profile is sent as it is when the job runs: edits made meanwhile ride on one Update.
-      const profile = activity.type === 'profile' ? { dedupeKey: `${OUT}:profile:${activity.actorId}`, delayMs: PROFILE_UPDATE_DELAY_MS } : {};
+      const profile =
+        activity.type === 'profile' ? { dedupeKey: `${OUT}:profile:${activity.actorId}`, delayMs: PROFILE_UPDATE_DELAY_MS } : {};
       await this.#jobs.enqueue(OUT, activity, { tx, ...profile });
     });
   }
 
   async #handleOf(actorId: number): Promise<string | null> {
-    const row = await this.#db.selectFrom('actors').innerJoin('members', 'members.actor_id', 'actors.id').select('actors.handle').where('actors.id', '=', actorId).where('actors.domain', 'is', null).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('actors')
+      .innerJoin('members', 'members.actor_id', 'actors.id')
+      .select('actors.handle')
+      .where('actors.id', '=', actorId)
+      .where('actors.domain', 'is', null)
+      .executeTakeFirst();
     return row?.handle ?? null;
   }
 
@@ -76,7 +107,11 @@ export class Outgoing {
   /** Remote followers of a local actor, plus these remote actors; relays too for public posts. */
   async #audience(authorId: number, options: { followers: boolean; extra: number[]; relays: boolean }): Promise<Recipient[]> {
     const db = this.#db;
-    let query = db.selectFrom('actors').select(['uri', 'inbox_url', 'shared_inbox_url']).where('domain', 'is not', null).where('id', 'in', [...options.extra, 0]);
+    let query = db
+      .selectFrom('actors')
+      .select(['uri', 'inbox_url', 'shared_inbox_url'])
+      .where('domain', 'is not', null)
+      .where('id', 'in', [...options.extra, 0]);
     if (options.followers) {
       query = query.union(
         db
@@ -89,18 +124,24 @@ export class Outgoing {
       );
     }
     const rows = await query.execute();
-    const blocked = new Set((await db.selectFrom('instances').select('domain').where('moderation', '=', 'block').execute()).map((r) => r.domain));
+    const blocked = new Set(
+      (await db.selectFrom('instances').select('domain').where('moderation', '=', 'block').execute()).map((r) => r.domain),
+    );
     const found = recipientsOf(...rows).filter((r) => !blocked.has(r.id!.host));
     if (options.relays) {
       const relays = await db.selectFrom('relays').select(['inbox_url', 'actor_uri']).where('state', '=', 'accepted').execute();
-      for (const relay of relays) found.push({ id: new URL(relay.actor_uri ?? relay.inbox_url), inboxId: new URL(relay.inbox_url), endpoints: null });
+      for (const relay of relays)
+        found.push({ id: new URL(relay.actor_uri ?? relay.inbox_url), inboxId: new URL(relay.inbox_url), endpoints: null });
     }
     return found;
   }
 
   async #deliver(identifier: string, recipients: Recipient[], activity: Activity): Promise<void> {
     if (recipients.length === 0) return;
-    await this.#context().sendActivity({ identifier }, recipients, activity, { preferSharedInbox: true, excludeBaseUris: [new URL(this.#baseUrl)] });
+    await this.#context().sendActivity({ identifier }, recipients, activity, {
+      preferSharedInbox: true,
+      excludeBaseUris: [new URL(this.#baseUrl)],
+    });
   }
 
   async #send(activity: SocialActivity): Promise<void> {
@@ -109,29 +150,63 @@ export class Outgoing {
     switch (activity.type) {
       case 'post':
       case 'edit': {
-        const row = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').selectAll('posts').select('actors.handle').where('posts.id', '=', activity.postId).where('actors.domain', 'is', null).executeTakeFirst();
+        const row = await db
+          .selectFrom('posts')
+          .innerJoin('actors', 'actors.id', 'posts.actor_id')
+          .selectAll('posts')
+          .select('actors.handle')
+          .where('posts.id', '=', activity.postId)
+          .where('actors.domain', 'is', null)
+          .executeTakeFirst();
         if (!row || row.deleted_at || row.visibility === 'members' || !(await this.#handleOf(row.actor_id))) return;
         const [source] = await noteSources(this.#database, this.#baseUrl, [row]);
         const { note, create } = noteOf(ctx, source!);
         const parent = row.reply_to_actor_id ? [row.reply_to_actor_id] : [];
-        const mentioned = (await db.selectFrom('mentions').select('actor_id').where('post_id', '=', row.id).where('actor_id', 'is not', null).execute()).map((m) => m.actor_id!);
-        const recipients = await this.#audience(row.actor_id, { followers: row.visibility !== 'direct', extra: [...parent, ...mentioned], relays: row.visibility === 'public' && !row.reply_to_id });
+        const mentioned = (
+          await db.selectFrom('mentions').select('actor_id').where('post_id', '=', row.id).where('actor_id', 'is not', null).execute()
+        ).map((m) => m.actor_id!);
+        const recipients = await this.#audience(row.actor_id, {
+          followers: row.visibility !== 'direct',
+          extra: [...parent, ...mentioned],
+          relays: row.visibility === 'public' && !row.reply_to_id,
+        });
         if (activity.type === 'post') return this.#deliver(row.handle, recipients, create);
-        const update = new Update({ id: new URL(`${note.id!.href}#update-${row.edited_at ?? Date.now()}`), actor: ctx.getActorUri(row.handle), tos: note.toIds, ccs: note.ccIds, object: note, published: instant(row.edited_at ?? Date.now()) });
+        const update = new Update({
+          id: new URL(`${note.id!.href}#update-${row.edited_at ?? Date.now()}`),
+          actor: ctx.getActorUri(row.handle),
+          tos: note.toIds,
+          ccs: note.ccIds,
+          object: note,
+          published: instant(row.edited_at ?? Date.now()),
+        });
         return this.#deliver(row.handle, recipients, update);
       }
       case 'delete': {
         const handle = await this.#handleOf(activity.actorId);
         if (!handle || activity.visibility === 'members') return;
-        const recipients = await this.#audience(activity.actorId, { followers: activity.visibility !== 'direct', extra: activity.mentionedActorIds, relays: activity.visibility === 'public' });
+        const recipients = await this.#audience(activity.actorId, {
+          followers: activity.visibility !== 'direct',
+          extra: activity.mentionedActorIds,
+          relays: activity.visibility === 'public',
+        });
         const id = noteUri(ctx, handle, activity.postId);
-        const del = new Delete({ id: new URL(`${id.href}#delete`), actor: ctx.getActorUri(handle), tos: [PUBLIC_COLLECTION], object: new Tombstone({ id }) });
+        const del = new Delete({
+          id: new URL(`${id.href}#delete`),
+          actor: ctx.getActorUri(handle),
+          tos: [PUBLIC_COLLECTION],
+          object: new Tombstone({ id }),
+        });
         return this.#deliver(handle, recipients, del);
       }
       case 'boost':
       case 'unboost': {
         const handle = await this.#handleOf(activity.actorId);
-        const original = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.actor_id', 'posts.visibility', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
+        const original = await db
+          .selectFrom('posts')
+          .innerJoin('actors', 'actors.id', 'posts.actor_id')
+          .select(['posts.id', 'posts.uri', 'posts.local', 'posts.actor_id', 'posts.visibility', 'actors.handle'])
+          .where('posts.id', '=', activity.postId)
+          .executeTakeFirst();
         if (!handle || !original || original.visibility !== 'public') return;
         const object = original.local ? noteUri(ctx, original.handle, original.id) : new URL(original.uri!);
         // When the boost was made (an undone boost's row is gone: its Announce goes without the date).
@@ -146,7 +221,11 @@ export class Outgoing {
         });
         const recipients = await this.#audience(activity.actorId, { followers: true, extra: [original.actor_id], relays: false });
         if (activity.type === 'boost') return this.#deliver(handle, recipients, announce);
-        return this.#deliver(handle, recipients, new Undo({ id: new URL(`${announce.id!.href}#undo`), actor: ctx.getActorUri(handle), object: announce }));
+        return this.#deliver(
+          handle,
+          recipients,
+          new Undo({ id: new URL(`${announce.id!.href}#undo`), actor: ctx.getActorUri(handle), object: announce }),
+        );
       }
       case 'like':
       case 'unlike': {
@@ -154,16 +233,29 @@ export class Outgoing {
         const post = await db.selectFrom('posts').select(['uri', 'actor_id', 'local']).where('id', '=', activity.postId).executeTakeFirst();
         const author = post && !post.local ? await this.#remote(post.actor_id) : undefined;
         if (!handle || !post?.uri || !author) return;
-        const like = new Like({ id: new URL(`${ctx.getActorUri(handle).href}/likes/${activity.postId}`), actor: ctx.getActorUri(handle), object: new URL(post.uri) });
+        const like = new Like({
+          id: new URL(`${ctx.getActorUri(handle).href}/likes/${activity.postId}`),
+          actor: ctx.getActorUri(handle),
+          object: new URL(post.uri),
+        });
         if (activity.type === 'like') return this.#deliver(handle, recipientsOf(author), like);
-        return this.#deliver(handle, recipientsOf(author), new Undo({ id: new URL(`${like.id!.href}#undo`), actor: ctx.getActorUri(handle), object: like }));
+        return this.#deliver(
+          handle,
+          recipientsOf(author),
+          new Undo({ id: new URL(`${like.id!.href}#undo`), actor: ctx.getActorUri(handle), object: like }),
+        );
       }
       case 'follow': {
         const handle = await this.#handleOf(activity.followerId);
         const followee = await this.#remote(activity.followeeId);
         if (!handle || !followee?.uri) return;
         const uri = `${ctx.getActorUri(handle).href}/follows/${followee.id}`;
-        await db.updateTable('follows').set({ uri }).where('follower_id', '=', activity.followerId).where('followee_id', '=', followee.id).execute();
+        await db
+          .updateTable('follows')
+          .set({ uri })
+          .where('follower_id', '=', activity.followerId)
+          .where('followee_id', '=', followee.id)
+          .execute();
         const follow = new Follow({ id: new URL(uri), actor: ctx.getActorUri(handle), object: new URL(followee.uri) });
         return this.#deliver(handle, recipientsOf(followee), follow);
       }
@@ -176,7 +268,11 @@ export class Outgoing {
           this.#remote(activity.followeeId),
         ]);
         if (activity.type === 'unfollow' && localHandle && followee?.uri) {
-          const follow = new Follow({ id: new URL(activity.followUri ?? `${ctx.getActorUri(localHandle).href}/follows/${followee.id}`), actor: ctx.getActorUri(localHandle), object: new URL(followee.uri) });
+          const follow = new Follow({
+            id: new URL(activity.followUri ?? `${ctx.getActorUri(localHandle).href}/follows/${followee.id}`),
+            actor: ctx.getActorUri(localHandle),
+            object: new URL(followee.uri),
+          });
           const undo = new Undo({ id: new URL(`${follow.id!.href}#undo`), actor: ctx.getActorUri(localHandle), object: follow });
           return this.#deliver(localHandle, recipientsOf(followee), undo);
         }
@@ -190,14 +286,30 @@ export class Outgoing {
         const person = handle ? await this.#actor(ctx, handle) : null;
         // A profile kept to members of this server is not published, so there is nothing to update.
         if (!handle || !person?.id) return;
-        const update = new Update({ id: new URL(`${person.id.href}#updates/${Date.now()}`), actor: person.id, tos: [PUBLIC_COLLECTION], ccs: [ctx.getFollowersUri(handle)], object: person });
+        const update = new Update({
+          id: new URL(`${person.id.href}#updates/${Date.now()}`),
+          actor: person.id,
+          tos: [PUBLIC_COLLECTION],
+          ccs: [ctx.getFollowersUri(handle)],
+          object: person,
+        });
         return this.#deliver(handle, await this.#audience(activity.actorId, { followers: true, extra: [], relays: false }), update);
       }
       case 'chat': {
         const series = await db.selectFrom('chat_series').select(['id', 'slug']).where('id', '=', activity.seriesId).executeTakeFirst();
-        const post = await db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'posts.created_at', 'actors.handle']).where('posts.id', '=', activity.postId).executeTakeFirst();
+        const post = await db
+          .selectFrom('posts')
+          .innerJoin('actors', 'actors.id', 'posts.actor_id')
+          .select(['posts.id', 'posts.uri', 'posts.local', 'posts.visibility', 'posts.created_at', 'actors.handle'])
+          .where('posts.id', '=', activity.postId)
+          .executeTakeFirst();
         if (!series || !post || post.visibility !== 'public') return;
-        const rows = await db.selectFrom('chat_followers').innerJoin('actors', 'actors.id', 'chat_followers.actor_id').select(['actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url']).where('chat_followers.series_id', '=', series.id).execute();
+        const rows = await db
+          .selectFrom('chat_followers')
+          .innerJoin('actors', 'actors.id', 'chat_followers.actor_id')
+          .select(['actors.uri', 'actors.inbox_url', 'actors.shared_inbox_url'])
+          .where('chat_followers.series_id', '=', series.id)
+          .execute();
         const identifier = chatIdentifier(series.slug);
         const group = ctx.getActorUri(identifier);
         const announce = new Announce({
@@ -220,7 +332,11 @@ export class Outgoing {
     const me = ctx.getActorUri(identifier);
     const follow = new Follow({ id: followUri ? new URL(followUri) : null, actor: new URL(follower.uri!), object: me });
     const Answer = accept ? Accept : Reject;
-    const answer = new Answer({ id: new URL(`${me.href}#${accept ? 'accepts' : 'rejects'}/${encodeURIComponent(followUri ?? follower.uri!)}`), actor: me, object: follow });
+    const answer = new Answer({
+      id: new URL(`${me.href}#${accept ? 'accepts' : 'rejects'}/${encodeURIComponent(followUri ?? follower.uri!)}`),
+      actor: me,
+      object: follow,
+    });
     await this.#deliver(identifier, recipientsOf(follower), answer);
   }
 
@@ -237,7 +353,11 @@ export class Outgoing {
     const ctx = this.#context();
     const site = ctx.getActorUri(SITE_ACTOR);
     const object = style === 'mastodon' ? PUBLIC_COLLECTION : new URL(actorUri ?? inboxUrl.replace(/\/inbox$/, '/actor'));
-    const undo = new Undo({ id: new URL(`${followUri}#undo`), actor: site, object: new Follow({ id: new URL(followUri), actor: site, object }) });
+    const undo = new Undo({
+      id: new URL(`${followUri}#undo`),
+      actor: site,
+      object: new Follow({ id: new URL(followUri), actor: site, object }),
+    });
     await this.#deliver(SITE_ACTOR, [{ id: new URL(actorUri ?? inboxUrl), inboxId: new URL(inboxUrl), endpoints: null }], undo);
   }
 
@@ -277,13 +397,23 @@ export class Outgoing {
     const now = Date.now();
     await db
       .insertInto('instances')
-      .values({ domain, created_at: now, delivered_count: ok ? 1 : 0, failed_count: ok ? 0 : 1, last_delivered_at: ok ? now : null, last_failed_at: ok ? null : now, last_error: error?.slice(0, 500) ?? null })
+      .values({
+        domain,
+        created_at: now,
+        delivered_count: ok ? 1 : 0,
+        failed_count: ok ? 0 : 1,
+        last_delivered_at: ok ? now : null,
+        last_failed_at: ok ? null : now,
+        last_error: error?.slice(0, 500) ?? null,
+      })
       .onConflict((oc) =>
-        oc.column('domain').doUpdateSet(
-          ok
-            ? { delivered_count: sql`instances.delivered_count + 1`, last_delivered_at: now }
-            : { failed_count: sql`instances.failed_count + 1`, last_failed_at: now, last_error: error?.slice(0, 500) ?? null },
-        ),
+        oc
+          .column('domain')
+          .doUpdateSet(
+            ok
+              ? { delivered_count: sql`instances.delivered_count + 1`, last_delivered_at: now }
+              : { failed_count: sql`instances.failed_count + 1`, last_failed_at: now, last_error: error?.slice(0, 500) ?? null },
+          ),
       )
       .execute();
     if (!ok) this.#logger.warn({ domain, error }, 'delivery failed');

@@ -35,7 +35,8 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const values = { domain: form.text('domain'), moderation: form.text('moderation'), reason: form.text('reason').trim() };
     const errors: Errors = {};
-    if (!MODERATIONS.includes(values.moderation as InstanceModeration)) errors.moderation = 'Choose whether to block or silence the server, or to lift either.';
+    if (!MODERATIONS.includes(values.moderation as InstanceModeration))
+      errors.moderation = 'Choose whether to block or silence the server, or to lift either.';
     if (values.reason.length > 500) errors.reason = 'Keep the reason to 500 characters or fewer.';
     if (!values.domain.trim()) errors.domain = 'Enter a domain name like example.social.';
     if (Object.keys(errors).length > 0) return federationPage(c, { form: 'instance', values, errors, status: 422 });
@@ -47,7 +48,14 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
       const { errors, status } = formErrors(error);
       return federationPage(c, { form: 'instance', values, errors, status });
     }
-    flash(c, moderation === 'block' ? `${domain} is blocked.` : moderation === 'silence' ? `${domain} is silenced.` : `${domain} is no longer blocked or silenced.`);
+    flash(
+      c,
+      moderation === 'block'
+        ? `${domain} is blocked.`
+        : moderation === 'silence'
+          ? `${domain} is silenced.`
+          : `${domain} is no longer blocked or silenced.`,
+    );
     return c.redirect('/admin/federation', 303);
   });
 
@@ -95,9 +103,9 @@ async function federationPage(c: AppContext, state: FormState | null) {
     { title: 'Federation', hasErrors: Object.keys(errors).length > 0, status: state?.status ?? 200, noindex: true },
     <>
       <p>
-        This server exchanges posts with other servers of the fediverse (Mastodon, Pleroma, Misskey and others). Here you see how
-        delivery to each of them goes, block or silence a server and subscribe to relays. Reports from members and from other
-        servers are in <a href="/admin/reports">Reports</a>.
+        This server exchanges posts with other servers of the fediverse (Mastodon, Pleroma, Misskey and others). Here you see how delivery
+        to each of them goes, block or silence a server and subscribe to relays. Reports from members and from other servers are in{' '}
+        <a href="/admin/reports">Reports</a>.
       </p>
 
       <h2 id="servers">Servers</h2>
@@ -107,11 +115,24 @@ async function federationPage(c: AppContext, state: FormState | null) {
         <>
           {failing.length > 0 ? (
             <p class="callout">
-              {plural(failing.length, 'server is', 'servers are')} failing: the last delivery to {failing.length === 1 ? 'it' : 'them'} failed.
-              Deliveries are retried for about a day and a half.
+              {plural(failing.length, 'server is', 'servers are')} failing: the last delivery to {failing.length === 1 ? 'it' : 'them'}{' '}
+              failed. Deliveries are retried for about a day and a half.
             </p>
           ) : null}
-          <DataTable caption={<>Servers this one knows, {instances.length} in all</>} columns={['Server', 'Software', 'Moderation', 'Known accounts', 'Delivered / failed', 'Last delivery', 'Last failure', 'Received']} actions>
+          <DataTable
+            caption={<>Servers this one knows, {instances.length} in all</>}
+            columns={[
+              'Server',
+              'Software',
+              'Moderation',
+              'Known accounts',
+              'Delivered / failed',
+              'Last delivery',
+              'Last failure',
+              'Received',
+            ]}
+            actions
+          >
             {instances.map((i) => (
               <tr>
                 <td>
@@ -123,7 +144,9 @@ async function federationPage(c: AppContext, state: FormState | null) {
                     </>
                   ) : null}
                 </td>
-                <td>{i.software ? `${i.software}${i.softwareVersion ? ` ${i.softwareVersion}` : ''}` : <span class="meta">unknown</span>}</td>
+                <td>
+                  {i.software ? `${i.software}${i.softwareVersion ? ` ${i.softwareVersion}` : ''}` : <span class="meta">unknown</span>}
+                </td>
                 <td>
                   <ModerationLabel instance={i} />
                 </td>
@@ -173,8 +196,16 @@ async function federationPage(c: AppContext, state: FormState | null) {
       {instanceState ? <ErrorSummary errors={instanceState.errors} /> : null}
       <form method="post" action="/admin/federation/instances" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextField name="domain" label="Server" value={instanceState?.values.domain} errors={instanceState?.errors} maxLength={300} required spellcheck={false}
-          hint="Its domain name, e.g. spam.example." />
+        <TextField
+          name="domain"
+          label="Server"
+          value={instanceState?.values.domain}
+          errors={instanceState?.errors}
+          maxLength={300}
+          required
+          spellcheck={false}
+          hint="Its domain name, e.g. spam.example."
+        />
         <RadioGroup
           name="moderation"
           label="What to do"
@@ -186,8 +217,15 @@ async function federationPage(c: AppContext, state: FormState | null) {
             { value: 'none', label: 'None', hint: '(lift a block or silence)' },
           ]}
         />
-        <TextField name="reason" optional label="Reason" value={instanceState?.values.reason} errors={instanceState?.errors} maxLength={500}
-          hint="A note for the other administrators, e.g. “spam accounts”." />
+        <TextField
+          name="reason"
+          optional
+          label="Reason"
+          value={instanceState?.values.reason}
+          errors={instanceState?.errors}
+          maxLength={500}
+          hint="A note for the other administrators, e.g. “spam accounts”."
+        />
         <div class="actions">
           <button type="submit">Save</button>
         </div>
@@ -211,8 +249,18 @@ async function federationPage(c: AppContext, state: FormState | null) {
       {relayState ? <ErrorSummary errors={relayState.errors} /> : null}
       <form method="post" action="/admin/federation/relays" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextField name="inboxUrl" type="url" label="Relay inbox" value={relayState?.values.inboxUrl} errors={relayState?.errors} maxLength={500} required
-          inputmode="url" spellcheck={false} hint="The address the relay’s page gives, e.g. https://relay.example/inbox." />
+        <TextField
+          name="inboxUrl"
+          type="url"
+          label="Relay inbox"
+          value={relayState?.values.inboxUrl}
+          errors={relayState?.errors}
+          maxLength={500}
+          required
+          inputmode="url"
+          spellcheck={false}
+          hint="The address the relay’s page gives, e.g. https://relay.example/inbox."
+        />
         <RadioGroup
           name="style"
           label="Kind of relay"
@@ -276,13 +324,22 @@ function RelayRow({ c, relay, timeZone }: { c: AppContext; relay: Relay; timeZon
       <td class="code">{relay.inboxUrl}</td>
       <td>{relay.style === 'litepub' ? 'LitePub' : 'Mastodon'}</td>
       <td>
-        {relay.state === 'rejected' ? <span class="status status--suspended">{RELAY_STATES.rejected}</span> : (RELAY_STATES[relay.state] ?? relay.state)}
+        {relay.state === 'rejected' ? (
+          <span class="status status--suspended">{RELAY_STATES.rejected}</span>
+        ) : (
+          (RELAY_STATES[relay.state] ?? relay.state)
+        )}
       </td>
       <td>
         <When ms={relay.createdAt} timeZone={timeZone} />
       </td>
       <td>
-        <form method="post" action={`/admin/federation/relays/${relay.id}/remove`} class="inline-form" data-confirm={`Unsubscribe from ${relay.inboxUrl}?`}>
+        <form
+          method="post"
+          action={`/admin/federation/relays/${relay.id}/remove`}
+          class="inline-form"
+          data-confirm={`Unsubscribe from ${relay.inboxUrl}?`}
+        >
           <CsrfField token={c.var.csrf} />
           <button type="submit" class="button--small button--secondary">
             Unsubscribe<span class="visually-hidden"> from {relay.inboxUrl}</span>

@@ -97,7 +97,8 @@ export class JobsMessageQueue implements MessageQueue {
     const inbox = messages.filter((m) => m.type === 'inbox');
     const deliveries = messages.filter((m) => m.type !== 'inbox');
     if (inbox.length > 0 && !queueAtCompletion(INBOX, inbox, options)) await this.#jobs.enqueueMany(INBOX, inbox, jobOptions(options));
-    if (deliveries.length > 0 && !queueAtCompletion(DELIVERY, deliveries, options)) await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
+    if (deliveries.length > 0 && !queueAtCompletion(DELIVERY, deliveries, options))
+      await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
   }
 
   /** Handles messages until `signal` aborts; the job runner does the polling. */

@@ -42,11 +42,21 @@ export class RelayedActivities {
     } catch {
       return;
     }
-    const relays = await this.#database.db.selectFrom('relays').select(['inbox_url', 'actor_uri']).where('state', '=', 'accepted').execute();
-    if (!relays.some((r) => new URL(r.inbox_url).origin === origin || (r.actor_uri !== null && new URL(r.actor_uri).origin === origin))) return;
+    const relays = await this.#database.db
+      .selectFrom('relays')
+      .select(['inbox_url', 'actor_uri'])
+      .where('state', '=', 'accepted')
+      .execute();
+    if (!relays.some((r) => new URL(r.inbox_url).origin === origin || (r.actor_uri !== null && new URL(r.actor_uri).origin === origin)))
+      return;
     try {
       const loader = this.#loader();
-      const key = await verifyRequest(request.clone(), { documentLoader: loader, contextLoader: loader, keyCache: this.#keys, timeWindow: { hours: 12 } });
+      const key = await verifyRequest(request.clone(), {
+        documentLoader: loader,
+        contextLoader: loader,
+        keyCache: this.#keys,
+        timeWindow: { hours: 12 },
+      });
       if (!key) return;
       const id = (JSON.parse(await request.clone().text()) as { id?: unknown }).id;
       if (typeof id === 'string') await this.#kv.set([...KEY, id], true, { ttl: REMEMBER });

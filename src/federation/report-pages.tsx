@@ -12,7 +12,15 @@ import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, TextArea, Tex
 import { Avatar, flash, renderPage, renderSectionPage, type PageOptions } from '../web/layout.tsx';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
-import { ACTION_LABELS, CATEGORY_LABELS, NOTE_MAX, REPORT_CATEGORIES, REPORT_COMMENT_MAX, type ReportedPost, type ReportSummary } from './reports.ts';
+import {
+  ACTION_LABELS,
+  CATEGORY_LABELS,
+  NOTE_MAX,
+  REPORT_CATEGORIES,
+  REPORT_COMMENT_MAX,
+  type ReportedPost,
+  type ReportSummary,
+} from './reports.ts';
 
 /**
  * Reports in pages: the report form behind "Report" on every post card and profile, the
@@ -39,7 +47,13 @@ export function registerReportPages(app: Hono<AppEnv>): void {
   app.post('/reports', async (c) => {
     const viewer = requireViewer(c);
     const form = await readForm(c);
-    const values: FormValues = { acct: form.text('acct'), postIds: form.texts('postIds'), category: form.text('category'), comment: form.text('comment'), forward: form.text('forward') === '1' };
+    const values: FormValues = {
+      acct: form.text('acct'),
+      postIds: form.texts('postIds'),
+      category: form.text('category'),
+      comment: form.text('comment'),
+      forward: form.text('forward') === '1',
+    };
     const back = safeNext(c, form.text('back'));
     const { reports } = c.var.services.federation;
     try {
@@ -108,9 +122,18 @@ export function registerReportPages(app: Hono<AppEnv>): void {
             <h2 id="meanwhile">Meanwhile</h2>
             <p>You don’t have to wait for the moderators to stop seeing @{report.target.acct}.</p>
             <div class="profile-actions">
-              {relationship.muting ? null : <ActionButton c={c} back={back} action={`/@${report.target.acct}/mute`} label={`Mute @${report.target.acct}`} />}
+              {relationship.muting ? null : (
+                <ActionButton c={c} back={back} action={`/@${report.target.acct}/mute`} label={`Mute @${report.target.acct}`} />
+              )}
               {relationship.blocking ? null : (
-                <ActionButton c={c} back={back} action={`/@${report.target.acct}/block`} label={`Block @${report.target.acct}`} danger confirm={`Block @${report.target.acct}? You will stop following each other.`} />
+                <ActionButton
+                  c={c}
+                  back={back}
+                  action={`/@${report.target.acct}/block`}
+                  label={`Block @${report.target.acct}`}
+                  danger
+                  confirm={`Block @${report.target.acct}? You will stop following each other.`}
+                />
               )}
             </div>
           </section>
@@ -130,14 +153,16 @@ export function registerReportPages(app: Hono<AppEnv>): void {
     const { reports } = c.var.services.federation;
     const [page, open] = await Promise.all([reports.list(status, c.req.query('cursor')), reports.countOpen()]);
     const tz = c.var.viewer!.timeZone;
-    const next = page.nextCursor ? `/admin/reports?${new URLSearchParams({ ...(status === 'resolved' ? { status } : {}), cursor: page.nextCursor })}` : null;
+    const next = page.nextCursor
+      ? `/admin/reports?${new URLSearchParams({ ...(status === 'resolved' ? { status } : {}), cursor: page.nextCursor })}`
+      : null;
     return adminPage(
       c,
       { title: 'Reports' },
       <>
         <p>
-          Members report posts and accounts here, and other servers send reports about members of this one. Open a report to read the
-          posts concerned (whatever their audience), write notes for the other administrators, act, and resolve it.
+          Members report posts and accounts here, and other servers send reports about members of this one. Open a report to read the posts
+          concerned (whatever their audience), write notes for the other administrators, act, and resolve it.
         </p>
         <nav class="subnav" aria-label="Reports">
           <ul class="tags">
@@ -227,8 +252,10 @@ export function registerReportPages(app: Hono<AppEnv>): void {
     const report = await federation.reports.get(id);
     const form = await readForm(c);
     const values = { reason: form.text('reason').trim() };
-    if (!report.targetState.local) throw new UserError(422, 'not_local', `@${report.target.acct} is on another server: silence or block their server instead.`);
-    if (values.reason.length > 500) return reportPage(c, id, { form: 'suspend', values, errors: { reason: 'Keep the reason to 500 characters or fewer.' }, status: 422 });
+    if (!report.targetState.local)
+      throw new UserError(422, 'not_local', `@${report.target.acct} is on another server: silence or block their server instead.`);
+    if (values.reason.length > 500)
+      return reportPage(c, id, { form: 'suspend', values, errors: { reason: 'Keep the reason to 500 characters or fewer.' }, status: 422 });
     await accounts.suspend(report.target.handle, values.reason || null, admin);
     await federation.reports.recordAction(admin, id, 'suspended', values.reason);
     flash(c, `@${report.target.acct} is suspended and was signed out everywhere.`);
@@ -242,9 +269,11 @@ export function registerReportPages(app: Hono<AppEnv>): void {
     const report = await federation.reports.get(id);
     const form = await readForm(c);
     const values = { moderation: form.text('moderation'), domainReason: form.text('domainReason').trim() };
-    if (report.targetState.local) throw new UserError(422, 'not_remote', `@${report.target.acct} is a member of this server: suspend them instead.`);
+    if (report.targetState.local)
+      throw new UserError(422, 'not_remote', `@${report.target.acct} is a member of this server: suspend them instead.`);
     const errors: Errors = {};
-    if (values.moderation !== 'silence' && values.moderation !== 'block') errors.moderation = 'Choose whether to silence or block the server.';
+    if (values.moderation !== 'silence' && values.moderation !== 'block')
+      errors.moderation = 'Choose whether to silence or block the server.';
     if (values.domainReason.length > 500) errors.domainReason = 'Keep the reason to 500 characters or fewer.';
     if (Object.keys(errors).length > 0) return reportPage(c, id, { form: 'moderate', values, errors, status: 422 });
     const moderation = values.moderation as 'silence' | 'block';
@@ -276,15 +305,18 @@ function reportForm(
   // A problem with one of the ticked posts (`postIds.3`) is shown for the whole list.
   const isPosts = (path: string) => path === 'postIds' || path.startsWith('postIds.');
   const postsError = Object.entries(errors).find(([path]) => isPosts(path))?.[1];
-  const summary: Errors = { ...Object.fromEntries(Object.entries(errors).filter(([path]) => !isPosts(path))), ...(postsError ? { postIds: postsError } : {}) };
+  const summary: Errors = {
+    ...Object.fromEntries(Object.entries(errors).filter(([path]) => !isPosts(path))),
+    ...(postsError ? { postIds: postsError } : {}),
+  };
   const postsId = fieldId('postIds');
   return renderPage(
     c,
     { title: `Report @${target.acct}`, hasErrors: Object.keys(errors).length > 0, status: props.status ?? 200, noindex: true },
     <>
       <p>
-        Your report goes to the administrators of {c.var.site.siteName}.{' '}
-        <a href={actorPath(target)}>{target.displayName}</a> is not told who reported them.
+        Your report goes to the administrators of {c.var.site.siteName}. <a href={actorPath(target)}>{target.displayName}</a> is not told
+        who reported them.
       </p>
       <ErrorSummary errors={summary} />
       <form method="post" action="/reports" class="stack" novalidate>
@@ -296,14 +328,24 @@ function reportForm(
           label="What is wrong?"
           value={values.category}
           errors={errors}
-          options={REPORT_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value].label, hint: `(${CATEGORY_LABELS[value].hint})` }))}
+          options={REPORT_CATEGORIES.map((value) => ({
+            value,
+            label: CATEGORY_LABELS[value].label,
+            hint: `(${CATEGORY_LABELS[value].hint})`,
+          }))}
         />
-        <fieldset class={`field${postsError ? ' field--error' : ''}`} id={postsId} aria-describedby={`${postsId}-hint${postsError ? ` ${postsId}-error` : ''}`}>
+        <fieldset
+          class={`field${postsError ? ' field--error' : ''}`}
+          id={postsId}
+          aria-describedby={`${postsId}-hint${postsError ? ` ${postsId}-error` : ''}`}
+        >
           <legend>
             Posts to include<span class="optional"> (optional)</span>
           </legend>
           <p class="hint" id={`${postsId}-hint`}>
-            {posts.length ? 'Tick the posts the moderators should read. They see them even if they were not shared with them.' : `You cannot see any post by @${target.acct}: the report is about the account.`}
+            {posts.length
+              ? 'Tick the posts the moderators should read. They see them even if they were not shared with them.'
+              : `You cannot see any post by @${target.acct}: the report is about the account.`}
           </p>
           {postsError ? (
             <p class="field-error" id={`${postsId}-error`}>
@@ -315,7 +357,11 @@ function reportForm(
             <div class="choice">
               <input type="checkbox" id={`${postsId}-${p.id}`} name="postIds" value={String(p.id)} checked={chosen.has(String(p.id))} />
               <label for={`${postsId}-${p.id}`}>
-                {p.contentWarning ? <>Content warning: {p.contentWarning}</> : excerpt(p.text) || (p.media.length ? plural(p.media.length, 'image', 'images') : 'No text')}{' '}
+                {p.contentWarning ? (
+                  <>Content warning: {p.contentWarning}</>
+                ) : (
+                  excerpt(p.text) || (p.media.length ? plural(p.media.length, 'image', 'images') : 'No text')
+                )}{' '}
                 <span class="meta">
                   ({formatDateTime(p.createdAt, tz)}, {VISIBILITY_LABELS[p.visibility].label.toLowerCase()})
                 </span>
@@ -336,7 +382,14 @@ function reportForm(
         {domain ? (
           <div class={`field${errors.forward ? ' field--error' : ''}`}>
             <div class="choice">
-              <input type="checkbox" id={fieldId('forward')} name="forward" value="1" checked={values.forward} aria-describedby={`${fieldId('forward')}-hint`} />
+              <input
+                type="checkbox"
+                id={fieldId('forward')}
+                name="forward"
+                value="1"
+                checked={values.forward}
+                aria-describedby={`${fieldId('forward')}-hint`}
+              />
               <label for={fieldId('forward')}>Also send the report to {domain}</label>
             </div>
             <p class="hint" id={`${fieldId('forward')}-hint`}>
@@ -429,7 +482,12 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
   const ts = report.targetState;
   return adminPage(
     c,
-    { title: `Report #${report.id}`, heading: `Report #${report.id}: @${target.acct}`, hasErrors: Boolean(state), status: state?.status ?? 200 },
+    {
+      title: `Report #${report.id}`,
+      heading: `Report #${report.id}: @${target.acct}`,
+      hasErrors: Boolean(state),
+      status: state?.status ?? 200,
+    },
     <>
       <p>
         <a href={open ? '/admin/reports' : '/admin/reports?status=resolved'}>{open ? 'All open reports' : 'All resolved reports'}</a>
@@ -477,7 +535,9 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
         {ts.local ? null : (
           <>
             <dt>Forwarded to their server</dt>
-            <dd>{report.forwardedAt ? <When ms={report.forwardedAt} tz={tz} /> : report.fromRemote ? 'Not needed: it came from there' : 'No'}</dd>
+            <dd>
+              {report.forwardedAt ? <When ms={report.forwardedAt} tz={tz} /> : report.fromRemote ? 'Not needed: it came from there' : 'No'}
+            </dd>
           </>
         )}
       </dl>
@@ -523,8 +583,8 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
           <h3 id="forward-heading">Forward</h3>
           <CsrfField token={c.var.csrf} />
           <p>
-            The moderators of {ts.domain} can act on @{target.acct} there. Forwarding sends them this report from this server, without
-            the reporter’s name.
+            The moderators of {ts.domain} can act on @{target.acct} there. Forwarding sends them this report from this server, without the
+            reporter’s name.
           </p>
           <div class="actions">
             <button type="submit" class="button--secondary">
@@ -538,16 +598,33 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
       {ts.local ? (
         ts.suspendedAt ? (
           <p>
-            @{target.acct} is suspended. <a href={`/admin/members?${new URLSearchParams({ q: target.handle, status: 'suspended' })}`}>Lift the suspension on the Members page</a>.
+            @{target.acct} is suspended.{' '}
+            <a href={`/admin/members?${new URLSearchParams({ q: target.handle, status: 'suspended' })}`}>
+              Lift the suspension on the Members page
+            </a>
+            .
           </p>
         ) : target.id === viewer.actorId ? (
           <p>The report is about you: another administrator can act on it.</p>
         ) : (
-          <form method="post" action={`/admin/reports/${report.id}/suspend`} class="stack" novalidate data-confirm={`Suspend @${target.acct}? They will be signed out everywhere.`}>
+          <form
+            method="post"
+            action={`/admin/reports/${report.id}/suspend`}
+            class="stack"
+            novalidate
+            data-confirm={`Suspend @${target.acct}? They will be signed out everywhere.`}
+          >
             {suspend ? <ErrorSummary errors={suspend.errors} /> : null}
             <CsrfField token={c.var.csrf} />
-            <TextField name="reason" label={`Reason for suspending @${target.acct}`} optional value={suspend?.values.reason} errors={suspend?.errors} maxLength={500}
-              hint="They see it when they try to sign in." />
+            <TextField
+              name="reason"
+              label={`Reason for suspending @${target.acct}`}
+              optional
+              value={suspend?.values.reason}
+              errors={suspend?.errors}
+              maxLength={500}
+              hint="They see it when they try to sign in."
+            />
             <div class="actions">
               <button type="submit" class="button--danger">
                 Suspend @{target.acct}
@@ -568,8 +645,20 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
               {moderate.errors.moderation}
             </p>
           ) : null}
-          <TextField name="domainReason" label={`Reason for limiting ${ts.domain}`} optional value={moderate?.values.domainReason} errors={moderate?.errors} maxLength={500}
-            hint={<>Silencing: its posts reach only people who follow their authors. Blocking: nothing is received from it or sent to it, and follows across end.</>} />
+          <TextField
+            name="domainReason"
+            label={`Reason for limiting ${ts.domain}`}
+            optional
+            value={moderate?.values.domainReason}
+            errors={moderate?.errors}
+            maxLength={500}
+            hint={
+              <>
+                Silencing: its posts reach only people who follow their authors. Blocking: nothing is received from it or sent to it, and
+                follows across end.
+              </>
+            }
+          />
           <div class="actions">
             {ts.moderation === 'silence' ? null : (
               <button type="submit" name="moderation" value="silence" class="button--secondary">
@@ -591,8 +680,14 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
           {report.notes.map((n) => (
             <li>
               <p class="meta">
-                {n.author ? <a href={actorPath(n.author)}>@{n.author.acct}</a> : 'Someone no longer here'} · <When ms={n.createdAt} tz={tz} />
-                {n.action ? <> · <strong class="report-notes__action">{ACTION_LABELS[n.action]}</strong></> : null}
+                {n.author ? <a href={actorPath(n.author)}>@{n.author.acct}</a> : 'Someone no longer here'} ·{' '}
+                <When ms={n.createdAt} tz={tz} />
+                {n.action ? (
+                  <>
+                    {' '}
+                    · <strong class="report-notes__action">{ACTION_LABELS[n.action]}</strong>
+                  </>
+                ) : null}
               </p>
               {n.text ? <p class="report-text">{n.text}</p> : null}
             </li>
@@ -602,8 +697,16 @@ async function reportPage(c: AppContext, id: number, state: ReportFormState | nu
       {note ? <ErrorSummary errors={note.errors} /> : null}
       <form method="post" action={`/admin/reports/${report.id}/notes`} class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextArea name="text" label="Add a note" value={note?.values.text} errors={note?.errors} rows={3} maxLength={NOTE_MAX} required
-          hint="Only administrators see notes." />
+        <TextArea
+          name="text"
+          label="Add a note"
+          value={note?.values.text}
+          errors={note?.errors}
+          rows={3}
+          maxLength={NOTE_MAX}
+          required
+          hint="Only administrators see notes."
+        />
         <div class="actions">
           <button type="submit" class="button--secondary">
             Add note

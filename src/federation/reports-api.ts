@@ -3,10 +3,19 @@ import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.
 import { ActorSchema, PostSchema, postJson } from '../social/api.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
-import { decisionSchema, noteSchema, REPORT_CATEGORIES, reportInputSchema, type ReportDetail, type ReportNote, type ReportSummary } from './reports.ts';
+import {
+  decisionSchema,
+  noteSchema,
+  REPORT_CATEGORIES,
+  reportInputSchema,
+  type ReportDetail,
+  type ReportNote,
+  type ReportSummary,
+} from './reports.ts';
 
 const CategorySchema = z.enum(REPORT_CATEGORIES).openapi({
-  description: '`spam`; `harassment` (or hate); `sensitive` (disturbing content without a warning); `illegal`; `other` (say what in `comment`). Reports from other servers are `other`.',
+  description:
+    '`spam`; `harassment` (or hate); `sensitive` (disturbing content without a warning); `illegal`; `other` (say what in `comment`). Reports from other servers are `other`.',
 });
 
 const OwnReportSchema = z
@@ -43,7 +52,10 @@ const ReportNoteSchema = z
   .object({
     id: z.number().int(),
     author: ActorSchema.nullable(),
-    action: z.enum(['resolved', 'reopened', 'forwarded', 'suspended', 'silenced', 'blocked']).nullable().openapi({ description: 'null for a note; otherwise what the administrator did' }),
+    action: z
+      .enum(['resolved', 'reopened', 'forwarded', 'suspended', 'silenced', 'blocked'])
+      .nullable()
+      .openapi({ description: 'null for a note; otherwise what the administrator did' }),
     text: z.string(),
     createdAt: z.string(),
   })
@@ -66,10 +78,21 @@ const ReportDetailSchema = ReportSchema.extend({
   }),
 }).openapi('ReportDetail');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 7 }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+});
 const optionalBody = <T extends z.ZodType>(schema: T) => ({ body: { required: false, content: { 'application/json': { schema } } } });
 
-const summaryJson = (r: ReportSummary) => ({ ...r, forwardedAt: iso(r.forwardedAt), createdAt: iso(r.createdAt)!, resolvedAt: iso(r.resolvedAt) });
+const summaryJson = (r: ReportSummary) => ({
+  ...r,
+  forwardedAt: iso(r.forwardedAt),
+  createdAt: iso(r.createdAt)!,
+  resolvedAt: iso(r.resolvedAt),
+});
 const noteJson = (n: ReportNote) => ({ ...n, createdAt: iso(n.createdAt)! });
 const detailJson = (r: ReportDetail) => ({
   ...summaryJson(r),
@@ -84,7 +107,11 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/reports', tags: ['Reports'], security, summary: 'Report an account or some of its posts to the moderators',
+      method: 'post',
+      path: '/api/v1/reports',
+      tags: ['Reports'],
+      security,
+      summary: 'Report an account or some of its posts to the moderators',
       description:
         'Give `postIds` (posts of one account that you can see), or `acct`, or both. `category` `other` needs a `comment`. ' +
         'With `forward`, a report about someone on another server is also sent to their server, from this server (your name is not included). ' +
@@ -102,7 +129,11 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/reports/{id}', tags: ['Reports'], security, summary: 'One of your reports, and whether the moderators dealt with it',
+      method: 'get',
+      path: '/api/v1/reports/{id}',
+      tags: ['Reports'],
+      security,
+      summary: 'One of your reports, and whether the moderators dealt with it',
       request: { params: IdParam },
       responses: { 200: json(OwnReportSchema, 'The report'), ...errors(401, 404) },
     }),
@@ -114,9 +145,22 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/admin/reports', tags: ['Admin'], security, summary: 'The moderation queue: open reports newest first, or resolved ones',
-      request: { query: z.strictObject({ status: z.enum(['open', 'resolved']).default('open'), cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).default(20) }) },
-      responses: { 200: json(z.object({ reports: z.array(ReportSchema), nextCursor: z.string().nullable() }), 'Reports'), ...errors(400, 401, 403) },
+      method: 'get',
+      path: '/api/v1/admin/reports',
+      tags: ['Admin'],
+      security,
+      summary: 'The moderation queue: open reports newest first, or resolved ones',
+      request: {
+        query: z.strictObject({
+          status: z.enum(['open', 'resolved']).default('open'),
+          cursor: z.string().max(500).optional(),
+          limit: z.coerce.number().int().min(1).max(100).default(20),
+        }),
+      },
+      responses: {
+        200: json(z.object({ reports: z.array(ReportSchema), nextCursor: z.string().nullable() }), 'Reports'),
+        ...errors(400, 401, 403),
+      },
     }),
     async (c) => {
       requireAdmin(c);
@@ -128,7 +172,11 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/admin/reports/{id}', tags: ['Admin'], security, summary: 'A report with the posts concerned (whatever their audience) and its notes',
+      method: 'get',
+      path: '/api/v1/admin/reports/{id}',
+      tags: ['Admin'],
+      security,
+      summary: 'A report with the posts concerned (whatever their audience) and its notes',
       request: { params: IdParam },
       responses: { 200: json(ReportDetailSchema, 'The report'), ...errors(401, 403, 404) },
     }),
@@ -141,7 +189,10 @@ export function registerReportsApi(api: Api): void {
   for (const action of ['resolve', 'reopen'] as const) {
     api.openapi(
       createRoute({
-        method: 'post', path: `/api/v1/admin/reports/{id}/${action}`, tags: ['Admin'], security,
+        method: 'post',
+        path: `/api/v1/admin/reports/{id}/${action}`,
+        tags: ['Admin'],
+        security,
         summary: action === 'resolve' ? 'Resolve a report, with an optional note' : 'Reopen a resolved report, with an optional note',
         request: { params: IdParam, ...optionalBody(decisionSchema) },
         responses: { 200: json(ReportDetailSchema, 'The report'), ...errors(401, 403, 404, 409, 422) },
@@ -157,7 +208,11 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/admin/reports/{id}/notes', tags: ['Admin'], security, summary: 'Add a moderator’s note to a report',
+      method: 'post',
+      path: '/api/v1/admin/reports/{id}/notes',
+      tags: ['Admin'],
+      security,
+      summary: 'Add a moderator’s note to a report',
       request: { params: IdParam, ...body(noteSchema) },
       responses: { 201: json(ReportNoteSchema, 'The note'), ...errors(401, 403, 404, 422) },
     }),
@@ -169,7 +224,11 @@ export function registerReportsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/admin/reports/{id}/forward', tags: ['Admin'], security, summary: 'Forward an open report to the reported account’s server',
+      method: 'post',
+      path: '/api/v1/admin/reports/{id}/forward',
+      tags: ['Admin'],
+      security,
+      summary: 'Forward an open report to the reported account’s server',
       request: { params: IdParam },
       responses: { ...Ok, ...errors(401, 403, 404, 409, 422) },
     }),

@@ -23,7 +23,10 @@ export const CATEGORY_LABELS: Record<ReportCategory, { label: string; hint: stri
   spam: { label: 'Spam', hint: 'advertising, scams, misleading links, or the same thing posted again and again' },
   harassment: { label: 'Harassment or hate', hint: 'attacks, threats or slurs against someone or a group of people' },
   sensitive: { label: 'Disturbing content without a warning', hint: 'sexual or violent images or text with no content warning' },
-  illegal: { label: 'Illegal content', hint: 'for example a copyright infringement, or someone’s private information shared without consent' },
+  illegal: {
+    label: 'Illegal content',
+    hint: 'for example a copyright infringement, or someone’s private information shared without consent',
+  },
   other: { label: 'Something else', hint: 'tell the moderators what is wrong in the comment' },
 };
 
@@ -46,7 +49,10 @@ const HOUR = 3600_000;
 export const reportInputSchema = z.strictObject({
   /** The account (`handle` here, `user@host` elsewhere); optional when posts are given. */
   acct: z.string().trim().max(300, 'That is not an account address.').optional(),
-  postIds: z.array(z.number().int().positive('Not a post id.')).max(REPORT_POSTS_MAX, `Choose at most ${REPORT_POSTS_MAX} posts.`).default([]),
+  postIds: z
+    .array(z.number().int().positive('Not a post id.'))
+    .max(REPORT_POSTS_MAX, `Choose at most ${REPORT_POSTS_MAX} posts.`)
+    .default([]),
   category: z.enum(REPORT_CATEGORIES, { error: 'Choose what is wrong.' }),
   comment: z.string().trim().max(REPORT_COMMENT_MAX, `Keep the comment to ${REPORT_COMMENT_MAX} characters or fewer.`).default(''),
   /** For an account on another server: also send the report (anonymously) to its server. */
@@ -145,7 +151,8 @@ export class Reports {
     const input = parseInput(reportInputSchema, raw);
     const postIds = [...new Set(input.postIds)];
     if (!input.acct && postIds.length === 0) throw UserError.field('acct', 'Say which account or posts you are reporting.');
-    if (input.category === 'other' && !input.comment) throw UserError.field('comment', 'Tell the moderators what is wrong: you chose “Something else”.');
+    if (input.category === 'other' && !input.comment)
+      throw UserError.field('comment', 'Tell the moderators what is wrong: you chose “Something else”.');
 
     const posts = postIds.length
       ? await this.#db
@@ -159,14 +166,24 @@ export class Reports {
     if (posts.length < postIds.length) throw UserError.notFound('There is no such post, or you cannot see it.');
     let target: { id: number; acct: string; domain: string | null } | undefined;
     if (input.acct) {
-      target = await this.#db.selectFrom('actors').select(['id', 'acct', 'domain']).where('acct', '=', input.acct.replace(/^@/, '').toLowerCase()).executeTakeFirst();
+      target = await this.#db
+        .selectFrom('actors')
+        .select(['id', 'acct', 'domain'])
+        .where('acct', '=', input.acct.replace(/^@/, '').toLowerCase())
+        .executeTakeFirst();
       if (!target) throw UserError.notFound(`There is no account @${input.acct.replace(/^@/, '')} here to report.`);
     } else {
-      target = await this.#db.selectFrom('actors').select(['id', 'acct', 'domain']).where('id', '=', posts[0]!.actor_id).executeTakeFirstOrThrow();
+      target = await this.#db
+        .selectFrom('actors')
+        .select(['id', 'acct', 'domain'])
+        .where('id', '=', posts[0]!.actor_id)
+        .executeTakeFirstOrThrow();
     }
-    if (posts.some((p) => p.actor_id !== target.id)) throw UserError.field('postIds', `Choose only posts by @${target.acct}: a report is about one account.`);
+    if (posts.some((p) => p.actor_id !== target.id))
+      throw UserError.field('postIds', `Choose only posts by @${target.acct}: a report is about one account.`);
     if (target.id === reporter.actorId) throw new UserError(422, 'own_account', 'You cannot report yourself.');
-    if (input.forward && target.domain === null) throw UserError.field('forward', `@${target.acct} is a member of this server: there is no other server to send the report to.`);
+    if (input.forward && target.domain === null)
+      throw UserError.field('forward', `@${target.acct} is a member of this server: there is no other server to send the report to.`);
 
     // The same thing (account, category, posts) reported again while the first report is open is a duplicate.
     const open = await this.#db
@@ -180,24 +197,44 @@ export class Reports {
       .execute();
     const covered = new Set(open.flatMap((r) => (r.post_id === null ? [] : [r.post_id])));
     if (open.length > 0 && postIds.every((id) => covered.has(id))) {
-      throw new UserError(409, 'already_reported', `You already reported ${postIds.length ? (postIds.length === 1 ? 'this post' : 'these posts') : `@${target.acct}`}. The moderators have not dealt with it yet.`);
+      throw new UserError(
+        409,
+        'already_reported',
+        `You already reported ${postIds.length ? (postIds.length === 1 ? 'this post' : 'these posts') : `@${target.acct}`}. The moderators have not dealt with it yet.`,
+      );
     }
 
     const limit = await this.#deps.rateLimiter.hit(`reports:${reporter.actorId}`, HOUR);
     if (limit.count > REPORTS_PER_HOUR) {
       const seconds = Math.max(1, Math.ceil((limit.resetAt - Date.now()) / 1000));
       const minutes = Math.ceil(seconds / 60);
-      throw new UserError(429, 'rate_limited', `You sent ${REPORTS_PER_HOUR} reports in the last hour, the most there can be. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`, { retryAfter: seconds });
+      throw new UserError(
+        429,
+        'rate_limited',
+        `You sent ${REPORTS_PER_HOUR} reports in the last hour, the most there can be. Please wait ${minutes} minute${minutes === 1 ? '' : 's'} and try again.`,
+        { retryAfter: seconds },
+      );
     }
 
     const byId = new Map(posts.map((p) => [p.id, p]));
     const id = await this.#db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('reports')
-        .values({ reporter_id: reporter.actorId, target_id: target.id, post_id: postIds[0] ?? null, category: input.category, comment: input.comment, created_at: Date.now() })
+        .values({
+          reporter_id: reporter.actorId,
+          target_id: target.id,
+          post_id: postIds[0] ?? null,
+          category: input.category,
+          comment: input.comment,
+          created_at: Date.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      if (postIds.length) await tx.insertInto('report_posts').values(postIds.map((postId) => ({ report_id: row.id, post_id: postId, text: byId.get(postId)!.text }))).execute();
+      if (postIds.length)
+        await tx
+          .insertInto('report_posts')
+          .values(postIds.map((postId) => ({ report_id: row.id, post_id: postId, text: byId.get(postId)!.text })))
+          .execute();
       return row.id;
     });
     if (input.forward) await this.#deps.forward(id);
@@ -208,21 +245,43 @@ export class Reports {
   async receive(input: { reporterId: number; targetId: number; postIds: number[]; comment: string; uri: string | null }): Promise<number> {
     return this.#db.transaction().execute(async (tx) => {
       const posts = input.postIds.length
-        ? await tx.selectFrom('posts').select(['id', 'text']).where('id', 'in', input.postIds).where('actor_id', '=', input.targetId).limit(REPORT_POSTS_MAX).execute()
+        ? await tx
+            .selectFrom('posts')
+            .select(['id', 'text'])
+            .where('id', 'in', input.postIds)
+            .where('actor_id', '=', input.targetId)
+            .limit(REPORT_POSTS_MAX)
+            .execute()
         : [];
       const row = await tx
         .insertInto('reports')
-        .values({ reporter_id: input.reporterId, target_id: input.targetId, post_id: posts[0]?.id ?? null, comment: input.comment.slice(0, REPORT_COMMENT_MAX), uri: input.uri, created_at: Date.now() })
+        .values({
+          reporter_id: input.reporterId,
+          target_id: input.targetId,
+          post_id: posts[0]?.id ?? null,
+          comment: input.comment.slice(0, REPORT_COMMENT_MAX),
+          uri: input.uri,
+          created_at: Date.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      if (posts.length) await tx.insertInto('report_posts').values(posts.map((p) => ({ report_id: row.id, post_id: p.id, text: p.text }))).execute();
+      if (posts.length)
+        await tx
+          .insertInto('report_posts')
+          .values(posts.map((p) => ({ report_id: row.id, post_id: p.id, text: p.text })))
+          .execute();
       return row.id;
     });
   }
 
   /** The reporter's own report; 404 for anyone else (even an administrator: they use the queue). */
   async own(reporter: Viewer, id: number): Promise<OwnReport> {
-    const row = await this.#db.selectFrom('reports').selectAll().where('id', '=', id).where('reporter_id', '=', reporter.actorId).executeTakeFirst();
+    const row = await this.#db
+      .selectFrom('reports')
+      .selectAll()
+      .where('id', '=', id)
+      .where('reporter_id', '=', reporter.actorId)
+      .executeTakeFirst();
     if (!row) throw UserError.notFound('There is no such report of yours.');
     const [summary] = await this.#summaries([row]);
     return {
@@ -239,7 +298,10 @@ export class Reports {
   }
 
   /** What the report form offers: the account and their latest posts the member can see (the chosen ones first). */
-  async reportable(reporter: Viewer, target: { acct?: string; postId?: number }): Promise<{ target: ActorSummary; posts: PostView[]; chosen: number[] }> {
+  async reportable(
+    reporter: Viewer,
+    target: { acct?: string; postId?: number },
+  ): Promise<{ target: ActorSummary; posts: PostView[]; chosen: number[] }> {
     let actorId: number | undefined;
     if (target.postId) {
       const post = await this.#db
@@ -271,7 +333,12 @@ export class Reports {
     const ids = [...new Set([...chosen, ...recent.map((r) => r.id)])].slice(0, REPORT_POSTS_MAX);
     const [actors, posts] = await Promise.all([
       loadActors(this.#db, [actorId], this.#deps.baseUrl),
-      hydratePosts(this.#db, this.#deps.baseUrl, reader, ids.map((postId) => ({ postId }))),
+      hydratePosts(
+        this.#db,
+        this.#deps.baseUrl,
+        reader,
+        ids.map((postId) => ({ postId })),
+      ),
     ]);
     return { target: actors.get(actorId)!, posts, chosen };
   }
@@ -299,7 +366,11 @@ export class Reports {
   }
 
   async countOpen(): Promise<number> {
-    const row = await this.#db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).where('resolved_at', 'is', null).executeTakeFirstOrThrow();
+    const row = await this.#db
+      .selectFrom('reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('resolved_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
@@ -310,7 +381,13 @@ export class Reports {
     if (!row) throw UserError.notFound('There is no such report.');
     const [[summary], reported, notes, target] = await Promise.all([
       this.#summaries([row]),
-      db.selectFrom('report_posts').innerJoin('posts', 'posts.id', 'report_posts.post_id').select(['report_posts.post_id', 'report_posts.text', 'posts.deleted_at']).where('report_id', '=', id).orderBy('post_id', 'desc').execute(),
+      db
+        .selectFrom('report_posts')
+        .innerJoin('posts', 'posts.id', 'report_posts.post_id')
+        .select(['report_posts.post_id', 'report_posts.text', 'posts.deleted_at'])
+        .where('report_id', '=', id)
+        .orderBy('post_id', 'desc')
+        .execute(),
       db.selectFrom('report_notes').selectAll().where('report_id', '=', id).orderBy('id').execute(),
       db
         .selectFrom('actors')
@@ -323,14 +400,27 @@ export class Reports {
     const live = reported.filter((r) => r.deleted_at === null).map((r) => ({ postId: r.post_id }));
     const [views, authors] = await Promise.all([
       hydratePosts(db, this.#deps.baseUrl, null, live, { moderator: true }),
-      loadActors(db, notes.flatMap((n) => (n.author_id ? [n.author_id] : [])), this.#deps.baseUrl),
+      loadActors(
+        db,
+        notes.flatMap((n) => (n.author_id ? [n.author_id] : [])),
+        this.#deps.baseUrl,
+      ),
     ]);
     const viewById = new Map(views.map((v) => [v.id, v]));
     return {
       ...summary!,
       posts: reported.map((r) => ({ id: r.post_id, post: viewById.get(r.post_id) ?? null, reportedText: r.text })),
-      notes: notes.map((n) => ({ id: n.id, author: n.author_id ? (authors.get(n.author_id) ?? null) : null, action: n.action, text: n.text, createdAt: n.created_at })),
-      targetState: target.domain === null ? { local: true, suspendedAt: target.suspended_at ?? null } : { local: false, domain: target.domain, moderation: target.moderation ?? 'none' },
+      notes: notes.map((n) => ({
+        id: n.id,
+        author: n.author_id ? (authors.get(n.author_id) ?? null) : null,
+        action: n.action,
+        text: n.text,
+        createdAt: n.created_at,
+      })),
+      targetState:
+        target.domain === null
+          ? { local: true, suspendedAt: target.suspended_at ?? null }
+          : { local: false, domain: target.domain, moderation: target.moderation ?? 'none' },
     };
   }
 
@@ -358,9 +448,16 @@ export class Reports {
       if (!changed) {
         const exists = await tx.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
         if (!exists) throw UserError.notFound('There is no such report.');
-        throw new UserError(409, action === 'resolved' ? 'already_resolved' : 'not_resolved', action === 'resolved' ? 'This report is already resolved.' : 'This report is open: there is nothing to reopen.');
+        throw new UserError(
+          409,
+          action === 'resolved' ? 'already_resolved' : 'not_resolved',
+          action === 'resolved' ? 'This report is already resolved.' : 'This report is open: there is nothing to reopen.',
+        );
       }
-      await tx.insertInto('report_notes').values({ report_id: id, author_id: admin.actorId, action, text: note, created_at: now }).execute();
+      await tx
+        .insertInto('report_notes')
+        .values({ report_id: id, author_id: admin.actorId, action, text: note, created_at: now })
+        .execute();
     });
   }
 
@@ -378,7 +475,11 @@ export class Reports {
     const exists = await this.#db.selectFrom('reports').select('id').where('id', '=', id).executeTakeFirst();
     if (!exists) throw UserError.notFound('There is no such report.');
     const now = Date.now();
-    const row = await this.#db.insertInto('report_notes').values({ report_id: id, author_id: admin.actorId, action, text, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    const row = await this.#db
+      .insertInto('report_notes')
+      .values({ report_id: id, author_id: admin.actorId, action, text, created_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     const author = (await loadActors(this.#db, [admin.actorId], this.#deps.baseUrl)).get(admin.actorId) ?? null;
     return { id: row.id, author, action, text, createdAt: now };
   }
@@ -393,7 +494,12 @@ export class Reports {
       .where('reports.resolved_at', 'is', null)
       .executeTakeFirst();
     if (!report) throw UserError.notFound('There is no such open report.');
-    if (report.domain === null) throw new UserError(422, 'not_remote', `@${report.acct} is a member of this server: there is no other server to forward the report to.`);
+    if (report.domain === null)
+      throw new UserError(
+        422,
+        'not_remote',
+        `@${report.acct} is a member of this server: there is no other server to forward the report to.`,
+      );
     if (report.forwarded_at !== null) throw new UserError(409, 'already_forwarded', 'This report was already sent to their server.');
     await this.#deps.forward(id);
     await this.#note(admin, id, 'forwarded', '');
@@ -401,11 +507,37 @@ export class Reports {
   }
 
   /** Summaries of report rows: the people involved and the posts' ids, in a fixed number of queries. */
-  async #summaries(rows: Array<{ id: number; category: ReportCategory; comment: string; target_id: number; reporter_id: number | null; uri: string | null; forwarded_at: number | null; created_at: number; resolved_at: number | null; resolved_by: number | null }>): Promise<ReportSummary[]> {
+  async #summaries(
+    rows: Array<{
+      id: number;
+      category: ReportCategory;
+      comment: string;
+      target_id: number;
+      reporter_id: number | null;
+      uri: string | null;
+      forwarded_at: number | null;
+      created_at: number;
+      resolved_at: number | null;
+      resolved_by: number | null;
+    }>,
+  ): Promise<ReportSummary[]> {
     if (rows.length === 0) return [];
     const [actors, posts] = await Promise.all([
-      loadActors(this.#db, rows.flatMap((r) => [r.target_id, ...(r.reporter_id ? [r.reporter_id] : []), ...(r.resolved_by ? [r.resolved_by] : [])]), this.#deps.baseUrl),
-      this.#db.selectFrom('report_posts').select(['report_id', 'post_id']).where('report_id', 'in', rows.map((r) => r.id)).orderBy('post_id', 'desc').execute(),
+      loadActors(
+        this.#db,
+        rows.flatMap((r) => [r.target_id, ...(r.reporter_id ? [r.reporter_id] : []), ...(r.resolved_by ? [r.resolved_by] : [])]),
+        this.#deps.baseUrl,
+      ),
+      this.#db
+        .selectFrom('report_posts')
+        .select(['report_id', 'post_id'])
+        .where(
+          'report_id',
+          'in',
+          rows.map((r) => r.id),
+        )
+        .orderBy('post_id', 'desc')
+        .execute(),
     ]);
     return rows.map((r) => {
       const reporter = r.reporter_id ? (actors.get(r.reporter_id) ?? null) : null;

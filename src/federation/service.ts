@@ -79,10 +79,17 @@ export class FederationService {
     });
     const loader = () => this.#parts.context().documentLoader;
     const software = new ServerSoftware(database, jobs, this.#parts.get, logger);
-    this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) => software.seen(domain, checkedAt));
+    this.actors = new RemoteActors(database, this.#parts.get, loader, config.baseUrl, this.media, (domain, checkedAt) =>
+      software.seen(domain, checkedAt),
+    );
     this.outgoing = new Outgoing(database, jobs, logger, config.baseUrl, this.#parts);
     this.outgoing.listen(social.outbox);
-    this.reports = new Reports({ database, baseUrl: config.baseUrl, rateLimiter: deps.rateLimiter, forward: (id) => this.outgoing.forwardReport(id) });
+    this.reports = new Reports({
+      database,
+      baseUrl: config.baseUrl,
+      rateLimiter: deps.rateLimiter,
+      forward: (id) => this.outgoing.forwardReport(id),
+    });
     this.#relayed = new RelayedActivities(database, this.#parts.kv, loader);
     const relayed = (activityId: string) => this.#relayed.wasRelayed(activityId);
     this.#receivePost = registerInbox(this.#parts.federation, {
@@ -98,7 +105,11 @@ export class FederationService {
     }).receivePost;
     // The queue only registers its handler: jobs run wherever the job worker runs.
     void this.#parts.federation.startQueue(undefined, { signal: this.#queueAbort.signal });
-    jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), { lane: FEDERATION_LANE, maxAttempts: 3, timeoutMs: 60_000 });
+    jobs.register<{ actorId: number }>('federation.backfill', ({ actorId }) => this.#backfill(actorId), {
+      lane: FEDERATION_LANE,
+      maxAttempts: 3,
+      timeoutMs: 60_000,
+    });
     jobs.register('federation.prune', async () => void (await this.#parts.kv.prune()), { timeoutMs: 10 * 60_000 });
   }
 
@@ -116,7 +127,8 @@ export class FederationService {
     const logger = this.#deps.logger.child({ component: 'federation' });
     return async (c, next) => {
       const path = c.req.path;
-      if (!(path.startsWith('/users/') || path === '/inbox' || path.startsWith('/.well-known/') || path.startsWith('/nodeinfo/'))) return next();
+      if (!(path.startsWith('/users/') || path === '/inbox' || path.startsWith('/.well-known/') || path.startsWith('/nodeinfo/')))
+        return next();
       if (c.req.method === 'POST') {
         const refused = await checkInboxBody(c.req.raw);
         if (refused) {
@@ -138,7 +150,8 @@ export class FederationService {
         },
       });
       if (handedBack) return next();
-      if (c.req.method === 'POST' && response.status >= 400) logger.warn({ path, status: response.status }, 'refused an inbox request (signature or content)');
+      if (c.req.method === 'POST' && response.status >= 400)
+        logger.warn({ path, status: response.status }, 'refused an inbox request (signature or content)');
       return response;
     };
   }
@@ -147,7 +160,8 @@ export class FederationService {
   async lookup(query: string): Promise<ActorRow> {
     const before = Date.now();
     const actor = await this.actors.lookup(query);
-    if (actor.created_at >= before) await this.#deps.jobs.enqueue('federation.backfill', { actorId: actor.id }, { dedupeKey: `backfill:${actor.id}` });
+    if (actor.created_at >= before)
+      await this.#deps.jobs.enqueue('federation.backfill', { actorId: actor.id }, { dedupeKey: `backfill:${actor.id}` });
     return actor;
   }
 
@@ -198,11 +212,37 @@ export class FederationService {
 
   // ---- admin -------------------------------------------------------------------------------
 
-  async instances(): Promise<Array<{ domain: string; software: string | null; softwareVersion: string | null; moderation: InstanceModeration; reason: string | null; actors: number; delivered: number; failed: number; lastDeliveredAt: number | null; lastFailedAt: number | null; lastError: string | null; received: number; lastReceivedAt: number | null }>> {
+  async instances(): Promise<
+    Array<{
+      domain: string;
+      software: string | null;
+      softwareVersion: string | null;
+      moderation: InstanceModeration;
+      reason: string | null;
+      actors: number;
+      delivered: number;
+      failed: number;
+      lastDeliveredAt: number | null;
+      lastFailedAt: number | null;
+      lastError: string | null;
+      received: number;
+      lastReceivedAt: number | null;
+    }>
+  > {
     const db = this.#deps.database.db;
     const rows = await db
       .selectFrom('instances')
-      .leftJoin(db.selectFrom('actors').select(['domain']).select((eb) => eb.fn.countAll<number>().as('n')).where('domain', 'is not', null).groupBy('domain').as('a'), 'a.domain', 'instances.domain')
+      .leftJoin(
+        db
+          .selectFrom('actors')
+          .select(['domain'])
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('domain', 'is not', null)
+          .groupBy('domain')
+          .as('a'),
+        'a.domain',
+        'instances.domain',
+      )
       .selectAll('instances')
       .select('a.n')
       .orderBy('instances.domain')
@@ -228,7 +268,11 @@ export class FederationService {
   /** Blocks (nothing in or out; follows across end) or silences a domain, or lifts it. */
   /** Returns the domain as stored (lower-cased, without scheme or path). */
   async moderate(rawDomain: string, moderation: InstanceModeration, reason: string): Promise<string> {
-    const domain = rawDomain.trim().toLowerCase().replace(/^https?:\/\//, '').replace(/\/.*$/, '');
+    const domain = rawDomain
+      .trim()
+      .toLowerCase()
+      .replace(/^https?:\/\//, '')
+      .replace(/\/.*$/, '');
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(domain)) throw UserError.field('domain', 'Enter a domain name like example.social.');
     if (domain === new URL(this.#deps.config.baseUrl).host) throw UserError.field('domain', 'This is our own domain.');
     const db = this.#deps.database.db;
@@ -240,7 +284,10 @@ export class FederationService {
         .execute();
       if (moderation === 'block') {
         const remote = tx.selectFrom('actors').select('id').where('domain', '=', domain);
-        await tx.deleteFrom('follows').where((eb) => eb.or([eb('follower_id', 'in', remote), eb('followee_id', 'in', remote)])).execute();
+        await tx
+          .deleteFrom('follows')
+          .where((eb) => eb.or([eb('follower_id', 'in', remote), eb('followee_id', 'in', remote)]))
+          .execute();
         await tx.deleteFrom('chat_followers').where('actor_id', 'in', remote).execute();
       }
     });
@@ -284,9 +331,11 @@ export class FederationService {
 /** Refuses inbox bodies that are too large or nested too deeply, before anything parses them. */
 async function checkInboxBody(request: Request): Promise<{ status: 400 | 413; code: string; message: string } | null> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > MAX_INBOX_BYTES) return { status: 413, code: 'too_large', message: `An activity can be at most ${MAX_INBOX_BYTES / 1024} KB.` };
+  if (Number.isFinite(declared) && declared > MAX_INBOX_BYTES)
+    return { status: 413, code: 'too_large', message: `An activity can be at most ${MAX_INBOX_BYTES / 1024} KB.` };
   const body = await request.clone().arrayBuffer();
-  if (body.byteLength > MAX_INBOX_BYTES) return { status: 413, code: 'too_large', message: `An activity can be at most ${MAX_INBOX_BYTES / 1024} KB.` };
+  if (body.byteLength > MAX_INBOX_BYTES)
+    return { status: 413, code: 'too_large', message: `An activity can be at most ${MAX_INBOX_BYTES / 1024} KB.` };
   const text = new TextDecoder().decode(body);
   let depth = 0;
   let inString = false;
@@ -297,7 +346,8 @@ async function checkInboxBody(request: Request): Promise<{ status: 400 | 413; co
       else if (ch === 34) inString = false;
     } else if (ch === 34) inString = true;
     else if (ch === 123 || ch === 91) {
-      if (++depth > MAX_JSON_DEPTH) return { status: 400, code: 'too_deep', message: `An activity can nest at most ${MAX_JSON_DEPTH} levels.` };
+      if (++depth > MAX_JSON_DEPTH)
+        return { status: 400, code: 'too_deep', message: `An activity can nest at most ${MAX_JSON_DEPTH} levels.` };
     } else if (ch === 125 || ch === 93) depth--;
   }
   return null;

@@ -23,7 +23,10 @@ const SubscriptionSchema = z
     folder: z.object({ id: z.number().int(), name: z.string() }).nullable(),
     unread: z.number().int(),
     status: z.enum(['active', 'error', 'gone', 'pending']),
-    problem: z.string().nullable().openapi({ description: 'What is wrong, in plain words ("The site answered 404 (not found) since 3 days.")' }),
+    problem: z
+      .string()
+      .nullable()
+      .openapi({ description: 'What is wrong, in plain words ("The site answered 404 (not found) since 3 days.")' }),
     lastFetchedAt: z.string().nullable(),
     nextFetchAt: z.string().nullable(),
   })
@@ -41,7 +44,14 @@ const ItemSchema = z
     contentHtml: z.string().openapi({ description: 'Sanitised HTML from the feed' }),
     fullHtml: z.string().nullable().openapi({ description: 'The full article, once loaded (POST /api/v1/items/{id}/full)' }),
     imageUrl: z.string().nullable(),
-    attachments: z.array(z.object({ url: z.string(), mime_type: z.string(), size_in_bytes: z.number().optional(), duration_in_seconds: z.number().optional() })),
+    attachments: z.array(
+      z.object({
+        url: z.string(),
+        mime_type: z.string(),
+        size_in_bytes: z.number().optional(),
+        duration_in_seconds: z.number().optional(),
+      }),
+    ),
     tags: z.array(z.string()),
     publishedAt: z.string().nullable(),
     source: z.object({ subscriptionId: z.number().int(), id: z.number().int(), title: z.string(), siteUrl: z.string().nullable() }),
@@ -64,7 +74,13 @@ const RuleSchema = z
   })
   .openapi('KeywordRule');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 7 }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+});
 
 const ScopeText = z
   .string()
@@ -90,7 +106,11 @@ export function registerFeedsApi(api: Api): void {
 
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/feeds/discover', tags: ['Sources'], security, summary: 'The feeds behind an address (a feed, a site, a Mastodon or Bluesky profile, a YouTube channel)',
+      method: 'post',
+      path: '/api/v1/feeds/discover',
+      tags: ['Sources'],
+      security,
+      summary: 'The feeds behind an address (a feed, a site, a Mastodon or Bluesky profile, a YouTube channel)',
       request: body(z.strictObject({ url: z.string().min(1).max(2000) })),
       responses: { 200: json(z.object({ feeds: z.array(CandidateSchema) }), 'Feeds found'), ...errors(401, 422) },
     }),
@@ -101,8 +121,15 @@ export function registerFeedsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/subscriptions', tags: ['Sources'], security, summary: 'The sources you follow, and your folders',
-      responses: { 200: json(z.object({ subscriptions: z.array(SubscriptionSchema), folders: z.array(FolderSchema) }), 'Subscriptions and folders'), ...errors(401) },
+      method: 'get',
+      path: '/api/v1/subscriptions',
+      tags: ['Sources'],
+      security,
+      summary: 'The sources you follow, and your folders',
+      responses: {
+        200: json(z.object({ subscriptions: z.array(SubscriptionSchema), folders: z.array(FolderSchema) }), 'Subscriptions and folders'),
+        ...errors(401),
+      },
     }),
     async (c) => {
       const viewer = requireViewer(c);
@@ -113,12 +140,27 @@ export function registerFeedsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/subscriptions', tags: ['Sources'], security, summary: 'Follow a source by its feed or site address',
-      description: 'A page naming several feeds answers 409 `choose_feed` with `choices`: subscribe again with one of their URLs. A new source is fetched at once.',
+      method: 'post',
+      path: '/api/v1/subscriptions',
+      tags: ['Sources'],
+      security,
+      summary: 'Follow a source by its feed or site address',
+      description:
+        'A page naming several feeds answers 409 `choose_feed` with `choices`: subscribe again with one of their URLs. A new source is fetched at once.',
       request: body(SubscribeInput),
       responses: {
         201: json(SubscriptionSchema, 'The subscription'),
-        409: json(z.object({ error: z.object({ code: z.string(), message: z.string(), issues: z.array(z.object({ path: z.string(), message: z.string() })) }), choices: z.array(CandidateSchema).optional() }), 'Already followed, or several feeds to choose from'),
+        409: json(
+          z.object({
+            error: z.object({
+              code: z.string(),
+              message: z.string(),
+              issues: z.array(z.object({ path: z.string(), message: z.string() })),
+            }),
+            choices: z.array(CandidateSchema).optional(),
+          }),
+          'Already followed, or several feeds to choose from',
+        ),
         ...errors(401, 422),
       },
     }),
@@ -133,14 +175,29 @@ export function registerFeedsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/subscriptions/{id}', tags: ['Sources'], security, summary: 'Rename a source for yourself, or move it to a folder (null: out of folders)',
-      request: { params: IdParam, ...body(z.strictObject({ title: z.string().max(500).nullish(), folder: z.string().max(200).nullish() })) },
+      method: 'patch',
+      path: '/api/v1/subscriptions/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'Rename a source for yourself, or move it to a folder (null: out of folders)',
+      request: {
+        params: IdParam,
+        ...body(z.strictObject({ title: z.string().max(500).nullish(), folder: z.string().max(200).nullish() })),
+      },
       responses: { 200: json(SubscriptionSchema, 'The subscription'), ...errors(401, 404, 422) },
     }),
     async (c) => c.json(await feeds(c).updateSubscription(requireViewer(c), c.req.valid('param').id, c.req.valid('json')), 200),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/subscriptions/{id}', tags: ['Sources'], security, summary: 'Stop following a source', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/subscriptions/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'Stop following a source',
+      request: { params: IdParam },
+      responses: { ...Ok, ...errors(401, 404) },
+    }),
     async (c) => {
       await feeds(c).unsubscribe(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
@@ -148,28 +205,58 @@ export function registerFeedsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/subscriptions/{id}/refresh', tags: ['Sources'], security, summary: 'Fetch a source now (retry after an error)',
-      request: { params: IdParam }, responses: { 200: json(SubscriptionSchema, 'The subscription after the fetch'), ...errors(401, 404, 409) },
+      method: 'post',
+      path: '/api/v1/subscriptions/{id}/refresh',
+      tags: ['Sources'],
+      security,
+      summary: 'Fetch a source now (retry after an error)',
+      request: { params: IdParam },
+      responses: { 200: json(SubscriptionSchema, 'The subscription after the fetch'), ...errors(401, 404, 409) },
     }),
     async (c) => c.json(await feeds(c).retry(requireViewer(c), c.req.valid('param').id), 200),
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/subscriptions/opml', tags: ['Sources'], security, summary: 'Export your sources as OPML',
+      method: 'get',
+      path: '/api/v1/subscriptions/opml',
+      tags: ['Sources'],
+      security,
+      summary: 'Export your sources as OPML',
       responses: { 200: { description: 'OPML 2.0', content: { 'text/x-opml': { schema: z.string() } } }, ...errors(401) },
     }),
     async (c) => {
       const xml = await exportOpml(c.var.services.database, requireViewer(c), c.var.site.siteName);
-      return c.body(xml, 200, { 'content-type': 'text/x-opml; charset=utf-8', 'content-disposition': 'attachment; filename="sources.opml"' });
+      return c.body(xml, 200, {
+        'content-type': 'text/x-opml; charset=utf-8',
+        'content-disposition': 'attachment; filename="sources.opml"',
+      });
     },
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/subscriptions/opml', tags: ['Sources'], security, summary: 'Import sources from OPML (folders kept; sources already followed are skipped)',
-      description: 'The OPML document as the request body (`text/x-opml`, `text/xml` or `application/xml`), up to 5 MB. New sources are fetched in the background.',
-      request: { body: { required: true, content: { 'text/x-opml': { schema: z.string() }, 'text/xml': { schema: z.string() }, 'application/xml': { schema: z.string() } } } },
+      method: 'post',
+      path: '/api/v1/subscriptions/opml',
+      tags: ['Sources'],
+      security,
+      summary: 'Import sources from OPML (folders kept; sources already followed are skipped)',
+      description:
+        'The OPML document as the request body (`text/x-opml`, `text/xml` or `application/xml`), up to 5 MB. New sources are fetched in the background.',
+      request: {
+        body: {
+          required: true,
+          content: { 'text/x-opml': { schema: z.string() }, 'text/xml': { schema: z.string() }, 'application/xml': { schema: z.string() } },
+        },
+      },
       responses: {
-        200: json(z.object({ added: z.number().int(), alreadyFollowed: z.number().int(), folders: z.array(z.string()), skipped: z.array(z.object({ text: z.string(), reason: z.string() })) }), 'What was imported'),
+        200: json(
+          z.object({
+            added: z.number().int(),
+            alreadyFollowed: z.number().int(),
+            folders: z.array(z.string()),
+            skipped: z.array(z.object({ text: z.string(), reason: z.string() })),
+          }),
+          'What was imported',
+        ),
         ...errors(401, 413, 422),
       },
     }),
@@ -183,15 +270,39 @@ export function registerFeedsApi(api: Api): void {
   // Folders
   const FolderInput = z.strictObject({ name: z.string().max(200) });
   api.openapi(
-    createRoute({ method: 'post', path: '/api/v1/folders', tags: ['Sources'], security, summary: 'Create a folder', request: body(FolderInput), responses: { 201: json(FolderSchema, 'The folder'), ...errors(401, 422) } }),
+    createRoute({
+      method: 'post',
+      path: '/api/v1/folders',
+      tags: ['Sources'],
+      security,
+      summary: 'Create a folder',
+      request: body(FolderInput),
+      responses: { 201: json(FolderSchema, 'The folder'), ...errors(401, 422) },
+    }),
     async (c) => c.json(await feeds(c).createFolder(requireViewer(c), c.req.valid('json').name), 201),
   );
   api.openapi(
-    createRoute({ method: 'patch', path: '/api/v1/folders/{id}', tags: ['Sources'], security, summary: 'Rename a folder', request: { params: IdParam, ...body(FolderInput) }, responses: { 200: json(FolderSchema, 'The folder'), ...errors(401, 404, 409, 422) } }),
+    createRoute({
+      method: 'patch',
+      path: '/api/v1/folders/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'Rename a folder',
+      request: { params: IdParam, ...body(FolderInput) },
+      responses: { 200: json(FolderSchema, 'The folder'), ...errors(401, 404, 409, 422) },
+    }),
     async (c) => c.json(await feeds(c).renameFolder(requireViewer(c), c.req.valid('param').id, c.req.valid('json').name), 200),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/folders/{id}', tags: ['Sources'], security, summary: 'Delete a folder (its sources stay, outside folders)', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/folders/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'Delete a folder (its sources stay, outside folders)',
+      request: { params: IdParam },
+      responses: { ...Ok, ...errors(401, 404) },
+    }),
     async (c) => {
       await feeds(c).deleteFolder(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
@@ -201,22 +312,56 @@ export function registerFeedsApi(api: Api): void {
   // Items
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/items', tags: ['Sources'], security, summary: 'Items from your sources, newest first (a river); full-text search with `q`',
-      request: { query: z.strictObject({ scope: ScopeText, unread: z.enum(['true', 'false']).optional(), q: z.string().max(200).optional(), cursor: z.string().max(500).optional() }) },
-      responses: { 200: json(z.object({ items: z.array(ItemSchema), nextCursor: z.string().nullable() }), 'A page'), ...errors(400, 401, 404, 422) },
+      method: 'get',
+      path: '/api/v1/items',
+      tags: ['Sources'],
+      security,
+      summary: 'Items from your sources, newest first (a river); full-text search with `q`',
+      request: {
+        query: z.strictObject({
+          scope: ScopeText,
+          unread: z.enum(['true', 'false']).optional(),
+          q: z.string().max(200).optional(),
+          cursor: z.string().max(500).optional(),
+        }),
+      },
+      responses: {
+        200: json(z.object({ items: z.array(ItemSchema), nextCursor: z.string().nullable() }), 'A page'),
+        ...errors(400, 401, 404, 422),
+      },
     }),
     async (c) => {
       const query = c.req.valid('query');
-      return c.json(await feeds(c).river(requireViewer(c), { scope: parseScope(query.scope), unreadOnly: query.unread === 'true', q: query.q, cursor: query.cursor }), 200);
+      return c.json(
+        await feeds(c).river(requireViewer(c), {
+          scope: parseScope(query.scope),
+          unreadOnly: query.unread === 'true',
+          q: query.q,
+          cursor: query.cursor,
+        }),
+        200,
+      );
     },
   );
   api.openapi(
-    createRoute({ method: 'get', path: '/api/v1/items/{id}', tags: ['Sources'], security, summary: 'One item', request: { params: IdParam }, responses: { 200: json(ItemSchema, 'The item'), ...errors(401, 404) } }),
+    createRoute({
+      method: 'get',
+      path: '/api/v1/items/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'One item',
+      request: { params: IdParam },
+      responses: { 200: json(ItemSchema, 'The item'), ...errors(401, 404) },
+    }),
     async (c) => c.json(await feeds(c).item(requireViewer(c), c.req.valid('param').id), 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/items/mark-read', tags: ['Sources'], security, summary: 'Mark everything read in a scope, or only what is older than a day or a week',
+      method: 'post',
+      path: '/api/v1/items/mark-read',
+      tags: ['Sources'],
+      security,
+      summary: 'Mark everything read in a scope, or only what is older than a day or a week',
       request: body(z.strictObject({ scope: ScopeText, olderThan: z.enum(['day', 'week']).optional() })),
       responses: { ...Ok, ...errors(400, 401, 404, 422) },
     }),
@@ -240,14 +385,30 @@ export function registerFeedsApi(api: Api): void {
   } as const;
   for (const [name, [summary, toggle]] of Object.entries(toggles)) {
     api.openapi(
-      createRoute({ method: 'post', path: `/api/v1/items/{id}/${name}`, tags: ['Sources'], security, summary, request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404, 409) } }),
+      createRoute({
+        method: 'post',
+        path: `/api/v1/items/{id}/${name}`,
+        tags: ['Sources'],
+        security,
+        summary,
+        request: { params: IdParam },
+        responses: { ...Ok, ...errors(401, 404, 409) },
+      }),
       async (c) => {
         await toggle(c, c.req.valid('param').id, true);
         return c.body(null, 204);
       },
     );
     api.openapi(
-      createRoute({ method: 'delete', path: `/api/v1/items/{id}/${name}`, tags: ['Sources'], security, summary: `Undo: ${summary.toLowerCase()}`, request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404, 409) } }),
+      createRoute({
+        method: 'delete',
+        path: `/api/v1/items/{id}/${name}`,
+        tags: ['Sources'],
+        security,
+        summary: `Undo: ${summary.toLowerCase()}`,
+        request: { params: IdParam },
+        responses: { ...Ok, ...errors(401, 404, 409) },
+      }),
       async (c) => {
         await toggle(c, c.req.valid('param').id, false);
         return c.body(null, 204);
@@ -256,45 +417,85 @@ export function registerFeedsApi(api: Api): void {
   }
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/items/{id}/full', tags: ['Sources'], security, summary: 'Load the full article behind a truncated item (extracted from its page, sanitised)',
-      request: { params: IdParam }, responses: { 200: json(ItemSchema, 'The item with fullHtml'), ...errors(401, 404, 409) },
+      method: 'post',
+      path: '/api/v1/items/{id}/full',
+      tags: ['Sources'],
+      security,
+      summary: 'Load the full article behind a truncated item (extracted from its page, sanitised)',
+      request: { params: IdParam },
+      responses: { 200: json(ItemSchema, 'The item with fullHtml'), ...errors(401, 404, 409) },
     }),
     async (c) => c.json(await feeds(c).fullArticle(requireViewer(c), c.req.valid('param').id), 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/items/{id}/share', tags: ['Sources'], security, summary: 'Share an item to your stream as a post (its title and link, with your words)',
-      request: { params: IdParam, ...body(z.strictObject({ comment: z.string().max(5000).default(''), visibility: z.enum(VISIBILITIES).default('public') })) },
+      method: 'post',
+      path: '/api/v1/items/{id}/share',
+      tags: ['Sources'],
+      security,
+      summary: 'Share an item to your stream as a post (its title and link, with your words)',
+      request: {
+        params: IdParam,
+        ...body(z.strictObject({ comment: z.string().max(5000).default(''), visibility: z.enum(VISIBILITIES).default('public') })),
+      },
       responses: { 201: json(z.object({ postId: z.number().int(), url: z.string() }), 'The new post'), ...errors(401, 404, 422) },
     }),
     async (c) => {
       const viewer = requireViewer(c);
       const item = await feeds(c).item(viewer, c.req.valid('param').id);
       const input = c.req.valid('json');
-      const post = await c.var.services.social.posts.create(viewer, { text: shareText(item, input.comment, c.var.services.config.postMaxChars), visibility: input.visibility });
+      const post = await c.var.services.social.posts.create(viewer, {
+        text: shareText(item, input.comment, c.var.services.config.postMaxChars),
+        visibility: input.visibility,
+      });
       return c.json({ postId: post.id, url: post.url }, 201);
     },
   );
 
   // Keyword rules
   api.openapi(
-    createRoute({ method: 'get', path: '/api/v1/keyword-rules', tags: ['Sources'], security, summary: 'Your keyword rules', responses: { 200: json(z.object({ rules: z.array(RuleSchema) }), 'Rules'), ...errors(401) } }),
+    createRoute({
+      method: 'get',
+      path: '/api/v1/keyword-rules',
+      tags: ['Sources'],
+      security,
+      summary: 'Your keyword rules',
+      responses: { 200: json(z.object({ rules: z.array(RuleSchema) }), 'Rules'), ...errors(401) },
+    }),
     async (c) => c.json({ rules: await feeds(c).rules(requireViewer(c)) }, 200),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/keyword-rules', tags: ['Sources'], security, summary: 'Mute or star items containing a word, in one source, one folder or everywhere',
-      request: body(z.strictObject({ keyword: z.string().max(500), action: z.enum(['mute', 'star']), folderId: z.number().int().positive().nullish(), subscriptionId: z.number().int().positive().nullish() })),
+      method: 'post',
+      path: '/api/v1/keyword-rules',
+      tags: ['Sources'],
+      security,
+      summary: 'Mute or star items containing a word, in one source, one folder or everywhere',
+      request: body(
+        z.strictObject({
+          keyword: z.string().max(500),
+          action: z.enum(['mute', 'star']),
+          folderId: z.number().int().positive().nullish(),
+          subscriptionId: z.number().int().positive().nullish(),
+        }),
+      ),
       responses: { 201: json(RuleSchema, 'The rule (already applied to existing items)'), ...errors(401, 404, 422) },
     }),
     async (c) => c.json(await feeds(c).addRule(requireViewer(c), c.req.valid('json')), 201),
   );
   api.openapi(
-    createRoute({ method: 'delete', path: '/api/v1/keyword-rules/{id}', tags: ['Sources'], security, summary: 'Remove a rule (items it muted come back)', request: { params: IdParam }, responses: { ...Ok, ...errors(401, 404) } }),
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/keyword-rules/{id}',
+      tags: ['Sources'],
+      security,
+      summary: 'Remove a rule (items it muted come back)',
+      request: { params: IdParam },
+      responses: { ...Ok, ...errors(401, 404) },
+    }),
     async (c) => {
       await feeds(c).deleteRule(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
 }
-

@@ -25,7 +25,10 @@ export async function feedParseCommand(config: Config, version: string, args: st
   if (/^https?:\/\//i.test(target)) {
     const http = new HttpClient({ userAgent: `Commonroom/${version} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate });
     const outcome = await fetchFeed(http, target, { etag: null, lastModified: null }, { maxBytes: config.feedMaxBytes });
-    if (outcome.kind !== 'ok') throw new CliError(`${target}: ${outcome.kind === 'error' ? outcome.message : outcome.kind === 'gone' ? 'the site says the feed is gone (410)' : 'no content'}`);
+    if (outcome.kind !== 'ok')
+      throw new CliError(
+        `${target}: ${outcome.kind === 'error' ? outcome.message : outcome.kind === 'gone' ? 'the site says the feed is gone (410)' : 'no content'}`,
+      );
     document = outcome.document;
   } else {
     let bytes: Buffer;
@@ -67,7 +70,9 @@ export async function feedImportCommand(services: Services, args: string[]): Pro
       timeZone: member.time_zone,
     };
     const result = await importOpml(services.database, viewer, bytes);
-    console.log(`Imported ${result.added} source${result.added === 1 ? '' : 's'} for @${viewer.handle}; ${result.alreadyFollowed} already followed; ${result.folders.length} folder${result.folders.length === 1 ? '' : 's'}.`);
+    console.log(
+      `Imported ${result.added} source${result.added === 1 ? '' : 's'} for @${viewer.handle}; ${result.alreadyFollowed} already followed; ${result.folders.length} folder${result.folders.length === 1 ? '' : 's'}.`,
+    );
     for (const s of result.skipped) console.log(`Skipped “${s.text}”: ${s.reason}.`);
   } catch (error) {
     if (error instanceof UserError) throw new CliError(`${file}: ${error.message}`);

@@ -103,7 +103,11 @@ export function alternatesIn(html: string, pageUrl: string): FeedCandidate[] {
   return out;
 }
 
-export async function discover(http: HttpClient, input: string, options: { maxBytes: number; timeoutMs?: number | undefined }): Promise<Discovery> {
+export async function discover(
+  http: HttpClient,
+  input: string,
+  options: { maxBytes: number; timeoutMs?: number | undefined },
+): Promise<Discovery> {
   const url = normaliseInputUrl(input);
   const known = knownPattern(new URL(url));
   const fetchOptions = { maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 20_000 };
@@ -137,12 +141,24 @@ export async function discover(http: HttpClient, input: string, options: { maxBy
     if (candidate === url) continue;
     const left = deadline - Date.now();
     if (left <= 0) break;
-    const outcome = await fetchFeed(http, candidate, { etag: null, lastModified: null }, { maxBytes: options.maxBytes, timeoutMs: Math.min(left, 10_000) });
+    const outcome = await fetchFeed(
+      http,
+      candidate,
+      { etag: null, lastModified: null },
+      { maxBytes: options.maxBytes, timeoutMs: Math.min(left, 10_000) },
+    );
     if (outcome.kind === 'ok') return { candidates: [candidateOf(outcome, candidate)], fetched: { url: candidate, outcome } };
   }
-  throw UserError.field('url', `No feed found at ${url}: the page names no feed, and none of the usual feed addresses (${COMMON_PATHS.slice(0, 3).join(', ')} …) answered with one.`);
+  throw UserError.field(
+    'url',
+    `No feed found at ${url}: the page names no feed, and none of the usual feed addresses (${COMMON_PATHS.slice(0, 3).join(', ')} …) answered with one.`,
+  );
 }
 
 function candidateOf(outcome: Extract<FetchOutcome, { kind: 'ok' }>, requested?: string): FeedCandidate {
-  return { url: outcome.movedTo ?? requested ?? outcome.url, title: outcome.document.title || null, format: outcome.document._commonroom.format };
+  return {
+    url: outcome.movedTo ?? requested ?? outcome.url,
+    title: outcome.document.title || null,
+    format: outcome.document._commonroom.format,
+  };
 }

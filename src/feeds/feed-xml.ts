@@ -171,15 +171,91 @@ export type AtomDoc = MediaParts &
 // Which elements hold text (their content is not parsed: HTML in them stays as written)
 
 /** Atom's text elements; inside RSS they carry the `atom:` prefix. */
-const ATOM_TEXT = ['name', 'uri', 'url', 'email', 'category', 'generator', 'icon', 'id', 'link', 'logo', 'rights', 'subtitle', 'tagline', 'title', 'updated', 'modified', 'content', 'published', 'issued', 'created', 'summary'];
+const ATOM_TEXT = [
+  'name',
+  'uri',
+  'url',
+  'email',
+  'category',
+  'generator',
+  'icon',
+  'id',
+  'link',
+  'logo',
+  'rights',
+  'subtitle',
+  'tagline',
+  'title',
+  'updated',
+  'modified',
+  'content',
+  'published',
+  'issued',
+  'created',
+  'summary',
+];
 const NAMESPACED_TEXT = new Set([
   'content:encoded',
   ...ATOM_TEXT.map((name) => `atom:${name}`),
-  ...['rating', 'adult', 'title', 'description', 'category', 'hash', 'credit', 'copyright', 'text', 'restriction', 'keywords', 'comment', 'response', 'backlink', 'license', 'location', 'param'].map((name) => `media:${name}`),
-  ...['author', 'title', 'duration', 'explicit', 'episode', 'season', 'episodetype', 'block', 'summary', 'subtitle', 'keywords', 'name', 'email', 'type', 'new-feed-url', 'complete', 'applepodcastsverify'].map((name) => `itunes:${name}`),
+  ...[
+    'rating',
+    'adult',
+    'title',
+    'description',
+    'category',
+    'hash',
+    'credit',
+    'copyright',
+    'text',
+    'restriction',
+    'keywords',
+    'comment',
+    'response',
+    'backlink',
+    'license',
+    'location',
+    'param',
+  ].map((name) => `media:${name}`),
+  ...[
+    'author',
+    'title',
+    'duration',
+    'explicit',
+    'episode',
+    'season',
+    'episodetype',
+    'block',
+    'summary',
+    'subtitle',
+    'keywords',
+    'name',
+    'email',
+    'type',
+    'new-feed-url',
+    'complete',
+    'applepodcastsverify',
+  ].map((name) => `itunes:${name}`),
 ]);
 const RSS_TEXT = new Set([
-  ...['title', 'link', 'description', 'language', 'copyright', 'managingeditor', 'webmaster', 'pubdate', 'lastbuilddate', 'category', 'generator', 'docs', 'cloud', 'ttl', 'rating', 'hour', 'day'],
+  ...[
+    'title',
+    'link',
+    'description',
+    'language',
+    'copyright',
+    'managingeditor',
+    'webmaster',
+    'pubdate',
+    'lastbuilddate',
+    'category',
+    'generator',
+    'docs',
+    'cloud',
+    'ttl',
+    'rating',
+    'hour',
+    'day',
+  ],
   ...['url', 'width', 'height', 'name', 'comments', 'enclosure', 'guid', 'source'],
   ...NAMESPACED_TEXT,
 ]);
@@ -187,8 +263,35 @@ const RDF_TEXT = new Set(['title', 'link', 'description', 'url', 'name', ...NAME
 const ATOM_TEXT_ELEMENTS = new Set([...ATOM_TEXT, ...NAMESPACED_TEXT]);
 
 /** The elements of an RSS item and an Atom entry (what makes one worth keeping). */
-const RSS_ITEM_FIELDS = new Set(['title', 'link', 'description', 'author', 'category', 'comments', 'enclosure', 'guid', 'pubdate', 'source']);
-const ATOM_ENTRY_FIELDS = new Set(['author', 'category', 'content', 'contributor', 'id', 'link', 'published', 'issued', 'created', 'rights', 'source', 'summary', 'title', 'updated', 'modified']);
+const RSS_ITEM_FIELDS = new Set([
+  'title',
+  'link',
+  'description',
+  'author',
+  'category',
+  'comments',
+  'enclosure',
+  'guid',
+  'pubdate',
+  'source',
+]);
+const ATOM_ENTRY_FIELDS = new Set([
+  'author',
+  'category',
+  'content',
+  'contributor',
+  'id',
+  'link',
+  'published',
+  'issued',
+  'created',
+  'rights',
+  'source',
+  'summary',
+  'title',
+  'updated',
+  'modified',
+]);
 
 /** The namespaces read here (beside the format's own). */
 const READ_PREFIXES = new Set(['atom', 'dc', 'dcterms', 'content', 'media', 'itunes']);
@@ -247,7 +350,12 @@ function escapeCdataSections(raw: string): string {
   while (at >= 0) {
     const end = raw.indexOf(']]>', at + 9);
     if (end < 0) break;
-    out += raw.slice(last, at) + raw.slice(at + 9, end).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+    out +=
+      raw.slice(last, at) +
+      raw
+        .slice(at + 9, end)
+        .replace(/&/g, '&amp;')
+        .replace(/</g, '&lt;');
     last = end + 3;
     at = raw.indexOf('<![CDATA[', last);
   }
@@ -320,9 +428,13 @@ class Reader {
     const channel = child(root, 'channel') ?? (format === 'rss' ? root : undefined);
     if (!channel) return {};
     // The channel's image, else one beside the channel (RDF puts it there, RSS 0.9x feeds too).
-    const imageUrl = [child(channel, 'image'), ...children(root, 'image')].map((i) => this.text(child(i, 'url'))).find((url) => url !== undefined);
+    const imageUrl = [child(channel, 'image'), ...children(root, 'image')]
+      .map((i) => this.text(child(i, 'url')))
+      .find((url) => url !== undefined);
     const read = (elements: XmlElement[]) => nonEmpty(elements.map((i) => this.keep(i, RSS_ITEM_FIELDS, (e) => this.rssItem(e))));
-    const items = read(format === 'rdf' ? this.rdfItems(root, channel) : children(channel, 'item')) ?? (channel === root ? undefined : read(children(root, 'item')));
+    const items =
+      read(format === 'rdf' ? this.rdfItems(root, channel) : children(channel, 'item')) ??
+      (channel === root ? undefined : read(children(root, 'item')));
     return {
       title: this.text(child(channel, 'title')),
       link: this.text(child(channel, 'link')),
@@ -359,7 +471,11 @@ class Reader {
       description: this.text(child(item, 'description')),
       authors: nonEmpty(children(item, 'author').map((a) => this.rssPerson(a))),
       categories: children(item, 'category').map((c) => ({ name: this.text(c) })),
-      enclosures: children(item, 'enclosure').map((e) => ({ url: attr(e, 'url'), type: attr(e, 'type'), length: num(e.attributes.length) })),
+      enclosures: children(item, 'enclosure').map((e) => ({
+        url: attr(e, 'url'),
+        type: attr(e, 'type'),
+        length: num(e.attributes.length),
+      })),
       guid: guid ? { value: this.text(guid), isPermaLink: bool(guid.attributes.ispermalink) } : undefined,
       pubDate: this.text(child(item, 'pubdate')),
       content: encoded ? { encoded: this.text(encoded) } : undefined,
@@ -380,7 +496,8 @@ class Reader {
       links: nonEmpty(children(item, 'atom:link').map((l) => this.atomLink(l))),
       authors: nonEmpty(children(item, 'atom:author').map((a) => this.atomPerson(a, 'atom:'))),
       updated: this.text(child(item, 'atom:updated')) ?? this.text(child(item, 'atom:modified')),
-      published: this.text(child(item, 'atom:published')) ?? this.text(child(item, 'atom:issued')) ?? this.text(child(item, 'atom:created')),
+      published:
+        this.text(child(item, 'atom:published')) ?? this.text(child(item, 'atom:issued')) ?? this.text(child(item, 'atom:created')),
       content: this.atomContent(child(item, 'atom:content')),
       summary: this.atomText(child(item, 'atom:summary')),
       categories: nonEmpty(children(item, 'atom:category').map((c) => this.atomCategory(c))),
@@ -584,8 +701,20 @@ class Reader {
   }
 }
 
-const DC_KEYS: Record<string, keyof Dc> = { 'dc:title': 'titles', 'dc:creator': 'creators', 'dc:subject': 'subjects', 'dc:description': 'descriptions', 'dc:date': 'dates', 'dc:language': 'languages' };
-const DCTERMS_KEYS: Record<string, keyof DcTerms> = { 'dcterms:issued': 'issued', 'dcterms:created': 'created', 'dcterms:modified': 'modified', 'dcterms:date': 'dates' };
+const DC_KEYS: Record<string, keyof Dc> = {
+  'dc:title': 'titles',
+  'dc:creator': 'creators',
+  'dc:subject': 'subjects',
+  'dc:description': 'descriptions',
+  'dc:date': 'dates',
+  'dc:language': 'languages',
+};
+const DCTERMS_KEYS: Record<string, keyof DcTerms> = {
+  'dcterms:issued': 'issued',
+  'dcterms:created': 'created',
+  'dcterms:modified': 'modified',
+  'dcterms:date': 'dates',
+};
 
 /** iTunes durations: seconds, or `[H:]M:S`. */
 function parseDuration(raw: string): number | undefined {

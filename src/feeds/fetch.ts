@@ -39,7 +39,8 @@ export interface Validators {
   lastModified: string | null;
 }
 
-const ACCEPT = 'application/feed+json, application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/json;q=0.8, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1';
+const ACCEPT =
+  'application/feed+json, application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, application/json;q=0.8, application/xml;q=0.8, text/xml;q=0.8, text/html;q=0.5, */*;q=0.1';
 
 function header(headers: Record<string, string | string[] | undefined>, name: string): string | null {
   const value = headers[name];
@@ -64,7 +65,13 @@ export async function fetchFeed(
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
   let response;
   try {
-    response = await http.fetch(url, { headers, maxBytes: options.maxBytes, timeoutMs: options.timeoutMs ?? 30_000, maxRedirects: 5, ...(options.signal ? { signal: options.signal } : {}) });
+    response = await http.fetch(url, {
+      headers,
+      maxBytes: options.maxBytes,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      maxRedirects: 5,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
   } catch (error) {
     if (error instanceof FetchError) return { kind: 'error', status: null, message: fetchErrorWords(error), retryAfterMs: null };
     throw error;
@@ -75,12 +82,25 @@ export async function fetchFeed(
   if (status === 304) return { kind: 'not_modified', movedTo };
   if (status === 410) return { kind: 'gone', status };
   if (status < 200 || status >= 300) {
-    return { kind: 'error', status, message: `the site answered ${status}${statusWords(status)}`, retryAfterMs: retryAfterMs(header(response.headers, 'retry-after')) };
+    return {
+      kind: 'error',
+      status,
+      message: `the site answered ${status}${statusWords(status)}`,
+      retryAfterMs: retryAfterMs(header(response.headers, 'retry-after')),
+    };
   }
   const contentType = header(response.headers, 'content-type') ?? undefined;
   try {
     const document = parseFeed(response.body, { url: response.url, ...(contentType ? { contentType } : {}) });
-    return { kind: 'ok', document, url: response.url, movedTo, etag: header(response.headers, 'etag'), lastModified: header(response.headers, 'last-modified'), bytes: response.body.length };
+    return {
+      kind: 'ok',
+      document,
+      url: response.url,
+      movedTo,
+      etag: header(response.headers, 'etag'),
+      lastModified: header(response.headers, 'last-modified'),
+      bytes: response.body.length,
+    };
   } catch (error) {
     if (!(error instanceof NotAFeedError)) throw error;
     return {
@@ -95,8 +115,15 @@ export async function fetchFeed(
 
 function statusWords(status: number): string {
   const words: Record<number, string> = {
-    400: 'bad request', 401: 'sign-in required', 403: 'access refused', 404: 'not found', 429: 'too many requests',
-    500: 'server error', 502: 'bad gateway', 503: 'unavailable', 504: 'gateway timeout',
+    400: 'bad request',
+    401: 'sign-in required',
+    403: 'access refused',
+    404: 'not found',
+    429: 'too many requests',
+    500: 'server error',
+    502: 'bad gateway',
+    503: 'unavailable',
+    504: 'gateway timeout',
   };
   return words[status] ? ` (${words[status]})` : '';
 }

@@ -63,7 +63,13 @@ function toRow(item: FeedItem): Row {
     dedupe_key: dedupeKey(item.id),
     url: item.url ?? item.external_url ?? null,
     title: withoutNul((item.title ?? '').slice(0, 1000)),
-    author: withoutNul(item.authors?.map((a) => a.name).filter(Boolean).join(', ').slice(0, 500) || null),
+    author: withoutNul(
+      item.authors
+        ?.map((a) => a.name)
+        .filter(Boolean)
+        .join(', ')
+        .slice(0, 500) || null,
+    ),
     summary: withoutNul(item.summary?.slice(0, 500) ?? ''),
     content_html: withoutNul(content),
     image_url: item.image ?? null,
@@ -109,8 +115,13 @@ async function unindexItem(db: Queryable, dialect: Dialect, id: number): Promise
   if (dialect === 'sqlite') await sql`delete from source_items_fts where rowid = ${id}`.execute(db);
 }
 
-
-export async function ingestItems(db: Queryable, dialect: Dialect, sourceId: number, document: FeedDocument, now: number): Promise<IngestResult> {
+export async function ingestItems(
+  db: Queryable,
+  dialect: Dialect,
+  sourceId: number,
+  document: FeedDocument,
+  now: number,
+): Promise<IngestResult> {
   const result: IngestResult = { inserted: 0, updated: 0, fresh: [], dates: [] };
   // The same key twice in one document: the first one wins.
   const seen = new Set<string>();
@@ -130,7 +141,11 @@ export async function ingestItems(db: Queryable, dialect: Dialect, sourceId: num
       .selectFrom('source_items')
       .select(['id', 'dedupe_key', 'content_hash'])
       .where('source_id', '=', sourceId)
-      .where('dedupe_key', 'in', batch.map((r) => r.dedupe_key))
+      .where(
+        'dedupe_key',
+        'in',
+        batch.map((r) => r.dedupe_key),
+      )
       .execute();
     const known = new Map(existing.map((e) => [e.dedupe_key, e]));
     const fresh = batch.filter((r) => !known.has(r.dedupe_key)).map(withText);
@@ -159,7 +174,11 @@ export async function ingestItems(db: Queryable, dialect: Dialect, sourceId: num
       if (!before || before.content_hash === row.content_hash) continue;
       const changed = withText(row);
       const { dedupe_key: _key, published_at: _published, ...changes } = changed.row;
-      await db.updateTable('source_items').set({ ...changes, full_html: null }).where('id', '=', before.id).execute();
+      await db
+        .updateTable('source_items')
+        .set({ ...changes, full_html: null })
+        .where('id', '=', before.id)
+        .execute();
       await unindexItem(db, dialect, before.id);
       await indexItems(db, dialect, [{ id: before.id, text: changed.text }]);
       result.updated++;

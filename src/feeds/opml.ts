@@ -32,7 +32,8 @@ type Outline = Opml.Outline<string>;
 
 function collect(outlines: Outline[] | undefined, folder: string | null, entries: Entry[], skipped: OpmlImportResult['skipped']): void {
   for (const outline of outlines ?? []) {
-    if (entries.length + skipped.length >= MAX_OUTLINES) throw new UserError(413, 'opml_too_large', `This OPML file lists more than ${MAX_OUTLINES} sources; split it into smaller files.`);
+    if (entries.length + skipped.length >= MAX_OUTLINES)
+      throw new UserError(413, 'opml_too_large', `This OPML file lists more than ${MAX_OUTLINES} sources; split it into smaller files.`);
     const text = (outline.title ?? outline.text ?? '').replace(/\s+/g, ' ').trim();
     if (outline.xmlUrl) {
       let url: URL | null = null;
@@ -41,8 +42,10 @@ function collect(outlines: Outline[] | undefined, folder: string | null, entries
       } catch {
         url = null;
       }
-      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) skipped.push({ text: text || outline.xmlUrl, reason: 'not an http or https address' });
-      else if (url.toString().length > 2000) skipped.push({ text: text || outline.xmlUrl.slice(0, 100), reason: 'the address is too long' });
+      if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+        skipped.push({ text: text || outline.xmlUrl, reason: 'not an http or https address' });
+      else if (url.toString().length > 2000)
+        skipped.push({ text: text || outline.xmlUrl.slice(0, 100), reason: 'the address is too long' });
       else entries.push({ url: url.toString(), title: text || null, folder });
     } else if (outline.outlines?.length) {
       // Nested folders are flattened to their outermost name: folders here are one level deep.
@@ -60,7 +63,12 @@ export async function importOpml(database: Database, viewer: Viewer, bytes: Uint
   try {
     document = parseOpml(xml);
   } catch {
-    throw UserError.field('file', 'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).', 422, 'invalid_opml');
+    throw UserError.field(
+      'file',
+      'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).',
+      422,
+      'invalid_opml',
+    );
   }
   const entries: Entry[] = [];
   const skipped: OpmlImportResult['skipped'] = [];
@@ -71,8 +79,22 @@ export async function importOpml(database: Database, viewer: Viewer, bytes: Uint
   return database.db.transaction().execute(async (tx) => {
     const folderIds = new Map<string, number>();
     for (const name of new Set(entries.flatMap((e) => (e.folder ? [e.folder] : [])))) {
-      await tx.insertInto('folders').values({ member_id: viewer.memberId, name, created_at: now }).onConflict((oc) => oc.columns(['member_id', 'name']).doNothing()).execute();
-      folderIds.set(name, (await tx.selectFrom('folders').select('id').where('member_id', '=', viewer.memberId).where('name', '=', name).executeTakeFirstOrThrow()).id);
+      await tx
+        .insertInto('folders')
+        .values({ member_id: viewer.memberId, name, created_at: now })
+        .onConflict((oc) => oc.columns(['member_id', 'name']).doNothing())
+        .execute();
+      folderIds.set(
+        name,
+        (
+          await tx
+            .selectFrom('folders')
+            .select('id')
+            .where('member_id', '=', viewer.memberId)
+            .where('name', '=', name)
+            .executeTakeFirstOrThrow()
+        ).id,
+      );
     }
     let added = 0;
     let alreadyFollowed = 0;
@@ -85,15 +107,40 @@ export async function importOpml(database: Database, viewer: Viewer, bytes: Uint
         .values(batch.map((e) => ({ url: e.url, interval_ms: MIN_INTERVAL_MS * 4, next_fetch_at: now, created_at: now })))
         .onConflict((oc) => oc.column('url').doNothing())
         .execute();
-      const sources = await tx.selectFrom('sources').select(['id', 'url']).where('url', 'in', batch.map((e) => e.url)).execute();
+      const sources = await tx
+        .selectFrom('sources')
+        .select(['id', 'url'])
+        .where(
+          'url',
+          'in',
+          batch.map((e) => e.url),
+        )
+        .execute();
       const idOf = new Map(sources.map((s) => [s.url, s.id]));
       const inserted = await tx
         .insertInto('subscriptions')
-        .values(batch.map((e) => ({ member_id: viewer.memberId, source_id: idOf.get(e.url)!, folder_id: e.folder ? folderIds.get(e.folder)! : null, title: e.title, created_at: now })))
+        .values(
+          batch.map((e) => ({
+            member_id: viewer.memberId,
+            source_id: idOf.get(e.url)!,
+            folder_id: e.folder ? folderIds.get(e.folder)! : null,
+            title: e.title,
+            created_at: now,
+          })),
+        )
         .onConflict((oc) => oc.columns(['member_id', 'source_id']).doNothing())
         .returning('source_id')
         .execute();
-      if (inserted.length) await tx.updateTable('sources').set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) })).where('id', 'in', inserted.map((i) => i.source_id)).execute();
+      if (inserted.length)
+        await tx
+          .updateTable('sources')
+          .set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) }))
+          .where(
+            'id',
+            'in',
+            inserted.map((i) => i.source_id),
+          )
+          .execute();
       added += inserted.length;
       alreadyFollowed += batch.length - inserted.length;
     }

@@ -65,15 +65,25 @@ function Shortcuts() {
     <details class="shortcuts" id="shortcuts">
       <summary>Keyboard shortcuts</summary>
       <dl>
-        <dt><kbd>j</kbd> / <kbd>k</kbd></dt>
+        <dt>
+          <kbd>j</kbd> / <kbd>k</kbd>
+        </dt>
         <dd>next / previous item</dd>
-        <dt><kbd>o</kbd></dt>
+        <dt>
+          <kbd>o</kbd>
+        </dt>
         <dd>open the item</dd>
-        <dt><kbd>s</kbd></dt>
+        <dt>
+          <kbd>s</kbd>
+        </dt>
         <dd>star or unstar</dd>
-        <dt><kbd>m</kbd></dt>
+        <dt>
+          <kbd>m</kbd>
+        </dt>
         <dd>mark read or unread</dd>
-        <dt><kbd>?</kbd></dt>
+        <dt>
+          <kbd>?</kbd>
+        </dt>
         <dd>show or hide this list</dd>
       </dl>
     </details>
@@ -88,41 +98,76 @@ function Sidebar({ subs, folders, scope }: { subs: SubscriptionView[]; folders: 
       <a href={`/sources?source=${s.id}`} aria-current={current(scope.kind === 'source' && scope.subscriptionId === s.id)}>
         {s.title}
       </a>
-      {s.unread ? <span class="count"> {s.unread}<span class="visually-hidden"> unread</span></span> : null}
-      {s.problem ? <span class="source-problem" title={s.problem}> ⚠<span class="visually-hidden"> {s.problem}</span></span> : null}
+      {s.unread ? (
+        <span class="count">
+          {' '}
+          {s.unread}
+          <span class="visually-hidden"> unread</span>
+        </span>
+      ) : null}
+      {s.problem ? (
+        <span class="source-problem" title={s.problem}>
+          {' '}
+          ⚠<span class="visually-hidden"> {s.problem}</span>
+        </span>
+      ) : null}
     </li>
   );
   return (
     <nav class="reader__nav" aria-label="Your sources">
       <ul>
         <li>
-          <a href="/sources" aria-current={current(scope.kind === 'all')}>All sources</a>
-          {total ? <span class="count"> {total}<span class="visually-hidden"> unread</span></span> : null}
+          <a href="/sources" aria-current={current(scope.kind === 'all')}>
+            All sources
+          </a>
+          {total ? (
+            <span class="count">
+              {' '}
+              {total}
+              <span class="visually-hidden"> unread</span>
+            </span>
+          ) : null}
         </li>
         <li>
-          <a href="/sources/starred" aria-current={current(scope.kind === 'starred')}>Starred</a>
+          <a href="/sources/starred" aria-current={current(scope.kind === 'starred')}>
+            Starred
+          </a>
         </li>
       </ul>
       {folders.map((f) => (
         <section aria-labelledby={`folder-${f.id}`}>
           <h2 class="reader__folder" id={`folder-${f.id}`}>
-            <a href={`/sources?folder=${f.id}`} aria-current={current(scope.kind === 'folder' && scope.folderId === f.id)}>{f.name}</a>
-            {f.unread ? <span class="count"> {f.unread}<span class="visually-hidden"> unread</span></span> : null}
+            <a href={`/sources?folder=${f.id}`} aria-current={current(scope.kind === 'folder' && scope.folderId === f.id)}>
+              {f.name}
+            </a>
+            {f.unread ? (
+              <span class="count">
+                {' '}
+                {f.unread}
+                <span class="visually-hidden"> unread</span>
+              </span>
+            ) : null}
           </h2>
           <ul>
-            {subs.filter((s) => s.folder?.id === f.id).map((s) => (
-              <SourceLink s={s} />
-            ))}
+            {subs
+              .filter((s) => s.folder?.id === f.id)
+              .map((s) => (
+                <SourceLink s={s} />
+              ))}
           </ul>
         </section>
       ))}
       {subs.some((s) => !s.folder) ? (
         <section aria-labelledby="folder-none">
-          <h2 class="reader__folder" id="folder-none">{folders.length ? 'Not in a folder' : 'Sources'}</h2>
+          <h2 class="reader__folder" id="folder-none">
+            {folders.length ? 'Not in a folder' : 'Sources'}
+          </h2>
           <ul>
-            {subs.filter((s) => !s.folder).map((s) => (
-              <SourceLink s={s} />
-            ))}
+            {subs
+              .filter((s) => !s.folder)
+              .map((s) => (
+                <SourceLink s={s} />
+              ))}
           </ul>
         </section>
       ) : null}
@@ -130,9 +175,28 @@ function Sidebar({ subs, folders, scope }: { subs: SubscriptionView[]; folders: 
   );
 }
 
-function ItemAction({ c, item, action, label, pressed, back }: { c: AppContext; item: ItemView; action: string; label: string; pressed?: boolean; back: string }) {
+function ItemAction({
+  c,
+  item,
+  action,
+  label,
+  pressed,
+  back,
+}: {
+  c: AppContext;
+  item: ItemView;
+  action: string;
+  label: string;
+  pressed?: boolean;
+  back: string;
+}) {
   return (
-    <form method="post" action={`/sources/items/${item.id}/${action}`} class="inline-form" data-key={action === 'star' || action === 'unstar' ? 's' : action === 'read' || action === 'unread' ? 'm' : undefined}>
+    <form
+      method="post"
+      action={`/sources/items/${item.id}/${action}`}
+      class="inline-form"
+      data-key={action === 'star' || action === 'unstar' ? 's' : action === 'read' || action === 'unread' ? 'm' : undefined}
+    >
       <CsrfField token={c.var.csrf} />
       <input type="hidden" name="back" value={back} />
       <button type="submit" class="post-action" aria-pressed={pressed === undefined ? undefined : pressed ? 'true' : 'false'}>
@@ -147,8 +211,17 @@ function ItemActions({ c, item, back }: { c: AppContext; item: ItemView; back: s
     <div class="post__actions" role="group" aria-label={`Actions for ${item.title}`}>
       <ItemAction c={c} item={item} back={back} action={item.read ? 'unread' : 'read'} label={item.read ? 'Mark unread' : 'Mark read'} />
       <ItemAction c={c} item={item} back={back} action={item.starred ? 'unstar' : 'star'} label="Star" pressed={item.starred} />
-      <ItemAction c={c} item={item} back={back} action={item.bookmarked ? 'unbookmark' : 'bookmark'} label="Bookmark" pressed={item.bookmarked} />
-      <a class="post-action" href={`/sources/items/${item.id}/share`}>Share</a>
+      <ItemAction
+        c={c}
+        item={item}
+        back={back}
+        action={item.bookmarked ? 'unbookmark' : 'bookmark'}
+        label="Bookmark"
+        pressed={item.bookmarked}
+      />
+      <a class="post-action" href={`/sources/items/${item.id}/share`}>
+        Share
+      </a>
     </div>
   );
 }
@@ -165,14 +238,25 @@ function ItemMeta({ c, item }: { c: AppContext; item: ItemView }) {
           <time datetime={isoTime(Date.parse(item.publishedAt))}>{formatDateTime(Date.parse(item.publishedAt), tz)}</time>
         </>
       ) : null}
-      {item.read ? null : <> · <strong class="badge">Unread</strong></>}
+      {item.read ? null : (
+        <>
+          {' '}
+          · <strong class="badge">Unread</strong>
+        </>
+      )}
     </p>
   );
 }
 
 function ItemCard({ c, item, back }: { c: AppContext; item: ItemView; back: string }) {
   return (
-    <article class={`item${item.read ? ' item--read' : ''}`} id={`item-${item.id}`} aria-labelledby={`item-${item.id}-title`} data-item={item.id} tabindex={-1}>
+    <article
+      class={`item${item.read ? ' item--read' : ''}`}
+      id={`item-${item.id}`}
+      aria-labelledby={`item-${item.id}-title`}
+      data-item={item.id}
+      tabindex={-1}
+    >
       <h2 class="item__title" id={`item-${item.id}-title`}>
         <a href={`/sources/items/${item.id}`} data-open>
           {item.title}
@@ -195,10 +279,16 @@ async function riverPage(c: AppContext, scope: RiverScope, heading: string | nul
   const page = await feeds.river(viewer, { scope, unreadOnly: unreadOnly && !q, q, cursor: c.req.query('cursor') });
   const title =
     heading ??
-    (scope.kind === 'folder' ? folders.find((f) => f.id === scope.folderId)?.name : scope.kind === 'source' ? subs.find((s) => s.id === scope.subscriptionId)?.title : null) ??
+    (scope.kind === 'folder'
+      ? folders.find((f) => f.id === scope.folderId)?.name
+      : scope.kind === 'source'
+        ? subs.find((s) => s.id === scope.subscriptionId)?.title
+        : null) ??
     'Sources';
   const back = c.req.path + (new URL(c.req.url).search || '');
-  const next = page.nextCursor ? riverHref(scope, { ...(unreadOnly ? {} : { show: 'all' }), ...(q ? { q } : {}), cursor: page.nextCursor }) : null;
+  const next = page.nextCursor
+    ? riverHref(scope, { ...(unreadOnly ? {} : { show: 'all' }), ...(q ? { q } : {}), cursor: page.nextCursor })
+    : null;
   const source = scope.kind === 'source' ? subs.find((s) => s.id === scope.subscriptionId) : undefined;
   return sourcesPage(
     c,
@@ -219,19 +309,25 @@ async function riverPage(c: AppContext, scope: RiverScope, heading: string | nul
         ) : null}
         {subs.length === 0 ? (
           <p class="callout">
-            You follow no sources yet. <a href="/sources/manage">Add a blog, a journal, a podcast or a Mastodon profile</a> by pasting its address.
+            You follow no sources yet. <a href="/sources/manage">Add a blog, a journal, a podcast or a Mastodon profile</a> by pasting its
+            address.
           </p>
         ) : (
           <div class="reader__tools">
             <form method="get" action={scope.kind === 'starred' ? '/sources/starred' : '/sources'} role="search" class="inline-form">
               {scope.kind === 'folder' ? <input type="hidden" name="folder" value={String(scope.folderId)} /> : null}
               {scope.kind === 'source' ? <input type="hidden" name="source" value={String(scope.subscriptionId)} /> : null}
-              <label for="reader-q">Search items</label> <input id="reader-q" name="q" type="search" value={q ?? ''} maxlength={200} /> <button type="submit">Search</button>
+              <label for="reader-q">Search items</label> <input id="reader-q" name="q" type="search" value={q ?? ''} maxlength={200} />{' '}
+              <button type="submit">Search</button>
             </form>
             {scope.kind !== 'starred' && !q ? (
               <>
                 <p class="inline-form">
-                  {unreadOnly ? <a href={riverHref(scope, { show: 'all' })}>Show read items too</a> : <a href={riverHref(scope)}>Show unread only</a>}
+                  {unreadOnly ? (
+                    <a href={riverHref(scope, { show: 'all' })}>Show read items too</a>
+                  ) : (
+                    <a href={riverHref(scope)}>Show unread only</a>
+                  )}
                 </p>
                 <form method="post" action="/sources/mark-read" class="inline-form">
                   <CsrfField token={c.var.csrf} />
@@ -257,11 +353,21 @@ async function riverPage(c: AppContext, scope: RiverScope, heading: string | nul
             ))}
           </div>
         ) : subs.length ? (
-          <p class="empty">{q ? 'No items match.' : scope.kind === 'starred' ? 'No starred items. Star an item to keep it here.' : unreadOnly ? 'All read. Nothing new here.' : 'No items yet.'}</p>
+          <p class="empty">
+            {q
+              ? 'No items match.'
+              : scope.kind === 'starred'
+                ? 'No starred items. Star an item to keep it here.'
+                : unreadOnly
+                  ? 'All read. Nothing new here.'
+                  : 'No items yet.'}
+          </p>
         ) : null}
         {next ? (
           <p class="pager">
-            <a href={next} rel="next">Older items</a>
+            <a href={next} rel="next">
+              Older items
+            </a>
           </p>
         ) : null}
       </div>
@@ -277,9 +383,15 @@ async function riverPage(c: AppContext, scope: RiverScope, heading: string | nul
 function withAltText(html: string): string {
   const attributes = (img: string) => [...img.matchAll(/\s([^\s="/>]+)(?:="([^"]*)")?/g)];
   const altOf = (img: string) => attributes(img).find((a) => a[1]!.toLowerCase() === 'alt')?.[2];
-  const withAlt = (img: string, alt: string) => `<img alt="${alt}"${attributes(img).filter((a) => a[1]!.toLowerCase() !== 'alt').map((a) => a[0]).join('')} />`;
+  const withAlt = (img: string, alt: string) =>
+    `<img alt="${alt}"${attributes(img)
+      .filter((a) => a[1]!.toLowerCase() !== 'alt')
+      .map((a) => a[0])
+      .join('')} />`;
   return html
-    .replace(/(<a\s[^>]*>\s*)(<img\s[^>]*>)(\s*<\/a>)/gi, (all, open: string, img: string, close: string) => (altOf(img)?.trim() ? all : `${open}${withAlt(img, 'Image without a description')}${close}`))
+    .replace(/(<a\s[^>]*>\s*)(<img\s[^>]*>)(\s*<\/a>)/gi, (all, open: string, img: string, close: string) =>
+      altOf(img)?.trim() ? all : `${open}${withAlt(img, 'Image without a description')}${close}`,
+    )
     .replace(/<img\s[^>]*>/gi, (img) => (altOf(img) === undefined ? withAlt(img, '') : img));
 }
 
@@ -305,7 +417,10 @@ function itemPage(c: AppContext, item: ItemView, errors: Errors = {}) {
           {item.attachments.map((a) => (
             <li>
               {a.mime_type.startsWith('audio/') ? <audio controls preload="none" src={a.url} /> : null}
-              <a href={a.url}>{a.mime_type.startsWith('audio/') ? 'Download the audio' : a.mime_type.startsWith('video/') ? 'The video' : 'Attachment'}</a> ({a.mime_type})
+              <a href={a.url}>
+                {a.mime_type.startsWith('audio/') ? 'Download the audio' : a.mime_type.startsWith('video/') ? 'The video' : 'Attachment'}
+              </a>{' '}
+              ({a.mime_type})
             </li>
           ))}
         </ul>
@@ -320,7 +435,13 @@ function itemPage(c: AppContext, item: ItemView, errors: Errors = {}) {
   );
 }
 
-function sharePage(c: AppContext, item: ItemView, values: { comment: string; visibility: string }, errors: Errors = {}, status: PageOptions['status'] = 200) {
+function sharePage(
+  c: AppContext,
+  item: ItemView,
+  values: { comment: string; visibility: string },
+  errors: Errors = {},
+  status: PageOptions['status'] = 200,
+) {
   const max = c.var.services.config.postMaxChars;
   return sourcesPage(
     c,
@@ -331,8 +452,22 @@ function sharePage(c: AppContext, item: ItemView, values: { comment: string; vis
       <form method="post" action={`/sources/items/${item.id}/share`} novalidate>
         <CsrfField token={c.var.csrf} />
         <ErrorSummary errors={errors} />
-        <TextArea name="comment" label="What you think of it" optional value={values.comment} errors={errors} rows={4} hint="Why it is worth reading, for whom, a question it raises." />
-        <SelectField name="visibility" label="Who can see the post" value={values.visibility} errors={errors} options={VISIBILITIES.filter((v) => v !== 'direct').map((v) => ({ value: v, label: VISIBILITY_LABELS[v].label }))} />
+        <TextArea
+          name="comment"
+          label="What you think of it"
+          optional
+          value={values.comment}
+          errors={errors}
+          rows={4}
+          hint="Why it is worth reading, for whom, a question it raises."
+        />
+        <SelectField
+          name="visibility"
+          label="Who can see the post"
+          value={values.visibility}
+          errors={errors}
+          options={VISIBILITIES.filter((v) => v !== 'direct').map((v) => ({ value: v, label: VISIBILITY_LABELS[v].label }))}
+        />
         <button type="submit">Share to your stream</button>
       </form>
     </>,
@@ -344,7 +479,10 @@ interface ManageValues {
   folder: string;
 }
 
-async function managePage(c: AppContext, options: { values?: ManageValues; errors?: Errors; status?: PageOptions['status']; choices?: ChooseFeedError['choices'] } = {}) {
+async function managePage(
+  c: AppContext,
+  options: { values?: ManageValues; errors?: Errors; status?: PageOptions['status']; choices?: ChooseFeedError['choices'] } = {},
+) {
   const viewer = requireViewer(c);
   const { feeds } = c.var.services;
   const [subs, rules] = await Promise.all([feeds.subscriptions(viewer), feeds.rules(viewer)]);
@@ -368,7 +506,10 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
                 <div class="radio">
                   <input type="radio" id={`choice-${i}`} name="url" value={choice.url} checked={i === 0} />
                   <label for={`choice-${i}`}>
-                    {choice.title ?? choice.url} <span class="hint">({choice.format ?? 'feed'}: {choice.url})</span>
+                    {choice.title ?? choice.url}{' '}
+                    <span class="hint">
+                      ({choice.format ?? 'feed'}: {choice.url})
+                    </span>
                   </label>
                 </div>
               ))}
@@ -379,8 +520,24 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
           <form method="post" action="/sources/subscribe" novalidate>
             <CsrfField token={c.var.csrf} />
             <ErrorSummary errors={errors} />
-            <TextField name="url" label="Address of a site or a feed" type="url" value={values.url} errors={errors} required hint="A blog, a journal, a podcast, a newsletter, a Mastodon or Bluesky profile, a YouTube channel." />
-            <TextField name="folder" label="Folder" optional value={values.folder} errors={errors} list="folder-names" hint="A new name makes a new folder." />
+            <TextField
+              name="url"
+              label="Address of a site or a feed"
+              type="url"
+              value={values.url}
+              errors={errors}
+              required
+              hint="A blog, a journal, a podcast, a newsletter, a Mastodon or Bluesky profile, a YouTube channel."
+            />
+            <TextField
+              name="folder"
+              label="Folder"
+              optional
+              value={values.folder}
+              errors={errors}
+              list="folder-names"
+              hint="A new name makes a new folder."
+            />
             <datalist id="folder-names">
               {folders.map((f) => (
                 <option value={f.name} />
@@ -407,7 +564,8 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
               {s.problem ? <p class="source-problem">{s.problem}</p> : null}
               <form method="post" action={`/sources/subscriptions/${s.id}`} class="source-row__edit">
                 <CsrfField token={c.var.csrf} />
-                <label for={`title-${s.id}`}>Name</label> <input id={`title-${s.id}`} name="title" value={s.customTitle ?? ''} placeholder={s.title} maxlength={200} />{' '}
+                <label for={`title-${s.id}`}>Name</label>{' '}
+                <input id={`title-${s.id}`} name="title" value={s.customTitle ?? ''} placeholder={s.title} maxlength={200} />{' '}
                 <label for={`folder-${s.id}`}>Folder</label>{' '}
                 <select id={`folder-${s.id}`} name="folder">
                   <option value="">(none)</option>
@@ -417,16 +575,27 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
                     </option>
                   ))}
                 </select>{' '}
-                <button type="submit">Save<span class="visually-hidden"> {s.title}</span></button>
+                <button type="submit">
+                  Save<span class="visually-hidden"> {s.title}</span>
+                </button>
               </form>
               <form method="post" action={`/sources/subscriptions/${s.id}/refresh`} class="inline-form">
                 <CsrfField token={c.var.csrf} />
                 <input type="hidden" name="back" value="/sources/manage" />
-                <button type="submit">Fetch now<span class="visually-hidden"> {s.title}</span></button>
+                <button type="submit">
+                  Fetch now<span class="visually-hidden"> {s.title}</span>
+                </button>
               </form>{' '}
-              <form method="post" action={`/sources/subscriptions/${s.id}/delete`} class="inline-form" data-confirm={`Stop following ${s.title}?`}>
+              <form
+                method="post"
+                action={`/sources/subscriptions/${s.id}/delete`}
+                class="inline-form"
+                data-confirm={`Stop following ${s.title}?`}
+              >
                 <CsrfField token={c.var.csrf} />
-                <button type="submit" class="button--danger">Unfollow<span class="visually-hidden"> {s.title}</span></button>
+                <button type="submit" class="button--danger">
+                  Unfollow<span class="visually-hidden"> {s.title}</span>
+                </button>
               </form>
             </li>
           ))}
@@ -440,18 +609,30 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
             <li>
               <form method="post" action={`/sources/folders/${f.id}`} class="inline-form">
                 <CsrfField token={c.var.csrf} />
-                <label for={`folder-name-${f.id}`}>Rename “{f.name}”</label> <input id={`folder-name-${f.id}`} name="name" value={f.name} maxlength={80} required /> <button type="submit">Rename<span class="visually-hidden"> folder {f.name}</span></button>
+                <label for={`folder-name-${f.id}`}>Rename “{f.name}”</label>{' '}
+                <input id={`folder-name-${f.id}`} name="name" value={f.name} maxlength={80} required />{' '}
+                <button type="submit">
+                  Rename<span class="visually-hidden"> folder {f.name}</span>
+                </button>
               </form>{' '}
-              <form method="post" action={`/sources/folders/${f.id}/delete`} class="inline-form" data-confirm={`Delete the folder ${f.name}? Its sources stay.`}>
+              <form
+                method="post"
+                action={`/sources/folders/${f.id}/delete`}
+                class="inline-form"
+                data-confirm={`Delete the folder ${f.name}? Its sources stay.`}
+              >
                 <CsrfField token={c.var.csrf} />
-                <button type="submit" class="button--danger">Delete<span class="visually-hidden"> folder {f.name}</span></button>
+                <button type="submit" class="button--danger">
+                  Delete<span class="visually-hidden"> folder {f.name}</span>
+                </button>
               </form>
             </li>
           ))}
         </ul>
         <form method="post" action="/sources/folders" class="inline-form">
           <CsrfField token={c.var.csrf} />
-          <label for="new-folder">New folder</label> <input id="new-folder" name="name" maxlength={80} required /> <button type="submit">Create</button>
+          <label for="new-folder">New folder</label> <input id="new-folder" name="name" maxlength={80} required />{' '}
+          <button type="submit">Create</button>
         </form>
       </section>
 
@@ -465,7 +646,9 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
                 <RuleText rule={r} />{' '}
                 <form method="post" action={`/sources/rules/${r.id}/delete`} class="inline-form">
                   <CsrfField token={c.var.csrf} />
-                  <button type="submit">Remove<span class="visually-hidden"> the rule for “{r.keyword}”</span></button>
+                  <button type="submit">
+                    Remove<span class="visually-hidden"> the rule for “{r.keyword}”</span>
+                  </button>
                 </form>
               </li>
             ))}
@@ -474,12 +657,24 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
         <form method="post" action="/sources/rules">
           <CsrfField token={c.var.csrf} />
           <TextField name="keyword" label="Word or phrase" required maxLength={100} errors={errors} />
-          <SelectField name="action" label="Then" value="mute" options={[{ value: 'mute', label: 'hide the item' }, { value: 'star', label: 'star the item' }]} />
+          <SelectField
+            name="action"
+            label="Then"
+            value="mute"
+            options={[
+              { value: 'mute', label: 'hide the item' },
+              { value: 'star', label: 'star the item' },
+            ]}
+          />
           <SelectField
             name="scope"
             label="In"
             value="all"
-            options={[{ value: 'all', label: 'all sources' }, ...folders.map((f) => ({ value: `folder:${f.id}`, label: `folder ${f.name}` })), ...subs.map((s) => ({ value: `source:${s.id}`, label: s.title }))]}
+            options={[
+              { value: 'all', label: 'all sources' },
+              ...folders.map((f) => ({ value: `folder:${f.id}`, label: `folder ${f.name}` })),
+              ...subs.map((s) => ({ value: `source:${s.id}`, label: s.title })),
+            ]}
           />
           <button type="submit">Add the rule</button>
         </form>
@@ -488,7 +683,10 @@ async function managePage(c: AppContext, options: { values?: ManageValues; error
       <section aria-labelledby="opml-heading">
         <h2 id="opml-heading">Move between readers (OPML)</h2>
         <p>
-          <a href="/sources/export.opml" download="sources.opml">Download your sources as OPML</a>, to use them in another reader.
+          <a href="/sources/export.opml" download="sources.opml">
+            Download your sources as OPML
+          </a>
+          , to use them in another reader.
         </p>
         <form method="post" action="/sources/import" enctype="multipart/form-data">
           <CsrfField token={c.var.csrf} />
@@ -586,7 +784,10 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const values = { comment: form.text('comment'), visibility: form.text('visibility') || 'public' };
     try {
-      const post = await social.posts.create(viewer, { text: shareText(item, values.comment, config.postMaxChars), visibility: values.visibility as 'public' });
+      const post = await social.posts.create(viewer, {
+        text: shareText(item, values.comment, config.postMaxChars),
+        visibility: values.visibility as 'public',
+      });
       flash(c, 'Shared to your stream.');
       return c.redirect(new URL(post.url).pathname, 303);
     } catch (error) {
@@ -604,7 +805,12 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     const match = /^(all|folder:\d+|source:\d+)$/.exec(scopeText);
     if (!match) throw UserError.field('scope', 'Unknown scope.', 400);
     const [kind, id] = scopeText.split(':');
-    const scope: RiverScope = kind === 'folder' ? { kind: 'folder', folderId: Number(id) } : kind === 'source' ? { kind: 'source', subscriptionId: Number(id) } : { kind: 'all' };
+    const scope: RiverScope =
+      kind === 'folder'
+        ? { kind: 'folder', folderId: Number(id) }
+        : kind === 'source'
+          ? { kind: 'source', subscriptionId: Number(id) }
+          : { kind: 'all' };
     const older = form.text('olderThan');
     await c.var.services.feeds.markAllRead(viewer, scope, older === 'day' || older === 'week' ? older : undefined);
     flash(c, older ? `Items older than a ${older} marked read.` : 'All marked read.');
@@ -617,7 +823,12 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     const values = { url: form.text('url'), folder: form.text('folder') };
     try {
       const sub = await c.var.services.feeds.subscribe(viewer, { url: values.url, folder: values.folder || null });
-      flash(c, sub.problem ? `Following ${sub.title}, but: ${sub.problem}` : `Following ${sub.title}: ${plural(sub.unread, 'item', 'items')} to read.`);
+      flash(
+        c,
+        sub.problem
+          ? `Following ${sub.title}, but: ${sub.problem}`
+          : `Following ${sub.title}: ${plural(sub.unread, 'item', 'items')} to read.`,
+      );
       return c.redirect(`/sources?source=${sub.id}`, 303);
     } catch (error) {
       if (error instanceof ChooseFeedError) return managePage(c, { values, choices: error.choices });
@@ -629,7 +840,10 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
   app.post('/sources/subscriptions/:id{[0-9]+}', async (c) => {
     const viewer = requireViewer(c);
     const form = await readForm(c);
-    await c.var.services.feeds.updateSubscription(viewer, Number(c.req.param('id')), { title: form.text('title') || null, folder: form.text('folder') || null });
+    await c.var.services.feeds.updateSubscription(viewer, Number(c.req.param('id')), {
+      title: form.text('title') || null,
+      folder: form.text('folder') || null,
+    });
     flash(c, 'Saved.');
     return c.redirect('/sources/manage', 303);
   });
@@ -714,8 +928,13 @@ export function registerFeedsPages(app: Hono<AppEnv>): void {
     if (!file || file.size === 0) return managePage(c, { errors: { _form: 'Choose an OPML file to import.' }, status: 422 });
     try {
       const result = await importOpml(c.var.services.database, viewer, new Uint8Array(await file.arrayBuffer()));
-      const skipped = result.skipped.length ? ` ${plural(result.skipped.length, 'entry was', 'entries were')} skipped (not web addresses).` : '';
-      flash(c, `Imported ${plural(result.added, 'source', 'sources')}${result.alreadyFollowed ? `; ${result.alreadyFollowed} you already followed` : ''}.${skipped} New sources are fetched in the background.`);
+      const skipped = result.skipped.length
+        ? ` ${plural(result.skipped.length, 'entry was', 'entries were')} skipped (not web addresses).`
+        : '';
+      flash(
+        c,
+        `Imported ${plural(result.added, 'source', 'sources')}${result.alreadyFollowed ? `; ${result.alreadyFollowed} you already followed` : ''}.${skipped} New sources are fetched in the background.`,
+      );
       return c.redirect('/sources/manage', 303);
     } catch (error) {
       const { errors, status } = formErrors(error);

@@ -2,7 +2,19 @@ import { createHash } from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
 import { escapeHtml, htmlToText, safeUrl, sanitizeHtml } from '../platform/sanitize.ts';
 import { parseDate } from './dates.ts';
-import { readFeedXml, type AtomDoc, type AtomEntry, type AtomLink, type AtomText, type Format, type MediaParts, type Person, type RssChannel, type RssItem, type XmlAttrs } from './feed-xml.ts';
+import {
+  readFeedXml,
+  type AtomDoc,
+  type AtomEntry,
+  type AtomLink,
+  type AtomText,
+  type Format,
+  type MediaParts,
+  type Person,
+  type RssChannel,
+  type RssItem,
+  type XmlAttrs,
+} from './feed-xml.ts';
 
 /**
  * Any feed — RSS 0.9x/1.0 (RDF)/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1 — becomes one shape:
@@ -97,7 +109,8 @@ export class NotAFeedError extends Error {
 
 export function parseFeed(input: Uint8Array | string, options: ParseOptions = {}): FeedDocument {
   const warnings: string[] = [];
-  const { text, encoding } = typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeFeed(input, options.contentType, warnings);
+  const { text, encoding } =
+    typeof input === 'string' ? { text: input, encoding: 'utf-8' } : decodeFeed(input, options.contentType, warnings);
   const trimmed = text.replace(/^\uFEFF/, '').trimStart();
   if (!trimmed) throw new NotAFeedError('The document is empty.', false);
   const meta: Meta = { encoding, warnings };
@@ -107,14 +120,18 @@ export function parseFeed(input: Uint8Array | string, options: ParseOptions = {}
   const format = root ? ROOTS[root.name.replace(/^[\w.-]+:/, '').toLowerCase()] : undefined;
   if (!root || !format) {
     // HTML5 may leave out <html> and <head>: a page can start with <meta>, <title> or <link>.
-    const html = /^<!doctype\s+html/i.test(doctype ?? '') || /^(html|head|body|meta|title|link|script|style|div|p)$/i.test(root?.name ?? '');
+    const html =
+      /^<!doctype\s+html/i.test(doctype ?? '') || /^(html|head|body|meta|title|link|script|style|div|p)$/i.test(root?.name ?? '');
     throw new NotAFeedError(html ? 'This is a web page, not a feed.' : 'This is not an RSS, Atom or JSON feed.', html);
   }
   const source = rewrite(xml, format);
   const parsed = readFeedXml(source, format);
   const context: Context = { options, meta, root, doctype, xml };
   const body = format === 'atom' ? fromAtom(parsed as AtomDoc, context) : fromRss(parsed as RssChannel, context);
-  const document: FeedDocument = { ...body, _commonroom: compact({ format, format_version: formatVersion(format, root, doctype, xml), encoding }) };
+  const document: FeedDocument = {
+    ...body,
+    _commonroom: compact({ format, format_version: formatVersion(format, root, doctype, xml), encoding }),
+  };
   if (options.checkWellFormed) {
     const valid = XMLValidator.validate(xml);
     document._commonroom.well_formed = valid === true;
@@ -130,7 +147,11 @@ export function parseFeed(input: Uint8Array | string, options: ParseOptions = {}
 const XML_DECLARATION = /^<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']/;
 
 /** Decodes by BOM, then the HTTP charset, then the XML declaration, then UTF-8. */
-export function decodeFeed(bytes: Uint8Array, contentType: string | undefined, warnings: string[] = []): { text: string; encoding: string } {
+export function decodeFeed(
+  bytes: Uint8Array,
+  contentType: string | undefined,
+  warnings: string[] = [],
+): { text: string; encoding: string } {
   let label: string | undefined;
   let start = 0;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) [label, start] = ['utf-8', 3];
@@ -235,7 +256,9 @@ function prolog(text: string): { xml: string; root: Root | undefined; doctype: s
     else if (ch === '>') break;
   }
   const attributes: Record<string, string> = {};
-  for (const [, key, dq, sq, bare] of xml.slice(i + 1 + name.length, end).matchAll(/([^\s=>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/g)) {
+  for (const [, key, dq, sq, bare] of xml
+    .slice(i + 1 + name.length, end)
+    .matchAll(/([^\s=>/]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))/g)) {
     attributes[key!.toLowerCase()] = dq ?? sq ?? bare ?? '';
   }
   return { xml, root: { name, attributes }, doctype };
@@ -325,7 +348,8 @@ function decodeBase64Text(value: string): string | undefined {
 function formatVersion(format: Format, root: Root, doctype: string | undefined, xml: string): string | undefined {
   const head = xml.slice(0, 4096);
   if (format === 'atom') return root.attributes.version === '0.3' || /purl\.org\/atom\/ns#/.test(head) ? '0.3' : '1.0';
-  if (format === 'rdf') return /channel\.netscape\.com\/rdf\/simple\/0\.9/.test(head) && !/purl\.org\/rss\/1\.0/.test(head) ? '0.90' : '1.0';
+  if (format === 'rdf')
+    return /channel\.netscape\.com\/rdf\/simple\/0\.9/.test(head) && !/purl\.org\/rss\/1\.0/.test(head) ? '0.90' : '1.0';
   const version = root.attributes.version?.trim();
   if (version) return version;
   return doctype && /rss-0\.91|RSS 0\.91/i.test(doctype) ? '0.91' : undefined;
@@ -446,7 +470,10 @@ function first<T>(...values: Array<Maybe<T>>): T | undefined {
 }
 
 function hashId(parts: Array<string | undefined>): string {
-  return `urn:sha256:${createHash('sha256').update(parts.map((p) => p ?? '').join('\u0000')).digest('hex').slice(0, 40)}`;
+  return `urn:sha256:${createHash('sha256')
+    .update(parts.map((p) => p ?? '').join('\u0000'))
+    .digest('hex')
+    .slice(0, 40)}`;
 }
 
 /**
@@ -468,7 +495,8 @@ function author(person: Maybe<Person>, baseUrl: string | undefined): FeedAuthor 
   if (!person) return undefined;
   const name = plain(person.name);
   const email = clean(person.email)?.replace(/^mailto:/i, '');
-  const url = link(person.uri ?? person.link, baseUrl) ?? (email && /^[^\s@]+@[^\s@]+$/.test(email) ? link(`mailto:${email}`, undefined) : undefined);
+  const url =
+    link(person.uri ?? person.link, baseUrl) ?? (email && /^[^\s@]+@[^\s@]+$/.test(email) ? link(`mailto:${email}`, undefined) : undefined);
   if (!name && !url) return undefined;
   return compact({ name: name ?? (url ? undefined : email), url });
 }
@@ -479,12 +507,20 @@ function namedAuthor(text: Maybe<string>): FeedAuthor | undefined {
   if (!value) return undefined;
   const email = /[^\s()<>]+@[^\s()<>]+\.[^\s()<>]+/.exec(value)?.[0]?.replace(/^mailto:/i, '');
   if (!email) return { name: value };
-  const name = clean(value.replace(email, '').replace(/mailto:/i, '').replace(/[()<>[\]]/g, ' '));
+  const name = clean(
+    value
+      .replace(email, '')
+      .replace(/mailto:/i, '')
+      .replace(/[()<>[\]]/g, ' '),
+  );
   return author({ name, email }, undefined);
 }
 
 function authors(list: Array<FeedAuthor | undefined>): FeedAuthor[] | undefined {
-  return unique(list.filter((a): a is FeedAuthor => a !== undefined), (a) => `${a.name ?? ''}\u0000${a.url ?? ''}`);
+  return unique(
+    list.filter((a): a is FeedAuthor => a !== undefined),
+    (a) => `${a.name ?? ''}\u0000${a.url ?? ''}`,
+  );
 }
 
 /** A category as people read it: its label (RFC 4287: "for display"), else its term. */
@@ -495,18 +531,38 @@ function categoryName(term: Maybe<string>, label: Maybe<string>): string {
 function mediaParts(node: MediaParts, baseUrl: string | undefined) {
   const groups = node.media?.groups ?? [];
   const contents = [...(node.media?.contents ?? []), ...groups.flatMap((g) => g.contents ?? [])];
-  const thumbnails = [...(node.media?.thumbnails ?? []), ...groups.flatMap((g) => g.thumbnails ?? []), ...contents.flatMap((c) => c.thumbnails ?? [])];
+  const thumbnails = [
+    ...(node.media?.thumbnails ?? []),
+    ...groups.flatMap((g) => g.thumbnails ?? []),
+    ...contents.flatMap((c) => c.thumbnails ?? []),
+  ];
   const imageContent = contents.find((c) => c.medium === 'image' || c.type?.startsWith('image/'));
   const image = link(thumbnails[0]?.url, baseUrl) ?? link(imageContent?.url, baseUrl) ?? link(node.itunes?.image, baseUrl);
   const attachments: FeedAttachment[] = contents
     .filter((c) => c !== imageContent && c.url && (c.type || c.medium))
     .flatMap((c) => {
       const url = link(c.url, baseUrl);
-      return url ? [compact({ url, mime_type: c.type ?? `${c.medium}/*`, size_in_bytes: number(c.fileSize), duration_in_seconds: number(c.duration) })] : [];
+      return url
+        ? [
+            compact({
+              url,
+              mime_type: c.type ?? `${c.medium}/*`,
+              size_in_bytes: number(c.fileSize),
+              duration_in_seconds: number(c.duration),
+            }),
+          ]
+        : [];
     });
   const title = node.media?.title ?? groups.find((g) => g.title)?.title;
   const description = node.media?.description ?? groups.find((g) => g.description)?.description;
-  return { image, attachments, duration: durationSeconds(node.itunes?.duration), title, description, categories: node.media?.categories ?? [] };
+  return {
+    image,
+    attachments,
+    duration: durationSeconds(node.itunes?.duration),
+    title,
+    description,
+    categories: node.media?.categories ?? [],
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -527,7 +583,12 @@ function fromRss(channel: RssChannel, context: Context): Omit<FeedDocument, '_co
     description: plain(first(channel.description, channel.dc?.descriptions?.[0], channel.itunes?.summary, channel.itunes?.subtitle)),
     icon: link(channel.image?.url, feedBase) ?? link(channel.itunes?.image, feedBase),
     language: feedLanguage,
-    authors: authors([author(channel.managingEditor, feedBase), ...(channel.dc?.creators ?? []).map(namedAuthor), namedAuthor(channel.itunes?.author)]) ?? channelAuthor(context.xml),
+    authors:
+      authors([
+        author(channel.managingEditor, feedBase),
+        ...(channel.dc?.creators ?? []).map(namedAuthor),
+        namedAuthor(channel.itunes?.author),
+      ]) ?? channelAuthor(context.xml),
     items: (channel.items ?? []).map((item) => rssItem(item, feedBase, feedLanguage)),
   });
 }
@@ -543,14 +604,25 @@ function rssItem(item: RssItem, feedBase: string | undefined, feedLanguage: stri
   const itemBase = base(feedBase, item);
   const guid = clean(item.guid?.value);
   const alternate = item.atom?.links?.find((l) => (l.rel ?? 'alternate') === 'alternate')?.href;
-  const url = link(first(item.link, alternate), itemBase) ?? (item.guid?.isPermaLink !== false && guid && /^https?:\/\//i.test(guid) ? link(guid, itemBase) : undefined);
+  const url =
+    link(first(item.link, alternate), itemBase) ??
+    (item.guid?.isPermaLink !== false && guid && /^https?:\/\//i.test(guid) ? link(guid, itemBase) : undefined);
   const media = mediaParts(item, itemBase);
   const encoded = item.content?.encoded;
   const description = first(item.description, item.dc?.descriptions?.[0]);
   const atomContent = atomHtml(item.atom?.content, itemBase) ?? atomHtml(item.atom?.summary, itemBase);
   const enclosures = (item.enclosures ?? []).flatMap((e) => {
     const url = link(e.url, itemBase);
-    return url ? [compact({ url, mime_type: e.type?.trim() || 'application/octet-stream', size_in_bytes: number(e.length), duration_in_seconds: media.duration })] : [];
+    return url
+      ? [
+          compact({
+            url,
+            mime_type: e.type?.trim() || 'application/octet-stream',
+            size_in_bytes: number(e.length),
+            duration_in_seconds: media.duration,
+          }),
+        ]
+      : [];
   });
   const imageEnclosure = enclosures.find((e) => e.mime_type.startsWith('image/'));
   const language = clean(first(item.dc?.languages?.[0], item.xml?.lang));
@@ -558,10 +630,26 @@ function rssItem(item: RssItem, feedBase: string | undefined, feedLanguage: stri
     id: guid,
     url,
     title: plain(first(item.title, item.dc?.titles?.[0], media.title?.value, item.itunes?.title)),
-    content_html: html(first(encoded, description), itemBase) ?? atomContent ?? html(first(item.itunes?.summary, media.description?.value), itemBase, !item.itunes?.summary && media.description?.type === 'plain' ? 'text' : undefined),
+    content_html:
+      html(first(encoded, description), itemBase) ??
+      atomContent ??
+      html(
+        first(item.itunes?.summary, media.description?.value),
+        itemBase,
+        !item.itunes?.summary && media.description?.type === 'plain' ? 'text' : undefined,
+      ),
     summary: encoded && description ? plain(description) : clean(item.itunes?.subtitle),
     image: media.image ?? imageEnclosure?.url,
-    date_published: date(first(item.pubDate, item.dc?.dates?.[0], item.dcterms?.issued?.[0], item.atom?.published, item.dcterms?.created?.[0], item.dcterms?.dates?.[0])),
+    date_published: date(
+      first(
+        item.pubDate,
+        item.dc?.dates?.[0],
+        item.dcterms?.issued?.[0],
+        item.atom?.published,
+        item.dcterms?.created?.[0],
+        item.dcterms?.dates?.[0],
+      ),
+    ),
     date_modified: date(first(item.dcterms?.modified?.[0], item.atom?.updated)),
     authors: authors([
       ...(item.authors ?? []).map((p) => author(p, itemBase)),
@@ -643,14 +731,22 @@ function atomId(id: Maybe<string>, baseUrl: string | undefined): string | undefi
   }
 }
 
-function atomEntry(entry: AtomEntry, feedBase: string | undefined, feedLanguage: string | undefined, feedAuthors: FeedAuthor[] | undefined, declaredBase: string | undefined): FeedItem {
+function atomEntry(
+  entry: AtomEntry,
+  feedBase: string | undefined,
+  feedLanguage: string | undefined,
+  feedAuthors: FeedAuthor[] | undefined,
+  declaredBase: string | undefined,
+): FeedItem {
   const entryBase = base(feedBase, entry);
   const media = mediaParts(entry, entryBase);
   const enclosures = (entry.links ?? [])
     .filter((l) => l.rel === 'enclosure')
     .flatMap((l) => {
       const url = link(l.href, entryBase);
-      return url ? [compact({ url, mime_type: l.type ?? 'application/octet-stream', title: clean(l.title), size_in_bytes: number(l.length) })] : [];
+      return url
+        ? [compact({ url, mime_type: l.type ?? 'application/octet-stream', title: clean(l.title), size_in_bytes: number(l.length) })]
+        : [];
     });
   const content = atomHtml(entry.content, entryBase);
   const summary = entry.summary ? atomHtml(entry.summary, entryBase) : undefined;
@@ -701,8 +797,13 @@ interface JsonItemInput {
 const str = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 function jsonAuthors(list: unknown, single: unknown, baseUrl: string | undefined): FeedAuthor[] | undefined {
-  const all = [...(Array.isArray(list) ? list : []), ...(single && typeof single === 'object' ? [single] : [])].filter((a): a is JsonAuthor => !!a && typeof a === 'object');
-  return unique(all.map((a) => compact({ name: clean(str(a.name)), url: link(str(a.url), baseUrl), avatar: link(str(a.avatar), baseUrl) })), (a) => a.name ?? a.url ?? '');
+  const all = [...(Array.isArray(list) ? list : []), ...(single && typeof single === 'object' ? [single] : [])].filter(
+    (a): a is JsonAuthor => !!a && typeof a === 'object',
+  );
+  return unique(
+    all.map((a) => compact({ name: clean(str(a.name)), url: link(str(a.url), baseUrl), avatar: link(str(a.avatar), baseUrl) })),
+    (a) => a.name ?? a.url ?? '',
+  );
 }
 
 function fromJson(text: string, options: ParseOptions, meta: Meta): FeedDocument {
@@ -714,11 +815,15 @@ function fromJson(text: string, options: ParseOptions, meta: Meta): FeedDocument
   }
   const version = raw && typeof raw === 'object' ? str((raw as { version?: unknown }).version) : undefined;
   // The version is a jsonfeed.org URL; some feeds write only the number ("1.0", "1.1").
-  const isFeed = version !== undefined && (version.includes('jsonfeed.org') || (/^1(\.\d+)?$/.test(version.trim()) && Array.isArray((raw as { items?: unknown }).items)));
+  const isFeed =
+    version !== undefined &&
+    (version.includes('jsonfeed.org') || (/^1(\.\d+)?$/.test(version.trim()) && Array.isArray((raw as { items?: unknown }).items)));
   if (!isFeed) throw new NotAFeedError('This JSON is not a JSON Feed (it has no jsonfeed.org version).', false);
   const feed = raw as Record<string, unknown>;
   const feedBase = options.url ?? str(feed.feed_url);
-  const items = Array.isArray(feed.items) ? (feed.items as unknown[]).filter((i): i is JsonItemInput => !!i && typeof i === 'object' && !Array.isArray(i)) : [];
+  const items = Array.isArray(feed.items)
+    ? (feed.items as unknown[]).filter((i): i is JsonItemInput => !!i && typeof i === 'object' && !Array.isArray(i))
+    : [];
   return {
     ...compact({
       version: 'https://jsonfeed.org/version/1.1' as const,
@@ -749,7 +854,17 @@ function fromJson(text: string, options: ParseOptions, meta: Meta): FeedDocument
             ? unique(
                 item.attachments.flatMap((a) => {
                   const url = a && typeof a === 'object' ? link(str(a.url), feedBase) : undefined;
-                  return url ? [compact({ url, mime_type: str(a.mime_type) ?? 'application/octet-stream', title: clean(str(a.title)), size_in_bytes: number(a.size_in_bytes), duration_in_seconds: number(a.duration_in_seconds) })] : [];
+                  return url
+                    ? [
+                        compact({
+                          url,
+                          mime_type: str(a.mime_type) ?? 'application/octet-stream',
+                          title: clean(str(a.title)),
+                          size_in_bytes: number(a.size_in_bytes),
+                          duration_in_seconds: number(a.duration_in_seconds),
+                        }),
+                      ]
+                    : [];
                 }),
                 (a) => a.url,
               )
@@ -757,6 +872,11 @@ function fromJson(text: string, options: ParseOptions, meta: Meta): FeedDocument
         }),
       ),
     }),
-    _commonroom: { format: 'json', format_version: version.replace(/^.*\/version\//, '').trim(), encoding: meta.encoding, ...(meta.warnings.length ? { warnings: meta.warnings } : {}) },
+    _commonroom: {
+      format: 'json',
+      format_version: version.replace(/^.*\/version\//, '').trim(),
+      encoding: meta.encoding,
+      ...(meta.warnings.length ? { warnings: meta.warnings } : {}),
+    },
   };
 }

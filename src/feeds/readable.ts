@@ -22,7 +22,8 @@ export async function extractArticle(http: HttpClient, url: string, maxBytes: nu
 
 /** The readable article of a page already fetched, sanitised; a UserError when there is none. */
 export function readableOfPage(response: FetchResult): string {
-  if (response.status !== 200) throw new UserError(409, 'article_unavailable', `The article could not be loaded: the site answered ${response.status}.`);
+  if (response.status !== 200)
+    throw new UserError(409, 'article_unavailable', `The article could not be loaded: the site answered ${response.status}.`);
   const contentType = response.headers['content-type'];
   const { text } = decodeFeed(response.body, Array.isArray(contentType) ? contentType[0] : contentType);
   const { document } = parseHTML(text);

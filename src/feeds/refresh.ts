@@ -60,7 +60,10 @@ const clamp = (ms: number) => Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS
 export function pollingInterval(dates: number[], previousMs: number, foundNew: boolean): number {
   const recent = [...new Set(dates)].sort((a, b) => b - a).slice(0, 11);
   if (recent.length >= 3) {
-    const gaps = recent.slice(1).map((d, i) => recent[i]! - d).sort((a, b) => a - b);
+    const gaps = recent
+      .slice(1)
+      .map((d, i) => recent[i]! - d)
+      .sort((a, b) => a - b);
     const median = gaps[Math.floor(gaps.length / 2)]!;
     return clamp(median / 2);
   }
@@ -193,7 +196,11 @@ export class Refresher {
         await this.#database.db
           .updateTable('sources')
           .set({ lease_until: null, lease_owner: null })
-          .where('id', 'in', queue.map((s) => s.id))
+          .where(
+            'id',
+            'in',
+            queue.map((s) => s.id),
+          )
           .where('lease_owner', 'in', [...new Set(queue.map((s) => s.lease_owner ?? ''))])
           .execute();
       }
@@ -255,16 +262,31 @@ export class Refresher {
   }
 
   async #refresh(source: SourceRow, signal?: AbortSignal, prefetched?: FetchOutcome): Promise<RefreshResult> {
-    const outcome = prefetched ?? await fetchFeed(this.#http, source.url, { etag: source.etag, lastModified: source.last_modified }, {
-      maxBytes: this.#options.maxBytes,
-      ...(this.#options.timeoutMs ? { timeoutMs: this.#options.timeoutMs } : {}),
-      ...(signal ? { signal } : {}),
-    });
+    const outcome =
+      prefetched ??
+      (await fetchFeed(
+        this.#http,
+        source.url,
+        { etag: source.etag, lastModified: source.last_modified },
+        {
+          maxBytes: this.#options.maxBytes,
+          ...(this.#options.timeoutMs ? { timeoutMs: this.#options.timeoutMs } : {}),
+          ...(signal ? { signal } : {}),
+        },
+      ));
     const now = this.#now();
     const { db, dialect } = this.#database;
     return db.transaction().execute(async (tx) => {
       // Still ours? (Another claim's token means someone else may be storing this source: write nothing.)
-      const held = source.lease_owner === null ? undefined : await tx.selectFrom('sources').select('id').where('id', '=', source.id).where('lease_owner', '=', source.lease_owner).executeTakeFirst();
+      const held =
+        source.lease_owner === null
+          ? undefined
+          : await tx
+              .selectFrom('sources')
+              .select('id')
+              .where('id', '=', source.id)
+              .where('lease_owner', '=', source.lease_owner)
+              .executeTakeFirst();
       if (!held) return { outcome: outcome.kind, newItems: 0, stored: false };
       const base = { lease_until: null, lease_owner: null, last_fetched_at: now };
       let newItems = 0;
@@ -307,8 +329,14 @@ export class Refresher {
             .set({
               ...base,
               ...(outcome.movedTo && outcome.movedTo !== source.url ? await movedUrl(tx, outcome.movedTo) : {}),
-              status: 'active', last_status: 304, last_error: null, error_since: null, error_count: 0, last_success_at: now,
-              interval_ms: interval, next_fetch_at: now + interval,
+              status: 'active',
+              last_status: 304,
+              last_error: null,
+              error_since: null,
+              error_count: 0,
+              last_success_at: now,
+              interval_ms: interval,
+              next_fetch_at: now + interval,
             })
             .where('id', '=', source.id)
             .execute();
@@ -317,7 +345,15 @@ export class Refresher {
         case 'gone':
           await tx
             .updateTable('sources')
-            .set({ ...base, status: 'gone', last_status: 410, last_error: 'the site says the feed is gone for good (410)', error_since: source.error_since ?? now, error_count: source.error_count + 1, next_fetch_at: MAX_SAFE })
+            .set({
+              ...base,
+              status: 'gone',
+              last_status: 410,
+              last_error: 'the site says the feed is gone for good (410)',
+              error_since: source.error_since ?? now,
+              error_count: source.error_count + 1,
+              next_fetch_at: MAX_SAFE,
+            })
             .where('id', '=', source.id)
             .execute();
           break;
@@ -326,7 +362,15 @@ export class Refresher {
           const wait = Math.max(errorBackoff(errorCount), outcome.retryAfterMs ?? 0);
           await tx
             .updateTable('sources')
-            .set({ ...base, status: 'error', last_status: outcome.status, last_error: outcome.message, error_since: source.error_since ?? now, error_count: errorCount, next_fetch_at: now + wait })
+            .set({
+              ...base,
+              status: 'error',
+              last_status: outcome.status,
+              last_error: outcome.message,
+              error_since: source.error_since ?? now,
+              error_count: errorCount,
+              next_fetch_at: now + wait,
+            })
             .where('id', '=', source.id)
             .execute();
           break;

@@ -42,6 +42,10 @@ export async function markItem(db: Queryable, memberId: number, itemId: number, 
   await db
     .insertInto('item_states')
     .values({ member_id: memberId, item_id: itemId, read: null, starred_at: null, muted: 0, ...set })
-    .onConflict((oc) => oc.columns(['member_id', 'item_id']).doUpdateSet(action === 'mute' ? { muted: 1 } : { starred_at: sql`coalesce(item_states.starred_at, ${now})` }))
+    .onConflict((oc) =>
+      oc
+        .columns(['member_id', 'item_id'])
+        .doUpdateSet(action === 'mute' ? { muted: 1 } : { starred_at: sql`coalesce(item_states.starred_at, ${now})` }),
+    )
     .execute();
 }

@@ -61,7 +61,11 @@ export interface ItemView {
   bookmarked: boolean;
 }
 
-export type RiverScope = { kind: 'all' } | { kind: 'folder'; folderId: number } | { kind: 'source'; subscriptionId: number } | { kind: 'starred' };
+export type RiverScope =
+  | { kind: 'all' }
+  | { kind: 'folder'; folderId: number }
+  | { kind: 'source'; subscriptionId: number }
+  | { kind: 'starred' };
 
 export interface RiverQuery {
   scope: RiverScope;
@@ -81,7 +85,9 @@ export interface RuleView {
 export class ChooseFeedError extends UserError {
   readonly choices: FeedCandidate[];
   constructor(choices: FeedCandidate[]) {
-    super(409, 'choose_feed', `This page offers ${choices.length} feeds: choose one.`, { issues: [{ path: 'url', message: 'Several feeds: choose one.' }] });
+    super(409, 'choose_feed', `This page offers ${choices.length} feeds: choose one.`, {
+      issues: [{ path: 'url', message: 'Several feeds: choose one.' }],
+    });
     this.choices = choices;
   }
 }
@@ -103,7 +109,10 @@ function daysSince(ms: number, now: number): string {
 }
 
 /** The problem with a source, in words a member understands, or null. */
-export function problemWords(source: { status: string; last_error: string | null; error_since: number | null; last_fetched_at: number | null }, now = Date.now()): string | null {
+export function problemWords(
+  source: { status: string; last_error: string | null; error_since: number | null; last_fetched_at: number | null },
+  now = Date.now(),
+): string | null {
   if (source.status === 'gone') return 'The site says this feed is gone for good; it is no longer checked.';
   if (source.status !== 'error' || !source.last_error) return null;
   const since = source.error_since ? ` ${daysSince(source.error_since, now)}` : '';
@@ -129,10 +138,14 @@ export class FeedsService {
     // One refresh pass over every due source; a pass that outlives the next tick just shares the work (leases).
     // The pass may run up to 15 minutes, but its job and each source it holds are leased for a
     // short while and renewed as it goes: after a crash, the next worker resumes within a minute.
-    jobs.register('feeds.refresh', async (_payload, job) => {
-      const summary = await this.refresher.refreshDue(job.signal);
-      if (summary.fetched) job.logger.info(summary, 'feeds refreshed');
-    }, { maxAttempts: 1, timeoutMs: 15 * 60_000 });
+    jobs.register(
+      'feeds.refresh',
+      async (_payload, job) => {
+        const summary = await this.refresher.refreshDue(job.signal);
+        if (summary.fetched) job.logger.info(summary, 'feeds refreshed');
+      },
+      { maxAttempts: 1, timeoutMs: 15 * 60_000 },
+    );
   }
 
   /** Recurring work; called by processes that run jobs. */
@@ -156,7 +169,10 @@ export class FeedsService {
    * Follows the feed behind an address. When the address is a page naming several feeds, a
    * ChooseFeedError lists them. Fetches a new source at once, so its items are there to read.
    */
-  async subscribe(viewer: Viewer, input: { url: string; folder?: string | null | undefined; title?: string | null | undefined }): Promise<SubscriptionView> {
+  async subscribe(
+    viewer: Viewer,
+    input: { url: string; folder?: string | null | undefined; title?: string | null | undefined },
+  ): Promise<SubscriptionView> {
     const url = normaliseInputUrl(input.url);
     // Already known under this address (subscribed by someone, or an earlier choice)?
     const known = await this.#db.selectFrom('sources').select('id').where('url', '=', url).executeTakeFirst();
@@ -172,18 +188,33 @@ export class FeedsService {
         prefetched = found.fetched;
       }
     }
-    const count = await this.#db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', viewer.memberId).executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_SUBSCRIPTIONS) throw new UserError(409, 'too_many_sources', `You follow ${MAX_SUBSCRIPTIONS} sources, the most one member can.`);
+    const count = await this.#db
+      .selectFrom('subscriptions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirstOrThrow();
+    if (Number(count.n) >= MAX_SUBSCRIPTIONS)
+      throw new UserError(409, 'too_many_sources', `You follow ${MAX_SUBSCRIPTIONS} sources, the most one member can.`);
     const subscriptionId = await this.#db.transaction().execute(async (tx) => {
       const folderId = input.folder ? await this.#folderIdByName(tx, viewer, input.folder) : null;
       const inserted = await tx
         .insertInto('subscriptions')
-        .values({ member_id: viewer.memberId, source_id: sourceId, folder_id: folderId, title: cleanTitle(input.title), created_at: Date.now() })
+        .values({
+          member_id: viewer.memberId,
+          source_id: sourceId,
+          folder_id: folderId,
+          title: cleanTitle(input.title),
+          created_at: Date.now(),
+        })
         .onConflict((oc) => oc.columns(['member_id', 'source_id']).doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!inserted) throw new UserError(409, 'already_subscribed', 'You already follow this source.');
-      await tx.updateTable('sources').set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) })).where('id', '=', sourceId).execute();
+      await tx
+        .updateTable('sources')
+        .set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) }))
+        .where('id', '=', sourceId)
+        .execute();
       return inserted.id;
     });
     // A source nobody had fetched yet: fetch (or store what discovery fetched) now.
@@ -220,11 +251,19 @@ export class FeedsService {
         .where('starred_at', 'is', null)
         .where('item_id', 'in', (eb) => eb.selectFrom('source_items').select('id').where('source_id', '=', sub.source_id))
         .execute();
-      await tx.updateTable('sources').set((eb) => ({ subscriber_count: eb('subscriber_count', '-', 1) })).where('id', '=', sub.source_id).execute();
+      await tx
+        .updateTable('sources')
+        .set((eb) => ({ subscriber_count: eb('subscriber_count', '-', 1) }))
+        .where('id', '=', sub.source_id)
+        .execute();
     });
   }
 
-  async updateSubscription(viewer: Viewer, subscriptionId: number, changes: { title?: string | null | undefined; folder?: string | null | undefined }): Promise<SubscriptionView> {
+  async updateSubscription(
+    viewer: Viewer,
+    subscriptionId: number,
+    changes: { title?: string | null | undefined; folder?: string | null | undefined },
+  ): Promise<SubscriptionView> {
     const sub = await this.#own(subscriptionId, viewer);
     await this.#db.transaction().execute(async (tx) => {
       const set: { title?: string | null; folder_id?: number | null } = {};
@@ -233,7 +272,13 @@ export class FeedsService {
       if (Object.keys(set).length) await tx.updateTable('subscriptions').set(set).where('id', '=', sub.id).execute();
       // Another folder, other folder rules.
       if (set.folder_id !== undefined && set.folder_id !== sub.folder_id) {
-        const folderMutes = await tx.selectFrom('keyword_rules').select('id').where('member_id', '=', viewer.memberId).where('action', '=', 'mute').where('folder_id', 'is not', null).executeTakeFirst();
+        const folderMutes = await tx
+          .selectFrom('keyword_rules')
+          .select('id')
+          .where('member_id', '=', viewer.memberId)
+          .where('action', '=', 'mute')
+          .where('folder_id', 'is not', null)
+          .executeTakeFirst();
         if (folderMutes) await this.#recomputeMutes(tx, viewer);
       }
     });
@@ -250,7 +295,12 @@ export class FeedsService {
   }
 
   async #own(subscriptionId: number, viewer: Viewer) {
-    const sub = await this.#db.selectFrom('subscriptions').selectAll().where('id', '=', subscriptionId).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const sub = await this.#db
+      .selectFrom('subscriptions')
+      .selectAll()
+      .where('id', '=', subscriptionId)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (!sub) throw UserError.notFound('You do not follow this source.');
     return sub;
   }
@@ -262,8 +312,19 @@ export class FeedsService {
     const clean = name.replace(/\s+/g, ' ').trim();
     if (!clean) throw UserError.field('folder', 'A folder needs a name.');
     if (clean.length > MAX_FOLDER_NAME) throw UserError.field('folder', `A folder name can be at most ${MAX_FOLDER_NAME} characters.`);
-    await db.insertInto('folders').values({ member_id: viewer.memberId, name: clean, created_at: Date.now() }).onConflict((oc) => oc.columns(['member_id', 'name']).doNothing()).execute();
-    return (await db.selectFrom('folders').select('id').where('member_id', '=', viewer.memberId).where('name', '=', clean).executeTakeFirstOrThrow()).id;
+    await db
+      .insertInto('folders')
+      .values({ member_id: viewer.memberId, name: clean, created_at: Date.now() })
+      .onConflict((oc) => oc.columns(['member_id', 'name']).doNothing())
+      .execute();
+    return (
+      await db
+        .selectFrom('folders')
+        .select('id')
+        .where('member_id', '=', viewer.memberId)
+        .where('name', '=', clean)
+        .executeTakeFirstOrThrow()
+    ).id;
   }
 
   async createFolder(viewer: Viewer, name: string): Promise<FolderView> {
@@ -276,7 +337,13 @@ export class FeedsService {
     if (!clean) throw UserError.field('name', 'A folder needs a name.');
     if (clean.length > MAX_FOLDER_NAME) throw UserError.field('name', `A folder name can be at most ${MAX_FOLDER_NAME} characters.`);
     await this.#ownFolder(viewer, folderId);
-    const clash = await this.#db.selectFrom('folders').select('id').where('member_id', '=', viewer.memberId).where('name', '=', clean).where('id', '<>', folderId).executeTakeFirst();
+    const clash = await this.#db
+      .selectFrom('folders')
+      .select('id')
+      .where('member_id', '=', viewer.memberId)
+      .where('name', '=', clean)
+      .where('id', '<>', folderId)
+      .executeTakeFirst();
     if (clash) throw UserError.field('name', `You already have a folder called “${clean}”.`, 409, 'folder_exists');
     await this.#db.updateTable('folders').set({ name: clean }).where('id', '=', folderId).execute();
     return (await this.folders(viewer)).find((f) => f.id === folderId)!;
@@ -295,7 +362,12 @@ export class FeedsService {
   }
 
   async #ownFolder(viewer: Viewer, folderId: number) {
-    const folder = await this.#db.selectFrom('folders').selectAll().where('id', '=', folderId).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const folder = await this.#db
+      .selectFrom('folders')
+      .selectAll()
+      .where('id', '=', folderId)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (!folder) throw UserError.notFound('You have no such folder.');
     return folder;
   }
@@ -306,7 +378,11 @@ export class FeedsService {
       this.#db.selectFrom('folders').select(['id', 'name']).where('member_id', '=', viewer.memberId).orderBy('name').execute(),
       loaded ?? this.subscriptions(viewer),
     ]);
-    return folders.map((f) => ({ id: f.id, name: f.name, unread: subs.filter((s) => s.folder?.id === f.id).reduce((n, s) => n + s.unread, 0) }));
+    return folders.map((f) => ({
+      id: f.id,
+      name: f.name,
+      unread: subs.filter((s) => s.folder?.id === f.id).reduce((n, s) => n + s.unread, 0),
+    }));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -318,29 +394,43 @@ export class FeedsService {
       .innerJoin('sources as s', 's.id', 'sub.source_id')
       .leftJoin('folders as f', 'f.id', 'sub.folder_id')
       .select([
-        'sub.id', 'sub.source_id', 'sub.title as custom_title', 's.title', 's.url', 's.site_url', 's.icon_url', 's.status', 's.last_error', 's.error_since',
-        's.last_fetched_at', 's.next_fetch_at', 'f.id as folder_id', 'f.name as folder_name',
+        'sub.id',
+        'sub.source_id',
+        'sub.title as custom_title',
+        's.title',
+        's.url',
+        's.site_url',
+        's.icon_url',
+        's.status',
+        's.last_error',
+        's.error_since',
+        's.last_fetched_at',
+        's.next_fetch_at',
+        'f.id as folder_id',
+        'f.name as folder_name',
       ])
       .where('sub.member_id', '=', viewer.memberId)
       .execute();
     const unread = await this.#unreadCounts(viewer);
     const now = Date.now();
     return rows
-      .map((r): SubscriptionView => ({
-        id: r.id,
-        sourceId: r.source_id,
-        title: r.custom_title ?? (r.title || new URL(r.url).host),
-        customTitle: r.custom_title,
-        feedUrl: r.url,
-        siteUrl: r.site_url,
-        iconUrl: r.icon_url,
-        folder: r.folder_id ? { id: r.folder_id, name: r.folder_name! } : null,
-        unread: unread.get(r.id) ?? 0,
-        status: r.last_fetched_at === null ? 'pending' : r.status,
-        problem: problemWords(r, now),
-        lastFetchedAt: r.last_fetched_at ? new Date(r.last_fetched_at).toISOString() : null,
-        nextFetchAt: r.status === 'gone' ? null : new Date(r.next_fetch_at).toISOString(),
-      }))
+      .map(
+        (r): SubscriptionView => ({
+          id: r.id,
+          sourceId: r.source_id,
+          title: r.custom_title ?? (r.title || new URL(r.url).host),
+          customTitle: r.custom_title,
+          feedUrl: r.url,
+          siteUrl: r.site_url,
+          iconUrl: r.icon_url,
+          folder: r.folder_id ? { id: r.folder_id, name: r.folder_name! } : null,
+          unread: unread.get(r.id) ?? 0,
+          status: r.last_fetched_at === null ? 'pending' : r.status,
+          problem: problemWords(r, now),
+          lastFetchedAt: r.last_fetched_at ? new Date(r.last_fetched_at).toISOString() : null,
+          nextFetchAt: r.status === 'gone' ? null : new Date(r.next_fetch_at).toISOString(),
+        }),
+      )
       .sort((a, b) => a.title.localeCompare(b.title, 'en', { sensitivity: 'base' }));
   }
 
@@ -382,9 +472,26 @@ export class FeedsService {
       .leftJoin('item_states as st', (join) => join.onRef('st.member_id', '=', 'sub.member_id').onRef('st.item_id', '=', 'i.id'))
       .leftJoin('bookmarks as b', (join) => join.onRef('b.member_id', '=', 'sub.member_id').onRef('b.item_id', '=', 'i.id'))
       .select([
-        'i.id', 'i.url', 'i.title', 'i.author', 'i.summary', 'i.content_html', 'i.full_html', 'i.image_url', 'i.attachments', 'i.tags', 'i.published_at', 'i.sort_at',
-        'sub.id as sub_id', 'sub.source_id', 'sub.title as custom_title', 's.title as source_title', 's.url as source_url', 's.site_url',
-        'b.id as bookmark_id', 'st.starred_at',
+        'i.id',
+        'i.url',
+        'i.title',
+        'i.author',
+        'i.summary',
+        'i.content_html',
+        'i.full_html',
+        'i.image_url',
+        'i.attachments',
+        'i.tags',
+        'i.published_at',
+        'i.sort_at',
+        'sub.id as sub_id',
+        'sub.source_id',
+        'sub.title as custom_title',
+        's.title as source_title',
+        's.url as source_url',
+        's.site_url',
+        'b.id as bookmark_id',
+        'st.starred_at',
         sql<number>`coalesce(st.read, case when i.id > sub.read_up_to_id then 0 else 1 end)`.as('is_read'),
       ])
       .where('sub.member_id', '=', viewer.memberId)
@@ -410,25 +517,36 @@ export class FeedsService {
       const [sortAt, id] = cursor;
       q = q.where((eb) => eb.or([eb('i.sort_at', '<', sortAt), eb.and([eb('i.sort_at', '=', sortAt), eb('i.id', '<', id)])]));
     }
-    const rows = await q.orderBy('i.sort_at', 'desc').orderBy('i.id', 'desc').limit(limit + 1).execute();
+    const rows = await q
+      .orderBy('i.sort_at', 'desc')
+      .orderBy('i.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
-    const items = page.map((r): ItemView => ({
-      id: r.id,
-      url: r.url,
-      title: r.title || r.summary.slice(0, 80) || '(untitled)',
-      author: r.author,
-      summary: r.summary,
-      contentHtml: r.content_html,
-      fullHtml: r.full_html,
-      imageUrl: r.image_url,
-      attachments: r.attachments ? JSON.parse(r.attachments) : [],
-      tags: r.tags ? JSON.parse(r.tags) : [],
-      publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
-      source: { subscriptionId: r.sub_id, id: r.source_id, title: r.custom_title ?? (r.source_title || new URL(r.source_url).host), siteUrl: r.site_url },
-      read: Number(r.is_read) === 1,
-      starred: r.starred_at !== null,
-      bookmarked: r.bookmark_id !== null,
-    }));
+    const items = page.map(
+      (r): ItemView => ({
+        id: r.id,
+        url: r.url,
+        title: r.title || r.summary.slice(0, 80) || '(untitled)',
+        author: r.author,
+        summary: r.summary,
+        contentHtml: r.content_html,
+        fullHtml: r.full_html,
+        imageUrl: r.image_url,
+        attachments: r.attachments ? JSON.parse(r.attachments) : [],
+        tags: r.tags ? JSON.parse(r.tags) : [],
+        publishedAt: r.published_at ? new Date(r.published_at).toISOString() : null,
+        source: {
+          subscriptionId: r.sub_id,
+          id: r.source_id,
+          title: r.custom_title ?? (r.source_title || new URL(r.source_url).host),
+          siteUrl: r.site_url,
+        },
+        read: Number(r.is_read) === 1,
+        starred: r.starred_at !== null,
+        bookmarked: r.bookmark_id !== null,
+      }),
+    );
     const last = page.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor([last.sort_at, last.id]) : null };
   }
@@ -439,7 +557,13 @@ export class FeedsService {
    * of those. A page costs about `subscriptions × page size` index entries, however many
    * items the sources have piled up (sorting every item of every source would not).
    */
-  async #newestIds(viewer: Viewer, scope: Exclude<RiverScope, { kind: 'starred' }>, unreadOnly: boolean, cursor: readonly [number, number] | null, take: number): Promise<number[]> {
+  async #newestIds(
+    viewer: Viewer,
+    scope: Exclude<RiverScope, { kind: 'starred' }>,
+    unreadOnly: boolean,
+    cursor: readonly [number, number] | null,
+    take: number,
+  ): Promise<number[]> {
     const subs = await this.#db
       .selectFrom('subscriptions')
       .select(['source_id', 'read_up_to_id'])
@@ -476,19 +600,28 @@ export class FeedsService {
       const match = words.map((w) => `"${w.replace(/"/g, '""')}"`).join(' ');
       return sql<SqlBool>`i.id in (select rowid from source_items_fts where source_items_fts match ${match})`;
     }
-    return sql<SqlBool>`i.search @@ (${sql.join(words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`), sql` && `)})`;
+    return sql<SqlBool>`i.search @@ (${sql.join(
+      words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`),
+      sql` && `,
+    )})`;
   }
 
   async item(viewer: Viewer, itemId: number): Promise<ItemView> {
     const row = await this.#db
       .selectFrom('source_items as i')
-      .innerJoin('subscriptions as sub', (join) => join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId))
+      .innerJoin('subscriptions as sub', (join) =>
+        join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId),
+      )
       .select(['i.sort_at', 'sub.id as sub_id'])
       .where('i.id', '=', itemId)
       .executeTakeFirst();
     if (!row) throw UserError.notFound('This item does not exist, or is from a source you do not follow.');
     // The item is the first of a one-item page starting just above it.
-    const { items } = await this.river(viewer, { scope: { kind: 'source', subscriptionId: row.sub_id }, cursor: encodeCursor([row.sort_at, itemId + 1]), limit: 1 });
+    const { items } = await this.river(viewer, {
+      scope: { kind: 'source', subscriptionId: row.sub_id },
+      cursor: encodeCursor([row.sort_at, itemId + 1]),
+      limit: 1,
+    });
     const item = items[0];
     if (!item || item.id !== itemId) throw UserError.notFound('This item is hidden by one of your keyword rules.');
     return item;
@@ -507,7 +640,13 @@ export class FeedsService {
   async setStarred(viewer: Viewer, itemId: number, starred: boolean): Promise<void> {
     await this.item(viewer, itemId);
     if (starred) await markItem(this.#db, viewer.memberId, itemId, 'star', Date.now());
-    else await this.#db.updateTable('item_states').set({ starred_at: null }).where('member_id', '=', viewer.memberId).where('item_id', '=', itemId).execute();
+    else
+      await this.#db
+        .updateTable('item_states')
+        .set({ starred_at: null })
+        .where('member_id', '=', viewer.memberId)
+        .where('item_id', '=', itemId)
+        .execute();
   }
 
   /** Marks everything in a scope read, or only what is older than a day or a week. */
@@ -574,9 +713,20 @@ export class FeedsService {
     const rows = await this.#db
       .selectFrom('keyword_rules as r')
       .leftJoin('folders as f', 'f.id', 'r.folder_id')
-      .leftJoin('subscriptions as sub', (join) => join.onRef('sub.source_id', '=', 'r.source_id').onRef('sub.member_id', '=', 'r.member_id'))
+      .leftJoin('subscriptions as sub', (join) =>
+        join.onRef('sub.source_id', '=', 'r.source_id').onRef('sub.member_id', '=', 'r.member_id'),
+      )
       .leftJoin('sources as s', 's.id', 'r.source_id')
-      .select(['r.id', 'r.keyword', 'r.action', 'r.folder_id', 'f.name as folder_name', 'sub.id as sub_id', 'sub.title as custom_title', 's.title as source_title'])
+      .select([
+        'r.id',
+        'r.keyword',
+        'r.action',
+        'r.folder_id',
+        'f.name as folder_name',
+        'sub.id as sub_id',
+        'sub.title as custom_title',
+        's.title as source_title',
+      ])
       .where('r.member_id', '=', viewer.memberId)
       .orderBy('r.id')
       .execute();
@@ -584,12 +734,19 @@ export class FeedsService {
       id: r.id,
       keyword: r.keyword,
       action: r.action,
-      scope: r.sub_id ? { kind: 'source', id: r.sub_id, title: r.custom_title ?? r.source_title ?? '' } : r.folder_id ? { kind: 'folder', id: r.folder_id, name: r.folder_name ?? '' } : { kind: 'all' },
+      scope: r.sub_id
+        ? { kind: 'source', id: r.sub_id, title: r.custom_title ?? r.source_title ?? '' }
+        : r.folder_id
+          ? { kind: 'folder', id: r.folder_id, name: r.folder_name ?? '' }
+          : { kind: 'all' },
     }));
   }
 
   /** Adds a rule and applies it to the items already there. */
-  async addRule(viewer: Viewer, input: { keyword: string; action: RuleAction; folderId?: number | null | undefined; subscriptionId?: number | null | undefined }): Promise<RuleView> {
+  async addRule(
+    viewer: Viewer,
+    input: { keyword: string; action: RuleAction; folderId?: number | null | undefined; subscriptionId?: number | null | undefined },
+  ): Promise<RuleView> {
     const keyword = input.keyword.replace(/\s+/g, ' ').trim();
     if (!keyword) throw UserError.field('keyword', 'A rule needs a word or phrase.');
     if (keyword.length > MAX_KEYWORD) throw UserError.field('keyword', `A keyword can be at most ${MAX_KEYWORD} characters.`);
@@ -599,14 +756,23 @@ export class FeedsService {
     const id = await this.#db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('keyword_rules')
-        .values({ member_id: viewer.memberId, source_id: sourceId, folder_id: input.folderId ?? null, keyword, action: input.action, created_at: Date.now() })
+        .values({
+          member_id: viewer.memberId,
+          source_id: sourceId,
+          folder_id: input.folderId ?? null,
+          keyword,
+          action: input.action,
+          created_at: Date.now(),
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       // Existing items: a coarse LIKE narrows them in SQL, the same match as for new items decides.
       const probe = likeProbe(keyword);
       const candidates = await tx
         .selectFrom('source_items as i')
-        .innerJoin('subscriptions as sub', (join) => join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId))
+        .innerJoin('subscriptions as sub', (join) =>
+          join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId),
+        )
         .select(['i.id', 'i.title', 'i.author', 'i.summary', 'i.content_html'])
         .$if(sourceId !== null, (qb) => qb.where('sub.source_id', '=', sourceId!))
         .$if(!!input.folderId, (qb) => qb.where('sub.folder_id', '=', input.folderId!))
@@ -623,7 +789,12 @@ export class FeedsService {
 
   /** Removes a rule; items it muted come back (stars it gave stay: the member may have starred them too). */
   async deleteRule(viewer: Viewer, ruleId: number): Promise<void> {
-    const rule = await this.#db.selectFrom('keyword_rules').selectAll().where('id', '=', ruleId).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const rule = await this.#db
+      .selectFrom('keyword_rules')
+      .selectAll()
+      .where('id', '=', ruleId)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (!rule) throw UserError.notFound('You have no such rule.');
     await this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('keyword_rules').where('id', '=', ruleId).execute();
@@ -634,11 +805,18 @@ export class FeedsService {
   /** Mutes anew by the member's mute rules as they are now (a rule or a folder went, a source moved). */
   async #recomputeMutes(tx: Queryable, viewer: Viewer): Promise<void> {
     await tx.updateTable('item_states').set({ muted: 0 }).where('member_id', '=', viewer.memberId).where('muted', '=', 1).execute();
-    const remaining = await tx.selectFrom('keyword_rules').selectAll().where('member_id', '=', viewer.memberId).where('action', '=', 'mute').execute();
+    const remaining = await tx
+      .selectFrom('keyword_rules')
+      .selectAll()
+      .where('member_id', '=', viewer.memberId)
+      .where('action', '=', 'mute')
+      .execute();
     for (const r of remaining) {
       const items = await tx
         .selectFrom('source_items as i')
-        .innerJoin('subscriptions as sub', (join) => join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId))
+        .innerJoin('subscriptions as sub', (join) =>
+          join.onRef('sub.source_id', '=', 'i.source_id').on('sub.member_id', '=', viewer.memberId),
+        )
         .select(['i.id', 'i.title', 'i.author', 'i.summary', 'i.content_html'])
         .$if(r.source_id !== null, (qb) => qb.where('sub.source_id', '=', r.source_id!))
         .$if(r.folder_id !== null, (qb) => qb.where('sub.folder_id', '=', r.folder_id!))

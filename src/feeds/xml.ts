@@ -50,7 +50,14 @@ export interface XmlReadOptions {
 const NAMESPACES: Record<string, string> = {};
 const URIS: Record<string, string[]> = {
   atom: ['http://www.w3.org/2005/Atom', 'http://www.w3.org/2005/Atom/', 'http://purl.org/atom/ns#'],
-  dc: ['http://purl.org/dc/elements/1.1/', 'http://purl.org/dc/elements/1.1', 'http://dublincore.org/documents/dcmi-namespace/', 'http://dublincore.org/documents/dcmi-namespace', 'http://purl.org/dc/elements/1.0/', 'http://purl.org/dc/elements/1.0'],
+  dc: [
+    'http://purl.org/dc/elements/1.1/',
+    'http://purl.org/dc/elements/1.1',
+    'http://dublincore.org/documents/dcmi-namespace/',
+    'http://dublincore.org/documents/dcmi-namespace',
+    'http://purl.org/dc/elements/1.0/',
+    'http://purl.org/dc/elements/1.0',
+  ],
   dcterms: [
     'http://purl.org/dc/terms/',
     'http://purl.org/dc/terms',
@@ -135,7 +142,17 @@ class XmlReader {
     private readonly options: XmlReadOptions,
   ) {
     this.length = source.length;
-    this.document = { name: '#document', raw: '#document', attributes: EMPTY_ATTRIBUTES, hasAttributes: false, children: [], outerStart: 0, start: 0, end: this.length, outerEnd: this.length };
+    this.document = {
+      name: '#document',
+      raw: '#document',
+      attributes: EMPTY_ATTRIBUTES,
+      hasAttributes: false,
+      children: [],
+      outerStart: 0,
+      start: 0,
+      end: this.length,
+      outerEnd: this.length,
+    };
     this.stack = [this.document];
     this.scopes = [{ prefixes: new Map(), defaultPrefix: '', names: new Map(), attributeNames: new Map() }];
   }

@@ -6,14 +6,23 @@ import { memberInsights } from './insights.ts';
 import { STAGES } from './stages.ts';
 
 const score = z.number().int().min(0).max(100);
-const ShareSchema = z.object({ key: z.string(), label: z.string(), count: z.number().int(), share: z.number().openapi({ description: '0..1 of the people followed' }) }).openapi('InsightsShare');
+const ShareSchema = z
+  .object({
+    key: z.string(),
+    label: z.string(),
+    count: z.number().int(),
+    share: z.number().openapi({ description: '0..1 of the people followed' }),
+  })
+  .openapi('InsightsShare');
 
 const InsightsSchema = z
   .object({
     scores: z.object({ consumption: score, connection: score, creation: score, contribution: score }),
     stage: z.enum(STAGES),
     nextStep: z.object({ text: z.string(), href: z.string(), linkText: z.string() }),
-    activity: z.record(z.string(), z.number().int()).openapi({ description: 'The counts the scores are made of (see docs/insights.md, Stages)' }),
+    activity: z
+      .record(z.string(), z.number().int())
+      .openapi({ description: 'The counts the scores are made of (see docs/insights.md, Stages)' }),
     health: z.object({
       following: z.number().int(),
       followers: z.number().int(),
@@ -24,23 +33,64 @@ const InsightsSchema = z
       diversityNudge: z.object({ text: z.string(), href: z.string() }).nullable(),
       dormantFollows: z.object({
         total: z.number().int(),
-        people: z.array(z.object({ actorId: z.number().int(), acct: z.string(), displayName: z.string(), url: z.string(), lastPostAt: z.string().nullable() })),
+        people: z.array(
+          z.object({
+            actorId: z.number().int(),
+            acct: z.string(),
+            displayName: z.string(),
+            url: z.string(),
+            lastPostAt: z.string().nullable(),
+          }),
+        ),
       }),
       dormantSources: z.object({
         total: z.number().int(),
-        sources: z.array(z.object({ subscriptionId: z.number().int(), sourceId: z.number().int(), title: z.string(), lastItemAt: z.string().nullable() })),
+        sources: z.array(
+          z.object({ subscriptionId: z.number().int(), sourceId: z.number().int(), title: z.string(), lastItemAt: z.string().nullable() }),
+        ),
       }),
-      ties: z.array(z.object({ actorId: z.number().int(), acct: z.string(), displayName: z.string(), url: z.string(), toThem: z.number().int(), fromThem: z.number().int() })),
+      ties: z.array(
+        z.object({
+          actorId: z.number().int(),
+          acct: z.string(),
+          displayName: z.string(),
+          url: z.string(),
+          toThem: z.number().int(),
+          fromThem: z.number().int(),
+        }),
+      ),
       graph: z
         .object({
           people: z.number().int().openapi({ description: 'Distinct people you follow or who follow you (accepted follows)' }),
-          followersEstimated: z.boolean().openapi({ description: `True when you have more than ${GRAPH_FOLLOWER_SAMPLE} followers: followers by role are then estimated from the newest ${GRAPH_FOLLOWER_SAMPLE} accounts among them` }),
+          followersEstimated: z
+            .boolean()
+            .openapi({
+              description: `True when you have more than ${GRAPH_FOLLOWER_SAMPLE} followers: followers by role are then estimated from the newest ${GRAPH_FOLLOWER_SAMPLE} accounts among them`,
+            }),
           roles: z.array(
-            z.object({ role: z.string().openapi({ description: 'Role key, `none` when not given' }), label: z.string(), following: z.number().int(), followers: z.number().int(), mutuals: z.number().int() }),
+            z.object({
+              role: z.string().openapi({ description: 'Role key, `none` when not given' }),
+              label: z.string(),
+              following: z.number().int(),
+              followers: z.number().int(),
+              mutuals: z.number().int(),
+            }),
           ),
           nodes: z
-            .array(z.object({ actorId: z.number().int(), acct: z.string(), displayName: z.string(), url: z.string(), role: z.string(), following: z.boolean(), follower: z.boolean() }))
-            .openapi({ description: `The people drawn in the picture, at most ${GRAPH_NODES}: mutual follows first, then the most recent follows either way` }),
+            .array(
+              z.object({
+                actorId: z.number().int(),
+                acct: z.string(),
+                displayName: z.string(),
+                url: z.string(),
+                role: z.string(),
+                following: z.boolean(),
+                follower: z.boolean(),
+              }),
+            )
+            .openapi({
+              description: `The people drawn in the picture, at most ${GRAPH_NODES}: mutual follows first, then the most recent follows either way`,
+            }),
         })
         .openapi({ description: 'The network picture grouped by role (see docs/insights.md)' }),
     }),
@@ -65,7 +115,8 @@ export function registerInsightsApi(api: Api): void {
       tags: ['Insights'],
       security,
       summary: 'Your stage scores, next step and network health',
-      description: 'Always the signed-in member’s own insights; there is no parameter to ask for someone else’s (unknown query parameters are refused).',
+      description:
+        'Always the signed-in member’s own insights; there is no parameter to ask for someone else’s (unknown query parameters are refused).',
       request: { query: z.strictObject({}) },
       responses: { 200: json(InsightsSchema, 'Your insights'), ...errors(401, 422) },
     }),
@@ -89,18 +140,44 @@ export function registerInsightsApi(api: Api): void {
             diversityNudge: health.diversityNudge,
             dormantFollows: {
               total: health.dormantFollows.total,
-              people: health.dormantFollows.people.map((p) => ({ actorId: p.actorId, acct: p.acct, displayName: p.displayName, url: p.path, lastPostAt: iso(p.lastPostAt) })),
+              people: health.dormantFollows.people.map((p) => ({
+                actorId: p.actorId,
+                acct: p.acct,
+                displayName: p.displayName,
+                url: p.path,
+                lastPostAt: iso(p.lastPostAt),
+              })),
             },
             dormantSources: {
               total: health.dormantSources.total,
-              sources: health.dormantSources.sources.map((s) => ({ subscriptionId: s.subscriptionId, sourceId: s.sourceId, title: s.title, lastItemAt: iso(s.lastItemAt) })),
+              sources: health.dormantSources.sources.map((s) => ({
+                subscriptionId: s.subscriptionId,
+                sourceId: s.sourceId,
+                title: s.title,
+                lastItemAt: iso(s.lastItemAt),
+              })),
             },
-            ties: health.ties.map((t) => ({ actorId: t.actorId, acct: t.acct, displayName: t.displayName, url: t.path, toThem: t.toThem, fromThem: t.fromThem })),
+            ties: health.ties.map((t) => ({
+              actorId: t.actorId,
+              acct: t.acct,
+              displayName: t.displayName,
+              url: t.path,
+              toThem: t.toThem,
+              fromThem: t.fromThem,
+            })),
             graph: {
               people: health.graph.people,
               followersEstimated: health.graph.followersEstimated,
               roles: health.graph.roles,
-              nodes: health.graph.nodes.map((p) => ({ actorId: p.actorId, acct: p.acct, displayName: p.displayName, url: p.path, role: p.role, following: p.following, follower: p.follower })),
+              nodes: health.graph.nodes.map((p) => ({
+                actorId: p.actorId,
+                acct: p.acct,
+                displayName: p.displayName,
+                url: p.path,
+                role: p.role,
+                following: p.following,
+                follower: p.follower,
+              })),
             },
           },
           computedAt: iso(insights.computedAt)!,
@@ -128,7 +205,11 @@ export function registerInsightsApi(api: Api): void {
       const viewer = requireViewer(c);
       const input = c.req.valid('json');
       const { database, social } = c.var.services;
-      const moved = await moveToList(database, social, viewer, { acct: input.acct, listId: input.listId ?? null, newName: input.newList ?? '' });
+      const moved = await moveToList(database, social, viewer, {
+        acct: input.acct,
+        listId: input.listId ?? null,
+        newName: input.newList ?? '',
+      });
       return c.json({ listId: moved.listId, listName: moved.listName }, 200);
     },
   );

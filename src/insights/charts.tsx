@@ -13,7 +13,23 @@ export interface Bar {
  * A horizontal bar chart drawn on the server. Bars use the text colour (so they keep their
  * contrast in any theme) and every bar carries its number as text: nothing rests on colour.
  */
-export function BarChart({ id, title, desc, bars, max, marker, labelWidth = 240 }: { id: string; title: string; desc: string; bars: Bar[]; max: number; marker?: number; labelWidth?: number }) {
+export function BarChart({
+  id,
+  title,
+  desc,
+  bars,
+  max,
+  marker,
+  labelWidth = 240,
+}: {
+  id: string;
+  title: string;
+  desc: string;
+  bars: Bar[];
+  max: number;
+  marker?: number;
+  labelWidth?: number;
+}) {
   const barWidth = 300;
   const row = 30;
   const height = bars.length * row + 10;
@@ -23,7 +39,16 @@ export function BarChart({ id, title, desc, bars, max, marker, labelWidth = 240 
   // screens, scaled down to fit on narrow ones (no inline styles are allowed under the CSP).
   return (
     <div class="insights-chart">
-      <svg id={id} role="img" aria-labelledby={`${id}-title ${id}-desc`} viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="xMinYMin meet" fill="currentColor">
+      <svg
+        id={id}
+        role="img"
+        aria-labelledby={`${id}-title ${id}-desc`}
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        height={height}
+        preserveAspectRatio="xMinYMin meet"
+        fill="currentColor"
+      >
         <title id={`${id}-title`}>{title}</title>
         <desc id={`${id}-desc`}>{desc}</desc>
         {bars.map((b, i) => (

@@ -31,7 +31,10 @@ const CheckpointSchema = z
     id: z.number().int(),
     kind: z.enum(CHECKPOINT_KINDS),
     target: z.number().int().openapi({ description: 'How many; for `stage`, the index of the stage (1 = connection)' }),
-    outsideRole: z.number().int().openapi({ description: '`follow`: how many of the people followed must have a role other than the student’s' }),
+    outsideRole: z
+      .number()
+      .int()
+      .openapi({ description: '`follow`: how many of the people followed must have a role other than the student’s' }),
     stage: z.enum(STAGES).nullable(),
     label: z.string().openapi({ example: 'Follow at least 10 people, including at least 3 whose role differs from yours' }),
   })
@@ -62,12 +65,25 @@ const CohortSchema = z
     studentCount: z.number().int(),
     editable: z.boolean().openapi({ description: 'The checkpoints can still change (the due date has not passed)' }),
     url: z.string(),
-    invites: z.array(InviteSchema).nullable().openapi({ description: 'The invite links (instructor only; null for students). Tokens are shown only when a link is made.' }),
+    invites: z
+      .array(InviteSchema)
+      .nullable()
+      .openapi({ description: 'The invite links (instructor only; null for students). Tokens are shown only when a link is made.' }),
   })
   .openapi('Cohort');
 
 const SummarySchema = z
-  .object({ id: z.number().int(), name: z.string(), dueDate: z.string(), dueAt: z.string(), role: z.enum(['instructor', 'student']), instructor: PersonSchema, studentCount: z.number().int(), checkpointCount: z.number().int(), url: z.string() })
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    dueDate: z.string(),
+    dueAt: z.string(),
+    role: z.enum(['instructor', 'student']),
+    instructor: PersonSchema,
+    studentCount: z.number().int(),
+    checkpointCount: z.number().int(),
+    url: z.string(),
+  })
   .openapi('CohortSummary');
 
 const ProgressSchema = z
@@ -94,16 +110,49 @@ const ProgressSchema = z
         ),
       }),
     ),
-    totals: z.array(z.object({ checkpointId: z.number().int(), kind: z.enum(CHECKPOINT_KINDS), done: z.number().int(), percent: z.number().int().nullable().openapi({ description: 'Whole percent of students; null when there are none' }) })),
+    totals: z.array(
+      z.object({
+        checkpointId: z.number().int(),
+        kind: z.enum(CHECKPOINT_KINDS),
+        done: z.number().int(),
+        percent: z.number().int().nullable().openapi({ description: 'Whole percent of students; null when there are none' }),
+      }),
+    ),
     computedAt: z.string(),
   })
   .openapi('CohortProgress');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 3 }) });
-const InviteParams = IdParam.extend({ inviteId: z.coerce.number().int().positive().openapi({ param: { name: 'inviteId', in: 'path' }, example: 7 }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
+});
+const InviteParams = IdParam.extend({
+  inviteId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'inviteId', in: 'path' }, example: 7 }),
+});
 
-const checkpointJson = (c: Cohort['checkpoints'][number]) => ({ id: c.id, kind: c.kind, target: c.target, outsideRole: c.outsideRole, stage: c.stage, label: c.label });
-const inviteJson = (i: Invite) => ({ id: i.id, status: i.status, expiresAt: iso(i.expiresAt)!, maxUses: i.maxUses, uses: i.uses, createdAt: iso(i.createdAt)! });
+const checkpointJson = (c: Cohort['checkpoints'][number]) => ({
+  id: c.id,
+  kind: c.kind,
+  target: c.target,
+  outsideRole: c.outsideRole,
+  stage: c.stage,
+  label: c.label,
+});
+const inviteJson = (i: Invite) => ({
+  id: i.id,
+  status: i.status,
+  expiresAt: iso(i.expiresAt)!,
+  maxUses: i.maxUses,
+  uses: i.uses,
+  createdAt: iso(i.createdAt)!,
+});
 
 function cohortJson(c: AppContext, cohort: Cohort, invites: Invite[] | null) {
   return {
@@ -123,7 +172,11 @@ function cohortJson(c: AppContext, cohort: Cohort, invites: Invite[] | null) {
   };
 }
 
-const summaryJson = (c: AppContext, s: CohortSummary) => ({ ...s, dueAt: iso(s.dueAt)!, url: `${c.var.services.config.baseUrl}/insights/cohorts/${s.id}` });
+const summaryJson = (c: AppContext, s: CohortSummary) => ({
+  ...s,
+  dueAt: iso(s.dueAt)!,
+  url: `${c.var.services.config.baseUrl}/insights/cohorts/${s.id}`,
+});
 
 /** Only numbers and done/not done per checkpoint: never a post, a bookmark or a message. */
 function progressJson(p: CohortProgress) {
@@ -147,9 +200,16 @@ const TAGS = ['Cohorts'];
 export function registerCohortsApi(api: Api): void {
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/cohorts', tags: TAGS, security, summary: 'Your cohorts: the ones you teach and the ones you are enrolled in',
+      method: 'get',
+      path: '/api/v1/cohorts',
+      tags: TAGS,
+      security,
+      summary: 'Your cohorts: the ones you teach and the ones you are enrolled in',
       request: { query: z.strictObject({}) },
-      responses: { 200: json(z.object({ teaching: z.array(SummarySchema), enrolled: z.array(SummarySchema) }), 'Your cohorts, newest first'), ...errors(401, 422) },
+      responses: {
+        200: json(z.object({ teaching: z.array(SummarySchema), enrolled: z.array(SummarySchema) }), 'Your cohorts, newest first'),
+        ...errors(401, 422),
+      },
     }),
     async (c) => {
       const list = await cohortsService(c).list(requireViewer(c));
@@ -158,7 +218,11 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/cohorts', tags: TAGS, security, summary: 'Create a cohort that you teach',
+      method: 'post',
+      path: '/api/v1/cohorts',
+      tags: TAGS,
+      security,
+      summary: 'Create a cohort that you teach',
       description: 'Then set its checkpoints (PUT …/checkpoints) and make invite links for your students.',
       request: body(cohortInputSchema),
       responses: { 201: json(CohortSchema, 'The cohort'), ...errors(401, 409, 422) },
@@ -170,7 +234,11 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/cohorts/{id}', tags: TAGS, security, summary: 'A cohort you teach or study in (404 to anyone else)',
+      method: 'get',
+      path: '/api/v1/cohorts/{id}',
+      tags: TAGS,
+      security,
+      summary: 'A cohort you teach or study in (404 to anyone else)',
       request: { params: IdParam, query: z.strictObject({}) },
       responses: { 200: json(CohortSchema, 'The cohort'), ...errors(401, 404, 422) },
     }),
@@ -178,15 +246,24 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'patch', path: '/api/v1/cohorts/{id}', tags: TAGS, security, summary: 'Change a cohort’s name, description or due date (instructor)',
+      method: 'patch',
+      path: '/api/v1/cohorts/{id}',
+      tags: TAGS,
+      security,
+      summary: 'Change a cohort’s name, description or due date (instructor)',
       request: { params: IdParam, ...body(cohortUpdateSchema) },
       responses: { 200: json(CohortSchema, 'The cohort'), ...errors(401, 403, 404, 422) },
     }),
-    async (c) => c.json(await fullCohort(c, await cohortsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) =>
+      c.json(await fullCohort(c, await cohortsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
     createRoute({
-      method: 'delete', path: '/api/v1/cohorts/{id}', tags: TAGS, security, summary: 'Delete a cohort with its checkpoints, invite links and enrolments (instructor)',
+      method: 'delete',
+      path: '/api/v1/cohorts/{id}',
+      tags: TAGS,
+      security,
+      summary: 'Delete a cohort with its checkpoints, invite links and enrolments (instructor)',
       request: { params: IdParam },
       responses: { ...Ok, ...errors(401, 403, 404) },
     }),
@@ -197,20 +274,35 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'put', path: '/api/v1/cohorts/{id}/checkpoints', tags: TAGS, security, summary: 'Set the assignment: the whole list of checkpoints, at most one of each kind (instructor, until the due date)',
+      method: 'put',
+      path: '/api/v1/cohorts/{id}/checkpoints',
+      tags: TAGS,
+      security,
+      summary: 'Set the assignment: the whole list of checkpoints, at most one of each kind (instructor, until the due date)',
       description:
         'Kinds: `follow` {target, outsideRole}; `join_chat` {target}; `reply` {target: different people}; `article` {target}; `stage` {stage: connection | creation | contribution}; `bookmarks` {target}; `collection` {target: public collections}. ' +
         'See docs/insights.md (Cohorts) for exactly what counts.',
       request: { params: IdParam, ...body(checkpointsInputSchema) },
       responses: { 200: json(CohortSchema, 'The cohort'), ...errors(401, 403, 404, 409, 422) },
     }),
-    async (c) => c.json(await fullCohort(c, await cohortsService(c).setCheckpoints(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) =>
+      c.json(
+        await fullCohort(c, await cohortsService(c).setCheckpoints(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))),
+        200,
+      ),
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/cohorts/{id}/invites', tags: TAGS, security, summary: 'Make an invite link (instructor); the token is shown only in this answer',
+      method: 'post',
+      path: '/api/v1/cohorts/{id}/invites',
+      tags: TAGS,
+      security,
+      summary: 'Make an invite link (instructor); the token is shown only in this answer',
       request: { params: IdParam, ...body(inviteInputSchema) },
-      responses: { 201: json(z.object({ invite: InviteSchema, token: z.string(), url: z.string() }).openapi('CohortNewInvite'), 'The link'), ...errors(401, 403, 404, 409, 422) },
+      responses: {
+        201: json(z.object({ invite: InviteSchema, token: z.string(), url: z.string() }).openapi('CohortNewInvite'), 'The link'),
+        ...errors(401, 403, 404, 409, 422),
+      },
     }),
     async (c) => {
       const made = await cohortsService(c).createInvite(requireViewer(c), c.req.valid('param').id, c.req.valid('json'));
@@ -219,7 +311,11 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'delete', path: '/api/v1/cohorts/{id}/invites/{inviteId}', tags: TAGS, security, summary: 'Revoke an invite link (instructor); students who joined with it stay',
+      method: 'delete',
+      path: '/api/v1/cohorts/{id}/invites/{inviteId}',
+      tags: TAGS,
+      security,
+      summary: 'Revoke an invite link (instructor); students who joined with it stay',
       request: { params: InviteParams },
       responses: { ...Ok, ...errors(401, 403, 404) },
     }),
@@ -231,22 +327,36 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/cohorts/join', tags: TAGS, security, summary: 'Join a cohort with an invite link’s token, consenting that the instructor sees your progress on the assignment',
+      method: 'post',
+      path: '/api/v1/cohorts/join',
+      tags: TAGS,
+      security,
+      summary: 'Join a cohort with an invite link’s token, consenting that the instructor sees your progress on the assignment',
       description:
         'The instructor sees your handle, display name and, per checkpoint, your count and whether it is done — never your private messages, private or followers-only posts, private bookmarks or reading history. ' +
         'Unknown or revoked link: 404; expired or used up: 410; your own cohort: 409; no consent: 422. Already a member: 200 with `alreadyMember`.',
       request: body(z.strictObject({ token: z.string().min(1).max(200), consent: z.boolean() })),
-      responses: { 200: json(z.object({ cohort: CohortSchema, alreadyMember: z.boolean() }), 'You are in the cohort'), ...errors(401, 404, 409, 422) },
+      responses: {
+        200: json(z.object({ cohort: CohortSchema, alreadyMember: z.boolean() }), 'You are in the cohort'),
+        ...errors(401, 404, 409, 422),
+      },
     }),
     async (c) => {
       const viewer = requireViewer(c);
       const joined = await cohortsService(c).join(viewer, c.req.valid('json'));
-      return c.json({ cohort: await fullCohort(c, await cohortsService(c).get(viewer, joined.cohortId)), alreadyMember: joined.alreadyMember }, 200);
+      return c.json(
+        { cohort: await fullCohort(c, await cohortsService(c).get(viewer, joined.cohortId)), alreadyMember: joined.alreadyMember },
+        200,
+      );
     },
   );
   api.openapi(
     createRoute({
-      method: 'post', path: '/api/v1/cohorts/{id}/leave', tags: TAGS, security, summary: 'Leave a cohort: your progress disappears from the dashboard and exports at once',
+      method: 'post',
+      path: '/api/v1/cohorts/{id}/leave',
+      tags: TAGS,
+      security,
+      summary: 'Leave a cohort: your progress disappears from the dashboard and exports at once',
       request: { params: IdParam },
       responses: { ...Ok, ...errors(401, 404, 409) },
     }),
@@ -257,8 +367,13 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/cohorts/{id}/progress', tags: TAGS, security, summary: 'Progress on the assignment: every student’s (instructor) or your own (student)',
-      description: 'Counts and done/not done per checkpoint only. There is no parameter to ask for anything else (unknown query parameters are refused).',
+      method: 'get',
+      path: '/api/v1/cohorts/{id}/progress',
+      tags: TAGS,
+      security,
+      summary: 'Progress on the assignment: every student’s (instructor) or your own (student)',
+      description:
+        'Counts and done/not done per checkpoint only. There is no parameter to ask for anything else (unknown query parameters are refused).',
       request: { params: IdParam, query: z.strictObject({}) },
       responses: { 200: json(ProgressSchema, 'The progress'), ...errors(401, 404, 422) },
     }),
@@ -266,10 +381,18 @@ export function registerCohortsApi(api: Api): void {
   );
   api.openapi(
     createRoute({
-      method: 'get', path: '/api/v1/cohorts/{id}/progress.csv', tags: TAGS, security, summary: 'The progress of every student as CSV (instructor)',
-      description: 'RFC 4180 with a header row, one row per student. Cells that a spreadsheet would read as a formula (starting with = + - @) get a leading apostrophe.',
+      method: 'get',
+      path: '/api/v1/cohorts/{id}/progress.csv',
+      tags: TAGS,
+      security,
+      summary: 'The progress of every student as CSV (instructor)',
+      description:
+        'RFC 4180 with a header row, one row per student. Cells that a spreadsheet would read as a formula (starting with = + - @) get a leading apostrophe.',
       request: { params: IdParam, query: z.strictObject({}) },
-      responses: { 200: { description: 'The CSV, as a download', content: { 'text/csv': { schema: z.string() } } }, ...errors(401, 403, 404, 422) },
+      responses: {
+        200: { description: 'The CSV, as a download', content: { 'text/csv': { schema: z.string() } } },
+        ...errors(401, 403, 404, 422),
+      },
     }),
     async (c) => csvResponse(c, c.req.valid('param').id),
   );

@@ -69,7 +69,8 @@ const longDate = (date: string) => formatDate(Date.parse(`${date}T12:00:00Z`), '
 
 function dueText(cohort: Pick<Cohort, 'dueDate' | 'dueAt'>): string {
   const left = daysLeft(cohort.dueAt);
-  const when = cohort.dueAt <= Date.now() ? 'the due date has passed' : left === 0 ? 'today is the last day' : `${plural(left, 'day', 'days')} left`;
+  const when =
+    cohort.dueAt <= Date.now() ? 'the due date has passed' : left === 0 ? 'today is the last day' : `${plural(left, 'day', 'days')} left`;
   return `Due ${longDate(cohort.dueDate)} (${when})`;
 }
 
@@ -106,7 +107,8 @@ export function registerCohortsPages(app: Hono<AppEnv>): void {
       flash(c, joined.alreadyMember ? 'You are already in this cohort.' : 'You joined the cohort. Here is your checklist.');
       return c.redirect(pathOf(joined.cohortId), 303);
     } catch (error) {
-      if (error instanceof UserError && error.issues.some((i) => i.path === 'consent')) return joinPage(c, viewer, token, { ...formErrors(error) });
+      if (error instanceof UserError && error.issues.some((i) => i.path === 'consent'))
+        return joinPage(c, viewer, token, { ...formErrors(error) });
       throw error;
     }
   });
@@ -140,7 +142,12 @@ export function registerCohortsPages(app: Hono<AppEnv>): void {
     const { input, values, kinds } = checkpointsFromForm(form);
     try {
       await service(c).setCheckpoints(viewer, id, input);
-      flash(c, input.checkpoints.length === 0 ? 'The assignment has no checkpoints now.' : `The assignment was saved: ${plural(input.checkpoints.length, 'checkpoint', 'checkpoints')}.`);
+      flash(
+        c,
+        input.checkpoints.length === 0
+          ? 'The assignment has no checkpoints now.'
+          : `The assignment was saved: ${plural(input.checkpoints.length, 'checkpoint', 'checkpoints')}.`,
+      );
       return c.redirect(pathOf(id), 303);
     } catch (error) {
       rethrowRefusal(error);
@@ -249,7 +256,12 @@ function checkpointsFromForm(form: Form): { input: { checkpoints: Array<Record<s
     if (!on) continue;
     kinds.push(kind);
     if (kind === 'stage') checkpoints.push({ kind, stage: form.text('stage.stage') || 'connection' });
-    else if (kind === 'follow') checkpoints.push({ kind, target: numberOr(form.text('follow.target'), undefined), outsideRole: numberOr(form.text('follow.outsideRole'), 0) });
+    else if (kind === 'follow')
+      checkpoints.push({
+        kind,
+        target: numberOr(form.text('follow.target'), undefined),
+        outsideRole: numberOr(form.text('follow.outsideRole'), 0),
+      });
     else checkpoints.push({ kind, target: numberOr(form.text(`${kind}.target`), undefined) });
   }
   return { input: { checkpoints }, values, kinds };
@@ -275,8 +287,9 @@ async function listPage(c: AppContext, viewer: Viewer) {
     { title: 'Cohorts', noindex: true },
     <>
       <p>
-        A cohort is a course group building their learning networks together. The instructor sets an assignment of checkpoints (follow people, take part
-        in a chat, reply to people, write a reflection …) with a due date; students join by an invite link, with their consent, and see their checklist.
+        A cohort is a course group building their learning networks together. The instructor sets an assignment of checkpoints (follow
+        people, take part in a chat, reply to people, write a reflection …) with a due date; students join by an invite link, with their
+        consent, and see their checklist.
       </p>
       <p>
         <a class="button" href={`${ROOT}/new`}>
@@ -310,7 +323,10 @@ async function listPage(c: AppContext, viewer: Viewer) {
           <ul class="insights-list">
             {enrolled.map((s) => (
               <li>
-                <a href={pathOf(s.id)}>{s.name}</a> <span class="meta">· taught by {s.instructor.displayName} · {dueText(s)}</span>
+                <a href={pathOf(s.id)}>{s.name}</a>{' '}
+                <span class="meta">
+                  · taught by {s.instructor.displayName} · {dueText(s)}
+                </span>
               </li>
             ))}
           </ul>
@@ -333,11 +349,31 @@ function newPage(c: AppContext, state: FormState = {}) {
   );
 }
 
-function DetailsForm({ c, action, values, errors, submit }: { c: AppContext; action: string; values: Values; errors: Errors; submit: string }) {
+function DetailsForm({
+  c,
+  action,
+  values,
+  errors,
+  submit,
+}: {
+  c: AppContext;
+  action: string;
+  values: Values;
+  errors: Errors;
+  submit: string;
+}) {
   return (
     <form method="post" action={action} novalidate>
       <CsrfField token={c.var.csrf} />
-      <TextField name="name" label="Name" value={values.name} errors={errors} required maxLength={LIMITS.name} hint="For example “LIS 520: Build your PLN”." />
+      <TextField
+        name="name"
+        label="Name"
+        value={values.name}
+        errors={errors}
+        required
+        maxLength={LIMITS.name}
+        hint="For example “LIS 520: Build your PLN”."
+      />
       <TextArea
         name="description"
         label="Description"
@@ -432,9 +468,12 @@ function Mark({ done }: { done: boolean }) {
 }
 
 function countText(p: CheckpointProgress): string {
-  if (p.kind === 'stage') return `${STAGE_LABELS[p.stage ?? 'consumption'].toLowerCase()} (target: ${STAGE_LABELS[p.targetStage ?? 'connection'].toLowerCase()})`;
+  if (p.kind === 'stage')
+    return `${STAGE_LABELS[p.stage ?? 'consumption'].toLowerCase()} (target: ${STAGE_LABELS[p.targetStage ?? 'connection'].toLowerCase()})`;
   const base = `${p.count} of ${p.target}`;
-  return p.kind === 'follow' && (p.outsideRoleTarget ?? 0) > 0 ? `${base}; ${p.outsideRoleCount ?? 0} of ${p.outsideRoleTarget} outside their role` : base;
+  return p.kind === 'follow' && (p.outsideRoleTarget ?? 0) > 0
+    ? `${base}; ${p.outsideRoleCount ?? 0} of ${p.outsideRoleTarget} outside their role`
+    : base;
 }
 
 function Dashboard({ progress }: { progress: CohortProgress }) {
@@ -467,7 +506,10 @@ function Dashboard({ progress }: { progress: CohortProgress }) {
               </DataTable>
             </>
           ) : null}
-          <DataTable caption="Each student’s progress (counts are since they joined, except follows, public collections and the stage, which are as they are now)" columns={['Student', ...cohort.checkpoints.map((c) => c.short), 'Checkpoints done']}>
+          <DataTable
+            caption="Each student’s progress (counts are since they joined, except follows, public collections and the stage, which are as they are now)"
+            columns={['Student', ...cohort.checkpoints.map((c) => c.short), 'Checkpoints done']}
+          >
             {students.map((s) => (
               <tr>
                 <th scope="row">
@@ -506,7 +548,19 @@ function PercentChart({ totals, students }: { totals: CohortProgress['totals']; 
   );
 }
 
-function Invites({ c, cohort, invites, values, errors }: { c: AppContext; cohort: Cohort; invites: Invite[]; values: Values; errors: Errors }) {
+function Invites({
+  c,
+  cohort,
+  invites,
+  values,
+  errors,
+}: {
+  c: AppContext;
+  cohort: Cohort;
+  invites: Invite[];
+  values: Values;
+  errors: Errors;
+}) {
   const tz = c.var.viewer?.timeZone ?? 'UTC';
   const status: Record<Invite['status'], string> = { active: 'Active', expired: 'Expired', used_up: 'Used up', revoked: 'Revoked' };
   return (
@@ -541,8 +595,25 @@ function Invites({ c, cohort, invites, values, errors }: { c: AppContext; cohort
       <ErrorSummary errors={errors} />
       <form method="post" action={`${pathOf(cohort.id)}/invites`} novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextField name="expiresInDays" label="Days it works" type="number" inputmode="numeric" value={values.expiresInDays ?? String(LIMITS.inviteDaysDefault)} errors={errors} hint={`From 1 to ${LIMITS.inviteDaysMax} days.`} />
-        <TextField name="maxUses" label="How many students may use it" type="number" inputmode="numeric" optional value={values.maxUses} errors={errors} hint="Leave empty for no limit; 1 makes a link for one student." />
+        <TextField
+          name="expiresInDays"
+          label="Days it works"
+          type="number"
+          inputmode="numeric"
+          value={values.expiresInDays ?? String(LIMITS.inviteDaysDefault)}
+          errors={errors}
+          hint={`From 1 to ${LIMITS.inviteDaysMax} days.`}
+        />
+        <TextField
+          name="maxUses"
+          label="How many students may use it"
+          type="number"
+          inputmode="numeric"
+          optional
+          value={values.maxUses}
+          errors={errors}
+          hint="Leave empty for no limit; 1 makes a link for one student."
+        />
         <div class="actions">
           <button type="submit">Make an invite link</button>
         </div>
@@ -599,8 +670,8 @@ function ChecklistItem({ checkpoint, progress }: { checkpoint: Checkpoint; progr
         : `You have ${progress.count} of ${progress.target}${['reply', 'join_chat', 'article', 'bookmarks'].includes(checkpoint.kind) ? ' since you joined' : ''}.`;
   return (
     <li class={progress.done ? 'cohort-checklist__item cohort-checklist__item--done' : 'cohort-checklist__item'}>
-      <Mark done={progress.done} />: {checkpoint.label}.{' '}
-      <span class="meta">{counted}</span> <a href={checkpoint.href}>{checkpoint.linkText}</a>
+      <Mark done={progress.done} />: {checkpoint.label}. <span class="meta">{counted}</span>{' '}
+      <a href={checkpoint.href}>{checkpoint.linkText}</a>
     </li>
   );
 }
@@ -612,7 +683,10 @@ function WhatTheySee({ instructor }: { instructor: string }) {
       <p>{instructor} sees, on the cohort’s dashboard and in its CSV export:</p>
       <ul>
         <li>your handle and display name, and when you joined;</li>
-        <li>for each checkpoint, your count (how many people you follow and how many of them are outside your role, chats you posted in, people you replied to, articles, bookmarks, public collections, your stage) and whether it is done.</li>
+        <li>
+          for each checkpoint, your count (how many people you follow and how many of them are outside your role, chats you posted in,
+          people you replied to, articles, bookmarks, public collections, your stage) and whether it is done.
+        </li>
       </ul>
       <p>{instructor} never sees, through the cohort:</p>
       <ul>
@@ -638,7 +712,10 @@ async function joinPage(c: AppContext, viewer: Viewer, token: string, state: For
       c,
       { title: `Invite link to “${cohort.name}”`, status: 409, noindex: true },
       <>
-        <p class="callout">You teach this cohort, so you cannot join it as a student. Share this link with your students: they will see the page below it leads to, and agree before joining.</p>
+        <p class="callout">
+          You teach this cohort, so you cannot join it as a student. Share this link with your students: they will see the page below it
+          leads to, and agree before joining.
+        </p>
         <p>
           <a href={pathOf(cohort.id)}>Go to the cohort’s dashboard</a>
         </p>
@@ -677,8 +754,17 @@ async function joinPage(c: AppContext, viewer: Viewer, token: string, state: For
             </p>
           ) : null}
           <div class="choice">
-            <input type="checkbox" id={fieldId('consent')} name="consent" value="yes" aria-invalid={errors.consent ? 'true' : undefined} aria-describedby={errors.consent ? `${fieldId('consent')}-error` : undefined} />
-            <label for={fieldId('consent')}>I agree that {cohort.instructor.displayName} sees my progress on this assignment, as described above.</label>
+            <input
+              type="checkbox"
+              id={fieldId('consent')}
+              name="consent"
+              value="yes"
+              aria-invalid={errors.consent ? 'true' : undefined}
+              aria-describedby={errors.consent ? `${fieldId('consent')}-error` : undefined}
+            />
+            <label for={fieldId('consent')}>
+              I agree that {cohort.instructor.displayName} sees my progress on this assignment, as described above.
+            </label>
           </div>
         </div>
         <div class="actions">
@@ -716,12 +802,14 @@ function editPage(c: AppContext, cohort: Cohort, state: EditState = {}) {
       <section aria-labelledby="checkpoints">
         <h2 id="checkpoints">Checkpoints</h2>
         {!cohort.editable ? (
-          <p class="callout">The due date has passed, so the checkpoints can no longer change. Move the due date first if the course goes on.</p>
+          <p class="callout">
+            The due date has passed, so the checkpoints can no longer change. Move the due date first if the course goes on.
+          </p>
         ) : (
           <>
             <p>
-              Tick the checkpoints of the assignment and set their numbers. Follows, public collections and the stage count as they are now; chats, replies,
-              articles and bookmarks count from when each student joined.
+              Tick the checkpoints of the assignment and set their numbers. Follows, public collections and the stage count as they are now;
+              chats, replies, articles and bookmarks count from when each student joined.
             </p>
             <ErrorSummary errors={checkpointErrs} />
             <form method="post" action={`${pathOf(cohort.id)}/checkpoints`} novalidate>
@@ -730,7 +818,13 @@ function editPage(c: AppContext, cohort: Cohort, state: EditState = {}) {
                 <fieldset class="field cohort-checkpoint">
                   <legend>{KIND_TITLES[kind]}</legend>
                   <div class="choice">
-                    <input type="checkbox" id={fieldId(`${kind}.on`)} name={`${kind}.on`} value="yes" checked={cp[`${kind}.on`] === 'yes'} />
+                    <input
+                      type="checkbox"
+                      id={fieldId(`${kind}.on`)}
+                      name={`${kind}.on`}
+                      value="yes"
+                      checked={cp[`${kind}.on`] === 'yes'}
+                    />
                     <label for={fieldId(`${kind}.on`)}>Include “{KIND_TITLES[kind].toLowerCase()}”</label>
                   </div>
                   {checkpointErrs[`${kind}.on`] ? <p class="field-error">{checkpointErrs[`${kind}.on`]}</p> : null}
@@ -747,7 +841,14 @@ function editPage(c: AppContext, cohort: Cohort, state: EditState = {}) {
                     </div>
                   ) : (
                     <>
-                      <TextField name={`${kind}.target`} label={TARGET_LABELS[kind]} type="number" inputmode="numeric" value={cp[`${kind}.target`]} errors={checkpointErrs} />
+                      <TextField
+                        name={`${kind}.target`}
+                        label={TARGET_LABELS[kind]}
+                        type="number"
+                        inputmode="numeric"
+                        value={cp[`${kind}.target`]}
+                        errors={checkpointErrs}
+                      />
                       {kind === 'follow' ? (
                         <TextField
                           name="follow.outsideRole"

@@ -25,7 +25,15 @@ import { num } from './common.ts';
 
 const DAY = 86_400_000;
 
-export const CHECKPOINT_KINDS = ['follow', 'join_chat', 'reply', 'article', 'stage', 'bookmarks', 'collection'] as const satisfies readonly CohortCheckpointKind[];
+export const CHECKPOINT_KINDS = [
+  'follow',
+  'join_chat',
+  'reply',
+  'article',
+  'stage',
+  'bookmarks',
+  'collection',
+] as const satisfies readonly CohortCheckpointKind[];
 /** Stages a checkpoint may ask for (consumption is where everyone starts). */
 export const TARGET_STAGES = ['connection', 'creation', 'contribution'] as const satisfies readonly Stage[];
 
@@ -60,18 +68,34 @@ const dueDate = z
   .refine((v) => parseLocalDate(v) !== null, 'Write the due date as a real date, YYYY-MM-DD (for example 2026-12-18).');
 
 const cohortFields = {
-  name: z.string({ error: 'Give the cohort a name.' }).trim().min(1, 'Give the cohort a name.').max(LIMITS.name, `A name can have at most ${LIMITS.name} characters.`),
+  name: z
+    .string({ error: 'Give the cohort a name.' })
+    .trim()
+    .min(1, 'Give the cohort a name.')
+    .max(LIMITS.name, `A name can have at most ${LIMITS.name} characters.`),
   description: z.string().trim().max(LIMITS.description, `A description can have at most ${LIMITS.description} characters.`),
   dueDate,
 };
 
-export const cohortInputSchema = z.strictObject({ name: cohortFields.name, description: cohortFields.description.default(''), dueDate: cohortFields.dueDate });
+export const cohortInputSchema = z.strictObject({
+  name: cohortFields.name,
+  description: cohortFields.description.default(''),
+  dueDate: cohortFields.dueDate,
+});
 /** A change: only the fields sent. */
-export const cohortUpdateSchema = z.strictObject({ name: cohortFields.name.optional(), description: cohortFields.description.optional(), dueDate: cohortFields.dueDate.optional() });
+export const cohortUpdateSchema = z.strictObject({
+  name: cohortFields.name.optional(),
+  description: cohortFields.description.optional(),
+  dueDate: cohortFields.dueDate.optional(),
+});
 export type CohortInput = z.input<typeof cohortInputSchema>;
 
 const whole = (max: number, what: string) =>
-  z.number({ error: `Enter the number of ${what} as a whole number.` }).int(`Enter the number of ${what} as a whole number.`).min(1, `Ask for at least 1 (${what}).`).max(max, `Ask for at most ${max} (${what}).`);
+  z
+    .number({ error: `Enter the number of ${what} as a whole number.` })
+    .int(`Enter the number of ${what} as a whole number.`)
+    .min(1, `Ask for at least 1 (${what}).`)
+    .max(max, `Ask for at most ${max} (${what}).`);
 
 export const checkpointSchema = z.discriminatedUnion(
   'kind',
@@ -79,12 +103,20 @@ export const checkpointSchema = z.discriminatedUnion(
     z.strictObject({
       kind: z.literal('follow'),
       target: whole(TARGET_MAX.follow, 'people to follow'),
-      outsideRole: z.number({ error: 'Enter how many must be outside their role, as a whole number (0 for none).' }).int('Enter a whole number.').min(0, 'Enter 0 or more.').max(TARGET_MAX.follow, `At most ${TARGET_MAX.follow}.`).default(0),
+      outsideRole: z
+        .number({ error: 'Enter how many must be outside their role, as a whole number (0 for none).' })
+        .int('Enter a whole number.')
+        .min(0, 'Enter 0 or more.')
+        .max(TARGET_MAX.follow, `At most ${TARGET_MAX.follow}.`)
+        .default(0),
     }),
     z.strictObject({ kind: z.literal('join_chat'), target: whole(TARGET_MAX.join_chat, 'chats').default(1) }),
     z.strictObject({ kind: z.literal('reply'), target: whole(TARGET_MAX.reply, 'people to reply to') }),
     z.strictObject({ kind: z.literal('article'), target: whole(TARGET_MAX.article, 'articles').default(1) }),
-    z.strictObject({ kind: z.literal('stage'), stage: z.enum(TARGET_STAGES, { error: 'Choose the stage to reach: connection, creation or contribution.' }).default('connection') }),
+    z.strictObject({
+      kind: z.literal('stage'),
+      stage: z.enum(TARGET_STAGES, { error: 'Choose the stage to reach: connection, creation or contribution.' }).default('connection'),
+    }),
     z.strictObject({ kind: z.literal('bookmarks'), target: whole(TARGET_MAX.bookmarks, 'bookmarks') }),
     z.strictObject({ kind: z.literal('collection'), target: whole(TARGET_MAX.collection, 'public collections').default(1) }),
   ],
@@ -99,18 +131,38 @@ export const checkpointsInputSchema = z.strictObject({
     .superRefine((list, ctx) => {
       const seen = new Set<string>();
       list.forEach((checkpoint, index) => {
-        if (seen.has(checkpoint.kind)) ctx.addIssue({ code: 'custom', path: [index, 'kind'], message: `There is already a “${checkpoint.kind}” checkpoint: one of each kind.` });
+        if (seen.has(checkpoint.kind))
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'kind'],
+            message: `There is already a “${checkpoint.kind}” checkpoint: one of each kind.`,
+          });
         seen.add(checkpoint.kind);
         if (checkpoint.kind === 'follow' && checkpoint.outsideRole > checkpoint.target) {
-          ctx.addIssue({ code: 'custom', path: [index, 'outsideRole'], message: 'The people outside their role are among the people followed: ask for no more of them than in all.' });
+          ctx.addIssue({
+            code: 'custom',
+            path: [index, 'outsideRole'],
+            message: 'The people outside their role are among the people followed: ask for no more of them than in all.',
+          });
         }
       });
     }),
 });
 
 export const inviteInputSchema = z.strictObject({
-  expiresInDays: z.number({ error: 'Enter the number of days as a whole number.' }).int('Enter the number of days as a whole number.').min(1, 'A link lasts at least 1 day.').max(LIMITS.inviteDaysMax, `A link lasts at most ${LIMITS.inviteDaysMax} days.`).default(LIMITS.inviteDaysDefault),
-  maxUses: z.number({ error: 'Enter the number of uses as a whole number.' }).int('Enter the number of uses as a whole number.').min(1, 'Allow at least 1 use, or leave it empty for no limit.').max(LIMITS.inviteUsesMax, `At most ${LIMITS.inviteUsesMax} uses.`).nullable().default(null),
+  expiresInDays: z
+    .number({ error: 'Enter the number of days as a whole number.' })
+    .int('Enter the number of days as a whole number.')
+    .min(1, 'A link lasts at least 1 day.')
+    .max(LIMITS.inviteDaysMax, `A link lasts at most ${LIMITS.inviteDaysMax} days.`)
+    .default(LIMITS.inviteDaysDefault),
+  maxUses: z
+    .number({ error: 'Enter the number of uses as a whole number.' })
+    .int('Enter the number of uses as a whole number.')
+    .min(1, 'Allow at least 1 use, or leave it empty for no limit.')
+    .max(LIMITS.inviteUsesMax, `At most ${LIMITS.inviteUsesMax} uses.`)
+    .nullable()
+    .default(null),
 });
 export type InviteInput = z.input<typeof inviteInputSchema>;
 
@@ -232,7 +284,11 @@ export interface InvitePreview {
 
 const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`;
 
-function describe(kind: CohortCheckpointKind, target: number, outsideRole: number): Pick<Checkpoint, 'label' | 'short' | 'href' | 'linkText'> {
+function describe(
+  kind: CohortCheckpointKind,
+  target: number,
+  outsideRole: number,
+): Pick<Checkpoint, 'label' | 'short' | 'href' | 'linkText'> {
   switch (kind) {
     case 'follow':
       return {
@@ -242,19 +298,49 @@ function describe(kind: CohortCheckpointKind, target: number, outsideRole: numbe
         linkText: 'Find people to follow',
       };
     case 'join_chat':
-      return { label: target === 1 ? 'Take part in a chat (post in it)' : `Take part in at least ${target} chats (post in them)`, short: `Chats ${target}`, href: '/chats', linkText: 'See the chats' };
+      return {
+        label: target === 1 ? 'Take part in a chat (post in it)' : `Take part in at least ${target} chats (post in them)`,
+        short: `Chats ${target}`,
+        href: '/chats',
+        linkText: 'See the chats',
+      };
     case 'reply':
-      return { label: `Reply to at least ${plural(target, 'person', 'different people')}`, short: `Reply to ${target}`, href: '/stream', linkText: 'Open your stream' };
+      return {
+        label: `Reply to at least ${plural(target, 'person', 'different people')}`,
+        short: `Reply to ${target}`,
+        href: '/stream',
+        linkText: 'Open your stream',
+      };
     case 'article':
-      return { label: target === 1 ? 'Publish an article (your reflection)' : `Publish at least ${target} articles`, short: `Articles ${target}`, href: '/articles/new', linkText: 'Write an article' };
+      return {
+        label: target === 1 ? 'Publish an article (your reflection)' : `Publish at least ${target} articles`,
+        short: `Articles ${target}`,
+        href: '/articles/new',
+        linkText: 'Write an article',
+      };
     case 'stage': {
       const stage = STAGES[target] ?? 'connection';
-      return { label: `Reach the ${STAGE_LABELS[stage].toLowerCase()} stage`, short: `Stage: ${STAGE_LABELS[stage].toLowerCase()}`, href: '/insights', linkText: 'See your stage' };
+      return {
+        label: `Reach the ${STAGE_LABELS[stage].toLowerCase()} stage`,
+        short: `Stage: ${STAGE_LABELS[stage].toLowerCase()}`,
+        href: '/insights',
+        linkText: 'See your stage',
+      };
     }
     case 'bookmarks':
-      return { label: `Save at least ${plural(target, 'bookmark', 'bookmarks')}`, short: `Bookmarks ${target}`, href: '/bookmarks/new', linkText: 'Save a bookmark' };
+      return {
+        label: `Save at least ${plural(target, 'bookmark', 'bookmarks')}`,
+        short: `Bookmarks ${target}`,
+        href: '/bookmarks/new',
+        linkText: 'Save a bookmark',
+      };
     case 'collection':
-      return { label: target === 1 ? 'Make a public collection' : `Make at least ${target} public collections`, short: `Public collections ${target}`, href: '/collections', linkText: 'Make a collection' };
+      return {
+        label: target === 1 ? 'Make a public collection' : `Make at least ${target} public collections`,
+        short: `Public collections ${target}`,
+        href: '/collections',
+        linkText: 'Make a collection',
+      };
   }
 }
 
@@ -270,7 +356,10 @@ function toCheckpoint(row: { id: number; kind: CohortCheckpointKind; target: num
   };
 }
 
-function inviteStatus(row: { expires_at: number; max_uses: number | null; uses: number; revoked_at: number | null }, now: number): InviteStatus {
+function inviteStatus(
+  row: { expires_at: number; max_uses: number | null; uses: number; revoked_at: number | null },
+  now: number,
+): InviteStatus {
   if (row.revoked_at !== null) return 'revoked';
   if (row.max_uses !== null && row.uses >= row.max_uses) return 'used_up';
   if (row.expires_at <= now) return 'expired';
@@ -281,7 +370,6 @@ function inviteStatus(row: { expires_at: number; max_uses: number | null; uses: 
 export function daysLeft(dueAt: number, now = Date.now()): number {
   return dueAt <= now ? 0 : Math.floor((dueAt - now) / DAY);
 }
-
 
 // ---- the service ----------------------------------------------------------------------------
 
@@ -313,8 +401,16 @@ export class CohortsService {
         'cohorts.instructor_member_id',
         'actors.handle',
         'actors.display_name',
-        eb.selectFrom('cohort_students').select((e) => e.fn.countAll<number>().as('n')).whereRef('cohort_students.cohort_id', '=', 'cohorts.id').as('students'),
-        eb.selectFrom('cohort_checkpoints').select((e) => e.fn.countAll<number>().as('n')).whereRef('cohort_checkpoints.cohort_id', '=', 'cohorts.id').as('checkpoints'),
+        eb
+          .selectFrom('cohort_students')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('cohort_students.cohort_id', '=', 'cohorts.id')
+          .as('students'),
+        eb
+          .selectFrom('cohort_checkpoints')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('cohort_checkpoints.cohort_id', '=', 'cohorts.id')
+          .as('checkpoints'),
       ])
       .where((eb) => eb.or([eb('cohorts.instructor_member_id', '=', viewer.memberId), eb('me.member_id', 'is not', null)]))
       .orderBy('cohorts.id', 'desc')
@@ -338,11 +434,24 @@ export class CohortsService {
     const data = parseInput(cohortInputSchema, input);
     const due = this.#dueAt(viewer, data.dueDate, now);
     const id = await this.#db.transaction().execute(async (tx) => {
-      const count = await tx.selectFrom('cohorts').select((e) => e.fn.countAll<number>().as('n')).where('instructor_member_id', '=', viewer.memberId).executeTakeFirstOrThrow();
-      if (num(count.n) >= LIMITS.perInstructor) throw new UserError(409, 'too_many', `You teach ${LIMITS.perInstructor} cohorts already: delete an old one first.`);
+      const count = await tx
+        .selectFrom('cohorts')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('instructor_member_id', '=', viewer.memberId)
+        .executeTakeFirstOrThrow();
+      if (num(count.n) >= LIMITS.perInstructor)
+        throw new UserError(409, 'too_many', `You teach ${LIMITS.perInstructor} cohorts already: delete an old one first.`);
       const row = await tx
         .insertInto('cohorts')
-        .values({ instructor_member_id: viewer.memberId, name: data.name, description: data.description, due_date: data.dueDate, due_at: due, created_at: now, updated_at: now })
+        .values({
+          instructor_member_id: viewer.memberId,
+          name: data.name,
+          description: data.description,
+          due_date: data.dueDate,
+          due_at: due,
+          created_at: now,
+          updated_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       return row.id;
@@ -357,7 +466,12 @@ export class CohortsService {
     let role: CohortRole;
     if (row.instructor_member_id === viewer.memberId) role = 'instructor';
     else {
-      const enrolled = await this.#db.selectFrom('cohort_students').select('member_id').where('cohort_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+      const enrolled = await this.#db
+        .selectFrom('cohort_students')
+        .select('member_id')
+        .where('cohort_id', '=', id)
+        .where('member_id', '=', viewer.memberId)
+        .executeTakeFirst();
       if (!enrolled) throw notFound();
       role = 'student';
     }
@@ -388,7 +502,12 @@ export class CohortsService {
   async setCheckpoints(viewer: Viewer, id: number, input: unknown, now = Date.now()): Promise<Cohort> {
     const { checkpoints } = parseInput(checkpointsInputSchema, input);
     const cohort = await this.#requireInstructor(viewer, id);
-    if (cohort.due_at <= now) throw new UserError(409, 'past_due', 'The due date has passed, so the checkpoints can no longer change. Move the due date first if the course goes on.');
+    if (cohort.due_at <= now)
+      throw new UserError(
+        409,
+        'past_due',
+        'The due date has passed, so the checkpoints can no longer change. Move the due date first if the course goes on.',
+      );
     await this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('cohort_checkpoints').where('cohort_id', '=', id).execute();
       // Stored in the fixed order of kinds, so every cohort's checklist reads the same way.
@@ -414,27 +533,64 @@ export class CohortsService {
   async invites(viewer: Viewer, id: number, now = Date.now()): Promise<Invite[]> {
     await this.#requireInstructor(viewer, id);
     const rows = await this.#db.selectFrom('cohort_invites').selectAll().where('cohort_id', '=', id).orderBy('id', 'desc').execute();
-    return rows.map((r) => ({ id: r.id, expiresAt: r.expires_at, maxUses: r.max_uses, uses: r.uses, revokedAt: r.revoked_at, createdAt: r.created_at, status: inviteStatus(r, now) }));
+    return rows.map((r) => ({
+      id: r.id,
+      expiresAt: r.expires_at,
+      maxUses: r.max_uses,
+      uses: r.uses,
+      revokedAt: r.revoked_at,
+      createdAt: r.created_at,
+      status: inviteStatus(r, now),
+    }));
   }
 
   /**
    * A new invite link. The token is returned once and only its hash is stored. `token` lets the
    * demo use a known link; everything else gets 32 random bytes.
    */
-  async createInvite(viewer: Viewer, id: number, input: unknown, now = Date.now(), token = randomToken()): Promise<{ invite: Invite; token: string; url: string }> {
+  async createInvite(
+    viewer: Viewer,
+    id: number,
+    input: unknown,
+    now = Date.now(),
+    token = randomToken(),
+  ): Promise<{ invite: Invite; token: string; url: string }> {
     const data = parseInput(inviteInputSchema, input);
     await this.#requireInstructor(viewer, id);
     const row = await this.#db.transaction().execute(async (tx) => {
-      const count = await tx.selectFrom('cohort_invites').select((e) => e.fn.countAll<number>().as('n')).where('cohort_id', '=', id).executeTakeFirstOrThrow();
-      if (num(count.n) >= LIMITS.invitesPerCohort) throw new UserError(409, 'too_many', `A cohort can have ${LIMITS.invitesPerCohort} invite links: revoke and delete the cohort’s old ones by making a new cohort, or reuse an active link.`);
+      const count = await tx
+        .selectFrom('cohort_invites')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('cohort_id', '=', id)
+        .executeTakeFirstOrThrow();
+      if (num(count.n) >= LIMITS.invitesPerCohort)
+        throw new UserError(
+          409,
+          'too_many',
+          `A cohort can have ${LIMITS.invitesPerCohort} invite links: revoke and delete the cohort’s old ones by making a new cohort, or reuse an active link.`,
+        );
       return tx
         .insertInto('cohort_invites')
-        .values({ cohort_id: id, token_hash: hashToken(token), expires_at: now + data.expiresInDays * DAY, max_uses: data.maxUses, created_at: now })
+        .values({
+          cohort_id: id,
+          token_hash: hashToken(token),
+          expires_at: now + data.expiresInDays * DAY,
+          max_uses: data.maxUses,
+          created_at: now,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
     });
     return {
-      invite: { id: row.id, expiresAt: row.expires_at, maxUses: row.max_uses, uses: row.uses, revokedAt: null, createdAt: row.created_at, status: inviteStatus(row, now) },
+      invite: {
+        id: row.id,
+        expiresAt: row.expires_at,
+        maxUses: row.max_uses,
+        uses: row.uses,
+        revokedAt: null,
+        createdAt: row.created_at,
+        status: inviteStatus(row, now),
+      },
       token,
       url: this.joinUrl(token),
     };
@@ -447,9 +603,19 @@ export class CohortsService {
   /** Revokes a link: it stops working at once (students who joined with it stay). Revoking twice is fine. */
   async revokeInvite(viewer: Viewer, id: number, inviteId: number, now = Date.now()): Promise<void> {
     await this.#requireInstructor(viewer, id);
-    const invite = await this.#db.selectFrom('cohort_invites').select('id').where('id', '=', inviteId).where('cohort_id', '=', id).executeTakeFirst();
+    const invite = await this.#db
+      .selectFrom('cohort_invites')
+      .select('id')
+      .where('id', '=', inviteId)
+      .where('cohort_id', '=', id)
+      .executeTakeFirst();
     if (!invite) throw UserError.notFound('There is no such invite link in this cohort.');
-    await this.#db.updateTable('cohort_invites').set({ revoked_at: now }).where('id', '=', inviteId).where('revoked_at', 'is', null).execute();
+    await this.#db
+      .updateTable('cohort_invites')
+      .set({ revoked_at: now })
+      .where('id', '=', inviteId)
+      .where('revoked_at', 'is', null)
+      .execute();
   }
 
   /** What an invite link leads to, for the consent page. Refuses links that no longer work. */
@@ -457,7 +623,12 @@ export class CohortsService {
     const invite = await findInvite(this.#db, token);
     const row = (await cohortRow(this.#db, invite.cohort_id))!;
     if (row.instructor_member_id === viewer.memberId) return { cohort: await this.#view(row, 'instructor', now), state: 'instructor' };
-    const enrolled = await this.#db.selectFrom('cohort_students').select('member_id').where('cohort_id', '=', row.id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const enrolled = await this.#db
+      .selectFrom('cohort_students')
+      .select('member_id')
+      .where('cohort_id', '=', row.id)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     // A student who is in already goes to the cohort, whatever became of the link since.
     if (enrolled) return { cohort: await this.#view(row, 'student', now), state: 'member' };
     checkUsable(invite, now);
@@ -470,20 +641,42 @@ export class CohortsService {
    * people at the same moment lets only one in), and the primary key of cohort_students makes a
    * second enrolment of the same student impossible.
    */
-  async join(viewer: Viewer, input: { token: string; consent: boolean }, now = Date.now()): Promise<{ cohortId: number; alreadyMember: boolean }> {
+  async join(
+    viewer: Viewer,
+    input: { token: string; consent: boolean },
+    now = Date.now(),
+  ): Promise<{ cohortId: number; alreadyMember: boolean }> {
     try {
       return await this.#db.transaction().execute(async (tx) => {
         const invite = await findInvite(tx, input.token);
         const cohort = (await cohortRow(tx, invite.cohort_id))!;
         if (cohort.instructor_member_id === viewer.memberId) {
-          throw new UserError(409, 'own_cohort', 'You teach this cohort, so you cannot join it as a student. Share this link with your students.');
+          throw new UserError(
+            409,
+            'own_cohort',
+            'You teach this cohort, so you cannot join it as a student. Share this link with your students.',
+          );
         }
-        const enrolled = await tx.selectFrom('cohort_students').select('member_id').where('cohort_id', '=', cohort.id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+        const enrolled = await tx
+          .selectFrom('cohort_students')
+          .select('member_id')
+          .where('cohort_id', '=', cohort.id)
+          .where('member_id', '=', viewer.memberId)
+          .executeTakeFirst();
         if (enrolled) return { cohortId: cohort.id, alreadyMember: true };
         checkUsable(invite, now);
-        if (input.consent !== true) throw UserError.field('consent', 'Tick the box to agree that your instructor sees your progress on this assignment, or do not join.');
-        const students = await tx.selectFrom('cohort_students').select((e) => e.fn.countAll<number>().as('n')).where('cohort_id', '=', cohort.id).executeTakeFirstOrThrow();
-        if (num(students.n) >= LIMITS.students) throw new UserError(409, 'cohort_full', `This cohort is full (${LIMITS.students} students).`);
+        if (input.consent !== true)
+          throw UserError.field(
+            'consent',
+            'Tick the box to agree that your instructor sees your progress on this assignment, or do not join.',
+          );
+        const students = await tx
+          .selectFrom('cohort_students')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .where('cohort_id', '=', cohort.id)
+          .executeTakeFirstOrThrow();
+        if (num(students.n) >= LIMITS.students)
+          throw new UserError(409, 'cohort_full', `This cohort is full (${LIMITS.students} students).`);
         const used = await tx
           .updateTable('cohort_invites')
           .set((eb) => ({ uses: eb('uses', '+', 1) }))
@@ -493,7 +686,10 @@ export class CohortsService {
           .where((eb) => eb.or([eb('max_uses', 'is', null), eb('uses', '<', eb.ref('max_uses'))]))
           .executeTakeFirst();
         if (Number(used.numUpdatedRows) === 0) throw usedUp();
-        await tx.insertInto('cohort_students').values({ cohort_id: cohort.id, member_id: viewer.memberId, invite_id: invite.id, joined_at: now, consented_at: now }).execute();
+        await tx
+          .insertInto('cohort_students')
+          .values({ cohort_id: cohort.id, member_id: viewer.memberId, invite_id: invite.id, joined_at: now, consented_at: now })
+          .execute();
         return { cohortId: cohort.id, alreadyMember: false };
       });
     } catch (error) {
@@ -509,8 +705,13 @@ export class CohortsService {
   /** Leaves a cohort: the enrolment is deleted, so the instructor no longer sees any of it. */
   async leave(viewer: Viewer, id: number): Promise<void> {
     const cohort = await cohortRow(this.#db, id);
-    if (cohort && cohort.instructor_member_id === viewer.memberId) throw new UserError(409, 'own_cohort', 'You teach this cohort; delete it instead of leaving it.');
-    const result = await this.#db.deleteFrom('cohort_students').where('cohort_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    if (cohort && cohort.instructor_member_id === viewer.memberId)
+      throw new UserError(409, 'own_cohort', 'You teach this cohort; delete it instead of leaving it.');
+    const result = await this.#db
+      .deleteFrom('cohort_students')
+      .where('cohort_id', '=', id)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (Number(result.numDeletedRows) === 0) throw notFound();
   }
 
@@ -538,7 +739,13 @@ export class CohortsService {
     });
     const totals = cohort.checkpoints.map((c, i): CheckpointTotal => {
       const done = progress.filter((p) => p.checkpoints[i]!.done).length;
-      return { checkpointId: c.id, kind: c.kind, short: c.short, done, percent: progress.length === 0 ? null : Math.round((100 * done) / progress.length) };
+      return {
+        checkpointId: c.id,
+        kind: c.kind,
+        short: c.short,
+        done,
+        percent: progress.length === 0 ? null : Math.round((100 * done) / progress.length),
+      };
     });
     return { cohort, students: progress, totals, computedAt: now };
   }
@@ -564,7 +771,12 @@ export class CohortsService {
       row.push(String(s.done), String(cohort.checkpoints.length));
       rows.push(row);
     }
-    const slug = cohort.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 40) || 'cohort';
+    const slug =
+      cohort.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-|-$/g, '')
+        .slice(0, 40) || 'cohort';
     return { csv: rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), filename: `${slug}-progress.csv` };
   }
 
@@ -583,7 +795,12 @@ export class CohortsService {
     const row = await cohortRow(this.#db, id);
     if (!row) throw notFound();
     if (row.instructor_member_id !== viewer.memberId) {
-      const enrolled = await this.#db.selectFrom('cohort_students').select('member_id').where('cohort_id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+      const enrolled = await this.#db
+        .selectFrom('cohort_students')
+        .select('member_id')
+        .where('cohort_id', '=', id)
+        .where('member_id', '=', viewer.memberId)
+        .executeTakeFirst();
       if (!enrolled) throw notFound();
       throw UserError.forbidden('Only the instructor can change the cohort.');
     }
@@ -592,8 +809,17 @@ export class CohortsService {
 
   async #view(row: CohortRow, role: CohortRole, now: number): Promise<Cohort> {
     const [checkpoints, students] = await Promise.all([
-      this.#db.selectFrom('cohort_checkpoints').select(['id', 'kind', 'target', 'outside_role']).where('cohort_id', '=', row.id).orderBy('position').execute(),
-      this.#db.selectFrom('cohort_students').select((e) => e.fn.countAll<number>().as('n')).where('cohort_id', '=', row.id).executeTakeFirstOrThrow(),
+      this.#db
+        .selectFrom('cohort_checkpoints')
+        .select(['id', 'kind', 'target', 'outside_role'])
+        .where('cohort_id', '=', row.id)
+        .orderBy('position')
+        .execute(),
+      this.#db
+        .selectFrom('cohort_students')
+        .select((e) => e.fn.countAll<number>().as('n'))
+        .where('cohort_id', '=', row.id)
+        .executeTakeFirstOrThrow(),
     ]);
     return {
       id: row.id,
@@ -614,13 +840,22 @@ export class CohortsService {
    * Every count the checkpoints need, for all the students at once: one grouped query per kind
    * that is asked for (and memberStages per student for the stage checkpoint).
    */
-  async #counts(cohortId: number, checkpoints: Checkpoint[], students: Array<{ member_id: number; actor_id: number }>, only: number | null, now: number): Promise<Counts> {
+  async #counts(
+    cohortId: number,
+    checkpoints: Checkpoint[],
+    students: Array<{ member_id: number; actor_id: number }>,
+    only: number | null,
+    now: number,
+  ): Promise<Counts> {
     const counts: Counts = new Map();
     if (students.length === 0) return counts;
     const kinds = new Set(checkpoints.map((c) => c.kind));
     const db = this.#db;
     const studentFilter = only === null ? sql`` : sql` and cs.member_id = ${only}`;
-    const put = (kind: string, rows: Array<{ member_id: number | string; n: number | string | null; outside?: number | string | null }>) => {
+    const put = (
+      kind: string,
+      rows: Array<{ member_id: number | string; n: number | string | null; outside?: number | string | null }>,
+    ) => {
       for (const r of rows) counts.set(`${kind}:${Number(r.member_id)}`, { n: num(r.n), outside: num(r.outside) });
     };
     const tasks: Array<Promise<void>> = [];
@@ -726,9 +961,23 @@ type Counts = Map<string, { n: number; outside: number }>;
 
 function measure(c: Checkpoint, counts: Counts, memberId: number): CheckpointProgress {
   const found = counts.get(`${c.kind}:${memberId}`) ?? { n: 0, outside: 0 };
-  const base = { checkpointId: c.id, kind: c.kind, count: found.n, target: c.target, outsideRoleCount: null, outsideRoleTarget: null, stage: null, targetStage: null };
+  const base = {
+    checkpointId: c.id,
+    kind: c.kind,
+    count: found.n,
+    target: c.target,
+    outsideRoleCount: null,
+    outsideRoleTarget: null,
+    stage: null,
+    targetStage: null,
+  };
   if (c.kind === 'follow') {
-    return { ...base, outsideRoleCount: found.outside, outsideRoleTarget: c.outsideRole, done: found.n >= c.target && found.outside >= c.outsideRole };
+    return {
+      ...base,
+      outsideRoleCount: found.outside,
+      outsideRoleTarget: c.outsideRole,
+      done: found.n >= c.target && found.outside >= c.outsideRole,
+    };
   }
   if (c.kind === 'stage') {
     return { ...base, stage: STAGES[found.n] ?? 'consumption', targetStage: c.stage, done: found.n >= c.target };
@@ -750,8 +999,12 @@ type CohortRow = NonNullable<Awaited<ReturnType<typeof cohortRow>>>;
 
 /** The invite a token names: unknown or revoked → 404. */
 async function findInvite(db: Queryable, token: string) {
-  const invite = token.length > 0 && token.length <= 200 ? await db.selectFrom('cohort_invites').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst() : undefined;
-  if (!invite || invite.revoked_at !== null) throw UserError.notFound('This invite link does not exist or was withdrawn by the instructor. Ask them for a new one.');
+  const invite =
+    token.length > 0 && token.length <= 200
+      ? await db.selectFrom('cohort_invites').selectAll().where('token_hash', '=', hashToken(token)).executeTakeFirst()
+      : undefined;
+  if (!invite || invite.revoked_at !== null)
+    throw UserError.notFound('This invite link does not exist or was withdrawn by the instructor. Ask them for a new one.');
   return invite;
 }
 

@@ -28,7 +28,9 @@ const count = z.number().int().min(0);
 const ProgressSchema = z
   .object({
     peopleFollowed: count.openapi({ description: 'People followed since the goal began who post with its tags or list them as passions' }),
-    itemsRead: count.openapi({ description: 'Feed items read that arrived since the goal began and match its tags (among the latest 1,000 read)' }),
+    itemsRead: count.openapi({
+      description: 'Feed items read that arrived since the goal began and match its tags (among the latest 1,000 read)',
+    }),
     itemsSaved: count.openapi({ description: 'Bookmarks made since the goal began carrying one of its tags' }),
     questionsAsked: count.openapi({ description: 'Own posts (not replies to others) with a tag and a question mark' }),
     questionsAnswered: count.openapi({ description: 'Replies to other people’s posts, where the reply or the post has a tag' }),
@@ -52,7 +54,9 @@ const GoalSchema = z
   })
   .openapi('Goal');
 
-const GoalWithNotesSchema = GoalSchema.extend({ notes: z.array(NoteSchema).openapi({ description: 'Newest first (the latest 100)' }) }).openapi('GoalWithNotes');
+const GoalWithNotesSchema = GoalSchema.extend({
+  notes: z.array(NoteSchema).openapi({ description: 'Newest first (the latest 100)' }),
+}).openapi('GoalWithNotes');
 
 const tagsField = z.array(z.string()).openapi({
   description: `Hashtags or passions, at most ${GOAL_TAGS_MAX} of 1–${GOAL_TAG_MAX} characters each; a leading # is dropped and tags that normalise alike (#AuthorVisits, "author visits") merge`,
@@ -62,7 +66,10 @@ const tagsField = z.array(z.string()).openapi({
 const GoalInput = z
   .strictObject({
     title: z.string().openapi({ description: `1–${GOAL_TITLE_MAX} characters`, example: 'Genrefy the fiction collection' }),
-    description: z.string().optional().openapi({ description: `Plain text, at most ${GOAL_DESCRIPTION_MAX} characters` }),
+    description: z
+      .string()
+      .optional()
+      .openapi({ description: `Plain text, at most ${GOAL_DESCRIPTION_MAX} characters` }),
     tags: tagsField.optional(),
   })
   .openapi('GoalInput');
@@ -71,25 +78,78 @@ const GoalPatch = z
   .strictObject({
     title: z.string().optional(),
     description: z.string().optional(),
-    status: z.enum(GOAL_STATUSES).optional().openapi({ description: `Back to active only while you have fewer than ${ACTIVE_GOALS_MAX} active goals` }),
+    status: z
+      .enum(GOAL_STATUSES)
+      .optional()
+      .openapi({ description: `Back to active only while you have fewer than ${ACTIVE_GOALS_MAX} active goals` }),
     tags: tagsField.optional().openapi({ description: 'The whole new set of tags' }),
   })
   .openapi('GoalPatch');
 
-const NoteInput = z.strictObject({ text: z.string().openapi({ description: `Plain text, 1–${GOAL_NOTE_MAX} characters` }) }).openapi('GoalNoteInput');
+const NoteInput = z
+  .strictObject({ text: z.string().openapi({ description: `Plain text, 1–${GOAL_NOTE_MAX} characters` }) })
+  .openapi('GoalNoteInput');
 
 const reasons = z.array(z.string()).openapi({ description: 'Why, in words' });
 const SuggestionsSchema = z
   .object({
-    experts: z.array(z.object({ actor: ActorSchema, reasons, recentPosts: count.openapi({ description: 'Posts with the goal’s tags in the last 30 days' }) })),
-    sources: z.array(z.object({ id: z.number().int(), title: z.string(), url: z.string().openapi({ description: 'The feed address to subscribe to' }), siteUrl: z.string().nullable(), subscribers: count, reasons })),
-    chats: z.array(z.object({ slug: z.string(), date: z.string(), title: z.string(), hashtag: z.string(), topic: z.string(), startsAt: z.string(), state: z.string(), url: z.string(), reasons })),
-    collections: z.array(z.object({ id: z.number().int(), kind: z.enum(['collection', 'starter_kit']), title: z.string(), description: z.string(), url: z.string(), reasons })),
+    experts: z.array(
+      z.object({
+        actor: ActorSchema,
+        reasons,
+        recentPosts: count.openapi({ description: 'Posts with the goal’s tags in the last 30 days' }),
+      }),
+    ),
+    sources: z.array(
+      z.object({
+        id: z.number().int(),
+        title: z.string(),
+        url: z.string().openapi({ description: 'The feed address to subscribe to' }),
+        siteUrl: z.string().nullable(),
+        subscribers: count,
+        reasons,
+      }),
+    ),
+    chats: z.array(
+      z.object({
+        slug: z.string(),
+        date: z.string(),
+        title: z.string(),
+        hashtag: z.string(),
+        topic: z.string(),
+        startsAt: z.string(),
+        state: z.string(),
+        url: z.string(),
+        reasons,
+      }),
+    ),
+    collections: z.array(
+      z.object({
+        id: z.number().int(),
+        kind: z.enum(['collection', 'starter_kit']),
+        title: z.string(),
+        description: z.string(),
+        url: z.string(),
+        reasons,
+      }),
+    ),
   })
   .openapi('GoalSuggestions');
 
-const IdParam = z.object({ id: z.coerce.number().int().positive().openapi({ param: { name: 'id', in: 'path' }, example: 3 }) });
-const NoteParams = IdParam.extend({ noteId: z.coerce.number().int().positive().openapi({ param: { name: 'noteId', in: 'path' }, example: 7 }) });
+const IdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
+});
+const NoteParams = IdParam.extend({
+  noteId: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'noteId', in: 'path' }, example: 7 }),
+});
 
 const noteJson = (n: GoalNote) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt)! });
 export function goalJson(g: Goal) {
@@ -163,7 +223,8 @@ export function registerGoalsApi(api: Api): void {
       request: { params: IdParam, ...body(GoalPatch) },
       responses: { 200: json(GoalWithNotesSchema, 'The goal'), ...errors(401, 404, 422) },
     }),
-    async (c) => c.json(goalWithNotesJson(await goalsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) =>
+      c.json(goalWithNotesJson(await goalsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
     createRoute({

@@ -83,7 +83,14 @@ export function registerGoalsPages(app: Hono<AppEnv>): void {
     const status = form.text('status');
     try {
       const goal = await goalsService(c).update(viewer, id, { status });
-      flash(c, goal.status === 'achieved' ? `Well done: “${goal.title}” is achieved.` : goal.status === 'archived' ? `“${goal.title}” is archived.` : `“${goal.title}” is active again.`);
+      flash(
+        c,
+        goal.status === 'achieved'
+          ? `Well done: “${goal.title}” is achieved.`
+          : goal.status === 'archived'
+            ? `“${goal.title}” is archived.`
+            : `“${goal.title}” is active again.`,
+      );
       return c.redirect(`${PATH}/${id}`, 303);
     } catch (error) {
       const { errors, status: code } = formErrors(error);
@@ -98,8 +105,8 @@ export function registerGoalsPages(app: Hono<AppEnv>): void {
       { title: `Delete “${goal.title}”?`, noindex: true },
       <>
         <p>
-          The goal, its tags and its {plural(goal.progress.notes, 'note', 'notes')} will be deleted. This cannot be undone. To keep it out of the way
-          instead, archive it.
+          The goal, its tags and its {plural(goal.progress.notes, 'note', 'notes')} will be deleted. This cannot be undone. To keep it out
+          of the way instead, archive it.
         </p>
         <div class="actions">
           <form method="post" action={`${PATH}/${goal.id}/delete`} class="inline-form">
@@ -161,8 +168,8 @@ async function listPage(c: AppContext, state: FormState = {}) {
     { title: 'Learning goals', noindex: true, hasErrors: Object.keys(errors).length > 0, status: state.status ?? 200 },
     <>
       <p>
-        Name what you want to learn, tag it with hashtags or passions, and Commonroom suggests people, sources, chats and collections for it and keeps
-        track of your progress. Only you can see your goals.
+        Name what you want to learn, tag it with hashtags or passions, and Commonroom suggests people, sources, chats and collections for it
+        and keeps track of your progress. Only you can see your goals.
       </p>
       {none ? (
         <EmptyState c={c} examples={examples} />
@@ -172,7 +179,9 @@ async function listPage(c: AppContext, state: FormState = {}) {
             <h2 id="active-heading">Active goals</h2>
             {list.active.length === 0 ? <p>No active goals. Add one below.</p> : <GoalCards goals={list.active} label="Active goals" />}
             {list.active.length >= ACTIVE_GOALS_MAX ? (
-              <p class="callout">You have {ACTIVE_GOALS_MAX} active goals, the most there can be: mark one achieved or archive it to add another.</p>
+              <p class="callout">
+                You have {ACTIVE_GOALS_MAX} active goals, the most there can be: mark one achieved or archive it to add another.
+              </p>
             ) : null}
           </section>
           {list.closed.length > 0 ? (
@@ -277,7 +286,15 @@ function progressSummary(p: GoalProgress): string {
 function GoalFields({ values, errors }: { values: Values; errors: Errors }) {
   return (
     <>
-      <TextField name="title" label="Goal" required maxLength={GOAL_TITLE_MAX} value={values.title} errors={errors} hint="What you want to learn or do, in a few words: “Host virtual author visits”." />
+      <TextField
+        name="title"
+        label="Goal"
+        required
+        maxLength={GOAL_TITLE_MAX}
+        value={values.title}
+        errors={errors}
+        hint="What you want to learn or do, in a few words: “Host virtual author visits”."
+      />
       <TextField
         name="tags"
         label="Tags"
@@ -286,7 +303,15 @@ function GoalFields({ values, errors }: { values: Values; errors: Errors }) {
         errors={errors}
         hint={`Hashtags or passions, separated by commas or spaces (use commas when a tag has spaces: “author visits, edtech”). At most ${GOAL_TAGS_MAX}, each up to ${GOAL_TAG_MAX} characters.`}
       />
-      <TextArea name="description" label="Description" optional rows={3} maxLength={GOAL_DESCRIPTION_MAX} value={values.description} errors={errors} />
+      <TextArea
+        name="description"
+        label="Description"
+        optional
+        rows={3}
+        maxLength={GOAL_DESCRIPTION_MAX}
+        value={values.description}
+        errors={errors}
+      />
     </>
   );
 }
@@ -301,7 +326,11 @@ async function goalPage(c: AppContext, id: number, state: { edit?: FormState; no
   const editErrors = state.edit?.errors ?? {};
   const noteErrors = state.note?.errors ?? {};
   const hasErrors = Object.keys(editErrors).length + Object.keys(noteErrors).length > 0;
-  const editValues = state.edit?.values ?? { title: goal.title, tags: goal.tags.map((t) => t.name).join(', '), description: goal.description };
+  const editValues = state.edit?.values ?? {
+    title: goal.title,
+    tags: goal.tags.map((t) => t.name).join(', '),
+    description: goal.description,
+  };
   const tz = viewer.timeZone;
   return insightsPage(
     c,
@@ -337,7 +366,15 @@ async function goalPage(c: AppContext, id: number, state: { edit?: FormState; no
         <ErrorSummary errors={noteErrors} />
         <form method="post" action={`${PATH}/${goal.id}/notes`} novalidate>
           <CsrfField token={c.var.csrf} />
-          <TextArea name="text" label="New note" required rows={3} maxLength={GOAL_NOTE_MAX} value={state.note?.values?.text} errors={noteErrors} />
+          <TextArea
+            name="text"
+            label="New note"
+            required
+            rows={3}
+            maxLength={GOAL_NOTE_MAX}
+            value={state.note?.values?.text}
+            errors={noteErrors}
+          />
           <button type="submit">Add the note</button>
         </form>
         {goal.notes.length === 0 ? (
@@ -383,7 +420,19 @@ async function goalPage(c: AppContext, id: number, state: { edit?: FormState; no
   );
 }
 
-function StatusButton({ c, goal, status, label, secondary }: { c: AppContext; goal: Goal; status: string; label: string; secondary?: boolean }) {
+function StatusButton({
+  c,
+  goal,
+  status,
+  label,
+  secondary,
+}: {
+  c: AppContext;
+  goal: Goal;
+  status: string;
+  label: string;
+  secondary?: boolean;
+}) {
   return (
     <form method="post" action={`${PATH}/${goal.id}/status`} class="inline-form">
       <CsrfField token={c.var.csrf} />

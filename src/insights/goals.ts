@@ -226,7 +226,10 @@ export function parseGoalTags(input: string[] | string | undefined): Array<{ slu
     tags.push({ slug, name });
   }
   if (tags.length > GOAL_TAGS_MAX) {
-    throw UserError.field('tags', `A goal can have at most ${GOAL_TAGS_MAX} tags; you gave ${tags.length}. Keep the ${GOAL_TAGS_MAX} that matter most.`);
+    throw UserError.field(
+      'tags',
+      `A goal can have at most ${GOAL_TAGS_MAX} tags; you gave ${tags.length}. Keep the ${GOAL_TAGS_MAX} that matter most.`,
+    );
   }
   return tags;
 }
@@ -240,7 +243,12 @@ export function parseGoalTags(input: string[] | string | undefined): Array<{ slu
  */
 export function mentionedTag(text: string | null | undefined, slugs: ReadonlySet<string>): string | null {
   if (!text || slugs.size === 0) return null;
-  const words = text.slice(0, 5000).normalize('NFKC').toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+  const words = text
+    .slice(0, 5000)
+    .normalize('NFKC')
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
   for (let i = 0; i < words.length; i++) {
     let joined = '';
     for (let n = 0; n < 3 && i + n < words.length; n++) {
@@ -272,9 +280,6 @@ export function isQuestion(text: string): boolean {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
-
-
-
 
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 
@@ -314,7 +319,14 @@ export class GoalsService {
   async list(viewer: Member, now = Date.now()): Promise<GoalList> {
     const columns = ['id', 'title', 'description', 'status', 'created_at', 'updated_at', 'achieved_at'] as const;
     const [active, closed] = await Promise.all([
-      this.#db.selectFrom('goals').select(columns).where('member_id', '=', viewer.memberId).where('status', '=', 'active').orderBy('id', 'desc').limit(ACTIVE_GOALS_MAX + 5).execute(),
+      this.#db
+        .selectFrom('goals')
+        .select(columns)
+        .where('member_id', '=', viewer.memberId)
+        .where('status', '=', 'active')
+        .orderBy('id', 'desc')
+        .limit(ACTIVE_GOALS_MAX + 5)
+        .execute(),
       this.#db
         .selectFrom('goals')
         .select(columns)
@@ -334,7 +346,13 @@ export class GoalsService {
     const row = await this.#own(this.#db, viewer, goalId);
     const [[goal], notes] = await Promise.all([
       this.#hydrate(viewer, [row], now),
-      this.#db.selectFrom('goal_notes').select(['id', 'text', 'created_at']).where('goal_id', '=', goalId).orderBy('id', 'desc').limit(NOTES_SHOWN).execute(),
+      this.#db
+        .selectFrom('goal_notes')
+        .select(['id', 'text', 'created_at'])
+        .where('goal_id', '=', goalId)
+        .orderBy('id', 'desc')
+        .limit(NOTES_SHOWN)
+        .execute(),
     ]);
     return { ...goal!, notes: notes.map((n) => ({ id: num(n.id), text: n.text, createdAt: num(n.created_at) })) };
   }
@@ -347,7 +365,15 @@ export class GoalsService {
       await this.#checkActiveRoom(tx, viewer);
       const goal = await tx
         .insertInto('goals')
-        .values({ member_id: viewer.memberId, title: values.title, description: values.description ?? '', status: 'active', created_at: now, updated_at: now, achieved_at: null })
+        .values({
+          member_id: viewer.memberId,
+          title: values.title,
+          description: values.description ?? '',
+          status: 'active',
+          created_at: now,
+          updated_at: now,
+          achieved_at: null,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
       await this.#writeTags(tx, num(goal.id), tags);
@@ -397,9 +423,18 @@ export class GoalsService {
     return this.#db.transaction().execute(async (tx) => {
       await this.#lockMember(tx, viewer);
       await this.#own(tx, viewer, goalId);
-      const count = await tx.selectFrom('goal_notes').select((eb) => eb.fn.countAll().as('n')).where('goal_id', '=', goalId).executeTakeFirst();
-      if (num(count?.n ?? 0) >= GOAL_NOTES_MAX) throw UserError.field('text', `A goal can have at most ${GOAL_NOTES_MAX} notes: delete an old one first.`);
-      const note = await tx.insertInto('goal_notes').values({ goal_id: goalId, text, created_at: now }).returning('id').executeTakeFirstOrThrow();
+      const count = await tx
+        .selectFrom('goal_notes')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('goal_id', '=', goalId)
+        .executeTakeFirst();
+      if (num(count?.n ?? 0) >= GOAL_NOTES_MAX)
+        throw UserError.field('text', `A goal can have at most ${GOAL_NOTES_MAX} notes: delete an old one first.`);
+      const note = await tx
+        .insertInto('goal_notes')
+        .values({ goal_id: goalId, text, created_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow();
       await tx.updateTable('goals').set({ updated_at: now }).where('id', '=', goalId).execute();
       return { id: num(note.id), text, createdAt: now };
     });
@@ -437,7 +472,12 @@ export class GoalsService {
   /** Experts, sources, chats and collections for one of the member's goals. */
   async suggestions(viewer: Member, goalId: number, now = Date.now()): Promise<GoalSuggestions> {
     await this.#own(this.#db, viewer, goalId);
-    const tags = await this.#db.selectFrom('goal_tags').select(['slug', 'name']).where('goal_id', '=', goalId).orderBy('position').execute();
+    const tags = await this.#db
+      .selectFrom('goal_tags')
+      .select(['slug', 'name'])
+      .where('goal_id', '=', goalId)
+      .orderBy('position')
+      .execute();
     if (tags.length === 0) return { experts: [], sources: [], chats: [], collections: [] };
     const [experts, sources, chats, collections] = await Promise.all([
       this.#experts(viewer, tags, now),
@@ -471,7 +511,10 @@ export class GoalsService {
       passions.length === 0
         ? Promise.resolve([])
         : sql<{ actor_id: unknown; passion_id: unknown }>`${unionAll(
-            passions.map((p) => sql`select actor_id, passion_id from actor_passions where passion_id = ${p.id} order by actor_id desc limit ${BOUNDS.holdersPerPassion}`),
+            passions.map(
+              (p) =>
+                sql`select actor_id, passion_id from actor_passions where passion_id = ${p.id} order by actor_id desc limit ${BOUNDS.holdersPerPassion}`,
+            ),
           )}`
             .execute(db)
             .then((r) => r.rows),
@@ -571,7 +614,10 @@ export class GoalsService {
     const others = candidates.filter((s) => !subscribed.has(num(s.id)));
     if (others.length === 0) return [];
     const items = await sql<{ source_id: unknown; title: string; tags: string | null }>`${unionAll(
-      others.map((s) => sql`select source_id, title, tags from source_items where source_id = ${s.id} order by sort_at desc limit ${BOUNDS.itemsPerSource}`),
+      others.map(
+        (s) =>
+          sql`select source_id, title, tags from source_items where source_id = ${s.id} order by sort_at desc limit ${BOUNDS.itemsPerSource}`,
+      ),
     )}`
       .execute(db)
       .then((r) => r.rows);
@@ -664,7 +710,9 @@ export class GoalsService {
       found.push({ row, reason: `${mentionedTag(row.topic, slugs) ? 'its topic' : 'the series'} is about ${tagWord(nameOf.get(slug)!)}` });
     }
     // Coming chats first (soonest first), then the most recent past ones.
-    const upcoming = found.filter((f) => num(f.row.starts_at) >= now || f.row.state === 'live').sort((a, b) => num(a.row.starts_at) - num(b.row.starts_at));
+    const upcoming = found
+      .filter((f) => num(f.row.starts_at) >= now || f.row.state === 'live')
+      .sort((a, b) => num(a.row.starts_at) - num(b.row.starts_at));
     const past = found.filter((f) => !upcoming.includes(f)).sort((a, b) => num(b.row.starts_at) - num(a.row.starts_at));
     return [...upcoming, ...past].slice(0, BOUNDS.chats).map(({ row, reason }) => ({
       slug: row.slug,
@@ -675,7 +723,14 @@ export class GoalsService {
       startsAt: num(row.starts_at),
       state: row.state,
       path: `/chats/${row.slug}/${row.date}`,
-      reasons: [reason, num(row.starts_at) >= now || row.state === 'live' ? (row.state === 'live' ? 'happening now' : 'coming up') : 'recent, with a transcript'],
+      reasons: [
+        reason,
+        num(row.starts_at) >= now || row.state === 'live'
+          ? row.state === 'live'
+            ? 'happening now'
+            : 'coming up'
+          : 'recent, with a transcript',
+      ],
     }));
   }
 
@@ -683,7 +738,14 @@ export class GoalsService {
     const db = this.#db;
     const slugs = new Set(tags.map((t) => t.slug));
     const nameOf = new Map(tags.map((t) => [t.slug, t]));
-    const candidates = await sql<{ id: unknown; kind: 'collection' | 'starter_kit'; title: string; description: string; owner_id: unknown; updated_at: unknown }>`${unionAll(
+    const candidates = await sql<{
+      id: unknown;
+      kind: 'collection' | 'starter_kit';
+      title: string;
+      description: string;
+      owner_id: unknown;
+      updated_at: unknown;
+    }>`${unionAll(
       (['collection', 'starter_kit'] as const).flatMap((kind) =>
         (['public', 'members'] as const).map(
           (visibility) =>
@@ -702,7 +764,12 @@ export class GoalsService {
         : await db
             .selectFrom('collection_entries')
             .leftJoin('sources', 'sources.id', 'collection_entries.source_id')
-            .select(['collection_entries.collection_id', 'collection_entries.title', 'collection_entries.note', 'sources.title as source_title'])
+            .select([
+              'collection_entries.collection_id',
+              'collection_entries.title',
+              'collection_entries.note',
+              'sources.title as source_title',
+            ])
             .where('collection_entries.collection_id', 'in', unmatched)
             .where('collection_entries.position', '<=', BOUNDS.entriesPerCollection)
             .execute();
@@ -732,7 +799,14 @@ export class GoalsService {
           reasons.push(`${n === 1 ? '1 entry mentions' : `${n} entries mention`} ${listWords(about.slice(0, 3))}`);
         }
         const id = num(c.id);
-        return { id, kind: c.kind, title: c.title, description: c.description, path: c.kind === 'starter_kit' ? `/starter-kits/${id}` : `/collections/${id}`, reasons };
+        return {
+          id,
+          kind: c.kind,
+          title: c.title,
+          description: c.description,
+          path: c.kind === 'starter_kit' ? `/starter-kits/${id}` : `/collections/${id}`,
+          reasons,
+        };
       });
   }
 
@@ -747,14 +821,25 @@ export class GoalsService {
     const db = this.#db;
     const goalIds = rows.map((r) => num(r.id));
     const [tagRows, myPassions, noteCounts] = await Promise.all([
-      db.selectFrom('goal_tags').select(['goal_id', 'slug', 'name']).where('goal_id', 'in', goalIds).orderBy('goal_id').orderBy('position').execute(),
+      db
+        .selectFrom('goal_tags')
+        .select(['goal_id', 'slug', 'name'])
+        .where('goal_id', 'in', goalIds)
+        .orderBy('goal_id')
+        .orderBy('position')
+        .execute(),
       db
         .selectFrom('actor_passions')
         .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
         .select('passions.slug')
         .where('actor_passions.actor_id', '=', viewer.actorId)
         .execute(),
-      db.selectFrom('goal_notes').select(['goal_id', (eb) => eb.fn.countAll().as('n')]).where('goal_id', 'in', goalIds).groupBy('goal_id').execute(),
+      db
+        .selectFrom('goal_notes')
+        .select(['goal_id', (eb) => eb.fn.countAll().as('n')])
+        .where('goal_id', 'in', goalIds)
+        .groupBy('goal_id')
+        .execute(),
     ]);
     const passionSlugs = new Set(myPassions.map((p) => p.slug));
     const tagsOf = new Map<number, GoalTag[]>();
@@ -888,7 +973,12 @@ export class GoalsService {
               .execute(),
         slugOfPassion.size === 0
           ? Promise.resolve([])
-          : db.selectFrom('actor_passions').select(['actor_id', 'passion_id']).where('actor_id', 'in', followeeIds).where('passion_id', 'in', [...slugOfPassion.keys()]).execute(),
+          : db
+              .selectFrom('actor_passions')
+              .select(['actor_id', 'passion_id'])
+              .where('actor_id', 'in', followeeIds)
+              .where('passion_id', 'in', [...slugOfPassion.keys()])
+              .execute(),
       ]);
       for (const r of posted) addTopic(num(r.actor_id), slugOfHashtag.get(num(r.hashtag_id)));
       for (const r of held) addTopic(num(r.actor_id), slugOfPassion.get(num(r.passion_id)));
@@ -916,7 +1006,14 @@ export class GoalsService {
         else if (isQuestion(p.text)) questions.add(num(p.id));
       }
       for (const r of replies) if (num(r.created_at) >= start && has(r.hashtag_id)) answers.add(num(r.id));
-      result.set(num(row.id), { peopleFollowed: people.size, itemsRead, itemsSaved, questionsAsked: questions.size, questionsAnswered: answers.size, notes: 0 });
+      result.set(num(row.id), {
+        peopleFollowed: people.size,
+        itemsRead,
+        itemsSaved,
+        questionsAsked: questions.size,
+        questionsAnswered: answers.size,
+        notes: 0,
+      });
     }
     return result;
   }
@@ -938,13 +1035,23 @@ export class GoalsService {
 
   /** On PostgreSQL, serialises a member's goal writes so two requests cannot both pass the limit (SQLite writes one at a time anyway). */
   async #lockMember(tx: Queryable, viewer: Member): Promise<void> {
-    if (this.#database.dialect === 'postgres') await tx.selectFrom('members').select('id').where('id', '=', viewer.memberId).forUpdate().execute();
+    if (this.#database.dialect === 'postgres')
+      await tx.selectFrom('members').select('id').where('id', '=', viewer.memberId).forUpdate().execute();
   }
 
   async #checkActiveRoom(tx: Queryable, viewer: Member): Promise<void> {
-    const row = await tx.selectFrom('goals').select((eb) => eb.fn.countAll().as('n')).where('member_id', '=', viewer.memberId).where('status', '=', 'active').executeTakeFirst();
+    const row = await tx
+      .selectFrom('goals')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('member_id', '=', viewer.memberId)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
     if (num(row?.n ?? 0) >= ACTIVE_GOALS_MAX) {
-      throw new UserError(422, 'too_many_goals', `You can have at most ${ACTIVE_GOALS_MAX} active goals: mark one achieved or archive it first.`);
+      throw new UserError(
+        422,
+        'too_many_goals',
+        `You can have at most ${ACTIVE_GOALS_MAX} active goals: mark one achieved or archive it first.`,
+      );
     }
   }
 

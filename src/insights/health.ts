@@ -124,7 +124,11 @@ const n = (v: number | string | bigint | null | undefined) => Number(v ?? 0);
 const ID_CHUNK = 10_000;
 const profilePath = (acct: string) => `/@${acct}`;
 
-export async function networkHealth(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<NetworkHealth> {
+export async function networkHealth(
+  database: Database,
+  member: { memberId: number; actorId: number },
+  now = Date.now(),
+): Promise<NetworkHealth> {
   const { db } = database;
   const a = member.actorId;
   const m = member.memberId;
@@ -144,7 +148,9 @@ export async function networkHealth(database: Database, member: { memberId: numb
 
   const sourceWhere = sql`sub.member_id = ${m} and sub.created_at < ${quietSince} and coalesce(s.last_item_at, 0) < ${quietSince}`;
   const sourcesQuery = Promise.all([
-    sql<{ count: number }>`select count(*) as count from subscriptions sub join sources s on s.id = sub.source_id where ${sourceWhere}`.execute(db),
+    sql<{
+      count: number;
+    }>`select count(*) as count from subscriptions sub join sources s on s.id = sub.source_id where ${sourceWhere}`.execute(db),
     sql<{ id: number; source_id: number; title: string | null; source_title: string; url: string; last_item_at: number | null }>`
       select sub.id, sub.source_id, sub.title, s.title as source_title, s.url, s.last_item_at
         from subscriptions sub join sources s on s.id = sub.source_id
@@ -177,10 +183,25 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const [self, followRows, [sourceCount, sourceRows], tieRows] = await Promise.all([selfQuery, followsQuery, sourcesQuery, tiesQuery]);
   const followers = n(self?.followers_count);
   const follows = followRows.rows;
-  const people = new Map<number, { acct: string; display_name: string; role: string | null; place: string | null; location: string | null; created_at: number; last_post_at: number | null }>();
+  const people = new Map<
+    number,
+    {
+      acct: string;
+      display_name: string;
+      role: string | null;
+      place: string | null;
+      location: string | null;
+      created_at: number;
+      last_post_at: number | null;
+    }
+  >();
   for (let i = 0; i < follows.length; i += ID_CHUNK) {
     const ids = follows.slice(i, i + ID_CHUNK).map((f) => n(f.id));
-    const rows = await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role', 'location_key as place', 'location', 'created_at', 'last_post_at']).where(idIn(database, 'id', ids)).execute();
+    const rows = await db
+      .selectFrom('actors')
+      .select(['id', 'acct', 'display_name', 'role', 'location_key as place', 'location', 'created_at', 'last_post_at'])
+      .where(idIn(database, 'id', ids))
+      .execute();
     for (const r of rows) people.set(n(r.id), r);
   }
   const followed = follows.flatMap((f) => {
@@ -202,10 +223,22 @@ export async function networkHealth(database: Database, member: { memberId: numb
         if (l < entry.label) entry.label = l;
       } else byKey.set(k, { key: k, label: label(r), count: 1, share: 0 });
     }
-    return [...byKey.values()].map((e) => ({ ...e, share: share(e.count) })).sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
+    return [...byKey.values()]
+      .map((e) => ({ ...e, share: share(e.count) }))
+      .sort((x, y) => y.count - x.count || x.label.localeCompare(y.label));
   };
-  const roles = tally((r) => r.role ?? 'none', (r) => roleLabel(r.role) ?? 'No role given');
-  const places = topWithOther(tally((r) => r.place ?? 'none', (r) => (r.place ? (r.location ?? r.place) : 'No place given')), 5, following);
+  const roles = tally(
+    (r) => r.role ?? 'none',
+    (r) => roleLabel(r.role) ?? 'No role given',
+  );
+  const places = topWithOther(
+    tally(
+      (r) => r.place ?? 'none',
+      (r) => (r.place ? (r.location ?? r.place) : 'No place given'),
+    ),
+    5,
+    following,
+  );
   const quiet = followed.filter((r) => n(r.created_at) < quietSince && (r.last_post_at === null || n(r.last_post_at) < quietSince));
   const quietTotal = quiet.length;
 
@@ -228,7 +261,15 @@ export async function networkHealth(database: Database, member: { memberId: numb
   const ties: Tie[] = [];
   for (const r of tieRows.rows) {
     const p = byId.get(n(r.partner));
-    if (p) ties.push({ actorId: n(p.id), acct: p.acct, displayName: p.display_name, path: profilePath(p.acct), toThem: n(r.to_them), fromThem: n(r.from_them) });
+    if (p)
+      ties.push({
+        actorId: n(p.id),
+        acct: p.acct,
+        displayName: p.display_name,
+        path: profilePath(p.acct),
+        toThem: n(r.to_them),
+        fromThem: n(r.from_them),
+      });
   }
 
   const byRole = new Map<string, { following: number; mutuals: number }>();
@@ -255,11 +296,22 @@ export async function networkHealth(database: Database, member: { memberId: numb
     diversityNudge,
     dormantFollows: {
       total: quietTotal,
-      people: dormant.map((r) => ({ actorId: n(r.id), acct: r.acct, displayName: r.display_name, path: profilePath(r.acct), lastPostAt: r.last_post_at === null ? null : n(r.last_post_at) })),
+      people: dormant.map((r) => ({
+        actorId: n(r.id),
+        acct: r.acct,
+        displayName: r.display_name,
+        path: profilePath(r.acct),
+        lastPostAt: r.last_post_at === null ? null : n(r.last_post_at),
+      })),
     },
     dormantSources: {
       total: n(sourceCount.rows[0]?.count),
-      sources: sourceRows.rows.map((r) => ({ subscriptionId: n(r.id), sourceId: n(r.source_id), title: r.title || r.source_title || r.url, lastItemAt: r.last_item_at === null ? null : n(r.last_item_at) })),
+      sources: sourceRows.rows.map((r) => ({
+        subscriptionId: n(r.id),
+        sourceId: n(r.source_id),
+        title: r.title || r.source_title || r.url,
+        lastItemAt: r.last_item_at === null ? null : n(r.last_item_at),
+      })),
     },
     ties,
     graph,
@@ -294,14 +346,32 @@ async function networkGraph(
           ${estimated ? sql`order by follower_id desc limit ${GRAPH_FOLLOWER_SAMPLE}` : sql``}
         ) f
       ) x group by role`.execute(db),
-    db.selectFrom('follows').select(['followee_id as id', 'id as at']).where('follower_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
-    db.selectFrom('follows').select(['follower_id as id', 'id as at']).where('followee_id', '=', actorId).where('state', '=', 'accepted').orderBy('id', 'desc').limit(GRAPH_NODES).execute(),
+    db
+      .selectFrom('follows')
+      .select(['followee_id as id', 'id as at'])
+      .where('follower_id', '=', actorId)
+      .where('state', '=', 'accepted')
+      .orderBy('id', 'desc')
+      .limit(GRAPH_NODES)
+      .execute(),
+    db
+      .selectFrom('follows')
+      .select(['follower_id as id', 'id as at'])
+      .where('followee_id', '=', actorId)
+      .where('state', '=', 'accepted')
+      .orderBy('id', 'desc')
+      .limit(GRAPH_NODES)
+      .execute(),
   ]);
 
   const byRole = new Map<string, GraphRole>();
   const entry = (role: string) => {
     let r = byRole.get(role);
-    if (!r) byRole.set(role, (r = { role, label: role === 'none' ? 'No role given' : (roleLabel(role) ?? role), following: 0, followers: 0, mutuals: 0 }));
+    if (!r)
+      byRole.set(
+        role,
+        (r = { role, label: role === 'none' ? 'No role given' : (roleLabel(role) ?? role), following: 0, followers: 0, mutuals: 0 }),
+      );
     return r;
   };
   for (const [role, counts] of following.byRole) Object.assign(entry(role), counts);
@@ -320,8 +390,22 @@ async function networkGraph(
     ...followingRows.filter((r) => !isMutual.has(n(r.id))).map((r) => ({ id: n(r.id), at: n(r.at), following: true })),
     ...recentFollowerRows.filter((r) => !isMutual.has(n(r.id))).map((r) => ({ id: n(r.id), at: n(r.at), following: false })),
   ].sort((x, y) => y.at - x.at || x.id - y.id);
-  const drawn = [...mutualIds.map((id) => ({ id, following: true, follower: true })), ...oneWay.map((p) => ({ id: p.id, following: p.following, follower: !p.following }))].slice(0, GRAPH_NODES);
-  const actors = drawn.length === 0 ? [] : await db.selectFrom('actors').select(['id', 'acct', 'display_name', 'role']).where('id', 'in', drawn.map((p) => p.id)).execute();
+  const drawn = [
+    ...mutualIds.map((id) => ({ id, following: true, follower: true })),
+    ...oneWay.map((p) => ({ id: p.id, following: p.following, follower: !p.following })),
+  ].slice(0, GRAPH_NODES);
+  const actors =
+    drawn.length === 0
+      ? []
+      : await db
+          .selectFrom('actors')
+          .select(['id', 'acct', 'display_name', 'role'])
+          .where(
+            'id',
+            'in',
+            drawn.map((p) => p.id),
+          )
+          .execute();
   const actorById = new Map(actors.map((x) => [n(x.id), x]));
   return {
     people: roles.reduce((sum, r) => sum + size(r), 0),
@@ -329,7 +413,19 @@ async function networkGraph(
     roles,
     nodes: drawn.flatMap((p) => {
       const x = actorById.get(p.id);
-      return x ? [{ actorId: p.id, acct: x.acct, displayName: x.display_name, path: profilePath(x.acct), role: x.role ?? 'none', following: p.following, follower: p.follower }] : [];
+      return x
+        ? [
+            {
+              actorId: p.id,
+              acct: x.acct,
+              displayName: x.display_name,
+              path: profilePath(x.acct),
+              role: x.role ?? 'none',
+              following: p.following,
+              follower: p.follower,
+            },
+          ]
+        : [];
     }),
   };
 }
@@ -351,7 +447,12 @@ export interface MoveToListInput {
  * follows them; followers-only posts stop, as they would after any unfollow. Someone else's list
  * is 404 (as if it did not exist), a blank new name and a person not followed are 422.
  */
-export async function moveToList(database: Database, social: Social, viewer: Viewer, input: MoveToListInput): Promise<{ listId: number; listName: string; displayName: string }> {
+export async function moveToList(
+  database: Database,
+  social: Social,
+  viewer: Viewer,
+  input: MoveToListInput,
+): Promise<{ listId: number; listName: string; displayName: string }> {
   const person = await social.graph.actor(input.acct);
   let listName = input.newName.trim();
   if (input.listId !== null) {
@@ -371,7 +472,8 @@ export async function moveToList(database: Database, social: Social, viewer: Vie
     const id = input.listId ?? (await social.lists.createIn(tx, viewer, { name: listName }));
     await social.lists.addIn(tx, id, person.id);
     // Checked again inside the transaction: an unfollow in another tab in between undoes the move.
-    if (!(await social.graph.unfollowIn(tx, viewer, person.id))) throw new UserError(422, 'not_following', `You no longer follow @${person.acct}.`);
+    if (!(await social.graph.unfollowIn(tx, viewer, person.id)))
+      throw new UserError(422, 'not_following', `You no longer follow @${person.acct}.`);
     return id;
   });
   return { listId, listName, displayName: person.displayName };

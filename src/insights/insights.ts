@@ -9,7 +9,11 @@ export interface MemberInsights extends StagesResult {
 }
 
 /** Computed on request: both parts are a handful of indexed queries bounded by the member's own rows. */
-export async function memberInsights(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<MemberInsights> {
+export async function memberInsights(
+  database: Database,
+  member: { memberId: number; actorId: number },
+  now = Date.now(),
+): Promise<MemberInsights> {
   const [stages, health] = await Promise.all([memberStages(database, member, now), networkHealth(database, member, now)]);
   return { ...stages, health, computedAt: now };
 }

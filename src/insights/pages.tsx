@@ -43,7 +43,11 @@ export function registerMyPlnPages(app: Hono<AppEnv>): void {
       // A field's problem goes next to that person's field; anything else (not followed, too many lists) at the top.
       const person = await social.graph.actor(form.text('acct'));
       const issue = error.issues[0];
-      return myPlnPage(c, { actorId: person.id, values, errors: issue ? { [`move-${person.id}-new`]: issue.message } : { _form: error.message } }, 422);
+      return myPlnPage(
+        c,
+        { actorId: person.id, values, errors: issue ? { [`move-${person.id}-new`]: issue.message } : { _form: error.message } },
+        422,
+      );
     }
   });
 }
@@ -66,7 +70,19 @@ async function myPlnPage(c: AppContext, problem?: MoveProblem, status: 200 | 422
   );
 }
 
-function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insights: MemberInsights; lists: ListView[]; routine: RoutineSummary; problem?: MoveProblem | undefined }) {
+function MyPln({
+  c,
+  insights,
+  lists,
+  routine,
+  problem,
+}: {
+  c: AppContext;
+  insights: MemberInsights;
+  lists: ListView[];
+  routine: RoutineSummary;
+  problem?: MoveProblem | undefined;
+}) {
   const { scores, stage, nextStep, health } = insights;
   const stepsDone = Object.values(routine.done).filter(Boolean).length;
   const tz = c.var.viewer?.timeZone ?? 'UTC';
@@ -104,8 +120,8 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
       <section aria-labelledby="routine-title" id="routine-card">
         <h2 id="routine-title">Today’s routine</h2>
         <p>
-          {stepsDone === 3 ? 'All three steps done today' : `${stepsDone} of 3 steps done today`} (read {routine.done.read ? '✓' : '–'}, answer one person{' '}
-          {routine.done.answer ? '✓' : '–'}, share one thing {routine.done.share ? '✓' : '–'}).{' '}
+          {stepsDone === 3 ? 'All three steps done today' : `${stepsDone} of 3 steps done today`} (read {routine.done.read ? '✓' : '–'},
+          answer one person {routine.done.answer ? '✓' : '–'}, share one thing {routine.done.share ? '✓' : '–'}).{' '}
           {routine.streak.days === 0
             ? 'No streak yet.'
             : `Streak: ${routine.streak.capped ? `${routine.streak.days} days or more` : plural(routine.streak.days, 'day', 'days')} in a row.`}{' '}
@@ -123,7 +139,11 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
           <dt>Mutual follows</dt>
           <dd>{health.mutuals}</dd>
           <dt>Reciprocity</dt>
-          <dd>{health.reciprocity === null ? 'Not yet: you follow nobody' : `${pct(health.reciprocity)} of the people you follow follow you back`}</dd>
+          <dd>
+            {health.reciprocity === null
+              ? 'Not yet: you follow nobody'
+              : `${pct(health.reciprocity)} of the people you follow follow you back`}
+          </dd>
         </dl>
 
         <h3>Roles of the people you follow</h3>
@@ -148,7 +168,10 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
         ) : (
           <>
             <NetworkPicture graph={health.graph} />
-            <DataTable caption="Your network by role: people you follow, people who follow you, and both" columns={['Role', 'You follow', 'Follow you', 'Both (mutual)']}>
+            <DataTable
+              caption="Your network by role: people you follow, people who follow you, and both"
+              columns={['Role', 'You follow', 'Follow you', 'Both (mutual)']}
+            >
               {health.graph.roles.map((r) => (
                 <tr>
                   <th scope="row">{r.label}</th>
@@ -160,8 +183,8 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
             </DataTable>
             {health.graph.followersEstimated ? (
               <p>
-                With {health.followers.toLocaleString('en')} followers, the followers by role are estimated from the newest {GRAPH_FOLLOWER_SAMPLE.toLocaleString('en')} accounts among them; the
-                other numbers are exact.
+                With {health.followers.toLocaleString('en')} followers, the followers by role are estimated from the newest{' '}
+                {GRAPH_FOLLOWER_SAMPLE.toLocaleString('en')} accounts among them; the other numbers are exact.
               </p>
             ) : null}
           </>
@@ -180,12 +203,18 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
           <>
             <p>
               {plural(health.dormantFollows.total, 'person you follow has', 'people you follow have')} not posted in 90 days
-              {health.dormantFollows.total > health.dormantFollows.people.length ? ` (the ${health.dormantFollows.people.length} quietest are shown)` : ''}.
+              {health.dormantFollows.total > health.dormantFollows.people.length
+                ? ` (the ${health.dormantFollows.people.length} quietest are shown)`
+                : ''}
+              .
             </p>
             <ul class="insights-list">
               {health.dormantFollows.people.map((p) => (
                 <li>
-                  <a href={p.path}>{p.displayName}</a> <span class="meta">@{p.acct} · {p.lastPostAt === null ? 'no posts seen' : `last post ${formatDate(p.lastPostAt, tz)}`}</span>{' '}
+                  <a href={p.path}>{p.displayName}</a>{' '}
+                  <span class="meta">
+                    @{p.acct} · {p.lastPostAt === null ? 'no posts seen' : `last post ${formatDate(p.lastPostAt, tz)}`}
+                  </span>{' '}
                   <form method="post" action={`${p.path}/unfollow`} class="inline-form">
                     <CsrfField token={c.var.csrf} />
                     <input type="hidden" name="back" value="/insights#dormant-follows" />
@@ -202,8 +231,8 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
 
         {health.dormantFollows.total > 0 ? (
           <p class="meta">
-            Moving someone to a list unfollows them and puts them on the list: their public posts stay a click away in the list’s timeline, out of
-            your home timeline. Posts they share with followers only no longer reach you.
+            Moving someone to a list unfollows them and puts them on the list: their public posts stay a click away in the list’s timeline,
+            out of your home timeline. Posts they share with followers only no longer reach you.
           </p>
         ) : null}
 
@@ -216,7 +245,8 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
             <ul class="insights-list">
               {health.dormantSources.sources.map((s) => (
                 <li>
-                  {s.title} <span class="meta">{s.lastItemAt === null ? 'no items seen' : `last item ${formatDate(s.lastItemAt, tz)}`}</span>{' '}
+                  {s.title}{' '}
+                  <span class="meta">{s.lastItemAt === null ? 'no items seen' : `last item ${formatDate(s.lastItemAt, tz)}`}</span>{' '}
                   <form method="post" action={`/sources/subscriptions/${s.subscriptionId}/delete`} class="inline-form">
                     <CsrfField token={c.var.csrf} />
                     <input type="hidden" name="back" value="/insights#dormant-sources" />
@@ -234,7 +264,10 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
         {health.ties.length === 0 ? (
           <p>No conversations both ways in the last 90 days yet. Reply to someone who replied to you, and it starts here.</p>
         ) : (
-          <DataTable caption="People you exchanged replies and mentions with, both ways, in the last 90 days" columns={['Person', 'From you', 'To you']}>
+          <DataTable
+            caption="People you exchanged replies and mentions with, both ways, in the last 90 days"
+            columns={['Person', 'From you', 'To you']}
+          >
             {health.ties.map((t) => (
               <tr>
                 <th scope="row">
@@ -251,10 +284,10 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
       <section aria-labelledby="how-computed">
         <h2 id="how-computed">How your stage is computed</h2>
         <p>
-          Each score is 100 × (1 − e<sup>−x/k</sup>) of weighted counts of what you did: reading and following for consumption; replies, mutual follows,
-          chats and mentions for connection; posts with links or hashtags, bookmarks with notes, collections and articles for creation; reactions to your
-          posts, chats you host, followers of your collections and your starter kits for contribution. Your stage is the furthest one whose score
-          reaches {STAGE_THRESHOLD}. Only you can see this page.
+          Each score is 100 × (1 − e<sup>−x/k</sup>) of weighted counts of what you did: reading and following for consumption; replies,
+          mutual follows, chats and mentions for connection; posts with links or hashtags, bookmarks with notes, collections and articles
+          for creation; reactions to your posts, chats you host, followers of your collections and your starter kits for contribution. Your
+          stage is the furthest one whose score reaches {STAGE_THRESHOLD}. Only you can see this page.
         </p>
       </section>
     </>
@@ -265,7 +298,17 @@ function MyPln({ c, insights, lists, routine, problem }: { c: AppContext; insigh
  * "Move to a list" for one quiet person: one of the member's lists, or a new one by name. Folded
  * away (details) so the list of quiet people stays short; open when it came back with an error.
  */
-function MoveToListForm({ c, person, lists, problem }: { c: AppContext; person: DormantPerson; lists: ListView[]; problem: MoveProblem | undefined }) {
+function MoveToListForm({
+  c,
+  person,
+  lists,
+  problem,
+}: {
+  c: AppContext;
+  person: DormantPerson;
+  lists: ListView[];
+  problem: MoveProblem | undefined;
+}) {
   const listId = fieldId(`move-${person.actorId}-list`);
   const newId = fieldId(`move-${person.actorId}-new`);
   const newError = problem?.errors[`move-${person.actorId}-new`];
@@ -301,11 +344,17 @@ function MoveToListForm({ c, person, lists, problem }: { c: AppContext; person: 
               {newError}
             </p>
           ) : null}
-          <input type="text" id={newId} name="newList" maxlength={80} value={problem?.values.newList ?? ''} aria-invalid={newError ? 'true' : undefined} aria-describedby={newError ? `${newId}-error` : undefined} />
+          <input
+            type="text"
+            id={newId}
+            name="newList"
+            maxlength={80}
+            value={problem?.values.newList ?? ''}
+            aria-invalid={newError ? 'true' : undefined}
+            aria-describedby={newError ? `${newId}-error` : undefined}
+          />
         </div>
-        <button type="submit">
-          Move {person.displayName} to the list and unfollow
-        </button>
+        <button type="submit">Move {person.displayName} to the list and unfollow</button>
       </form>
     </details>
   );
@@ -352,7 +401,10 @@ function NetworkPicture({ graph }: { graph: NetworkGraph }) {
   const slots = graph.roles.map((r) => ({ role: r, nodes: byRole.get(r.role) ?? [], weight: (byRole.get(r.role)?.length ?? 0) + 1 }));
   const totalWeight = slots.reduce((sum, s) => sum + s.weight, 0);
   let angle = -Math.PI / 2;
-  const point = (a: number, radius: number) => ({ x: Math.round((cx + radius * Math.cos(a)) * 10) / 10, y: Math.round((cy + radius * Math.sin(a)) * 10) / 10 });
+  const point = (a: number, radius: number) => ({
+    x: Math.round((cx + radius * Math.cos(a)) * 10) / 10,
+    y: Math.round((cy + radius * Math.sin(a)) * 10) / 10,
+  });
   const sectors = slots.map((slot) => {
     const span = (slot.weight / totalWeight) * 2 * Math.PI;
     const start = angle;
@@ -369,23 +421,48 @@ function NetworkPicture({ graph }: { graph: NetworkGraph }) {
   });
   const shown = graph.nodes.length;
   const more = graph.people - shown;
-  const roleWords = graph.roles.map((r) => `${r.label}: you follow ${r.following}, ${r.followers} follow you, ${r.mutuals} both ways`).join('; ');
-  const totals = graph.roles.reduce((t, r) => ({ following: t.following + r.following, followers: t.followers + r.followers, mutuals: t.mutuals + r.mutuals }), { following: 0, followers: 0, mutuals: 0 });
+  const roleWords = graph.roles
+    .map((r) => `${r.label}: you follow ${r.following}, ${r.followers} follow you, ${r.mutuals} both ways`)
+    .join('; ');
+  const totals = graph.roles.reduce(
+    (t, r) => ({ following: t.following + r.following, followers: t.followers + r.followers, mutuals: t.mutuals + r.mutuals }),
+    { following: 0, followers: 0, mutuals: 0 },
+  );
   const desc =
     `You follow ${plural(totals.following, 'person', 'people')} and ${plural(totals.followers, 'person follows', 'people follow')} you; ${totals.mutuals} of them both ways. ` +
     `By role${graph.followersEstimated ? ' (followers estimated from a sample)' : ''} — ${roleWords}. ${more > 0 ? `${shown} people are drawn, and ${more} more are counted in the table.` : `All ${shown} are drawn.`} ` +
     'Diamonds with solid lines: you follow each other; hollow circles with dashed lines: you follow them; squares with dotted lines: they follow you.';
   return (
     <div class="insights-chart">
-      <svg id="network-picture" role="img" aria-labelledby="network-picture-title network-picture-desc" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="xMinYMin meet" fill="currentColor">
+      <svg
+        id="network-picture"
+        role="img"
+        aria-labelledby="network-picture-title network-picture-desc"
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        height={height}
+        preserveAspectRatio="xMinYMin meet"
+        fill="currentColor"
+      >
         <title id="network-picture-title">Your network by role</title>
         <desc id="network-picture-desc">{desc}</desc>
         {sectors.length > 1
-          ? sectors.map((s) => <line x1={cx} y1={cy} x2={s.boundary.x} y2={s.boundary.y} stroke="currentColor" stroke-opacity="0.2" stroke-width="1" />)
+          ? sectors.map((s) => (
+              <line x1={cx} y1={cy} x2={s.boundary.x} y2={s.boundary.y} stroke="currentColor" stroke-opacity="0.2" stroke-width="1" />
+            ))
           : null}
         {sectors.flatMap((s) =>
           s.nodes.map((n) => (
-            <line x1={cx} y1={cy} x2={n.x} y2={n.y} stroke="currentColor" stroke-opacity="0.55" stroke-width={RELATION_STYLE[n.relation].width} stroke-dasharray={RELATION_STYLE[n.relation].dash} />
+            <line
+              x1={cx}
+              y1={cy}
+              x2={n.x}
+              y2={n.y}
+              stroke="currentColor"
+              stroke-opacity="0.55"
+              stroke-width={RELATION_STYLE[n.relation].width}
+              stroke-dasharray={RELATION_STYLE[n.relation].dash}
+            />
           )),
         )}
         {sectors.flatMap((s) =>
@@ -412,7 +489,15 @@ function NetworkPicture({ graph }: { graph: NetworkGraph }) {
         ) : null}
         {(['mutual', 'following', 'follower'] as const).map((relation, i) => (
           <g>
-            <line x1={20 + i * 300} y1={legendY + 12} x2={50 + i * 300} y2={legendY + 12} stroke="currentColor" stroke-width={RELATION_STYLE[relation].width} stroke-dasharray={RELATION_STYLE[relation].dash} />
+            <line
+              x1={20 + i * 300}
+              y1={legendY + 12}
+              x2={50 + i * 300}
+              y2={legendY + 12}
+              stroke="currentColor"
+              stroke-width={RELATION_STYLE[relation].width}
+              stroke-dasharray={RELATION_STYLE[relation].dash}
+            />
             <NodeMark x={62 + i * 300} y={legendY + 12} relation={relation} />
             <text x={78 + i * 300} y={legendY + 17} font-size="13">
               {RELATION_STYLE[relation].label}

@@ -39,7 +39,11 @@ export async function refreshSuggestionPools(database: Database, now = Date.now(
     await tx.deleteFrom('suggestion_pools').execute();
     let rows = 0;
     for (const query of [
-      ranked(sql.raw('cast(actor_passions.passion_id as text)'), sql`actor_passions inner join actors on actors.id = actor_passions.actor_id`, 'passion'),
+      ranked(
+        sql.raw('cast(actor_passions.passion_id as text)'),
+        sql`actor_passions inner join actors on actors.id = actor_passions.actor_id`,
+        'passion',
+      ),
       ranked(sql.raw('actors.role'), sql`actors`, 'role'),
       ranked(sql.raw('actors.location_key'), sql`actors`, 'place'),
     ]) {

@@ -12,7 +12,12 @@ export function routineService(c: AppContext): RoutineService {
 const count = z.number().int().min(0);
 
 const LinkSchema = z.object({
-  kind: z.enum(['item', 'post', 'page']).openapi({ description: 'A feed item, a post, or a page to go to. Opening an item or post of the `read` step is what ticks it (POST /api/v1/insights/routine/read)' }),
+  kind: z
+    .enum(['item', 'post', 'page'])
+    .openapi({
+      description:
+        'A feed item, a post, or a page to go to. Opening an item or post of the `read` step is what ticks it (POST /api/v1/insights/routine/read)',
+    }),
   id: z.number().int().nullable(),
   label: z.string(),
   url: z.string().openapi({ description: 'A path on this server' }),
@@ -21,7 +26,9 @@ const LinkSchema = z.object({
 
 const RoutineSchema = z
   .object({
-    timeZone: z.string().openapi({ description: 'The member’s time zone (Settings); days run midnight to midnight in it', example: 'Europe/London' }),
+    timeZone: z
+      .string()
+      .openapi({ description: 'The member’s time zone (Settings); days run midnight to midnight in it', example: 'Europe/London' }),
     today: z.string().openapi({ example: '2026-11-24' }),
     steps: z.array(
       z.object({

@@ -46,8 +46,8 @@ function RoutinePage({ c, routine }: { c: AppContext; routine: Routine }) {
   return (
     <>
       <p>
-        Twenty minutes a day keeps a learning network alive: read a little, answer one person, share one thing. Days run midnight to midnight in your time
-        zone, <strong>{routine.timeZone}</strong> (change it in <a href="/settings/profile">your settings</a>).
+        Twenty minutes a day keeps a learning network alive: read a little, answer one person, share one thing. Days run midnight to
+        midnight in your time zone, <strong>{routine.timeZone}</strong> (change it in <a href="/settings/profile">your settings</a>).
       </p>
 
       <section aria-labelledby="plan-title">
@@ -59,8 +59,7 @@ function RoutinePage({ c, routine }: { c: AppContext; routine: Routine }) {
           {routine.steps.map((step) => (
             <li id={`step-${step.key}`} class={`routine-step${step.done ? ' routine-step--done' : ''}`}>
               <h3>
-                {STEP_HEADINGS[step.key]}{' '}
-                <span class="routine-step__status">{step.done ? '✓ Done today' : 'Not done yet'}</span>
+                {STEP_HEADINGS[step.key]} <span class="routine-step__status">{step.done ? '✓ Done today' : 'Not done yet'}</span>
               </h3>
               <p>{step.text}</p>
               <ul class="routine-links">
@@ -90,16 +89,14 @@ function RoutinePage({ c, routine }: { c: AppContext; routine: Routine }) {
             <>No streak yet: do any one thing today (read from the plan, reply, post, boost, like or bookmark) and it starts.</>
           ) : (
             <>
-              <strong>
-                {streak.capped ? `${streak.days} days or more` : plural(streak.days, 'day', 'days')}
-              </strong>{' '}
-              in a row {streak.includesToday ? 'including today' : 'up to yesterday — do one thing today to keep it going'}.
+              <strong>{streak.capped ? `${streak.days} days or more` : plural(streak.days, 'day', 'days')}</strong> in a row{' '}
+              {streak.includesToday ? 'including today' : 'up to yesterday — do one thing today to keep it going'}.
             </>
           )}
         </p>
         <p class="meta">
-          A day counts when you did at least one thing: read from the plan, replied, posted, boosted, liked or bookmarked. Today counts as soon as you do
-          something; until then the streak runs to yesterday.
+          A day counts when you did at least one thing: read from the plan, replied, posted, boosted, liked or bookmarked. Today counts as
+          soon as you do something; until then the streak runs to yesterday.
         </p>
       </section>
 
@@ -109,8 +106,8 @@ function RoutinePage({ c, routine }: { c: AppContext; routine: Routine }) {
           <p id="heatmap-empty">Nothing here yet — each day you do something, its square fills in. Start with today’s plan above.</p>
         ) : (
           <p>
-            You were active on {plural(routine.activeDays, 'day', 'days')} of the last {routine.days.length}. Each square is a day; its number is how many
-            things you did.
+            You were active on {plural(routine.activeDays, 'day', 'days')} of the last {routine.days.length}. Each square is a day; its
+            number is how many things you did.
           </p>
         )}
         <HeatMap days={routine.days} />
@@ -150,7 +147,9 @@ function StepLink({ c, link, opensThroughPlan }: { c: AppContext; link: PlanLink
 const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function formatDay(date: string): string {
-  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(new Date(`${date}T00:00:00Z`));
+  return new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
 }
 
 function dayWords(day: RoutineDay): string {
@@ -197,7 +196,16 @@ function HeatMap({ days }: { days: RoutineDay[] }) {
     ` Buckets: ${BUCKETS.map((b, i) => `${b.label} (${i === BUCKETS.length - 1 ? `${b.min} or more` : i === 0 ? '0' : `${b.min} to ${BUCKETS[i + 1]!.min - 1}`})`).join(', ')}.`;
   return (
     <div class="insights-chart">
-      <svg id="heatmap" role="img" aria-labelledby="heatmap-svg-title heatmap-svg-desc" viewBox={`0 0 ${width} ${height}`} width="100%" height={height} preserveAspectRatio="xMinYMin meet" fill="currentColor">
+      <svg
+        id="heatmap"
+        role="img"
+        aria-labelledby="heatmap-svg-title heatmap-svg-desc"
+        viewBox={`0 0 ${width} ${height}`}
+        width="100%"
+        height={height}
+        preserveAspectRatio="xMinYMin meet"
+        fill="currentColor"
+      >
         <title id="heatmap-svg-title">Activity per day, last 12 weeks</title>
         <desc id="heatmap-svg-desc">{desc}</desc>
         {days.slice(0, 7).map((d, i) => (
@@ -217,9 +225,24 @@ function HeatMap({ days }: { days: RoutineDay[] }) {
           return (
             <g class="heat-cell" data-date={d.date} data-count={d.count}>
               <title>{dayWords(d)}</title>
-              <rect x={x(i)} y={y(i)} width={cell} height={cell} rx="3" fill-opacity={SHADES[b]} stroke="currentColor" stroke-opacity="0.35" />
+              <rect
+                x={x(i)}
+                y={y(i)}
+                width={cell}
+                height={cell}
+                rx="3"
+                fill-opacity={SHADES[b]}
+                stroke="currentColor"
+                stroke-opacity="0.35"
+              />
               {d.count > 0 ? (
-                <text x={x(i) + cell / 2} y={y(i) + cell / 2 + 5} text-anchor="middle" font-size="13" fill={b >= 2 ? '#ffffff' : 'currentColor'}>
+                <text
+                  x={x(i) + cell / 2}
+                  y={y(i) + cell / 2 + 5}
+                  text-anchor="middle"
+                  font-size="13"
+                  fill={b >= 2 ? '#ffffff' : 'currentColor'}
+                >
                   {d.count > 99 ? '99+' : d.count}
                 </text>
               ) : null}
@@ -228,9 +251,19 @@ function HeatMap({ days }: { days: RoutineDay[] }) {
         })}
         {BUCKETS.map((bucket, i) => (
           <g>
-            <rect x={left + i * legendStep} y={legendY} width="18" height="18" rx="3" fill-opacity={SHADES[i]} stroke="currentColor" stroke-opacity="0.35" />
+            <rect
+              x={left + i * legendStep}
+              y={legendY}
+              width="18"
+              height="18"
+              rx="3"
+              fill-opacity={SHADES[i]}
+              stroke="currentColor"
+              stroke-opacity="0.35"
+            />
             <text x={left + i * legendStep + 24} y={legendY + 14} font-size="13">
-              {bucket.label} {i === 0 ? '(0)' : i === BUCKETS.length - 1 ? `(${bucket.min}+)` : `(${bucket.min}–${BUCKETS[i + 1]!.min - 1})`}
+              {bucket.label}{' '}
+              {i === 0 ? '(0)' : i === BUCKETS.length - 1 ? `(${bucket.min}+)` : `(${bucket.min}–${BUCKETS[i + 1]!.min - 1})`}
             </text>
           </g>
         ))}
@@ -243,7 +276,10 @@ function HeatMap({ days }: { days: RoutineDay[] }) {
 function HeatTable({ days }: { days: RoutineDay[] }) {
   const weeks = Array.from({ length: Math.ceil(days.length / 7) }, (_, w) => days.slice(w * 7, w * 7 + 7));
   return (
-    <DataTable caption="Things done per day, last 12 weeks (posts, replies, boosts, likes, bookmarks and reads from the plan)" columns={['Week from', ...days.slice(0, 7).map((d) => WEEKDAYS[d.weekday]!)]}>
+    <DataTable
+      caption="Things done per day, last 12 weeks (posts, replies, boosts, likes, bookmarks and reads from the plan)"
+      columns={['Week from', ...days.slice(0, 7).map((d) => WEEKDAYS[d.weekday]!)]}
+    >
       {weeks.map((week) => (
         <tr>
           <th scope="row">{formatDay(week[0]!.date)}</th>

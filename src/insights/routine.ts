@@ -105,7 +105,11 @@ export function addDays(date: string, delta: number): string {
 }
 
 /** The member's local day boundaries for the last `count` days ending today: [start, end) each. */
-export function localDays(now: number, timeZone: string, count = ROUTINE_DAYS): Array<{ date: string; weekday: number; start: number; end: number }> {
+export function localDays(
+  now: number,
+  timeZone: string,
+  count = ROUTINE_DAYS,
+): Array<{ date: string; weekday: number; start: number; end: number }> {
   const today = utcToZoned(now, timeZone).date;
   const days = [];
   for (let i = count - 1; i >= 0; i--) {
@@ -170,7 +174,11 @@ export class RoutineService {
    * bookmarks, feed items read, plan reads), each a range read of the member's own rows on an index by time,
    * joined to the 84 day boundaries (computed here, so daylight-saving changes are right).
    */
-  async activity(viewer: Viewer, timeZone: string, now = Date.now()): Promise<Array<RoutineDay & { start: number; end: number; shares: number }>> {
+  async activity(
+    viewer: Viewer,
+    timeZone: string,
+    now = Date.now(),
+  ): Promise<Array<RoutineDay & { start: number; end: number; shares: number }>> {
     const { db } = this.#database;
     const bounds = localDays(now, timeZone);
     const from = bounds[0]!.start;
@@ -217,7 +225,20 @@ export class RoutineService {
         .where('day', '<=', bounds[bounds.length - 1]!.date)
         .execute(),
     ]);
-    const result = bounds.map((b) => ({ date: b.date, weekday: b.weekday, start: b.start, end: b.end, count: 0, posts: 0, replies: 0, boosts: 0, likes: 0, bookmarks: 0, reads: 0, shares: 0 }));
+    const result = bounds.map((b) => ({
+      date: b.date,
+      weekday: b.weekday,
+      start: b.start,
+      end: b.end,
+      count: 0,
+      posts: 0,
+      replies: 0,
+      boosts: 0,
+      likes: 0,
+      bookmarks: 0,
+      reads: 0,
+      shares: 0,
+    }));
     for (const r of posts.rows) {
       const day = result[n(r.d)]!;
       day.posts = n(r.posts);
@@ -282,8 +303,20 @@ export class RoutineService {
       done: today.shares > 0,
       text: 'Boost a post that helped you, share an article from your sources with a sentence on why, bookmark something publicly, or post a link.',
       links: [
-        ...(firstPost ? [{ kind: 'page' as const, id: null, label: `Boost: ${firstPost.label}`, url: firstPost.url, ...(firstPost.by ? { by: firstPost.by } : {}) }] : []),
-        ...(firstItem && firstItem.id !== null ? [{ kind: 'page' as const, id: null, label: `Share: ${firstItem.label}`, url: `/sources/items/${firstItem.id}/share` }] : []),
+        ...(firstPost
+          ? [
+              {
+                kind: 'page' as const,
+                id: null,
+                label: `Boost: ${firstPost.label}`,
+                url: firstPost.url,
+                ...(firstPost.by ? { by: firstPost.by } : {}),
+              },
+            ]
+          : []),
+        ...(firstItem && firstItem.id !== null
+          ? [{ kind: 'page' as const, id: null, label: `Share: ${firstItem.label}`, url: `/sources/items/${firstItem.id}/share` }]
+          : []),
         { kind: 'page', id: null, label: 'Write a post with a link', url: '/compose' },
       ],
     };
@@ -294,7 +327,15 @@ export class RoutineService {
   async #toRead(viewer: Viewer, now: number): Promise<PlanLink[]> {
     const [items, posts] = await Promise.all([
       this.#feeds.river(viewer, { scope: { kind: 'all' }, unreadOnly: true, limit: READ_MAX }),
-      sql<{ id: number; text: string; content_warning: string | null; acct: string; handle: string; domain: string | null; display_name: string }>`
+      sql<{
+        id: number;
+        text: string;
+        content_warning: string | null;
+        acct: string;
+        handle: string;
+        domain: string | null;
+        display_name: string;
+      }>`
         select p.id, p.text, p.content_warning, a.acct, a.handle, a.domain, a.display_name
           from (select post_id from timeline_entries where feed = ${topics.home(viewer.memberId)} and boost_id is null
                  order by sort_id desc limit ${TIMELINE_SCAN}) te
@@ -305,8 +346,20 @@ export class RoutineService {
          order by p.boost_count + p.like_count + p.reply_count desc, p.id desc
          limit ${READ_MAX}`.execute(this.#database.db),
     ]);
-    const itemLinks: PlanLink[] = items.items.map((i) => ({ kind: 'item', id: i.id, label: i.title || i.url || 'Untitled item', url: `/sources/items/${i.id}`, by: i.source.title }));
-    const postLinks: PlanLink[] = posts.rows.map((p) => ({ kind: 'post', id: n(p.id), label: excerpt(p.content_warning || p.text), url: postUrl(p, n(p.id)), by: p.display_name }));
+    const itemLinks: PlanLink[] = items.items.map((i) => ({
+      kind: 'item',
+      id: i.id,
+      label: i.title || i.url || 'Untitled item',
+      url: `/sources/items/${i.id}`,
+      by: i.source.title,
+    }));
+    const postLinks: PlanLink[] = posts.rows.map((p) => ({
+      kind: 'post',
+      id: n(p.id),
+      label: excerpt(p.content_warning || p.text),
+      url: postUrl(p, n(p.id)),
+      by: p.display_name,
+    }));
     const takeItems = Math.max(READ_ITEMS, READ_MAX - postLinks.length);
     const chosen = itemLinks.slice(0, takeItems);
     return [...chosen, ...postLinks.slice(0, READ_MAX - chosen.length)];
@@ -323,7 +376,16 @@ export class RoutineService {
     const since = now - ANSWER_WINDOW_MS;
     const reader = { memberId: viewer.memberId, actorId: me };
     const unanswered = sql`not exists (select 1 from posts r where r.reply_to_id = p.id and r.actor_id = ${me} and r.deleted_at is null)`;
-    type Row = { id: number; text: string; content_warning: string | null; acct: string; handle: string; domain: string | null; display_name: string; mentioned: number };
+    type Row = {
+      id: number;
+      text: string;
+      content_warning: string | null;
+      acct: string;
+      handle: string;
+      domain: string | null;
+      display_name: string;
+      mentioned: number;
+    };
     const fromTimeline = await sql<Row>`
       select p.id, p.text, p.content_warning, a.acct, a.handle, a.domain, a.display_name,
              case when exists (select 1 from mentions mm where mm.post_id = p.id and mm.actor_id = ${me}) then 1 else 0 end as mentioned
@@ -381,7 +443,9 @@ export class RoutineService {
     } else {
       const row = await sql<{ id: number; acct: string; handle: string; domain: string | null }>`
         select p.id, a.acct, a.handle, a.domain from posts p join actors a on a.id = p.actor_id
-         where p.id = ${id} and p.boost_of_id is null and ${visibleTo({ memberId: viewer.memberId, actorId: viewer.actorId }, 'p')}`.execute(this.#database.db);
+         where p.id = ${id} and p.boost_of_id is null and ${visibleTo({ memberId: viewer.memberId, actorId: viewer.actorId }, 'p')}`.execute(
+        this.#database.db,
+      );
       const post = row.rows[0];
       if (!post) throw UserError.notFound('This post does not exist, was deleted, or is not visible to you.');
       url = postUrl(post, id);
@@ -401,6 +465,19 @@ function excerpt(text: string, max = 90): string {
   return flat.length > max ? `${flat.slice(0, max - 1).trimEnd()}…` : flat || '(a post without text)';
 }
 
-function answerLink(row: { id: number; text: string; content_warning: string | null; handle: string; domain: string | null; display_name: string }): PlanLink {
-  return { kind: 'post', id: n(row.id), label: excerpt(row.content_warning || row.text), url: postUrl(row, n(row.id)), by: row.display_name };
+function answerLink(row: {
+  id: number;
+  text: string;
+  content_warning: string | null;
+  handle: string;
+  domain: string | null;
+  display_name: string;
+}): PlanLink {
+  return {
+    kind: 'post',
+    id: n(row.id),
+    label: excerpt(row.content_warning || row.text),
+    url: postUrl(row, n(row.id)),
+    by: row.display_name,
+  };
 }

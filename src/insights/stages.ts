@@ -126,24 +126,52 @@ export interface NextStep {
 export function nextStep(stage: Stage, scores: Scores, activity: Activity): NextStep {
   const total = Object.values(activity).reduce((a, b) => a + b, 0);
   if (total === 0) {
-    return { text: 'Start small: follow five people who share your passions, and subscribe to one blog or journal you like.', href: '/people', linkText: 'Find people' };
+    return {
+      text: 'Start small: follow five people who share your passions, and subscribe to one blog or journal you like.',
+      href: '/people',
+      linkText: 'Find people',
+    };
   }
   if (stage === 'consumption') {
     if (scores.consumption >= STAGE_THRESHOLD) {
-      return { text: 'You read a lot — reply to one post a day this week. A question or a thank-you is enough.', href: '/stream', linkText: 'Open your stream' };
+      return {
+        text: 'You read a lot — reply to one post a day this week. A question or a thank-you is enough.',
+        href: '/stream',
+        linkText: 'Open your stream',
+      };
     }
-    return { text: 'Follow a few more people in your field and read what they share, ten minutes a day.', href: '/people', linkText: 'Find people' };
+    return {
+      text: 'Follow a few more people in your field and read what they share, ten minutes a day.',
+      href: '/people',
+      linkText: 'Find people',
+    };
   }
   if (stage === 'connection') {
-    return { text: 'You talk with people — now share one useful link a week with a hashtag, or bookmark something with a note on why it matters.', href: '/bookmarks', linkText: 'Go to your bookmarks' };
+    return {
+      text: 'You talk with people — now share one useful link a week with a hashtag, or bookmark something with a note on why it matters.',
+      href: '/bookmarks',
+      linkText: 'Go to your bookmarks',
+    };
   }
   if (stage === 'creation') {
-    return { text: 'You make things others can use — gather a starter kit of people a newcomer should follow, or help host a chat.', href: '/starter-kits', linkText: 'Make a starter kit' };
+    return {
+      text: 'You make things others can use — gather a starter kit of people a newcomer should follow, or help host a chat.',
+      href: '/starter-kits',
+      linkText: 'Make a starter kit',
+    };
   }
   if (scores.connection < STAGE_THRESHOLD) {
-    return { text: 'People use what you share — answer a few of them this week, so it becomes a conversation.', href: '/notifications', linkText: 'See who responded' };
+    return {
+      text: 'People use what you share — answer a few of them this week, so it becomes a conversation.',
+      href: '/notifications',
+      linkText: 'See who responded',
+    };
   }
-  return { text: 'You give back to your network — keep it up, and welcome one newcomer this week.', href: '/people', linkText: 'Meet new members' };
+  return {
+    text: 'You give back to your network — keep it up, and welcome one newcomer this week.',
+    href: '/people',
+    linkText: 'Meet new members',
+  };
 }
 
 export interface StagesResult {
@@ -153,7 +181,11 @@ export interface StagesResult {
   activity: Activity;
 }
 
-export async function memberStages(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<StagesResult> {
+export async function memberStages(
+  database: Database,
+  member: { memberId: number; actorId: number },
+  now = Date.now(),
+): Promise<StagesResult> {
   const activity = await collectActivity(database, member, now);
   const scores = scoreStages(activity);
   const stage = currentStage(scores);
@@ -165,7 +197,11 @@ export async function memberStages(database: Database, member: { memberId: numbe
  * own rows (their item states, follows, posts, bookmarks, collections), so the cost does not
  * grow with the size of the community.
  */
-export async function collectActivity(database: Database, member: { memberId: number; actorId: number }, now = Date.now()): Promise<Activity> {
+export async function collectActivity(
+  database: Database,
+  member: { memberId: number; actorId: number },
+  now = Date.now(),
+): Promise<Activity> {
   const m = member.memberId;
   const a = member.actorId;
   const short = now - SHORT_WINDOW_MS;

@@ -14,7 +14,12 @@ const SuggestionSchema = z
   .object({
     actor: ActorSchema.extend({ location: z.string().nullable(), bio: z.string() }),
     score: z.number().openapi({ description: 'Higher is better; only the order means something' }),
-    reasons: z.array(z.string()).openapi({ description: 'Why, in words, strongest first', example: ['3 people you follow follow them', 'posts about #genrefication'] }),
+    reasons: z
+      .array(z.string())
+      .openapi({
+        description: 'Why, in words, strongest first',
+        example: ['3 people you follow follow them', 'posts about #genrefication'],
+      }),
   })
   .openapi('Suggestion');
 
@@ -36,7 +41,9 @@ export function registerSuggestionsApi(api: Api): void {
       description:
         'From friends of friends, shared passions, hashtag co-use and chat co-participation, favouring active people and roles and places your network has few of. ' +
         'Never lists yourself, people you follow or asked to follow, blocked (either way), muted or dismissed people, or suspended members.',
-      request: { query: z.strictObject({ limit: z.coerce.number().int().min(1).max(SUGGESTION_LIMIT_MAX).default(10).openapi({ example: 10 }) }) },
+      request: {
+        query: z.strictObject({ limit: z.coerce.number().int().min(1).max(SUGGESTION_LIMIT_MAX).default(10).openapi({ example: 10 }) }),
+      },
       responses: { 200: json(ListSchema, 'Suggestions, best first (empty when there is nothing to go on)'), ...errors(401, 422) },
     }),
     async (c) => {
@@ -52,7 +59,15 @@ export function registerSuggestionsApi(api: Api): void {
       tags: TAGS,
       security,
       summary: 'Never suggest this person again',
-      request: { params: z.object({ actorId: z.coerce.number().int().positive().openapi({ param: { name: 'actorId', in: 'path' }, example: 12 }) }) },
+      request: {
+        params: z.object({
+          actorId: z.coerce
+            .number()
+            .int()
+            .positive()
+            .openapi({ param: { name: 'actorId', in: 'path' }, example: 12 }),
+        }),
+      },
       responses: { ...Ok, ...errors(401, 404, 422) },
     }),
     async (c) => {

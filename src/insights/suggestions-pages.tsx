@@ -35,15 +35,16 @@ function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Sugges
   return (
     <>
       <p>
-        People you may want to learn from, and why. The more you follow, post with hashtags and take part in chats, the better these get. Dismiss
-        someone and they will not come back.
+        People you may want to learn from, and why. The more you follow, post with hashtags and take part in chats, the better these get.
+        Dismiss someone and they will not come back.
       </p>
       {suggestions.length === 0 ? (
         <div class="callout">
           <p>No suggestions yet: there is not enough to go on.</p>
           <p>
             Add your role and a few passions to <a href="/settings/profile">your profile</a>, follow a few people from the{' '}
-            <a href="/people">directory</a>, or join a <a href="/chats">chat</a>; suggestions appear here as soon as there is something to go on.
+            <a href="/people">directory</a>, or join a <a href="/chats">chat</a>; suggestions appear here as soon as there is something to
+            go on.
           </p>
         </div>
       ) : (

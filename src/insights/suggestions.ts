@@ -98,8 +98,6 @@ interface Signals {
 
 const emptySignals = (): Signals => ({ fof: 0, passions: 0, tags: new Map(), chats: new Set(), fromPool: false, followsYou: false });
 
-
-
 export class SuggestionsService {
   readonly #database: Database;
   readonly #baseUrl: string;
@@ -171,13 +169,17 @@ export class SuggestionsService {
         : sql<{ actor_id: unknown; n: unknown }>`
             select followee_id as actor_id, count(*) as n from (${unionAll(
               sampled.map(
-                (id) => sql`select followee_id from follows where follower_id = ${id} and state = 'accepted' order by id desc limit ${BOUNDS.followsEach}`,
+                (id) =>
+                  sql`select followee_id from follows where follower_id = ${id} and state = 'accepted' order by id desc limit ${BOUNDS.followsEach}`,
               ),
             )}) as fof group by followee_id`
             .execute(db)
             .then((r) => r.rows),
       this.#passionHolders(passionIds),
-      this.#interestingTags(me, myPassions.map((p) => p.slug)),
+      this.#interestingTags(
+        me,
+        myPassions.map((p) => p.slug),
+      ),
       db
         .selectFrom('chat_posts')
         .select('chat_id')
@@ -261,7 +263,12 @@ export class SuggestionsService {
 
     // Cheap pre-ranking on the counts alone keeps the profile load bounded.
     const cheap = (s: Signals) =>
-      (s.followsYou ? WEIGHTS.followsYou : 0) + WEIGHTS.friendsOfFriends * Math.log1p(s.fof) + WEIGHTS.passion * s.passions + WEIGHTS.tag * s.tags.size + WEIGHTS.chat * s.chats.size + (s.fromPool ? 0.5 : 0);
+      (s.followsYou ? WEIGHTS.followsYou : 0) +
+      WEIGHTS.friendsOfFriends * Math.log1p(s.fof) +
+      WEIGHTS.passion * s.passions +
+      WEIGHTS.tag * s.tags.size +
+      WEIGHTS.chat * s.chats.size +
+      (s.fromPool ? 0.5 : 0);
     const ids = [...signals.entries()]
       .sort((a, b) => cheap(b[1]) - cheap(a[1]) || b[0] - a[0])
       .slice(0, BOUNDS.candidates)
@@ -272,7 +279,15 @@ export class SuggestionsService {
       db
         .selectFrom('actors')
         .leftJoin('members', 'members.actor_id', 'actors.id')
-        .select([...ACTOR_SUMMARY_COLUMNS, 'actors.location', 'actors.location_key', 'actors.bio', 'actors.followers_count', 'actors.last_post_at', 'members.suspended_at'])
+        .select([
+          ...ACTOR_SUMMARY_COLUMNS,
+          'actors.location',
+          'actors.location_key',
+          'actors.bio',
+          'actors.followers_count',
+          'actors.last_post_at',
+          'members.suspended_at',
+        ])
         .where('actors.id', 'in', ids)
         .execute(),
       passionIds.length === 0
@@ -339,7 +354,8 @@ export class SuggestionsService {
 
     // ---- reasons, in words (one more query, for the hashtags' names) ----
     const allTagIds = [...new Set(scored.flatMap((x) => [...x.s.tags.keys()]))];
-    const tagNames = allTagIds.length === 0 ? [] : await db.selectFrom('hashtags').select(['id', 'name']).where('id', 'in', allTagIds).execute();
+    const tagNames =
+      allTagIds.length === 0 ? [] : await db.selectFrom('hashtags').select(['id', 'name']).where('id', 'in', allTagIds).execute();
     const tagName = new Map(tagNames.map((t) => [num(t.id), t.name]));
 
     return scored.map((x) => {
@@ -352,7 +368,10 @@ export class SuggestionsService {
       if (s.fof > 0) reasons.push(s.fof === 1 ? '1 person you follow follows them' : `${s.fof} people you follow follow them`);
       const shared = passionsOf.get(id) ?? [];
       if (shared.length > 0) reasons.push(`shares your passion${shared.length > 1 ? 's' : ''}: ${listWords(shared.slice(0, 3))}`);
-      const tags = [...s.tags.entries()].sort((m, n) => n[1] - m[1]).map(([t]) => tagName.get(t)).filter((t): t is string => Boolean(t));
+      const tags = [...s.tags.entries()]
+        .sort((m, n) => n[1] - m[1])
+        .map(([t]) => tagName.get(t))
+        .filter((t): t is string => Boolean(t));
       if (tags.length > 0) reasons.push(`posts about ${listWords(tags.slice(0, 3).map((t) => `#${t}`))}`);
       const chats = [...s.chats].slice(0, 2);
       if (chats.length > 0) reasons.push(`you were both in ${listWords(chats.map((c) => `#${c}`))}`);
@@ -404,7 +423,9 @@ export class SuggestionsService {
     if (pooled.length > 0) return pooled;
     const newest = await sql<{ actor_id: unknown; n: unknown }>`
       select actor_id, count(*) as n from (${unionAll(
-        passionIds.map((id) => sql`select actor_id from actor_passions where passion_id = ${id} order by actor_id desc limit ${BOUNDS.holdersEach}`),
+        passionIds.map(
+          (id) => sql`select actor_id from actor_passions where passion_id = ${id} order by actor_id desc limit ${BOUNDS.holdersEach}`,
+        ),
       )}) as shared group by actor_id`.execute(this.#db);
     return newest.rows;
   }
@@ -428,7 +449,10 @@ export class SuggestionsService {
       .execute();
     if (pooled.length > 0 || roles.length === 0) return pooled.map((r) => num(r.actor_id));
     const recent = await sql<{ id: unknown }>`${unionAll(
-      roles.map((role) => sql`select id from actors where role = ${role} and last_post_at is not null order by last_post_at desc limit ${BOUNDS.roleEach}`),
+      roles.map(
+        (role) =>
+          sql`select id from actors where role = ${role} and last_post_at is not null order by last_post_at desc limit ${BOUNDS.roleEach}`,
+      ),
     )}`.execute(this.#db);
     return recent.rows.map((r) => num(r.id));
   }
@@ -436,7 +460,9 @@ export class SuggestionsService {
   /** Hashtags that say what the viewer cares about: their passions' (same slugs) and those of their recent posts. */
   async #interestingTags(actorId: number, passionSlugs: string[]): Promise<number[]> {
     const [fromPassions, fromPosts] = await Promise.all([
-      passionSlugs.length === 0 ? Promise.resolve([]) : this.#db.selectFrom('hashtags').select('id').where('slug', 'in', passionSlugs).execute(),
+      passionSlugs.length === 0
+        ? Promise.resolve([])
+        : this.#db.selectFrom('hashtags').select('id').where('slug', 'in', passionSlugs).execute(),
       this.#db
         .selectFrom((eb) =>
           eb.selectFrom('posts').select('id').where('actor_id', '=', actorId).orderBy('id', 'desc').limit(BOUNDS.ownPosts).as('recent'),
@@ -457,4 +483,3 @@ export class SuggestionsService {
 function article(word: string): string {
   return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
-

@@ -193,9 +193,7 @@ export class Jobs {
     await this.#database.db
       .insertInto('job_schedules')
       .values({ name, kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs, next_run_at: next })
-      .onConflict((oc) =>
-        oc.column('name').doUpdateSet({ kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs }),
-      )
+      .onConflict((oc) => oc.column('name').doUpdateSet({ kind, payload: JSON.stringify(payload ?? null), interval_ms: intervalMs }))
       .execute();
   }
 
@@ -209,8 +207,26 @@ export class Jobs {
     const row = await this.#database.db
       .selectFrom('jobs')
       .select((eb) => [
-        eb.fn.sum<number>(eb.case().when(eb.and([eb('failed_at', 'is', null), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])])).then(1).else(0).end()).as('pending'),
-        eb.fn.sum<number>(eb.case().when(eb.and([eb('failed_at', 'is', null), eb('locked_until', '>=', now)])).then(1).else(0).end()).as('running'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('failed_at', 'is', null), eb.or([eb('locked_until', 'is', null), eb('locked_until', '<', now)])]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('pending'),
+        eb.fn
+          .sum<number>(
+            eb
+              .case()
+              .when(eb.and([eb('failed_at', 'is', null), eb('locked_until', '>=', now)]))
+              .then(1)
+              .else(0)
+              .end(),
+          )
+          .as('running'),
         eb.fn.sum<number>(eb.case().when('failed_at', 'is not', null).then(1).else(0).end()).as('failed'),
       ])
       .executeTakeFirstOrThrow();
@@ -227,7 +243,9 @@ export class Jobs {
     const kindsOf = (lane: string) => () => [...this.#kinds.keys()].filter((kind) => laneOf(kind) === lane);
     this.#workers = [
       new Worker(this, this.#logger, options.concurrency ?? 4, options.pollMs ?? 1000, kindsOf(''), true),
-      ...Object.entries(lanes).map(([lane, concurrency]) => new Worker(this, this.#logger, concurrency, options.pollMs ?? 1000, kindsOf(lane), false)),
+      ...Object.entries(lanes).map(
+        ([lane, concurrency]) => new Worker(this, this.#logger, concurrency, options.pollMs ?? 1000, kindsOf(lane), false),
+      ),
     ];
     for (const worker of this.#workers) worker.start();
   }
@@ -336,11 +354,7 @@ export class Jobs {
         await this.release(job);
         return;
       }
-      const message = timeout.aborted
-        ? `timed out after ${job.timeout_ms} ms`
-        : error instanceof Error
-          ? error.message
-          : String(error);
+      const message = timeout.aborted ? `timed out after ${job.timeout_ms} ms` : error instanceof Error ? error.message : String(error);
       await this.fail(job, message, error instanceof PermanentJobError, kind.options);
       logger.warn({ error: message }, 'job attempt failed');
     } finally {

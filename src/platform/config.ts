@@ -9,9 +9,9 @@ import { z } from 'zod';
 const SIGNUP_MODES = ['open', 'invite', 'closed'] as const;
 export type SignupMode = (typeof SIGNUP_MODES)[number];
 
-const booleanish = z.union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])]).transform((v) =>
-  typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v),
-);
+const booleanish = z
+  .union([z.boolean(), z.enum(['true', 'false', '1', '0', 'yes', 'no'])])
+  .transform((v) => (typeof v === 'boolean' ? v : ['true', '1', 'yes'].includes(v)));
 
 const ConfigSchema = z.strictObject({
   port: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -25,7 +25,11 @@ const ConfigSchema = z.strictObject({
   siteName: z.string().min(1).max(80).default('Commonroom'),
   signupMode: z.enum(SIGNUP_MODES).default('open'),
   secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
-  maxUploadBytes: z.coerce.number().int().min(1024).default(5 * 1024 * 1024),
+  maxUploadBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(5 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   trustProxy: booleanish.default(false),
   runJobs: booleanish.default(true),
@@ -35,9 +39,17 @@ const ConfigSchema = z.strictObject({
   fetchAllowPrivate: z.string().default(''),
   feedConcurrency: z.coerce.number().int().min(1).max(512).default(16),
   feedHostConcurrency: z.coerce.number().int().min(1).max(512).default(2),
-  feedMaxBytes: z.coerce.number().int().min(1024).default(10 * 1024 * 1024),
+  feedMaxBytes: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(10 * 1024 * 1024),
   /** Disk the cache of remote images may take (least recently shown files go first). */
-  remoteMediaCacheBytes: z.coerce.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
+  remoteMediaCacheBytes: z.coerce
+    .number()
+    .int()
+    .min(1024 * 1024)
+    .default(1024 * 1024 * 1024),
   /** Concurrent federation jobs (deliveries, received activities) per worker process. */
   federationConcurrency: z.coerce.number().int().min(1).max(256).default(16),
   /** Seconds a server has to answer one delivery before it counts as failed (and is retried). */

@@ -17,12 +17,7 @@ export class UserError extends Error {
   /** Seconds until a rate-limited request may be retried. */
   readonly retryAfter: number | undefined;
 
-  constructor(
-    status: UserError['status'],
-    code: string,
-    message: string,
-    options: { issues?: FieldIssue[]; retryAfter?: number } = {},
-  ) {
+  constructor(status: UserError['status'], code: string, message: string, options: { issues?: FieldIssue[]; retryAfter?: number } = {}) {
     super(message);
     this.status = status;
     this.code = code;
@@ -58,7 +53,10 @@ export function issuesFromZod(error: ZodError): FieldIssue[] {
 }
 
 /** Parses with a zod schema or throws UserError(422) listing every problem. */
-export function parseInput<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodError } }, value: unknown): T {
+export function parseInput<T>(
+  schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: ZodError } },
+  value: unknown,
+): T {
   const result = schema.safeParse(value);
   if (!result.success) throw UserError.invalid(issuesFromZod(result.error));
   return result.data;

@@ -117,7 +117,8 @@ export class EventBus {
           .orderBy('id')
           .limit(MAX_REPLAY)
           .execute();
-        for (const row of rows) this.#deliver({ id: row.id, topics: row.topics.trim().split(' '), kind: row.kind, data: JSON.parse(row.data) });
+        for (const row of rows)
+          this.#deliver({ id: row.id, topics: row.topics.trim().split(' '), kind: row.kind, data: JSON.parse(row.data) });
         if (rows.length < MAX_REPLAY) break;
       }
     } catch (error) {
@@ -192,10 +193,16 @@ export class EventBus {
         // Ids are assigned and committed one publisher at a time, so that no reader can see id
         // n+1 before id n has committed (a sequence alone would allow it).
         await client.query('select pg_advisory_xact_lock($1)', [PUBLISH_LOCK]);
-        const inserted = await client.query<{ id: number }>('insert into live_events (topics, kind, data, created_at) values ($1, $2, $3, $4) returning id', [row.topics, row.kind, row.data, row.created_at]);
+        const inserted = await client.query<{ id: number }>(
+          'insert into live_events (topics, kind, data, created_at) values ($1, $2, $3, $4) returning id',
+          [row.topics, row.kind, row.data, row.created_at],
+        );
         const payloads = chunkTopics({ ...event, topics, id: Number(inserted.rows[0]!.id) }).map((chunk) => JSON.stringify(chunk));
         // Sent at commit, in this order.
-        await client.query('select pg_notify($1, payload) from unnest($2::text[]) with ordinality as p(payload, n) order by n', [CHANNEL, payloads]);
+        await client.query('select pg_notify($1, payload) from unnest($2::text[]) with ordinality as p(payload, n) order by n', [
+          CHANNEL,
+          payloads,
+        ]);
         await client.query('commit');
         client.release();
       } catch (error) {
@@ -217,7 +224,8 @@ export class EventBus {
   async replay(topics: string[], afterId: number, options: { limit?: number } = {}): Promise<Replay> {
     const limit = options.limit ?? MAX_REPLAY;
     const { db, dialect } = this.#database;
-    const has = (topic: string) => (dialect === 'postgres' ? sql<boolean>`strpos(topics, ${` ${topic} `}) > 0` : sql<boolean>`instr(topics, ${` ${topic} `}) > 0`);
+    const has = (topic: string) =>
+      dialect === 'postgres' ? sql<boolean>`strpos(topics, ${` ${topic} `}) > 0` : sql<boolean>`instr(topics, ${` ${topic} `}) > 0`;
     const rows =
       topics.length === 0
         ? []
@@ -243,14 +251,22 @@ export class EventBus {
       reset: false,
       events: rows.map((row) => {
         const flags = row as unknown as Record<string, unknown>;
-        return { id: row.id, kind: row.kind, data: JSON.parse(row.data), topics: topics.filter((_, i) => flags[`t${i}`] === true || flags[`t${i}`] === 1) };
+        return {
+          id: row.id,
+          kind: row.kind,
+          data: JSON.parse(row.data),
+          topics: topics.filter((_, i) => flags[`t${i}`] === true || flags[`t${i}`] === 1),
+        };
       }),
     };
   }
 
   /** The newest id in the log (0 when it is empty). */
   async head(): Promise<number> {
-    const row = await this.#database.db.selectFrom('live_events').select((eb) => eb.fn.max('id').as('newest')).executeTakeFirstOrThrow();
+    const row = await this.#database.db
+      .selectFrom('live_events')
+      .select((eb) => eb.fn.max('id').as('newest'))
+      .executeTakeFirstOrThrow();
     return row.newest === null ? 0 : Number(row.newest);
   }
 
@@ -261,7 +277,13 @@ export class EventBus {
   async prune(now = Date.now()): Promise<number> {
     const { db } = this.#database;
     const head = await this.head();
-    const young = await db.selectFrom('live_events').select('id').where('created_at', '>=', now - REPLAY_WINDOW_MS).orderBy('id').limit(1).executeTakeFirst();
+    const young = await db
+      .selectFrom('live_events')
+      .select('id')
+      .where('created_at', '>=', now - REPLAY_WINDOW_MS)
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
     const keepFrom = Math.min(Math.max(young?.id ?? head, head - MAX_LOG_ROWS + 1), head);
     const result = await db.deleteFrom('live_events').where('id', '<', keepFrom).executeTakeFirst();
     return Number(result.numDeletedRows);

@@ -137,7 +137,10 @@ export interface AddressPolicy {
 /** Parses a comma-separated allow-list of CIDRs (`127.0.0.0/8,::1/128,10.1.2.3`). */
 export function parseAllowList(text: string): BlockList {
   const list = new BlockList();
-  for (const entry of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [address, prefix] = entry.split('/');
     const family = isIP(address ?? '');
     if (!family) throw new Error(`not an IP address or network: "${entry}"`);
@@ -201,7 +204,8 @@ export class HttpClient {
       const location = response.headers.location;
       if (options.redirect !== 'manual' && [301, 302, 303, 307, 308].includes(response.statusCode ?? 0) && typeof location === 'string') {
         response.resume();
-        if (hop >= (options.maxRedirects ?? 5)) throw new FetchError('too_many_redirects', `more than ${options.maxRedirects ?? 5} redirects`);
+        if (hop >= (options.maxRedirects ?? 5))
+          throw new FetchError('too_many_redirects', `more than ${options.maxRedirects ?? 5} redirects`);
         let next: string;
         try {
           next = new URL(location, current).toString();
@@ -265,7 +269,11 @@ export class HttpClient {
         if (error instanceof FetchError) return reject(error);
         if (signal.aborted) {
           const timedOut = (signal.reason as Error | undefined)?.name === 'TimeoutError';
-          return reject(timedOut ? new FetchError('timeout', `no complete answer within ${Math.round(timeoutMs / 1000)} s`) : new FetchError('aborted', 'the fetch was cancelled'));
+          return reject(
+            timedOut
+              ? new FetchError('timeout', `no complete answer within ${Math.round(timeoutMs / 1000)} s`)
+              : new FetchError('aborted', 'the fetch was cancelled'),
+          );
         }
         const cause = (error as { cause?: unknown }).cause;
         if (cause instanceof FetchError) return reject(cause);
@@ -294,7 +302,9 @@ function networkMessage(error: Error & { code?: string }): string {
 /** Reads (and decompresses) a response body, refusing it as soon as it passes `maxBytes`. */
 function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSignal): Promise<Buffer> {
   return new Promise((resolve, reject) => {
-    const encoding = String(response.headers['content-encoding'] ?? '').trim().toLowerCase();
+    const encoding = String(response.headers['content-encoding'] ?? '')
+      .trim()
+      .toLowerCase();
     let stream: IncomingMessage | Transform = response;
     if (encoding === 'gzip' || encoding === 'x-gzip') stream = response.pipe(createGunzip());
     else if (encoding === 'deflate') stream = response.pipe(createInflate());
@@ -313,7 +323,8 @@ function readBody(response: IncomingMessage, maxBytes: number, signal: AbortSign
       response.destroy();
       if (stream !== response) (stream as Transform).destroy();
     };
-    const cut = (message: string) => (signal.aborted ? new FetchError('timeout', 'the answer did not finish in time') : new FetchError('network', message));
+    const cut = (message: string) =>
+      signal.aborted ? new FetchError('timeout', 'the answer did not finish in time') : new FetchError('network', message);
     stream.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (size > maxBytes) fail(new FetchError('too_large', `the answer is larger than ${Math.round(maxBytes / 1024)} KB`));

@@ -19,7 +19,10 @@ export interface ProcessedImage {
  * re-encodes it as WebP, which also drops EXIF data such as GPS positions.
  * `field` names the form field in errors.
  */
-export async function processImage(bytes: Uint8Array, options: { field: string; maxSize: number; square?: boolean }): Promise<ProcessedImage> {
+export async function processImage(
+  bytes: Uint8Array,
+  options: { field: string; maxSize: number; square?: boolean },
+): Promise<ProcessedImage> {
   const notAnImage = UserError.field(options.field, 'Upload a JPEG, PNG, WebP, GIF or AVIF image.', 415, 'unsupported_type');
   let format: string | undefined;
   try {

@@ -20,7 +20,10 @@ const MAX_HTML = 1024 * 1024;
 const REUSE_MS = 7 * 86_400_000;
 
 export async function fetchCard(http: HttpClient, url: string): Promise<CardData | null> {
-  return cardOfPage(http, await http.fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: MAX_HTML, timeoutMs: 10_000 }));
+  return cardOfPage(
+    http,
+    await http.fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes: MAX_HTML, timeoutMs: 10_000 }),
+  );
 }
 
 /** The card of a page already fetched; `http` reads its oEmbed document when the page's own tags fall short. */
@@ -68,7 +71,12 @@ export async function cardOfPage(http: HttpClient, response: FetchResult): Promi
   }
   if (!card.title) return null;
   const clip = (text: string | null, max: number) => (text && text.length > max ? `${text.slice(0, max - 1)}…` : text);
-  return { title: clip(card.title, 200)!, description: clip(card.description, 400), imageUrl: card.imageUrl, siteName: clip(card.siteName, 100) };
+  return {
+    title: clip(card.title, 200)!,
+    description: clip(card.description, 400),
+    imageUrl: card.imageUrl,
+    siteName: clip(card.siteName, 100),
+  };
 }
 
 /** The `social.card` job: attach a card to a post, fetching it unless a recent one exists. */

@@ -89,14 +89,20 @@ export class GraphService {
     if (relation.blocking) throw UserError.forbidden(`You blocked @${target.acct}; unblock them first.`);
     if (relation.blockedBy) throw UserError.forbidden(`You cannot follow @${target.acct}.`);
     if (relation.following) throw new UserError(409, 'already_following', `You already follow @${target.acct}.`);
-    if (relation.requested) throw new UserError(409, 'already_requested', `You already asked to follow @${target.acct}; they have not answered yet.`);
+    if (relation.requested)
+      throw new UserError(409, 'already_requested', `You already asked to follow @${target.acct}; they have not answered yet.`);
     // A remote account answers with Accept (or Reject): until then the follow is a request.
     const state = target.locked || !target.local ? 'pending' : 'accepted';
     const notified = await this.#db.transaction().execute(async (tx) => {
-      await tx.insertInto('follows').values({ follower_id: viewer.actorId, followee_id: target.id, state, created_at: Date.now() }).execute();
+      await tx
+        .insertInto('follows')
+        .values({ follower_id: viewer.actorId, followee_id: target.id, state, created_at: Date.now() })
+        .execute();
       if (state === 'accepted') await this.#accepted(tx, viewer.actorId, target.id);
       await this.#ctx.outbox.emit(tx, { type: 'follow', followerId: viewer.actorId, followeeId: target.id });
-      return notify(tx, [{ recipientActorId: target.id, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: viewer.actorId, postId: null }]);
+      return notify(tx, [
+        { recipientActorId: target.id, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: viewer.actorId, postId: null },
+      ]);
     });
     await announceNotifications(this.#ctx, notified);
     return state;
@@ -104,8 +110,16 @@ export class GraphService {
 
   /** Counts and the follower's home timeline, once a follow is accepted. */
   async #accepted(tx: Tx, followerId: number, followeeId: number): Promise<void> {
-    await tx.updateTable('actors').set((eb) => ({ following_count: eb('following_count', '+', 1) })).where('id', '=', followerId).execute();
-    await tx.updateTable('actors').set((eb) => ({ followers_count: eb('followers_count', '+', 1) })).where('id', '=', followeeId).execute();
+    await tx
+      .updateTable('actors')
+      .set((eb) => ({ following_count: eb('following_count', '+', 1) }))
+      .where('id', '=', followerId)
+      .execute();
+    await tx
+      .updateTable('actors')
+      .set((eb) => ({ followers_count: eb('followers_count', '+', 1) }))
+      .where('id', '=', followeeId)
+      .execute();
     const member = await tx.selectFrom('members').select('id').where('actor_id', '=', followerId).executeTakeFirst();
     if (member) await backfill(tx, topics.home(member.id), followeeId);
   }
@@ -138,12 +152,25 @@ export class GraphService {
     if (!row) return false;
     if (emit) await this.#ctx.outbox.emit(tx, { type: 'unfollow', followerId, followeeId, followUri: row.uri });
     if (row.state === 'accepted') {
-      await tx.updateTable('actors').set((eb) => ({ following_count: eb('following_count', '-', 1) })).where('id', '=', followerId).execute();
-      await tx.updateTable('actors').set((eb) => ({ followers_count: eb('followers_count', '-', 1) })).where('id', '=', followeeId).execute();
+      await tx
+        .updateTable('actors')
+        .set((eb) => ({ following_count: eb('following_count', '-', 1) }))
+        .where('id', '=', followerId)
+        .execute();
+      await tx
+        .updateTable('actors')
+        .set((eb) => ({ followers_count: eb('followers_count', '-', 1) }))
+        .where('id', '=', followeeId)
+        .execute();
       const member = await tx.selectFrom('members').select('id').where('actor_id', '=', followerId).executeTakeFirst();
       if (member) await removeAuthor(tx, topics.home(member.id), followeeId);
     }
-    await tx.deleteFrom('notifications').where('kind', '=', 'follow_request').where('actor_id', '=', followerId).where('member_id', 'in', (eb) => eb.selectFrom('members').select('id').where('actor_id', '=', followeeId)).execute();
+    await tx
+      .deleteFrom('notifications')
+      .where('kind', '=', 'follow_request')
+      .where('actor_id', '=', followerId)
+      .where('member_id', 'in', (eb) => eb.selectFrom('members').select('id').where('actor_id', '=', followeeId))
+      .execute();
     return true;
   }
 
@@ -153,20 +180,39 @@ export class GraphService {
    * A remote actor follows a local one: a request when the account is locked. Returns the state,
    * or null when they already follow (a repeated Follow is answered again, nothing changes).
    */
-  async receiveFollow(followerId: number, followeeId: number, uri: string | null): Promise<{ state: 'accepted' | 'pending'; isNew: boolean }> {
+  async receiveFollow(
+    followerId: number,
+    followeeId: number,
+    uri: string | null,
+  ): Promise<{ state: 'accepted' | 'pending'; isNew: boolean }> {
     const followee = await this.#db.selectFrom('actors').select('locked').where('id', '=', followeeId).executeTakeFirstOrThrow();
     const outcome = await this.#db.transaction().execute(async (tx) => {
-      const existing = await tx.selectFrom('follows').select('state').where('follower_id', '=', followerId).where('followee_id', '=', followeeId).executeTakeFirst();
+      const existing = await tx
+        .selectFrom('follows')
+        .select('state')
+        .where('follower_id', '=', followerId)
+        .where('followee_id', '=', followeeId)
+        .executeTakeFirst();
       if (existing) {
         await tx.updateTable('follows').set({ uri }).where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute();
         return { state: existing.state as 'accepted' | 'pending', isNew: false, notified: [] as number[] };
       }
-      const blocked = await tx.selectFrom('blocks').select('actor_id').where('actor_id', '=', followeeId).where('target_id', '=', followerId).executeTakeFirst();
+      const blocked = await tx
+        .selectFrom('blocks')
+        .select('actor_id')
+        .where('actor_id', '=', followeeId)
+        .where('target_id', '=', followerId)
+        .executeTakeFirst();
       if (blocked) throw UserError.forbidden('This account does not accept follows from you.');
       const state: 'accepted' | 'pending' = followee.locked === 1 ? 'pending' : 'accepted';
-      await tx.insertInto('follows').values({ follower_id: followerId, followee_id: followeeId, state, uri, created_at: Date.now() }).execute();
+      await tx
+        .insertInto('follows')
+        .values({ follower_id: followerId, followee_id: followeeId, state, uri, created_at: Date.now() })
+        .execute();
       if (state === 'accepted') await this.#accepted(tx, followerId, followeeId);
-      const notified = await notify(tx, [{ recipientActorId: followeeId, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: followerId, postId: null }]);
+      const notified = await notify(tx, [
+        { recipientActorId: followeeId, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: followerId, postId: null },
+      ]);
       return { state, isNew: true, notified };
     });
     await announceNotifications(this.#ctx, outcome.notified);
@@ -198,7 +244,17 @@ export class GraphService {
     const rows = await this.#db
       .selectFrom('follows')
       .innerJoin('actors', 'actors.id', 'follows.follower_id')
-      .select(['actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other'])
+      .select([
+        'actors.id',
+        'actors.handle',
+        'actors.acct',
+        'actors.domain',
+        'actors.display_name',
+        'actors.avatar_url',
+        'actors.url',
+        'actors.role',
+        'actors.role_other',
+      ])
       .where('follows.followee_id', '=', viewer.actorId)
       .where('follows.state', '=', 'pending')
       .orderBy('follows.id')
@@ -219,7 +275,12 @@ export class GraphService {
         .where('state', '=', 'pending')
         .executeTakeFirst();
       if (!pending) throw UserError.notFound(`@${requester.acct} has no follow request waiting.`);
-      await tx.deleteFrom('notifications').where('kind', '=', 'follow_request').where('actor_id', '=', requester.id).where('member_id', '=', viewer.memberId).execute();
+      await tx
+        .deleteFrom('notifications')
+        .where('kind', '=', 'follow_request')
+        .where('actor_id', '=', requester.id)
+        .where('member_id', '=', viewer.memberId)
+        .execute();
       const answer = { followerId: requester.id, followeeId: viewer.actorId, followUri: pending.uri };
       await this.#ctx.outbox.emit(tx, { type: accept ? 'accept' : 'reject', ...answer });
       if (!accept) {
@@ -235,7 +296,11 @@ export class GraphService {
 
   /** Locking an account makes new follows into requests; unlocking accepts the waiting ones. */
   async setLocked(viewer: Viewer, locked: boolean): Promise<void> {
-    await this.#db.updateTable('actors').set({ locked: locked ? 1 : 0 }).where('id', '=', viewer.actorId).execute();
+    await this.#db
+      .updateTable('actors')
+      .set({ locked: locked ? 1 : 0 })
+      .where('id', '=', viewer.actorId)
+      .execute();
     if (!locked) {
       for (const requester of await this.followRequests(viewer)) await this.answerRequest(viewer, requester.acct, true);
     }
@@ -260,7 +325,11 @@ export class GraphService {
 
   async unmute(viewer: Viewer, acct: string): Promise<void> {
     const target = await this.actor(acct);
-    const removed = await this.#db.deleteFrom('mutes').where('actor_id', '=', viewer.actorId).where('target_id', '=', target.id).executeTakeFirst();
+    const removed = await this.#db
+      .deleteFrom('mutes')
+      .where('actor_id', '=', viewer.actorId)
+      .where('target_id', '=', target.id)
+      .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_muted', `You have not muted @${target.acct}.`);
   }
 
@@ -286,24 +355,46 @@ export class GraphService {
 
   async unblock(viewer: Viewer, acct: string): Promise<void> {
     const target = await this.actor(acct);
-    const removed = await this.#db.deleteFrom('blocks').where('actor_id', '=', viewer.actorId).where('target_id', '=', target.id).executeTakeFirst();
+    const removed = await this.#db
+      .deleteFrom('blocks')
+      .where('actor_id', '=', viewer.actorId)
+      .where('target_id', '=', target.id)
+      .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_blocked', `You have not blocked @${target.acct}.`);
   }
 
   /** Accepted followers (`followers`) or followees (`following`) of an actor, newest first. */
-  async connections(actorId: number, direction: 'followers' | 'following', cursor?: string): Promise<{ people: ActorSummary[]; nextCursor: string | null }> {
+  async connections(
+    actorId: number,
+    direction: 'followers' | 'following',
+    cursor?: string,
+  ): Promise<{ people: ActorSummary[]; nextCursor: string | null }> {
     const limit = 40;
     const [mine, other] = direction === 'followers' ? (['followee_id', 'follower_id'] as const) : (['follower_id', 'followee_id'] as const);
     let query = this.#db
       .selectFrom('follows')
       .innerJoin('actors', 'actors.id', `follows.${other}`)
       .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select(['follows.id as follow_id', 'actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other'])
+      .select([
+        'follows.id as follow_id',
+        'actors.id',
+        'actors.handle',
+        'actors.acct',
+        'actors.domain',
+        'actors.display_name',
+        'actors.avatar_url',
+        'actors.url',
+        'actors.role',
+        'actors.role_other',
+      ])
       .where(`follows.${mine}`, '=', actorId)
       .where('follows.state', '=', 'accepted')
       .where('members.suspended_at', 'is', null);
     if (cursor) query = query.where('follows.id', '<', decodeCursor(cursor, ['number'])[0]);
-    const rows = await query.orderBy('follows.id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('follows.id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     return {
       people: page.map((r) => actorSummary(r, this.#ctx.config.baseUrl)),
@@ -326,7 +417,11 @@ export class GraphService {
 
   async unfollowHashtag(viewer: Viewer, tag: string): Promise<void> {
     const hashtag = await this.#hashtag(tag, false);
-    const removed = await this.#db.deleteFrom('hashtag_follows').where('member_id', '=', viewer.memberId).where('hashtag_id', '=', hashtag.id).executeTakeFirst();
+    const removed = await this.#db
+      .deleteFrom('hashtag_follows')
+      .where('member_id', '=', viewer.memberId)
+      .where('hashtag_id', '=', hashtag.id)
+      .executeTakeFirst();
     if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_following', `You do not follow #${hashtag.name}.`);
   }
 
@@ -357,7 +452,11 @@ export class GraphService {
     const slug = passionSlug(name);
     if (!slug || slug.length > 100) throw UserError.field('tag', 'A hashtag needs letters or digits, like #tlchat.');
     if (create) {
-      await this.#db.insertInto('hashtags').values({ slug, name, created_at: Date.now() }).onConflict((oc) => oc.column('slug').doNothing()).execute();
+      await this.#db
+        .insertInto('hashtags')
+        .values({ slug, name, created_at: Date.now() })
+        .onConflict((oc) => oc.column('slug').doNothing())
+        .execute();
     }
     const row = await this.#db.selectFrom('hashtags').select(['id', 'name']).where('slug', '=', slug).executeTakeFirst();
     if (!row) throw UserError.notFound(`No one has used #${name} yet.`);

@@ -68,10 +68,23 @@ export interface PostArticle {
 }
 
 export type PostRow = Selectable<PostsTable>;
-type ActorRow = Pick<Selectable<ActorsTable>, 'id' | 'handle' | 'acct' | 'domain' | 'display_name' | 'avatar_url' | 'url' | 'role' | 'role_other'>;
+type ActorRow = Pick<
+  Selectable<ActorsTable>,
+  'id' | 'handle' | 'acct' | 'domain' | 'display_name' | 'avatar_url' | 'url' | 'role' | 'role_other'
+>;
 
 /** The columns `actorSummary` needs, for a select on `actors` (spread in, with any others). */
-export const ACTOR_SUMMARY_COLUMNS = ['actors.id', 'actors.handle', 'actors.acct', 'actors.domain', 'actors.display_name', 'actors.avatar_url', 'actors.url', 'actors.role', 'actors.role_other'] as const;
+export const ACTOR_SUMMARY_COLUMNS = [
+  'actors.id',
+  'actors.handle',
+  'actors.acct',
+  'actors.domain',
+  'actors.display_name',
+  'actors.avatar_url',
+  'actors.url',
+  'actors.role',
+  'actors.role_other',
+] as const;
 
 export function actorSummary(row: ActorRow, baseUrl: string): ActorSummary {
   const local = row.domain === null;
@@ -152,7 +165,12 @@ export async function hydratePosts(
       : Promise.resolve([]),
     readerState(db, reader, originals),
     articleIds.length
-      ? db.selectFrom('articles').select(['id', 'slug', 'title', 'summary']).where('id', 'in', articleIds).where('status', '=', 'published').execute()
+      ? db
+          .selectFrom('articles')
+          .select(['id', 'slug', 'title', 'summary'])
+          .where('id', 'in', articleIds)
+          .where('status', '=', 'published')
+          .execute()
       : Promise.resolve([]),
   ]);
   const articleById = new Map(articles.map((a) => [a.id, a]));
@@ -173,7 +191,9 @@ export async function hydratePosts(
     return {
       ...postView(row, actors, baseUrl),
       media: mediaByPost.get(row.id) ?? [],
-      card: card?.title ? { url: card.url, title: card.title, description: card.description, imageUrl: card.image_url, siteName: card.site_name } : null,
+      card: card?.title
+        ? { url: card.url, title: card.title, description: card.description, imageUrl: card.image_url, siteName: card.site_name }
+        : null,
       mine: reader
         ? {
             own: row.actor_id === reader.actorId,
@@ -184,12 +204,18 @@ export async function hydratePosts(
           }
         : null,
       boostedBy: boost ? { boostId: boost.id, actor: actors.get(boost.actor_id)!, at: boost.created_at } : null,
-      article: article ? { id: article.id, title: article.title, summary: article.summary, url: `${baseUrl}/@${author.handle}/blog/${article.slug}` } : null,
+      article: article
+        ? { id: article.id, title: article.title, summary: article.summary, url: `${baseUrl}/@${author.handle}/blog/${article.slug}` }
+        : null,
     };
   });
 }
 
-function postView(row: PostRow, actors: Map<number, ActorSummary>, baseUrl: string): Omit<PostView, 'media' | 'card' | 'mine' | 'boostedBy' | 'article'> {
+function postView(
+  row: PostRow,
+  actors: Map<number, ActorSummary>,
+  baseUrl: string,
+): Omit<PostView, 'media' | 'card' | 'mine' | 'boostedBy' | 'article'> {
   const author = actors.get(row.actor_id)!;
   return {
     id: row.id,
@@ -201,7 +227,9 @@ function postView(row: PostRow, actors: Map<number, ActorSummary>, baseUrl: stri
     visibility: row.visibility,
     createdAt: row.created_at,
     editedAt: row.edited_at,
-    replyTo: row.reply_to_id ? { id: row.reply_to_id, author: row.reply_to_actor_id ? (actors.get(row.reply_to_actor_id) ?? null) : null } : null,
+    replyTo: row.reply_to_id
+      ? { id: row.reply_to_id, author: row.reply_to_actor_id ? (actors.get(row.reply_to_actor_id) ?? null) : null }
+      : null,
     threadId: row.thread_id ?? row.id,
     counts: { replies: row.reply_count, boosts: row.boost_count, likes: row.like_count },
   };

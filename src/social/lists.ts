@@ -67,7 +67,18 @@ export class ListsService {
       description: r.description,
       visibility: r.visibility,
       members: Number(r.member_count),
-      owner: actorSummary({ ...r, id: r.actor_id, handle: r.owner_handle, acct: r.owner_handle.toLowerCase(), domain: null, display_name: r.owner_name, url: null }, this.#ctx.config.baseUrl),
+      owner: actorSummary(
+        {
+          ...r,
+          id: r.actor_id,
+          handle: r.owner_handle,
+          acct: r.owner_handle.toLowerCase(),
+          domain: null,
+          display_name: r.owner_name,
+          url: null,
+        },
+        this.#ctx.config.baseUrl,
+      ),
     }));
   }
 
@@ -87,7 +98,11 @@ export class ListsService {
         'actors.avatar_url',
         'actors.role',
         'actors.role_other',
-        eb.selectFrom('list_members').select((e) => e.fn.countAll<number>().as('n')).whereRef('list_members.list_id', '=', 'lists.id').as('member_count'),
+        eb
+          .selectFrom('list_members')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .whereRef('list_members.list_id', '=', 'lists.id')
+          .as('member_count'),
       ]);
   }
 
@@ -113,11 +128,21 @@ export class ListsService {
   /** Creates a list inside the caller's transaction (see `create`); returns its id. */
   async createIn(tx: Tx, viewer: Viewer, raw: unknown): Promise<number> {
     const input = parseInput(listInputSchema, raw);
-    const count = await tx.selectFrom('lists').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', viewer.memberId).executeTakeFirstOrThrow();
+    const count = await tx
+      .selectFrom('lists')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirstOrThrow();
     if (Number(count.n) >= LISTS_MAX) throw new UserError(422, 'too_many_lists', `You can have at most ${LISTS_MAX} lists.`);
     const row = await tx
       .insertInto('lists')
-      .values({ member_id: viewer.memberId, name: input.name, description: input.description, visibility: input.visibility, created_at: Date.now() })
+      .values({
+        member_id: viewer.memberId,
+        name: input.name,
+        description: input.description,
+        visibility: input.visibility,
+        created_at: Date.now(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return row.id;
@@ -168,7 +193,11 @@ export class ListsService {
    * it was on the list already. The caller has checked that the list is the viewer's own.
    */
   async addIn(tx: Tx, id: number, actorId: number): Promise<boolean> {
-    const count = await tx.selectFrom('list_members').select((eb) => eb.fn.countAll<number>().as('n')).where('list_id', '=', id).executeTakeFirstOrThrow();
+    const count = await tx
+      .selectFrom('list_members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('list_id', '=', id)
+      .executeTakeFirstOrThrow();
     if (Number(count.n) >= LIST_MEMBERS_MAX) throw new UserError(422, 'list_full', `A list can hold at most ${LIST_MEMBERS_MAX} accounts.`);
     const inserted = await tx
       .insertInto('list_members')

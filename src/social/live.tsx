@@ -113,7 +113,13 @@ export async function timelineTopics(c: AppContext, timeline: string | undefined
 export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostView | null> {
   const postId = Number(event.data.postId);
   const boostId = event.data.boostId ? Number(event.data.boostId) : null;
-  const [post] = await hydratePosts(c.var.services.database.db, c.var.services.config.baseUrl, reader(c.var.viewer), [{ postId, boostId }], { hideMuted: true });
+  const [post] = await hydratePosts(
+    c.var.services.database.db,
+    c.var.services.config.baseUrl,
+    reader(c.var.viewer),
+    [{ postId, boostId }],
+    { hideMuted: true },
+  );
   return post ?? null;
 }
 
@@ -122,7 +128,12 @@ export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostVi
  * followers-only or direct post existed.
  */
 export async function deleteMessage(c: AppContext, event: LiveEvent): Promise<SSEMessage | null> {
-  const { postId, visibility, authorId, mentioned } = event.data as { postId: number; visibility: Visibility; authorId: number; mentioned: number[] };
+  const { postId, visibility, authorId, mentioned } = event.data as {
+    postId: number;
+    visibility: Visibility;
+    authorId: number;
+    mentioned: number[];
+  };
   const viewer = c.var.viewer;
   const tell = { event: 'delete', data: JSON.stringify({ id: postId }) };
   if (visibility === 'public') return tell;

@@ -8,7 +8,17 @@ import { reader, topics, type SocialContext } from './context.ts';
 import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
 import { visibleTo } from './visibility.ts';
 
-export const NOTIFICATION_KINDS = ['mention', 'reply', 'follow', 'follow_request', 'boost', 'like', 'chat_reminder', 'collection_entry', 'kit_added'] as const satisfies readonly NotificationKind[];
+export const NOTIFICATION_KINDS = [
+  'mention',
+  'reply',
+  'follow',
+  'follow_request',
+  'boost',
+  'like',
+  'chat_reminder',
+  'collection_entry',
+  'kit_added',
+] as const satisfies readonly NotificationKind[];
 
 export interface NotificationView {
   id: number;
@@ -54,7 +64,12 @@ export async function notify(db: Queryable, items: NewNotification[]): Promise<n
     .selectFrom('blocks')
     .select(['actor_id', 'target_id'])
     .where('actor_id', 'in', [...memberOf.keys(), 0])
-    .union(db.selectFrom('mutes').select(['actor_id', 'target_id']).where('actor_id', 'in', [...memberOf.keys(), 0]))
+    .union(
+      db
+        .selectFrom('mutes')
+        .select(['actor_id', 'target_id'])
+        .where('actor_id', 'in', [...memberOf.keys(), 0]),
+    )
     .execute();
   const quiet = new Set(silenced.map((s) => `${s.actor_id}:${s.target_id}`));
   const now = Date.now();
@@ -115,7 +130,10 @@ export class NotificationsService {
     return Number(row.n);
   }
 
-  async list(viewer: Viewer, options: { kind?: string | undefined; cursor?: string | undefined; limit?: number } = {}): Promise<{ notifications: NotificationView[]; nextCursor: string | null }> {
+  async list(
+    viewer: Viewer,
+    options: { kind?: string | undefined; cursor?: string | undefined; limit?: number } = {},
+  ): Promise<{ notifications: NotificationView[]; nextCursor: string | null }> {
     const limit = options.limit ?? 30;
     if (options.kind && !(NOTIFICATION_KINDS as readonly string[]).includes(options.kind)) {
       throw UserError.field('kind', `Choose one of: ${NOTIFICATION_KINDS.join(', ')}.`, 400);
@@ -123,14 +141,26 @@ export class NotificationsService {
     let query = this.#ctx.database.db.selectFrom('notifications').selectAll().where('member_id', '=', viewer.memberId);
     if (options.kind) query = query.where('kind', '=', options.kind as NotificationKind);
     if (options.cursor) query = query.where('id', '<', decodeCursor(options.cursor, ['number'])[0]);
-    const rows = await query.orderBy('id', 'desc').limit(limit + 1).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit + 1)
+      .execute();
     const page = rows.slice(0, limit);
     const baseUrl = this.#ctx.config.baseUrl;
     const chatIds = page.flatMap((r) => (r.chat_id ? [r.chat_id] : []));
     const collectionIds = page.flatMap((r) => (r.collection_id ? [r.collection_id] : []));
     const [actors, posts, chats, collections] = await Promise.all([
-      loadActors(this.#ctx.database.db, page.map((r) => r.actor_id), baseUrl),
-      hydratePosts(this.#ctx.database.db, baseUrl, reader(viewer), page.flatMap((r) => (r.post_id ? [{ postId: r.post_id }] : []))),
+      loadActors(
+        this.#ctx.database.db,
+        page.map((r) => r.actor_id),
+        baseUrl,
+      ),
+      hydratePosts(
+        this.#ctx.database.db,
+        baseUrl,
+        reader(viewer),
+        page.flatMap((r) => (r.post_id ? [{ postId: r.post_id }] : [])),
+      ),
       chatIds.length
         ? this.#ctx.database.db
             .selectFrom('chats')
@@ -149,15 +179,36 @@ export class NotificationsService {
               eb.or([
                 eb('visibility', '<>', 'private'),
                 eb('owner_id', '=', viewer.memberId),
-                eb.exists(eb.selectFrom('collection_collaborators as cc').select('cc.member_id').whereRef('cc.collection_id', '=', 'collections.id').where('cc.member_id', '=', viewer.memberId)),
+                eb.exists(
+                  eb
+                    .selectFrom('collection_collaborators as cc')
+                    .select('cc.member_id')
+                    .whereRef('cc.collection_id', '=', 'collections.id')
+                    .where('cc.member_id', '=', viewer.memberId),
+                ),
               ]),
             )
             .execute()
         : [],
     ]);
     const postById = new Map(posts.map((p) => [p.id, p]));
-    const chatById = new Map(chats.map((ch) => [ch.id, { title: ch.title, hashtag: ch.hashtag_name, startsAt: ch.starts_at, url: `${baseUrl}/chats/${ch.slug}/${ch.date}` }]));
-    const collectionById = new Map(collections.map((co) => [co.id, { id: co.id, kind: co.kind, title: co.title, url: `${baseUrl}/${co.kind === 'starter_kit' ? 'starter-kits' : 'collections'}/${co.id}` }]));
+    const chatById = new Map(
+      chats.map((ch) => [
+        ch.id,
+        { title: ch.title, hashtag: ch.hashtag_name, startsAt: ch.starts_at, url: `${baseUrl}/chats/${ch.slug}/${ch.date}` },
+      ]),
+    );
+    const collectionById = new Map(
+      collections.map((co) => [
+        co.id,
+        {
+          id: co.id,
+          kind: co.kind,
+          title: co.title,
+          url: `${baseUrl}/${co.kind === 'starter_kit' ? 'starter-kits' : 'collections'}/${co.id}`,
+        },
+      ]),
+    );
     return {
       // A notification about a post the member can no longer see (deleted, blocked) is left out.
       notifications: page

@@ -118,7 +118,12 @@ export class PostsService {
    * written in one transaction. `options.at` backdates it (trusted callers: demo, imports);
    * `options.context` travels to the post hooks.
    */
-  async create(viewer: Viewer, raw: unknown, uploads: MediaUpload[] = [], options: { at?: number; context?: Record<string, unknown> } = {}): Promise<PostView> {
+  async create(
+    viewer: Viewer,
+    raw: unknown,
+    uploads: MediaUpload[] = [],
+    options: { at?: number; context?: Record<string, unknown> } = {},
+  ): Promise<PostView> {
     const issues: FieldIssue[] = [];
     let input: z.infer<typeof postInputSchema> | undefined;
     try {
@@ -149,7 +154,10 @@ export class PostsService {
     if (uploads.length <= MAX_MEDIA) {
       for (const [i, upload] of uploads.entries()) {
         if (upload.bytes.byteLength > this.#ctx.config.maxUploadBytes) {
-          issues.push({ path: `media.${i}.file`, message: `Image ${i + 1} is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.` });
+          issues.push({
+            path: `media.${i}.file`,
+            message: `Image ${i + 1} is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.`,
+          });
           continue;
         }
         try {
@@ -229,9 +237,18 @@ export class PostsService {
           .execute();
       }
       for (const [i, id] of (input.mediaIds ?? []).entries()) {
-        await tx.updateTable('media').set({ post_id: post.id, position: stored.length + i }).where('id', '=', id).execute();
+        await tx
+          .updateTable('media')
+          .set({ post_id: post.id, position: stored.length + i })
+          .where('id', '=', id)
+          .execute();
       }
-      if (parent) await tx.updateTable('posts').set((eb) => ({ reply_count: eb('reply_count', '+', 1) })).where('id', '=', parent.id).execute();
+      if (parent)
+        await tx
+          .updateTable('posts')
+          .set((eb) => ({ reply_count: eb('reply_count', '+', 1) }))
+          .where('id', '=', parent.id)
+          .execute();
       await tx
         .updateTable('actors')
         .set((eb) => ({ posts_count: eb('posts_count', '+', 1), last_post_at: now }))
@@ -252,17 +269,28 @@ export class PostsService {
       if (parent) notices.push({ recipientActorId: parent.actor_id, kind: 'reply', actorId: viewer.actorId, postId: post.id });
       const notified = await notify(tx, notices);
       const tags = resolved.parsed.hashtags.map((h) => h.slug);
-      const created: NewPost = { id: post.id, actorId: viewer.actorId, text, visibility, replyToId: parent?.id ?? null, tags, createdAt: now, context: options.context ?? {} };
+      const created: NewPost = {
+        id: post.id,
+        actorId: viewer.actorId,
+        text,
+        visibility,
+        replyToId: parent?.id ?? null,
+        tags,
+        createdAt: now,
+        context: options.context ?? {},
+      };
       const hookTopics: string[] = [];
       for (const hook of this.#hooks) hookTopics.push(...(await hook(tx, created)));
       await this.#ctx.outbox.emit(tx, { type: 'post', postId: post.id });
       return { id: post.id, feeds, notified, tags, hookTopics };
     });
 
-    const listedTopics = isListed(visibility)
-      ? [...(parent ? [] : [topics.local]), ...outcome.tags.map(topics.tag)]
-      : [];
-    await this.#ctx.events.publish({ topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics], kind: 'post', data: { postId: outcome.id } });
+    const listedTopics = isListed(visibility) ? [...(parent ? [] : [topics.local]), ...outcome.tags.map(topics.tag)] : [];
+    await this.#ctx.events.publish({
+      topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics],
+      kind: 'post',
+      data: { postId: outcome.id },
+    });
     await announceNotifications(this.#ctx, outcome.notified);
     if (resolved.parsed.urls[0]) await this.#ctx.jobs.enqueue('social.card', { postId: outcome.id }, { dedupeKey: `card:${outcome.id}` });
     return this.get(viewer, outcome.id);
@@ -293,7 +321,10 @@ export class PostsService {
     const known = new Map(rows.filter((r) => !r.suspended_at).map((r) => [r.acct, r]));
     const unknown = parsed.mentions.filter((m) => !m.host || m.host === ourHost).filter((m) => !known.has(localAcct(m.acct)));
     if (unknown.length > 0) {
-      throw UserError.field('text', `There is no member ${unknown.map((m) => `@${m.handle}`).join(', ')} here. Check the spelling of the handle.`);
+      throw UserError.field(
+        'text',
+        `There is no member ${unknown.map((m) => `@${m.handle}`).join(', ')} here. Check the spelling of the handle.`,
+      );
     }
     const mentioned = new Map<string, number>();
     for (const m of parsed.mentions) {
@@ -322,13 +353,30 @@ export class PostsService {
       .values(hashtags.map((h) => ({ slug: h.slug, name: h.name, created_at: now })))
       .onConflict((oc) => oc.column('slug').doNothing())
       .execute();
-    const tags = await tx.selectFrom('hashtags').select(['id']).where('slug', 'in', hashtags.map((h) => h.slug)).execute();
+    const tags = await tx
+      .selectFrom('hashtags')
+      .select(['id'])
+      .where(
+        'slug',
+        'in',
+        hashtags.map((h) => h.slug),
+      )
+      .execute();
     const listed = isListed(visibility) ? 1 : 0;
     await tx
       .insertInto('post_hashtags')
       .values(tags.map((t) => ({ hashtag_id: t.id, post_id: postId, listed, created_at: now })))
       .execute();
-    if (listed) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '+', 1) })).where('id', 'in', tags.map((t) => t.id)).execute();
+    if (listed)
+      await tx
+        .updateTable('hashtags')
+        .set((eb) => ({ post_count: eb('post_count', '+', 1) }))
+        .where(
+          'id',
+          'in',
+          tags.map((t) => t.id),
+        )
+        .execute();
     return tags.map((t) => t.id);
   }
 
@@ -342,16 +390,34 @@ export class PostsService {
   }
 
   /** Uploads an image for a post written next (the API's two-step way); unused uploads are removed after a day. */
-  async uploadMedia(viewer: Viewer, bytes: Uint8Array, alt: string): Promise<{ id: number; url: string; alt: string; width: number; height: number }> {
+  async uploadMedia(
+    viewer: Viewer,
+    bytes: Uint8Array,
+    alt: string,
+  ): Promise<{ id: number; url: string; alt: string; width: number; height: number }> {
     if (alt.length > ALT_MAX) throw UserError.field('alt', `Alt text can have at most ${ALT_MAX} characters.`);
     if (bytes.byteLength > this.#ctx.config.maxUploadBytes) {
-      throw UserError.field('file', `The image is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.`, 413, 'too_large');
+      throw UserError.field(
+        'file',
+        `The image is too large: the limit is ${Math.round(this.#ctx.config.maxUploadBytes / 1048576)} MB.`,
+        413,
+        'too_large',
+      );
     }
     const image = await processImage(bytes, { field: 'file', maxSize: MEDIA_SIZE });
     const url = await this.#ctx.storage.put('media', image.extension, image.bytes);
     const row = await this.#db
       .insertInto('media')
-      .values({ member_id: viewer.memberId, post_id: null, url, alt: alt.trim(), width: image.width, height: image.height, content_type: image.contentType, created_at: Date.now() })
+      .values({
+        member_id: viewer.memberId,
+        post_id: null,
+        url,
+        alt: alt.trim(),
+        width: image.width,
+        height: image.height,
+        content_type: image.contentType,
+        created_at: Date.now(),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     return { id: row.id, url, alt: alt.trim(), width: image.width, height: image.height };
@@ -360,13 +426,23 @@ export class PostsService {
   /** Changes the alt text of your image (attached or not). */
   async describeMedia(viewer: Viewer, id: number, alt: string): Promise<void> {
     if (alt.length > ALT_MAX) throw UserError.field('alt', `Alt text can have at most ${ALT_MAX} characters.`);
-    const updated = await this.#db.updateTable('media').set({ alt: alt.trim() }).where('id', '=', id).where('member_id', '=', viewer.memberId).executeTakeFirst();
+    const updated = await this.#db
+      .updateTable('media')
+      .set({ alt: alt.trim() })
+      .where('id', '=', id)
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirst();
     if (Number(updated.numUpdatedRows) === 0) throw UserError.notFound('There is no such image of yours.');
   }
 
   /** Removes uploads never attached to a post (a recurring job). */
   async removeUnusedMedia(olderThanMs = 86_400_000): Promise<number> {
-    const rows = await this.#db.selectFrom('media').select(['id', 'url']).where('post_id', 'is', null).where('created_at', '<', Date.now() - olderThanMs).execute();
+    const rows = await this.#db
+      .selectFrom('media')
+      .select(['id', 'url'])
+      .where('post_id', 'is', null)
+      .where('created_at', '<', Date.now() - olderThanMs)
+      .execute();
     for (const row of rows) {
       await this.#db.deleteFrom('media').where('id', '=', row.id).execute();
       await this.#ctx.storage.delete(row.url);
@@ -376,7 +452,13 @@ export class PostsService {
 
   /** The author's own, undeleted, original post, or 404/403. */
   async #ownPost(viewer: Viewer, id: number, db: Queryable = this.#db) {
-    const post = await db.selectFrom('posts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirst();
+    const post = await db
+      .selectFrom('posts')
+      .selectAll()
+      .where('id', '=', id)
+      .where('deleted_at', 'is', null)
+      .where('boost_of_id', 'is', null)
+      .executeTakeFirst();
     if (!post) throw UserError.notFound('This post does not exist or was deleted.');
     if (post.actor_id !== viewer.actorId) throw UserError.forbidden('You can only change your own posts.');
     return post;
@@ -386,7 +468,8 @@ export class PostsService {
   async edit(viewer: Viewer, id: number, raw: unknown, options: { fromArticle?: boolean } = {}): Promise<PostView> {
     const input = parseInput(editInputSchema, raw);
     const post = await this.#ownPost(viewer, id);
-    if (post.article_id && !options.fromArticle) throw new UserError(409, 'announces_article', 'This post announces an article: edit the article, and the post follows.');
+    if (post.article_id && !options.fromArticle)
+      throw new UserError(409, 'announces_article', 'This post announces an article: edit the article, and the post follows.');
     const text = input.text.replace(/\r\n?/g, '\n').trim();
     const hasMedia = post.has_media === 1;
     const problems = this.#checkText(text, hasMedia);
@@ -402,15 +485,37 @@ export class PostsService {
     const notified = await this.#db.transaction().execute(async (tx) => {
       await tx
         .insertInto('post_edits')
-        .values({ post_id: id, text: post.text, html: post.html, content_warning: post.content_warning, created_at: post.edited_at ?? post.created_at })
+        .values({
+          post_id: id,
+          text: post.text,
+          html: post.html,
+          content_warning: post.content_warning,
+          created_at: post.edited_at ?? post.created_at,
+        })
         .execute();
       await tx
         .updateTable('posts')
-        .set({ text, html: resolved.html, content_warning: input.contentWarning || null, first_url: firstUrl, edited_at: now, ...(linkChanged ? { card_id: null } : {}) })
+        .set({
+          text,
+          html: resolved.html,
+          content_warning: input.contentWarning || null,
+          first_url: firstUrl,
+          edited_at: now,
+          ...(linkChanged ? { card_id: null } : {}),
+        })
         .where('id', '=', id)
         .execute();
       const before = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', id).where('listed', '=', 1).execute();
-      if (before.length) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '-', 1) })).where('id', 'in', before.map((b) => b.hashtag_id)).execute();
+      if (before.length)
+        await tx
+          .updateTable('hashtags')
+          .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
+          .where(
+            'id',
+            'in',
+            before.map((b) => b.hashtag_id),
+          )
+          .execute();
       await this.#saveTags(tx, id, resolved.parsed.hashtags, post.visibility, post.created_at);
       const previouslyMentioned = new Set(
         (await tx.selectFrom('mentions').select('actor_id').where('post_id', '=', id).execute()).map((m) => m.actor_id),
@@ -432,7 +537,10 @@ export class PostsService {
   }
 
   /** Earlier versions of a post, newest first (the current text is the post itself). */
-  async history(viewer: Viewer | null, id: number): Promise<Array<{ text: string; html: string; contentWarning: string | null; at: number }>> {
+  async history(
+    viewer: Viewer | null,
+    id: number,
+  ): Promise<Array<{ text: string; html: string; contentWarning: string | null; at: number }>> {
     await this.get(viewer, id);
     const rows = await this.#db.selectFrom('post_edits').selectAll().where('post_id', '=', id).orderBy('id', 'desc').execute();
     return rows.map((r) => ({ text: r.text, html: r.html, contentWarning: r.content_warning, at: r.created_at }));
@@ -443,7 +551,8 @@ export class PostsService {
     const post = await this.#db.selectFrom('posts').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
     if (!post || post.boost_of_id) throw UserError.notFound('This post does not exist or was already deleted.');
     if (post.actor_id !== viewer.actorId && !viewer.isAdmin) throw UserError.forbidden('You can only delete your own posts.');
-    if (post.article_id && post.actor_id === viewer.actorId && !options.fromArticle) throw new UserError(409, 'announces_article', 'This post announces an article: delete the article, and the post goes with it.');
+    if (post.article_id && post.actor_id === viewer.actorId && !options.fromArticle)
+      throw new UserError(409, 'announces_article', 'This post announces an article: delete the article, and the post goes with it.');
     await this.#erase(post);
   }
 
@@ -451,24 +560,57 @@ export class PostsService {
   async #erase(post: PostRow): Promise<void> {
     const id = post.id;
     const media = await this.#db.selectFrom('media').select('url').where('post_id', '=', id).execute();
-    const mentioned = await this.#db.selectFrom('mentions').select('actor_id').where('post_id', '=', id).where('actor_id', 'is not', null).execute();
+    const mentioned = await this.#db
+      .selectFrom('mentions')
+      .select('actor_id')
+      .where('post_id', '=', id)
+      .where('actor_id', 'is not', null)
+      .execute();
     await this.#db.transaction().execute(async (tx) => {
       if (post.local) {
         const mentionedActorIds = mentioned.map((m) => m.actor_id!);
-        await this.#ctx.outbox.emit(tx, { type: 'delete', postId: id, actorId: post.actor_id, visibility: post.visibility, mentionedActorIds });
+        await this.#ctx.outbox.emit(tx, {
+          type: 'delete',
+          postId: id,
+          actorId: post.actor_id,
+          visibility: post.visibility,
+          mentionedActorIds,
+        });
       }
-      await tx.updateTable('posts').set({ deleted_at: Date.now(), text: '', html: '', content_warning: null, card_id: null }).where('id', '=', id).execute();
+      await tx
+        .updateTable('posts')
+        .set({ deleted_at: Date.now(), text: '', html: '', content_warning: null, card_id: null })
+        .where('id', '=', id)
+        .execute();
       await tx.deleteFrom('posts').where('boost_of_id', '=', id).execute();
       await tx.deleteFrom('timeline_entries').where('post_id', '=', id).execute();
       const tags = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', id).where('listed', '=', 1).execute();
-      if (tags.length) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '-', 1) })).where('id', 'in', tags.map((t) => t.hashtag_id)).execute();
+      if (tags.length)
+        await tx
+          .updateTable('hashtags')
+          .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
+          .where(
+            'id',
+            'in',
+            tags.map((t) => t.hashtag_id),
+          )
+          .execute();
       await tx.deleteFrom('post_hashtags').where('post_id', '=', id).execute();
       await tx.deleteFrom('media').where('post_id', '=', id).execute();
       await tx.deleteFrom('pins').where('post_id', '=', id).execute();
       await tx.deleteFrom('notifications').where('post_id', '=', id).execute();
       await tx.deleteFrom('post_edits').where('post_id', '=', id).execute();
-      if (post.reply_to_id) await tx.updateTable('posts').set((eb) => ({ reply_count: eb('reply_count', '-', 1) })).where('id', '=', post.reply_to_id).execute();
-      await tx.updateTable('actors').set((eb) => ({ posts_count: eb('posts_count', '-', 1) })).where('id', '=', post.actor_id).execute();
+      if (post.reply_to_id)
+        await tx
+          .updateTable('posts')
+          .set((eb) => ({ reply_count: eb('reply_count', '-', 1) }))
+          .where('id', '=', post.reply_to_id)
+          .execute();
+      await tx
+        .updateTable('actors')
+        .set((eb) => ({ posts_count: eb('posts_count', '-', 1) }))
+        .where('id', '=', post.actor_id)
+        .execute();
       await indexPost(tx, this.#ctx.database.dialect, id, null);
     });
     for (const m of media) await this.#ctx.storage.delete(m.url);
@@ -512,18 +654,40 @@ export class PostsService {
         .returning('id')
         .executeTakeFirst();
       if (!post) return null;
-      await tx.updateTable('posts').set({ thread_id: parent ? (parent.thread_id ?? parent.id) : post.id }).where('id', '=', post.id).execute();
+      await tx
+        .updateTable('posts')
+        .set({ thread_id: parent ? (parent.thread_id ?? parent.id) : post.id })
+        .where('id', '=', post.id)
+        .execute();
       const hashtagIds = await this.#saveTags(tx, post.id, input.hashtags, input.visibility, input.createdAt);
       if (input.mentions.length) {
-        await tx.insertInto('mentions').values(input.mentions.map((m) => ({ post_id: post.id, acct: m.acct, actor_id: m.actorId }))).execute();
+        await tx
+          .insertInto('mentions')
+          .values(input.mentions.map((m) => ({ post_id: post.id, acct: m.acct, actor_id: m.actorId })))
+          .execute();
       }
       for (const [position, m] of input.media.entries()) {
         await tx
           .insertInto('media')
-          .values({ member_id: null, post_id: post.id, position, url: m.url, alt: m.alt, width: m.width, height: m.height, content_type: m.contentType, created_at: input.createdAt })
+          .values({
+            member_id: null,
+            post_id: post.id,
+            position,
+            url: m.url,
+            alt: m.alt,
+            width: m.width,
+            height: m.height,
+            content_type: m.contentType,
+            created_at: input.createdAt,
+          })
           .execute();
       }
-      if (parent) await tx.updateTable('posts').set((eb) => ({ reply_count: eb('reply_count', '+', 1) })).where('id', '=', parent.id).execute();
+      if (parent)
+        await tx
+          .updateTable('posts')
+          .set((eb) => ({ reply_count: eb('reply_count', '+', 1) }))
+          .where('id', '=', parent.id)
+          .execute();
       await tx
         .updateTable('actors')
         .set((eb) => ({ posts_count: eb('posts_count', '+', 1), last_post_at: input.createdAt }))
@@ -531,34 +695,92 @@ export class PostsService {
         .execute();
       await indexPost(tx, this.#ctx.database.dialect, post.id, input.text);
       const mentionedActorIds = input.mentions.flatMap((m) => (m.actorId ? [m.actorId] : []));
-      const feeds = await fanOutPost(tx, { id: post.id, actorId, visibility: input.visibility, replyToActorId: parent?.actor_id ?? null, hashtagIds, mentionedActorIds });
+      const feeds = await fanOutPost(tx, {
+        id: post.id,
+        actorId,
+        visibility: input.visibility,
+        replyToActorId: parent?.actor_id ?? null,
+        hashtagIds,
+        mentionedActorIds,
+      });
       const notices: NewNotification[] = mentionedActorIds
         .filter((id) => id !== parent?.actor_id)
         .map((id) => ({ recipientActorId: id, kind: 'mention', actorId, postId: post.id }));
       if (parent) notices.push({ recipientActorId: parent.actor_id, kind: 'reply', actorId, postId: post.id });
       const notified = await notify(tx, notices);
       const tags = input.hashtags.map((h) => h.slug);
-      const created: NewPost = { id: post.id, actorId, text: input.text, visibility: input.visibility, replyToId: parent?.id ?? null, tags, createdAt: input.createdAt, context: input.context ?? {} };
+      const created: NewPost = {
+        id: post.id,
+        actorId,
+        text: input.text,
+        visibility: input.visibility,
+        replyToId: parent?.id ?? null,
+        tags,
+        createdAt: input.createdAt,
+        context: input.context ?? {},
+      };
       const hookTopics: string[] = [];
       for (const hook of this.#hooks) hookTopics.push(...(await hook(tx, created)));
       return { id: post.id, feeds, notified, tags, hookTopics };
     });
     if (!outcome) return (await this.#db.selectFrom('posts').select('id').where('uri', '=', input.uri).executeTakeFirstOrThrow()).id;
     const listedTopics = isListed(input.visibility) ? [...(parent ? [] : [topics.local]), ...outcome.tags.map(topics.tag)] : [];
-    await this.#ctx.events.publish({ topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics], kind: 'post', data: { postId: outcome.id } });
+    await this.#ctx.events.publish({
+      topics: [...outcome.feeds, ...listedTopics, ...outcome.hookTopics],
+      kind: 'post',
+      data: { postId: outcome.id },
+    });
     await announceNotifications(this.#ctx, outcome.notified);
     return outcome.id;
   }
 
   /** A remote actor edited their post (an Update); the earlier version goes to the history. */
-  async receiveEdit(actorId: number, uri: string, input: Pick<RemotePost, 'text' | 'html' | 'contentWarning' | 'hashtags'>, at: number): Promise<boolean> {
-    const post = await this.#db.selectFrom('posts').selectAll().where('uri', '=', uri).where('actor_id', '=', actorId).where('deleted_at', 'is', null).executeTakeFirst();
+  async receiveEdit(
+    actorId: number,
+    uri: string,
+    input: Pick<RemotePost, 'text' | 'html' | 'contentWarning' | 'hashtags'>,
+    at: number,
+  ): Promise<boolean> {
+    const post = await this.#db
+      .selectFrom('posts')
+      .selectAll()
+      .where('uri', '=', uri)
+      .where('actor_id', '=', actorId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!post) return false;
     await this.#db.transaction().execute(async (tx) => {
-      await tx.insertInto('post_edits').values({ post_id: post.id, text: post.text, html: post.html, content_warning: post.content_warning, created_at: post.edited_at ?? post.created_at }).execute();
-      await tx.updateTable('posts').set({ text: input.text, html: input.html, content_warning: input.contentWarning, edited_at: at }).where('id', '=', post.id).execute();
-      const before = await tx.selectFrom('post_hashtags').select('hashtag_id').where('post_id', '=', post.id).where('listed', '=', 1).execute();
-      if (before.length) await tx.updateTable('hashtags').set((eb) => ({ post_count: eb('post_count', '-', 1) })).where('id', 'in', before.map((b) => b.hashtag_id)).execute();
+      await tx
+        .insertInto('post_edits')
+        .values({
+          post_id: post.id,
+          text: post.text,
+          html: post.html,
+          content_warning: post.content_warning,
+          created_at: post.edited_at ?? post.created_at,
+        })
+        .execute();
+      await tx
+        .updateTable('posts')
+        .set({ text: input.text, html: input.html, content_warning: input.contentWarning, edited_at: at })
+        .where('id', '=', post.id)
+        .execute();
+      const before = await tx
+        .selectFrom('post_hashtags')
+        .select('hashtag_id')
+        .where('post_id', '=', post.id)
+        .where('listed', '=', 1)
+        .execute();
+      if (before.length)
+        await tx
+          .updateTable('hashtags')
+          .set((eb) => ({ post_count: eb('post_count', '-', 1) }))
+          .where(
+            'id',
+            'in',
+            before.map((b) => b.hashtag_id),
+          )
+          .execute();
       await this.#saveTags(tx, post.id, input.hashtags, post.visibility, post.created_at);
       await indexPost(tx, this.#ctx.database.dialect, post.id, input.text);
     });
@@ -568,7 +790,13 @@ export class PostsService {
 
   /** A remote actor deleted their post. */
   async receiveDelete(actorId: number, uri: string): Promise<boolean> {
-    const post = await this.#db.selectFrom('posts').selectAll().where('uri', '=', uri).where('actor_id', '=', actorId).where('deleted_at', 'is', null).executeTakeFirst();
+    const post = await this.#db
+      .selectFrom('posts')
+      .selectAll()
+      .where('uri', '=', uri)
+      .where('actor_id', '=', actorId)
+      .where('deleted_at', 'is', null)
+      .executeTakeFirst();
     if (!post) return false;
     if (post.boost_of_id) {
       await this.#removeBoost(actorId, post.boost_of_id);
@@ -580,17 +808,36 @@ export class PostsService {
 
   /** A remote actor boosted (Announce) a post we know. */
   async receiveBoost(actorId: number, postId: number, uri: string, at: number): Promise<boolean> {
-    const original = await this.#db.selectFrom('posts').select(['id', 'actor_id', 'visibility']).where('id', '=', postId).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirst();
+    const original = await this.#db
+      .selectFrom('posts')
+      .select(['id', 'actor_id', 'visibility'])
+      .where('id', '=', postId)
+      .where('deleted_at', 'is', null)
+      .where('boost_of_id', 'is', null)
+      .executeTakeFirst();
     if (!original || !isBoostable(original.visibility)) return false;
     const outcome = await this.#db.transaction().execute(async (tx) => {
       const boost = await tx
         .insertInto('posts')
-        .values({ actor_id: actorId, uri, text: '', html: '', visibility: original.visibility, boost_of_id: postId, local: 0, created_at: at })
+        .values({
+          actor_id: actorId,
+          uri,
+          text: '',
+          html: '',
+          visibility: original.visibility,
+          boost_of_id: postId,
+          local: 0,
+          created_at: at,
+        })
         .onConflict((oc) => oc.doNothing())
         .returning('id')
         .executeTakeFirst();
       if (!boost) return null;
-      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '+', 1) })).where('id', '=', postId).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ boost_count: eb('boost_count', '+', 1) }))
+        .where('id', '=', postId)
+        .execute();
       const feeds = await fanOutBoost(tx, { id: boost.id, actorId, postId, authorId: original.actor_id });
       const notified = await notify(tx, [{ recipientActorId: original.actor_id, kind: 'boost', actorId, postId }]);
       return { boostId: boost.id, feeds, notified };
@@ -615,13 +862,23 @@ export class PostsService {
     await this.#db.transaction().execute(async (tx) => {
       const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', postId).where('actor_id', '=', actorId).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) return;
-      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '-', 1) })).where('id', '=', postId).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ boost_count: eb('boost_count', '-', 1) }))
+        .where('id', '=', postId)
+        .execute();
     });
   }
 
   /** A remote actor liked a post we know. */
   async receiveLike(actorId: number, postId: number, uri: string | null): Promise<boolean> {
-    const original = await this.#db.selectFrom('posts').select(['id', 'actor_id']).where('id', '=', postId).where('deleted_at', 'is', null).where('boost_of_id', 'is', null).executeTakeFirst();
+    const original = await this.#db
+      .selectFrom('posts')
+      .select(['id', 'actor_id'])
+      .where('id', '=', postId)
+      .where('deleted_at', 'is', null)
+      .where('boost_of_id', 'is', null)
+      .executeTakeFirst();
     if (!original) return false;
     const notified = await this.#db.transaction().execute(async (tx) => {
       const inserted = await tx
@@ -631,7 +888,11 @@ export class PostsService {
         .returning('post_id')
         .executeTakeFirst();
       if (!inserted) return null;
-      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '+', 1) })).where('id', '=', postId).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ like_count: eb('like_count', '+', 1) }))
+        .where('id', '=', postId)
+        .execute();
       return notify(tx, [{ recipientActorId: original.actor_id, kind: 'like', actorId, postId }]);
     });
     if (!notified) return false;
@@ -646,7 +907,11 @@ export class PostsService {
       query = ref.uri ? query.where('uri', '=', ref.uri) : query.where('post_id', '=', ref.postId ?? 0);
       const removed = await query.returning('post_id').executeTakeFirst();
       if (!removed) return false;
-      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '-', 1) })).where('id', '=', removed.post_id).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
+        .where('id', '=', removed.post_id)
+        .execute();
       return true;
     });
   }
@@ -656,16 +921,31 @@ export class PostsService {
     const now = Date.now();
     await this.#db.transaction().execute(async (tx) => {
       await tx.deleteFrom('pins').where('actor_id', '=', actorId).execute();
-      const own = postIds.length ? await tx.selectFrom('posts').select('id').where('id', 'in', postIds).where('actor_id', '=', actorId).where('boost_of_id', 'is', null).execute() : [];
+      const own = postIds.length
+        ? await tx
+            .selectFrom('posts')
+            .select('id')
+            .where('id', 'in', postIds)
+            .where('actor_id', '=', actorId)
+            .where('boost_of_id', 'is', null)
+            .execute()
+        : [];
       const ids = new Set(own.map((p) => p.id));
       const pins = [...new Set(postIds)].filter((id) => ids.has(id)).slice(0, PINS_MAX);
       // Newest pin first: the first one gets the latest time.
-      if (pins.length) await tx.insertInto('pins').values(pins.map((postId, i) => ({ actor_id: actorId, post_id: postId, created_at: now - i }))).execute();
+      if (pins.length)
+        await tx
+          .insertInto('pins')
+          .values(pins.map((postId, i) => ({ actor_id: actorId, post_id: postId, created_at: now - i })))
+          .execute();
     });
   }
 
   /** The whole conversation around a post: what it answers (oldest first), then replies in thread order. */
-  async thread(viewer: Viewer | null, id: number): Promise<{ ancestors: PostView[]; post: PostView; descendants: Array<PostView & { depth: number }> }> {
+  async thread(
+    viewer: Viewer | null,
+    id: number,
+  ): Promise<{ ancestors: PostView[]; post: PostView; descendants: Array<PostView & { depth: number }> }> {
     const post = await this.get(viewer, id);
     const rows = await this.#db
       .selectFrom('posts')
@@ -689,7 +969,12 @@ export class PostsService {
     };
     walk(id, 1);
     const who = reader(viewer);
-    const views = await hydratePosts(this.#db, this.#ctx.config.baseUrl, who, [...ancestorIds, ...descendantIds.map((d) => d.id)].map((postId) => ({ postId })));
+    const views = await hydratePosts(
+      this.#db,
+      this.#ctx.config.baseUrl,
+      who,
+      [...ancestorIds, ...descendantIds.map((d) => d.id)].map((postId) => ({ postId })),
+    );
     const visible = new Map(views.map((v) => [v.id, v]));
     return {
       ancestors: ancestorIds.flatMap((a) => (visible.has(a) ? [visible.get(a)!] : [])),
@@ -702,18 +987,39 @@ export class PostsService {
   async boost(viewer: Viewer, id: number): Promise<void> {
     const original = await this.#visibleOriginal(viewer, id);
     if (!isBoostable(original.visibility)) {
-      throw new UserError(422, 'not_boostable', 'Only public and members-only posts can be boosted: this one was meant for a smaller audience.');
+      throw new UserError(
+        422,
+        'not_boostable',
+        'Only public and members-only posts can be boosted: this one was meant for a smaller audience.',
+      );
     }
     const now = Date.now();
     const outcome = await this.#db.transaction().execute(async (tx) => {
-      const exists = await tx.selectFrom('posts').select('id').where('boost_of_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
+      const exists = await tx
+        .selectFrom('posts')
+        .select('id')
+        .where('boost_of_id', '=', id)
+        .where('actor_id', '=', viewer.actorId)
+        .executeTakeFirst();
       if (exists) throw new UserError(409, 'already_boosted', 'You already boosted this post.');
       const boost = await tx
         .insertInto('posts')
-        .values({ actor_id: viewer.actorId, text: '', html: '', visibility: original.visibility, boost_of_id: id, local: 1, created_at: now })
+        .values({
+          actor_id: viewer.actorId,
+          text: '',
+          html: '',
+          visibility: original.visibility,
+          boost_of_id: id,
+          local: 1,
+          created_at: now,
+        })
         .returning('id')
         .executeTakeFirstOrThrow();
-      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '+', 1) })).where('id', '=', id).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ boost_count: eb('boost_count', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
       const feeds = await fanOutBoost(tx, { id: boost.id, actorId: viewer.actorId, postId: id, authorId: original.actor_id });
       const notified = await notify(tx, [{ recipientActorId: original.actor_id, kind: 'boost', actorId: viewer.actorId, postId: id }]);
       await this.#ctx.outbox.emit(tx, { type: 'boost', boostId: boost.id, postId: id, actorId: viewer.actorId });
@@ -725,10 +1031,19 @@ export class PostsService {
 
   async unboost(viewer: Viewer, id: number): Promise<void> {
     await this.#db.transaction().execute(async (tx) => {
-      const removed = await tx.deleteFrom('posts').where('boost_of_id', '=', id).where('actor_id', '=', viewer.actorId).returning('id').executeTakeFirst();
+      const removed = await tx
+        .deleteFrom('posts')
+        .where('boost_of_id', '=', id)
+        .where('actor_id', '=', viewer.actorId)
+        .returning('id')
+        .executeTakeFirst();
       if (!removed) throw new UserError(409, 'not_boosted', 'You have not boosted this post.');
       await this.#ctx.outbox.emit(tx, { type: 'unboost', boostId: removed.id, postId: id, actorId: viewer.actorId });
-      await tx.updateTable('posts').set((eb) => ({ boost_count: eb('boost_count', '-', 1) })).where('id', '=', id).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ boost_count: eb('boost_count', '-', 1) }))
+        .where('id', '=', id)
+        .execute();
       // Readers who had the post through this boost keep it if someone else they follow boosted it too.
       const others = await tx.selectFrom('posts').select(['id', 'actor_id']).where('boost_of_id', '=', id).orderBy('id').execute();
       const authorId = (await tx.selectFrom('posts').select('actor_id').where('id', '=', id).executeTakeFirstOrThrow()).actor_id;
@@ -746,7 +1061,11 @@ export class PostsService {
         .returning('post_id')
         .executeTakeFirst();
       if (!inserted) throw new UserError(409, 'already_liked', 'You already like this post.');
-      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '+', 1) })).where('id', '=', id).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ like_count: eb('like_count', '+', 1) }))
+        .where('id', '=', id)
+        .execute();
       await this.#ctx.outbox.emit(tx, { type: 'like', postId: id, actorId: viewer.actorId });
       return notify(tx, [{ recipientActorId: original.actor_id, kind: 'like', actorId: viewer.actorId, postId: id }]);
     });
@@ -757,7 +1076,11 @@ export class PostsService {
     await this.#db.transaction().execute(async (tx) => {
       const removed = await tx.deleteFrom('likes').where('post_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
       if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_liked', 'You have not liked this post.');
-      await tx.updateTable('posts').set((eb) => ({ like_count: eb('like_count', '-', 1) })).where('id', '=', id).execute();
+      await tx
+        .updateTable('posts')
+        .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
+        .where('id', '=', id)
+        .execute();
       await this.#ctx.outbox.emit(tx, { type: 'unlike', postId: id, actorId: viewer.actorId });
     });
   }
@@ -767,10 +1090,20 @@ export class PostsService {
     const post = await this.#ownPost(viewer, id);
     if (post.visibility === 'direct') throw new UserError(422, 'not_pinnable', 'A direct post cannot be featured on your profile.');
     await this.#db.transaction().execute(async (tx) => {
-      const already = await tx.selectFrom('pins').select('post_id').where('actor_id', '=', viewer.actorId).where('post_id', '=', id).executeTakeFirst();
+      const already = await tx
+        .selectFrom('pins')
+        .select('post_id')
+        .where('actor_id', '=', viewer.actorId)
+        .where('post_id', '=', id)
+        .executeTakeFirst();
       if (already) throw new UserError(409, 'already_pinned', 'This post is already featured on your profile.');
-      const count = await tx.selectFrom('pins').select((eb) => eb.fn.countAll<number>().as('n')).where('actor_id', '=', viewer.actorId).executeTakeFirstOrThrow();
-      if (Number(count.n) >= PINS_MAX) throw new UserError(422, 'too_many_pins', `You can feature at most ${PINS_MAX} posts; unpin one first.`);
+      const count = await tx
+        .selectFrom('pins')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('actor_id', '=', viewer.actorId)
+        .executeTakeFirstOrThrow();
+      if (Number(count.n) >= PINS_MAX)
+        throw new UserError(422, 'too_many_pins', `You can feature at most ${PINS_MAX} posts; unpin one first.`);
       const inserted = await tx
         .insertInto('pins')
         .values({ actor_id: viewer.actorId, post_id: id, created_at: Date.now() })

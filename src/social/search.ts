@@ -28,7 +28,8 @@ export function parsePostQuery(input: string): PostQuery {
   const query: PostQuery = { words: [], phrases: [], hashtags: [], from: null };
   const text = input.trim();
   if (text.length > 300) throw searchError('The search is too long: keep it under 300 characters.');
-  if ((text.match(/"/g) ?? []).length % 2 === 1) throw searchError('A quotation mark is not closed: search for "exact words" in a pair of quotes.');
+  if ((text.match(/"/g) ?? []).length % 2 === 1)
+    throw searchError('A quotation mark is not closed: search for "exact words" in a pair of quotes.');
   for (const match of text.matchAll(/"([^"]*)"|(\S+)/g)) {
     if (match[1] !== undefined) {
       const phrase = match[1].trim();
@@ -69,7 +70,9 @@ export async function indexPost(db: Queryable, dialect: Dialect, postId: number,
     await sql`delete from posts_fts where rowid = ${postId}`.execute(db);
     if (text) await sql`insert into posts_fts (rowid, text) values (${postId}, ${text})`.execute(db);
   } else {
-    await sql`update posts set search = ${text ? sql`to_tsvector('simple', ${foldDiacritics(text)})` : sql`null`} where id = ${postId}`.execute(db);
+    await sql`update posts set search = ${text ? sql`to_tsvector('simple', ${foldDiacritics(text)})` : sql`null`} where id = ${postId}`.execute(
+      db,
+    );
   }
 }
 
@@ -103,7 +106,11 @@ export async function searchPosts(
        order by rowid desc limit ${FTS_CANDIDATES}`.execute(db);
     if (candidates.rows.length === 0) return { posts: [], nextCursor: null };
     if (candidates.rows.length === FTS_CANDIDATES) candidatesEndAt = candidates.rows.at(-1)!.id;
-    q = q.where('posts.id', 'in', candidates.rows.map((r) => r.id));
+    q = q.where(
+      'posts.id',
+      'in',
+      candidates.rows.map((r) => r.id),
+    );
   } else if (terms.length > 0) {
     const parts = [
       ...query.words.map((w) => sql`plainto_tsquery('simple', ${foldDiacritics(w)})`),
@@ -125,14 +132,26 @@ export async function searchPosts(
   if (query.from) {
     q = q.where('posts.actor_id', '=', (eb) => eb.selectFrom('actors').select('id').where('acct', '=', query.from!));
   }
-  const rows = await q.orderBy('posts.id', 'desc').limit(PAGE + 1).execute();
-  const posts = await hydratePosts(db, ctx.config.baseUrl, reader, rows.slice(0, PAGE).map((r) => ({ postId: r.id })));
+  const rows = await q
+    .orderBy('posts.id', 'desc')
+    .limit(PAGE + 1)
+    .execute();
+  const posts = await hydratePosts(
+    db,
+    ctx.config.baseUrl,
+    reader,
+    rows.slice(0, PAGE).map((r) => ({ postId: r.id })),
+  );
   const next = rows.length > PAGE ? rows[PAGE - 1]!.id : candidatesEndAt;
   return { posts, nextCursor: next ? encodeCursor([next]) : null };
 }
 
 /** Hashtags starting with the given letters, with how many listed posts carry each. */
-export async function searchHashtags(ctx: SocialContext, input: string, limit = 20): Promise<Array<{ slug: string; name: string; posts: number }>> {
+export async function searchHashtags(
+  ctx: SocialContext,
+  input: string,
+  limit = 20,
+): Promise<Array<{ slug: string; name: string; posts: number }>> {
   const slug = passionSlug(input.replace(/^#/, ''));
   if (!slug) return [];
   const rows = await ctx.database.db

@@ -92,7 +92,6 @@ export function parseText(text: string): ParsedText {
   return { tokens, hashtags: [...hashtags.values()], mentions: [...mentions.values()], urls };
 }
 
-
 export interface RenderLinks {
   /** Absolute base of this server, for hashtag links. */
   baseUrl: string;

@@ -52,10 +52,11 @@ export async function fanOutPost(db: Queryable, post: FanOutPost): Promise<strin
   const author = post.actorId;
   const listed = isListed(post.visibility);
   const toFollowers = post.visibility !== 'direct';
-  const replyRule = post.replyToActorId && post.replyToActorId !== author
-    ? sql`and (f.follower_id = ${post.replyToActorId} or exists (
+  const replyRule =
+    post.replyToActorId && post.replyToActorId !== author
+      ? sql`and (f.follower_id = ${post.replyToActorId} or exists (
           select 1 from follows f2 where f2.follower_id = f.follower_id and f2.followee_id = ${post.replyToActorId} and f2.state = 'accepted'))`
-    : sql``;
+      : sql``;
   const home = await sql<{ feed: string }>`
     insert into timeline_entries (feed, sort_id, post_id, boost_id)
     select 'home:' || rm.id, ${post.id}, ${post.id}, null
@@ -63,8 +64,12 @@ export async function fanOutPost(db: Queryable, post: FanOutPost): Promise<strin
      where rm.suspended_at is null
        and rm.id in (
          select m.id from members m where m.actor_id = ${author}
-         ${toFollowers ? sql`union select m.id from follows f join members m on m.actor_id = f.follower_id
-                              where f.followee_id = ${author} and f.state = 'accepted' ${replyRule}` : sql``}
+         ${
+           toFollowers
+             ? sql`union select m.id from follows f join members m on m.actor_id = f.follower_id
+                              where f.followee_id = ${author} and f.state = 'accepted' ${replyRule}`
+             : sql``
+         }
          ${listed && post.hashtagIds.length ? sql`union select hf.member_id from hashtag_follows hf where hf.hashtag_id in (${ids(post.hashtagIds)})` : sql``}
          ${post.mentionedActorIds.length ? sql`union select m.id from members m where m.actor_id in (${ids(post.mentionedActorIds)})` : sql``})
        and (rm.actor_id = ${author} or (${notSilenced(sql.ref('rm.actor_id'), author)}))
@@ -79,8 +84,12 @@ export async function fanOutPost(db: Queryable, post: FanOutPost): Promise<strin
       join members owner on owner.id = l.member_id
      where lm.actor_id = ${author}
        and owner.suspended_at is null
-       and (${listed ? sql`1 = 1` : sql`owner.actor_id = ${author} or exists (
-             select 1 from follows f where f.follower_id = owner.actor_id and f.followee_id = ${author} and f.state = 'accepted')`})
+       and (${
+         listed
+           ? sql`1 = 1`
+           : sql`owner.actor_id = ${author} or exists (
+             select 1 from follows f where f.follower_id = owner.actor_id and f.followee_id = ${author} and f.state = 'accepted')`
+       })
        and (owner.actor_id = ${author} or (${notSilenced(sql.ref('owner.actor_id'), author)}))
     on conflict do nothing
     returning feed`.execute(db)
@@ -89,7 +98,10 @@ export async function fanOutPost(db: Queryable, post: FanOutPost): Promise<strin
 }
 
 /** Inserts a boost into the timelines of the booster and their followers (skipping readers who already have the post). */
-export async function fanOutBoost(db: Queryable, boost: { id: number; actorId: number; postId: number; authorId: number }): Promise<string[]> {
+export async function fanOutBoost(
+  db: Queryable,
+  boost: { id: number; actorId: number; postId: number; authorId: number },
+): Promise<string[]> {
   const silenced = (recipient: RawBuilder<unknown>) =>
     sql`${notSilenced(recipient, boost.actorId)} and ${notSilenced(recipient, boost.authorId)}`;
   const home = await sql<{ feed: string }>`
@@ -162,11 +174,21 @@ export class TimelinesService {
       .orderBy('sort_id', 'desc')
       .limit(limit * 2)
       .execute();
-    return this.page(entries.map((e) => ({ sort: e.sort_id, postId: e.post_id, boostId: e.boost_id })), who, limit, entries.length === limit * 2);
+    return this.page(
+      entries.map((e) => ({ sort: e.sort_id, postId: e.post_id, boostId: e.boost_id })),
+      who,
+      limit,
+      entries.length === limit * 2,
+    );
   }
 
   /** Hydrates sorted candidates and cuts a page whose cursor never skips or repeats an entry. */
-  private async page(candidates: Array<PostRef & { sort: number }>, who: Reader | null, limit: number, more: boolean): Promise<TimelinePage> {
+  private async page(
+    candidates: Array<PostRef & { sort: number }>,
+    who: Reader | null,
+    limit: number,
+    more: boolean,
+  ): Promise<TimelinePage> {
     const views = await hydratePosts(this.#ctx.database.db, this.#ctx.config.baseUrl, who, candidates, { hideMuted: true });
     const key = (postId: number, boostId: number | null | undefined) => `${postId}:${boostId ?? ''}`;
     const sortOf = new Map(candidates.map((c) => [key(c.postId, c.boostId), c.sort]));
@@ -191,10 +213,20 @@ export class TimelinesService {
       .orderBy('id', 'desc')
       .limit(limit + 1)
       .execute();
-    return this.page(rows.map((r) => ({ sort: r.id, postId: r.id })), who, limit, rows.length > limit);
+    return this.page(
+      rows.map((r) => ({ sort: r.id, postId: r.id })),
+      who,
+      limit,
+      rows.length > limit,
+    );
   }
 
-  async hashtag(viewer: Viewer | null, slug: string, cursor?: string, limit = PAGE): Promise<TimelinePage & { hashtag: { id: number; slug: string; name: string; posts: number } }> {
+  async hashtag(
+    viewer: Viewer | null,
+    slug: string,
+    cursor?: string,
+    limit = PAGE,
+  ): Promise<TimelinePage & { hashtag: { id: number; slug: string; name: string; posts: number } }> {
     const db = this.#ctx.database.db;
     const tag = await db.selectFrom('hashtags').select(['id', 'slug', 'name', 'post_count']).where('slug', '=', slug).executeTakeFirst();
     if (!tag) return { hashtag: { id: 0, slug, name: slug, posts: 0 }, posts: [], nextCursor: null };
@@ -208,12 +240,23 @@ export class TimelinesService {
       .orderBy('post_id', 'desc')
       .limit(limit * 2)
       .execute();
-    const page = await this.page(rows.map((r) => ({ sort: r.post_id, postId: r.post_id })), reader(viewer), limit, rows.length === limit * 2);
+    const page = await this.page(
+      rows.map((r) => ({ sort: r.post_id, postId: r.post_id })),
+      reader(viewer),
+      limit,
+      rows.length === limit * 2,
+    );
     return { ...page, hashtag: { id: tag.id, slug: tag.slug, name: tag.name, posts: tag.post_count } };
   }
 
   /** An account's posts: `posts` (with boosts, without replies to others), `replies` (everything), `media`. */
-  async profile(viewer: Viewer | null, actorId: number, filter: 'posts' | 'replies' | 'media', cursor?: string, limit = PAGE): Promise<TimelinePage> {
+  async profile(
+    viewer: Viewer | null,
+    actorId: number,
+    filter: 'posts' | 'replies' | 'media',
+    cursor?: string,
+    limit = PAGE,
+  ): Promise<TimelinePage> {
     const before = cursor ? decodeCursor(cursor, ['number'])[0] : Number.MAX_SAFE_INTEGER;
     let query = this.#ctx.database.db
       .selectFrom('posts')
@@ -223,7 +266,10 @@ export class TimelinesService {
       .where('id', '<', before);
     if (filter === 'posts') query = query.where((eb) => eb.or([eb('reply_to_id', 'is', null), eb('reply_to_actor_id', '=', actorId)]));
     if (filter === 'media') query = query.where('has_media', '=', 1);
-    const rows = await query.orderBy('id', 'desc').limit(limit * 2).execute();
+    const rows = await query
+      .orderBy('id', 'desc')
+      .limit(limit * 2)
+      .execute();
     return this.page(
       rows.map((r) => (r.boost_of_id ? { sort: r.id, postId: r.boost_of_id, boostId: r.id } : { sort: r.id, postId: r.id })),
       reader(viewer),
@@ -240,7 +286,12 @@ export class TimelinesService {
       .where('actor_id', '=', actorId)
       .orderBy('created_at', 'desc')
       .execute();
-    return hydratePosts(this.#ctx.database.db, this.#ctx.config.baseUrl, reader(viewer), rows.map((r) => ({ postId: r.post_id })));
+    return hydratePosts(
+      this.#ctx.database.db,
+      this.#ctx.config.baseUrl,
+      reader(viewer),
+      rows.map((r) => ({ postId: r.post_id })),
+    );
   }
 
   /** Hashtags most used on listed posts in the last 7 days. */
@@ -280,7 +331,9 @@ export class TimelinesService {
       const result = await sql`
         delete from timeline_entries
          where feed = ${feed}
-           and sort_id < (select sort_id from timeline_entries where feed = ${feed} order by sort_id desc limit 1 offset ${TIMELINE_LIMIT - 1})`.execute(db);
+           and sort_id < (select sort_id from timeline_entries where feed = ${feed} order by sort_id desc limit 1 offset ${TIMELINE_LIMIT - 1})`.execute(
+        db,
+      );
       removed += Number(result.numAffectedRows ?? 0);
     }
     return removed;

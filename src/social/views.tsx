@@ -25,7 +25,17 @@ export function actorPath(actor: ActorSummary): string {
 }
 
 /** A small form with one button that POSTs an action and comes back to `back`. */
-function ActionButton(props: { c: AppContext; action: string; back: string; label: string; pressed?: boolean; count?: number; describedBy?: string; confirm?: string; danger?: boolean }) {
+function ActionButton(props: {
+  c: AppContext;
+  action: string;
+  back: string;
+  label: string;
+  pressed?: boolean;
+  count?: number;
+  describedBy?: string;
+  confirm?: string;
+  danger?: boolean;
+}) {
   return (
     <form method="post" action={props.action} class="inline-form" data-confirm={props.confirm}>
       <CsrfField token={props.c.var.csrf} />
@@ -79,7 +89,12 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
     </>
   );
   return (
-    <article class={`post${focus ? ' post--focus' : ''}`} id={`post-${post.id}`} aria-labelledby={headingId} data-post-key={`${post.id}:${post.boostedBy?.boostId ?? ''}`}>
+    <article
+      class={`post${focus ? ' post--focus' : ''}`}
+      id={`post-${post.id}`}
+      aria-labelledby={headingId}
+      data-post-key={`${post.id}:${post.boostedBy?.boostId ?? ''}`}
+    >
       {post.boostedBy ? (
         <p class="post__boost meta">
           <span aria-hidden="true">↻ </span>
@@ -109,8 +124,7 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
       </header>
       {post.replyTo ? (
         <p class="meta post__reply-to">
-          Replying to{' '}
-          {post.replyTo.author ? <a href={actorPath(post.replyTo.author)}>@{post.replyTo.author.acct}</a> : 'a post'}
+          Replying to {post.replyTo.author ? <a href={actorPath(post.replyTo.author)}>@{post.replyTo.author.acct}</a> : 'a post'}
         </p>
       ) : null}
       {post.contentWarning ? (
@@ -130,14 +144,34 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
         {viewer && post.mine ? (
           <>
             {post.visibility === 'public' || post.visibility === 'members' ? (
-              <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.boosted ? 'unboost' : 'boost'}`} label="Boost" pressed={post.mine.boosted} count={post.counts.boosts} />
+              <ActionButton
+                c={c}
+                back={back}
+                action={`/posts/${post.id}/${post.mine.boosted ? 'unboost' : 'boost'}`}
+                label="Boost"
+                pressed={post.mine.boosted}
+                count={post.counts.boosts}
+              />
             ) : (
               <span class="post-action post-action--disabled" title="Only public and members-only posts can be boosted">
                 Boost<span class="visually-hidden"> (not possible for this audience)</span>
               </span>
             )}
-            <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.liked ? 'unlike' : 'like'}`} label="Like" pressed={post.mine.liked} count={post.counts.likes} />
-            <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.bookmarked ? 'unbookmark' : 'bookmark'}`} label="Bookmark" pressed={post.mine.bookmarked} />
+            <ActionButton
+              c={c}
+              back={back}
+              action={`/posts/${post.id}/${post.mine.liked ? 'unlike' : 'like'}`}
+              label="Like"
+              pressed={post.mine.liked}
+              count={post.counts.likes}
+            />
+            <ActionButton
+              c={c}
+              back={back}
+              action={`/posts/${post.id}/${post.mine.bookmarked ? 'unbookmark' : 'bookmark'}`}
+              label="Bookmark"
+              pressed={post.mine.bookmarked}
+            />
             {post.mine.own ? (
               <>
                 {/* An article's announcement changes with the article (edited or deleted in the editor). */}
@@ -145,9 +179,24 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
                   {post.article ? 'Edit article' : 'Edit'}
                 </a>
                 {post.visibility !== 'direct' ? (
-                  <ActionButton c={c} back={back} action={`/posts/${post.id}/${post.mine.pinned ? 'unpin' : 'pin'}`} label="Feature on profile" pressed={post.mine.pinned} />
+                  <ActionButton
+                    c={c}
+                    back={back}
+                    action={`/posts/${post.id}/${post.mine.pinned ? 'unpin' : 'pin'}`}
+                    label="Feature on profile"
+                    pressed={post.mine.pinned}
+                  />
                 ) : null}
-                {post.article ? null : <ActionButton c={c} back={back} action={`/posts/${post.id}/delete`} label="Delete" danger confirm="Delete this post? This cannot be undone." />}
+                {post.article ? null : (
+                  <ActionButton
+                    c={c}
+                    back={back}
+                    action={`/posts/${post.id}/delete`}
+                    label="Delete"
+                    danger
+                    confirm="Delete this post? This cannot be undone."
+                  />
+                )}
               </>
             ) : (
               <a class="post-action post-action--quiet" href={`/posts/${post.id}/report`}>
@@ -188,7 +237,15 @@ function ArticleCard({ article, comments }: { article: PostArticle; comments: nu
 }
 
 /** A list of posts with a "more" link, and (with JavaScript) live updates from `live`. */
-export function Timeline(props: { c: AppContext; posts: PostView[]; next: string | null; back: string; empty: Child; live?: string; label: string }) {
+export function Timeline(props: {
+  c: AppContext;
+  posts: PostView[];
+  next: string | null;
+  back: string;
+  empty: Child;
+  live?: string;
+  label: string;
+}) {
   return (
     <section class="timeline" aria-label={props.label} data-live={props.live}>
       <p class="visually-hidden" aria-live="polite" data-live-status></p>
@@ -219,7 +276,15 @@ export interface ComposerValues {
 }
 
 /** The text of a post (or a reply, or a comment): label, hint with the live character count, error. */
-export function PostTextField(props: { id: string; label: string; hint: string; max: number; rows: number; error: string | undefined; value: string }) {
+export function PostTextField(props: {
+  id: string;
+  label: string;
+  hint: string;
+  max: number;
+  rows: number;
+  error: string | undefined;
+  value: string;
+}) {
   const { id, error } = props;
   return (
     <div class={`field${error ? ' field--error' : ''}`}>
@@ -281,7 +346,11 @@ export function Composer(props: {
       <div class="composer__options">
         <div class={`field${errors.visibility ? ' field--error' : ''}`}>
           <label for={fieldId('visibility')}>Who can see it</label>
-          {errors.visibility ? <p class="field-error" id={`${fieldId('visibility')}-error`}>{errors.visibility}</p> : null}
+          {errors.visibility ? (
+            <p class="field-error" id={`${fieldId('visibility')}-error`}>
+              {errors.visibility}
+            </p>
+          ) : null}
           <select id={fieldId('visibility')} name="visibility" aria-invalid={errors.visibility ? 'true' : undefined}>
             {(Object.entries(VISIBILITY_LABELS) as Array<[Visibility, { label: string; hint: string }]>).map(([value, v]) => (
               <option value={value} selected={value === visibility}>
@@ -294,8 +363,19 @@ export function Composer(props: {
           <summary>Content warning</summary>
           <div class={`field${errors.contentWarning ? ' field--error' : ''}`}>
             <label for={fieldId('contentWarning')}>Warning shown before the post</label>
-            {errors.contentWarning ? <p class="field-error" id={`${fieldId('contentWarning')}-error`}>{errors.contentWarning}</p> : null}
-            <input type="text" id={fieldId('contentWarning')} name="contentWarning" value={values.contentWarning ?? ''} maxlength={CW_MAX} aria-invalid={errors.contentWarning ? 'true' : undefined} />
+            {errors.contentWarning ? (
+              <p class="field-error" id={`${fieldId('contentWarning')}-error`}>
+                {errors.contentWarning}
+              </p>
+            ) : null}
+            <input
+              type="text"
+              id={fieldId('contentWarning')}
+              name="contentWarning"
+              value={values.contentWarning ?? ''}
+              maxlength={CW_MAX}
+              aria-invalid={errors.contentWarning ? 'true' : undefined}
+            />
           </div>
         </details>
         <details class="composer__more" open={hasMediaErrors}>
@@ -306,12 +386,26 @@ export function Composer(props: {
               <legend>Image {i + 1}</legend>
               <div class={`field${errors[`media.${i}.file`] ? ' field--error' : ''}`}>
                 <label for={fieldId(`media.${i}.file`)}>File</label>
-                {errors[`media.${i}.file`] ? <p class="field-error" id={`${fieldId(`media.${i}.file`)}-error`}>{errors[`media.${i}.file`]}</p> : null}
-                <input type="file" id={fieldId(`media.${i}.file`)} name="media" accept="image/jpeg,image/png,image/webp,image/gif,image/avif" data-max-bytes={String(c.var.services.config.maxUploadBytes)} />
+                {errors[`media.${i}.file`] ? (
+                  <p class="field-error" id={`${fieldId(`media.${i}.file`)}-error`}>
+                    {errors[`media.${i}.file`]}
+                  </p>
+                ) : null}
+                <input
+                  type="file"
+                  id={fieldId(`media.${i}.file`)}
+                  name="media"
+                  accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
+                  data-max-bytes={String(c.var.services.config.maxUploadBytes)}
+                />
               </div>
               <div class={`field${errors[`media.${i}.alt`] ? ' field--error' : ''}`}>
                 <label for={fieldId(`media.${i}.alt`)}>Description for people who cannot see it (alt text)</label>
-                {errors[`media.${i}.alt`] ? <p class="field-error" id={`${fieldId(`media.${i}.alt`)}-error`}>{errors[`media.${i}.alt`]}</p> : null}
+                {errors[`media.${i}.alt`] ? (
+                  <p class="field-error" id={`${fieldId(`media.${i}.alt`)}-error`}>
+                    {errors[`media.${i}.alt`]}
+                  </p>
+                ) : null}
                 <textarea id={fieldId(`media.${i}.alt`)} name="alt" rows={2} maxlength={ALT_MAX}>
                   {values.alts?.[i] ?? ''}
                 </textarea>

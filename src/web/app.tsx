@@ -92,7 +92,11 @@ export function createApp(services: Services): Api {
   registerAssets(app);
   app.get('/media/remote/:signature/:encoded', async (c) => {
     const file = await services.federation.media.get(c.req.param('signature'), c.req.param('encoded'));
-    return c.body(new Uint8Array(file.bytes), 200, { 'content-type': file.contentType, 'cache-control': 'public, max-age=604800', 'x-content-type-options': 'nosniff' });
+    return c.body(new Uint8Array(file.bytes), 200, {
+      'content-type': file.contentType,
+      'cache-control': 'public, max-age=604800',
+      'x-content-type-options': 'nosniff',
+    });
   });
   app.use(
     '/media/*',
@@ -169,15 +173,27 @@ function handleError(c: AppContext, error: unknown) {
     problem = new UserError(400, 'incomplete_request', 'The connection closed before the whole request arrived.');
   } else {
     c.var.services?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
-    if (isApi(c) || !c.var.site) return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);
-    return renderPage(c, { title: 'Something went wrong', status: 500 }, <p>Something went wrong on our side. Please try again in a moment.</p>);
+    if (isApi(c) || !c.var.site)
+      return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);
+    return renderPage(
+      c,
+      { title: 'Something went wrong', status: 500 },
+      <p>Something went wrong on our side. Please try again in a moment.</p>,
+    );
   }
   if (problem.retryAfter) c.header('retry-after', String(problem.retryAfter));
   if (isApi(c) || !c.var.site) return c.json(errorBody(problem), problem.status);
   if (problem.code === 'unauthenticated' && c.req.method === 'GET') {
     return c.redirect(`/login?next=${encodeURIComponent(c.req.path + (new URL(c.req.url).search || ''))}`, 303);
   }
-  const titles: Record<number, string> = { 401: 'Please sign in', 403: 'Not allowed', 404: 'Page not found', 410: 'Gone', 413: 'Too large', 429: 'Slow down' };
+  const titles: Record<number, string> = {
+    401: 'Please sign in',
+    403: 'Not allowed',
+    404: 'Page not found',
+    410: 'Gone',
+    413: 'Too large',
+    429: 'Slow down',
+  };
   return renderPage(
     c,
     { title: titles[problem.status] ?? 'There is a problem', status: problem.status, noindex: true },

@@ -6,7 +6,11 @@ import { ASSET_VERSION } from './assets.ts';
 
 /** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
 export const NAV: ReadonlyArray<{ href: string; label: string; also?: readonly string[] }> = [
-  { href: '/stream', label: 'Stream', also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'] },
+  {
+    href: '/stream',
+    label: 'Stream',
+    also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],
+  },
   { href: '/people', label: 'People' },
   { href: '/sources', label: 'Sources' },
   { href: '/chats', label: 'Chats' },
@@ -66,7 +70,13 @@ export function renderPage(c: AppContext, options: PageOptions, body: Child) {
       {body}
     </Layout>
   );
-  return c.html(<>{raw('<!doctype html>')}{page}</>, options.status ?? 200);
+  return c.html(
+    <>
+      {raw('<!doctype html>')}
+      {page}
+    </>,
+    options.status ?? 200,
+  );
 }
 
 function Layout(props: {
@@ -237,7 +247,13 @@ export function renderSectionPage(
  * A table of records that scrolls sideways on small screens: a caption (visible, or for screen
  * readers only), column headings, and an unlabelled last column for row actions when `actions`.
  */
-export function DataTable(props: { caption: Child; hideCaption?: boolean; columns: readonly string[]; actions?: boolean; children?: Child }) {
+export function DataTable(props: {
+  caption: Child;
+  hideCaption?: boolean;
+  columns: readonly string[];
+  actions?: boolean;
+  children?: Child;
+}) {
   return (
     <div class="table-wrap">
       <table>

@@ -31,7 +31,11 @@ export function baseMiddleware(services: Services): MiddlewareHandler<AppEnv> {
 
 function clientIp(c: AppContext, trustProxy: boolean): string {
   if (trustProxy) {
-    const forwarded = c.req.header('x-forwarded-for')?.split(',').map((s) => s.trim()).filter(Boolean);
+    const forwarded = c.req
+      .header('x-forwarded-for')
+      ?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     // The rightmost address is the one our own reverse proxy saw.
     if (forwarded?.length) return forwarded.at(-1)!;
   }

@@ -14,8 +14,8 @@ export function registerWebPages(app: Hono<AppEnv>): void {
       <>
         <p>{site.siteDescription}</p>
         <p>
-          This server runs Commonroom, a self-hostable home for a professional learning network. It reads blogs and journals by
-          RSS, Atom and JSON Feed, and connects to Mastodon and the rest of the fediverse, so your network is never locked in one place.
+          This server runs Commonroom, a self-hostable home for a professional learning network. It reads blogs and journals by RSS, Atom
+          and JSON Feed, and connects to Mastodon and the rest of the fediverse, so your network is never locked in one place.
         </p>
         <p>
           Joining: <strong>{{ open: 'open to everyone', invite: 'by invitation', closed: 'closed' }[site.signupMode]}</strong>.
@@ -31,16 +31,16 @@ export function registerWebPages(app: Hono<AppEnv>): void {
         { title: place.title },
         <>
           <p>{place.text}</p>
-          <p class="callout">This part of {c.var.site.siteName} is being built. Meanwhile, find peers in <a href="/people">People</a>.</p>
+          <p class="callout">
+            This part of {c.var.site.siteName} is being built. Meanwhile, find peers in <a href="/people">People</a>.
+          </p>
         </>,
       ),
     );
   }
 }
 
-const PLACES = [
-  { href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' },
-];
+const PLACES = [{ href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' }];
 
 function visitorHome(c: AppContext) {
   const { site } = c.var;

@@ -40,9 +40,18 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
       const next = page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null;
       return renderPage(
         c,
-        { title: `${profile.displayName} (@${profile.handle})`, heading: null, description: profile.bio.slice(0, 160) || undefined, noindex: profile.profileVisibility !== 'public' },
+        {
+          title: `${profile.displayName} (@${profile.handle})`,
+          heading: null,
+          description: profile.bio.slice(0, 160) || undefined,
+          noindex: profile.profileVisibility !== 'public',
+        },
         <article class="profile" aria-labelledby="profile-name">
-          <ProfileHeader c={c} p={profile} actions={<Connections c={c} actor={actor} relationship={relationship} back={`/@${profile.handle}`} lists />} />
+          <ProfileHeader
+            c={c}
+            p={profile}
+            actions={<Connections c={c} actor={actor} relationship={relationship} back={`/@${profile.handle}`} lists />}
+          />
           {lists.length > 0 ? (
             <section aria-labelledby="shared-lists">
               <h2 id="shared-lists">Shared lists</h2>
@@ -94,7 +103,14 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
               ) : null}
             </ul>
           </nav>
-          <Timeline c={c} label={`Posts by ${profile.displayName}`} posts={page.posts} next={next} back={back} empty="Nothing to show here yet." />
+          <Timeline
+            c={c}
+            label={`Posts by ${profile.displayName}`}
+            posts={page.posts}
+            next={next}
+            back={back}
+            empty="Nothing to show here yet."
+          />
         </article>,
       );
     });
@@ -170,7 +186,14 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
             Their recent posts are being fetched from {row.domain}. <a href={back}>Reload</a> in a moment to see them.
           </p>
         ) : null}
-        <Timeline c={c} label={`Posts by ${actor.displayName}`} posts={page.posts} next={page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null} back={back} empty="None of their posts has reached this server yet. Follow them to see what they post from now on." />
+        <Timeline
+          c={c}
+          label={`Posts by ${actor.displayName}`}
+          posts={page.posts}
+          next={page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null}
+          back={back}
+          empty="None of their posts has reached this server yet. Follow them to see what they post from now on."
+        />
       </article>,
     );
   });
@@ -204,7 +227,8 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
   }
 
   const notices: Record<'follow' | 'unfollow' | 'mute' | 'unmute' | 'block' | 'unblock', (acct: string, result?: string) => string> = {
-    follow: (acct, state) => (state === 'pending' ? `You asked to follow @${acct}; they approve new followers.` : `You now follow @${acct}.`),
+    follow: (acct, state) =>
+      state === 'pending' ? `You asked to follow @${acct}; they approve new followers.` : `You now follow @${acct}.`,
     unfollow: (acct) => `You no longer follow @${acct}.`,
     mute: (acct) => `You muted @${acct}: their posts stay out of your timelines.`,
     unmute: (acct) => `You unmuted @${acct}.`,
@@ -226,7 +250,19 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
 }
 
 /** Counts, and the viewer's follow, mute and block buttons for this person. */
-function Connections({ c, actor, relationship, back, lists }: { c: AppContext; actor: ActorProfile; relationship: Relationship | null; back: string; lists: boolean }) {
+function Connections({
+  c,
+  actor,
+  relationship,
+  back,
+  lists,
+}: {
+  c: AppContext;
+  actor: ActorProfile;
+  relationship: Relationship | null;
+  back: string;
+  lists: boolean;
+}) {
   const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
     <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
   );
@@ -237,8 +273,14 @@ function Connections({ c, actor, relationship, back, lists }: { c: AppContext; a
           <span>
             <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
           </span>{' '}
-          · <a href={`${back}/following`}><strong>{actor.following}</strong> following</a> ·{' '}
-          <a href={`${back}/followers`}><strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}</a>
+          ·{' '}
+          <a href={`${back}/following`}>
+            <strong>{actor.following}</strong> following
+          </a>{' '}
+          ·{' '}
+          <a href={`${back}/followers`}>
+            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}
+          </a>
           {actor.locked ? <span class="meta"> · approves followers</span> : null}
         </p>
       ) : (
@@ -253,15 +295,19 @@ function Connections({ c, actor, relationship, back, lists }: { c: AppContext; a
       {relationship ? (
         <div class="profile-actions">
           {relationship.followedBy ? <span class="badge">Follows you</span> : null}
-          {relationship.blockedBy ? null : relationship.following ? (
-            act('unfollow', 'Unfollow')
-          ) : relationship.requested ? (
-            act('unfollow', 'Cancel follow request')
-          ) : relationship.blocking ? null : (
-            act('follow', actor.locked ? 'Ask to follow' : 'Follow')
-          )}
+          {relationship.blockedBy
+            ? null
+            : relationship.following
+              ? act('unfollow', 'Unfollow')
+              : relationship.requested
+                ? act('unfollow', 'Cancel follow request')
+                : relationship.blocking
+                  ? null
+                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow')}
           {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
-          {relationship.blocking ? act('unblock', 'Unblock') : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+          {relationship.blocking
+            ? act('unblock', 'Unblock')
+            : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
           <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
             Report
           </a>

@@ -43,7 +43,10 @@ describe('profile API', () => {
     assert.equal(patched.status, 200);
     assert.equal(patched.json.roleLabel, 'Social worker');
     assert.equal(patched.json.displayName, 'Lee Park', 'untouched fields are kept');
-    assert.deepEqual(patched.json.passions.map((p: { slug: string }) => p.slug), ['childwelfare', 'traumainformedpractice']);
+    assert.deepEqual(
+      patched.json.passions.map((p: { slug: string }) => p.slug),
+      ['childwelfare', 'traumainformedpractice'],
+    );
     assert.equal(patched.json.url, `${server.url}/@lee`);
     const read = await server.client().api('GET', '/api/v1/people/lee');
     assert.equal(read.status, 200);
@@ -74,7 +77,11 @@ describe('profile API', () => {
     const malformed = await client.api('PATCH', '/api/v1/profile', '{"displayName": ', bearer());
     assert.equal(malformed.status, 400);
     assert.match(malformed.json.error.message, /JSON/i);
-    const wrongType = await client.fetch('/api/v1/profile', { method: 'PATCH', headers: { ...bearer(), 'content-type': 'text/plain' }, body: 'hello' });
+    const wrongType = await client.fetch('/api/v1/profile', {
+      method: 'PATCH',
+      headers: { ...bearer(), 'content-type': 'text/plain' },
+      body: 'hello',
+    });
     assert.ok([400, 415].includes(wrongType.status), `text/plain → ${wrongType.status}`);
     assert.deepEqual((await client.api('GET', '/api/v1/profile', undefined, bearer())).json, before);
   });
@@ -106,7 +113,9 @@ describe('profile API', () => {
 
   test('photo upload through the API', async () => {
     const client = server.client();
-    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } }).png().toBuffer();
+    const image = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#123456' } })
+      .png()
+      .toBuffer();
     const form = new FormData();
     form.append('photo', new Blob([new Uint8Array(image)], { type: 'image/png' }), 'me.png');
     const res = await client.fetch('/api/v1/profile/photo', { method: 'PUT', headers: bearer(), body: form });
@@ -173,7 +182,10 @@ describe('directory', () => {
   test('the directory page filters the same way', async () => {
     const page = await server.client().get('/people?role=public_librarian&passion=genrefication');
     assert.equal(page.status, 200);
-    assert.deepEqual([...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()), ['Maria']);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()),
+      ['Maria'],
+    );
     const none = await server.client().get('/people?passion=underwaterbasketweaving');
     assert.match(none.text('.callout'), /No one matches/);
     const suggestions = await server.client().api('GET', '/api/v1/passions?q=gen');
@@ -186,7 +198,10 @@ describe('administration', () => {
     assert.equal((await server.client().api('GET', '/api/v1/admin/members', undefined, bearer())).status, 403);
     const list = await admin.api('GET', '/api/v1/admin/members?q=kofi');
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.members.map((m: { handle: string }) => m.handle), ['kofi']);
+    assert.deepEqual(
+      list.json.members.map((m: { handle: string }) => m.handle),
+      ['kofi'],
+    );
 
     const kofi = server.client();
     await kofi.login('kofi');
@@ -212,7 +227,11 @@ describe('administration', () => {
     assert.equal(bad.status, 422);
     assert.match(bad.text('#field-siteName-error'), /name/);
     assert.match(bad.text('#field-signupMode-error'), /how people can join/);
-    const ok = await admin.post('/admin', { siteName: 'Rural Librarians Commonroom', siteDescription: 'Peers for the only librarian in town.', signupMode: 'open' });
+    const ok = await admin.post('/admin', {
+      siteName: 'Rural Librarians Commonroom',
+      siteDescription: 'Peers for the only librarian in town.',
+      signupMode: 'open',
+    });
     assert.equal(ok.status, 303);
     const home = await server.client().get('/');
     assert.match(home.text('.site-name'), /Rural Librarians Commonroom/);
@@ -223,7 +242,14 @@ describe('administration', () => {
     const res = await server.client().api('GET', '/api/v1/openapi.json');
     assert.equal(res.status, 200);
     assert.equal(res.json.openapi, '3.1.0');
-    for (const path of ['/api/v1/profile', '/api/v1/people', '/api/v1/people/{handle}', '/api/v1/passions', '/api/v1/profile/photo', '/api/v1/admin/members']) {
+    for (const path of [
+      '/api/v1/profile',
+      '/api/v1/people',
+      '/api/v1/people/{handle}',
+      '/api/v1/passions',
+      '/api/v1/profile/photo',
+      '/api/v1/admin/members',
+    ]) {
       assert.ok(res.json.paths[path], `documents ${path}`);
     }
     assert.ok(res.json.paths['/api/v1/profile'].patch.requestBody.content['application/json'].schema.properties.displayName);

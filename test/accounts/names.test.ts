@@ -24,7 +24,8 @@ before(async () => {
 after(() => server.close());
 
 const storedName = async (acct: string) =>
-  (await server.services.database.db.selectFrom('actors').select('display_name').where('acct', '=', acct).executeTakeFirstOrThrow()).display_name;
+  (await server.services.database.db.selectFrom('actors').select('display_name').where('acct', '=', acct).executeTakeFirstOrThrow())
+    .display_name;
 
 describe('bidirectional controls in display names', () => {
   test('sign-up and the profile form store the name without them; pages show it so', async () => {
@@ -36,7 +37,11 @@ describe('bidirectional controls in display names', () => {
     assert.ok(!CONTROLS.some((c) => profile.html.includes(c)), 'no control character anywhere on the page');
     assert.match(profile.text('h1'), /Mallorygpj\.exe/);
 
-    const saved = await mallory.post('/settings/profile', { displayName: `\u2067Mal\u202Dlory\u2069 ${CONTROLS.join('')}`, timeZone: 'UTC', profileVisibility: 'public' });
+    const saved = await mallory.post('/settings/profile', {
+      displayName: `\u2067Mal\u202Dlory\u2069 ${CONTROLS.join('')}`,
+      timeZone: 'UTC',
+      profileVisibility: 'public',
+    });
     assert.equal(saved.status, 303, saved.text('.error-summary'));
     assert.equal(await storedName('mallory'), 'Mallory');
   });
@@ -65,7 +70,11 @@ describe('bidirectional controls in display names', () => {
 
   test('names stored before are cleaned by the migration (run again here on a name written directly)', async () => {
     const { db, dialect } = server.services.database;
-    await db.updateTable('actors').set({ display_name: `Old ${SPOOF}\u2066` }).where('acct', '=', 'ana').execute();
+    await db
+      .updateTable('actors')
+      .set({ display_name: `Old ${SPOOF}\u2066` })
+      .where('acct', '=', 'ana')
+      .execute();
     await cleanStoredNames(ddl(db, dialect));
     assert.equal(await storedName('ana'), 'Old Mallorygpj.exe');
   });

@@ -31,7 +31,9 @@ const profileForm = (overrides: Record<string, string | string[] | Blob> = {}) =
 });
 
 const png = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: '#2266aa' } }).png().toBuffer();
+  sharp({ create: { width, height, channels: 3, background: '#2266aa' } })
+    .png()
+    .toBuffer();
 
 const actorRow = () => server.services.database.db.selectFrom('actors').selectAll().where('acct', '=', 'ada').executeTakeFirstOrThrow();
 
@@ -48,11 +50,10 @@ describe('profile settings', () => {
     assert.match(page.text('h1'), /Ada Byron/);
     assert.match(page.text('main'), /Public librarian at Tri-County Public Library/);
     assert.match(page.text('main'), /manga clubs/);
-    assert.deepEqual([...page.document.querySelectorAll('section[aria-labelledby=passions-heading] a')].map((a) => a.getAttribute('href')), [
-      '/people?passion=graphicnovels',
-      '/people?passion=makerspaces',
-      '/people?passion=genrefication',
-    ]);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('section[aria-labelledby=passions-heading] a')].map((a) => a.getAttribute('href')),
+      ['/people?passion=graphicnovels', '/people?passion=makerspaces', '/people?passion=genrefication'],
+    );
     assert.equal(page.document.querySelector('a[rel~=me]')?.getAttribute('href'), 'https://blog.example.org/ada');
     // Handles are case-insensitive; the canonical spelling wins.
     const upper = await server.client().get('/@ADA');
@@ -122,12 +123,18 @@ describe('profile settings', () => {
   test('an oversized upload is refused with the message next to the photo field', async () => {
     const before = await actorRow();
     const huge = new Uint8Array(400 * 1024 + 300 * 1024);
-    const page = await ada.post('/settings/profile', profileForm({ displayName: 'Should Not Save', photo: new Blob([huge], { type: 'image/png' }) }));
+    const page = await ada.post(
+      '/settings/profile',
+      profileForm({ displayName: 'Should Not Save', photo: new Blob([huge], { type: 'image/png' }) }),
+    );
     assert.equal(page.status, 413);
     assert.match(page.text('#field-photo-error'), /too large: the limit is 300 KB/);
     assert.equal(page.document.querySelector('#field-displayName')?.getAttribute('value'), 'Ada Byron');
     // Just over the photo limit but within the request limit: the service refuses it too.
-    const justOver = await ada.post('/settings/profile', profileForm({ photo: new Blob([new Uint8Array(310 * 1024)], { type: 'image/png' }) }));
+    const justOver = await ada.post(
+      '/settings/profile',
+      profileForm({ photo: new Blob([new Uint8Array(310 * 1024)], { type: 'image/png' }) }),
+    );
     assert.equal(justOver.status, 413);
     assert.match(justOver.text('#field-photo-error'), /too large/);
     assert.deepEqual(await actorRow(), before);
@@ -160,7 +167,10 @@ describe('passwords', () => {
     const short = await me.post('/settings/account', { currentPassword: 'a long enough password', newPassword: 'short' });
     assert.equal(short.status, 422);
     assert.match(short.text('#field-newPassword-error'), /at least 10/);
-    assert.equal((await me.post('/settings/account', { currentPassword: 'a long enough password', newPassword: 'a brand new password' })).status, 303);
+    assert.equal(
+      (await me.post('/settings/account', { currentPassword: 'a long enough password', newPassword: 'a brand new password' })).status,
+      303,
+    );
     assert.equal((await me.get('/settings/account')).status, 200, 'this device stays signed in');
     assert.equal((await other.get('/settings/account')).status, 303, 'the other device is signed out');
     assert.equal((await server.client().login('changer', 'a brand new password')).status, 303);
@@ -188,8 +198,12 @@ describe('passwords', () => {
   test('a reset revokes every API token, and says so', async () => {
     await server.client().signup({ handle: 'scripted' });
     const member = await server.services.accounts.memberByHandle('scripted');
-    const tokens = [await server.services.accounts.createApiToken(member.id, 'backup script'), await server.services.accounts.createApiToken(member.id, 'phone app')];
-    for (const token of tokens) assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 200);
+    const tokens = [
+      await server.services.accounts.createApiToken(member.id, 'backup script'),
+      await server.services.accounts.createApiToken(member.id, 'phone app'),
+    ];
+    for (const token of tokens)
+      assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 200);
     const { url } = await server.services.accounts.createPasswordReset(member.id);
     const path = new URL(url).pathname;
     const visitor = server.client();
@@ -198,7 +212,8 @@ describe('passwords', () => {
     assert.equal(done.status, 303);
     const signIn = await visitor.get(done.location!);
     assert.match(signIn.text('main'), /2 API tokens were revoked/);
-    for (const token of tokens) assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 401);
+    for (const token of tokens)
+      assert.equal((await server.client().api('GET', '/api/v1/profile', undefined, { authorization: `Bearer ${token}` })).status, 401);
     assert.deepEqual(await server.services.accounts.listApiTokens(member.id), []);
   });
 });

@@ -8,7 +8,13 @@ before(async () => {
 });
 after(() => server.close());
 
-const memberCount = async () => (await server.services.database.db.selectFrom('members').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n;
+const memberCount = async () =>
+  (
+    await server.services.database.db
+      .selectFrom('members')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow()
+  ).n;
 
 describe('sign-up', () => {
   test('the first member becomes the administrator, later ones do not', async () => {
@@ -63,7 +69,13 @@ describe('sign-up', () => {
   test('a form without the CSRF token is refused', async () => {
     const client = server.client();
     await client.get('/signup');
-    const page = await client.post('/signup', { _csrf: 'forged', displayName: 'X', handle: 'forger', email: 'f@example.org', password: 'a long enough password' });
+    const page = await client.post('/signup', {
+      _csrf: 'forged',
+      displayName: 'X',
+      handle: 'forger',
+      email: 'f@example.org',
+      password: 'a long enough password',
+    });
     assert.equal(page.status, 403);
     assert.match(page.text('main'), /form has expired/);
     const crossSite = await client.fetch('/signup', {

@@ -100,13 +100,70 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     const db = server.services.database.db;
     const now = Date.now();
     for (const instance of [
-      { domain: 'books.example', delivered_count: 12, last_delivered_at: now - 3600_000, received_count: 4, last_received_at: now - 600_000, created_at: now },
-      { domain: 'down.example', delivered_count: 1, failed_count: 5, last_delivered_at: now - 86_400_000, last_failed_at: now - 60_000, last_error: 'HTTP 503 Service Unavailable', created_at: now },
+      {
+        domain: 'books.example',
+        delivered_count: 12,
+        last_delivered_at: now - 3600_000,
+        received_count: 4,
+        last_received_at: now - 600_000,
+        created_at: now,
+      },
+      {
+        domain: 'down.example',
+        delivered_count: 1,
+        failed_count: 5,
+        last_delivered_at: now - 86_400_000,
+        last_failed_at: now - 60_000,
+        last_error: 'HTTP 503 Service Unavailable',
+        created_at: now,
+      },
       { domain: 'spam.example', moderation: 'block' as const, moderation_reason: 'Spam accounts', created_at: now },
-    ]) await db.insertInto('instances').values(instance).execute();
-    const jo = await db.insertInto('actors').values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', inbox_url: 'https://books.example/users/jo/inbox', display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow();
-    await db.insertInto('relays').values({ inbox_url: 'https://relay.example/inbox', style: 'mastodon', actor_uri: null, state: 'accepted', follow_uri: `${server.url}/relays/1`, created_at: now }).execute();
-    const report = await db.insertInto('reports').values({ reporter_id: null, target_id: jo.id, post_id: null, comment: 'Spam links', uri: null, forwarded_at: null, resolved_at: null, created_at: now }).returning('id').executeTakeFirstOrThrow();
+    ])
+      await db.insertInto('instances').values(instance).execute();
+    const jo = await db
+      .insertInto('actors')
+      .values({
+        acct: 'jo@books.example',
+        handle: 'jo',
+        domain: 'books.example',
+        uri: 'https://books.example/users/jo',
+        url: 'https://books.example/@jo',
+        inbox_url: 'https://books.example/users/jo/inbox',
+        display_name: 'Jo Reads',
+        bio: '',
+        avatar_url: null,
+        links: '[]',
+        search_text: 'jo',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('relays')
+      .values({
+        inbox_url: 'https://relay.example/inbox',
+        style: 'mastodon',
+        actor_uri: null,
+        state: 'accepted',
+        follow_uri: `${server.url}/relays/1`,
+        created_at: now,
+      })
+      .execute();
+    const report = await db
+      .insertInto('reports')
+      .values({
+        reporter_id: null,
+        target_id: jo.id,
+        post_id: null,
+        comment: 'Spam links',
+        uri: null,
+        forwarded_at: null,
+        resolved_at: null,
+        created_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
     await audit(admin, '/admin/federation', 'federation admin');
     // Reports: the queue, one report with its actions and notes, and the resolved ones.
     await audit(admin, '/admin/reports', 'reports queue');
@@ -137,7 +194,10 @@ describe('keyboard', () => {
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'main', `${path}: focus moved to main`);
       // The next Tab continues inside the main content, not back in the header.
       await page.keyboard.press('Tab');
-      assert.ok(await page.evaluate(() => document.querySelector('main')!.contains(document.activeElement)), `${path}: next Tab stays in main`);
+      assert.ok(
+        await page.evaluate(() => document.querySelector('main')!.contains(document.activeElement)),
+        `${path}: next Tab stays in main`,
+      );
     }
   });
 
@@ -182,7 +242,12 @@ describe('keyboard', () => {
 
 describe('phone-sized screens', () => {
   test('pages fit 375 px without horizontal scrolling, and the main navigation stays usable', async () => {
-    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await openContext(browser, server, {
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const { page } = phone;
     const fits = async (label: string) => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -196,7 +261,15 @@ describe('phone-sized screens', () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
     await page.waitForURL('**/groups');
     await signIn(page, 'ada', PASSWORD);
-    for (const path of ['/', '/settings/profile', '/settings/tokens', '/people?role=school_librarian', '/admin', '/admin/members', '/admin/invites']) {
+    for (const path of [
+      '/',
+      '/settings/profile',
+      '/settings/tokens',
+      '/people?role=school_librarian',
+      '/admin',
+      '/admin/members',
+      '/admin/invites',
+    ]) {
       await visit(page, path);
       await fits('signed in');
     }

@@ -20,7 +20,7 @@ let photoPath: string;
 let ada: BrowserSession; // the first member, so the administrator
 let grace: BrowserSession;
 
-const text = async (page: Page, selector: string) => ((await page.locator(selector).allInnerTexts()).join(' ').replace(/\s+/g, ' ').trim());
+const text = async (page: Page, selector: string) => (await page.locator(selector).allInnerTexts()).join(' ').replace(/\s+/g, ' ').trim();
 
 async function signUp(page: Page, fields: { name: string; handle: string; email: string }): Promise<void> {
   await visit(page, '/signup');
@@ -104,7 +104,10 @@ describe('accounts in a browser', () => {
     // The 900×600 upload was cropped square and scaled down.
     assert.deepEqual(size, { width: PHOTO_SIZE, height: PHOTO_SIZE });
     assert.match(await text(page, '.profile-head'), /Public librarian at Lisbon City Library/);
-    assert.deepEqual(await page.locator('section[aria-labelledby=passions-heading] .tag').allTextContents(), ['Graphic novels', 'Makerspaces']);
+    assert.deepEqual(await page.locator('section[aria-labelledby=passions-heading] .tag').allTextContents(), [
+      'Graphic novels',
+      'Makerspaces',
+    ]);
     const facts = await text(page, '.profile-facts');
     assert.match(facts, /Location Lisbon, Portugal/);
     assert.match(facts, /Time zone Atlantic\/Azores/);
@@ -119,7 +122,11 @@ describe('accounts in a browser', () => {
   test('a second member signs up; the first finds them by role and by passion', async () => {
     const { page } = grace;
     await signUp(page, { name: 'Grace Hopper', handle: 'grace', email: 'grace@example.org' });
-    assert.equal(await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Admin' }).count(), 0, 'only the first member is an administrator');
+    assert.equal(
+      await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Admin' }).count(),
+      0,
+      'only the first member is an administrator',
+    );
     assert.equal(await page.getByLabel('Time zone').inputValue(), 'America/Halifax');
     await page.getByLabel(/^Role\b/).selectOption({ label: 'School librarian' });
     await page.getByLabel('Passions').fill('Makerspaces, Robotics');
@@ -155,7 +162,10 @@ describe('accounts in a browser', () => {
     assert.deepEqual(await names(), ['Ada Lovelace']);
 
     // A shared passion from the popular list finds both.
-    await people.getByRole('link', { name: /^Makerspaces/ }).first().click();
+    await people
+      .getByRole('link', { name: /^Makerspaces/ })
+      .first()
+      .click();
     await people.waitForURL((url) => url.searchParams.get('passion') === 'makerspaces');
     assert.deepEqual(await names(), ['Grace Hopper', 'Ada Lovelace']);
 

@@ -71,7 +71,11 @@ describe('a weekly chat in the browser', () => {
     await visit(page, `${roomPath}/questions`);
     const image = await writePngFile(400, 300);
     for (let n = 1; n <= 6; n++) {
-      await page.getByLabel('Question', { exact: true }).fill(`Question ${n}: what do you read aloud to ${['toddlers', 'first graders', 'teens', 'adults', 'families', 'yourself'][n - 1]}?`);
+      await page
+        .getByLabel('Question', { exact: true })
+        .fill(
+          `Question ${n}: what do you read aloud to ${['toddlers', 'first graders', 'teens', 'adults', 'families', 'yourself'][n - 1]}?`,
+        );
       if (n === 2) {
         await page.locator('#field-image').setInputFiles(image);
         await page.getByLabel('Image description (alt text)').fill('A pile of picture books on a carpet');
@@ -179,7 +183,10 @@ describe('a weekly chat in the browser', () => {
     assert.equal(csv.length, 4);
     assert.ok(csv.some((row) => row.startsWith('Q2,') && row.includes('Elephant and Piggie')));
     const json = JSON.parse(await download('json'));
-    assert.deepEqual(json.questions.map((q: { answers: unknown[] }) => q.answers.length), [2, 1, 0, 0, 0, 0]);
+    assert.deepEqual(
+      json.questions.map((q: { answers: unknown[] }) => q.answers.length),
+      [2, 1, 0, 0, 0, 0],
+    );
     const html = await download('html');
     // As a file opened on its own: a blank page, not under the site's Content-Security-Policy.
     const offline = await ana.context.newPage();

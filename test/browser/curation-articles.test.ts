@@ -51,7 +51,9 @@ test('a member writes, previews and publishes an article; another member comment
   // Preview renders on the server; nothing is saved yet.
   await page.getByLabel('Title').fill('Genrefication, one year on');
   await page.getByLabel('Summary').fill('What changed for our students.');
-  await page.getByLabel('Article', { exact: true }).fill('# Why\n\nCirculation had **flatlined**.\n\n- browsing came back\n- [our label list](https://example.org/labels)');
+  await page
+    .getByLabel('Article', { exact: true })
+    .fill('# Why\n\nCirculation had **flatlined**.\n\n- browsing came back\n- [our label list](https://example.org/labels)');
   await page.getByRole('button', { name: 'Preview' }).click();
   await page.waitForSelector('#preview-heading');
   assert.equal(await page.locator('#preview-heading ~ .item__content h2').textContent(), 'Why');
@@ -82,7 +84,10 @@ test('a member writes, previews and publishes an article; another member comment
   await page.waitForURL((url) => url.pathname === '/@rosa/blog/genrefication-one-year-on');
   assert.equal(await page.locator('h1').textContent(), 'Genrefication, one year on');
   assert.equal(await page.locator('.item__content img').getAttribute('alt'), 'Bar chart: checkouts before and after');
-  assert.ok(await page.locator('.item__content img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 'the uploaded image loads');
+  assert.ok(
+    await page.locator('.item__content img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+    'the uploaded image loads',
+  );
   assert.deepEqual(writer.problems.splice(0), []);
   await checkAccessibility(page, 'the article page, no comments yet');
 

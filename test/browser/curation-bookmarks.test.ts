@@ -27,7 +27,11 @@ let postId: number;
 let itemId: number;
 
 before(async () => {
-  [server, site, browser] = await Promise.all([startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }), FeedServer.start(), launchBrowser()]);
+  [server, site, browser] = await Promise.all([
+    startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }),
+    FeedServer.start(),
+    launchBrowser(),
+  ]);
   ({ ana, bo, cy } = await createMembers(server, ['ana', 'bo', 'cy'] as const));
   site.set('/guide', {
     headers: { 'content-type': 'text/html; charset=utf-8' },
@@ -35,7 +39,9 @@ before(async () => {
   });
   site.set('/feed.xml', {
     headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
-    body: rss('School Library Blog', [{ title: 'Makerspaces on a budget', link: `${site.url}/makerspaces`, guid: 'mk', description: '<p>Cardboard and curiosity.</p>' }]),
+    body: rss('School Library Blog', [
+      { title: 'Makerspaces on a budget', link: `${site.url}/makerspaces`, guid: 'mk', description: '<p>Cardboard and curiosity.</p>' },
+    ]),
   });
   postId = (await bo.post('Our genrefication numbers after one year: fiction loans up 30%. #genrefication')).id;
   const sub = await ana.api('POST', '/api/v1/subscriptions', { url: `${site.url}/feed.xml` });
@@ -88,7 +94,10 @@ describe('bookmarks in the browser', () => {
     const titles = await page.locator('main article.bookmark h3').allInnerTexts();
     assert.ok(titles.includes('A guide to weeding the collection'), titles.join(' | '));
     assert.ok(titles.includes('Makerspaces on a budget'), titles.join(' | '));
-    assert.ok(titles.some((t) => t.startsWith('Our genrefication numbers')), titles.join(' | '));
+    assert.ok(
+      titles.some((t) => t.startsWith('Our genrefication numbers')),
+      titles.join(' | '),
+    );
     assert.equal(await page.locator('main article.bookmark article.post').count(), 1, 'the bookmarked post is shown in full');
     const guide = page.locator('main article.bookmark', { hasText: 'A guide to weeding' });
     assert.match(await guide.innerText(), /Public/);
@@ -121,7 +130,11 @@ describe('bookmarks in the browser', () => {
     await audit(s, '/bookmarks?q=tuba', 'search without results');
     await audit(s, '/bookmarks?kind=post&visibility=private', 'filtered by kind and visibility');
     await audit(s, '/bookmarks?q=!!!', 'a search that is not one', 400);
-    await audit(s, `/bookmarks/new?url=${encodeURIComponent('https://example.org/an-article')}&title=${encodeURIComponent('An article')}`, 'add form, prefilled by the bookmarklet');
+    await audit(
+      s,
+      `/bookmarks/new?url=${encodeURIComponent('https://example.org/an-article')}&title=${encodeURIComponent('An article')}`,
+      'add form, prefilled by the bookmarklet',
+    );
     assert.equal(await page.getByLabel('Address (URL)').inputValue(), 'https://example.org/an-article');
     assert.equal(await page.getByLabel('Title (optional)').inputValue(), 'An article');
     await audit(s, `/bookmarks/new?url=${encodeURIComponent(`${site.url}/guide`)}`, 'add form for a page already bookmarked');
@@ -135,7 +148,14 @@ describe('bookmarks in the browser', () => {
     assert.match(await page.locator('.error-summary').innerText(), /cannot be a tag|Only web pages/);
     assert.match(await page.title(), /^Error:/);
 
-    const id = (await server.services.database.db.selectFrom('bookmarks').select('id').where('member_id', '=', ana.memberId).where('url', '=', `${site.url}/guide`).executeTakeFirstOrThrow()).id;
+    const id = (
+      await server.services.database.db
+        .selectFrom('bookmarks')
+        .select('id')
+        .where('member_id', '=', ana.memberId)
+        .where('url', '=', `${site.url}/guide`)
+        .executeTakeFirstOrThrow()
+    ).id;
     await audit(s, `/bookmarks/${id}/edit`, 'edit form');
     await page.getByLabel('Title (optional)').fill('x'.repeat(10));
     await page.getByLabel('Tags (optional)').fill('!!!');

@@ -2,7 +2,16 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMembers, getJson, PASSWORD, type Member } from '../social/helpers.ts';
-import { audit, type BrowserSession, checkAccessibility, currentPath, launchBrowser, openContext, signIn, visit } from '../support/browser.ts';
+import {
+  audit,
+  type BrowserSession,
+  checkAccessibility,
+  currentPath,
+  launchBrowser,
+  openContext,
+  signIn,
+  visit,
+} from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

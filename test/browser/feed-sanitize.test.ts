@@ -18,7 +18,9 @@ import { launchBrowser } from '../support/browser.ts';
  */
 
 const CASES = new URL('../../../shared/testdata/feedparser-cases/wellformed/sanitize/', import.meta.url);
-const FILES = readdirSync(CASES).filter((f) => f.endsWith('.xml')).sort();
+const FILES = readdirSync(CASES)
+  .filter((f) => f.endsWith('.xml'))
+  .sort();
 const CASE_URL = 'http://sanitize.test/case';
 const TRAP_URL = 'commonroom-trap.js';
 const PROBE_URL = 'commonroom-probe.js';
@@ -76,7 +78,8 @@ function fieldsAbout(source: string): string[] {
   if (/feed\['title'\]/.test(expect)) return ['feed.title'];
   if (/feed\['(tagline|subtitle|description)'\]/.test(expect)) return ['feed.description'];
   if (/entries\[0\]\['title'\]/.test(expect)) return ['items[0].title'];
-  if (/entries\[0\]\['(summary|description|content)'\]/.test(expect)) return ['items[0].content_html', 'items[0].summary', 'items[0].content_text'];
+  if (/entries\[0\]\['(summary|description|content)'\]/.test(expect))
+    return ['items[0].content_html', 'items[0].summary', 'items[0].content_text'];
   return [];
 }
 
@@ -195,7 +198,8 @@ async function evaluate<T>(expression: string): Promise<T> {
     result: { value?: unknown };
     exceptionDetails?: { text: string; exception?: { description?: string } };
   };
-  if (result.exceptionDetails) throw new Error(`probe failed: ${result.exceptionDetails.exception?.description ?? result.exceptionDetails.text}`);
+  if (result.exceptionDetails)
+    throw new Error(`probe failed: ${result.exceptionDetails.exception?.description ?? result.exceptionDetails.text}`);
   return result.result.value as T;
 }
 
@@ -310,7 +314,15 @@ describe(`feedparser's sanitize cases render without running anything (${FILES.l
     }
     assert.deepEqual(missed, [], 'attacks the harness did not notice');
     // And a harmless fragment passes, its text intact.
-    const { outcome, events: seen } = await render([{ name: 'fine', html: '<p>Safe <b>text</b> with <a href="https://example.org/">a link</a> and <img src="https://example.org/i.png" alt="an image">.</p>' }], '<p>Safe</p>');
+    const { outcome, events: seen } = await render(
+      [
+        {
+          name: 'fine',
+          html: '<p>Safe <b>text</b> with <a href="https://example.org/">a link</a> and <img src="https://example.org/i.png" alt="an image">.</p>',
+        },
+      ],
+      '<p>Safe</p>',
+    );
     assert.deepEqual([seen, outcome.trapped, outcome.leftovers], [[], [], []]);
     assert.equal(outcome.texts.fine, 'Safe text with a link and .');
     assert.equal(outcome.expectedText, 'Safe');
@@ -345,7 +357,10 @@ describe(`feedparser's sanitize cases render without running anything (${FILES.l
 
       // The readable text survives.
       const about = fieldsAbout(source);
-      const got = about.map((name) => outcome.texts[name] ?? '').join(' ').trim();
+      const got = about
+        .map((name) => outcome.texts[name] ?? '')
+        .join(' ')
+        .trim();
       if (ITEM_BODY.test(file)) {
         itemBodyTexts.push({ file, expected: outcome.expectedText, got });
         return;
@@ -356,7 +371,11 @@ describe(`feedparser's sanitize cases render without running anything (${FILES.l
       }
       if (/\p{L}/u.test(outcome.expectedText)) {
         summary.textChecked++;
-        assert.notEqual(got, '', `${file}: the text “${outcome.expectedText.slice(0, 80)}” is lost (rendered ${JSON.stringify(outcome.texts)})`);
+        assert.notEqual(
+          got,
+          '',
+          `${file}: the text “${outcome.expectedText.slice(0, 80)}” is lost (rendered ${JSON.stringify(outcome.texts)})`,
+        );
       }
     });
   }
@@ -369,11 +388,12 @@ describe(`feedparser's sanitize cases render without running anything (${FILES.l
     );
   });
 
-  test(
-    'item content in RSS <body>, <xhtml:body> and <fullitem> keeps its text',
-    () => {
-      const lost = itemBodyTexts.filter((c) => /\p{L}/u.test(c.expected.replace(/<[^>]*>/g, '')) && !c.got);
-      assert.deepEqual(lost.map((c) => c.file), [], `${lost.length} of ${itemBodyTexts.length} cases lose their text`);
-    },
-  );
+  test('item content in RSS <body>, <xhtml:body> and <fullitem> keeps its text', () => {
+    const lost = itemBodyTexts.filter((c) => /\p{L}/u.test(c.expected.replace(/<[^>]*>/g, '')) && !c.got);
+    assert.deepEqual(
+      lost.map((c) => c.file),
+      [],
+      `${lost.length} of ${itemBodyTexts.length} cases lose their text`,
+    );
+  });
 });

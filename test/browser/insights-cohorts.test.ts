@@ -23,7 +23,10 @@ before(async () => {
   assert.equal((await prof.api('PATCH', '/api/v1/profile', { role: 'educator' })).status, 200);
   assert.equal((await maya.api('PATCH', '/api/v1/profile', { role: 'student' })).status, 200);
   peers = [];
-  for (const [handle, role] of [['tova', 'public_librarian'], ['rosa', 'school_librarian']] as const) {
+  for (const [handle, role] of [
+    ['tova', 'public_librarian'],
+    ['rosa', 'school_librarian'],
+  ] as const) {
     const peer = await createMember(server, handle);
     assert.equal((await peer.api('PATCH', '/api/v1/profile', { role })).status, 200);
     peers.push(peer);
@@ -107,8 +110,14 @@ describe('cohorts in the browser', () => {
     // The instructor sees the dashboard change.
     await audit(teacher, `/insights/cohorts/${id}`, 'dashboard with a student');
     const table = page.locator('table', { hasText: 'Maya Cohen' });
-    assert.match(await table.innerText(), /Maya Cohen[\s\S]*Done[\s\S]*2 of 2; 2 of 1 outside their role[\s\S]*Not yet[\s\S]*0 of 1[\s\S]*1 of 2/);
-    assert.match(await page.locator('#cohort-chart-desc').textContent() ?? '', /Follow 2 \(1 outside role\): 1 of 1 \(100%\); Reply to 1: 0 of 1 \(0%\)/);
+    assert.match(
+      await table.innerText(),
+      /Maya Cohen[\s\S]*Done[\s\S]*2 of 2; 2 of 1 outside their role[\s\S]*Not yet[\s\S]*0 of 1[\s\S]*1 of 2/,
+    );
+    assert.match(
+      (await page.locator('#cohort-chart-desc').textContent()) ?? '',
+      /Follow 2 \(1 outside role\): 1 of 1 \(100%\); Reply to 1: 0 of 1 \(0%\)/,
+    );
 
     // The CSV download.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download CSV' }).click()]);

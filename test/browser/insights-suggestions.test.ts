@@ -18,7 +18,11 @@ before(async () => {
   [server, browser] = await Promise.all([startTestServer(), launchBrowser()]);
   m = await createMembers(server, ['vera', 'ann', 'dee', 'ivy', 'solo']);
   assert.equal((await m.vera.api('PATCH', '/api/v1/profile', { role: 'school_librarian', passions: ['Genrefication'] })).status, 200);
-  assert.equal((await m.ivy.api('PATCH', '/api/v1/profile', { role: 'public_librarian', location: 'Dayton, Ohio', passions: ['Genrefication'] })).status, 200);
+  assert.equal(
+    (await m.ivy.api('PATCH', '/api/v1/profile', { role: 'public_librarian', location: 'Dayton, Ohio', passions: ['Genrefication'] }))
+      .status,
+    200,
+  );
   await follow(m.vera, m.ann);
   await follow(m.ann, m.dee);
   await follow(m.ann, m.ivy);

@@ -28,7 +28,11 @@ before(async () => {
   }
   await follow(peers[0]!, active);
   // One of them joined long ago and has not posted since (time passing, not a request).
-  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - 200 * 86_400_000 }).where('id', '=', peers[4]!.actorId).execute();
+  await server.services.database.db
+    .updateTable('actors')
+    .set({ created_at: Date.now() - 200 * 86_400_000 })
+    .where('id', '=', peers[4]!.actorId)
+    .execute();
   const question = await peers[0]!.post('What is everyone reading? #tlchat');
   const answer = await active.post('Graphic novels, mostly.', { replyToId: question.id });
   await peers[0]!.post('Same here!', { replyToId: answer.id });
@@ -38,11 +42,20 @@ before(async () => {
   const mover = await createMember(server, 'mover', { displayName: 'Mo Mover' });
   const quietOne = await createMember(server, 'quietone', { displayName: 'Quiet One' });
   await follow(mover, quietOne);
-  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - 200 * 86_400_000 }).where('id', '=', quietOne.actorId).execute();
+  await server.services.database.db
+    .updateTable('actors')
+    .set({ created_at: Date.now() - 200 * 86_400_000 })
+    .where('id', '=', quietOne.actorId)
+    .execute();
   assert.equal((await mover.api('POST', '/api/v1/lists', { name: 'Now and then' })).status, 201);
   const since = Date.now() - 1;
   await mover.post('A post from yesterday');
-  await server.services.database.db.updateTable('posts').set({ created_at: Date.now() - 86_400_000 }).where('actor_id', '=', mover.actorId).where('created_at', '>=', since).execute();
+  await server.services.database.db
+    .updateTable('posts')
+    .set({ created_at: Date.now() - 86_400_000 })
+    .where('actor_id', '=', mover.actorId)
+    .where('created_at', '>=', since)
+    .execute();
 });
 
 after(async () => {
@@ -65,7 +78,13 @@ test('an active member sees charts with tables, and unfollows a quiet person fro
   const { page } = s;
   await page.getByRole('table', { name: /Roles of the people you follow/ }).waitFor();
   assert.match(await page.locator('#diversity-nudge').innerText(), /100% of the people you follow are school librarians —/);
-  assert.equal(await page.getByRole('table', { name: /People you exchanged replies/ }).getByRole('link', { name: 'Sam' }).count(), 1);
+  assert.equal(
+    await page
+      .getByRole('table', { name: /People you exchanged replies/ })
+      .getByRole('link', { name: 'Sam' })
+      .count(),
+    1,
+  );
   await page.getByRole('button', { name: 'Unfollow Sky' }).click();
   await page.waitForURL((url) => url.pathname === '/insights');
   assert.equal(await page.getByRole('button', { name: 'Unfollow Sky' }).count(), 0);
@@ -73,7 +92,12 @@ test('an active member sees charts with tables, and unfollows a quiet person fro
 });
 
 test('on a phone-sized screen the page passes the audit too', async () => {
-  const s = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const s = await openContext(browser, server, {
+    viewport: { width: 375, height: 740 },
+    isMobile: true,
+    hasTouch: true,
+    deviceScaleFactor: 2,
+  });
   await signIn(s.page, 'active', PASSWORD);
   await audit(s, '/insights', 'My PLN on a phone');
   const overflow = await s.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);

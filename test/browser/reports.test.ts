@@ -82,7 +82,21 @@ describe('reports in the browser', () => {
     const now = Date.now();
     await db
       .insertInto('actors')
-      .values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', inbox_url: 'https://books.example/users/jo/inbox', display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now, updated_at: now })
+      .values({
+        acct: 'jo@books.example',
+        handle: 'jo',
+        domain: 'books.example',
+        uri: 'https://books.example/users/jo',
+        url: 'https://books.example/@jo',
+        inbox_url: 'https://books.example/users/jo/inbox',
+        display_name: 'Jo Reads',
+        bio: '',
+        avatar_url: null,
+        links: '[]',
+        search_text: 'jo',
+        created_at: now,
+        updated_at: now,
+      })
       .execute();
     const mo = await openContext(browser, server, {}, m.mo);
     await audit(mo, '/@jo@books.example/report', 'report someone on another server');
@@ -122,13 +136,30 @@ describe('reports in the browser', () => {
     await page.waitForURL('**/admin/reports?status=resolved');
     await checkAccessibility(page, 'resolved reports');
     assert.match(await cards.first().innerText(), /Resolved by @ada/);
-    const followersOnlyReported = await server.services.database.db.selectFrom('report_posts').select('report_id').where('post_id', '=', followersOnly.id).executeTakeFirstOrThrow();
-    assert.ok((await server.services.database.db.selectFrom('reports').select('resolved_at').where('id', '=', followersOnlyReported.report_id).executeTakeFirstOrThrow()).resolved_at);
+    const followersOnlyReported = await server.services.database.db
+      .selectFrom('report_posts')
+      .select('report_id')
+      .where('post_id', '=', followersOnly.id)
+      .executeTakeFirstOrThrow();
+    assert.ok(
+      (
+        await server.services.database.db
+          .selectFrom('reports')
+          .select('resolved_at')
+          .where('id', '=', followersOnlyReported.report_id)
+          .executeTakeFirstOrThrow()
+      ).resolved_at,
+    );
     assert.deepEqual(ada.problems.splice(0), []);
   });
 
   test('the report pages fit a phone', async () => {
-    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }, m.ada);
+    const phone = await openContext(
+      browser,
+      server,
+      { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      m.ada,
+    );
     const report = await server.services.database.db.selectFrom('reports').select('id').orderBy('id').executeTakeFirstOrThrow();
     for (const path of ['/admin/reports', `/admin/reports/${report.id}`, `/@lee/report`]) {
       await phone.page.goto(path);

@@ -26,7 +26,13 @@ before(async () => {
   await loadDemo(server.services);
   threadPath = `/@mslibrarian/${await postIdOf('Genrefication, year one, the honest version')}`;
   ownPostId = await postIdOf('Hello! Solo elementary librarian');
-  listId = (await server.services.database.db.selectFrom('lists').select('id').where('name', '=', 'School library advocacy').executeTakeFirstOrThrow()).id;
+  listId = (
+    await server.services.database.db
+      .selectFrom('lists')
+      .select('id')
+      .where('name', '=', 'School library advocacy')
+      .executeTakeFirstOrThrow()
+  ).id;
 });
 
 after(async () => {
@@ -84,7 +90,9 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForSelector('.error-summary');
     await checkAccessibility(page, 'edit a post, with errors');
-    await page.getByLabel('Text').fill('Hello! Solo elementary librarian in Austin, and the proud owner of a label maker. #genrefication #tlchat');
+    await page
+      .getByLabel('Text')
+      .fill('Hello! Solo elementary librarian in Austin, and the proud owner of a label maker. #genrefication #tlchat');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.waitForURL(`**/@mslibrarian/${ownPostId}`);
     await audit(rosa, `/posts/${ownPostId}/history`, 'edit history');
@@ -141,11 +149,39 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
     const now = Date.now();
     const remote = await db
       .insertInto('actors')
-      .values({ acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo', display_name: 'Jo Reads', bio: 'Public librarian on another server.', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3600_000, updated_at: now,
-        fields: JSON.stringify([{ name: 'Website', value: '<a href="https://jo.example/" rel="nofollow noopener noreferrer ugc">jo.example</a>' }, { name: 'Pronouns', value: 'she/her' }]) })
+      .values({
+        acct: 'jo@books.example',
+        handle: 'jo',
+        domain: 'books.example',
+        uri: 'https://books.example/users/jo',
+        url: 'https://books.example/@jo',
+        display_name: 'Jo Reads',
+        bio: 'Public librarian on another server.',
+        avatar_url: null,
+        links: '[]',
+        search_text: 'jo',
+        created_at: now - 3600_000,
+        updated_at: now,
+        fields: JSON.stringify([
+          { name: 'Website', value: '<a href="https://jo.example/" rel="nofollow noopener noreferrer ugc">jo.example</a>' },
+          { name: 'Pronouns', value: 'she/her' },
+        ]),
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await server.services.social.posts.receive(remote.id, { uri: 'https://books.example/users/jo/statuses/1', url: 'https://books.example/@jo/1', text: 'Hello from the fediverse #tlchat', html: '<p>Hello from the fediverse <a href="https://books.example/tags/tlchat" class="hashtag" rel="tag">#tlchat</a></p>', contentWarning: null, visibility: 'public', replyToId: null, hashtags: [{ name: 'tlchat', slug: 'tlchat' }], mentions: [], media: [], createdAt: now - 60_000 });
+    await server.services.social.posts.receive(remote.id, {
+      uri: 'https://books.example/users/jo/statuses/1',
+      url: 'https://books.example/@jo/1',
+      text: 'Hello from the fediverse #tlchat',
+      html: '<p>Hello from the fediverse <a href="https://books.example/tags/tlchat" class="hashtag" rel="tag">#tlchat</a></p>',
+      contentWarning: null,
+      visibility: 'public',
+      replyToId: null,
+      hashtags: [{ name: 'tlchat', slug: 'tlchat' }],
+      mentions: [],
+      media: [],
+      createdAt: now - 60_000,
+    });
     await audit(rosa, `/search?${new URLSearchParams({ q: '@jo@books.example' })}`, 'someone on another server, found by their address');
     assert.equal(currentPath(page), '/@jo@books.example');
     assert.ok(await page.getByText('Hello from the fediverse').isVisible());
@@ -164,7 +200,12 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
 
 describe('social pages on a phone-sized screen', () => {
   test('the home timeline, a thread, the local timeline and a hashtag fit 375 px without horizontal scrolling', async () => {
-    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+    const phone = await openContext(browser, server, {
+      viewport: { width: 375, height: 740 },
+      isMobile: true,
+      hasTouch: true,
+      deviceScaleFactor: 2,
+    });
     const { page } = phone;
     const fits = async (label: string) => {
       const width = await page.evaluate(() => document.documentElement.scrollWidth);

@@ -62,7 +62,11 @@ const unreadBadge = (page: Page) => page.locator('.member-menu [data-unread]');
 
 /** Waits until the header's unread count shows `n` (it is updated by the live stream). */
 async function badgeShows(page: Page, n: number): Promise<void> {
-  await page.waitForFunction((expected) => document.querySelector('.member-menu [data-unread]')?.textContent?.trim() === String(expected), n, { timeout: LIVE_MS });
+  await page.waitForFunction(
+    (expected) => document.querySelector('.member-menu [data-unread]')?.textContent?.trim() === String(expected),
+    n,
+    { timeout: LIVE_MS },
+  );
 }
 
 before(async () => {
@@ -105,7 +109,10 @@ describe('the social core in a browser', () => {
     await ana.page.getByLabel('Write a post').fill(first);
     // The count follows the typing; screen readers hear it once typing pauses.
     assert.equal(await text(ana.page, '[data-count-for=field-text]'), `${1000 - first.length} characters left.`);
-    await ana.page.waitForFunction((expected) => document.querySelector('#field-text + [aria-live]')?.textContent === expected, `${1000 - first.length} characters left.`);
+    await ana.page.waitForFunction(
+      (expected) => document.querySelector('#field-text + [aria-live]')?.textContent === expected,
+      `${1000 - first.length} characters left.`,
+    );
     await submit(ana.page, ana.page.getByRole('button', { name: 'Post', exact: true }), 'Your post was published.');
     assert.equal(currentPath(ana.page), '/stream');
     const mine = ana.page.locator('main article.post').first();
@@ -121,7 +128,11 @@ describe('the social core in a browser', () => {
     assert.match((await arrived.getAttribute('class')) ?? '', /post--new/);
     assert.match(await arrived.innerText(), /Ana Pereira[\s\S]*Our book club starts on Thursday/);
     assert.equal(await text(ben.page, '[data-live-status]'), 'New post from Ana Pereira.');
-    assert.equal(await ben.page.locator('.timeline__list > li').first().locator('article').getAttribute('data-post-key'), await arrived.getAttribute('data-post-key'), 'at the top');
+    assert.equal(
+      await ben.page.locator('.timeline__list > li').first().locator('article').getAttribute('data-post-key'),
+      await arrived.getAttribute('data-post-key'),
+      'at the top',
+    );
   });
 
   test('a page whose connection drops is sent, when it reconnects, the posts it missed (EventSource sends Last-Event-ID), or offered a reload when away too long', async () => {
@@ -135,7 +146,10 @@ describe('the social core in a browser', () => {
         const head = chunk.toString('latin1');
         if (head.startsWith('GET /live')) live.push(/^last-event-id: *(.*)$/im.exec(head)?.[1]?.trim());
       });
-      for (const [from, to] of [[socket, upstream], [upstream, socket]] as const) {
+      for (const [from, to] of [
+        [socket, upstream],
+        [upstream, socket],
+      ] as const) {
         sockets.add(from);
         from.pipe(to);
         from.on('error', () => to.destroy());
@@ -151,7 +165,12 @@ describe('the social core in a browser', () => {
     try {
       await away.context.addCookies((await ben.context.cookies()).map((c) => ({ name: c.name, value: c.value, url: relayUrl })));
       await visitLive(away.page, '/stream');
-      const member = await server.services.database.db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select('members.id').where('actors.acct', '=', 'ana').executeTakeFirstOrThrow();
+      const member = await server.services.database.db
+        .selectFrom('members')
+        .innerJoin('actors', 'actors.id', 'members.actor_id')
+        .select('members.id')
+        .where('actors.acct', '=', 'ana')
+        .executeTakeFirstOrThrow();
       const anaViewer = (await server.services.accounts.viewerForMember(member.id))!;
       const arrived = (id: number) => away.page.locator(`.timeline__list article[data-post-key^="${id}:"]`).waitFor({ timeout: LIVE_MS });
       const before = await server.services.social.posts.create(anaViewer, { text: 'Before the connection drops' });
@@ -215,7 +234,10 @@ describe('the social core in a browser', () => {
 
   test('the notifications page lists the reply, boost, like and follow; the author boosts and likes the reply', async () => {
     const { page } = ana;
-    await page.locator('.member-menu').getByRole('link', { name: /Notifications/ }).click();
+    await page
+      .locator('.member-menu')
+      .getByRole('link', { name: /Notifications/ })
+      .click();
     await page.waitForURL('**/notifications');
     const items = await page.locator('.notifications > li > p:first-child').allInnerTexts();
     assert.deepEqual(
@@ -242,7 +264,10 @@ describe('the social core in a browser', () => {
   });
 
   test('each finds the other in people search, and the hashtag in hashtag search and on its page', async () => {
-    for (const [who, name] of [[ana, 'Ben Okoro'], [ben, 'Ana Pereira']] as const) {
+    for (const [who, name] of [
+      [ana, 'Ben Okoro'],
+      [ben, 'Ana Pereira'],
+    ] as const) {
       const { page } = who;
       await visit(page, '/search');
       const form = page.getByRole('search', { name: 'Search' });
@@ -295,7 +320,10 @@ describe('the social core in a browser', () => {
     await page.getByLabel('Write a post').fill('Our new reading-corner mural is finished!');
     await submit(page, page.getByRole('button', { name: 'Post', exact: true }), 'Your post was published.');
 
-    for (const [who, path] of [[ana, '/stream'], [ben, '/@ana/media']] as const) {
+    for (const [who, path] of [
+      [ana, '/stream'],
+      [ben, '/@ana/media'],
+    ] as const) {
       await visit(who.page, path);
       const image = who.page.getByRole('img', { name: IMAGE_ALT });
       assert.equal(await image.count(), 1, `${path}: the image, named by its alt text`);

@@ -64,13 +64,15 @@ async function ok(res: { status: number; json: Json }, status: number, what: str
 }
 
 before(async () => {
-  [server, feeds, browser] = await Promise.all([startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }), FeedServer.start(), launchBrowser()]);
+  [server, feeds, browser] = await Promise.all([
+    startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }),
+    FeedServer.start(),
+    launchBrowser(),
+  ]);
   ({ cleo, dev } = await createMembers(server, ['cleo', 'dev'] as const));
 
-  feeds.set(
-    '/blog/feed.xml',
-    {
-      body: `<?xml version="1.0" encoding="utf-8"?>
+  feeds.set('/blog/feed.xml', {
+    body: `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>School Library Blog</title><link>https://blog.example/</link><description>About school libraries</description>
 <item><title>Genrefication, a year on</title><link>${feeds.url}/blog/posts/genrefication</link><pubDate>${day(20)}</pubDate><author>ms.li@blog.example (Ms Li)</author>
   <description>How genrefication went, with numbers.</description><content:encoded><![CDATA[${RICH_HTML}]]></content:encoded></item>
@@ -78,9 +80,10 @@ before(async () => {
   <enclosure url="https://blog.example/ep12.mp3" type="audio/mpeg" length="1234567"/></item>
 ${[18, 17, 16, 15].map((d) => `<item><title>Weekly notes ${d}</title><link>https://blog.example/notes-${d}</link><pubDate>${day(d)}</pubDate><description>&lt;p&gt;Notes of the week, with a &lt;a href="https://blog.example/x"&gt;link&lt;/a&gt;.&lt;/p&gt;</description></item>`).join('\n')}
 </channel></rss>`,
-    },
-  );
-  feeds.set('/broken/feed.xml', { body: rss('Child Welfare Review', [{ title: 'Supervision that helps', link: 'https://cwr.example/supervision', date: day(12) }]) });
+  });
+  feeds.set('/broken/feed.xml', {
+    body: rss('Child Welfare Review', [{ title: 'Supervision that helps', link: 'https://cwr.example/supervision', date: day(12) }]),
+  });
   feeds.set('/two/', {
     headers: { 'content-type': 'text/html; charset=utf-8' },
     body: `<!doctype html><html><head><title>Two feeds</title>
@@ -88,16 +91,28 @@ ${[18, 17, 16, 15].map((d) => `<item><title>Weekly notes ${d}</title><link>https
       <link rel="alternate" type="application/atom+xml" title="Comments" href="/two/comments.atom"></head><body></body></html>`,
   });
 
-  const blog = await ok(await cleo.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/blog/feed.xml`, folder: 'Libraries' }), 201, 'follow the blog');
+  const blog = await ok(
+    await cleo.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/blog/feed.xml`, folder: 'Libraries' }),
+    201,
+    'follow the blog',
+  );
   blogSub = blog.id;
-  const broken = await ok(await cleo.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/broken/feed.xml`, folder: 'Social work' }), 201, 'follow the journal');
+  const broken = await ok(
+    await cleo.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/broken/feed.xml`, folder: 'Social work' }),
+    201,
+    'follow the journal',
+  );
   brokenSub = broken.id;
   feeds.set('/broken/feed.xml', { status: 500, headers: { 'content-type': 'text/html' }, body: 'oops' });
   const refreshed = await ok(await cleo.api('POST', `/api/v1/subscriptions/${brokenSub}/refresh`), 200, 'refresh the broken feed');
   assert.equal(refreshed.status, 'error');
   await ok(await cleo.api('POST', '/api/v1/folders', { name: 'Empty folder' }), 201, 'a folder');
   await ok(await cleo.api('POST', '/api/v1/keyword-rules', { keyword: 'fundraiser', action: 'mute' }), 201, 'a mute rule');
-  await ok(await cleo.api('POST', '/api/v1/keyword-rules', { keyword: 'podcast', action: 'star', subscriptionId: blogSub }), 201, 'a star rule');
+  await ok(
+    await cleo.api('POST', '/api/v1/keyword-rules', { keyword: 'podcast', action: 'star', subscriptionId: blogSub }),
+    201,
+    'a star rule',
+  );
 
   const items = (await ok(await cleo.api('GET', '/api/v1/items?scope=all'), 200, 'the river')).items as Json[];
   richItem = items.find((i) => i.title === 'Genrefication, a year on').id;
@@ -137,7 +152,10 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
     assert.ok(await page.locator('details#shortcuts[open]').isVisible());
     await checkAccessibility(page, 'river, shortcuts open, an item focused');
 
-    const folder = await page.getByRole('navigation', { name: 'Your sources' }).getByRole('link', { name: 'Empty folder' }).getAttribute('href');
+    const folder = await page
+      .getByRole('navigation', { name: 'Your sources' })
+      .getByRole('link', { name: 'Empty folder' })
+      .getAttribute('href');
     await audit(s, folder!, 'river of an empty folder');
     await audit(s, `/sources?folder=${new URLSearchParams(folder!.split('?')[1]).get('folder')}&show=all`, 'empty folder, read items too');
   });
@@ -166,7 +184,11 @@ describe('Sources pages pass axe (no serious or critical WCAG 2.2 AA problems)',
     assert.equal(await page.getByRole('article', { name: 'Genrefication, a year on' }).count(), 1, 'the item is named by its title');
     assert.equal(await page.locator('.item__content table').count(), 2);
     // Images without alt text: decorative, unless one is all a link holds.
-    assert.deepEqual(await page.locator('.item__content img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt'))), ['Shelves labelled Mystery, Fantasy and Sports', '', 'Image without a description']);
+    assert.deepEqual(await page.locator('.item__content img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('alt'))), [
+      'Shelves labelled Mystery, Fantasy and Sports',
+      '',
+      'Image without a description',
+    ]);
     assert.equal(await page.locator('.item__content script, .item__content iframe').count(), 0);
     await page.locator('.item__content details summary').click();
     await checkAccessibility(page, 'item with rich feed HTML, details open');
@@ -257,15 +279,29 @@ describe('Sources media', () => {
     await visit(s.page, `/sources/items/${plainItem}`);
     await s.page.locator('.item__attachments audio').evaluate((audio: HTMLAudioElement) => audio.load());
     await s.page.waitForTimeout(200);
-    assert.deepEqual(s.problems.filter((p) => MEDIA_BLOCKED.test(p)), []);
+    assert.deepEqual(
+      s.problems.filter((p) => MEDIA_BLOCKED.test(p)),
+      [],
+    );
   });
 });
 
 describe('Sources pages on a phone-sized screen', () => {
   test('the river, an item with tables and the manage page fit 375 px without horizontal scrolling', async () => {
-    const phone = await openContext(browser, server, { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 }, cleo);
+    const phone = await openContext(
+      browser,
+      server,
+      { viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+      cleo,
+    );
     const { page } = phone;
-    for (const path of ['/sources', `/sources?source=${brokenSub}`, `/sources/items/${richItem}`, `/sources/items/${richItem}/share`, '/sources/manage']) {
+    for (const path of [
+      '/sources',
+      `/sources?source=${brokenSub}`,
+      `/sources/items/${richItem}`,
+      `/sources/items/${richItem}/share`,
+      '/sources/manage',
+    ]) {
       await visit(page, path);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       assert.ok(width <= 376, `${path} is ${width}px wide on a 375px screen`);

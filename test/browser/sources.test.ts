@@ -49,7 +49,9 @@ async function signedIn(member: Member, options: Parameters<typeof openContext>[
 
 /** The id of the river item with this title. */
 async function itemId(page: Page, title: string): Promise<string> {
-  const id = await page.locator('main article[data-item]', { has: page.locator('.item__title', { hasText: title }) }).getAttribute('data-item');
+  const id = await page
+    .locator('main article[data-item]', { has: page.locator('.item__title', { hasText: title }) })
+    .getAttribute('data-item');
   assert.ok(id, `no item “${title}” on ${currentPath(page)}`);
   return id;
 }
@@ -69,7 +71,11 @@ function article(path: string, title: string): string {
 }
 
 before(async () => {
-  [server, feeds, browser] = await Promise.all([startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }), FeedServer.start(), launchBrowser()]);
+  [server, feeds, browser] = await Promise.all([
+    startTestServer({ env: { FETCH_ALLOW_PRIVATE: '127.0.0.1,::1' } }),
+    FeedServer.start(),
+    launchBrowser(),
+  ]);
   members = await createMembers(server, ['ana', 'bo'] as const);
   ana = await signedIn(members.ana);
 
@@ -78,9 +84,24 @@ before(async () => {
   const post = (slug: string) => `${feeds.url}/blog/posts/${slug}`;
   feeds.set('/blog/feed.xml', {
     body: rss('School Library Blog', [
-      { title: 'Genrefication, a year on', link: post('genrefication'), date: day(20), description: '<p>A teaser: how genrefication went.</p>' },
-      { title: 'Banned books week displays', link: post('banned-books'), date: day(18), description: '<p>Displays that start conversations about censorship.</p>' },
-      { title: 'Makerspace on a shoestring', link: post('makerspace'), date: day(16), description: '<p>Cardboard, tape and a 3D printer we borrowed.</p>' },
+      {
+        title: 'Genrefication, a year on',
+        link: post('genrefication'),
+        date: day(20),
+        description: '<p>A teaser: how genrefication went.</p>',
+      },
+      {
+        title: 'Banned books week displays',
+        link: post('banned-books'),
+        date: day(18),
+        description: '<p>Displays that start conversations about censorship.</p>',
+      },
+      {
+        title: 'Makerspace on a shoestring',
+        link: post('makerspace'),
+        date: day(16),
+        description: '<p>Cardboard, tape and a 3D printer we borrowed.</p>',
+      },
       { title: 'Author visits over video', link: post('author-visits'), date: day(14), description: '<p>Four authors, one webcam.</p>' },
     ]),
   });
@@ -89,7 +110,10 @@ before(async () => {
     body: `<!doctype html><html><head><title>School Library Blog</title><link rel="alternate" type="application/rss+xml" title="Posts" href="feed.xml"></head><body><h1>Welcome</h1></body></html>`,
   });
   for (const slug of ['genrefication', 'banned-books', 'makerspace', 'author-visits']) {
-    feeds.set(`/blog/posts/${slug}`, { headers: { 'content-type': 'text/html; charset=utf-8' }, body: article(`/blog/posts/${slug}`, slug) });
+    feeds.set(`/blog/posts/${slug}`, {
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: article(`/blog/posts/${slug}`, slug),
+    });
   }
 });
 
@@ -105,7 +129,10 @@ describe('Sources in a browser', () => {
     const { page } = ana;
     await visit(page, '/sources');
     assert.match(await text(page.locator('main .callout')), /You follow no sources yet/);
-    await page.locator('main').getByRole('link', { name: /Add a blog/ }).click();
+    await page
+      .locator('main')
+      .getByRole('link', { name: /Add a blog/ })
+      .click();
     await page.waitForURL('**/sources/manage');
 
     await page.getByLabel('Address of a site or a feed').fill(`${feeds.url}/blog/`);
@@ -115,7 +142,12 @@ describe('Sources in a browser', () => {
     assert.match(path, /^\/sources\?source=\d+$/);
     blogSubscription = Number(new URL(page.url()).searchParams.get('source'));
     assert.equal(await page.locator('main h1').innerText(), 'School Library Blog');
-    assert.deepEqual(await titles(page), ['Genrefication, a year on', 'Banned books week displays', 'Makerspace on a shoestring', 'Author visits over video']);
+    assert.deepEqual(await titles(page), [
+      'Genrefication, a year on',
+      'Banned books week displays',
+      'Makerspace on a shoestring',
+      'Author visits over video',
+    ]);
     // The feed, found through the page's <link>, was fetched once.
     assert.equal(feeds.hits('/blog/feed.xml').length, 1);
 
@@ -304,12 +336,23 @@ describe('Sources in a browser', () => {
   <outline type="rss" text="School Library Blog" xmlUrl="${feeds.url}/blog/feed.xml"/>
 </body></opml>`;
     await visit(page, '/sources/manage');
-    await page.getByLabel('An OPML file from another reader').setInputFiles({ name: 'subscriptions.opml', mimeType: 'text/x-opml', buffer: Buffer.from(opml) });
-    await submit(page, page.getByRole('button', { name: 'Import' }), 'Imported 3 sources; 1 you already followed. 1 entry was skipped (not web addresses). New sources are fetched in the background.');
+    await page
+      .getByLabel('An OPML file from another reader')
+      .setInputFiles({ name: 'subscriptions.opml', mimeType: 'text/x-opml', buffer: Buffer.from(opml) });
+    await submit(
+      page,
+      page.getByRole('button', { name: 'Import' }),
+      'Imported 3 sources; 1 you already followed. 1 entry was skipped (not web addresses). New sources are fetched in the background.',
+    );
     assert.equal(currentPath(page), '/sources/manage');
     assert.equal(await page.getByRole('heading', { name: 'Your sources (4)' }).count(), 1);
     const rows = page.locator('.source-row__title');
-    assert.deepEqual((await rows.allInnerTexts()).sort(), ['Child Welfare Review', 'Journal of Librarianship', 'School Library Blog', 'Teacher Tips']);
+    assert.deepEqual((await rows.allInnerTexts()).sort(), [
+      'Child Welfare Review',
+      'Journal of Librarianship',
+      'School Library Blog',
+      'Teacher Tips',
+    ]);
     assert.equal(await page.getByLabel('Folder', { exact: true }).count(), 4);
     const folderOf = (title: string) => page.locator('.source-row', { hasText: title }).getByLabel('Folder', { exact: true }).inputValue();
     assert.equal(await folderOf('Journal of Librarianship'), 'Research');
@@ -320,16 +363,24 @@ describe('Sources in a browser', () => {
     assert.equal(feeds.hits('/journal/rss').length, 0);
     assert.match(await text(page.locator('.source-row', { hasText: 'Teacher Tips' }).locator('.hint')), /not fetched yet/);
 
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Download your sources as OPML' }).click()]);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download your sources as OPML' }).click(),
+    ]);
     assert.equal(download.suggestedFilename(), 'sources.opml');
     const exported = parseOpml(await readFile((await download.path())!, 'utf8'));
     const outlines = exported.body?.outlines ?? [];
-    const folders = Object.fromEntries(outlines.filter((o) => o.outlines?.length).map((o) => [o.text, o.outlines!.map((c) => c.xmlUrl).sort()]));
+    const folders = Object.fromEntries(
+      outlines.filter((o) => o.outlines?.length).map((o) => [o.text, o.outlines!.map((c) => c.xmlUrl).sort()]),
+    );
     assert.deepEqual(folders, {
       Libraries: [`${feeds.url}/blog/feed.xml`],
       Research: [`${feeds.url}/cwr/atom.xml`, `${feeds.url}/journal/rss`],
     });
-    assert.deepEqual(outlines.filter((o) => o.xmlUrl).map((o) => [o.text, o.xmlUrl]), [['Teacher Tips', `${feeds.url}/tips/feed`]]);
+    assert.deepEqual(
+      outlines.filter((o) => o.xmlUrl).map((o) => [o.text, o.xmlUrl]),
+      [['Teacher Tips', `${feeds.url}/tips/feed`]],
+    );
 
     // The same file by its link: an OPML document, not a page.
     const response = await page.request.get('/sources/export.opml');
@@ -345,7 +396,10 @@ describe('Sources in a browser', () => {
     await row.getByLabel('Name').fill('Tips for teachers');
     await row.getByLabel('Folder', { exact: true }).selectOption('Research');
     await submit(page, row.getByRole('button', { name: 'Save Teacher Tips' }), 'Saved.');
-    assert.equal(await page.locator('.source-row', { hasText: 'Tips for teachers' }).getByLabel('Folder', { exact: true }).inputValue(), 'Research');
+    assert.equal(
+      await page.locator('.source-row', { hasText: 'Tips for teachers' }).getByLabel('Folder', { exact: true }).inputValue(),
+      'Research',
+    );
 
     await page.getByLabel('New folder').fill('Later');
     await submit(page, page.getByRole('button', { name: 'Create' }), 'Folder “Later” is ready: move sources into it below.');
@@ -356,7 +410,10 @@ describe('Sources in a browser', () => {
     await page.getByLabel('Word or phrase').fill('makerspace');
     await page.getByLabel('Then').selectOption('mute');
     await submit(page, page.getByRole('button', { name: 'Add the rule' }), 'Rule added, and applied to the items already there.');
-    assert.equal(await text(page.locator('section[aria-labelledby="rules-heading"] li > span')), 'Hide items with “makerspace” in any source');
+    assert.equal(
+      await text(page.locator('section[aria-labelledby="rules-heading"] li > span')),
+      'Hide items with “makerspace” in any source',
+    );
     await visit(page, '/sources?show=all');
     assert.deepEqual(await titles(page), ['Genrefication, a year on', 'Banned books week displays', 'Author visits over video']);
     await visit(page, '/sources/manage');
@@ -378,8 +435,15 @@ describe('Sources in a browser', () => {
 
     await visit(page, '/stream');
     const post = page.locator('main article.post', { hasText: 'Great ideas for our October display' });
-    assert.match(await text(post.locator('.post__content')), /Great ideas for our October display\. #BannedBooksWeek “Banned books week displays” \(School Library Blog\)/);
-    assert.equal(await post.locator(`.post__content a[href="${feeds.url}/blog/posts/banned-books"]`).count(), 1, 'the post links to the item');
+    assert.match(
+      await text(post.locator('.post__content')),
+      /Great ideas for our October display\. #BannedBooksWeek “Banned books week displays” \(School Library Blog\)/,
+    );
+    assert.equal(
+      await post.locator(`.post__content a[href="${feeds.url}/blog/posts/banned-books"]`).count(),
+      1,
+      'the post links to the item',
+    );
   });
 
   test('a page naming two feeds offers the choice, and the chosen one is followed', async () => {
@@ -391,7 +455,9 @@ describe('Sources in a browser', () => {
         <link rel="alternate" type="application/atom+xml" title="Show notes (Atom)" href="/podcast/notes.atom">
         </head><body>Podcast</body></html>`,
     });
-    feeds.set('/podcast/episodes.rss', { body: rss('Story Time Podcast', [{ title: 'Episode 1: picture books', link: 'https://podcast.example/1', date: day(10) }]) });
+    feeds.set('/podcast/episodes.rss', {
+      body: rss('Story Time Podcast', [{ title: 'Episode 1: picture books', link: 'https://podcast.example/1', date: day(10) }]),
+    });
     feeds.set('/podcast/notes.atom', {
       headers: { 'content-type': 'application/atom+xml' },
       body: `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Story Time show notes</title><id>urn:notes</id><updated>${new Date(day(10)).toISOString()}</updated>
@@ -411,29 +477,50 @@ describe('Sources in a browser', () => {
     await submit(page, page.getByRole('button', { name: 'Follow this feed' }), 'Following Story Time show notes: 1 item to read.');
     assert.deepEqual(await titles(page), ['Notes for episode 1']);
     // The folder typed before the choice is kept.
-    assert.equal(await text(page.getByRole('navigation', { name: 'Your sources' }).getByRole('region', { name: /Listening/ }).getByRole('listitem')), 'Story Time show notes 1 unread');
+    assert.equal(
+      await text(
+        page
+          .getByRole('navigation', { name: 'Your sources' })
+          .getByRole('region', { name: /Listening/ })
+          .getByRole('listitem'),
+      ),
+      'Story Time show notes 1 unread',
+    );
     assert.equal(feeds.hits('/podcast/episodes.rss').length, 0, 'the feed not chosen is never fetched');
   });
 
   test('a broken source shows its problem in plain words, and “Try again now” works once the feed is fixed', async () => {
     const { page } = ana;
-    feeds.set('/flaky/feed.xml', { body: rss('Social Work Notes', [{ title: 'Supervision that helps', link: 'https://sw.example/supervision', date: day(12) }]) });
+    feeds.set('/flaky/feed.xml', {
+      body: rss('Social Work Notes', [{ title: 'Supervision that helps', link: 'https://sw.example/supervision', date: day(12) }]),
+    });
     await visit(page, '/sources/manage');
     await page.getByLabel('Address of a site or a feed').fill(`${feeds.url}/flaky/feed.xml`);
     await submit(page, page.getByRole('button', { name: 'Follow', exact: true }), 'Following Social Work Notes: 1 item to read.');
     const sourcePath = currentPath(page);
 
     // The feed breaks; "Fetch now" on the manage page finds out.
-    feeds.set('/flaky/feed.xml', { status: 404, headers: { 'content-type': 'text/html' }, body: '<!doctype html><title>Not found</title>' });
+    feeds.set('/flaky/feed.xml', {
+      status: 404,
+      headers: { 'content-type': 'text/html' },
+      body: '<!doctype html><title>Not found</title>',
+    });
     await visit(page, '/sources/manage');
     const problem = 'The site answered 404 (not found) in the last hour.';
-    await submit(page, page.getByRole('button', { name: 'Fetch now Social Work Notes' }), `Fetched Social Work Notes, still a problem: ${problem}`);
+    await submit(
+      page,
+      page.getByRole('button', { name: 'Fetch now Social Work Notes' }),
+      `Fetched Social Work Notes, still a problem: ${problem}`,
+    );
     assert.equal(await text(page.locator('.source-row', { hasText: 'Social Work Notes' }).locator('.source-problem')), problem);
 
     await visit(page, sourcePath);
     const callout = page.locator('main .callout');
     assert.equal(await text(callout.locator('p')), problem);
-    assert.match(await text(page.getByRole('navigation', { name: 'Your sources' }).getByRole('listitem').filter({ hasText: 'Social Work Notes' })), new RegExp(`⚠ ${problem.replace(/[()]/g, '\\$&')}`));
+    assert.match(
+      await text(page.getByRole('navigation', { name: 'Your sources' }).getByRole('listitem').filter({ hasText: 'Social Work Notes' })),
+      new RegExp(`⚠ ${problem.replace(/[()]/g, '\\$&')}`),
+    );
     assert.deepEqual(await titles(page), ['Supervision that helps'], 'the items already fetched stay');
 
     // Still broken: trying again says so.
@@ -493,7 +580,10 @@ describe('Sources without JavaScript', () => {
       assert.ok(await page.getByText('next / previous item').isVisible());
 
       // Mark all read in this folder only.
-      const folder = await page.getByRole('navigation', { name: 'Your sources' }).getByRole('link', { name: 'News', exact: true }).getAttribute('href');
+      const folder = await page
+        .getByRole('navigation', { name: 'Your sources' })
+        .getByRole('link', { name: 'News', exact: true })
+        .getAttribute('href');
       await visit(page, folder!);
       await submit(page, page.locator('form[action="/sources/mark-read"]').getByRole('button', { name: 'Mark read' }), 'All marked read.');
       assert.equal(currentPath(page), folder);

@@ -29,7 +29,10 @@ before(async () => {
 after(() => server.close());
 
 /** A weekly chat whose first occurrence starts `inMinutes` from now (UTC), with `questions` prepared. */
-async function weeklyChat(slug: string, options: { inMinutes?: number; questions?: number; interval?: number; kind?: 'chat' | 'backchannel'; by?: Member } = {}): Promise<{ series: Json; chat: Json; base: string; api: string }> {
+async function weeklyChat(
+  slug: string,
+  options: { inMinutes?: number; questions?: number; interval?: number; kind?: 'chat' | 'backchannel'; by?: Member } = {},
+): Promise<{ series: Json; chat: Json; base: string; api: string }> {
   const at = utcToZoned(Date.now() + (options.inMinutes ?? 30) * 60_000, 'UTC');
   const by = options.by ?? host;
   const created = await by.api('POST', '/api/v1/chats', {
@@ -63,7 +66,13 @@ describe('chat series', () => {
     clock.set('2026-11-20T12:00:00Z');
     t.after(() => clock.reset());
     const created = await host.api('POST', '/api/v1/chats', {
-      hashtag: '#TLChat', title: 'Teacher librarians', timeZone: 'America/New_York', recurrence: { freq: 'weekly', weekday: 2 }, startDate: '2026-12-01', time: '20:00', durationMinutes: 60,
+      hashtag: '#TLChat',
+      title: 'Teacher librarians',
+      timeZone: 'America/New_York',
+      recurrence: { freq: 'weekly', weekday: 2 },
+      startDate: '2026-12-01',
+      time: '20:00',
+      durationMinutes: 60,
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     assert.equal(created.json.slug, 'tlchat');
@@ -77,7 +86,15 @@ describe('chat series', () => {
     assert.equal(upcoming.chats[0].startsAt, '2026-12-02T01:00:00.000Z');
     assert.ok(upcoming.chats.every((c: Json) => new Date(c.startsAt).getUTCDay() === 3));
 
-    const again = await host.api('POST', '/api/v1/chats', { hashtag: 'tlchat', title: 'Again', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: 1 }, startDate: '2026-12-01', time: '10:00', durationMinutes: 60 });
+    const again = await host.api('POST', '/api/v1/chats', {
+      hashtag: 'tlchat',
+      title: 'Again',
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: 1 },
+      startDate: '2026-12-01',
+      time: '10:00',
+      durationMinutes: 60,
+    });
     assert.equal(again.status, 409);
     assert.equal(again.json.error.issues[0].path, 'slug');
     const cases: Array<[Record<string, unknown>, string]> = [
@@ -91,9 +108,22 @@ describe('chat series', () => {
       [{ durationMinutes: 5 }, 'durationMinutes'],
     ];
     for (const [change, path] of cases) {
-      const bad = await host.api('POST', '/api/v1/chats', { hashtag: 'other', title: 'Other', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: 1 }, startDate: '2026-12-01', time: '10:00', durationMinutes: 60, slug: 'other', ...change });
+      const bad = await host.api('POST', '/api/v1/chats', {
+        hashtag: 'other',
+        title: 'Other',
+        timeZone: 'UTC',
+        recurrence: { freq: 'weekly', weekday: 1 },
+        startDate: '2026-12-01',
+        time: '10:00',
+        durationMinutes: 60,
+        slug: 'other',
+        ...change,
+      });
       assert.equal(bad.status, 422, `${JSON.stringify(change)} → ${bad.status}`);
-      assert.ok(bad.json.error.issues.some((i: Json) => i.path === path), `${JSON.stringify(change)}: ${JSON.stringify(bad.json.error.issues)}`);
+      assert.ok(
+        bad.json.error.issues.some((i: Json) => i.path === path),
+        `${JSON.stringify(change)}: ${JSON.stringify(bad.json.error.issues)}`,
+      );
     }
     assert.equal((await getJson(server, null, '/api/v1/chats/other', 404)).error.code, 'not_found');
   });
@@ -101,7 +131,19 @@ describe('chat series', () => {
   test('a chat over a daylight-saving change keeps its local hour', async () => {
     const viewer = (await server.services.accounts.viewerForMember(host.memberId))!;
     // Planned from 1 March 2027: New York moves to daylight time on 14 March.
-    const series = await server.services.chats.createSeries(viewer, { hashtag: 'dstchat', title: 'DST', timeZone: 'America/New_York', recurrence: { freq: 'weekly', weekday: 4 }, startDate: '2027-03-01', time: '20:00', durationMinutes: 60 }, Date.parse('2027-03-01T00:00:00Z'));
+    const series = await server.services.chats.createSeries(
+      viewer,
+      {
+        hashtag: 'dstchat',
+        title: 'DST',
+        timeZone: 'America/New_York',
+        recurrence: { freq: 'weekly', weekday: 4 },
+        startDate: '2027-03-01',
+        time: '20:00',
+        durationMinutes: 60,
+      },
+      Date.parse('2027-03-01T00:00:00Z'),
+    );
     const chats = await server.services.chats.chats(null, series.slug, { when: 'upcoming', now: Date.parse('2027-03-01T00:00:00Z') });
     const byDate = new Map(chats.map((c) => [c.date, new Date(c.startsAt).toISOString()]));
     assert.equal(byDate.get('2027-03-11'), '2027-03-12T01:00:00.000Z');
@@ -114,7 +156,13 @@ describe('chat series', () => {
     assert.equal((await ana.api('POST', '/api/v1/chats/rolechat/moderators', { handle: 'ana' })).status, 403);
     const added = await host.api('POST', '/api/v1/chats/rolechat/moderators', { handle: '@mod' });
     assert.equal(added.status, 200);
-    assert.deepEqual(added.json.hosts.map((h: Json) => [h.handle, h.role]), [['host', 'host'], ['mod', 'moderator']]);
+    assert.deepEqual(
+      added.json.hosts.map((h: Json) => [h.handle, h.role]),
+      [
+        ['host', 'host'],
+        ['mod', 'moderator'],
+      ],
+    );
     assert.equal((await mod.api('POST', `${api}/questions`, { text: 'Mod question?' })).status, 201);
     assert.equal((await mod.api('PATCH', '/api/v1/chats/rolechat', { title: 'Renamed' })).status, 403);
     // A moderator of this series is nobody on another one.
@@ -169,7 +217,10 @@ describe('a live chat', () => {
     const answers = (n: number) => r.questions.find((q: Json) => q.number === n).answers.map((p: Json) => p.id);
     assert.deepEqual(answers(1), [a1.id, a1b.id, a1c.id, reply.id]);
     assert.deepEqual(answers(2), [a2.id]);
-    assert.deepEqual(r.otherPosts.map((p: Json) => p.id), [hello.id, a17.id, notYet.id]);
+    assert.deepEqual(
+      r.otherPosts.map((p: Json) => p.id),
+      [hello.id, a17.id, notYet.id],
+    );
     const inRoom = [...r.questions.flatMap((q: Json) => q.answers), ...r.otherPosts].map((p: Json) => p.id);
     assert.ok(!inRoom.includes(privateAnswer.id), 'a followers-only post stays out of the room');
     assert.equal(r.participants, 3);
@@ -184,7 +235,10 @@ describe('a live chat', () => {
     const { api } = await weeklyChat('racechat', { questions: 2 });
     await host.api('POST', '/api/v1/chats/racechat/moderators', { handle: 'mod' });
     await host.api('POST', `${api}/start`);
-    const [one, two] = await Promise.all([host.api('POST', `${api}/release`, { number: 1 }), mod.api('POST', `${api}/release`, { number: 1 })]);
+    const [one, two] = await Promise.all([
+      host.api('POST', `${api}/release`, { number: 1 }),
+      mod.api('POST', `${api}/release`, { number: 1 }),
+    ]);
     assert.deepEqual([one.status, two.status].sort(), [200, 409]);
     const posts = await getJson(server, null, '/api/v1/timelines/tags/racechat');
     assert.equal(posts.posts.filter((p: Json) => p.text.startsWith('Q1 ')).length, 1);
@@ -231,7 +285,10 @@ describe('a live chat', () => {
       // Not a post of this chat: someone else's moderation is refused.
       assert.equal((await host.api('POST', `${api}/posts/${q1.postId}/hide`)).status, 404);
       await host.api('POST', `${api}/end`);
-      assert.equal(JSON.parse((await anonymous.next((e) => e.event === 'state' && JSON.parse(e.data).state === 'ended')).data).state, 'ended');
+      assert.equal(
+        JSON.parse((await anonymous.next((e) => e.event === 'state' && JSON.parse(e.data).state === 'ended')).data).state,
+        'ended',
+      );
     } finally {
       anonymous.close();
       moderator.close();
@@ -298,14 +355,40 @@ describe('a live chat', () => {
           .filter((e) => e.event !== 'ready')
           .map((e) => {
             const data = JSON.parse(e.data);
-            return e.event === 'post' ? `post ${data.id}` : e.event === 'question' ? `question ${data.number}` : e.event === 'moderation' ? `moderation ${data.postId}${data.hidden ? ' hidden' : ''}` : `${e.event} ${data.id}`;
+            return e.event === 'post'
+              ? `post ${data.id}`
+              : e.event === 'question'
+                ? `question ${data.number}`
+                : e.event === 'moderation'
+                  ? `moderation ${data.postId}${data.hidden ? ' hidden' : ''}`
+                  : `${e.event} ${data.id}`;
           });
       // Readers only learn that a hidden post went; the room replays it as it is now (hidden).
-      assert.deepEqual(seen(anonymousAgain), [`post ${answer.id}`, `moderation ${answer.id}`, `delete ${hidden.id}`, 'question 2', `post ${live.id}`]);
-      assert.deepEqual(seen(moderatorAgain), [`post ${answer.id}`, `post ${membersOnly.id}`, `moderation ${answer.id}`, `post ${hidden.id}`, `moderation ${hidden.id} hidden`, 'question 2', `post ${live.id}`]);
-      for (const [stream, from] of [[anonymousAgain, anonymousId], [moderatorAgain, moderatorId]] as const) {
+      assert.deepEqual(seen(anonymousAgain), [
+        `post ${answer.id}`,
+        `moderation ${answer.id}`,
+        `delete ${hidden.id}`,
+        'question 2',
+        `post ${live.id}`,
+      ]);
+      assert.deepEqual(seen(moderatorAgain), [
+        `post ${answer.id}`,
+        `post ${membersOnly.id}`,
+        `moderation ${answer.id}`,
+        `post ${hidden.id}`,
+        `moderation ${hidden.id} hidden`,
+        'question 2',
+        `post ${live.id}`,
+      ]);
+      for (const [stream, from] of [
+        [anonymousAgain, anonymousId],
+        [moderatorAgain, moderatorId],
+      ] as const) {
         const ids = stream.events.filter((e) => e.event !== 'ready').map((e) => Number(e.id));
-        assert.ok(ids.every((id, i) => id > (i === 0 ? Number(from) : ids[i - 1]!)), `ids grow from ${from}: ${ids}`);
+        assert.ok(
+          ids.every((id, i) => id > (i === 0 ? Number(from) : ids[i - 1]!)),
+          `ids grow from ${from}: ${ids}`,
+        );
       }
     } finally {
       anonymousAgain.close();
@@ -354,7 +437,10 @@ describe('a live chat', () => {
     const rows = csv.trim().split('\r\n');
     assert.equal(rows.length, 4, csv);
     assert.match(rows[0]!, /^question,post_id,posted_at,author_handle/);
-    assert.ok(rows.some((r) => r.includes(`"A1: a comma, a ""quote"" and =SUM(A1) #endchat"`)), csv);
+    assert.ok(
+      rows.some((r) => r.includes(`"A1: a comma, a ""quote"" and =SUM(A1) #endchat"`)),
+      csv,
+    );
     const html = await (await web.fetch(`${base}/transcript.html`)).text();
     assert.match(html, /<!DOCTYPE html>/i);
     assert.ok(!/<script/i.test(html));
@@ -371,7 +457,10 @@ describe('a live chat', () => {
     // A participant's history.
     const history = await getJson(server, null, '/api/v1/accounts/cy/chats');
     const entry = history.chats.find((h: Json) => h.series.slug === 'endchat');
-    assert.deepEqual(entry.answers.map((a: Json) => a.label), ['Q2']);
+    assert.deepEqual(
+      entry.answers.map((a: Json) => a.label),
+      ['Q2'],
+    );
   });
 
   test('a second chat of the series: returning people are no longer new', async () => {
@@ -386,7 +475,13 @@ describe('a live chat', () => {
     await ana.post('Back again #againchat');
     await bo.post('First time here #againchat');
     const r = await room(`/api/v1/chats/againchat/${next.date}`);
-    assert.deepEqual(r.otherPosts.map((p: Json) => [p.author.handle, p.firstTime]), [['ana', false], ['bo', true]]);
+    assert.deepEqual(
+      r.otherPosts.map((p: Json) => [p.author.handle, p.firstTime]),
+      [
+        ['ana', false],
+        ['bo', true],
+      ],
+    );
   });
 });
 
@@ -412,13 +507,19 @@ describe('the timer', () => {
     await chats.tick(start);
     let state = await getJson(server, null, api);
     assert.equal(state.chat.state, 'live');
-    assert.deepEqual(state.questions.map((q: Json) => Boolean(q.releasedAt)), [true, false, false]);
+    assert.deepEqual(
+      state.questions.map((q: Json) => Boolean(q.releasedAt)),
+      [true, false, false],
+    );
     await chats.tick(start + 7 * 60_000);
     assert.equal((await getJson(server, null, api)).questions[1].releasedAt, null);
     await chats.tick(start + 8 * 60_000 + 1000);
     await chats.tick(start + 8 * 60_000 + 2000);
     state = await getJson(server, null, api);
-    assert.deepEqual(state.questions.map((q: Json) => Boolean(q.releasedAt)), [true, true, false]);
+    assert.deepEqual(
+      state.questions.map((q: Json) => Boolean(q.releasedAt)),
+      [true, true, false],
+    );
     await chats.tick(start + 60 * 60_000);
     state = await getJson(server, null, api);
     assert.equal(state.chat.state, 'ended');
@@ -458,12 +559,27 @@ describe('backchannels', () => {
   test('named sessions over a time window; posts join the session they name, or the one going on', async () => {
     const { api } = await weeklyChat('confchat', { kind: 'backchannel', inMinutes: -5 });
     const now = Date.now();
-    const s1 = await host.api('POST', `${api}/questions`, { label: 'Keynote', text: 'Opening keynote', startsAt: new Date(now - 60_000).toISOString(), endsAt: new Date(now + 3600_000).toISOString() });
+    const s1 = await host.api('POST', `${api}/questions`, {
+      label: 'Keynote',
+      text: 'Opening keynote',
+      startsAt: new Date(now - 60_000).toISOString(),
+      endsAt: new Date(now + 3600_000).toISOString(),
+    });
     assert.equal(s1.status, 201, JSON.stringify(s1.json));
     assert.equal(s1.json.label, 'Keynote');
-    const s2 = await host.api('POST', `${api}/questions`, { label: 'Workshop', text: 'Makerspaces', startsAt: new Date(now + 3600_000).toISOString(), endsAt: new Date(now + 7200_000).toISOString() });
+    const s2 = await host.api('POST', `${api}/questions`, {
+      label: 'Workshop',
+      text: 'Makerspaces',
+      startsAt: new Date(now + 3600_000).toISOString(),
+      endsAt: new Date(now + 7200_000).toISOString(),
+    });
     assert.equal(s2.status, 201);
-    const outside = await host.api('POST', `${api}/questions`, { label: 'Late', text: 'x', startsAt: new Date(now + 86_400_000).toISOString(), endsAt: new Date(now + 90_000_000).toISOString() });
+    const outside = await host.api('POST', `${api}/questions`, {
+      label: 'Late',
+      text: 'x',
+      startsAt: new Date(now + 86_400_000).toISOString(),
+      endsAt: new Date(now + 90_000_000).toISOString(),
+    });
     assert.equal(outside.status, 422);
     await host.api('POST', `${api}/start`);
     await host.api('POST', `${api}/release`);
@@ -471,6 +587,12 @@ describe('backchannels', () => {
     const during = await ana.post('Great opening #confchat');
     const named = await bo.post('S2: looking forward to this #confchat');
     const r = await room(api);
-    assert.deepEqual(r.questions.map((q: Json) => [q.label, q.answers.map((p: Json) => p.id)]), [['Keynote', [during.id]], ['Workshop', [named.id]]]);
+    assert.deepEqual(
+      r.questions.map((q: Json) => [q.label, q.answers.map((p: Json) => p.id)]),
+      [
+        ['Keynote', [during.id]],
+        ['Workshop', [named.id]],
+      ],
+    );
   });
 });

@@ -40,7 +40,13 @@ function sample(): Transcript {
   const a2 = post(103, eve, HOSTILE, 21);
   const other = post(104, ana, '@ben welcome! -1 for rain', 40);
   return {
-    series: { slug: 'tlchat', title: 'Teacher-librarian chat', hashtag: '#tlchat', kind: 'chat', url: 'https://commonroom.example/chats/tlchat' },
+    series: {
+      slug: 'tlchat',
+      title: 'Teacher-librarian chat',
+      hashtag: '#tlchat',
+      kind: 'chat',
+      url: 'https://commonroom.example/chats/tlchat',
+    },
     chat: {
       date: '2027-03-02',
       topic: 'Genrefication, one year on',
@@ -62,8 +68,26 @@ function sample(): Transcript {
         postUrl: 'https://commonroom.example/posts/100',
         answers: [a1, a1b],
       },
-      { number: 2, label: 'Q2', text: 'What would you <b>change</b>?', imageUrl: null, imageAlt: null, releasedAt: null, postUrl: null, answers: [a2] },
-      { number: 3, label: 'Q3', text: 'Anything else?', imageUrl: null, imageAlt: null, releasedAt: at('2027-03-03T01:30:00Z'), postUrl: null, answers: [] },
+      {
+        number: 2,
+        label: 'Q2',
+        text: 'What would you <b>change</b>?',
+        imageUrl: null,
+        imageAlt: null,
+        releasedAt: null,
+        postUrl: null,
+        answers: [a2],
+      },
+      {
+        number: 3,
+        label: 'Q3',
+        text: 'Anything else?',
+        imageUrl: null,
+        imageAlt: null,
+        releasedAt: at('2027-03-03T01:30:00Z'),
+        postUrl: null,
+        answers: [],
+      },
     ],
     otherPosts: [other],
     participants: [
@@ -123,7 +147,17 @@ describe('transcriptCsv', () => {
   const rows = parseCsv(csv);
 
   test('has a header and one row per post, answers first then other posts', () => {
-    assert.deepEqual(rows[0], ['question', 'post_id', 'posted_at', 'author_handle', 'author_name', 'text', 'highlighted', 'first_time', 'url']);
+    assert.deepEqual(rows[0], [
+      'question',
+      'post_id',
+      'posted_at',
+      'author_handle',
+      'author_name',
+      'text',
+      'highlighted',
+      'first_time',
+      'url',
+    ]);
     assert.deepEqual(
       rows.slice(1).map((r) => [r[0], r[1], r[2], r[6], r[7]]),
       [
@@ -146,7 +180,7 @@ describe('transcriptCsv', () => {
   });
 
   test('disarms cells a spreadsheet would run as formulas', () => {
-    assert.equal(rows[2]![4], "'=HYPERLINK(\"http://evil\")");
+    assert.equal(rows[2]![4], '\'=HYPERLINK("http://evil")');
     assert.equal(rows[4]![5], "'@ben welcome! -1 for rain");
     for (const start of ['=', '+', '-', '@', '\t', '\r']) {
       const cell = parseCsv(`${csvCell(`${start}1+2`)}\r\n`)[0]![0]!;
@@ -162,7 +196,11 @@ describe('transcriptJson', () => {
   test('round-trips, with ISO 8601 times in place of epoch ms', () => {
     const t = sample();
     const json = transcriptJson(t);
-    const parsed = JSON.parse(json) as Record<string, unknown> & { chat: Record<string, unknown>; questions: Array<Record<string, unknown> & { answers: Array<Record<string, unknown>> }>; otherPosts: Array<Record<string, unknown>> };
+    const parsed = JSON.parse(json) as Record<string, unknown> & {
+      chat: Record<string, unknown>;
+      questions: Array<Record<string, unknown> & { answers: Array<Record<string, unknown>> }>;
+      otherPosts: Array<Record<string, unknown>>;
+    };
     assert.equal(parsed.chat.startsAt, '2027-03-03T01:00:00.000Z');
     assert.equal(parsed.chat.startedAt, '2027-03-03T01:01:00.000Z');
     assert.equal(parsed.chat.endedAt, null);
@@ -176,7 +214,13 @@ describe('transcriptJson', () => {
     const post = (p: Record<string, unknown>) => ({ ...p, createdAt: ms(p.createdAt) });
     const back = {
       ...parsed,
-      chat: { ...parsed.chat, startsAt: ms(parsed.chat.startsAt), endsAt: ms(parsed.chat.endsAt), startedAt: ms(parsed.chat.startedAt), endedAt: ms(parsed.chat.endedAt) },
+      chat: {
+        ...parsed.chat,
+        startsAt: ms(parsed.chat.startsAt),
+        endsAt: ms(parsed.chat.endsAt),
+        startedAt: ms(parsed.chat.startedAt),
+        endedAt: ms(parsed.chat.endedAt),
+      },
       questions: parsed.questions.map((q) => ({ ...q, releasedAt: ms(q.releasedAt), answers: q.answers.map(post) })),
       otherPosts: parsed.otherPosts.map(post),
     };
@@ -202,7 +246,21 @@ describe('escapeMarkdown', () => {
   test('neutralises block markers at the start of every line', () => {
     const text = '# h1\n## h2\n- item\n+ item\n* item\n1. one\n2) two\n> quote\n---\n===\n    code\n\tcode\n```fence';
     const lines = escapeMarkdown(text).split('\n');
-    assert.deepEqual(lines, ['\\# h1', '\\#\\# h2', '\\- item', '\\+ item', '\\* item', '1\\. one', '2\\) two', '\\> quote', '\\---', '\\===', 'code', 'code', '\\`\\`\\`fence']);
+    assert.deepEqual(lines, [
+      '\\# h1',
+      '\\#\\# h2',
+      '\\- item',
+      '\\+ item',
+      '\\* item',
+      '1\\. one',
+      '2\\) two',
+      '\\> quote',
+      '\\---',
+      '\\===',
+      'code',
+      'code',
+      '\\`\\`\\`fence',
+    ]);
   });
 
   test('ordinary text stays readable', () => {
@@ -230,7 +288,11 @@ describe('transcriptMarkdown', () => {
   });
 
   test('lists answers with name, handle, local time, star and link', () => {
-    assert.ok(lines.includes('- ⭐ **Ana \\*Librarian\\*** (@ana\\_reads), [20:05](<https://commonroom.example/posts/101>): A1: Genrefication doubled circulation, "really", in year one'));
+    assert.ok(
+      lines.includes(
+        '- ⭐ **Ana \\*Librarian\\*** (@ana\\_reads), [20:05](<https://commonroom.example/posts/101>): A1: Genrefication doubled circulation, "really", in year one',
+      ),
+    );
     // A multi-line post stays in its list item, and its "- not a list" line is not a new item.
     const start = lines.findIndex((l) => l.includes('(@ben)'));
     assert.ok(lines[start]!.endsWith('then reverted\\'));

@@ -112,7 +112,10 @@ describe('calendar', () => {
     });
     const lines = contentLines(hostile);
     assert.equal(lines.filter((l) => l === 'BEGIN:VEVENT').length, 1);
-    assert.equal(lines.some((l) => l.startsWith('X-INJECTED') || l.startsWith('ATTACH')), false);
+    assert.equal(
+      lines.some((l) => l.startsWith('X-INJECTED') || l.startsWith('ATTACH')),
+      false,
+    );
     assert.equal(property(hostile, 'X-WR-CALNAME'), 'Evil\\nX-INJECTED:1');
     assert.equal(property(hostile, 'SUMMARY'), 'Topic\\nEND:VEVENT\\nBEGIN:VEVENT');
     assert.equal(property(hostile, 'URL'), 'https://example.com/aATTACH:evil');
@@ -182,7 +185,10 @@ describe('folding', () => {
     const ics = calendar({ name: 'x', now: NOW, events: [{ ...event, summary }] });
     const folded = physicalLines(ics, 'SUMMARY');
     // 8 + 200 octets: 33 é on the first line, then 37 (1 + 74 octets) per continuation.
-    assert.deepEqual(folded.map((l) => l.length), [8 + 33, 1 + 37, 1 + 30]);
+    assert.deepEqual(
+      folded.map((l) => l.length),
+      [8 + 33, 1 + 37, 1 + 30],
+    );
     checkFolded(ics);
     assert.equal(property(ics, 'SUMMARY'), summary);
     // "SUMMARY:" is 8 octets, leaving room for 33 é (66 octets) on the first line.

@@ -153,7 +153,10 @@ describe('occurrences', () => {
       ['2027-03-16', '2027-03-17T00:00:00.000Z'],
     ]);
     const november = occurrences(tuesdaysNy, at('2027-11-01T00:00:00Z'), at('2027-11-12T00:00:00Z'));
-    assert.deepEqual(november.map((o) => iso(o.startsAt)), ['2027-11-03T00:00:00.000Z', '2027-11-10T01:00:00.000Z']);
+    assert.deepEqual(
+      november.map((o) => iso(o.startsAt)),
+      ['2027-11-03T00:00:00.000Z', '2027-11-10T01:00:00.000Z'],
+    );
     for (const o of november) {
       assert.deepEqual(utcToZoned(o.startsAt, 'America/New_York'), { date: o.date, time: '20:00', weekday: 2 });
       assert.equal(o.endsAt - o.startsAt, 60 * 60_000);
@@ -254,9 +257,18 @@ describe('occurrences', () => {
   test('from is inclusive, to is exclusive, limit caps the result', () => {
     const s = schedule({ freq: 'weekly', interval: 1, weekday: 2 }, '2027-01-01', '20:00', 'UTC');
     const start = at('2027-01-05T20:00:00Z');
-    assert.deepEqual(occurrences(s, start, start + 1).map((o) => o.date), ['2027-01-05']);
-    assert.deepEqual(occurrences(s, start + 1, start + 7 * 86_400_000).map((o) => o.date), []);
-    assert.deepEqual(occurrences(s, start, start + 7 * 86_400_000 + 1).map((o) => o.date), ['2027-01-05', '2027-01-12']);
+    assert.deepEqual(
+      occurrences(s, start, start + 1).map((o) => o.date),
+      ['2027-01-05'],
+    );
+    assert.deepEqual(
+      occurrences(s, start + 1, start + 7 * 86_400_000).map((o) => o.date),
+      [],
+    );
+    assert.deepEqual(
+      occurrences(s, start, start + 7 * 86_400_000 + 1).map((o) => o.date),
+      ['2027-01-05', '2027-01-12'],
+    );
     assert.equal(occurrences(s, start, at('2030-01-01T00:00:00Z'), 3).length, 3);
     assert.deepEqual(occurrences(s, start, at('2030-01-01T00:00:00Z'), 0), []);
     assert.deepEqual(occurrences(s, start, start), []);
@@ -324,12 +336,21 @@ describe('nextOccurrence', () => {
 describe('describeSchedule', () => {
   test('plain English', () => {
     const cases: Array<[Schedule, string]> = [
-      [schedule({ freq: 'weekly', interval: 1, weekday: 2 }, '2027-01-01', '20:00', 'America/New_York'), 'Every Tuesday at 20:00 (America/New_York)'],
-      [schedule({ freq: 'weekly', interval: 2, weekday: 3 }, '2027-01-01', '19:30', 'Europe/London'), 'Every other Wednesday at 19:30 (Europe/London)'],
+      [
+        schedule({ freq: 'weekly', interval: 1, weekday: 2 }, '2027-01-01', '20:00', 'America/New_York'),
+        'Every Tuesday at 20:00 (America/New_York)',
+      ],
+      [
+        schedule({ freq: 'weekly', interval: 2, weekday: 3 }, '2027-01-01', '19:30', 'Europe/London'),
+        'Every other Wednesday at 19:30 (Europe/London)',
+      ],
       [schedule({ freq: 'weekly', interval: 3, weekday: 1 }, '2027-01-01', '9:00', 'UTC'), 'Every 3 weeks on Monday at 09:00 (UTC)'],
       [schedule({ freq: 'monthly', week: 1, weekday: 4 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the first Thursday at 20:00 (UTC)'],
       [schedule({ freq: 'monthly', week: 3, weekday: 0 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the third Sunday at 20:00 (UTC)'],
-      [schedule({ freq: 'monthly', week: -1, weekday: 5 }, '2027-01-01', '12:00', 'Australia/Sydney'), 'Monthly on the last Friday at 12:00 (Australia/Sydney)'],
+      [
+        schedule({ freq: 'monthly', week: -1, weekday: 5 }, '2027-01-01', '12:00', 'Australia/Sydney'),
+        'Monthly on the last Friday at 12:00 (Australia/Sydney)',
+      ],
       [schedule({ freq: 'once' }, '2027-03-03', '10:00', 'UTC'), 'Once, on 3 March 2027 at 10:00 (UTC)'],
     ];
     for (const [s, expected] of cases) assert.equal(describeSchedule(s), expected);

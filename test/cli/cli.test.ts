@@ -22,9 +22,18 @@ after(async () => {
 });
 
 /** Runs the real CLI (src/main.ts) as a user would. */
-function cli(args: string[], options: { env?: Record<string, string>; stdin?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  options: { env?: Record<string, string>; stdin?: string } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env };
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    };
     if (database.url && !options.env?.DATABASE_URL) env.DATABASE_URL = database.url;
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -68,7 +77,9 @@ describe('commonroom CLI', () => {
     assert.match(created.stdout, /Created @Anna_K \(administrator\)/);
     assert.match(created.stdout, /choose a password at: http:\/\/localhost:3000\/reset-password\/[\w-]+/);
 
-    const withPassword = await cli(['user', 'create', 'bob', '--email', 'bob@example.org', '--password-stdin'], { stdin: 'bobs long password\n' });
+    const withPassword = await cli(['user', 'create', 'bob', '--email', 'bob@example.org', '--password-stdin'], {
+      stdin: 'bobs long password\n',
+    });
     assert.equal(withPassword.code, 0, withPassword.stderr);
     assert.doesNotMatch(withPassword.stdout, /administrator/);
 
@@ -87,7 +98,9 @@ describe('commonroom CLI', () => {
     assert.match(reset.stdout, /@Anna_K; it works once, for 24 hours:\nhttp:\/\/localhost:3000\/reset-password\/[\w-]+/);
 
     // The password given on stdin works.
-    const services = await createServices(loadConfig({ file: null, env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}) } }));
+    const services = await createServices(
+      loadConfig({ file: null, env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}) } }),
+    );
     try {
       const { member } = await services.accounts.login('bob', 'bobs long password', { ip: '127.0.0.1', userAgent: null });
       assert.equal(member.actor.handle, 'bob');
@@ -97,10 +110,18 @@ describe('commonroom CLI', () => {
   });
 
   test('bad input is one readable line and changes nothing', async () => {
-    assertOneLineError(await cli(['user', 'create', 'bad handle', '--email', 'x@example.org']), 1, /handle: Use only letters, digits and underscores/);
+    assertOneLineError(
+      await cli(['user', 'create', 'bad handle', '--email', 'x@example.org']),
+      1,
+      /handle: Use only letters, digits and underscores/,
+    );
     assertOneLineError(await cli(['user', 'create', 'ANNA_K', '--email', 'new@example.org']), 1, /handle: That handle is taken/);
     assertOneLineError(await cli(['user', 'create', 'carol', '--email', 'not-email']), 1, /email: Enter a valid email address/);
-    assertOneLineError(await cli(['user', 'create', 'carol', '--email', 'c@example.org', '--password-stdin'], { stdin: 'short' }), 1, /password: Use at least 10 characters/);
+    assertOneLineError(
+      await cli(['user', 'create', 'carol', '--email', 'c@example.org', '--password-stdin'], { stdin: 'short' }),
+      1,
+      /password: Use at least 10 characters/,
+    );
     assertOneLineError(await cli(['user', 'create', 'carol']), 2, /needs a handle and --email/);
     assertOneLineError(await cli(['user', 'suspend', 'ghost']), 1, /There is no member @ghost/);
     assertOneLineError(await cli(['user', 'reset-password']), 2, /needs a handle/);
@@ -112,9 +133,12 @@ describe('commonroom CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'commonroom-feed-'));
     try {
       const rssFile = join(dir, 'blog.xml');
-      writeFileSync(rssFile, `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Reading Rockets</title><link>https://blog.example/</link>
+      writeFileSync(
+        rssFile,
+        `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Reading Rockets</title><link>https://blog.example/</link>
         <item><title>Phonics &amp; fluency</title><link>/phonics</link><guid>urn:1</guid><pubDate>Tue, 10 Nov 2026 09:30:00 GMT</pubDate>
-        <description><![CDATA[<p onclick="evil()">Try <a href="javascript:alert(1)">this</a> and <b>that</b>.</p><script>alert(2)</script>]]></description></item></channel></rss>`);
+        <description><![CDATA[<p onclick="evil()">Try <a href="javascript:alert(1)">this</a> and <b>that</b>.</p><script>alert(2)</script>]]></description></item></channel></rss>`,
+      );
       const parsed = await cli(['feed', 'parse', rssFile]);
       assert.equal(parsed.code, 0, parsed.stderr);
       const doc = JSON.parse(parsed.stdout);
@@ -127,7 +151,13 @@ describe('commonroom CLI', () => {
       assert.match(doc.items[0].content_html, /<b>that<\/b>/);
 
       // A URL, served on loopback (allowed explicitly, as an administrator would).
-      const server = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/feed+json' }).end(JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'JSON blog', items: [{ id: '1', content_text: 'Hello' }] })));
+      const server = createServer((_req, res) =>
+        res
+          .writeHead(200, { 'content-type': 'application/feed+json' })
+          .end(
+            JSON.stringify({ version: 'https://jsonfeed.org/version/1', title: 'JSON blog', items: [{ id: '1', content_text: 'Hello' }] }),
+          ),
+      );
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/feed.json`;
       try {
@@ -141,7 +171,10 @@ describe('commonroom CLI', () => {
       // 150,000 nested <div>s in one item (1.6 MB): the sanitiser would take minutes; its text is kept instead.
       // The sanitiser keeps <div>s, so an item with none left never went through it.
       const nested = join(dir, 'nested.xml');
-      writeFileSync(nested, `<rss version="2.0"><channel><title>Deep</title><item><guid>deep</guid><description><![CDATA[${'<div>'.repeat(150_000)}deep text${'</div>'.repeat(150_000)}]]></description></item><item><guid>plain</guid><description><![CDATA[<p>plain <b>bold</b></p>]]></description></item><item><guid>shallow</guid><description><![CDATA[<div><div>shallow text</div></div>]]></description></item></channel></rss>`);
+      writeFileSync(
+        nested,
+        `<rss version="2.0"><channel><title>Deep</title><item><guid>deep</guid><description><![CDATA[${'<div>'.repeat(150_000)}deep text${'</div>'.repeat(150_000)}]]></description></item><item><guid>plain</guid><description><![CDATA[<p>plain <b>bold</b></p>]]></description></item><item><guid>shallow</guid><description><![CDATA[<div><div>shallow text</div></div>]]></description></item></channel></rss>`,
+      );
       const deep = await cli(['feed', 'parse', nested]);
       assert.equal(deep.code, 0, deep.stderr);
       const deepItems = JSON.parse(deep.stdout).items;
@@ -156,16 +189,23 @@ describe('commonroom CLI', () => {
       assertOneLineError(await cli(['feed', 'parse']), 2, /needs one file or URL/);
 
       const opml = join(dir, 'subs.opml');
-      writeFileSync(opml, `<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
+      writeFileSync(
+        opml,
+        `<?xml version="1.0"?><opml version="2.0"><head><title>Mine</title></head><body>
         <outline text="Libraries"><outline text="ALA" type="rss" xmlUrl="https://www.ala.org/news/feed"/><outline text="Bad" xmlUrl="javascript:alert(1)"/></outline>
-        <outline text="Edutopia" type="rss" xmlUrl="https://www.edutopia.org/rss.xml"/></body></opml>`);
+        <outline text="Edutopia" type="rss" xmlUrl="https://www.edutopia.org/rss.xml"/></body></opml>`,
+      );
       const imported = await cli(['feed', 'import-opml', opml, '--member', 'bob']);
       assert.equal(imported.code, 0, imported.stderr);
       assert.match(imported.stdout, /Imported 2 sources for @bob; 0 already followed; 1 folder\./);
       assert.match(imported.stdout, /Skipped “Bad”: not an http or https address/);
       assert.match((await cli(['feed', 'import-opml', opml, '--member', 'bob'])).stdout, /Imported 0 sources for @bob; 2 already followed/);
       writeFileSync(join(dir, 'bad.opml'), '<html><body>nope</body></html>');
-      assertOneLineError(await cli(['feed', 'import-opml', join(dir, 'bad.opml'), '--member', 'bob']), 1, /bad\.opml: This (file is not OPML|OPML file lists no sources)/);
+      assertOneLineError(
+        await cli(['feed', 'import-opml', join(dir, 'bad.opml'), '--member', 'bob']),
+        1,
+        /bad\.opml: This (file is not OPML|OPML file lists no sources)/,
+      );
       assertOneLineError(await cli(['feed', 'import-opml', opml, '--member', 'ghost']), 1, /There is no member @ghost/);
       assertOneLineError(await cli(['feed', 'import-opml', opml]), 2, /needs a file and --member/);
     } finally {
@@ -175,8 +215,16 @@ describe('commonroom CLI', () => {
 
   test('configuration errors name the setting', async () => {
     assertOneLineError(await cli(['serve'], { env: { PORT: 'eighty' } }), 1, /PORT \(port\)/);
-    assertOneLineError(await cli(['migrate'], { env: { DATABASE_URL: 'mysql://localhost/x' } }), 1, /DATABASE_URL \(databaseUrl\): must start with postgres:\/\//);
+    assertOneLineError(
+      await cli(['migrate'], { env: { DATABASE_URL: 'mysql://localhost/x' } }),
+      1,
+      /DATABASE_URL \(databaseUrl\): must start with postgres:\/\//,
+    );
     assertOneLineError(await cli(['migrate'], { env: { SIGNUP_MODE: 'sometimes' } }), 1, /SIGNUP_MODE \(signupMode\)/);
-    assertOneLineError(await cli(['migrate'], { env: { DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/none' } }), 1, /cannot reach the database/);
+    assertOneLineError(
+      await cli(['migrate'], { env: { DATABASE_URL: 'postgres://nobody:wrong@127.0.0.1:1/none' } }),
+      1,
+      /cannot reach the database/,
+    );
   });
 });

@@ -38,7 +38,10 @@ async function publish(who: Member, id: number): Promise<Json> {
 }
 
 async function articleCount(): Promise<number> {
-  const row = await server.services.database.db.selectFrom('articles').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await server.services.database.db
+    .selectFrom('articles')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -121,9 +124,15 @@ describe('writing and publishing an article', () => {
     assert.equal(blog.text('main h2 a'), 'What genrefication taught me');
     assert.equal(blog.document.querySelector('main h2 a')?.getAttribute('href'), `/@alice/blog/${slug}`);
     assert.match(blog.text('main'), /A year of moving 4,000 books/);
-    assert.equal(blog.document.querySelector('head link[rel="alternate"][type="application/atom+xml"]')?.getAttribute('href'), '/@alice/blog.atom');
+    assert.equal(
+      blog.document.querySelector('head link[rel="alternate"][type="application/atom+xml"]')?.getAttribute('href'),
+      '/@alice/blog.atom',
+    );
     const api = await getJson(server, null, '/api/v1/people/alice/articles');
-    assert.deepEqual(api.articles.map((a: Json) => a.id), [id]);
+    assert.deepEqual(
+      api.articles.map((a: Json) => a.id),
+      [id],
+    );
 
     // The Atom feed: well-formed, the entry with its full HTML.
     const res = await server.client().fetch('/@alice/blog.atom');
@@ -158,11 +167,19 @@ describe('writing and publishing an article', () => {
     const card = stream.document.querySelector(`#post-${postId}`);
     assert.ok(card, 'the post is in the stream page');
     assert.match(card.textContent ?? '', /Published an article/);
-    assert.ok([...card.querySelectorAll('a')].some((a) => a.textContent?.startsWith('Read the article') && path(a.getAttribute('href')!) === `/@alice/blog/${slug}`));
+    assert.ok(
+      [...card.querySelectorAll('a')].some(
+        (a) => a.textContent?.startsWith('Read the article') && path(a.getAttribute('href')!) === `/@alice/blog/${slug}`,
+      ),
+    );
 
     // The author's profile now links to the blog; the Library lists it as published.
     const profile = await server.client().get('/@alice');
-    assert.ok([...profile.document.querySelectorAll('nav a')].some((a) => a.textContent?.trim() === 'Blog' && a.getAttribute('href') === '/@alice/blog'));
+    assert.ok(
+      [...profile.document.querySelectorAll('nav a')].some(
+        (a) => a.textContent?.trim() === 'Blog' && a.getAttribute('href') === '/@alice/blog',
+      ),
+    );
     const noBlog = await server.client().get('/@carol');
     assert.ok(![...noBlog.document.querySelectorAll('nav a')].some((a) => a.textContent?.trim() === 'Blog'));
     const list = await alice.web.get('/articles');
@@ -234,16 +251,29 @@ describe('writing and publishing an article', () => {
     assert.match(history.versions[0].text, /What genrefication taught me/);
     // The edit went through the posts service, which queued it for other servers (an Update).
     const queued = await server.services.database.db.selectFrom('jobs').select('payload').execute();
-    assert.ok(queued.some((j) => j.payload.includes('"edit"') && j.payload.includes(`${postId}`)), 'a federation job for the edit');
+    assert.ok(
+      queued.some((j) => j.payload.includes('"edit"') && j.payload.includes(`${postId}`)),
+      'a federation job for the edit',
+    );
 
     // Through the editor page too: Update takes you to the article.
-    const form = await alice.web.post(`/articles/${id}/edit`, { title: 'What genrefication taught us', summary: 'Shorter now.', markdown: 'Still here.', action: 'update' });
+    const form = await alice.web.post(`/articles/${id}/edit`, {
+      title: 'What genrefication taught us',
+      summary: 'Shorter now.',
+      markdown: 'Still here.',
+      action: 'update',
+    });
     assert.equal(form.status, 303);
     assert.equal(form.location, `/@alice/blog/${slug}`);
     assert.match((await getJson(server, null, `/api/v1/posts/${postId}`)).text, /Shorter now\./);
     // Saving again without a change edits nothing.
     const versions = (await getJson(server, null, `/api/v1/posts/${postId}/history`)).versions.length;
-    const same = await alice.web.post(`/articles/${id}/edit`, { title: 'What genrefication taught us', summary: 'Shorter now.', markdown: 'Still here.', action: 'update' });
+    const same = await alice.web.post(`/articles/${id}/edit`, {
+      title: 'What genrefication taught us',
+      summary: 'Shorter now.',
+      markdown: 'Still here.',
+      action: 'update',
+    });
     assert.equal(same.status, 303);
     assert.equal((await getJson(server, null, `/api/v1/posts/${postId}/history`)).versions.length, versions);
   });
@@ -335,7 +365,9 @@ describe('Markdown', () => {
     const form = new FormData();
     form.append('file', pngBlob(await png(320, 200)), 'corner.png');
     form.append('alt', 'Beanbags under a window [left side]');
-    const upload = await server.client().fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: form, headers: alice.auth });
+    const upload = await server
+      .client()
+      .fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: form, headers: alice.auth });
     assert.equal(upload.status, 201);
     const image = await upload.json();
     assert.match(image.url, /^\/media\/articles\/.+\.webp$/);
@@ -355,22 +387,38 @@ describe('Markdown', () => {
     const bare = new FormData();
     bare.append('file', pngBlob(await png()), 'x.png');
     bare.append('alt', ' ');
-    const refused = await server.client().fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: bare, headers: alice.auth });
+    const refused = await server
+      .client()
+      .fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: bare, headers: alice.auth });
     assert.equal(refused.status, 422);
     assert.equal((await refused.json()).error.issues[0].path, 'alt');
-    const page = await alice.web.post(`/articles/${article.id}/edit`, { title: 'Our new reading corner', summary: '', markdown: '', imageAlt: 'A photo', action: 'upload' });
+    const page = await alice.web.post(`/articles/${article.id}/edit`, {
+      title: 'Our new reading corner',
+      summary: '',
+      markdown: '',
+      imageAlt: 'A photo',
+      action: 'upload',
+    });
     assert.equal(page.status, 422);
     assert.match(page.text('.error-summary'), /Choose an image file/);
     // Someone else cannot add images to it.
     const theirs = new FormData();
     theirs.append('file', pngBlob(await png()), 'x.png');
     theirs.append('alt', 'mine now');
-    assert.equal((await server.client().fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: theirs, headers: carol.auth })).status, 404);
+    assert.equal(
+      (await server.client().fetch(`/api/v1/articles/${article.id}/images`, { method: 'POST', body: theirs, headers: carol.auth })).status,
+      404,
+    );
   });
 
   test('Preview renders on the server and saves nothing', async () => {
     const before = await articleCount();
-    const page = await alice.web.post('/articles', { title: 'Preview me', summary: '', markdown: '# Hello\n\nA *first* try.', action: 'preview' });
+    const page = await alice.web.post('/articles', {
+      title: 'Preview me',
+      summary: '',
+      markdown: '# Hello\n\nA *first* try.',
+      action: 'preview',
+    });
     assert.equal(page.status, 200);
     assert.equal(page.text('#preview-heading'), 'Preview');
     assert.match(page.html, /<h2>Hello<\/h2>/);
@@ -394,7 +442,19 @@ describe('bad input', () => {
     const article = await draft(alice, { title: 'Sanitised', markdown });
     await publish(alice, article.id);
     const stored: string = (await getJson(server, null, `/api/v1/articles/${article.id}`)).html;
-    for (const bad of [/<script/i, /alert\("x"\)/, /onerror/i, /onclick/i, /onmouseover/i, /javascript:/i, /<iframe/i, /style=/i, /<form/i, /<input/i, /<h1/i]) {
+    for (const bad of [
+      /<script/i,
+      /alert\("x"\)/,
+      /onerror/i,
+      /onclick/i,
+      /onmouseover/i,
+      /javascript:/i,
+      /<iframe/i,
+      /style=/i,
+      /<form/i,
+      /<input/i,
+      /<h1/i,
+    ]) {
       assert.doesNotMatch(stored, bad, `stored HTML: ${stored}`);
     }
     assert.match(stored, /<img src="https:\/\/example\.org\/a\.png" alt="A chart"/);
@@ -421,7 +481,12 @@ describe('bad input', () => {
       assert.match(res.json.error.issues[0].message, message);
     }
     // The editor shows the problem next to the article and keeps what was written.
-    const page = await alice.web.post('/articles', { title: 'Pictures', summary: '', markdown: 'Look: ![](https://example.org/a.png)', action: 'save' });
+    const page = await alice.web.post('/articles', {
+      title: 'Pictures',
+      summary: '',
+      markdown: 'Look: ![](https://example.org/a.png)',
+      action: 'save',
+    });
     assert.equal(page.status, 422);
     assert.match(page.text('.error-summary'), /Describe the image/);
     assert.equal(page.document.querySelector('.error-summary a')?.getAttribute('href'), '#field-markdown');
@@ -468,7 +533,10 @@ describe('bad input', () => {
     assert.equal((await carol.api('POST', `/api/v1/articles/${mineDraft.id}/publish`)).status, 404);
     assert.equal((await carol.api('DELETE', `/api/v1/articles/${mineDraft.id}`)).status, 404);
     assert.equal((await carol.web.get(`/articles/${mineDraft.id}/edit`)).status, 404);
-    assert.equal((await carol.web.post(`/articles/${mineDraft.id}/edit`, { title: 'Mine now', summary: '', markdown: '', action: 'save' })).status, 404);
+    assert.equal(
+      (await carol.web.post(`/articles/${mineDraft.id}/edit`, { title: 'Mine now', summary: '', markdown: '', action: 'save' })).status,
+      404,
+    );
     // A published one can be read, not changed: 403.
     assert.equal((await carol.api('PATCH', `/api/v1/articles/${minePublished.id}`, { title: 'Mine now' })).status, 403);
     assert.equal((await carol.api('DELETE', `/api/v1/articles/${minePublished.id}`)).status, 403);

@@ -29,7 +29,11 @@ after(async () => {
 const BASE = '/api/v1/curation/bookmarks';
 
 /** POSTs a file as the request body (text/html), with the member's token. */
-async function importBody(member: Member, body: string | Uint8Array<ArrayBuffer>, type = 'text/html'): Promise<{ status: number; json: Json }> {
+async function importBody(
+  member: Member,
+  body: string | Uint8Array<ArrayBuffer>,
+  type = 'text/html',
+): Promise<{ status: number; json: Json }> {
   const res = await fetch(`${server.url}${BASE}/import`, { method: 'POST', body, headers: { ...member.auth, 'content-type': type } });
   return { status: res.status, json: await res.json() };
 }
@@ -60,7 +64,11 @@ async function everything(member: Member): Promise<Json[]> {
 }
 
 async function countOf(member: Member): Promise<number> {
-  const row = await server.services.database.db.selectFrom('bookmarks').select((eb) => eb.fn.countAll<number>().as('n')).where('member_id', '=', member.memberId).executeTakeFirstOrThrow();
+  const row = await server.services.database.db
+    .selectFrom('bookmarks')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('member_id', '=', member.memberId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -117,7 +125,7 @@ describe('Netscape bookmark files', () => {
     const all = await everything(ana);
     const byUrl = new Map(all.map((b) => [b.url, b]));
     const genre = byUrl.get('https://blog.example.org/genrefication')!;
-    assert.equal(genre.title, 'Genrefication: one year on & what\'s next');
+    assert.equal(genre.title, "Genrefication: one year on & what's next");
     assert.deepEqual(genre.tags.sort(), ['genrefication', 'School libraries', 'shelving'].sort());
     assert.equal(genre.note, 'Read before the staff meeting.\nShare with Maya.');
     assert.equal(genre.createdAt, new Date(1610000000 * 1000).toISOString());
@@ -134,7 +142,10 @@ describe('Netscape bookmark files', () => {
     assert.deepEqual(story.tags, ['news']);
     assert.equal(story.note, 'Second copy of the same page.');
     assert.equal(story.createdAt, new Date(1625000000 * 1000).toISOString(), 'the earlier date of the two');
-    assert.equal(await server.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'curation.snapshot').executeTakeFirst(), undefined);
+    assert.equal(
+      await server.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'curation.snapshot').executeTakeFirst(),
+      undefined,
+    );
     // Imported bookmarks are searchable at once, by title, note and folder tag.
     assert.equal((await getJson(server, ana, `${BASE}?q=cafe`)).bookmarks.length, 1);
     assert.equal((await getJson(server, ana, `${BASE}?q=Maya`)).bookmarks.length, 1);
@@ -145,13 +156,22 @@ describe('Netscape bookmark files', () => {
     assert.equal(again.json.imported, 0);
     assert.equal(again.json.merged, 5);
     assert.equal(await countOf(ana), 4);
-    assert.equal((await everything(ana)).find((b) => b.url === 'https://blog.example.org/genrefication').note, 'Read before the staff meeting.\nShare with Maya.');
+    assert.equal(
+      (await everything(ana)).find((b) => b.url === 'https://blog.example.org/genrefication').note,
+      'Read before the staff meeting.\nShare with Maya.',
+    );
   });
 
   test('round trip: import → export → import into another member gives the same addresses, titles, tags, notes, dates and visibility', async () => {
     assert.equal((await importUpload(bo, BROWSER_EXPORT)).status, 200);
     // A bookmark made by hand (with a note of several lines and a tag with a space) travels too.
-    const made = await bo.api('POST', BASE, { url: 'https://handmade.example/page?b=2&a=1', title: 'Made <by> hand, "quoted"', note: 'Line one\nLine two', tags: ['graphic novels', 'teens'], visibility: 'public' });
+    const made = await bo.api('POST', BASE, {
+      url: 'https://handmade.example/page?b=2&a=1',
+      title: 'Made <by> hand, "quoted"',
+      note: 'Line one\nLine two',
+      tags: ['graphic novels', 'teens'],
+      visibility: 'public',
+    });
     assert.equal(made.status, 201);
     const { text, headers } = await exported(bo, 'html');
     assert.match(headers.get('content-type') ?? '', /^text\/html/);
@@ -161,18 +181,33 @@ describe('Netscape bookmark files', () => {
     const { document } = parseHTML(text);
     const anchors = [...document.querySelectorAll('a')];
     assert.equal(anchors.length, 5);
-    assert.ok(anchors.every((a) => /^\d{10}$/.test(a.getAttribute('ADD_DATE') ?? '') && /^https:\/\//.test(a.getAttribute('HREF') ?? '')), text);
+    assert.ok(
+      anchors.every((a) => /^\d{10}$/.test(a.getAttribute('ADD_DATE') ?? '') && /^https:\/\//.test(a.getAttribute('HREF') ?? '')),
+      text,
+    );
 
     const res = await importBody(cy, text);
     assert.equal(res.status, 200);
     assert.deepEqual([res.json.imported, res.json.merged, res.json.skipped], [5, 0, 0]);
-    const shape = (b: Json) => ({ url: b.url, title: b.title, note: b.note, tags: [...b.tags].sort(), visibility: b.visibility, createdAt: b.createdAt, updatedAt: b.updatedAt });
+    const shape = (b: Json) => ({
+      url: b.url,
+      title: b.title,
+      note: b.note,
+      tags: [...b.tags].sort(),
+      visibility: b.visibility,
+      createdAt: b.createdAt,
+      updatedAt: b.updatedAt,
+    });
     const seconds = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
-    const original = (await everything(bo)).map(shape).map((b) => ({ ...b, createdAt: seconds(b.createdAt), updatedAt: seconds(b.updatedAt) }));
+    const original = (await everything(bo))
+      .map(shape)
+      .map((b) => ({ ...b, createdAt: seconds(b.createdAt), updatedAt: seconds(b.updatedAt) }));
     const copied = (await everything(cy)).map(shape);
     const byUrl = (list: Json[]) => [...list].sort((a, b) => a.url.localeCompare(b.url));
     assert.deepEqual(byUrl(copied), byUrl(original));
-    assert.ok(copied.some((b) => b.title === 'Made <by> hand, "quoted"' && b.note === 'Line one\nLine two' && b.tags.includes('graphic novels')));
+    assert.ok(
+      copied.some((b) => b.title === 'Made <by> hand, "quoted"' && b.note === 'Line one\nLine two' && b.tags.includes('graphic novels')),
+    );
   });
 
   test('malformed HTML: what can be read is imported, the rest is reported', async () => {
@@ -193,13 +228,27 @@ describe('Netscape bookmark files', () => {
     const res = await importBody(dee, broken);
     assert.equal(res.status, 200, JSON.stringify(res.json));
     const urls = (await everything(dee)).map((b) => b.url).sort();
-    assert.deepEqual(urls, ['https://after.example/', 'https://in-folder.example/', 'https://inner.example/', 'https://nested.example/', 'https://single.example/', 'https://unclosed.example/', 'https://unquoted.example/page'].sort());
+    assert.deepEqual(
+      urls,
+      [
+        'https://after.example/',
+        'https://in-folder.example/',
+        'https://inner.example/',
+        'https://nested.example/',
+        'https://single.example/',
+        'https://unclosed.example/',
+        'https://unquoted.example/page',
+      ].sort(),
+    );
     const all = new Map((await everything(dee)).map((b) => [b.url, b]));
     assert.deepEqual(all.get('https://unquoted.example/page').tags, ['a', 'b']);
     assert.equal(all.get('https://unclosed.example/').title, 'Never closed bold');
     assert.equal(all.get('https://unclosed.example/').note, 'note with markup & an &unknown; entity');
     assert.deepEqual(all.get('https://in-folder.example/').tags, ['Folder never closed']);
-    assert.ok(Math.abs(Date.parse(all.get('https://after.example/').createdAt) - Date.now()) < 60_000, 'a date that makes no sense becomes the import time');
+    assert.ok(
+      Math.abs(Date.parse(all.get('https://after.example/').createdAt) - Date.now()) < 60_000,
+      'a date that makes no sense becomes the import time',
+    );
     assert.equal(res.json.skipped, 2);
     assert.deepEqual(res.json.reasons, { 'not a valid web address': 1, 'the file ends in the middle of this bookmark': 1 });
     assert.equal(res.json.skippedEntries.find((s: Json) => s.reason.startsWith('the file ends')).line, 14);
@@ -210,7 +259,10 @@ describe('Netscape bookmark files', () => {
     const cases: Array<[string, string | Uint8Array<ArrayBuffer>]> = [
       ['a PNG', png],
       ['JSON', '{"bookmarks":[{"url":"https://x.example/"}]}'],
-      ['a web page with links', '<!doctype html><html><body><p>See <a href="https://x.example/">this</a> and <a href="https://y.example/">that</a>.</p></body></html>'],
+      [
+        'a web page with links',
+        '<!doctype html><html><body><p>See <a href="https://x.example/">this</a> and <a href="https://y.example/">that</a>.</p></body></html>',
+      ],
       ['CSV', 'url,title\nhttps://x.example/,X\n'],
       ['an OPML file', '<?xml version="1.0"?><opml version="2.0"><body><outline text="x" xmlUrl="https://x.example/feed"/></body></opml>'],
       ['empty', ''],
@@ -219,9 +271,16 @@ describe('Netscape bookmark files', () => {
       const res = await importBody(dee, body);
       assert.equal(res.status, 422, `${name}: ${res.status} ${JSON.stringify(res.json)}`);
       assert.equal(res.json.error.code, 'not_bookmarks', name);
-      assert.match(res.json.error.message, /not a bookmark export\. Export your bookmarks as an HTML file in the “Netscape bookmark” format/, name);
+      assert.match(
+        res.json.error.message,
+        /not a bookmark export\. Export your bookmarks as an HTML file in the “Netscape bookmark” format/,
+        name,
+      );
     }
-    const emptyExport = await importBody(dee, '<!DOCTYPE NETSCAPE-Bookmark-file-1><TITLE>Bookmarks</TITLE><H1>Bookmarks</H1><DL><p><DT><H3>Empty folder</H3><DL><p></DL><p></DL><p>');
+    const emptyExport = await importBody(
+      dee,
+      '<!DOCTYPE NETSCAPE-Bookmark-file-1><TITLE>Bookmarks</TITLE><H1>Bookmarks</H1><DL><p><DT><H3>Empty folder</H3><DL><p></DL><p></DL><p>',
+    );
     assert.equal(emptyExport.status, 422);
     assert.equal(emptyExport.json.error.code, 'empty_import');
     // Neither a file field nor a body of a known type.
@@ -242,9 +301,17 @@ describe('Netscape bookmark files', () => {
  * and stops as soon as an answer comes: how much was written then shows whether the server
  * waited for the whole body.
  */
-function send(path: string, headers: Record<string, string>, total: number, options: { declareLength: boolean; prefix?: Buffer }): Promise<{ status: number; written: number; body: string }> {
+function send(
+  path: string,
+  headers: Record<string, string>,
+  total: number,
+  options: { declareLength: boolean; prefix?: Buffer },
+): Promise<{ status: number; written: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const request = http.request(new URL(path, server.url), { method: 'POST', headers: { ...headers, ...(options.declareLength ? { 'content-length': String(total) } : {}) } });
+    const request = http.request(new URL(path, server.url), {
+      method: 'POST',
+      headers: { ...headers, ...(options.declareLength ? { 'content-length': String(total) } : {}) },
+    });
     let written = 0;
     let answered = false;
     const chunk = Buffer.alloc(64 * 1024, 0x41);
@@ -298,10 +365,15 @@ describe('limits', () => {
     // The page: a browser declares the length; the answer is the import page with the message next to the field.
     const csrf = await bo.web.csrf();
     const boundary = '----commonroom-test-boundary';
-    const prefix = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.html"\r\nContent-Type: text/html\r\n\r\n`);
+    const prefix = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${csrf}\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="huge.html"\r\nContent-Type: text/html\r\n\r\n`,
+    );
     const cookie = [...bo.web.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     assert.ok(bo.web.cookies.get(SESSION_COOKIE));
-    const page = await send('/bookmarks/import', { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, FIFTY_MB, { declareLength: true, prefix });
+    const page = await send('/bookmarks/import', { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, FIFTY_MB, {
+      declareLength: true,
+      prefix,
+    });
     assert.equal(page.status, 413);
     const { document } = parseHTML(page.body);
     assert.match(document.querySelector('#field-file-error')?.textContent ?? '', /larger than 20 MB/);
@@ -312,7 +384,11 @@ describe('limits', () => {
 
   test('a file just under the limit is imported, in batches', async () => {
     // 3,000 bookmarks with long notes: about 6 MB, several batches of 500.
-    const entries = Array.from({ length: 3000 }, (_, i) => `<DT><A HREF="https://bulk.example/${i}" ADD_DATE="${1600000000 + i}" TAGS="bulk,t${i % 7}">Bulk ${i}</A>\n<DD>${'A long note. '.repeat(150)}${i}\n`);
+    const entries = Array.from(
+      { length: 3000 },
+      (_, i) =>
+        `<DT><A HREF="https://bulk.example/${i}" ADD_DATE="${1600000000 + i}" TAGS="bulk,t${i % 7}">Bulk ${i}</A>\n<DD>${'A long note. '.repeat(150)}${i}\n`,
+    );
     const body = `<!DOCTYPE NETSCAPE-Bookmark-file-1>\n<DL><p>\n${entries.join('')}</DL><p>\n`;
     assert.ok(body.length > 5 * 1024 * 1024 && body.length < 20 * 1024 * 1024);
     const res = await importUpload(dee, body);
@@ -326,7 +402,12 @@ describe('limits', () => {
 describe('CSV and JSON exports', () => {
   test('CSV: RFC 4180 with a header row, quoting, formula guard; JSON: every bookmark of the account', async () => {
     const member = ana;
-    const tricky = await member.api('POST', BASE, { url: 'https://csv.example/tricky', title: 'Commas, "quotes" and\nnew lines', note: '=HYPERLINK("https://evil.example")', tags: ['csv', 'export test'] });
+    const tricky = await member.api('POST', BASE, {
+      url: 'https://csv.example/tricky',
+      title: 'Commas, "quotes" and\nnew lines',
+      note: '=HYPERLINK("https://evil.example")',
+      tags: ['csv', 'export test'],
+    });
     assert.equal(tricky.status, 201);
     const { text, headers } = await exported(member, 'csv');
     assert.match(headers.get('content-type') ?? '', /^text\/csv; charset=utf-8/);
@@ -336,7 +417,10 @@ describe('CSV and JSON exports', () => {
     assert.ok(text.endsWith('\r\n'));
     const rows = parseCsv(text);
     assert.equal(rows.length, 1 + (await countOf(member)));
-    assert.ok(rows.every((r) => r.length === 10), 'every row has every column');
+    assert.ok(
+      rows.every((r) => r.length === 10),
+      'every row has every column',
+    );
     const row = rows.find((r) => r[0] === 'https://csv.example/tricky')!;
     assert.equal(row[1], 'Commas, "quotes" and new lines');
     assert.equal(row[2], `'=HYPERLINK("https://evil.example")`, 'a formula is disarmed');
@@ -354,7 +438,23 @@ describe('CSV and JSON exports', () => {
     const item = doc.bookmarks.find((b: Json) => b.url === 'https://csv.example/tricky');
     assert.deepEqual(item.tags.sort(), ['csv', 'export test']);
     assert.equal(item.note, '=HYPERLINK("https://evil.example")');
-    assert.deepEqual(Object.keys(item).sort(), ['createdAt', 'description', 'id', 'imageUrl', 'itemId', 'kind', 'note', 'postId', 'siteName', 'snapshot', 'tags', 'title', 'updatedAt', 'url', 'visibility']);
+    assert.deepEqual(Object.keys(item).sort(), [
+      'createdAt',
+      'description',
+      'id',
+      'imageUrl',
+      'itemId',
+      'kind',
+      'note',
+      'postId',
+      'siteName',
+      'snapshot',
+      'tags',
+      'title',
+      'updatedAt',
+      'url',
+      'visibility',
+    ]);
     // The same downloads from the import page (with the session), and only one's own.
     const page = await member.web.fetch('/bookmarks/export.csv');
     assert.equal(page.status, 200);

@@ -28,7 +28,11 @@ let cy: Member;
 let eve: Member;
 let fay: Member;
 
-const ARTICLE_BODY = Array.from({ length: 12 }, (_, i) => `<p>Paragraph ${i + 1} of a long article about genrefication, shelving by genre and the circulation that followed in our middle school library. Students found the mystery section without asking.</p>`).join('\n');
+const ARTICLE_BODY = Array.from(
+  { length: 12 },
+  (_, i) =>
+    `<p>Paragraph ${i + 1} of a long article about genrefication, shelving by genre and the circulation that followed in our middle school library. Students found the mystery section without asking.</p>`,
+).join('\n');
 const ARTICLE = `<!doctype html><html lang="en"><head><title>Fallback title</title>
   <meta property="og:title" content="Genrefication, one year on">
   <meta property="og:description" content="What happened to circulation after we shelved by genre.">
@@ -39,7 +43,10 @@ const ARTICLE = `<!doctype html><html lang="en"><head><title>Fallback title</tit
 before(async () => {
   site = await FeedServer.start();
   site.set('/article', { headers: { 'content-type': 'text/html; charset=utf-8' }, body: ARTICLE });
-  site.set('/plain', { headers: { 'content-type': 'text/html' }, body: '<html><head><title>A plain page</title></head><body><p>Plain.</p></body></html>' });
+  site.set('/plain', {
+    headers: { 'content-type': 'text/html' },
+    body: '<html><head><title>A plain page</title></head><body><p>Plain.</p></body></html>',
+  });
   site.set('/file.pdf', { headers: { 'content-type': 'application/pdf' }, body: '%PDF-1.4' });
   silent = createServer(() => {
     // Never answers: the snapshot must give up on its own.
@@ -83,7 +90,11 @@ describe('bookmarking an address', () => {
   test('the address is normalised; the snapshot (title, description, image, text) comes from the page in the background', async () => {
     const port = new URL(site.url).port;
     const given = `HTTP://127.0.0.1:${port}/article?utm_source=newsletter&utm_medium=email&fbclid=abc#comments`;
-    const { bookmark, merged } = await create(ana, { url: given, note: 'Share with the district group.', tags: ['Genrefication', 'school libraries'] });
+    const { bookmark, merged } = await create(ana, {
+      url: given,
+      note: 'Share with the district group.',
+      tags: ['Genrefication', 'school libraries'],
+    });
     assert.equal(merged, false);
     assert.equal(bookmark.url, `${site.url}/article`);
     assert.equal(bookmark.kind, 'url');
@@ -104,7 +115,10 @@ describe('bookmarking an address', () => {
     assert.match(site.hits('/article')[0]!.headers['user-agent'] ?? '', /^Commonroom\//);
     assert.equal(site.hits('/article').length, 1, 'one fetch of the page gives the card and the text');
     // The page's own text is searchable (not only its title).
-    assert.deepEqual((await list(ana, 'q=zymurgy')).bookmarks.map((b: Json) => b.id), [bookmark.id]);
+    assert.deepEqual(
+      (await list(ana, 'q=zymurgy')).bookmarks.map((b: Json) => b.id),
+      [bookmark.id],
+    );
 
     // A title the member gave is kept; the snapshot fills the rest.
     const titled = await create(ana, { url: `${site.url}/plain`, title: 'My own title' });
@@ -123,7 +137,11 @@ describe('bookmarking an address', () => {
 
   test('the same page again is merged: tags united, a new note appended once, nothing doubled', async () => {
     const first = await create(bo, { url: `${site.url}/plain?utm_campaign=x`, tags: 'one, Two', note: 'First thought.' });
-    const again = await create(bo, { url: `${site.url.toUpperCase().replace('HTTP', 'http')}/plain#top`, tags: ['two', 'three'], note: 'Second thought.' }, 200);
+    const again = await create(
+      bo,
+      { url: `${site.url.toUpperCase().replace('HTTP', 'http')}/plain#top`, tags: ['two', 'three'], note: 'Second thought.' },
+      200,
+    );
     assert.equal(again.merged, true);
     assert.equal(again.bookmark.id, first.bookmark.id);
     assert.deepEqual(again.bookmark.tags.sort(), ['one', 'Two', 'three'].sort());
@@ -131,7 +149,11 @@ describe('bookmarking an address', () => {
     const third = await create(bo, { url: `${site.url}/plain`, note: 'Second thought.' }, 200);
     assert.equal(third.bookmark.note, 'First thought.\n\nSecond thought.', 'the same note is not added twice');
     assert.equal((await rowsOf(server, bo.memberId)).filter((r) => r.url === `${site.url}/plain`).length, 1);
-    const tagRows = await server.services.database.db.selectFrom('bookmark_tags').select('slug').where('bookmark_id', '=', first.bookmark.id).execute();
+    const tagRows = await server.services.database.db
+      .selectFrom('bookmark_tags')
+      .select('slug')
+      .where('bookmark_id', '=', first.bookmark.id)
+      .execute();
     assert.deepEqual(tagRows.map((t) => t.slug).sort(), ['one', 'three', 'two']);
     // A note on a bookmark that had none replaces the empty one.
     const bare = await create(bo, { url: `${site.url}/bare` });
@@ -142,7 +164,10 @@ describe('bookmarking an address', () => {
     assert.equal((await create(bo, { url: `${site.url}/shared-page`, tags: ['later'] }, 200)).bookmark.visibility, 'public');
     assert.equal((await create(bo, { url: `${site.url}/shared-page`, visibility: 'private' }, 200)).bookmark.visibility, 'private');
     // Two requests at once still make one bookmark.
-    const both = await Promise.all([bo.api('POST', BASE, { url: `${site.url}/race` }), bo.api('POST', BASE, { url: `${site.url}/race`, tags: ['raced'] })]);
+    const both = await Promise.all([
+      bo.api('POST', BASE, { url: `${site.url}/race` }),
+      bo.api('POST', BASE, { url: `${site.url}/race`, tags: ['raced'] }),
+    ]);
     assert.deepEqual(both.map((r) => r.status).sort(), [200, 201]);
     assert.equal((await rowsOf(server, bo.memberId)).filter((r) => r.url === `${site.url}/race`).length, 1);
   });
@@ -170,7 +195,13 @@ describe('bookmarking an address', () => {
     assert.equal((await create(cy, { url: 'example.org/reading-list' })).bookmark.url, 'https://example.org/reading-list');
     assert.equal((await rowsOf(server, cy.memberId)).length, before + 1);
     // The same through the form: the message next to the field, the values kept.
-    const page = await cy.web.post('/bookmarks', { url: 'javascript:alert(1)', title: 'Kept title', note: '', tags: '', visibility: 'private' });
+    const page = await cy.web.post('/bookmarks', {
+      url: 'javascript:alert(1)',
+      title: 'Kept title',
+      note: '',
+      tags: '',
+      visibility: 'private',
+    });
     assert.equal(page.status, 422);
     assert.match(page.text('#field-url-error'), /Only web pages/);
     assert.match(page.text('.error-summary'), /Only web pages/);
@@ -180,7 +211,19 @@ describe('bookmarking an address', () => {
   test('private and local addresses are refused up front, even before any fetch', async () => {
     const port = new URL(site.url).port;
     const before = site.requests.length;
-    for (const url of [`${site.url}/article`, `http://localhost:${port}/article`, `http://[::1]:${port}/`, `http://127.1:${port}/`, `http://2130706433:${port}/`, 'http://192.168.1.10/admin', 'http://10.0.0.1/', 'http://169.254.169.254/latest/meta-data/', 'http://[::ffff:7f00:1]/', 'http://printer.local/', 'http://intranet/']) {
+    for (const url of [
+      `${site.url}/article`,
+      `http://localhost:${port}/article`,
+      `http://[::1]:${port}/`,
+      `http://127.1:${port}/`,
+      `http://2130706433:${port}/`,
+      'http://192.168.1.10/admin',
+      'http://10.0.0.1/',
+      'http://169.254.169.254/latest/meta-data/',
+      'http://[::ffff:7f00:1]/',
+      'http://printer.local/',
+      'http://intranet/',
+    ]) {
       const res = await eve.api('POST', BASE, { url });
       assert.equal(res.status, 422, `${url}: ${res.status} ${JSON.stringify(res.json)}`);
       assert.match(res.json.error.message + res.json.error.issues[0].message, /private or local network address/, url);
@@ -209,7 +252,12 @@ describe('bookmarking an address', () => {
     assert.equal(read.note, 'Keep me');
     assert.deepEqual(read.tags, ['patience']);
     // The job is done, not waiting to retry forever.
-    const jobs = await server.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'curation.snapshot').where('failed_at', 'is', null).execute();
+    const jobs = await server.services.database.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', 'curation.snapshot')
+      .where('failed_at', 'is', null)
+      .execute();
     assert.equal(jobs.length, 0);
     // The list page says the page was not reached, and keeps the bookmark.
     const page = await ana.web.get('/bookmarks?q=slow');
@@ -230,7 +278,10 @@ describe('bookmarking posts and items', () => {
     assert.equal((await getJson(server, ana, `/api/v1/posts/${post.id}`)).mine.bookmarked, true);
     const legacy = await getJson(server, ana, '/api/v1/bookmarks');
     assert.ok(legacy.posts.some((p: Json) => p.id === post.id));
-    assert.ok(legacy.posts.every((p: Json) => typeof p.text === 'string' && p.author), 'posts, not bookmarks');
+    assert.ok(
+      legacy.posts.every((p: Json) => typeof p.text === 'string' && p.author),
+      'posts, not bookmarks',
+    );
     // Searching finds it by the post's words.
     assert.ok((await list(ana, 'q=humour')).bookmarks.some((b: Json) => b.id === bookmark.id));
     // Bookmarking the same post again merges.
@@ -244,7 +295,10 @@ describe('bookmarking posts and items', () => {
     assert.equal((await bo.api('POST', `/api/v1/posts/${other.id}/bookmark`)).status, 409);
     const fromButton = (await list(bo, 'kind=post')).bookmarks.find((b: Json) => b.postId === other.id);
     assert.match(fromButton.title, /^Another post worth keeping/);
-    assert.deepEqual((await getJson(server, bo, '/api/v1/bookmarks')).posts.map((p: Json) => p.id), [other.id]);
+    assert.deepEqual(
+      (await getJson(server, bo, '/api/v1/bookmarks')).posts.map((p: Json) => p.id),
+      [other.id],
+    );
     const page = await bo.web.get('/bookmarks');
     assert.ok(page.document.querySelector(`#post-${other.id}`), 'the bookmarks page shows the post itself');
     assert.equal((await bo.api('DELETE', `/api/v1/posts/${other.id}/bookmark`)).status, 204);
@@ -264,7 +318,14 @@ describe('bookmarking posts and items', () => {
   test('a feed item: its title, link, summary and source; only from sources the member follows', async () => {
     const feedUrl = site.set('/feed.xml', {
       headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
-      body: rss('Library blog', [{ title: 'Makerspaces on a budget', link: `${site.url}/makerspaces`, guid: 'mk-1', description: '<p>Cardboard, tape and curiosity: a makerspace for under 100 dollars.</p>' }]),
+      body: rss('Library blog', [
+        {
+          title: 'Makerspaces on a budget',
+          link: `${site.url}/makerspaces`,
+          guid: 'mk-1',
+          description: '<p>Cardboard, tape and curiosity: a makerspace for under 100 dollars.</p>',
+        },
+      ]),
     });
     const sub = await subscribe(ana, feedUrl);
     await refresh(ana, sub.id);
@@ -303,8 +364,14 @@ describe('tags, search, editing', () => {
       await create(cy, { url: 'https://tags.example/three', title: 'Budgets', tags: 'budget' }),
     ].map((r) => r.bookmark);
     const tags = (await getJson(server, cy, `${BASE}/tags`)).tags;
-    assert.deepEqual(tags.find((t: Json) => t.slug === 'reading'), { slug: 'reading', name: 'Reading', count: 2 });
-    assert.deepEqual((await list(cy, 'tag=reading')).bookmarks.map((b: Json) => b.id), [y.id, x.id]);
+    assert.deepEqual(
+      tags.find((t: Json) => t.slug === 'reading'),
+      { slug: 'reading', name: 'Reading', count: 2 },
+    );
+    assert.deepEqual(
+      (await list(cy, 'tag=reading')).bookmarks.map((b: Json) => b.id),
+      [y.id, x.id],
+    );
     const page = await cy.web.get('/bookmarks/tags/reading');
     assert.equal(page.status, 200);
     assert.match(page.text('h1'), /Bookmarks tagged “Reading”/);
@@ -321,26 +388,53 @@ describe('tags, search, editing', () => {
     assert.equal(many.status, 422);
     assert.match(many.json.error.issues[0].message, /at most 30 tags/);
 
-    const edited = await cy.api('PATCH', `${BASE}/${x.id}`, { tags: ['ladders', 'Levelled reading'], note: 'Edited note', title: 'Reading ladders, revised' });
+    const edited = await cy.api('PATCH', `${BASE}/${x.id}`, {
+      tags: ['ladders', 'Levelled reading'],
+      note: 'Edited note',
+      title: 'Reading ladders, revised',
+    });
     assert.equal(edited.status, 200);
     assert.deepEqual(edited.json.tags.sort(), ['Ladders', 'Levelled reading']);
     assert.equal(edited.json.title, 'Reading ladders, revised');
-    assert.deepEqual((await list(cy, 'tag=reading')).bookmarks.map((b: Json) => b.id), [y.id]);
+    assert.deepEqual(
+      (await list(cy, 'tag=reading')).bookmarks.map((b: Json) => b.id),
+      [y.id],
+    );
     // Edits through the form, then delete.
-    const form = await cy.web.post(`/bookmarks/${z.id}/edit`, { title: 'Budget tips', note: 'Line one\nLine two', tags: 'budget, money', visibility: 'public' });
+    const form = await cy.web.post(`/bookmarks/${z.id}/edit`, {
+      title: 'Budget tips',
+      note: 'Line one\nLine two',
+      tags: 'budget, money',
+      visibility: 'public',
+    });
     assert.equal(form.status, 303);
     const read = await getJson(server, cy, `${BASE}/${z.id}`);
-    assert.deepEqual([read.title, read.note, read.tags.sort(), read.visibility], ['Budget tips', 'Line one\nLine two', ['budget', 'money'], 'public']);
+    assert.deepEqual(
+      [read.title, read.note, read.tags.sort(), read.visibility],
+      ['Budget tips', 'Line one\nLine two', ['budget', 'money'], 'public'],
+    );
     assert.equal((await cy.web.post(`/bookmarks/${z.id}/delete`, {})).status, 303);
     await getJson(server, cy, `${BASE}/${z.id}`, 404);
-    assert.equal((await server.services.database.db.selectFrom('bookmark_tags').select('slug').where('bookmark_id', '=', z.id).execute()).length, 0);
+    assert.equal(
+      (await server.services.database.db.selectFrom('bookmark_tags').select('slug').where('bookmark_id', '=', z.id).execute()).length,
+      0,
+    );
   });
 
   test('search: words in title, note, tags and description, accents folded, #tag, paging; bad searches are a 400', async () => {
     const member = bo;
     const made = [];
     for (let i = 0; i < 25; i++) {
-      made.push((await create(member, { url: `https://search.example/${i}`, title: `Storytime idea ${i}`, note: i % 2 ? 'Works with toddlers' : 'For the café corner', tags: i % 5 === 0 ? ['felt board'] : [] })).bookmark);
+      made.push(
+        (
+          await create(member, {
+            url: `https://search.example/${i}`,
+            title: `Storytime idea ${i}`,
+            note: i % 2 ? 'Works with toddlers' : 'For the café corner',
+            tags: i % 5 === 0 ? ['felt board'] : [],
+          })
+        ).bookmark,
+      );
     }
     const ids = (page: Json) => page.bookmarks.map((b: Json) => b.id);
     const first = await list(member, 'q=storytime');
@@ -378,7 +472,15 @@ describe('tags, search, editing', () => {
 describe('visibility', () => {
   test('private bookmarks are seen by their owner only; public ones on the profile, for anyone', async () => {
     const secret = (await create(ana, { url: 'https://visible.example/secret', title: 'Private reading', tags: ['hidden tag'] })).bookmark;
-    const shared = (await create(ana, { url: 'https://visible.example/shared', title: 'Shared reading', tags: ['open tag'], visibility: 'public', note: 'Worth it' })).bookmark;
+    const shared = (
+      await create(ana, {
+        url: 'https://visible.example/shared',
+        title: 'Shared reading',
+        tags: ['open tag'],
+        visibility: 'public',
+        note: 'Worth it',
+      })
+    ).bookmark;
     // Another member and a visitor cannot read the private one by id (nor the public one through the owner-only API).
     await getJson(server, bo, `${BASE}/${secret.id}`, 404);
     assert.equal((await bo.api('PATCH', `${BASE}/${secret.id}`, { title: 'Hijacked' })).status, 404);
@@ -409,7 +511,11 @@ describe('visibility', () => {
     }
     // Making it private takes it off the profile (and its tags with it).
     assert.equal((await ana.api('PATCH', `${BASE}/${shared.id}`, { visibility: 'private' })).status, 200);
-    assert.equal((await server.client().get('/@ana')).document.querySelector('a.tag[href="/@ana/bookmarks"]'), null, 'no link when nothing is public');
+    assert.equal(
+      (await server.client().get('/@ana')).document.querySelector('a.tag[href="/@ana/bookmarks"]'),
+      null,
+      'no link when nothing is public',
+    );
     const now = await getJson(server, null, '/api/v1/people/ana/bookmarks');
     assert.ok(!now.bookmarks.some((b: Json) => b.id === shared.id));
     assert.ok(!now.tags.some((t: Json) => t.slug === 'opentag'));
@@ -442,11 +548,19 @@ describe('pages', () => {
     const empty = await fay.web.get('/bookmarks');
     assert.equal(empty.status, 200);
     assert.match(empty.text('main'), /No bookmarks yet/);
-    const prefilled = await ana.web.get(`/bookmarks/new?url=${encodeURIComponent('https://prefill.example/page')}&title=${encodeURIComponent('A "quoted" <title>')}`);
+    const prefilled = await ana.web.get(
+      `/bookmarks/new?url=${encodeURIComponent('https://prefill.example/page')}&title=${encodeURIComponent('A "quoted" <title>')}`,
+    );
     assert.equal(prefilled.status, 200);
     assert.equal(prefilled.document.querySelector('#field-url')?.getAttribute('value'), 'https://prefill.example/page');
     assert.equal(prefilled.document.querySelector('#field-title')?.getAttribute('value'), 'A "quoted" <title>');
-    const saved = await ana.web.post('/bookmarks', { url: 'https://prefill.example/page', title: 'A "quoted" <title>', note: 'From the bookmarklet', tags: 'bookmarklet, test', visibility: 'private' });
+    const saved = await ana.web.post('/bookmarks', {
+      url: 'https://prefill.example/page',
+      title: 'A "quoted" <title>',
+      note: 'From the bookmarklet',
+      tags: 'bookmarklet, test',
+      visibility: 'private',
+    });
     assert.equal(saved.status, 303);
     const location = saved.headers.get('location') ?? '';
     assert.match(location, /^\/bookmarks#bookmark-\d+$/);
@@ -458,7 +572,13 @@ describe('pages', () => {
     // Opening the bookmarklet again on the same page says it is already kept.
     const again = await ana.web.get(`/bookmarks/new?url=${encodeURIComponent('https://prefill.example/page#x')}`);
     assert.match(again.text('.callout'), /You bookmarked this page on/);
-    const merged = await ana.web.post('/bookmarks', { url: 'https://prefill.example/page', title: '', note: '', tags: 'more', visibility: 'private' });
+    const merged = await ana.web.post('/bookmarks', {
+      url: 'https://prefill.example/page',
+      title: '',
+      note: '',
+      tags: 'more',
+      visibility: 'private',
+    });
     assert.equal(merged.status, 303);
     assert.match((await ana.web.get('/bookmarks')).text('.notice'), /already bookmarked this page/);
 
@@ -478,11 +598,22 @@ describe('pages', () => {
     assert.ok(bookmarklet.includes(`${server.url}/bookmarks/new`));
     assert.match(bookmarklet, /encodeURIComponent\(location\.href\)/);
     assert.match(bookmarklet, /encodeURIComponent\(document\.title\)/);
-    for (const format of ['html', 'csv', 'json']) assert.ok(importPage.document.querySelector(`a[href="/bookmarks/export.${format}"]`), format);
+    for (const format of ['html', 'csv', 'json'])
+      assert.ok(importPage.document.querySelector(`a[href="/bookmarks/export.${format}"]`), format);
     // The API is in the OpenAPI document, the import with both of its body types.
     const doc = await getJson(server, null, '/api/v1/openapi.json');
-    for (const path of ['/api/v1/curation/bookmarks', '/api/v1/curation/bookmarks/{id}', '/api/v1/curation/bookmarks/tags', '/api/v1/curation/bookmarks/export.csv', '/api/v1/people/{handle}/bookmarks']) assert.ok(doc.paths[path], path);
-    assert.deepEqual(Object.keys(doc.paths['/api/v1/curation/bookmarks/import'].post.requestBody.content).sort(), ['multipart/form-data', 'text/html']);
+    for (const path of [
+      '/api/v1/curation/bookmarks',
+      '/api/v1/curation/bookmarks/{id}',
+      '/api/v1/curation/bookmarks/tags',
+      '/api/v1/curation/bookmarks/export.csv',
+      '/api/v1/people/{handle}/bookmarks',
+    ])
+      assert.ok(doc.paths[path], path);
+    assert.deepEqual(Object.keys(doc.paths['/api/v1/curation/bookmarks/import'].post.requestBody.content).sort(), [
+      'multipart/form-data',
+      'text/html',
+    ]);
     // A visitor is sent to sign in, and comes back to the prefilled form.
     const visitor = await server.client().get('/bookmarks/new?url=https%3A%2F%2Fx.example%2F');
     assert.equal(visitor.status, 303);

@@ -47,7 +47,10 @@ async function counts(): Promise<Record<string, number>> {
   const db = server.services.database.db;
   const result: Record<string, number> = {};
   for (const table of ['collections', 'collection_entries', 'collection_collaborators', 'collection_follows', 'notifications'] as const) {
-    const row = await db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await db
+      .selectFrom(table)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     result[table] = Number(row.n);
   }
   return result;
@@ -65,7 +68,11 @@ describe('collections', () => {
     feeds.set('/feed.xml', { body: rss('Genrefication Weekly', [{ title: 'Issue 1', link: 'https://blog.example/1', guid: '1' }]) });
     await subscribe(ana, `${feeds.url}/feed.xml`);
 
-    const created = await create(ana, { title: 'Genrefication: how-tos', description: 'What worked for us.\n\nAdd yours.', visibility: 'public' });
+    const created = await create(ana, {
+      title: 'Genrefication: how-tos',
+      description: 'What worked for us.\n\nAdd yours.',
+      visibility: 'public',
+    });
     assert.equal(created.kind, 'collection');
     assert.equal(created.role, 'owner');
     assert.deepEqual(created.entries, []);
@@ -74,10 +81,23 @@ describe('collections', () => {
     // The bookmark and the source are chosen from the page's own choosers, as a member would.
     const page = await ana.web.get(`/collections/${publicId}`);
     assert.equal(page.status, 200);
-    const bookmarkId = Number([...page.document.querySelectorAll('select[name=bookmarkId] option')].find((o) => o.textContent!.includes('shelf labels'))!.getAttribute('value'));
-    const sourceId = Number([...page.document.querySelectorAll('select[name=sourceId] option')].find((o) => o.textContent!.includes('Genrefication Weekly'))!.getAttribute('value'));
+    const bookmarkId = Number(
+      [...page.document.querySelectorAll('select[name=bookmarkId] option')]
+        .find((o) => o.textContent!.includes('shelf labels'))!
+        .getAttribute('value'),
+    );
+    const sourceId = Number(
+      [...page.document.querySelectorAll('select[name=sourceId] option')]
+        .find((o) => o.textContent!.includes('Genrefication Weekly'))!
+        .getAttribute('value'),
+    );
 
-    const link = await add(ana, publicId, { kind: 'link', url: 'https://example.org/guide', title: 'The genrefication guide', note: 'Start here: the whole process in ten steps.' });
+    const link = await add(ana, publicId, {
+      kind: 'link',
+      url: 'https://example.org/guide',
+      title: 'The genrefication guide',
+      note: 'Start here: the whole process in ten steps.',
+    });
     linkEntry = link.id;
     await add(ana, publicId, { kind: 'bookmark', bookmarkId, note: 'Labels you can print.' });
     await add(ana, publicId, { kind: 'post', postUrl: `${server.url}/@dan/${danPost.id}`, note: 'How long it really takes.' });
@@ -88,8 +108,26 @@ describe('collections', () => {
 
     const view = await getJson(server, null, `${BASE}/${publicId}`);
     assert.equal(view.role, 'visitor');
-    assert.deepEqual(view.entries.map((e: Json) => [e.position, e.kind]), [[1, 'link'], [2, 'bookmark'], [3, 'post'], [4, 'source'], [5, 'person']]);
-    assert.deepEqual(view.entries.map((e: Json) => e.note), ['Start here: the whole process in ten steps.', 'Labels you can print.', 'How long it really takes.', 'A weekly newsletter on it.', 'Dan did it in a school of 900.']);
+    assert.deepEqual(
+      view.entries.map((e: Json) => [e.position, e.kind]),
+      [
+        [1, 'link'],
+        [2, 'bookmark'],
+        [3, 'post'],
+        [4, 'source'],
+        [5, 'person'],
+      ],
+    );
+    assert.deepEqual(
+      view.entries.map((e: Json) => e.note),
+      [
+        'Start here: the whole process in ten steps.',
+        'Labels you can print.',
+        'How long it really takes.',
+        'A weekly newsletter on it.',
+        'Dan did it in a school of 900.',
+      ],
+    );
     assert.equal(view.entries[0].url, 'https://example.org/guide');
     assert.equal(view.entries[1].post.id, bookmarked.id);
     assert.equal(view.entries[2].post.id, danPost.id);
@@ -101,7 +139,12 @@ describe('collections', () => {
     const visitor = await server.client().get(`/collections/${publicId}`);
     assert.equal(visitor.status, 200);
     assert.equal(visitor.text('h1'), 'Genrefication: how-tos');
-    assert.deepEqual([...visitor.document.querySelectorAll('.collection-entries > li h3')].map((h) => h.textContent!.trim().replace(/\s+/g, ' ')).slice(0, 1), ['The genrefication guide']);
+    assert.deepEqual(
+      [...visitor.document.querySelectorAll('.collection-entries > li h3')]
+        .map((h) => h.textContent!.trim().replace(/\s+/g, ' '))
+        .slice(0, 1),
+      ['The genrefication guide'],
+    );
     assert.equal(visitor.document.querySelectorAll('.collection-entries > li').length, 5);
     assert.match(visitor.text('.collection-entries'), /Dan did it in a school of 900\./);
     assert.equal(visitor.document.querySelector(`form[action="/collections/${publicId}/entries"]`), null, 'no add forms for visitors');
@@ -112,7 +155,10 @@ describe('collections', () => {
     const { ana } = m;
     const first = await add(ana, publicId, { kind: 'link', url: 'https://example.org/first', title: 'Read this first', position: 1 });
     let view = await getJson(server, ana, `${BASE}/${publicId}`);
-    assert.deepEqual(view.entries.map((e: Json) => e.position), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      view.entries.map((e: Json) => e.position),
+      [1, 2, 3, 4, 5, 6],
+    );
     assert.equal(view.entries[0].id, first.id);
     assert.equal(view.entries[1].id, linkEntry);
 
@@ -122,7 +168,10 @@ describe('collections', () => {
     assert.equal(moved.json.position, 6);
     view = await getJson(server, ana, `${BASE}/${publicId}`);
     assert.equal(view.entries.at(-1).id, first.id);
-    assert.deepEqual(view.entries.map((e: Json) => e.position), [1, 2, 3, 4, 5, 6]);
+    assert.deepEqual(
+      view.entries.map((e: Json) => e.position),
+      [1, 2, 3, 4, 5, 6],
+    );
     const up = await ana.web.post(`/collections/${publicId}/entries/${first.id}/move`, { to: 'up' });
     assert.equal(up.status, 303);
     assert.equal(up.headers.get('location'), `/collections/${publicId}#entry-${first.id}`);
@@ -130,12 +179,18 @@ describe('collections', () => {
     assert.equal(view.entries[4].id, first.id);
     assert.equal(view.entries[5].kind, 'person');
     const page = await ana.web.get(`/collections/${publicId}`);
-    assert.deepEqual([...page.document.querySelectorAll('.collection-entries > li')].map((li) => Number(li.getAttribute('id')!.split('-')[1])), view.entries.map((e: Json) => e.id));
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.collection-entries > li')].map((li) => Number(li.getAttribute('id')!.split('-')[1])),
+      view.entries.map((e: Json) => e.id),
+    );
 
     // Removing one closes the gap.
     assert.equal((await ana.web.post(`/collections/${publicId}/entries/${first.id}/remove`, {})).status, 303);
     view = await getJson(server, ana, `${BASE}/${publicId}`);
-    assert.deepEqual(view.entries.map((e: Json) => e.position), [1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      view.entries.map((e: Json) => e.position),
+      [1, 2, 3, 4, 5],
+    );
     assert.ok(!view.entries.some((e: Json) => e.id === first.id));
   });
 
@@ -182,7 +237,12 @@ describe('collections', () => {
     const page = await ana.web.post(`/collections/${shared.id}/collaborators`, { handle: '@ben' });
     assert.equal(page.status, 303);
 
-    const own = await add(ben, shared.id, { kind: 'link', url: 'https://example.org/circuits', title: 'Paper circuits', note: 'Copper tape and a coin cell.' });
+    const own = await add(ben, shared.id, {
+      kind: 'link',
+      url: 'https://example.org/circuits',
+      title: 'Paper circuits',
+      note: 'Copper tape and a coin cell.',
+    });
     assert.equal(own.addedBy.acct, 'ben');
     assert.equal(own.editable, true);
     const edited = await ben.api('PATCH', `${BASE}/${shared.id}/entries/${own.id}`, { note: 'Copper tape, a coin cell and an LED.' });
@@ -242,17 +302,31 @@ describe('collections', () => {
     assert.ok((await getJson(server, cat, `${BASE}?scope=following`)).collections.some((c: Json) => c.id === followed.id));
     assert.equal((await getJson(server, null, `${BASE}/${followed.id}`)).followerCount, 2);
 
-    const entry = await add(ana, followed.id, { kind: 'link', url: 'https://example.org/songs', title: 'Ten hello songs', note: 'For the under-fives.' });
+    const entry = await add(ana, followed.id, {
+      kind: 'link',
+      url: 'https://example.org/songs',
+      title: 'Ten hello songs',
+      note: 'For the under-fives.',
+    });
     const list = await getJson(server, cat, '/api/v1/notifications?kind=collection_entry');
     assert.equal(list.notifications.length, 1);
     const n = list.notifications[0];
     assert.equal(n.actor.acct, 'ana');
-    assert.deepEqual(n.collection, { id: followed.id, kind: 'collection', title: 'Storytime songs', url: `${server.url}/collections/${followed.id}` });
+    assert.deepEqual(n.collection, {
+      id: followed.id,
+      kind: 'collection',
+      title: 'Storytime songs',
+      url: `${server.url}/collections/${followed.id}`,
+    });
     const page = await cat.web.get('/notifications');
     assert.match(page.text('.notifications'), /Ana added to a collection you follow/);
     assert.ok(page.document.querySelector(`.notifications a[href="/collections/${followed.id}"]`));
     assert.equal((await getJson(server, eve, '/api/v1/notifications?kind=collection_entry')).notifications.length, 1);
-    assert.equal((await getJson(server, ana, '/api/v1/notifications?kind=collection_entry')).notifications.length, 0, 'the one who added is not told');
+    assert.equal(
+      (await getJson(server, ana, '/api/v1/notifications?kind=collection_entry')).notifications.length,
+      0,
+      'the one who added is not told',
+    );
     assert.ok(entry.id);
 
     // After unfollowing, new entries no longer arrive.
@@ -288,7 +362,10 @@ describe('collections', () => {
     const channel = parseRssFeed(rssRes.html);
     assert.equal(channel.title, 'Feeds & <friends>');
     // The members-only post is not in a feed anyone can read.
-    assert.deepEqual(channel.items!.map((i) => i.title), ['Second link', 'First <link>']);
+    assert.deepEqual(
+      channel.items!.map((i) => i.title),
+      ['Second link', 'First <link>'],
+    );
     assert.equal(channel.items![1]!.link, 'https://example.org/a?x=1&y=2');
     assert.match(channel.items![0]!.description!, /<p>Newest\.<\/p>\s*<p>Two paragraphs\.<\/p>/);
     assert.match(channel.items![1]!.description!, /Older &amp; wiser\./);
@@ -299,7 +376,10 @@ describe('collections', () => {
     const atom = parseAtomFeed(atomRes.html);
     const text = (t: unknown) => (typeof t === 'string' ? t : (t as { value?: string } | undefined)?.value);
     assert.equal(text(atom.title), 'Feeds & <friends>');
-    assert.deepEqual(atom.entries!.map((e) => text(e.title)), ['Second link', 'First <link>']);
+    assert.deepEqual(
+      atom.entries!.map((e) => text(e.title)),
+      ['Second link', 'First <link>'],
+    );
     assert.equal(atom.entries![0]!.links![0]!.href, 'https://example.org/b');
     assert.match(text(atom.entries![1]!.content)!, /Older &amp; wiser\./);
     // Both are well-formed XML for a strict validator too.
@@ -339,7 +419,10 @@ describe('collections', () => {
     assert.equal(data.version, 1);
     assert.equal(data.collection.title, 'Genrefication: how-tos');
     assert.equal(data.collection.owner.acct, 'ana');
-    assert.deepEqual(data.entries.map((e: Json) => e.kind), ['link', 'bookmark', 'post', 'source', 'person']);
+    assert.deepEqual(
+      data.entries.map((e: Json) => e.kind),
+      ['link', 'bookmark', 'post', 'source', 'person'],
+    );
     assert.equal(data.entries[0].note, 'Start here: the whole process in ten steps.');
     assert.equal(data.entries[4].person.acct, 'dan');
     const api = await getJson(server, cat, `${BASE}/${publicId}/export`);
@@ -389,13 +472,24 @@ describe('collections', () => {
     assert.equal(longTitle.status, 422);
     assert.equal(longTitle.json.error.issues[0].path, 'title');
     assert.equal((await ana.api('POST', BASE, { title: 'ok', description: 'x'.repeat(2001) })).status, 422);
-    const longNote = await ana.api('POST', `${BASE}/${publicId}/entries`, { kind: 'link', url: 'https://example.org/long', note: 'x'.repeat(1001) });
+    const longNote = await ana.api('POST', `${BASE}/${publicId}/entries`, {
+      kind: 'link',
+      url: 'https://example.org/long',
+      note: 'x'.repeat(1001),
+    });
     assert.equal(longNote.status, 422);
     assert.deepEqual(longNote.json.error.issues, [{ path: 'note', message: 'A note can have at most 1000 characters.' }]);
-    assert.equal((await ana.api('POST', `${BASE}/${publicId}/entries`, { kind: 'link', url: `https://example.org/${'x'.repeat(2000)}` })).status, 422);
+    assert.equal(
+      (await ana.api('POST', `${BASE}/${publicId}/entries`, { kind: 'link', url: `https://example.org/${'x'.repeat(2000)}` })).status,
+      422,
+    );
     assert.equal((await ana.api('PATCH', `${BASE}/${publicId}/entries/${linkEntry}`, { note: 'x'.repeat(1001) })).status, 422);
     // The page form keeps what was typed and points at the field.
-    const longForm = await ana.web.post(`/collections/${publicId}/entries`, { kind: 'link', url: 'https://example.org/long', note: 'y'.repeat(1001) });
+    const longForm = await ana.web.post(`/collections/${publicId}/entries`, {
+      kind: 'link',
+      url: 'https://example.org/long',
+      note: 'y'.repeat(1001),
+    });
     assert.equal(longForm.status, 422);
     assert.match(longForm.text('.error-summary'), /A note can have at most 1000 characters\./);
     assert.equal(longForm.document.querySelector('#field-add-link-note')!.getAttribute('aria-invalid'), 'true');
@@ -415,8 +509,14 @@ describe('collections', () => {
     assert.equal(refused.status, 403);
     assert.equal(refused.json.error.code, 'post_not_shareable');
     assert.match(refused.json.error.message, /only for its author’s followers/);
-    assert.equal((await ana.api('POST', `${BASE}/${publicId}/entries`, { kind: 'post', postUrl: `${server.url}/@dan/${direct.id}` })).status, 404);
-    const pageRefused = await ana.web.post(`/collections/${publicId}/entries`, { kind: 'post', postUrl: `${server.url}/@dan/${followersOnly.id}` });
+    assert.equal(
+      (await ana.api('POST', `${BASE}/${publicId}/entries`, { kind: 'post', postUrl: `${server.url}/@dan/${direct.id}` })).status,
+      404,
+    );
+    const pageRefused = await ana.web.post(`/collections/${publicId}/entries`, {
+      kind: 'post',
+      postUrl: `${server.url}/@dan/${followersOnly.id}`,
+    });
     assert.equal(pageRefused.status, 403);
     assert.match(pageRefused.text('.error-summary'), /cannot go in a collection/);
     // Even the one it was addressed to cannot publish a direct post in a collection.
@@ -428,20 +528,32 @@ describe('collections', () => {
 
   test('a bookmark of an address becomes an entry with the bookmark’s title and address', async () => {
     const { ana, cat } = m;
-    const pageUrl = feeds.set('/labels.html', { headers: { 'content-type': 'text/html; charset=utf-8' }, body: '<!doctype html><title>Shelf labels</title><p>Labels.</p>' });
+    const pageUrl = feeds.set('/labels.html', {
+      headers: { 'content-type': 'text/html; charset=utf-8' },
+      body: '<!doctype html><title>Shelf labels</title><p>Labels.</p>',
+    });
     const saved = await ana.api('POST', '/api/v1/curation/bookmarks', { url: pageUrl, title: 'Printable shelf labels' });
     assert.equal(saved.status, 201, JSON.stringify(saved.json));
     const col = await create(ana, { title: 'From my bookmarks', visibility: 'public' });
     const page = await ana.web.get(`/collections/${col.id}`);
-    const option = [...page.document.querySelectorAll('select[name=bookmarkId] option')].find((o) => o.textContent === 'Printable shelf labels');
+    const option = [...page.document.querySelectorAll('select[name=bookmarkId] option')].find(
+      (o) => o.textContent === 'Printable shelf labels',
+    );
     assert.ok(option, 'the chooser names the bookmark by its title');
-    const added = await ana.web.post(`/collections/${col.id}/entries`, { kind: 'bookmark', bookmarkId: option.getAttribute('value')!, note: 'Print on card.' });
+    const added = await ana.web.post(`/collections/${col.id}/entries`, {
+      kind: 'bookmark',
+      bookmarkId: option.getAttribute('value')!,
+      note: 'Print on card.',
+    });
     assert.equal(added.status, 303);
     const entry = (await getJson(server, null, `${BASE}/${col.id}`)).entries[0];
     assert.deepEqual([entry.kind, entry.title, entry.url, entry.note], ['bookmark', 'Printable shelf labels', pageUrl, 'Print on card.']);
     // Someone else's bookmark is not theirs to add.
     const other = await create(cat, { title: 'Cat’s list', visibility: 'private' });
-    assert.equal((await cat.api('POST', `${BASE}/${other.id}/entries`, { kind: 'bookmark', bookmarkId: Number(option.getAttribute('value')) })).status, 404);
+    assert.equal(
+      (await cat.api('POST', `${BASE}/${other.id}/entries`, { kind: 'bookmark', bookmarkId: Number(option.getAttribute('value')) })).status,
+      404,
+    );
   });
 
   test('an entry whose post its reader may not see is left out', async () => {
@@ -450,8 +562,14 @@ describe('collections', () => {
     const col = await create(ana, { title: 'Mixed audience', visibility: 'public' });
     await add(ana, col.id, { kind: 'post', postId: members.id, note: 'A members-only gem.' });
     await add(ana, col.id, { kind: 'link', url: 'https://example.org/open' });
-    assert.deepEqual((await getJson(server, ben, `${BASE}/${col.id}`)).entries.map((e: Json) => e.kind), ['post', 'link']);
-    assert.deepEqual((await getJson(server, null, `${BASE}/${col.id}`)).entries.map((e: Json) => e.kind), ['link']);
+    assert.deepEqual(
+      (await getJson(server, ben, `${BASE}/${col.id}`)).entries.map((e: Json) => e.kind),
+      ['post', 'link'],
+    );
+    assert.deepEqual(
+      (await getJson(server, null, `${BASE}/${col.id}`)).entries.map((e: Json) => e.kind),
+      ['link'],
+    );
     const page = await server.client().get(`/collections/${col.id}`);
     assert.doesNotMatch(page.html, /Members only, for the network|A members-only gem/);
     // Deleted, the post leaves the collection for everyone.
@@ -466,7 +584,11 @@ describe('collections', () => {
     const id = Number(created.location!.split('/').pop());
     const settings = await ana.web.get(`/collections/${id}/edit`);
     assert.equal(settings.status, 200);
-    const saved = await ana.web.post(`/collections/${id}/edit`, { title: 'Read-alouds for K–2', description: 'Picture books that work with a crowd.', visibility: 'members' });
+    const saved = await ana.web.post(`/collections/${id}/edit`, {
+      title: 'Read-alouds for K–2',
+      description: 'Picture books that work with a crowd.',
+      visibility: 'members',
+    });
     assert.equal(saved.status, 303);
     const view = await getJson(server, ben, `${BASE}/${id}`);
     assert.equal(view.title, 'Read-alouds for K–2');

@@ -18,7 +18,8 @@ describe('demo collections and starter kits', () => {
   test('the three named starter kits are public, with people and a note for each', async () => {
     const list = (await server.client().api('GET', '/api/v1/curation/starter-kits')).json;
     const titles = list.collections.map((k: Json) => k.title);
-    for (const title of ['Public librarians to follow', 'School library advocacy', 'Social work and technology']) assert.ok(titles.includes(title), title);
+    for (const title of ['Public librarians to follow', 'School library advocacy', 'Social work and technology'])
+      assert.ok(titles.includes(title), title);
     for (const kit of list.collections) {
       const view = (await server.client().api('GET', `/api/v1/curation/starter-kits/${kit.id}`)).json;
       const wanted = DEMO_COLLECTIONS.find((c) => c.title === kit.title)!;
@@ -33,7 +34,9 @@ describe('demo collections and starter kits', () => {
   test('a demo member sees how a kit would change their network', async () => {
     const client = server.client();
     assert.equal((await client.login('lis_student_maya', DEMO_PASSWORD)).status, 303);
-    const kit = (await client.api('GET', '/api/v1/curation/starter-kits')).json.collections.find((k: Json) => k.title === 'Social work and technology');
+    const kit = (await client.api('GET', '/api/v1/curation/starter-kits')).json.collections.find(
+      (k: Json) => k.title === 'Social work and technology',
+    );
     const page = await client.get(`/starter-kits/${kit.id}/follow`);
     assert.equal(page.status, 200);
     assert.ok(page.document.querySelectorAll('input[name=actor]').length > 0);
@@ -47,7 +50,10 @@ describe('demo collections and starter kits', () => {
     assert.equal(genre.followerCount, 3);
     const view = (await server.client().api('GET', `/api/v1/curation/collections/${genre.id}`)).json;
     assert.equal(view.entries.length, 5);
-    assert.deepEqual(view.collaborators.map((a: Json) => a.acct), ['ellen_k12']);
+    assert.deepEqual(
+      view.collaborators.map((a: Json) => a.acct),
+      ['ellen_k12'],
+    );
     assert.ok(view.entries.some((e: Json) => e.addedBy.acct === 'ellen_k12'));
     assert.ok(list.collections.some((c: Json) => c.title === 'Trauma-informed practice: a reading list'));
     const rss = await server.client().get(`/collections/${genre.id}/feed.rss`);

@@ -18,11 +18,32 @@ after(() => server?.close());
 
 describe('the whole-account curation export', () => {
   test('has the bookmarks, the collections and starter kits owned, and the articles with their Markdown', async () => {
-    assert.equal((await rosa.api('POST', '/api/v1/curation/bookmarks', { url: 'https://example.org/genrefication', title: 'Genrefication guide', tags: ['libraries'] })).status, 201);
+    assert.equal(
+      (
+        await rosa.api('POST', '/api/v1/curation/bookmarks', {
+          url: 'https://example.org/genrefication',
+          title: 'Genrefication guide',
+          tags: ['libraries'],
+        })
+      ).status,
+      201,
+    );
     const collection = (await rosa.api('POST', '/api/v1/curation/collections', { title: 'Reading lists', visibility: 'public' })).json;
-    assert.equal((await rosa.api('POST', `/api/v1/curation/collections/${collection.id}/entries`, { kind: 'link', url: 'https://example.org/lists', note: 'Start here' })).status, 201);
+    assert.equal(
+      (
+        await rosa.api('POST', `/api/v1/curation/collections/${collection.id}/entries`, {
+          kind: 'link',
+          url: 'https://example.org/lists',
+          note: 'Start here',
+        })
+      ).status,
+      201,
+    );
     const kit = (await rosa.api('POST', '/api/v1/curation/starter-kits', { title: 'People to follow', visibility: 'public' })).json;
-    assert.equal((await rosa.api('POST', `/api/v1/curation/starter-kits/${kit.id}/people`, { acct: 'ben', note: 'Runs the maker club' })).status, 201);
+    assert.equal(
+      (await rosa.api('POST', `/api/v1/curation/starter-kits/${kit.id}/people`, { acct: 'ben', note: 'Runs the maker club' })).status,
+      201,
+    );
     const draft = (await rosa.api('POST', '/api/v1/articles', { title: 'A draft', markdown: 'Not *yet*.' })).json;
     const published = (await rosa.api('POST', '/api/v1/articles', { title: 'Year one', markdown: '## What we learned\n\nA lot.' })).json;
     assert.equal((await rosa.api('POST', `/api/v1/articles/${published.id}/publish`)).status, 200);
@@ -33,14 +54,21 @@ describe('the whole-account curation export', () => {
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-disposition') ?? '', /attachment; filename="curation-rosa\.json"/);
     const doc = (await response.json()) as {
-      format: string; member: string;
+      format: string;
+      member: string;
       bookmarks: Array<{ url: string; title: string; tags: string[] }>;
-      collections: Array<{ collection: { title: string; kind: string }; entries: Array<{ kind: string; note: string; url: string | null; person: { acct: string } | null }> }>;
+      collections: Array<{
+        collection: { title: string; kind: string };
+        entries: Array<{ kind: string; note: string; url: string | null; person: { acct: string } | null }>;
+      }>;
       articles: Array<{ title: string; markdown: string; status: string; url: string | null }>;
     };
     assert.equal(doc.format, 'commonroom-curation');
     assert.equal(doc.member, 'rosa');
-    assert.deepEqual(doc.bookmarks.map((b) => [b.url, b.title, b.tags]), [['https://example.org/genrefication', 'Genrefication guide', ['libraries']]]);
+    assert.deepEqual(
+      doc.bookmarks.map((b) => [b.url, b.title, b.tags]),
+      [['https://example.org/genrefication', 'Genrefication guide', ['libraries']]],
+    );
     const byTitle = new Map(doc.collections.map((c) => [c.collection.title, c]));
     assert.equal(byTitle.get('Reading lists')?.entries[0]?.note, 'Start here');
     assert.equal(byTitle.get('People to follow')?.collection.kind, 'starter_kit');

@@ -34,7 +34,12 @@ before(async () => {
   assert.equal((await m.vic.api('POST', '/api/v1/people/blocked/block')).status, 204);
   // Someone on another server, known here (as after a search): a real actor document, stored as federation stores it.
   const saved = await server.services.federation.actors.save(
-    new Person({ id: new URL('https://remote.example/users/rafa'), preferredUsername: 'rafa', name: 'Rafa Remote', inbox: new URL('https://remote.example/users/rafa/inbox') }),
+    new Person({
+      id: new URL('https://remote.example/users/rafa'),
+      preferredUsername: 'rafa',
+      name: 'Rafa Remote',
+      inbox: new URL('https://remote.example/users/rafa/inbox'),
+    }),
   );
   remote = { id: saved.id, acct: saved.acct };
 });
@@ -79,7 +84,10 @@ describe('starter kits', () => {
       await addPerson(curator, kitId, acct, note);
     }
     const view = await getJson(server, null, `${KITS}/${kitId}`);
-    assert.deepEqual(view.entries.map((e: Json) => e.person.acct), ['lib', 'sw', 'school', 'locked', 'vic', 'blocked', 'rafa@remote.example']);
+    assert.deepEqual(
+      view.entries.map((e: Json) => e.person.acct),
+      ['lib', 'sw', 'school', 'locked', 'vic', 'blocked', 'rafa@remote.example'],
+    );
     assert.equal(view.entries[1].note, 'Child welfare and technology, clearly explained.');
     assert.equal(view.entries[1].person.roleLabel, 'Social worker');
     assert.equal(view.entries[1].person.location, 'Dayton, Ohio');
@@ -112,7 +120,15 @@ describe('starter kits', () => {
   test('the preview counts new people and the roles and places they add', async () => {
     const preview = await getJson(server, m.vic, `${KITS}/${kitId}/preview`);
     const status = Object.fromEntries(preview.people.map((p: Json) => [p.person.acct, p.status]));
-    assert.deepEqual(status, { lib: 'following', sw: 'new', school: 'new', locked: 'new', vic: 'self', blocked: 'blocked', 'rafa@remote.example': 'new' });
+    assert.deepEqual(status, {
+      lib: 'following',
+      sw: 'new',
+      school: 'new',
+      locked: 'new',
+      vic: 'self',
+      blocked: 'blocked',
+      'rafa@remote.example': 'new',
+    });
     assert.equal(preview.newPeople, 4);
     // vic follows a public librarian in Austin: social worker, school librarian and teacher are new roles
     // (vic is a teacher, but follows none); Dayton and Galway are new places, Austin is not.
@@ -145,7 +161,9 @@ describe('starter kits', () => {
 
   test('unticking: only the ticked people are followed; a locked account gets a request', async () => {
     const { vic } = m;
-    const ids = Object.fromEntries((await getJson(server, vic, `${KITS}/${kitId}/preview`)).people.map((p: Json) => [p.person.acct, p.person.id]));
+    const ids = Object.fromEntries(
+      (await getJson(server, vic, `${KITS}/${kitId}/preview`)).people.map((p: Json) => [p.person.acct, p.person.id]),
+    );
     // Through the page: school is unticked.
     const sent = await vic.web.post(`/starter-kits/${kitId}/follow`, { actor: [String(ids.sw), String(ids.locked)] });
     assert.equal(sent.status, 303);
@@ -166,15 +184,27 @@ describe('starter kits', () => {
     assert.deepEqual(preview.placesAdded, []);
 
     // Through the API: everything, including people already followed and blocked, who are skipped.
-    const res = await vic.api('POST', `${KITS}/${kitId}/follow`, { actorIds: [ids.school, ids.sw, ids.blocked, ids.vic, ids['rafa@remote.example']] });
+    const res = await vic.api('POST', `${KITS}/${kitId}/follow`, {
+      actorIds: [ids.school, ids.sw, ids.blocked, ids.vic, ids['rafa@remote.example']],
+    });
     assert.equal(res.status, 200, JSON.stringify(res.json));
-    assert.deepEqual(res.json.followed.map((p: Json) => p.acct), ['school']);
-    assert.deepEqual(res.json.requested.map((p: Json) => p.acct), ['rafa@remote.example'], 'a remote account answers later');
-    assert.deepEqual(res.json.skipped.map((s: Json) => [s.person.acct, s.reason]), [
-      ['sw', 'You already follow them.'],
-      ['vic', 'That is you.'],
-      ['blocked', 'One of you blocked the other.'],
-    ]);
+    assert.deepEqual(
+      res.json.followed.map((p: Json) => p.acct),
+      ['school'],
+    );
+    assert.deepEqual(
+      res.json.requested.map((p: Json) => p.acct),
+      ['rafa@remote.example'],
+      'a remote account answers later',
+    );
+    assert.deepEqual(
+      res.json.skipped.map((s: Json) => [s.person.acct, s.reason]),
+      [
+        ['sw', 'You already follow them.'],
+        ['vic', 'That is you.'],
+        ['blocked', 'One of you blocked the other.'],
+      ],
+    );
     assert.equal((await relationship(vic, 'blocked')).following, false);
     assert.equal((await getJson(server, vic, `${KITS}/${kitId}/preview`)).newPeople, 0);
   });
@@ -186,7 +216,10 @@ describe('starter kits', () => {
     assert.equal(fields.actor.length, 7, 'everyone but nobody: helper follows no one yet');
     const sent = await helper.web.post(`/starter-kits/${kitId}/follow`, fields);
     assert.equal(sent.status, 303);
-    assert.match((await helper.web.get(sent.location!)).text('.notice'), /You now follow 5 more people\. 2 follow requests wait for approval\./);
+    assert.match(
+      (await helper.web.get(sent.location!)).text('.notice'),
+      /You now follow 5 more people\. 2 follow requests wait for approval\./,
+    );
     for (const acct of ['lib', 'sw', 'school', 'vic', 'blocked']) assert.equal((await relationship(helper, acct)).following, true, acct);
     for (const acct of ['locked', remote.acct]) assert.equal((await relationship(helper, acct)).requested, true, acct);
 
@@ -239,12 +272,18 @@ describe('starter kits', () => {
     // A featured member is notified when added.
     await addPerson(curator, publicKit.id, 'helper', 'Always helps newcomers.');
     const notes = await getJson(server, helper, '/api/v1/notifications?kind=kit_added');
-    assert.deepEqual(notes.notifications.map((n: Json) => n.collection.title), ['Everyone to follow']);
+    assert.deepEqual(
+      notes.notifications.map((n: Json) => n.collection.title),
+      ['Everyone to follow'],
+    );
 
     // Declining later leaves them out of public kits that list them (their owner still sees why).
     await addPerson(curator, publicKit.id, 'sw', 'Clear on child welfare tech.');
     assert.equal((await m.sw.api('PATCH', '/api/v1/privacy', { featurable: false })).status, 200);
-    assert.deepEqual((await getJson(server, null, `${KITS}/${publicKit.id}`)).entries.map((e: Json) => e.person.acct), ['helper']);
+    assert.deepEqual(
+      (await getJson(server, null, `${KITS}/${publicKit.id}`)).entries.map((e: Json) => e.person.acct),
+      ['helper'],
+    );
     const own = await getJson(server, curator, `${KITS}/${publicKit.id}`);
     assert.match(own.entries.find((e: Json) => e.person.acct === 'sw').hiddenReason, /declined to be featured/);
     assert.ok(!(await getJson(server, m.vic, `${KITS}/${publicKit.id}/preview`)).people.some((p: Json) => p.person.acct === 'sw'));

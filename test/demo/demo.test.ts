@@ -44,7 +44,16 @@ describe('demo data', () => {
   test('covers every role, with several of the common ones and an "other" in their own words', () => {
     const roles = count(DEMO_MEMBERS.map((m) => m.role));
     for (const role of ROLES) assert.ok(roles.has(role.key), `someone is a ${role.label}`);
-    for (const role of ['school_librarian', 'public_librarian', 'academic_librarian', 'teacher', 'administrator', 'social_worker', 'educator', 'student']) {
+    for (const role of [
+      'school_librarian',
+      'public_librarian',
+      'academic_librarian',
+      'teacher',
+      'administrator',
+      'social_worker',
+      'educator',
+      'student',
+    ]) {
       assert.ok(roles.get(role)! >= 2, `several ${role}s`);
     }
     assert.ok(DEMO_MEMBERS.filter((m) => m.role === 'other').every((m) => m.roleOther));
@@ -58,7 +67,8 @@ describe('demo data', () => {
   });
 
   test('passions come from a shared vocabulary, 3 to 7 each', () => {
-    for (const m of DEMO_MEMBERS) assert.ok(m.passions.length >= 3 && m.passions.length <= 7, `@${m.handle} has ${m.passions.length} passions`);
+    for (const m of DEMO_MEMBERS)
+      assert.ok(m.passions.length >= 3 && m.passions.length <= 7, `@${m.handle} has ${m.passions.length} passions`);
     const uses = count(DEMO_MEMBERS.flatMap((m) => m.passions.map(passionSlug)));
     for (const [slug, n] of uses) assert.ok(n >= 2, `#${slug} is shared by at least two members`);
   });
@@ -80,7 +90,13 @@ describe('demo data', () => {
 
 describe('demo community', () => {
   test('reports what it loaded, suggesting a public librarian', async () => {
-    assert.deepEqual(summary, { members: DEMO_MEMBERS.length, posts: POSTS.length, chats: 2, password: DEMO_PASSWORD, exampleHandle: summary.exampleHandle });
+    assert.deepEqual(summary, {
+      members: DEMO_MEMBERS.length,
+      posts: POSTS.length,
+      chats: 2,
+      password: DEMO_PASSWORD,
+      exampleHandle: summary.exampleHandle,
+    });
     const page = await server.client().get(`/@${summary.exampleHandle}`);
     assert.equal(page.status, 200);
     assert.match(page.text('main'), /Public librarian/);
@@ -180,7 +196,10 @@ describe('demo social data', () => {
   test('80 to 120 posts over the last 14 days, oldest first, with replies, warnings and every audience', () => {
     assert.ok(POSTS.length >= 80 && POSTS.length <= 120, `${POSTS.length} posts`);
     const ages = POSTS.map((p) => agoMs(p.ago));
-    assert.ok(ages.every((age, i) => age > 0 && age <= 14 * DAY && (i === 0 || age < ages[i - 1]!)), 'chronological, within two weeks');
+    assert.ok(
+      ages.every((age, i) => age > 0 && age <= 14 * DAY && (i === 0 || age < ages[i - 1]!)),
+      'chronological, within two weeks',
+    );
     assert.ok(POSTS.filter((p) => p.replyTo).length >= 30, 'plenty of replies');
     assert.ok(POSTS.filter((p) => p.cw).length >= 3, 'a few content warnings');
     assert.ok(POSTS.filter((p) => p.visibility === 'followers').length >= 2, 'a few followers-only posts');
@@ -188,7 +207,18 @@ describe('demo social data', () => {
     const authors = new Set(POSTS.map((p) => p.by));
     assert.ok(authors.size >= 30, `${authors.size} of the members post`);
     const tags = new Set(POSTS.flatMap((p) => parseText(p.text).hashtags.map((h) => h.slug)));
-    for (const tag of ['tlchat', 'macrosw', 'edtech', 'genrefication', 'makerspaces', 'graphicnovels', 'childwelfare', 'bannedbooks', 'oer', 'librarylife']) {
+    for (const tag of [
+      'tlchat',
+      'macrosw',
+      'edtech',
+      'genrefication',
+      'makerspaces',
+      'graphicnovels',
+      'childwelfare',
+      'bannedbooks',
+      'oer',
+      'librarylife',
+    ]) {
       assert.ok(tags.has(tag), `#${tag} is used`);
     }
     for (const url of POSTS.flatMap((p) => parseText(p.text).urls)) assert.match(new URL(url).hostname, /(^|\.)example\.org$/, url);
@@ -239,7 +269,10 @@ describe('demo social life', () => {
     assert.ok(new Set(followed).size >= 4, `posts from people Rosa follows: ${seen.join(', ')}`);
     assert.ok(!seen.includes('kwame_sw') && !seen.includes('fiona_telehealth'), 'nothing from people she does not follow');
     const older = await rosa.get(page.document.querySelector('.pagination a')!.getAttribute('href')!);
-    assert.ok(page.document.querySelectorAll('.post__boost').length + older.document.querySelectorAll('.post__boost').length >= 1, 'boosts appear too');
+    assert.ok(
+      page.document.querySelectorAll('.post__boost').length + older.document.querySelectorAll('.post__boost').length >= 1,
+      'boosts appear too',
+    );
   });
 
   test('a thread four replies deep, with boosts and likes', async () => {
@@ -269,11 +302,14 @@ describe('demo social life', () => {
 
   test('three lists: two shared, one private', async () => {
     const lists = await server.services.database.db.selectFrom('lists').select(['id', 'name', 'visibility']).orderBy('id').execute();
-    assert.deepEqual(lists.map((l) => [l.name, l.visibility]), [
-      ['Public librarians', 'public'],
-      ['Child welfare research', 'private'],
-      ['School library advocacy', 'public'],
-    ]);
+    assert.deepEqual(
+      lists.map((l) => [l.name, l.visibility]),
+      [
+        ['Public librarians', 'public'],
+        ['Child welfare research', 'private'],
+        ['School library advocacy', 'public'],
+      ],
+    );
     const shared = await server.client().get(`/lists/${lists[0]!.id}`);
     assert.equal(shared.status, 200);
     assert.ok(shared.document.querySelectorAll('.people-list li').length >= 5);
@@ -285,7 +321,8 @@ describe('demo social life', () => {
   });
 
   test('followers-only and direct posts reach only their audience', async () => {
-    const search = async (client: ReturnType<TestServer['client']>, q: string) => (await client.get(`/search?${new URLSearchParams({ q })}`)).document.querySelectorAll('article.post').length;
+    const search = async (client: ReturnType<TestServer['client']>, q: string) =>
+      (await client.get(`/search?${new URLSearchParams({ q })}`)).document.querySelectorAll('article.post').length;
     assert.equal(await search(server.client(), '"Calling someone tonight"'), 0);
     assert.equal(await search(await signedIn('fiona_telehealth'), '"Calling someone tonight"'), 1, 'a follower sees it');
     assert.equal(await search(await signedIn('ellen_k12'), '"genre-label session"'), 0);
@@ -296,8 +333,15 @@ describe('demo social life', () => {
     const kwame = await signedIn('kwame_sw');
     const requests = await kwame.get('/follow-requests');
     assert.match(requests.text('main .people-list'), /Inês Carvalho/);
-    const pending = await server.services.database.db.selectFrom('follows').select(['follower_id', 'followee_id']).where('state', '=', 'pending').execute();
-    assert.deepEqual(pending.map((row) => ({ ...row })), [{ follower_id: (await member('researcher_ines')).actor_id, followee_id: (await member('kwame_sw')).actor_id }]);
+    const pending = await server.services.database.db
+      .selectFrom('follows')
+      .select(['follower_id', 'followee_id'])
+      .where('state', '=', 'pending')
+      .execute();
+    assert.deepEqual(
+      pending.map((row) => ({ ...row })),
+      [{ follower_id: (await member('researcher_ines')).actor_id, followee_id: (await member('kwame_sw')).actor_id }],
+    );
 
     const grace = await signedIn('grace_msw');
     const page = await grace.get('/notifications');
@@ -330,7 +374,10 @@ describe('demo loading is all or nothing', () => {
     assert.equal((await other.client().signup({ handle: taken.handle, displayName: 'Someone Else' })).status, 303);
     await assert.rejects(loadDemo(other.services), (error) => error instanceof UserError && error.status === 409);
     const members = await other.services.accounts.listMembers({});
-    assert.deepEqual(members.members.map((m) => m.displayName), ['Someone Else']);
+    assert.deepEqual(
+      members.members.map((m) => m.displayName),
+      ['Someone Else'],
+    );
   });
 });
 
@@ -349,7 +396,13 @@ describe('commonroom demo (CLI)', () => {
   const run = () =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'demo'], {
-        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...(database.url ? { DATABASE_URL: database.url } : {}) },
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          DATA_DIR: dataDir,
+          LOG_LEVEL: 'silent',
+          ...(database.url ? { DATABASE_URL: database.url } : {}),
+        },
       });
       let stdout = '';
       let stderr = '';
@@ -361,7 +414,10 @@ describe('commonroom demo (CLI)', () => {
   test('loads into an empty database, and only into an empty one', async () => {
     const first = await run();
     assert.equal(first.code, 0, first.stderr);
-    assert.match(first.stdout, new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members, ${POSTS.length} posts and 2 chat transcripts`));
+    assert.match(
+      first.stdout,
+      new RegExp(`Demo community loaded: ${DEMO_MEMBERS.length} members, ${POSTS.length} posts and 2 chat transcripts`),
+    );
     assert.match(first.stdout, new RegExp(`"${DEMO_PASSWORD}"`));
 
     const second = await run();
@@ -394,6 +450,9 @@ describe('demo chats', () => {
     assert.equal(next.questions.length, 6);
     const conference = (await client.api('GET', '/api/v1/chats/plncon/chats?when=upcoming')).json.chats[0];
     const sessions = (await client.api('GET', `/api/v1/chats/plncon/${conference.date}`)).json.questions;
-    assert.deepEqual(sessions.map((q: { label: string }) => q.label), ['Keynote: Nobody learns alone', 'Hashtag chats 101', 'Social work and technology']);
+    assert.deepEqual(
+      sessions.map((q: { label: string }) => q.label),
+      ['Keynote: Nobody learns alone', 'Hashtag chats 101', 'Social work and technology'],
+    );
   });
 });

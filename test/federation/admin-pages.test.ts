@@ -25,16 +25,48 @@ before(async () => {
   await db
     .insertInto('instances')
     .values([
-      { domain: 'books.example', software: 'mastodon', software_version: '4.3.2', delivered_count: 12, failed_count: 1, last_delivered_at: now - HOUR, last_failed_at: now - 5 * HOUR, last_error: 'timeout', received_count: 7, last_received_at: now - 2 * HOUR, created_at: now - 48 * HOUR },
-      { domain: 'down.example', delivered_count: 2, failed_count: 9, last_delivered_at: now - 30 * HOUR, last_failed_at: now - HOUR, last_error: 'HTTP 503 Service Unavailable', received_count: 0, created_at: now - 48 * HOUR },
+      {
+        domain: 'books.example',
+        software: 'mastodon',
+        software_version: '4.3.2',
+        delivered_count: 12,
+        failed_count: 1,
+        last_delivered_at: now - HOUR,
+        last_failed_at: now - 5 * HOUR,
+        last_error: 'timeout',
+        received_count: 7,
+        last_received_at: now - 2 * HOUR,
+        created_at: now - 48 * HOUR,
+      },
+      {
+        domain: 'down.example',
+        delivered_count: 2,
+        failed_count: 9,
+        last_delivered_at: now - 30 * HOUR,
+        last_failed_at: now - HOUR,
+        last_error: 'HTTP 503 Service Unavailable',
+        received_count: 0,
+        created_at: now - 48 * HOUR,
+      },
     ])
     .execute();
   await db
     .insertInto('actors')
     .values({
-      acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo',
-      inbox_url: 'https://books.example/users/jo/inbox', shared_inbox_url: 'https://books.example/inbox',
-      display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3 * HOUR, updated_at: now,
+      acct: 'jo@books.example',
+      handle: 'jo',
+      domain: 'books.example',
+      uri: 'https://books.example/users/jo',
+      url: 'https://books.example/@jo',
+      inbox_url: 'https://books.example/users/jo/inbox',
+      shared_inbox_url: 'https://books.example/inbox',
+      display_name: 'Jo Reads',
+      bio: '',
+      avatar_url: null,
+      links: '[]',
+      search_text: 'jo',
+      created_at: now - 3 * HOUR,
+      updated_at: now,
     })
     .execute();
 });
@@ -48,12 +80,18 @@ describe('the federation admin page', () => {
     const page = await admin.web.get('/admin/federation');
     assert.equal(page.status, 200);
     assert.equal(page.text('h1'), 'Federation');
-    assert.deepEqual([...page.document.querySelectorAll('h2')].map((h) => h.textContent), ['Servers', 'Relays']);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('h2')].map((h) => h.textContent),
+      ['Servers', 'Relays'],
+    );
     assert.ok(page.document.querySelector('main a[href="/admin/reports"]'), 'reports are in their own tab');
     assert.equal(page.text('nav[aria-label=Administration] a[aria-current=page]'), 'Federation');
     for (const path of ['/admin', '/admin/members', '/admin/invites', '/admin/reports']) {
       const other = await admin.web.get(path);
-      assert.ok(other.document.querySelector('nav[aria-label=Administration] a[href="/admin/federation"]'), `${path} links to the federation tab`);
+      assert.ok(
+        other.document.querySelector('nav[aria-label=Administration] a[href="/admin/federation"]'),
+        `${path} links to the federation tab`,
+      );
     }
 
     assert.match(page.text('caption'), /Servers this one knows, 2 in all/);
@@ -74,7 +112,11 @@ describe('the federation admin page', () => {
   });
 
   test('an administrator blocks a server with the form, and lifts the block with its row button', async () => {
-    const blocked = await admin.web.post('/admin/federation/instances', { domain: 'https://Spam.Example/about', moderation: 'block', reason: 'spam accounts' });
+    const blocked = await admin.web.post('/admin/federation/instances', {
+      domain: 'https://Spam.Example/about',
+      moderation: 'block',
+      reason: 'spam accounts',
+    });
     assert.equal(blocked.status, 303);
     assert.equal(blocked.location, '/admin/federation');
     assert.deepEqual(
@@ -89,7 +131,10 @@ describe('the federation admin page', () => {
     assert.ok(unblock, 'a blocked server has a button to lift the block');
     assert.match(unblock.textContent!, /Unblock/);
 
-    assert.equal((await admin.web.post('/admin/federation/instances', { domain: 'books.example', moderation: 'silence', reason: '' })).status, 303);
+    assert.equal(
+      (await admin.web.post('/admin/federation/instances', { domain: 'books.example', moderation: 'silence', reason: '' })).status,
+      303,
+    );
     assert.equal((await instance('books.example'))?.moderation, 'silence');
     assert.match(row(await admin.web.get('/admin/federation'), 'books.example')!.textContent!, /Silenced/);
 
@@ -125,7 +170,10 @@ describe('the federation admin page', () => {
     assert.equal(page.status, 403);
     assert.match(page.text('main'), /administrators/);
     assert.equal((await lee.web.post('/admin/federation/instances', { domain: 'books.example', moderation: 'block' })).status, 403);
-    assert.equal((await lee.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'mastodon' })).status, 403);
+    assert.equal(
+      (await lee.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'mastodon' })).status,
+      403,
+    );
     assert.notEqual((await instance('books.example'))?.moderation, 'block');
 
     const visitor = await server.client().get('/admin/federation');
@@ -141,7 +189,10 @@ describe('the federation admin page', () => {
     const added = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub' });
     assert.equal(added.status, 303);
     const [relay] = await server.services.federation.relays();
-    assert.deepEqual({ inboxUrl: relay?.inboxUrl, style: relay?.style, state: relay?.state }, { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub', state: 'pending' });
+    assert.deepEqual(
+      { inboxUrl: relay?.inboxUrl, style: relay?.style, state: relay?.state },
+      { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub', state: 'pending' },
+    );
     page = await admin.web.get('/admin/federation');
     const listed = row(page, 'https://relay.invalid/inbox')!;
     assert.match(listed.textContent!, /LitePub/);
@@ -160,7 +211,10 @@ describe('the federation admin page', () => {
     const ftp = await admin.web.post('/admin/federation/relays', { inboxUrl: 'ftp://relay.example/inbox', style: 'mastodon' });
     assert.equal(ftp.status, 422);
     assert.match(ftp.text('#field-inboxUrl-error'), /https/);
-    const style = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://other-relay.invalid/inbox', style: 'carrier-pigeon' });
+    const style = await admin.web.post('/admin/federation/relays', {
+      inboxUrl: 'https://other-relay.invalid/inbox',
+      style: 'carrier-pigeon',
+    });
     assert.equal(style.status, 422);
     assert.match(style.text('#field-style-error'), /kind of relay/);
     assert.equal((await server.services.federation.relays()).length, 1);

@@ -62,10 +62,15 @@ test('the ActivityPub object of an article’s announcing post is an Article wit
 
   // The article's page names the object, so software given the page's address finds it.
   const page = await (await fetch(url)).text();
-  assert.ok(page.includes(`<link rel="alternate" type="application/activity+json" href="${server.url}/users/alice/posts/${postId}"`), 'the page links to its ActivityPub object');
+  assert.ok(
+    page.includes(`<link rel="alternate" type="application/activity+json" href="${server.url}/users/alice/posts/${postId}"`),
+    'the page links to its ActivityPub object',
+  );
 
   // An ordinary post is still a Note.
   const note = await alice.post('Just a post.');
-  const plain = await (await fetch(`${server.url}/users/alice/posts/${note.id}`, { headers: { accept: 'application/activity+json' } })).json();
+  const plain = await (
+    await fetch(`${server.url}/users/alice/posts/${note.id}`, { headers: { accept: 'application/activity+json' } })
+  ).json();
   assert.equal(plain.type, 'Note');
 });

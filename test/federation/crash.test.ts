@@ -64,7 +64,12 @@ class RecordingInboxes {
           return res.writeHead(200, { 'content-type': 'application/activity+json' }).end(JSON.stringify(doc));
         }
         const activity = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id: string; type: string };
-        const delivery: Delivery = { inbox: `https://${this.host}${path}`, activityId: activity.id, type: activity.type, outcome: 'pending' };
+        const delivery: Delivery = {
+          inbox: `https://${this.host}${path}`,
+          activityId: activity.id,
+          type: activity.type,
+          outcome: 'pending',
+        };
         this.deliveries.push(delivery);
         if (!this.holding) return this.#answer(res, delivery);
         this.#held.push({ res, delivery });
@@ -139,7 +144,9 @@ function startWorker(crashAfter?: 'fanout' | 'outbox') {
     caCertPem: servers.network.caCertPem,
     crashAfter,
   };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/federation/worker-process.ts', JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/federation/worker-process.ts', JSON.stringify(options)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -163,14 +170,23 @@ function startWorker(crashAfter?: 'fanout' | 'outbox') {
       const jobs = await federationJobs();
       // Its leases run out within one short lease (JOB_LEASE_MS); the test ends them now instead
       // of waiting (test/jobs and test/feeds/crash.test.ts prove a lease runs out on its own).
-      for (const job of jobs.filter((j) => j.locked_by?.startsWith(`${child.pid}-`))) assert.ok(job.locked_until! <= killedAt + JOB_LEASE_MS, `${job.kind}: a short lease`);
-      await db().updateTable('jobs').set({ locked_until: Date.now() - 1 }).where('locked_by', 'like', `${child.pid}-%`).execute();
+      for (const job of jobs.filter((j) => j.locked_by?.startsWith(`${child.pid}-`)))
+        assert.ok(job.locked_until! <= killedAt + JOB_LEASE_MS, `${job.kind}: a short lease`);
+      await db()
+        .updateTable('jobs')
+        .set({ locked_until: Date.now() - 1 })
+        .where('locked_by', 'like', `${child.pid}-%`)
+        .execute();
       const open = new Set<string>();
       for (const job of jobs.filter((j) => j.kind === 'federation.deliver')) {
         const message = JSON.parse(job.payload) as { type?: string; inbox?: string; activityId?: string };
         if (message.type === 'outbox') open.add(`${message.inbox} ${message.activityId}`);
       }
-      return new Set(inboxes.deliveries.filter((d) => d.outcome === 'answered' && open.has(`${d.inbox} ${d.activityId}`)).map((d) => `${d.inbox} ${d.activityId}`));
+      return new Set(
+        inboxes.deliveries
+          .filter((d) => d.outcome === 'answered' && open.has(`${d.inbox} ${d.activityId}`))
+          .map((d) => `${d.inbox} ${d.activityId}`),
+      );
     },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
@@ -194,7 +210,8 @@ function assertExactlyOnce(activityId: string, inboxUrls: string[], mayRepeat: S
     const first = posts.findIndex((d) => d.outcome === 'answered');
     assert.ok(first >= 0, `${inbox} never received ${activityId} (lost): ${JSON.stringify(posts)}`);
     const again = posts.slice(first + 1);
-    if (!mayRepeat.has(`${inbox} ${activityId}`)) assert.deepEqual(again, [], `${inbox} received ${activityId} again after answering 2xx (doubled)`);
+    if (!mayRepeat.has(`${inbox} ${activityId}`))
+      assert.deepEqual(again, [], `${inbox} received ${activityId} again after answering 2xx (doubled)`);
   }
 }
 
@@ -212,16 +229,32 @@ before(async () => {
     for (let n = 1; n <= FOLLOWERS; n++) {
       const actor = await inboxes.actor(`f${n}`);
       followers.push(actor);
-      const res = await FakeRemote.send('https://a.test/users/alice/inbox', { '@context': 'https://www.w3.org/ns/activitystreams', id: `${actor.id}#follows/alice`, type: 'Follow', actor: actor.id, object: 'https://a.test/users/alice' }, actor);
+      const res = await FakeRemote.send(
+        'https://a.test/users/alice/inbox',
+        {
+          '@context': 'https://www.w3.org/ns/activitystreams',
+          id: `${actor.id}#follows/alice`,
+          type: 'Follow',
+          actor: actor.id,
+          object: 'https://a.test/users/alice',
+        },
+        actor,
+      );
       assert.equal(res.status, 202, await res.text());
     }
     await allDelivered();
   } finally {
     await worker.stop();
   }
-  const accepted = await db().selectFrom('follows').select((eb) => eb.fn.countAll<number>().as('n')).where('followee_id', '=', alice.actorId).where('state', '=', 'accepted').executeTakeFirstOrThrow();
+  const accepted = await db()
+    .selectFrom('follows')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('followee_id', '=', alice.actorId)
+    .where('state', '=', 'accepted')
+    .executeTakeFirstOrThrow();
   assert.equal(Number(accepted.n), FOLLOWERS);
-  for (const actor of followers) assertExactlyOnce(`https://a.test/users/alice#accepts/${encodeURIComponent(`${actor.id}#follows/alice`)}`, [`${actor.id}/inbox`]);
+  for (const actor of followers)
+    assertExactlyOnce(`https://a.test/users/alice#accepts/${encodeURIComponent(`${actor.id}#follows/alice`)}`, [`${actor.id}/inbox`]);
 });
 after(async () => {
   await inboxes?.close();
@@ -237,11 +270,19 @@ describe('deliveries survive kill -9 of the worker', () => {
     const worker = startWorker();
     await worker.waitFor('ready');
     // Every delivery is sent and held open by the inboxes.
-    await eventually(() => inboxes.deliveries.filter((d) => d.outcome === 'pending').length === 3 * FOLLOWERS, WAIT, 'every delivery to be in flight');
+    await eventually(
+      () => inboxes.deliveries.filter((d) => d.outcome === 'pending').length === 3 * FOLLOWERS,
+      WAIT,
+      'every delivery to be in flight',
+    );
     const mayRepeat = await worker.kill();
     assert.deepEqual([...mayRepeat], [], 'nothing was answered yet');
     await eventually(() => inboxes.deliveries.every((d) => d.outcome !== 'pending'), WAIT, 'the inboxes to see the connections close');
-    assert.equal((await federationJobs()).filter((j) => j.kind === 'federation.deliver').length, 3 * FOLLOWERS, 'the deliveries are still queued');
+    assert.equal(
+      (await federationJobs()).filter((j) => j.kind === 'federation.deliver').length,
+      3 * FOLLOWERS,
+      'the deliveries are still queued',
+    );
 
     inboxes.release();
     const second = startWorker();
@@ -253,7 +294,14 @@ describe('deliveries survive kill -9 of the worker', () => {
     for (const post of posts) {
       assertExactlyOnce(createId(post.id), followerInboxes());
       for (const inbox of followerInboxes()) {
-        assert.deepEqual(inboxes.of(createId(post.id)).filter((d) => d.inbox === inbox).map((d) => d.outcome), ['aborted', 'answered'], `${inbox}: sent, cut off by the kill, sent again`);
+        assert.deepEqual(
+          inboxes
+            .of(createId(post.id))
+            .filter((d) => d.inbox === inbox)
+            .map((d) => d.outcome),
+          ['aborted', 'answered'],
+          `${inbox}: sent, cut off by the kill, sent again`,
+        );
       }
     }
   });
@@ -264,7 +312,11 @@ describe('deliveries survive kill -9 of the worker', () => {
     const ids = new Set(posts.map((p) => createId(p.id)));
     const worker = startWorker();
     await worker.waitFor('ready');
-    await eventually(() => inboxes.deliveries.filter((d) => ids.has(d.activityId) && d.outcome === 'answered').length >= 10, WAIT, 'some deliveries to be answered');
+    await eventually(
+      () => inboxes.deliveries.filter((d) => ids.has(d.activityId) && d.outcome === 'answered').length >= 10,
+      WAIT,
+      'some deliveries to be answered',
+    );
     const mayRepeat = await worker.kill();
     const second = startWorker();
     try {
@@ -303,7 +355,17 @@ describe('deliveries survive kill -9 of the worker', () => {
     const worker = startWorker('outbox');
     await worker.waitFor('ready');
     const followId = `${newcomer.id}#follows/alice`;
-    const res = await FakeRemote.send('https://a.test/users/alice/inbox', { '@context': 'https://www.w3.org/ns/activitystreams', id: followId, type: 'Follow', actor: newcomer.id, object: 'https://a.test/users/alice' }, newcomer);
+    const res = await FakeRemote.send(
+      'https://a.test/users/alice/inbox',
+      {
+        '@context': 'https://www.w3.org/ns/activitystreams',
+        id: followId,
+        type: 'Follow',
+        actor: newcomer.id,
+        object: 'https://a.test/users/alice',
+      },
+      newcomer,
+    );
     assert.equal(res.status, 202);
     await worker.waitFor('crash point');
     const mayRepeat = await worker.kill();
@@ -316,7 +378,12 @@ describe('deliveries survive kill -9 of the worker', () => {
     const acceptId = `https://a.test/users/alice#accepts/${encodeURIComponent(followId)}`;
     assertExactlyOnce(acceptId, [`${newcomer.id}/inbox`], mayRepeat);
     assert.equal(inboxes.of(acceptId).length, 1);
-    const follow = await db().selectFrom('follows').innerJoin('actors', 'actors.id', 'follows.follower_id').select('follows.state').where('actors.uri', '=', newcomer.id).executeTakeFirst();
+    const follow = await db()
+      .selectFrom('follows')
+      .innerJoin('actors', 'actors.id', 'follows.follower_id')
+      .select('follows.state')
+      .where('actors.uri', '=', newcomer.id)
+      .executeTakeFirst();
     assert.equal(follow?.state, 'accepted');
   });
 });

@@ -48,7 +48,13 @@ describe('hostile characters from other servers', () => {
     const response = await FakeRemote.send('https://a.test/inbox', activity, actor);
     assert.equal(response.status, 202);
     const db = servers.a.server.services.database.db;
-    const stored = () => db.selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.text', 'posts.html', 'posts.content_warning', 'actors.display_name']).where('posts.local', '=', 0).executeTakeFirst();
+    const stored = () =>
+      db
+        .selectFrom('posts')
+        .innerJoin('actors', 'actors.id', 'posts.actor_id')
+        .select(['posts.text', 'posts.html', 'posts.content_warning', 'actors.display_name'])
+        .where('posts.local', '=', 0)
+        .executeTakeFirst();
     await eventually(async () => (await stored()) !== undefined, 15_000, 'the remote post to be stored');
     const post = (await stored())!;
     assert.match(post.text, /^Hello from afar/);

@@ -15,7 +15,9 @@ import { startFederatedServers, type FederatedServer, type Network } from './sup
 
 const DIR = new URL('./fixtures/', import.meta.url).pathname;
 const PLATFORMS = ['mastodon', 'misskey', 'pleroma', 'pixelfed', 'lemmy', 'gotosocial'] as const;
-const EXPECTED: Record<string, { kind: string; text?: string; hashtags?: string[]; contentWarning?: string; alt?: string[] }> = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8'));
+const EXPECTED: Record<string, { kind: string; text?: string; hashtags?: string[]; contentWarning?: string; alt?: string[] }> = JSON.parse(
+  readFileSync(join(DIR, 'expected.json'), 'utf8'),
+);
 /** Creates first, then what refers to them; deletions last. */
 const ORDER = ['post', 'follow', 'like', 'boost', 'update', 'undo', 'delete'];
 
@@ -47,13 +49,21 @@ before(async () => {
       if (!keyId.includes('#')) remote.documents.set(keyId, document);
       keys.set(document.id, { keyId, privateKey: pair.privateKey });
     }
-    if (platform === 'pleroma') remote.documents.set('https://pleroma.test/schemas/litepub-0.1.jsonld', JSON.parse(readFileSync(join(DIR, 'contexts/litepub-0.1.jsonld'), 'utf8')));
+    if (platform === 'pleroma')
+      remote.documents.set(
+        'https://pleroma.test/schemas/litepub-0.1.jsonld',
+        JSON.parse(readFileSync(join(DIR, 'contexts/litepub-0.1.jsonld'), 'utf8')),
+      );
     remotes.set(platform, { remote });
     // Rosa follows each sender, so their posts are wanted here.
     for (const id of actors.keys()) {
       const found = await rosa.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent(id)}`);
       assert.equal(found.status, 200, `${platform}: ${JSON.stringify(found.json)}`);
-      await db().insertInto('follows').values({ follower_id: rosa.actorId, followee_id: found.json.id, state: 'accepted', created_at: Date.now() }).onConflict((oc) => oc.doNothing()).execute();
+      await db()
+        .insertInto('follows')
+        .values({ follower_id: rosa.actorId, followee_id: found.json.id, state: 'accepted', created_at: Date.now() })
+        .onConflict((oc) => oc.doNothing())
+        .execute();
     }
   }
 });
@@ -69,12 +79,31 @@ async function deliver(platform: string, activity: Json): Promise<void> {
   const key = keys.get(signer);
   assert.ok(key, `${platform}: no actor document for ${signer}`);
   const { keyId, privateKey } = key;
-  const request = new Request('https://commonroom.test/inbox', { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body: JSON.stringify(activity) });
+  const request = new Request('https://commonroom.test/inbox', {
+    method: 'POST',
+    headers: { 'content-type': 'application/activity+json' },
+    body: JSON.stringify(activity),
+  });
   const res = await fetch(await signRequest(request, privateKey, new URL(keyId)));
   assert.ok(res.status >= 200 && res.status < 300, `${platform}: ${activity.type} → ${res.status} ${await res.text()}`);
   // Processed (received activities are jobs): none left, none failing.
-  await eventually(async () => !(await db().selectFrom('jobs').select('id').where('kind', '=', 'federation.receive').where('last_error', 'is', null).executeTakeFirst()), 15_000, `${platform} ${activity.type} to be processed`);
-  const failing = await db().selectFrom('jobs').select('last_error').where('kind', '=', 'federation.receive').where('last_error', 'is not', null).execute();
+  await eventually(
+    async () =>
+      !(await db()
+        .selectFrom('jobs')
+        .select('id')
+        .where('kind', '=', 'federation.receive')
+        .where('last_error', 'is', null)
+        .executeTakeFirst()),
+    15_000,
+    `${platform} ${activity.type} to be processed`,
+  );
+  const failing = await db()
+    .selectFrom('jobs')
+    .select('last_error')
+    .where('kind', '=', 'federation.receive')
+    .where('last_error', 'is not', null)
+    .execute();
   assert.deepEqual(failing, [], `${platform}: ${activity.type} failed`);
 }
 
@@ -83,9 +112,21 @@ const ROSA_POST = 1;
 /** Its likes and boosts, as Rosa's API shows them. */
 const counts = async (): Promise<{ likes: number; boosts: number }> => (await rosa.api('GET', `/api/v1/posts/${ROSA_POST}`)).json.counts;
 const likeBy = (actorUri: string) =>
-  db().selectFrom('likes').innerJoin('actors', 'actors.id', 'likes.actor_id').select('likes.post_id').where('actors.uri', '=', actorUri).where('likes.post_id', '=', ROSA_POST).executeTakeFirst();
+  db()
+    .selectFrom('likes')
+    .innerJoin('actors', 'actors.id', 'likes.actor_id')
+    .select('likes.post_id')
+    .where('actors.uri', '=', actorUri)
+    .where('likes.post_id', '=', ROSA_POST)
+    .executeTakeFirst();
 const boostBy = (actorUri: string, postId: number) =>
-  db().selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').select(['posts.id', 'posts.uri']).where('actors.uri', '=', actorUri).where('posts.boost_of_id', '=', postId).executeTakeFirst();
+  db()
+    .selectFrom('posts')
+    .innerJoin('actors', 'actors.id', 'posts.actor_id')
+    .select(['posts.id', 'posts.uri'])
+    .where('actors.uri', '=', actorUri)
+    .where('posts.boost_of_id', '=', postId)
+    .executeTakeFirst();
 async function notified(who: Member, kind: string, actorUri: string): Promise<boolean> {
   const actor = await db().selectFrom('actors').select('acct').where('uri', '=', actorUri).executeTakeFirstOrThrow();
   const { json } = await who.api('GET', '/api/v1/notifications');
@@ -93,13 +134,23 @@ async function notified(who: Member, kind: string, actorUri: string): Promise<bo
 }
 
 const postsBy = async (actorUri: string) =>
-  db().selectFrom('posts').innerJoin('actors', 'actors.id', 'posts.actor_id').selectAll('posts').where('actors.uri', '=', actorUri).where('posts.boost_of_id', 'is', null).execute();
+  db()
+    .selectFrom('posts')
+    .innerJoin('actors', 'actors.id', 'posts.actor_id')
+    .selectAll('posts')
+    .where('actors.uri', '=', actorUri)
+    .where('posts.boost_of_id', 'is', null)
+    .execute();
 
 describe('activities as fediverse servers send them', () => {
   for (const platform of PLATFORMS) {
     test(`${platform}`, async () => {
       const fixtures = readdirSync(join(DIR, platform))
-        .map((file) => ({ file, expected: EXPECTED[`${platform}/${file}`] ?? { kind: 'other' }, fixture: JSON.parse(readFileSync(join(DIR, platform, file), 'utf8')) as Json }))
+        .map((file) => ({
+          file,
+          expected: EXPECTED[`${platform}/${file}`] ?? { kind: 'other' },
+          fixture: JSON.parse(readFileSync(join(DIR, platform, file), 'utf8')) as Json,
+        }))
         .sort((a, b) => ORDER.indexOf(a.expected.kind) - ORDER.indexOf(b.expected.kind));
       for (const { file, expected, fixture } of fixtures) {
         const activity = fixture.activity;
@@ -107,27 +158,51 @@ describe('activities as fediverse servers send them', () => {
         await deliver(platform, activity);
         const object = typeof activity.object === 'object' ? activity.object : null;
         const attributed = object?.attributedTo;
-        const actorId: string = typeof attributed === 'string' ? attributed : (attributed?.id ?? (typeof activity.actor === 'string' ? activity.actor : activity.actor.id));
+        const actorId: string =
+          typeof attributed === 'string'
+            ? attributed
+            : (attributed?.id ?? (typeof activity.actor === 'string' ? activity.actor : activity.actor.id));
         const sender: string = typeof activity.actor === 'string' ? activity.actor : activity.actor.id;
         const label = `${platform}/${file}`;
         if (expected.kind === 'post' && expected.text) {
           const posts = await postsBy(actorId);
           const post = posts.find((p) => p.text.includes(expected.text!));
-          assert.ok(post, `${label}: no stored post contains “${expected.text}” (have: ${posts.map((p) => p.text.slice(0, 60)).join(' | ')})`);
+          assert.ok(
+            post,
+            `${label}: no stored post contains “${expected.text}” (have: ${posts.map((p) => p.text.slice(0, 60)).join(' | ')})`,
+          );
           assert.ok(!/<script|onerror=/i.test(post.html), `${label}: sanitised`);
           if (expected.contentWarning) assert.equal(post.content_warning, expected.contentWarning, label);
           if (expected.hashtags) {
-            const tags = (await db().selectFrom('post_hashtags').innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id').select('hashtags.slug').where('post_id', '=', post.id).execute()).map((t) => t.slug);
-            for (const tag of expected.hashtags) assert.ok(tags.includes(tag.toLowerCase()), `${label}: hashtag ${tag} in ${tags.join(', ')}`);
+            const tags = (
+              await db()
+                .selectFrom('post_hashtags')
+                .innerJoin('hashtags', 'hashtags.id', 'post_hashtags.hashtag_id')
+                .select('hashtags.slug')
+                .where('post_id', '=', post.id)
+                .execute()
+            ).map((t) => t.slug);
+            for (const tag of expected.hashtags)
+              assert.ok(tags.includes(tag.toLowerCase()), `${label}: hashtag ${tag} in ${tags.join(', ')}`);
           }
           if (expected.alt) {
             const alts = (await db().selectFrom('media').select('alt').where('post_id', '=', post.id).execute()).map((m) => m.alt);
-            assert.deepEqual(alts.filter((a) => expected.alt!.includes(a)), expected.alt, `${label}: alt texts ${JSON.stringify(alts)}`);
+            assert.deepEqual(
+              alts.filter((a) => expected.alt!.includes(a)),
+              expected.alt,
+              `${label}: alt texts ${JSON.stringify(alts)}`,
+            );
           }
           const page = await rosa.api('GET', `/api/v1/posts/${post.id}`);
           assert.equal(page.status, post.visibility === 'direct' ? 404 : 200, `${label}: shown to rosa`);
         } else if (expected.kind === 'follow') {
-          const row = await db().selectFrom('follows').innerJoin('actors', 'actors.id', 'follows.follower_id').select('follows.state').where('actors.uri', '=', actorId).where('follows.followee_id', '=', rosa.actorId).executeTakeFirst();
+          const row = await db()
+            .selectFrom('follows')
+            .innerJoin('actors', 'actors.id', 'follows.follower_id')
+            .select('follows.state')
+            .where('actors.uri', '=', actorId)
+            .where('follows.followee_id', '=', rosa.actorId)
+            .executeTakeFirst();
           assert.ok(row, `${label}: the follow is stored`);
         } else if (expected.kind === 'like') {
           // The like counts on Rosa's post, and she hears of it.
@@ -157,7 +232,13 @@ describe('activities as fediverse servers send them', () => {
         } else if (expected.kind === 'undo') {
           const undone: string = object?.type;
           if (undone === 'Follow') {
-            const row = await db().selectFrom('follows').innerJoin('actors', 'actors.id', 'follows.follower_id').select('follows.state').where('actors.uri', '=', sender).where('follows.followee_id', '=', rosa.actorId).executeTakeFirst();
+            const row = await db()
+              .selectFrom('follows')
+              .innerJoin('actors', 'actors.id', 'follows.follower_id')
+              .select('follows.state')
+              .where('actors.uri', '=', sender)
+              .where('follows.followee_id', '=', rosa.actorId)
+              .executeTakeFirst();
             assert.equal(row, undefined, `${label}: the follow is gone`);
           } else if (undone === 'Like') {
             assert.equal((await counts()).likes, before.likes - 1, `${label}: the like no longer counts`);
@@ -168,7 +249,10 @@ describe('activities as fediverse servers send them', () => {
           } else assert.fail(`${label}: an Undo of ${undone}: the test does not know its outcome`);
         } else if (expected.kind === 'update' && expected.text) {
           const posts = await postsBy(actorId);
-          assert.ok(posts.some((p) => p.text.includes(expected.text!) && p.edited_at !== null), `${label}: the edit is stored`);
+          assert.ok(
+            posts.some((p) => p.text.includes(expected.text!) && p.edited_at !== null),
+            `${label}: the edit is stored`,
+          );
         } else if (expected.kind === 'delete') {
           const target = typeof activity.object === 'string' ? activity.object : activity.object.id;
           const row = await db().selectFrom('posts').select('deleted_at').where('uri', '=', target).executeTakeFirst();

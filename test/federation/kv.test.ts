@@ -24,7 +24,13 @@ describe('federation key–value store', () => {
     assert.deepEqual(await kv.get(['a', 'https://x.test/1%_']), { n: 1 });
     const listed = [];
     for await (const entry of kv.list(['a'])) listed.push(entry);
-    assert.deepEqual(listed.map((e) => e.key), [['a', 'https://x.test/1%_'], ['a', 'https://x.test/2']]);
+    assert.deepEqual(
+      listed.map((e) => e.key),
+      [
+        ['a', 'https://x.test/1%_'],
+        ['a', 'https://x.test/2'],
+      ],
+    );
     await kv.delete(['a', 'https://x.test/2']);
     assert.equal(await kv.get(['a', 'https://x.test/2']), undefined);
   });
@@ -41,7 +47,10 @@ describe('federation key–value store', () => {
     assert.equal(await kv.cas(['c'], undefined, { state: 'open' }), false, 'no longer absent');
     assert.equal(await kv.cas(['c'], { state: 'open' }, { state: 'half-open' }), false, 'a different value');
     // Fedify hands back what it read, parsed and rebuilt: key order and undefined fields differ.
-    assert.equal(await kv.cas(['c'], { failures: ['t1'], state: 'closed', opened: undefined }, { state: 'open', failures: ['t1', 't2'] }), true);
+    assert.equal(
+      await kv.cas(['c'], { failures: ['t1'], state: 'closed', opened: undefined }, { state: 'open', failures: ['t1', 't2'] }),
+      true,
+    );
     assert.deepEqual(await kv.get(['c']), { state: 'open', failures: ['t1', 't2'] });
     assert.equal(await kv.cas(['c'], { state: 'open', failures: ['t1', 't2'] }, undefined), true, 'undefined deletes');
     assert.equal(await kv.get(['c']), undefined);

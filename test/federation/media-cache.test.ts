@@ -23,7 +23,9 @@ const hits = new Map<string, number>();
 
 before(async () => {
   // A real PNG of random pixels (it does not compress): about 197 KB, so five fit under the cap and six do not.
-  png = await sharp(randomBytes(256 * 256 * 3), { raw: { width: 256, height: 256, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+  png = await sharp(randomBytes(256 * 256 * 3), { raw: { width: 256, height: 256, channels: 3 } })
+    .png({ compressionLevel: 0 })
+    .toBuffer();
   images = createServer((req, res) => {
     hits.set(req.url!, (hits.get(req.url!) ?? 0) + 1);
     if (!/^\/img\/\d+\.png$/.test(req.url!)) return void res.writeHead(404).end();
@@ -51,7 +53,8 @@ function cached(n: number): boolean {
 function diskBytes(): number {
   if (!existsSync(remoteDir())) return 0;
   let total = 0;
-  for (const dir of readdirSync(remoteDir())) for (const file of readdirSync(join(remoteDir(), dir))) total += statSync(join(remoteDir(), dir, file)).size;
+  for (const dir of readdirSync(remoteDir()))
+    for (const file of readdirSync(join(remoteDir(), dir))) total += statSync(join(remoteDir(), dir, file)).size;
   return total;
 }
 
@@ -72,14 +75,22 @@ describe('remote media cache', () => {
       const before = hits.get(`/img/${n}.png`) ?? 0;
       const wasCached = cached(n);
       await show(n);
-      assert.equal(hits.get(`/img/${n}.png`) ?? 0, wasCached ? before : before + 1, `step ${step}: image ${n} ${wasCached ? 'from the cache' : 'fetched'}`);
+      assert.equal(
+        hits.get(`/img/${n}.png`) ?? 0,
+        wasCached ? before : before + 1,
+        `step ${step}: image ${n} ${wasCached ? 'from the cache' : 'fetched'}`,
+      );
       if (recency.includes(n)) recency.splice(recency.indexOf(n), 1);
       recency.push(n);
       assert.ok(diskBytes() <= CAP, `step ${step}: ${diskBytes()} bytes on disk, at most ${CAP}`);
       // What is cached is always the most recently shown images, the one just shown included.
       const kept = recency.filter(cached);
       assert.ok(kept.length >= 1 && kept.at(-1) === n, `step ${step}: image ${n} is cached`);
-      assert.deepEqual(kept, recency.slice(-kept.length), `step ${step}: the least recently shown went first (${recency.join(',')} → ${kept.join(',')})`);
+      assert.deepEqual(
+        kept,
+        recency.slice(-kept.length),
+        `step ${step}: the least recently shown went first (${recency.join(',')} → ${kept.join(',')})`,
+      );
       if (step === 7) {
         // 0 was shown again after 1 was fetched: when 5 and 6 needed room, 1 went and 0 stayed.
         assert.ok(cached(0), 'image 0, shown again, stayed');
@@ -98,6 +109,12 @@ describe('remote media cache', () => {
     for (const n of fresh) assert.equal(hits.get(`/img/${n}.png`), 1);
     assert.ok(diskBytes() <= CAP, `${diskBytes()} bytes on disk, at most ${CAP}`);
     assert.ok(fresh.filter(cached).length >= 1, 'the newest files are kept');
-    assert.deepEqual(readdirSync(remoteDir()).flatMap((dir) => readdirSync(join(remoteDir(), dir))).filter((f) => f.endsWith('.tmp')), [], 'no download left half-written');
+    assert.deepEqual(
+      readdirSync(remoteDir())
+        .flatMap((dir) => readdirSync(join(remoteDir(), dir)))
+        .filter((f) => f.endsWith('.tmp')),
+      [],
+      'no download left half-written',
+    );
   });
 });

@@ -99,10 +99,28 @@ export class TestRelay {
         const style = target === PUBLIC ? 'mastodon' : target === this.actorId ? 'litepub' : null;
         if (!style) return 202;
         const actor = (await this.#loader(activity.actor)).document as { inbox: string; endpoints?: { sharedInbox?: string } };
-        this.subscribers.set(activity.actor, { actor: activity.actor, inbox: actor.endpoints?.sharedInbox ?? actor.inbox, style, followedBack: false });
-        await this.#send(actor.inbox, { '@context': AS, id: `https://${this.host}/accepts/${randomUUID()}`, type: 'Accept', actor: this.actorId, object: activity });
+        this.subscribers.set(activity.actor, {
+          actor: activity.actor,
+          inbox: actor.endpoints?.sharedInbox ?? actor.inbox,
+          style,
+          followedBack: false,
+        });
+        await this.#send(actor.inbox, {
+          '@context': AS,
+          id: `https://${this.host}/accepts/${randomUUID()}`,
+          type: 'Accept',
+          actor: this.actorId,
+          object: activity,
+        });
         if (style === 'litepub') {
-          await this.#send(actor.inbox, { '@context': AS, id: `https://${this.host}/follows/${randomUUID()}`, type: 'Follow', actor: this.actorId, object: activity.actor, to: [activity.actor] });
+          await this.#send(actor.inbox, {
+            '@context': AS,
+            id: `https://${this.host}/follows/${randomUUID()}`,
+            type: 'Follow',
+            actor: this.actorId,
+            object: activity.actor,
+            to: [activity.actor],
+          });
         }
         return 202;
       }
@@ -127,7 +145,15 @@ export class TestRelay {
           if (new URL(subscriber.actor).host === from) continue;
           if (subscriber.style === 'mastodon') await this.#send(subscriber.inbox, body);
           else if (activity.type === 'Create' || activity.type === 'Announce') {
-            const announce = { '@context': AS, id: `https://${this.host}/announces/${randomUUID()}`, type: 'Announce', actor: this.actorId, object: objectId(activity.object), to: [`https://${this.host}/followers`], published: new Date().toISOString() };
+            const announce = {
+              '@context': AS,
+              id: `https://${this.host}/announces/${randomUUID()}`,
+              type: 'Announce',
+              actor: this.actorId,
+              object: objectId(activity.object),
+              to: [`https://${this.host}/followers`],
+              published: new Date().toISOString(),
+            };
             await this.#send(subscriber.inbox, announce);
           }
         }

@@ -42,8 +42,18 @@ after(async () => {
 
 const relaysOf = async (admin: Member) => (await getJson(null as never, admin, '/api/v1/admin/relays')) as Json[];
 const federationJobs = async (server: FederatedServer) =>
-  Number((await server.server.services.database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', 'in', ['federation.out', 'federation.deliver', 'federation.receive']).where('failed_at', 'is', null).executeTakeFirstOrThrow()).n);
-const tagTimeline = async (who: Member, tag: string) => (await getJson(null as never, who, `/api/v1/timelines/tags/${tag}`)).posts as Json[];
+  Number(
+    (
+      await server.server.services.database.db
+        .selectFrom('jobs')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('kind', 'in', ['federation.out', 'federation.deliver', 'federation.receive'])
+        .where('failed_at', 'is', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const tagTimeline = async (who: Member, tag: string) =>
+  (await getJson(null as never, who, `/api/v1/timelines/tags/${tag}`)).posts as Json[];
 
 describe('relays', () => {
   test('an administrator subscribes on the admin page (LitePub): the relay accepts, and its follow back is accepted', async () => {
@@ -58,7 +68,11 @@ describe('relays', () => {
     const row = [...page.document.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes(INBOX));
     assert.match(row?.textContent ?? '', /LitePub\s*Subscribed/, 'the admin page says the relay accepted');
     // The relay follows the subscriber back (as Pleroma's relay does): the server accepts.
-    await eventually(() => relay.subscribers.get('https://a.test/users/site.actor')?.followedBack === true, WAIT, 'a.test accepting the relay’s Follow');
+    await eventually(
+      () => relay.subscribers.get('https://a.test/users/site.actor')?.followedBack === true,
+      WAIT,
+      'a.test accepting the relay’s Follow',
+    );
   });
 
   test('an administrator subscribes through the API (Mastodon style): a Follow of Public, accepted', async () => {
@@ -79,7 +93,11 @@ describe('relays', () => {
     await eventually(() => relay.from('a.test', 'Create').length > 0, WAIT, 'the post reaching the relay');
     await eventually(async () => (await federationJobs(servers.a)) === 0, WAIT, 'a.test to finish delivering');
     const creates = relay.from('a.test', 'Create');
-    assert.deepEqual(creates.map((c) => (c.object as Json).id), [`https://a.test/users/ada/posts/${loud.id}`], 'only the public top-level post');
+    assert.deepEqual(
+      creates.map((c) => (c.object as Json).id),
+      [`https://a.test/users/ada/posts/${loud.id}`],
+      'only the public top-level post',
+    );
     const signer = relay.received.find((r) => r.activity === creates[0])!.keyId;
     assert.match(signer, /^https:\/\/a\.test\/users\/ada#/, 'signed by its author’s key');
     // Mastodon-style relays forward it as it is: it carries its author's signature (LD signature, object proof).
@@ -87,7 +105,11 @@ describe('relays', () => {
   });
 
   test('a post relayed to a Mastodon-style subscriber (the Create forwarded as it came) lands in its hashtag timeline', async () => {
-    await eventually(async () => (await tagTimeline(bea, 'relaytest')).some((p) => p.text.includes('Hello relay readers')), WAIT, 'the relayed post on b.test’s #relaytest timeline');
+    await eventually(
+      async () => (await tagTimeline(bea, 'relaytest')).some((p) => p.text.includes('Hello relay readers')),
+      WAIT,
+      'the relayed post on b.test’s #relaytest timeline',
+    );
     const [post] = (await tagTimeline(bea, 'relaytest')).filter((p) => p.text.includes('Hello relay readers'));
     assert.equal(post.author.acct, 'ada@a.test');
     assert.equal(post.boostedBy, null, 'a relay is no booster');
@@ -96,7 +118,11 @@ describe('relays', () => {
 
   test('a post relayed to a LitePub-style subscriber (the relay’s Announce) lands in its hashtag timeline', async () => {
     await bea.post('Greetings from b.test to the relay #relaytest');
-    await eventually(async () => (await tagTimeline(ada, 'relaytest')).some((p) => p.text.includes('Greetings from b.test')), WAIT, 'the relayed post on a.test’s #relaytest timeline');
+    await eventually(
+      async () => (await tagTimeline(ada, 'relaytest')).some((p) => p.text.includes('Greetings from b.test')),
+      WAIT,
+      'the relayed post on a.test’s #relaytest timeline',
+    );
     const post = (await tagTimeline(ada, 'relaytest')).find((p) => p.text.includes('Greetings from b.test'));
     assert.equal(post.author.acct, 'bea@b.test');
     assert.equal(post.boostedBy, null, 'a relay is no booster');
@@ -108,7 +134,11 @@ describe('relays', () => {
     const announced = relay.received.length;
     await bea.post('Quietly from b.test #relaytest');
     await eventually(() => relay.received.length > announced, WAIT, 'the post reaching the relay');
-    await eventually(async () => (await federationJobs(servers.b)) === 0 && (await federationJobs(servers.a)) === 0, WAIT, 'both servers to finish');
+    await eventually(
+      async () => (await federationJobs(servers.b)) === 0 && (await federationJobs(servers.a)) === 0,
+      WAIT,
+      'both servers to finish',
+    );
     assert.ok(!(await tagTimeline(ada, 'relaytest')).some((p) => p.text.includes('Quietly')));
     assert.equal((await ada.api('PUT', '/api/v1/admin/instances/b.test', { moderation: 'none', reason: '' })).status, 204);
   });
@@ -125,7 +155,14 @@ describe('relays', () => {
           type: 'Create',
           actor: mallory.id,
           to: ['https://www.w3.org/ns/activitystreams#Public'],
-          object: { id: `${mallory.id}/statuses/${n}`, type: 'Note', attributedTo: mallory.id, content: `<p>Buy now #relaytest (${n})</p>`, to: ['https://www.w3.org/ns/activitystreams#Public'], published: new Date().toISOString() },
+          object: {
+            id: `${mallory.id}/statuses/${n}`,
+            type: 'Note',
+            attributedTo: mallory.id,
+            content: `<p>Buy now #relaytest (${n})</p>`,
+            to: ['https://www.w3.org/ns/activitystreams#Public'],
+            published: new Date().toISOString(),
+          },
         },
         mallory.privateKey,
         new URL(mallory.keyId),
@@ -133,11 +170,19 @@ describe('relays', () => {
       );
     // …and delivers it under its own signature, then under one claiming to be the relay's key.
     assert.equal((await FakeRemote.send('https://b.test/inbox', await create(1), mallory)).status, 202);
-    const forged = new Request('https://b.test/inbox', { method: 'POST', headers: { 'content-type': 'application/activity+json' }, body: JSON.stringify(await create(2)) });
+    const forged = new Request('https://b.test/inbox', {
+      method: 'POST',
+      headers: { 'content-type': 'application/activity+json' },
+      body: JSON.stringify(await create(2)),
+    });
     const res = await fetch(await signRequest(forged, mallory.privateKey, new URL(`${relay.actorId}#main-key`)));
     assert.ok(res.status === 202 || res.status === 401, `${res.status}`);
     await eventually(async () => (await federationJobs(servers.b)) === 0, WAIT, 'b.test to process them');
-    const kept = await servers.b.server.services.database.db.selectFrom('posts').select('uri').where('uri', 'like', `${mallory.id}/%`).execute();
+    const kept = await servers.b.server.services.database.db
+      .selectFrom('posts')
+      .select('uri')
+      .where('uri', 'like', `${mallory.id}/%`)
+      .execute();
     assert.deepEqual(kept, [], 'neither is kept');
   });
 

@@ -52,7 +52,11 @@ export class FakeRemote {
         }
         void this.#get(path, req.headers).then(({ status, doc }) => {
           if (!doc) return res.writeHead(status).end();
-          res.writeHead(status, { 'content-type': path.startsWith('/.well-known/webfinger') ? 'application/jrd+json' : 'application/activity+json' }).end(JSON.stringify(doc));
+          res
+            .writeHead(status, {
+              'content-type': path.startsWith('/.well-known/webfinger') ? 'application/jrd+json' : 'application/activity+json',
+            })
+            .end(JSON.stringify(doc));
         });
       });
     });
@@ -72,7 +76,10 @@ export class FakeRemote {
       const user = /^acct:([^@]+)@/.exec(url.searchParams.get('resource') ?? '')?.[1];
       const id = `https://${this.host}/users/${user}`;
       if (!user || !this.documents.has(id)) return { status: 404 };
-      return { status: 200, doc: { subject: `acct:${user}@${this.host}`, links: [{ rel: 'self', type: 'application/activity+json', href: id }] } };
+      return {
+        status: 200,
+        doc: { subject: `acct:${user}@${this.host}`, links: [{ rel: 'self', type: 'application/activity+json', href: id }] },
+      };
     }
     const doc = this.documents.get(`https://${this.host}${url.pathname}`);
     return doc ? { status: 200, doc } : { status: 404 };

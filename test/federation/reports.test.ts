@@ -38,22 +38,44 @@ before(async () => {
     await db
       .insertInto('actors')
       .values({
-        acct: 'jo@books.example', handle: 'jo', domain: 'books.example', uri: 'https://books.example/users/jo', url: 'https://books.example/@jo',
-        inbox_url: 'https://books.example/users/jo/inbox', shared_inbox_url: 'https://books.example/inbox',
-        display_name: 'Jo Reads', bio: '', avatar_url: null, links: '[]', search_text: 'jo', created_at: now - 3600_000, updated_at: now,
+        acct: 'jo@books.example',
+        handle: 'jo',
+        domain: 'books.example',
+        uri: 'https://books.example/users/jo',
+        url: 'https://books.example/@jo',
+        inbox_url: 'https://books.example/users/jo/inbox',
+        shared_inbox_url: 'https://books.example/inbox',
+        display_name: 'Jo Reads',
+        bio: '',
+        avatar_url: null,
+        links: '[]',
+        search_text: 'jo',
+        created_at: now - 3600_000,
+        updated_at: now,
       })
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
   joPostId = await server.services.social.posts.receive(joId, {
-    uri: 'https://books.example/users/jo/statuses/1', url: 'https://books.example/@jo/1', text: 'Rude words from another server', html: '<p>Rude words from another server</p>',
-    contentWarning: null, visibility: 'public', replyToId: null, hashtags: [], mentions: [], media: [], createdAt: now - 60_000,
+    uri: 'https://books.example/users/jo/statuses/1',
+    url: 'https://books.example/@jo/1',
+    text: 'Rude words from another server',
+    html: '<p>Rude words from another server</p>',
+    contentWarning: null,
+    visibility: 'public',
+    replyToId: null,
+    hashtags: [],
+    mentions: [],
+    media: [],
+    createdAt: now - 60_000,
   });
 });
 after(() => server.close());
 
-const reportRow = (id: number) => server.services.database.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-const reportLinks = (page: Page) => [...page.document.querySelectorAll('main a')].filter((a) => a.textContent?.trim() === 'Report').map((a) => a.getAttribute('href'));
+const reportRow = (id: number) =>
+  server.services.database.db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+const reportLinks = (page: Page) =>
+  [...page.document.querySelectorAll('main a')].filter((a) => a.textContent?.trim() === 'Report').map((a) => a.getAttribute('href'));
 const idFrom = (location: string | null) => Number(/^\/reports\/(\d+)$/.exec(location ?? '')?.[1]);
 
 describe('members report posts and people', () => {
@@ -77,17 +99,30 @@ describe('members report posts and people', () => {
     assert.deepEqual(radios, ['spam', 'harassment', 'sensitive', 'illegal', 'other']);
     const boxes = [...form.document.querySelectorAll('input[name=postIds]')];
     assert.ok(boxes.length >= 3, 'Lee’s recent posts, followers-only ones included, are offered');
-    assert.deepEqual(boxes.filter((b) => b.hasAttribute('checked')).map((b) => b.getAttribute('value')), [String(leePublic.id)], 'the post reported is ticked');
+    assert.deepEqual(
+      boxes.filter((b) => b.hasAttribute('checked')).map((b) => b.getAttribute('value')),
+      [String(leePublic.id)],
+      'the post reported is ticked',
+    );
     assert.ok(form.document.querySelector(`label[for="${boxes[0]!.id}"]`), 'each post is a labelled checkbox');
     assert.equal(form.document.querySelector('input[name=forward]'), null, 'no forwarding for a member here');
     assert.equal(form.document.querySelector('form[action="/reports"] input[name=acct]')?.getAttribute('value'), 'lee');
 
-    const sent = await mo.web.post('/reports', { acct: 'lee', postIds: [String(leePublic.id), String(leeFollowersOnly.id)], category: 'spam', comment: 'Selling followers', back: `/@lee/${leePublic.id}` });
+    const sent = await mo.web.post('/reports', {
+      acct: 'lee',
+      postIds: [String(leePublic.id), String(leeFollowersOnly.id)],
+      category: 'spam',
+      comment: 'Selling followers',
+      back: `/@lee/${leePublic.id}`,
+    });
     assert.equal(sent.status, 303);
     postReportId = idFrom(sent.location);
     assert.ok(postReportId > 0, `redirected to the confirmation: ${sent.location}`);
     const row = await reportRow(postReportId);
-    assert.deepEqual({ reporter: row.reporter_id, target: row.target_id, category: row.category, comment: row.comment, resolved: row.resolved_at }, { reporter: mo.actorId, target: lee.actorId, category: 'spam', comment: 'Selling followers', resolved: null });
+    assert.deepEqual(
+      { reporter: row.reporter_id, target: row.target_id, category: row.category, comment: row.comment, resolved: row.resolved_at },
+      { reporter: mo.actorId, target: lee.actorId, category: 'spam', comment: 'Selling followers', resolved: null },
+    );
 
     const confirmation = await mo.web.get(`/reports/${postReportId}`);
     assert.equal(confirmation.status, 200);
@@ -102,7 +137,11 @@ describe('members report posts and people', () => {
     const again = await mo.web.post('/reports', { acct: 'lee', postIds: String(leePublic.id), category: 'spam', comment: 'Again!' });
     assert.equal(again.status, 409);
     assert.match(again.text('.error-summary'), /You already reported this post/);
-    assert.equal(again.document.querySelector('input[name=category][value=spam]')?.hasAttribute('checked'), true, 'what was chosen is kept');
+    assert.equal(
+      again.document.querySelector('input[name=category][value=spam]')?.hasAttribute('checked'),
+      true,
+      'what was chosen is kept',
+    );
     const api = await mo.api('POST', '/api/v1/reports', { postIds: [leeFollowersOnly.id], category: 'spam' });
     assert.equal(api.status, 409);
     assert.equal(api.json.error.code, 'already_reported');
@@ -122,7 +161,11 @@ describe('members report posts and people', () => {
     const form = await kim.web.get('/@lee/report');
     assert.equal(form.status, 200);
     assert.equal([...form.document.querySelectorAll('input[name=postIds][checked]')].length, 0, 'nothing ticked from a profile');
-    assert.equal(form.document.querySelector(`input[name=postIds][value="${leeFollowersOnly.id}"]`), null, 'posts Kim cannot see are not offered');
+    assert.equal(
+      form.document.querySelector(`input[name=postIds][value="${leeFollowersOnly.id}"]`),
+      null,
+      'posts Kim cannot see are not offered',
+    );
     const sent = await kim.web.post('/reports', { acct: 'lee', category: 'harassment', comment: 'Keeps messaging me', back: '/@lee' });
     assert.equal(sent.status, 303);
     const row = await reportRow(idFrom(sent.location));
@@ -134,18 +177,38 @@ describe('members report posts and people', () => {
     const remoteForm = await kim.web.get('/@jo@books.example/report');
     assert.equal(remoteForm.status, 200);
     assert.match(remoteForm.text('label[for=field-forward]'), /Also send the report to books\.example/);
-    const jobsBefore = await server.services.database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const forwarded = await kim.web.post('/reports', { acct: 'jo@books.example', postIds: String(joPostId), category: 'harassment', forward: '1', back: '/@jo@books.example' });
+    const jobsBefore = await server.services.database.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    const forwarded = await kim.web.post('/reports', {
+      acct: 'jo@books.example',
+      postIds: String(joPostId),
+      category: 'harassment',
+      forward: '1',
+      back: '/@jo@books.example',
+    });
     assert.equal(forwarded.status, 303);
     const remote = await reportRow(idFrom(forwarded.location));
     assert.ok(remote.forwarded_at, 'forwarded with the existing forwarding');
-    const jobsAfter = await server.services.database.db.selectFrom('jobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const jobsAfter = await server.services.database.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     assert.ok(Number(jobsAfter.n) > Number(jobsBefore.n), 'a delivery to books.example is queued');
     assert.match((await kim.web.get(`/reports/${remote.id}`)).text('.report-facts'), /a copy without your name went to their server/);
   });
 
   test('bad input is refused with a clear 4xx and nothing is stored', async () => {
-    const count = async () => Number((await server.services.database.db.selectFrom('reports').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await server.services.database.db
+            .selectFrom('reports')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const before = await count();
 
     // No category: the form again, the error next to the radios.
@@ -189,7 +252,10 @@ describe('members report posts and people', () => {
     for (const [body, path] of cases) {
       const res = await kim.api('POST', '/api/v1/reports', body);
       assert.equal(res.status, 422, `${JSON.stringify(body).slice(0, 80)} → ${res.status} ${JSON.stringify(res.json)}`);
-      assert.ok(res.json.error.issues.some((i: Json) => i.path === path), `${JSON.stringify(body).slice(0, 80)}: an issue at "${path}": ${JSON.stringify(res.json.error.issues)}`);
+      assert.ok(
+        res.json.error.issues.some((i: Json) => i.path === path),
+        `${JSON.stringify(body).slice(0, 80)}: an issue at "${path}": ${JSON.stringify(res.json.error.issues)}`,
+      );
     }
     assert.equal((await server.client().api('POST', '/api/v1/reports', { acct: 'lee', category: 'spam' })).status, 401);
     const visitor = await server.client().get(`/posts/${leePublic.id}/report`);
@@ -201,7 +267,10 @@ describe('members report posts and people', () => {
   test('a member sees only their own reports', async () => {
     const mine = await mo.api('GET', `/api/v1/reports/${postReportId}`);
     assert.equal(mine.status, 200);
-    assert.deepEqual({ status: mine.json.status, category: mine.json.category, target: mine.json.target.acct, postIds: [...mine.json.postIds].sort() }, { status: 'open', category: 'spam', target: 'lee', postIds: [leePublic.id, leeFollowersOnly.id].sort() });
+    assert.deepEqual(
+      { status: mine.json.status, category: mine.json.category, target: mine.json.target.acct, postIds: [...mine.json.postIds].sort() },
+      { status: 'open', category: 'spam', target: 'lee', postIds: [leePublic.id, leeFollowersOnly.id].sort() },
+    );
     assert.equal((await kim.api('GET', `/api/v1/reports/${postReportId}`)).status, 404);
     assert.equal((await kim.web.get(`/reports/${postReportId}`)).status, 404);
     assert.equal((await lee.web.get(`/reports/${postReportId}`)).status, 404, 'least of all the person reported');
@@ -225,7 +294,8 @@ describe('members report posts and people', () => {
   test('a flood of reports is cut off after ten an hour', async () => {
     const flooder = await createMember(server, 'flooder');
     const targets = await Promise.all(Array.from({ length: REPORTS_PER_HOUR + 1 }, (_, i) => lee.post(`Post number ${i} to report`)));
-    for (const post of targets.slice(0, REPORTS_PER_HOUR)) assert.equal((await flooder.api('POST', '/api/v1/reports', { postIds: [post.id], category: 'spam' })).status, 201);
+    for (const post of targets.slice(0, REPORTS_PER_HOUR))
+      assert.equal((await flooder.api('POST', '/api/v1/reports', { postIds: [post.id], category: 'spam' })).status, 201);
     const limited = await flooder.api('POST', '/api/v1/reports', { postIds: [targets.at(-1)!.id], category: 'spam' });
     assert.equal(limited.status, 429);
     assert.ok(Number(limited.headers.get('retry-after')) > 0);
@@ -239,7 +309,11 @@ describe('the moderation queue', () => {
   let reportId: number;
 
   before(async () => {
-    const res = await kim.api('POST', '/api/v1/reports', { postIds: [leePublic.id], category: 'other', comment: 'Lee sells followers.\nSee the link.' });
+    const res = await kim.api('POST', '/api/v1/reports', {
+      postIds: [leePublic.id],
+      category: 'other',
+      comment: 'Lee sells followers.\nSee the link.',
+    });
     assert.equal(res.status, 201, JSON.stringify(res.json));
     reportId = res.json.id;
     // Lee edits the post afterwards: the moderators still read what it said when it was reported.
@@ -254,7 +328,11 @@ describe('the moderation queue', () => {
     assert.match(page.text('nav[aria-label=Reports] a[aria-current=page]'), /Open \(\d+\)/);
     const cards = [...page.document.querySelectorAll('.report-list article')];
     const ids = cards.map((a) => Number(a.querySelector('h2 a')!.getAttribute('href')!.split('/').pop()));
-    assert.deepEqual(ids, [...ids].sort((a, b) => b - a), 'newest first');
+    assert.deepEqual(
+      ids,
+      [...ids].sort((a, b) => b - a),
+      'newest first',
+    );
     const card = cards.find((a) => a.querySelector(`a[href="/admin/reports/${reportId}"]`))!;
     assert.match(card.textContent!, /Something else, about @lee/);
     assert.ok(card.querySelector('a[href="/@kim"]'), 'who reported it');
@@ -264,7 +342,9 @@ describe('the moderation queue', () => {
   });
 
   test('a report shows its posts, whatever their audience, to the administrator', async () => {
-    const moReport = (await server.services.federation.reports.list('open')).reports.find((r) => r.reporter?.acct === 'mo' && r.postIds.length === 2)!;
+    const moReport = (await server.services.federation.reports.list('open')).reports.find(
+      (r) => r.reporter?.acct === 'mo' && r.postIds.length === 2,
+    )!;
     const page = await ada.web.get(`/admin/reports/${moReport.id}`);
     assert.equal(page.status, 200);
     assert.equal(page.text('h1'), `Report #${moReport.id}: @lee`);
@@ -332,20 +412,32 @@ describe('the moderation queue', () => {
     assert.equal(page.document.querySelector(`form[action="/admin/reports/${reportId}/moderate"]`), null);
     const suspended = await ada.web.post(`/admin/reports/${reportId}/suspend`, { reason: 'Spam' });
     assert.equal(suspended.status, 303);
-    const member = await server.services.database.db.selectFrom('members').select(['suspended_at', 'suspended_reason']).where('id', '=', lee.memberId).executeTakeFirstOrThrow();
+    const member = await server.services.database.db
+      .selectFrom('members')
+      .select(['suspended_at', 'suspended_reason'])
+      .where('id', '=', lee.memberId)
+      .executeTakeFirstOrThrow();
     assert.ok(member.suspended_at);
     assert.equal(member.suspended_reason, 'Spam');
     const after = await ada.web.get(`/admin/reports/${reportId}`);
     assert.match(after.text('.report-facts'), /suspended since/);
     assert.match(after.text('.report-notes'), /Suspended the account.*Spam/);
     assert.ok(after.document.querySelector('main a[href^="/admin/members?q=lee"]'), 'the suspension is lifted on the Members page');
-    assert.equal((await ada.web.post(`/admin/reports/${reportId}/moderate`, { moderation: 'block' })).status, 422, 'a member here has no server to block');
+    assert.equal(
+      (await ada.web.post(`/admin/reports/${reportId}/moderate`, { moderation: 'block' })).status,
+      422,
+      'a member here has no server to block',
+    );
 
     const remote = (await server.services.federation.reports.list('open')).reports.find((r) => r.target.acct === 'jo@books.example')!;
     const remotePage = await ada.web.get(`/admin/reports/${remote.id}`);
     assert.match(remotePage.text('.report-facts'), /on books\.example/);
     assert.match(remotePage.text('main ol.timeline__list'), /Rude words from another server/);
-    assert.equal(remotePage.document.querySelector(`form[action="/admin/reports/${remote.id}/forward"]`), null, 'already forwarded by the reporter');
+    assert.equal(
+      remotePage.document.querySelector(`form[action="/admin/reports/${remote.id}/forward"]`),
+      null,
+      'already forwarded by the reporter',
+    );
     assert.equal((await ada.web.post(`/admin/reports/${remote.id}/suspend`, {})).status, 422);
     const bad = await ada.web.post(`/admin/reports/${remote.id}/moderate`, { moderation: 'obliterate' });
     assert.equal(bad.status, 422);
@@ -365,7 +457,10 @@ describe('the moderation queue', () => {
     assert.ok(withButton.document.querySelector(`form[action="/admin/reports/${unforwarded.json.id}/forward"] button`));
     assert.equal((await ada.web.post(`/admin/reports/${unforwarded.json.id}/forward`, {})).status, 303);
     assert.ok((await reportRow(unforwarded.json.id)).forwarded_at);
-    assert.match((await ada.web.get(`/admin/reports/${unforwarded.json.id}`)).text('.report-notes'), /Forwarded the report to their server/);
+    assert.match(
+      (await ada.web.get(`/admin/reports/${unforwarded.json.id}`)).text('.report-notes'),
+      /Forwarded the report to their server/,
+    );
     assert.equal((await ada.api('POST', `/api/v1/admin/reports/${reportId}/forward`)).status, 422, 'a member here: nowhere to forward to');
   });
 });
@@ -385,19 +480,32 @@ describe('the reports API for administrators', () => {
       cursor = next.json.nextCursor;
     }
     const ids = all.map((r) => r.id);
-    assert.deepEqual(ids, [...new Set(ids)].sort((a, b) => b - a), 'newest first, no repeats');
+    assert.deepEqual(
+      ids,
+      [...new Set(ids)].sort((a, b) => b - a),
+      'newest first, no repeats',
+    );
     assert.ok(all.every((r) => r.resolvedAt === null));
     const open = all.find((r) => r.reporter?.acct === 'mo' && r.postIds.length === 2);
-    assert.deepEqual({ category: open.category, target: open.target.acct, fromRemote: open.fromRemote }, { category: 'spam', target: 'lee', fromRemote: false });
+    assert.deepEqual(
+      { category: open.category, target: open.target.acct, fromRemote: open.fromRemote },
+      { category: 'spam', target: 'lee', fromRemote: false },
+    );
 
     const detail = await ada.api('GET', `/api/v1/admin/reports/${open.id}`);
     assert.equal(detail.status, 200);
-    assert.ok(detail.json.posts.some((p: Json) => p.post?.visibility === 'followers' && p.reportedText.startsWith('Only my followers')), 'the followers-only post, for the administrator');
+    assert.ok(
+      detail.json.posts.some((p: Json) => p.post?.visibility === 'followers' && p.reportedText.startsWith('Only my followers')),
+      'the followers-only post, for the administrator',
+    );
     assert.equal(detail.json.targetState.local, true);
 
     const note = await ada.api('POST', `/api/v1/admin/reports/${open.id}/notes`, { text: 'Looking into it.' });
     assert.equal(note.status, 201);
-    assert.deepEqual({ author: note.json.author.acct, action: note.json.action, text: note.json.text }, { author: 'ada', action: null, text: 'Looking into it.' });
+    assert.deepEqual(
+      { author: note.json.author.acct, action: note.json.action, text: note.json.text },
+      { author: 'ada', action: null, text: 'Looking into it.' },
+    );
     assert.equal((await ada.api('POST', `/api/v1/admin/reports/${open.id}/notes`, { text: '' })).status, 422);
     assert.equal((await ada.api('POST', `/api/v1/admin/reports/${open.id}/notes`, { text: 'x'.repeat(2001) })).status, 422);
 
@@ -405,7 +513,13 @@ describe('the reports API for administrators', () => {
     assert.equal(resolved.status, 200);
     assert.ok(resolved.json.resolvedAt);
     assert.equal(resolved.json.resolvedBy.acct, 'ada');
-    assert.deepEqual(resolved.json.notes.map((n: Json) => [n.action, n.text]), [[null, 'Looking into it.'], ['resolved', 'Done.']]);
+    assert.deepEqual(
+      resolved.json.notes.map((n: Json) => [n.action, n.text]),
+      [
+        [null, 'Looking into it.'],
+        ['resolved', 'Done.'],
+      ],
+    );
     const withoutBody = await ada.api('POST', `/api/v1/admin/reports/${open.id}/reopen`);
     assert.equal(withoutBody.status, 200, JSON.stringify(withoutBody.json));
     assert.equal(withoutBody.json.resolvedAt, null);

@@ -55,7 +55,9 @@ before(async () => {
     if (path.startsWith('/.well-known/') || path.startsWith('/nodeinfo/')) return null;
     // An account whose server will not show it to us, whoever asks.
     if (path.startsWith('/users/hidden')) return 401;
-    const key = await verifyRequest(request, { documentLoader: peerLoader, contextLoader: peerLoader, timeWindow: { hours: 1 } }).catch(() => null);
+    const key = await verifyRequest(request, { documentLoader: peerLoader, contextLoader: peerLoader, timeWindow: { hours: 1 } }).catch(
+      () => null,
+    );
     if (!key) {
       refused.push(`${path} (${request.headers.has('signature') ? 'bad signature' : 'unsigned'})`);
       return 401;
@@ -69,7 +71,13 @@ before(async () => {
     '@context': [
       'https://www.w3.org/ns/activitystreams',
       'https://w3id.org/security/v1',
-      { schema: 'http://schema.org#', PropertyValue: 'schema:PropertyValue', value: 'schema:value', toot: 'http://joinmastodon.org/ns#', featured: { '@id': 'toot:featured', '@type': '@id' } },
+      {
+        schema: 'http://schema.org#',
+        PropertyValue: 'schema:PropertyValue',
+        value: 'schema:value',
+        toot: 'http://joinmastodon.org/ns#',
+        featured: { '@id': 'toot:featured', '@type': '@id' },
+      },
     ],
     name: 'Gil',
     summary: '<p>Zines and book clubs.</p>',
@@ -101,8 +109,16 @@ before(async () => {
     },
   });
   // As GoToSocial serves it: the pinned posts by their ids.
-  strict.documents.set(`${GIL}/collections/featured`, { '@context': 'https://www.w3.org/ns/activitystreams', id: `${GIL}/collections/featured`, type: 'OrderedCollection', totalItems: 1, orderedItems: [pinned.id] });
-  strict.documents.set('https://strict.test/.well-known/nodeinfo', { links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: 'https://strict.test/nodeinfo/2.0' }] });
+  strict.documents.set(`${GIL}/collections/featured`, {
+    '@context': 'https://www.w3.org/ns/activitystreams',
+    id: `${GIL}/collections/featured`,
+    type: 'OrderedCollection',
+    totalItems: 1,
+    orderedItems: [pinned.id],
+  });
+  strict.documents.set('https://strict.test/.well-known/nodeinfo', {
+    links: [{ rel: 'http://nodeinfo.diaspora.software/ns/schema/2.0', href: 'https://strict.test/nodeinfo/2.0' }],
+  });
   strict.documents.set('https://strict.test/nodeinfo/2.0', {
     version: '2.0',
     software: { name: 'gotosocial', version: '0.19.1' },
@@ -119,14 +135,19 @@ after(async () => {
 });
 
 const db = () => servers.a.server.services.database.db;
-const inbox = (type: string, actor?: string) => strict.received.map((r) => JSON.parse(r.body) as Json).filter((a) => a.type === type && (!actor || a.actor === actor));
+const inbox = (type: string, actor?: string) =>
+  strict.received.map((r) => JSON.parse(r.body) as Json).filter((a) => a.type === type && (!actor || a.actor === actor));
 
 describe('a server that requires signed fetches', () => {
   test('a member finds someone there: the lookup and the backfill of their posts are signed by our instance actor', async () => {
     const found = await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('@gil@strict.test'));
     assert.equal(found.status, 200, JSON.stringify(found.json));
     assert.equal(found.json.acct, 'gil@strict.test');
-    await eventually(async () => (await alice.web.get('/@gil@strict.test')).text('main').includes('Gil’s first post'), WAIT, 'the backfilled post on their profile');
+    await eventually(
+      async () => (await alice.web.get('/@gil@strict.test')).text('main').includes('Gil’s first post'),
+      WAIT,
+      'the backfilled post on their profile',
+    );
     assert.deepEqual(refused, [], 'no fetch was refused');
     assert.ok(signers.length >= 3, `the actor, outbox and posts were fetched signed (${signers.length})`);
     assert.deepEqual([...new Set(signers)], [SITE_ACTOR], 'every fetch is signed with the instance actor’s key');
@@ -146,7 +167,11 @@ describe('a server that requires signed fetches', () => {
   });
 
   test('their pinned posts (featured collection) show on their profile', async () => {
-    await eventually(async () => (await alice.web.get('/@gil@strict.test')).document.querySelector('#featured-heading') !== null, WAIT, 'the featured section');
+    await eventually(
+      async () => (await alice.web.get('/@gil@strict.test')).document.querySelector('#featured-heading') !== null,
+      WAIT,
+      'the featured section',
+    );
     const page = await alice.web.get('/@gil@strict.test');
     const featured = page.document.querySelector('#featured-heading')!.closest('section')!;
     assert.match(featured.textContent ?? '', /Gil’s pinned post about book clubs/);
@@ -158,14 +183,35 @@ describe('a server that requires signed fetches', () => {
     assert.equal(follow.status, 200, JSON.stringify(follow.json));
     await eventually(async () => inbox('Follow').length === 1, WAIT, 'the Follow reaching strict.test');
     const followId = inbox('Follow')[0].id;
-    const accept = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${GIL}#accepts/1`, type: 'Accept', actor: GIL, object: followId };
+    const accept = {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${GIL}#accepts/1`,
+      type: 'Accept',
+      actor: GIL,
+      object: followId,
+    };
     assert.equal((await FakeRemote.send('https://a.test/users/alice/inbox', accept, gil)).status, 202);
-    await eventually(async () => (await alice.api('GET', '/api/v1/people/gil@strict.test/relationship')).json.following === true, WAIT, 'the Accept');
+    await eventually(
+      async () => (await alice.api('GET', '/api/v1/people/gil@strict.test/relationship')).json.following === true,
+      WAIT,
+      'the Accept',
+    );
 
     const reply = note(4, 'Start with the ones nobody borrowed', { inReplyTo: `${GIL}/statuses/3` });
-    const create = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${reply.id}/activity`, type: 'Create', actor: GIL, to: [PUBLIC], object: reply };
+    const create = {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${reply.id}/activity`,
+      type: 'Create',
+      actor: GIL,
+      to: [PUBLIC],
+      object: reply,
+    };
     assert.equal((await FakeRemote.send('https://a.test/users/alice/inbox', create, gil)).status, 202);
-    await eventually(async () => Boolean(await db().selectFrom('posts').select('id').where('uri', '=', reply.id).executeTakeFirst()), WAIT, 'the reply');
+    await eventually(
+      async () => Boolean(await db().selectFrom('posts').select('id').where('uri', '=', reply.id).executeTakeFirst()),
+      WAIT,
+      'the reply',
+    );
     const parent = await db().selectFrom('posts').select(['id', 'text']).where('uri', '=', `${GIL}/statuses/3`).executeTakeFirst();
     assert.ok(parent, 'the parent was read from strict.test');
     const thread = await alice.api('GET', `/api/v1/posts/${parent.id}/thread`);
@@ -208,7 +254,11 @@ describe('a server that requires signed fetches', () => {
 
 describe('what we send, as such servers read it', () => {
   test('our Person carries the role and links as PropertyValue fields, passions as slug hashtags, and a featured collection', async () => {
-    const patched = await alice.api('PATCH', '/api/v1/profile', { role: 'school_librarian', passions: ['Graphic novels', 'Storytime'], links: [{ label: 'Blog', url: 'https://alice.example/blog' }] });
+    const patched = await alice.api('PATCH', '/api/v1/profile', {
+      role: 'school_librarian',
+      passions: ['Graphic novels', 'Storytime'],
+      links: [{ label: 'Blog', url: 'https://alice.example/blog' }],
+    });
     assert.equal(patched.status, 200, JSON.stringify(patched.json));
     const shown = await alice.post('Featured: our zine library');
     assert.equal((await alice.api('POST', `/api/v1/posts/${shown.id}/pin`)).status, 204);
@@ -216,7 +266,9 @@ describe('what we send, as such servers read it', () => {
     assert.equal((await alice.api('POST', `/api/v1/posts/${hidden.id}/pin`)).status, 204);
 
     const person = (await (await fetch('https://a.test/users/alice', { headers: { accept: 'application/activity+json' } })).json()) as Json;
-    const fields = new Map<string, string>((person.attachment as Json[]).filter((a) => a.type === 'PropertyValue').map((a) => [a.name, a.value]));
+    const fields = new Map<string, string>(
+      (person.attachment as Json[]).filter((a) => a.type === 'PropertyValue').map((a) => [a.name, a.value]),
+    );
     assert.equal(fields.get('Role'), 'School librarian');
     assert.match(fields.get('Blog') ?? '', /<a href="https:\/\/alice\.example\/blog" rel="me[^"]*"/);
     assert.doesNotMatch(fields.get('Passions') ?? '', /#Graphic novels/);
@@ -244,10 +296,24 @@ describe('what we send, as such servers read it', () => {
 
     // Gil follows a chat series' group; Q1 is boosted by the group to them.
     const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
-    const created = await alice.api('POST', '/api/v1/chats', { hashtag: '#zinechat', title: 'Zine chat', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60 });
+    const created = await alice.api('POST', '/api/v1/chats', {
+      hashtag: '#zinechat',
+      title: 'Zine chat',
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: at.weekday },
+      startDate: at.date,
+      time: at.time,
+      durationMinutes: 60,
+    });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const group = 'https://a.test/users/chat.zinechat';
-    const followGroup = { '@context': 'https://www.w3.org/ns/activitystreams', id: `${GIL}#follows/zinechat`, type: 'Follow', actor: GIL, object: group };
+    const followGroup = {
+      '@context': 'https://www.w3.org/ns/activitystreams',
+      id: `${GIL}#follows/zinechat`,
+      type: 'Follow',
+      actor: GIL,
+      object: group,
+    };
     assert.equal((await FakeRemote.send('https://a.test/inbox', followGroup, gil)).status, 202);
     await eventually(async () => inbox('Accept', group).length === 1, WAIT, 'the group accepting');
     const api = `/api/v1/chats/zinechat/${at.date}`;
@@ -260,7 +326,13 @@ describe('what we send, as such servers read it', () => {
   });
 
   test('each server’s software and version (NodeInfo) are recorded and shown to the administrator', async () => {
-    await eventually(async () => (await db().selectFrom('instances').select('software').where('domain', '=', 'strict.test').executeTakeFirst())?.software === 'gotosocial', WAIT, 'NodeInfo read');
+    await eventually(
+      async () =>
+        (await db().selectFrom('instances').select('software').where('domain', '=', 'strict.test').executeTakeFirst())?.software ===
+        'gotosocial',
+      WAIT,
+      'NodeInfo read',
+    );
     const api = await alice.api('GET', '/api/v1/admin/instances');
     assert.equal(api.status, 200);
     const row = (api.json as Json[]).find((i) => i.domain === 'strict.test');

@@ -32,7 +32,9 @@ export async function startFederatedServers<const H extends string>(
   const env = options.env ?? {};
   const ca = createTestCa();
   const dir = mkdtempSync(join(tmpdir(), 'commonroom-fed-'));
-  const addresses: Record<string, string> = Object.fromEntries([...hosts, ...(options.extraHosts ?? [])].map((host, i) => [host, loopbackAddress(firstAddress + i)]));
+  const addresses: Record<string, string> = Object.fromEntries(
+    [...hosts, ...(options.extraHosts ?? [])].map((host, i) => [host, loopbackAddress(firstAddress + i)]),
+  );
   const restoreHosts = mapHosts(addresses);
   const restoreCa = trustCa(ca.certPem);
   const started: Record<string, FederatedServer> = {};

@@ -47,13 +47,19 @@ async function refused(url: string, status: number, message: RegExp): Promise<Js
 }
 
 async function sourceCount(): Promise<number> {
-  const row = await server.services.database.db.selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await server.services.database.db
+    .selectFrom('sources')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
 /** A source that works, then breaks in some way: returns the subscription. */
 async function working(path: string, title: string): Promise<Json> {
-  feeds.set(path, { headers: RSS, body: rss(title, [{ title: `${title} one`, guid: `${path}#1`, date: new Date(Date.now() - 3600_000).toUTCString() }]) });
+  feeds.set(path, {
+    headers: RSS,
+    body: rss(title, [{ title: `${title} one`, guid: `${path}#1`, date: new Date(Date.now() - 3600_000).toUTCString() }]),
+  });
   const sub = await subscribe(ana, `${feeds.url}${path}`);
   assert.equal(sub.status, 'active');
   return sub;
@@ -73,8 +79,15 @@ async function broken(sub: Json, problem: RegExp): Promise<Json> {
 describe('not a feed', () => {
   test('a page naming no feed: 422 "No feed found" after trying the usual feed paths, nothing stored', async () => {
     const sources = await sourceCount();
-    feeds.set('/plain/', { headers: HTML, body: '<!doctype html><html><head><title>Just a page</title></head><body><p>No feeds here.</p></body></html>' });
-    const body = await refused(`${feeds.url}/plain/`, 422, /^No feed found at http:\/\/127\.0\.0\.1:\d+\/plain\/: the page names no feed, and none of the usual feed addresses/);
+    feeds.set('/plain/', {
+      headers: HTML,
+      body: '<!doctype html><html><head><title>Just a page</title></head><body><p>No feeds here.</p></body></html>',
+    });
+    const body = await refused(
+      `${feeds.url}/plain/`,
+      422,
+      /^No feed found at http:\/\/127\.0\.0\.1:\d+\/plain\/: the page names no feed, and none of the usual feed addresses/,
+    );
     assert.equal(body.error.issues[0].path, 'url');
     for (const path of ['/feed', '/rss', '/feed.xml', '/atom.xml', '/feed.json']) assert.ok(feeds.hits(path).length >= 1, `tried ${path}`);
     assert.equal(await sourceCount(), sources);
@@ -94,7 +107,11 @@ describe('not a feed', () => {
     feeds.set('/err/404', { status: 404, headers: HTML, body: '<!doctype html><title>Not found</title><h1>Oops</h1>' });
     feeds.set('/err/500', { status: 500, headers: HTML, body: '<!doctype html><title>Error</title><h1>Internal Server Error</h1>' });
     feeds.set('/err/403', { status: 403, headers: HTML, body: '<!doctype html><title>Forbidden</title>' });
-    await refused(`${feeds.url}/err/404`, 422, /^Could not read http:\/\/127\.0\.0\.1:\d+\/err\/404: the site answered 404 \(not found\)\.$/);
+    await refused(
+      `${feeds.url}/err/404`,
+      422,
+      /^Could not read http:\/\/127\.0\.0\.1:\d+\/err\/404: the site answered 404 \(not found\)\.$/,
+    );
     await refused(`${feeds.url}/err/500`, 422, /: the site answered 500 \(server error\)\.$/);
     await refused(`${feeds.url}/err/403`, 422, /: the site answered 403 \(access refused\)\.$/);
     const subs = (await ana.api('GET', '/api/v1/subscriptions')).json.subscriptions;
@@ -103,7 +120,10 @@ describe('not a feed', () => {
 
   test('a followed feed that turns into an HTML page, a 404 or a 500: status error, the problem in words, items kept', async () => {
     const sub = await working('/turns/feed.xml', 'Turns');
-    feeds.set('/turns/feed.xml', { headers: HTML, body: '<!doctype html><html><head><title>Down for maintenance</title></head><body>Back soon</body></html>' });
+    feeds.set('/turns/feed.xml', {
+      headers: HTML,
+      body: '<!doctype html><html><head><title>Down for maintenance</title></head><body>Back soon</body></html>',
+    });
     await broken(sub, /^The address shows a web page, not a feed in the last hour\.$/);
     feeds.set('/turns/feed.xml', { status: 404, headers: HTML, body: '<!doctype html><title>Not found</title>' });
     await broken(sub, /^The site answered 404 \(not found\) in the last hour\.$/);
@@ -170,7 +190,9 @@ describe('silence, loops and floods', () => {
 
   test('gzip and brotli bombs: a small body that expands past the limit is refused', async () => {
     const huge = Buffer.alloc(MAX_BYTES * 40, ' ');
-    const gzBomb = gzipSync(Buffer.concat([Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title><description>'), huge]));
+    const gzBomb = gzipSync(
+      Buffer.concat([Buffer.from('<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title><description>'), huge]),
+    );
     const brBomb = brotliCompressSync(Buffer.concat([Buffer.from('<rss version="2.0"><channel><title>Bomb</title><description>'), huge]));
     assert.ok(gzBomb.length < MAX_BYTES / 10 && brBomb.length < MAX_BYTES / 10, 'the bombs are small on the wire');
     feeds.set('/bomb.gz', { headers: { ...RSS, 'content-encoding': 'gzip' }, body: gzBomb });
@@ -236,18 +258,29 @@ describe('hostile and broken documents', () => {
     assert.equal(feeds.hits('/xxe-target').length, 0, 'the external entity was never requested');
     assert.equal(feeds.hits('/xxe-dtd').length, 0, 'the external DTD was never requested');
     // A DOCTYPE after a long comment (past where it is looked for) is no way in either.
-    feeds.set('/laughs-late.xml', { headers: RSS, body: doc('Late laughs').replace('<?xml version="1.0" encoding="utf-8"?>', `<?xml version="1.0" encoding="utf-8"?><!-- ${'padding '.repeat(1000)} -->`) });
+    feeds.set('/laughs-late.xml', {
+      headers: RSS,
+      body: doc('Late laughs').replace(
+        '<?xml version="1.0" encoding="utf-8"?>',
+        `<?xml version="1.0" encoding="utf-8"?><!-- ${'padding '.repeat(1000)} -->`,
+      ),
+    });
     const late = await ana.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/laughs-late.xml` });
     assert.ok(late.status === 201 || late.status === 422, `${late.status} ${JSON.stringify(late.json)}`);
-    if (late.status === 201) assert.doesNotMatch(JSON.stringify(await allItems(ana, `scope=source:${late.json.id}`)), /root:.*:0:0|SECRET-FROM|lollollollol/);
+    if (late.status === 201)
+      assert.doesNotMatch(JSON.stringify(await allItems(ana, `scope=source:${late.json.id}`)), /root:.*:0:0|SECRET-FROM|lollollollol/);
     assert.equal(feeds.hits('/xxe-target').length + feeds.hits('/xxe-dtd').length, 0);
   });
 
   test('invalid UTF-8 does not lose items', async () => {
     const bytes = Buffer.concat([
-      Buffer.from('<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Broken bytes</title><link>https://bytes.example/</link><item><title>Caf'),
+      Buffer.from(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Broken bytes</title><link>https://bytes.example/</link><item><title>Caf',
+      ),
       Buffer.from([0xe9, 0xff, 0xc3, 0x28]),
-      Buffer.from(' au lait</title><guid>bytes-1</guid><description>Stray bytes</description></item><item><title>Second item</title><guid>bytes-2</guid></item><item><title>Third item</title><guid>bytes-3</guid></item><item><title>Crème brûlée à la française</title><guid>bytes-4</guid></item></channel></rss>'),
+      Buffer.from(
+        ' au lait</title><guid>bytes-1</guid><description>Stray bytes</description></item><item><title>Second item</title><guid>bytes-2</guid></item><item><title>Third item</title><guid>bytes-3</guid></item><item><title>Crème brûlée à la française</title><guid>bytes-4</guid></item></channel></rss>',
+      ),
     ]);
     feeds.set('/bytes.xml', { headers: RSS, body: bytes });
     const sub = await subscribe(ana, `${feeds.url}/bytes.xml`);
@@ -341,8 +374,19 @@ describe('hostile and broken documents', () => {
     feeds.set('/scripts.json', {
       headers: { 'content-type': 'application/feed+json' },
       body: JSON.stringify({
-        version: 'https://jsonfeed.org/version/1.1', title: 'JSON scripts', home_page_url: 'javascript:alert(1)',
-        items: [{ id: 'j1', url: 'javascript:alert(2)', external_url: 'data:text/html,x', image: 'javascript:alert(3)', title: 'JSON item', content_html: '<a href="javascript:alert(4)">x</a><img src="data:image/png;base64,AAAA">' }],
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'JSON scripts',
+        home_page_url: 'javascript:alert(1)',
+        items: [
+          {
+            id: 'j1',
+            url: 'javascript:alert(2)',
+            external_url: 'data:text/html,x',
+            image: 'javascript:alert(3)',
+            title: 'JSON item',
+            content_html: '<a href="javascript:alert(4)">x</a><img src="data:image/png;base64,AAAA">',
+          },
+        ],
       }),
     });
     const jsonSub = await subscribe(ana, `${feeds.url}/scripts.json`);
@@ -355,14 +399,25 @@ describe('hostile and broken documents', () => {
 
 describe('what a database cannot hold as it is', () => {
   /** Characters that neither repeat nor compress (an index entry has a size limit). */
-  const han = (n: number, seed: number) => Array.from({ length: n }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919 + seed * 104_729) % 20_000))).join('');
+  const han = (n: number, seed: number) =>
+    Array.from({ length: n }, (_, i) => String.fromCodePoint(0x4e00 + ((i * 7919 + seed * 104_729) % 20_000))).join('');
 
   test('NUL characters (a JSON Feed may hold them) are dropped, not a failure', async () => {
     feeds.set('/nul.json', {
       headers: { 'content-type': 'application/feed+json' },
       body: JSON.stringify({
-        version: 'https://jsonfeed.org/version/1.1', title: 'Nul\u0000 feed', description: 'd\u0000',
-        items: [{ id: 'nul\u00001', title: 'Nul\u0000 title', content_text: 'Text\u0000 here', authors: [{ name: 'Au\u0000thor' }], tags: ['t\u0000ag'] }],
+        version: 'https://jsonfeed.org/version/1.1',
+        title: 'Nul\u0000 feed',
+        description: 'd\u0000',
+        items: [
+          {
+            id: 'nul\u00001',
+            title: 'Nul\u0000 title',
+            content_text: 'Text\u0000 here',
+            authors: [{ name: 'Au\u0000thor' }],
+            tags: ['t\u0000ag'],
+          },
+        ],
       }),
     });
     const sub = await subscribe(ana, `${feeds.url}/nul.json`);
@@ -377,7 +432,13 @@ describe('what a database cannot hold as it is', () => {
 
   test('very long item ids are stored once', async () => {
     const ids = [han(1900, 1), han(1900, 2), `${'x'.repeat(5000)}a`, `${'x'.repeat(5000)}b`];
-    feeds.set('/long-ids.xml', { headers: RSS, body: rss('Long ids', ids.map((guid, i) => ({ title: `Long ${i}`, guid }))) });
+    feeds.set('/long-ids.xml', {
+      headers: RSS,
+      body: rss(
+        'Long ids',
+        ids.map((guid, i) => ({ title: `Long ${i}`, guid })),
+      ),
+    });
     const sub = await subscribe(ana, `${feeds.url}/long-ids.xml`);
     assert.equal(sub.status, 'active');
     assert.equal(await itemCount(server, sub.sourceId), 4, 'ids that share a long beginning are still different items');
@@ -388,7 +449,10 @@ describe('what a database cannot hold as it is', () => {
   test('very long feed addresses are refused in words (discovered, redirected to, or imported)', async () => {
     const path = `/very-long/${encodeURIComponent(han(1500, 3))}`;
     feeds.set(path, { headers: RSS, body: rss('Long address', [{ title: 'Deep', guid: 'deep-1' }]) });
-    feeds.set('/very-long/', { headers: HTML, body: `<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${path}"></head></html>` });
+    feeds.set('/very-long/', {
+      headers: HTML,
+      body: `<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${path}"></head></html>`,
+    });
     await refused(`${feeds.url}/very-long/`, 422, /^This feed's address is too long \(more than 2000 characters\)\.$/);
     // A permanent redirect to such an address: the source keeps its address and works.
     const sub = await working('/to-long.xml', 'To long');
@@ -406,11 +470,18 @@ describe('what a database cannot hold as it is', () => {
 
   test('a redirect to an address that is not one, and a body that is not what it says: errors in words', async () => {
     feeds.set('/bad-location', { status: 302, headers: { location: 'http://exa mple.org:99999/feed' } });
-    await refused(`${feeds.url}/bad-location`, 422, /^Could not read http:\/\/127\.0\.0\.1:\d+\/bad-location: the address is not a valid web address\.$/);
+    await refused(
+      `${feeds.url}/bad-location`,
+      422,
+      /^Could not read http:\/\/127\.0\.0\.1:\d+\/bad-location: the address is not a valid web address\.$/,
+    );
     const sub = await working('/bad-location-later.xml', 'Bad location later');
     feeds.set('/bad-location-later.xml', { status: 301, headers: { location: 'http://[::1/feed' } });
     await broken(sub, /^The address is not a valid web address in the last hour\.$/);
-    feeds.set('/bad-location-later.xml', { headers: { ...RSS, 'content-encoding': 'gzip' }, body: rss('Not gzip', [{ title: 'x', guid: 'x' }]) });
+    feeds.set('/bad-location-later.xml', {
+      headers: { ...RSS, 'content-encoding': 'gzip' },
+      body: rss('Not gzip', [{ title: 'x', guid: 'x' }]),
+    });
     await broken(sub, /^The site could not be reached \(the answer could not be read: .+\) in the last hour\.$/);
   });
 });
@@ -429,7 +500,10 @@ describe('private addresses (SSRF)', () => {
 
   test('a redirect to a private address is refused, when subscribing and when refreshing', async () => {
     feeds.set('/to-private', { status: 302, headers: { location: `${hidden.url}/feed.xml` } });
-    feeds.set('/to-private-page/', { headers: HTML, body: `<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${hidden.url}/feed.xml"></head></html>` });
+    feeds.set('/to-private-page/', {
+      headers: HTML,
+      body: `<!doctype html><html><head><link rel="alternate" type="application/rss+xml" href="${hidden.url}/feed.xml"></head></html>`,
+    });
     await refused(`${feeds.url}/to-private`, 422, /: the address points to a private network, which this server does not fetch from\.$/);
     // A page naming a private feed: following it is refused too.
     const res = await ana.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/to-private-page/` });
@@ -457,7 +531,12 @@ describe('private addresses, with none allowed (the default)', () => {
   test('loopback by address or by name is refused, when subscribing and when refreshing, and never contacted', async () => {
     const port = new URL(feeds.url).port;
     feeds.set('/strict.xml', { headers: RSS, body: rss('Strict', [{ title: 'Loopback item', guid: 'strict-1' }]) });
-    for (const url of [`http://127.0.0.1:${port}/strict.xml`, `http://localhost:${port}/strict.xml`, `http://[::1]:${port}/strict.xml`, `http://0.0.0.0:${port}/strict.xml`]) {
+    for (const url of [
+      `http://127.0.0.1:${port}/strict.xml`,
+      `http://localhost:${port}/strict.xml`,
+      `http://[::1]:${port}/strict.xml`,
+      `http://0.0.0.0:${port}/strict.xml`,
+    ]) {
       const res = await dee.api('POST', '/api/v1/subscriptions', { url });
       assert.equal(res.status, 422, `${url}: ${JSON.stringify(res.json)}`);
       assert.match(res.json.error.message, /: the address points to a private network, which this server does not fetch from\.$/);
@@ -488,9 +567,13 @@ describe('a 100,000-item feed', () => {
   test('every item is stored, once, in batches', { timeout: 600_000 }, async () => {
     const count = 100_000;
     const newest = Date.now() - 60_000;
-    const parts = ['<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Huge</title><link>https://huge.example/</link>'];
+    const parts = [
+      '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Huge</title><link>https://huge.example/</link>',
+    ];
     for (let i = 0; i < count; i++) {
-      parts.push(`<item><title>Item ${i}</title><link>https://huge.example/${i}</link><guid>huge-${i}</guid><pubDate>${new Date(newest - i * 60_000).toUTCString()}</pubDate><description>Text of item ${i}</description></item>`);
+      parts.push(
+        `<item><title>Item ${i}</title><link>https://huge.example/${i}</link><guid>huge-${i}</guid><pubDate>${new Date(newest - i * 60_000).toUTCString()}</pubDate><description>Text of item ${i}</description></item>`,
+      );
     }
     parts.push('</channel></rss>');
     const body = Buffer.from(parts.join('\n'));
@@ -507,9 +590,15 @@ describe('a 100,000-item feed', () => {
     assert.equal(sub.unread, count);
     // The river is still quick and in order; the oldest item is there.
     const page = await cy.api('GET', `/api/v1/items?scope=source:${sub.id}`);
-    assert.deepEqual(page.json.items.slice(0, 3).map((i: Json) => i.title), ['Item 0', 'Item 1', 'Item 2']);
+    assert.deepEqual(
+      page.json.items.slice(0, 3).map((i: Json) => i.title),
+      ['Item 0', 'Item 1', 'Item 2'],
+    );
     const oldest = await cy.api('GET', '/api/v1/items?q=99999');
-    assert.deepEqual(oldest.json.items.map((i: Json) => i.title), ['Item 99999']);
+    assert.deepEqual(
+      oldest.json.items.map((i: Json) => i.title),
+      ['Item 99999'],
+    );
     // Refreshing the same document adds nothing, and reads what it has in batches too.
     const beforeRefresh = statements.count;
     const refreshed = await refresh(cy, sub.id);

@@ -67,13 +67,19 @@ describe('feed parser conformance', () => {
       const r = byPath.get(e.path);
       if (!e.reason) problems.push(`${e.path}: listed without a reason`);
       if (!r) problems.push(`${e.path}: listed as an expected failure, but there is no such case`);
-      else if (r.status !== 'fail') problems.push(`${e.path}: listed as an expected failure but it ${r.status === 'pass' ? 'passes' : 'is skipped'} — remove it from the list`);
+      else if (r.status !== 'fail')
+        problems.push(
+          `${e.path}: listed as an expected failure but it ${r.status === 'pass' ? 'passes' : 'is skipped'} — remove it from the list`,
+        );
     }
     for (const r of results) if (r.status === 'fail' && !listed.has(r.path)) problems.push(`${r.path}: fails — ${r.reason}`);
     assert.deepEqual(problems, [], `\n${problems.join('\n')}`);
 
     const { rate, total } = tally(results);
-    assert.ok(rate >= REQUIRED_RATE, `pass rate ${(100 * rate).toFixed(1)}% (${total.pass} of ${total.pass + total.fail}) is below ${100 * REQUIRED_RATE}%`);
+    assert.ok(
+      rate >= REQUIRED_RATE,
+      `pass rate ${(100 * rate).toFixed(1)}% (${total.pass} of ${total.pass + total.fail}) is below ${100 * REQUIRED_RATE}%`,
+    );
   });
 });
 
@@ -86,20 +92,27 @@ function parseBounded(bytes: Uint8Array | string, label: string): { doc?: FeedDo
   try {
     doc = parseFeed(bytes, { url: 'https://feeds.example/feed', checkWellFormed: true });
   } catch (error) {
-    if (!(error instanceof NotAFeedError)) throw new Error(`${label}: threw ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+    if (!(error instanceof NotAFeedError))
+      throw new Error(`${label}: threw ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
     notAFeed = error;
   }
   return { ...(doc ? { doc } : {}), ...(notAFeed ? { notAFeed } : {}) };
 }
 
-const rss = (items: string, head = '') => `<?xml version="1.0" encoding="utf-8"?>${head}<rss version="2.0"><channel><title>Hostile</title><link>https://feeds.example/</link>${items}</channel></rss>`;
+const rss = (items: string, head = '') =>
+  `<?xml version="1.0" encoding="utf-8"?>${head}<rss version="2.0"><channel><title>Hostile</title><link>https://feeds.example/</link>${items}</channel></rss>`;
 
 describe('ill-formed and hostile input', () => {
   test('every ill-formed case ends as a feed or NotAFeedError, never larger than it came', HANG_GUARD, () => {
     const root = fileURLToPath(TESTDATA);
     const files = [
       ...listFiles(`${root}feedparser-cases/illformed`),
-      ...['gofeed-cases/parser/universal/invalid.json', 'gofeed-cases/parser/universal/unknown_feed.xml', 'gofeed-cases/parser/universal/empty_feed.xml', 'gofeed-cases/parser/json/invalid/invalid.json'].map((f) => `${root}${f}`),
+      ...[
+        'gofeed-cases/parser/universal/invalid.json',
+        'gofeed-cases/parser/universal/unknown_feed.xml',
+        'gofeed-cases/parser/universal/empty_feed.xml',
+        'gofeed-cases/parser/json/invalid/invalid.json',
+      ].map((f) => `${root}${f}`),
     ].filter((f) => /\.(xml|json)$/.test(f));
     assert.ok(files.length >= 15, `only ${files.length} ill-formed inputs found`);
     const grown: string[] = [];
@@ -114,8 +127,14 @@ describe('ill-formed and hostile input', () => {
   });
 
   test('billion laughs: entities declared in the DOCTYPE are never expanded', HANG_GUARD, () => {
-    const entities = ['<!ENTITY lol "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`)].join('\n');
-    const xml = rss('<item><title>&lol9;</title><description>&lol9;&lol9;</description><guid>laughs</guid></item>', `<!DOCTYPE rss [\n${entities}\n]>`);
+    const entities = [
+      '<!ENTITY lol "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i === 0 ? '' : i};`.repeat(10)}">`),
+    ].join('\n');
+    const xml = rss(
+      '<item><title>&lol9;</title><description>&lol9;&lol9;</description><guid>laughs</guid></item>',
+      `<!DOCTYPE rss [\n${entities}\n]>`,
+    );
     const { doc } = parseBounded(xml, 'billion laughs');
     assert.ok(doc, 'still read as a feed');
     assert.equal(doc.items.length, 1);
@@ -152,12 +171,19 @@ describe('ill-formed and hostile input', () => {
     assert.ok(doc);
     assert.match(doc.title, /^Caf/);
     assert.equal(doc.items.length, 1);
-    assert.ok(doc._commonroom.warnings?.some((w) => /not valid utf-8/i.test(w)), JSON.stringify(doc._commonroom));
+    assert.ok(
+      doc._commonroom.warnings?.some((w) => /not valid utf-8/i.test(w)),
+      JSON.stringify(doc._commonroom),
+    );
   });
 
   test('a 100,000-item feed: every item is read', () => {
     const n = 100_000;
-    const items = Array.from({ length: n }, (_, i) => `<item><title>Item ${i}</title><link>https://feeds.example/${i}</link><guid>id-${i}</guid><pubDate>Wed, 31 Dec 2003 10:14:55 GMT</pubDate></item>`);
+    const items = Array.from(
+      { length: n },
+      (_, i) =>
+        `<item><title>Item ${i}</title><link>https://feeds.example/${i}</link><guid>id-${i}</guid><pubDate>Wed, 31 Dec 2003 10:14:55 GMT</pubDate></item>`,
+    );
     const doc = parseFeed(Buffer.from(rss(items.join(''))));
     assert.equal(doc.items.length, n);
     assert.equal(doc.items[0]!.id, 'id-0');
@@ -166,7 +192,10 @@ describe('ill-formed and hostile input', () => {
   });
 
   test('duplicate ids: both items are kept, in order (ingest decides which one wins)', () => {
-    const { doc } = parseBounded(rss('<item><title>First</title><guid>same</guid></item><item><title>Second</title><guid>same</guid></item>'), 'duplicates');
+    const { doc } = parseBounded(
+      rss('<item><title>First</title><guid>same</guid></item><item><title>Second</title><guid>same</guid></item>'),
+      'duplicates',
+    );
     assert.deepEqual(
       doc?.items.map((i) => [i.id, i.title]),
       [
@@ -177,17 +206,35 @@ describe('ill-formed and hostile input', () => {
   });
 
   test('far-future and impossible dates: kept when representable, dropped when not, never a throw', () => {
-    const dates = ['Fri, 31 Dec 9999 23:59:59 GMT', '+275760-09-13T00:00:00Z', '+275761-01-01T00:00:00Z', '99999-01-01T00:00:00Z', 'Sat, 31 Feb 3000 25:61:61 GMT', '1e400', '-271821-04-19T00:00:00Z'];
-    const { doc } = parseBounded(rss(dates.map((d, i) => `<item><guid>d${i}</guid><title>t${i}</title><pubDate>${d}</pubDate></item>`).join('')), 'dates');
+    const dates = [
+      'Fri, 31 Dec 9999 23:59:59 GMT',
+      '+275760-09-13T00:00:00Z',
+      '+275761-01-01T00:00:00Z',
+      '99999-01-01T00:00:00Z',
+      'Sat, 31 Feb 3000 25:61:61 GMT',
+      '1e400',
+      '-271821-04-19T00:00:00Z',
+    ];
+    const { doc } = parseBounded(
+      rss(dates.map((d, i) => `<item><guid>d${i}</guid><title>t${i}</title><pubDate>${d}</pubDate></item>`).join('')),
+      'dates',
+    );
     assert.ok(doc);
     assert.equal(doc.items.length, dates.length);
     assert.equal(doc.items[0]!.date_published, '9999-12-31T23:59:59.000Z');
-    for (const item of doc.items) if (item.date_published !== undefined) assert.ok(Number.isFinite(Date.parse(item.date_published)), item.date_published);
+    for (const item of doc.items)
+      if (item.date_published !== undefined) assert.ok(Number.isFinite(Date.parse(item.date_published)), item.date_published);
     assert.equal(doc.items[2]!.date_published, undefined, 'beyond what a Date can hold');
   });
 
   test('javascript: and data: links are dropped everywhere', () => {
-    const evil = ['javascript:alert(1)', ' JaVaScRiPt:alert(1)', 'java\tscript:alert(1)', 'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==', 'vbscript:msgbox(1)'];
+    const evil = [
+      'javascript:alert(1)',
+      ' JaVaScRiPt:alert(1)',
+      'java\tscript:alert(1)',
+      'data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==',
+      'vbscript:msgbox(1)',
+    ];
     for (const href of evil) {
       const attr = href.replace(/"/g, '&quot;');
       const feeds = [
@@ -195,7 +242,23 @@ describe('ill-formed and hostile input', () => {
           `<item><title>x</title><link>${href}</link><guid isPermaLink="true">${href}</guid><enclosure url="${attr}" type="audio/mpeg" length="1"/><description>&lt;a href="${attr}"&gt;a&lt;/a&gt;&lt;img src="${attr}"&gt;</description><comments>${href}</comments></item>`,
         ).replace('<link>https://feeds.example/</link>', `<link>${href}</link><image><url>${href}</url></image>`),
         `<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"><title>x</title><link href="${attr}"/><logo>${href}</logo><author><name>a</name><uri>${href}</uri></author><entry><id>e</id><title>x</title><link href="${attr}"/><link rel="enclosure" href="${attr}" type="audio/mpeg"/><media:thumbnail url="${attr}"/><content type="html">&lt;a href="${attr}"&gt;a&lt;/a&gt;</content></entry></feed>`,
-        JSON.stringify({ version: 'https://jsonfeed.org/version/1.1', title: 'x', home_page_url: href, icon: href, authors: [{ name: 'a', url: href }], items: [{ id: '1', url: href, external_url: href, image: href, content_html: `<a href="${attr}">a</a>`, attachments: [{ url: href, mime_type: 'audio/mpeg' }] }] }),
+        JSON.stringify({
+          version: 'https://jsonfeed.org/version/1.1',
+          title: 'x',
+          home_page_url: href,
+          icon: href,
+          authors: [{ name: 'a', url: href }],
+          items: [
+            {
+              id: '1',
+              url: href,
+              external_url: href,
+              image: href,
+              content_html: `<a href="${attr}">a</a>`,
+              attachments: [{ url: href, mime_type: 'audio/mpeg' }],
+            },
+          ],
+        }),
       ];
       for (const feed of feeds) {
         const { doc } = parseBounded(feed, href);

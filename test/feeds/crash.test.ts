@@ -36,9 +36,13 @@ const db = () => server.services.database.db;
 
 /** A feed-refreshing worker in its own process (test/feeds/refresh-worker.ts). */
 function startWorker(clockOffsetMs = 0) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/feeds/refresh-worker.ts', server.dataDir, server.databaseUrl ?? '', String(clockOffsetMs)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'test/feeds/refresh-worker.ts', server.dataDir, server.databaseUrl ?? '', String(clockOffsetMs)],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -61,7 +65,15 @@ async function until(what: string, check: () => Promise<boolean>, tries = 1200):
 }
 
 const fetchedCount = async () =>
-  Number((await db().selectFrom('sources').select((eb) => eb.fn.countAll<number>().as('n')).where('last_fetched_at', 'is not', null).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db()
+        .selectFrom('sources')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('last_fetched_at', 'is not', null)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
 describe('refreshing after kill -9', () => {
   test('a worker killed mid-pass: a new worker resumes one short lease later (not 15 minutes), and every item is stored once', async () => {
@@ -87,7 +99,10 @@ describe('refreshing after kill -9', () => {
     const first = startWorker();
     try {
       // Mid-pass: some sources stored, two fetches in flight (the per-host limit), the rest claimed and waiting.
-      await until('the first sources stored and two fetches in flight', async () => (await fetchedCount()) === answered && parked.length === 2);
+      await until(
+        'the first sources stored and two fetches in flight',
+        async () => (await fetchedCount()) === answered && parked.length === 2,
+      );
     } finally {
       await first.kill('SIGKILL');
     }
@@ -96,7 +111,10 @@ describe('refreshing after kill -9', () => {
     // What the dead worker left: the pass and its sources, each leased for a short while only.
     const pass = await db().selectFrom('jobs').selectAll().where('kind', '=', 'feeds.refresh').executeTakeFirstOrThrow();
     assert.ok(pass.locked_until !== null && pass.locked_until > killedAt - JOB_LEASE_MS, 'the pass is still leased by the dead worker');
-    assert.ok(pass.locked_until <= killedAt + JOB_LEASE_MS, `the pass's lease is short: ${pass.locked_until - killedAt} ms left, not its 15-minute time limit`);
+    assert.ok(
+      pass.locked_until <= killedAt + JOB_LEASE_MS,
+      `the pass's lease is short: ${pass.locked_until - killedAt} ms left, not its 15-minute time limit`,
+    );
     assert.ok(JOB_LEASE_MS <= 60_000 && SOURCE_LEASE_MS <= 60_000, 'leases last about a minute at most');
     const held = await db().selectFrom('sources').select(['id', 'lease_until']).where('lease_until', 'is not', null).execute();
     assert.equal(held.length, count - answered, 'the sources in flight and waiting are still leased');
@@ -142,9 +160,19 @@ describe('refreshing after kill -9', () => {
     assert.equal(imported.json.added, 2);
     const ids = (await db().selectFrom('sources').select('id').where('url', 'like', '%/slow/%').orderBy('url').execute()).map((r) => r.id);
     // The slow one is due first, so it is the one fetched first.
-    for (const [i, id] of ids.entries()) await db().updateTable('sources').set({ next_fetch_at: Date.now() - 60_000 + i * 1000 }).where('id', '=', id).execute();
+    for (const [i, id] of ids.entries())
+      await db()
+        .updateTable('sources')
+        .set({ next_fetch_at: Date.now() - 60_000 + i * 1000 })
+        .where('id', '=', id)
+        .execute();
     // One fetch at a time on this host: /slow/1.xml waits behind the slow /slow/0.xml.
-    const refresher = new Refresher(server.services.database, server.services.http, createLogger('silent'), { concurrency: 2, perHost: 1, maxBytes: 1024 * 1024, leaseMs });
+    const refresher = new Refresher(server.services.database, server.services.http, createLogger('silent'), {
+      concurrency: 2,
+      perHost: 1,
+      maxBytes: 1024 * 1024,
+      leaseMs,
+    });
     const pass = refresher.refreshDue();
     const seen = new Map<number, Set<number>>(ids.map((id) => [id, new Set()]));
     await until('both leases renewed twice', async () => {
@@ -163,6 +191,12 @@ describe('refreshing after kill -9', () => {
     assert.equal(summary.fetched, 2);
     assert.equal(summary.newItems, 4);
     const rows = await db().selectFrom('sources').select(['lease_until', 'lease_owner', 'item_count']).where('id', 'in', ids).execute();
-    assert.deepEqual(rows.map((r) => ({ ...r })), [{ lease_until: null, lease_owner: null, item_count: 2 }, { lease_until: null, lease_owner: null, item_count: 2 }]);
+    assert.deepEqual(
+      rows.map((r) => ({ ...r })),
+      [
+        { lease_until: null, lease_owner: null, item_count: 2 },
+        { lease_until: null, lease_owner: null, item_count: 2 },
+      ],
+    );
   });
 });

@@ -62,12 +62,17 @@ export class FeedServer {
   }
 }
 
-export function rss(title: string, items: Array<{ title: string; link?: string; guid?: string; date?: string; description?: string }>, extra = ''): string {
+export function rss(
+  title: string,
+  items: Array<{ title: string; link?: string; guid?: string; date?: string; description?: string }>,
+  extra = '',
+): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0"><channel><title>${title}</title><link>https://blog.example/</link><description>About ${title}</description>${extra}
 ${items
   .map(
-    (i) => `<item><title>${i.title}</title>${i.link ? `<link>${i.link}</link>` : ''}${i.guid ? `<guid isPermaLink="false">${i.guid}</guid>` : ''}${i.date ? `<pubDate>${i.date}</pubDate>` : ''}<description><![CDATA[${i.description ?? `<p>${i.title} — the text.</p>`}]]></description></item>`,
+    (i) =>
+      `<item><title>${i.title}</title>${i.link ? `<link>${i.link}</link>` : ''}${i.guid ? `<guid isPermaLink="false">${i.guid}</guid>` : ''}${i.date ? `<pubDate>${i.date}</pubDate>` : ''}<description><![CDATA[${i.description ?? `<p>${i.title} — the text.</p>`}]]></description></item>`,
   )
   .join('\n')}
 </channel></rss>`;

@@ -36,19 +36,27 @@ const hoursAgo = (h: number) => new Date(Date.now() - h * HOUR).toUTCString();
 
 /** Makes a source due now (as if its time had come). */
 async function makeDue(sourceId: number): Promise<void> {
-  await db().updateTable('sources').set({ next_fetch_at: Date.now() - 1000 }).where('id', '=', sourceId).execute();
+  await db()
+    .updateTable('sources')
+    .set({ next_fetch_at: Date.now() - 1000 })
+    .where('id', '=', sourceId)
+    .execute();
 }
 
 describe('a good citizen', () => {
   test('conditional GET: no validators on the first fetch; If-None-Match and If-Modified-Since after; 304 keeps everything', async () => {
     const lastModified = new Date(Date.now() - 2 * HOUR).toUTCString();
-    feeds.set('/cond.xml', { headers: { ...RSS, etag: 'W/"cond-1"', 'last-modified': lastModified }, body: rss('Conditional', [{ title: 'One', guid: 'cond-1', date: hoursAgo(3) }]) });
+    feeds.set('/cond.xml', {
+      headers: { ...RSS, etag: 'W/"cond-1"', 'last-modified': lastModified },
+      body: rss('Conditional', [{ title: 'One', guid: 'cond-1', date: hoursAgo(3) }]),
+    });
     const sub = await subscribe(ana, `${feeds.url}/cond.xml`);
     const [first] = feeds.hits('/cond.xml');
     assert.equal(first!.headers['if-none-match'], undefined);
     assert.equal(first!.headers['if-modified-since'], undefined);
     feeds.set('/cond.xml', (req, res) => {
-      if (req.headers['if-none-match'] === 'W/"cond-1"' && req.headers['if-modified-since'] === lastModified) return void res.writeHead(304, { etag: 'W/"cond-1"' }).end();
+      if (req.headers['if-none-match'] === 'W/"cond-1"' && req.headers['if-modified-since'] === lastModified)
+        return void res.writeHead(304, { etag: 'W/"cond-1"' }).end();
       res.writeHead(200, RSS).end(rss('Conditional', [{ title: 'Refetched in full', guid: 'cond-2' }]));
     });
     const after = await refresh(ana, sub.id);
@@ -59,7 +67,13 @@ describe('a good citizen', () => {
     assert.ok(Date.parse(after.lastFetchedAt) > Date.parse(sub.lastFetchedAt));
     assert.equal(await itemCount(server, sub.sourceId), 1, 'a 304 stores nothing new');
     // New validators replace the old ones.
-    feeds.set('/cond.xml', { headers: { ...RSS, etag: '"cond-2"' }, body: rss('Conditional', [{ title: 'Two', guid: 'cond-2' }, { title: 'One', guid: 'cond-1' }]) });
+    feeds.set('/cond.xml', {
+      headers: { ...RSS, etag: '"cond-2"' },
+      body: rss('Conditional', [
+        { title: 'Two', guid: 'cond-2' },
+        { title: 'One', guid: 'cond-1' },
+      ]),
+    });
     await refresh(ana, sub.id);
     await refresh(ana, sub.id);
     const third = feeds.hits('/cond.xml')[3]!;
@@ -86,8 +100,15 @@ describe('a good citizen', () => {
   });
 
   test('gzip, brotli and deflate bodies are read', async () => {
-    for (const [name, encode] of [['gzip', gzipSync], ['br', brotliCompressSync], ['deflate', deflateSync]] as const) {
-      const body = rss(`Compressed ${name}`, [{ title: `Squeezed with ${name}`, guid: `${name}-1` }, { title: 'Ünïcødé survives', guid: `${name}-2` }]);
+    for (const [name, encode] of [
+      ['gzip', gzipSync],
+      ['br', brotliCompressSync],
+      ['deflate', deflateSync],
+    ] as const) {
+      const body = rss(`Compressed ${name}`, [
+        { title: `Squeezed with ${name}`, guid: `${name}-1` },
+        { title: 'Ünïcødé survives', guid: `${name}-2` },
+      ]);
       feeds.set(`/compressed-${name}.xml`, { headers: { ...RSS, 'content-encoding': name }, body: encode(Buffer.from(body)) });
       const sub = await subscribe(ana, `${feeds.url}/compressed-${name}.xml`);
       assert.equal(sub.title, `Compressed ${name}`);
@@ -110,7 +131,11 @@ describe('a good citizen', () => {
     assert.equal(feeds.hits('/busy.xml').length, hits);
     // An HTTP date works too.
     const until = new Date(Date.now() + 5 * HOUR);
-    feeds.set('/busy.xml', { status: 503, headers: { 'retry-after': until.toUTCString(), 'content-type': 'text/html' }, body: '<h1>Maintenance</h1>' });
+    feeds.set('/busy.xml', {
+      status: 503,
+      headers: { 'retry-after': until.toUTCString(), 'content-type': 'text/html' },
+      body: '<h1>Maintenance</h1>',
+    });
     after = await refresh(ana, sub.id);
     assert.equal(after.problem, 'The site answered 503 (unavailable) in the last hour.');
     assert.ok(Date.parse(after.nextFetchAt) >= until.getTime() - 1000, `${after.nextFetchAt} ≥ ${until.toISOString()}`);
@@ -140,7 +165,11 @@ describe('a good citizen', () => {
     let after = await refresh(ana, sub.id);
     assert.equal(gap(after.lastFetchedAt, after.nextFetchAt), 24 * HOUR);
     // The problem says since when.
-    await db().updateTable('sources').set({ error_since: Date.now() - 3 * 86_400_000 - MINUTE }).where('id', '=', sub.sourceId).execute();
+    await db()
+      .updateTable('sources')
+      .set({ error_since: Date.now() - 3 * 86_400_000 - MINUTE })
+      .where('id', '=', sub.sourceId)
+      .execute();
     assert.equal((await subscription(ana, sub.id)).problem, 'The site answered 500 (server error) since 3 days.');
     feeds.set('/flaky.xml', { headers: RSS, body: datedRss('Flaky', 5, HOUR) });
     after = await refresh(ana, sub.id);
@@ -154,7 +183,13 @@ describe('a good citizen', () => {
     feeds.set('/moved/a.xml', { headers: RSS, body: rss('Moving', [{ title: 'One', guid: 'move-1' }]) });
     const sub = await subscribe(ana, `${feeds.url}/moved/a.xml`);
     feeds.set('/moved/a.xml', { status: 301, headers: { location: '/moved/b.xml' } });
-    feeds.set('/moved/b.xml', { headers: RSS, body: rss('Moving', [{ title: 'One', guid: 'move-1' }, { title: 'Two', guid: 'move-2' }]) });
+    feeds.set('/moved/b.xml', {
+      headers: RSS,
+      body: rss('Moving', [
+        { title: 'One', guid: 'move-1' },
+        { title: 'Two', guid: 'move-2' },
+      ]),
+    });
     let after = await refresh(ana, sub.id);
     assert.equal(after.feedUrl, `${feeds.url}/moved/b.xml`);
     assert.equal(after.status, 'active');
@@ -227,7 +262,11 @@ describe('a good citizen', () => {
     feeds.set('/pace/quiet.xml', (_req, res) => void res.writeHead(304).end());
     after = await refresh(ana, quiet.id);
     assert.equal(gap(after.lastFetchedAt, after.nextFetchAt), 2.25 * HOUR);
-    await db().updateTable('sources').set({ interval_ms: 20 * HOUR }).where('id', '=', quiet.sourceId).execute();
+    await db()
+      .updateTable('sources')
+      .set({ interval_ms: 20 * HOUR })
+      .where('id', '=', quiet.sourceId)
+      .execute();
     after = await refresh(ana, quiet.id);
     assert.equal(gap(after.lastFetchedAt, after.nextFetchAt), 24 * HOUR);
   });
@@ -246,7 +285,13 @@ describe('a good citizen', () => {
       const outlines: string[] = [];
       for (const host of [busy, other]) {
         for (let i = 0; i < host.count; i++) {
-          const body = datedRss(`Host ${host === busy ? 'busy' : 'other'} ${i}`, 2, HOUR, Date.now() - HOUR, `host-${host === busy ? 'busy' : 'other'}-${i}`);
+          const body = datedRss(
+            `Host ${host === busy ? 'busy' : 'other'} ${i}`,
+            2,
+            HOUR,
+            Date.now() - HOUR,
+            `host-${host === busy ? 'busy' : 'other'}-${i}`,
+          );
           const url = host.server.set(`/hosts/${i}.xml`, async (_req, res) => {
             host.open++;
             host.most = Math.max(host.most, host.open);
@@ -261,7 +306,9 @@ describe('a good citizen', () => {
         }
       }
       const opml = `<?xml version="1.0"?><opml version="2.0"><head><title>Hosts</title></head><body>${outlines.join('')}</body></opml>`;
-      const imported = await server.client().api('POST', '/api/v1/subscriptions/opml', opml, { ...ana.auth, 'content-type': 'text/x-opml' });
+      const imported = await server
+        .client()
+        .api('POST', '/api/v1/subscriptions/opml', opml, { ...ana.auth, 'content-type': 'text/x-opml' });
       assert.equal(imported.json.added, busy.count + other.count);
       const summary = await refresher().refreshDue();
       assert.equal(summary.fetched, busy.count + other.count);
@@ -269,7 +316,8 @@ describe('a good citizen', () => {
       assert.equal(busy.most, limit, `at most ${limit} fetches at once on the busy host (and the limit was reached)`);
       assert.ok(other.most <= limit);
       for (const host of [busy, other]) {
-        for (let i = 0; i < host.count; i++) assert.equal(host.server.hits(`/hosts/${i}.xml`).length, 1, `${host.server.url}/hosts/${i}.xml fetched once`);
+        for (let i = 0; i < host.count; i++)
+          assert.equal(host.server.hits(`/hosts/${i}.xml`).length, 1, `${host.server.url}/hosts/${i}.xml fetched once`);
       }
     } finally {
       await other.server.close();
@@ -281,7 +329,14 @@ describe('durability', () => {
   test('a refresh whose lease was lost writes nothing; the new holder stores', async () => {
     feeds.set('/lease.xml', { headers: RSS, body: rss('Lease', [{ title: 'One', guid: 'lease-1' }]) });
     const sub = await subscribe(ana, `${feeds.url}/lease.xml`);
-    feeds.set('/lease.xml', { headers: { ...RSS, etag: '"lease-2"' }, body: rss('Lease renamed', [{ title: 'Two', guid: 'lease-2' }, { title: 'Three', guid: 'lease-3' }, { title: 'One', guid: 'lease-1' }]) });
+    feeds.set('/lease.xml', {
+      headers: { ...RSS, etag: '"lease-2"' },
+      body: rss('Lease renamed', [
+        { title: 'Two', guid: 'lease-2' },
+        { title: 'Three', guid: 'lease-3' },
+        { title: 'One', guid: 'lease-1' },
+      ]),
+    });
     const first = await refresher().claim(sub.sourceId);
     assert.ok(first);
     // While the claim holds, nobody else gets it (and the member's retry says so).
@@ -290,7 +345,11 @@ describe('durability', () => {
     assert.equal(busy.status, 409);
     assert.equal(busy.json.error.code, 'refresh_running');
     // The lease lapses (the first refresher stalled), someone else claims it.
-    await db().updateTable('sources').set({ lease_until: Date.now() - 60_000 }).where('id', '=', sub.sourceId).execute();
+    await db()
+      .updateTable('sources')
+      .set({ lease_until: Date.now() - 60_000 })
+      .where('id', '=', sub.sourceId)
+      .execute();
     await new Promise((r) => setTimeout(r, 5));
     const second = await refresher().claim(sub.sourceId);
     assert.ok(second);

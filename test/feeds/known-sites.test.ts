@@ -68,12 +68,16 @@ function blueskyRss(handle: string, did: string, posts: Array<{ rkey: string; te
 <description>School librarian. Graphic novels, makerspaces, #tlchat.</description>
 <link>https://bsky.app/profile/${did}</link>
 <title>@${handle} - Mira Librarian</title>
-${posts.map((p) => `<item>
+${posts
+  .map(
+    (p) => `<item>
 <link>https://bsky.app/profile/${did}/post/${p.rkey}</link>
 <description>${p.text}</description>
 <pubDate>${blueskyDate(p.at)}</pubDate>
 <guid isPermaLink="false">at://${did}/app.bsky.feed.post/${p.rkey}</guid>
-</item>`).join('\n')}
+</item>`,
+  )
+  .join('\n')}
 </channel>
 </rss>`;
 }
@@ -95,7 +99,9 @@ function youtubeAtom(channelId: string, name: string, videos: Array<{ id: string
   <uri>https://www.youtube.com/channel/${channelId}</uri>
  </author>
  <published>${youtubeDate(videos.at(-1)!.at - 300 * DAY)}</published>
-${videos.map((v) => ` <entry>
+${videos
+  .map(
+    (v) => ` <entry>
   <id>yt:video:${v.id}</id>
   <yt:videoId>${v.id}</yt:videoId>
   <yt:channelId>${channelId}</yt:channelId>
@@ -117,7 +123,9 @@ ${videos.map((v) => ` <entry>
     <media:statistics views="345"/>
    </media:community>
   </media:group>
- </entry>`).join('\n')}
+ </entry>`,
+  )
+  .join('\n')}
 </feed>`;
 }
 
@@ -138,14 +146,19 @@ describe('Bluesky and YouTube', () => {
 
     const found = await ana.api('POST', '/api/v1/feeds/discover', { url: 'https://bsky.app/profile/mira.bsky.social' });
     assert.equal(found.status, 200, JSON.stringify(found.json));
-    assert.deepEqual(found.json.feeds, [{ url: 'https://bsky.app/profile/mira.bsky.social/rss', title: '@mira.bsky.social - Mira Librarian', format: 'rss' }]);
+    assert.deepEqual(found.json.feeds, [
+      { url: 'https://bsky.app/profile/mira.bsky.social/rss', title: '@mira.bsky.social - Mira Librarian', format: 'rss' },
+    ]);
     assert.ok(!requests.includes('https://bsky.app/profile/mira.bsky.social'), 'the profile page itself was not needed');
 
     const sub = await subscribe(ana, 'bsky.app/profile/mira.bsky.social/');
     assert.equal(sub.feedUrl, 'https://bsky.app/profile/mira.bsky.social/rss');
     assert.equal(sub.title, '@mira.bsky.social - Mira Librarian');
     const items = await allItems(ana, `scope=source:${sub.id}`);
-    assert.deepEqual(items.map((i: Json) => i.url), [`https://bsky.app/profile/${did}/post/3kbnvlzbc2k2a`, `https://bsky.app/profile/${did}/post/3kbmr6zfyoc2b`]);
+    assert.deepEqual(
+      items.map((i: Json) => i.url),
+      [`https://bsky.app/profile/${did}/post/3kbnvlzbc2k2a`, `https://bsky.app/profile/${did}/post/3kbmr6zfyoc2b`],
+    );
     assert.match(items[0].contentHtml, /makerspaces on no budget/);
     assert.match(items[1].contentHtml, /graphic novels shelf is up &amp; the kids/);
     // Bluesky's dates (no weekday, no seconds) are read: the minute is right.
@@ -171,7 +184,10 @@ describe('Bluesky and YouTube', () => {
     assert.equal(sub.title, 'Library Makers');
     assert.ok(!requests.some((r) => r.includes(`/channel/${channelId}`)), 'the channel page itself was not needed');
     const items = await allItems(ana, `scope=source:${sub.id}`);
-    assert.deepEqual(items.map((i: Json) => [i.title, i.url]), videos.map((v) => [v.title, `https://www.youtube.com/watch?v=${v.id}`]));
+    assert.deepEqual(
+      items.map((i: Json) => [i.title, i.url]),
+      videos.map((v) => [v.title, `https://www.youtube.com/watch?v=${v.id}`]),
+    );
     assert.equal(Date.parse(items[0].publishedAt), Math.floor((now - DAY) / 1000) * 1000);
 
     // A playlist.
@@ -180,7 +196,10 @@ describe('Bluesky and YouTube', () => {
     routes.set(playlistFeed, { type: ATOM, body: youtubeAtom(channelId, 'Storytime favourites', videos.slice(0, 1), playlistFeed) });
     const found = await ana.api('POST', '/api/v1/feeds/discover', { url: `https://www.youtube.com/playlist?list=${playlist}` });
     assert.equal(found.status, 200, JSON.stringify(found.json));
-    assert.deepEqual(found.json.feeds.map((f: Json) => f.url), [playlistFeed]);
+    assert.deepEqual(
+      found.json.feeds.map((f: Json) => f.url),
+      [playlistFeed],
+    );
 
     // A /@handle page (not a Mastodon profile): the page names the channel's feed.
     routes.set('https://www.youtube.com/@librarymakers', {
@@ -192,7 +211,10 @@ describe('Bluesky and YouTube', () => {
     });
     const handle = await ana.api('POST', '/api/v1/feeds/discover', { url: 'https://www.youtube.com/@librarymakers' });
     assert.equal(handle.status, 200, JSON.stringify(handle.json));
-    assert.deepEqual(handle.json.feeds.map((f: Json) => [f.url, f.title]), [[feedUrl, 'Library Makers']]);
+    assert.deepEqual(
+      handle.json.feeds.map((f: Json) => [f.url, f.title]),
+      [[feedUrl, 'Library Makers']],
+    );
     assert.ok(!requests.includes('https://www.youtube.com/@librarymakers.rss'), 'not taken for a Mastodon profile');
   });
 });

@@ -80,7 +80,10 @@ describe('OPML import', () => {
     assert.equal(byUrl.get('https://teacher.example/feed').title, 'Teacher blog');
     assert.equal(byUrl.get('https://loose.example/index.xml').folder, null);
     for (const s of subscriptions) assert.equal(s.status, 'pending', `${s.feedUrl} waits for the background fetch`);
-    assert.deepEqual(folders.map((f: Json) => f.name), ['Libraries', 'Teaching']);
+    assert.deepEqual(
+      folders.map((f: Json) => f.name),
+      ['Libraries', 'Teaching'],
+    );
 
     const again = await importOpml(ana, file);
     assert.equal(again.status, 200);
@@ -109,7 +112,10 @@ describe('OPML import', () => {
     assert.equal(feeds.requests.length, before, 'nothing fetched');
     const { subscriptions, folders } = await subscriptionsOf(bo);
     assert.equal(subscriptions.length, 1000);
-    assert.deepEqual(folders.map((f: Json) => f.name), Array.from({ length: 10 }, (_, f) => `Folder ${f}`));
+    assert.deepEqual(
+      folders.map((f: Json) => f.name),
+      Array.from({ length: 10 }, (_, f) => `Folder ${f}`),
+    );
     const again = await importOpml(bo, opml(outlines.join('\n')));
     assert.equal(again.json.added, 0);
     assert.equal(again.json.alreadyFollowed, 1000);
@@ -118,10 +124,22 @@ describe('OPML import', () => {
   test('what is not OPML is refused with a reason: 422 (413 when too large)', async () => {
     const cases: Array<[string, string | Buffer, number, string, RegExp]> = [
       ['garbage', 'this is not xml at all', 422, 'invalid_opml', /^This file is not OPML/],
-      ['truncated', '<?xml version="1.0"?><opml version="2.0"><body><outline text="x" xmlUrl="https://x.example/f', 422, 'invalid_opml', /^This file is not OPML/],
+      [
+        'truncated',
+        '<?xml version="1.0"?><opml version="2.0"><body><outline text="x" xmlUrl="https://x.example/f',
+        422,
+        'invalid_opml',
+        /^This file is not OPML/,
+      ],
       ['an RSS feed', rss('Not OPML', [{ title: 'x', guid: 'x' }]), 422, 'invalid_opml', /^This file is not OPML/],
       ['JSON', '{"opml": true}', 422, 'invalid_opml', /^This file is not OPML/],
-      ['binary', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe]), 422, 'invalid_opml', /^This file is not OPML/],
+      [
+        'binary',
+        Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe]),
+        422,
+        'invalid_opml',
+        /^This file is not OPML/,
+      ],
       ['empty', '', 422, 'invalid_opml', /^This file is not OPML/],
       ['no sources', opml('<outline text="Empty folder"></outline>'), 422, 'empty_opml', /^This OPML file lists no sources\.$/],
     ];
@@ -135,7 +153,10 @@ describe('OPML import', () => {
     const tooMany = await importOpml(cy, opml(many));
     assert.equal(tooMany.status, 413);
     assert.match(tooMany.json.error.message, /more than 10000 sources/);
-    const huge = await importOpml(cy, opml(`<!-- ${'x'.repeat(5 * 1024 * 1024)} --><outline type="rss" text="x" xmlUrl="https://x.example/f"/>`));
+    const huge = await importOpml(
+      cy,
+      opml(`<!-- ${'x'.repeat(5 * 1024 * 1024)} --><outline type="rss" text="x" xmlUrl="https://x.example/f"/>`),
+    );
     assert.equal(huge.status, 413);
     assert.match(huge.json.error.message, /larger than 5 MB/);
     assert.equal((await subscriptionsOf(cy)).subscriptions.length, 0, 'nothing imported');
@@ -164,7 +185,7 @@ describe('OPML import', () => {
 });
 
 describe('OPML export', () => {
-  test('every source in its folder, with the member\'s own names; the export imports again as it was', async () => {
+  test("every source in its folder, with the member's own names; the export imports again as it was", async () => {
     feeds.set('/export/a.xml', { body: rss('Export A', [{ title: 'a', guid: 'a' }]) });
     feeds.set('/export/b.xml', { body: rss('Export B & Co', [{ title: 'b', guid: 'b' }]) });
     feeds.set('/export/c.xml', { body: rss('Export C', [{ title: 'c', guid: 'c' }]) });

@@ -66,7 +66,9 @@ describe('folders and names', () => {
     assert.equal(long.status, 422);
     assert.match(long.json.error.message, /at most 80 characters/);
 
-    const a = await subscribe(ana, feed('/f/a.xml', 'Feed A', [{ title: 'A1' }, { title: 'A2', ageMs: 2 * HOUR }]), { folder: 'Libraries' });
+    const a = await subscribe(ana, feed('/f/a.xml', 'Feed A', [{ title: 'A1' }, { title: 'A2', ageMs: 2 * HOUR }]), {
+      folder: 'Libraries',
+    });
     const b = await subscribe(ana, feed('/f/b.xml', 'Feed B', [{ title: 'B1' }]));
     assert.equal(a.folder.name, 'Libraries');
     assert.equal(b.folder, null);
@@ -75,7 +77,13 @@ describe('folders and names', () => {
     assert.equal(moved.status, 200);
     assert.deepEqual(moved.json.folder, { id: teaching.json.id, name: 'Teaching' });
     let list = await folders(ana);
-    assert.deepEqual(list.map((f: Json) => [f.name, f.unread]), [['Libraries', 2], ['Teaching', 1]]);
+    assert.deepEqual(
+      list.map((f: Json) => [f.name, f.unread]),
+      [
+        ['Libraries', 2],
+        ['Teaching', 1],
+      ],
+    );
     const inTeaching = await ana.api('GET', `/api/v1/items?scope=folder:${teaching.json.id}`);
     assert.deepEqual(titles(inTeaching.json.items), ['B1']);
     // Renaming onto an existing name is refused; a fresh name works and the sources follow.
@@ -93,7 +101,10 @@ describe('folders and names', () => {
     // Deleting a folder keeps its sources, outside folders.
     assert.equal((await ana.api('DELETE', `/api/v1/folders/${libraries.id}`)).status, 204);
     list = await folders(ana);
-    assert.deepEqual(list.map((f: Json) => f.name), ['Classroom']);
+    assert.deepEqual(
+      list.map((f: Json) => f.name),
+      ['Classroom'],
+    );
     const aAfter = await subscription(ana, a.id);
     assert.equal(aAfter.folder, null);
     assert.equal(aAfter.unread, 2);
@@ -130,13 +141,26 @@ describe('marking read', () => {
     assert.equal((await ana.api('POST', '/api/v1/items/mark-read', { scope: `folder:${news.folder.id}` })).status, 204);
     assert.equal(await unreadOf(ana, news.id), 0);
     assert.equal(await unreadOf(ana, other.id), 1);
-    assert.deepEqual((await folders(ana)).filter((f: Json) => f.name.startsWith('Mark')).map((f: Json) => [f.name, f.unread]), [['Mark news', 0], ['Mark other', 1]]);
+    assert.deepEqual(
+      (await folders(ana)).filter((f: Json) => f.name.startsWith('Mark')).map((f: Json) => [f.name, f.unread]),
+      [
+        ['Mark news', 0],
+        ['Mark other', 1],
+      ],
+    );
     // A new item in the folder is unread again.
     feed('/m/news.xml', 'News', [{ title: 'News 3', ageMs: 1000 }, { title: 'News 1' }, { title: 'News 2' }]);
     await refresh(ana, news.id);
     assert.deepEqual(titles(await allItems(ana, `scope=folder:${news.folder.id}&unread=true`)), ['News 3']);
 
-    const aged = await subscribe(ana, feed('/m/aged.xml', 'Aged', [{ title: 'Hour old', ageMs: HOUR }, { title: 'Three days old', ageMs: 3 * 24 * HOUR }, { title: 'Ten days old', ageMs: 10 * 24 * HOUR }]));
+    const aged = await subscribe(
+      ana,
+      feed('/m/aged.xml', 'Aged', [
+        { title: 'Hour old', ageMs: HOUR },
+        { title: 'Three days old', ageMs: 3 * 24 * HOUR },
+        { title: 'Ten days old', ageMs: 10 * 24 * HOUR },
+      ]),
+    );
     assert.equal((await ana.api('POST', '/api/v1/items/mark-read', { scope: `source:${aged.id}`, olderThan: 'week' })).status, 204);
     assert.deepEqual(titles(await allItems(ana, `scope=source:${aged.id}&unread=true`)), ['Hour old', 'Three days old']);
     assert.equal(await unreadOf(ana, aged.id), 2);
@@ -177,8 +201,15 @@ describe('keyword rules', () => {
     assert.deepEqual(titles(visible), ['Storytime ideas', 'Élection du bureau', 'Opinion']);
     assert.equal(await unreadOf(ana, sub.id), 3);
     assert.equal((await folders(ana)).find((f: Json) => f.name === 'Rules').unread, 3);
-    assert.deepEqual(titles((await ana.api('GET', '/api/v1/items?q=library')).json.items), [], 'muted items are not found by search either');
-    assert.deepEqual(titles(await allItems(ana, 'scope=all&unread=true')).filter((t: string) => /budget/i.test(t)), []);
+    assert.deepEqual(
+      titles((await ana.api('GET', '/api/v1/items?q=library')).json.items),
+      [],
+      'muted items are not found by search either',
+    );
+    assert.deepEqual(
+      titles(await allItems(ana, 'scope=all&unread=true')).filter((t: string) => /budget/i.test(t)),
+      [],
+    );
     const mutedId = (await allItems(bo, `scope=source:${boSub.id}`)).find((i: Json) => i.title === 'Library BUDGET vote').id;
     const hidden = await ana.api('GET', `/api/v1/items/${mutedId}`);
     assert.equal(hidden.status, 404);
@@ -215,18 +246,41 @@ describe('keyword rules', () => {
       { title: 'Opinion', ageMs: 5 * HOUR, description: '<p><strong>Bold</strong> claims</p>' },
     ]);
     await refresh(ana, sub.id);
-    assert.deepEqual(titles(await allItems(ana, `scope=source:${sub.id}`)), ['Storytime for toddlers', 'Makerspace opens', 'Second opinion', 'Storytime ideas', 'Opinion']);
+    assert.deepEqual(titles(await allItems(ana, `scope=source:${sub.id}`)), [
+      'Storytime for toddlers',
+      'Makerspace opens',
+      'Second opinion',
+      'Storytime ideas',
+      'Opinion',
+    ]);
     assert.deepEqual(titles(await allItems(ana, 'scope=starred')), ['Storytime for toddlers', 'Storytime ideas']);
     assert.equal(await unreadOf(ana, sub.id), 5);
     assert.equal((await allItems(bo, `scope=source:${boSub.id}`)).length, 10);
     assert.deepEqual(titles(await allItems(bo, 'scope=starred')), []);
 
     const rules = (await ana.api('GET', '/api/v1/keyword-rules')).json.rules;
-    assert.deepEqual(rules.map((r: Json) => [r.keyword, r.action, r.scope.kind]), [['budget', 'mute', 'all'], ['élection', 'mute', 'source'], ['strong', 'mute', 'folder'], ['Storytime', 'star', 'all']]);
+    assert.deepEqual(
+      rules.map((r: Json) => [r.keyword, r.action, r.scope.kind]),
+      [
+        ['budget', 'mute', 'all'],
+        ['élection', 'mute', 'source'],
+        ['strong', 'mute', 'folder'],
+        ['Storytime', 'star', 'all'],
+      ],
+    );
     // Removing the "budget" mute brings its items back (the accent rule keeps its own).
     assert.equal((await ana.api('DELETE', `/api/v1/keyword-rules/${mute.json.id}`)).status, 204);
     const back = titles(await allItems(ana, `scope=source:${sub.id}`));
-    assert.deepEqual(back, ['Budget hearing tonight', 'Storytime for toddlers', 'Makerspace opens', 'Second opinion', 'Library BUDGET vote', 'Storytime ideas', 'Budget cuts at the library', 'Opinion']);
+    assert.deepEqual(back, [
+      'Budget hearing tonight',
+      'Storytime for toddlers',
+      'Makerspace opens',
+      'Second opinion',
+      'Library BUDGET vote',
+      'Storytime ideas',
+      'Budget cuts at the library',
+      'Opinion',
+    ]);
     assert.equal(await unreadOf(ana, sub.id), 8);
     assert.equal((await ana.api('GET', `/api/v1/items/${mutedId}`)).status, 200);
     assert.equal((await ana.api('DELETE', `/api/v1/keyword-rules/${mute.json.id}`)).status, 404);
@@ -238,7 +292,14 @@ describe('keyword rules', () => {
 
 describe('keyword rules and folders', () => {
   test("a folder's mute rule applies to the sources in it: moved out, its items come back; moved in, muted; the folder deleted, back for good", async () => {
-    const sub = await subscribe(ana, feed('/k/events.xml', 'Events feed', [{ title: 'Quiz night', ageMs: HOUR }, { title: 'Book club', ageMs: 2 * HOUR }]), { folder: 'Events' });
+    const sub = await subscribe(
+      ana,
+      feed('/k/events.xml', 'Events feed', [
+        { title: 'Quiz night', ageMs: HOUR },
+        { title: 'Book club', ageMs: 2 * HOUR },
+      ]),
+      { folder: 'Events' },
+    );
     const rule = await ana.api('POST', '/api/v1/keyword-rules', { keyword: 'quiz', action: 'mute', folderId: sub.folder.id });
     assert.equal(rule.status, 201);
     assert.deepEqual(titles(await allItems(ana, `scope=source:${sub.id}`)), ['Book club']);
@@ -249,15 +310,21 @@ describe('keyword rules and folders', () => {
     await ana.api('PATCH', `/api/v1/subscriptions/${sub.id}`, { folder: 'Events' });
     assert.deepEqual(titles(await allItems(ana, `scope=source:${sub.id}`)), ['Book club']);
     assert.equal((await ana.api('DELETE', `/api/v1/folders/${sub.folder.id}`)).status, 204);
-    assert.ok(!(await ana.api('GET', '/api/v1/keyword-rules')).json.rules.some((r: Json) => r.id === rule.json.id), 'the rule went with its folder');
+    assert.ok(
+      !(await ana.api('GET', '/api/v1/keyword-rules')).json.rules.some((r: Json) => r.id === rule.json.id),
+      'the rule went with its folder',
+    );
     assert.deepEqual(titles(await allItems(ana, `scope=source:${sub.id}`)), ['Quiz night', 'Book club']);
     assert.equal(await unreadOf(ana, sub.id), 2);
   });
 });
 
 describe('sharing, bookmarks, leaving', () => {
-  test('share an item to the stream: a post with the title and link, on the author\'s profile', async () => {
-    const sub = await subscribe(ana, feed('/s/share.xml', 'Sharing Source', [{ title: 'A piece worth reading' }, { title: 'No link here', link: false, ageMs: 2 * HOUR }]));
+  test("share an item to the stream: a post with the title and link, on the author's profile", async () => {
+    const sub = await subscribe(
+      ana,
+      feed('/s/share.xml', 'Sharing Source', [{ title: 'A piece worth reading' }, { title: 'No link here', link: false, ageMs: 2 * HOUR }]),
+    );
     const [item, linkless] = await allItems(ana, `scope=source:${sub.id}`);
     const shared = await ana.api('POST', `/api/v1/items/${item.id}/share`, { comment: 'Worth your time #libraries' });
     assert.equal(shared.status, 201, JSON.stringify(shared.json));

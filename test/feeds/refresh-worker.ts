@@ -22,5 +22,8 @@ await feeds.schedule();
 jobs.start({ concurrency: 2, pollMs: 100 });
 console.log('ready');
 process.once('SIGTERM', () => {
-  void jobs.stop(1000).then(() => database.close()).then(() => process.exit(0));
+  void jobs
+    .stop(1000)
+    .then(() => database.close())
+    .then(() => process.exit(0));
 });

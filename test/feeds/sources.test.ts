@@ -30,7 +30,10 @@ describe('subscribing and reading', () => {
         { title: 'Banned books week', link: 'https://blog.example/banned', date: day(18) },
       ]),
     });
-    feeds.set('/blog/', { headers: { 'content-type': 'text/html' }, body: `<!doctype html><html><head><title>Blog</title><link rel="alternate" type="application/rss+xml" title="Posts" href="feed.xml"></head><body>Hi</body></html>` });
+    feeds.set('/blog/', {
+      headers: { 'content-type': 'text/html' },
+      body: `<!doctype html><html><head><title>Blog</title><link rel="alternate" type="application/rss+xml" title="Posts" href="feed.xml"></head><body>Hi</body></html>`,
+    });
     const subscribed = await ana.api('POST', '/api/v1/subscriptions', { url: `${feeds.url}/blog/`, folder: 'Libraries' });
     assert.equal(subscribed.status, 201, JSON.stringify(subscribed.json));
     assert.equal(subscribed.json.feedUrl, feedUrl);
@@ -39,7 +42,10 @@ describe('subscribing and reading', () => {
     assert.equal(subscribed.json.unread, 2);
     assert.equal(subscribed.json.status, 'active');
     const river = await ana.api('GET', '/api/v1/items');
-    assert.deepEqual(river.json.items.map((i: Json) => i.title), ['Genrefication, a year on', 'Banned books week']);
+    assert.deepEqual(
+      river.json.items.map((i: Json) => i.title),
+      ['Genrefication, a year on', 'Banned books week'],
+    );
     assert.equal(river.json.items[0].source.title, 'School Library Blog');
     // bo follows the feed itself: the same source, no new fetch.
     const before = feeds.hits('/blog/feed.xml').length;
@@ -56,16 +62,28 @@ describe('subscribing and reading', () => {
     assert.equal((await ana.api('POST', `/api/v1/items/${first.id}/read`)).status, 204);
     assert.equal((await ana.api('POST', `/api/v1/items/${second.id}/star`)).status, 204);
     const unread = await ana.api('GET', '/api/v1/items?unread=true');
-    assert.deepEqual(unread.json.items.map((i: Json) => i.id), [second.id]);
+    assert.deepEqual(
+      unread.json.items.map((i: Json) => i.id),
+      [second.id],
+    );
     const starred = await ana.api('GET', '/api/v1/items?scope=starred');
-    assert.deepEqual(starred.json.items.map((i: Json) => i.id), [second.id]);
+    assert.deepEqual(
+      starred.json.items.map((i: Json) => i.id),
+      [second.id],
+    );
     const found = await ana.api('GET', '/api/v1/items?q=genrefication');
-    assert.deepEqual(found.json.items.map((i: Json) => i.id), [first.id]);
+    assert.deepEqual(
+      found.json.items.map((i: Json) => i.id),
+      [first.id],
+    );
     assert.equal((await ana.api('POST', '/api/v1/items/mark-read', { scope: 'all' })).status, 204);
     assert.equal((await ana.api('GET', '/api/v1/items?unread=true')).json.items.length, 0);
     assert.equal((await ana.api('POST', `/api/v1/items/${first.id}/read`)).status, 204);
     assert.equal((await ana.api('DELETE', `/api/v1/items/${first.id}/read`)).status, 204);
-    assert.deepEqual((await ana.api('GET', '/api/v1/items?unread=true')).json.items.map((i: Json) => i.id), [first.id]);
+    assert.deepEqual(
+      (await ana.api('GET', '/api/v1/items?unread=true')).json.items.map((i: Json) => i.id),
+      [first.id],
+    );
     // bo's marks are his own.
     assert.equal((await bo.api('GET', '/api/v1/items?unread=true')).json.items.length, 2);
   });
@@ -94,6 +112,9 @@ describe('subscribing and reading', () => {
     assert.equal(refreshed.json.status, 'active');
     assert.equal(refreshed.json.problem, null);
     const river = await ana.api('GET', '/api/v1/items');
-    assert.deepEqual(river.json.items.map((i: Json) => i.title), ['New: makerspace', 'Genrefication, a year on', 'Banned books week']);
+    assert.deepEqual(
+      river.json.items.map((i: Json) => i.title),
+      ['New: makerspace', 'Genrefication, a year on', 'Banned books week'],
+    );
   });
 });

@@ -48,7 +48,11 @@ export async function allItems(member: Member, query = 'scope=all', maxPages = 1
 
 /** How many items the database holds for a source. */
 export async function itemCount(server: TestServer, sourceId: number): Promise<number> {
-  const row = await server.services.database.db.selectFrom('source_items').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+  const row = await server.services.database.db
+    .selectFrom('source_items')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source_id', '=', sourceId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -74,7 +78,10 @@ export function datedRss(title: string, count: number, everyMs: number, newest =
   return `<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>${title}</title><link>https://blog.example/</link>${items.join('')}</channel></rss>`;
 }
 
-export function atom(title: string, entries: Array<{ id: string; title: string; link: string; updated: string; content?: string }>): string {
+export function atom(
+  title: string,
+  entries: Array<{ id: string; title: string; link: string; updated: string; content?: string }>,
+): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>${title}</title><id>urn:x:${title}</id><updated>${entries[0]?.updated ?? '2026-01-01T00:00:00Z'}</updated><link rel="alternate" href="https://atom.example/"/>
 ${entries.map((e) => `<entry><id>${e.id}</id><title>${e.title}</title><link rel="alternate" href="${e.link}"/><updated>${e.updated}</updated><content type="html">${(e.content ?? `<p>${e.title}</p>`).replace(/&/g, '&amp;').replace(/</g, '&lt;')}</content></entry>`).join('\n')}
@@ -94,7 +101,9 @@ export class PrivateServer {
     const self = new PrivateServer();
     self.#server = createServer((req: IncomingMessage, res: ServerResponse) => {
       self.requests.push(req.url ?? '/');
-      res.writeHead(200, { 'content-type': 'application/rss+xml' }).end('<rss version="2.0"><channel><title>Private</title><item><title>secret</title><guid>secret</guid></item></channel></rss>');
+      res
+        .writeHead(200, { 'content-type': 'application/rss+xml' })
+        .end('<rss version="2.0"><channel><title>Private</title><item><title>secret</title><guid>secret</guid></item></channel></rss>');
     });
     await new Promise<void>((resolve) => self.#server!.listen(0, host, resolve));
     self.url = `http://${host}:${(self.#server!.address() as AddressInfo).port}`;

@@ -43,7 +43,11 @@ async function student(handle: string, displayName?: string): Promise<Member> {
 }
 
 async function makeCohort(name: string, checkpoints: Json[] = []): Promise<Json> {
-  const res = await prof.api('POST', '/api/v1/cohorts', { name, description: 'Build your PLN.\n\nWrite a reflection at the end.', dueDate: dateIn(21) });
+  const res = await prof.api('POST', '/api/v1/cohorts', {
+    name,
+    description: 'Build your PLN.\n\nWrite a reflection at the end.',
+    dueDate: dateIn(21),
+  });
   assert.equal(res.status, 201, JSON.stringify(res.json));
   if (checkpoints.length > 0) {
     const put = await prof.api('PUT', `/api/v1/cohorts/${res.json.id}/checkpoints`, { checkpoints });
@@ -66,7 +70,11 @@ async function join(member: Member, token: string): Promise<Json> {
 }
 
 async function studentRows(cohortId: number): Promise<number> {
-  const row = await server.services.database.db.selectFrom('cohort_students').select((e) => e.fn.countAll<number>().as('n')).where('cohort_id', '=', cohortId).executeTakeFirstOrThrow();
+  const row = await server.services.database.db
+    .selectFrom('cohort_students')
+    .select((e) => e.fn.countAll<number>().as('n'))
+    .where('cohort_id', '=', cohortId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -88,7 +96,10 @@ describe('making a cohort', () => {
     assert.equal(cohort.daysLeft, 21);
     assert.equal(cohort.dueDate, dateIn(21));
     // Stored in the fixed order of kinds, whatever order they were sent in.
-    assert.deepEqual(cohort.checkpoints.map((c: Json) => c.kind), ['follow', 'join_chat', 'reply', 'article', 'stage']);
+    assert.deepEqual(
+      cohort.checkpoints.map((c: Json) => c.kind),
+      ['follow', 'join_chat', 'reply', 'article', 'stage'],
+    );
     assert.equal(cohort.checkpoints[0].label, 'Follow at least 5 people, including at least 2 whose role differs from yours');
     assert.equal(cohort.checkpoints[4].stage, 'connection');
     assert.deepEqual(cohort.invites, []);
@@ -104,11 +115,20 @@ describe('making a cohort', () => {
     for (const [body, path] of bad) {
       const res = await prof.api('POST', '/api/v1/cohorts', body);
       assert.equal(res.status, 422, JSON.stringify(body));
-      assert.ok(res.json.error.issues.some((i: Json) => i.path === path), `${JSON.stringify(body)}: ${JSON.stringify(res.json.error.issues)}`);
+      assert.ok(
+        res.json.error.issues.some((i: Json) => i.path === path),
+        `${JSON.stringify(body)}: ${JSON.stringify(res.json.error.issues)}`,
+      );
     }
     const badCheckpoints: Array<[Json[], string]> = [
       [[{ kind: 'follow', target: 3, outsideRole: 5 }], 'checkpoints.0.outsideRole'],
-      [[{ kind: 'reply', target: 2 }, { kind: 'reply', target: 4 }], 'checkpoints.1.kind'],
+      [
+        [
+          { kind: 'reply', target: 2 },
+          { kind: 'reply', target: 4 },
+        ],
+        'checkpoints.1.kind',
+      ],
       [[{ kind: 'reply', target: 0 }], 'checkpoints.0.target'],
       [[{ kind: 'stage', stage: 'nirvana' }], 'checkpoints.0.stage'],
       [[{ kind: 'telepathy', target: 1 }], 'checkpoints.0.kind'],
@@ -117,7 +137,10 @@ describe('making a cohort', () => {
     for (const [checkpoints, path] of badCheckpoints) {
       const res = await prof.api('PUT', `/api/v1/cohorts/${cohort.id}/checkpoints`, { checkpoints });
       assert.equal(res.status, 422, JSON.stringify(checkpoints));
-      assert.ok(res.json.error.issues.some((i: Json) => i.path === path), `${JSON.stringify(checkpoints)}: ${JSON.stringify(res.json.error.issues)}`);
+      assert.ok(
+        res.json.error.issues.some((i: Json) => i.path === path),
+        `${JSON.stringify(checkpoints)}: ${JSON.stringify(res.json.error.issues)}`,
+      );
     }
     // Nothing changed.
     assert.equal((await getJson(server, prof, `/api/v1/cohorts/${cohort.id}`)).checkpoints.length, 5);
@@ -125,7 +148,11 @@ describe('making a cohort', () => {
 
   test('after the due date the checkpoints no longer change', async () => {
     const cohort = await makeCohort('Past due', [{ kind: 'reply', target: 1 }]);
-    await server.services.database.db.updateTable('cohorts').set({ due_at: Date.now() - 1000 }).where('id', '=', cohort.id).execute();
+    await server.services.database.db
+      .updateTable('cohorts')
+      .set({ due_at: Date.now() - 1000 })
+      .where('id', '=', cohort.id)
+      .execute();
     const res = await prof.api('PUT', `/api/v1/cohorts/${cohort.id}/checkpoints`, { checkpoints: [] });
     assert.equal(res.status, 409);
     assert.equal(res.json.error.code, 'past_due');
@@ -133,10 +160,19 @@ describe('making a cohort', () => {
   });
 
   test('zero students: an empty dashboard, a CSV with only its header, no division by zero', async () => {
-    const cohort = await makeCohort('Empty', [{ kind: 'follow', target: 2, outsideRole: 1 }, { kind: 'reply', target: 1 }]);
+    const cohort = await makeCohort('Empty', [
+      { kind: 'follow', target: 2, outsideRole: 1 },
+      { kind: 'reply', target: 1 },
+    ]);
     const p = await progress(prof, cohort.id);
     assert.deepEqual(p.students, []);
-    assert.deepEqual(p.totals.map((t: Json) => [t.done, t.percent]), [[0, null], [0, null]]);
+    assert.deepEqual(
+      p.totals.map((t: Json) => [t.done, t.percent]),
+      [
+        [0, null],
+        [0, null],
+      ],
+    );
     const csv = await prof.web.fetch(`/api/v1/cohorts/${cohort.id}/progress.csv`);
     assert.equal(csv.status, 200);
     const lines = (await csv.text()).split('\r\n').filter(Boolean);
@@ -157,7 +193,11 @@ describe('invite links and joining', () => {
     assert.equal(link.invite.status, 'active');
     assert.equal(Math.round((Date.parse(link.invite.expiresAt) - Date.now()) / DAY), 14);
     // Only the hash is stored.
-    const stored = await server.services.database.db.selectFrom('cohort_invites').select('token_hash').where('cohort_id', '=', cohort.id).executeTakeFirstOrThrow();
+    const stored = await server.services.database.db
+      .selectFrom('cohort_invites')
+      .select('token_hash')
+      .where('cohort_id', '=', cohort.id)
+      .executeTakeFirstOrThrow();
     assert.notEqual(stored.token_hash, link.token);
 
     const ana = await student('ana_consent');
@@ -180,7 +220,11 @@ describe('invite links and joining', () => {
     const joined = await ana.web.post(path, { consent: 'yes' });
     assert.equal(joined.status, 303);
     assert.equal(joined.location, `/insights/cohorts/${cohort.id}`);
-    const row = await server.services.database.db.selectFrom('cohort_students').selectAll().where('cohort_id', '=', cohort.id).executeTakeFirstOrThrow();
+    const row = await server.services.database.db
+      .selectFrom('cohort_students')
+      .selectAll()
+      .where('cohort_id', '=', cohort.id)
+      .executeTakeFirstOrThrow();
     assert.ok(row.consented_at > 0);
 
     // Already a member: to the cohort, no second row.
@@ -206,7 +250,11 @@ describe('invite links and joining', () => {
   test('an expired link: 410 with a clear message', async () => {
     const cohort = await makeCohort('Expired');
     const link = await invite(cohort.id, { expiresInDays: 1 });
-    await server.services.database.db.updateTable('cohort_invites').set({ expires_at: Date.now() - 1000 }).where('cohort_id', '=', cohort.id).execute();
+    await server.services.database.db
+      .updateTable('cohort_invites')
+      .set({ expires_at: Date.now() - 1000 })
+      .where('cohort_id', '=', cohort.id)
+      .execute();
     const bea = await student('bea_expired');
     const res = await bea.api('POST', '/api/v1/cohorts/join', { token: link.token, consent: true });
     assert.equal(res.status, 410);
@@ -288,13 +336,23 @@ describe('progress', () => {
     await follow(kim, people[0]!);
     await follow(kim, people[1]!);
     row = rowOf(await progress(prof, cohort.id), 'kim_progress');
-    assert.deepEqual([checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done], [2, 0, false]);
+    assert.deepEqual(
+      [checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done],
+      [2, 0, false],
+    );
     await follow(kim, people[2]!);
     row = rowOf(await progress(prof, cohort.id), 'kim_progress');
-    assert.deepEqual([checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done], [3, 1, false], 'three people, but only one outside the role');
+    assert.deepEqual(
+      [checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done],
+      [3, 1, false],
+      'three people, but only one outside the role',
+    );
     await follow(kim, people[3]!);
     row = rowOf(await progress(prof, cohort.id), 'kim_progress');
-    assert.deepEqual([checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done], [4, 2, true]);
+    assert.deepEqual(
+      [checkpointOf(row, 'follow').count, checkpointOf(row, 'follow').outsideRoleCount, checkpointOf(row, 'follow').done],
+      [4, 2, true],
+    );
 
     // Reply to two different people (twice to one of them; a direct message does not count).
     const p1 = await people[2]!.post('What are you reading?');
@@ -311,7 +369,15 @@ describe('progress', () => {
 
     // Take part in a live chat.
     const at = utcToZoned(Date.now() + 5 * 60_000, 'UTC');
-    const chat = await people[2]!.api('POST', '/api/v1/chats', { hashtag: '#cohortchat', title: 'Cohort chat', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60 });
+    const chat = await people[2]!.api('POST', '/api/v1/chats', {
+      hashtag: '#cohortchat',
+      title: 'Cohort chat',
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: at.weekday },
+      startDate: at.date,
+      time: at.time,
+      durationMinutes: 60,
+    });
     assert.equal(chat.status, 201, JSON.stringify(chat.json));
     assert.equal((await people[2]!.api('POST', `/api/v1/chats/cohortchat/${at.date}/start`)).json.state, 'live');
     row = rowOf(await progress(prof, cohort.id), 'kim_progress');
@@ -333,7 +399,10 @@ describe('progress', () => {
     row = rowOf(await progress(prof, cohort.id), 'kim_progress');
     assert.deepEqual([checkpointOf(row, 'bookmarks').count, checkpointOf(row, 'bookmarks').done], [2, true]);
     assert.deepEqual([checkpointOf(row, 'collection').count, checkpointOf(row, 'collection').done], [0, false]);
-    assert.equal((await kim.api('POST', '/api/v1/curation/collections', { title: 'Makerspace reading', visibility: 'public' })).status, 201);
+    assert.equal(
+      (await kim.api('POST', '/api/v1/curation/collections', { title: 'Makerspace reading', visibility: 'public' })).status,
+      201,
+    );
 
     // Replies, mutual follows and a chat: the connection stage (at least).
     for (const p of people.slice(0, 4)) await follow(p, kim);
@@ -374,7 +443,10 @@ describe('progress', () => {
     const left = await lou.web.post(`/insights/cohorts/${cohort.id}/leave`, {});
     assert.equal(left.status, 303);
     const after = await progress(prof, cohort.id);
-    assert.deepEqual(after.students.map((s: Json) => s.student.handle), ['max_stays']);
+    assert.deepEqual(
+      after.students.map((s: Json) => s.student.handle),
+      ['max_stays'],
+    );
     const csv = await (await prof.web.fetch(`/insights/cohorts/${cohort.id}/progress.csv`)).text();
     assert.doesNotMatch(csv, /lou_leaves/);
     assert.match(csv, /max_stays/);
@@ -388,7 +460,10 @@ describe('progress', () => {
   });
 
   test('the CSV: a download with a header row, fields escaped, formulas neutralised', async () => {
-    const cohort = await makeCohort('CSV, "quoted"', [{ kind: 'follow', target: 1, outsideRole: 1 }, { kind: 'stage', stage: 'connection' }]);
+    const cohort = await makeCohort('CSV, "quoted"', [
+      { kind: 'follow', target: 1, outsideRole: 1 },
+      { kind: 'stage', stage: 'connection' },
+    ]);
     const link = await invite(cohort.id);
     const evil = await student('evil_csv', '=HYPERLINK("http://evil.example","click")');
     const plus = await student('plus_csv', '+1, said "Bob"');
@@ -402,7 +477,10 @@ describe('progress', () => {
     assert.match(res.headers.get('content-disposition') ?? '', /^attachment; filename="csv-quoted-progress\.csv"$/);
     const lines = (await res.text()).split('\r\n').filter(Boolean);
     assert.equal(lines.length, 3);
-    assert.equal(lines[0], 'handle,display_name,joined_at,Follow 1 (1 outside role): count,Follow 1 (1 outside role): done,Follow 1 (1 outside role): outside role,Stage: connection: count,Stage: connection: done,checkpoints_done,checkpoints_total');
+    assert.equal(
+      lines[0],
+      'handle,display_name,joined_at,Follow 1 (1 outside role): count,Follow 1 (1 outside role): done,Follow 1 (1 outside role): outside role,Stage: connection: count,Stage: connection: done,checkpoints_done,checkpoints_total',
+    );
     const evilLine = lines.find((l) => l.startsWith('evil_csv,'))!;
     assert.ok(evilLine.includes(`,"'=HYPERLINK(""http://evil.example"",""click"")",`), evilLine);
     assert.match(evilLine, /,0,no,0,consumption,no,0,2$/);
@@ -419,7 +497,10 @@ describe('progress', () => {
 
 describe('privacy', () => {
   test('the instructor sees assignment progress only, never a student’s private things', async () => {
-    const cohort = await makeCohort('Privacy', [{ kind: 'bookmarks', target: 1 }, { kind: 'reply', target: 1 }]);
+    const cohort = await makeCohort('Privacy', [
+      { kind: 'bookmarks', target: 1 },
+      { kind: 'reply', target: 1 },
+    ]);
     const link = await invite(cohort.id);
     const pia = await student('pia_private');
     const other = await student('oz_other');
@@ -429,7 +510,11 @@ describe('privacy', () => {
 
     // Pia's private things: a private bookmark with a note, a direct message, a followers-only post.
     const target = await people[2]!.post('A public post to bookmark');
-    const bookmark = await pia.api('POST', '/api/v1/curation/bookmarks', { postId: target.id, note: 'SECRET-BOOKMARK-NOTE', visibility: 'private' });
+    const bookmark = await pia.api('POST', '/api/v1/curation/bookmarks', {
+      postId: target.id,
+      note: 'SECRET-BOOKMARK-NOTE',
+      visibility: 'private',
+    });
     assert.equal(bookmark.status, 201, JSON.stringify(bookmark.json));
     const dm = await pia.post('@peer2 SECRET-DIRECT-MESSAGE', { visibility: 'direct' });
     const followersOnly = await pia.post('SECRET-FOLLOWERS-ONLY', { visibility: 'followers' });
@@ -440,7 +525,8 @@ describe('privacy', () => {
     const row = rowOf(p, 'pia_private');
     assert.deepEqual([checkpointOf(row, 'bookmarks').count, checkpointOf(row, 'reply').count], [1, 1]);
     const text = JSON.stringify(p);
-    for (const secret of ['SECRET', 'A public reply', 'A public post']) assert.ok(!text.includes(secret), `progress JSON contains ${secret}`);
+    for (const secret of ['SECRET', 'A public reply', 'A public post'])
+      assert.ok(!text.includes(secret), `progress JSON contains ${secret}`);
     assert.deepEqual(Object.keys(row).sort(), ['checkpoints', 'done', 'joinedAt', 'student']);
     assert.deepEqual(Object.keys(row.student).sort(), ['displayName', 'handle', 'memberId']);
     const csv = await (await prof.web.fetch(`/api/v1/cohorts/${cohort.id}/progress.csv`)).text();
@@ -473,11 +559,18 @@ describe('privacy', () => {
 
     // Other students see only their own row; outsiders see nothing at all.
     const theirs = await progress(other, cohort.id);
-    assert.deepEqual(theirs.students.map((s: Json) => s.student.handle), ['oz_other']);
+    assert.deepEqual(
+      theirs.students.map((s: Json) => s.student.handle),
+      ['oz_other'],
+    );
     assert.equal(theirs.cohort.role, 'student');
     const asStudent = await getJson(server, other, `/api/v1/cohorts/${cohort.id}`);
     assert.equal(asStudent.invites, null);
-    for (const path of [`/api/v1/cohorts/${cohort.id}`, `/api/v1/cohorts/${cohort.id}/progress`, `/api/v1/cohorts/${cohort.id}/progress.csv`]) {
+    for (const path of [
+      `/api/v1/cohorts/${cohort.id}`,
+      `/api/v1/cohorts/${cohort.id}/progress`,
+      `/api/v1/cohorts/${cohort.id}/progress.csv`,
+    ]) {
       assert.equal((await outsider.api('GET', path)).status, 404, path);
     }
     assert.equal((await outsider.web.get(`/insights/cohorts/${cohort.id}`)).status, 404);
@@ -500,18 +593,43 @@ describe('pages', () => {
     assert.ok(bad.document.querySelector('.error-summary a[href="#field-name"]'));
     assert.ok(bad.document.querySelector('.error-summary a[href="#field-dueDate"]'));
 
-    const notANumber = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, { 'follow.on': 'yes', 'follow.target': '2', 'reply.on': 'yes', 'reply.target': 'lots' });
+    const notANumber = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, {
+      'follow.on': 'yes',
+      'follow.target': '2',
+      'reply.on': 'yes',
+      'reply.target': 'lots',
+    });
     assert.equal(notANumber.status, 422);
     assert.ok(notANumber.document.querySelector('.error-summary a[href="#field-reply-target"]'), notANumber.text('.error-summary'));
-    assert.equal((notANumber.document.querySelector('#field-reply-target') as HTMLInputElement | null)?.getAttribute('value'), 'lots', 'what was typed is kept');
-    const tooMany = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, { 'follow.on': 'yes', 'follow.target': '2', 'follow.outsideRole': '5' });
+    assert.equal(
+      (notANumber.document.querySelector('#field-reply-target') as HTMLInputElement | null)?.getAttribute('value'),
+      'lots',
+      'what was typed is kept',
+    );
+    const tooMany = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, {
+      'follow.on': 'yes',
+      'follow.target': '2',
+      'follow.outsideRole': '5',
+    });
     assert.equal(tooMany.status, 422);
     assert.ok(tooMany.document.querySelector('.error-summary a[href="#field-follow-outsideRole"]'), tooMany.text('.error-summary'));
     assert.equal((await getJson(server, prof, `/api/v1/cohorts/${id}`)).checkpoints.length, 0, 'nothing saved');
-    const saved = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, { 'follow.on': 'yes', 'follow.target': '2', 'follow.outsideRole': '1', 'stage.on': 'yes', 'stage.stage': 'creation' });
+    const saved = await prof.web.post(`/insights/cohorts/${id}/checkpoints`, {
+      'follow.on': 'yes',
+      'follow.target': '2',
+      'follow.outsideRole': '1',
+      'stage.on': 'yes',
+      'stage.stage': 'creation',
+    });
     assert.equal(saved.status, 303);
     const cohort = await getJson(server, prof, `/api/v1/cohorts/${id}`);
-    assert.deepEqual(cohort.checkpoints.map((c: Json) => [c.kind, c.target, c.outsideRole, c.stage]), [['follow', 2, 1, null], ['stage', 2, 0, 'creation']]);
+    assert.deepEqual(
+      cohort.checkpoints.map((c: Json) => [c.kind, c.target, c.outsideRole, c.stage]),
+      [
+        ['follow', 2, 1, null],
+        ['stage', 2, 0, 'creation'],
+      ],
+    );
 
     const made = await prof.web.post(`/insights/cohorts/${id}/invites`, { expiresInDays: '7', maxUses: '' });
     assert.equal(made.status, 200);
@@ -537,7 +655,13 @@ describe('pages', () => {
 
   test('the OpenAPI document lists the cohort endpoints', async () => {
     const doc = await getJson(server, null, '/api/v1/openapi.json');
-    for (const path of ['/api/v1/cohorts', '/api/v1/cohorts/join', '/api/v1/cohorts/{id}/progress', '/api/v1/cohorts/{id}/progress.csv', '/api/v1/cohorts/{id}/checkpoints']) {
+    for (const path of [
+      '/api/v1/cohorts',
+      '/api/v1/cohorts/join',
+      '/api/v1/cohorts/{id}/progress',
+      '/api/v1/cohorts/{id}/progress.csv',
+      '/api/v1/cohorts/{id}/checkpoints',
+    ]) {
       assert.ok(doc.paths[path], path);
     }
   });

@@ -33,7 +33,18 @@ async function goal(who: Member, id: number): Promise<Json> {
 async function goalCount(server: TestServer, memberId: number): Promise<{ goals: number; tags: number }> {
   const db = server.services.database.db;
   const goals = await db.selectFrom('goals').select('id').where('member_id', '=', memberId).execute();
-  const tags = goals.length === 0 ? [] : await db.selectFrom('goal_tags').select('slug').where('goal_id', 'in', goals.map((g) => g.id)).execute();
+  const tags =
+    goals.length === 0
+      ? []
+      : await db
+          .selectFrom('goal_tags')
+          .select('slug')
+          .where(
+            'goal_id',
+            'in',
+            goals.map((g) => g.id),
+          )
+          .execute();
   return { goals: goals.length, tags: tags.length };
 }
 
@@ -58,12 +69,21 @@ describe('learning goals: writing them', () => {
     assert.deepEqual(created.notes, []);
 
     const list = (await m.lib.api('GET', '/api/v1/insights/goals')).json.goals;
-    assert.deepEqual(list.map((g: Json) => g.id), [created.id]);
+    assert.deepEqual(
+      list.map((g: Json) => g.id),
+      [created.id],
+    );
 
-    const edited = await m.lib.api('PATCH', `/api/v1/insights/goals/${created.id}`, { title: 'Genrefy the whole library', tags: ['genrefication', 'signage'] });
+    const edited = await m.lib.api('PATCH', `/api/v1/insights/goals/${created.id}`, {
+      title: 'Genrefy the whole library',
+      tags: ['genrefication', 'signage'],
+    });
     assert.equal(edited.status, 200, JSON.stringify(edited.json));
     assert.equal(edited.json.title, 'Genrefy the whole library');
-    assert.deepEqual(edited.json.tags.map((t: Json) => t.slug), ['genrefication', 'signage']);
+    assert.deepEqual(
+      edited.json.tags.map((t: Json) => t.slug),
+      ['genrefication', 'signage'],
+    );
 
     const achieved = await m.lib.api('PATCH', `/api/v1/insights/goals/${created.id}`, { status: 'achieved' });
     assert.equal(achieved.json.status, 'achieved');
@@ -89,7 +109,11 @@ describe('learning goals: writing them', () => {
     assert.equal(page.status, 422);
     assert.match(page.text('.error-summary'), /at most 10 tags; you gave 300/);
     assert.equal(page.document.querySelector('#field-tags')!.getAttribute('aria-invalid'), 'true');
-    assert.equal(page.document.querySelector<HTMLInputElement>('#field-title')!.getAttribute('value'), 'Everything', 'the form keeps what was typed');
+    assert.equal(
+      page.document.querySelector<HTMLInputElement>('#field-title')!.getAttribute('value'),
+      'Everything',
+      'the form keeps what was typed',
+    );
     assert.match(page.document.title, /^Error:/);
     assert.deepEqual(await goalCount(server, m.lib.memberId), before);
 
@@ -97,7 +121,10 @@ describe('learning goals: writing them', () => {
     const kept = await createGoal(m.lib, { title: 'Kept', tags: ['one'] });
     const patch = await m.lib.api('PATCH', `/api/v1/insights/goals/${kept.id}`, { tags: manyTags(11) });
     assert.equal(patch.status, 422);
-    assert.deepEqual((await goal(m.lib, kept.id)).tags.map((t: Json) => t.slug), ['one']);
+    assert.deepEqual(
+      (await goal(m.lib, kept.id)).tags.map((t: Json) => t.slug),
+      ['one'],
+    );
     await m.lib.api('DELETE', `/api/v1/insights/goals/${kept.id}`);
   });
 
@@ -116,10 +143,16 @@ describe('learning goals: writing them', () => {
     const spaced = await m.lib.web.post('/insights/goals', { title: 'Edtech', tags: '#edtech  apps #EdTech' });
     assert.equal(spaced.status, 303);
     const spacedId = Number(spaced.location!.split('/').pop());
-    assert.deepEqual((await goal(m.lib, spacedId)).tags.map((t: Json) => t.slug), ['edtech', 'apps']);
+    assert.deepEqual(
+      (await goal(m.lib, spacedId)).tags.map((t: Json) => t.slug),
+      ['edtech', 'apps'],
+    );
     const commas = await m.lib.web.post('/insights/goals', { title: 'Visits', tags: 'author visits, Virtual visits,, ' });
     const commasId = Number(commas.location!.split('/').pop());
-    assert.deepEqual((await goal(m.lib, commasId)).tags.map((t: Json) => t.name), ['author visits', 'Virtual visits']);
+    assert.deepEqual(
+      (await goal(m.lib, commasId)).tags.map((t: Json) => t.name),
+      ['author visits', 'Virtual visits'],
+    );
 
     const long = await m.lib.api('POST', '/api/v1/insights/goals', { title: 'Long', tags: ['x'.repeat(51)] });
     assert.equal(long.status, 422);
@@ -208,10 +241,14 @@ describe('learning goals: writing them', () => {
     const form = await m.lib.web.post(`/insights/goals/${g.id}/notes`, { text: 'Asked on #tlchat.\nGot three answers.' });
     assert.equal(form.status, 303);
     let read = await goal(m.lib, g.id);
-    assert.deepEqual(read.notes.map((n: Json) => n.text), ['Asked on #tlchat.\nGot three answers.', 'Read the genrefication guide.']);
+    assert.deepEqual(
+      read.notes.map((n: Json) => n.text),
+      ['Asked on #tlchat.\nGot three answers.', 'Read the genrefication guide.'],
+    );
     assert.equal(read.progress.notes, 2);
 
-    for (const text of ['', '   ', 'x'.repeat(2001)]) assert.equal((await m.lib.api('POST', `/api/v1/insights/goals/${g.id}/notes`, { text })).status, 422);
+    for (const text of ['', '   ', 'x'.repeat(2001)])
+      assert.equal((await m.lib.api('POST', `/api/v1/insights/goals/${g.id}/notes`, { text })).status, 422);
     const blank = await m.lib.web.post(`/insights/goals/${g.id}/notes`, { text: ' ' });
     assert.equal(blank.status, 422);
     assert.match(blank.text('.error-summary'), /Write the note/);
@@ -221,7 +258,10 @@ describe('learning goals: writing them', () => {
     assert.ok(del, 'each note has a delete button');
     assert.equal((await m.lib.web.post(`/insights/goals/${g.id}/notes/${first.json.id}/delete`, {})).status, 303);
     read = await goal(m.lib, g.id);
-    assert.deepEqual(read.notes.map((n: Json) => n.text), ['Asked on #tlchat.\nGot three answers.']);
+    assert.deepEqual(
+      read.notes.map((n: Json) => n.text),
+      ['Asked on #tlchat.\nGot three answers.'],
+    );
     assert.equal((await m.lib.api('DELETE', `/api/v1/insights/goals/${g.id}/notes/${read.notes[0].id}`)).status, 204);
     assert.equal((await goal(m.lib, g.id)).progress.notes, 0);
     await m.lib.api('DELETE', `/api/v1/insights/goals/${g.id}`);
@@ -229,11 +269,18 @@ describe('learning goals: writing them', () => {
 
   test('the pages: edit, mark achieved, archive and delete with a confirmation, without JavaScript', async () => {
     const g = await createGoal(m.lib, { title: 'Pages', tags: ['makerspaces'] });
-    const edit = await m.lib.web.post(`/insights/goals/${g.id}`, { title: 'Run a makerspace', tags: 'makerspaces, robotics', description: 'Fridays.' });
+    const edit = await m.lib.web.post(`/insights/goals/${g.id}`, {
+      title: 'Run a makerspace',
+      tags: 'makerspaces, robotics',
+      description: 'Fridays.',
+    });
     assert.equal(edit.status, 303);
     let read = await goal(m.lib, g.id);
     assert.equal(read.title, 'Run a makerspace');
-    assert.deepEqual(read.tags.map((t: Json) => t.slug), ['makerspaces', 'robotics']);
+    assert.deepEqual(
+      read.tags.map((t: Json) => t.slug),
+      ['makerspaces', 'robotics'],
+    );
     const bad = await m.lib.web.post(`/insights/goals/${g.id}`, { title: '', tags: '' });
     assert.equal(bad.status, 422);
     assert.equal((await goal(m.lib, g.id)).title, 'Run a makerspace');
@@ -281,14 +328,21 @@ describe('learning goals: a member with zero activity', () => {
     assert.deepEqual(examples, ['Learn more about genrefication', 'Learn more about makerspaces', 'Host virtual author visits']);
     // One click adds an example.
     const form = page.document.querySelector('[aria-label="Example goals"] form')!;
-    const fields = Object.fromEntries([...form.querySelectorAll('input[type=hidden]')].map((i) => [i.getAttribute('name')!, i.getAttribute('value')!]));
+    const fields = Object.fromEntries(
+      [...form.querySelectorAll('input[type=hidden]')].map((i) => [i.getAttribute('name')!, i.getAttribute('value')!]),
+    );
     const added = await solo.web.post('/insights/goals', { title: fields.title!, tags: fields.tags! });
     assert.equal(added.status, 303);
     const id = Number(added.location!.split('/').pop());
     const g = await goal(solo, id);
     assert.deepEqual(g.tags, [{ slug: 'genrefication', name: 'Genrefication', passion: true }]);
     assert.deepEqual(g.progress, { peopleFollowed: 0, itemsRead: 0, itemsSaved: 0, questionsAsked: 0, questionsAnswered: 0, notes: 0 });
-    assert.deepEqual((await solo.api('GET', `/api/v1/insights/goals/${id}/suggestions`)).json, { experts: [], sources: [], chats: [], collections: [] });
+    assert.deepEqual((await solo.api('GET', `/api/v1/insights/goals/${id}/suggestions`)).json, {
+      experts: [],
+      sources: [],
+      chats: [],
+      collections: [],
+    });
 
     const detail = await solo.web.get(`/insights/goals/${id}`);
     assert.equal(detail.status, 200);
@@ -301,7 +355,12 @@ describe('learning goals: a member with zero activity', () => {
     // A goal with no tags at all.
     const bare = await createGoal(solo, { title: 'Just a goal' });
     assert.deepEqual(bare.progress.peopleFollowed, 0);
-    assert.deepEqual((await solo.api('GET', `/api/v1/insights/goals/${bare.id}/suggestions`)).json, { experts: [], sources: [], chats: [], collections: [] });
+    assert.deepEqual((await solo.api('GET', `/api/v1/insights/goals/${bare.id}/suggestions`)).json, {
+      experts: [],
+      sources: [],
+      chats: [],
+      collections: [],
+    });
     assert.match((await solo.web.get(`/insights/goals/${bare.id}`)).text('main'), /Add tags to this goal/);
   });
 });
@@ -319,7 +378,8 @@ describe('learning goals: suggestions and progress', () => {
     await profile(m.cat, { passions: ['Genrefication'] });
     // Vera already follows Bob, who posts about it too.
     await follow(m.vera, m.bob);
-    for (const text of ['Our #genrefication labels are up', 'Week two of #genrefication', 'Students love #Genrefication']) await m.ann.post(text);
+    for (const text of ['Our #genrefication labels are up', 'Week two of #genrefication', 'Students love #Genrefication'])
+      await m.ann.post(text);
     await m.bob.post('Finished #genrefication of the mysteries');
     await m.dan.post('Nothing to do with it: #robotics');
     goalId = (await createGoal(m.vera, { title: 'Genrefy the fiction', tags: ['genrefication'] })).id;
@@ -360,33 +420,68 @@ describe('learning goals: suggestions and progress', () => {
         { title: 'Weeding tips', guid: 'g2', link: `${feeds.url}/a/2`, date: new Date().toUTCString() },
       ]),
     });
-    const other = feeds.set('/robots.xml', { headers: { 'content-type': 'application/rss+xml; charset=utf-8' }, body: rss('Robots weekly', [{ title: 'Robotics club', guid: 'r1', link: `${feeds.url}/r/1` }]) });
+    const other = feeds.set('/robots.xml', {
+      headers: { 'content-type': 'application/rss+xml; charset=utf-8' },
+      body: rss('Robots weekly', [{ title: 'Robotics club', guid: 'r1', link: `${feeds.url}/r/1` }]),
+    });
     for (const u of [url, other]) assert.equal((await m.eve.api('POST', '/api/v1/subscriptions', { url: u })).status, 201);
 
     // A chat series with the hashtag, and one whose topic is not about it.
     const day = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
-    const chat = await m.eve.api('POST', '/api/v1/chats', { hashtag: '#Genrefication', title: 'Genre shelves', timeZone: 'UTC', recurrence: { freq: 'once' }, startDate: day, time: '18:00', durationMinutes: 60 });
+    const chat = await m.eve.api('POST', '/api/v1/chats', {
+      hashtag: '#Genrefication',
+      title: 'Genre shelves',
+      timeZone: 'UTC',
+      recurrence: { freq: 'once' },
+      startDate: day,
+      time: '18:00',
+      durationMinutes: 60,
+    });
     assert.equal(chat.status, 201, JSON.stringify(chat.json));
-    const unrelated = await m.eve.api('POST', '/api/v1/chats', { hashtag: '#robochat', title: 'Robots', timeZone: 'UTC', recurrence: { freq: 'once' }, startDate: day, time: '19:00', durationMinutes: 60 });
+    const unrelated = await m.eve.api('POST', '/api/v1/chats', {
+      hashtag: '#robochat',
+      title: 'Robots',
+      timeZone: 'UTC',
+      recurrence: { freq: 'once' },
+      startDate: day,
+      time: '19:00',
+      durationMinutes: 60,
+    });
     assert.equal(unrelated.status, 201);
 
     // A public collection that mentions it, a private one that does too, and Vera's own.
     const col = await m.eve.api('POST', '/api/v1/curation/collections', { title: 'Genrefication resources', visibility: 'public' });
     assert.equal(col.status, 201, JSON.stringify(col.json));
     const byEntry = await m.dan.api('POST', '/api/v1/curation/collections', { title: 'Shelving', visibility: 'public' });
-    const entry = await m.dan.api('POST', `/api/v1/curation/collections/${byEntry.json.id}/entries`, { kind: 'link', url: 'https://example.org/genre', title: 'Genrefication in ten steps' });
+    const entry = await m.dan.api('POST', `/api/v1/curation/collections/${byEntry.json.id}/entries`, {
+      kind: 'link',
+      url: 'https://example.org/genre',
+      title: 'Genrefication in ten steps',
+    });
     assert.equal(entry.status, 201, JSON.stringify(entry.json));
     await m.dan.api('POST', '/api/v1/curation/collections', { title: 'Private genrefication notes', visibility: 'private' });
     await m.vera.api('POST', '/api/v1/curation/collections', { title: 'My genrefication links', visibility: 'public' });
 
     const s = await suggestions();
-    assert.deepEqual(s.sources.map((x: Json) => x.title), ['The Shelf'], JSON.stringify(s.sources));
+    assert.deepEqual(
+      s.sources.map((x: Json) => x.title),
+      ['The Shelf'],
+      JSON.stringify(s.sources),
+    );
     assert.equal(s.sources[0].url, url);
     assert.deepEqual(s.sources[0].reasons, ['1 recent item is about #genrefication', '1 member follows it']);
-    assert.deepEqual(s.chats.map((x: Json) => x.title), ['Genre shelves'], JSON.stringify(s.chats));
+    assert.deepEqual(
+      s.chats.map((x: Json) => x.title),
+      ['Genre shelves'],
+      JSON.stringify(s.chats),
+    );
     assert.match(s.chats[0].url, new RegExp(`/chats/genrefication/${day}$`));
     assert.deepEqual(s.chats[0].reasons, ['a #Genrefication chat', 'coming up']);
-    assert.deepEqual(s.collections.map((x: Json) => x.title), ['Genrefication resources', 'Shelving'], JSON.stringify(s.collections));
+    assert.deepEqual(
+      s.collections.map((x: Json) => x.title),
+      ['Genrefication resources', 'Shelving'],
+      JSON.stringify(s.collections),
+    );
     assert.deepEqual(s.collections[1].reasons, ['1 entry mentions #genrefication']);
 
     const page = await m.vera.web.get(`/insights/goals/${goalId}`);
@@ -404,7 +499,14 @@ describe('learning goals: suggestions and progress', () => {
     // A fresh goal: what happened before it does not count.
     const g = await createGoal(m.vera, { title: 'Genre labels', tags: ['genrefication', 'labels'] });
     const progress = async () => (await goal(m.vera, g.id)).progress;
-    assert.deepEqual(await progress(), { peopleFollowed: 0, itemsRead: 0, itemsSaved: 0, questionsAsked: 0, questionsAnswered: 0, notes: 0 });
+    assert.deepEqual(await progress(), {
+      peopleFollowed: 0,
+      itemsRead: 0,
+      itemsSaved: 0,
+      questionsAsked: 0,
+      questionsAnswered: 0,
+      notes: 0,
+    });
 
     await follow(m.vera, m.ann);
     await follow(m.vera, m.dan);
@@ -470,7 +572,12 @@ describe('learning goals: the demo community', () => {
     const service = new GoalsService(server.services.database, server.services.config.baseUrl);
     const db = server.services.database.db;
     for (const demo of DEMO_GOALS) {
-      const member = await db.selectFrom('members').innerJoin('actors', 'actors.id', 'members.actor_id').select(['members.id as memberId', 'actors.id as actorId']).where('actors.acct', '=', demo.member).executeTakeFirstOrThrow();
+      const member = await db
+        .selectFrom('members')
+        .innerJoin('actors', 'actors.id', 'members.actor_id')
+        .select(['members.id as memberId', 'actors.id as actorId'])
+        .where('actors.acct', '=', demo.member)
+        .executeTakeFirstOrThrow();
       const { active } = await service.list(member);
       assert.equal(active.length, 1, demo.member);
       const g = active[0]!;

@@ -29,7 +29,11 @@ async function person(handle: string, role: string, displayName?: string): Promi
 
 /** Makes an account look as if it joined long ago and never posted (time passing; nothing a request can do). */
 async function quietSinceLongAgo(member: Member): Promise<void> {
-  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - 200 * DAY }).where('id', '=', member.actorId).execute();
+  await server.services.database.db
+    .updateTable('actors')
+    .set({ created_at: Date.now() - 200 * DAY })
+    .where('id', '=', member.actorId)
+    .execute();
 }
 
 const relationship = async (who: Member, handle: string): Promise<Json> => getJson(server, who, `/api/v1/people/${handle}/relationship`);
@@ -59,9 +63,19 @@ describe('the network picture', () => {
       ],
     );
     assert.equal(graph.nodes.length, 6);
-    assert.deepEqual(graph.nodes.slice(0, 2).map((n: Json) => n.acct).sort(), ['gp1', 'gs1'], 'mutual follows first');
+    assert.deepEqual(
+      graph.nodes
+        .slice(0, 2)
+        .map((n: Json) => n.acct)
+        .sort(),
+      ['gp1', 'gs1'],
+      'mutual follows first',
+    );
     const p2node = graph.nodes.find((n: Json) => n.acct === 'gp2');
-    assert.deepEqual({ following: p2node.following, follower: p2node.follower, role: p2node.role, url: p2node.url }, { following: false, follower: true, role: 'public_librarian', url: '/@gp2' });
+    assert.deepEqual(
+      { following: p2node.following, follower: p2node.follower, role: p2node.role, url: p2node.url },
+      { following: false, follower: true, role: 'public_librarian', url: '/@gp2' },
+    );
 
     const page = await hub.web.get('/insights');
     assert.equal(page.status, 200);
@@ -74,8 +88,13 @@ describe('the network picture', () => {
     assert.equal(svg.querySelectorAll('g.graph-node--mutual polygon').length, 2, 'mutuals: diamonds');
     assert.equal(svg.querySelectorAll('g.graph-node--following circle').length, 3, 'people followed: circles');
     assert.equal(svg.querySelectorAll('g.graph-node--follower rect').length, 1, 'followers: squares');
-    assert.deepEqual([...svg.querySelectorAll('text.graph-role')].map((t) => t.textContent), ['School librarian (3)', 'Public librarian (2)', 'Teacher (1)']);
-    const table = [...page.document.querySelectorAll('table')].find((t) => /Your network by role/.test(t.querySelector('caption')!.textContent!))!;
+    assert.deepEqual(
+      [...svg.querySelectorAll('text.graph-role')].map((t) => t.textContent),
+      ['School librarian (3)', 'Public librarian (2)', 'Teacher (1)'],
+    );
+    const table = [...page.document.querySelectorAll('table')].find((t) =>
+      /Your network by role/.test(t.querySelector('caption')!.textContent!),
+    )!;
     const rows = [...table.querySelectorAll('tbody tr')].map((r) => [...r.children].map((c) => c.textContent!.trim()));
     assert.deepEqual(rows, [
       ['School librarian', '3', '1', '1'],
@@ -111,16 +130,31 @@ describe('the network picture', () => {
     const fans: Array<{ id: number }> = [];
     for (let first = 0; first < 5200; first += 1000) {
       const rows = Array.from({ length: Math.min(1000, 5200 - first) }, (_, k) => first + k).map((i) => ({
-        acct: `fan${i}@far.test`, handle: `fan${i}`, domain: 'far.test', uri: `https://far.test/users/fan${i}`, display_name: `Fan ${i}`, bio: '',
-        role: i % 5 < 3 ? 'teacher' : 'author', links: '[]', search_text: `fan${i}`, created_at: now, updated_at: now,
+        acct: `fan${i}@far.test`,
+        handle: `fan${i}`,
+        domain: 'far.test',
+        uri: `https://far.test/users/fan${i}`,
+        display_name: `Fan ${i}`,
+        bio: '',
+        role: i % 5 < 3 ? 'teacher' : 'author',
+        links: '[]',
+        search_text: `fan${i}`,
+        created_at: now,
+        updated_at: now,
       }));
       const ids = await db.insertInto('actors').values(rows).returning('id').execute();
-      await db.insertInto('follows').values(ids.map((f) => ({ follower_id: f.id, followee_id: famous.actorId, state: 'accepted' as const, created_at: now }))).execute();
+      await db
+        .insertInto('follows')
+        .values(ids.map((f) => ({ follower_id: f.id, followee_id: famous.actorId, state: 'accepted' as const, created_at: now })))
+        .execute();
       fans.push(...ids);
     }
     await db.updateTable('actors').set({ followers_count: 5200 }).where('id', '=', famous.actorId).execute();
     // One of them is followed back: mutuals stay exact.
-    await db.insertInto('follows').values({ follower_id: famous.actorId, followee_id: fans[0]!.id, state: 'accepted', created_at: now }).execute();
+    await db
+      .insertInto('follows')
+      .values({ follower_id: famous.actorId, followee_id: fans[0]!.id, state: 'accepted', created_at: now })
+      .execute();
 
     const { health } = await insights(famous);
     assert.equal(health.graph.followersEstimated, true);
@@ -157,7 +191,10 @@ describe('move to a list', () => {
     const form = page.document.querySelector('form[action="/insights/move-to-list"]')!;
     assert.ok(form, 'a move form next to the quiet person');
     assert.equal(form.querySelector('input[name=acct]')!.getAttribute('value'), 'mquiet');
-    assert.deepEqual([...form.querySelectorAll('select[name=list] option')].map((o) => o.textContent!.trim()), ['Occasional voices', 'A new list (name it below)']);
+    assert.deepEqual(
+      [...form.querySelectorAll('select[name=list] option')].map((o) => o.textContent!.trim()),
+      ['Occasional voices', 'A new list (name it below)'],
+    );
 
     const moved = await tidy.web.post('/insights/move-to-list', { acct: 'mquiet', list: String(list.json.id), newList: '' });
     assert.equal(moved.status, 303);
@@ -171,7 +208,10 @@ describe('move to a list', () => {
 
     const post = await quiet.post('Back after a long break!');
     const listTimeline = await getJson(server, tidy, `/api/v1/timelines/lists/${list.json.id}`);
-    assert.ok(listTimeline.posts.some((p: Json) => p.id === post.id), 'the list still reaches them');
+    assert.ok(
+      listTimeline.posts.some((p: Json) => p.id === post.id),
+      'the list still reaches them',
+    );
     const home = await getJson(server, tidy, '/api/v1/timelines/home');
     assert.ok(!home.posts.some((p: Json) => p.id === post.id), 'the home timeline no longer does');
   });
@@ -185,7 +225,10 @@ describe('move to a list', () => {
     const moved = await owner.web.post('/insights/move-to-list', { acct: 'mquieta', list: 'new', newList: '  Quiet for now  ' });
     assert.equal(moved.status, 303);
     const lists = (await getJson(server, owner, '/api/v1/lists')).lists;
-    assert.deepEqual(lists.map((l: Json) => [l.name, l.members]), [['Quiet for now', 1]]);
+    assert.deepEqual(
+      lists.map((l: Json) => [l.name, l.members]),
+      [['Quiet for now', 1]],
+    );
     assert.equal((await relationship(owner, 'mquieta')).following, false);
 
     const api = await owner.api('POST', '/api/v1/insights/move-to-list', { acct: 'mquietb', listId: lists[0].id });

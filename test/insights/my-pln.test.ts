@@ -29,7 +29,11 @@ const insights = (member: Member): Promise<Json> => getJson(server, member, '/ap
 
 /** Makes an account look as if it joined long ago (time passing; nothing a request can do). */
 async function joinedLongAgo(member: Member, days = 200): Promise<void> {
-  await server.services.database.db.updateTable('actors').set({ created_at: Date.now() - days * DAY }).where('id', '=', member.actorId).execute();
+  await server.services.database.db
+    .updateTable('actors')
+    .set({ created_at: Date.now() - days * DAY })
+    .where('id', '=', member.actorId)
+    .execute();
 }
 
 async function setRole(member: Member, role: string): Promise<void> {
@@ -60,7 +64,15 @@ describe('stages', () => {
     const lurker = await createMember(server, 'lurker');
     const url = feeds.set('/lurker.xml', {
       headers: { 'content-type': 'application/rss+xml' },
-      body: rss('Library news', [1, 2, 3, 4].map((i) => ({ title: `News ${i}`, guid: `n${i}`, link: `${feeds.url}/n${i}`, date: new Date(Date.now() - i * 3600_000).toUTCString() }))),
+      body: rss(
+        'Library news',
+        [1, 2, 3, 4].map((i) => ({
+          title: `News ${i}`,
+          guid: `n${i}`,
+          link: `${feeds.url}/n${i}`,
+          date: new Date(Date.now() - i * 3600_000).toUTCString(),
+        })),
+      ),
     });
     const sub = await lurker.api('POST', '/api/v1/subscriptions', { url });
     assert.equal(sub.status, 201, JSON.stringify(sub.json));
@@ -126,8 +138,13 @@ describe('stages', () => {
     }
     const start = utcToZoned(Date.now() + 2 * DAY, 'UTC');
     const chat = await giver.api('POST', '/api/v1/chats', {
-      hashtag: '#givechat', title: 'Giving back', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: start.weekday },
-      startDate: start.date, time: '18:00', durationMinutes: 60,
+      hashtag: '#givechat',
+      title: 'Giving back',
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: start.weekday },
+      startDate: start.date,
+      time: '18:00',
+      durationMinutes: 60,
     });
     assert.equal(chat.status, 201, JSON.stringify(chat.json));
     const data = await insights(giver);
@@ -172,14 +189,28 @@ describe('network health', () => {
     const reader = await createMember(server, 'reader');
     const url = feeds.set('/old.xml', {
       headers: { 'content-type': 'application/rss+xml' },
-      body: rss('Old blog', [{ title: 'Last post', guid: 'last', link: `${feeds.url}/last`, date: new Date(Date.now() - 200 * DAY).toUTCString() }]),
+      body: rss('Old blog', [
+        { title: 'Last post', guid: 'last', link: `${feeds.url}/last`, date: new Date(Date.now() - 200 * DAY).toUTCString() },
+      ]),
     });
     const sub = await reader.api('POST', '/api/v1/subscriptions', { url });
     assert.equal(sub.status, 201);
     // Followed long ago, and the source has published nothing since.
-    await server.services.database.db.updateTable('subscriptions').set({ created_at: Date.now() - 120 * DAY }).where('id', '=', sub.json.id).execute();
-    const row = await server.services.database.db.selectFrom('subscriptions').select('source_id').where('id', '=', sub.json.id).executeTakeFirstOrThrow();
-    await server.services.database.db.updateTable('sources').set({ last_item_at: Date.now() - 200 * DAY }).where('id', '=', row.source_id).execute();
+    await server.services.database.db
+      .updateTable('subscriptions')
+      .set({ created_at: Date.now() - 120 * DAY })
+      .where('id', '=', sub.json.id)
+      .execute();
+    const row = await server.services.database.db
+      .selectFrom('subscriptions')
+      .select('source_id')
+      .where('id', '=', sub.json.id)
+      .executeTakeFirstOrThrow();
+    await server.services.database.db
+      .updateTable('sources')
+      .set({ last_item_at: Date.now() - 200 * DAY })
+      .where('id', '=', row.source_id)
+      .execute();
     const data = await insights(reader);
     assert.equal(data.health.dormantSources.total, 1);
     assert.equal(data.health.dormantSources.sources[0].subscriptionId, sub.json.id);

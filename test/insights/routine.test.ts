@@ -31,7 +31,12 @@ async function backdate(member: Member, since: number, to: number): Promise<void
   const { db } = server.services.database;
   await db.updateTable('posts').set({ created_at: to }).where('actor_id', '=', member.actorId).where('created_at', '>=', since).execute();
   await db.updateTable('likes').set({ created_at: to }).where('actor_id', '=', member.actorId).where('created_at', '>=', since).execute();
-  await db.updateTable('bookmarks').set({ created_at: to }).where('member_id', '=', member.memberId).where('created_at', '>=', since).execute();
+  await db
+    .updateTable('bookmarks')
+    .set({ created_at: to })
+    .where('member_id', '=', member.memberId)
+    .where('created_at', '>=', since)
+    .execute();
 }
 
 /** Noon, `daysAgo` days before today, in UTC (the members here keep the default time zone, UTC). */
@@ -43,7 +48,15 @@ function noonDaysAgo(daysAgo: number): number {
 async function subscribe(member: Member, path: string, titles: string[]): Promise<Json[]> {
   const url = feeds.set(path, {
     headers: { 'content-type': 'application/rss+xml' },
-    body: rss(`Feed ${path}`, titles.map((title, i) => ({ title, guid: `${path}-${i}`, link: `${feeds.url}${path}/${i}`, date: new Date(Date.now() - (i + 1) * 3600_000).toUTCString() }))),
+    body: rss(
+      `Feed ${path}`,
+      titles.map((title, i) => ({
+        title,
+        guid: `${path}-${i}`,
+        link: `${feeds.url}${path}/${i}`,
+        date: new Date(Date.now() - (i + 1) * 3600_000).toUTCString(),
+      })),
+    ),
   });
   const sub = await member.api('POST', '/api/v1/subscriptions', { url });
   assert.equal(sub.status, 201, JSON.stringify(sub.json));
@@ -67,9 +80,23 @@ describe('the plan', () => {
     assert.equal(data.days[83].date, data.today);
     assert.ok(data.days.every((d: Json) => d.count === 0));
     assert.equal(data.activeDays, 0);
-    assert.deepEqual(data.steps.map((s: Json) => [s.key, s.done]), [['read', false], ['answer', false], ['share', false]]);
-    assert.deepEqual(step(data, 'read').links.map((l: Json) => l.url), ['/insights/suggestions', '/sources/manage'], 'nothing to read: suggests following and subscribing');
-    assert.deepEqual(step(data, 'answer').links.map((l: Json) => l.url), ['/stream']);
+    assert.deepEqual(
+      data.steps.map((s: Json) => [s.key, s.done]),
+      [
+        ['read', false],
+        ['answer', false],
+        ['share', false],
+      ],
+    );
+    assert.deepEqual(
+      step(data, 'read').links.map((l: Json) => l.url),
+      ['/insights/suggestions', '/sources/manage'],
+      'nothing to read: suggests following and subscribing',
+    );
+    assert.deepEqual(
+      step(data, 'answer').links.map((l: Json) => l.url),
+      ['/stream'],
+    );
 
     const page = await newbie.web.get('/insights/routine');
     assert.equal(page.status, 200);
@@ -93,14 +120,33 @@ describe('the plan', () => {
 
     let data = await routine(reader);
     const read = step(data, 'read');
-    assert.deepEqual(read.links.filter((l: Json) => l.kind === 'item').map((l: Json) => l.id).sort(), items.map((i) => i.id).sort());
-    assert.deepEqual(read.links.filter((l: Json) => l.kind === 'post').map((l: Json) => l.id), [popular.id, question.id], 'the most engaged-with post first');
+    assert.deepEqual(
+      read.links
+        .filter((l: Json) => l.kind === 'item')
+        .map((l: Json) => l.id)
+        .sort(),
+      items.map((i) => i.id).sort(),
+    );
+    assert.deepEqual(
+      read.links.filter((l: Json) => l.kind === 'post').map((l: Json) => l.id),
+      [popular.id, question.id],
+      'the most engaged-with post first',
+    );
     assert.equal(step(data, 'answer').links[0].id, question.id, 'a question from someone followed');
     assert.equal(step(data, 'answer').links[0].url, `/@rpat/${question.id}`);
-    assert.ok(step(data, 'share').links.some((l: Json) => l.url === `/sources/items/${read.links[0].id}/share` || l.url.endsWith('/share')));
-    assert.deepEqual(data.steps.map((s: Json) => s.done), [false, false, false]);
+    assert.ok(
+      step(data, 'share').links.some((l: Json) => l.url === `/sources/items/${read.links[0].id}/share` || l.url.endsWith('/share')),
+    );
+    assert.deepEqual(
+      data.steps.map((s: Json) => s.done),
+      [false, false, false],
+    );
     const before = await reader.web.get('/insights/routine');
-    assert.equal(before.document.querySelectorAll('#step-read form[action="/insights/routine/read"] input[name=kind]').length, 4, 'things to read open through the plan');
+    assert.equal(
+      before.document.querySelectorAll('#step-read form[action="/insights/routine/read"] input[name=kind]').length,
+      4,
+      'things to read open through the plan',
+    );
     assert.ok(before.document.querySelector(`#step-answer a[href="/@rpat/${question.id}"]`), 'the post to answer is a plain link');
     assert.ok(before.document.querySelector('#step-share a[href="/compose"]'));
 
@@ -109,19 +155,28 @@ describe('the plan', () => {
     assert.equal(opened.status, 303);
     assert.equal(opened.location, `/sources/items/${items[0].id}`);
     data = await routine(reader);
-    assert.deepEqual(data.steps.map((s: Json) => s.done), [true, false, false]);
+    assert.deepEqual(
+      data.steps.map((s: Json) => s.done),
+      [true, false, false],
+    );
     assert.equal(data.days[83].reads, 1);
 
     // Answer: a reply to someone else.
     await reader.post('Yes — by topic, two years ago. Happy to share notes.', { replyToId: question.id });
     data = await routine(reader);
-    assert.deepEqual(data.steps.map((s: Json) => s.done), [true, true, false]);
+    assert.deepEqual(
+      data.steps.map((s: Json) => s.done),
+      [true, true, false],
+    );
     assert.notEqual(step(data, 'answer').links[0]?.id, question.id, 'an answered post is not suggested again');
 
     // Share: a boost.
     assert.equal((await reader.api('POST', `/api/v1/posts/${popular.id}/boost`)).status, 204);
     data = await routine(reader);
-    assert.deepEqual(data.steps.map((s: Json) => s.done), [true, true, true]);
+    assert.deepEqual(
+      data.steps.map((s: Json) => s.done),
+      [true, true, true],
+    );
     assert.deepEqual(data.streak, { days: 1, includesToday: true, capped: false });
     assert.equal(data.days[83].count, 3, 'one read, one reply, one boost');
 
@@ -200,7 +255,11 @@ describe('streak and heat map', () => {
     const rows = [...page.document.querySelectorAll('.routine-table tbody tr')];
     assert.equal(rows.length, 12);
     const cells = rows.flatMap((r) => [...r.querySelectorAll('td')].map((td) => Number(td.textContent)));
-    assert.deepEqual(cells, data.days.map((d: Json) => d.count), 'the table has the same numbers, in the same order');
+    assert.deepEqual(
+      cells,
+      data.days.map((d: Json) => d.count),
+      'the table has the same numbers, in the same order',
+    );
 
     // Doing something today joins today to the streak.
     await keen.post('Today, too.');
@@ -271,7 +330,11 @@ describe('bad input and privacy', () => {
     const snoop = await createMember(server, 'rsnoop');
     const [item] = await subscribe(owner, '/rowner.xml', ['Private reading']);
     const secret = await owner.post('For followers only', { visibility: 'followers' });
-    assert.equal((await snoop.api('POST', '/api/v1/insights/routine/read', { itemId: item.id })).status, 404, 'an item of a source they do not follow');
+    assert.equal(
+      (await snoop.api('POST', '/api/v1/insights/routine/read', { itemId: item.id })).status,
+      404,
+      'an item of a source they do not follow',
+    );
     assert.equal((await snoop.api('POST', '/api/v1/insights/routine/read', { postId: secret.id })).status, 404, 'a followers-only post');
     assert.equal((await snoop.api('POST', '/api/v1/insights/routine/read', { postId: 99_999_999 })).status, 404);
     assert.equal((await snoop.api('POST', '/api/v1/insights/routine/read', { itemId: item.id, postId: secret.id })).status, 422);

@@ -28,7 +28,14 @@ describe('the formula', () => {
   });
 
   test('scores are weighted sums of the counts, saturated per stage', () => {
-    const activity: Activity = { ...ZERO_ACTIVITY, itemsRead: 10, followsMade: 5, repliesToOthers: 1, articlesPublished: 1, chatsHosted: 1 };
+    const activity: Activity = {
+      ...ZERO_ACTIVITY,
+      itemsRead: 10,
+      followsMade: 5,
+      repliesToOthers: 1,
+      articlesPublished: 1,
+      chatsHosted: 1,
+    };
     const scores = scoreStages(activity);
     assert.equal(scores.consumption, saturate(10 * 1 + 5 * 2, FORMULA.consumption.k));
     assert.equal(scores.connection, saturate(2, FORMULA.connection.k));

@@ -49,7 +49,24 @@ describe('who to follow', () => {
 
   before(async () => {
     server = await startTestServer();
-    m = await createMembers(server, ['vera', 'ann', 'bob', 'cal', 'gus', 'hal', 'dee', 'eve', 'fay', 'ivy', 'jon', 'kim', 'liz', 'ned', 'oli', 'pat']);
+    m = await createMembers(server, [
+      'vera',
+      'ann',
+      'bob',
+      'cal',
+      'gus',
+      'hal',
+      'dee',
+      'eve',
+      'fay',
+      'ivy',
+      'jon',
+      'kim',
+      'liz',
+      'ned',
+      'oli',
+      'pat',
+    ]);
     await profile(m.vera!, { role: 'school_librarian', location: 'Dayton, Ohio', passions: ['Genrefication', 'Makerspaces'] });
     for (const h of ['ann', 'bob', 'cal', 'gus', 'hal']) await profile(m[h]!, { role: 'school_librarian' });
     await profile(m.fay!, { passions: ['Genrefication', 'Makerspaces', 'Robotics'] });
@@ -79,13 +96,22 @@ describe('who to follow', () => {
     assert.deepEqual(list[0].reasons.slice(0, 1), ['4 people you follow follow them']);
     assert.ok(reasonsOf(list, 'eve').includes('1 person you follow follows them'), JSON.stringify(list));
     assert.equal(typeof list[0].score, 'number');
-    assert.ok(list.every((s: Json, i: number) => i === 0 || s.score <= list[i - 1].score), 'best first');
+    assert.ok(
+      list.every((s: Json, i: number) => i === 0 || s.score <= list[i - 1].score),
+      'best first',
+    );
   });
 
   test('shared passions, hashtag co-use and missing roles give reasons', async () => {
     const list = await suggestions(m.vera!);
-    assert.ok(reasonsOf(list, 'fay').includes('shares your passions: Genrefication and Makerspaces'), JSON.stringify(reasonsOf(list, 'fay')));
-    assert.ok(reasonsOf(list, 'pat').some((r) => r.startsWith('posts about #genrefication')), JSON.stringify(reasonsOf(list, 'pat')));
+    assert.ok(
+      reasonsOf(list, 'fay').includes('shares your passions: Genrefication and Makerspaces'),
+      JSON.stringify(reasonsOf(list, 'fay')),
+    );
+    assert.ok(
+      reasonsOf(list, 'pat').some((r) => r.startsWith('posts about #genrefication')),
+      JSON.stringify(reasonsOf(list, 'pat')),
+    );
     assert.ok(reasonsOf(list, 'ivy').includes('a public librarian (your network has few)'), JSON.stringify(reasonsOf(list, 'ivy')));
     assert.ok(reasonsOf(list, 'ivy').includes('in Accra, Ghana (few people you follow are there)'));
     const ivy = list.find((s: Json) => s.actor.handle === 'ivy');
@@ -96,13 +122,18 @@ describe('who to follow', () => {
   test('self, followed, requested, blocked (both ways), muted, suspended and dismissed people never appear', async () => {
     const list = await suggestions(m.vera!, 50);
     const shown = handles(list);
-    for (const never of ['vera', 'ann', 'bob', 'cal', 'gus', 'hal', 'jon', 'kim', 'liz', 'ned']) assert.ok(!shown.includes(never), `${never} in ${shown}`);
+    for (const never of ['vera', 'ann', 'bob', 'cal', 'gus', 'hal', 'jon', 'kim', 'liz', 'ned'])
+      assert.ok(!shown.includes(never), `${never} in ${shown}`);
     assert.ok(shown.includes('oli'), 'oli is suggested until dismissed');
 
     // Dismissed through the API: gone, and still gone on the next request and after other changes.
     const res = await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.oli!.actorId}/dismiss`);
     assert.equal(res.status, 204);
-    assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.oli!.actorId}/dismiss`)).status, 204, 'dismissing twice is fine');
+    assert.equal(
+      (await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.oli!.actorId}/dismiss`)).status,
+      204,
+      'dismissing twice is fine',
+    );
     await follow(m.hal!, m.oli!);
     assert.ok(!handles(await suggestions(m.vera!, 50)).includes('oli'));
 
@@ -124,7 +155,10 @@ describe('who to follow', () => {
     const followed = await m.vera!.web.post('/@dee/follow', { back: '/insights/suggestions' });
     assert.equal(followed.status, 303);
     assert.equal(followed.location, '/insights/suggestions');
-    const dismissed = await m.vera!.web.post(`/insights/suggestions/${m.fay!.actorId}/dismiss`, { back: '/insights/suggestions', name: 'Fay' });
+    const dismissed = await m.vera!.web.post(`/insights/suggestions/${m.fay!.actorId}/dismiss`, {
+      back: '/insights/suggestions',
+      name: 'Fay',
+    });
     assert.equal(dismissed.status, 303);
     const after = await m.vera!.web.get('/insights/suggestions');
     assert.match(after.text('.notice'), /Fay will not be suggested again/);
@@ -137,7 +171,10 @@ describe('who to follow', () => {
     const community: Member[] = [];
     for (let i = 0; i < 6; i++) {
       const who = await createMember(server, `gn${i}`);
-      await profile(who, { role: i % 2 ? 'teacher' : 'public_librarian', passions: i < 3 ? ['Graphic novels', 'Robotics'] : ['Graphic novels'] });
+      await profile(who, {
+        role: i % 2 ? 'teacher' : 'public_librarian',
+        passions: i < 3 ? ['Graphic novels', 'Robotics'] : ['Graphic novels'],
+      });
       community.push(who);
     }
     for (let i = 0; i < 6; i++) {
@@ -154,7 +191,10 @@ describe('who to follow', () => {
     // Those sharing both passions come first.
     assert.deepEqual(handles(list).slice(0, 3).sort(), ['gn0', 'gn1', 'gn2']);
     assert.ok(reasonsOf(list, 'gn0').includes('shares your passions: Graphic novels and Robotics'));
-    assert.ok(list.some((s: Json) => s.reasons.includes('also a school librarian')), JSON.stringify(list.map((s: Json) => s.reasons)));
+    assert.ok(
+      list.some((s: Json) => s.reasons.includes('also a school librarian')),
+      JSON.stringify(list.map((s: Json) => s.reasons)),
+    );
   });
 
   test('bad input: unknown or invalid people, limits out of range, not signed in', async () => {
@@ -163,7 +203,11 @@ describe('who to follow', () => {
     assert.equal(unknown.json.error.code, 'not_found');
     assert.equal((await m.vera!.api('POST', '/api/v1/insights/suggestions/abc/dismiss')).status, 422);
     assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.vera!.actorId}/dismiss`)).status, 422);
-    assert.equal((await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.ned!.actorId}/dismiss`)).status, 404, 'suspended members are not there');
+    assert.equal(
+      (await m.vera!.api('POST', `/api/v1/insights/suggestions/${m.ned!.actorId}/dismiss`)).status,
+      404,
+      'suspended members are not there',
+    );
     for (const limit of ['0', '51', '-3', 'ten', '2.5']) {
       const res = await m.vera!.api('GET', `/api/v1/insights/suggestions?limit=${limit}`);
       assert.equal(res.status, 422, `limit=${limit}`);
@@ -221,14 +265,21 @@ describe('who to follow: following back, and the pools of best-known people', ()
   });
 
   test('the pools job ranks active people first, then by followers, skips the suspended, and can run again', async () => {
-    const passion = await server.services.database.db.selectFrom('passions').select('id').where('slug', '=', 'storytime').executeTakeFirstOrThrow();
+    const passion = await server.services.database.db
+      .selectFrom('passions')
+      .select('id')
+      .where('slug', '=', 'storytime')
+      .executeTakeFirstOrThrow();
     await refreshSuggestionPools(server.services.database);
     assert.deepEqual(await pool('passion', String(passion.id)), ['p1', 'p2', 'rae', 'p0']);
-    assert.deepEqual((await pool('role', 'public_librarian')), ['rae']);
+    assert.deepEqual(await pool('role', 'public_librarian'), ['rae']);
     await server.services.accounts.suspend('p1', 'spam', null);
     const again = await refreshSuggestionPools(server.services.database);
     assert.deepEqual(await pool('passion', String(passion.id)), ['p2', 'rae', 'p0']);
-    const stored = await server.services.database.db.selectFrom('suggestion_pools').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const stored = await server.services.database.db
+      .selectFrom('suggestion_pools')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     assert.equal(again.rows, Number(stored.n), 'the refresh replaces the table, it does not add to it');
     // With the pools in place, Rae is offered the best-known holders of her passion.
     const list = await suggestions(m.rae!);
@@ -245,7 +296,13 @@ describe('who to follow: people from the same chats', () => {
   async function liveChat(host: Member, slug: string): Promise<string> {
     const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
     const created = await host.api('POST', '/api/v1/chats', {
-      hashtag: `#${slug}`, title: `${slug} chat`, timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60,
+      hashtag: `#${slug}`,
+      title: `${slug} chat`,
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: at.weekday },
+      startDate: at.date,
+      time: at.time,
+      durationMinutes: 60,
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const api = `/api/v1/chats/${slug}/${at.date}`;
@@ -274,7 +331,10 @@ describe('who to follow: people from the same chats', () => {
 
   test('two members answering in the same chat are suggested to each other, saying so', async () => {
     const forUma = await suggestions(m.uma!);
-    assert.ok(reasonsOf(forUma, 'zed').includes('you were both in #samechat'), JSON.stringify(forUma.map((s: Json) => [s.actor.handle, s.reasons])));
+    assert.ok(
+      reasonsOf(forUma, 'zed').includes('you were both in #samechat'),
+      JSON.stringify(forUma.map((s: Json) => [s.actor.handle, s.reasons])),
+    );
     assert.ok(reasonsOf(await suggestions(m.zed!), 'uma').includes('you were both in #samechat'));
   });
 
@@ -284,7 +344,8 @@ describe('who to follow: people from the same chats', () => {
     assert.ok(tagger.includes('posts about #samechat'), `hashtag co-use is its own reason: ${JSON.stringify(tagger)}`);
     assert.ok(!tagger.some((r) => r.startsWith('you were both in')), JSON.stringify(tagger));
     assert.ok(!reasonsOf(list, 'hidden').some((r) => r.startsWith('you were both in')), JSON.stringify(reasonsOf(list, 'hidden')));
-    for (const h of ['other', 'elsewhere', 'third']) assert.ok(!reasonsOf(list, h).some((r) => r.startsWith('you were both in')), `${h}: ${JSON.stringify(reasonsOf(list, h))}`);
+    for (const h of ['other', 'elsewhere', 'third'])
+      assert.ok(!reasonsOf(list, h).some((r) => r.startsWith('you were both in')), `${h}: ${JSON.stringify(reasonsOf(list, h))}`);
     assert.ok(reasonsOf(await suggestions(m.elsewhere!), 'third').includes('you were both in #otherchat'), 'each chat has its own people');
   });
 });

@@ -102,7 +102,10 @@ describe('jobs', () => {
     });
     for (let n = 1; n <= 5; n++) await jobs.enqueue('t.ordered', { n }, { orderingKey: 'source:1' });
     assert.equal(await jobs.drain({ concurrency: 5 }), 5);
-    assert.deepEqual(log, [1, 2, 3, 4, 5].flatMap((n) => [`start ${n}`, `end ${n}`]));
+    assert.deepEqual(
+      log,
+      [1, 2, 3, 4, 5].flatMap((n) => [`start ${n}`, `end ${n}`]),
+    );
   });
 
   test('a dedupe key allows one unfinished job per key', async () => {
@@ -189,18 +192,25 @@ describe('jobs', () => {
     const thief = new Jobs(db.database, logger, { leaseGraceMs: 0 });
     let release!: () => void;
     const gate = new Promise<void>((r) => (release = r));
-    jobs.register('t.stolen', async (_p, ctx) => {
-      await gate;
-      await ctx.complete(async (tx) => {
-        await tx.insertInto('settings').values({ key: 'effect:stolen', value: '1', updated_at: Date.now() }).execute();
-      });
-    }, { timeoutMs: 5000 });
+    jobs.register(
+      't.stolen',
+      async (_p, ctx) => {
+        await gate;
+        await ctx.complete(async (tx) => {
+          await tx.insertInto('settings').values({ key: 'effect:stolen', value: '1', updated_at: Date.now() }).execute();
+        });
+      },
+      { timeoutMs: 5000 },
+    );
     thief.register('t.stolen', async () => {});
     await jobs.enqueue('t.stolen', null);
     const [claimed] = await jobs.claim(1);
     const running = jobs.run(claimed!, new AbortController().signal);
     // The lease expires (as when a worker hangs); another worker takes the job over.
-    await db.database.db.updateTable('jobs').set({ locked_until: Date.now() - 1 }).execute();
+    await db.database.db
+      .updateTable('jobs')
+      .set({ locked_until: Date.now() - 1 })
+      .execute();
     assert.equal(await thief.drain(), 1);
     release();
     await running;
@@ -214,7 +224,10 @@ describe('jobs', () => {
     for (const jobs of [a, b]) jobs.register('t.tick', async () => void runs++);
     await a.schedule('tick', 't.tick', null, 60_000, Date.now() - 1);
     const counts = await Promise.all([a.enqueueDueSchedules(), b.enqueueDueSchedules(), a.enqueueDueSchedules()]);
-    assert.equal(counts.reduce((x, y) => x + y, 0), 1);
+    assert.equal(
+      counts.reduce((x, y) => x + y, 0),
+      1,
+    );
     await a.drain();
     assert.equal(runs, 1);
     const schedule = await db.database.db.selectFrom('job_schedules').selectAll().executeTakeFirstOrThrow();
@@ -277,7 +290,11 @@ describe('jobs', () => {
     const jobs = new Jobs(db.database, logger);
     const seen = new Set<number>();
     jobs.register<{ n: number }>('t.many', async ({ n }) => void seen.add(n));
-    await jobs.enqueueMany('t.many', Array.from({ length: 1234 }, (_, n) => ({ n })), { delayMs: 0 });
+    await jobs.enqueueMany(
+      't.many',
+      Array.from({ length: 1234 }, (_, n) => ({ n })),
+      { delayMs: 0 },
+    );
     assert.equal((await jobRows()).length, 1234);
     assert.equal(await jobs.drain({ concurrency: 50 }), 1234);
     assert.equal(seen.size, 1234);
@@ -307,7 +324,8 @@ describe('jobs', () => {
       await second.stop();
     }
     // The database is consistent after the crash.
-    const check = database.dialect === 'sqlite' ? await sql<{ integrity_check: string }>`pragma integrity_check`.execute(database.db) : null;
+    const check =
+      database.dialect === 'sqlite' ? await sql<{ integrity_check: string }>`pragma integrity_check`.execute(database.db) : null;
     if (check) assert.equal(check.rows[0]!.integrity_check, 'ok');
   });
 });

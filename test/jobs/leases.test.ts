@@ -41,28 +41,39 @@ describe('job leases', () => {
     const later = new Jobs(db.database, logger, { clock: { now: () => now + JOB_LEASE_MS + 1 } });
     later.register('t.long', async () => {});
     later.register('t.short', async () => {});
-    assert.deepEqual((await later.claim(2)).map((job) => [job.kind, job.attempts]).sort(), [['t.long', 2], ['t.short', 2]]);
+    assert.deepEqual((await later.claim(2)).map((job) => [job.kind, job.attempts]).sort(), [
+      ['t.long', 2],
+      ['t.short', 2],
+    ]);
   });
 
   test('while the job runs its lease is renewed, and stays short', async () => {
     const leaseMs = 600;
     const jobs = new Jobs(db.database, logger, { leaseMs });
     const seen: number[] = [];
-    jobs.register('t.renewed', async () => {
-      // Run until the lease was renewed twice (as a long pass would), checking it each time.
-      for (let i = 0; i < 500 && new Set(seen).size < 3; i++) {
-        const row = await jobRow();
-        const readAt = Date.now();
-        seen.push(row!.locked_until!);
-        assert.ok(row!.locked_until! <= readAt + leaseMs, 'the lease is never longer than one lease');
-        await sleep(20);
-      }
-    }, { timeoutMs: FIFTEEN_MINUTES });
+    jobs.register(
+      't.renewed',
+      async () => {
+        // Run until the lease was renewed twice (as a long pass would), checking it each time.
+        for (let i = 0; i < 500 && new Set(seen).size < 3; i++) {
+          const row = await jobRow();
+          const readAt = Date.now();
+          seen.push(row!.locked_until!);
+          assert.ok(row!.locked_until! <= readAt + leaseMs, 'the lease is never longer than one lease');
+          await sleep(20);
+        }
+      },
+      { timeoutMs: FIFTEEN_MINUTES },
+    );
     await jobs.enqueue('t.renewed', null);
     assert.equal(await jobs.drain(), 1);
     const leases = [...new Set(seen)];
     assert.ok(leases.length >= 3, `renewed twice: ${leases.join(', ')}`);
-    assert.deepEqual(leases, [...leases].sort((a, b) => a - b), 'each renewal moves the lease forward');
+    assert.deepEqual(
+      leases,
+      [...leases].sort((a, b) => a - b),
+      'each renewal moves the lease forward',
+    );
     assert.equal(await jobRow(), undefined, 'done and removed');
   });
 
@@ -71,19 +82,23 @@ describe('job leases', () => {
     let reason: unknown = null;
     let finished!: () => void;
     const handlerFinished = new Promise<void>((resolve) => (finished = resolve));
-    jobs.register('t.taken', async (_payload, ctx) => {
-      // Another worker takes the job over (as after a long pause of this one).
-      await db.database.db.updateTable('jobs').set({ locked_by: 'another-worker' }).execute();
-      for (let i = 0; i < 500 && !ctx.signal.aborted; i++) await sleep(20);
-      reason = ctx.signal.reason;
-      try {
-        await ctx.complete(async (tx) => {
-          await tx.insertInto('settings').values({ key: 'effect:taken', value: '1', updated_at: Date.now() }).execute();
-        });
-      } finally {
-        finished();
-      }
-    }, { timeoutMs: FIFTEEN_MINUTES });
+    jobs.register(
+      't.taken',
+      async (_payload, ctx) => {
+        // Another worker takes the job over (as after a long pause of this one).
+        await db.database.db.updateTable('jobs').set({ locked_by: 'another-worker' }).execute();
+        for (let i = 0; i < 500 && !ctx.signal.aborted; i++) await sleep(20);
+        reason = ctx.signal.reason;
+        try {
+          await ctx.complete(async (tx) => {
+            await tx.insertInto('settings').values({ key: 'effect:taken', value: '1', updated_at: Date.now() }).execute();
+          });
+        } finally {
+          finished();
+        }
+      },
+      { timeoutMs: FIFTEEN_MINUTES },
+    );
     await jobs.enqueue('t.taken', null);
     await jobs.drain();
     await handlerFinished;

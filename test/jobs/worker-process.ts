@@ -17,7 +17,10 @@ jobs.register<{ label: string; holdMs: number }>(
     console.log(`started ${payload.label} attempt ${ctx.attempt}`);
     await new Promise((resolve) => setTimeout(resolve, payload.holdMs));
     await ctx.complete(async (tx) => {
-      await tx.insertInto('settings').values({ key: `effect:${payload.label}:${ctx.jobId}:${ctx.attempt}`, value: '1', updated_at: Date.now() }).execute();
+      await tx
+        .insertInto('settings')
+        .values({ key: `effect:${payload.label}:${ctx.jobId}:${ctx.attempt}`, value: '1', updated_at: Date.now() })
+        .execute();
     });
     console.log(`done ${payload.label}`);
   },
@@ -26,5 +29,8 @@ jobs.register<{ label: string; holdMs: number }>(
 jobs.start({ concurrency: 2, pollMs: 100 });
 console.log('ready');
 process.once('SIGTERM', () => {
-  void jobs.stop(1000).then(() => database.close()).then(() => process.exit(0));
+  void jobs
+    .stop(1000)
+    .then(() => database.close())
+    .then(() => process.exit(0));
 });

@@ -38,7 +38,11 @@ describe('configuration', () => {
       [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL \(logLevel\):/],
       [{ RUN_JOBS: 'perhaps' }, /^RUN_JOBS \(runJobs\):/],
     ];
-    for (const [env, message] of cases) assert.throws(() => loadConfig({ file: null, env }), (e: unknown) => e instanceof ConfigError && message.test(e.message));
+    for (const [env, message] of cases)
+      assert.throws(
+        () => loadConfig({ file: null, env }),
+        (e: unknown) => e instanceof ConfigError && message.test(e.message),
+      );
     const dir = mkdtempSync(join(tmpdir(), 'commonroom-config-'));
     writeFileSync(join(dir, 'bad.json'), '{ not json');
     assert.throws(() => loadConfig({ file: join(dir, 'bad.json'), env: {} }), /bad\.json/);

@@ -60,7 +60,9 @@ before(async () => {
     res.write(Buffer.alloc(1024));
   });
   const bomb = gzipSync(Buffer.alloc(30 * 1024 * 1024));
-  routes.set('/gzip-bomb', (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb));
+  routes.set('/gzip-bomb', (_req, res) =>
+    res.writeHead(200, { 'content-encoding': 'gzip', 'content-length': String(bomb.length) }).end(bomb),
+  );
   routes.set('/gzip', (_req, res) => res.writeHead(200, { 'content-encoding': 'gzip' }).end(gzipSync('compressed hello')));
   routes.set('/brotli', (_req, res) => res.writeHead(200, { 'content-encoding': 'br' }).end(brotliCompressSync('brotli hello')));
   routes.set('/never', () => {});
@@ -103,7 +105,20 @@ describe('HttpClient', () => {
   test('refuses literal private, loopback, link-local and metadata addresses without connecting', async () => {
     const port = new URL(base).port;
     const before = seen.length;
-    for (const host of ['127.0.0.1', '10.0.0.1', '169.254.169.254', '192.168.1.10', '172.16.0.1', '100.64.0.1', '0.0.0.0', '[::1]', '[::ffff:127.0.0.1]', '[fe80::1]', '[fd00::1]', '[::]']) {
+    for (const host of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '169.254.169.254',
+      '192.168.1.10',
+      '172.16.0.1',
+      '100.64.0.1',
+      '0.0.0.0',
+      '[::1]',
+      '[::ffff:127.0.0.1]',
+      '[fe80::1]',
+      '[fd00::1]',
+      '[::]',
+    ]) {
       const error = await refusal(strict.fetch(`http://${host}:${port}/hello`, { timeoutMs: 2000 }), 'blocked_address');
       assert.match(error.message, /private address/);
     }
@@ -162,12 +177,28 @@ describe('HttpClient', () => {
 
   test('address rules: mapped IPv6 is unwrapped; the allow-list parser refuses junk', () => {
     const none = { allow: parseAllowList('') };
-    for (const address of ['127.0.0.1', '::ffff:127.0.0.1', '::ffff:7f00:1', '10.1.2.3', '169.254.169.254', '::1', 'fe80::1', 'not-an-ip']) {
+    for (const address of [
+      '127.0.0.1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '10.1.2.3',
+      '169.254.169.254',
+      '::1',
+      'fe80::1',
+      'not-an-ip',
+    ]) {
       assert.equal(isDeniedAddress(address, none), true, address);
     }
     assert.equal(isDeniedAddress('::ffff:a00:1', none), true, '10.0.0.1, mapped, in hex');
     // Public addresses must stay reachable, IPv4 ones included (an IPv4-mapped IPv6 rule once denied them all).
-    for (const address of ['93.184.216.34', '8.8.8.8', '1.1.1.1', '2606:2800:220:1:248:1893:25c8:1946', '::ffff:93.184.216.34', '::ffff:5db8:d822']) {
+    for (const address of [
+      '93.184.216.34',
+      '8.8.8.8',
+      '1.1.1.1',
+      '2606:2800:220:1:248:1893:25c8:1946',
+      '::ffff:93.184.216.34',
+      '::ffff:5db8:d822',
+    ]) {
       assert.equal(isDeniedAddress(address, none), false, address);
     }
     const loopback = { allow: parseAllowList('127.0.0.0/8, ::1') };
@@ -216,7 +247,14 @@ describe('HttpClient', () => {
   });
 
   test('a URL naming an IPv6 form of a private IPv4 address is refused without connecting', async () => {
-    for (const host of ['[::127.0.0.2]', '[::7f00:2]', '[::ffff:0:127.0.0.2]', '[::ffff:127.0.0.2]', '[64:ff9b::127.0.0.2]', '[2002:7f00:2::1]']) {
+    for (const host of [
+      '[::127.0.0.2]',
+      '[::7f00:2]',
+      '[::ffff:0:127.0.0.2]',
+      '[::ffff:127.0.0.2]',
+      '[64:ff9b::127.0.0.2]',
+      '[2002:7f00:2::1]',
+    ]) {
       await refusal(strict.fetch(`http://${host}:${forbiddenPort}/secret`, { timeoutMs: 2000 }), 'blocked_address');
       await refusal(client.fetch(`http://${host}:${forbiddenPort}/secret`, { timeoutMs: 2000 }), 'blocked_address');
     }

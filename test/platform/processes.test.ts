@@ -81,7 +81,10 @@ function start(args: string[], ready: string): Promise<Process> {
 /** Runs a CLI command to its end. */
 function cli(args: string[], stdin = ''): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { env: { ...env, LOG_LEVEL: 'silent' }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      env: { ...env, LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -136,7 +139,10 @@ before(async () => {
     FETCH_ALLOW_PRIVATE: '127.0.0.1',
   };
   // Both web processes start (and migrate) at once, as after a deployment.
-  [a, b] = await Promise.all([start(['serve', '--no-jobs'], 'Commonroom is listening'), start(['serve', '--no-jobs'], 'Commonroom is listening')]);
+  [a, b] = await Promise.all([
+    start(['serve', '--no-jobs'], 'Commonroom is listening'),
+    start(['serve', '--no-jobs'], 'Commonroom is listening'),
+  ]);
   for (const handle of ['ana', 'bo']) {
     const created = await cli(['user', 'create', handle, '--email', `${handle}@example.org`, '--password-stdin'], `${PASSWORD}\n`);
     assert.equal(created.code, 0, created.stderr);
@@ -200,7 +206,13 @@ describe('two web processes and two workers on one PostgreSQL database', { skip:
     const bo = await signIn(b.url, 'bo');
     const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
     const created = await host.api('POST', '/api/v1/chats', {
-      hashtag: '#scaleout', title: 'Scale-out', timeZone: 'UTC', recurrence: { freq: 'weekly', weekday: at.weekday }, startDate: at.date, time: at.time, durationMinutes: 60,
+      hashtag: '#scaleout',
+      title: 'Scale-out',
+      timeZone: 'UTC',
+      recurrence: { freq: 'weekly', weekday: at.weekday },
+      startDate: at.date,
+      time: at.time,
+      durationMinutes: 60,
     });
     assert.equal(created.status, 201, JSON.stringify(created.json));
     const api = `/api/v1/chats/scaleout/${at.date}`;
@@ -228,7 +240,9 @@ describe('two web processes and two workers on one PostgreSQL database', { skip:
   test('jobs enqueued through both web processes run exactly once between two workers; the web processes run none', async () => {
     const ana = await signIn(a.url, 'ana');
     const bo = await signIn(b.url, 'bo');
-    const pages = Array.from({ length: 12 }, (_, i) => sites.set(`/page-${i}`, { headers: { 'content-type': 'text/html' }, body: `<html><head><title>Page ${i}</title></head></html>` }));
+    const pages = Array.from({ length: 12 }, (_, i) =>
+      sites.set(`/page-${i}`, { headers: { 'content-type': 'text/html' }, body: `<html><head><title>Page ${i}</title></head></html>` }),
+    );
     const feeds = Array.from({ length: 6 }, (_, i) =>
       sites.set(`/feed-${i}.xml`, {
         body: `<?xml version="1.0"?><rss version="2.0"><channel><title>Feed ${i}</title><link>${sites.url}/</link><item><title>Item ${i}</title><link>${sites.url}/item-${i}</link><guid>item-${i}</guid></item></channel></rss>`,
@@ -241,7 +255,11 @@ describe('two web processes and two workers on one PostgreSQL database', { skip:
       const res = await (i % 2 ? ana : bo).api('POST', '/api/v1/subscriptions', { url: feed });
       assert.equal(res.status, 201, JSON.stringify(res.json));
     }
-    assert.equal(await count(`select count(*) as n from jobs where kind = 'social.card'`), pages.length, 'the web processes ran none of them');
+    assert.equal(
+      await count(`select count(*) as n from jobs where kind = 'social.card'`),
+      pages.length,
+      'the web processes ran none of them',
+    );
     assert.equal(await count(`select count(*) as n from link_cards`), 0);
     for (const page of pages) assert.equal(sites.hits(new URL(page).pathname).length, 0);
     // Every source due again, and more refresh passes than needed competing for them.
@@ -252,15 +270,26 @@ describe('two web processes and two workers on one PostgreSQL database', { skip:
       [due],
     );
 
-    workers.push(...(await Promise.all([start(['worker'], 'Commonroom job worker started'), start(['worker'], 'Commonroom job worker started')])));
-    await eventually(async () => (await count(`select count(*) as n from jobs where kind in ('social.card', 'feeds.refresh')`)) === 0, 60_000, 'the card and refresh jobs to finish');
-    await eventually(async () => (await count(`select count(*) as n from sources where last_fetched_at >= $1`, [due])) === feeds.length, 60_000, 'every source to be fetched');
+    workers.push(
+      ...(await Promise.all([start(['worker'], 'Commonroom job worker started'), start(['worker'], 'Commonroom job worker started')])),
+    );
+    await eventually(
+      async () => (await count(`select count(*) as n from jobs where kind in ('social.card', 'feeds.refresh')`)) === 0,
+      60_000,
+      'the card and refresh jobs to finish',
+    );
+    await eventually(
+      async () => (await count(`select count(*) as n from sources where last_fetched_at >= $1`, [due])) === feeds.length,
+      60_000,
+      'every source to be fetched',
+    );
     // Stopped workers have nothing running: every fetch they were to make has been made.
     const codes = await Promise.all(workers.splice(0).map((w) => w.stop()));
     assert.deepEqual(codes, [0, 0]);
     assert.equal(await count(`select count(*) as n from link_cards`), pages.length);
     for (const page of pages) assert.equal(sites.hits(new URL(page).pathname).length, 1, `${page} fetched once`);
-    for (const feed of feeds) assert.equal(sites.hits(new URL(feed).pathname).filter((r) => r.at >= due).length, 1, `${feed} refreshed once`);
+    for (const feed of feeds)
+      assert.equal(sites.hits(new URL(feed).pathname).filter((r) => r.at >= due).length, 1, `${feed} refreshed once`);
     assert.equal(await count(`select count(*) as n from jobs where failed_at is not null`), 0);
   });
 });

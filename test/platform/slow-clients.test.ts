@@ -37,10 +37,12 @@ async function rawConnection(): Promise<RawConnection> {
   // A reset instead of a FIN is a close too.
   socket.on('error', () => {});
   let timer: NodeJS.Timeout | undefined;
-  const closed = new Promise<string>((resolve) => socket.once('close', () => {
-    clearInterval(timer);
-    resolve(answer);
-  }));
+  const closed = new Promise<string>((resolve) =>
+    socket.once('close', () => {
+      clearInterval(timer);
+      resolve(answer);
+    }),
+  );
   return {
     socket,
     closed,
@@ -74,7 +76,9 @@ describe('slow clients', () => {
   test('many clients trickling their bodies a byte at a time are all disconnected', WAIT, async () => {
     const connections = await Promise.all(Array.from({ length: 40 }, () => rawConnection()));
     for (const c of connections) {
-      c.socket.write('POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nlogin=');
+      c.socket.write(
+        'POST /login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100000\r\n\r\nlogin=',
+      );
       c.trickle('a', 100);
     }
     const answers = await Promise.all(connections.map((c) => c.closed));
@@ -86,13 +90,17 @@ describe('slow clients', () => {
     const live = await SseStream.open(`${server.url}/live?timeline=local`);
     try {
       const slowloris = await rawConnection();
-      slowloris.socket.write('POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{');
+      slowloris.socket.write(
+        'POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 5000\r\n\r\n{',
+      );
       slowloris.trickle(' ', 200);
 
       // A JSON post whose body comes in pieces of 1 kB every 200 ms (5 kB/s): on until the
       // trickling client above has been disconnected, then a few more pieces, then the end.
       const upload = await rawConnection();
-      upload.socket.write(`POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ana.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`);
+      upload.socket.write(
+        `POST /api/v1/posts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ana.token}\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n`,
+      );
       const chunk = (text: string) => upload.socket.write(`${Buffer.byteLength(text).toString(16)}\r\n${text}\r\n`);
       chunk('{"text": "Sent slowly, but steadily"');
       let afterwards = 0;
@@ -112,7 +120,12 @@ describe('slow clients', () => {
       upload.socket.write('0\r\n\r\n');
       const answer = await upload.closed;
       assert.match(answer, /^HTTP\/1\.1 201 /, answer.slice(0, 200));
-      const id = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4).replace(/^[0-9a-f]+\r\n/, '').replace(/\r\n0\r\n\r\n$/, '')).id as number;
+      const id = JSON.parse(
+        answer
+          .slice(answer.indexOf('\r\n\r\n') + 4)
+          .replace(/^[0-9a-f]+\r\n/, '')
+          .replace(/\r\n0\r\n\r\n$/, ''),
+      ).id as number;
 
       // The live stream outlived every cut above, and still delivers.
       await live.nextPost(id, 5000);

@@ -22,12 +22,18 @@ const PAGES: Record<string, { type: string; body: string }> = {
       <meta property="og:image" content="/images/shelves.jpg">
       <meta property="og:site_name" content="Library Journal Test"></head><body>Hello</body></html>`,
   },
-  '/plain-title': { type: 'text/html', body: '<html><head><title>  Only a title  </title><meta name="description" content="Plain description"></head></html>' },
+  '/plain-title': {
+    type: 'text/html',
+    body: '<html><head><title>  Only a title  </title><meta name="description" content="Plain description"></head></html>',
+  },
   '/oembed-page': {
     type: 'text/html',
     body: `<html><head><meta property="og:title" content="A video"><link rel="alternate" type="application/json+oembed" href="/oembed.json"></head></html>`,
   },
-  '/oembed.json': { type: 'application/json', body: JSON.stringify({ title: 'ignored', thumbnail_url: 'https://cdn.example/thumb.jpg', provider_name: 'VideoSite' }) },
+  '/oembed.json': {
+    type: 'application/json',
+    body: JSON.stringify({ title: 'ignored', thumbnail_url: 'https://cdn.example/thumb.jpg', provider_name: 'VideoSite' }),
+  },
   '/untitled': { type: 'text/html', body: '<html><head></head><body>No title at all</body></html>' },
   '/data.json': { type: 'application/json', body: '{"title":"not a page"}' },
   '/other': { type: 'text/html', body: '<html><head><meta property="og:title" content="The other page"></head></html>' },
@@ -102,8 +108,20 @@ describe('link preview cards', () => {
     const missing = await ana.post(`${siteUrl}/missing`);
     await allowed.services.jobs.drain();
     const card = async (id: number) => (await getJson(allowed, null, `/api/v1/posts/${id}`)).card;
-    assert.deepEqual(await card(plain.id), { url: `${siteUrl}/plain-title`, title: 'Only a title', description: 'Plain description', imageUrl: null, siteName: '127.0.0.1' });
-    assert.deepEqual(await card(video.id), { url: `${siteUrl}/oembed-page`, title: 'A video', description: null, imageUrl: 'https://cdn.example/thumb.jpg', siteName: 'VideoSite' });
+    assert.deepEqual(await card(plain.id), {
+      url: `${siteUrl}/plain-title`,
+      title: 'Only a title',
+      description: 'Plain description',
+      imageUrl: null,
+      siteName: '127.0.0.1',
+    });
+    assert.deepEqual(await card(video.id), {
+      url: `${siteUrl}/oembed-page`,
+      title: 'A video',
+      description: null,
+      imageUrl: 'https://cdn.example/thumb.jpg',
+      siteName: 'VideoSite',
+    });
     for (const post of [untitled, json, missing]) assert.equal(await card(post.id), null);
     assert.equal(fetched('/oembed.json'), 1);
     assert.equal(await countRows(allowed, 'link_cards', ['status', 'failed']), 3);
@@ -131,15 +149,26 @@ describe('link preview cards', () => {
   test('without the allow-list a loopback link is refused: no card, and the site never sees a request', async () => {
     const before = requests.length;
     const port = (site.address() as AddressInfo).port;
-    const links = [`${siteUrl}/article`, `http://localhost:${port}/article`, `http://[::1]:${port}/article`, `http://127.1:${port}/article`];
+    const links = [
+      `${siteUrl}/article`,
+      `http://localhost:${port}/article`,
+      `http://[::1]:${port}/article`,
+      `http://127.1:${port}/article`,
+    ];
     const ids = [];
     for (const link of links) ids.push((await bo.post(`Sneaky ${link}`)).id);
     // Each post also queues its (here empty) federation delivery job.
     assert.ok((await guarded.services.jobs.drain()) >= links.length);
-    assert.equal((await guarded.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'social.card').execute()).length, 0);
+    assert.equal(
+      (await guarded.services.database.db.selectFrom('jobs').select('id').where('kind', '=', 'social.card').execute()).length,
+      0,
+    );
     for (const id of ids) assert.equal((await getJson(guarded, null, `/api/v1/posts/${id}`)).card, null);
     assert.equal(requests.length, before, `the site saw ${JSON.stringify(requests.slice(before))}`);
     const rows = await guarded.services.database.db.selectFrom('link_cards').select(['url', 'status']).orderBy('id').execute();
-    assert.deepEqual(rows.map((r) => r.status), links.map(() => 'failed'));
+    assert.deepEqual(
+      rows.map((r) => r.status),
+      links.map(() => 'failed'),
+    );
   });
 });

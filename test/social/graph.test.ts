@@ -25,7 +25,14 @@ describe('following people', () => {
     assert.deepEqual(await home(ana), [earlierReply.id, earlier.id]);
     const later = await bo.post('Posted after');
     assert.deepEqual(await home(ana), [later.id, earlierReply.id, earlier.id]);
-    assert.deepEqual(await relationship(ana, bo), { following: true, requested: false, followedBy: false, muting: false, blocking: false, blockedBy: false });
+    assert.deepEqual(await relationship(ana, bo), {
+      following: true,
+      requested: false,
+      followedBy: false,
+      muting: false,
+      blocking: false,
+      blockedBy: false,
+    });
     assert.equal((await relationship(bo, ana)).followedBy, true);
     assert.deepEqual(handles((await getJson(server, null, '/api/v1/people/bo/followers')).people), ['ana']);
     assert.deepEqual(handles((await getJson(server, null, '/api/v1/people/ana/following')).people), ['bo']);
@@ -115,7 +122,14 @@ describe('follow requests', () => {
     const twice = await ana.api('POST', '/api/v1/people/gus/follow');
     assert.equal(twice.status, 409);
     assert.equal(twice.json.error.code, 'already_requested');
-    assert.deepEqual(await relationship(ana, gus), { following: false, requested: true, followedBy: false, muting: false, blocking: false, blockedBy: false });
+    assert.deepEqual(await relationship(ana, gus), {
+      following: false,
+      requested: true,
+      followedBy: false,
+      muting: false,
+      blocking: false,
+      blockedBy: false,
+    });
     assert.deepEqual(handles((await getJson(server, gus, '/api/v1/follow-requests')).people), ['ana', 'bo', 'cy', 'dee']);
     const requests = await getJson(server, gus, '/api/v1/notifications?kind=follow_request');
     assert.deepEqual(handles(requests.notifications.map((n: Json) => n.actor)).sort(), ['ana', 'bo', 'cy', 'dee']);
@@ -138,7 +152,10 @@ describe('follow requests', () => {
     await getJson(server, bo, `/api/v1/posts/${secret.id}`, 404);
     assert.deepEqual(handles((await getJson(server, null, '/api/v1/people/gus/followers')).people).sort(), ['ana', 'dee']);
     assert.deepEqual((await getJson(server, gus, '/api/v1/notifications?kind=follow_request')).notifications, []);
-    assert.deepEqual(handles((await getJson(server, gus, '/api/v1/notifications?kind=follow')).notifications.map((n: Json) => n.actor)).sort(), ['ana', 'dee']);
+    assert.deepEqual(
+      handles((await getJson(server, gus, '/api/v1/notifications?kind=follow')).notifications.map((n: Json) => n.actor)).sort(),
+      ['ana', 'dee'],
+    );
 
     // bo asks again; unlocking accepts waiting requests.
     assert.equal((await bo.api('POST', '/api/v1/people/gus/follow')).json.state, 'pending');
@@ -180,7 +197,14 @@ describe('mutes and blocks', () => {
     const deePost = await dee.post('Dee speaks');
     const page = await ana.web.post('/@dee/block', { back: '/@dee' });
     assert.equal(page.status, 303);
-    assert.deepEqual(await relationship(ana, dee), { following: false, requested: false, followedBy: false, muting: false, blocking: true, blockedBy: false });
+    assert.deepEqual(await relationship(ana, dee), {
+      following: false,
+      requested: false,
+      followedBy: false,
+      muting: false,
+      blocking: true,
+      blockedBy: false,
+    });
     assert.equal((await relationship(dee, ana)).blockedBy, true);
     assert.equal((await ana.api('POST', '/api/v1/people/dee/block')).status, 409);
 
@@ -199,7 +223,9 @@ describe('mutes and blocks', () => {
     assert.deepEqual(await snapshot(server), before);
     // A mention from the blocked side is no notification.
     await dee.post('Hey @ana');
-    assert.ok(!(await getJson(server, ana, '/api/v1/notifications?kind=mention')).notifications.some((n: Json) => n.actor.handle === 'dee'));
+    assert.ok(
+      !(await getJson(server, ana, '/api/v1/notifications?kind=mention')).notifications.some((n: Json) => n.actor.handle === 'dee'),
+    );
 
     assert.equal((await ana.api('DELETE', '/api/v1/people/dee/block')).status, 204);
     assert.equal((await getJson(server, dee, `/api/v1/posts/${anaPost.id}`)).id, anaPost.id);

@@ -69,7 +69,10 @@ export async function createMember(server: TestServer, handle: string, options: 
   };
 }
 
-export async function createMembers<const T extends readonly string[]>(server: TestServer, handles: T): Promise<{ [K in T[number]]: Member }> {
+export async function createMembers<const T extends readonly string[]>(
+  server: TestServer,
+  handles: T,
+): Promise<{ [K in T[number]]: Member }> {
   const result: Record<string, Member> = {};
   for (const handle of handles) result[handle] = await createMember(server, handle);
   return result as { [K in T[number]]: Member };
@@ -109,7 +112,9 @@ export async function allIds(read: (cursor: string | null) => Promise<Json>, max
 
 /** A small real PNG. */
 export async function png(width = 64, height = 48, colour = '#1d5c80'): Promise<Buffer> {
-  return sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer();
+  return sharp({ create: { width, height, channels: 3, background: colour } })
+    .png()
+    .toBuffer();
 }
 
 export function pngBlob(bytes: Buffer): Blob {
@@ -117,7 +122,28 @@ export function pngBlob(bytes: Buffer): Blob {
 }
 
 /** Counts rows of a table (optionally filtered by one column), straight from the database. */
-export async function countRows(server: TestServer, table: 'posts' | 'media' | 'follows' | 'likes' | 'notifications' | 'hashtags' | 'post_hashtags' | 'mentions' | 'timeline_entries' | 'bookmarks' | 'pins' | 'lists' | 'list_members' | 'blocks' | 'mutes' | 'link_cards' | 'post_edits', where?: [string, unknown]): Promise<number> {
+export async function countRows(
+  server: TestServer,
+  table:
+    | 'posts'
+    | 'media'
+    | 'follows'
+    | 'likes'
+    | 'notifications'
+    | 'hashtags'
+    | 'post_hashtags'
+    | 'mentions'
+    | 'timeline_entries'
+    | 'bookmarks'
+    | 'pins'
+    | 'lists'
+    | 'list_members'
+    | 'blocks'
+    | 'mutes'
+    | 'link_cards'
+    | 'post_edits',
+  where?: [string, unknown],
+): Promise<number> {
   // Kysely's typed builder cannot take a table name chosen at run time.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- dynamic table and column for a test count
   let query = (server.services.database.db as any).selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'));
@@ -128,7 +154,24 @@ export async function countRows(server: TestServer, table: 'posts' | 'media' | '
 
 /** A snapshot of the social tables' row counts: compare before and after a refused request. */
 export async function snapshot(server: TestServer): Promise<Record<string, number>> {
-  const tables = ['posts', 'media', 'follows', 'likes', 'notifications', 'hashtags', 'post_hashtags', 'mentions', 'timeline_entries', 'bookmarks', 'pins', 'lists', 'list_members', 'blocks', 'mutes', 'post_edits'] as const;
+  const tables = [
+    'posts',
+    'media',
+    'follows',
+    'likes',
+    'notifications',
+    'hashtags',
+    'post_hashtags',
+    'mentions',
+    'timeline_entries',
+    'bookmarks',
+    'pins',
+    'lists',
+    'list_members',
+    'blocks',
+    'mutes',
+    'post_edits',
+  ] as const;
   const result: Record<string, number> = {};
   for (const table of tables) result[table] = await countRows(server, table);
   // Uploaded files too: a refused post must not leave images behind.
@@ -239,7 +282,10 @@ export class SseStream {
       if (found) return found;
       if (this.#ended) assert.fail(`the stream ended before the awaited event; got ${JSON.stringify(this.events.map((e) => e.event))}`);
       const left = end - Date.now();
-      if (left <= 0) assert.fail(`no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => `${e.event} ${e.data.slice(0, 80)}`))}`);
+      if (left <= 0)
+        assert.fail(
+          `no matching event within ${timeoutMs} ms; got ${JSON.stringify(this.events.map((e) => `${e.event} ${e.data.slice(0, 80)}`))}`,
+        );
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.#waiters.push(() => {

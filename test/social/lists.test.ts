@@ -28,7 +28,10 @@ describe('lists', () => {
     assert.deepEqual(ids(timeline), [fromLib2.id, early.id]);
     assert.ok(!ids(timeline).includes(fromOther.id));
     assert.deepEqual(handles((await getJson(server, owner, `/api/v1/lists/${id}/members`)).people), ['lib1', 'lib2']);
-    assert.deepEqual((await getJson(server, owner, '/api/v1/lists')).lists.map((l: Json) => [l.name, l.members]), [['Public librarians', 2]]);
+    assert.deepEqual(
+      (await getJson(server, owner, '/api/v1/lists')).lists.map((l: Json) => [l.name, l.members]),
+      [['Public librarians', 2]],
+    );
 
     for (const who of [other, null]) {
       await getJson(server, who, `/api/v1/lists/${id}`, 404);
@@ -54,7 +57,10 @@ describe('lists', () => {
     assert.equal(add.status, 303);
     const post = await lib1.post('Reading Gruffalo today');
     // Adding someone brings their recent posts in (lib1 posted once in the test before).
-    assert.deepEqual(ids(await getJson(server, null, `/api/v1/timelines/lists/${id}`)), [post.id, ...ids(await getJson(server, null, '/api/v1/people/lib1/posts')).slice(1)]);
+    assert.deepEqual(ids(await getJson(server, null, `/api/v1/timelines/lists/${id}`)), [
+      post.id,
+      ...ids(await getJson(server, null, '/api/v1/people/lib1/posts')).slice(1),
+    ]);
     assert.equal(ids(await getJson(server, null, `/api/v1/timelines/lists/${id}`)).length, 2);
     assert.deepEqual(handles((await getJson(server, other, `/api/v1/lists/${id}/members`)).people), ['lib1']);
     const html = await server.client().get(`/lists/${id}`);
@@ -62,7 +68,10 @@ describe('lists', () => {
     assert.ok(html.document.querySelector(`#post-${post.id}`));
     assert.equal(html.document.querySelector(`form[action="/lists/${id}/members"]`), null, 'no add form for visitors');
     const profile = await server.client().get('/@owner');
-    assert.deepEqual([...profile.document.querySelectorAll('[aria-labelledby="shared-lists"] a')].map((a) => a.textContent?.trim()), ['Read-aloud crew (1)']);
+    assert.deepEqual(
+      [...profile.document.querySelectorAll('[aria-labelledby="shared-lists"] a')].map((a) => a.textContent?.trim()),
+      ['Read-aloud crew (1)'],
+    );
 
     const before = await snapshot(server);
     assert.equal((await other.api('POST', `/api/v1/lists/${id}/members`, { handle: 'other' })).status, 403);
@@ -74,7 +83,10 @@ describe('lists', () => {
     const before2 = (await owner.api('GET', `/api/v1/lists/${id}`)).json;
     const renamed = await owner.api('PATCH', `/api/v1/lists/${id}`, { name: 'Read-aloud friends' });
     assert.equal(renamed.status, 200);
-    assert.deepEqual([renamed.json.name, renamed.json.description, renamed.json.visibility], ['Read-aloud friends', before2.description, 'public']);
+    assert.deepEqual(
+      [renamed.json.name, renamed.json.description, renamed.json.visibility],
+      ['Read-aloud friends', before2.description, 'public'],
+    );
 
     // Made private again, it disappears for others.
     const patched = await owner.api('PATCH', `/api/v1/lists/${id}`, { visibility: 'private' });
@@ -91,7 +103,10 @@ describe('lists', () => {
     const list = (await owner.api('POST', '/api/v1/lists', { name: 'Shared', visibility: 'public' })).json;
     assert.equal((await owner.api('POST', `/api/v1/lists/${list.id}/members`, { handle: 'lib2' })).status, 204);
     const before = await lib2.post('Followers only, owner not yet a follower', { visibility: 'followers' });
-    assert.deepEqual(ids(await getJson(server, owner, `/api/v1/timelines/lists/${list.id}`)).filter((id) => id === before.id), []);
+    assert.deepEqual(
+      ids(await getJson(server, owner, `/api/v1/timelines/lists/${list.id}`)).filter((id) => id === before.id),
+      [],
+    );
     await follow(owner, lib2);
     const secret = await lib2.post('Followers only, owner follows', { visibility: 'followers' });
     assert.equal(ids(await getJson(server, owner, `/api/v1/timelines/lists/${list.id}`))[0], secret.id);

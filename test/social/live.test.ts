@@ -22,7 +22,13 @@ const streamUrl = (timeline?: string) => `${server.url}/api/v1/streaming${timeli
 const received = (stream: SseStream) =>
   stream.events
     .filter((e) => e.event !== 'ready')
-    .map((e) => (e.event === 'post' ? `post ${JSON.parse(e.data).id ?? Number(JSON.parse(e.data).key.split(':')[0])}` : e.event === 'delete' ? `delete ${JSON.parse(e.data).id}` : e.event));
+    .map((e) =>
+      e.event === 'post'
+        ? `post ${JSON.parse(e.data).id ?? Number(JSON.parse(e.data).key.split(':')[0])}`
+        : e.event === 'delete'
+          ? `delete ${JSON.parse(e.data).id}`
+          : e.event,
+    );
 /** The SSE ids of the events a stream received after `ready`. */
 const sseIds = (stream: SseStream) => stream.events.filter((e) => e.event !== 'ready').map((e) => Number(e.id));
 const cookieOf = (who: Member) => ({ cookie: [...who.web.cookies].map(([k, v]) => `${k}=${v}`).join('; ') });
@@ -67,7 +73,8 @@ describe('live updates (Server-Sent Events)', () => {
       assert.equal((await ana.api('POST', '/api/v1/notifications/read')).status, 204);
       await stream.next((e) => e.event === 'notifications' && JSON.parse(e.data).unread === 0, 1000);
       const fresh = stream.events.length;
-      const counted = (unread: number) => (e: SseEvent) => stream.events.indexOf(e) >= fresh && e.event === 'notifications' && JSON.parse(e.data).unread === unread;
+      const counted = (unread: number) => (e: SseEvent) =>
+        stream.events.indexOf(e) >= fresh && e.event === 'notifications' && JSON.parse(e.data).unread === unread;
       await bo.post('Hello @ana');
       await stream.next(counted(1), 1000);
       const post = await ana.post('Like this');
@@ -75,7 +82,10 @@ describe('live updates (Server-Sent Events)', () => {
       await stream.next(counted(2));
       assert.equal((await ana.api('POST', '/api/v1/notifications/read')).status, 204);
       await stream.next(counted(0));
-      assert.deepEqual(stream.data('notifications').map((d: Json) => d.unread), [0, 1, 2, 0]);
+      assert.deepEqual(
+        stream.data('notifications').map((d: Json) => d.unread),
+        [0, 1, 2, 0],
+      );
       assert.deepEqual(stream.postIds(), [], 'no timeline asked for, no posts');
     } finally {
       stream.close();
@@ -113,7 +123,8 @@ describe('live updates (Server-Sent Events)', () => {
       const open = await bo.post('For everyone, then gone');
       assert.equal((await bo.api('DELETE', `/api/v1/posts/${hidden.id}`)).status, 204);
       assert.equal((await bo.api('DELETE', `/api/v1/posts/${open.id}`)).status, 204);
-      for (const stream of [anonymous, follower, stranger]) await stream.next((e) => e.event === 'delete' && JSON.parse(e.data).id === open.id);
+      for (const stream of [anonymous, follower, stranger])
+        await stream.next((e) => e.event === 'delete' && JSON.parse(e.data).id === open.id);
       assert.deepEqual(follower.data('delete'), [{ id: hidden.id }, { id: open.id }]);
       assert.deepEqual(anonymous.data('delete'), [{ id: open.id }]);
       assert.deepEqual(stranger.data('delete'), [{ id: open.id }]);
@@ -187,7 +198,13 @@ describe('reconnecting with Last-Event-ID', () => {
       await again.next((e) => e.event === 'notifications');
       const live = await bo.post('Live once more');
       await again.nextPost(live.id);
-      assert.deepEqual(received(again), [`post ${missed.id}`, `delete ${before.id}`, `post ${mention.id}`, 'notifications', `post ${live.id}`]);
+      assert.deepEqual(received(again), [
+        `post ${missed.id}`,
+        `delete ${before.id}`,
+        `post ${mention.id}`,
+        'notifications',
+        `post ${live.id}`,
+      ]);
       const ids = sseIds(again);
       assert.ok(ids[0]! > Number(last) && ids.every((id, i) => i === 0 || id > ids[i - 1]!), `ids grow: ${last} then ${ids}`);
     } finally {
@@ -263,33 +280,42 @@ describe('reconnecting with Last-Event-ID', () => {
     }
   });
 
-  test(
-    'a process that loses its LISTEN connection sends, once it listens again, what was published meanwhile',
-    { skip: TEST_DB !== 'postgres' && 'PostgreSQL only: LISTEN/NOTIFY carries events between processes there; on SQLite one process publishes and listens' },
-    async () => {
-      const stream = await SseStream.open(streamUrl('home'), ana.auth);
-      const admin = new pg.Client({ connectionString: server.databaseUrl });
-      await admin.connect();
-      const listening = async () => Number((await admin.query(`select count(*) as n from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`)).rows[0].n);
-      try {
-        const posted: number[] = [];
-        let inTheGap = 0;
-        // The server listens again a second later; a post made before that reaches it only from the log.
-        for (let attempt = 0; attempt < 5 && inTheGap === 0; attempt++) {
-          await eventually(async () => (await listening()) === 1, 5000, 'the server to listen');
-          await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`);
-          posted.push((await bo.post(`Posted while the server may not be listening (${attempt})`)).id);
-          if ((await listening()) === 0) inTheGap++;
-          await stream.nextPost(posted.at(-1)!, 5000);
-        }
-        assert.equal(inTheGap, 1, 'one post was made while the server was not listening');
-        const live = await bo.post('Live after listening again');
-        await stream.nextPost(live.id);
-        assert.deepEqual(received(stream), [...posted.map((id) => `post ${id}`), `post ${live.id}`]);
-      } finally {
-        stream.close();
-        await admin.end();
+  test('a process that loses its LISTEN connection sends, once it listens again, what was published meanwhile', {
+    skip:
+      TEST_DB !== 'postgres' &&
+      'PostgreSQL only: LISTEN/NOTIFY carries events between processes there; on SQLite one process publishes and listens',
+  }, async () => {
+    const stream = await SseStream.open(streamUrl('home'), ana.auth);
+    const admin = new pg.Client({ connectionString: server.databaseUrl });
+    await admin.connect();
+    const listening = async () =>
+      Number(
+        (
+          await admin.query(
+            `select count(*) as n from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`,
+          )
+        ).rows[0].n,
+      );
+    try {
+      const posted: number[] = [];
+      let inTheGap = 0;
+      // The server listens again a second later; a post made before that reaches it only from the log.
+      for (let attempt = 0; attempt < 5 && inTheGap === 0; attempt++) {
+        await eventually(async () => (await listening()) === 1, 5000, 'the server to listen');
+        await admin.query(
+          `select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query = 'listen commonroom_events'`,
+        );
+        posted.push((await bo.post(`Posted while the server may not be listening (${attempt})`)).id);
+        if ((await listening()) === 0) inTheGap++;
+        await stream.nextPost(posted.at(-1)!, 5000);
       }
-    },
-  );
+      assert.equal(inTheGap, 1, 'one post was made while the server was not listening');
+      const live = await bo.post('Live after listening again');
+      await stream.nextPost(live.id);
+      assert.deepEqual(received(stream), [...posted.map((id) => `post ${id}`), `post ${live.id}`]);
+    } finally {
+      stream.close();
+      await admin.end();
+    }
+  });
 });

@@ -49,8 +49,14 @@ describe('notifications', () => {
 
   test('filter by kind (API and page); an unknown kind is refused', async () => {
     const { ana } = m;
-    assert.deepEqual(summary(await getJson(server, ana, '/api/v1/notifications?kind=like')).map((s: string) => s.split(':')[0]), ['like']);
-    assert.deepEqual(summary(await getJson(server, ana, '/api/v1/notifications?kind=follow')).map((s: string) => s.split(':').slice(0, 2).join(':')), ['follow:cy', 'follow:dee']);
+    assert.deepEqual(
+      summary(await getJson(server, ana, '/api/v1/notifications?kind=like')).map((s: string) => s.split(':')[0]),
+      ['like'],
+    );
+    assert.deepEqual(
+      summary(await getJson(server, ana, '/api/v1/notifications?kind=follow')).map((s: string) => s.split(':').slice(0, 2).join(':')),
+      ['follow:cy', 'follow:dee'],
+    );
     const bad = await ana.api('GET', '/api/v1/notifications?kind=poke');
     assert.ok([400, 422].includes(bad.status));
     const page = await ana.web.get('/notifications?kind=boost');
@@ -70,7 +76,10 @@ describe('notifications', () => {
     assert.equal((await ana.api('POST', '/api/v1/notifications/read', { upToId: oldestThree[0].id })).status, 204);
     assert.equal(await unread(ana), before - 3);
     const after = (await getJson(server, ana, '/api/v1/notifications')).notifications;
-    assert.deepEqual(after.map((n: Json) => n.read), list.map((_: Json, i: number) => i >= list.length - 3));
+    assert.deepEqual(
+      after.map((n: Json) => n.read),
+      list.map((_: Json, i: number) => i >= list.length - 3),
+    );
 
     const page = await ana.web.get('/notifications');
     assert.match(page.text('form[action="/notifications/read"] button'), new RegExp(`Mark all as read \\(${before - 3}\\)`));
@@ -98,6 +107,10 @@ describe('notifications', () => {
     assert.equal(await unread(dee), 33);
     assert.equal((await cy.api('DELETE', `/api/v1/posts/${mentions[0]}`)).status, 204);
     assert.equal(await unread(dee), 32);
-    assert.ok(!(await getJson(server, dee, `/api/v1/notifications?kind=mention&cursor=${first.nextCursor}`)).notifications.some((n: Json) => n.post.id === mentions[0]));
+    assert.ok(
+      !(await getJson(server, dee, `/api/v1/notifications?kind=mention&cursor=${first.nextCursor}`)).notifications.some(
+        (n: Json) => n.post.id === mentions[0],
+      ),
+    );
   });
 });

@@ -76,14 +76,32 @@ describe('publishing', () => {
         `<a href="https://tlchat.example/notes" rel="nofollow noopener noreferrer ugc">tlchat.example/notes</a>. Cc @ada@far.example</p>`,
     );
     // Both local members were mentioned (and notified); the remote handle is kept as text.
-    const mentions = await server.services.database.db.selectFrom('mentions').select(['acct', 'actor_id']).where('post_id', '=', post.id).orderBy('acct').execute();
-    assert.deepEqual(mentions.map((m) => [m.acct, Number(m.actor_id) || null]), [['ada@far.example', null], ['bo', bo.actorId], [`cy@${host()}`, cy.actorId]]);
+    const mentions = await server.services.database.db
+      .selectFrom('mentions')
+      .select(['acct', 'actor_id'])
+      .where('post_id', '=', post.id)
+      .orderBy('acct')
+      .execute();
+    assert.deepEqual(
+      mentions.map((m) => [m.acct, Number(m.actor_id) || null]),
+      [
+        ['ada@far.example', null],
+        ['bo', bo.actorId],
+        [`cy@${host()}`, cy.actorId],
+      ],
+    );
     for (const who of [bo, cy]) {
       const n = await getJson(server, who, '/api/v1/notifications?kind=mention');
-      assert.deepEqual(n.notifications.map((x: Json) => x.post.id), [post.id]);
+      assert.deepEqual(
+        n.notifications.map((x: Json) => x.post.id),
+        [post.id],
+      );
     }
     const tag = await getJson(server, null, '/api/v1/timelines/tags/tlchat');
-    assert.deepEqual(tag.posts.map((p: Json) => p.id), [post.id]);
+    assert.deepEqual(
+      tag.posts.map((p: Json) => p.id),
+      [post.id],
+    );
 
     // On the post's page the warning is the summary of a disclosure holding the text.
     const thread = await server.client().get(`/@ana/${post.id}`);
@@ -147,15 +165,21 @@ describe('images', () => {
     assert.equal(page.status, 303, page.text('.error-summary'));
     const post = (await getJson(server, ana, '/api/v1/people/ana/posts?filter=media')).posts[0];
     assert.equal(post.text, 'Our new reading corner');
-    assert.deepEqual(post.media.map((m: Json) => [m.alt, m.width, m.height]), [
-      ['Bean bags under a window', 80, 60],
-      ['A wide shelf of picture books', 1600, 533],
-    ]);
+    assert.deepEqual(
+      post.media.map((m: Json) => [m.alt, m.width, m.height]),
+      [
+        ['Bean bags under a window', 80, 60],
+        ['A wide shelf of picture books', 1600, 533],
+      ],
+    );
     const image = await fetch(new URL(post.media[0].url, server.url));
     assert.equal(image.status, 200);
     assert.equal(image.headers.get('content-type'), 'image/webp');
     const thread = await server.client().get(`/@ana/${post.id}`);
-    assert.deepEqual([...thread.document.querySelectorAll(`#post-${post.id} .post__media img`)].map((i) => i.getAttribute('alt')), ['Bean bags under a window', 'A wide shelf of picture books']);
+    assert.deepEqual(
+      [...thread.document.querySelectorAll(`#post-${post.id} .post__media img`)].map((i) => i.getAttribute('alt')),
+      ['Bean bags under a window', 'A wide shelf of picture books'],
+    );
   });
 
   test('refused through the form: five images, a file that is not an image, alt text over 1500 characters', async () => {
@@ -223,7 +247,10 @@ describe('images', () => {
     assert.deepEqual(await snapshot(server), before);
 
     const post = await ana.post('Two shapes', { mediaIds: [first.json.id, second.json.id] });
-    assert.deepEqual(post.media.map((m: Json) => m.alt), ['A red square', 'A tall blue rectangle']);
+    assert.deepEqual(
+      post.media.map((m: Json) => m.alt),
+      ['A red square', 'A tall blue rectangle'],
+    );
     const reused = await ana.api('POST', '/api/v1/posts', { text: 'again', mediaIds: [first.json.id] });
     assert.equal(reused.status, 422);
     assert.match(issue(reused, 'mediaIds'), /already used/);
@@ -246,13 +273,19 @@ describe('editing and deleting', () => {
     const page = await ana.web.post(`/posts/${post.id}/edit`, { text: 'Third draft' });
     assert.equal(page.status, 303);
     const history = await getJson(server, null, `/api/v1/posts/${post.id}/history`);
-    assert.deepEqual(history.versions.map((v: Json) => [v.text, v.contentWarning]), [
-      ['Second draft #final', null],
-      ['First draft #drafts', 'Spoilers'],
-    ]);
+    assert.deepEqual(
+      history.versions.map((v: Json) => [v.text, v.contentWarning]),
+      [
+        ['Second draft #final', null],
+        ['First draft #drafts', 'Spoilers'],
+      ],
+    );
     assert.equal((await getJson(server, null, `/api/v1/posts/${post.id}`)).text, 'Third draft');
     const historyPage = await server.client().get(`/posts/${post.id}/history`);
-    assert.deepEqual([...historyPage.document.querySelectorAll('.history .post__content')].map((d) => d.textContent), ['Third draft', 'Second draft #final', 'First draft #drafts']);
+    assert.deepEqual(
+      [...historyPage.document.querySelectorAll('.history .post__content')].map((d) => d.textContent),
+      ['Third draft', 'Second draft #final', 'First draft #drafts'],
+    );
     // Hashtag counts follow the text.
     const tags = await getJson(server, null, '/api/v1/search/hashtags?q=d');
     assert.equal(tags.hashtags.find((t: Json) => t.slug === 'drafts')?.posts, 0);
@@ -321,7 +354,12 @@ describe('replies and threads', () => {
     const r2 = await cy.post('@bo Yes! And Room on the Broom', { replyToId: r1.id });
     const r3 = await ana.post('Thanks all', { replyToId: root.id });
     // A reply through the page form goes to the new reply on the thread page.
-    const form = await dee.web.post('/posts', { text: '@cy Love that one', replyToId: String(r2.id), visibility: 'public', back: `/@cy/${r2.id}` });
+    const form = await dee.web.post('/posts', {
+      text: '@cy Love that one',
+      replyToId: String(r2.id),
+      visibility: 'public',
+      back: `/@cy/${r2.id}`,
+    });
     assert.equal(form.status, 303, form.text('.error-summary'));
     const location = form.headers.get('location')!;
     const r4id = Number(/#post-(\d+)$/.exec(location)?.[1]);
@@ -329,19 +367,39 @@ describe('replies and threads', () => {
 
     const whole = await getJson(server, null, `/api/v1/posts/${root.id}/thread`);
     assert.deepEqual(whole.ancestors, []);
-    assert.deepEqual(whole.descendants.map((d: Json) => [d.id, d.depth]), [[r1.id, 1], [r2.id, 2], [r4id, 3], [r3.id, 1]]);
+    assert.deepEqual(
+      whole.descendants.map((d: Json) => [d.id, d.depth]),
+      [
+        [r1.id, 1],
+        [r2.id, 2],
+        [r4id, 3],
+        [r3.id, 1],
+      ],
+    );
     assert.equal(whole.post.counts.replies, 2);
     const middle = await getJson(server, null, `/api/v1/posts/${r2.id}/thread`);
-    assert.deepEqual(middle.ancestors.map((a: Json) => a.id), [root.id, r1.id]);
-    assert.deepEqual(middle.descendants.map((d: Json) => d.id), [r4id]);
+    assert.deepEqual(
+      middle.ancestors.map((a: Json) => a.id),
+      [root.id, r1.id],
+    );
+    assert.deepEqual(
+      middle.descendants.map((d: Json) => d.id),
+      [r4id],
+    );
     assert.equal(middle.post.threadId, root.id);
     assert.deepEqual(middle.post.replyTo, { id: r1.id, author: middle.ancestors[1].author });
 
     const page = await server.client().get(`/@cy/${r2.id}`);
     assert.equal(page.status, 200);
-    assert.deepEqual([...page.document.querySelectorAll('[aria-label="Earlier in the conversation"] article')].map((a) => a.id), [`post-${root.id}`, `post-${r1.id}`]);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('[aria-label="Earlier in the conversation"] article')].map((a) => a.id),
+      [`post-${root.id}`, `post-${r1.id}`],
+    );
     assert.ok(page.document.querySelector(`article.post--focus#post-${r2.id}`));
-    assert.deepEqual([...page.document.querySelectorAll('.thread__reply article')].map((a) => a.id), [`post-${r4id}`]);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.thread__reply article')].map((a) => a.id),
+      [`post-${r4id}`],
+    );
     // The wrong author in the address redirects to the right one.
     const moved = await server.client().get(`/@ana/${r2.id}`);
     assert.equal(moved.status, 301);
@@ -387,7 +445,9 @@ describe('boosts, likes, bookmarks and pins', () => {
     assert.equal((await cy.api('POST', `/api/v1/posts/${post.id}/like`)).json.error.code, 'already_liked');
     assert.equal((await getJson(server, null, `/api/v1/posts/${post.id}`)).counts.likes, 2);
 
-    const kinds = (await getJson(server, ana, '/api/v1/notifications')).notifications.filter((n: Json) => n.post?.id === post.id).map((n: Json) => `${n.kind}:${n.actor.handle}`);
+    const kinds = (await getJson(server, ana, '/api/v1/notifications')).notifications
+      .filter((n: Json) => n.post?.id === post.id)
+      .map((n: Json) => `${n.kind}:${n.actor.handle}`);
     assert.deepEqual(kinds.sort(), ['boost:bo', 'like:cy', 'like:dee']);
 
     assert.equal((await bo.api('DELETE', `/api/v1/posts/${post.id}/boost`)).status, 204);
@@ -417,7 +477,10 @@ describe('boosts, likes, bookmarks and pins', () => {
     const post = await ana.post('Worth keeping');
     assert.equal((await cy.api('POST', `/api/v1/posts/${post.id}/bookmark`)).status, 204);
     assert.equal((await cy.api('POST', `/api/v1/posts/${post.id}/bookmark`)).status, 409);
-    assert.deepEqual((await getJson(server, cy, '/api/v1/bookmarks')).posts.map((p: Json) => p.id), [post.id]);
+    assert.deepEqual(
+      (await getJson(server, cy, '/api/v1/bookmarks')).posts.map((p: Json) => p.id),
+      [post.id],
+    );
     assert.deepEqual((await getJson(server, dee, '/api/v1/bookmarks')).posts, []);
     await getJson(server, null, '/api/v1/bookmarks', 401);
     assert.equal((await getJson(server, cy, `/api/v1/posts/${post.id}`)).mine.bookmarked, true);
@@ -438,7 +501,10 @@ describe('boosts, likes, bookmarks and pins', () => {
     for (let i = 1; i <= 6; i++) posts.push(await cy.post(`Pinned candidate ${i}`));
     for (const p of posts.slice(0, 5)) assert.equal((await cy.api('POST', `/api/v1/posts/${p.id}/pin`)).status, 204);
     const featured = await getJson(server, null, '/api/v1/people/cy/featured');
-    assert.deepEqual(featured.posts.map((p: Json) => p.text), [5, 4, 3, 2, 1].map((i) => `Pinned candidate ${i}`));
+    assert.deepEqual(
+      featured.posts.map((p: Json) => p.text),
+      [5, 4, 3, 2, 1].map((i) => `Pinned candidate ${i}`),
+    );
     const before = await snapshot(server);
     const sixth = await cy.api('POST', `/api/v1/posts/${posts[5].id}/pin`);
     assert.equal(sixth.status, 422);
@@ -456,7 +522,10 @@ describe('boosts, likes, bookmarks and pins', () => {
     const profile = await server.client().get('/@cy');
     assert.deepEqual(
       [...profile.document.querySelectorAll('[aria-labelledby="featured-heading"] article')].map((a) => a.id),
-      posts.slice(0, 5).reverse().map((p) => `post-${p.id}`),
+      posts
+        .slice(0, 5)
+        .reverse()
+        .map((p) => `post-${p.id}`),
     );
     assert.equal((await cy.web.post(`/posts/${posts[4].id}/unpin`, { back: '/@cy' })).status, 303);
     assert.equal((await getJson(server, null, '/api/v1/people/cy/featured')).posts.length, 4);
@@ -503,7 +572,25 @@ describe('API document', () => {
     for (const [path, methods] of Object.entries(expected)) {
       for (const method of methods) assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
     }
-    assert.deepEqual(Object.keys(doc.components.schemas.Post.properties).sort(), ['article', 'author', 'boostedBy', 'card', 'contentWarning', 'counts', 'createdAt', 'editedAt', 'html', 'id', 'media', 'mine', 'replyTo', 'text', 'threadId', 'url', 'visibility']);
+    assert.deepEqual(Object.keys(doc.components.schemas.Post.properties).sort(), [
+      'article',
+      'author',
+      'boostedBy',
+      'card',
+      'contentWarning',
+      'counts',
+      'createdAt',
+      'editedAt',
+      'html',
+      'id',
+      'media',
+      'mine',
+      'replyTo',
+      'text',
+      'threadId',
+      'url',
+      'visibility',
+    ]);
     assert.ok(doc.paths['/api/v1/streaming'].get.responses['200'].content['text/event-stream']);
   });
 });

@@ -81,7 +81,10 @@ describe('searching posts', () => {
   test('the search page lists the same posts', async () => {
     const page = await server.client().get('/search?type=posts&q=genrefication');
     assert.equal(page.status, 200);
-    assert.deepEqual([...page.document.querySelectorAll('.timeline article')].map((a) => a.id), [`post-${p.genre2}`, `post-${p.genre1}`]);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.timeline article')].map((a) => a.id),
+      [`post-${p.genre2}`, `post-${p.genre1}`],
+    );
     assert.match((await server.client().get('/search?type=posts&q=zzzznothing')).text('.timeline'), /No posts match/);
   });
 
@@ -109,10 +112,16 @@ describe('searching posts', () => {
 describe('searching people and hashtags; trends', () => {
   test('people by name or handle (API and page)', async () => {
     const found = await getJson(server, null, '/api/v1/people?q=omar');
-    assert.deepEqual(found.people.map((x: Json) => x.handle), ['omar']);
+    assert.deepEqual(
+      found.people.map((x: Json) => x.handle),
+      ['omar'],
+    );
     const page = await server.client().get('/search?type=people&q=june');
     assert.equal(page.status, 200);
-    assert.deepEqual([...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()), ['June']);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()),
+      ['June'],
+    );
     assert.match((await server.client().get('/search?type=people&q=zzzz')).text('.callout'), /No one matches/);
   });
 
@@ -126,7 +135,10 @@ describe('searching people and hashtags; trends', () => {
     assert.deepEqual((await getJson(server, null, '/api/v1/search/hashtags?q=zzz')).hashtags, []);
     assert.equal((await server.client().api('GET', '/api/v1/search/hashtags')).status, 422);
     const page = await server.client().get('/search?type=hashtags&q=genre');
-    assert.deepEqual([...page.document.querySelectorAll('.hashtag-list li')].map((li) => li.textContent?.replace(/\s+/g, ' ').trim()), ['#Genrefication 2 posts', '#genres 1 post']);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.hashtag-list li')].map((li) => li.textContent?.replace(/\s+/g, ' ').trim()),
+      ['#Genrefication 2 posts', '#genres 1 post'],
+    );
   });
 
   test('trending hashtags: by how many people used them this week, then uses; hidden posts do not count', async () => {

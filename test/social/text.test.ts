@@ -15,11 +15,21 @@ const html = (text: string) => renderHtml(parseText(text).tokens, links);
 
 describe('parseText', () => {
   test('links: http and https, trailing punctuation and unbalanced brackets left out', () => {
-    assert.deepEqual(parseText('Read https://example.org/a?b=1&c=2. Then http://x.example/').urls, ['https://example.org/a?b=1&c=2', 'http://x.example/']);
+    assert.deepEqual(parseText('Read https://example.org/a?b=1&c=2. Then http://x.example/').urls, [
+      'https://example.org/a?b=1&c=2',
+      'http://x.example/',
+    ]);
     assert.deepEqual(parseText('(see https://en.wikipedia.org/wiki/Foo_(bar)), ok').urls, ['https://en.wikipedia.org/wiki/Foo_(bar)']);
-    assert.deepEqual(parseText('"https://quoted.example/x", and https://end.example!?').urls, ['https://quoted.example/x', 'https://end.example']);
+    assert.deepEqual(parseText('"https://quoted.example/x", and https://end.example!?').urls, [
+      'https://quoted.example/x',
+      'https://end.example',
+    ]);
     assert.deepEqual(parseText('ftp://files.example/ and javascript:alert(1) and www.example.org and http://nodot/').urls, []);
-    assert.deepEqual(parseText('http://localhost:3000/a http://10.0.0.1/b http://[::1]:8080/c').urls, ['http://localhost:3000/a', 'http://10.0.0.1/b', 'http://[::1]:8080/c']);
+    assert.deepEqual(parseText('http://localhost:3000/a http://10.0.0.1/b http://[::1]:8080/c').urls, [
+      'http://localhost:3000/a',
+      'http://10.0.0.1/b',
+      'http://[::1]:8080/c',
+    ]);
   });
 
   test('hashtags: letters needed, unique by slug, first spelling kept; not inside words, URLs or entities', () => {
@@ -34,7 +44,9 @@ describe('parseText', () => {
   });
 
   test('mentions: @handle and @handle@host (case-folded acct), not e-mail addresses or URL paths', () => {
-    const parsed = parseText('Hi @Maria and @Ada@Far.Example, also @maria again. Mail a@b.example; see https://social.example/@nobody. @x@host.example:8080');
+    const parsed = parseText(
+      'Hi @Maria and @Ada@Far.Example, also @maria again. Mail a@b.example; see https://social.example/@nobody. @x@host.example:8080',
+    );
     assert.deepEqual(parsed.mentions, [
       { handle: 'Maria', host: null, acct: 'maria' },
       { handle: 'Ada', host: 'far.example', acct: 'ada@far.example' },
@@ -47,24 +59,44 @@ describe('parseText', () => {
     const text = 'Hey @maria, #TLChat is at https://tl.example/chat tonight.';
     const parsed = parseText(text);
     const rebuilt = parsed.tokens
-      .map((t) => (t.type === 'text' ? t.value : t.type === 'url' ? t.value : t.type === 'hashtag' ? `#${t.name}` : `@${t.handle}${t.host ? `@${t.host}` : ''}`))
+      .map((t) =>
+        t.type === 'text'
+          ? t.value
+          : t.type === 'url'
+            ? t.value
+            : t.type === 'hashtag'
+              ? `#${t.name}`
+              : `@${t.handle}${t.host ? `@${t.host}` : ''}`,
+      )
       .join('');
     assert.equal(rebuilt, text);
-    assert.deepEqual(parsed.tokens.map((t) => t.type), ['text', 'mention', 'text', 'hashtag', 'text', 'url', 'text']);
+    assert.deepEqual(
+      parsed.tokens.map((t) => t.type),
+      ['text', 'mention', 'text', 'hashtag', 'text', 'url', 'text'],
+    );
   });
 });
 
 describe('renderHtml', () => {
   test('escapes everything that is not a token: no markup can be injected', () => {
-    assert.equal(html(`<script>alert("x")</script> & 'y' <img src=x onerror=alert(1)>`), '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39; &lt;img src=x onerror=alert(1)&gt;</p>');
+    assert.equal(
+      html(`<script>alert("x")</script> & 'y' <img src=x onerror=alert(1)>`),
+      '<p>&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39; &lt;img src=x onerror=alert(1)&gt;</p>',
+    );
     // A URL cannot break out of its attribute either: quotes and angle brackets end it.
-    assert.equal(html('https://evil.example/"onmouseover="x'), '<p><a href="https://evil.example/" rel="nofollow noopener noreferrer ugc">evil.example/</a>&quot;onmouseover=&quot;x</p>');
+    assert.equal(
+      html('https://evil.example/"onmouseover="x'),
+      '<p><a href="https://evil.example/" rel="nofollow noopener noreferrer ugc">evil.example/</a>&quot;onmouseover=&quot;x</p>',
+    );
   });
 
   test('links are nofollow and shortened for display; the href keeps the whole URL', () => {
     const long = `https://www.example.org/${'a'.repeat(60)}`;
     assert.equal(html(long), `<p><a href="${long}" rel="nofollow noopener noreferrer ugc">example.org/${'a'.repeat(32)}…</a></p>`);
-    assert.equal(html('https://example.org/a?b=1&c=2'), '<p><a href="https://example.org/a?b=1&amp;c=2" rel="nofollow noopener noreferrer ugc">example.org/a?b=1&amp;c=2</a></p>');
+    assert.equal(
+      html('https://example.org/a?b=1&c=2'),
+      '<p><a href="https://example.org/a?b=1&amp;c=2" rel="nofollow noopener noreferrer ugc">example.org/a?b=1&amp;c=2</a></p>',
+    );
   });
 
   test('hashtags link to the local tag page; known mentions link, unknown ones stay text', () => {

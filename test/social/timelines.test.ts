@@ -36,7 +36,10 @@ describe('home, local, hashtag and profile timelines', () => {
     assert.equal(timeline.nextCursor, null);
     // The page shows the same, with the boost line.
     const html = await ana.web.get('/stream');
-    assert.deepEqual([...html.document.querySelectorAll('.timeline__list article')].map((a) => a.id), ids(timeline).map((id) => `post-${id}`));
+    assert.deepEqual(
+      [...html.document.querySelectorAll('.timeline__list article')].map((a) => a.id),
+      ids(timeline).map((id) => `post-${id}`),
+    );
     assert.match(html.text(`.timeline__list article#post-${fromDee.id} .post__boost`), /Cy boosted/);
     assert.equal((await server.client().api('GET', '/api/v1/timelines/home')).status, 401);
     assert.equal((await server.client().get('/stream')).location, '/local');
@@ -136,7 +139,8 @@ describe('home, local, hashtag and profile timelines', () => {
     assert.equal((await server.client().api('GET', '/api/v1/people/pat/posts?filter=everything')).status, 422);
     await getJson(server, null, '/api/v1/people/nobody_here/posts', 404);
 
-    const articles = async (path: string) => [...(await server.client().get(path)).document.querySelectorAll('.timeline article')].map((a) => Number(a.id.slice(5)));
+    const articles = async (path: string) =>
+      [...(await server.client().get(path)).document.querySelectorAll('.timeline article')].map((a) => Number(a.id.slice(5)));
     assert.deepEqual((await articles('/@pat')).slice(0, 4), [withImage.id, elsewhere.id, thread.id, original.id]);
     assert.ok((await articles('/@pat/with-replies')).includes(replyToOther.id));
     assert.deepEqual(await articles('/@pat/media'), [withImage.id]);
@@ -183,14 +187,27 @@ describe('cursor pagination', () => {
     const victims = [written[5]!, written[0]!];
     for (const id of victims) assert.equal((await deleter.api('DELETE', `/api/v1/posts/${id}`)).status, 204);
     const second = await page(eve, `/api/v1/people/deleter/posts?cursor=${first.nextCursor}`);
-    assert.deepEqual(ids(second), [...written].reverse().slice(20).filter((id) => !victims.includes(id)));
+    assert.deepEqual(
+      ids(second),
+      [...written]
+        .reverse()
+        .slice(20)
+        .filter((id) => !victims.includes(id)),
+    );
     assert.equal(second.nextCursor, null);
   });
 
   test('a tampered cursor is a clear 400 on every timeline, API and page; nothing else happens', async () => {
     const { ana } = m;
     const list = await ana.api('POST', '/api/v1/lists', { name: 'Cursor list' });
-    const bad = ['garbage!', 'WyJ4Il0', Buffer.from('{"a":1}').toString('base64url'), Buffer.from('[1.5]').toString('base64url'), Buffer.from('[1,2]').toString('base64url'), 'x'.repeat(600)];
+    const bad = [
+      'garbage!',
+      'WyJ4Il0',
+      Buffer.from('{"a":1}').toString('base64url'),
+      Buffer.from('[1.5]').toString('base64url'),
+      Buffer.from('[1,2]').toString('base64url'),
+      'x'.repeat(600),
+    ];
     const apis = [
       '/api/v1/timelines/home',
       '/api/v1/timelines/local',
@@ -213,7 +230,16 @@ describe('cursor pagination', () => {
         assert.equal(res.json.error.code, 'invalid_cursor', path);
       }
     }
-    for (const path of ['/stream', '/local', '/tags/paging', `/lists/${list.json.id}`, '/@ana', '/notifications', '/bookmarks', '/search?q=paged&type=posts']) {
+    for (const path of [
+      '/stream',
+      '/local',
+      '/tags/paging',
+      `/lists/${list.json.id}`,
+      '/@ana',
+      '/notifications',
+      '/bookmarks',
+      '/search?q=paged&type=posts',
+    ]) {
       const res = await ana.web.get(`${path}${path.includes('?') ? '&' : '?'}cursor=WyJ4Il0`);
       assert.equal(res.status, 400, path);
       assert.match(res.text('main'), /page link is invalid/, path);

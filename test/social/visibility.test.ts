@@ -17,7 +17,14 @@ let listId: number;
 const posts: Record<'pub' | 'mem' | 'fol1' | 'fol2' | 'dir' | 'reply', Json> = {} as never;
 
 type Reader = 'anon' | 'str' | 'fol' | 'men' | 'ana';
-const WORDS = { pub: 'pandapublic', mem: 'lemurmembers', fol1: 'zebrafollowers', fol2: 'okapimentioned', dir: 'narwhaldirect', reply: 'quokkareply' } as const;
+const WORDS = {
+  pub: 'pandapublic',
+  mem: 'lemurmembers',
+  fol1: 'zebrafollowers',
+  fol2: 'okapimentioned',
+  dir: 'narwhaldirect',
+  reply: 'quokkareply',
+} as const;
 /** Who may see each post. */
 const ALLOWED: Record<keyof typeof WORDS, Reader[]> = {
   pub: ['anon', 'str', 'fol', 'men', 'ana'],
@@ -82,11 +89,20 @@ describe('followers-only, direct and members-only posts reach exactly their audi
       }
       // The public thread shows the followers-only reply only to those who may see it.
       const thread = await json(r, `/api/v1/posts/${posts.pub.id}/thread`);
-      expectOnly(r, 'public thread (API)', thread.json.descendants.map((d: Json) => d.id), ['reply']);
+      expectOnly(
+        r,
+        'public thread (API)',
+        thread.json.descendants.map((d: Json) => d.id),
+        ['reply'],
+      );
       expectOnly(r, 'public thread (page)', (await html(r, `/@ana/${posts.pub.id}`)).html, ['pub', 'reply']);
       // The reply's own thread does not show more than the reader may see either.
       const replyThread = await json(r, `/api/v1/posts/${posts.reply.id}/thread`);
-      if (replyThread.status === 200) assert.deepEqual(replyThread.json.ancestors.map((a: Json) => a.id), [posts.pub.id]);
+      if (replyThread.status === 200)
+        assert.deepEqual(
+          replyThread.json.ancestors.map((a: Json) => a.id),
+          [posts.pub.id],
+        );
     }
   });
 
@@ -96,7 +112,13 @@ describe('followers-only, direct and members-only posts reach exactly their audi
         const homeIds = ids((await json(r, '/api/v1/timelines/home')).json);
         const homeHtml = (await html(r, '/stream')).html;
         // Home holds what reached the reader: ana's followers' posts for fol, mentions for men, the hashtag for str.
-        const reached: Record<Reader, Array<keyof typeof WORDS>> = { anon: [], str: ['pub', 'mem'], fol: ['pub', 'mem', 'fol1', 'fol2', 'reply'], men: ['fol2', 'dir'], ana: KEYS };
+        const reached: Record<Reader, Array<keyof typeof WORDS>> = {
+          anon: [],
+          str: ['pub', 'mem'],
+          fol: ['pub', 'mem', 'fol1', 'fol2', 'reply'],
+          men: ['fol2', 'dir'],
+          ana: KEYS,
+        };
         for (const key of KEYS) {
           assert.equal(homeIds.includes(posts[key].id), reached[r].includes(key), `home (API) as ${r}: ${key}`);
           assert.equal(homeHtml.includes(WORDS[key]), reached[r].includes(key), `home (page) as ${r}: ${key}`);
@@ -113,7 +135,8 @@ describe('followers-only, direct and members-only posts reach exactly their audi
 
       const tag = ids((await json(r, '/api/v1/timelines/tags/vistag')).json);
       expectOnly(r, 'hashtag (API)', tag, listed);
-      for (const key of ['fol1', 'fol2', 'dir', 'reply'] as const) assert.ok(!tag.includes(posts[key].id), `the hashtag never lists ${key}`);
+      for (const key of ['fol1', 'fol2', 'dir', 'reply'] as const)
+        assert.ok(!tag.includes(posts[key].id), `the hashtag never lists ${key}`);
       const tagPage = (await html(r, '/tags/vistag')).html;
       expectOnly(r, 'hashtag (page)', tagPage, listed);
       for (const key of ['fol1', 'fol2', 'dir', 'reply'] as const) assert.ok(!tagPage.includes(WORDS[key]));
@@ -142,7 +165,11 @@ describe('followers-only, direct and members-only posts reach exactly their audi
         assert.equal(found.includes(posts[key].id), ALLOWED[key].includes(r), `search "${WORDS[key]}" as ${r}`);
         const page = await html(r, `/search?type=posts&q=${WORDS[key]}`);
         assert.equal(page.status, 200);
-        assert.equal(page.document.querySelector(`#post-${posts[key].id}`) !== null, ALLOWED[key].includes(r), `search page "${WORDS[key]}" as ${r}`);
+        assert.equal(
+          page.document.querySelector(`#post-${posts[key].id}`) !== null,
+          ALLOWED[key].includes(r),
+          `search page "${WORDS[key]}" as ${r}`,
+        );
       }
       expectOnly(r, 'search #vistag', ids((await json(r, '/api/v1/search/posts?q=%23vistag')).json), KEYS);
       expectOnly(r, 'search from:ana', ids((await json(r, '/api/v1/search/posts?q=from:ana')).json), KEYS);
@@ -155,7 +182,8 @@ describe('followers-only, direct and members-only posts reach exactly their audi
     assert.deepEqual(mentions, [posts.dir.id, posts.fol2.id]);
     for (const who of [str, fol]) {
       const all = await getJson(server, who, '/api/v1/notifications');
-      for (const key of ['fol1', 'fol2', 'dir', 'reply'] as const) assert.ok(!JSON.stringify(all).includes(WORDS[key]), `${who.handle}'s notifications hold no ${key}`);
+      for (const key of ['fol1', 'fol2', 'dir', 'reply'] as const)
+        assert.ok(!JSON.stringify(all).includes(WORDS[key]), `${who.handle}'s notifications hold no ${key}`);
     }
     // ana edits men out of a followers-only post: men can no longer read it, notification included.
     const edited = await ana.post('capybarasecret @men', { visibility: 'followers' });
@@ -165,12 +193,19 @@ describe('followers-only, direct and members-only posts reach exactly their audi
     const after = await getJson(server, men, '/api/v1/notifications');
     assert.ok(!JSON.stringify(after).includes('capybarasecret'));
     assert.ok(!(await men.web.get('/notifications')).html.includes('capybarasecret'));
-    assert.equal((await getJson(server, men, '/api/v1/notifications/unread')).unread, after.notifications.filter((n: Json) => !n.read).length, 'the unread count matches what the list shows');
+    assert.equal(
+      (await getJson(server, men, '/api/v1/notifications/unread')).unread,
+      after.notifications.filter((n: Json) => !n.read).length,
+      'the unread count matches what the list shows',
+    );
   });
 
   test('SSE: a follower’s stream gets the followers-only post; a non-follower’s never does (home, public list, local)', async () => {
     const sse = (who: Member | null, timeline: string, page = false) =>
-      SseStream.open(`${server.url}${page ? '/live' : '/api/v1/streaming'}?timeline=${encodeURIComponent(timeline)}`, who ? (page ? { cookie: [...who.web.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : who.auth) : {});
+      SseStream.open(
+        `${server.url}${page ? '/live' : '/api/v1/streaming'}?timeline=${encodeURIComponent(timeline)}`,
+        who ? (page ? { cookie: [...who.web.cookies].map(([k, v]) => `${k}=${v}`).join('; ') } : who.auth) : {},
+      );
     const streams = {
       folHome: await sse(fol, 'home'),
       strHome: await sse(str, 'home'),
@@ -195,11 +230,23 @@ describe('followers-only, direct and members-only posts reach exactly their audi
       const sentinel = await ana.post('sse public sentinel');
       const strOwn = await str.post('sse str sentinel');
       const menOwn = await men.post('sse men sentinel');
-      for (const s of [streams.folHome, streams.folList, streams.strList, streams.anonList, streams.anonListPage, streams.strLocal, streams.anonLocal]) await s.nextPost(sentinel.id);
+      for (const s of [
+        streams.folHome,
+        streams.folList,
+        streams.strList,
+        streams.anonList,
+        streams.anonListPage,
+        streams.strLocal,
+        streams.anonLocal,
+      ])
+        await s.nextPost(sentinel.id);
       await streams.strHome.nextPost(strOwn.id);
       await streams.menHome.nextPost(menOwn.id);
 
-      assert.deepEqual(streams.folHome.postIds().filter((id) => [secret.id, members.id, direct.id].includes(id)), [secret.id, members.id]);
+      assert.deepEqual(
+        streams.folHome.postIds().filter((id) => [secret.id, members.id, direct.id].includes(id)),
+        [secret.id, members.id],
+      );
       for (const name of ['strHome', 'strList', 'anonList', 'anonListPage', 'anonLocal'] as const) {
         assert.ok(!streams[name].postIds().includes(secret.id), `${name} got the followers-only post`);
         assert.ok(!streams[name].postIds().includes(direct.id), `${name} got the direct post`);
@@ -242,7 +289,10 @@ describe('blocks: neither side sees the other', () => {
         assert.equal((await reader.web.get(`/@${other}/${post.id}`)).status, 404);
       }
       const thread = await getJson(server, reader, `/api/v1/posts/${cyPost.id}/thread`);
-      assert.deepEqual(thread.descendants.map((d: Json) => d.id), [reader === ana ? anaReply.id : blkReply.id]);
+      assert.deepEqual(
+        thread.descendants.map((d: Json) => d.id),
+        [reader === ana ? anaReply.id : blkReply.id],
+      );
       const surfaces = [
         ids(await getJson(server, reader, '/api/v1/timelines/home')),
         ids(await getJson(server, reader, '/api/v1/timelines/local')),
@@ -251,15 +301,28 @@ describe('blocks: neither side sees the other', () => {
         ids(await getJson(server, reader, '/api/v1/search/posts?q=%23blocktag')),
         ids(await getJson(server, reader, `/api/v1/search/posts?q=from:${other}`)),
       ];
-      for (const [i, shown] of surfaces.entries()) for (const post of hidden) assert.ok(!shown.includes(post.id), `${reader.handle}: surface ${i} shows ${post.text}`);
-      for (const page of ['/stream', '/local', '/tags/blocktag', `/@${other}/with-replies`, `/@cy/${cyPost.id}`, '/search?type=posts&q=%23blocktag', '/notifications']) {
+      for (const [i, shown] of surfaces.entries())
+        for (const post of hidden) assert.ok(!shown.includes(post.id), `${reader.handle}: surface ${i} shows ${post.text}`);
+      for (const page of [
+        '/stream',
+        '/local',
+        '/tags/blocktag',
+        `/@${other}/with-replies`,
+        `/@cy/${cyPost.id}`,
+        '/search?type=posts&q=%23blocktag',
+        '/notifications',
+      ]) {
         const body = (await reader.web.get(page)).html;
         for (const post of hidden) assert.ok(!body.includes(post.text.split(' ')[0]), `${reader.handle} on ${page} sees "${post.text}"`);
       }
       // Their own posts are still there for them (the assertions above can fail).
       assert.ok(ids(await getJson(server, reader, '/api/v1/timelines/tags/blocktag')).includes(own[0].id));
     }
-    assert.ok(!(await getJson(server, ana, '/api/v1/notifications')).notifications.some((n: Json) => n.actor.handle === 'blk' && n.kind !== 'follow'));
+    assert.ok(
+      !(await getJson(server, ana, '/api/v1/notifications')).notifications.some(
+        (n: Json) => n.actor.handle === 'blk' && n.kind !== 'follow',
+      ),
+    );
     // Everyone else still sees both.
     const tag = ids(await getJson(server, watcher, '/api/v1/timelines/tags/blocktag'));
     assert.ok(tag.includes(anaPost.id) && tag.includes(blkPost.id) && tag.includes(blkLater.id));

@@ -21,7 +21,15 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }
 
@@ -37,7 +45,12 @@ export interface BrowserSession {
  * Requests anywhere but the test server are aborted: the suite never uses the network.
  * With `signedInAs`, the context carries that HTTP client's session (no sign-in form needed).
  */
-export async function openContext(browser: Browser, server: TestServer, options: BrowserContextOptions = {}, signedInAs?: { web: Client }): Promise<BrowserSession> {
+export async function openContext(
+  browser: Browser,
+  server: TestServer,
+  options: BrowserContextOptions = {},
+  signedInAs?: { web: Client },
+): Promise<BrowserSession> {
   const context = await browser.newContext({ baseURL: server.url, locale: 'en-GB', timezoneId: 'UTC', ...options });
   const session = signedInAs?.web.cookies.get(SESSION_COOKIE);
   if (session) await context.addCookies([{ name: SESSION_COOKIE, value: session, url: server.url }]);
@@ -52,7 +65,8 @@ export async function openContext(browser: Browser, server: TestServer, options:
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     // A 404 page legitimately logs "Failed to load resource"; anything else is a problem.
-    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console error: ${message.text()}`);
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource'))
+      problems.push(`console error: ${message.text()}`);
   });
   return { context, page, problems };
 }

@@ -58,9 +58,17 @@ export class Client {
   }
 
   /** Posts a form like a browser: with the CSRF token unless `_csrf` is given. */
-  async post(path: string, fields: Record<string, string | string[] | Blob> | FormData, options: { multipart?: boolean } = {}): Promise<Page> {
+  async post(
+    path: string,
+    fields: Record<string, string | string[] | Blob> | FormData,
+    options: { multipart?: boolean } = {},
+  ): Promise<Page> {
     const entries: Array<[string, string | Blob]> =
-      fields instanceof FormData ? [...fields.entries()] : Object.entries(fields).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string | Blob]]));
+      fields instanceof FormData
+        ? [...fields.entries()]
+        : Object.entries(fields).flatMap(([k, v]) =>
+            Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : [[k, v] as [string, string | Blob]],
+          );
     if (!entries.some(([k]) => k === '_csrf')) entries.unshift(['_csrf', await this.csrf()]);
     let body: FormData | URLSearchParams;
     if (options.multipart || entries.some(([, v]) => v instanceof Blob)) {
@@ -73,7 +81,13 @@ export class Client {
   }
 
   /** A JSON API call. */
-  async api(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; json: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+  async api(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<{ status: number; headers: Headers; json: any }> {
+    // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
     const response = await this.fetch(path, {
       method,
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },

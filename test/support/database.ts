@@ -59,7 +59,12 @@ export async function createTestDatabase(): Promise<TestDatabase> {
 }
 
 /** A migrated database of its own (no server), for tests of the data layer and jobs. */
-export async function openTestDatabase(): Promise<{ database: Database; url: string | undefined; dataDir: string; close(): Promise<void> }> {
+export async function openTestDatabase(): Promise<{
+  database: Database;
+  url: string | undefined;
+  dataDir: string;
+  close(): Promise<void>;
+}> {
   const dataDir = mkdtempSync(join(tmpdir(), 'commonroom-db-'));
   const test = await createTestDatabase();
   const database = openDatabase({ databaseUrl: test.url, dataDir });

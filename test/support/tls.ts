@@ -40,8 +40,23 @@ export function createTestCa(): TestCa {
   const dir = mkdtempSync(join(tmpdir(), 'commonroom-ca-'));
   const openssl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   const newKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl('req', '-x509', ...newKey, '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Commonroom test CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
+  openssl(
+    'req',
+    '-x509',
+    ...newKey,
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.crt',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=Commonroom test CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
+  );
   let issued = 0;
   return {
     certPem: readFileSync(join(dir, 'ca.crt'), 'utf8'),
@@ -50,18 +65,35 @@ export function createTestCa(): TestCa {
       const bad = hostNames.find((name) => !/^[a-z0-9*]([a-z0-9.-]*[a-z0-9])?$/i.test(name));
       if (bad !== undefined || hostNames.length === 0) throw new Error(`not a host name: "${bad}"`);
       const name = `server-${++issued}`;
-      writeFileSync(join(dir, `${name}.ext`), [
-        'basicConstraints=CA:FALSE',
-        'keyUsage=digitalSignature,keyEncipherment',
-        'extendedKeyUsage=serverAuth',
-        'subjectKeyIdentifier=hash',
-        'authorityKeyIdentifier=keyid',
-        `subjectAltName=${hostNames.map((h) => `DNS:${h}`).join(',')}`,
-      ].join('\n'));
+      writeFileSync(
+        join(dir, `${name}.ext`),
+        [
+          'basicConstraints=CA:FALSE',
+          'keyUsage=digitalSignature,keyEncipherment',
+          'extendedKeyUsage=serverAuth',
+          'subjectKeyIdentifier=hash',
+          'authorityKeyIdentifier=keyid',
+          `subjectAltName=${hostNames.map((h) => `DNS:${h}`).join(',')}`,
+        ].join('\n'),
+      );
       openssl('req', '-new', ...newKey, '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${hostNames[0]}`);
       // No serial file: openssl 3 then picks a random serial, so certificates never collide.
-      openssl('x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-days', '2',
-        '-extfile', `${name}.ext`, '-out', `${name}.crt`);
+      openssl(
+        'x509',
+        '-req',
+        '-in',
+        `${name}.csr`,
+        '-CA',
+        'ca.crt',
+        '-CAkey',
+        'ca.key',
+        '-days',
+        '2',
+        '-extfile',
+        `${name}.ext`,
+        '-out',
+        `${name}.crt`,
+      );
       return { key: readFileSync(join(dir, `${name}.key`), 'utf8'), cert: readFileSync(join(dir, `${name}.crt`), 'utf8') };
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
@@ -89,18 +121,22 @@ type LookupCallback = (error: NodeJS.ErrnoException | null, address: string | Lo
  * Returns a function undoing the patch.
  */
 export function mapHosts(map: Record<string, string>): () => void {
-  const hosts = new Map(Object.entries(map).map(([name, address]) => {
-    if (!isIP(address)) throw new Error(`${name}: not an IP address: ${address}`);
-    return [name.toLowerCase(), { address, family: isIP(address) }] as const;
-  }));
+  const hosts = new Map(
+    Object.entries(map).map(([name, address]) => {
+      if (!isIP(address)) throw new Error(`${name}: not an IP address: ${address}`);
+      return [name.toLowerCase(), { address, family: isIP(address) }] as const;
+    }),
+  );
   /** The mapped answer for this name and requested family, `undefined` if not ours. */
   const answer = (hostname: string, family: number): LookupAddress | Error | undefined => {
     const entry = hosts.get(hostname.toLowerCase().replace(/\.$/, ''));
     if (!entry) return undefined;
-    if (family && family !== entry.family) return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
+    if (family && family !== entry.family)
+      return Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND', hostname });
     return entry;
   };
-  const familyOf = (options: unknown) => (typeof options === 'number' ? options : Number((options as LookupOptions | undefined)?.family) || 0);
+  const familyOf = (options: unknown) =>
+    typeof options === 'number' ? options : Number((options as LookupOptions | undefined)?.family) || 0;
 
   const original = dns.lookup;
   const originalPromise = dns.promises.lookup;

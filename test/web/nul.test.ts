@@ -35,7 +35,12 @@ describe('U+0000 in text input', () => {
     assert.equal(edited.status, 200, JSON.stringify(edited.json));
     assert.equal(edited.json.text, 'Edited post');
 
-    const profile = await ana.api('PATCH', '/api/v1/profile', { displayName: `Ana${NUL} Nul`, bio: `Bio${NUL}`, location: `Lo${NUL}c`, passions: [`Pass${NUL}ion`] });
+    const profile = await ana.api('PATCH', '/api/v1/profile', {
+      displayName: `Ana${NUL} Nul`,
+      bio: `Bio${NUL}`,
+      location: `Lo${NUL}c`,
+      passions: [`Pass${NUL}ion`],
+    });
     assert.equal(profile.status, 200, JSON.stringify(profile.json));
     assert.equal(profile.json.displayName, 'Ana Nul');
     assert.equal(profile.json.bio, 'Bio');
@@ -58,7 +63,7 @@ describe('U+0000 in text input', () => {
     const signup = await visitor.signup({ handle: 'nulsigner', displayName: `Sign${NUL}er` });
     assert.equal(signup.status, 303, signup.text('.error-summary'));
     const login = await server.client().post('/login', { login: `nulmember${NUL}`, password: 'a long enough password' });
-    assert.equal(login.status, 303, 'the character is not part of anyone\'s handle: it is dropped like surrounding spaces');
+    assert.equal(login.status, 303, "the character is not part of anyone's handle: it is dropped like surrounding spaces");
     const wrong = await server.client().post('/login', { login: `no${NUL}body`, password: `x${NUL}` });
     assert.equal(wrong.status, 401);
 
@@ -82,8 +87,12 @@ describe('U+0000 in text input', () => {
       ...(await db().selectFrom('articles').select('title as value').execute()),
       ...(await db().selectFrom('articles').select('markdown as value').execute()),
     ].map((r) => r.value);
-    for (const expected of ['Form post', 'Ana Form', 'Signer', 'Form list', 'Form collection', 'Form article']) assert.ok(stored.includes(expected), `${expected} in ${JSON.stringify(stored)}`);
-    assert.ok(stored.every((v) => !v?.includes(NUL)), 'nothing stored keeps the character');
+    for (const expected of ['Form post', 'Ana Form', 'Signer', 'Form list', 'Form collection', 'Form article'])
+      assert.ok(stored.includes(expected), `${expected} in ${JSON.stringify(stored)}`);
+    assert.ok(
+      stored.every((v) => !v?.includes(NUL)),
+      'nothing stored keeps the character',
+    );
   });
 
   test('query strings and path parameters: search, people, tags, person lookup', async () => {
@@ -119,6 +128,9 @@ describe('U+0000 in text input', () => {
     }
     const people = await server.client().api('GET', `/api/v1/people?q=nul${nul}member`);
     assert.equal(people.status, 200);
-    assert.deepEqual(people.json.people.map((p: { handle: string }) => p.handle), ['nulmember']);
+    assert.deepEqual(
+      people.json.people.map((p: { handle: string }) => p.handle),
+      ['nulmember'],
+    );
   });
 });

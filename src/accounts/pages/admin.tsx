@@ -71,8 +71,10 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
     const errors: Errors = {};
     const maxUses = values.maxUses ? Number(values.maxUses) : null;
     const expiresInDays = values.expiresInDays ? Number(values.expiresInDays) : null;
-    if (maxUses !== null && !(Number.isInteger(maxUses) && maxUses >= 1 && maxUses <= 10_000)) errors.maxUses = 'Enter a whole number from 1 to 10000, or leave it empty for no limit.';
-    if (expiresInDays !== null && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 365)) errors.expiresInDays = 'Enter a number of days from 1 to 365, or leave it empty.';
+    if (maxUses !== null && !(Number.isInteger(maxUses) && maxUses >= 1 && maxUses <= 10_000))
+      errors.maxUses = 'Enter a whole number from 1 to 10000, or leave it empty for no limit.';
+    if (expiresInDays !== null && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 365))
+      errors.expiresInDays = 'Enter a number of days from 1 to 365, or leave it empty.';
     const { accounts } = c.var.services;
     if (Object.keys(errors).length > 0) return invitesPage(c, await accounts.listInvites(), values, errors, 422);
     const invite = await accounts.createInvite(viewer.memberId, { maxUses, expiresInDays, note: values.note });
@@ -111,10 +113,24 @@ function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, sta
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextField name="siteName" label="Server name" value={values.siteName} errors={errors} maxLength={80} required
-          hint="Shown in the header and page titles, e.g. “Rural Librarians Commonroom”." />
-        <TextArea name="siteDescription" label="Description" value={values.siteDescription} errors={errors} rows={3} maxLength={300}
-          hint="One or two sentences for the home page and search engines." />
+        <TextField
+          name="siteName"
+          label="Server name"
+          value={values.siteName}
+          errors={errors}
+          maxLength={80}
+          required
+          hint="Shown in the header and page titles, e.g. “Rural Librarians Commonroom”."
+        />
+        <TextArea
+          name="siteDescription"
+          label="Description"
+          value={values.siteDescription}
+          errors={errors}
+          rows={3}
+          maxLength={300}
+          hint="One or two sentences for the home page and search engines."
+        />
         <RadioGroup
           name="signupMode"
           label="Who can join"
@@ -199,7 +215,12 @@ function membersPage(
                   </button>
                 </form>
               ) : (
-                <form method="post" action={`/admin/members/${m.handle}/suspend`} class="inline-form" data-confirm={`Suspend @${m.handle}? They will be signed out everywhere.`}>
+                <form
+                  method="post"
+                  action={`/admin/members/${m.handle}/suspend`}
+                  class="inline-form"
+                  data-confirm={`Suspend @${m.handle}? They will be signed out everywhere.`}
+                >
                   <CsrfField token={c.var.csrf} />
                   <input type="hidden" name="q" value={filter.q ?? ''} />
                   <label class="visually-hidden" for={`reason-${m.id}`}>
@@ -227,7 +248,13 @@ function membersPage(
   );
 }
 
-function invitesPage(c: AppContext, invites: Invite[], values: Record<string, string>, errors: Errors, status: PageOptions['status'] = 200) {
+function invitesPage(
+  c: AppContext,
+  invites: Invite[],
+  values: Record<string, string>,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+) {
   const { accounts } = c.var.services;
   const date = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 10) : 'never');
   return adminPage(
@@ -236,18 +263,42 @@ function invitesPage(c: AppContext, invites: Invite[], values: Record<string, st
     <>
       {c.var.site.signupMode !== 'invite' ? (
         <p class="callout">
-          Sign-up is currently <strong>{c.var.site.signupMode}</strong>: invitation links only matter when sign-up is set to invitation
-          in <a href="/admin">site settings</a>.
+          Sign-up is currently <strong>{c.var.site.signupMode}</strong>: invitation links only matter when sign-up is set to invitation in{' '}
+          <a href="/admin">site settings</a>.
         </p>
       ) : null}
       <h2>New invitation link</h2>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/invites" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <TextField name="maxUses" type="number" optional label="How many people can use it" value={values.maxUses} errors={errors} inputmode="numeric"
-          hint="Leave empty for no limit, e.g. for a whole cohort." />
-        <TextField name="expiresInDays" type="number" optional label="Expires after (days)" value={values.expiresInDays} errors={errors} inputmode="numeric" />
-        <TextField name="note" optional label="Note to yourself" value={values.note} errors={errors} maxLength={200} hint="e.g. “Spring LIS 520 cohort”." />
+        <TextField
+          name="maxUses"
+          type="number"
+          optional
+          label="How many people can use it"
+          value={values.maxUses}
+          errors={errors}
+          inputmode="numeric"
+          hint="Leave empty for no limit, e.g. for a whole cohort."
+        />
+        <TextField
+          name="expiresInDays"
+          type="number"
+          optional
+          label="Expires after (days)"
+          value={values.expiresInDays}
+          errors={errors}
+          inputmode="numeric"
+        />
+        <TextField
+          name="note"
+          optional
+          label="Note to yourself"
+          value={values.note}
+          errors={errors}
+          maxLength={200}
+          hint="e.g. “Spring LIS 520 cohort”."
+        />
         <button type="submit">Create invitation link</button>
       </form>
       <h2>Invitation links</h2>

@@ -85,7 +85,10 @@ export function registerAuthPages(app: Hono<AppEnv>): void {
     }
     endSession(c);
     const tokens = revokedTokens === 1 ? '1 API token was revoked' : `${revokedTokens} API tokens were revoked`;
-    flash(c, `Your password was changed. Sign in with your new password.${revokedTokens ? ` ${tokens}: create new ones under Settings, API tokens.` : ''}`);
+    flash(
+      c,
+      `Your password was changed. Sign in with your new password.${revokedTokens ? ` ${tokens}: create new ones under Settings, API tokens.` : ''}`,
+    );
     return c.redirect('/login', 303);
   });
 }
@@ -115,15 +118,46 @@ function signupPage(
         <CsrfField token={c.var.csrf} />
         <input type="hidden" name="inviteCode" value={values.inviteCode ?? ''} />
         <input type="hidden" name="timeZone" value={values.timeZone ?? ''} />
-        <TextField name="displayName" label="Your name" value={values.displayName} errors={errors} autocomplete="name" maxLength={80} required
-          hint="The name people know you by." />
-        <TextField name="handle" label="Handle" value={values.handle} errors={errors} autocomplete="username" maxLength={HANDLE_MAX}
-          spellcheck={false} required
-          hint={`Your address here, like @${'mslibrarian'}. Letters, digits and underscores; ${HANDLE_MAX} characters at most.`} />
-        <TextField name="email" type="email" label="Email" value={values.email} errors={errors} autocomplete="email" required
-          hint="Used to sign in and to reset your password. Never shown to others." />
-        <TextField name="password" type="password" label="Password" errors={errors} autocomplete="new-password" required
-          hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong one.`} />
+        <TextField
+          name="displayName"
+          label="Your name"
+          value={values.displayName}
+          errors={errors}
+          autocomplete="name"
+          maxLength={80}
+          required
+          hint="The name people know you by."
+        />
+        <TextField
+          name="handle"
+          label="Handle"
+          value={values.handle}
+          errors={errors}
+          autocomplete="username"
+          maxLength={HANDLE_MAX}
+          spellcheck={false}
+          required
+          hint={`Your address here, like @${'mslibrarian'}. Letters, digits and underscores; ${HANDLE_MAX} characters at most.`}
+        />
+        <TextField
+          name="email"
+          type="email"
+          label="Email"
+          value={values.email}
+          errors={errors}
+          autocomplete="email"
+          required
+          hint="Used to sign in and to reset your password. Never shown to others."
+        />
+        <TextField
+          name="password"
+          type="password"
+          label="Password"
+          errors={errors}
+          autocomplete="new-password"
+          required
+          hint={`At least ${PASSWORD_MIN} characters. A few unrelated words make a strong one.`}
+        />
         <div class="actions">
           <button type="submit">Create account</button>
           <a href="/login">I already have an account</a>
@@ -146,7 +180,12 @@ function signupClosed(c: AppContext, reason: string) {
   );
 }
 
-function loginPage(c: AppContext, values: { login: string; next: string }, errors: Errors, status: Parameters<typeof renderPage>[1]['status'] = 200) {
+function loginPage(
+  c: AppContext,
+  values: { login: string; next: string },
+  errors: Errors,
+  status: Parameters<typeof renderPage>[1]['status'] = 200,
+) {
   return renderPage(
     c,
     { title: 'Sign in', hasErrors: Object.keys(errors).length > 0, status },
@@ -155,7 +194,15 @@ function loginPage(c: AppContext, values: { login: string; next: string }, error
       <form method="post" action="/login" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
         <input type="hidden" name="next" value={values.next} />
-        <TextField name="login" label="Email or handle" value={values.login} errors={errors} autocomplete="username" spellcheck={false} required />
+        <TextField
+          name="login"
+          label="Email or handle"
+          value={values.login}
+          errors={errors}
+          autocomplete="username"
+          spellcheck={false}
+          required
+        />
         <TextField name="password" type="password" label="Password" errors={errors} autocomplete="current-password" required />
         <div class="actions">
           <button type="submit">Sign in</button>
@@ -173,15 +220,22 @@ function resetPage(c: AppContext, handle: string, errors: Errors, status: Parame
     { title: 'Choose a new password', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
     <>
       <p>
-        Choose a new password for <strong>@{handle}</strong>. You will be signed out everywhere else, and the account’s API
-        tokens will be revoked (scripts and apps using them will need new ones).
+        Choose a new password for <strong>@{handle}</strong>. You will be signed out everywhere else, and the account’s API tokens will be
+        revoked (scripts and apps using them will need new ones).
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
         <input type="text" name="username" value={handle} autocomplete="username" hidden />
-        <TextField name="password" type="password" label="New password" errors={errors} autocomplete="new-password" required
-          hint={`At least ${PASSWORD_MIN} characters.`} />
+        <TextField
+          name="password"
+          type="password"
+          label="New password"
+          errors={errors}
+          autocomplete="new-password"
+          required
+          hint={`At least ${PASSWORD_MIN} characters.`}
+        />
         <div class="actions">
           <button type="submit">Save new password</button>
         </div>

@@ -90,7 +90,11 @@ export function ProfileHeader({ c, p, actions }: { c: AppContext; p: Profile; ac
           {actions}
         </div>
       </div>
-      {p.bio ? <p class="bio">{p.bio}</p> : own ? <p class="callout">Add a few lines about yourself so peers know what you do and care about.</p> : null}
+      {p.bio ? (
+        <p class="bio">{p.bio}</p>
+      ) : own ? (
+        <p class="callout">Add a few lines about yourself so peers know what you do and care about.</p>
+      ) : null}
       {p.passions.length > 0 ? (
         <section aria-labelledby="passions-heading">
           <h2 id="passions-heading">Passions</h2>
@@ -178,7 +182,11 @@ function directoryPage(
           <ul class="tags">
             {popular.map((p) => (
               <li>
-                <a class="tag" href={`/people?passion=${encodeURIComponent(p.slug)}`} aria-current={filter.passion === p.slug ? 'true' : undefined}>
+                <a
+                  class="tag"
+                  href={`/people?passion=${encodeURIComponent(p.slug)}`}
+                  aria-current={filter.passion === p.slug ? 'true' : undefined}
+                >
                   {p.name} <span class="visually-hidden">(</span>
                   {p.count}
                   <span class="visually-hidden"> members)</span>

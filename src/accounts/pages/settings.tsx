@@ -1,7 +1,17 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  fieldId,
+  formErrors,
+  RadioGroup,
+  SelectField,
+  TextArea,
+  TextField,
+  type Errors,
+} from '../../web/forms.tsx';
 import { Avatar, DataTable, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, type Form } from '../../web/request.ts';
@@ -56,7 +66,12 @@ export function registerSettingsPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const { accounts } = c.var.services;
     try {
-      await accounts.changePassword(viewer.memberId, form.text('currentPassword'), form.text('newPassword'), c.var.sessionToken ?? undefined);
+      await accounts.changePassword(
+        viewer.memberId,
+        form.text('currentPassword'),
+        form.text('newPassword'),
+        c.var.sessionToken ?? undefined,
+      );
     } catch (error) {
       const { errors, status } = formErrors(error);
       return accountPage(c, (await accounts.ownProfile(viewer.memberId)).email, errors, status);
@@ -210,18 +225,63 @@ function profilePage(c: AppContext, values: ProfileFormValues, current: Profile,
           options={ROLES.map((r) => ({ value: r.key, label: r.label }))}
           hint="Peers filter the directory by role: it is how a public librarian finds other public librarians."
         />
-        <TextField name="roleOther" optional label="Your role in your own words" value={values.roleOther} errors={errors} maxLength={60}
-          hint={'Only needed when you chose "Other", e.g. "Youth services coordinator".'} />
-        <TextField name="organisation" optional label="Organisation" value={values.organisation} errors={errors} autocomplete="organization" maxLength={120} />
-        <TextField name="location" optional label="Location" value={values.location} errors={errors} maxLength={120}
-          hint="A town, region or country; as precise as you like." />
-        <SelectField name="timeZone" label="Time zone" value={values.timeZone} errors={errors} options={TIME_ZONE_OPTIONS} required
-          hint="Chats and events are shown in your time zone." />
-        <TextField name="passions" optional label="Passions" value={values.passions} errors={errors} list="passion-suggestions" maxLength={600}
-          hint={`What you care about, separated by commas (at most ${PASSIONS_MAX}), e.g. "Graphic novels, Makerspaces, Trauma-informed practice".`} />
+        <TextField
+          name="roleOther"
+          optional
+          label="Your role in your own words"
+          value={values.roleOther}
+          errors={errors}
+          maxLength={60}
+          hint={'Only needed when you chose "Other", e.g. "Youth services coordinator".'}
+        />
+        <TextField
+          name="organisation"
+          optional
+          label="Organisation"
+          value={values.organisation}
+          errors={errors}
+          autocomplete="organization"
+          maxLength={120}
+        />
+        <TextField
+          name="location"
+          optional
+          label="Location"
+          value={values.location}
+          errors={errors}
+          maxLength={120}
+          hint="A town, region or country; as precise as you like."
+        />
+        <SelectField
+          name="timeZone"
+          label="Time zone"
+          value={values.timeZone}
+          errors={errors}
+          options={TIME_ZONE_OPTIONS}
+          required
+          hint="Chats and events are shown in your time zone."
+        />
+        <TextField
+          name="passions"
+          optional
+          label="Passions"
+          value={values.passions}
+          errors={errors}
+          list="passion-suggestions"
+          maxLength={600}
+          hint={`What you care about, separated by commas (at most ${PASSIONS_MAX}), e.g. "Graphic novels, Makerspaces, Trauma-informed practice".`}
+        />
         <datalist id="passion-suggestions"></datalist>
-        <TextArea name="bio" optional label="About you" value={values.bio} errors={errors} rows={5} maxLength={500}
-          hint="A few lines: what you do, what you are learning, what you can help others with. 500 characters at most." />
+        <TextArea
+          name="bio"
+          optional
+          label="About you"
+          value={values.bio}
+          errors={errors}
+          rows={5}
+          maxLength={500}
+          hint="A few lines: what you do, what you are learning, what you can help others with. 500 characters at most."
+        />
         <fieldset class="field">
           <legend>Links</legend>
           <p class="hint">Your blog, website or other social accounts.</p>
@@ -230,17 +290,38 @@ function profilePage(c: AppContext, values: ProfileFormValues, current: Profile,
               <div class="link-row">
                 <div class={errors[`links.${i}.label`] ? 'field--error' : ''}>
                   <label for={fieldId(`links.${i}.label`)}>Label {i + 1}</label>
-                  {errors[`links.${i}.label`] ? <p class="field-error" id={`${fieldId(`links.${i}.label`)}-error`}>{errors[`links.${i}.label`]}</p> : null}
-                  <input type="text" id={fieldId(`links.${i}.label`)} name="linkLabel" value={link.label} maxlength={40}
+                  {errors[`links.${i}.label`] ? (
+                    <p class="field-error" id={`${fieldId(`links.${i}.label`)}-error`}>
+                      {errors[`links.${i}.label`]}
+                    </p>
+                  ) : null}
+                  <input
+                    type="text"
+                    id={fieldId(`links.${i}.label`)}
+                    name="linkLabel"
+                    value={link.label}
+                    maxlength={40}
                     aria-invalid={errors[`links.${i}.label`] ? 'true' : undefined}
-                    aria-describedby={errors[`links.${i}.label`] ? `${fieldId(`links.${i}.label`)}-error` : undefined} />
+                    aria-describedby={errors[`links.${i}.label`] ? `${fieldId(`links.${i}.label`)}-error` : undefined}
+                  />
                 </div>
                 <div class={errors[`links.${i}.url`] ? 'field--error' : ''}>
                   <label for={fieldId(`links.${i}.url`)}>Address {i + 1}</label>
-                  {errors[`links.${i}.url`] ? <p class="field-error" id={`${fieldId(`links.${i}.url`)}-error`}>{errors[`links.${i}.url`]}</p> : null}
-                  <input type="url" id={fieldId(`links.${i}.url`)} name="linkUrl" value={link.url} maxlength={300} inputmode="url"
+                  {errors[`links.${i}.url`] ? (
+                    <p class="field-error" id={`${fieldId(`links.${i}.url`)}-error`}>
+                      {errors[`links.${i}.url`]}
+                    </p>
+                  ) : null}
+                  <input
+                    type="url"
+                    id={fieldId(`links.${i}.url`)}
+                    name="linkUrl"
+                    value={link.url}
+                    maxlength={300}
+                    inputmode="url"
                     aria-invalid={errors[`links.${i}.url`] ? 'true' : undefined}
-                    aria-describedby={errors[`links.${i}.url`] ? `${fieldId(`links.${i}.url`)}-error` : undefined} />
+                    aria-describedby={errors[`links.${i}.url`] ? `${fieldId(`links.${i}.url`)}-error` : undefined}
+                  />
                 </div>
               </div>
             ))}
@@ -277,9 +358,23 @@ function accountPage(c: AppContext, email: string, errors: Errors, status: PageO
       <form method="post" action="/settings/account" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
         <input type="text" name="username" value={email} autocomplete="username" hidden />
-        <TextField name="currentPassword" type="password" label="Current password" errors={errors} autocomplete="current-password" required />
-        <TextField name="newPassword" type="password" label="New password" errors={errors} autocomplete="new-password" required
-          hint={`At least ${PASSWORD_MIN} characters. Other devices will be signed out.`} />
+        <TextField
+          name="currentPassword"
+          type="password"
+          label="Current password"
+          errors={errors}
+          autocomplete="current-password"
+          required
+        />
+        <TextField
+          name="newPassword"
+          type="password"
+          label="New password"
+          errors={errors}
+          autocomplete="new-password"
+          required
+          hint={`At least ${PASSWORD_MIN} characters. Other devices will be signed out.`}
+        />
         <div class="actions">
           <button type="submit">Change password</button>
         </div>

@@ -123,12 +123,7 @@ export async function up({ db, id }: Ddl): Promise<void> {
     .addColumn('failed_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema
-    .createIndex('jobs_due')
-    .on('jobs')
-    .columns(['run_at', 'id'])
-    .where(sql.ref('failed_at'), 'is', null)
-    .execute();
+  await db.schema.createIndex('jobs_due').on('jobs').columns(['run_at', 'id']).where(sql.ref('failed_at'), 'is', null).execute();
   await db.schema
     .createIndex('jobs_ordering')
     .on('jobs')

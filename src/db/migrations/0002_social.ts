@@ -3,10 +3,22 @@ import type { Ddl } from '../ddl.ts';
 
 /** The social core: posts, media, hashtags, mentions, follows, likes, lists, timelines, notifications, search. */
 export async function up({ db, id, dialect }: Ddl): Promise<void> {
-  await db.schema.alterTable('actors').addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('actors').addColumn('followers_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('actors').addColumn('following_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('actors').addColumn('posts_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('actors')
+    .addColumn('locked', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('actors')
+    .addColumn('followers_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('actors')
+    .addColumn('following_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('actors')
+    .addColumn('posts_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('actors').addColumn('last_post_at', 'bigint').execute();
 
   await id(db.schema.createTable('link_cards'))
@@ -228,7 +240,9 @@ export async function up({ db, id, dialect }: Ddl): Promise<void> {
 
   // Full-text search over posts: FTS5 on SQLite, tsvector + GIN on PostgreSQL (see social/search.ts).
   if (dialect === 'sqlite') {
-    await sql`create virtual table posts_fts using fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table posts_fts using fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
   } else {
     await sql`alter table posts add column search tsvector`.execute(db);
     await sql`create index posts_search on posts using gin (search)`.execute(db);

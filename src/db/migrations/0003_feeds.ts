@@ -107,12 +107,17 @@ export async function up({ db, id, dialect }: Ddl): Promise<void> {
   await db.schema.createIndex('keyword_rules_member').on('keyword_rules').columns(['member_id']).execute();
 
   // Bookmarks of feed items, next to bookmarks of posts.
-  await db.schema.alterTable('bookmarks').addColumn('item_id', 'bigint', (c) => c.references('source_items.id').onDelete('cascade')).execute();
+  await db.schema
+    .alterTable('bookmarks')
+    .addColumn('item_id', 'bigint', (c) => c.references('source_items.id').onDelete('cascade'))
+    .execute();
   await db.schema.createIndex('bookmarks_member_item').on('bookmarks').columns(['member_id', 'item_id']).unique().execute();
 
   // Full-text search over items: FTS5 on SQLite, tsvector + GIN on PostgreSQL (as for posts).
   if (dialect === 'sqlite') {
-    await sql`create virtual table source_items_fts using fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table source_items_fts using fts5(text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
   } else {
     await sql`alter table source_items add column search tsvector`.execute(db);
     await sql`create index source_items_search on source_items using gin (search)`.execute(db);

@@ -106,5 +106,8 @@ export async function up({ db, id }: Ddl): Promise<void> {
   await db.schema.createIndex('chat_rsvps_member').on('chat_rsvps').columns(['member_id', 'chat_id']).execute();
 
   // Reminders ("#tlchat starts in 15 minutes") are notifications about a chat.
-  await db.schema.alterTable('notifications').addColumn('chat_id', 'bigint', (c) => c.references('chats.id').onDelete('cascade')).execute();
+  await db.schema
+    .alterTable('notifications')
+    .addColumn('chat_id', 'bigint', (c) => c.references('chats.id').onDelete('cascade'))
+    .execute();
 }

@@ -24,7 +24,12 @@ export async function up({ db, id }: Ddl): Promise<void> {
     .addColumn('value', 'text', (c) => c.notNull())
     .addColumn('expires_at', 'bigint')
     .execute();
-  await db.schema.createIndex('federation_kv_expires').on('federation_kv').column('expires_at').where(sql.ref('expires_at'), 'is not', null).execute();
+  await db.schema
+    .createIndex('federation_kv_expires')
+    .on('federation_kv')
+    .column('expires_at')
+    .where(sql.ref('expires_at'), 'is not', null)
+    .execute();
 
   // Every remote server we have heard of: moderation (block, silence) and delivery health.
   await db.schema

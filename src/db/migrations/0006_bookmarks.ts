@@ -54,18 +54,32 @@ export async function up({ db, dialect }: Ddl): Promise<void> {
   // A member's bookmarks with a tag, and the tag list with counts.
   await db.schema.createIndex('bookmark_tags_member').on('bookmark_tags').columns(['member_id', 'slug', 'bookmark_id']).execute();
   // Public bookmarks with a tag, across members.
-  await db.schema.createIndex('bookmark_tags_public').on('bookmark_tags').columns(['slug', 'bookmark_id']).where(sql.ref('public'), '=', 1).execute();
+  await db.schema
+    .createIndex('bookmark_tags_public')
+    .on('bookmark_tags')
+    .columns(['slug', 'bookmark_id'])
+    .where(sql.ref('public'), '=', 1)
+    .execute();
 
   if (dialect === 'sqlite') {
     // `owner` (m<member id>) narrows a search to one member inside the index itself.
-    await sql`create virtual table bookmarks_fts using fts5(owner, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table bookmarks_fts using fts5(owner, text, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
   } else {
     await sql`alter table bookmarks add column search tsvector`.execute(db);
     await sql`create index bookmarks_search on bookmarks using gin (search)`.execute(db);
   }
 
   // Bookmarks of posts and items made before: their title, address and search entry.
-  const old = await sql<{ id: number; member_id: number; post_text: string | null; post_url: string | null; item_title: string | null; item_url: string | null }>`
+  const old = await sql<{
+    id: number;
+    member_id: number;
+    post_text: string | null;
+    post_url: string | null;
+    item_title: string | null;
+    item_url: string | null;
+  }>`
     select b.id, b.member_id, p.text as post_text, p.url as post_url, i.title as item_title, i.url as item_url
       from bookmarks b
       left join posts p on p.id = b.post_id
@@ -75,7 +89,8 @@ export async function up({ db, dialect }: Ddl): Promise<void> {
     const title = text.length > 120 ? `${text.slice(0, 119)}…` : text;
     await sql`update bookmarks set title = ${title}, url = ${row.item_url ?? row.post_url} where id = ${row.id}`.execute(db);
     const searchable = `${title} ${row.post_text ?? ''}`.normalize('NFD').replace(/\p{M}/gu, '');
-    if (dialect === 'sqlite') await sql`insert into bookmarks_fts (rowid, owner, text) values (${row.id}, ${`m${row.member_id}`}, ${searchable})`.execute(db);
+    if (dialect === 'sqlite')
+      await sql`insert into bookmarks_fts (rowid, owner, text) values (${row.id}, ${`m${row.member_id}`}, ${searchable})`.execute(db);
     else await sql`update bookmarks set search = to_tsvector('simple', ${searchable}) where id = ${row.id}`.execute(db);
   }
 }

@@ -46,7 +46,12 @@ export async function up({ db, id }: Ddl): Promise<void> {
   await db.schema.createIndex('collection_entries_order').on('collection_entries').columns(['collection_id', 'position', 'id']).execute();
   // Deleting a post, source, person or bookmark removes the entries pointing to it without a table scan.
   for (const column of ['bookmark_id', 'post_id', 'source_id', 'actor_id']) {
-    await db.schema.createIndex(`collection_entries_${column}`).on('collection_entries').column(column).where(sql.ref(column), 'is not', null).execute();
+    await db.schema
+      .createIndex(`collection_entries_${column}`)
+      .on('collection_entries')
+      .column(column)
+      .where(sql.ref(column), 'is not', null)
+      .execute();
   }
 
   await db.schema
@@ -57,7 +62,11 @@ export async function up({ db, id }: Ddl): Promise<void> {
     .addPrimaryKeyConstraint('collection_collaborators_pk', ['collection_id', 'member_id'])
     .execute();
   // "Collaborating": the collections a member helps with.
-  await db.schema.createIndex('collection_collaborators_member').on('collection_collaborators').columns(['member_id', 'collection_id']).execute();
+  await db.schema
+    .createIndex('collection_collaborators_member')
+    .on('collection_collaborators')
+    .columns(['member_id', 'collection_id'])
+    .execute();
 
   await db.schema
     .createTable('collection_follows')
@@ -70,8 +79,19 @@ export async function up({ db, id }: Ddl): Promise<void> {
   await db.schema.createIndex('collection_follows_member').on('collection_follows').columns(['member_id', 'created_at']).execute();
 
   /** 0 when the member declined to be featured in public starter kits and collections. */
-  await db.schema.alterTable('members').addColumn('featurable', 'integer', (c) => c.notNull().defaultTo(1)).execute();
+  await db.schema
+    .alterTable('members')
+    .addColumn('featurable', 'integer', (c) => c.notNull().defaultTo(1))
+    .execute();
 
-  await db.schema.alterTable('notifications').addColumn('collection_id', 'bigint', (c) => c.references('collections.id').onDelete('cascade')).execute();
-  await db.schema.createIndex('notifications_collection').on('notifications').column('collection_id').where(sql.ref('collection_id'), 'is not', null).execute();
+  await db.schema
+    .alterTable('notifications')
+    .addColumn('collection_id', 'bigint', (c) => c.references('collections.id').onDelete('cascade'))
+    .execute();
+  await db.schema
+    .createIndex('notifications_collection')
+    .on('notifications')
+    .column('collection_id')
+    .where(sql.ref('collection_id'), 'is not', null)
+    .execute();
 }

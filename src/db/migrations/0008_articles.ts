@@ -28,7 +28,10 @@ export async function up({ db, id }: Ddl): Promise<void> {
   // "My articles": drafts and published, recently changed first.
   await db.schema.createIndex('articles_member').on('articles').columns(['member_id', 'updated_at', 'id']).execute();
 
-  await db.schema.alterTable('posts').addColumn('article_id', 'bigint', (c) => c.references('articles.id').onDelete('set null')).execute();
+  await db.schema
+    .alterTable('posts')
+    .addColumn('article_id', 'bigint', (c) => c.references('articles.id').onDelete('set null'))
+    .execute();
   await db.schema.createIndex('posts_article').on('posts').column('article_id').where(sql.ref('article_id'), 'is not', null).execute();
 
   // Images uploaded in the article editor (posts' media rows are removed when no post uses them).

@@ -6,7 +6,10 @@ import type { Ddl } from '../ddl.ts';
  * software and version from its NodeInfo, with when we last asked for it.
  */
 export async function up({ db }: Ddl): Promise<void> {
-  await db.schema.alterTable('actors').addColumn('fields', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('actors')
+    .addColumn('fields', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
   await db.schema.alterTable('instances').addColumn('software_version', 'text').execute();
   await db.schema.alterTable('instances').addColumn('nodeinfo_at', 'bigint').execute();
 }

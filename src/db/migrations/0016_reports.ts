@@ -11,7 +11,10 @@ export async function up({ db, id }: Ddl): Promise<void> {
     /** `spam`, `harassment`, `sensitive`, `illegal` or `other` (reports from other servers say nothing: `other`). */
     .addColumn('category', 'text', (c) => c.notNull().defaultTo('other'))
     .execute();
-  await db.schema.alterTable('reports').addColumn('resolved_by', 'bigint', (c) => c.references('actors.id').onDelete('set null')).execute();
+  await db.schema
+    .alterTable('reports')
+    .addColumn('resolved_by', 'bigint', (c) => c.references('actors.id').onDelete('set null'))
+    .execute();
   // A member's open reports about someone (duplicates are refused). The queue itself reads
   // reports_open (resolved_at, id) from 0005, for open and resolved reports alike.
   await db.schema.createIndex('reports_reporter').on('reports').columns(['reporter_id', 'target_id']).execute();
@@ -30,7 +33,9 @@ export async function up({ db, id }: Ddl): Promise<void> {
   await db
     .insertInto('report_posts')
     .columns(['report_id', 'post_id', 'text'])
-    .expression(db.selectFrom('reports').innerJoin('posts', 'posts.id', 'reports.post_id').select(['reports.id', 'reports.post_id', 'posts.text']))
+    .expression(
+      db.selectFrom('reports').innerJoin('posts', 'posts.id', 'reports.post_id').select(['reports.id', 'reports.post_id', 'posts.text']),
+    )
     .execute();
 
   // The history of a report: notes moderators write, and what they did (resolve, reopen,

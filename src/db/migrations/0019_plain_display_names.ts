@@ -14,6 +14,10 @@ export async function up({ db }: Ddl): Promise<void> {
     .where((eb) => eb.or(controls.map((c) => eb('display_name', 'like', `%${c}%`))))
     .execute();
   for (const row of rows) {
-    await db.updateTable('actors').set({ display_name: row.display_name.replace(/[\u202A-\u202E\u2066-\u2069]/g, '') }).where('id', '=', row.id).execute();
+    await db
+      .updateTable('actors')
+      .set({ display_name: row.display_name.replace(/[\u202A-\u202E\u2066-\u2069]/g, '') })
+      .where('id', '=', row.id)
+      .execute();
   }
 }

@@ -21,18 +21,35 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     const viewer = requireViewer(c);
     const { social, config } = c.var.services;
     if (c.var.oversizedBody) {
-      return composePage(c, undefined, {}, { media: `The images are too large together: the limit is ${Math.round(config.maxUploadBytes / 1048576)} MB per request. Nothing was posted.` }, 413);
+      return composePage(
+        c,
+        undefined,
+        {},
+        {
+          media: `The images are too large together: the limit is ${Math.round(config.maxUploadBytes / 1048576)} MB per request. Nothing was posted.`,
+        },
+        413,
+      );
     }
     const form = await readForm(c);
     const files = form.files('media');
     const alts = form.texts('alt');
-    const values: ComposerValues = { text: form.text('text'), contentWarning: form.text('contentWarning'), visibility: form.text('visibility'), alts };
+    const values: ComposerValues = {
+      text: form.text('text'),
+      contentWarning: form.text('contentWarning'),
+      visibility: form.text('visibility'),
+      alts,
+    };
     const replyToId = form.text('replyToId') || undefined;
     try {
       const uploads = await Promise.all(
         files.map(async ({ index, file }) => ({ bytes: new Uint8Array(await file.arrayBuffer()), alt: alts[index] ?? '', index })),
       );
-      const post = await social.posts.create(viewer, { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId }, uploads);
+      const post = await social.posts.create(
+        viewer,
+        { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId },
+        uploads,
+      );
       flash(c, post.replyTo ? 'Your reply was posted.' : 'Your post was published.');
       // A reply opens on its own page, with the conversation above it; a post goes back where it was written.
       const back = safeNext(c, form.text('back'));
@@ -41,7 +58,16 @@ export function registerPostPages(app: Hono<AppEnv>): void {
       const { errors, status } = formErrors(error);
       let parent: PostView | undefined;
       if (replyToId) parent = await social.posts.get(viewer, Number(replyToId)).catch(() => undefined);
-      return composePage(c, parent, values, remapMediaErrors(errors, files.map((f) => f.index)), status);
+      return composePage(
+        c,
+        parent,
+        values,
+        remapMediaErrors(
+          errors,
+          files.map((f) => f.index),
+        ),
+        status,
+      );
     }
   });
 
@@ -51,11 +77,16 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     const id = postId(c.req.param('id') ?? '');
     const thread = await social.posts.thread(c.var.viewer, id);
     const { author } = thread.post;
-    if (at === null ? author.local : !author.local || author.handle.toLowerCase() !== at.toLowerCase()) return c.redirect(postPath(thread.post), 301);
+    if (at === null ? author.local : !author.local || author.handle.toLowerCase() !== at.toLowerCase())
+      return c.redirect(postPath(thread.post), 301);
     const back = postPath(thread.post);
     return renderPage(
       c,
-      { title: `${thread.post.author.displayName}: “${excerpt(thread.post.text)}”`, heading: null, description: excerpt(thread.post.text, 160) },
+      {
+        title: `${thread.post.author.displayName}: “${excerpt(thread.post.text)}”`,
+        heading: null,
+        description: excerpt(thread.post.text, 160),
+      },
       <>
         <h1 class="visually-hidden">Post by {thread.post.author.displayName}</h1>
         {thread.ancestors.length > 0 ? (
@@ -157,7 +188,10 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     pin: (s, v, id) => s.posts.pin(v, id),
     unpin: (s, v, id) => s.posts.unpin(v, id),
     delete: (s, v, id) => s.posts.delete(v, id),
-  } satisfies Record<string, (social: AppContext['var']['services']['social'], viewer: ReturnType<typeof requireViewer>, id: number) => Promise<void>>;
+  } satisfies Record<
+    string,
+    (social: AppContext['var']['services']['social'], viewer: ReturnType<typeof requireViewer>, id: number) => Promise<void>
+  >;
   const notices: Record<string, string> = {
     boost: 'Boosted to your followers.',
     unboost: 'Boost removed.',
@@ -209,7 +243,13 @@ function remapMediaErrors(errors: Errors, rowOfUpload: number[]): Errors {
   return result;
 }
 
-function composePage(c: AppContext, replyTo: PostView | undefined, values: ComposerValues, errors: Errors, status: Parameters<typeof renderPage>[1]['status'] = 200) {
+function composePage(
+  c: AppContext,
+  replyTo: PostView | undefined,
+  values: ComposerValues,
+  errors: Errors,
+  status: Parameters<typeof renderPage>[1]['status'] = 200,
+) {
   return renderPage(
     c,
     { title: replyTo ? 'Reply' : 'New post', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
@@ -220,7 +260,13 @@ function composePage(c: AppContext, replyTo: PostView | undefined, values: Compo
   );
 }
 
-function editPage(c: AppContext, post: PostView, values: { text: string; contentWarning: string }, errors: Errors, status: Parameters<typeof renderPage>[1]['status'] = 200) {
+function editPage(
+  c: AppContext,
+  post: PostView,
+  values: { text: string; contentWarning: string },
+  errors: Errors,
+  status: Parameters<typeof renderPage>[1]['status'] = 200,
+) {
   return renderPage(
     c,
     { title: 'Edit post', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
@@ -237,7 +283,14 @@ function editPage(c: AppContext, post: PostView, values: { text: string; content
               {errors.text}
             </p>
           ) : null}
-          <textarea id="field-text" name="text" rows={6} data-max-chars={String(c.var.services.config.postMaxChars)} aria-invalid={errors.text ? 'true' : undefined} aria-describedby={errors.text ? 'field-text-error' : undefined}>
+          <textarea
+            id="field-text"
+            name="text"
+            rows={6}
+            data-max-chars={String(c.var.services.config.postMaxChars)}
+            aria-invalid={errors.text ? 'true' : undefined}
+            aria-describedby={errors.text ? 'field-text-error' : undefined}
+          >
             {values.text}
           </textarea>
         </div>

@@ -85,8 +85,8 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
           live={liveUrl(c, 'home')}
           empty={
             <>
-              Your home timeline shows posts from people and hashtags you follow. <a href="/people">Find people</a> who do what you do,
-              or look at the <a href="/local">local timeline</a>.
+              Your home timeline shows posts from people and hashtags you follow. <a href="/people">Find people</a> who do what you do, or
+              look at the <a href="/local">local timeline</a>.
             </>
           }
         />
@@ -102,8 +102,19 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
       { title: 'Local timeline', description: `What members of ${c.var.site.siteName} are posting.` },
       <div class="with-sidebar">
         <div>
-          <p>Posts by members of {c.var.site.siteName}{c.var.viewer ? '' : ' that they shared publicly'}.</p>
-          <Timeline c={c} label="Local timeline" posts={page.posts} next={nextHref(c, page)} back="/local" live={liveUrl(c, 'local')} empty="No posts yet." />
+          <p>
+            Posts by members of {c.var.site.siteName}
+            {c.var.viewer ? '' : ' that they shared publicly'}.
+          </p>
+          <Timeline
+            c={c}
+            label="Local timeline"
+            posts={page.posts}
+            next={nextHref(c, page)}
+            back="/local"
+            live={liveUrl(c, 'local')}
+            empty="No posts yet."
+          />
         </div>
         <aside aria-labelledby="trending-heading" class="sidebar">
           <h2 id="trending-heading">Trending this week</h2>
@@ -113,7 +124,10 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
             <ol class="trending">
               {trending.map((t) => (
                 <li>
-                  <a href={`/tags/${t.slug}`}>#{t.name}</a> <span class="meta">{t.people} {t.people === 1 ? 'person' : 'people'}, {t.uses} {t.uses === 1 ? 'post' : 'posts'}</span>
+                  <a href={`/tags/${t.slug}`}>#{t.name}</a>{' '}
+                  <span class="meta">
+                    {t.people} {t.people === 1 ? 'person' : 'people'}, {t.uses} {t.uses === 1 ? 'post' : 'posts'}
+                  </span>
                 </li>
               ))}
             </ol>
@@ -138,13 +152,29 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
       <>
         <div class="page-head">
           <h1>#{page.hashtag.name}</h1>
-          <p class="meta">{page.hashtag.posts} {page.hashtag.posts === 1 ? 'post' : 'posts'}</p>
+          <p class="meta">
+            {page.hashtag.posts} {page.hashtag.posts === 1 ? 'post' : 'posts'}
+          </p>
           {c.var.viewer ? (
-            <ActionButton c={c} back={back} action={`/tags/${slug}/${following ? 'unfollow' : 'follow'}`} label={following ? 'Unfollow hashtag' : 'Follow hashtag'} pressed={following} />
+            <ActionButton
+              c={c}
+              back={back}
+              action={`/tags/${slug}/${following ? 'unfollow' : 'follow'}`}
+              label={following ? 'Unfollow hashtag' : 'Follow hashtag'}
+              pressed={following}
+            />
           ) : null}
         </div>
         {c.var.viewer && !c.req.query('cursor') ? <Composer c={c} back={back} prefill={`#${page.hashtag.name} `} /> : null}
-        <Timeline c={c} label={`Posts about #${page.hashtag.name}`} posts={page.posts} next={nextHref(c, page)} back={back} live={liveUrl(c, `tag:${slug}`)} empty={`No one has posted about #${page.hashtag.name} yet. Be the first!`} />
+        <Timeline
+          c={c}
+          label={`Posts about #${page.hashtag.name}`}
+          posts={page.posts}
+          next={nextHref(c, page)}
+          back={back}
+          live={liveUrl(c, `tag:${slug}`)}
+          empty={`No one has posted about #${page.hashtag.name} yet. Be the first!`}
+        />
       </>,
     );
   });
@@ -155,7 +185,10 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const tag = c.req.param('tag');
     if (c.req.param('action') === 'follow') await graph.followHashtag(viewer, tag);
     else await graph.unfollowHashtag(viewer, tag);
-    flash(c, c.req.param('action') === 'follow' ? `Posts with #${tag} will appear in your home timeline.` : `You no longer follow #${tag}.`);
+    flash(
+      c,
+      c.req.param('action') === 'follow' ? `Posts with #${tag} will appear in your home timeline.` : `You no longer follow #${tag}.`,
+    );
     return c.redirect(safeNext(c, (await readForm(c)).text('back')), 303);
   });
 
@@ -165,7 +198,18 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     const { notifications } = c.var.services.social;
     const page = await notifications.list(viewer, { kind, cursor: c.req.query('cursor') });
     const unread = await notifications.unreadCount(viewer);
-    const filters = [['', 'All'], ['mention', 'Mentions'], ['reply', 'Replies'], ['follow', 'Follows'], ['follow_request', 'Follow requests'], ['boost', 'Boosts'], ['like', 'Likes'], ['chat_reminder', 'Chat reminders'], ['collection_entry', 'Collections'], ['kit_added', 'Starter kits']] as const;
+    const filters = [
+      ['', 'All'],
+      ['mention', 'Mentions'],
+      ['reply', 'Replies'],
+      ['follow', 'Follows'],
+      ['follow_request', 'Follow requests'],
+      ['boost', 'Boosts'],
+      ['like', 'Likes'],
+      ['chat_reminder', 'Chat reminders'],
+      ['collection_entry', 'Collections'],
+      ['kit_added', 'Starter kits'],
+    ] as const;
     return streamPage(
       c,
       { title: 'Notifications', noindex: true },
@@ -175,7 +219,11 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
             <ul class="tags">
               {filters.map(([value, label]) => (
                 <li>
-                  <a class="tag" href={value ? `/notifications?kind=${value}` : '/notifications'} aria-current={(kind ?? '') === value ? 'page' : undefined}>
+                  <a
+                    class="tag"
+                    href={value ? `/notifications?kind=${value}` : '/notifications'}
+                    aria-current={(kind ?? '') === value ? 'page' : undefined}
+                  >
                     {label}
                   </a>
                 </li>
@@ -191,7 +239,9 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
             </form>
           ) : null}
         </div>
-        {page.notifications.length === 0 ? <p class="callout">Nothing here yet. When people follow you, mention you or reply, you will see it here.</p> : null}
+        {page.notifications.length === 0 ? (
+          <p class="callout">Nothing here yet. When people follow you, mention you or reply, you will see it here.</p>
+        ) : null}
         <ol class="notifications">
           {page.notifications.map((n) => (
             <li class={n.read ? 'notification' : 'notification notification--unread'}>
@@ -241,12 +291,23 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
       try {
         if (type === 'posts') {
           const page = await social.searchPosts(c.var.viewer, q, c.req.query('cursor'));
-          results = <Timeline c={c} label="Posts found" posts={page.posts} next={nextHref(c, page)} back={`/search?${new URLSearchParams({ q, type })}`} empty="No posts match." />;
+          results = (
+            <Timeline
+              c={c}
+              label="Posts found"
+              posts={page.posts}
+              next={nextHref(c, page)}
+              back={`/search?${new URLSearchParams({ q, type })}`}
+              empty="No posts match."
+            />
+          );
         } else if (type === 'people') {
           const page = await accounts.directory({ q, cursor: c.req.query('cursor') }, c.var.viewer);
           results =
             page.people.length === 0 ? (
-              <p class="callout">No one matches. Try the <a href="/people">directory</a> filters.</p>
+              <p class="callout">
+                No one matches. Try the <a href="/people">directory</a> filters.
+              </p>
             ) : (
               <ul class="people-grid" aria-label="People found">
                 {page.people.map((p) => (
@@ -265,7 +326,10 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
               <ul class="hashtag-list" aria-label="Hashtags found">
                 {tags.map((t) => (
                   <li>
-                    <a href={`/tags/${t.slug}`}>#{t.name}</a> <span class="meta">{t.posts} {t.posts === 1 ? 'post' : 'posts'}</span>
+                    <a href={`/tags/${t.slug}`}>#{t.name}</a>{' '}
+                    <span class="meta">
+                      {t.posts} {t.posts === 1 ? 'post' : 'posts'}
+                    </span>
                   </li>
                 ))}
               </ul>
@@ -282,9 +346,30 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
       <>
         <ErrorSummary errors={errors} />
         <form method="get" action="/search" class="filters" role="search" aria-label="Search">
-          <TextField name="q" type="search" label="Search for" value={q} errors={errors}
-            hint={<>Words or "exact phrases"; #hashtag and from:handle narrow post searches. To find someone on another server (Mastodon and others), type their address like @user@example.social or paste the link to their profile.</>} />
-          <SelectField name="type" label="In" value={type} errors={errors} options={[{ value: 'posts', label: 'Posts' }, { value: 'people', label: 'People' }, { value: 'hashtags', label: 'Hashtags' }]} />
+          <TextField
+            name="q"
+            type="search"
+            label="Search for"
+            value={q}
+            errors={errors}
+            hint={
+              <>
+                Words or "exact phrases"; #hashtag and from:handle narrow post searches. To find someone on another server (Mastodon and
+                others), type their address like @user@example.social or paste the link to their profile.
+              </>
+            }
+          />
+          <SelectField
+            name="type"
+            label="In"
+            value={type}
+            errors={errors}
+            options={[
+              { value: 'posts', label: 'Posts' },
+              { value: 'people', label: 'People' },
+              { value: 'hashtags', label: 'Hashtags' },
+            ]}
+          />
           <div class="actions">
             <button type="submit">Search</button>
           </div>
@@ -335,7 +420,15 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     } catch (error) {
       const { errors, status } = formErrors(error);
       const list = await lists.get(viewer, id);
-      return listPage(c, list, await lists.timeline(viewer, id), await lists.members(viewer, id), { ...values, form: 'settings' }, errors, status);
+      return listPage(
+        c,
+        list,
+        await lists.timeline(viewer, id),
+        await lists.members(viewer, id),
+        { ...values, form: 'settings' },
+        errors,
+        status,
+      );
     }
   });
 
@@ -357,7 +450,15 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
     } catch (error) {
       const { errors, status } = formErrors(error);
       const list = await lists.get(viewer, id);
-      return listPage(c, list, await lists.timeline(viewer, id), await lists.members(viewer, id), { handle, form: 'add' }, errors.handle ? errors : { handle: errors._form ?? Object.values(errors)[0]! }, status);
+      return listPage(
+        c,
+        list,
+        await lists.timeline(viewer, id),
+        await lists.members(viewer, id),
+        { handle, form: 'add' },
+        errors.handle ? errors : { handle: errors._form ?? Object.values(errors)[0]! },
+        status,
+      );
     }
     flash(c, `@${handle} was added to the list.`);
     return c.redirect(`/lists/${id}`, 303);
@@ -378,7 +479,10 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
       c,
       { title: 'Follow requests', noindex: true },
       requests.length === 0 ? (
-        <p class="callout">No one is waiting. {''}<a href="/settings/privacy">Privacy settings</a> decide whether new followers need your approval.</p>
+        <p class="callout">
+          No one is waiting. {''}
+          <a href="/settings/privacy">Privacy settings</a> decide whether new followers need your approval.
+        </p>
       ) : (
         <PeopleList people={requests}>
           {(p) => (
@@ -422,10 +526,20 @@ export function registerStreamPages(app: Hono<AppEnv>): void {
           <legend>Starter kits</legend>
           <input type="hidden" name="featurableShown" value="yes" />
           <div class="choice">
-            <input type="checkbox" id="field-featurable" name="featurable" value="yes" checked={featurable} aria-describedby="field-featurable-hint" />
+            <input
+              type="checkbox"
+              id="field-featurable"
+              name="featurable"
+              value="yes"
+              checked={featurable}
+              aria-describedby="field-featurable-hint"
+            />
             <label for="field-featurable">Others may feature me in public starter kits and collections</label>
           </div>
-          <p class="hint" id="field-featurable-hint">When this is off, no one can add you to a public starter kit or collection, and you are left out of the ones that already list you.</p>
+          <p class="hint" id="field-featurable-hint">
+            When this is off, no one can add you to a public starter kit or collection, and you are left out of the ones that already list
+            you.
+          </p>
         </fieldset>
         <p class="hint">Choose who sees each post when you write it. Who can see your profile is under Profile.</p>
         <button type="submit">Save</button>
@@ -478,8 +592,10 @@ function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
       </p>
       {n.chat ? (
         <p class="quote">
-          <a href={new URL(n.chat.url).pathname}>#{n.chat.hashtag}: {n.chat.title}</a> starts at{' '}
-          <time datetime={isoTime(n.chat.startsAt)}>{formatDateTime(n.chat.startsAt, tz)}</time>.
+          <a href={new URL(n.chat.url).pathname}>
+            #{n.chat.hashtag}: {n.chat.title}
+          </a>{' '}
+          starts at <time datetime={isoTime(n.chat.startsAt)}>{formatDateTime(n.chat.startsAt, tz)}</time>.
         </p>
       ) : null}
       {n.collection ? (
@@ -487,22 +603,42 @@ function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
           <a href={new URL(n.collection.url).pathname}>{n.collection.title}</a>
         </p>
       ) : null}
-      {n.post ? (n.kind === 'mention' || n.kind === 'reply' ? <PostCard c={c} post={n.post} back="/notifications" /> : <p class="quote"><a href={postPath(n.post)}>{n.post.text.slice(0, 140) || 'Your post'}</a></p>) : null}
+      {n.post ? (
+        n.kind === 'mention' || n.kind === 'reply' ? (
+          <PostCard c={c} post={n.post} back="/notifications" />
+        ) : (
+          <p class="quote">
+            <a href={postPath(n.post)}>{n.post.text.slice(0, 140) || 'Your post'}</a>
+          </p>
+        )
+      ) : null}
     </>
   );
 }
 
-function listsPage(c: AppContext, lists: Awaited<ReturnType<AppContext['var']['services']['social']['lists']['mine']>>, values: Record<string, string>, errors: Errors, status: PageOptions['status'] = 200) {
+function listsPage(
+  c: AppContext,
+  lists: Awaited<ReturnType<AppContext['var']['services']['social']['lists']['mine']>>,
+  values: Record<string, string>,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+) {
   return streamPage(
     c,
     { title: 'Lists', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
     <>
-      <p>A list is a named set of people with its own timeline, e.g. “Public librarians” or “Child welfare research”. Share a list publicly to recommend those people to others.</p>
+      <p>
+        A list is a named set of people with its own timeline, e.g. “Public librarians” or “Child welfare research”. Share a list publicly
+        to recommend those people to others.
+      </p>
       {lists.length > 0 ? (
         <ul class="list-cards">
           {lists.map((l) => (
             <li>
-              <a href={`/lists/${l.id}`}>{l.name}</a> <span class="meta">{l.members} {l.members === 1 ? 'person' : 'people'} · {l.visibility === 'public' ? 'shared' : 'private'}</span>
+              <a href={`/lists/${l.id}`}>{l.name}</a>{' '}
+              <span class="meta">
+                {l.members} {l.members === 1 ? 'person' : 'people'} · {l.visibility === 'public' ? 'shared' : 'private'}
+              </span>
               {l.description ? <p>{l.description}</p> : null}
             </li>
           ))}
@@ -515,14 +651,34 @@ function listsPage(c: AppContext, lists: Awaited<ReturnType<AppContext['var']['s
   );
 }
 
-function ListForm({ c, action, values, errors, submit }: { c: AppContext; action: string; values: Record<string, string>; errors: Errors; submit: string }) {
+function ListForm({
+  c,
+  action,
+  values,
+  errors,
+  submit,
+}: {
+  c: AppContext;
+  action: string;
+  values: Record<string, string>;
+  errors: Errors;
+  submit: string;
+}) {
   return (
     <form method="post" action={action} class="stack" novalidate>
       <CsrfField token={c.var.csrf} />
       <TextField name="name" label="Name" value={values.name} errors={errors} maxLength={80} required />
       <TextArea name="description" label="Description" optional value={values.description} errors={errors} rows={2} maxLength={300} />
-      <RadioGroup name="visibility" label="Who can see who is on it" value={values.visibility ?? 'private'} errors={errors}
-        options={[{ value: 'private', label: 'Only me' }, { value: 'public', label: 'Everyone', hint: '(a shared list)' }]} />
+      <RadioGroup
+        name="visibility"
+        label="Who can see who is on it"
+        value={values.visibility ?? 'private'}
+        errors={errors}
+        options={[
+          { value: 'private', label: 'Only me' },
+          { value: 'public', label: 'Everyone', hint: '(a shared list)' },
+        ]}
+      />
       <button type="submit">{submit}</button>
     </form>
   );
@@ -543,31 +699,55 @@ function listPage(
     { title: list.name, hasErrors: Object.keys(errors).length > 0, status, noindex: list.visibility !== 'public' },
     <>
       <p class="meta">
-        {list.visibility === 'public' ? 'Shared list' : 'Private list'} by <a href={actorPath(list.owner)}>{list.owner.displayName}</a> · {list.members}{' '}
-        {list.members === 1 ? 'person' : 'people'}
+        {list.visibility === 'public' ? 'Shared list' : 'Private list'} by <a href={actorPath(list.owner)}>{list.owner.displayName}</a> ·{' '}
+        {list.members} {list.members === 1 ? 'person' : 'people'}
       </p>
       {list.description ? <p>{list.description}</p> : null}
       <ErrorSummary errors={errors} />
       <div class="with-sidebar">
-        <Timeline c={c} label={`Posts from ${list.name}`} posts={page.posts} next={nextHref(c, page)} back={back} live={`/live?timeline=list:${list.id}&back=${encodeURIComponent(back)}`} empty="No posts from these people yet." />
+        <Timeline
+          c={c}
+          label={`Posts from ${list.name}`}
+          posts={page.posts}
+          next={nextHref(c, page)}
+          back={back}
+          live={`/live?timeline=list:${list.id}&back=${encodeURIComponent(back)}`}
+          empty="No posts from these people yet."
+        />
         <aside class="sidebar" aria-labelledby="list-people">
           <h2 id="list-people">People</h2>
           {list.own ? (
             <form method="post" action={`/lists/${list.id}/members`} class="stack" novalidate>
               <CsrfField token={c.var.csrf} />
-              <TextField name="handle" label="Add someone by handle" value={values.form === 'add' ? values.handle : ''} errors={values.form === 'add' ? errors : {}} spellcheck={false} />
+              <TextField
+                name="handle"
+                label="Add someone by handle"
+                value={values.form === 'add' ? values.handle : ''}
+                errors={values.form === 'add' ? errors : {}}
+                spellcheck={false}
+              />
               <button type="submit" class="button--small">
                 Add
               </button>
             </form>
           ) : null}
           <PeopleList people={members}>
-            {list.own ? (p) => <ActionButton c={c} back={back} action={`/lists/${list.id}/members/${p.acct}/remove`} label={`Remove`} /> : undefined}
+            {list.own
+              ? (p) => <ActionButton c={c} back={back} action={`/lists/${list.id}/members/${p.acct}/remove`} label={`Remove`} />
+              : undefined}
           </PeopleList>
           {list.own ? (
             <details>
               <summary>List settings</summary>
-              <ListForm c={c} action={back} values={values.form === 'settings' ? values : { name: list.name, description: list.description, visibility: list.visibility }} errors={values.form === 'settings' ? errors : {}} submit="Save list" />
+              <ListForm
+                c={c}
+                action={back}
+                values={
+                  values.form === 'settings' ? values : { name: list.name, description: list.description, visibility: list.visibility }
+                }
+                errors={values.form === 'settings' ? errors : {}}
+                submit="Save list"
+              />
               <form method="post" action={`/lists/${list.id}/delete`} data-confirm={`Delete the list “${list.name}”?`}>
                 <CsrfField token={c.var.csrf} />
                 <button type="submit" class="button--danger button--small">

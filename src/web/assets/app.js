@@ -24,7 +24,11 @@ function offerReload(container, status) {
   // Default the time zone on the sign-up form to the browser's own.
   const tz = document.querySelector('input[type=hidden][name=timeZone]:not([value]), input[type=hidden][name=timeZone][value=""]');
   if (tz) {
-    try { tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || ''; } catch { /* keep empty */ }
+    try {
+      tz.value = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    } catch {
+      /* keep empty */
+    }
   }
 
   // Passion autocomplete: suggest existing passions for the word being typed in a comma-separated list.
@@ -52,7 +56,9 @@ function offerReload(container, status) {
                 return option;
               }),
           );
-        } catch { /* offline: no suggestions */ }
+        } catch {
+          /* offline: no suggestions */
+        }
       }, 150);
     });
   }
@@ -86,7 +92,9 @@ function offerReload(container, status) {
     area.addEventListener('input', () => {
       update();
       clearTimeout(timer);
-      timer = setTimeout(() => { announcer.textContent = counter.textContent; }, 1000);
+      timer = setTimeout(() => {
+        announcer.textContent = counter.textContent;
+      }, 1000);
     });
     update();
   }
@@ -152,7 +160,9 @@ function offerReload(container, status) {
   const status = room.querySelector('[data-live-status]');
   const template = document.getElementById('moderator-tools');
   const textarea = room.querySelector('.chat-room__composer textarea[name=text]');
-  const say = (text) => { if (status) status.textContent = text; };
+  const say = (text) => {
+    if (status) status.textContent = text;
+  };
   const prefill = (n) => `${n ? `${letter}${n} ` : ''}\n\n#${room.dataset.hashtag}`.trimStart();
   let current = Number((room.querySelector('[data-question]:not([data-question="0"])') || {}).dataset?.question || 0);
 
@@ -168,7 +178,9 @@ function offerReload(container, status) {
   };
 
   const source = new EventSource(room.dataset.chatRoom);
-  source.addEventListener('ready', () => { room.dataset.liveReady = 'true'; });
+  source.addEventListener('ready', () => {
+    room.dataset.liveReady = 'true';
+  });
   source.addEventListener('post', (event) => {
     const { id, question, author, html } = JSON.parse(event.data);
     if (document.getElementById(`chat-post-${id}`)) return;
@@ -227,7 +239,13 @@ function offerReload(container, status) {
     for (const form of item.querySelectorAll('.chat-post__tools form')) {
       const on = form.action.endsWith('/highlight') ? highlighted : hidden;
       form.querySelector('input[name=on]').value = on ? 'no' : 'yes';
-      form.querySelector('button').textContent = form.action.endsWith('/highlight') ? (on ? 'Remove highlight' : 'Highlight') : (on ? 'Show again' : 'Hide');
+      form.querySelector('button').textContent = form.action.endsWith('/highlight')
+        ? on
+          ? 'Remove highlight'
+          : 'Highlight'
+        : on
+          ? 'Show again'
+          : 'Hide';
     }
   });
   source.addEventListener('delete', (event) => {
@@ -259,7 +277,9 @@ function offerReload(container, status) {
           say('Your post was published.');
           return;
         }
-      } catch { /* fall through */ }
+      } catch {
+        /* fall through */
+      }
       form.dataset.plain = 'true';
       form.requestSubmit();
     });
@@ -283,20 +303,41 @@ function offerReload(container, status) {
     const move = (step) => {
       const index = here ? list.indexOf(here) + step : 0;
       const next = list[Math.max(0, Math.min(list.length - 1, index))];
-      if (next) { next.focus(); next.scrollIntoView({ block: 'nearest' }); }
+      if (next) {
+        next.focus();
+        next.scrollIntoView({ block: 'nearest' });
+      }
     };
     const submit = (key) => {
       const form = here && here.querySelector(`form[data-key="${key}"]`);
       if (form) form.requestSubmit();
     };
     switch (event.key) {
-      case 'j': move(1); break;
-      case 'k': move(-1); break;
-      case 'o': { const link = here && here.querySelector('a[data-open]'); if (link) link.click(); break; }
-      case 's': submit('s'); break;
-      case 'm': submit('m'); break;
-      case '?': if (help) { help.open = !help.open; if (help.open) help.querySelector('summary').focus(); } break;
-      default: return;
+      case 'j':
+        move(1);
+        break;
+      case 'k':
+        move(-1);
+        break;
+      case 'o': {
+        const link = here && here.querySelector('a[data-open]');
+        if (link) link.click();
+        break;
+      }
+      case 's':
+        submit('s');
+        break;
+      case 'm':
+        submit('m');
+        break;
+      case '?':
+        if (help) {
+          help.open = !help.open;
+          if (help.open) help.querySelector('summary').focus();
+        }
+        break;
+      default:
+        return;
     }
     event.preventDefault();
   });
