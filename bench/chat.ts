@@ -15,14 +15,14 @@ import { mkdtempSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type LiveSummary, type Quantiles, summarizeLive } from './chat/analysis.ts';
+import { type LiveRun, runLiveChat } from './chat/load.ts';
+import { ChatServer, type SeedOutput, type WindowStats } from './chat/server.ts';
+import { type TranscriptCheck, type TranscriptTiming, timeTranscript } from './chat/transcript.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { wholeNumbers } from './lib/options.ts';
 import { summarizeProfile } from './refresh/profile.ts';
-import { summarizeLive, type LiveSummary, type Quantiles } from './chat/analysis.ts';
-import { runLiveChat, type LiveRun } from './chat/load.ts';
-import { ChatServer, type SeedOutput, type WindowStats } from './chat/server.ts';
-import { timeTranscript, type TranscriptCheck, type TranscriptTiming } from './chat/transcript.ts';
 
 /** The aims. */
 const DELIVERY_P99_AIM_MS = 250;

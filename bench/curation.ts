@@ -19,12 +19,12 @@ import { BookmarkTransfer, type ImportSummary } from '../src/curation/bookmark-t
 import { loadConfig } from '../src/platform/config.ts';
 import { hashPassword } from '../src/platform/crypto.ts';
 import { createServices, type Services } from '../src/server.ts';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type GeneratedExport, generateExport } from './curation/export.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
-import { summarize, type Summary } from './lib/stats.ts';
-import { generateExport, type GeneratedExport } from './curation/export.ts';
+import { type Summary, summarize } from './lib/stats.ts';
 
 interface Options {
   bookmarks: number;

@@ -17,14 +17,14 @@ import { Session } from 'node:inspector/promises';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { scratchPostgres, scratchSqlite, type BenchDatabase } from './lib/databases.ts';
+import { type DeliveryResult, measureDelivery } from './federation/delivery.ts';
+import { type InboxResult, measureInbox } from './federation/inbox.ts';
+import { NO_WINDOW, Remotes, type Window } from './federation/remotes.ts';
+import { BenchServer } from './federation/server.ts';
+import { type BenchDatabase, scratchPostgres, scratchSqlite } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
 import { wholeNumbers } from './lib/options.ts';
-import { measureDelivery, type DeliveryResult } from './federation/delivery.ts';
-import { measureInbox, type InboxResult } from './federation/inbox.ts';
-import { NO_WINDOW, Remotes, type Window } from './federation/remotes.ts';
 import { summarizeProfile } from './refresh/profile.ts';
-import { BenchServer } from './federation/server.ts';
 
 interface Options {
   followers: number;

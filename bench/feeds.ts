@@ -16,13 +16,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runChild } from './lib/child.ts';
-import { bytes, count, duration, ms, table, type Align } from './lib/format.ts';
-import { median } from './lib/stats.ts';
-import { findCorpus, SETS, type FeedFile } from './feeds/corpus.ts';
+import { type FeedFile, findCorpus, SETS } from './feeds/corpus.ts';
 import { generateLargeFeed, type LargeFeed, type LargeFormat } from './feeds/generate.ts';
 import type { FileSpec, MeasureInput, MeasureOutput, RoundsOutput } from './feeds/measure.ts';
-import { findFeedparser, runFeedparser, type Feedparser, type FeedparserOutput } from './feeds/python.ts';
+import { type Feedparser, type FeedparserOutput, findFeedparser, runFeedparser } from './feeds/python.ts';
+import { runChild } from './lib/child.ts';
+import { type Align, bytes, count, duration, ms, table } from './lib/format.ts';
+import { median } from './lib/stats.ts';
 
 /** The goal: our parser's throughput at least this many times feedparser's. */
 const GOAL_RATIO = 10;

@@ -14,12 +14,12 @@ import { networkHealth } from '../src/insights/health.ts';
 import { memberInsights } from '../src/insights/insights.ts';
 import { memberStages } from '../src/insights/stages.ts';
 import { openBulkLoader } from './lib/bulk.ts';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
+import { type Community, generateCommunity, type LoadedNetwork, loadNetwork, type NetworkOptions } from './lib/network.ts';
 import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
-import { summarize, type Summary } from './lib/stats.ts';
-import { generateCommunity, loadNetwork, type Community, type LoadedNetwork, type NetworkOptions } from './lib/network.ts';
+import { type Summary, summarize } from './lib/stats.ts';
 
 /** The goal: a member's insights in under 100 ms at the 99th percentile. */
 const P99_GOAL_MS = 100;

@@ -15,12 +15,12 @@ import { parseArgs } from 'node:util';
 import { refreshSuggestionPools } from '../src/insights/pools.ts';
 import { SuggestionsService } from '../src/insights/suggestions.ts';
 import { openBulkLoader } from './lib/bulk.ts';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
+import { type Community, generateCommunity, loadNetwork, PASSIONS, PLACES, ROLES } from './lib/network.ts';
 import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
-import { generateCommunity, loadNetwork, PASSIONS, PLACES, ROLES, type Community } from './lib/network.ts';
 import { Random } from './lib/random.ts';
-import { summarize, type Summary } from './lib/stats.ts';
+import { type Summary, summarize } from './lib/stats.ts';
 
 /** The goal: p99 under 50 ms per member. */
 const P99_GOAL_MS = 50;

@@ -17,15 +17,15 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import type { Database } from '../src/db/database.ts';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import type { Summary } from './lib/stats.ts';
-import { runCycle, type CycleOutput } from './refresh/cycle.ts';
-import { expectedNewItems, FAILURES, KINDS, planFeeds, type Failure, type FeedKind, type FeedPlan } from './refresh/feeds.ts';
-import { newestProfile, summarizeProfile } from './refresh/profile.ts';
-import { WriteProbe } from './refresh/probe.ts';
-import { FeedServer, type ServerStats } from './refresh/server.ts';
 import { wholeNumbers } from './lib/options.ts';
+import type { Summary } from './lib/stats.ts';
+import { type CycleOutput, runCycle } from './refresh/cycle.ts';
+import { expectedNewItems, FAILURES, type Failure, type FeedKind, type FeedPlan, KINDS, planFeeds } from './refresh/feeds.ts';
+import { WriteProbe } from './refresh/probe.ts';
+import { newestProfile, summarizeProfile } from './refresh/profile.ts';
+import { FeedServer, type ServerStats } from './refresh/server.ts';
 
 /** The goals. */
 const CYCLE_GOAL_MS = 2 * 60_000;

@@ -11,14 +11,14 @@ import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openBulkLoader } from './lib/bulk.ts';
 import { runChild } from './lib/child.ts';
-import { onEachDatabase, type BenchDatabase } from './lib/databases.ts';
+import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import { describeCommunity, generateCommunity, type CommunityOptions, type CommunityShape } from './timeline/community.ts';
-import { TextGenerator } from './timeline/content.ts';
-import { loadCommunity, type LoadedRows } from './timeline/load.ts';
-import type { MeasureInput, MeasureOutput, Measurement } from './timeline/measure.ts';
-import { POPULAR_TAG, RARE_TAG, RARE_WORDS, TAGS, WORDS } from './timeline/words.ts';
 import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
+import { type CommunityOptions, type CommunityShape, describeCommunity, generateCommunity } from './timeline/community.ts';
+import { TextGenerator } from './timeline/content.ts';
+import { type LoadedRows, loadCommunity } from './timeline/load.ts';
+import type { MeasureInput, Measurement, MeasureOutput } from './timeline/measure.ts';
+import { POPULAR_TAG, RARE_TAG, RARE_WORDS, TAGS, WORDS } from './timeline/words.ts';
 
 /** The product's goal: a timeline page answers in under 10 ms at the 99th percentile. */
 const TIMELINE_P99_GOAL_MS = 10;

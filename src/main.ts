@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { USER_HELP, userCommand } from './accounts/cli.ts';
+import { openApiDocument } from './api/openapi.ts';
 import { CliError, usage } from './cli.ts';
 import { openDatabase } from './db/database.ts';
 import { MigrationError, migrateToLatest, migrationStatus } from './db/migrate.ts';
 import { loadDemo } from './demo/demo.ts';
 import { FEED_HELP, feedImportCommand, feedParseCommand } from './feeds/cli.ts';
-import { openApiDocument } from './api/openapi.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
-import { createServices, startServer, VERSION, type Services } from './server.ts';
+import { createServices, type Services, startServer, VERSION } from './server.ts';
 import { createApp } from './web/app.tsx';
 
 const HELP = `Commonroom ${VERSION}: a home for a professional learning network.

@@ -1,4 +1,4 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
@@ -6,7 +6,7 @@ import type { Viewer } from '../../src/accounts/service.ts';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
-import { createServices, startServer, type RunningServer, type Services } from '../../src/server.ts';
+import { createServices, type RunningServer, type Services, startServer } from '../../src/server.ts';
 import { mixSeed, Random } from '../lib/random.ts';
 import { percentile } from '../lib/stats.ts';
 import { chatPost, displayNameOf, handleOf, now, questionText } from './text.ts';

@@ -1,5 +1,5 @@
 import { TimingClient } from '../lib/http.ts';
-import { quantiles, type Quantiles } from './analysis.ts';
+import { type Quantiles, quantiles } from './analysis.ts';
 
 /**
  * Times a finished chat's transcript in every form people fetch it: the JSON API and the

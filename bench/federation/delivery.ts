@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
-import type { BenchServer } from './server.ts';
 import { MemorySampler, NO_WINDOW, type Remote, type Remotes, type Window } from './remotes.ts';
+import type { BenchServer } from './server.ts';
 
 /**
  * Part 1: one post by a member with `followers` remote followers spread over the simulated

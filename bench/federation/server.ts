@@ -5,7 +5,7 @@ import type { Viewer } from '../../src/accounts/service.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createServices, startServer, type RunningServer, type Services } from '../../src/server.ts';
+import { createServices, type RunningServer, type Services, startServer } from '../../src/server.ts';
 import type { Remote } from './remotes.ts';
 
 export type LogCounts = Map<string, { n: number; example: string }>;

@@ -2,8 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { MeasureInput } from './measure.ts';
-import type { RoundsOutput } from './measure.ts';
+import type { MeasureInput, RoundsOutput } from './measure.ts';
 
 /**
  * Python's feedparser, the parser the issue measures ours against: finds a Python that can

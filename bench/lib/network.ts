@@ -1,7 +1,7 @@
 import { ROLE_KEYS } from '../../src/accounts/roles.ts';
-import { inBatches, type BulkLoader, type Columns } from './bulk.ts';
-import { mixSeed, Random, WeightedSampler, zipfWeights } from './random.ts';
 import { TAGS } from '../timeline/words.ts';
+import { type BulkLoader, type Columns, inBatches } from './bulk.ts';
+import { mixSeed, Random, WeightedSampler, zipfWeights } from './random.ts';
 
 /**
  * The synthetic learning network shared by the insights and recommend benchmarks: members

@@ -102,6 +102,6 @@ export class WeightedSampler {
 /** Zipf weights: rank r (from 0) weighs 1/(r+1)^exponent — a few very popular items, a long tail. */
 export function zipfWeights(n: number, exponent: number): Float64Array {
   const weights = new Float64Array(n);
-  for (let r = 0; r < n; r++) weights[r] = 1 / Math.pow(r + 1, exponent);
+  for (let r = 0; r < n; r++) weights[r] = 1 / (r + 1) ** exponent;
   return weights;
 }

@@ -1,11 +1,11 @@
 import { fork } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { getHeapSpaceStatistics } from 'node:v8';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { openDatabase } from '../../src/db/database.ts';
 import { Refresher, type RefreshSummary } from '../../src/feeds/refresh.ts';
-import { FetchError, HttpClient, type FetchOptions, type FetchResult } from '../../src/platform/http.ts';
+import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../../src/platform/http.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { serveChild } from '../lib/child.ts';
 import { count, duration } from '../lib/format.ts';

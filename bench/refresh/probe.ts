@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { summarize, type Summary } from '../lib/stats.ts';
+import { type Summary, summarize } from '../lib/stats.ts';
 
 /**
  * What a refresh costs the rest of the product on SQLite: while the refresher runs (in its

@@ -1,8 +1,8 @@
-import { fork, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, fork } from 'node:child_process';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { feedDocument, garbage, htmlPage, planFeeds, type FeedPlan } from './feeds.ts';
+import { type FeedPlan, feedDocument, garbage, htmlPage, planFeeds } from './feeds.ts';
 
 /**
  * The loopback feed server of the refresh benchmark, in a process of its own so that its CPU

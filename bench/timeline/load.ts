@@ -1,10 +1,10 @@
 import { ROLE_KEYS } from '../../src/accounts/roles.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
 import { parseText, renderHtml } from '../../src/social/text.ts';
-import { inBatches, type BulkLoader, type Columns, type Row } from '../lib/bulk.ts';
+import { type BulkLoader, type Columns, inBatches, type Row } from '../lib/bulk.ts';
 import { mixSeed, Random } from '../lib/random.ts';
-import { BOOST, degree, postTime, REPLY, VISIBILITIES, type Community, type TimelineBuffers } from './community.ts';
-import { displayNameOf, handleOf, TextGenerator } from './content.ts';
+import { BOOST, type Community, degree, postTime, REPLY, type TimelineBuffers, VISIBILITIES } from './community.ts';
+import { displayNameOf, handleOf, type TextGenerator } from './content.ts';
 import { PLACES, TAGS } from './words.ts';
 
 /**

@@ -2,11 +2,11 @@ import { loadavg } from 'node:os';
 import { sql } from 'kysely';
 import type { Database } from '../../src/db/database.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices, startServer, type Services } from '../../src/server.ts';
+import { createServices, type Services, startServer } from '../../src/server.ts';
 import { serveChild } from '../lib/child.ts';
 import { count } from '../lib/format.ts';
-import { TimingClient, type TimedResponse } from '../lib/http.ts';
-import { summarize, type Summary } from '../lib/stats.ts';
+import { type TimedResponse, TimingClient } from '../lib/http.ts';
+import { type Summary, summarize } from '../lib/stats.ts';
 import { TextGenerator } from './content.ts';
 
 /**

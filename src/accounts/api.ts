@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { errors, security, type Api } from '../api/openapi.ts';
+import { type Api, errors, security } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';

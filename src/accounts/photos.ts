@@ -1,4 +1,4 @@
-import { processImage, type ProcessedImage } from '../platform/images.ts';
+import { type ProcessedImage, processImage } from '../platform/images.ts';
 
 export type ProcessedPhoto = ProcessedImage;
 export const PHOTO_SIZE = 512;

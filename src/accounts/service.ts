@@ -9,18 +9,18 @@ import type { Logger } from '../platform/logger.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { Storage } from '../platform/storage.ts';
-import { processPhoto, type ProcessedPhoto } from './photos.ts';
+import { type ProcessedPhoto, processPhoto } from './photos.ts';
 import { roleLabel } from './roles.ts';
-import * as store from './store.ts';
 import type { ActorRow, MemberWithActor, Passion, PublicMember } from './store.ts';
+import * as store from './store.ts';
 import {
+  type ProfileInput,
+  type ProfileLink,
   passwordSchema,
   profilePatchSchema,
   profileSchema,
-  signupSchema,
-  type ProfileInput,
-  type ProfileLink,
   type SignupInput,
+  signupSchema,
 } from './validation.ts';
 
 /** The signed-in member, as every request sees them. */

@@ -1,9 +1,9 @@
-import { sql, type Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, MembersTable } from '../db/schema.ts';
 import { likeContains } from '../platform/cursor.ts';
 import { roleLabel } from './roles.ts';
-import { passionSlug, type ProfileLink } from './validation.ts';
+import { type ProfileLink, passionSlug } from './validation.ts';
 
 /** Queries of the accounts capability. Other capabilities go through the service, not these. */
 

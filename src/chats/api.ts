@@ -4,14 +4,14 @@ import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { transcriptJson } from './exports.ts';
 import {
-  chatUpdateSchema,
-  questionInputSchema,
-  seriesInputSchema,
-  seriesUpdateSchema,
   type ChatView,
+  chatUpdateSchema,
   type QuestionView,
+  questionInputSchema,
   type RoomPost,
   type SeriesView,
+  seriesInputSchema,
+  seriesUpdateSchema,
 } from './service.ts';
 
 // ---- shapes -------------------------------------------------------------------------------------
@@ -37,12 +37,10 @@ const SeriesSchema = z
     description: z.string(),
     timeZone: z.string(),
     schedule: z.object({
-      recurrence: z
-        .record(z.string(), z.unknown())
-        .openapi({
-          description:
-            '`{ freq: "once" }`, `{ freq: "weekly", interval, weekday }` (0 = Sunday) or `{ freq: "monthly", week (1–4, -1 = last), weekday }`',
-        }),
+      recurrence: z.record(z.string(), z.unknown()).openapi({
+        description:
+          '`{ freq: "once" }`, `{ freq: "weekly", interval, weekday }` (0 = Sunday) or `{ freq: "monthly", week (1–4, -1 = last), weekday }`',
+      }),
       startDate: z.string(),
       time: z.string(),
       timeZone: z.string(),

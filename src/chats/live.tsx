@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Viewer } from '../accounts/service.ts';
-import { parseEventId, type PublishedEvent } from '../platform/events.ts';
+import { type PublishedEvent, parseEventId } from '../platform/events.ts';
 import type { Services } from '../server.ts';
 import { topics } from '../social/context.ts';
 import type { AppContext } from '../web/context.ts';
-import { chatTopic, type ChatView, type SeriesView } from './service.ts';
+import { type ChatView, chatTopic, type SeriesView } from './service.ts';
 import { ChatPostItem, QuestionHeading } from './views.tsx';
 
 /**

@@ -1,25 +1,25 @@
 import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import type { Viewer } from '../accounts/service.ts';
 import { UserError } from '../platform/errors.ts';
 import type { PostView } from '../social/hydrate.ts';
 import { ActionButton, PostCard, PostTextField } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, errorsByField, fieldId, formErrors, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDate, formatDateTime, isoTime, plural } from '../web/format.ts';
-import { flash, renderPage, type PageOptions } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, errorsByField, fieldId, formErrors, TextArea, TextField } from '../web/forms.tsx';
+import { flash, type PageOptions, renderPage } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
-import { readForm, type Form } from '../web/request.ts';
+import { type Form, readForm } from '../web/request.ts';
 import { blogAtom } from './article-feed.ts';
 import {
+  type ArticleImage,
+  type ArticleListItem,
+  type ArticleView,
   IMAGE_ALT_MAX,
   MARKDOWN_MAX,
   SUMMARY_MAX,
   TITLE_MAX,
-  type ArticleImage,
-  type ArticleListItem,
-  type ArticleView,
 } from './articles.ts';
 import { libraryPage } from './section.tsx';
 

@@ -4,7 +4,7 @@ import { UserError } from '../platform/errors.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
-import { articleInputSchema, articleUpdateSchema, MARKDOWN_MAX, type ArticleListItem, type ArticleView } from './articles.ts';
+import { type ArticleListItem, type ArticleView, articleInputSchema, articleUpdateSchema, MARKDOWN_MAX } from './articles.ts';
 
 const AuthorSchema = z
   .object({

@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
-import { isUniqueViolation, type Database, type Queryable, type Tx } from '../db/database.ts';
+import { type Database, isUniqueViolation, type Queryable, type Tx } from '../db/database.ts';
 import type { ArticleStatus, ArticlesTable } from '../db/schema.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
-import { parseInput, UserError, type FieldIssue } from '../platform/errors.ts';
+import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
 import { processImage } from '../platform/images.ts';
 import type { Storage } from '../platform/storage.ts';
-import { loadActors, type ActorSummary } from '../social/hydrate.ts';
+import { type ActorSummary, loadActors } from '../social/hydrate.ts';
 import type { NewPost } from '../social/posts.ts';
 import type { Social } from '../social/social.ts';
 import { parseText, textLength } from '../social/text.ts';

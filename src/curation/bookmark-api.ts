@@ -5,8 +5,8 @@ import { UserError } from '../platform/errors.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { bodyLimitMiddleware, requireViewer } from '../web/middleware.ts';
 import { FORM_OVERHEAD_BYTES, readForm } from '../web/request.ts';
+import { BookmarkTransfer, bookmarkJson, IMPORT_MAX_BYTES, type ImportSummary, textStream, tooLargeImport } from './bookmark-transfer.ts';
 import { BOOKMARK_KINDS, BOOKMARK_VISIBILITIES, bookmarkInputSchema, bookmarkUpdateSchema, TAGS_MAX } from './bookmarks.ts';
-import { BookmarkTransfer, bookmarkJson, IMPORT_MAX_BYTES, textStream, tooLargeImport, type ImportSummary } from './bookmark-transfer.ts';
 
 /** The bookmark import addresses (pages and API), which accept larger bodies than other uploads. */
 export const IMPORT_PATHS = new Set(['/bookmarks/import', '/api/v1/curation/bookmarks/import']);

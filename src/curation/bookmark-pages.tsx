@@ -7,22 +7,22 @@ import { UserError } from '../platform/errors.ts';
 import type { PostView } from '../social/hydrate.ts';
 import { PostCard } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDate, isoTime, plural } from '../web/format.ts';
-import { flash, renderPage, type PageOptions } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../web/forms.tsx';
+import { flash, type PageOptions, renderPage } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
 import { exportResponse } from './bookmark-api.ts';
-import { BookmarkTransfer, IMPORT_MAX_BYTES, tooLargeImport, type ImportSummary } from './bookmark-transfer.ts';
+import { BookmarkTransfer, IMPORT_MAX_BYTES, type ImportSummary, tooLargeImport } from './bookmark-transfer.ts';
 import {
-  NOTE_MAX,
-  TAGS_MAX,
-  TITLE_MAX,
   type BookmarkKind,
   type BookmarkPage,
   type BookmarkQuery,
   type BookmarkView,
+  NOTE_MAX,
+  TAGS_MAX,
   type TagCount,
+  TITLE_MAX,
 } from './bookmarks.ts';
 import { libraryPage } from './section.tsx';
 

@@ -7,6 +7,10 @@ import { UserError } from '../platform/errors.ts';
 import {
   addTags,
   BOOKMARK_COLUMNS,
+  type BookmarkRow,
+  type BookmarksService,
+  type BookmarkTag,
+  type BookmarkView,
   indexNewBookmarks,
   mergeNote,
   NOTE_MAX,
@@ -16,12 +20,8 @@ import {
   searchText,
   searchVector,
   TITLE_MAX,
-  type BookmarkRow,
-  type BookmarksService,
-  type BookmarkTag,
-  type BookmarkView,
 } from './bookmarks.ts';
-import { NetscapeReader, netscapeEntry, netscapeFooter, netscapeHeader, type NetscapeEntry, type NetscapeSkip } from './netscape.ts';
+import { type NetscapeEntry, NetscapeReader, type NetscapeSkip, netscapeEntry, netscapeFooter, netscapeHeader } from './netscape.ts';
 import { URL_PROBLEMS } from './urls.ts';
 
 /**

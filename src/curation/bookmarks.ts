@@ -1,8 +1,8 @@
-import { sql, type Expression, type Selectable, type SqlBool } from 'kysely';
+import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
 import { passionSlug } from '../accounts/validation.ts';
-import { isUniqueViolation, type Database, type Queryable } from '../db/database.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { BookmarksTable, BookmarkVisibility, SnapshotState } from '../db/schema.ts';
 import { foldDiacritics } from '../db/search.ts';
 import { readableOfPage } from '../feeds/readable.ts';
@@ -10,10 +10,10 @@ import type { JobContext, Jobs } from '../jobs/jobs.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import { FetchError, HttpClient, type FetchOptions, type FetchResult } from '../platform/http.ts';
+import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { htmlToText } from '../platform/sanitize.ts';
-import { cardOfPage, type CardData } from '../social/cards.ts';
+import { type CardData, cardOfPage } from '../social/cards.ts';
 import { hydratePosts, type PostView } from '../social/hydrate.ts';
 import { UrlPolicy } from './urls.ts';
 

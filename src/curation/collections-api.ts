@@ -7,14 +7,14 @@ import { collectionJson } from './collection-export.ts';
 import {
   COLLECTION_KINDS,
   COLLECTION_VISIBILITIES,
+  type CollectionSummary,
+  type CollectionView,
   collectionInputSchema,
   collectionUpdateSchema,
   ENTRY_KINDS,
+  type EntryView,
   entryInputSchema,
   entryUpdateSchema,
-  type CollectionSummary,
-  type CollectionView,
-  type EntryView,
   type PersonView,
 } from './collections.ts';
 import type { FollowAllResult, KitPreview } from './starter-kits.ts';

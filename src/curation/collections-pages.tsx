@@ -6,13 +6,13 @@ import type { CollectionKind } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import { actorPath, postPath } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDate, formatDateTime, isoTime, plural } from '../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../web/forms.tsx';
 import { Avatar, flash, type PageOptions } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
-import { readForm, type Form } from '../web/request.ts';
+import { type Form, readForm } from '../web/request.ts';
 import { collectionAtom, collectionJson, collectionRss } from './collection-export.ts';
-import { LIMITS, type CollectionSummary, type CollectionView, type EntryView, type PersonView } from './collections.ts';
+import { type CollectionSummary, type CollectionView, type EntryView, LIMITS, type PersonView } from './collections.ts';
 import { libraryPage } from './section.tsx';
 import type { KitPreview } from './starter-kits.ts';
 

@@ -5,12 +5,12 @@ import type { Database, Queryable, Tx } from '../db/database.ts';
 import type { CollectionEntryKind, CollectionKind, CollectionVisibility } from '../db/schema.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
-import type { EventBus } from '../platform/events.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
+import type { EventBus } from '../platform/events.ts';
 import { reader } from '../social/context.ts';
 import type { GraphService } from '../social/graph.ts';
-import { actorSummary, hydratePosts, type ActorSummary, type PostView } from '../social/hydrate.ts';
-import { announceNotifications, notify, type NewNotification } from '../social/notifications.ts';
+import { type ActorSummary, actorSummary, hydratePosts, type PostView } from '../social/hydrate.ts';
+import { announceNotifications, type NewNotification, notify } from '../social/notifications.ts';
 import { isBoostable, visibleTo } from '../social/visibility.ts';
 import { StarterKitsService } from './starter-kits.ts';
 

@@ -1,7 +1,7 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { type PageOptions, renderSectionPage } from '../web/layout.tsx';
 import { curationExportResponse } from './export.ts';
 
 /** The Library: what a member keeps, curates and writes (bookmarks, collections, starter kits, articles). */

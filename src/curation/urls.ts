@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import { UserError } from '../platform/errors.ts';
-import { isDeniedAddress, parseAllowList, type AddressPolicy } from '../platform/http.ts';
+import { type AddressPolicy, isDeniedAddress, parseAllowList } from '../platform/http.ts';
 
 /**
  * Bookmark addresses: one normal form per page, so the same page bookmarked twice (from a

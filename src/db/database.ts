@@ -1,13 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  Kysely,
-  PostgresDialect,
-  sql,
-  SqliteDialect,
   type CompiledQuery,
+  Kysely,
   type Dialect as KyselyDialect,
+  PostgresDialect,
   type RawBuilder,
+  SqliteDialect,
+  sql,
   type Transaction,
 } from 'kysely';
 import pg from 'pg';

@@ -1,6 +1,6 @@
-import { Migrator, type Migration, type MigrationResultSet } from 'kysely/migration';
+import { type Migration, type MigrationResultSet, Migrator } from 'kysely/migration';
 import type { Database } from './database.ts';
-import { ddl, type Ddl } from './ddl.ts';
+import { type Ddl, ddl } from './ddl.ts';
 import * as m0001 from './migrations/0001_foundation.ts';
 import * as m0002 from './migrations/0002_social.ts';
 import * as m0003 from './migrations/0003_feeds.ts';

@@ -1,15 +1,15 @@
 import type { MemberWithActor } from '../accounts/store.ts';
-import { profileSchema, signupSchema, type ProfileInput, type SignupInput } from '../accounts/validation.ts';
+import { type ProfileInput, profileSchema, type SignupInput, signupSchema } from '../accounts/validation.ts';
 import { hashPassword } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { Services } from '../server.ts';
-import { DEMO_MEMBERS, type DemoMember } from './members.ts';
-import { loadDemoChats } from './chats.ts';
-import { loadDemoBookmarks } from './bookmarks.ts';
-import { loadDemoCollections } from './collections.ts';
 import { loadDemoArticles } from './articles.ts';
+import { loadDemoBookmarks } from './bookmarks.ts';
+import { loadDemoChats } from './chats.ts';
 import { loadDemoCohorts } from './cohorts.ts';
+import { loadDemoCollections } from './collections.ts';
 import { loadDemoGoals } from './goals.ts';
+import { DEMO_MEMBERS, type DemoMember } from './members.ts';
 import { checkDemoSocial, loadDemoSocial } from './social.ts';
 
 /** Every demo member signs in with this password (shown on the console and in the README). */

@@ -1,5 +1,5 @@
-import sharp from 'sharp';
 import { sql } from 'kysely';
+import sharp from 'sharp';
 import type { Viewer } from '../accounts/service.ts';
 import type { MemberWithActor } from '../accounts/store.ts';
 import type { Visibility } from '../db/schema.ts';

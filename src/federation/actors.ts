@@ -1,4 +1,4 @@
-import { isActor, PropertyValue, type Actor, type DocumentLoader } from '@fedify/vocab';
+import { type Actor, type DocumentLoader, isActor, PropertyValue } from '@fedify/vocab';
 import type { Selectable } from 'kysely';
 import type { Database } from '../db/database.ts';
 import type { ActorsTable, InstanceModeration } from '../db/schema.ts';

@@ -1,5 +1,5 @@
-import { createFederation, type Context, type Federation } from '@fedify/fedify';
-import { Application, Article, Endpoints, Group, Hashtag, Image, Note, Person, PropertyValue, type Recipient } from '@fedify/vocab';
+import { type Context, createFederation, type Federation } from '@fedify/fedify';
+import { Application, type Article, Endpoints, Group, Hashtag, Image, Note, Person, PropertyValue, type Recipient } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Database } from '../db/database.ts';
@@ -7,11 +7,11 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { escapeHtml as escape } from '../platform/sanitize.ts';
-import { DatabaseKvStore } from './kv.ts';
 import { ActorKeys } from './keys.ts';
-import { authenticatedLoaderFactory, documentLoaderFactory, signedGet, type SignedGet, type SigningIdentity } from './loader.ts';
-import { JobsMessageQueue, type DeliveryObserver } from './queue.ts';
-import { noteOf, type NoteSource } from './notes.ts';
+import { DatabaseKvStore } from './kv.ts';
+import { authenticatedLoaderFactory, documentLoaderFactory, type SignedGet, type SigningIdentity, signedGet } from './loader.ts';
+import { type NoteSource, noteOf } from './notes.ts';
+import { type DeliveryObserver, JobsMessageQueue } from './queue.ts';
 
 /**
  * Local actors' identifiers (the `{identifier}` in `/users/{identifier}`): a member's handle;

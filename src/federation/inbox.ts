@@ -1,6 +1,7 @@
 import type { Context, Federation } from '@fedify/fedify';
 import {
   Accept,
+  type Activity,
   Announce,
   Article,
   Block,
@@ -23,7 +24,6 @@ import {
   Undo,
   Update,
   Video,
-  type Activity,
 } from '@fedify/vocab';
 import { passionSlug } from '../accounts/validation.ts';
 import type { Database } from '../db/database.ts';

@@ -1,5 +1,5 @@
-import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
 import { isDeepStrictEqual } from 'node:util';
+import type { KvKey, KvStore, KvStoreListEntry, KvStoreSetOptions } from '@fedify/fedify';
 import type { Database, Queryable } from '../db/database.ts';
 import { writeAtCompletion } from './queue.ts';
 

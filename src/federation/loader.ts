@@ -1,10 +1,10 @@
 import { signRequest } from '@fedify/fedify';
 import { Object as ApObject } from '@fedify/vocab';
 import {
-  preloadedContexts,
   type AuthenticatedDocumentLoaderFactory,
   type DocumentLoader,
   type DocumentLoaderFactory,
+  preloadedContexts,
   type RemoteDocument,
 } from '@fedify/vocab-runtime';
 import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';

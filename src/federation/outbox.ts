@@ -1,18 +1,18 @@
 import type { Context } from '@fedify/fedify';
 import {
   Accept,
+  type Activity,
   Announce,
   Delete,
   Flag,
   Follow,
   Like,
   PUBLIC_COLLECTION,
+  type Recipient,
   Reject,
   Tombstone,
   Undo,
   Update,
-  type Activity,
-  type Recipient,
 } from '@fedify/vocab';
 import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
@@ -20,7 +20,7 @@ import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Outbox, SocialActivity } from '../social/outbox.ts';
 import type { ActorRow } from './actors.ts';
-import { chatIdentifier, instant, noteSources, SITE_ACTOR, type FederationParts } from './federation.ts';
+import { chatIdentifier, type FederationParts, instant, noteSources, SITE_ACTOR } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';
 import { completeWithQueued, FEDERATION_LANE } from './queue.ts';
 

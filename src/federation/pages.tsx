@@ -3,8 +3,8 @@ import { ADMINISTRATION } from '../accounts/pages/admin.tsx';
 import type { InstanceModeration } from '../db/schema.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
-import { CsrfField, ErrorSummary, formErrors, RadioGroup, TextField, type Errors } from '../web/forms.tsx';
-import { DataTable, flash, renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, TextField } from '../web/forms.tsx';
+import { DataTable, flash, type PageOptions, renderSectionPage } from '../web/layout.tsx';
 import { requireAdmin } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
 

@@ -1,9 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
 import type { Queryable, Tx } from '../db/database.ts';
-import { PermanentJobError, type EnqueueOptions, type JobContext, type Jobs } from '../jobs/jobs.ts';
+import { type EnqueueOptions, type JobContext, type Jobs, PermanentJobError } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
-import { currentDelivery, fetchErrorIn, runDelivery, type Delivery } from './delivery.ts';
+import { currentDelivery, type Delivery, fetchErrorIn, runDelivery } from './delivery.ts';
 
 /** Fedify's messages: `fanout` and `outbox` deliver, `inbox` processes a received activity. */
 interface FedifyMessage {

@@ -1,4 +1,4 @@
-import { verifyRequest, type KeyCache } from '@fedify/fedify';
+import { type KeyCache, verifyRequest } from '@fedify/fedify';
 import type { CryptographicKey, Multikey } from '@fedify/vocab';
 import type { DocumentLoader } from '@fedify/vocab-runtime';
 import { Temporal } from '@js-temporal/polyfill';

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { ADMINISTRATION } from '../accounts/pages/admin.tsx';
 import type { Viewer } from '../accounts/service.ts';
 import { UserError } from '../platform/errors.ts';
@@ -8,8 +8,8 @@ import type { ActorSummary, PostView } from '../social/hydrate.ts';
 import { ActionButton, actorPath, postPath, VISIBILITY_LABELS } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, RadioGroup, TextArea, TextField, type Errors } from '../web/forms.tsx';
-import { Avatar, flash, renderPage, renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, RadioGroup, TextArea, TextField } from '../web/forms.tsx';
+import { Avatar, flash, type PageOptions, renderPage, renderSectionPage } from '../web/layout.tsx';
 import { requireAdmin, requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
 import {

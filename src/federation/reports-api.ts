@@ -7,10 +7,10 @@ import {
   decisionSchema,
   noteSchema,
   REPORT_CATEGORIES,
-  reportInputSchema,
   type ReportDetail,
   type ReportNote,
   type ReportSummary,
+  reportInputSchema,
 } from './reports.ts';
 
 const CategorySchema = z.enum(REPORT_CATEGORIES).openapi({

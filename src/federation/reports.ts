@@ -5,7 +5,7 @@ import type { InstanceModeration, ReportAction, ReportCategory } from '../db/sch
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
-import { hydratePosts, loadActors, type ActorSummary, type PostView } from '../social/hydrate.ts';
+import { type ActorSummary, hydratePosts, loadActors, type PostView } from '../social/hydrate.ts';
 import { visibleTo } from '../social/visibility.ts';
 
 /**

@@ -8,7 +8,7 @@ import { HttpClient } from '../platform/http.ts';
 import type { Services } from '../server.ts';
 import { fetchFeed } from './fetch.ts';
 import { importOpml } from './opml.ts';
-import { NotAFeedError, parseFeed, type FeedDocument } from './parse.ts';
+import { type FeedDocument, NotAFeedError, parseFeed } from './parse.ts';
 
 export const FEED_HELP = `
   commonroom feed parse <file|url>

@@ -1,7 +1,7 @@
 import { parseHTML } from 'linkedom';
-import type { HttpClient } from '../platform/http.ts';
 import { UserError } from '../platform/errors.ts';
-import { fetchFeed, type FetchOutcome } from './fetch.ts';
+import type { HttpClient } from '../platform/http.ts';
+import { type FetchOutcome, fetchFeed } from './fetch.ts';
 
 /**
  * From whatever a member pastes — a feed URL, a blog's home page, a Mastodon or Bluesky

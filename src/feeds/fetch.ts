@@ -1,5 +1,5 @@
 import { FetchError, type HttpClient } from '../platform/http.ts';
-import { NotAFeedError, parseFeed, type FeedDocument } from './parse.ts';
+import { type FeedDocument, NotAFeedError, parseFeed } from './parse.ts';
 
 /**
  * One conditional GET of a feed, as a good citizen: If-None-Match / If-Modified-Since, gzip and

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Dialect, Queryable } from '../db/database.ts';
+import { foldDiacritics } from '../db/search.ts';
 import { htmlToText } from '../platform/sanitize.ts';
 import type { FeedDocument, FeedItem } from './parse.ts';
-import { foldDiacritics } from '../db/search.ts';
 
 /**
  * Stores a fetched document's items for a source: new items are inserted once (the dedupe key

@@ -1,4 +1,4 @@
-import { generateOpml, parseOpml, type Opml } from 'feedsmith';
+import { generateOpml, type Opml, parseOpml } from 'feedsmith';
 import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { UserError } from '../platform/errors.ts';
 import { VISIBILITY_LABELS } from '../social/views.tsx';
 import { VISIBILITIES } from '../social/visibility.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, SelectField, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
-import { flash, renderSectionPage, type PageOptions } from '../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextArea, TextField } from '../web/forms.tsx';
+import { flash, type PageOptions, renderSectionPage } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
 import { exportOpml, importOpml } from './opml.ts';

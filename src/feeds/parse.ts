@@ -3,7 +3,6 @@ import { XMLValidator } from 'fast-xml-parser';
 import { escapeHtml, htmlToText, safeUrl, sanitizeHtml } from '../platform/sanitize.ts';
 import { parseDate } from './dates.ts';
 import {
-  readFeedXml,
   type AtomDoc,
   type AtomEntry,
   type AtomLink,
@@ -13,6 +12,7 @@ import {
   type Person,
   type RssChannel,
   type RssItem,
+  readFeedXml,
   type XmlAttrs,
 } from './feed-xml.ts';
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import type { SourcesTable } from '../db/schema.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
-import { fetchFeed, type FetchOutcome } from './fetch.ts';
+import { type FetchOutcome, fetchFeed } from './fetch.ts';
 import { ingestItems, withoutNul } from './ingest.ts';
 import { applyRulesToNewItems } from './rules.ts';
 

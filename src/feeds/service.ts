@@ -1,16 +1,16 @@
-import { sql, type Expression, type SqlBool } from 'kysely';
+import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Viewer } from '../accounts/service.ts';
 import type { Database, Queryable } from '../db/database.ts';
+import { foldDiacritics } from '../db/search.ts';
+import type { Jobs } from '../jobs/jobs.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import type { Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
-import { discover, normaliseInputUrl, type FeedCandidate } from './discover.ts';
-import { foldDiacritics } from '../db/search.ts';
+import { discover, type FeedCandidate, normaliseInputUrl } from './discover.ts';
 import { searchText } from './ingest.ts';
 import { extractArticle } from './readable.ts';
-import { Refresher, MIN_INTERVAL_MS, type RefreshOptions } from './refresh.ts';
+import { MIN_INTERVAL_MS, Refresher, type RefreshOptions } from './refresh.ts';
 import { markItem, matches, type RuleAction } from './rules.ts';
 
 /**

@@ -62,11 +62,9 @@ const InsightsSchema = z
       graph: z
         .object({
           people: z.number().int().openapi({ description: 'Distinct people you follow or who follow you (accepted follows)' }),
-          followersEstimated: z
-            .boolean()
-            .openapi({
-              description: `True when you have more than ${GRAPH_FOLLOWER_SAMPLE} followers: followers by role are then estimated from the newest ${GRAPH_FOLLOWER_SAMPLE} accounts among them`,
-            }),
+          followersEstimated: z.boolean().openapi({
+            description: `True when you have more than ${GRAPH_FOLLOWER_SAMPLE} followers: followers by role are then estimated from the newest ${GRAPH_FOLLOWER_SAMPLE} accounts among them`,
+          }),
           roles: z.array(
             z.object({
               role: z.string().openapi({ description: 'Role key, `none` when not given' }),

@@ -4,16 +4,16 @@ import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import {
   CHECKPOINT_KINDS,
-  checkpointsInputSchema,
-  cohortInputSchema,
-  cohortUpdateSchema,
-  CohortsService,
-  daysLeft,
-  inviteInputSchema,
   type Cohort,
   type CohortProgress,
   type CohortSummary,
+  CohortsService,
+  checkpointsInputSchema,
+  cohortInputSchema,
+  cohortUpdateSchema,
+  daysLeft,
   type Invite,
+  inviteInputSchema,
 } from './cohorts.ts';
 import { STAGES } from './stages.ts';
 

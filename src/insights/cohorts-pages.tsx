@@ -2,24 +2,24 @@ import type { Hono } from 'hono';
 import type { Viewer } from '../accounts/service.ts';
 import { UserError } from '../platform/errors.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, fieldId, formErrors, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDate, plural } from '../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, TextArea, TextField } from '../web/forms.tsx';
 import { DataTable, flash, type PageOptions } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
-import { readForm, type Form } from '../web/request.ts';
-import { cohortsService, csvResponse } from './cohorts-api.ts';
+import { type Form, readForm } from '../web/request.ts';
+import { BarChart } from './charts.tsx';
 import {
   CHECKPOINT_KINDS,
-  daysLeft,
-  LIMITS,
-  TARGET_STAGES,
   type Checkpoint,
   type CheckpointProgress,
   type Cohort,
   type CohortProgress,
+  daysLeft,
   type Invite,
+  LIMITS,
+  TARGET_STAGES,
 } from './cohorts.ts';
-import { BarChart } from './charts.tsx';
+import { cohortsService, csvResponse } from './cohorts-api.ts';
 import { insightsPage } from './section.tsx';
 import { STAGE_LABELS, STAGES } from './stages.ts';
 

@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
 import { csvCell } from '../chats/exports.ts';
 import { isTimeZone, parseLocalDate, zonedTimeToUtc } from '../chats/time.ts';
-import { isUniqueViolation, type Database, type Queryable } from '../db/database.ts';
+import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { CohortCheckpointKind } from '../db/schema.ts';
 import { hashToken, randomToken } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
-import { memberStages, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 import { num } from './common.ts';
+import { memberStages, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 
 /**
  * Cohorts: an instructor's course group. The instructor sets a PLN assignment as checkpoints

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 
 /** Small helpers the insights share: reading raw SQL results, bounded unions, reasons in words. */
 

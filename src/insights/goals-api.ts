@@ -11,9 +11,9 @@ import {
   GOAL_TAG_MAX,
   GOAL_TAGS_MAX,
   GOAL_TITLE_MAX,
-  GoalsService,
   type Goal,
   type GoalNote,
+  GoalsService,
   type GoalWithNotes,
 } from './goals.ts';
 

@@ -2,26 +2,26 @@ import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
 import { UserError } from '../platform/errors.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, TextArea, TextField, type Errors } from '../web/forms.tsx';
 import { formatDate, formatDateTime, plural } from '../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, formErrors, TextArea, TextField } from '../web/forms.tsx';
 import { Avatar, flash } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
-import { goalsService } from './goals-api.ts';
+import { BarChart } from './charts.tsx';
 import {
   ACTIVE_GOALS_MAX,
+  type ExampleGoal,
   GOAL_DESCRIPTION_MAX,
   GOAL_NOTE_MAX,
   GOAL_TAG_MAX,
   GOAL_TAGS_MAX,
   GOAL_TITLE_MAX,
-  type ExampleGoal,
   type Goal,
   type GoalProgress,
   type GoalSuggestions,
   type GoalWithNotes,
 } from './goals.ts';
-import { BarChart } from './charts.tsx';
+import { goalsService } from './goals-api.ts';
 import { insightsPage } from './section.tsx';
 
 const PATH = '/insights/goals';

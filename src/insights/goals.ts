@@ -5,7 +5,7 @@ import { passionSlug } from '../accounts/validation.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { GoalStatus } from '../db/schema.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
-import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**

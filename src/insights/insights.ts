@@ -1,5 +1,5 @@
 import type { Database } from '../db/database.ts';
-import { networkHealth, type NetworkHealth } from './health.ts';
+import { type NetworkHealth, networkHealth } from './health.ts';
 import { memberStages, type StagesResult } from './stages.ts';
 
 /** Everything the My PLN page and `GET /api/v1/insights` show, for one member: only ever the viewer. */

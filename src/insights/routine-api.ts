@@ -12,12 +12,10 @@ export function routineService(c: AppContext): RoutineService {
 const count = z.number().int().min(0);
 
 const LinkSchema = z.object({
-  kind: z
-    .enum(['item', 'post', 'page'])
-    .openapi({
-      description:
-        'A feed item, a post, or a page to go to. Opening an item or post of the `read` step is what ticks it (POST /api/v1/insights/routine/read)',
-    }),
+  kind: z.enum(['item', 'post', 'page']).openapi({
+    description:
+      'A feed item, a post, or a page to go to. Opening an item or post of the `read` step is what ticks it (POST /api/v1/insights/routine/read)',
+  }),
   id: z.number().int().nullable(),
   label: z.string(),
   url: z.string().openapi({ description: 'A path on this server' }),

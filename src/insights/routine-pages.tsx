@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import { UserError } from '../platform/errors.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField } from '../web/forms.tsx';
 import { plural } from '../web/format.ts';
+import { CsrfField } from '../web/forms.tsx';
 import { DataTable, flash } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
-import { routineService } from './routine-api.ts';
 import { BUCKETS, bucketOf, type PlanLink, type PlanStep, type Routine, type RoutineDay } from './routine.ts';
+import { routineService } from './routine-api.ts';
 import { insightsPage } from './section.tsx';
 
 const PATH = '/insights/routine';

@@ -3,7 +3,7 @@ import { type Api, errors, json, Ok, security } from '../api/openapi.ts';
 import { ActorSchema } from '../social/api.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
-import { SUGGESTION_LIMIT_MAX, SuggestionsService, type Suggestion } from './suggestions.ts';
+import { SUGGESTION_LIMIT_MAX, type Suggestion, SuggestionsService } from './suggestions.ts';
 
 /** The service is stateless (the database and the base URL): one per request costs nothing. */
 export function suggestionsService(c: AppContext): SuggestionsService {
@@ -14,12 +14,10 @@ const SuggestionSchema = z
   .object({
     actor: ActorSchema.extend({ location: z.string().nullable(), bio: z.string() }),
     score: z.number().openapi({ description: 'Higher is better; only the order means something' }),
-    reasons: z
-      .array(z.string())
-      .openapi({
-        description: 'Why, in words, strongest first',
-        example: ['3 people you follow follow them', 'posts about #genrefication'],
-      }),
+    reasons: z.array(z.string()).openapi({
+      description: 'Why, in words, strongest first',
+      example: ['3 people you follow follow them', 'posts about #genrefication'],
+    }),
   })
   .openapi('Suggestion');
 

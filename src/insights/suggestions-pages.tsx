@@ -6,8 +6,8 @@ import { Avatar, flash } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
 import { insightsPage } from './section.tsx';
-import { suggestionsService } from './suggestions-api.ts';
 import type { Suggestion } from './suggestions.ts';
+import { suggestionsService } from './suggestions-api.ts';
 
 const PATH = '/insights/suggestions';
 

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import { roleLabel } from '../accounts/roles.ts';
+import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
-import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**

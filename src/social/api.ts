@@ -1,15 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
+import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm } from '../web/request.ts';
-import type { AppContext } from '../web/context.ts';
+import { topics } from './context.ts';
 import type { PostView } from './hydrate.ts';
+import { type ListView, listInputSchema, listUpdateSchema } from './lists.ts';
 import { deleteMessage, eventPost, liveStream, timelineTopics } from './live.tsx';
-import { listInputSchema, listUpdateSchema, type ListView } from './lists.ts';
 import { NOTIFICATION_KINDS, type NotificationView } from './notifications.ts';
 import { editInputSchema, postInputSchema } from './posts.ts';
-import { topics } from './context.ts';
 import { VISIBILITIES } from './visibility.ts';
 
 // ---- response shapes --------------------------------------------------------------------------

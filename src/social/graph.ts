@@ -1,10 +1,10 @@
 import type { Viewer } from '../accounts/service.ts';
+import { passionSlug } from '../accounts/validation.ts';
 import type { Tx } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import { passionSlug } from '../accounts/validation.ts';
-import { topics, type SocialContext } from './context.ts';
-import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from './hydrate.ts';
+import { type SocialContext, topics } from './context.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { announceNotifications, notify } from './notifications.ts';
 import { backfill, removeAuthor } from './timelines.ts';
 

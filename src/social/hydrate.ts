@@ -1,8 +1,8 @@
-import { sql, type Selectable } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import { roleLabel } from '../accounts/roles.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, PostsTable, Visibility } from '../db/schema.ts';
-import { visibleTo, type Reader } from './visibility.ts';
+import { type Reader, visibleTo } from './visibility.ts';
 
 /** Everything a page or the API shows about an actor next to their posts. */
 export interface ActorSummary {

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
 import type { Tx } from '../db/database.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
-import { reader, topics, type SocialContext } from './context.ts';
+import { reader, type SocialContext, topics } from './context.ts';
 import type { GraphService } from './graph.ts';
-import { ACTOR_SUMMARY_COLUMNS, actorSummary, type ActorSummary } from './hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { backfill, removeAuthor, type TimelinePage, type TimelinesService } from './timelines.ts';
 
 const listFields = {

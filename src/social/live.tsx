@@ -1,7 +1,7 @@
-import { streamSSE, type SSEMessage } from 'hono/streaming';
+import { type SSEMessage, streamSSE } from 'hono/streaming';
 import type { Visibility } from '../db/schema.ts';
-import { parseEventId, type LiveEvent, type PublishedEvent } from '../platform/events.ts';
 import { UserError } from '../platform/errors.ts';
+import { type LiveEvent, type PublishedEvent, parseEventId } from '../platform/events.ts';
 import type { AppContext } from '../web/context.ts';
 import { reader, topics } from './context.ts';
 import { hydratePosts, type PostView } from './hydrate.ts';

@@ -4,8 +4,8 @@ import type { Queryable } from '../db/database.ts';
 import type { NotificationKind } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import { reader, topics, type SocialContext } from './context.ts';
-import { hydratePosts, loadActors, type ActorSummary, type PostView } from './hydrate.ts';
+import { reader, type SocialContext, topics } from './context.ts';
+import { type ActorSummary, hydratePosts, loadActors, type PostView } from './hydrate.ts';
 import { visibleTo } from './visibility.ts';
 
 export const NOTIFICATION_KINDS = [

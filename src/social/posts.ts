@@ -2,13 +2,13 @@ import { z } from 'zod';
 import type { Viewer } from '../accounts/service.ts';
 import type { Queryable, Tx } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
-import { parseInput, UserError, type FieldIssue } from '../platform/errors.ts';
-import { processImage, type ProcessedImage } from '../platform/images.ts';
-import { reader, topics, type SocialContext } from './context.ts';
+import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
+import { type ProcessedImage, processImage } from '../platform/images.ts';
+import { reader, type SocialContext, topics } from './context.ts';
 import { hydratePosts, type PostRow, type PostView } from './hydrate.ts';
-import { announceNotifications, notify, type NewNotification } from './notifications.ts';
+import { announceNotifications, type NewNotification, notify } from './notifications.ts';
 import { indexPost } from './search.ts';
-import { parseText, renderHtml, textLength, type ParsedText } from './text.ts';
+import { type ParsedText, parseText, renderHtml, textLength } from './text.ts';
 import { fanOutBoost, fanOutPost } from './timelines.ts';
 import { isBoostable, isListed, VISIBILITIES, visibleTo } from './visibility.ts';
 

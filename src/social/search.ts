@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
+import { passionSlug } from '../accounts/validation.ts';
 import type { Dialect, Queryable } from '../db/database.ts';
+import { foldDiacritics } from '../db/search.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import { passionSlug } from '../accounts/validation.ts';
 import type { SocialContext } from './context.ts';
 import { hydratePosts, type PostView } from './hydrate.ts';
-import { visibleTo, type Reader } from './visibility.ts';
-import { foldDiacritics } from '../db/search.ts';
+import { type Reader, visibleTo } from './visibility.ts';
 
 /**
  * Post search: words and "quoted phrases" (all must match), `#hashtag` and `from:handle`

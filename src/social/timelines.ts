@@ -1,12 +1,12 @@
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Viewer } from '../accounts/service.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
-import { reader, topics, type SocialContext } from './context.ts';
+import { reader, type SocialContext, topics } from './context.ts';
 import { hydratePosts, type PostRef, type PostView } from './hydrate.ts';
-import { isListed, visibleTo, type Reader } from './visibility.ts';
+import { isListed, type Reader, visibleTo } from './visibility.ts';
 
 /**
  * Timelines. Home and list timelines are fanned out on write: creating a post inserts one

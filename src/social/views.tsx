@@ -1,9 +1,9 @@
-import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import type { Visibility } from '../db/schema.ts';
 import type { AppContext } from '../web/context.ts';
-import { CsrfField, ErrorSummary, fieldId, type Errors } from '../web/forms.tsx';
 import { formatDateTime, isoTime } from '../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, fieldId } from '../web/forms.tsx';
 import { Avatar } from '../web/layout.tsx';
 import type { ActorSummary, PostArticle, PostView } from './hydrate.ts';
 import { ALT_MAX, CW_MAX, MAX_MEDIA } from './posts.ts';

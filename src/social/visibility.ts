@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import type { Visibility } from '../db/schema.ts';
 
 /** Who is looking: a signed-in member (by member and actor id), or nobody. */

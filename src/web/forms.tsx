@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import { UserError, type FieldIssue } from '../platform/errors.ts';
+import { type FieldIssue, UserError } from '../platform/errors.ts';
 
 /** Form building blocks that get labels, hints and errors right (WCAG 3.3.1, 3.3.2, 4.1.2). */
 

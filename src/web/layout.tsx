@@ -1,8 +1,8 @@
-import type { Child } from 'hono/jsx';
-import { raw } from 'hono/html';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { AppContext } from './context.ts';
+import { raw } from 'hono/html';
+import type { Child } from 'hono/jsx';
 import { ASSET_VERSION } from './assets.ts';
+import type { AppContext } from './context.ts';
 
 /** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
 export const NAV: ReadonlyArray<{ href: string; label: string; also?: readonly string[] }> = [

@@ -1,5 +1,5 @@
-import type { AppContext } from './context.ts';
 import { UserError } from '../platform/errors.ts';
+import type { AppContext } from './context.ts';
 
 /** Room for the text fields of a form that also carries an upload. */
 export const FORM_OVERHEAD_BYTES = 256 * 1024;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { PHOTO_SIZE } from '../../src/accounts/photos.ts';
-import { currentPath, launchBrowser, openContext, visit, writePngFile, type BrowserSession } from '../support/browser.ts';
+import { type BrowserSession, currentPath, launchBrowser, openContext, visit, writePngFile } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { utcToZoned } from '../../src/chats/time.ts';
-import { audit, checkAccessibility, launchBrowser, openContext, visit, writePngFile, type BrowserSession } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Member } from '../social/helpers.ts';
+import { audit, type BrowserSession, checkAccessibility, launchBrowser, openContext, visit, writePngFile } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * A weekly hashtag chat end to end in real browsers: the host schedules it with the form and

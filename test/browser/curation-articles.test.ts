@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createMember, PASSWORD, type Member } from '../social/helpers.ts';
+import { createMember, type Member, PASSWORD } from '../social/helpers.ts';
 import { audit, checkAccessibility, currentPath, launchBrowser, openContext, signIn, visit, writePngFile } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { FeedServer, rss } from '../feeds/feed-server.ts';
+import { createMembers, type Json, type Member } from '../social/helpers.ts';
 import { audit, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, type Json, type Member } from '../social/helpers.ts';
-import { FeedServer, rss } from '../feeds/feed-server.ts';
 
 /**
  * Bookmarks in Chromium: a member bookmarks a post, a feed item and a web page through the

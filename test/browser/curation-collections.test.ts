@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createMembers, getJson, PASSWORD, type Member } from '../social/helpers.ts';
+import { createMembers, getJson, type Member, PASSWORD } from '../social/helpers.ts';
 import {
   audit,
   type BrowserSession,

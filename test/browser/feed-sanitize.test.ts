@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { NotAFeedError, parseFeed, type FeedDocument } from '../../src/feeds/parse.ts';
+import { type FeedDocument, NotAFeedError, parseFeed } from '../../src/feeds/parse.ts';
 import { launchBrowser } from '../support/browser.ts';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { createMembers, follow, PASSWORD, type Member } from '../social/helpers.ts';
+import { createMembers, follow, type Member, PASSWORD } from '../social/helpers.ts';
 import { audit, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { connect, createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, createServer as createNetServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
-import { currentPath, launchBrowser, openContext, visit, writePngFile, type BrowserSession } from '../support/browser.ts';
+import { type BrowserSession, currentPath, launchBrowser, openContext, visit, writePngFile } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
+import { FeedServer, rss } from '../feeds/feed-server.ts';
+import { createMembers, type Json, type Member } from '../social/helpers.ts';
 import { audit, checkAccessibility, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, type Json, type Member } from '../social/helpers.ts';
-import { FeedServer, rss } from '../feeds/feed-server.ts';
 
 /**
  * Every kind of Sources page through axe-core (WCAG 2.2 A and AA): the river with items, with

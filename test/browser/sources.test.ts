@@ -4,10 +4,10 @@ import { after, before, describe, test } from 'node:test';
 import { parseOpml } from 'feedsmith';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { currentPath, launchBrowser, openContext, visit, type BrowserSession } from '../support/browser.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, type Member } from '../social/helpers.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
+import { createMembers, type Member } from '../social/helpers.ts';
+import { type BrowserSession, currentPath, launchBrowser, openContext, visit } from '../support/browser.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Sources, the feed reader, end to end in a real browser against real feeds (a loopback HTTP

@@ -4,8 +4,8 @@ import { after, before, describe, test } from 'node:test';
 import { roomConnections } from '../../src/chats/live.tsx';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { TestClock } from '../../src/platform/clock.ts';
+import { createMembers, eventually, getJson, type Json, type Member, SseStream } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, eventually, getJson, SseStream, type Json, type Member } from '../social/helpers.ts';
 
 /**
  * Chats through the doors people use: the JSON API with tokens, the live room's stream, the

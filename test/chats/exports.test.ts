@@ -4,13 +4,13 @@ import {
   csvCell,
   escapeMarkdown,
   escapeMarkdownInline,
+  type Transcript,
+  type TranscriptPerson,
+  type TranscriptPost,
   transcriptCsv,
   transcriptHtml,
   transcriptJson,
   transcriptMarkdown,
-  type Transcript,
-  type TranscriptPerson,
-  type TranscriptPost,
 } from '../../src/chats/exports.ts';
 
 const at = (s: string): number => Date.parse(s);

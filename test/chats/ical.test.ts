@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { calendar, escapeText, foldLine, unfold, utcStamp, type CalendarEvent } from '../../src/chats/ical.ts';
+import { type CalendarEvent, calendar, escapeText, foldLine, unfold, utcStamp } from '../../src/chats/ical.ts';
 
 const at = (s: string): number => Date.parse(s);
 const NOW = at('2027-02-01T12:00:00Z');

@@ -7,10 +7,10 @@ import {
   occurrences,
   parseLocalDate,
   parseLocalTime,
-  utcToZoned,
-  zonedTimeToUtc,
   type Recurrence,
   type Schedule,
+  utcToZoned,
+  zonedTimeToUtc,
 } from '../../src/chats/time.ts';
 
 const iso = (ms: number): string => new Date(ms).toISOString();

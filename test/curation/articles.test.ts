@@ -3,8 +3,8 @@ import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { DEMO_ARTICLES } from '../../src/demo/articles.ts';
 import { loadDemo } from '../../src/demo/demo.ts';
+import { createMembers, follow, getJson, type Json, type Member, png, pngBlob } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, follow, getJson, png, pngBlob, type Json, type Member } from '../social/helpers.ts';
 
 /**
  * Articles, the members' blog: drafts, publishing (a post in the stream announces the article),

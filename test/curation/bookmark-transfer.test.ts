@@ -3,8 +3,8 @@ import http from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { parseHTML } from 'linkedom';
 import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, getJson, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Bookmark imports and exports through the API and the import page: Netscape bookmark HTML in

@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SNAPSHOT_TIMEOUT_MS } from '../../src/curation/bookmarks.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, follow, getJson, type Json, type Member } from '../social/helpers.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
-import { refresh, subscribe, allItems } from '../feeds/support.ts';
+import { allItems, refresh, subscribe } from '../feeds/support.ts';
+import { createMembers, follow, getJson, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * Bookmarks through the doors people use: the JSON API (/api/v1/curation/bookmarks), the

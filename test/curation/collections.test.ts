@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import { XMLValidator } from 'fast-xml-parser';
+import { parseAtomFeed, parseRssFeed } from 'feedsmith';
 import { parseFeed } from '../../src/feeds/parse.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
 import { subscribe } from '../feeds/support.ts';

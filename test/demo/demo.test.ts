@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ROLES } from '../../src/accounts/roles.ts';
 import { canonicalTimeZone, passionSlug } from '../../src/accounts/validation.ts';
-import { DEMO_PASSWORD, loadDemo, type DemoSummary } from '../../src/demo/demo.ts';
+import { DEMO_PASSWORD, type DemoSummary, loadDemo } from '../../src/demo/demo.ts';
 import { DEMO_MEMBERS } from '../../src/demo/members.ts';
 import { agoMs, BOOSTS, FOLLOWS, HASHTAG_FOLLOWS, LIKES, LINK_CARDS, LISTS, LOCKED, PENDING, POSTS } from '../../src/demo/social.ts';
-import { parseText } from '../../src/social/text.ts';
 import { UserError } from '../../src/platform/errors.ts';
+import { parseText } from '../../src/social/text.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

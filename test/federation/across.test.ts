@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcToZoned } from '../../src/chats/time.ts';
-import { createMember, eventually, getJson, png, pngBlob, type Json, type Member } from '../social/helpers.ts';
-import { startFederatedServers, type FederatedServer } from './support.ts';
+import { createMember, eventually, getJson, type Json, type Member, png, pngBlob } from '../social/helpers.ts';
+import { type FederatedServer, startFederatedServers } from './support.ts';
 
 /**
  * What posts carry between two real Commonroom servers (a.test and b.test): content warnings

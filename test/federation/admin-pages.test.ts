@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import type { Page } from '../support/client.ts';
 import { createMember, type Member } from '../social/helpers.ts';
+import type { Page } from '../support/client.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * The administrator's federation page: servers and their delivery health, blocking and

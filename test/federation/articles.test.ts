@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMember, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
  * A post announcing an article goes out as an ActivityPub Article (title, full HTML, the

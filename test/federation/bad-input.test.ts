@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { signRequest } from '@fedify/fedify';
 import { createMember, eventually, type Member } from '../social/helpers.ts';
-import { FakeRemote, type FakeActor } from './remote.ts';
-import { startFederatedServers, type FederatedServer } from './support.ts';
+import { type FakeActor, FakeRemote } from './remote.ts';
+import { type FederatedServer, startFederatedServers } from './support.ts';
 
 /** What a hostile or broken server may send or do: refused or retried, logged, nothing lost, nothing crashes. */
 

@@ -6,8 +6,8 @@ import { after, before, describe, test } from 'node:test';
 import { generateCryptoKeyPair } from '@fedify/fedify';
 import { JOB_LEASE_MS } from '../../src/jobs/jobs.ts';
 import { createMember, eventually, type Member } from '../social/helpers.ts';
-import { FakeRemote, type FakeActor } from './remote.ts';
-import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
+import { type FakeActor, FakeRemote } from './remote.ts';
+import { type FederatedServer, type Network, startFederatedServers } from './support.ts';
 
 /**
  * Deliveries survive `kill -9` of the worker: none lost, none doubled (docs/federation.md,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { createMember, eventually, getJson, type Json, type Member } from '../social/helpers.ts';
-import { startFederatedServers, type FederatedServer } from './support.ts';
+import { type FederatedServer, startFederatedServers } from './support.ts';
 
 /**
  * Two Commonroom servers, a.test and b.test, each on its own loopback address on port 443 with

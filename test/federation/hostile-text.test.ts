@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createMember, eventually } from '../social/helpers.ts';
 import { FakeRemote } from './remote.ts';
-import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
+import { type FederatedServer, type Network, startFederatedServers } from './support.ts';
 
 /**
  * Characters another server may send that must not be stored as they are: U+0000 (PostgreSQL

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import { createMember, eventually, type Json, type Member } from '../social/helpers.ts';
 import { FakeRemote } from './remote.ts';
-import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
+import { type FederatedServer, type Network, startFederatedServers } from './support.ts';
 
 /**
  * Real activity JSON as Mastodon, Misskey, Pleroma, Pixelfed, Lemmy and GoToSocial send it

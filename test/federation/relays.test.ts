@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createMember, eventually, getJson, type Json, type Member } from '../social/helpers.ts';
 import { signJsonLd, signRequest } from '@fedify/fedify';
 import { getDocumentLoader } from '@fedify/vocab-runtime';
-import { FakeRemote } from './remote.ts';
+import { createMember, eventually, getJson, type Json, type Member } from '../social/helpers.ts';
 import { TestRelay } from './relay.ts';
-import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
+import { FakeRemote } from './remote.ts';
+import { type FederatedServer, type Network, startFederatedServers } from './support.ts';
 
 /**
  * Relays, end to end: two Commonroom servers and a small relay on loopback (relay.ts). a.test's

@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:https';
 import type { IncomingHttpHeaders } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { generateCryptoKeyPair, signRequest } from '@fedify/fedify';
 import type { Network } from './support.ts';
 

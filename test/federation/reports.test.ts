@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { REPORTS_PER_HOUR } from '../../src/federation/reports.ts';
+import { createMember, follow, type Json, type Member } from '../social/helpers.ts';
 import type { Page } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMember, follow, type Json, type Member } from '../social/helpers.ts';
 
 /**
  * Reports through the doors people use: "Report" on post cards and profiles, the report form and

@@ -4,8 +4,8 @@ import { verifyRequest } from '@fedify/fedify';
 import { preloadedContexts, type RemoteDocument } from '@fedify/vocab-runtime';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { createMember, eventually, type Json, type Member } from '../social/helpers.ts';
-import { FakeRemote, type FakeActor } from './remote.ts';
-import { startFederatedServers, type FederatedServer, type Network } from './support.ts';
+import { type FakeActor, FakeRemote } from './remote.ts';
+import { type FederatedServer, type Network, startFederatedServers } from './support.ts';
 
 /**
  * Another server that, like GoToSocial (always) and Mastodon in secure mode, answers 401 to

@@ -2,8 +2,9 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { NotAFeedError, parseFeed, type FeedDocument } from '../../src/feeds/parse.ts';
+import { type FeedDocument, NotAFeedError, parseFeed } from '../../src/feeds/parse.ts';
 import {
+  type CaseResult,
   CaseServer,
   formatTable,
   listFiles,
@@ -14,7 +15,6 @@ import {
   runGofeedCase,
   skipSummary,
   tally,
-  type CaseResult,
 } from './conformance/cases.ts';
 import { SKIP_KINDS } from './conformance/feedparser-view.ts';
 import { GOFEED_SKIP_KINDS } from './conformance/gofeed.ts';

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { JOB_LEASE_MS } from '../../src/jobs/jobs.ts';
 import { Refresher, SOURCE_LEASE_MS } from '../../src/feeds/refresh.ts';
+import { JOB_LEASE_MS } from '../../src/jobs/jobs.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 import { FeedServer } from './feed-server.ts';
 import { datedRss, HOUR } from './support.ts';
 

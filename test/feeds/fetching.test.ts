@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 import { FeedServer, rss } from './feed-server.ts';
 import { datedRss, gap, HOUR, itemCount, MINUTE, refresh, sourceRow, subscribe, subscription } from './support.ts';
 

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
-import { createTestCa, loopbackAddress, mapHosts, trustCa, type TestCa } from '../support/tls.ts';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import { createTestCa, loopbackAddress, mapHosts, type TestCa, trustCa } from '../support/tls.ts';
 import { allItems, subscribe } from './support.ts';
 
 /**

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../support/server.ts';
 import { createMembers, type Json, type Member } from '../social/helpers.ts';
+import { startTestServer, type TestServer } from '../support/server.ts';
 import { FeedServer, rss } from './feed-server.ts';
 
 let server: TestServer;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestServer } from '../support/server.ts';
 import type { Json, Member } from '../social/helpers.ts';
+import type { TestServer } from '../support/server.ts';
 
 /**
  * Helpers for the Sources tests: subscribing through the API, reading a subscription back,

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
+  type Activity,
   collectActivity,
   currentStage,
   FORMULA,
   memberStages,
   nextStep,
+  STAGE_THRESHOLD,
   saturate,
   scoreStages,
-  STAGE_THRESHOLD,
   ZERO_ACTIVITY,
-  type Activity,
 } from '../../src/insights/stages.ts';
 import { createMember, follow } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';

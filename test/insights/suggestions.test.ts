@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { refreshSuggestionPools } from '../../src/insights/pools.ts';
+import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { openDatabase, type Database } from '../../src/db/database.ts';
+import { type Database, openDatabase } from '../../src/db/database.ts';
 import { EventBus, type PublishedEvent } from '../../src/platform/events.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { openTestDatabase } from '../support/database.ts';
 import { eventually } from '../social/helpers.ts';
+import { openTestDatabase } from '../support/database.ts';
 
 /**
  * The live-event log's order. A stream skips a live event whose id is not above the last one it

@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { utcToZoned } from '../../src/chats/time.ts';
+import { FeedServer } from '../feeds/feed-server.ts';
+import { eventually, type Json, SseStream } from '../social/helpers.ts';
 import { Client } from '../support/client.ts';
 import { createTestDatabase, TEST_DB, type TestDatabase } from '../support/database.ts';
-import { FeedServer } from '../feeds/feed-server.ts';
-import { eventually, SseStream, type Json } from '../social/helpers.ts';
 
 /**
  * The README's promise for PostgreSQL: stateless web processes and worker processes scale out

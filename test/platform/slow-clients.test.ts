@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { createMember, SseStream, type Member } from '../social/helpers.ts';
+import { createMember, type Member, SseStream } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

@@ -4,7 +4,7 @@ import { lookup as lookupPromise } from 'node:dns/promises';
 import https, { type Server } from 'node:https';
 import { after, before, describe, test } from 'node:test';
 import { HttpClient } from '../../src/platform/http.ts';
-import { createTestCa, loopbackAddress, mapHosts, trustCa, type TestCa } from '../support/tls.ts';
+import { createTestCa, loopbackAddress, mapHosts, type TestCa, trustCa } from '../support/tls.ts';
 
 /**
  * The TLS test harness itself: servers with real names on port 443, a CA of our own, and both

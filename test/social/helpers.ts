@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import sharp from 'sharp';
 import { hashPassword } from '../../src/platform/crypto.ts';
 import { SESSION_COOKIE } from '../../src/web/middleware.ts';
-import { Client } from '../support/client.ts';
+import type { Client } from '../support/client.ts';
 import type { TestServer } from '../support/server.ts';
 
 /**

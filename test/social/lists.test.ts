@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, follow, getJson, ids, snapshot, type Json, type Member } from './helpers.ts';
+import { createMembers, follow, getJson, ids, type Json, type Member, snapshot } from './helpers.ts';
 
 let server: TestServer;
 let m: Record<'owner' | 'lib1' | 'lib2' | 'other' | 'outsider', Member>;

@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import pg from 'pg';
 import { TEST_DB } from '../support/database.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, eventually, follow, getJson, SseStream, type Json, type Member, type SseEvent } from './helpers.ts';
+import { createMembers, eventually, follow, getJson, type Json, type Member, type SseEvent, SseStream } from './helpers.ts';
 
 let server: TestServer;
 let ana: Member;

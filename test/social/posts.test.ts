@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { countRows, createMembers, follow, getJson, png, pngBlob, snapshot, type Json, type Member } from './helpers.ts';
+import { countRows, createMembers, follow, getJson, type Json, type Member, png, pngBlob, snapshot } from './helpers.ts';
 
 const MAX = 150;
 let server: TestServer;

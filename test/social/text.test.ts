@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { parseText, renderHtml, textLength, type RenderLinks } from '../../src/social/text.ts';
+import { parseText, type RenderLinks, renderHtml, textLength } from '../../src/social/text.ts';
 
 const links: RenderLinks = {
   baseUrl: 'https://room.example',

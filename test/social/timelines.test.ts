@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { allIds, createMembers, follow, getJson, ids, png, pngBlob, type Json, type Member } from './helpers.ts';
+import { allIds, createMembers, follow, getJson, ids, type Json, type Member, png, pngBlob } from './helpers.ts';
 
 let server: TestServer;
 let m: Record<'ana' | 'bo' | 'cy' | 'dee' | 'eve' | 'pat', Member>;

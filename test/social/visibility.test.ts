@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startTestServer, type TestServer } from '../support/server.ts';
-import { createMembers, follow, getJson, ids, SseStream, type Json, type Member } from './helpers.ts';
+import { createMembers, follow, getJson, ids, type Json, type Member, SseStream } from './helpers.ts';
 
 /**
  * Who may see what, through every door: ana writes one post of each audience, each with a

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices, startServer, type Services } from '../../src/server.ts';
-import { createTestDatabase } from './database.ts';
+import { createServices, type Services, startServer } from '../../src/server.ts';
 import { Client } from './client.ts';
+import { createTestDatabase } from './database.ts';
 
 export interface TestServer {
   url: string;

@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
+import type { SiteSettingsValues } from '../../platform/settings.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
-import { DataTable, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
+import { DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 import { requireAdmin } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
-import type { SiteSettingsValues } from '../../platform/settings.ts';
 import type { Invite } from '../service.ts';
 
 /** Administration: site settings, members (suspend/unsuspend) and invitations. */

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, TextField, type Errors } from '../../web/forms.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
 import { endSession, startSession } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';

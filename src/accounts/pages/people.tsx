@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import type { AppContext, AppEnv } from '../../web/context.ts';
-import { ErrorSummary, formErrors, SelectField, TextField, type Errors } from '../../web/forms.tsx';
-import { Avatar, renderPage } from '../../web/layout.tsx';
 import { UserError } from '../../platform/errors.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
+import { Avatar, renderPage } from '../../web/layout.tsx';
 import { ROLE_KEYS, ROLES } from '../roles.ts';
 import type { Profile } from '../service.ts';
 

@@ -4,17 +4,17 @@ import type { AppContext, AppEnv } from '../../web/context.ts';
 import {
   CsrfField,
   ErrorSummary,
+  type Errors,
   fieldId,
   formErrors,
   RadioGroup,
   SelectField,
   TextArea,
   TextField,
-  type Errors,
 } from '../../web/forms.tsx';
-import { Avatar, DataTable, flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
+import { Avatar, DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
-import { readForm, type Form } from '../../web/request.ts';
+import { type Form, readForm } from '../../web/request.ts';
 import { ROLES } from '../roles.ts';
 import { editableProfile, formatBytes, type Profile } from '../service.ts';
 import { LINKS_MAX, PASSIONS_MAX, PASSWORD_MIN, TIME_ZONES } from '../validation.ts';

@@ -1,14 +1,14 @@
 import type { Hono } from 'hono';
+import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, TextField, type Errors } from '../../web/forms.tsx';
 import { formatDateTime } from '../../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
-import { UserError } from '../../platform/errors.ts';
 import type { PostView } from '../hydrate.ts';
 import { postId } from '../posts.ts';
-import { Composer, PostCard, postPath, type ComposerValues } from '../views.tsx';
+import { Composer, type ComposerValues, PostCard, postPath } from '../views.tsx';
 
 /** Writing, reading, editing and acting on posts. */
 export function registerPostPages(app: Hono<AppEnv>): void {

@@ -1,13 +1,13 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { settingsPage } from '../../accounts/pages/settings.tsx';
 import { PersonCard } from '../../accounts/pages/people.tsx';
+import { settingsPage } from '../../accounts/pages/settings.tsx';
 import { passionSlug } from '../../accounts/validation.ts';
 import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { CsrfField, ErrorSummary, formErrors, RadioGroup, SelectField, TextArea, TextField, type Errors } from '../../web/forms.tsx';
 import { formatDateTime, isoTime } from '../../web/format.ts';
-import { flash, renderSectionPage, type PageOptions } from '../../web/layout.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
+import { flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
 import { pageLiveStream } from '../live.tsx';

@@ -15,8 +15,6 @@ function offerReload(container, status) {
 }
 
 (() => {
-  'use strict';
-
   // Move focus to the error summary so keyboard and screen-reader users hear what went wrong.
   const summary = document.querySelector('.error-summary');
   if (summary) summary.focus();
@@ -152,7 +150,6 @@ function offerReload(container, status) {
 // and the composer moves on to "A<n>", highlights and hides show at once. Without JavaScript
 // the room is the same page, current at each reload.
 (() => {
-  'use strict';
   const room = document.querySelector('[data-chat-room]');
   if (!room || !('EventSource' in window)) return;
   const base = room.dataset.chatRoom.replace(/\/live$/, '');
@@ -288,7 +285,6 @@ function offerReload(container, status) {
 
 // The reader's keyboard shortcuts: j/k next/previous item, o open, s star, m read/unread, ? help.
 (() => {
-  'use strict';
   const river = document.querySelector('[data-river]');
   const help = document.getElementById('shortcuts');
   if (!river && !document.querySelector('article[data-item]')) return;
