@@ -17,7 +17,7 @@ import { SuggestionsService } from '../src/insights/suggestions.ts';
 import { openBulkLoader } from './lib/bulk.ts';
 import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
-import { type Community, generateCommunity, loadNetwork, PASSIONS, PLACES, ROLES } from './lib/network.ts';
+import { type Community, generateCommunity, loadNetwork } from './lib/network.ts';
 import { DATABASE_OPTIONS, wholeNumbers } from './lib/options.ts';
 import { Random } from './lib/random.ts';
 import { type Summary, summarize } from './lib/stats.ts';

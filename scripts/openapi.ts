@@ -15,7 +15,7 @@ export async function currentOpenApiJson(): Promise<string> {
     loadConfig({ file: null, env: { DATA_DIR: dataDir, LOG_LEVEL: 'silent', BASE_URL: DOCS_BASE_URL } }),
   );
   try {
-    return JSON.stringify(openApiDocument(createApp(services), VERSION, DOCS_BASE_URL), null, 2) + '\n';
+    return `${JSON.stringify(openApiDocument(createApp(services), VERSION, DOCS_BASE_URL), null, 2)}\n`;
   } finally {
     await services.close();
     rmSync(dataDir, { recursive: true, force: true });

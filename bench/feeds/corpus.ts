@@ -57,7 +57,7 @@ function isGofeedFeed(path: string): boolean {
   const ext = extname(path);
   if (ext === '.xml') return true;
   if (ext !== '.json' || basename(path).endsWith('_expected.json')) return false;
-  return !existsSync(path.slice(0, -ext.length) + '.xml');
+  return !existsSync(`${path.slice(0, -ext.length)}.xml`);
 }
 
 function walk(dir: string): string[] {

@@ -146,7 +146,7 @@ function html(random: Random, target: number): string {
     else {
       // About 7 bytes a word: a short item gets a short first sentence rather than overshooting.
       let p = sentence(random, Math.floor((target - length) / 7));
-      for (let s = random.between(0, 4); s > 0 && length + p.length < target; s--) p += ' ' + sentence(random);
+      for (let s = random.between(0, 4); s > 0 && length + p.length < target; s--) p += ` ${sentence(random)}`;
       block = `<p>${p}</p>`;
     }
     blocks.push(block);

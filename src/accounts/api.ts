@@ -56,7 +56,7 @@ function toJson(
     handle: p.handle,
     displayName: p.displayName,
     bio: p.bio,
-    avatarUrl: p.avatarUrl && p.avatarUrl.startsWith('/') ? baseUrl + p.avatarUrl : p.avatarUrl,
+    avatarUrl: p.avatarUrl?.startsWith('/') ? baseUrl + p.avatarUrl : p.avatarUrl,
     role: p.role as (typeof ROLE_KEYS)[number] | null,
     roleOther: p.roleOther,
     roleLabel: p.roleLabel,

@@ -240,7 +240,7 @@ export function transcriptCsv(t: Transcript): string {
       post.url,
     ]);
   }
-  return rows.map((row) => row.map(csvCell).join(',') + '\r\n').join('');
+  return rows.map((row) => `${row.map(csvCell).join(',')}\r\n`).join('');
 }
 
 // ---------------------------------------------------------------------------------------------

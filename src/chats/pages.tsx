@@ -1006,7 +1006,7 @@ async function questionsPage(
       </section>
       {chat.state === 'ended' || chat.state === 'cancelled' ? null : (
         <form method="post" action={`${base}/questions`} enctype="multipart/form-data" novalidate>
-          <h2>{backchannel ? 'Add a session' : `Add ${'Q' + (questions.length + 1)}`}</h2>
+          <h2>{backchannel ? 'Add a session' : `Add ${`Q${questions.length + 1}`}`}</h2>
           <CsrfField token={c.var.csrf} />
           {backchannel ? <TextField name="label" label="Session name" value={values.label} errors={errors} maxLength={120} /> : null}
           <TextArea

@@ -1202,7 +1202,7 @@ export class ChatsService {
       .select(['chat_questions.chat_id', 'chats.question_interval', 'chats.state'])
       .where('chat_questions.id', '=', questionId)
       .executeTakeFirst();
-    if (!question || question.state !== 'live') throw new UserError(409, 'not_live', 'The chat is not live.');
+    if (question?.state !== 'live') throw new UserError(409, 'not_live', 'The chat is not live.');
     const asked = await tx
       .updateTable('chat_questions')
       .set({ released_at: at, post_id: postId })

@@ -306,7 +306,7 @@ export class BookmarkTransfer {
       yield page
         .map(
           (b) =>
-            [
+            `${[
               b.url ?? '',
               b.title,
               b.note,
@@ -319,7 +319,7 @@ export class BookmarkTransfer {
               b.siteName ?? '',
             ]
               .map(csvCell)
-              .join(',') + '\r\n',
+              .join(',')}\r\n`,
         )
         .join('');
     }

@@ -50,7 +50,7 @@ export function idIn(database: Database, column: string, ids: readonly number[])
 
 /** Text without U+0000. */
 export function withoutNul<T extends string | null>(text: T): T {
-  return (text !== null && text.includes('\u0000') ? text.replaceAll('\u0000', '') : text) as T;
+  return (text?.includes('\u0000') ? text.replaceAll('\u0000', '') : text) as T;
 }
 
 function parameterWithoutNul(value: unknown): unknown {

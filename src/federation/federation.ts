@@ -167,7 +167,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
     }
     const member = await memberByHandle(identifier);
     // Members who keep their profile to members of this server are not published.
-    if (!member || member.profile_visibility !== 'public') return null;
+    if (member?.profile_visibility !== 'public') return null;
     const passions = await db
       .selectFrom('actor_passions')
       .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
@@ -359,7 +359,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
       .where('posts.boost_of_id', 'is', null)
       .executeTakeFirst();
     // Only public posts can be fetched without a signature; the rest reach their audience by delivery.
-    if (!row || row.visibility !== 'public') return null;
+    if (row?.visibility !== 'public') return null;
     if (row.deleted_at) return null;
     const [source] = await noteSources(database, baseUrl, [row]);
     return noteOf(ctx, source!).note;
@@ -378,7 +378,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
       if (identifier === SITE_ACTOR) return { items: [] };
       if (identifier.startsWith('chat.')) return (await seriesBySlug(identifier.slice(5))) ? { items: [] } : null;
       const member = await memberByHandle(identifier);
-      if (!member || member.profile_visibility !== 'public') return null;
+      if (member?.profile_visibility !== 'public') return null;
       const rows = await featuredPosts(member.id).selectAll('posts').orderBy('pins.created_at', 'desc').limit(20).execute();
       const notes = await noteSources(
         database,

@@ -108,7 +108,7 @@ export class DatabaseKvStore implements KvStore {
     if (prefix) {
       const p = encode(prefix);
       // Range instead of LIKE: keys hold URLs, whose `%` and `_` LIKE would treat as wildcards.
-      query = query.where((eb) => eb.or([eb('key', '=', p), eb.and([eb('key', '>=', p + SEP), eb('key', '<', p + '\u0020')])]));
+      query = query.where((eb) => eb.or([eb('key', '=', p), eb.and([eb('key', '>=', p + SEP), eb('key', '<', `${p}\u0020`)])]));
     }
     for (const row of await query.execute()) yield { key: decode(row.key), value: JSON.parse(row.value) };
   }

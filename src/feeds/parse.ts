@@ -412,7 +412,7 @@ function plain(value: Maybe<string>, type?: string): string | undefined {
 
 /** Safe HTML of a content-like field; plain text is escaped and its line breaks kept. */
 function html(value: Maybe<string>, baseUrl: string | undefined, type?: string): string | undefined {
-  if (!value || !value.trim()) return undefined;
+  if (!value?.trim()) return undefined;
   const isText = type !== undefined && TEXT_TYPES.test(type);
   // The sanitiser's time grows with the square of the nesting depth: a field with more tags than
   // any real post (a crafted feed of 100,000 nested <div>s) keeps only its text.

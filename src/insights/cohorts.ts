@@ -777,7 +777,7 @@ export class CohortsService {
         .replace(/[^a-z0-9]+/g, '-')
         .replace(/^-|-$/g, '')
         .slice(0, 40) || 'cohort';
-    return { csv: rows.map((r) => r.map(csvCell).join(',') + '\r\n').join(''), filename: `${slug}-progress.csv` };
+    return { csv: rows.map((r) => `${r.map(csvCell).join(',')}\r\n`).join(''), filename: `${slug}-progress.csv` };
   }
 
   // ---- internals ------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ export function loadSecretKey(dataDir: string, configured: string | undefined): 
   mkdirSync(dataDir, { recursive: true });
   const key = randomToken(48);
   try {
-    writeFileSync(file, key + '\n', { mode: 0o600, flag: 'wx' });
+    writeFileSync(file, `${key}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // Another process created it first: use theirs.
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return readFileSync(file, 'utf8').trim();

@@ -196,7 +196,7 @@ describe('folding', () => {
   });
 
   test('emoji (four octets, surrogate pairs in JS) are never split', () => {
-    const summary = '🎉'.repeat(60) + 'x' + '👩🏽‍🏫'.repeat(10);
+    const summary = `${'🎉'.repeat(60)}x${'👩🏽‍🏫'.repeat(10)}`;
     const ics = calendar({ name: 'x', now: NOW, events: [{ ...event, summary }] });
     checkFolded(ics);
     assert.equal(property(ics, 'SUMMARY'), summary);

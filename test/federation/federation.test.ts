@@ -47,7 +47,7 @@ describe('federation between two servers', () => {
   });
 
   test('follow across servers, post, reply, like, boost, edit, delete, undo', async () => {
-    const found = await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('@bob@b.test'));
+    const found = await alice.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent('@bob@b.test')}`);
     assert.equal(found.status, 200, JSON.stringify(found.json));
     assert.equal(found.json.acct, 'bob@b.test');
     const follow = await alice.api('POST', '/api/v1/people/bob@b.test/follow');
@@ -130,7 +130,7 @@ describe('federation between two servers', () => {
   test('in the web pages: find someone by their address, see their recent posts, follow them', async () => {
     await carol.post('Carol’s earlier post about #makerspaces');
     const dana = await createMember(servers.a.server, 'dana');
-    const search = await dana.web.get('/search?q=' + encodeURIComponent('@carol@b.test'));
+    const search = await dana.web.get(`/search?q=${encodeURIComponent('@carol@b.test')}`);
     assert.equal(search.status, 303);
     assert.equal(search.location, '/@carol@b.test');
     const profile = await dana.web.get('/@carol@b.test');
@@ -151,12 +151,12 @@ describe('federation between two servers', () => {
       'the follow to be accepted',
     );
 
-    const unknown = await dana.web.get('/search?q=' + encodeURIComponent('@nobody@b.test'));
+    const unknown = await dana.web.get(`/search?q=${encodeURIComponent('@nobody@b.test')}`);
     assert.equal(unknown.status, 404);
     assert.match(unknown.text('.error-summary'), /b\.test has no one called @nobody/);
     const anonymous = await fetch('https://a.test/@nobody@b.test');
     assert.equal(anonymous.status, 404, 'visitors cannot make the server look people up');
-    const own = await dana.web.get('/search?q=' + encodeURIComponent('@alice@a.test'));
+    const own = await dana.web.get(`/search?q=${encodeURIComponent('@alice@a.test')}`);
     assert.equal(own.location, '/@alice', 'our own addresses go to the local profile');
   });
 
@@ -215,7 +215,7 @@ describe('federation between two servers', () => {
 
   test('a locked account answers a follow request from another server', async () => {
     assert.equal((await carol.api('PATCH', '/api/v1/privacy', { locked: true })).status, 200);
-    assert.equal((await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('https://b.test/users/carol'))).status, 200);
+    assert.equal((await alice.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent('https://b.test/users/carol')}`)).status, 200);
     assert.equal((await alice.api('POST', '/api/v1/people/carol@b.test/follow')).json.state, 'pending');
     await eventually(
       async () => (await carol.api('GET', '/api/v1/follow-requests')).json.people?.some((p: Json) => p.acct === 'alice@a.test') ?? false,
@@ -248,7 +248,7 @@ describe('federation between two servers', () => {
     assert.equal((await alice.api('POST', `${api}/questions`, { text: 'What did you read this week?' })).status, 201);
 
     // From B, Bob finds the group @fedchat@a.test and follows it.
-    const group = await bob.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('@fedchat@a.test'));
+    const group = await bob.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent('@fedchat@a.test')}`);
     assert.equal(group.status, 200, JSON.stringify(group.json));
     assert.equal((await bob.api('POST', '/api/v1/people/fedchat@a.test/follow')).status, 200);
     await eventually(

@@ -140,7 +140,7 @@ const inbox = (type: string, actor?: string) =>
 
 describe('a server that requires signed fetches', () => {
   test('a member finds someone there: the lookup and the backfill of their posts are signed by our instance actor', async () => {
-    const found = await alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent('@gil@strict.test'));
+    const found = await alice.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent('@gil@strict.test')}`);
     assert.equal(found.status, 200, JSON.stringify(found.json));
     assert.equal(found.json.acct, 'gil@strict.test');
     await eventually(
@@ -222,7 +222,7 @@ describe('a server that requires signed fetches', () => {
   });
 
   test('a failed lookup says what happened: no such account, refused, unreachable', async () => {
-    const lookup = (q: string) => alice.api('GET', '/api/v1/federation/lookup?q=' + encodeURIComponent(q));
+    const lookup = (q: string) => alice.api('GET', `/api/v1/federation/lookup?q=${encodeURIComponent(q)}`);
     const nobody = await lookup('@nobody@strict.test');
     assert.equal(nobody.status, 404);
     assert.match(nobody.json.error.message, /strict\.test has no one called @nobody/);
@@ -232,7 +232,7 @@ describe('a server that requires signed fetches', () => {
     assert.equal(hidden.json.error.code, 'refused');
     assert.match(hidden.json.error.message, /strict\.test refused/);
     assert.match(hidden.json.error.message, /401/);
-    const page = await alice.web.get('/search?q=' + encodeURIComponent('@hidden@strict.test'));
+    const page = await alice.web.get(`/search?q=${encodeURIComponent('@hidden@strict.test')}`);
     assert.equal(page.status, 502);
     assert.match(page.text('main'), /strict\.test refused/);
     assert.doesNotMatch(page.text('main'), /not a person or group/);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcToZoned } from '../../src/chats/time.ts';
-import { createMember, createMembers, follow, getJson, type Json, type Member } from '../social/helpers.ts';
+import { createMember, follow, getJson, type Json, type Member } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**

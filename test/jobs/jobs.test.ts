@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, beforeEach, describe, test } from 'node:test';
 import { sql } from 'kysely';
-import { type Database, openDatabase } from '../../src/db/database.ts';
+import type { Database } from '../../src/db/database.ts';
 import { Jobs, PermanentJobError } from '../../src/jobs/jobs.ts';
 import { TestClock } from '../../src/platform/clock.ts';
 import { createLogger } from '../../src/platform/logger.ts';

@@ -65,7 +65,7 @@ function offerReload(container, status) {
   for (const input of document.querySelectorAll('input[type=file][data-max-bytes]')) {
     input.addEventListener('change', () => {
       const max = Number(input.dataset.maxBytes);
-      const file = input.files && input.files[0];
+      const file = input.files?.[0];
       input.setCustomValidity(file && file.size > max ? `That photo is too large: the limit is ${Math.round(max / 1048576)} MB.` : '');
       input.reportValidity();
     });
@@ -104,15 +104,15 @@ function offerReload(container, status) {
   const liveUrl = timeline ? timeline.dataset.live : badgeLink ? badgeLink.dataset.liveBadge : null;
   if (liveUrl && 'EventSource' in window) {
     const source = new EventSource(liveUrl);
-    const list = timeline && timeline.querySelector('.timeline__list');
-    const status = timeline && timeline.querySelector('[data-live-status]');
+    const list = timeline?.querySelector('.timeline__list');
+    const status = timeline?.querySelector('[data-live-status]');
     source.addEventListener('post', (event) => {
       if (!list) return;
       const { key, author, html } = JSON.parse(event.data);
       if (list.querySelector(`[data-post-key="${key}"]`)) return;
       const item = document.createElement('li');
       item.innerHTML = html;
-      item.firstElementChild && item.firstElementChild.classList.add('post--new');
+      item.firstElementChild?.classList.add('post--new');
       list.prepend(item);
       const empty = timeline.querySelector('.timeline__empty');
       if (empty) empty.remove();
@@ -161,11 +161,11 @@ function offerReload(container, status) {
     if (status) status.textContent = text;
   };
   const prefill = (n) => `${n ? `${letter}${n} ` : ''}\n\n#${room.dataset.hashtag}`.trimStart();
-  let current = Number((room.querySelector('[data-question]:not([data-question="0"])') || {}).dataset?.question || 0);
+  let current = Number(room.querySelector('[data-question]:not([data-question="0"])')?.dataset?.question || 0);
 
   const listFor = (question) => {
     const section = room.querySelector(`[data-question="${question}"]`) || room.querySelector('[data-question="0"]');
-    return section && section.querySelector('[data-chat-posts]');
+    return section?.querySelector('[data-chat-posts]');
   };
   const addTools = (item, id) => {
     if (!template || !item) return;
@@ -289,7 +289,7 @@ function offerReload(container, status) {
   const help = document.getElementById('shortcuts');
   if (!river && !document.querySelector('article[data-item]')) return;
   const items = () => [...document.querySelectorAll('article[data-item]')];
-  const current = () => document.activeElement && document.activeElement.closest && document.activeElement.closest('article[data-item]');
+  const current = () => document.activeElement?.closest?.('article[data-item]');
   document.addEventListener('keydown', (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey) return;
     const target = event.target;
@@ -305,7 +305,7 @@ function offerReload(container, status) {
       }
     };
     const submit = (key) => {
-      const form = here && here.querySelector(`form[data-key="${key}"]`);
+      const form = here?.querySelector(`form[data-key="${key}"]`);
       if (form) form.requestSubmit();
     };
     switch (event.key) {
@@ -316,7 +316,7 @@ function offerReload(container, status) {
         move(-1);
         break;
       case 'o': {
-        const link = here && here.querySelector('a[data-open]');
+        const link = here?.querySelector('a[data-open]');
         if (link) link.click();
         break;
       }
