@@ -99,7 +99,7 @@ const OPTIONS = {
 } as const;
 
 function parseOptions(args: string[]): Options | null {
-  let parsed;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; options: typeof OPTIONS }>>;
   try {
     parsed = parseArgs({ args, options: OPTIONS });
   } catch (error) {

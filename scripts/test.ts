@@ -1,7 +1,7 @@
 /**
  * `npm test`: the whole suite, as CI runs it.
  *
- *   1. type-checks the project;
+ *   1. type-checks the project and checks format and lint with Biome;
  *   2. makes sure Debian's Chromium and a PostgreSQL server are there (installing them with
  *      apt-get when running as root on a machine without them);
  *   3. runs every test file on SQLite and again on PostgreSQL, the two passes side by side
@@ -165,6 +165,8 @@ async function main(): Promise<number> {
 
   step('Type-checking');
   if (!run(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'])) return 1;
+  step('Checking format and lint (Biome; `npm run format` fixes what it can)');
+  if (!run(process.execPath, ['node_modules/@biomejs/biome/bin/biome', 'check', '--error-on-warnings', '.'])) return 1;
 
   if (browser) ensureChromium();
   // The federation tests make a throw-away certificate authority with the openssl CLI.

@@ -64,7 +64,7 @@ export class ReaderPool {
   /** `tokens[i]` is connection i's Bearer token (null: anonymous); connections are dealt round-robin to `threads` workers. */
   constructor(baseUrl: string, path: string, tokens: Array<string | null>, threads: number, batch = 50) {
     const shares = Array.from({ length: Math.max(1, Math.min(threads, tokens.length)) }, () => [] as ReaderSetup['connections']);
-    tokens.forEach((token, index) => shares[index % shares.length]!.push({ index, token }));
+    for (const [index, token] of tokens.entries()) shares[index % shares.length]!.push({ index, token });
     this.#threads = shares.map(
       (connections) => new ReaderThread({ baseUrl, path, connections, batch: Math.max(1, Math.ceil(batch / shares.length)) }),
     );

@@ -198,8 +198,8 @@ function countingSink(log: LogCounts): Writable {
           const entry = JSON.parse(line) as { level?: string; msg?: string; kind?: string; error?: string };
           // One key per kind of error: addresses and numbers vary from line to line.
           const error = entry.error
-            ?.split('\n')[0]!
-            .replace(/https?:\/\/\S+/g, '<url>')
+            ?.split('\n')[0]
+            ?.replace(/https?:\/\/\S+/g, '<url>')
             .replace(/\d+(\.\d+)?/g, 'N')
             .slice(0, 100);
           key = `${entry.level ?? '?'}: ${entry.msg ?? '?'}${entry.kind ? ` (${entry.kind})` : ''}${error ? ` — ${error}` : ''}`;

@@ -120,7 +120,7 @@ async function readerGroups(services: Services): Promise<Group[]> {
       .filter((m) => !taken.has(m.memberId))
       .sort((a, b) => Math.abs(Math.log(a.count / target)) - Math.abs(Math.log(b.count / target)))
       .slice(0, READERS_PER_GROUP);
-    closest.forEach((m) => taken.add(m.memberId));
+    for (const m of closest) taken.add(m.memberId);
     groups.push(await withTokens(services, `following ~${count(target)}`, closest));
   }
   return groups;

@@ -475,10 +475,19 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
       await chats(c).rsvp(requireViewer(c), slug, date, going);
       return going ? 'See you there. You will get a reminder 15 minutes before the start.' : 'You are no longer going.';
     },
-    start: async (c, slug, date) => (await chats(c).start(requireViewer(c), slug, date), 'The chat is live.'),
+    start: async (c, slug, date) => {
+      await chats(c).start(requireViewer(c), slug, date);
+      return 'The chat is live.';
+    },
     release: async (c, slug, date) => `${(await chats(c).release(requireViewer(c), slug, date)).label} was posted.`,
-    end: async (c, slug, date) => (await chats(c).end(requireViewer(c), slug, date), 'The chat has ended; its transcript is below.'),
-    cancel: async (c, slug, date) => (await chats(c).cancel(requireViewer(c), slug, date), 'The chat was cancelled.'),
+    end: async (c, slug, date) => {
+      await chats(c).end(requireViewer(c), slug, date);
+      return 'The chat has ended; its transcript is below.';
+    },
+    cancel: async (c, slug, date) => {
+      await chats(c).cancel(requireViewer(c), slug, date);
+      return 'The chat was cancelled.';
+    },
   };
   for (const [name, act] of Object.entries(buttons)) {
     app.post(`/chats/:slug/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/${name}`, async (c) => {

@@ -267,7 +267,7 @@ export class ChatsService {
     if (RESERVED_SLUGS.has(slug)) throw UserError.field('slug', `“${slug}” is reserved: choose another address.`);
     const taken = await this.#db.selectFrom('chat_series').select('id').where('slug', '=', slug).executeTakeFirst();
     if (taken) throw UserError.field('slug', `There is already a series at /chats/${slug}: choose another address.`, 409, 'taken');
-    const id = await this.#db.transaction().execute(async (tx) => {
+    await this.#db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('chat_series')
         .values({

@@ -8,7 +8,7 @@ import type { CollectionView, EntryView } from './collections.ts';
 
 /** Text for XML: characters XML 1.0 forbids are dropped, markup characters escaped. */
 function xml(text: string): string {
-  // eslint-disable-next-line no-control-regex -- these are exactly the characters XML forbids
+  // These are exactly the characters XML forbids.
   return escapeHtml(
     text.replace(
       /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,

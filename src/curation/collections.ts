@@ -8,7 +8,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import { reader } from '../social/context.ts';
-import type { GraphService } from '../social/graph.ts';
+import type { ActorProfile, GraphService } from '../social/graph.ts';
 import { type ActorSummary, actorSummary, hydratePosts, type PostView } from '../social/hydrate.ts';
 import { announceNotifications, type NewNotification, notify } from '../social/notifications.ts';
 import { isBoostable, visibleTo } from '../social/visibility.ts';
@@ -839,7 +839,7 @@ export class CollectionsService {
       case 'person': {
         const acct = (input.acct ?? '').replace(/^@/, '');
         if (!acct) throw UserError.field('acct', 'Enter the handle of someone to add, like mslibrarian or user@example.social.');
-        let person;
+        let person: ActorProfile;
         try {
           person = await this.#deps.graph.actor(acct);
         } catch (error) {

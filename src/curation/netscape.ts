@@ -229,7 +229,10 @@ export class NetscapeReader {
     if (raw.startsWith('<!') || raw.startsWith('<?')) return;
     const closing = raw.startsWith('</');
     const name = /^<\/?([A-Za-z][A-Za-z0-9]*)/.exec(raw)?.[1]?.toLowerCase() ?? '';
-    if (closing) return this.#endTag(name);
+    if (closing) {
+      this.#endTag(name);
+      return;
+    }
     const previous = this.#lastStartTag;
     this.#lastStartTag = name;
     switch (name) {

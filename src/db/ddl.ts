@@ -9,14 +9,15 @@ import type { Dialect } from './database.ts';
  * at the time, which the current typed schema may no longer match.
  */
 export interface Ddl {
-  db: Kysely<any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- see above
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  db: Kysely<any>;
   dialect: Dialect;
   /** Adds `id`, an integer primary key the database generates. */
   id<T extends CreateTableBuilder<string, string>>(table: T): T;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: see Ddl
 export function ddl(db: Kysely<any>, dialect: Dialect): Ddl {
-  // eslint-disable-line @typescript-eslint/no-explicit-any -- see Ddl
   return {
     db,
     dialect,

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
-import { escapeHtml as escape } from '../platform/sanitize.ts';
+import { escapeHtml } from '../platform/sanitize.ts';
 import { ActorKeys } from './keys.ts';
 import { DatabaseKvStore } from './kv.ts';
 import { authenticatedLoaderFactory, documentLoaderFactory, type SignedGet, type SigningIdentity, signedGet } from './loader.ts';
@@ -158,7 +158,7 @@ export function buildFederation(options: BuildOptions): FederationParts {
         ...common,
         preferredUsername: series.slug,
         name: series.title,
-        summary: `<p>${escape(series.description || series.title)}</p><p>Answer a question by mentioning this account: “A1 …”. Chats use <a href="${baseUrl}/tags/${series.hashtag}" class="hashtag" rel="tag">#${escape(series.hashtag_name)}</a>.</p>`,
+        summary: `<p>${escapeHtml(series.description || series.title)}</p><p>Answer a question by mentioning this account: “A1 …”. Chats use <a href="${baseUrl}/tags/${series.hashtag}" class="hashtag" rel="tag">#${escapeHtml(series.hashtag_name)}</a>.</p>`,
         url: new URL(`${baseUrl}/chats/${series.slug}`),
         tags: [new Hashtag({ name: `#${series.hashtag_name}`, href: new URL(`${baseUrl}/tags/${series.hashtag}`) })],
         published: instant(series.created_at),
@@ -188,14 +188,14 @@ export function buildFederation(options: BuildOptions): FederationParts {
     for (const link of JSON.parse(member.links) as Array<{ label: string; url: string }>) {
       fields.push([
         link.label || 'Link',
-        `<a href="${escape(link.url)}" rel="me nofollow noopener" target="_blank">${escape(link.url)}</a>`,
+        `<a href="${escapeHtml(link.url)}" rel="me nofollow noopener" target="_blank">${escapeHtml(link.url)}</a>`,
       ]);
     }
     return new Person({
       ...common,
       preferredUsername: member.handle,
       name: member.display_name || member.handle,
-      summary: member.bio ? `<p>${escape(member.bio).replace(/\n/g, '<br>')}</p>` : null,
+      summary: member.bio ? `<p>${escapeHtml(member.bio).replace(/\n/g, '<br>')}</p>` : null,
       url: new URL(`${baseUrl}/@${member.handle}`),
       icon: member.avatar_url ? new Image({ url: new URL(member.avatar_url, baseUrl) }) : null,
       manuallyApprovesFollowers: member.locked === 1,
@@ -204,7 +204,9 @@ export function buildFederation(options: BuildOptions): FederationParts {
       published: instant(member.created_at),
       attachments: fields
         .filter((f): f is [string, string] => Boolean(f[1]))
-        .map(([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escape(value) })),
+        .map(
+          ([name, value]) => new PropertyValue({ name, value: name === 'Passions' || value.startsWith('<a') ? value : escapeHtml(value) }),
+        ),
       // Passions as hashtags in their slug form (“Graphic novels” → #graphicnovels): a hashtag has no spaces.
       tags: passions.map((p) => new Hashtag({ name: `#${p.slug}`, href: new URL(`${baseUrl}/tags/${p.slug}`) })),
     });

@@ -3,7 +3,7 @@ import { mkdir, readdir, readFile, rename, stat, unlink, utimes, writeFile } fro
 import { join } from 'node:path';
 import { hmac, safeEqual } from '../platform/crypto.ts';
 import { UserError } from '../platform/errors.ts';
-import type { HttpClient } from '../platform/http.ts';
+import type { FetchResult, HttpClient } from '../platform/http.ts';
 
 export const REMOTE_MEDIA_MAX_BYTES = 8 * 1024 * 1024;
 const TYPES = /^(image\/(png|jpeg|gif|webp|avif)|video\/(mp4|webm)|audio\/(mpeg|ogg|mp4))$/;
@@ -67,7 +67,7 @@ export class MediaProxy {
     } catch {
       // Not cached (yet, or any more).
     }
-    let response;
+    let response: FetchResult;
     try {
       response = await this.#http.fetch(remoteUrl, {
         maxBytes: REMOTE_MEDIA_MAX_BYTES,

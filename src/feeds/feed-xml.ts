@@ -397,10 +397,6 @@ class Reader {
     return text(this.source, element);
   }
 
-  private texts(element: XmlElement, name: string): string[] | undefined {
-    return nonEmpty(children(element, name).map((c) => this.text(c)));
-  }
-
   private xml(element: XmlElement): XmlAttrs['xml'] {
     if (!element.hasAttributes) return undefined;
     const base = attr(element, 'xml:base');

@@ -1,4 +1,4 @@
-import { FetchError, type HttpClient } from '../platform/http.ts';
+import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 import { type FeedDocument, NotAFeedError, parseFeed } from './parse.ts';
 
 /**
@@ -63,7 +63,7 @@ export async function fetchFeed(
   const headers: Record<string, string> = { accept: ACCEPT };
   if (validators.etag) headers['if-none-match'] = validators.etag;
   if (validators.lastModified) headers['if-modified-since'] = validators.lastModified;
-  let response;
+  let response: FetchResult;
   try {
     response = await http.fetch(url, {
       headers,

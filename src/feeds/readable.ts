@@ -10,7 +10,7 @@ import { decodeFeed } from './parse.ts';
  * guarded HTTP client, let Readability find the article in it, and sanitise what it returns.
  */
 export async function extractArticle(http: HttpClient, url: string, maxBytes: number): Promise<string> {
-  let response;
+  let response: FetchResult;
   try {
     response = await http.fetch(url, { headers: { accept: 'text/html,application/xhtml+xml' }, maxBytes, timeoutMs: 20_000 });
   } catch (error) {

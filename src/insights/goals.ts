@@ -583,7 +583,7 @@ export class GoalsService {
       .slice(0, BOUNDS.experts)
       .map(({ p, s }) => {
         const reasons: string[] = [];
-        for (const [hashtagId, [inWindow, all]] of [...s.tags.entries()].sort((x, y) => y[1][0] - x[1][0] || y[1][1] - x[1][1])) {
+        for (const [hashtagId, [inWindow]] of [...s.tags.entries()].sort((x, y) => y[1][0] - x[1][0] || y[1][1] - x[1][1])) {
           const tag = hashtagOf.get(hashtagId);
           if (!tag) continue;
           reasons.push(inWindow > 0 ? `posted ${times(inWindow)} about #${tag.name} in the last 30 days` : `has posted about #${tag.name}`);

@@ -137,7 +137,7 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
       ) : (
         body
       )}
-      <footer class="post__actions" aria-label="Actions">
+      <footer class="post__actions" role="group" aria-label="Actions">
         <a class="post-action" href={`${path}#reply`}>
           Reply{post.counts.replies ? <span class="post-action__count"> {post.counts.replies}</span> : null}
         </a>

@@ -92,7 +92,6 @@ function Layout(props: {
 }) {
   const { c } = props;
   const site = c.var.site;
-  const viewer = c.var.viewer;
   const path = c.req.path;
   return (
     <html lang="en">

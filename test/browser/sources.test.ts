@@ -23,7 +23,6 @@ let browser: Browser;
 let ana: BrowserSession;
 let members: { ana: Member; bo: Member };
 /** Ana's subscription to the school library blog. */
-let blogSubscription: number;
 
 /** Day `n` of the thirty days up to now (day(30) is now), as a feed writes dates: recent items, whenever the tests run. */
 const day = (n: number) => new Date(Date.now() - (30 - n) * 86_400_000).toUTCString();
@@ -140,7 +139,6 @@ describe('Sources in a browser', () => {
     await submit(page, page.getByRole('button', { name: 'Follow', exact: true }), 'Following School Library Blog: 4 items to read.');
     const path = currentPath(page);
     assert.match(path, /^\/sources\?source=\d+$/);
-    blogSubscription = Number(new URL(page.url()).searchParams.get('source'));
     assert.equal(await page.locator('main h1').innerText(), 'School Library Blog');
     assert.deepEqual(await titles(page), [
       'Genrefication, a year on',

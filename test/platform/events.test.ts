@@ -23,7 +23,7 @@ test('events published at once by several publishers reach every process in id o
   try {
     for (const bus of buses) await bus.start();
     const received = buses.map(() => [] as PublishedEvent[]);
-    buses.forEach((bus, i) => bus.subscribe(['ordered'], (event) => received[i]!.push(event)));
+    for (const [i, bus] of buses.entries()) bus.subscribe(['ordered'], (event) => received[i]!.push(event));
     const head = await buses[0]!.head();
     const perBus = 240 / buses.length;
     await Promise.all(

@@ -15,7 +15,7 @@ import type { TestServer } from '../support/server.ts';
 export const PASSWORD = 'a long enough password';
 let passwordHash: Promise<string> | undefined;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
+// biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
 export type Json = any;
 export interface ApiResult {
   status: number;
@@ -145,7 +145,7 @@ export async function countRows(
   where?: [string, unknown],
 ): Promise<number> {
   // Kysely's typed builder cannot take a table name chosen at run time.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- dynamic table and column for a test count
+  // biome-ignore lint/suspicious/noExplicitAny: dynamic table and column for a test count
   let query = (server.services.database.db as any).selectFrom(table).select((eb: any) => eb.fn.countAll().as('n'));
   if (where) query = query.where(where[0], '=', where[1]);
   const row = await query.executeTakeFirstOrThrow();

@@ -86,8 +86,8 @@ export class Client {
     path: string,
     body?: unknown,
     headers: Record<string, string> = {},
+    // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON
   ): Promise<{ status: number; headers: Headers; json: any }> {
-    // eslint-disable-line @typescript-eslint/no-explicit-any -- test assertions read arbitrary JSON
     const response = await this.fetch(path, {
       method,
       headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
