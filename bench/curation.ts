@@ -14,11 +14,11 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Viewer } from '../src/accounts/service.ts';
+import { createServices, type Services } from '../src/app/services.ts';
 import { BookmarkTransfer, type ImportSummary } from '../src/curation/bookmark-transfer.ts';
 import { loadConfig } from '../src/platform/config.ts';
 import { hashPassword } from '../src/platform/crypto.ts';
-import { createServices, type Services } from '../src/server.ts';
+import type { Viewer } from '../src/platform/viewer.ts';
 import { type GeneratedExport, generateExport } from './curation/export.ts';
 import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';

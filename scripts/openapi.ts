@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openApiDocument } from '../src/api/openapi.ts';
+import { createApp } from '../src/app/http.tsx';
+import { VERSION } from '../src/app/kernel.ts';
+import { createServices } from '../src/app/services.ts';
 import { loadConfig } from '../src/platform/config.ts';
-import { createServices, VERSION } from '../src/server.ts';
-import { createApp } from '../src/web/app.tsx';
 
 export const DOCS_BASE_URL = 'https://commonroom.example';
 

@@ -1,14 +1,25 @@
 import { parseArgs } from 'node:util';
-import { USER_HELP, userCommand } from './accounts/cli.ts';
 import { openApiDocument } from './api/openapi.ts';
-import { CliError, usage } from './cli.ts';
+import { CAPABILITIES } from './app/capabilities.ts';
+import { loadDemo } from './app/demo/demo.ts';
+import { createApp } from './app/http.tsx';
+import { VERSION } from './app/kernel.ts';
+import { startServer, startWorker } from './app/process.ts';
+import { createServices, type Services, viewerByHandle } from './app/services.ts';
 import { openDatabase } from './db/database.ts';
 import { MigrationError, migrateToLatest, migrationStatus } from './db/migrate.ts';
-import { loadDemo } from './demo/demo.ts';
-import { FEED_HELP, feedImportCommand, feedParseCommand } from './feeds/cli.ts';
+import { CliError, usage } from './platform/cli.ts';
 import { ConfigError, loadConfig } from './platform/config.ts';
-import { createServices, type Services, startServer, VERSION } from './server.ts';
-import { createApp } from './web/app.tsx';
+import type { Command, Opened } from './web/capability.ts';
+
+/** The capabilities' own commands (`user`, `feed` …), by name. */
+const COMMANDS = new Map<string, { capability: string; command: Command<unknown> }>(
+  CAPABILITIES.flatMap((capability) =>
+    ((capability as { commands?: Command<unknown>[] }).commands ?? []).map(
+      (command) => [command.name, { capability: capability.name, command }] as const,
+    ),
+  ),
+);
 
 const HELP = `Commonroom ${VERSION}: a home for a professional learning network.
 
@@ -25,8 +36,7 @@ Usage: commonroom <command> [options]     (or: npm run cli -- <command> [options
       Loads the demo community into an empty database.
   openapi
       Prints the API's OpenAPI document.
-${USER_HELP}
-${FEED_HELP}
+${[...COMMANDS.values()].map(({ command }) => command.help).join('\n')}
 
 Configuration comes from environment variables or commonroom.config.json; see the README.`;
 
@@ -51,8 +61,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'worker': {
       const services = await createServices(loadConfig());
-      await services.schedule();
-      services.jobs.start({ concurrency: services.config.jobConcurrency, lanes: { federation: services.config.federationConcurrency } });
+      await startWorker(services);
       services.logger.info('Commonroom job worker started');
       onShutdown(() => services.close(), services);
       return;
@@ -82,14 +91,6 @@ async function main(argv: string[]): Promise<void> {
       return withServices(async (services) => {
         console.log(JSON.stringify(openApiDocument(createApp(services), VERSION, services.config.baseUrl), null, 2));
       });
-    case 'user':
-      return withServices((services) => userCommand(services, args));
-    case 'feed': {
-      const [sub, ...rest] = args;
-      if (sub === 'parse') return feedParseCommand(loadConfig(), VERSION, rest);
-      if (sub === 'import-opml') return withServices((services) => feedImportCommand(services, rest));
-      throw usage(`unknown feed command "${sub ?? ''}": use feed parse or feed import-opml`);
-    }
     case 'help':
     case '--help':
     case '-h':
@@ -98,8 +99,31 @@ async function main(argv: string[]): Promise<void> {
     case '--version':
       console.log(VERSION);
       return;
-    default:
-      throw usage(`unknown command "${command}"`);
+    default: {
+      const found = COMMANDS.get(command);
+      if (!found) throw usage(`unknown command "${command}"`);
+      return runCommand(found.capability, found.command, args);
+    }
+  }
+}
+
+/** A capability's command: the application is built only when the command asks for it, and closed after. */
+async function runCommand(capability: string, command: Command<unknown>, args: string[]): Promise<void> {
+  let services: Services | null = null;
+  const open = async (): Promise<Opened<unknown>> => {
+    const config = loadConfig({ overrides: { logLevel: process.env.LOG_LEVEL ?? 'warn' } });
+    services ??= await createServices(config);
+    const opened = services;
+    return {
+      service: (opened.services as Record<string, unknown>)[capability],
+      kernel: opened.kernel,
+      viewer: (handle) => viewerByHandle(opened, handle),
+    };
+  };
+  try {
+    await command.run(args, { config: loadConfig(), version: VERSION, open });
+  } finally {
+    await (services as Services | null)?.close();
   }
 }
 

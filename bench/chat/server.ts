@@ -2,11 +2,12 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import type { Viewer } from '../../src/accounts/service.ts';
+import { type RunningServer, startServer } from '../../src/app/process.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import { utcToZoned } from '../../src/chats/time.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
-import { createServices, type RunningServer, type Services, startServer } from '../../src/server.ts';
+import type { Viewer } from '../../src/platform/viewer.ts';
 import { mixSeed, Random } from '../lib/random.ts';
 import { percentile } from '../lib/stats.ts';
 import { chatPost, displayNameOf, handleOf, now, questionText } from './text.ts';
@@ -381,8 +382,10 @@ class Child {
     await chats.start(host, series.slug, date);
     const viewers = new Map<number, Viewer>();
     const viewerOf = async (i: number): Promise<Viewer> => {
-      let viewer = viewers.get(i);
-      if (!viewer) viewers.set(i, (viewer = (await accounts.viewerForMember(this.memberIds[i]!))!));
+      const known = viewers.get(i);
+      if (known) return known;
+      const viewer = (await accounts.viewerForMember(this.memberIds[i]!))!;
+      viewers.set(i, viewer);
       return viewer;
     };
     const random = new Random(mixSeed(input.seed, 0x7a5c));

@@ -1,11 +1,12 @@
 import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { sql } from 'kysely';
-import type { Viewer } from '../../src/accounts/service.ts';
+import { type RunningServer, startServer } from '../../src/app/process.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
 import { hashPassword } from '../../src/platform/crypto.ts';
 import { createLogger } from '../../src/platform/logger.ts';
-import { createServices, type RunningServer, type Services, startServer } from '../../src/server.ts';
+import type { Viewer } from '../../src/platform/viewer.ts';
 import type { Remote } from './remotes.ts';
 
 export type LogCounts = Map<string, { n: number; example: string }>;

@@ -1,8 +1,9 @@
 import { loadavg } from 'node:os';
 import { sql } from 'kysely';
+import { startServer } from '../../src/app/process.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import type { Database } from '../../src/db/database.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices, type Services, startServer } from '../../src/server.ts';
 import { serveChild } from '../lib/child.ts';
 import { count } from '../lib/format.ts';
 import { type TimedResponse, TimingClient } from '../lib/http.ts';

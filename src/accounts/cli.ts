@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { CliError, printTable, readStdin, usage } from '../cli.ts';
+import { CliError, printTable, readStdin, usage } from '../platform/cli.ts';
 import { randomToken } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
-import type { Services } from '../server.ts';
+import type { AccountsService } from './service.ts';
 import { signupSchema } from './validation.ts';
 
 export const USER_HELP = `
@@ -15,9 +15,8 @@ export const USER_HELP = `
       Prints a one-time link (valid 24 hours) where the member sets a new password.`;
 
 /** `commonroom user …` */
-export async function userCommand(services: Services, args: string[]): Promise<void> {
+export async function userCommand(accounts: AccountsService, args: string[]): Promise<void> {
   const [sub, ...rest] = args;
-  const { accounts } = services;
   switch (sub) {
     case 'create': {
       const { values, positionals } = parseArgs({

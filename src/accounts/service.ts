@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
+import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { hashPassword, hashToken, randomToken, verifyPassword } from '../platform/crypto.ts';
 import { decodeCursor, encodeCursor, likeContains } from '../platform/cursor.ts';
@@ -9,6 +10,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { Storage } from '../platform/storage.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type ProcessedPhoto, processPhoto } from './photos.ts';
 import { roleLabel } from './roles.ts';
 import type { ActorRow, MemberWithActor, Passion, PublicMember } from './store.ts';
@@ -22,17 +24,6 @@ import {
   type SignupInput,
   signupSchema,
 } from './validation.ts';
-
-/** The signed-in member, as every request sees them. */
-export interface Viewer {
-  memberId: number;
-  actorId: number;
-  handle: string;
-  displayName: string;
-  avatarUrl: string | null;
-  isAdmin: boolean;
-  timeZone: string;
-}
 
 /** A member's public profile. */
 export interface Profile {
@@ -86,9 +77,11 @@ export interface AccountsDeps {
   rateLimiter: RateLimiter;
   storage: Storage;
   logger: Logger;
-  /** Called inside the transaction that changed a member's public profile (federation sends an Update). */
-  onProfileChange?: (tx: Tx, actorId: number) => Promise<void>;
+  clock: Clock;
 }
+
+/** Called inside the transaction that changed a member's public profile (federation sends an Update). */
+export type ProfileChangeListener = (tx: Tx, actorId: number) => Promise<void>;
 
 export class AccountsService {
   readonly #database: Database;
@@ -97,16 +90,36 @@ export class AccountsService {
   readonly #rateLimiter: RateLimiter;
   readonly #storage: Storage;
   readonly #logger: Logger;
-  readonly #onProfileChange: AccountsDeps['onProfileChange'];
+  readonly #profileListeners: ProfileChangeListener[] = [];
+  readonly #clock: Clock;
 
   constructor(deps: AccountsDeps) {
-    this.#onProfileChange = deps.onProfileChange;
+    this.#clock = deps.clock;
     this.#database = deps.database;
     this.#config = deps.config;
     this.#settings = deps.settings;
     this.#rateLimiter = deps.rateLimiter;
     this.#storage = deps.storage;
     this.#logger = deps.logger.child({ component: 'accounts' });
+  }
+
+  /** Hears every change of a member's public profile, inside the transaction that made it. */
+  onProfileChange(listener: ProfileChangeListener): void {
+    this.#profileListeners.push(listener);
+  }
+
+  async #profileChanged(tx: Tx, actorId: number): Promise<void> {
+    for (const listener of this.#profileListeners) await listener(tx, actorId);
+  }
+
+  /** Removes sessions that have ended and reset links a day past their end (an hourly job). */
+  async removeExpired(): Promise<void> {
+    const now = this.#clock.now();
+    await this.#db.deleteFrom('sessions').where('expires_at', '<=', now).execute();
+    await this.#db
+      .deleteFrom('password_resets')
+      .where('expires_at', '<=', now - 86_400_000)
+      .execute();
   }
 
   get #db() {
@@ -528,7 +541,7 @@ export class AccountsService {
         .set({ time_zone: input.timeZone, profile_visibility: input.profileVisibility })
         .where('id', '=', memberId)
         .execute();
-      await this.#onProfileChange?.(tx, member.actor_id);
+      await this.#profileChanged(tx, member.actor_id);
     });
   }
 
@@ -566,7 +579,7 @@ export class AccountsService {
         .executeTakeFirst();
       if (!row) throw UserError.notFound();
       await tx.updateTable('actors').set({ avatar_url: url, updated_at: Date.now() }).where('id', '=', row.id).execute();
-      await this.#onProfileChange?.(tx, row.id);
+      await this.#profileChanged(tx, row.id);
       return row.avatar_url;
     });
   }

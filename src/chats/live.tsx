@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { Viewer } from '../accounts/service.ts';
+import type { Services } from '../app/services.ts';
 import { type PublishedEvent, parseEventId } from '../platform/events.ts';
-import type { Services } from '../server.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { topics } from '../social/context.ts';
 import type { AppContext } from '../web/context.ts';
 import { type ChatView, chatTopic, type SeriesView } from './service.ts';

@@ -1,6 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import { z } from 'zod';
-import type { AccountsService, Viewer } from '../accounts/service.ts';
+import type { AccountsService } from '../accounts/service.ts';
 import type { Database, Tx } from '../db/database.ts';
 import type { ChatKind, ChatQuestionsTable, ChatSeriesTable, ChatState, ChatsTable, Visibility } from '../db/schema.ts';
 import type { Jobs } from '../jobs/jobs.ts';
@@ -12,6 +12,7 @@ import type { EventBus } from '../platform/events.ts';
 import { processImage } from '../platform/images.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type ActorSummary, actorSummary, loadActors } from '../social/hydrate.ts';
 import { announceNotifications } from '../social/notifications.ts';
 import type { NewPost } from '../social/posts.ts';
@@ -225,8 +226,6 @@ export class ChatsService {
   constructor(ctx: ChatsContext) {
     this.#ctx = ctx;
     ctx.social.posts.onCreate((tx, post) => this.#linkPost(tx, post));
-    ctx.jobs.register('chats.tick', async () => void (await this.tick()), { timeoutMs: 60_000 });
-    ctx.jobs.register('chats.plan', async () => void (await this.plan()), { timeoutMs: 10 * 60_000 });
   }
 
   get #db() {
@@ -235,12 +234,6 @@ export class ChatsService {
 
   get #baseUrl() {
     return this.#ctx.config.baseUrl;
-  }
-
-  /** Recurring work; called by processes that run jobs. */
-  async schedule(): Promise<void> {
-    await this.#ctx.jobs.schedule('chats.tick', 'chats.tick', null, 15_000);
-    await this.#ctx.jobs.schedule('chats.plan', 'chats.plan', null, 3600_000);
   }
 
   // ---- series ----------------------------------------------------------------------------------

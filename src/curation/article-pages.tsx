@@ -1,8 +1,8 @@
 import type { Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { Viewer } from '../accounts/service.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import type { PostView } from '../social/hydrate.ts';
 import { ActionButton, PostCard, PostTextField } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import { type Database, isUniqueViolation, type Queryable, type Tx } from '../db/database.ts';
 import type { ArticleStatus, ArticlesTable } from '../db/schema.ts';
 import type { Config } from '../platform/config.ts';
@@ -7,6 +6,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
 import { processImage } from '../platform/images.ts';
 import type { Storage } from '../platform/storage.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type ActorSummary, loadActors } from '../social/hydrate.ts';
 import type { NewPost } from '../social/posts.ts';
 import type { Social } from '../social/social.ts';

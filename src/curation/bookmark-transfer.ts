@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import { csvCell } from '../chats/exports.ts';
 import type { Queryable } from '../db/database.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import {
   addTags,
   BOOKMARK_COLUMNS,

@@ -1,6 +1,5 @@
 import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import { passionSlug } from '../accounts/validation.ts';
 import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { BookmarksTable, BookmarkVisibility, SnapshotState } from '../db/schema.ts';
@@ -13,8 +12,10 @@ import { UserError } from '../platform/errors.ts';
 import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { htmlToText } from '../platform/sanitize.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type CardData, cardOfPage } from '../social/cards.ts';
 import { hydratePosts, type PostView } from '../social/hydrate.ts';
+import type { JobSpec } from '../web/capability.ts';
 import { UrlPolicy } from './urls.ts';
 
 /**
@@ -345,11 +346,15 @@ export class BookmarksService {
     this.#logger = deps.logger;
     this.#snapshotTimeoutMs = deps.snapshotTimeoutMs ?? SNAPSHOT_TIMEOUT_MS;
     this.urls = new UrlPolicy(deps.config.fetchAllowPrivate);
-    // One attempt: a page that does not answer is recorded as failed, not fetched again and again.
-    this.#jobs.register<{ bookmarkId: number }>(SNAPSHOT_JOB, (payload, ctx) => this.#snapshot(payload.bookmarkId, ctx), {
-      maxAttempts: 2,
-      timeoutMs: this.#snapshotTimeoutMs + 15_000,
-    });
+  }
+
+  /** The snapshot job: a page that does not answer is recorded as failed, not fetched again and again. */
+  get snapshotJob(): JobSpec {
+    return {
+      kind: SNAPSHOT_JOB,
+      run: (payload: { bookmarkId: number }, ctx) => this.#snapshot(payload.bookmarkId, ctx),
+      options: { maxAttempts: 2, timeoutMs: this.#snapshotTimeoutMs + 15_000 },
+    };
   }
 
   get database(): Database {

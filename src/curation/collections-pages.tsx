@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { Viewer } from '../accounts/service.ts';
 import type { CollectionKind } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { actorPath, postPath } from '../social/views.tsx';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDate, formatDateTime, isoTime, plural } from '../web/format.ts';

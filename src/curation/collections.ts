@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import type { Database, Queryable, Tx } from '../db/database.ts';
 import type { CollectionEntryKind, CollectionKind, CollectionVisibility } from '../db/schema.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { reader } from '../social/context.ts';
 import type { ActorProfile, GraphService } from '../social/graph.ts';
 import { type ActorSummary, actorSummary, hydratePosts, type PostView } from '../social/hydrate.ts';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import type { Viewer } from '../accounts/service.ts';
 import { type Api, errors, security } from '../api/openapi.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { BookmarkTransfer, textStream } from './bookmark-transfer.ts';

@@ -1,7 +1,7 @@
 import { roleLabel } from '../accounts/roles.ts';
-import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import type { GraphService } from '../social/graph.ts';
 import type { CollectionsService, CollectionView, PersonView } from './collections.ts';
 

@@ -25,6 +25,15 @@ const RELAY_STYLES = ['mastodon', 'litepub'] as const;
 
 /** Administration of federation: other servers (block, silence, health) and relays. */
 export function registerFederationPages(app: Hono<AppEnv>): void {
+  // Remote images, shown through this server (see media.ts).
+  app.get('/media/remote/:signature/:encoded', async (c) => {
+    const file = await c.var.services.federation.media.get(c.req.param('signature'), c.req.param('encoded'));
+    return c.body(new Uint8Array(file.bytes), 200, {
+      'content-type': file.contentType,
+      'cache-control': 'public, max-age=604800',
+      'x-content-type-options': 'nosniff',
+    });
+  });
   app.get('/admin/federation', async (c) => {
     requireAdmin(c);
     return federationPage(c, null);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import type { InstanceModeration, ReportAction, ReportCategory } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type ActorSummary, hydratePosts, loadActors, type PostView } from '../social/hydrate.ts';
 import { visibleTo } from '../social/visibility.ts';
 

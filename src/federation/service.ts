@@ -110,11 +110,11 @@ export class FederationService {
       maxAttempts: 3,
       timeoutMs: 60_000,
     });
-    jobs.register('federation.prune', async () => void (await this.#parts.kv.prune()), { timeoutMs: 10 * 60_000 });
   }
 
-  async schedule(): Promise<void> {
-    await this.#deps.jobs.schedule('federation.prune', 'federation.prune', null, 3600_000);
+  /** Removes expired entries of Fedify's key-value store (the federation.prune job). */
+  async prune(): Promise<void> {
+    await this.#parts.kv.prune();
   }
 
   close(): void {

@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import type { Viewer } from '../accounts/service.ts';
-import { CliError, usage } from '../cli.ts';
+import { CliError, usage } from '../platform/cli.ts';
 import type { Config } from '../platform/config.ts';
 import { UserError } from '../platform/errors.ts';
 import { HttpClient } from '../platform/http.ts';
-import type { Services } from '../server.ts';
+import type { Opened } from '../web/capability.ts';
 import { fetchFeed } from './fetch.ts';
 import { importOpml } from './opml.ts';
 import { type FeedDocument, NotAFeedError, parseFeed } from './parse.ts';
@@ -48,7 +47,7 @@ export async function feedParseCommand(config: Config, version: string, args: st
 }
 
 /** `commonroom feed import-opml <file> --member <handle>` */
-export async function feedImportCommand(services: Services, args: string[]): Promise<void> {
+export async function feedImportCommand(open: () => Promise<Opened<unknown>>, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { member: { type: 'string' } } });
   const file = positionals[0];
   if (!file || !values.member) throw usage('feed import-opml needs a file and --member <handle>');
@@ -59,17 +58,9 @@ export async function feedImportCommand(services: Services, args: string[]): Pro
     throw new CliError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   try {
-    const member = await services.accounts.memberByHandle(values.member.replace(/^@/, ''));
-    const viewer: Viewer = {
-      memberId: member.id,
-      actorId: member.actor.id,
-      handle: member.actor.handle,
-      displayName: member.actor.display_name,
-      avatarUrl: member.actor.avatar_url,
-      isAdmin: member.is_admin === 1,
-      timeZone: member.time_zone,
-    };
-    const result = await importOpml(services.database, viewer, bytes);
+    const { kernel, viewer: viewerOf } = await open();
+    const viewer = await viewerOf(values.member.replace(/^@/, ''));
+    const result = await importOpml(kernel.database, viewer, bytes);
     console.log(
       `Imported ${result.added} source${result.added === 1 ? '' : 's'} for @${viewer.handle}; ${result.alreadyFollowed} already followed; ${result.folders.length} folder${result.folders.length === 1 ? '' : 's'}.`,
     );

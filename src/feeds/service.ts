@@ -1,12 +1,11 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import { foldDiacritics } from '../db/search.ts';
-import type { Jobs } from '../jobs/jobs.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { discover, type FeedCandidate, normaliseInputUrl } from './discover.ts';
 import { searchText } from './ingest.ts';
 import { extractArticle } from './readable.ts';
@@ -127,30 +126,21 @@ export class FeedsService {
   /** Fetch limits, shared with the refresher (the same object: a test may shorten `timeoutMs`). */
   readonly options: RefreshOptions;
 
-  readonly #jobs: Jobs;
-
-  constructor(database: Database, http: HttpClient, logger: Logger, jobs: Jobs, options: RefreshOptions) {
+  constructor(database: Database, http: HttpClient, logger: Logger, options: RefreshOptions) {
     this.#database = database;
     this.#http = http;
     this.options = options;
-    this.#jobs = jobs;
     this.refresher = new Refresher(database, http, logger, options);
-    // One refresh pass over every due source; a pass that outlives the next tick just shares the work (leases).
-    // The pass may run up to 15 minutes, but its job and each source it holds are leased for a
-    // short while and renewed as it goes: after a crash, the next worker resumes within a minute.
-    jobs.register(
-      'feeds.refresh',
-      async (_payload, job) => {
-        const summary = await this.refresher.refreshDue(job.signal);
-        if (summary.fetched) job.logger.info(summary, 'feeds refreshed');
-      },
-      { maxAttempts: 1, timeoutMs: 15 * 60_000 },
-    );
   }
 
-  /** Recurring work; called by processes that run jobs. */
-  async schedule(): Promise<void> {
-    await this.#jobs.schedule('feeds.refresh', 'feeds.refresh', null, 60_000, this.options.clock?.now() ?? Date.now());
+  /**
+   * One refresh pass over every due source (the feeds.refresh job, every minute). The pass may
+   * run up to 15 minutes, but its job and each source it holds are leased for a short while and
+   * renewed as it goes: after a crash, the next worker resumes within a minute.
+   */
+  async refreshPass(signal: AbortSignal, logger: Logger): Promise<void> {
+    const summary = await this.refresher.refreshDue(signal);
+    if (summary.fetched) logger.info(summary, 'feeds refreshed');
   }
 
   get #db() {

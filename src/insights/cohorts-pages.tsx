@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import type { Viewer } from '../accounts/service.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDate, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, TextArea, TextField } from '../web/forms.tsx';

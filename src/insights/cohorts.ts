@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import { csvCell } from '../chats/exports.ts';
 import { isTimeZone, parseLocalDate, zonedTimeToUtc } from '../chats/time.ts';
 import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { CohortCheckpointKind } from '../db/schema.ts';
 import { hashToken, randomToken } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { num } from './common.ts';
 import { memberStages, STAGE_LABELS, STAGES, type Stage } from './stages.ts';
 

@@ -1,10 +1,10 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import { passionSlug } from '../accounts/validation.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { GoalStatus } from '../db/schema.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 

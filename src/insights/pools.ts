@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
-import type { Jobs } from '../jobs/jobs.ts';
 
 /**
  * The best-known people of each passion, role and place, for Who to follow
@@ -51,16 +50,4 @@ export async function refreshSuggestionPools(database: Database, now = Date.now(
     }
     return { rows };
   });
-}
-
-/** Registers the refresh with the job runner (processes that run jobs). */
-export function registerPoolsJob(jobs: Jobs, database: Database): void {
-  jobs.register(POOLS_JOB, async () => {
-    await refreshSuggestionPools(database);
-  });
-}
-
-/** Hourly; the first run comes right after the first start, so a new server has pools within a minute. */
-export async function schedulePoolsJob(jobs: Jobs): Promise<void> {
-  await jobs.schedule(POOLS_JOB, POOLS_JOB, null, POOLS_INTERVAL_MS, Date.now());
 }

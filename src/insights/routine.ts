@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import { utcToZoned, zonedTimeToUtc } from '../chats/time.ts';
 import type { Database } from '../db/database.ts';
 import type { FeedsService } from '../feeds/service.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { topics } from '../social/context.ts';
 import { visibleTo } from '../social/visibility.ts';
 

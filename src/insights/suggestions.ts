@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { roleLabel } from '../accounts/roles.ts';
-import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
 import { listWords, num, unionAll } from './common.ts';
 

@@ -1,10 +1,10 @@
-import type { Viewer } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import type { Outbox } from './outbox.ts';
 import type { Reader } from './visibility.ts';
 

@@ -1,8 +1,8 @@
-import type { Viewer } from '../accounts/service.ts';
 import { passionSlug } from '../accounts/validation.ts';
 import type { Tx } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type SocialContext, topics } from './context.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { announceNotifications, notify } from './notifications.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import type { Tx } from '../db/database.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { reader, type SocialContext, topics } from './context.ts';
 import type { GraphService } from './graph.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';

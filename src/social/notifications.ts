@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import type { Queryable } from '../db/database.ts';
 import type { NotificationKind } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { reader, type SocialContext, topics } from './context.ts';
 import { type ActorSummary, hydratePosts, loadActors, type PostView } from './hydrate.ts';
 import { visibleTo } from './visibility.ts';

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { Viewer } from '../accounts/service.ts';
 import type { Queryable, Tx } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
 import { type ProcessedImage, processImage } from '../platform/images.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { reader, type SocialContext, topics } from './context.ts';
 import { hydratePosts, type PostRow, type PostView } from './hydrate.ts';
 import { announceNotifications, type NewNotification, notify } from './notifications.ts';

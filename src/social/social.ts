@@ -1,5 +1,5 @@
-import type { Viewer } from '../accounts/service.ts';
 import type { HttpClient } from '../platform/http.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { attachCard } from './cards.ts';
 import { reader, type SocialContext } from './context.ts';
 import { GraphService } from './graph.ts';
@@ -20,27 +20,22 @@ export class Social {
   /** Local activities for other servers (federation listens). */
   readonly outbox: Outbox;
   readonly #ctx: SocialContext;
+  readonly #http: HttpClient;
 
   constructor(ctx: SocialContext, http: HttpClient) {
     this.#ctx = ctx;
+    this.#http = http;
     this.outbox = ctx.outbox;
     this.posts = new PostsService(ctx);
     this.graph = new GraphService(ctx);
     this.timelines = new TimelinesService(ctx);
     this.lists = new ListsService(ctx, this.graph, this.timelines);
     this.notifications = new NotificationsService(ctx);
-    ctx.jobs.register<{ postId: number }>('social.card', ({ postId }) => attachCard(ctx.database, http, ctx.logger, postId), {
-      maxAttempts: 3,
-      timeoutMs: 30_000,
-    });
-    ctx.jobs.register('social.trim-timelines', async () => void (await this.timelines.trim()), { timeoutMs: 10 * 60_000 });
-    ctx.jobs.register('social.unused-media', async () => void (await this.posts.removeUnusedMedia()), { timeoutMs: 10 * 60_000 });
   }
 
-  /** Recurring work; called by processes that run jobs. */
-  async schedule(): Promise<void> {
-    await this.#ctx.jobs.schedule('social.trim-timelines', 'social.trim-timelines', null, 3600_000);
-    await this.#ctx.jobs.schedule('social.unused-media', 'social.unused-media', null, 6 * 3600_000);
+  /** Fetches the link preview card of a post (the social.card job). */
+  attachCard(postId: number): Promise<void> {
+    return attachCard(this.#ctx.database, this.#http, this.#ctx.logger, postId);
   }
 
   searchPosts(viewer: Viewer | null, q: string, cursor?: string) {

@@ -1,9 +1,9 @@
 import { type RawBuilder, sql } from 'kysely';
-import type { Viewer } from '../accounts/service.ts';
 import type { Queryable } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { reader, type SocialContext, topics } from './context.ts';
 import { hydratePosts, type PostRef, type PostView } from './hydrate.ts';
 import { isListed, type Reader, visibleTo } from './visibility.ts';

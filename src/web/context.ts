@@ -1,12 +1,18 @@
 import type { Context } from 'hono';
-import type { Viewer } from '../accounts/service.ts';
+import type { Services } from '../app/services.ts';
 import type { SiteSettingsValues } from '../platform/settings.ts';
-import type { Services } from '../server.ts';
+import type { Viewer } from '../platform/viewer.ts';
+import type { Kernel, NavEntry } from './capability.ts';
 
 /** What every request carries (set by the middleware in middleware.ts). */
 export interface AppEnv {
   Variables: {
+    /** The process's shared parts (configuration, database, jobs …). */
+    kernel: Kernel;
+    /** TRANSITIONAL (issue 17): every service, until each capability's pages get their own. */
     services: Services;
+    /** The main navigation, as the capabilities contribute it. */
+    nav: readonly NavEntry[];
     viewer: Viewer | null;
     /** The CSRF token every form on the page carries in `_csrf`. */
     csrf: string;

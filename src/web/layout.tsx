@@ -2,24 +2,10 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { ASSET_VERSION } from './assets.ts';
+import type { NavEntry } from './capability.ts';
 import type { AppContext } from './context.ts';
 
-/** The places of the product, in the order of a PLN's growth. Later capabilities fill them in. */
-export const NAV: ReadonlyArray<{ href: string; label: string; also?: readonly string[] }> = [
-  {
-    href: '/stream',
-    label: 'Stream',
-    also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],
-  },
-  { href: '/people', label: 'People' },
-  { href: '/sources', label: 'Sources' },
-  { href: '/chats', label: 'Chats' },
-  { href: '/groups', label: 'Groups' },
-  { href: '/library', label: 'Library', also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] },
-  { href: '/insights', label: 'Insights' },
-];
-
-function isCurrent(path: string, item: (typeof NAV)[number]): boolean {
+function isCurrent(path: string, item: NavEntry): boolean {
   return [item.href, ...(item.also ?? [])].some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
 
@@ -122,7 +108,7 @@ function Layout(props: {
           </div>
           <nav class="main-nav" aria-label="Main">
             <ul>
-              {NAV.map((item) => (
+              {c.var.nav.map((item) => (
                 <li>
                   <a href={item.href} aria-current={isCurrent(path, item) ? 'page' : undefined}>
                     {item.label}

@@ -2,9 +2,9 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
+import type { Services } from '../app/services.ts';
 import { hmac, randomToken, safeEqual } from '../platform/crypto.ts';
 import { UserError } from '../platform/errors.ts';
-import type { Services } from '../server.ts';
 import type { AppContext, AppEnv } from './context.ts';
 import { readForm, tooLarge } from './request.ts';
 
@@ -15,7 +15,9 @@ const CSRF_COOKIE = 'cr_csrf';
 export function baseMiddleware(services: Services): MiddlewareHandler<AppEnv> {
   const { config, logger } = services;
   return async (c, next) => {
+    c.set('kernel', services.kernel);
     c.set('services', services);
+    c.set('nav', services.nav);
     c.set('ip', clientIp(c, config.trustProxy));
     c.set('site', await services.settings.get());
     c.set('viewer', null);

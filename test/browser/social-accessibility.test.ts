@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { DEMO_PASSWORD, loadDemo } from '../../src/demo/demo.ts';
+import { DEMO_PASSWORD, loadDemo } from '../../src/app/demo/demo.ts';
 import { audit, checkAccessibility, currentPath, launchBrowser, makePng, openContext, signIn, visit } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

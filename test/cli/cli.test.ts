@@ -6,8 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { createServices } from '../../src/app/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices } from '../../src/server.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 
 let dataDir: string;

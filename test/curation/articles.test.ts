@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { DEMO_ARTICLES } from '../../src/demo/articles.ts';
-import { loadDemo } from '../../src/demo/demo.ts';
+import { DEMO_ARTICLES } from '../../src/app/demo/articles.ts';
+import { loadDemo } from '../../src/app/demo/demo.ts';
 import { createMembers, follow, getJson, type Json, type Member, png, pngBlob } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { DEMO_COLLECTIONS } from '../../src/demo/collections.ts';
-import { DEMO_PASSWORD, loadDemo } from '../../src/demo/demo.ts';
+import { DEMO_COLLECTIONS } from '../../src/app/demo/collections.ts';
+import { DEMO_PASSWORD, loadDemo } from '../../src/app/demo/demo.ts';
 import type { Json } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 

@@ -10,8 +10,9 @@
  *
  * Usage: worker-process.ts '<json: { env, hosts, caCertPem, crashAfter? }>'
  */
+
+import { createServices } from '../../src/app/services.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices } from '../../src/server.ts';
 import { mapHosts, trustCa } from '../support/tls.ts';
 
 interface Options {

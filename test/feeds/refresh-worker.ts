@@ -5,7 +5,7 @@
  * Usage: refresh-worker.ts <dataDir> <databaseUrl|''> <clockOffsetMs>
  */
 import { openDatabase } from '../../src/db/database.ts';
-import { FeedsService } from '../../src/feeds/service.ts';
+import { FeedsService, feeds as feedsCapability } from '../../src/feeds/index.ts';
 import { Jobs } from '../../src/jobs/jobs.ts';
 import { HttpClient } from '../../src/platform/http.ts';
 import { createLogger } from '../../src/platform/logger.ts';
@@ -17,8 +17,12 @@ const logger = createLogger('silent');
 const database = openDatabase({ dataDir: dataDir!, databaseUrl: databaseUrl || undefined });
 const jobs = new Jobs(database, logger, { clock });
 const http = new HttpClient({ userAgent: 'Commonroom/test (+http://127.0.0.1)', allowPrivate: '127.0.0.1' });
-const feeds = new FeedsService(database, http, logger, jobs, { concurrency: 4, perHost: 2, maxBytes: 1024 * 1024, clock });
-await feeds.schedule();
+const feeds = new FeedsService(database, http, logger, { concurrency: 4, perHost: 2, maxBytes: 1024 * 1024, clock });
+// The capability's own job, as the composition root registers and schedules it.
+for (const spec of feedsCapability.jobs!(feeds)) {
+  jobs.register(spec.kind, spec.run, spec.options);
+  if (spec.every) await jobs.schedule(spec.kind, spec.kind, null, spec.every, spec.startAtOnce ? clock.now() : undefined);
+}
 jobs.start({ concurrency: 2, pollMs: 100 });
 console.log('ready');
 process.once('SIGTERM', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { loadDemo } from '../../src/demo/demo.ts';
-import { DEMO_GOALS } from '../../src/demo/goals.ts';
+import { loadDemo } from '../../src/app/demo/demo.ts';
+import { DEMO_GOALS } from '../../src/app/demo/goals.ts';
 import { GoalsService } from '../../src/insights/goals.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
 import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';

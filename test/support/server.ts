@@ -1,9 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startServer } from '../../src/app/process.ts';
+import { createServices, type Services } from '../../src/app/services.ts';
 import type { Clock } from '../../src/platform/clock.ts';
 import { loadConfig } from '../../src/platform/config.ts';
-import { createServices, type Services, startServer } from '../../src/server.ts';
 import { Client } from './client.ts';
 import { createTestDatabase } from './database.ts';
 

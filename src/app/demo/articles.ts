@@ -1,6 +1,6 @@
 import sharp from 'sharp';
-import type { Viewer } from '../accounts/service.ts';
-import type { Services } from '../server.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import type { Services } from '../services.ts';
 
 /**
  * The demo's articles: two members' blog posts, published through the articles service as the

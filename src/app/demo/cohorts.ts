@@ -1,6 +1,6 @@
-import type { Viewer } from '../accounts/service.ts';
-import { CohortsService } from '../insights/cohorts.ts';
-import type { Services } from '../server.ts';
+import { CohortsService } from '../../insights/cohorts.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import type { Services } from '../services.ts';
 
 /**
  * The demo's cohort: Mei Lin (prof_lin) teaches "LIS 520: Build your PLN", due three weeks from

@@ -1,8 +1,8 @@
-import type { MemberWithActor } from '../accounts/store.ts';
-import { type ProfileInput, profileSchema, type SignupInput, signupSchema } from '../accounts/validation.ts';
-import { hashPassword } from '../platform/crypto.ts';
-import { parseInput, UserError } from '../platform/errors.ts';
-import type { Services } from '../server.ts';
+import type { MemberWithActor } from '../../accounts/store.ts';
+import { type ProfileInput, profileSchema, type SignupInput, signupSchema } from '../../accounts/validation.ts';
+import { hashPassword } from '../../platform/crypto.ts';
+import { parseInput, UserError } from '../../platform/errors.ts';
+import type { Services } from '../services.ts';
 import { loadDemoArticles } from './articles.ts';
 import { loadDemoBookmarks } from './bookmarks.ts';
 import { loadDemoChats } from './chats.ts';

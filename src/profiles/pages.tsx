@@ -4,10 +4,10 @@ import { loadProfile, ProfileHeader } from '../accounts/pages/people.tsx';
 import { UserError } from '../platform/errors.ts';
 import type { ActorProfile, Relationship } from '../social/graph.ts';
 import { ActionButton, PeopleList, PostCard, Timeline } from '../social/views.tsx';
-import type { AppContext, AppEnv } from './context.ts';
-import { Avatar, flash, renderPage } from './layout.tsx';
-import { requireViewer } from './middleware.ts';
-import { readForm, safeNext } from './request.ts';
+import type { AppContext, AppEnv } from '../web/context.ts';
+import { Avatar, flash, renderPage } from '../web/layout.tsx';
+import { requireViewer } from '../web/middleware.ts';
+import { readForm, safeNext } from '../web/request.ts';
 
 const TABS = [
   ['', 'Posts', 'posts'],

@@ -1,6 +1,6 @@
-import type { Viewer } from '../accounts/service.ts';
-import type { CollectionKind, CollectionVisibility } from '../db/schema.ts';
-import type { Services } from '../server.ts';
+import type { CollectionKind, CollectionVisibility } from '../../db/schema.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import type { Services } from '../services.ts';
 import { DEMO_MEMBERS } from './members.ts';
 
 /**

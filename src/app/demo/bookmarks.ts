@@ -1,7 +1,7 @@
-import type { Viewer } from '../accounts/service.ts';
-import { BookmarkTransfer } from '../curation/bookmark-transfer.ts';
-import { escapeHtml } from '../platform/sanitize.ts';
-import type { Services } from '../server.ts';
+import { BookmarkTransfer } from '../../curation/bookmark-transfer.ts';
+import { escapeHtml } from '../../platform/sanitize.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import type { Services } from '../services.ts';
 
 /**
  * The demo's bookmarks: a few members keep the pages of their work, with notes and tags, some

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import type { Viewer } from '../accounts/service.ts';
-import type { MemberWithActor } from '../accounts/store.ts';
-import type { Visibility } from '../db/schema.ts';
-import type { Services } from '../server.ts';
-import { parseText } from '../social/text.ts';
-import { isBoostable } from '../social/visibility.ts';
+import type { MemberWithActor } from '../../accounts/store.ts';
+import type { Visibility } from '../../db/schema.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import { parseText } from '../../social/text.ts';
+import { isBoostable } from '../../social/visibility.ts';
+import type { Services } from '../services.ts';
 import { DEMO_MEMBERS } from './members.ts';
 
 /**

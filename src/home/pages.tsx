@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
-import type { AppContext, AppEnv } from './context.ts';
-import { renderPage } from './layout.tsx';
+import type { AppContext, AppEnv } from '../web/context.ts';
+import { renderPage } from '../web/layout.tsx';
 
 /** The home page, the about page, and the places later capabilities will fill. */
 export function registerWebPages(app: Hono<AppEnv>): void {

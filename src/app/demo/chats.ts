@@ -1,5 +1,5 @@
-import type { Viewer } from '../accounts/service.ts';
-import type { Services } from '../server.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import type { Services } from '../services.ts';
 
 /**
  * The demo's chats: #libchat, a weekly chat of school and public librarians with two past

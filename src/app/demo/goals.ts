@@ -1,5 +1,5 @@
-import { GoalsService } from '../insights/goals.ts';
-import type { Services } from '../server.ts';
+import { GoalsService } from '../../insights/goals.ts';
+import type { Services } from '../services.ts';
 
 /**
  * The demo's learning goals: three members each name a goal tagged with hashtags the demo

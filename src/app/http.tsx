@@ -2,50 +2,15 @@ import type { IncomingMessage } from 'node:http';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
-import { registerAccountsApi } from '../accounts/api.ts';
-import { registerAdminPages } from '../accounts/pages/admin.tsx';
-import { registerAuthPages } from '../accounts/pages/auth.tsx';
-import { registerPeoplePages } from '../accounts/pages/people.tsx';
-import { registerSettingsPages } from '../accounts/pages/settings.tsx';
 import { type Api, createApi, errorBody, registerOpenApiDocument } from '../api/openapi.ts';
-import { registerChatsApi } from '../chats/api.ts';
-import { registerChatsPages } from '../chats/pages.tsx';
-import { registerArticlePages } from '../curation/article-pages.tsx';
-import { registerArticlesApi } from '../curation/articles-api.ts';
-import { registerBookmarksApi, withImportLimit } from '../curation/bookmark-api.ts';
-import { registerBookmarkPages } from '../curation/bookmark-pages.tsx';
-import { registerCollectionsApi } from '../curation/collections-api.ts';
-import { registerCollectionsPages } from '../curation/collections-pages.tsx';
-import { registerCurationExportApi } from '../curation/export.ts';
-import { registerLibraryPages } from '../curation/section.tsx';
-import { registerFederationApi } from '../federation/api.ts';
-import { registerFederationPages } from '../federation/pages.tsx';
-import { registerReportPages } from '../federation/report-pages.tsx';
-import { registerReportsApi } from '../federation/reports-api.ts';
-import { registerFeedsApi } from '../feeds/api.ts';
-import { registerFeedsPages } from '../feeds/pages.tsx';
-import { registerInsightsApi } from '../insights/api.ts';
-import { registerCohortsApi } from '../insights/cohorts-api.ts';
-import { registerCohortsPages } from '../insights/cohorts-pages.tsx';
-import { registerGoalsApi } from '../insights/goals-api.ts';
-import { registerGoalsPages } from '../insights/goals-pages.tsx';
-import { registerMyPlnPages } from '../insights/pages.tsx';
-import { registerRoutineApi } from '../insights/routine-api.ts';
-import { registerRoutinePages } from '../insights/routine-pages.tsx';
-import { registerSuggestionsApi } from '../insights/suggestions-api.ts';
-import { registerSuggestionsPages } from '../insights/suggestions-pages.tsx';
+import { withImportLimit } from '../curation/index.ts';
 import { UserError } from '../platform/errors.ts';
-import type { Services } from '../server.ts';
-import { registerSocialApi } from '../social/api.ts';
-import { registerPostPages } from '../social/pages/posts.tsx';
-import { registerStreamPages } from '../social/pages/stream.tsx';
-import { registerAssets } from './assets.ts';
-import type { AppContext } from './context.ts';
-import { renderPage } from './layout.tsx';
-import { authMiddleware, baseMiddleware, bodyLimitMiddleware, csrfMiddleware } from './middleware.ts';
-import { registerWebPages } from './pages.tsx';
-import { registerProfilePages } from './profile.tsx';
-import { FORM_OVERHEAD_BYTES } from './request.ts';
+import { registerAssets } from '../web/assets.ts';
+import type { AppContext } from '../web/context.ts';
+import { renderPage } from '../web/layout.tsx';
+import { authMiddleware, baseMiddleware, bodyLimitMiddleware, csrfMiddleware } from '../web/middleware.ts';
+import { FORM_OVERHEAD_BYTES } from '../web/request.ts';
+import type { Services } from './services.ts';
 
 /** The whole HTTP application: pages, API, assets and media, with the shared middleware. */
 export function createApp(services: Services): Api {
@@ -85,67 +50,32 @@ export function createApp(services: Services): Api {
   // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
   app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
   // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
-  app.use(services.federation.middleware());
+  for (const middleware of services.protocol) app.use(middleware);
   app.use(authMiddleware());
   app.use(csrfMiddleware());
 
   registerAssets(app);
-  app.get('/media/remote/:signature/:encoded', async (c) => {
-    const file = await services.federation.media.get(c.req.param('signature'), c.req.param('encoded'));
-    return c.body(new Uint8Array(file.bytes), 200, {
-      'content-type': file.contentType,
-      'cache-control': 'public, max-age=604800',
-      'x-content-type-options': 'nosniff',
-    });
-  });
   app.use(
     '/media/*',
     async (c, next) => {
       await next();
-      // Stored files get new random names when replaced, so they never change.
-      if (c.res.status === 200) c.header('cache-control', 'public, max-age=31536000, immutable');
+      // Stored files get new random names when replaced, so they never change. (Remote media,
+      // served by the federation pages under /media/remote/, say their own.)
+      if (c.res.status === 200 && !c.req.path.startsWith('/media/remote/'))
+        c.header('cache-control', 'public, max-age=31536000, immutable');
     },
     serveStatic({ root: services.storage.root, rewriteRequestPath: (path) => path.replace(/^\/media/, '') }),
   );
 
-  registerWebPages(app);
-  registerAuthPages(app);
-  registerSettingsPages(app);
-  registerPeoplePages(app);
-  registerAdminPages(app);
-  registerFederationPages(app);
-  registerReportPages(app);
-  registerStreamPages(app);
-  registerPostPages(app);
-  // Before the profile pages: /@handle/chats is a chat history, not a post.
-  registerChatsPages(app);
-  registerProfilePages(app);
-  registerFeedsPages(app);
-  registerLibraryPages(app);
-  registerCollectionsPages(app);
-  registerBookmarkPages(app);
-  registerArticlePages(app);
-  registerSuggestionsPages(app);
-  registerGoalsPages(app);
-  registerMyPlnPages(app);
-  registerCohortsPages(app);
-  registerRoutinePages(app);
-
-  registerAccountsApi(app);
-  registerSocialApi(app);
-  registerFeedsApi(app);
-  registerChatsApi(app);
-  registerFederationApi(app);
-  registerReportsApi(app);
-  registerCollectionsApi(app);
-  registerBookmarksApi(app);
-  registerArticlesApi(app);
-  registerCurationExportApi(app);
-  registerSuggestionsApi(app);
-  registerGoalsApi(app);
-  registerInsightsApi(app);
-  registerCohortsApi(app);
-  registerRoutineApi(app);
+  // Pages, then the API, each in the order of capabilities.ts (a capability's needs come first).
+  for (const { capability, service } of services.built) {
+    const pages = capability.pages?.(service);
+    if (pages) app.route('/', pages);
+  }
+  for (const { capability, service } of services.built) {
+    const api = capability.api?.(service);
+    if (api) app.route('/', api);
+  }
   registerOpenApiDocument(app, services.version);
 
   app.notFound((c) => handleError(c, UserError.notFound('There is nothing at this address.')));

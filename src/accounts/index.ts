@@ -1,0 +1,24 @@
+import { defineCapability } from '../web/capability.ts';
+import { apiOf, pagesOf } from '../web/legacy.ts';
+import { registerAccountsApi } from './api.ts';
+import { USER_HELP, userCommand } from './cli.ts';
+import { registerAdminPages } from './pages/admin.tsx';
+import { registerAuthPages } from './pages/auth.tsx';
+import { registerPeoplePages } from './pages/people.tsx';
+import { registerSettingsPages } from './pages/settings.tsx';
+import { AccountsService } from './service.ts';
+
+export type { ProfileChangeListener } from './service.ts';
+export { AccountsService };
+
+/** Members: sign-up, sign-in, sessions, tokens, profiles, passions, the directory, administration. */
+export const accounts = defineCapability({
+  name: 'accounts',
+  needs: [],
+  build: (kernel) => new AccountsService(kernel),
+  pages: () => pagesOf(registerAuthPages, registerSettingsPages, registerPeoplePages, registerAdminPages),
+  api: () => apiOf(registerAccountsApi),
+  jobs: (service) => [{ kind: 'accounts.cleanup', every: 3600_000, run: () => service.removeExpired() }],
+  nav: [{ href: '/people', label: 'People', order: 20 }],
+  commands: [{ name: 'user', help: USER_HELP, run: async (args, { open }) => userCommand((await open()).service, args) }],
+});

@@ -1,0 +1,38 @@
+import type { Social } from '../social/index.ts';
+import { defineCapability } from '../web/capability.ts';
+import { apiOf, pagesOf } from '../web/legacy.ts';
+import { registerArticlePages } from './article-pages.tsx';
+import { ArticlesService } from './articles.ts';
+import { registerArticlesApi } from './articles-api.ts';
+import { registerBookmarksApi } from './bookmark-api.ts';
+import { registerBookmarkPages } from './bookmark-pages.tsx';
+import { BookmarksService } from './bookmarks.ts';
+import { CollectionsService } from './collections.ts';
+import { registerCollectionsApi } from './collections-api.ts';
+import { registerCollectionsPages } from './collections-pages.tsx';
+import { registerCurationExportApi } from './export.ts';
+import { registerLibraryPages } from './section.tsx';
+
+export { withImportLimit } from './bookmark-api.ts';
+export { ArticlesService, BookmarksService, CollectionsService };
+
+/** The Library: bookmarks, collections and starter kits, and members' articles. */
+export interface Curation {
+  bookmarks: BookmarksService;
+  collections: CollectionsService;
+  articles: ArticlesService;
+}
+
+export const curation = defineCapability({
+  name: 'curation',
+  needs: ['social'],
+  build: (kernel, { social }: { social: Social }): Curation => ({
+    bookmarks: new BookmarksService(kernel),
+    collections: new CollectionsService({ ...kernel, graph: social.graph }),
+    articles: new ArticlesService({ ...kernel, social }),
+  }),
+  pages: () => pagesOf(registerLibraryPages, registerCollectionsPages, registerBookmarkPages, registerArticlePages),
+  api: () => apiOf(registerCollectionsApi, registerBookmarksApi, registerArticlesApi, registerCurationExportApi),
+  jobs: (service) => [service.bookmarks.snapshotJob],
+  nav: [{ href: '/library', label: 'Library', order: 60, also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] }],
+});

@@ -1,0 +1,52 @@
+import type { AccountsService } from '../accounts/index.ts';
+import { defineCapability } from '../web/capability.ts';
+import { apiOf, pagesOf } from '../web/legacy.ts';
+import { registerSocialApi } from './api.ts';
+import { Outbox } from './outbox.ts';
+import { registerPostPages } from './pages/posts.tsx';
+import { registerStreamPages } from './pages/stream.tsx';
+import { Social } from './social.ts';
+
+export type { ActivityListener, SocialActivity } from './outbox.ts';
+export { Social };
+
+/** Actors, follows, posts, hashtags, boosts, likes, lists, timelines, notifications, search. */
+export const social = defineCapability({
+  name: 'social',
+  needs: ['accounts'],
+  build: (kernel, { accounts }: { accounts: AccountsService }) => {
+    const service = new Social({ ...kernel, outbox: new Outbox() }, kernel.http);
+    // Other servers hear about profile changes as they hear about posts (federation listens to the outbox).
+    accounts.onProfileChange((tx, actorId) => service.outbox.emit(tx, { type: 'profile', actorId }));
+    return service;
+  },
+  pages: () => pagesOf(registerStreamPages, registerPostPages),
+  api: () => apiOf(registerSocialApi),
+  jobs: (service) => [
+    {
+      kind: 'social.card',
+      run: ({ postId }: { postId: number }) => service.attachCard(postId),
+      options: { maxAttempts: 3, timeoutMs: 30_000 },
+    },
+    {
+      kind: 'social.trim-timelines',
+      every: 3600_000,
+      run: async () => void (await service.timelines.trim()),
+      options: { timeoutMs: 10 * 60_000 },
+    },
+    {
+      kind: 'social.unused-media',
+      every: 6 * 3600_000,
+      run: async () => void (await service.posts.removeUnusedMedia()),
+      options: { timeoutMs: 10 * 60_000 },
+    },
+  ],
+  nav: [
+    {
+      href: '/stream',
+      label: 'Stream',
+      order: 10,
+      also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],
+    },
+  ],
+});
