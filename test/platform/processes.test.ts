@@ -129,6 +129,8 @@ before(async () => {
   env = {
     PATH: process.env.PATH,
     HOME: process.env.HOME,
+    // A run under faketime (the suite's calendar check) fakes the processes' clocks too.
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name === 'LD_PRELOAD' || name.startsWith('FAKETIME'))),
     DATABASE_URL: database.url,
     SECRET_KEY: 'one secret key shared by every process of this site',
     DATA_DIR: dataDir,
