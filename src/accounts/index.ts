@@ -15,6 +15,9 @@ export { AccountsService };
 export const accounts = defineCapability({
   name: 'accounts',
   needs: [],
+  tables: ['actors', 'members', 'passions', 'actor_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
+  // People, as every capability shows and filters them: read by all, written only here.
+  sharedTables: ['actors', 'members', 'passions', 'actor_passions'],
   build: (kernel) => new AccountsService(kernel),
   pages: () => pagesOf(registerAuthPages, registerSettingsPages, registerPeoplePages, registerAdminPages),
   api: () => apiOf(registerAccountsApi),

@@ -15,6 +15,9 @@ import type { JobSpec, Kernel } from '../web/capability.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
+/** The tables of the kernel's own parts (site settings, live events, rate limits, the job queue). */
+export const KERNEL_TABLES = ['settings', 'live_events', 'rate_limits', 'jobs', 'job_schedules'] as const;
+
 export interface KernelOptions {
   logger?: Logger;
   clock?: Clock;

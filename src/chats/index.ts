@@ -12,6 +12,7 @@ export { ChatsService };
 export const chats = defineCapability({
   name: 'chats',
   needs: ['accounts', 'social'],
+  tables: ['chat_series', 'chat_moderators', 'chats', 'chat_questions', 'chat_posts', 'chat_rsvps'],
   build: (kernel, { accounts, social }: { accounts: AccountsService; social: Social }) => new ChatsService({ ...kernel, accounts, social }),
   pages: () => pagesOf(registerChatsPages),
   api: () => apiOf(registerChatsApi),

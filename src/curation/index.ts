@@ -26,6 +26,16 @@ export interface Curation {
 export const curation = defineCapability({
   name: 'curation',
   needs: ['social'],
+  tables: [
+    'bookmarks',
+    'bookmark_tags',
+    'articles',
+    'article_images',
+    'collections',
+    'collection_entries',
+    'collection_collaborators',
+    'collection_follows',
+  ],
   build: (kernel, { social }: { social: Social }): Curation => ({
     bookmarks: new BookmarksService(kernel),
     collections: new CollectionsService({ ...kernel, graph: social.graph }),

@@ -13,6 +13,7 @@ export { FederationService };
 export const federation = defineCapability({
   name: 'federation',
   needs: ['social'],
+  tables: ['actor_keys', 'federation_kv', 'instances', 'chat_followers', 'relays', 'reports', 'report_posts', 'report_notes'],
   build: (kernel, { social }: { social: Social }) => new FederationService({ ...kernel, social }),
   protocol: (service) => service.middleware(),
   pages: () => pagesOf(registerFederationPages, registerReportPages),

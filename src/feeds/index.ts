@@ -12,6 +12,7 @@ export { FeedsService };
 export const feeds = defineCapability({
   name: 'feeds',
   needs: [],
+  tables: ['sources', 'source_items', 'folders', 'subscriptions', 'item_states', 'keyword_rules'],
   build: (kernel) =>
     new FeedsService(kernel.database, kernel.http, kernel.logger, {
       concurrency: kernel.config.feedConcurrency,

@@ -6,6 +6,7 @@ import { registerWebPages } from './pages.tsx';
 export const home = defineCapability({
   name: 'home',
   needs: [],
+  tables: [],
   build: () => ({}),
   pages: () => pagesOf(registerWebPages),
   nav: [{ href: '/groups', label: 'Groups', order: 50 }],

@@ -29,6 +29,20 @@ export interface Insights {
 export const insights = defineCapability({
   name: 'insights',
   needs: ['feeds'],
+  tables: [
+    'suggestion_dismissals',
+    'suggestion_pools',
+    'cohorts',
+    'cohort_checkpoints',
+    'cohort_invites',
+    'cohort_students',
+    'goals',
+    'goal_tags',
+    'goal_notes',
+    'routine_checks',
+  ],
+  // Insights measures what members do everywhere: it reads other capabilities' tables, never writes them (docs/architecture.md).
+  readsAllTables: true,
   build: (kernel, { feeds }: { feeds: FeedsService }): Insights => ({
     kernel,
     suggestions: new SuggestionsService(kernel.database, kernel.config.baseUrl),

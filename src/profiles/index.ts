@@ -16,6 +16,7 @@ export interface Profiles {
 export const profiles = defineCapability({
   name: 'profiles',
   needs: ['social', 'curation', 'federation'],
+  tables: [],
   build: (_kernel, needs: Profiles): Profiles => needs,
   pages: () => pagesOf(registerProfilePages),
 });

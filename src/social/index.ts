@@ -14,6 +14,25 @@ export { Social };
 export const social = defineCapability({
   name: 'social',
   needs: ['accounts'],
+  tables: [
+    'link_cards',
+    'posts',
+    'post_edits',
+    'media',
+    'hashtags',
+    'post_hashtags',
+    'mentions',
+    'follows',
+    'hashtag_follows',
+    'blocks',
+    'mutes',
+    'likes',
+    'pins',
+    'lists',
+    'list_members',
+    'timeline_entries',
+    'notifications',
+  ],
   build: (kernel, { accounts }: { accounts: AccountsService }) => {
     const service = new Social({ ...kernel, outbox: new Outbox() }, kernel.http);
     // Other servers hear about profile changes as they hear about posts (federation listens to the outbox).

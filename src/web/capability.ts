@@ -87,6 +87,12 @@ export interface Capability<Service, Needs extends object = object> {
   name: string;
   /** Names of the capabilities whose services `build` receives (each earlier in the list). */
   needs: ReadonlyArray<keyof Needs & string>;
+  /** The database tables it owns: only its own SQL names them (checked by test/architecture). */
+  tables: readonly string[];
+  /** Of its tables, those any capability may read, never write: a read model it shares (people, members). */
+  sharedTables?: readonly string[];
+  /** Reads other capabilities' tables (never writes them): only insights, which measures everything. */
+  readsAllTables?: boolean;
   build(kernel: Kernel, needs: Needs): Service | Promise<Service>;
   /** Requests from other servers (ActivityPub …), before sessions and CSRF are looked at. */
   protocol?(service: Service): MiddlewareHandler<AppEnv>;
