@@ -8,7 +8,15 @@ import { registerPeoplePages } from './pages/people.tsx';
 import { registerSettingsPages } from './pages/settings.tsx';
 import { AccountsService } from './service.ts';
 
+export { ADMINISTRATION } from './pages/admin.tsx';
+export { loadProfile, PersonCard, ProfileHeader } from './pages/people.tsx';
+export { settingsPage } from './pages/settings.tsx';
+export type { RoleKey } from './roles.ts';
+export { roleLabel } from './roles.ts';
 export type { ProfileChangeListener } from './service.ts';
+export type { MemberWithActor } from './store.ts';
+export type { ProfileInput, SignupInput } from './validation.ts';
+export { passionSlug, profileSchema, signupSchema, TIME_ZONES } from './validation.ts';
 export { AccountsService };
 
 /** Members: sign-up, sign-in, sessions, tokens, profiles, passions, the directory, administration. */

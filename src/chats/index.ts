@@ -6,6 +6,9 @@ import { registerChatsApi } from './api.ts';
 import { registerChatsPages } from './pages.tsx';
 import { ChatsService } from './service.ts';
 
+export { csvCell } from './exports.ts';
+export { isTimeZone, parseLocalDate, utcToZoned, zonedTimeToUtc } from './time.ts';
+
 export { ChatsService };
 
 /** Scheduled hashtag chats and backchannels: questions, the live room, transcripts, calendars. */

@@ -3,7 +3,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Services } from '../app/services.ts';
 import { type PublishedEvent, parseEventId } from '../platform/events.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { topics } from '../social/context.ts';
+import { topics } from '../social/index.ts';
 import type { AppContext } from '../web/context.ts';
 import { type ChatView, chatTopic, type SeriesView } from './service.ts';
 import { ChatPostItem, QuestionHeading } from './views.tsx';

@@ -1,9 +1,8 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { loadProfile } from '../accounts/pages/people.tsx';
-import { TIME_ZONES } from '../accounts/validation.ts';
+import { loadProfile, TIME_ZONES } from '../accounts/index.ts';
 import { UserError } from '../platform/errors.ts';
-import { Composer } from '../social/views.tsx';
+import { Composer } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextArea, TextField } from '../web/forms.tsx';

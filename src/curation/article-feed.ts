@@ -1,4 +1,4 @@
-import type { ActorSummary } from '../social/hydrate.ts';
+import type { ActorSummary } from '../social/index.ts';
 import type { ArticleView } from './articles.ts';
 
 /**

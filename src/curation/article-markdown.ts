@@ -2,7 +2,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import type { Queryable } from '../db/database.ts';
 import type { FieldIssue } from '../platform/errors.ts';
 import { escapeHtml, sanitizeHtml } from '../platform/sanitize.ts';
-import { hydratePosts, type PostView } from '../social/hydrate.ts';
+import { hydratePosts, type PostView } from '../social/index.ts';
 import { formatDate, isoTime } from '../web/format.ts';
 
 /**

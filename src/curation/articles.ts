@@ -7,10 +7,8 @@ import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
 import { processImage } from '../platform/images.ts';
 import type { Storage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type ActorSummary, loadActors } from '../social/hydrate.ts';
-import type { NewPost } from '../social/posts.ts';
-import type { Social } from '../social/social.ts';
-import { parseText, textLength } from '../social/text.ts';
+import type { NewPost, Social } from '../social/index.ts';
+import { type ActorSummary, loadActors, parseText, textLength } from '../social/index.ts';
 import { renderArticle } from './article-markdown.ts';
 
 export const TITLE_MAX = 200;

@@ -1,11 +1,10 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { loadProfile } from '../accounts/pages/people.tsx';
-import { passionSlug } from '../accounts/validation.ts';
+import { loadProfile, passionSlug } from '../accounts/index.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
-import type { PostView } from '../social/hydrate.ts';
-import { PostCard } from '../social/views.tsx';
+import type { PostView } from '../social/index.ts';
+import { PostCard } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDate, isoTime, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../web/forms.tsx';

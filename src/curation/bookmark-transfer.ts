@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { csvCell } from '../chats/exports.ts';
+import { csvCell } from '../chats/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';

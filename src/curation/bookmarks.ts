@@ -1,10 +1,10 @@
 import { type Expression, type Selectable, type SqlBool, sql } from 'kysely';
 import { z } from 'zod';
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { BookmarksTable, BookmarkVisibility, SnapshotState } from '../db/schema.ts';
 import { foldDiacritics } from '../db/search.ts';
-import { readableOfPage } from '../feeds/readable.ts';
+import { readableOfPage } from '../feeds/index.ts';
 import type { JobContext, Jobs } from '../jobs/jobs.ts';
 import type { Config } from '../platform/config.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
@@ -13,8 +13,7 @@ import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../
 import type { Logger } from '../platform/logger.ts';
 import { htmlToText } from '../platform/sanitize.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type CardData, cardOfPage } from '../social/cards.ts';
-import { hydratePosts, type PostView } from '../social/hydrate.ts';
+import { type CardData, cardOfPage, hydratePosts, type PostView } from '../social/index.ts';
 import type { JobSpec } from '../web/capability.ts';
 import { UrlPolicy } from './urls.ts';
 

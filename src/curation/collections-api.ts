@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import { ActorSchema } from '../social/api.ts';
+import { ActorSchema } from '../social/index.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { collectionJson } from './collection-export.ts';

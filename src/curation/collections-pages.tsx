@@ -4,7 +4,7 @@ import type { Child } from 'hono/jsx';
 import type { CollectionKind } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { actorPath, postPath } from '../social/views.tsx';
+import { actorPath, postPath } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDate, formatDateTime, isoTime, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../web/forms.tsx';

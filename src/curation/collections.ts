@@ -7,11 +7,19 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { reader } from '../social/context.ts';
-import type { ActorProfile, GraphService } from '../social/graph.ts';
-import { type ActorSummary, actorSummary, hydratePosts, type PostView } from '../social/hydrate.ts';
-import { announceNotifications, type NewNotification, notify } from '../social/notifications.ts';
-import { isBoostable, visibleTo } from '../social/visibility.ts';
+import type { ActorProfile, GraphService } from '../social/index.ts';
+import {
+  type ActorSummary,
+  actorSummary,
+  announceNotifications,
+  hydratePosts,
+  isBoostable,
+  type NewNotification,
+  notify,
+  type PostView,
+  reader,
+  visibleTo,
+} from '../social/index.ts';
 import { StarterKitsService } from './starter-kits.ts';
 
 /**

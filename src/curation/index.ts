@@ -14,6 +14,7 @@ import { registerCurationExportApi } from './export.ts';
 import { registerLibraryPages } from './section.tsx';
 
 export { withImportLimit } from './bookmark-api.ts';
+export { BookmarkTransfer } from './bookmark-transfer.ts';
 export { ArticlesService, BookmarksService, CollectionsService };
 
 /** The Library: bookmarks, collections and starter kits, and members' articles. */

@@ -1,8 +1,8 @@
-import { roleLabel } from '../accounts/roles.ts';
+import { roleLabel } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { GraphService } from '../social/graph.ts';
+import type { GraphService } from '../social/index.ts';
 import type { CollectionsService, CollectionView, PersonView } from './collections.ts';
 
 /**

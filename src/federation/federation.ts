@@ -1,7 +1,7 @@
 import { type Context, createFederation, type Federation } from '@fedify/fedify';
 import { Application, type Article, Endpoints, Group, Hashtag, Image, Note, Person, PropertyValue, type Recipient } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
-import { roleLabel } from '../accounts/roles.ts';
+import { roleLabel } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { HttpClient } from '../platform/http.ts';

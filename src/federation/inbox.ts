@@ -25,15 +25,14 @@ import {
   Update,
   Video,
 } from '@fedify/vocab';
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { escapeHtml, htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
-import type { RemotePost } from '../social/posts.ts';
-import type { Social } from '../social/social.ts';
-import { parseText } from '../social/text.ts';
+import type { RemotePost, Social } from '../social/index.ts';
+import { parseText } from '../social/index.ts';
 import type { ActorRow, RemoteActors } from './actors.ts';
 import { SITE_ACTOR } from './federation.ts';
 import type { MediaProxy } from './media.ts';

@@ -1,6 +1,6 @@
 import type { Context } from '@fedify/fedify';
 import { Article, Create, Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/vocab';
-import type { PostRow } from '../social/hydrate.ts';
+import type { PostRow } from '../social/index.ts';
 import { instant } from './federation.ts';
 
 /** Everything a local post's Note is made of. */

@@ -18,7 +18,7 @@ import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import type { Jobs } from '../jobs/jobs.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { Outbox, SocialActivity } from '../social/outbox.ts';
+import type { Outbox, SocialActivity } from '../social/index.ts';
 import type { ActorRow } from './actors.ts';
 import { chatIdentifier, type FederationParts, instant, noteSources, SITE_ACTOR } from './federation.ts';
 import { noteOf, noteUri } from './notes.ts';

@@ -1,5 +1,5 @@
 import type { Hono } from 'hono';
-import { ADMINISTRATION } from '../accounts/pages/admin.tsx';
+import { ADMINISTRATION } from '../accounts/index.ts';
 import type { InstanceModeration } from '../db/schema.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';

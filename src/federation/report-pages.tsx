@@ -1,11 +1,11 @@
 import type { Hono } from 'hono';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import { ADMINISTRATION } from '../accounts/pages/admin.tsx';
+import { ADMINISTRATION } from '../accounts/index.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { ActorSummary, PostView } from '../social/hydrate.ts';
-import { ActionButton, actorPath, postPath, VISIBILITY_LABELS } from '../social/views.tsx';
+import type { ActorSummary, PostView } from '../social/index.ts';
+import { ActionButton, actorPath, postPath, VISIBILITY_LABELS } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, RadioGroup, TextArea, TextField } from '../web/forms.tsx';

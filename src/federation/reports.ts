@@ -5,8 +5,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type ActorSummary, hydratePosts, loadActors, type PostView } from '../social/hydrate.ts';
-import { visibleTo } from '../social/visibility.ts';
+import { type ActorSummary, hydratePosts, loadActors, type PostView, visibleTo } from '../social/index.ts';
 
 /**
  * Reports: members report an account or some of its posts; other servers send theirs (a

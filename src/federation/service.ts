@@ -10,7 +10,7 @@ import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
-import type { Social } from '../social/social.ts';
+import type { Social } from '../social/index.ts';
 import { type ActorRow, RemoteActors } from './actors.ts';
 import { buildFederation, type FederationParts, SITE_ACTOR } from './federation.ts';
 import { isPostObject, type ReceivePost, registerInbox } from './inbox.ts';

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, errorBody, errors, json, Ok, security } from '../api/openapi.ts';
-import { VISIBILITIES } from '../social/visibility.ts';
+import { VISIBILITIES } from '../social/index.ts';
 import type { AppContext } from '../web/context.ts';
 import { requireViewer } from '../web/middleware.ts';
 import { exportOpml, importOpml } from './opml.ts';

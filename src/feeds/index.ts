@@ -6,6 +6,8 @@ import { FEED_HELP, feedImportCommand, feedParseCommand } from './cli.ts';
 import { registerFeedsPages } from './pages.tsx';
 import { FeedsService } from './service.ts';
 
+export { readableOfPage } from './readable.ts';
+
 export { FeedsService };
 
 /** Sources: following feeds (RSS, Atom, RDF, JSON Feed), fetching them politely, reading, OPML. */

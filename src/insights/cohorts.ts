@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { csvCell } from '../chats/exports.ts';
-import { isTimeZone, parseLocalDate, zonedTimeToUtc } from '../chats/time.ts';
+import { csvCell, isTimeZone, parseLocalDate, zonedTimeToUtc } from '../chats/index.ts';
 import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { CohortCheckpointKind } from '../db/schema.ts';
 import { hashToken, randomToken } from '../platform/crypto.ts';

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import { z } from 'zod';
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import type { Database, Queryable } from '../db/database.ts';
 import type { GoalStatus } from '../db/schema.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/index.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**

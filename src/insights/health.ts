@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { roleLabel } from '../accounts/roles.ts';
+import { roleLabel } from '../accounts/index.ts';
 import { type Database, idIn } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { Social } from '../social/social.ts';
+import type { Social } from '../social/index.ts';
 import { LONG_WINDOW_MS } from './stages.ts';
 
 /**

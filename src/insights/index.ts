@@ -17,6 +17,9 @@ import { SuggestionsService } from './suggestions.ts';
 import { registerSuggestionsApi } from './suggestions-api.ts';
 import { registerSuggestionsPages } from './suggestions-pages.tsx';
 
+export { CohortsService } from './cohorts.ts';
+export { GoalsService } from './goals.ts';
+
 /** My PLN (stages, network health), the Routine, learning goals, who to follow, cohorts. */
 export interface Insights {
   kernel: Kernel;

@@ -1,6 +1,6 @@
 import type { Hono } from 'hono';
 import { UserError } from '../platform/errors.ts';
-import type { ListView } from '../social/lists.ts';
+import type { ListView } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { formatDate, plural } from '../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId } from '../web/forms.tsx';

@@ -1,11 +1,10 @@
 import { sql } from 'kysely';
-import { utcToZoned, zonedTimeToUtc } from '../chats/time.ts';
+import { utcToZoned, zonedTimeToUtc } from '../chats/index.ts';
 import type { Database } from '../db/database.ts';
-import type { FeedsService } from '../feeds/service.ts';
+import type { FeedsService } from '../feeds/index.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { topics } from '../social/context.ts';
-import { visibleTo } from '../social/visibility.ts';
+import { topics, visibleTo } from '../social/index.ts';
 
 /**
  * Routine: a daily twenty-minute plan (read a few top things, answer one person, share one

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import { roleLabel } from '../accounts/roles.ts';
+import { roleLabel } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/hydrate.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/index.ts';
 import { listWords, num, unionAll } from './common.ts';
 
 /**

@@ -1,9 +1,9 @@
 import type { Hono } from 'hono';
 import { raw } from 'hono/html';
-import { loadProfile, ProfileHeader } from '../accounts/pages/people.tsx';
+import { loadProfile, ProfileHeader } from '../accounts/index.ts';
 import { UserError } from '../platform/errors.ts';
-import type { ActorProfile, Relationship } from '../social/graph.ts';
-import { ActionButton, PeopleList, PostCard, Timeline } from '../social/views.tsx';
+import type { ActorProfile, Relationship } from '../social/index.ts';
+import { ActionButton, PeopleList, PostCard, Timeline } from '../social/index.ts';
 import type { AppContext, AppEnv } from '../web/context.ts';
 import { Avatar, flash, renderPage } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';

@@ -1,4 +1,4 @@
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';

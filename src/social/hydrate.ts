@@ -1,5 +1,5 @@
 import { type Selectable, sql } from 'kysely';
-import { roleLabel } from '../accounts/roles.ts';
+import { roleLabel } from '../accounts/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, PostsTable, Visibility } from '../db/schema.ts';
 import { type Reader, visibleTo } from './visibility.ts';

@@ -7,7 +7,21 @@ import { registerPostPages } from './pages/posts.tsx';
 import { registerStreamPages } from './pages/stream.tsx';
 import { Social } from './social.ts';
 
-export type { ActivityListener, SocialActivity } from './outbox.ts';
+export { ActorSchema, PostSchema, postJson } from './api.ts';
+export type { CardData } from './cards.ts';
+export { cardOfPage } from './cards.ts';
+export { reader, topics } from './context.ts';
+export type { ActorProfile, GraphService, Relationship } from './graph.ts';
+export type { ActorSummary, PostRow, PostView } from './hydrate.ts';
+export { ACTOR_SUMMARY_COLUMNS, actorSummary, hydratePosts, loadActors } from './hydrate.ts';
+export type { ListView } from './lists.ts';
+export type { NewNotification } from './notifications.ts';
+export { announceNotifications, notify } from './notifications.ts';
+export type { ActivityListener, Outbox, SocialActivity } from './outbox.ts';
+export type { NewPost, RemotePost } from './posts.ts';
+export { parseText, textLength } from './text.ts';
+export { ActionButton, actorPath, Composer, PeopleList, PostCard, PostTextField, postPath, Timeline, VISIBILITY_LABELS } from './views.tsx';
+export { isBoostable, isListed, VISIBILITIES, visibleTo } from './visibility.ts';
 export { Social };
 
 /** Actors, follows, posts, hashtags, boosts, likes, lists, timelines, notifications, search. */

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import type { Dialect, Queryable } from '../db/database.ts';
 import { foldDiacritics } from '../db/search.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';

@@ -1,4 +1,4 @@
-import { passionSlug } from '../accounts/validation.ts';
+import { passionSlug } from '../accounts/index.ts';
 import { escapeHtml } from '../platform/sanitize.ts';
 
 /**

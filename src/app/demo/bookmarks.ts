@@ -1,4 +1,4 @@
-import { BookmarkTransfer } from '../../curation/bookmark-transfer.ts';
+import { BookmarkTransfer } from '../../curation/index.ts';
 import { escapeHtml } from '../../platform/sanitize.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import type { Services } from '../services.ts';

@@ -1,4 +1,4 @@
-import { CohortsService } from '../../insights/cohorts.ts';
+import { CohortsService } from '../../insights/index.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import type { Services } from '../services.ts';
 

@@ -1,5 +1,5 @@
-import type { MemberWithActor } from '../../accounts/store.ts';
-import { type ProfileInput, profileSchema, type SignupInput, signupSchema } from '../../accounts/validation.ts';
+import type { MemberWithActor } from '../../accounts/index.ts';
+import { type ProfileInput, profileSchema, type SignupInput, signupSchema } from '../../accounts/index.ts';
 import { hashPassword } from '../../platform/crypto.ts';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Services } from '../services.ts';

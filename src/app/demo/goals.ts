@@ -1,4 +1,4 @@
-import { GoalsService } from '../../insights/goals.ts';
+import { GoalsService } from '../../insights/index.ts';
 import type { Services } from '../services.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { RoleKey } from '../../accounts/roles.ts';
+import type { RoleKey } from '../../accounts/index.ts';
 
 /**
  * The demo community: people a newcomer would recognise from their own PLN. All names,

@@ -1,10 +1,9 @@
 import { sql } from 'kysely';
 import sharp from 'sharp';
-import type { MemberWithActor } from '../../accounts/store.ts';
+import type { MemberWithActor } from '../../accounts/index.ts';
 import type { Visibility } from '../../db/schema.ts';
 import type { Viewer } from '../../platform/viewer.ts';
-import { parseText } from '../../social/text.ts';
-import { isBoostable } from '../../social/visibility.ts';
+import { isBoostable, parseText } from '../../social/index.ts';
 import type { Services } from '../services.ts';
 import { DEMO_MEMBERS } from './members.ts';
 

@@ -1,8 +1,6 @@
 import type { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { PersonCard } from '../../accounts/pages/people.tsx';
-import { settingsPage } from '../../accounts/pages/settings.tsx';
-import { passionSlug } from '../../accounts/validation.ts';
+import { PersonCard, passionSlug, settingsPage } from '../../accounts/index.ts';
 import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatDateTime, isoTime } from '../../web/format.ts';
