@@ -2,7 +2,7 @@ import { generateOpml, type Opml, parseOpml } from 'feedsmith';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { decodeFeed } from './parse.ts';
+import { decodeFeed } from './decode.ts';
 import { MIN_INTERVAL_MS } from './refresh.ts';
 
 /**
