@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, security } from '../api/openapi.ts';
-import { requireViewer } from '../web/middleware.ts';
-import { GRAPH_FOLLOWER_SAMPLE, GRAPH_NODES, moveToList } from './health.ts';
-import { memberInsights } from './insights.ts';
-import { STAGES } from './stages.ts';
+import { type Api, body, createApi, errors, iso, json, security } from '../../api/openapi.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import { GRAPH_FOLLOWER_SAMPLE, GRAPH_NODES } from '../network-graph.ts';
+import type { InsightsService } from '../service.ts';
+import { STAGES } from '../stages.ts';
 
 const score = z.number().int().min(0).max(100);
 const ShareSchema = z
@@ -105,7 +105,9 @@ const MoveSchema = z
   .openapi('MoveToList');
 const MovedSchema = z.object({ listId: z.number().int(), listName: z.string() }).openapi('MovedToList');
 
-export function registerInsightsApi(api: Api): void {
+/** My PLN under /api/v1/insights: the member's own stage and network health, and "move to a list". */
+export function myPlnApi(service: InsightsService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -120,7 +122,7 @@ export function registerInsightsApi(api: Api): void {
     }),
     async (c) => {
       const viewer = requireViewer(c);
-      const insights = await memberInsights(c.var.services.database, viewer);
+      const insights = await service.myPln.of(viewer);
       const { health } = insights;
       return c.json(
         {
@@ -202,8 +204,7 @@ export function registerInsightsApi(api: Api): void {
     async (c) => {
       const viewer = requireViewer(c);
       const input = c.req.valid('json');
-      const { database, social } = c.var.services;
-      const moved = await moveToList(database, social, viewer, {
+      const moved = await service.moveToList.move(viewer, {
         acct: input.acct,
         listId: input.listId ?? null,
         newName: input.newList ?? '',
@@ -211,4 +212,5 @@ export function registerInsightsApi(api: Api): void {
       return c.json({ listId: moved.listId, listName: moved.listName }, 200);
     },
   );
+  return api;
 }

@@ -1,26 +1,14 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireViewer } from '../web/middleware.ts';
-import {
-  CHECKPOINT_KINDS,
-  type Cohort,
-  type CohortProgress,
-  type CohortSummary,
-  CohortsService,
-  checkpointsInputSchema,
-  cohortInputSchema,
-  cohortUpdateSchema,
-  daysLeft,
-  type Invite,
-  inviteInputSchema,
-} from './cohorts.ts';
-import { STAGES } from './stages.ts';
-
-/** The service is stateless (the database and the base URL): one per request costs nothing. */
-export function cohortsService(c: AppContext): CohortsService {
-  return new CohortsService(c.var.services.database, c.var.services.config.baseUrl);
-}
+import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import type { AppContext } from '../../web/context.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import { type Cohort, daysLeft } from '../cohort-access.ts';
+import type { Invite } from '../cohort-invites.ts';
+import type { CohortProgress } from '../cohort-progress.ts';
+import { CHECKPOINT_KINDS, checkpointsInputSchema, cohortInputSchema, cohortUpdateSchema, inviteInputSchema } from '../cohort-schemas.ts';
+import type { CohortSummary } from '../cohorts.ts';
+import type { InsightsService } from '../service.ts';
+import { STAGES } from '../stages.ts';
 
 // ---- response shapes ------------------------------------------------------------------------
 
@@ -154,7 +142,7 @@ const inviteJson = (i: Invite) => ({
   createdAt: iso(i.createdAt)!,
 });
 
-function cohortJson(c: AppContext, cohort: Cohort, invites: Invite[] | null) {
+function cohortJson(baseUrl: string, cohort: Cohort, invites: Invite[] | null) {
   return {
     id: cohort.id,
     name: cohort.name,
@@ -167,15 +155,15 @@ function cohortJson(c: AppContext, cohort: Cohort, invites: Invite[] | null) {
     checkpoints: cohort.checkpoints.map(checkpointJson),
     studentCount: cohort.studentCount,
     editable: cohort.editable,
-    url: `${c.var.services.config.baseUrl}/insights/cohorts/${cohort.id}`,
+    url: `${baseUrl}/insights/cohorts/${cohort.id}`,
     invites: invites ? invites.map(inviteJson) : null,
   };
 }
 
-const summaryJson = (c: AppContext, s: CohortSummary) => ({
+const summaryJson = (baseUrl: string, s: CohortSummary) => ({
   ...s,
   dueAt: iso(s.dueAt)!,
-  url: `${c.var.services.config.baseUrl}/insights/cohorts/${s.id}`,
+  url: `${baseUrl}/insights/cohorts/${s.id}`,
 });
 
 /** Only numbers and done/not done per checkpoint: never a post, a bookmark or a message. */
@@ -189,15 +177,17 @@ function progressJson(p: CohortProgress) {
   };
 }
 
-async function fullCohort(c: AppContext, cohort: Cohort) {
-  const invites = cohort.role === 'instructor' ? await cohortsService(c).invites(requireViewer(c), cohort.id) : null;
-  return cohortJson(c, cohort, invites);
+/** The cohort, with its invite links for the instructor. */
+async function fullCohort(c: AppContext, service: InsightsService, cohort: Cohort) {
+  const invites = cohort.role === 'instructor' ? await service.cohorts.invites(requireViewer(c), cohort.id) : null;
+  return cohortJson(service.baseUrl, cohort, invites);
 }
 
 const TAGS = ['Cohorts'];
 
 /** Cohorts under /api/v1/cohorts. */
-export function registerCohortsApi(api: Api): void {
+export function cohortsApi(service: InsightsService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -212,8 +202,14 @@ export function registerCohortsApi(api: Api): void {
       },
     }),
     async (c) => {
-      const list = await cohortsService(c).list(requireViewer(c));
-      return c.json({ teaching: list.teaching.map((s) => summaryJson(c, s)), enrolled: list.enrolled.map((s) => summaryJson(c, s)) }, 200);
+      const list = await service.cohorts.list(requireViewer(c));
+      return c.json(
+        {
+          teaching: list.teaching.map((s) => summaryJson(service.baseUrl, s)),
+          enrolled: list.enrolled.map((s) => summaryJson(service.baseUrl, s)),
+        },
+        200,
+      );
     },
   );
   api.openapi(
@@ -228,8 +224,8 @@ export function registerCohortsApi(api: Api): void {
       responses: { 201: json(CohortSchema, 'The cohort'), ...errors(401, 409, 422) },
     }),
     async (c) => {
-      const cohort = await cohortsService(c).create(requireViewer(c), c.req.valid('json'));
-      return c.json(await fullCohort(c, cohort), 201);
+      const cohort = await service.cohorts.create(requireViewer(c), c.req.valid('json'));
+      return c.json(await fullCohort(c, service, cohort), 201);
     },
   );
   api.openapi(
@@ -242,7 +238,7 @@ export function registerCohortsApi(api: Api): void {
       request: { params: IdParam, query: z.strictObject({}) },
       responses: { 200: json(CohortSchema, 'The cohort'), ...errors(401, 404, 422) },
     }),
-    async (c) => c.json(await fullCohort(c, await cohortsService(c).get(requireViewer(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(await fullCohort(c, service, await service.cohorts.get(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -255,7 +251,10 @@ export function registerCohortsApi(api: Api): void {
       responses: { 200: json(CohortSchema, 'The cohort'), ...errors(401, 403, 404, 422) },
     }),
     async (c) =>
-      c.json(await fullCohort(c, await cohortsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+      c.json(
+        await fullCohort(c, service, await service.cohorts.update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))),
+        200,
+      ),
   );
   api.openapi(
     createRoute({
@@ -268,7 +267,7 @@ export function registerCohortsApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 403, 404) },
     }),
     async (c) => {
-      await cohortsService(c).delete(requireViewer(c), c.req.valid('param').id);
+      await service.cohorts.delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -287,7 +286,7 @@ export function registerCohortsApi(api: Api): void {
     }),
     async (c) =>
       c.json(
-        await fullCohort(c, await cohortsService(c).setCheckpoints(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))),
+        await fullCohort(c, service, await service.cohorts.setCheckpoints(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))),
         200,
       ),
   );
@@ -305,7 +304,7 @@ export function registerCohortsApi(api: Api): void {
       },
     }),
     async (c) => {
-      const made = await cohortsService(c).createInvite(requireViewer(c), c.req.valid('param').id, c.req.valid('json'));
+      const made = await service.cohorts.createInvite(requireViewer(c), c.req.valid('param').id, c.req.valid('json'));
       return c.json({ invite: inviteJson(made.invite), token: made.token, url: made.url }, 201);
     },
   );
@@ -321,7 +320,7 @@ export function registerCohortsApi(api: Api): void {
     }),
     async (c) => {
       const { id, inviteId } = c.req.valid('param');
-      await cohortsService(c).revokeInvite(requireViewer(c), id, inviteId);
+      await service.cohorts.revokeInvite(requireViewer(c), id, inviteId);
       return c.body(null, 204);
     },
   );
@@ -343,9 +342,9 @@ export function registerCohortsApi(api: Api): void {
     }),
     async (c) => {
       const viewer = requireViewer(c);
-      const joined = await cohortsService(c).join(viewer, c.req.valid('json'));
+      const joined = await service.cohorts.join(viewer, c.req.valid('json'));
       return c.json(
-        { cohort: await fullCohort(c, await cohortsService(c).get(viewer, joined.cohortId)), alreadyMember: joined.alreadyMember },
+        { cohort: await fullCohort(c, service, await service.cohorts.get(viewer, joined.cohortId)), alreadyMember: joined.alreadyMember },
         200,
       );
     },
@@ -361,7 +360,7 @@ export function registerCohortsApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 404, 409) },
     }),
     async (c) => {
-      await cohortsService(c).leave(requireViewer(c), c.req.valid('param').id);
+      await service.cohorts.leave(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -377,7 +376,7 @@ export function registerCohortsApi(api: Api): void {
       request: { params: IdParam, query: z.strictObject({}) },
       responses: { 200: json(ProgressSchema, 'The progress'), ...errors(401, 404, 422) },
     }),
-    async (c) => c.json(progressJson(await cohortsService(c).progress(requireViewer(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(progressJson(await service.cohorts.progress(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -394,13 +393,14 @@ export function registerCohortsApi(api: Api): void {
         ...errors(401, 403, 404, 422),
       },
     }),
-    async (c) => csvResponse(c, c.req.valid('param').id),
+    async (c) => csvResponse(c, service, c.req.valid('param').id),
   );
+  return api;
 }
 
 /** The CSV download, shared by the API and the page's "Download CSV" link. */
-export async function csvResponse(c: AppContext, id: number): Promise<Response> {
-  const { csv, filename } = await cohortsService(c).progressCsv(requireViewer(c), id);
+export async function csvResponse(c: AppContext, service: InsightsService, id: number): Promise<Response> {
+  const { csv, filename } = await service.cohorts.progressCsv(requireViewer(c), id);
   return c.body(csv, 200, {
     'content-type': 'text/csv; charset=utf-8',
     'content-disposition': `attachment; filename="${filename}"`,

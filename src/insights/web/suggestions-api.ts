@@ -1,14 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, errors, json, Ok, security } from '../api/openapi.ts';
-import { ActorSchema } from '../social/index.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireViewer } from '../web/middleware.ts';
-import { SUGGESTION_LIMIT_MAX, type Suggestion, SuggestionsService } from './suggestions.ts';
-
-/** The service is stateless (the database and the base URL): one per request costs nothing. */
-export function suggestionsService(c: AppContext): SuggestionsService {
-  return new SuggestionsService(c.var.services.database, c.var.services.config.baseUrl);
-}
+import { type Api, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
+import { ActorSchema } from '../../social/index.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import type { InsightsService } from '../service.ts';
+import { SUGGESTION_LIMIT_MAX, type Suggestion } from '../suggestions.ts';
 
 const SuggestionSchema = z
   .object({
@@ -28,7 +23,8 @@ const suggestionJson = (s: Suggestion) => ({ actor: s.actor, score: s.score, rea
 const TAGS = ['Insights'];
 
 /** Who to follow under /api/v1/insights/suggestions. */
-export function registerSuggestionsApi(api: Api): void {
+export function suggestionsApi(service: InsightsService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -46,7 +42,7 @@ export function registerSuggestionsApi(api: Api): void {
     }),
     async (c) => {
       const viewer = requireViewer(c);
-      const list = await suggestionsService(c).suggest(viewer, c.req.valid('query').limit);
+      const list = await service.suggestions.suggest(viewer, c.req.valid('query').limit);
       return c.json({ suggestions: list.map(suggestionJson) }, 200);
     },
   );
@@ -69,8 +65,9 @@ export function registerSuggestionsApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 404, 422) },
     }),
     async (c) => {
-      await suggestionsService(c).dismiss(requireViewer(c), c.req.valid('param').actorId);
+      await service.suggestions.dismiss(requireViewer(c), c.req.valid('param').actorId);
       return c.body(null, 204);
     },
   );
+  return api;
 }

@@ -1,13 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, json, Ok, security } from '../api/openapi.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireViewer } from '../web/middleware.ts';
-import { ROUTINE_DAYS, RoutineService } from './routine.ts';
-
-/** Stateless (the database and the feeds service): one per request costs nothing. */
-export function routineService(c: AppContext): RoutineService {
-  return new RoutineService(c.var.services.database, c.var.services.feeds);
-}
+import { type Api, body, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import { ROUTINE_DAYS } from '../routine.ts';
+import type { InsightsService } from '../service.ts';
 
 const count = z.number().int().min(0);
 
@@ -70,7 +65,8 @@ const ReadSchema = z
   .openapi('RoutineRead');
 
 /** Routine under /api/v1/insights/routine. */
-export function registerRoutineApi(api: Api): void {
+export function routineApi(service: InsightsService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -82,7 +78,7 @@ export function registerRoutineApi(api: Api): void {
       request: { query: z.strictObject({}) },
       responses: { 200: json(RoutineSchema, 'Your routine'), ...errors(401, 422) },
     }),
-    async (c) => c.json(await routineService(c).routine(requireViewer(c)), 200),
+    async (c) => c.json(await service.routine.routine(requireViewer(c)), 200),
   );
   api.openapi(
     createRoute({
@@ -99,11 +95,12 @@ export function registerRoutineApi(api: Api): void {
     async (c) => {
       const viewer = requireViewer(c);
       const input = c.req.valid('json');
-      const service = routineService(c);
-      if (input.itemId) await service.openFromPlan(viewer, 'item', input.itemId);
-      else if (input.postId) await service.openFromPlan(viewer, 'post', input.postId);
-      else await service.markRead(viewer);
+      const { routine } = service;
+      if (input.itemId) await routine.openFromPlan(viewer, 'item', input.itemId);
+      else if (input.postId) await routine.openFromPlan(viewer, 'post', input.postId);
+      else await routine.markRead(viewer);
       return c.body(null, 204);
     },
   );
+  return api;
 }

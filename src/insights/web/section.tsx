@@ -1,6 +1,6 @@
 import type { Child } from 'hono/jsx';
-import type { AppContext } from '../web/context.ts';
-import { type PageOptions, renderSectionPage } from '../web/layout.tsx';
+import type { AppContext } from '../../web/context.ts';
+import { type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 
 /** Insights: a member's view of their own learning network and what to do next. */
 export const INSIGHTS = {

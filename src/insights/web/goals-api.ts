@@ -1,26 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import { ActorSchema } from '../social/index.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireViewer } from '../web/middleware.ts';
-import {
-  ACTIVE_GOALS_MAX,
-  GOAL_DESCRIPTION_MAX,
-  GOAL_NOTE_MAX,
-  GOAL_STATUSES,
-  GOAL_TAG_MAX,
-  GOAL_TAGS_MAX,
-  GOAL_TITLE_MAX,
-  type Goal,
-  type GoalNote,
-  GoalsService,
-  type GoalWithNotes,
-} from './goals.ts';
-
-/** The service is stateless (the database and the base URL): one per request costs nothing. */
-export function goalsService(c: AppContext): GoalsService {
-  return new GoalsService(c.var.services.database, c.var.services.config.baseUrl);
-}
+import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { ActorSchema } from '../../social/index.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import { ACTIVE_GOALS_MAX, GOAL_STATUSES, GOAL_TAGS_MAX, goalCreateSchema, goalUpdateSchema, noteSchema } from '../goal-schemas.ts';
+import type { Goal, GoalNote, GoalWithNotes } from '../goals.ts';
+import type { InsightsService } from '../service.ts';
 
 const TAGS = ['Insights'];
 
@@ -57,38 +41,6 @@ const GoalSchema = z
 const GoalWithNotesSchema = GoalSchema.extend({
   notes: z.array(NoteSchema).openapi({ description: 'Newest first (the latest 100)' }),
 }).openapi('GoalWithNotes');
-
-const tagsField = z.array(z.string()).openapi({
-  description: `Hashtags or passions, at most ${GOAL_TAGS_MAX} of 1–${GOAL_TAG_MAX} characters each; a leading # is dropped and tags that normalise alike (#AuthorVisits, "author visits") merge`,
-  example: ['genrefication', 'Author visits'],
-});
-
-const GoalInput = z
-  .strictObject({
-    title: z.string().openapi({ description: `1–${GOAL_TITLE_MAX} characters`, example: 'Genrefy the fiction collection' }),
-    description: z
-      .string()
-      .optional()
-      .openapi({ description: `Plain text, at most ${GOAL_DESCRIPTION_MAX} characters` }),
-    tags: tagsField.optional(),
-  })
-  .openapi('GoalInput');
-
-const GoalPatch = z
-  .strictObject({
-    title: z.string().optional(),
-    description: z.string().optional(),
-    status: z
-      .enum(GOAL_STATUSES)
-      .optional()
-      .openapi({ description: `Back to active only while you have fewer than ${ACTIVE_GOALS_MAX} active goals` }),
-    tags: tagsField.optional().openapi({ description: 'The whole new set of tags' }),
-  })
-  .openapi('GoalPatch');
-
-const NoteInput = z
-  .strictObject({ text: z.string().openapi({ description: `Plain text, 1–${GOAL_NOTE_MAX} characters` }) })
-  .openapi('GoalNoteInput');
 
 const reasons = z.array(z.string()).openapi({ description: 'Why, in words' });
 const SuggestionsSchema = z
@@ -152,7 +104,7 @@ const NoteParams = IdParam.extend({
 });
 
 const noteJson = (n: GoalNote) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt)! });
-export function goalJson(g: Goal) {
+function goalJson(g: Goal) {
   return {
     id: g.id,
     title: g.title,
@@ -168,7 +120,8 @@ export function goalJson(g: Goal) {
 const goalWithNotesJson = (g: GoalWithNotes) => ({ ...goalJson(g), notes: g.notes.map(noteJson) });
 
 /** Learning goals under /api/v1/insights/goals: always the signed-in member's own. */
-export function registerGoalsApi(api: Api): void {
+export function goalsApi(service: InsightsService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -181,7 +134,7 @@ export function registerGoalsApi(api: Api): void {
       responses: { 200: json(z.object({ goals: z.array(GoalSchema) }).openapi('GoalList'), 'Your goals'), ...errors(401, 422) },
     }),
     async (c) => {
-      const list = await goalsService(c).list(requireViewer(c));
+      const list = await service.goals.list(requireViewer(c));
       return c.json({ goals: [...list.active, ...list.closed].map(goalJson) }, 200);
     },
   );
@@ -193,11 +146,11 @@ export function registerGoalsApi(api: Api): void {
       security,
       summary: 'Name a new learning goal',
       description: `At most ${ACTIVE_GOALS_MAX} active goals and ${GOAL_TAGS_MAX} tags a goal; more is refused with 422 and nothing is stored.`,
-      request: body(GoalInput),
+      request: body(goalCreateSchema),
       responses: { 201: json(GoalWithNotesSchema, 'The goal'), ...errors(401, 422) },
     }),
     async (c) => {
-      const goal = await goalsService(c).create(requireViewer(c), c.req.valid('json'));
+      const goal = await service.goals.create(requireViewer(c), c.req.valid('json'));
       return c.json(goalWithNotesJson(goal), 201);
     },
   );
@@ -211,7 +164,7 @@ export function registerGoalsApi(api: Api): void {
       request: { params: IdParam },
       responses: { 200: json(GoalWithNotesSchema, 'The goal'), ...errors(401, 404) },
     }),
-    async (c) => c.json(goalWithNotesJson(await goalsService(c).get(requireViewer(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(goalWithNotesJson(await service.goals.get(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -220,11 +173,10 @@ export function registerGoalsApi(api: Api): void {
       tags: TAGS,
       security,
       summary: 'Change a goal: title, description, tags (the whole set) or status (achieved, archived, active)',
-      request: { params: IdParam, ...body(GoalPatch) },
+      request: { params: IdParam, ...body(goalUpdateSchema) },
       responses: { 200: json(GoalWithNotesSchema, 'The goal'), ...errors(401, 404, 422) },
     }),
-    async (c) =>
-      c.json(goalWithNotesJson(await goalsService(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) => c.json(goalWithNotesJson(await service.goals.update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
     createRoute({
@@ -237,7 +189,7 @@ export function registerGoalsApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 404) },
     }),
     async (c) => {
-      await goalsService(c).delete(requireViewer(c), c.req.valid('param').id);
+      await service.goals.delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -255,8 +207,8 @@ export function registerGoalsApi(api: Api): void {
       responses: { 200: json(SuggestionsSchema, 'Suggestions (lists may be empty)'), ...errors(401, 404) },
     }),
     async (c) => {
-      const s = await goalsService(c).suggestions(requireViewer(c), c.req.valid('param').id);
-      const base = c.var.services.config.baseUrl;
+      const s = await service.goals.suggestions(requireViewer(c), c.req.valid('param').id);
+      const base = service.baseUrl;
       return c.json(
         {
           experts: s.experts.map((e) => ({ actor: e.actor, reasons: e.reasons, recentPosts: e.recentPosts })),
@@ -275,10 +227,10 @@ export function registerGoalsApi(api: Api): void {
       tags: TAGS,
       security,
       summary: 'Add a dated note to a goal’s journal',
-      request: { params: IdParam, ...body(NoteInput) },
+      request: { params: IdParam, ...body(noteSchema) },
       responses: { 201: json(NoteSchema, 'The note'), ...errors(401, 404, 422) },
     }),
-    async (c) => c.json(noteJson(await goalsService(c).addNote(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 201),
+    async (c) => c.json(noteJson(await service.goals.addNote(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 201),
   );
   api.openapi(
     createRoute({
@@ -292,8 +244,9 @@ export function registerGoalsApi(api: Api): void {
     }),
     async (c) => {
       const { id, noteId } = c.req.valid('param');
-      await goalsService(c).deleteNote(requireViewer(c), id, noteId);
+      await service.goals.deleteNote(requireViewer(c), id, noteId);
       return c.body(null, 204);
     },
   );
+  return api;
 }

@@ -1,21 +1,22 @@
-import type { Hono } from 'hono';
-import { UserError } from '../platform/errors.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { CsrfField } from '../web/forms.tsx';
-import { Avatar, flash } from '../web/layout.tsx';
-import { requireViewer } from '../web/middleware.ts';
-import { readForm, safeNext } from '../web/request.ts';
+import { Hono } from 'hono';
+import { UserError } from '../../platform/errors.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { CsrfField } from '../../web/forms.tsx';
+import { Avatar, flash } from '../../web/layout.tsx';
+import { requireViewer } from '../../web/middleware.ts';
+import { readForm, safeNext } from '../../web/request.ts';
+import type { InsightsService } from '../service.ts';
+import type { Suggestion } from '../suggestions.ts';
 import { insightsPage } from './section.tsx';
-import type { Suggestion } from './suggestions.ts';
-import { suggestionsService } from './suggestions-api.ts';
 
 const PATH = '/insights/suggestions';
 
 /** Who to follow (Insights section): suggestions with their reasons, a Follow and a Dismiss button each; plain forms, no script needed. */
-export function registerSuggestionsPages(app: Hono<AppEnv>): void {
+export function suggestionsPages(service: InsightsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get(PATH, async (c) => {
     const viewer = requireViewer(c);
-    const suggestions = await suggestionsService(c).suggest(viewer, 10);
+    const suggestions = await service.suggestions.suggest(viewer, 10);
     return insightsPage(c, { title: 'Who to follow' }, <SuggestionList c={c} suggestions={suggestions} />);
   });
 
@@ -24,11 +25,12 @@ export function registerSuggestionsPages(app: Hono<AppEnv>): void {
     const actorId = Number(c.req.param('actorId'));
     if (!Number.isSafeInteger(actorId) || actorId <= 0) throw UserError.notFound('There is no such person to dismiss.');
     const form = await readForm(c);
-    await suggestionsService(c).dismiss(viewer, actorId);
+    await service.suggestions.dismiss(viewer, actorId);
     const name = form.text('name');
     flash(c, name ? `${name} will not be suggested again.` : 'They will not be suggested again.');
     return c.redirect(safeNext(c, form.text('back'), PATH), 303);
   });
+  return app;
 }
 
 function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Suggestion[] }) {

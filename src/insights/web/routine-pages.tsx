@@ -1,22 +1,23 @@
-import type { Hono } from 'hono';
-import { UserError } from '../platform/errors.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { plural } from '../web/format.ts';
-import { CsrfField } from '../web/forms.tsx';
-import { DataTable, flash } from '../web/layout.tsx';
-import { requireViewer } from '../web/middleware.ts';
-import { readForm } from '../web/request.ts';
-import { BUCKETS, bucketOf, type PlanLink, type PlanStep, type Routine, type RoutineDay } from './routine.ts';
-import { routineService } from './routine-api.ts';
+import { Hono } from 'hono';
+import { UserError } from '../../platform/errors.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { plural } from '../../web/format.ts';
+import { CsrfField } from '../../web/forms.tsx';
+import { DataTable, flash } from '../../web/layout.tsx';
+import { requireViewer } from '../../web/middleware.ts';
+import { readForm } from '../../web/request.ts';
+import { BUCKETS, bucketOf, type PlanLink, type PlanStep, type Routine, type RoutineDay } from '../routine.ts';
+import type { InsightsService } from '../service.ts';
 import { insightsPage } from './section.tsx';
 
 const PATH = '/insights/routine';
 
 /** Routine (Insights section): today's plan, the streak and the heat map; plain forms, no script needed. */
-export function registerRoutinePages(app: Hono<AppEnv>): void {
+export function routinePages(service: InsightsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get(PATH, async (c) => {
     const viewer = requireViewer(c);
-    const routine = await routineService(c).routine(viewer);
+    const routine = await service.routine.routine(viewer);
     return insightsPage(c, { title: 'Routine', noindex: true }, <RoutinePage c={c} routine={routine} />);
   });
 
@@ -26,16 +27,16 @@ export function registerRoutinePages(app: Hono<AppEnv>): void {
     const viewer = requireViewer(c);
     const form = await readForm(c);
     const kind = form.text('kind');
-    const service = routineService(c);
     if (kind === 'item' || kind === 'post') {
       const id = Number(form.text('id'));
       if (!Number.isSafeInteger(id) || id <= 0) throw UserError.notFound('There is no such thing to read.');
-      return c.redirect(await service.openFromPlan(viewer, kind, id), 303);
+      return c.redirect(await service.routine.openFromPlan(viewer, kind, id), 303);
     }
-    await service.markRead(viewer);
+    await service.routine.markRead(viewer);
     flash(c, 'Reading is ticked off for today.');
     return c.redirect(`${PATH}#step-read`, 303);
   });
+  return app;
 }
 
 const STEP_HEADINGS: Record<PlanStep['key'], string> = { read: '1. Read', answer: '2. Answer one person', share: '3. Share one thing' };
