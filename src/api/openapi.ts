@@ -74,7 +74,7 @@ export const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toI
 export const security: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
 
 export function registerOpenApiDocument(api: Api, version: string): void {
-  api.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(api, version, c.var.services.config.baseUrl)));
+  api.get('/api/v1/openapi.json', (c) => c.json(openApiDocument(api, version, c.var.kernel.config.baseUrl)));
 }
 
 export function openApiDocument(api: Api, version: string, baseUrl: string) {

@@ -46,12 +46,17 @@ export function createApp(services: Services): Api {
       return c.json({ status: 'error', database: 'unreachable' }, 503);
     }
   });
-  app.use(baseMiddleware(services));
+  app.use(baseMiddleware(services.kernel, services.nav));
+  // TRANSITIONAL (issue 17): pages not yet built from their capability's service read it here.
+  app.use(async (c, next) => {
+    c.set('services', services);
+    await next();
+  });
   // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
   app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
   // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).
   for (const middleware of services.protocol) app.use(middleware);
-  app.use(authMiddleware());
+  app.use(authMiddleware(services.accounts));
   app.use(csrfMiddleware());
 
   registerAssets(app);
@@ -102,7 +107,7 @@ function handleError(c: AppContext, error: unknown) {
     // Closed mid-request by the client, or by the server for sending too slowly: nothing went wrong here.
     problem = new UserError(400, 'incomplete_request', 'The connection closed before the whole request arrived.');
   } else {
-    c.var.services?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
+    c.var.kernel?.logger.error({ err: error, method: c.req.method, path: c.req.path }, 'unhandled error');
     if (isApi(c) || !c.var.site)
       return c.json({ error: { code: 'internal', message: 'Something went wrong on our side.', issues: [] } }, 500);
     return renderPage(

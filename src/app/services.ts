@@ -19,7 +19,7 @@ export type Services = Kernel &
     /** Each capability with its service, in the order of capabilities.ts. */
     built: ReadonlyArray<{ capability: AnyCapability; service: unknown }>;
     /** The main navigation, from every capability. */
-    nav: NavEntry[];
+    nav: readonly NavEntry[];
     /** Middleware for requests from other servers, before sessions and CSRF. */
     protocol: MiddlewareHandler<AppEnv>[];
     /** Every job kind, as the capabilities declare them (registered with the runner). */
@@ -52,7 +52,8 @@ export async function createServices(config: Config, options: KernelOptions = {}
 
   const jobSpecs = [...kernelJobs(kernel), ...capabilities.flatMap((c) => c.jobs?.(of(c)) ?? [])];
   for (const spec of jobSpecs) kernel.jobs.register(spec.kind, spec.run, spec.options);
-  const nav = capabilities.flatMap((c) => c.nav ?? []).sort((a, b) => a.order - b.order);
+  const navOf = (c: AnyCapability) => (typeof c.nav === 'function' ? c.nav(of(c)) : (c.nav ?? []));
+  const nav = capabilities.flatMap(navOf).sort((a, b) => a.order - b.order);
   const protocol = capabilities.flatMap((c) => (c.protocol ? [c.protocol(of(c))] : []));
 
   return {

@@ -74,12 +74,21 @@ export const social = defineCapability({
       options: { timeoutMs: 10 * 60_000 },
     },
   ],
-  nav: [
+  nav: (service) => [
     {
       href: '/stream',
       label: 'Stream',
       order: 10,
       also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],
+    },
+    {
+      href: '/notifications',
+      label: 'Notifications',
+      order: 10,
+      place: 'account',
+      membersOnly: true,
+      badge: (viewer) => service.notifications.unreadCount(viewer),
+      liveBadge: '/live',
     },
   ],
 });

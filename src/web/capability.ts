@@ -11,7 +11,7 @@ import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { DiskStorage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { AppContext, AppEnv } from './context.ts';
+import type { AppEnv } from './context.ts';
 
 /**
  * What every capability is built from: the process's shared parts, made once by the
@@ -70,10 +70,16 @@ export interface NavEntry {
   order: number;
   /** Other path prefixes that belong to this place (the entry is marked current on them). */
   also?: readonly string[];
+  /** Where it goes: the main navigation (the default) or the signed-in member's own menu. */
+  place?: 'main' | 'account';
   /** Shown only to signed-in members. */
   membersOnly?: boolean;
+  /** Shown only to administrators. */
+  adminOnly?: boolean;
   /** A count beside the label (unread notifications …), for a signed-in viewer. */
-  badge?: (c: AppContext, viewer: Viewer) => Promise<number>;
+  badge?: (viewer: Viewer) => Promise<number>;
+  /** The live stream (a path) whose events update the badge in the browser (web/assets/app.js). */
+  liveBadge?: string;
 }
 
 /**
@@ -101,7 +107,8 @@ export interface Capability<Service, Needs extends object = object> {
   /** The JSON API, as an OpenAPI sub-app mounted at the root. */
   api?(service: Service): OpenAPIHono<AppEnv>;
   jobs?(service: Service): JobSpec[];
-  nav?: NavEntry[];
+  /** Its places in the navigation: data, or made from its service (for badges that count). */
+  nav?: readonly NavEntry[] | ((service: Service) => readonly NavEntry[]);
   commands?: Command<Service>[];
   /** Lets go of what the service holds open (timers, connections) when the process stops. */
   close?(service: Service): void | Promise<void>;

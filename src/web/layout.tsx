@@ -108,7 +108,7 @@ function Layout(props: {
           </div>
           <nav class="main-nav" aria-label="Main">
             <ul>
-              {c.var.nav.map((item) => (
+              {placesFor(c, 'main').map((item) => (
                 <li>
                   <a href={item.href} aria-current={isCurrent(path, item) ? 'page' : undefined}>
                     {item.label}
@@ -138,6 +138,14 @@ function Layout(props: {
   );
 }
 
+/** The navigation entries of one place that this viewer may see. */
+function placesFor(c: AppContext, place: 'main' | 'account'): readonly NavEntry[] {
+  const viewer = c.var.viewer;
+  return c.var.nav.filter(
+    (item) => (item.place ?? 'main') === place && (!item.membersOnly || viewer) && (!item.adminOnly || viewer?.isAdmin),
+  );
+}
+
 async function MemberMenu({ c }: { c: AppContext }) {
   const viewer = c.var.viewer;
   const csrf = c.var.csrf;
@@ -157,7 +165,9 @@ async function MemberMenu({ c }: { c: AppContext }) {
       </nav>
     );
   }
-  const unread = await c.var.services.social.notifications.unreadCount(viewer);
+  const places = await Promise.all(
+    placesFor(c, 'account').map(async (item) => ({ item, count: item.badge ? await item.badge(viewer) : null })),
+  );
   return (
     <nav class="member-menu" aria-label="Account">
       <ul>
@@ -169,25 +179,23 @@ async function MemberMenu({ c }: { c: AppContext }) {
             </span>
           </a>
         </li>
-        <li>
-          <a href="/notifications" data-live-badge="/live">
-            Notifications
-            <span class="badge" data-unread hidden={unread === 0}>
-              {unread}
-            </span>
-            <span class="visually-hidden" data-unread-label>
-              {unread === 1 ? ' (1 unread)' : unread > 1 ? ` (${unread} unread)` : ''}
-            </span>
-          </a>
-        </li>
-        <li>
-          <a href="/settings/profile">Settings</a>
-        </li>
-        {viewer.isAdmin ? (
+        {places.map(({ item, count }) => (
           <li>
-            <a href="/admin">Admin</a>
+            <a href={item.href} data-live-badge={item.liveBadge}>
+              {item.label}
+              {count === null ? null : (
+                <>
+                  <span class="badge" data-unread hidden={count === 0}>
+                    {count}
+                  </span>
+                  <span class="visually-hidden" data-unread-label>
+                    {count === 1 ? ' (1 unread)' : count > 1 ? ` (${count} unread)` : ''}
+                  </span>
+                </>
+              )}
+            </a>
           </li>
-        ) : null}
+        ))}
         <li>
           <form method="post" action="/logout" class="inline-form">
             <input type="hidden" name="_csrf" value={csrf} />

@@ -2,24 +2,24 @@ import { getConnInfo } from '@hono/node-server/conninfo';
 import type { MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import type { Services } from '../app/services.ts';
 import { hmac, randomToken, safeEqual } from '../platform/crypto.ts';
 import { UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
+import type { Kernel, NavEntry } from './capability.ts';
 import type { AppContext, AppEnv } from './context.ts';
 import { readForm, tooLarge } from './request.ts';
 
 export const SESSION_COOKIE = 'cr_session';
 const CSRF_COOKIE = 'cr_csrf';
 
-/** Services, client address, site settings and per-request logging. */
-export function baseMiddleware(services: Services): MiddlewareHandler<AppEnv> {
-  const { config, logger } = services;
+/** The kernel, the navigation, client address, site settings and per-request logging. */
+export function baseMiddleware(kernel: Kernel, nav: readonly NavEntry[]): MiddlewareHandler<AppEnv> {
+  const { config, logger } = kernel;
   return async (c, next) => {
-    c.set('kernel', services.kernel);
-    c.set('services', services);
-    c.set('nav', services.nav);
+    c.set('kernel', kernel);
+    c.set('nav', nav);
     c.set('ip', clientIp(c, config.trustProxy));
-    c.set('site', await services.settings.get());
+    c.set('site', await kernel.settings.get());
     c.set('viewer', null);
     c.set('sessionToken', null);
     c.set('oversizedBody', false);
@@ -52,10 +52,16 @@ export function cookieOptions(secure: boolean, maxAgeSeconds?: number) {
   return { httpOnly: true, secure, sameSite: 'Lax' as const, path: '/', ...(maxAgeSeconds ? { maxAge: maxAgeSeconds } : {}) };
 }
 
+/** Who holds a session cookie or an API token (the accounts capability answers). */
+export interface Sessions {
+  viewerForSession(token: string): Promise<Viewer | null>;
+  viewerForApiToken(token: string): Promise<Viewer | null>;
+}
+
 /** Signs the member in from the session cookie or an API bearer token. */
-export function authMiddleware(): MiddlewareHandler<AppEnv> {
+export function authMiddleware(accounts: Sessions): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { accounts, config } = c.var.services;
+    const { config } = c.var.kernel;
     const bearer = c.req.header('authorization')?.match(/^Bearer\s+(\S+)$/i)?.[1];
     if (bearer) {
       const viewer = await accounts.viewerForApiToken(bearer);
@@ -110,7 +116,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
  */
 export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const { config, secretKey } = c.var.services;
+    const { config, secretKey } = c.var.kernel;
     let seed = getCookie(c, CSRF_COOKIE);
     if (!seed || seed.length < 20) {
       seed = randomToken(24);
@@ -162,9 +168,9 @@ export function requireAdmin(c: AppContext) {
 
 /** Sets the session cookie after sign-in or sign-up. */
 export function startSession(c: AppContext, token: string): void {
-  setCookie(c, SESSION_COOKIE, token, cookieOptions(c.var.services.config.secureCookies, 30 * 86_400));
+  setCookie(c, SESSION_COOKIE, token, cookieOptions(c.var.kernel.config.secureCookies, 30 * 86_400));
 }
 
 export function endSession(c: AppContext): void {
-  deleteCookie(c, SESSION_COOKIE, cookieOptions(c.var.services.config.secureCookies));
+  deleteCookie(c, SESSION_COOKIE, cookieOptions(c.var.kernel.config.secureCookies));
 }

@@ -17,7 +17,7 @@ export interface Form {
 }
 
 export async function readForm(c: AppContext): Promise<Form> {
-  if (c.var.oversizedBody) throw tooLarge(c.var.services.config.maxUploadBytes + FORM_OVERHEAD_BYTES);
+  if (c.var.oversizedBody) throw tooLarge(c.var.kernel.config.maxUploadBytes + FORM_OVERHEAD_BYTES);
   const body = await c.req.parseBody({ all: true });
   const values = (name: string): Array<string | File> => {
     const value = body[name];
@@ -50,7 +50,7 @@ const PROBE_ORIGIN = 'https://probe.invalid';
  */
 export function safeNext(c: AppContext, next: string | undefined | null, fallback = '/'): string {
   if (!next) return fallback;
-  const site = new URL(c.var.services.config.baseUrl);
+  const site = new URL(c.var.kernel.config.baseUrl);
   let url: URL;
   try {
     url = new URL(next, site);
