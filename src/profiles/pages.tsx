@@ -23,7 +23,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
   for (const [suffix, , filter] of TABS) {
     app.get(`/:at{@[A-Za-z0-9_]+}${suffix}`, async (c) => {
       const handle = c.req.param('at').slice(1);
-      const profile = await loadProfile(c, handle);
+      const profile = await loadProfile(c, c.var.services.accounts, handle);
       if (profile instanceof Response) return profile;
       if (profile.handle !== handle) return c.redirect(`/@${profile.handle}${suffix}`, 301);
       const { social } = c.var.services;
@@ -200,7 +200,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
 
   for (const direction of ['followers', 'following'] as const) {
     app.get(`/:at{@[A-Za-z0-9_]+}/${direction}`, async (c) => {
-      const profile = await loadProfile(c, c.req.param('at').slice(1));
+      const profile = await loadProfile(c, c.var.services.accounts, c.req.param('at').slice(1));
       if (profile instanceof Response) return profile;
       const { graph } = c.var.services.social;
       const actor = await graph.actor(profile.handle);
