@@ -17,6 +17,8 @@ import { sessionPages } from './web/session-pages.tsx';
 import { signupPages } from './web/signup-pages.tsx';
 
 export type { MemberWithActor } from './people.ts';
+export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
+export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';
 export type { Profile, ProfileChangeListener } from './profile.ts';
 export type { ProfileInput } from './profile-schemas.ts';
 export { passionSlug, profileSchema, TIME_ZONES } from './profile-schemas.ts';
@@ -34,7 +36,8 @@ export const accounts = defineCapability({
   name: 'accounts',
   needs: [],
   tables: ['actors', 'members', 'passions', 'actor_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
-  // People, as every capability shows and filters them: read by all, written only here.
+  // People, as every capability shows and filters them: read by all, written only here (people-writes.ts
+  // has the writes other capabilities need).
   sharedTables: ['actors', 'members', 'passions', 'actor_passions'],
   build: (kernel) => new AccountsService(kernel),
   pages: (service) => {

@@ -7,7 +7,7 @@ import { roleLabel } from './roles.ts';
 
 /**
  * Members and their actors, as accounts reads and writes them: lookups, passions, the search
- * text. Other capabilities go through the service, not these.
+ * text. Other capabilities go through the service (or people-writes.ts), not these.
  */
 
 export type ActorRow = Selectable<ActorsTable>;
