@@ -1,13 +1,15 @@
 import { defineCapability } from '../web/capability.ts';
-import { pagesOf } from '../web/legacy.ts';
-import { registerWebPages } from './pages.tsx';
+import { HomeService } from './service.ts';
+import { homePages } from './web/home-pages.tsx';
+
+export { HomeService };
 
 /** The home page, the about page, and places still being built. */
 export const home = defineCapability({
   name: 'home',
   needs: [],
   tables: [],
-  build: () => ({}),
-  pages: () => pagesOf(registerWebPages),
+  build: () => new HomeService(),
+  pages: (service) => homePages(service),
   nav: [{ href: '/groups', label: 'Groups', order: 50 }],
 });

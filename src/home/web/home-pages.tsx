@@ -1,9 +1,12 @@
-import type { Hono } from 'hono';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { renderPage } from '../web/layout.tsx';
+import { Hono } from 'hono';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { renderPage } from '../../web/layout.tsx';
+import type { HomeService } from '../service.ts';
 
 /** The home page, the about page, and the places later capabilities will fill. */
-export function registerWebPages(app: Hono<AppEnv>): void {
+export function homePages(service: HomeService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
   app.get('/', (c) => (c.var.viewer ? memberHome(c) : visitorHome(c)));
 
   app.get('/about', async (c) => {
@@ -24,7 +27,7 @@ export function registerWebPages(app: Hono<AppEnv>): void {
     );
   });
 
-  for (const place of PLACES) {
+  for (const place of service.places) {
     app.get(place.href, (c) =>
       renderPage(
         c,
@@ -38,9 +41,9 @@ export function registerWebPages(app: Hono<AppEnv>): void {
       ),
     );
   }
-}
 
-const PLACES = [{ href: '/groups', title: 'Groups', text: 'Communities with discussions, events and shared resources.' }];
+  return app;
+}
 
 function visitorHome(c: AppContext) {
   const { site } = c.var;
