@@ -8,6 +8,8 @@ import { registerPeoplePages } from './pages/people.tsx';
 import { registerSettingsPages } from './pages/settings.tsx';
 import { AccountsService } from './service.ts';
 
+export type { ActorCountChange } from './actor-writes.ts';
+export { adjustActorCounts, setActorLocked } from './actor-writes.ts';
 export { ADMINISTRATION } from './pages/admin.tsx';
 export { loadProfile, PersonCard, ProfileHeader } from './pages/people.tsx';
 export { settingsPage } from './pages/settings.tsx';
