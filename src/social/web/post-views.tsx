@@ -1,12 +1,12 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { Visibility } from '../db/schema.ts';
-import type { AppContext } from '../web/context.ts';
-import { formatDateTime, isoTime } from '../web/format.ts';
-import { CsrfField, ErrorSummary, type Errors, fieldId } from '../web/forms.tsx';
-import { Avatar } from '../web/layout.tsx';
-import type { ActorSummary, PostArticle, PostView } from './hydrate.ts';
-import { ALT_MAX, CW_MAX, MAX_MEDIA } from './posts.ts';
+import type { Visibility } from '../../db/schema.ts';
+import type { AppContext } from '../../web/context.ts';
+import { formatDateTime, isoTime } from '../../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, fieldId } from '../../web/forms.tsx';
+import { Avatar } from '../../web/layout.tsx';
+import type { ActorSummary, PostArticle, PostView } from '../hydrate.ts';
+import { ALT_MAX, CW_MAX, MAX_MEDIA } from '../post-schemas.ts';
 
 export const VISIBILITY_LABELS: Record<Visibility, { label: string; hint: string }> = {
   public: { label: 'Public', hint: 'everyone, also on the local and hashtag timelines' },
@@ -323,7 +323,7 @@ export function Composer(props: {
   prefill?: string;
 }) {
   const { c, replyTo, errors = {} } = props;
-  const max = c.var.services.config.postMaxChars;
+  const max = c.var.kernel.config.postMaxChars;
   const values = props.values ?? {};
   const visibility = values.visibility ?? (replyTo && replyTo.visibility !== 'public' ? replyTo.visibility : 'public');
   const textId = fieldId('text');
@@ -396,7 +396,7 @@ export function Composer(props: {
                   id={fieldId(`media.${i}.file`)}
                   name="media"
                   accept="image/jpeg,image/png,image/webp,image/gif,image/avif"
-                  data-max-bytes={String(c.var.services.config.maxUploadBytes)}
+                  data-max-bytes={String(c.var.kernel.config.maxUploadBytes)}
                 />
               </div>
               <div class={`field${errors[`media.${i}.alt`] ? ' field--error' : ''}`}>

@@ -1,11 +1,12 @@
 import { type SSEMessage, streamSSE } from 'hono/streaming';
-import type { Visibility } from '../db/schema.ts';
-import { UserError } from '../platform/errors.ts';
-import { type LiveEvent, type PublishedEvent, parseEventId } from '../platform/events.ts';
-import type { AppContext } from '../web/context.ts';
-import { reader, topics } from './context.ts';
-import { hydratePosts, type PostView } from './hydrate.ts';
-import { PostCard } from './views.tsx';
+import type { Visibility } from '../../db/schema.ts';
+import { UserError } from '../../platform/errors.ts';
+import { type LiveEvent, type PublishedEvent, parseEventId } from '../../platform/events.ts';
+import type { AppContext } from '../../web/context.ts';
+import { reader, topics } from '../context.ts';
+import type { PostView } from '../hydrate.ts';
+import type { SocialService } from '../service.ts';
+import { PostCard } from './post-views.tsx';
 
 /**
  * Server-Sent Events. A connection subscribes to topics; each event is re-checked for this
@@ -23,7 +24,7 @@ const HEARTBEAT_MS = 25_000;
 export const MAX_QUEUE = 500;
 
 export function liveStream(c: AppContext, subscribeTo: string[], render: (event: LiveEvent) => Promise<SSEMessage | null>) {
-  const { events, logger } = c.var.services;
+  const { events, logger } = c.var.kernel;
   const since = parseEventId(c.req.header('last-event-id'));
   return streamSSE(c, async (stream) => {
     const queue: PublishedEvent[] = [];
@@ -91,7 +92,7 @@ export function liveStream(c: AppContext, subscribeTo: string[], render: (event:
 }
 
 /** Which timeline a live connection follows, from `?timeline=`. */
-export async function timelineTopics(c: AppContext, timeline: string | undefined): Promise<string[]> {
+export async function timelineTopics(social: SocialService, c: AppContext, timeline: string | undefined): Promise<string[]> {
   const viewer = c.var.viewer;
   if (!timeline) return [];
   if (timeline === 'home') {
@@ -103,23 +104,17 @@ export async function timelineTopics(c: AppContext, timeline: string | undefined
   if (tag) return [topics.tag(tag)];
   const list = /^list:(\d+)$/.exec(timeline)?.[1];
   if (list) {
-    await c.var.services.social.lists.get(viewer, Number(list));
+    await social.lists.get(viewer, Number(list));
     return [topics.list(Number(list))];
   }
   throw UserError.field('timeline', 'Unknown timeline: use home, local, tag:<name> or list:<id>.', 400);
 }
 
 /** The post an event announces, as this reader may see it (or null). */
-export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostView | null> {
+export async function eventPost(social: SocialService, c: AppContext, event: LiveEvent): Promise<PostView | null> {
   const postId = Number(event.data.postId);
   const boostId = event.data.boostId ? Number(event.data.boostId) : null;
-  const [post] = await hydratePosts(
-    c.var.services.database.db,
-    c.var.services.config.baseUrl,
-    reader(c.var.viewer),
-    [{ postId, boostId }],
-    { hideMuted: true },
-  );
+  const [post] = await social.posts.hydrate(reader(c.var.viewer), [{ postId, boostId }], { hideMuted: true });
   return post ?? null;
 }
 
@@ -127,7 +122,7 @@ export async function eventPost(c: AppContext, event: LiveEvent): Promise<PostVi
  * A deletion, told only to readers who could have seen the post: even a bare id says that a
  * followers-only or direct post existed.
  */
-export async function deleteMessage(c: AppContext, event: LiveEvent): Promise<SSEMessage | null> {
+export async function deleteMessage(social: SocialService, c: AppContext, event: LiveEvent): Promise<SSEMessage | null> {
   const { postId, visibility, authorId, mentioned } = event.data as {
     postId: number;
     visibility: Visibility;
@@ -140,29 +135,22 @@ export async function deleteMessage(c: AppContext, event: LiveEvent): Promise<SS
   if (!viewer) return null;
   if (visibility === 'members' || viewer.actorId === authorId || mentioned.includes(viewer.actorId)) return tell;
   if (visibility !== 'followers') return null;
-  const follows = await c.var.services.database.db
-    .selectFrom('follows')
-    .select('id')
-    .where('follower_id', '=', viewer.actorId)
-    .where('followee_id', '=', authorId)
-    .where('state', '=', 'accepted')
-    .executeTakeFirst();
-  return follows ? tell : null;
+  return (await social.graph.isFollowing(viewer.actorId, authorId)) ? tell : null;
 }
 
 /** The live stream behind pages: new posts as ready-made HTML, deletions, and the notification count. */
-export async function pageLiveStream(c: AppContext) {
+export async function pageLiveStream(social: SocialService, c: AppContext) {
   const viewer = c.var.viewer;
-  const timeline = await timelineTopics(c, c.req.query('timeline'));
+  const timeline = await timelineTopics(social, c, c.req.query('timeline'));
   const subscribed = [...timeline, ...(timeline.length ? [topics.postChanges] : []), ...(viewer ? [topics.member(viewer.memberId)] : [])];
   const back = c.req.query('back') ?? '/stream';
   return liveStream(c, subscribed, async (event) => {
     if (event.kind === 'notification' && viewer) {
-      return { event: 'notifications', data: JSON.stringify({ unread: await c.var.services.social.notifications.unreadCount(viewer) }) };
+      return { event: 'notifications', data: JSON.stringify({ unread: await social.notifications.unreadCount(viewer) }) };
     }
-    if (event.kind === 'delete') return deleteMessage(c, event);
+    if (event.kind === 'delete') return deleteMessage(social, c, event);
     if (event.kind !== 'post') return null;
-    const post = await eventPost(c, event);
+    const post = await eventPost(social, c, event);
     if (!post) return null;
     const html = String(await (<PostCard c={c} post={post} back={back} />).toString());
     return {

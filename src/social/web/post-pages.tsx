@@ -1,17 +1,27 @@
-import type { Hono } from 'hono';
-import { UserError } from '../../platform/errors.ts';
+import { Hono } from 'hono';
+import { parseInput, UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
+import type { Viewer } from '../../platform/viewer.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
 import type { PostView } from '../hydrate.ts';
-import { postId } from '../posts.ts';
-import { Composer, type ComposerValues, PostCard, postPath } from '../views.tsx';
+import { editInputSchema, postInputSchema } from '../post-schemas.ts';
+import type { SocialService } from '../service.ts';
+import { Composer, type ComposerValues, PostCard, postPath } from './post-views.tsx';
 
-/** Writing, reading, editing and acting on posts. */
-export function registerPostPages(app: Hono<AppEnv>): void {
+/** A post id from a URL segment, or 404. */
+function postId(value: string): number {
+  const id = Number(value);
+  if (!Number.isSafeInteger(id) || id <= 0) throw UserError.notFound('There is no such post.');
+  return id;
+}
+
+/** Writing, reading, editing and acting on posts (bookmarking is curation's: curation/bookmark-pages.tsx). */
+export function postPages(social: SocialService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/compose', (c) => {
     requireViewer(c);
     return composePage(c, undefined, {}, {});
@@ -19,7 +29,7 @@ export function registerPostPages(app: Hono<AppEnv>): void {
 
   app.post('/posts', async (c) => {
     const viewer = requireViewer(c);
-    const { social, config } = c.var.services;
+    const { config } = c.var.kernel;
     if (c.var.oversizedBody) {
       return composePage(
         c,
@@ -45,11 +55,13 @@ export function registerPostPages(app: Hono<AppEnv>): void {
       const uploads = await Promise.all(
         files.map(async ({ index, file }) => ({ bytes: new Uint8Array(await file.arrayBuffer()), alt: alts[index] ?? '', index })),
       );
-      const post = await social.posts.create(
-        viewer,
-        { text: values.text, contentWarning: values.contentWarning, visibility: values.visibility || 'public', replyToId },
-        uploads,
-      );
+      const input = parseInput(postInputSchema, {
+        text: values.text,
+        contentWarning: values.contentWarning,
+        visibility: values.visibility || 'public',
+        replyToId,
+      });
+      const post = await social.posts.create(viewer, input, uploads);
       flash(c, post.replyTo ? 'Your reply was posted.' : 'Your post was published.');
       // A reply opens on its own page, with the conversation above it; a post goes back where it was written.
       const back = safeNext(c, form.text('back'));
@@ -73,7 +85,6 @@ export function registerPostPages(app: Hono<AppEnv>): void {
 
   /** A post's page: a member's at /@handle/id; a remote post's at /posts/id (`at` null), as postPath says. */
   const threadPage = async (c: AppContext, at: string | null) => {
-    const { social } = c.var.services;
     const id = postId(c.req.param('id') ?? '');
     const thread = await social.posts.thread(c.var.viewer, id);
     const { author } = thread.post;
@@ -128,19 +139,18 @@ export function registerPostPages(app: Hono<AppEnv>): void {
 
   app.get('/posts/:id/edit', async (c) => {
     const viewer = requireViewer(c);
-    const post = await c.var.services.social.posts.get(viewer, postId(c.req.param('id')));
+    const post = await social.posts.get(viewer, postId(c.req.param('id')));
     if (!post.mine?.own) throw UserError.forbidden('You can only edit your own posts.');
     return editPage(c, post, { text: post.text, contentWarning: post.contentWarning ?? '' }, {});
   });
 
   app.post('/posts/:id/edit', async (c) => {
     const viewer = requireViewer(c);
-    const { social } = c.var.services;
     const id = postId(c.req.param('id'));
     const form = await readForm(c);
     const values = { text: form.text('text'), contentWarning: form.text('contentWarning') };
     try {
-      const post = await social.posts.edit(viewer, id, values);
+      const post = await social.posts.edit(viewer, id, parseInput(editInputSchema, values));
       flash(c, 'Your post was updated.');
       return c.redirect(postPath(post), 303);
     } catch (error) {
@@ -150,7 +160,6 @@ export function registerPostPages(app: Hono<AppEnv>): void {
   });
 
   app.get('/posts/:id/history', async (c) => {
-    const { social } = c.var.services;
     const id = postId(c.req.param('id'));
     const post = await social.posts.get(c.var.viewer, id);
     const versions = await social.posts.history(c.var.viewer, id);
@@ -188,34 +197,27 @@ export function registerPostPages(app: Hono<AppEnv>): void {
     pin: (s, v, id) => s.posts.pin(v, id),
     unpin: (s, v, id) => s.posts.unpin(v, id),
     delete: (s, v, id) => s.posts.delete(v, id),
-  } satisfies Record<
-    string,
-    (social: AppContext['var']['services']['social'], viewer: ReturnType<typeof requireViewer>, id: number) => Promise<void>
-  >;
+  } satisfies Record<string, (social: SocialService, viewer: Viewer, id: number) => Promise<void>>;
   const notices: Record<string, string> = {
     boost: 'Boosted to your followers.',
     unboost: 'Boost removed.',
     like: 'Liked.',
     unlike: 'Like removed.',
-    bookmark: 'Saved to your bookmarks.',
-    unbookmark: 'Removed from your bookmarks.',
     pin: 'Featured on your profile.',
     unpin: 'No longer featured on your profile.',
     delete: 'Your post was deleted.',
   };
 
-  app.post('/posts/:id/:action{boost|unboost|like|unlike|pin|unpin|delete|bookmark|unbookmark}', async (c) => {
+  app.post('/posts/:id/:action{boost|unboost|like|unlike|pin|unpin|delete}', async (c) => {
     const viewer = requireViewer(c);
-    const { social, bookmarks } = c.var.services;
     const id = postId(c.req.param('id'));
-    const action = c.req.param('action');
+    const action = c.req.param('action') as keyof typeof actions;
     const back = safeNext(c, (await readForm(c)).text('back'));
-    if (action === 'bookmark') await bookmarks.bookmarkPost(viewer, id);
-    else if (action === 'unbookmark') await bookmarks.unbookmarkPost(viewer, id);
-    else await actions[action as keyof typeof actions](social, viewer, id);
+    await actions[action](social, viewer, id);
     flash(c, notices[action]!);
     return c.redirect(action === 'delete' ? (back.match(/^\/@[^/]+\/\d+$/) ? '/stream' : back) : `${back}#post-${id}`, 303);
   });
+  return app;
 }
 
 function excerpt(text: string, max = 60): string {
@@ -287,7 +289,7 @@ function editPage(
             id="field-text"
             name="text"
             rows={6}
-            data-max-chars={String(c.var.services.config.postMaxChars)}
+            data-max-chars={String(c.var.kernel.config.postMaxChars)}
             aria-invalid={errors.text ? 'true' : undefined}
             aria-describedby={errors.text ? 'field-text-error' : undefined}
           >
