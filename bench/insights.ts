@@ -10,9 +10,9 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { networkHealth } from '../src/insights/health.ts';
-import { memberInsights } from '../src/insights/insights.ts';
-import { memberStages } from '../src/insights/stages.ts';
+import { HealthService } from '../src/insights/health.ts';
+import { MyPlnService } from '../src/insights/my-pln.ts';
+import { StagesService } from '../src/insights/stages.ts';
 import { openBulkLoader } from './lib/bulk.ts';
 import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
 import { bytes, count, duration, ms, table } from './lib/format.ts';
@@ -70,7 +70,7 @@ export async function run(args: string[]): Promise<void> {
       `Insights benchmark — ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'CPU'}, ${bytes(totalmem())} RAM, Node ${process.version}`,
       `Network: ${count(options.members)} members, ~${count(options.follows)} follows, ${count(o.posts)} posts, ${count(o.sources)} sources × ${o.itemsPerSource} items, ~${o.reads} reads per member, seed ${o.seed}`,
-      `Timing: memberInsights() (what GET /api/v1/insights and /insights compute) for ${options.samples} sampled members after ${options.warmup} warm-up ones, sequentially, in process.`,
+      `Timing: MyPlnService.of() (what GET /api/v1/insights and /insights compute) for ${options.samples} sampled members after ${options.warmup} warm-up ones, sequentially, in process.`,
     ].join('\n'),
   );
   const community = generateCommunity({ members: options.members, follows: options.follows, seed: options.network.seed });
@@ -169,16 +169,20 @@ async function benchmark(database: BenchDatabase, options: Options, community: C
         }
         measurements.push({ what, summary: summarize(samples) });
       };
-      await time('insights', (m) => memberInsights(db, m, now));
-      await time('stages', (m) => memberStages(db, m, now));
-      await time('health', (m) => networkHealth(db, m, now));
+      // The product's own services, as the insights capability builds them (src/insights/service.ts).
+      const stages = new StagesService({ database: db });
+      const health = new HealthService({ database: db });
+      const myPln = new MyPlnService({ stages, health });
+      await time('insights', (m) => myPln.of(m, now));
+      await time('stages', (m) => stages.of(m, now));
+      await time('health', (m) => health.of(m, now));
       // The busiest member: the most followed (health lists and counts grow with the network).
       const top = await db.db.selectFrom('actors').select('id').orderBy('following_count', 'desc').limit(1).executeTakeFirstOrThrow();
       const heavy = { memberId: Number(top.id), actorId: Number(top.id) };
       const heavySamples: number[] = [];
       for (let i = 0; i < 20; i++) {
         const t = performance.now();
-        await memberInsights(db, heavy, now);
+        await myPln.of(heavy, now);
         heavySamples.push(performance.now() - t);
       }
       measurements.push({ what: 'insights (member following the most)', summary: summarize(heavySamples) });

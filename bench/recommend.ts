@@ -12,7 +12,7 @@
  */
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import { refreshSuggestionPools } from '../src/insights/pools.ts';
+import { SuggestionPoolsService } from '../src/insights/pools.ts';
 import { SuggestionsService } from '../src/insights/suggestions.ts';
 import { openBulkLoader } from './lib/bulk.ts';
 import { type BenchDatabase, onEachDatabase } from './lib/databases.ts';
@@ -114,10 +114,10 @@ async function benchmark(database: BenchDatabase, community: Community, options:
       });
       // The hourly job that ranks the best-known people of each passion, role and place.
       const poolsStarted = performance.now();
-      const pools = await refreshSuggestionPools(db, now);
+      const pools = await new SuggestionPoolsService({ database: db }).refresh(now);
       poolsMs = performance.now() - poolsStarted;
       console.log(`  Pools refreshed (${count(pools.rows)} rows) in ${duration(poolsMs)}.`);
-      const service = new SuggestionsService(db, 'http://localhost:3000');
+      const service = new SuggestionsService({ database: db, baseUrl: 'http://localhost:3000' });
       // Warm up on members outside the sample (caches, prepared statements).
       for (const i of eligible.slice(options.sample, options.sample + 50)) await service.suggest({ memberId: i + 1, actorId: i + 1 }, K);
       console.log(`  Recommending for ${count(sampled.length)} members…`);

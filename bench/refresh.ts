@@ -4,7 +4,7 @@
  * How long does one full refresh cycle of the feed reader take, and how much memory does the
  * refresher need? Serves 10,000 feeds from a loopback HTTP server in its own process (fresh,
  * unchanged/304, slow, failing and redirecting ones, generated from a seed), registers them as
- * sources followed by a member, and runs `Refresher.refreshDue()` to completion twice: cold
+ * sources followed by a member, and runs `RefreshService.refreshDue()` to completion twice: cold
  * (every item new) and again with every source due (304s, a few new items). Each cycle runs
  * in a fresh process holding only the refresher, so its peak RSS is the refresher's. On
  * SQLite, and on PostgreSQL when a server is reachable (as bench/timeline.ts finds it).
@@ -197,7 +197,7 @@ function header(options: Options, plans: FeedPlan[]): string {
     `           failing: HTTP 500 ${count(failures.server_error)}, 404 ${count(failures.not_found)}, an HTML page ${count(failures.html_page)}, binary garbage ${count(failures.garbage)}, never answers ${count(failures.timeout)}`,
     `           documents: RSS 2.0 ${count(rss)}, Atom 1.0 ${count(documents.length - rss)}; 10–30 items of HTML each (${count(items)} items in all), 70% gzipped`,
     `           cycle 2: fresh, slow and redirecting feeds have 1–3 new items; unchanged ones answer 304; failing ones fail again`,
-    `Refresher: Refresher.refreshDue() in its own process per cycle${options.nodeFlags.length ? ` (node ${options.nodeFlags.join(' ')})` : ''}; concurrency ${options.concurrency}, time limit ${timeoutMs / 1000} s per fetch${options.timeoutMs === undefined ? " (the product's default)" : ''}, at most ${bytes(PRODUCT_MAX_BYTES)} per feed`,
+    `Refresher: RefreshService.refreshDue() in its own process per cycle${options.nodeFlags.length ? ` (node ${options.nodeFlags.join(' ')})` : ''}; concurrency ${options.concurrency}, time limit ${timeoutMs / 1000} s per fetch${options.timeoutMs === undefined ? " (the product's default)" : ''}, at most ${bytes(PRODUCT_MAX_BYTES)} per feed`,
     perHostLine,
     `Waiting:   the server makes the refresher wait ${duration(waitingMs)} in all (slow feeds ${duration(slowMs)}, feeds that never answer ${count(failures.timeout)} × ${timeoutMs / 1000} s),`,
     `           so a cycle takes at least ${duration(Math.max(waitingMs / options.concurrency, failures.timeout ? timeoutMs : 0))} at concurrency ${options.concurrency} even if everything else were instant${failures.timeout ? ` (and never less than the ${timeoutMs / 1000} s time limit)` : ''}.`,
@@ -450,7 +450,7 @@ function report(database: BenchDatabase, cycles: CycleResult[], options: Options
     '',
     table(['', ...cycles.map((c) => `cycle ${c.cycle.label}`)], rows, ['left', ...cycles.map(() => 'right' as const)]),
     '',
-    `  cycle time: Refresher.refreshDue() from the call to the promise settling (claiming, fetching, parsing, storing).`,
+    `  cycle time: RefreshService.refreshDue() from the call to the promise settling (claiming, fetching, parsing, storing).`,
     `  new items stored: what refreshDue() reported; ✓ when it equals what the generated feeds hold (all items on the`,
     `  first cycle, the 1–3 added per growing feed on the second). items stored / s: new items over the cycle time.`,
     `  peak RSS: the refresher's process only (it runs nothing else; the feed server and the database server are other`,

@@ -4,7 +4,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { openDatabase } from '../../src/db/database.ts';
-import { Refresher, type RefreshSummary } from '../../src/feeds/refresh.ts';
+import { RefreshService, type RefreshSummary } from '../../src/feeds/refresh.ts';
 import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../../src/platform/http.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { serveChild } from '../lib/child.ts';
@@ -14,7 +14,7 @@ import { count, duration } from '../lib/format.ts';
  * One refresh cycle, in a process of its own: this process holds the refresher and nothing
  * else (the feed server and the database server are other processes; the data was written by
  * the parent), so its peak RSS is the refresher's. It opens the database as the product does,
- * runs `Refresher.refreshDue()` to completion and reports time, counts, memory and CPU.
+ * runs `RefreshService.refreshDue()` to completion and reports time, counts, memory and CPU.
  */
 
 export interface CycleInput {
@@ -145,11 +145,16 @@ async function refreshCycle(input: CycleInput): Promise<CycleOutput> {
   const errors = errorCounter();
   const logger = createLogger('error', errors.stream);
   const http = new MeasuredHttpClient({ userAgent: 'Commonroom-bench/1 (+http://127.0.0.1/)', allowPrivate: '127.0.0.1' });
-  const refresher = new Refresher(database, http, logger, {
-    concurrency: input.concurrency,
-    perHost: input.perHost,
-    maxBytes: input.maxBytes,
-    ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+  const refresher = new RefreshService({
+    database,
+    http,
+    logger,
+    options: {
+      concurrency: input.concurrency,
+      perHost: input.perHost,
+      maxBytes: input.maxBytes,
+      ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+    },
   });
   // Warm the connection (and, on PostgreSQL, the pool) so the cycle does not pay for it.
   await database.db.selectFrom('sources').select('id').limit(1).execute();

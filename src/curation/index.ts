@@ -1,3 +1,4 @@
+import type { FeedsService } from '../feeds/index.ts';
 import type { Social } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import { apiOf, pagesOf } from '../web/legacy.ts';
@@ -11,6 +12,7 @@ import { CollectionsService } from './collections.ts';
 import { registerCollectionsApi } from './collections-api.ts';
 import { registerCollectionsPages } from './collections-pages.tsx';
 import { registerCurationExportApi } from './export.ts';
+import { itemBookmarks } from './item-facts.ts';
 import { registerLibraryPages } from './section.tsx';
 
 export { withImportLimit } from './bookmark-api.ts';
@@ -26,7 +28,7 @@ export interface Curation {
 
 export const curation = defineCapability({
   name: 'curation',
-  needs: ['social'],
+  needs: ['social', 'feeds'],
   tables: [
     'bookmarks',
     'bookmark_tags',
@@ -37,11 +39,16 @@ export const curation = defineCapability({
     'collection_collaborators',
     'collection_follows',
   ],
-  build: (kernel, { social }: { social: Social }): Curation => ({
-    bookmarks: new BookmarksService(kernel),
-    collections: new CollectionsService({ ...kernel, graph: social.graph }),
-    articles: new ArticlesService({ ...kernel, social }),
-  }),
+  build: (kernel, { social, feeds }: { social: Social; feeds: FeedsService }): Curation => {
+    const bookmarks = new BookmarksService(kernel);
+    // An item's bookmark flag and buttons in the reader are curation's.
+    feeds.extendItems(itemBookmarks(kernel.database, bookmarks));
+    return {
+      bookmarks,
+      collections: new CollectionsService({ ...kernel, graph: social.graph }),
+      articles: new ArticlesService({ ...kernel, social }),
+    };
+  },
   pages: () => pagesOf(registerLibraryPages, registerCollectionsPages, registerBookmarkPages, registerArticlePages),
   api: () => apiOf(registerCollectionsApi, registerBookmarksApi, registerArticlesApi, registerCurationExportApi),
   jobs: (service) => [service.bookmarks.snapshotJob],

@@ -6,8 +6,8 @@ import { UserError } from '../platform/errors.ts';
 import { HttpClient } from '../platform/http.ts';
 import type { Opened } from '../web/capability.ts';
 import { fetchFeed } from './fetch.ts';
-import { importOpml } from './opml.ts';
 import { type FeedDocument, NotAFeedError, parseFeed } from './parse.ts';
+import type { FeedsService } from './service.ts';
 
 export const FEED_HELP = `
   commonroom feed parse <file|url>
@@ -47,7 +47,7 @@ export async function feedParseCommand(config: Config, version: string, args: st
 }
 
 /** `commonroom feed import-opml <file> --member <handle>` */
-export async function feedImportCommand(open: () => Promise<Opened<unknown>>, args: string[]): Promise<void> {
+export async function feedImportCommand(open: () => Promise<Opened<FeedsService>>, args: string[]): Promise<void> {
   const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { member: { type: 'string' } } });
   const file = positionals[0];
   if (!file || !values.member) throw usage('feed import-opml needs a file and --member <handle>');
@@ -58,9 +58,9 @@ export async function feedImportCommand(open: () => Promise<Opened<unknown>>, ar
     throw new CliError(`${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
   }
   try {
-    const { kernel, viewer: viewerOf } = await open();
+    const { service, viewer: viewerOf } = await open();
     const viewer = await viewerOf(values.member.replace(/^@/, ''));
-    const result = await importOpml(kernel.database, viewer, bytes);
+    const result = await service.opml.import(viewer, bytes);
     console.log(
       `Imported ${result.added} source${result.added === 1 ? '' : 's'} for @${viewer.handle}; ${result.alreadyFollowed} already followed; ${result.folders.length} folder${result.folders.length === 1 ? '' : 's'}.`,
     );

@@ -2,7 +2,7 @@ import { generateOpml, type Opml, parseOpml } from 'feedsmith';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { decodeFeed } from './parse.ts';
+import { decodeFeed } from './decode.ts';
 import { MIN_INTERVAL_MS } from './refresh.ts';
 
 /**
@@ -54,122 +54,132 @@ function collect(outlines: Outline[] | undefined, folder: string | null, entries
   }
 }
 
-export async function importOpml(database: Database, viewer: Viewer, bytes: Uint8Array): Promise<OpmlImportResult> {
-  if (bytes.length > MAX_OPML_BYTES) throw new UserError(413, 'opml_too_large', 'This OPML file is larger than 5 MB.');
-  const { text } = decodeFeed(bytes, undefined);
-  // A DOCTYPE could declare entities: none is ever expanded.
-  const xml = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
-  let document: Opml.Document<string>;
-  try {
-    document = parseOpml(xml);
-  } catch {
-    throw UserError.field(
-      'file',
-      'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).',
-      422,
-      'invalid_opml',
-    );
-  }
-  const entries: Entry[] = [];
-  const skipped: OpmlImportResult['skipped'] = [];
-  collect(document.body?.outlines, null, entries, skipped);
-  if (entries.length === 0 && skipped.length === 0) throw UserError.field('file', 'This OPML file lists no sources.', 422, 'empty_opml');
+export class OpmlService {
+  readonly #database: Database;
 
-  const now = Date.now();
-  return database.db.transaction().execute(async (tx) => {
-    const folderIds = new Map<string, number>();
-    for (const name of new Set(entries.flatMap((e) => (e.folder ? [e.folder] : [])))) {
-      await tx
-        .insertInto('folders')
-        .values({ member_id: viewer.memberId, name, created_at: now })
-        .onConflict((oc) => oc.columns(['member_id', 'name']).doNothing())
-        .execute();
-      folderIds.set(
-        name,
-        (
-          await tx
-            .selectFrom('folders')
-            .select('id')
-            .where('member_id', '=', viewer.memberId)
-            .where('name', '=', name)
-            .executeTakeFirstOrThrow()
-        ).id,
+  constructor(deps: { database: Database }) {
+    this.#database = deps.database;
+  }
+
+  /** Follows every source an OPML file lists, in its folders (one transaction; nothing is fetched here). */
+  async import(viewer: Viewer, bytes: Uint8Array): Promise<OpmlImportResult> {
+    if (bytes.length > MAX_OPML_BYTES) throw new UserError(413, 'opml_too_large', 'This OPML file is larger than 5 MB.');
+    const { text } = decodeFeed(bytes, undefined);
+    // A DOCTYPE could declare entities: none is ever expanded.
+    const xml = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
+    let document: Opml.Document<string>;
+    try {
+      document = parseOpml(xml);
+    } catch {
+      throw UserError.field(
+        'file',
+        'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).',
+        422,
+        'invalid_opml',
       );
     }
-    let added = 0;
-    let alreadyFollowed = 0;
-    const seen = new Set<string>();
-    for (let start = 0; start < entries.length; start += 200) {
-      const batch = entries.slice(start, start + 200).filter((e) => !seen.has(e.url) && seen.add(e.url));
-      if (!batch.length) continue;
-      await tx
-        .insertInto('sources')
-        .values(batch.map((e) => ({ url: e.url, interval_ms: MIN_INTERVAL_MS * 4, next_fetch_at: now, created_at: now })))
-        .onConflict((oc) => oc.column('url').doNothing())
-        .execute();
-      const sources = await tx
-        .selectFrom('sources')
-        .select(['id', 'url'])
-        .where(
-          'url',
-          'in',
-          batch.map((e) => e.url),
-        )
-        .execute();
-      const idOf = new Map(sources.map((s) => [s.url, s.id]));
-      const inserted = await tx
-        .insertInto('subscriptions')
-        .values(
-          batch.map((e) => ({
-            member_id: viewer.memberId,
-            source_id: idOf.get(e.url)!,
-            folder_id: e.folder ? folderIds.get(e.folder)! : null,
-            title: e.title,
-            created_at: now,
-          })),
-        )
-        .onConflict((oc) => oc.columns(['member_id', 'source_id']).doNothing())
-        .returning('source_id')
-        .execute();
-      if (inserted.length)
+    const entries: Entry[] = [];
+    const skipped: OpmlImportResult['skipped'] = [];
+    collect(document.body?.outlines, null, entries, skipped);
+    if (entries.length === 0 && skipped.length === 0) throw UserError.field('file', 'This OPML file lists no sources.', 422, 'empty_opml');
+
+    const now = Date.now();
+    return this.#database.db.transaction().execute(async (tx) => {
+      const folderIds = new Map<string, number>();
+      for (const name of new Set(entries.flatMap((e) => (e.folder ? [e.folder] : [])))) {
         await tx
-          .updateTable('sources')
-          .set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) }))
+          .insertInto('folders')
+          .values({ member_id: viewer.memberId, name, created_at: now })
+          .onConflict((oc) => oc.columns(['member_id', 'name']).doNothing())
+          .execute();
+        folderIds.set(
+          name,
+          (
+            await tx
+              .selectFrom('folders')
+              .select('id')
+              .where('member_id', '=', viewer.memberId)
+              .where('name', '=', name)
+              .executeTakeFirstOrThrow()
+          ).id,
+        );
+      }
+      let added = 0;
+      let alreadyFollowed = 0;
+      const seen = new Set<string>();
+      for (let start = 0; start < entries.length; start += 200) {
+        const batch = entries.slice(start, start + 200).filter((e) => !seen.has(e.url) && seen.add(e.url));
+        if (!batch.length) continue;
+        await tx
+          .insertInto('sources')
+          .values(batch.map((e) => ({ url: e.url, interval_ms: MIN_INTERVAL_MS * 4, next_fetch_at: now, created_at: now })))
+          .onConflict((oc) => oc.column('url').doNothing())
+          .execute();
+        const sources = await tx
+          .selectFrom('sources')
+          .select(['id', 'url'])
           .where(
-            'id',
+            'url',
             'in',
-            inserted.map((i) => i.source_id),
+            batch.map((e) => e.url),
           )
           .execute();
-      added += inserted.length;
-      alreadyFollowed += batch.length - inserted.length;
-    }
-    return { added, alreadyFollowed, folders: [...folderIds.keys()], skipped };
-  });
-}
-
-export async function exportOpml(database: Database, viewer: Viewer, siteName: string): Promise<string> {
-  const rows = await database.db
-    .selectFrom('subscriptions as sub')
-    .innerJoin('sources as s', 's.id', 'sub.source_id')
-    .leftJoin('folders as f', 'f.id', 'sub.folder_id')
-    .select(['sub.title as custom_title', 's.title', 's.url', 's.site_url', 'f.name as folder'])
-    .where('sub.member_id', '=', viewer.memberId)
-    .orderBy('f.name')
-    .orderBy('s.title')
-    .execute();
-  const outline = (r: (typeof rows)[number]): Outline => {
-    const text = r.custom_title ?? (r.title || r.url);
-    return { text, title: text, type: 'rss', xmlUrl: r.url, ...(r.site_url ? { htmlUrl: r.site_url } : {}) };
-  };
-  const folders = new Map<string, Outline[]>();
-  const loose: Outline[] = [];
-  for (const r of rows) {
-    if (r.folder) folders.set(r.folder, [...(folders.get(r.folder) ?? []), outline(r)]);
-    else loose.push(outline(r));
+        const idOf = new Map(sources.map((s) => [s.url, s.id]));
+        const inserted = await tx
+          .insertInto('subscriptions')
+          .values(
+            batch.map((e) => ({
+              member_id: viewer.memberId,
+              source_id: idOf.get(e.url)!,
+              folder_id: e.folder ? folderIds.get(e.folder)! : null,
+              title: e.title,
+              created_at: now,
+            })),
+          )
+          .onConflict((oc) => oc.columns(['member_id', 'source_id']).doNothing())
+          .returning('source_id')
+          .execute();
+        if (inserted.length)
+          await tx
+            .updateTable('sources')
+            .set((eb) => ({ subscriber_count: eb('subscriber_count', '+', 1) }))
+            .where(
+              'id',
+              'in',
+              inserted.map((i) => i.source_id),
+            )
+            .execute();
+        added += inserted.length;
+        alreadyFollowed += batch.length - inserted.length;
+      }
+      return { added, alreadyFollowed, folders: [...folderIds.keys()], skipped };
+    });
   }
-  return generateOpml({
-    head: { title: `${viewer.displayName ?? viewer.handle} — sources on ${siteName}`, dateCreated: new Date().toUTCString() },
-    body: { outlines: [...[...folders].map(([name, outlines]) => ({ text: name, title: name, outlines })), ...loose] },
-  }) as string;
+
+  /** The member's sources as OPML 2.0, in their folders. */
+  async export(viewer: Viewer, siteName: string): Promise<string> {
+    const rows = await this.#database.db
+      .selectFrom('subscriptions as sub')
+      .innerJoin('sources as s', 's.id', 'sub.source_id')
+      .leftJoin('folders as f', 'f.id', 'sub.folder_id')
+      .select(['sub.title as custom_title', 's.title', 's.url', 's.site_url', 'f.name as folder'])
+      .where('sub.member_id', '=', viewer.memberId)
+      .orderBy('f.name')
+      .orderBy('s.title')
+      .execute();
+    const outline = (r: (typeof rows)[number]): Outline => {
+      const text = r.custom_title ?? (r.title || r.url);
+      return { text, title: text, type: 'rss', xmlUrl: r.url, ...(r.site_url ? { htmlUrl: r.site_url } : {}) };
+    };
+    const folders = new Map<string, Outline[]>();
+    const loose: Outline[] = [];
+    for (const r of rows) {
+      if (r.folder) folders.set(r.folder, [...(folders.get(r.folder) ?? []), outline(r)]);
+      else loose.push(outline(r));
+    }
+    return generateOpml({
+      head: { title: `${viewer.displayName ?? viewer.handle} — sources on ${siteName}`, dateCreated: new Date().toUTCString() },
+      body: { outlines: [...[...folders].map(([name, outlines]) => ({ text: name, title: name, outlines })), ...loose] },
+    }) as string;
+  }
 }

@@ -3,7 +3,7 @@ import { parseHTML } from 'linkedom';
 import { UserError } from '../platform/errors.ts';
 import { FetchError, type FetchResult, type HttpClient } from '../platform/http.ts';
 import { sanitizeHtml } from '../platform/sanitize.ts';
-import { decodeFeed } from './parse.ts';
+import { decodeFeed } from './decode.ts';
 
 /**
  * "Load full article" for feeds that publish only a teaser: fetch the item's page through the

@@ -6,7 +6,7 @@ import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import { type FetchOutcome, fetchFeed } from './fetch.ts';
 import { ingestItems, withoutNul } from './ingest.ts';
-import { applyRulesToNewItems } from './rules.ts';
+import { applyRulesToNewItems } from './rule-matching.ts';
 
 /**
  * Keeps sources fresh. The `sources` table is its own queue: a refresher claims due sources
@@ -84,7 +84,15 @@ const hostOf = (url: string) => {
   }
 };
 
-export class Refresher {
+export interface RefreshDeps {
+  database: Database;
+  http: HttpClient;
+  logger: Logger;
+  /** Fetch limits (kept, not copied: a test may shorten `timeoutMs`). */
+  options: RefreshOptions;
+}
+
+export class RefreshService {
   readonly #database: Database;
   readonly #http: HttpClient;
   readonly #logger: Logger;
@@ -93,11 +101,11 @@ export class Refresher {
   readonly #holding = new Map<number, string>();
   #renewal: NodeJS.Timeout | null = null;
 
-  constructor(database: Database, http: HttpClient, logger: Logger, options: RefreshOptions) {
-    this.#database = database;
-    this.#http = http;
-    this.#logger = logger.child({ component: 'feeds' });
-    this.#options = options;
+  constructor(deps: RefreshDeps) {
+    this.#database = deps.database;
+    this.#http = deps.http;
+    this.#logger = deps.logger.child({ component: 'feeds' });
+    this.#options = deps.options;
   }
 
   get #leaseMs(): number {

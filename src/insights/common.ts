@@ -18,3 +18,6 @@ export function listWords(words: string[]): string {
   if (words.length <= 1) return words.join('');
   return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }
+
+/** A person's profile page. */
+export const profilePath = (acct: string): string => `/@${acct}`;

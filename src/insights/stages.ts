@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { Database } from '../db/database.ts';
+import type { Viewer } from '../platform/viewer.ts';
 
 /**
  * Stages of a learning network (consumption → connection → creation → contribution), computed
@@ -174,6 +175,8 @@ export function nextStep(stage: Stage, scores: Scores, activity: Activity): Next
   };
 }
 
+type Member = Pick<Viewer, 'memberId' | 'actorId'>;
+
 export interface StagesResult {
   scores: Scores;
   stage: Stage;
@@ -181,70 +184,76 @@ export interface StagesResult {
   activity: Activity;
 }
 
-export async function memberStages(
-  database: Database,
-  member: { memberId: number; actorId: number },
-  now = Date.now(),
-): Promise<StagesResult> {
-  const activity = await collectActivity(database, member, now);
-  const scores = scoreStages(activity);
-  const stage = currentStage(scores);
-  return { scores, stage, nextStep: nextStep(stage, scores, activity), activity };
-}
-
 /**
- * All the counts in one statement of indexed scalar subqueries, each bounded by the member's
- * own rows (their item states, follows, posts, bookmarks, collections), so the cost does not
- * grow with the size of the community.
+ * A member's stage, computed on request from their activity (`activity`): the counts in one
+ * statement of indexed scalar subqueries, each bounded by the member's own rows (their item
+ * states, follows, posts, bookmarks, collections), so the cost does not grow with the size of the
+ * community. Reads other capabilities' tables (never writes them): feeds' `item_states`,
+ * `source_items`, `subscriptions`; social's `follows`, `posts`, `mentions`, `post_hashtags`,
+ * `hashtag_follows`; chats' `chat_posts`, `chats`, `chat_series`, `chat_moderators`; curation's
+ * `bookmarks`, `collections`, `collection_follows`, `articles`.
  */
-export async function collectActivity(
-  database: Database,
-  member: { memberId: number; actorId: number },
-  now = Date.now(),
-): Promise<Activity> {
-  const m = member.memberId;
-  const a = member.actorId;
-  const short = now - SHORT_WINDOW_MS;
-  const long = now - LONG_WINDOW_MS;
-  const result = await sql<Record<keyof Activity, number | string | null>>`
-    select
-      (select count(*) from item_states st join source_items i on i.id = st.item_id
-        where st.member_id = ${m} and st.read = 1 and coalesce(st.read_at, i.seen_at) >= ${short}) as "itemsRead",
-      (select count(*) from follows where follower_id = ${a} and created_at >= ${long})
-        + (select count(*) from subscriptions where member_id = ${m} and created_at >= ${long})
-        + (select count(*) from hashtag_follows where member_id = ${m} and created_at >= ${long}) as "followsMade",
-      (select count(*) from bookmarks b where b.member_id = ${m} and b.created_at >= ${short}
-        and (b.item_id is not null or exists (select 1 from posts p where p.id = b.post_id and p.actor_id <> ${a}))) as "bookmarksOfOthers",
-      (select count(*) from posts where actor_id = ${a} and created_at >= ${long} and deleted_at is null
-        and reply_to_actor_id is not null and reply_to_actor_id <> ${a}) as "repliesToOthers",
-      (select count(*) from follows f join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id
-        where f.follower_id = ${a} and f.state = 'accepted' and back.state = 'accepted') as "mutuals",
-      (select count(distinct chat_id) from chat_posts where actor_id = ${a} and created_at >= ${long}) as "chatsJoined",
-      (select count(*) from (
-        select m1.actor_id as partner from mentions m1 join posts p1 on p1.id = m1.post_id
-         where p1.actor_id = ${a} and p1.created_at >= ${long} and m1.actor_id is not null and m1.actor_id <> ${a}
-        union
-        select p2.actor_id as partner from mentions m2 join posts p2 on p2.id = m2.post_id
-         where m2.actor_id = ${a} and p2.created_at >= ${long} and p2.actor_id <> ${a} and p2.deleted_at is null
-      ) partners) as "mentionPartners",
-      (select count(*) from posts p where p.actor_id = ${a} and p.created_at >= ${long} and p.deleted_at is null
-        and p.boost_of_id is null and p.reply_to_id is null and p.article_id is null
-        and (p.first_url is not null or exists (select 1 from post_hashtags h where h.post_id = p.id))) as "postsWithLinksOrTags",
-      (select count(*) from bookmarks where member_id = ${m} and created_at >= ${long} and note <> '') as "notedBookmarks",
-      (select count(*) from collections where owner_id = ${m} and created_at >= ${long}) as "collectionsMade",
-      (select count(*) from articles where member_id = ${m} and status = 'published' and published_at >= ${long}) as "articlesPublished",
-      (select coalesce(sum(boost_count + like_count + reply_count), 0) from posts
-        where actor_id = ${a} and created_at >= ${long} and deleted_at is null and boost_of_id is null) as "reactionsReceived",
-      (select count(*) from chats c
-        where c.starts_at >= ${long} and c.starts_at <= ${now + UPCOMING_CHAT_MS} and c.state <> 'cancelled'
-          and c.series_id in (select id from chat_series where owner_id = ${m}
-                              union select series_id from chat_moderators where member_id = ${m})) as "chatsHosted",
-      (select count(*) from collection_follows cf join collections col on col.id = cf.collection_id
-        where col.owner_id = ${m} and cf.member_id <> ${m}) as "collectionFollowers",
-      (select count(*) from collections where owner_id = ${m} and kind = 'starter_kit' and visibility <> 'private') as "starterKits"
-  `.execute(database.db);
-  const row = result.rows[0];
-  const activity = { ...ZERO_ACTIVITY };
-  if (row) for (const key of Object.keys(activity) as Array<keyof Activity>) activity[key] = Number(row[key] ?? 0);
-  return activity;
+export class StagesService {
+  readonly #database: Database;
+
+  constructor(deps: { database: Database }) {
+    this.#database = deps.database;
+  }
+
+  /** The member's scores, stage and next step, and the counts they are made of. */
+  async of(member: Member, now = Date.now()): Promise<StagesResult> {
+    const activity = await this.activity(member, now);
+    const scores = scoreStages(activity);
+    const stage = currentStage(scores);
+    return { scores, stage, nextStep: nextStep(stage, scores, activity), activity };
+  }
+
+  /** The counts the scores are made of (see `Activity` for what each one counts). */
+  async activity(member: Member, now = Date.now()): Promise<Activity> {
+    const m = member.memberId;
+    const a = member.actorId;
+    const short = now - SHORT_WINDOW_MS;
+    const long = now - LONG_WINDOW_MS;
+    const result = await sql<Record<keyof Activity, number | string | null>>`
+      select
+        (select count(*) from item_states st join source_items i on i.id = st.item_id
+          where st.member_id = ${m} and st.read = 1 and coalesce(st.read_at, i.seen_at) >= ${short}) as "itemsRead",
+        (select count(*) from follows where follower_id = ${a} and created_at >= ${long})
+          + (select count(*) from subscriptions where member_id = ${m} and created_at >= ${long})
+          + (select count(*) from hashtag_follows where member_id = ${m} and created_at >= ${long}) as "followsMade",
+        (select count(*) from bookmarks b where b.member_id = ${m} and b.created_at >= ${short}
+          and (b.item_id is not null or exists (select 1 from posts p where p.id = b.post_id and p.actor_id <> ${a}))) as "bookmarksOfOthers",
+        (select count(*) from posts where actor_id = ${a} and created_at >= ${long} and deleted_at is null
+          and reply_to_actor_id is not null and reply_to_actor_id <> ${a}) as "repliesToOthers",
+        (select count(*) from follows f join follows back on back.follower_id = f.followee_id and back.followee_id = f.follower_id
+          where f.follower_id = ${a} and f.state = 'accepted' and back.state = 'accepted') as "mutuals",
+        (select count(distinct chat_id) from chat_posts where actor_id = ${a} and created_at >= ${long}) as "chatsJoined",
+        (select count(*) from (
+          select m1.actor_id as partner from mentions m1 join posts p1 on p1.id = m1.post_id
+           where p1.actor_id = ${a} and p1.created_at >= ${long} and m1.actor_id is not null and m1.actor_id <> ${a}
+          union
+          select p2.actor_id as partner from mentions m2 join posts p2 on p2.id = m2.post_id
+           where m2.actor_id = ${a} and p2.created_at >= ${long} and p2.actor_id <> ${a} and p2.deleted_at is null
+        ) partners) as "mentionPartners",
+        (select count(*) from posts p where p.actor_id = ${a} and p.created_at >= ${long} and p.deleted_at is null
+          and p.boost_of_id is null and p.reply_to_id is null and p.article_id is null
+          and (p.first_url is not null or exists (select 1 from post_hashtags h where h.post_id = p.id))) as "postsWithLinksOrTags",
+        (select count(*) from bookmarks where member_id = ${m} and created_at >= ${long} and note <> '') as "notedBookmarks",
+        (select count(*) from collections where owner_id = ${m} and created_at >= ${long}) as "collectionsMade",
+        (select count(*) from articles where member_id = ${m} and status = 'published' and published_at >= ${long}) as "articlesPublished",
+        (select coalesce(sum(boost_count + like_count + reply_count), 0) from posts
+          where actor_id = ${a} and created_at >= ${long} and deleted_at is null and boost_of_id is null) as "reactionsReceived",
+        (select count(*) from chats c
+          where c.starts_at >= ${long} and c.starts_at <= ${now + UPCOMING_CHAT_MS} and c.state <> 'cancelled'
+            and c.series_id in (select id from chat_series where owner_id = ${m}
+                                union select series_id from chat_moderators where member_id = ${m})) as "chatsHosted",
+        (select count(*) from collection_follows cf join collections col on col.id = cf.collection_id
+          where col.owner_id = ${m} and cf.member_id <> ${m}) as "collectionFollowers",
+        (select count(*) from collections where owner_id = ${m} and kind = 'starter_kit' and visibility <> 'private') as "starterKits"
+    `.execute(this.#database.db);
+    const row = result.rows[0];
+    const activity = { ...ZERO_ACTIVITY };
+    if (row) for (const key of Object.keys(activity) as Array<keyof Activity>) activity[key] = Number(row[key] ?? 0);
+    return activity;
+  }
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
 import { after, before, describe, test } from 'node:test';
-import { Refresher, SOURCE_LEASE_MS } from '../../src/feeds/refresh.ts';
+import { RefreshService, SOURCE_LEASE_MS } from '../../src/feeds/refresh.ts';
 import { JOB_LEASE_MS } from '../../src/jobs/jobs.ts';
 import { createLogger } from '../../src/platform/logger.ts';
 import { createMembers, type Member } from '../social/helpers.ts';
@@ -167,11 +167,11 @@ describe('refreshing after kill -9', () => {
         .where('id', '=', id)
         .execute();
     // One fetch at a time on this host: /slow/1.xml waits behind the slow /slow/0.xml.
-    const refresher = new Refresher(server.services.database, server.services.http, createLogger('silent'), {
-      concurrency: 2,
-      perHost: 1,
-      maxBytes: 1024 * 1024,
-      leaseMs,
+    const refresher = new RefreshService({
+      database: server.services.database,
+      http: server.services.http,
+      logger: createLogger('silent'),
+      options: { concurrency: 2, perHost: 1, maxBytes: 1024 * 1024, leaseMs },
     });
     const pass = refresher.refreshDue();
     const seen = new Map<number, Set<number>>(ids.map((id) => [id, new Set()]));

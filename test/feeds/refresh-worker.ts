@@ -17,7 +17,17 @@ const logger = createLogger('silent');
 const database = openDatabase({ dataDir: dataDir!, databaseUrl: databaseUrl || undefined });
 const jobs = new Jobs(database, logger, { clock });
 const http = new HttpClient({ userAgent: 'Commonroom/test (+http://127.0.0.1)', allowPrivate: '127.0.0.1' });
-const feeds = new FeedsService(database, http, logger, { concurrency: 4, perHost: 2, maxBytes: 1024 * 1024, clock });
+const feeds = new FeedsService({
+  database,
+  http,
+  logger,
+  options: { concurrency: 4, perHost: 2, maxBytes: 1024 * 1024, clock },
+  // This worker only refreshes: nothing in it shares an item to a stream.
+  posts: {
+    create: () => Promise.reject(new Error('the refresh worker does not post')),
+  },
+  config: { postMaxChars: 1000 },
+});
 // The capability's own job, as the composition root registers and schedules it.
 for (const spec of feedsCapability.jobs!(feeds)) {
   jobs.register(spec.kind, spec.run, spec.options);

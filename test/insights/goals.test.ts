@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { loadDemo } from '../../src/app/demo/demo.ts';
 import { DEMO_GOALS } from '../../src/app/demo/goals.ts';
-import { GoalsService } from '../../src/insights/goals.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
 import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -569,7 +568,7 @@ describe('learning goals: the demo community', () => {
   after(async () => server?.close());
 
   test('demo members have goals with notes, suggestions and progress', async () => {
-    const service = new GoalsService(server.services.database, server.services.config.baseUrl);
+    const service = server.services.insights.goals;
     const db = server.services.database.db;
     for (const demo of DEMO_GOALS) {
       const member = await db

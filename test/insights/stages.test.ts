@@ -2,10 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import {
   type Activity,
-  collectActivity,
   currentStage,
   FORMULA,
-  memberStages,
   nextStep,
   STAGE_THRESHOLD,
   saturate,
@@ -86,20 +84,20 @@ describe('the counts on a real database', () => {
     await me.post('…really', { replyToId: mine.id });
 
     const now = Date.now();
-    const fresh = await collectActivity(server.services.database, me, now);
+    const fresh = await server.services.insights.stages.activity(me, now);
     assert.equal(fresh.followsMade, 1);
     assert.equal(fresh.mutuals, 1);
     assert.equal(fresh.repliesToOthers, 1, 'a reply to oneself is not a reply to others');
     // Their reaction-free posts give nothing; their counts are theirs alone.
-    assert.equal((await collectActivity(server.services.database, them, now)).repliesToOthers, 0);
+    assert.equal((await server.services.insights.stages.activity(them, now)).repliesToOthers, 0);
 
     // Ninety-one days later the follow and the reply have left the window; the mutual follow stays.
-    const later = await collectActivity(server.services.database, me, now + 91 * 86_400_000);
+    const later = await server.services.insights.stages.activity(me, now + 91 * 86_400_000);
     assert.equal(later.followsMade, 0);
     assert.equal(later.repliesToOthers, 0);
     assert.equal(later.mutuals, 1);
 
-    const stages = await memberStages(server.services.database, me, now);
+    const stages = await server.services.insights.stages.of(me, now);
     assert.deepEqual(stages.scores, scoreStages(stages.activity));
   });
 });

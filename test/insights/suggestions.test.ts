@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { utcToZoned } from '../../src/chats/time.ts';
-import { refreshSuggestionPools } from '../../src/insights/pools.ts';
 import { createMember, createMembers, follow, type Json, type Member } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -270,11 +269,11 @@ describe('who to follow: following back, and the pools of best-known people', ()
       .select('id')
       .where('slug', '=', 'storytime')
       .executeTakeFirstOrThrow();
-    await refreshSuggestionPools(server.services.database);
+    await server.services.insights.pools.refresh();
     assert.deepEqual(await pool('passion', String(passion.id)), ['p1', 'p2', 'rae', 'p0']);
     assert.deepEqual(await pool('role', 'public_librarian'), ['rae']);
     await server.services.accounts.suspend('p1', 'spam', null);
-    const again = await refreshSuggestionPools(server.services.database);
+    const again = await server.services.insights.pools.refresh();
     assert.deepEqual(await pool('passion', String(passion.id)), ['p2', 'rae', 'p0']);
     const stored = await server.services.database.db
       .selectFrom('suggestion_pools')

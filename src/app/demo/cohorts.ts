@@ -1,4 +1,3 @@
-import { CohortsService } from '../../insights/index.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import type { Services } from '../services.ts';
 
@@ -44,7 +43,7 @@ Twenty minutes a day: read, answer one person, share one thing.`;
 
 export async function loadDemoCohorts(services: Services): Promise<{ students: number }> {
   const db = services.database.db;
-  const cohorts = new CohortsService(services.database, services.config.baseUrl);
+  const { cohorts } = services.insights;
   const as = async (handle: string): Promise<Viewer> => {
     const row = await db
       .selectFrom('members')
@@ -73,7 +72,7 @@ export async function loadDemoCohorts(services: Services): Promise<{ students: n
     now,
   );
   // Made two weeks ago for 30 days, so it still works today.
-  await cohorts.createInvite(instructor, cohort.id, { expiresInDays: 30 }, now - 14 * DAY, DEMO_COHORT.token);
+  await cohorts.createInvite(instructor, cohort.id, { expiresInDays: 30, maxUses: null }, now - 14 * DAY, DEMO_COHORT.token);
   for (const [handle, daysAgo] of DEMO_COHORT.students) {
     await cohorts.join(await as(handle), { token: DEMO_COHORT.token, consent: true }, now - daysAgo * DAY);
   }

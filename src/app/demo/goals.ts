@@ -1,4 +1,3 @@
-import { GoalsService } from '../../insights/index.ts';
 import type { Services } from '../services.ts';
 
 /**
@@ -45,7 +44,7 @@ export const DEMO_GOALS: ReadonlyArray<{
 
 export async function loadDemoGoals(services: Services): Promise<{ goals: number; notes: number }> {
   const db = services.database.db;
-  const goals = new GoalsService(services.database, services.config.baseUrl);
+  const { goals } = services.insights;
   const now = Date.now();
   let notes = 0;
   for (const demo of DEMO_GOALS) {

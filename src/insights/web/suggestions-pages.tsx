@@ -1,0 +1,104 @@
+import { Hono } from 'hono';
+import { UserError } from '../../platform/errors.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { CsrfField } from '../../web/forms.tsx';
+import { Avatar, flash } from '../../web/layout.tsx';
+import { requireViewer } from '../../web/middleware.ts';
+import { readForm, safeNext } from '../../web/request.ts';
+import type { InsightsService } from '../service.ts';
+import type { Suggestion } from '../suggestions.ts';
+import { insightsPage } from './section.tsx';
+
+const PATH = '/insights/suggestions';
+
+/** Who to follow (Insights section): suggestions with their reasons, a Follow and a Dismiss button each; plain forms, no script needed. */
+export function suggestionsPages(service: InsightsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get(PATH, async (c) => {
+    const viewer = requireViewer(c);
+    const suggestions = await service.suggestions.suggest(viewer, 10);
+    return insightsPage(c, { title: 'Who to follow' }, <SuggestionList c={c} suggestions={suggestions} />);
+  });
+
+  app.post(`${PATH}/:actorId/dismiss`, async (c) => {
+    const viewer = requireViewer(c);
+    const actorId = Number(c.req.param('actorId'));
+    if (!Number.isSafeInteger(actorId) || actorId <= 0) throw UserError.notFound('There is no such person to dismiss.');
+    const form = await readForm(c);
+    await service.suggestions.dismiss(viewer, actorId);
+    const name = form.text('name');
+    flash(c, name ? `${name} will not be suggested again.` : 'They will not be suggested again.');
+    return c.redirect(safeNext(c, form.text('back'), PATH), 303);
+  });
+  return app;
+}
+
+function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Suggestion[] }) {
+  return (
+    <>
+      <p>
+        People you may want to learn from, and why. The more you follow, post with hashtags and take part in chats, the better these get.
+        Dismiss someone and they will not come back.
+      </p>
+      {suggestions.length === 0 ? (
+        <div class="callout">
+          <p>No suggestions yet: there is not enough to go on.</p>
+          <p>
+            Add your role and a few passions to <a href="/settings/profile">your profile</a>, follow a few people from the{' '}
+            <a href="/people">directory</a>, or join a <a href="/chats">chat</a>; suggestions appear here as soon as there is something to
+            go on.
+          </p>
+        </div>
+      ) : (
+        <ul class="people-list suggestions" aria-label="Suggested people">
+          {suggestions.map((s) => (
+            <li>
+              <SuggestionCard c={c} suggestion={s} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function SuggestionCard({ c, suggestion }: { c: AppContext; suggestion: Suggestion }) {
+  const { actor, reasons } = suggestion;
+  const profile = actor.local ? `/@${actor.handle}` : `/@${actor.acct}`;
+  return (
+    <article class="person-card" aria-labelledby={`suggestion-${actor.id}`}>
+      <Avatar url={actor.avatarUrl} name={actor.displayName} size={56} />
+      <div>
+        <h2 id={`suggestion-${actor.id}`}>
+          <a href={profile}>{actor.displayName}</a>
+        </h2>
+        <p class="meta">@{actor.acct}</p>
+        {actor.roleLabel || actor.location ? <p>{[actor.roleLabel, actor.location].filter(Boolean).join(' · ')}</p> : null}
+        {reasons.length > 0 ? (
+          <ul class="suggestion-reasons" aria-label={`Why ${actor.displayName}`}>
+            {reasons.map((r) => (
+              <li>{r[0]!.toUpperCase() + r.slice(1)}</li>
+            ))}
+          </ul>
+        ) : null}
+        <div class="actions">
+          <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
+            <CsrfField token={c.var.csrf} />
+            <input type="hidden" name="back" value={PATH} />
+            <button type="submit" class="button--small">
+              Follow <span class="visually-hidden">{actor.displayName}</span>
+            </button>
+          </form>
+          <form method="post" action={`${PATH}/${actor.id}/dismiss`} class="inline-form">
+            <CsrfField token={c.var.csrf} />
+            <input type="hidden" name="back" value={PATH} />
+            <input type="hidden" name="name" value={actor.displayName} />
+            <button type="submit" class="button--secondary button--small">
+              Dismiss <span class="visually-hidden">{actor.displayName}</span>
+            </button>
+          </form>
+        </div>
+      </div>
+    </article>
+  );
+}
