@@ -3,7 +3,7 @@ import { CliError, printTable, readStdin, usage } from '../platform/cli.ts';
 import { randomToken } from '../platform/crypto.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { AccountsService } from './service.ts';
-import { signupSchema } from './validation.ts';
+import { signupSchema } from './signup-schemas.ts';
 
 export const USER_HELP = `
   commonroom user create <handle> --email <email> [--name <name>] [--admin] [--password-stdin]

@@ -7,3 +7,8 @@ export const PHOTO_SIZE = 512;
 export function processPhoto(bytes: Uint8Array): Promise<ProcessedPhoto> {
   return processImage(bytes, { field: 'photo', maxSize: PHOTO_SIZE, square: true });
 }
+
+/** A size for people: "1.5 MB", "300 KB". */
+export function formatBytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB` : `${Math.round(bytes / 1024)} KB`;
+}

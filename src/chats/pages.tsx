@@ -508,7 +508,7 @@ export function registerChatsPages(app: Hono<AppEnv>): void {
   }
 
   app.get('/:at{@[A-Za-z0-9_]+}/chats', async (c) => {
-    const profile = await loadProfile(c, c.req.param('at').slice(1));
+    const profile = await loadProfile(c, c.var.services.accounts, c.req.param('at').slice(1));
     if (profile instanceof Response) return profile;
     const history = await chats(c).history(c.var.viewer, profile.handle);
     return renderPage(

@@ -630,7 +630,7 @@ function importPage(c: AppContext, result: { summary?: ImportSummary; errors?: E
 }
 
 async function publicPage(c: AppContext, handle: string) {
-  const profile = await loadProfile(c, handle);
+  const profile = await loadProfile(c, c.var.services.accounts, handle);
   if (profile instanceof Response) return profile;
   if (profile.handle !== handle) return c.redirect(`/@${profile.handle}/bookmarks${new URL(c.req.url).search}`, 301);
   const { bookmarks } = c.var.services;

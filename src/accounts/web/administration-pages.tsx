@@ -1,15 +1,18 @@
-import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
+import { Hono } from 'hono';
 import type { SiteSettingsValues } from '../../platform/settings.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
-import { DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
+import { DataTable, flash, type PageOptions } from '../../web/layout.tsx';
 import { requireAdmin } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
-import type { Invite } from '../service.ts';
+import type { MemberListing } from '../administration.ts';
+import type { AccountsService } from '../service.ts';
+import { adminPage } from './administration-views.tsx';
 
-/** Administration: site settings, members (suspend/unsuspend) and invitations. */
-export function registerAdminPages(app: Hono<AppEnv>): void {
+/** Administration: site settings, and members (suspend, unsuspend). */
+export function administrationPages(accounts: AccountsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
   app.get('/admin', (c) => {
     requireAdmin(c);
     return sitePage(c, c.var.site, {});
@@ -20,7 +23,7 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
     const form = await readForm(c);
     const values = { siteName: form.text('siteName'), siteDescription: form.text('siteDescription'), signupMode: form.text('signupMode') };
     try {
-      await c.var.services.settings.update(values);
+      await accounts.administration.updateSite(values);
     } catch (error) {
       const { errors, status } = formErrors(error);
       return sitePage(c, values as SiteSettingsValues, errors, status);
@@ -37,7 +40,7 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
       status: status === 'active' || status === 'suspended' ? status : undefined,
       cursor: c.req.query('cursor'),
     } as const;
-    const result = await c.var.services.accounts.listMembers(filter);
+    const result = await accounts.listMembers(filter);
     return membersPage(c, filter, result);
   });
 
@@ -45,7 +48,7 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
     const viewer = requireAdmin(c);
     const form = await readForm(c);
     const handle = c.req.param('handle');
-    await c.var.services.accounts.suspend(handle, form.text('reason') || null, viewer);
+    await accounts.suspend(handle, form.text('reason') || null, viewer);
     flash(c, `@${handle} is suspended and was signed out everywhere.`);
     return c.redirect(`/admin/members?${new URLSearchParams({ q: form.text('q') })}`, 303);
   });
@@ -54,55 +57,12 @@ export function registerAdminPages(app: Hono<AppEnv>): void {
     const viewer = requireAdmin(c);
     const form = await readForm(c);
     const handle = c.req.param('handle');
-    await c.var.services.accounts.unsuspend(handle, viewer);
+    await accounts.unsuspend(handle, viewer);
     flash(c, `@${handle} can sign in again.`);
     return c.redirect(`/admin/members?${new URLSearchParams({ q: form.text('q') })}`, 303);
   });
 
-  app.get('/admin/invites', async (c) => {
-    requireAdmin(c);
-    return invitesPage(c, await c.var.services.accounts.listInvites(), {}, {});
-  });
-
-  app.post('/admin/invites', async (c) => {
-    const viewer = requireAdmin(c);
-    const form = await readForm(c);
-    const values = { maxUses: form.text('maxUses'), expiresInDays: form.text('expiresInDays'), note: form.text('note') };
-    const errors: Errors = {};
-    const maxUses = values.maxUses ? Number(values.maxUses) : null;
-    const expiresInDays = values.expiresInDays ? Number(values.expiresInDays) : null;
-    if (maxUses !== null && !(Number.isInteger(maxUses) && maxUses >= 1 && maxUses <= 10_000))
-      errors.maxUses = 'Enter a whole number from 1 to 10000, or leave it empty for no limit.';
-    if (expiresInDays !== null && !(Number.isInteger(expiresInDays) && expiresInDays >= 1 && expiresInDays <= 365))
-      errors.expiresInDays = 'Enter a number of days from 1 to 365, or leave it empty.';
-    const { accounts } = c.var.services;
-    if (Object.keys(errors).length > 0) return invitesPage(c, await accounts.listInvites(), values, errors, 422);
-    const invite = await accounts.createInvite(viewer.memberId, { maxUses, expiresInDays, note: values.note });
-    flash(c, `Invitation created: ${accounts.inviteUrl(invite.code)}`);
-    return c.redirect('/admin/invites', 303);
-  });
-
-  app.post('/admin/invites/:id/revoke', async (c) => {
-    requireAdmin(c);
-    await c.var.services.accounts.revokeInvite(Number(c.req.param('id')));
-    flash(c, 'The invitation was revoked.');
-    return c.redirect('/admin/invites', 303);
-  });
-}
-
-export const ADMINISTRATION = {
-  label: 'Administration',
-  items: [
-    ['/admin', 'Site'],
-    ['/admin/members', 'Members'],
-    ['/admin/reports', 'Reports'],
-    ['/admin/invites', 'Invitations'],
-    ['/admin/federation', 'Federation'],
-  ],
-} as const;
-
-function adminPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderSectionPage(c, ADMINISTRATION, { ...options, noindex: true }, body);
+  return app;
 }
 
 function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, status: PageOptions['status'] = 200) {
@@ -153,7 +113,7 @@ function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, sta
 function membersPage(
   c: AppContext,
   filter: { q?: string | undefined; status?: 'active' | 'suspended' | undefined },
-  result: Awaited<ReturnType<AppContext['var']['services']['accounts']['listMembers']>>,
+  result: { members: MemberListing[]; nextCursor: string | null },
 ) {
   const date = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 10) : '—');
   const next = result.nextCursor
@@ -244,91 +204,6 @@ function membersPage(
           </a>
         </nav>
       ) : null}
-    </>,
-  );
-}
-
-function invitesPage(
-  c: AppContext,
-  invites: Invite[],
-  values: Record<string, string>,
-  errors: Errors,
-  status: PageOptions['status'] = 200,
-) {
-  const { accounts } = c.var.services;
-  const date = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 10) : 'never');
-  return adminPage(
-    c,
-    { title: 'Invitations', hasErrors: Object.keys(errors).length > 0, status },
-    <>
-      {c.var.site.signupMode !== 'invite' ? (
-        <p class="callout">
-          Sign-up is currently <strong>{c.var.site.signupMode}</strong>: invitation links only matter when sign-up is set to invitation in{' '}
-          <a href="/admin">site settings</a>.
-        </p>
-      ) : null}
-      <h2>New invitation link</h2>
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/admin/invites" class="stack" novalidate>
-        <CsrfField token={c.var.csrf} />
-        <TextField
-          name="maxUses"
-          type="number"
-          optional
-          label="How many people can use it"
-          value={values.maxUses}
-          errors={errors}
-          inputmode="numeric"
-          hint="Leave empty for no limit, e.g. for a whole cohort."
-        />
-        <TextField
-          name="expiresInDays"
-          type="number"
-          optional
-          label="Expires after (days)"
-          value={values.expiresInDays}
-          errors={errors}
-          inputmode="numeric"
-        />
-        <TextField
-          name="note"
-          optional
-          label="Note to yourself"
-          value={values.note}
-          errors={errors}
-          maxLength={200}
-          hint="e.g. “Spring LIS 520 cohort”."
-        />
-        <button type="submit">Create invitation link</button>
-      </form>
-      <h2>Invitation links</h2>
-      {invites.length === 0 ? (
-        <p>None yet.</p>
-      ) : (
-        <DataTable caption="Invitation links" hideCaption columns={['Link', 'Note', 'Used', 'Expires']} actions>
-          {invites.map((i) => (
-            <tr>
-              <td class="code">{i.usable ? accounts.inviteUrl(i.code) : <s>{i.code}</s>}</td>
-              <td>{i.note ?? ''}</td>
-              <td>
-                {i.useCount}
-                {i.maxUses ? ` of ${i.maxUses}` : ''}
-              </td>
-              <td>{i.revokedAt ? 'revoked' : date(i.expiresAt)}</td>
-              <td>
-                {i.usable ? (
-                  <form method="post" action={`/admin/invites/${i.id}/revoke`} class="inline-form">
-                    <CsrfField token={c.var.csrf} />
-                    <button type="submit" class="button--small button--secondary">
-                      Revoke<span class="visually-hidden"> invitation {i.note ?? i.code}</span>
-                    </button>
-                  </form>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      )}
     </>,
   );
 }

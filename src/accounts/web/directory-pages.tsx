@@ -1,14 +1,17 @@
-import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
+import { Hono } from 'hono';
 import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
-import { Avatar, renderPage } from '../../web/layout.tsx';
+import { renderPage } from '../../web/layout.tsx';
+import type { Profile } from '../profile.ts';
 import { ROLE_KEYS, ROLES } from '../roles.ts';
-import type { Profile } from '../service.ts';
+import type { AccountsService } from '../service.ts';
+import { PersonCard } from './person-views.tsx';
 
-/** The people directory at /people. (Profile pages are composed in web/profile.tsx.) */
-export function registerPeoplePages(app: Hono<AppEnv>): void {
+/** The people directory at /people. (Profile pages are the profiles capability's.) */
+export function directoryPages(accounts: AccountsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
   app.get('/people', async (c) => {
     const filter = {
       q: c.req.query('q')?.slice(0, 200) ?? '',
@@ -16,7 +19,6 @@ export function registerPeoplePages(app: Hono<AppEnv>): void {
       passion: c.req.query('passion')?.slice(0, 60) ?? '',
       location: c.req.query('location')?.slice(0, 120) ?? '',
     };
-    const { accounts } = c.var.services;
     const popular = await accounts.passionSuggestions('', 16);
     let errors: Errors = {};
     let result: Awaited<ReturnType<typeof accounts.directory>> = { people: [], nextCursor: null };
@@ -34,108 +36,8 @@ export function registerPeoplePages(app: Hono<AppEnv>): void {
     }
     return directoryPage(c, filter, result, popular, errors, status);
   });
-}
 
-const HOST = (c: AppContext) => new URL(c.var.services.config.baseUrl).host;
-
-/**
- * A member's profile as `viewer` may see it, or a page saying why not: the members-only case
- * answers with a "sign in to see it" page rather than an error.
- */
-export async function loadProfile(c: AppContext, handle: string): Promise<Profile | Response> {
-  try {
-    return await c.var.services.accounts.profile(handle, c.var.viewer);
-  } catch (error) {
-    if (error instanceof UserError && error.code === 'members_only') {
-      return renderPage(
-        c,
-        { title: `@${handle}`, status: 401, noindex: true },
-        <p class="callout">
-          {error.message} <a href={`/login?next=${encodeURIComponent(`/@${handle}`)}`}>Sign in</a> to see it.
-        </p>,
-      );
-    }
-    throw error;
-  }
-}
-
-/** The top of a profile page: photo, name, role, bio, passions and details. `actions` go under the name. */
-export function ProfileHeader({ c, p, actions }: { c: AppContext; p: Profile; actions?: Child }) {
-  const own = c.var.viewer?.memberId === p.memberId;
-  const joined = new Date(p.joinedAt).toLocaleDateString('en', { year: 'numeric', month: 'long', timeZone: 'UTC' });
-  return (
-    <>
-      <div class="profile-head">
-        <Avatar url={p.avatarUrl} name={p.displayName} size={128} />
-        <div>
-          <h1 id="profile-name">{p.displayName}</h1>
-          <p class="meta">
-            @{p.handle}@{HOST(c)}
-          </p>
-          {p.roleLabel ? (
-            <p>
-              <strong>{p.roleLabel}</strong>
-              {p.organisation ? <> at {p.organisation}</> : null}
-            </p>
-          ) : p.organisation ? (
-            <p>{p.organisation}</p>
-          ) : null}
-          {own ? (
-            <p>
-              <a class="button button--secondary button--small" href="/settings/profile">
-                Edit your profile
-              </a>
-            </p>
-          ) : null}
-          {actions}
-        </div>
-      </div>
-      {p.bio ? (
-        <p class="bio">{p.bio}</p>
-      ) : own ? (
-        <p class="callout">Add a few lines about yourself so peers know what you do and care about.</p>
-      ) : null}
-      {p.passions.length > 0 ? (
-        <section aria-labelledby="passions-heading">
-          <h2 id="passions-heading">Passions</h2>
-          <ul class="tags">
-            {p.passions.map((x) => (
-              <li>
-                <a class="tag" href={`/people?passion=${encodeURIComponent(x.slug)}`}>
-                  {x.name}
-                </a>
-              </li>
-            ))}
-          </ul>
-        </section>
-      ) : null}
-      <section aria-labelledby="details-heading">
-        <h2 id="details-heading">Details</h2>
-        <dl class="profile-facts">
-          {p.location ? (
-            <>
-              <dt>Location</dt>
-              <dd>{p.location}</dd>
-            </>
-          ) : null}
-          <dt>Time zone</dt>
-          <dd>{p.timeZone.replace(/_/g, ' ')}</dd>
-          <dt>Joined</dt>
-          <dd>{joined}</dd>
-          {p.links.map((link) => (
-            <>
-              <dt>{link.label || 'Link'}</dt>
-              <dd>
-                <a href={link.url} rel="me nofollow noopener noreferrer">
-                  {link.url.replace(/^https?:\/\//, '')}
-                </a>
-              </dd>
-            </>
-          ))}
-        </dl>
-      </section>
-    </>
-  );
+  return app;
 }
 
 function directoryPage(
@@ -226,30 +128,5 @@ function directoryPage(
         </nav>
       ) : null}
     </>,
-  );
-}
-
-export function PersonCard({ profile: p }: { profile: Profile }) {
-  return (
-    <div class="person-card">
-      <Avatar url={p.avatarUrl} name={p.displayName} size={56} />
-      <div>
-        <h3>
-          <a href={`/@${p.handle}`}>{p.displayName}</a>
-        </h3>
-        <p class="meta">@{p.handle}</p>
-        {p.roleLabel ? <p>{p.roleLabel}</p> : null}
-        {p.organisation || p.location ? <p class="meta">{[p.organisation, p.location].filter(Boolean).join(' · ')}</p> : null}
-        {p.passions.length > 0 ? (
-          <ul class="tags" aria-label="Passions">
-            {p.passions.slice(0, 5).map((x) => (
-              <li>
-                <span class="tag">{x.name}</span>
-              </li>
-            ))}
-          </ul>
-        ) : null}
-      </div>
-    </div>
   );
 }

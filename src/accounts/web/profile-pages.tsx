@@ -1,5 +1,5 @@
-import type { Hono } from 'hono';
-import type { Child } from 'hono/jsx';
+import { Hono } from 'hono';
+import { parseInput, UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import {
   CsrfField,
@@ -12,41 +12,44 @@ import {
   TextArea,
   TextField,
 } from '../../web/forms.tsx';
-import { Avatar, DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
+import { Avatar, flash, type PageOptions } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { type Form, readForm } from '../../web/request.ts';
+import { formatBytes, type ProcessedPhoto } from '../photos.ts';
+import { editableProfile, type Profile } from '../profile.ts';
+import { LINKS_MAX, PASSIONS_MAX, type ProfileInput, profileSchema, TIME_ZONES } from '../profile-schemas.ts';
 import { ROLES } from '../roles.ts';
-import { editableProfile, formatBytes, type Profile } from '../service.ts';
-import { LINKS_MAX, PASSIONS_MAX, PASSWORD_MIN, TIME_ZONES } from '../validation.ts';
+import type { AccountsService } from '../service.ts';
+import { settingsPage } from './settings-views.tsx';
 
 const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
 
-/** The member's own settings: profile, password, API tokens. */
-export function registerSettingsPages(app: Hono<AppEnv>): void {
+/** The member's own profile, under Settings. */
+export function profilePages(accounts: AccountsService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
   app.get('/settings', (c) => c.redirect('/settings/profile'));
 
   app.get('/settings/profile', async (c) => {
     const viewer = requireViewer(c);
-    const profile = await c.var.services.accounts.ownProfile(viewer.memberId);
+    const profile = await accounts.ownProfile(viewer.memberId);
     return profilePage(c, profileValues(profile), profile, {});
   });
 
   app.post('/settings/profile', async (c) => {
     const viewer = requireViewer(c);
-    const { accounts, config } = c.var.services;
+    const { maxUploadBytes } = c.var.kernel.config;
     const current = await accounts.ownProfile(viewer.memberId);
     if (c.var.oversizedBody) {
-      const message = `The photo is too large: the limit is ${formatBytes(config.maxUploadBytes)}. Nothing was saved; choose a smaller photo.`;
+      const message = `The photo is too large: the limit is ${formatBytes(maxUploadBytes)}. Nothing was saved; choose a smaller photo.`;
       return profilePage(c, profileValues(current), current, { photo: message }, 413);
     }
     const form = await readForm(c);
     const values = profileFromForm(form);
     const photo = form.file('photo');
     try {
-      await accounts.updateProfile(viewer.memberId, values, {
-        bytes: photo ? new Uint8Array(await photo.arrayBuffer()) : null,
-        remove: form.text('removePhoto') === 'yes',
-      });
+      const { input, image } = await checkProfileForm(accounts, values, photo ? new Uint8Array(await photo.arrayBuffer()) : null);
+      await accounts.updateProfile(viewer.memberId, input, { image, remove: form.text('removePhoto') === 'yes' });
     } catch (error) {
       const { errors, status } = formErrors(error);
       return profilePage(c, formValues(values), current, passionErrorsOnField(errors, values.passions), status);
@@ -55,50 +58,33 @@ export function registerSettingsPages(app: Hono<AppEnv>): void {
     return c.redirect('/settings/profile', 303);
   });
 
-  app.get('/settings/account', async (c) => {
-    const viewer = requireViewer(c);
-    const profile = await c.var.services.accounts.ownProfile(viewer.memberId);
-    return accountPage(c, profile.email, {});
-  });
+  return app;
+}
 
-  app.post('/settings/account', async (c) => {
-    const viewer = requireViewer(c);
-    const form = await readForm(c);
-    const { accounts } = c.var.services;
+/**
+ * Checks the whole form (the fields with the profile schema, and the photo) before anything is
+ * saved, so that every problem is reported at once.
+ */
+async function checkProfileForm(
+  accounts: AccountsService,
+  values: ReturnType<typeof profileFromForm>,
+  bytes: Uint8Array | null,
+): Promise<{ input: ProfileInput; image: ProcessedPhoto | undefined }> {
+  const errors: UserError[] = [];
+  const attempt = async <T,>(work: () => Promise<T> | T): Promise<T | undefined> => {
     try {
-      await accounts.changePassword(
-        viewer.memberId,
-        form.text('currentPassword'),
-        form.text('newPassword'),
-        c.var.sessionToken ?? undefined,
-      );
+      return await work();
     } catch (error) {
-      const { errors, status } = formErrors(error);
-      return accountPage(c, (await accounts.ownProfile(viewer.memberId)).email, errors, status);
+      if (!(error instanceof UserError)) throw error;
+      errors.push(error);
+      return undefined;
     }
-    flash(c, 'Your password was changed. Other devices were signed out.');
-    return c.redirect('/settings/account', 303);
-  });
-
-  app.get('/settings/tokens', async (c) => {
-    const viewer = requireViewer(c);
-    return tokensPage(c, await c.var.services.accounts.listApiTokens(viewer.memberId), null);
-  });
-
-  app.post('/settings/tokens', async (c) => {
-    const viewer = requireViewer(c);
-    const form = await readForm(c);
-    const { accounts } = c.var.services;
-    const token = await accounts.createApiToken(viewer.memberId, form.text('name'));
-    return tokensPage(c, await accounts.listApiTokens(viewer.memberId), token, 201);
-  });
-
-  app.post('/settings/tokens/:id/revoke', async (c) => {
-    const viewer = requireViewer(c);
-    await c.var.services.accounts.revokeApiToken(viewer.memberId, Number(c.req.param('id')));
-    flash(c, 'The token was revoked.');
-    return c.redirect('/settings/tokens', 303);
-  });
+  };
+  const input = await attempt(() => parseInput(profileSchema, values));
+  const image = bytes ? await attempt(() => accounts.profiles.checkPhoto(bytes)) : undefined;
+  if (errors.length === 1) throw errors[0]!;
+  if (errors.length > 1) throw UserError.invalid(errors.flatMap((e) => e.issues));
+  return { input: input!, image };
 }
 
 /** The profile form's values: the editable profile with passions as one comma-separated field. */
@@ -152,23 +138,8 @@ function formValues(v: ReturnType<typeof profileFromForm>): ProfileFormValues {
   return { ...v, passions: v.passions.join(', ') };
 }
 
-const SETTINGS = {
-  label: 'Settings',
-  items: [
-    ['/settings/profile', 'Profile'],
-    ['/settings/account', 'Password'],
-    ['/settings/privacy', 'Privacy'],
-    ['/settings/tokens', 'API tokens'],
-  ],
-} as const;
-
-/** A page under Settings (other capabilities add their own, e.g. privacy). */
-export function settingsPage(c: AppContext, options: PageOptions, body: Child) {
-  return renderSectionPage(c, SETTINGS, { ...options, noindex: true }, body);
-}
-
 function profilePage(c: AppContext, values: ProfileFormValues, current: Profile, errors: Errors, status: PageOptions['status'] = 200) {
-  const { maxUploadBytes } = c.var.services.config;
+  const { maxUploadBytes } = c.var.kernel.config;
   const linkRows = [...values.links, ...Array.from({ length: 2 }, () => ({ label: '', url: '' }))].slice(0, LINKS_MAX);
   const hasErrors = Object.keys(errors).length > 0;
   return settingsPage(
@@ -342,92 +313,6 @@ function profilePage(c: AppContext, values: ProfileFormValues, current: Profile,
           <button type="submit">Save profile</button>
         </div>
       </form>
-    </>,
-  );
-}
-
-function accountPage(c: AppContext, email: string, errors: Errors, status: PageOptions['status'] = 200) {
-  return settingsPage(
-    c,
-    { title: 'Password', hasErrors: Object.keys(errors).length > 0, status },
-    <>
-      <p>
-        You sign in with <strong>{email}</strong> or your handle.
-      </p>
-      <ErrorSummary errors={errors} />
-      <form method="post" action="/settings/account" class="stack" novalidate>
-        <CsrfField token={c.var.csrf} />
-        <input type="text" name="username" value={email} autocomplete="username" hidden />
-        <TextField
-          name="currentPassword"
-          type="password"
-          label="Current password"
-          errors={errors}
-          autocomplete="current-password"
-          required
-        />
-        <TextField
-          name="newPassword"
-          type="password"
-          label="New password"
-          errors={errors}
-          autocomplete="new-password"
-          required
-          hint={`At least ${PASSWORD_MIN} characters. Other devices will be signed out.`}
-        />
-        <div class="actions">
-          <button type="submit">Change password</button>
-        </div>
-      </form>
-    </>,
-  );
-}
-
-function tokensPage(
-  c: AppContext,
-  tokens: Array<{ id: number; name: string; createdAt: number; lastUsedAt: number | null }>,
-  created: string | null,
-  status: PageOptions['status'] = 200,
-) {
-  const when = (ms: number | null) => (ms ? new Date(ms).toISOString().slice(0, 10) : 'never');
-  return settingsPage(
-    c,
-    { title: 'API tokens', status },
-    <>
-      <p>
-        Tokens let scripts and apps use <a href="/api/v1/openapi.json">the API</a> as you: send{' '}
-        <code>Authorization: Bearer &lt;token&gt;</code>.
-      </p>
-      {created ? (
-        <div class="notice" role="status">
-          <p>Your new token (copy it now: it is not shown again):</p>
-          <p class="code">{created}</p>
-        </div>
-      ) : null}
-      <form method="post" action="/settings/tokens" class="stack">
-        <CsrfField token={c.var.csrf} />
-        <TextField name="name" optional label="Token name" maxLength={80} hint="What will use it, e.g. “Reading list script”." />
-        <button type="submit">Create token</button>
-      </form>
-      {tokens.length > 0 ? (
-        <DataTable caption="Your API tokens" hideCaption columns={['Name', 'Created', 'Last used']} actions>
-          {tokens.map((t) => (
-            <tr>
-              <td>{t.name}</td>
-              <td>{when(t.createdAt)}</td>
-              <td>{when(t.lastUsedAt)}</td>
-              <td>
-                <form method="post" action={`/settings/tokens/${t.id}/revoke`} class="inline-form" data-confirm={`Revoke “${t.name}”?`}>
-                  <CsrfField token={c.var.csrf} />
-                  <button type="submit" class="button--small button--secondary">
-                    Revoke<span class="visually-hidden"> {t.name}</span>
-                  </button>
-                </form>
-              </td>
-            </tr>
-          ))}
-        </DataTable>
-      ) : null}
     </>,
   );
 }

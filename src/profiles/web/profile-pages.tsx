@@ -1,13 +1,13 @@
-import type { Hono } from 'hono';
+import { Hono } from 'hono';
 import { raw } from 'hono/html';
-import { loadProfile, ProfileHeader } from '../accounts/index.ts';
-import { UserError } from '../platform/errors.ts';
-import type { ActorProfile, Relationship } from '../social/index.ts';
-import { ActionButton, PeopleList, PostCard, Timeline } from '../social/index.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { Avatar, flash, renderPage } from '../web/layout.tsx';
-import { requireViewer } from '../web/middleware.ts';
-import { readForm, safeNext } from '../web/request.ts';
+import { loadProfile, ProfileHeader } from '../../accounts/index.ts';
+import { PeopleList, PostCard, Timeline } from '../../social/index.ts';
+import type { AppEnv } from '../../web/context.ts';
+import { Avatar, flash, renderPage } from '../../web/layout.tsx';
+import { requireViewer } from '../../web/middleware.ts';
+import { readForm, safeNext } from '../../web/request.ts';
+import type { PersonAction, ProfilesService } from '../service.ts';
+import { Connections } from './profile-views.tsx';
 
 const TABS = [
   ['', 'Posts', 'posts'],
@@ -16,26 +16,24 @@ const TABS = [
 ] as const;
 
 /**
- * Profile pages compose two capabilities: the member's profile (accounts) and their posts,
- * connections and relationship to the viewer (social).
+ * A person's pages: a member's profile (accounts) with their posts, connections and relationship
+ * to the viewer (social), and someone on another server (federation); follow, mute and block.
  */
-export function registerProfilePages(app: Hono<AppEnv>): void {
+export function profilePages(service: ProfilesService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
   for (const [suffix, , filter] of TABS) {
     app.get(`/:at{@[A-Za-z0-9_]+}${suffix}`, async (c) => {
       const handle = c.req.param('at').slice(1);
-      const profile = await loadProfile(c, handle);
+      const profile = await loadProfile(c, service.accounts, handle);
       if (profile instanceof Response) return profile;
       if (profile.handle !== handle) return c.redirect(`/@${profile.handle}${suffix}`, 301);
-      const { social } = c.var.services;
-      const actor = await social.graph.actor(profile.handle);
-      const [page, pinned, relationship, lists, hasBlog, publicBookmarks] = await Promise.all([
-        social.timelines.profile(c.var.viewer, actor.id, filter, c.req.query('cursor')),
-        filter === 'posts' && !c.req.query('cursor') ? social.timelines.pinned(c.var.viewer, actor.id) : Promise.resolve([]),
-        c.var.viewer && c.var.viewer.actorId !== actor.id ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
-        social.lists.publicOf(profile.memberId),
-        c.var.services.articles.hasPublished(actor.id),
-        c.var.services.bookmarks.publicOf(profile.memberId, { limit: 1 }),
-      ]);
+      const { actor, page, pinned, relationship, lists, hasBlog, hasPublicBookmarks } = await service.memberPage(
+        c.var.viewer,
+        profile,
+        filter,
+        c.req.query('cursor'),
+      );
       const back = `/@${profile.handle}${suffix}`;
       const next = page.nextCursor ? `${back}?cursor=${page.nextCursor}` : null;
       return renderPage(
@@ -94,7 +92,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
                   </a>
                 </li>
               ) : null}
-              {publicBookmarks.bookmarks.length > 0 ? (
+              {hasPublicBookmarks ? (
                 <li>
                   <a class="tag" href={`/@${profile.handle}/bookmarks`}>
                     Bookmarks
@@ -116,26 +114,13 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
     });
   }
 
-  // Someone on another server: what we know of them, and their posts that reached us. A signed-in
-  // member opening an address we have not met yet looks it up (WebFinger, then their outbox).
+  // Someone on another server: what we know of them, and their posts that reached us.
   app.get('/:at{@[A-Za-z0-9_.-]+@[A-Za-z0-9.-]+(?::[0-9]+)?}', async (c) => {
-    const acct = c.req.param('at').slice(1);
-    const { social, federation } = c.var.services;
-    let row = await federation.actors.byAcct(acct);
-    let fetching = false;
-    if (!row) {
-      if (!c.var.viewer) throw UserError.notFound(`@${acct} has not been seen here yet. Sign in and search for them to look them up.`);
-      row = await federation.lookup(acct);
-      fetching = true;
-    }
-    const actor = await social.graph.actor(row.acct);
-    const [page, pinned, relationship] = await Promise.all([
-      social.timelines.profile(c.var.viewer, actor.id, 'posts', c.req.query('cursor')),
-      c.req.query('cursor') ? Promise.resolve([]) : social.timelines.pinned(c.var.viewer, actor.id),
-      c.var.viewer ? social.graph.relationship(c.var.viewer, actor.id) : Promise.resolve(null),
-    ]);
-    // Their profile fields (website, pronouns …): names as text, values as HTML sanitised when stored.
-    const fields = JSON.parse(row.fields) as Array<{ name: string; value: string }>;
+    const { row, actor, page, pinned, relationship, fields, fetching } = await service.remotePage(
+      c.var.viewer,
+      c.req.param('at').slice(1),
+      c.req.query('cursor'),
+    );
     const back = `/@${actor.acct}`;
     return renderPage(
       c,
@@ -181,7 +166,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
             </ol>
           </section>
         ) : null}
-        {fetching || (page.posts.length === 0 && Date.now() - row.created_at < 60_000) ? (
+        {fetching ? (
           <p class="callout" role="status">
             Their recent posts are being fetched from {row.domain}. <a href={back}>Reload</a> in a moment to see them.
           </p>
@@ -200,11 +185,9 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
 
   for (const direction of ['followers', 'following'] as const) {
     app.get(`/:at{@[A-Za-z0-9_]+}/${direction}`, async (c) => {
-      const profile = await loadProfile(c, c.req.param('at').slice(1));
+      const profile = await loadProfile(c, service.accounts, c.req.param('at').slice(1));
       if (profile instanceof Response) return profile;
-      const { graph } = c.var.services.social;
-      const actor = await graph.actor(profile.handle);
-      const page = await graph.connections(actor.id, direction, c.req.query('cursor'));
+      const page = await service.connections(profile, direction, c.req.query('cursor'));
       const title = direction === 'followers' ? `People following ${profile.displayName}` : `People ${profile.displayName} follows`;
       return renderPage(
         c,
@@ -226,7 +209,7 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
     });
   }
 
-  const notices: Record<'follow' | 'unfollow' | 'mute' | 'unmute' | 'block' | 'unblock', (acct: string, result?: string) => string> = {
+  const notices: Record<PersonAction, (acct: string, result?: string) => string> = {
     follow: (acct, state) =>
       state === 'pending' ? `You asked to follow @${acct}; they approve new followers.` : `You now follow @${acct}.`,
     unfollow: (acct) => `You no longer follow @${acct}.`,
@@ -239,86 +222,11 @@ export function registerProfilePages(app: Hono<AppEnv>): void {
   app.post('/:at{@[A-Za-z0-9_@.:-]+}/:action{follow|unfollow|mute|unmute|block|unblock}', async (c) => {
     const viewer = requireViewer(c);
     const acct = c.req.param('at').slice(1);
-    const action = c.req.param('action') as 'follow' | 'unfollow' | 'mute' | 'unmute' | 'block' | 'unblock';
-    const { graph } = c.var.services.social;
-    let result: string | undefined;
-    if (action === 'follow') result = await graph.follow(viewer, acct);
-    else await graph[action](viewer, acct);
+    const action = c.req.param('action') as PersonAction;
+    const result = await service.act(viewer, acct, action);
     flash(c, notices[action](acct, result));
     return c.redirect(safeNext(c, (await readForm(c)).text('back'), `/@${acct}`), 303);
   });
-}
 
-/** Counts, and the viewer's follow, mute and block buttons for this person. */
-function Connections({
-  c,
-  actor,
-  relationship,
-  back,
-  lists,
-}: {
-  c: AppContext;
-  actor: ActorProfile;
-  relationship: Relationship | null;
-  back: string;
-  lists: boolean;
-}) {
-  const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
-    <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
-  );
-  return (
-    <>
-      {lists ? (
-        <p class="profile-stats">
-          <span>
-            <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
-          </span>{' '}
-          ·{' '}
-          <a href={`${back}/following`}>
-            <strong>{actor.following}</strong> following
-          </a>{' '}
-          ·{' '}
-          <a href={`${back}/followers`}>
-            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}
-          </a>
-          {actor.locked ? <span class="meta"> · approves followers</span> : null}
-        </p>
-      ) : (
-        <p class="profile-stats">
-          <span>
-            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'person here follows' : 'people here follow'} them
-          </span>{' '}
-          · <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'} seen here
-          {actor.locked ? <span class="meta"> · approves followers</span> : null}
-        </p>
-      )}
-      {relationship ? (
-        <div class="profile-actions">
-          {relationship.followedBy ? <span class="badge">Follows you</span> : null}
-          {relationship.blockedBy
-            ? null
-            : relationship.following
-              ? act('unfollow', 'Unfollow')
-              : relationship.requested
-                ? act('unfollow', 'Cancel follow request')
-                : relationship.blocking
-                  ? null
-                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow')}
-          {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
-          {relationship.blocking
-            ? act('unblock', 'Unblock')
-            : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
-          <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
-            Report
-          </a>
-        </div>
-      ) : !c.var.viewer ? (
-        <p>
-          <a class="button button--small" href={`/login?next=${encodeURIComponent(back)}`}>
-            Sign in to follow
-          </a>
-        </p>
-      ) : null}
-    </>
-  );
+  return app;
 }

@@ -1,22 +1,26 @@
-import { type Selectable, sql } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, MembersTable } from '../db/schema.ts';
-import { likeContains } from '../platform/cursor.ts';
+import type { Viewer } from '../platform/viewer.ts';
+import { type ProfileLink, passionSlug } from './profile-schemas.ts';
 import { roleLabel } from './roles.ts';
-import { type ProfileLink, passionSlug } from './validation.ts';
 
-/** Queries of the accounts capability. Other capabilities go through the service, not these. */
+/**
+ * Members and their actors, as accounts reads and writes them: lookups, passions, the search
+ * text. Other capabilities go through the service (or people-writes.ts), not these.
+ */
 
 export type ActorRow = Selectable<ActorsTable>;
 export type MemberRow = Selectable<MembersTable>;
 export type MemberWithActor = MemberRow & { actor: ActorRow };
 
+/** The member fields anyone may see alongside a profile. */
+export type PublicMember = Pick<MemberRow, 'id' | 'time_zone' | 'profile_visibility' | 'created_at'>;
+
 export interface Passion {
   slug: string;
   name: string;
 }
-
-const ESCAPE = sql.raw(`'\\'`);
 
 export async function findMemberByLogin(db: Queryable, login: string): Promise<MemberWithActor | undefined> {
   const key = login.trim().replace(/^@/, '').toLowerCase();
@@ -108,74 +112,6 @@ export function searchText(
     .toLowerCase();
 }
 
-export interface DirectoryFilter {
-  role?: string | undefined;
-  passion?: string | undefined;
-  location?: string | undefined;
-  q?: string | undefined;
-  /** Show only profiles visible to anonymous visitors. */
-  publicOnly: boolean;
-  /** Members with an id below this (keyset cursor: newest first). */
-  beforeId?: number | undefined;
-  limit: number;
-}
-
-/** The member fields anyone may see alongside a profile. */
-export type PublicMember = Pick<MemberRow, 'id' | 'time_zone' | 'profile_visibility' | 'created_at'>;
-
-/** Local, active members matching every given filter, newest first. */
-export async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<{ actor: ActorRow; member: PublicMember }>> {
-  let query = db
-    .selectFrom('members')
-    .innerJoin('actors', 'actors.id', 'members.actor_id')
-    .selectAll('actors')
-    .select([
-      'members.id as member_id',
-      'members.time_zone as member_time_zone',
-      'members.profile_visibility as member_profile_visibility',
-      'members.created_at as member_created_at',
-    ])
-    .where('members.suspended_at', 'is', null);
-  if (filter.publicOnly) query = query.where('members.profile_visibility', '=', 'public');
-  if (filter.role) query = query.where('actors.role', '=', filter.role);
-  if (filter.passion) {
-    const slug = passionSlug(filter.passion);
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('actor_passions')
-          .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
-          .select(sql.lit(1).as('one'))
-          .whereRef('actor_passions.actor_id', '=', 'actors.id')
-          .where('passions.slug', '=', slug),
-      ),
-    );
-  }
-  if (filter.location) {
-    query = query.where(sql<boolean>`actors.location_key like ${likeContains(filter.location.toLowerCase())} escape ${ESCAPE}`);
-  }
-  for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
-    query = query.where(sql<boolean>`actors.search_text like ${likeContains(word)} escape ${ESCAPE}`);
-  }
-  if (filter.beforeId) query = query.where('members.id', '<', filter.beforeId);
-  const rows = await query.orderBy('members.id', 'desc').limit(filter.limit).execute();
-  return rows.map(({ member_id, member_time_zone, member_profile_visibility, member_created_at, ...actor }) => ({
-    actor,
-    member: { id: member_id, time_zone: member_time_zone, profile_visibility: member_profile_visibility, created_at: member_created_at },
-  }));
-}
-
-export async function passionSuggestions(db: Queryable, prefix: string, limit: number): Promise<Array<Passion & { count: number }>> {
-  const slug = passionSlug(prefix);
-  let query = db
-    .selectFrom('passions')
-    .leftJoin('actor_passions', 'actor_passions.passion_id', 'passions.id')
-    .select(['passions.slug', 'passions.name', (eb) => eb.fn.count<number>('actor_passions.actor_id').as('count')])
-    .groupBy(['passions.id', 'passions.slug', 'passions.name']);
-  if (slug) query = query.where('passions.slug', 'like', `${slug}%`);
-  const rows = await query.orderBy('count', 'desc').orderBy('passions.slug').limit(limit).execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
-}
-
 export function parseLinks(json: string): ProfileLink[] {
   try {
     const value: unknown = JSON.parse(json);
@@ -183,4 +119,41 @@ export function parseLinks(json: string): ProfileLink[] {
   } catch {
     return [];
   }
+}
+
+/** Members with what a `Viewer` needs; sessions and tokens join their own table to it. */
+export function viewerQuery(db: Queryable) {
+  return db
+    .selectFrom('members')
+    .innerJoin('actors', 'actors.id', 'members.actor_id')
+    .select([
+      'members.id as member_id',
+      'members.actor_id',
+      'members.is_admin',
+      'members.time_zone',
+      'members.suspended_at',
+      'actors.handle',
+      'actors.display_name',
+      'actors.avatar_url',
+    ]);
+}
+
+export function toViewer(row: {
+  member_id: number;
+  actor_id: number;
+  handle: string;
+  display_name: string;
+  avatar_url: string | null;
+  is_admin: number;
+  time_zone: string;
+}): Viewer {
+  return {
+    memberId: row.member_id,
+    actorId: row.actor_id,
+    handle: row.handle,
+    displayName: row.display_name,
+    avatarUrl: row.avatar_url,
+    isAdmin: row.is_admin === 1,
+    timeZone: row.time_zone,
+  };
 }

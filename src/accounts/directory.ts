@@ -1,0 +1,126 @@
+import { sql } from 'kysely';
+import type { Database, Queryable } from '../db/database.ts';
+import { decodeCursor, encodeCursor, likeContains } from '../platform/cursor.ts';
+import type { Viewer } from '../platform/viewer.ts';
+import { type ActorRow, type Passion, type PublicMember, passionsOf } from './people.ts';
+import { type Profile, toProfile } from './profile.ts';
+import { passionSlug } from './profile-schemas.ts';
+
+/** What the directory is filtered by (each given filter must match). */
+export interface DirectoryQuery {
+  role?: string | undefined;
+  passion?: string | undefined;
+  location?: string | undefined;
+  q?: string | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** The directory of members (/people): find peers by role, passion, place and words; passions to pick from. */
+export class DirectoryService {
+  readonly #database: Database;
+
+  constructor(deps: { database: Database }) {
+    this.#database = deps.database;
+  }
+
+  get #db() {
+    return this.#database.db;
+  }
+
+  /** Local, active members matching every filter, newest first; anonymous visitors see public profiles only. */
+  async search(filter: DirectoryQuery, viewer: Viewer | null): Promise<{ people: Profile[]; nextCursor: string | null }> {
+    const limit = Math.min(Math.max(filter.limit ?? 24, 1), 100);
+    const beforeId = filter.cursor ? decodeCursor(filter.cursor, ['number'])[0] : undefined;
+    const rows = await directory(this.#db, {
+      role: filter.role || undefined,
+      passion: filter.passion?.trim() || undefined,
+      location: filter.location?.trim() || undefined,
+      q: filter.q?.trim() || undefined,
+      publicOnly: !viewer,
+      beforeId,
+      limit: limit + 1,
+    });
+    const page = rows.slice(0, limit);
+    const passions = await passionsOf(
+      this.#db,
+      page.map((r) => r.actor.id),
+    );
+    return {
+      people: page.map((r) => toProfile(r.actor, r.member, passions.get(r.actor.id) ?? [])),
+      nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.member.id]) : null,
+    };
+  }
+
+  /** Passions starting with some letters (autocomplete), most shared first. */
+  async passionSuggestions(prefix: string, limit = 10): Promise<Array<Passion & { count: number }>> {
+    return passionSuggestions(this.#db, prefix.slice(0, 40), Math.min(Math.max(limit, 1), 50));
+  }
+}
+
+const ESCAPE = sql.raw(`'\\'`);
+
+interface DirectoryFilter {
+  role?: string | undefined;
+  passion?: string | undefined;
+  location?: string | undefined;
+  q?: string | undefined;
+  /** Show only profiles visible to anonymous visitors. */
+  publicOnly: boolean;
+  /** Members with an id below this (keyset cursor: newest first). */
+  beforeId?: number | undefined;
+  limit: number;
+}
+
+/** Local, active members matching every given filter, newest first. */
+async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<{ actor: ActorRow; member: PublicMember }>> {
+  let query = db
+    .selectFrom('members')
+    .innerJoin('actors', 'actors.id', 'members.actor_id')
+    .selectAll('actors')
+    .select([
+      'members.id as member_id',
+      'members.time_zone as member_time_zone',
+      'members.profile_visibility as member_profile_visibility',
+      'members.created_at as member_created_at',
+    ])
+    .where('members.suspended_at', 'is', null);
+  if (filter.publicOnly) query = query.where('members.profile_visibility', '=', 'public');
+  if (filter.role) query = query.where('actors.role', '=', filter.role);
+  if (filter.passion) {
+    const slug = passionSlug(filter.passion);
+    query = query.where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('actor_passions')
+          .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
+          .select(sql.lit(1).as('one'))
+          .whereRef('actor_passions.actor_id', '=', 'actors.id')
+          .where('passions.slug', '=', slug),
+      ),
+    );
+  }
+  if (filter.location) {
+    query = query.where(sql<boolean>`actors.location_key like ${likeContains(filter.location.toLowerCase())} escape ${ESCAPE}`);
+  }
+  for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
+    query = query.where(sql<boolean>`actors.search_text like ${likeContains(word)} escape ${ESCAPE}`);
+  }
+  if (filter.beforeId) query = query.where('members.id', '<', filter.beforeId);
+  const rows = await query.orderBy('members.id', 'desc').limit(filter.limit).execute();
+  return rows.map(({ member_id, member_time_zone, member_profile_visibility, member_created_at, ...actor }) => ({
+    actor,
+    member: { id: member_id, time_zone: member_time_zone, profile_visibility: member_profile_visibility, created_at: member_created_at },
+  }));
+}
+
+async function passionSuggestions(db: Queryable, prefix: string, limit: number): Promise<Array<Passion & { count: number }>> {
+  const slug = passionSlug(prefix);
+  let query = db
+    .selectFrom('passions')
+    .leftJoin('actor_passions', 'actor_passions.passion_id', 'passions.id')
+    .select(['passions.slug', 'passions.name', (eb) => eb.fn.count<number>('actor_passions.actor_id').as('count')])
+    .groupBy(['passions.id', 'passions.slug', 'passions.name']);
+  if (slug) query = query.where('passions.slug', 'like', `${slug}%`);
+  const rows = await query.orderBy('count', 'desc').orderBy('passions.slug').limit(limit).execute();
+  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+}

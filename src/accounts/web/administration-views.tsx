@@ -1,0 +1,20 @@
+import type { Child } from 'hono/jsx';
+import type { AppContext } from '../../web/context.ts';
+import { type PageOptions, renderSectionPage } from '../../web/layout.tsx';
+
+/** The sections under Administration (other capabilities add their own pages: reports, federation). */
+export const ADMINISTRATION = {
+  label: 'Administration',
+  items: [
+    ['/admin', 'Site'],
+    ['/admin/members', 'Members'],
+    ['/admin/reports', 'Reports'],
+    ['/admin/invites', 'Invitations'],
+    ['/admin/federation', 'Federation'],
+  ],
+} as const;
+
+/** A page under Administration. */
+export function adminPage(c: AppContext, options: PageOptions, body: Child) {
+  return renderSectionPage(c, ADMINISTRATION, { ...options, noindex: true }, body);
+}

@@ -1,0 +1,77 @@
+import type { ActorProfile, Relationship } from '../../social/index.ts';
+import { ActionButton } from '../../social/index.ts';
+import type { AppContext } from '../../web/context.ts';
+
+/** Counts, and the viewer's follow, mute and block buttons for this person. */
+export function Connections({
+  c,
+  actor,
+  relationship,
+  back,
+  lists,
+}: {
+  c: AppContext;
+  actor: ActorProfile;
+  relationship: Relationship | null;
+  back: string;
+  lists: boolean;
+}) {
+  const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
+    <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
+  );
+  return (
+    <>
+      {lists ? (
+        <p class="profile-stats">
+          <span>
+            <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'}
+          </span>{' '}
+          ·{' '}
+          <a href={`${back}/following`}>
+            <strong>{actor.following}</strong> following
+          </a>{' '}
+          ·{' '}
+          <a href={`${back}/followers`}>
+            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'follower' : 'followers'}
+          </a>
+          {actor.locked ? <span class="meta"> · approves followers</span> : null}
+        </p>
+      ) : (
+        <p class="profile-stats">
+          <span>
+            <strong>{actor.followers}</strong> {actor.followers === 1 ? 'person here follows' : 'people here follow'} them
+          </span>{' '}
+          · <strong>{actor.posts}</strong> {actor.posts === 1 ? 'post' : 'posts'} seen here
+          {actor.locked ? <span class="meta"> · approves followers</span> : null}
+        </p>
+      )}
+      {relationship ? (
+        <div class="profile-actions">
+          {relationship.followedBy ? <span class="badge">Follows you</span> : null}
+          {relationship.blockedBy
+            ? null
+            : relationship.following
+              ? act('unfollow', 'Unfollow')
+              : relationship.requested
+                ? act('unfollow', 'Cancel follow request')
+                : relationship.blocking
+                  ? null
+                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow')}
+          {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
+          {relationship.blocking
+            ? act('unblock', 'Unblock')
+            : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+          <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
+            Report
+          </a>
+        </div>
+      ) : !c.var.viewer ? (
+        <p>
+          <a class="button button--small" href={`/login?next=${encodeURIComponent(back)}`}>
+            Sign in to follow
+          </a>
+        </p>
+      ) : null}
+    </>
+  );
+}
