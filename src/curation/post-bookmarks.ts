@@ -1,91 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import type { Hono } from 'hono';
-import { type Api, errors, json, Ok, security } from '../api/openapi.ts';
-import { UserError } from '../platform/errors.ts';
-import { PageSchema, pageJson } from '../social/index.ts';
-import type { AppEnv } from '../web/context.ts';
-import { flash } from '../web/layout.tsx';
-import { requireViewer } from '../web/middleware.ts';
-import { readForm, safeNext } from '../web/request.ts';
+import type { PostExtension } from '../social/index.ts';
+import type { BookmarksService } from './bookmarks.ts';
 
 /**
- * Bookmarking a post from its card (the Bookmark button of social's post cards posts here), and
- * the bookmarked posts in the API. TRANSITIONAL (issue 17): registered the old way, like the
- * rest of curation's pages, until curation is converted.
+ * What curation adds to the posts social shows (registered with social's post extensions from
+ * index.ts, as social comes before curation and does not know it): which posts of a page the
+ * reader bookmarked.
  */
-
-/** A post id from a URL segment, or 404. */
-function postId(value: string): number {
-  const id = Number(value);
-  if (!Number.isSafeInteger(id) || id <= 0) throw UserError.notFound('There is no such post.');
-  return id;
-}
-
-export function registerPostBookmarkPages(app: Hono<AppEnv>): void {
-  app.post('/posts/:id/:action{bookmark|unbookmark}', async (c) => {
-    const viewer = requireViewer(c);
-    const { bookmarks } = c.var.services;
-    const id = postId(c.req.param('id'));
-    const bookmark = c.req.param('action') === 'bookmark';
-    const back = safeNext(c, (await readForm(c)).text('back'));
-    if (bookmark) await bookmarks.bookmarkPost(viewer, id);
-    else await bookmarks.unbookmarkPost(viewer, id);
-    flash(c, bookmark ? 'Saved to your bookmarks.' : 'Removed from your bookmarks.');
-    return c.redirect(`${back}#post-${id}`, 303);
-  });
-}
-
-const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 42 }),
-});
-const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
-
-export function registerPostBookmarksApi(api: Api): void {
-  const summary = 'Bookmark a post (privately)';
-  api.openapi(
-    createRoute({
-      method: 'post',
-      path: '/api/v1/posts/{id}/bookmark',
-      tags: ['Posts'],
-      security,
-      summary,
-      request: { params: IdParam },
-      responses: { ...Ok, ...errors(401, 404, 409, 422) },
-    }),
-    async (c) => {
-      await c.var.services.bookmarks.bookmarkPost(requireViewer(c), c.req.valid('param').id);
-      return c.body(null, 204);
-    },
-  );
-  api.openapi(
-    createRoute({
-      method: 'delete',
-      path: '/api/v1/posts/{id}/bookmark',
-      tags: ['Posts'],
-      security,
-      summary: `Undo: ${summary.toLowerCase()}`,
-      request: { params: IdParam },
-      responses: { ...Ok, ...errors(401, 404, 409) },
-    }),
-    async (c) => {
-      await c.var.services.bookmarks.unbookmarkPost(requireViewer(c), c.req.valid('param').id);
-      return c.body(null, 204);
-    },
-  );
-  api.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/bookmarks',
-      tags: ['Posts'],
-      security,
-      summary: 'Posts you bookmarked',
-      request: { query: CursorQuery },
-      responses: { 200: json(PageSchema, 'A page, newest bookmark first'), ...errors(400, 401) },
-    }),
-    async (c) => c.json(pageJson(await c.var.services.bookmarks.bookmarkedPosts(requireViewer(c), c.req.valid('query').cursor)), 200),
-  );
+export function postBookmarks(bookmarks: BookmarksService): PostExtension {
+  return {
+    bookmarked: (db, reader, postIds) => bookmarks.bookmarkedAmong(db, reader.memberId, 'post_id', postIds),
+  };
 }

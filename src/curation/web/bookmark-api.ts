@@ -1,12 +1,15 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { type Api, body, errors, json, Ok, security } from '../api/openapi.ts';
-import { UserError } from '../platform/errors.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { bodyLimitMiddleware, requireViewer } from '../web/middleware.ts';
-import { FORM_OVERHEAD_BYTES, readForm } from '../web/request.ts';
-import { BookmarkTransfer, bookmarkJson, IMPORT_MAX_BYTES, type ImportSummary, textStream, tooLargeImport } from './bookmark-transfer.ts';
-import { BOOKMARK_KINDS, BOOKMARK_VISIBILITIES, bookmarkInputSchema, bookmarkUpdateSchema, TAGS_MAX } from './bookmarks.ts';
+import { type Api, body, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
+import { UserError } from '../../platform/errors.ts';
+import { PageSchema, pageJson } from '../../social/index.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { bodyLimitMiddleware, requireViewer } from '../../web/middleware.ts';
+import { FORM_OVERHEAD_BYTES, readForm } from '../../web/request.ts';
+import { BOOKMARK_KINDS, BOOKMARK_VISIBILITIES, bookmarkInputSchema, bookmarkUpdateSchema, TAGS_MAX } from '../bookmark-schemas.ts';
+import { bookmarkJson, IMPORT_MAX_BYTES, type ImportSummary, tooLargeImport } from '../bookmark-transfer.ts';
+import type { BookmarksService } from '../bookmarks.ts';
+import { exportResponse } from './bookmark-downloads.ts';
 
 /** The bookmark import addresses (pages and API), which accept larger bodies than other uploads. */
 export const IMPORT_PATHS = new Set(['/bookmarks/import', '/api/v1/curation/bookmarks/import']);
@@ -97,12 +100,20 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
-const transfer = (c: AppContext) => new BookmarkTransfer(c.var.services.bookmarks);
 const text = (description: string, type: string) => ({ description, content: { [type]: { schema: z.string() } } });
 
-/** Bookmarks: list and search, create (merging duplicates), edit, delete, tags, import and export. */
-export function registerBookmarksApi(api: Api): void {
-  const bookmarks = (c: AppContext) => c.var.services.bookmarks;
+const PostIdParam = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name: 'id', in: 'path' }, example: 42 }),
+});
+const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
+
+/** Bookmarks: list and search, create (merging duplicates), edit, delete, tags, import and export; bookmarking posts. */
+export function bookmarkApi(bookmarks: BookmarksService): Api {
+  const api = createApi();
   const BASE = '/api/v1/curation/bookmarks';
 
   api.openapi(
@@ -116,7 +127,7 @@ export function registerBookmarksApi(api: Api): void {
       responses: { 200: json(BookmarkPageSchema, 'A page'), ...errors(400, 401, 422) },
     }),
     async (c) => {
-      const page = await bookmarks(c).list(requireViewer(c), c.req.valid('query'));
+      const page = await bookmarks.list(requireViewer(c), c.req.valid('query'));
       return c.json({ bookmarks: page.bookmarks.map(bookmarkJson), nextCursor: page.nextCursor }, 200);
     },
   );
@@ -139,7 +150,7 @@ export function registerBookmarksApi(api: Api): void {
       },
     }),
     async (c) => {
-      const result = await bookmarks(c).create(requireViewer(c), c.req.valid('json'));
+      const result = await bookmarks.create(requireViewer(c), c.req.valid('json'));
       const payload = { bookmark: bookmarkJson(result.bookmark) };
       return result.merged ? c.json({ ...payload, merged: true as const }, 200) : c.json({ ...payload, merged: false as const }, 201);
     },
@@ -156,7 +167,7 @@ export function registerBookmarksApi(api: Api): void {
         ...errors(401),
       },
     }),
-    async (c) => c.json({ tags: await bookmarks(c).tags(requireViewer(c).memberId) }, 200),
+    async (c) => c.json({ tags: await bookmarks.tags(requireViewer(c).memberId) }, 200),
   );
   api.openapi(
     createRoute({
@@ -184,7 +195,7 @@ export function registerBookmarksApi(api: Api): void {
       },
       responses: { 200: json(ImportSummarySchema, 'What was imported, merged and skipped'), ...errors(401, 413, 415, 422) },
     }),
-    async (c) => c.json(await importRequest(c), 200),
+    async (c) => c.json(await importRequest(c, bookmarks), 200),
   );
   const exports = [
     [
@@ -205,7 +216,7 @@ export function registerBookmarksApi(api: Api): void {
         summary: `Export your bookmarks: ${description}`,
         responses: { 200: text('The export, as a download', type.split(';')[0]!), ...errors(401) },
       }),
-      async (c) => exportResponse(c, format),
+      async (c) => exportResponse(c, bookmarks, format),
     );
   }
   api.openapi(
@@ -218,7 +229,7 @@ export function registerBookmarksApi(api: Api): void {
       request: { params: IdParam },
       responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404) },
     }),
-    async (c) => c.json(bookmarkJson(await bookmarks(c).get(requireViewer(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(bookmarkJson(await bookmarks.get(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -230,7 +241,7 @@ export function registerBookmarksApi(api: Api): void {
       request: { params: IdParam, ...body(bookmarkUpdateSchema) },
       responses: { 200: json(BookmarkSchema, 'The bookmark'), ...errors(401, 404, 422) },
     }),
-    async (c) => c.json(bookmarkJson(await bookmarks(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) => c.json(bookmarkJson(await bookmarks.update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
     createRoute({
@@ -243,7 +254,7 @@ export function registerBookmarksApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 404) },
     }),
     async (c) => {
-      await bookmarks(c).delete(requireViewer(c), c.req.valid('param').id);
+      await bookmarks.delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -267,47 +278,79 @@ export function registerBookmarksApi(api: Api): void {
       },
     }),
     async (c) => {
-      const profile = await c.var.services.accounts.profile(c.req.valid('param').handle, c.var.viewer);
+      const profile = await bookmarks.profile(c.req.valid('param').handle, c.var.viewer);
       const { tag, cursor } = c.req.valid('query');
       const [page, tags] = await Promise.all([
-        bookmarks(c).publicOf(profile.memberId, { tag, cursor }),
-        bookmarks(c).tags(profile.memberId, { publicOnly: true }),
+        bookmarks.publicOf(profile.memberId, { tag, cursor }),
+        bookmarks.tags(profile.memberId, { publicOnly: true }),
       ]);
       return c.json({ bookmarks: page.bookmarks.map(bookmarkJson), nextCursor: page.nextCursor, tags }, 200);
     },
   );
+  postBookmarkRoutes(api, bookmarks);
+  return api;
 }
 
 /** Reads an import from the API: a multipart `file`, or the body itself. */
-async function importRequest(c: AppContext): Promise<ImportSummary> {
+async function importRequest(c: AppContext, bookmarks: BookmarksService): Promise<ImportSummary> {
   const viewer = requireViewer(c);
   const type = (c.req.header('content-type') ?? '').toLowerCase();
   if (type.startsWith('multipart/form-data')) {
     const file = (await readForm(c)).file('file');
     if (!file) throw UserError.field('file', 'Send the bookmark file in a multipart field named “file”.');
-    return transfer(c).importNetscape(viewer, file.stream());
+    return bookmarks.transfer.importNetscape(viewer, file.stream());
   }
   if (/^(text\/html|text\/plain|application\/octet-stream)\b/.test(type) || type === '') {
     const stream = c.req.raw.body;
     if (!stream) throw UserError.field('file', 'The request has no bookmark file in it.');
-    return transfer(c).importNetscape(viewer, stream);
+    return bookmarks.transfer.importNetscape(viewer, stream);
   }
   throw new UserError(415, 'unsupported_type', 'Send the bookmark file as text/html, or as a multipart form with a field named “file”.');
 }
 
-/** A download of the member's bookmarks, streamed as it is read. */
-export function exportResponse(c: AppContext, format: 'html' | 'csv' | 'json'): Response {
-  const viewer = requireViewer(c);
-  const t = transfer(c);
-  const parts = format === 'html' ? t.netscape(viewer) : format === 'csv' ? t.csv(viewer) : t.json(viewer, c.var.services.config.baseUrl);
-  const type = {
-    html: 'text/html; charset=utf-8',
-    csv: 'text/csv; charset=utf-8; header=present',
-    json: 'application/json; charset=utf-8',
-  }[format];
-  return c.body(textStream(parts), 200, {
-    'content-type': type,
-    'content-disposition': `attachment; filename="bookmarks-${viewer.handle}.${format}"`,
-    'cache-control': 'private, no-store',
-  });
+/** Bookmarking a post from the API (the post's Bookmark button), and the bookmarked posts (Mastodon's shape). */
+function postBookmarkRoutes(api: Api, bookmarks: BookmarksService): void {
+  const summary = 'Bookmark a post (privately)';
+  api.openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/v1/posts/{id}/bookmark',
+      tags: ['Posts'],
+      security,
+      summary,
+      request: { params: PostIdParam },
+      responses: { ...Ok, ...errors(401, 404, 409, 422) },
+    }),
+    async (c) => {
+      await bookmarks.bookmarkPost(requireViewer(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/v1/posts/{id}/bookmark',
+      tags: ['Posts'],
+      security,
+      summary: `Undo: ${summary.toLowerCase()}`,
+      request: { params: PostIdParam },
+      responses: { ...Ok, ...errors(401, 404, 409) },
+    }),
+    async (c) => {
+      await bookmarks.unbookmarkPost(requireViewer(c), c.req.valid('param').id);
+      return c.body(null, 204);
+    },
+  );
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/bookmarks',
+      tags: ['Posts'],
+      security,
+      summary: 'Posts you bookmarked',
+      request: { query: CursorQuery },
+      responses: { 200: json(PageSchema, 'A page, newest bookmark first'), ...errors(400, 401) },
+    }),
+    async (c) => c.json(pageJson(await bookmarks.bookmarkedPosts(requireViewer(c), c.req.valid('query').cursor)), 200),
+  );
 }

@@ -1,10 +1,11 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import { UserError } from '../platform/errors.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireViewer } from '../web/middleware.ts';
-import { readForm } from '../web/request.ts';
-import { type ArticleListItem, type ArticleView, articleInputSchema, articleUpdateSchema, MARKDOWN_MAX } from './articles.ts';
+import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { UserError } from '../../platform/errors.ts';
+import { requireViewer } from '../../web/middleware.ts';
+import { readForm } from '../../web/request.ts';
+import type { ArticleListItem, ArticleView } from '../article-rows.ts';
+import { articleInputSchema, articleUpdateSchema, MARKDOWN_MAX } from '../article-schemas.ts';
+import type { ArticlesService } from '../articles.ts';
 
 const AuthorSchema = z
   .object({
@@ -84,8 +85,8 @@ function listItemJson(a: ArticleListItem) {
 const articleJson = (a: ArticleView) => ({ ...listItemJson(a), markdown: a.markdown, html: a.html });
 
 /** Articles: your drafts and published articles, writing, publishing, images, and members' blogs. */
-export function registerArticlesApi(api: Api): void {
-  const articles = (c: AppContext) => c.var.services.articles;
+export function articleApi(articles: ArticlesService): Api {
+  const api = createApi();
 
   api.openapi(
     createRoute({
@@ -99,7 +100,7 @@ export function registerArticlesApi(api: Api): void {
     }),
     async (c) => {
       const { status, cursor } = c.req.valid('query');
-      const page = await articles(c).mine(requireViewer(c), status, cursor);
+      const page = await articles.mine(requireViewer(c), status, cursor);
       return c.json({ articles: page.articles.map(listItemJson), nextCursor: page.nextCursor }, 200);
     },
   );
@@ -114,7 +115,7 @@ export function registerArticlesApi(api: Api): void {
       request: body(articleInputSchema),
       responses: { 201: json(ArticleSchema, 'The draft'), ...errors(400, 401, 413, 422) },
     }),
-    async (c) => c.json(articleJson(await articles(c).create(requireViewer(c), c.req.valid('json'))), 201),
+    async (c) => c.json(articleJson(await articles.create(requireViewer(c), c.req.valid('json'))), 201),
   );
   api.openapi(
     createRoute({
@@ -134,7 +135,7 @@ export function registerArticlesApi(api: Api): void {
     }),
     async (c) => {
       requireViewer(c);
-      return c.json(await articles(c).preview(c.req.valid('json').markdown), 200);
+      return c.json(await articles.preview(c.req.valid('json').markdown), 200);
     },
   );
   api.openapi(
@@ -146,7 +147,7 @@ export function registerArticlesApi(api: Api): void {
       request: { params: IdParam },
       responses: { 200: json(ArticleSchema, 'The article'), ...errors(404) },
     }),
-    async (c) => c.json(articleJson(await articles(c).get(c.var.viewer, c.req.valid('param').id)), 200),
+    async (c) => c.json(articleJson(await articles.get(c.var.viewer, c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -160,7 +161,7 @@ export function registerArticlesApi(api: Api): void {
       request: { params: IdParam, ...body(articleUpdateSchema) },
       responses: { 200: json(ArticleSchema, 'The article'), ...errors(400, 401, 403, 404, 413, 422) },
     }),
-    async (c) => c.json(articleJson(await articles(c).update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
+    async (c) => c.json(articleJson(await articles.update(requireViewer(c), c.req.valid('param').id, c.req.valid('json'))), 200),
   );
   api.openapi(
     createRoute({
@@ -173,7 +174,7 @@ export function registerArticlesApi(api: Api): void {
       request: { params: IdParam },
       responses: { 200: json(ArticleSchema, 'The published article'), ...errors(401, 403, 404, 409, 422) },
     }),
-    async (c) => c.json(articleJson(await articles(c).publish(requireViewer(c), c.req.valid('param').id)), 200),
+    async (c) => c.json(articleJson(await articles.publish(requireViewer(c), c.req.valid('param').id)), 200),
   );
   api.openapi(
     createRoute({
@@ -186,7 +187,7 @@ export function registerArticlesApi(api: Api): void {
       responses: { ...Ok, ...errors(401, 403, 404) },
     }),
     async (c) => {
-      await articles(c).delete(requireViewer(c), c.req.valid('param').id);
+      await articles.delete(requireViewer(c), c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
@@ -216,7 +217,7 @@ export function registerArticlesApi(api: Api): void {
       const file = form.file('file');
       if (!file) throw UserError.field('file', 'Send the image in a multipart field named "file".');
       try {
-        const image = await articles(c).uploadImage(
+        const image = await articles.uploadImage(
           viewer,
           c.req.valid('param').id,
           new Uint8Array(await file.arrayBuffer()),
@@ -241,8 +242,9 @@ export function registerArticlesApi(api: Api): void {
       responses: { 200: json(ArticlePageSchema, 'A page of articles'), ...errors(400, 404) },
     }),
     async (c) => {
-      const page = await articles(c).blog(c.var.viewer, c.req.valid('param').handle, c.req.valid('query').cursor);
+      const page = await articles.blog(c.var.viewer, c.req.valid('param').handle, c.req.valid('query').cursor);
       return c.json({ articles: page.articles.map(listItemJson), nextCursor: page.nextCursor }, 200);
     },
   );
+  return api;
 }
