@@ -8,10 +8,12 @@ import { apiOf, pagesOf } from '../web/legacy.ts';
 import { linkAnnouncement } from './article-announcements.ts';
 import { ArticlesService } from './articles.ts';
 import { BookmarksService } from './bookmarks.ts';
+import { describeCollections } from './collection-notifications.ts';
 import { CollectionsService } from './collections.ts';
 import { registerCollectionsApi } from './collections-api.ts';
 import { registerCollectionsPages } from './collections-pages.tsx';
 import { registerCurationExportApi } from './export.ts';
+import { featurableSetting } from './featurable-setting.ts';
 import { itemBookmarks } from './item-facts.ts';
 import { postBookmarks } from './post-bookmarks.ts';
 import { registerLibraryPages } from './section.tsx';
@@ -56,11 +58,11 @@ export const curation = defineCapability({
     social.postExtensions.register({ linkedObjects: (db, ids) => articles.cards(db, ids) });
     // Publishing writes the announcing post and the article's new state in one transaction.
     social.posts.onCreate(linkAnnouncement);
-    return new CurationService({
-      bookmarks,
-      collections: new CollectionsService({ ...kernel, graph: social.graph }),
-      articles,
-    });
+    social.notificationSubjects.register('collection', describeCollections(kernel.config));
+    const collections = new CollectionsService({ ...kernel, graph: social.graph, posts: social.posts });
+    // Whether others may feature a member in public starter kits: a choice on social's privacy settings.
+    social.privacy.register(featurableSetting(collections));
+    return new CurationService({ bookmarks, collections, articles });
   },
   pages: (service) => {
     const app = new Hono<AppEnv>();
