@@ -1,6 +1,8 @@
 import type { Selectable } from 'kysely';
+import type { Queryable } from '../db/database.ts';
 import type { BookmarksTable, BookmarkVisibility, SnapshotState } from '../db/schema.ts';
 import type { BookmarkKind } from './bookmark-schemas.ts';
+import { tagsOf } from './bookmark-tags.ts';
 
 /** Bookmarks as read from the database, and as pages and the API show them. */
 
@@ -80,4 +82,30 @@ export function toView(row: BookmarkRow, tags: BookmarkTag[], baseUrl: string): 
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
+}
+
+/** Bookmarks as views, in the order of `ids` (those of other members left out when `memberId` is given). */
+export async function bookmarkViews(db: Queryable, ids: number[], baseUrl: string, memberId?: number): Promise<BookmarkView[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('bookmarks')
+    .select(BOOKMARK_COLUMNS)
+    .where('id', 'in', ids)
+    .$if(memberId !== undefined, (q) => q.where('member_id', '=', memberId!))
+    .execute();
+  const tags = await tagsOf(db, ids);
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => {
+    const row = byId.get(id);
+    return row ? [toView(row, tags.get(id) ?? [], baseUrl)] : [];
+  });
+}
+
+/** Views of rows already read. */
+export async function viewsOfRows(db: Queryable, rows: BookmarkRow[], baseUrl: string): Promise<BookmarkView[]> {
+  const tags = await tagsOf(
+    db,
+    rows.map((r) => r.id),
+  );
+  return rows.map((r) => toView(r, tags.get(r.id) ?? [], baseUrl));
 }

@@ -1,4 +1,4 @@
-import { type AccountsService, passionSlug } from '../accounts/index.ts';
+import type { AccountsService } from '../accounts/index.ts';
 import { type Database, isUniqueViolation, type Queryable } from '../db/database.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import type { FeedsService } from '../feeds/index.ts';
@@ -10,19 +10,21 @@ import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import type { PostView, SocialService } from '../social/index.ts';
+import { BookmarkLists } from './bookmark-lists.ts';
 import {
   BOOKMARK_COLUMNS,
   type BookmarkPage,
   type BookmarkRow,
   type BookmarkTag,
   type BookmarkView,
+  bookmarkViews,
   type TagCount,
-  toView,
+  viewsOfRows,
 } from './bookmark-rows.ts';
 import { type BookmarkInput, type BookmarkQuery, type BookmarkUpdate, NOTE_MAX, TITLE_MAX } from './bookmark-schemas.ts';
-import { matchWords, parseSearch, reindexBookmarks, unindexBookmarks } from './bookmark-search.ts';
+import { reindexBookmarks, unindexBookmarks } from './bookmark-search.ts';
 import { BookmarkSnapshots } from './bookmark-snapshots.ts';
-import { addTags, parseTags, replaceTags, setTagVisibility, tagCounts, tagsOf } from './bookmark-tags.ts';
+import { addTags, parseTags, replaceTags, setTagVisibility, tagCounts } from './bookmark-tags.ts';
 import { BookmarkTargets, type NewBookmark } from './bookmark-targets.ts';
 import { mergeNote, plainText } from './bookmark-text.ts';
 import { BookmarkTransfer } from './bookmark-transfer.ts';
@@ -35,9 +37,6 @@ import { UrlPolicy } from './urls.ts';
  * bookmarks get a snapshot (bookmark-snapshots.ts); tags are in bookmark-tags.ts, search in
  * bookmark-search.ts, imports and exports in bookmark-transfer.ts.
  */
-
-const PAGE = 20;
-const PAGE_MAX = 100;
 
 export interface BookmarksDeps {
   database: Database;
@@ -62,6 +61,7 @@ export class BookmarksService {
   readonly #accounts: BookmarksDeps['accounts'];
   readonly #social: SocialService;
   readonly #targets: BookmarkTargets;
+  readonly #lists: BookmarkLists;
   readonly urls: UrlPolicy;
   /** Page snapshots (the `curation.snapshot` job). */
   readonly snapshots: BookmarkSnapshots;
@@ -83,6 +83,7 @@ export class BookmarksService {
       ...(deps.snapshotTimeoutMs !== undefined ? { timeoutMs: deps.snapshotTimeoutMs } : {}),
     });
     this.transfer = new BookmarkTransfer(this);
+    this.#lists = new BookmarkLists({ database: deps.database, config: deps.config, targets: this.#targets });
   }
 
   get database(): Database {
@@ -333,65 +334,12 @@ export class BookmarksService {
 
   /** The member's bookmarks, newest first: filtered by tag, visibility, kind and search words. */
   async list(viewer: Viewer, query: BookmarkQuery = {}): Promise<BookmarkPage> {
-    return this.#page(viewer.memberId, query, false);
+    return this.#lists.page(viewer.memberId, query, false);
   }
 
   /** A member's public bookmarks (the caller checked the profile may be seen); bookmarks of posts that are no longer public are left out. */
   async publicOf(memberId: number, query: Pick<BookmarkQuery, 'tag' | 'cursor' | 'limit'> = {}): Promise<BookmarkPage> {
-    return this.#page(memberId, { ...query, visibility: 'public' }, true);
-  }
-
-  async #page(memberId: number, query: BookmarkQuery, publicOnly: boolean): Promise<BookmarkPage> {
-    const { db, dialect } = this.#database;
-    const limit = Math.min(Math.max(query.limit ?? PAGE, 1), PAGE_MAX);
-    const search = query.q?.trim() ? parseSearch(query.q) : null;
-    const tags = [...(search?.tags ?? []), ...(query.tag ? [passionSlug(query.tag)] : [])];
-    if (query.tag && !passionSlug(query.tag)) return { bookmarks: [], nextCursor: null };
-    let q = db.selectFrom('bookmarks as b').select(['b.id', 'b.created_at', 'b.post_id']).where('b.member_id', '=', memberId);
-    if (query.visibility) q = q.where('b.visibility', '=', query.visibility);
-    if (query.kind === 'post') q = q.where('b.post_id', 'is not', null);
-    else if (query.kind === 'item') q = q.where('b.item_id', 'is not', null);
-    else if (query.kind === 'url') q = q.where('b.post_id', 'is', null).where('b.item_id', 'is', null);
-    for (const slug of tags) {
-      q = q.where('b.id', 'in', (eb) =>
-        eb
-          .selectFrom('bookmark_tags')
-          .select('bookmark_id')
-          .where('member_id', '=', memberId)
-          .where('slug', '=', slug)
-          .$if(publicOnly, (s) => s.where('public', '=', 1)),
-      );
-    }
-    if (search?.words.length) q = q.where(matchWords(memberId, search.words, dialect));
-    let after = query.cursor ? decodeCursor(query.cursor, ['number', 'number']) : null;
-    // A public list leaves out bookmarks of posts that are no longer public (social knows which):
-    // rows are read until the page is full or there are no more.
-    const rows: Array<{ id: number; created_at: number }> = [];
-    for (;;) {
-      const cursor = after;
-      const batch = await q
-        .$if(cursor !== null, (s) =>
-          s.where((eb) =>
-            eb.or([eb('b.created_at', '<', cursor![0]), eb.and([eb('b.created_at', '=', cursor![0]), eb('b.id', '<', cursor![1])])]),
-          ),
-        )
-        .orderBy('b.created_at', 'desc')
-        .orderBy('b.id', 'desc')
-        .limit(limit + 1)
-        .execute();
-      const shown = publicOnly ? await this.#targets.publicPosts(batch.flatMap((r) => (r.post_id === null ? [] : [r.post_id]))) : null;
-      rows.push(...(shown ? batch.filter((r) => r.post_id === null || shown.has(r.post_id)) : batch));
-      const last = batch.at(-1);
-      if (!shown || rows.length > limit || batch.length <= limit || !last) break;
-      after = [last.created_at, last.id];
-    }
-    const page = rows.slice(0, limit);
-    const bookmarks = await this.#views(
-      db,
-      page.map((r) => r.id),
-    );
-    const last = page.at(-1);
-    return { bookmarks, nextCursor: rows.length > limit && last ? encodeCursor([last.created_at, last.id]) : null };
+    return this.#lists.page(memberId, { ...query, visibility: 'public' }, true);
   }
 
   /** The member's tags with how many bookmarks carry each, most used first (public ones only with `publicOnly`). */
@@ -427,29 +375,13 @@ export class BookmarksService {
     return { posts, nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.id]) : null };
   }
 
-  /** Bookmarks as views, in the order of `ids` (those of other members left out when `memberId` is given). */
-  async #views(db: Queryable, ids: number[], memberId?: number): Promise<BookmarkView[]> {
-    if (ids.length === 0) return [];
-    const rows = await db
-      .selectFrom('bookmarks')
-      .select(BOOKMARK_COLUMNS)
-      .where('id', 'in', ids)
-      .$if(memberId !== undefined, (q) => q.where('member_id', '=', memberId!))
-      .execute();
-    const tags = await tagsOf(db, ids);
-    const byId = new Map(rows.map((r) => [r.id, r]));
-    return ids.flatMap((id) => {
-      const row = byId.get(id);
-      return row ? [toView(row, tags.get(id) ?? [], this.#config.baseUrl)] : [];
-    });
+  /** Views of rows already read (exports read pages of rows themselves). */
+  viewsOf(db: Queryable, rows: BookmarkRow[]): Promise<BookmarkView[]> {
+    return viewsOfRows(db, rows, this.#config.baseUrl);
   }
 
-  /** Views of rows already read (exports read pages of rows themselves). */
-  async viewsOf(db: Queryable, rows: BookmarkRow[]): Promise<BookmarkView[]> {
-    const tags = await tagsOf(
-      db,
-      rows.map((r) => r.id),
-    );
-    return rows.map((r) => toView(r, tags.get(r.id) ?? [], this.#config.baseUrl));
+  /** Bookmarks as views, in the order of `ids` (those of other members left out when `memberId` is given). */
+  #views(db: Queryable, ids: number[], memberId?: number): Promise<BookmarkView[]> {
+    return bookmarkViews(db, ids, this.#config.baseUrl, memberId);
   }
 }
