@@ -1,6 +1,9 @@
+import { Hono } from 'hono';
+import { createApi } from '../api/openapi.ts';
 import type { FeedsService } from '../feeds/index.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
+import type { AppEnv } from '../web/context.ts';
 import { apiOf, pagesOf } from '../web/legacy.ts';
 import { registerArticlePages } from './article-pages.tsx';
 import { ArticlesService } from './articles.ts';
@@ -9,22 +12,19 @@ import { registerBookmarksApi } from './bookmark-api.ts';
 import { registerBookmarkPages } from './bookmark-pages.tsx';
 import { BookmarksService } from './bookmarks.ts';
 import { CollectionsService } from './collections.ts';
-import { registerCollectionsApi } from './collections-api.ts';
-import { registerCollectionsPages } from './collections-pages.tsx';
-import { registerCurationExportApi } from './export.ts';
 import { itemBookmarks } from './item-facts.ts';
-import { registerLibraryPages } from './section.tsx';
+import { CurationService } from './service.ts';
+import { collectionEntryPages } from './web/collection-entry-pages.tsx';
+import { collectionsApi } from './web/collections-api.ts';
+import { collectionsPages } from './web/collections-pages.tsx';
+import { exportApi } from './web/export-api.ts';
+import { libraryPages } from './web/library-pages.tsx';
+import { starterKitPages } from './web/starter-kit-pages.tsx';
+import { starterKitsApi } from './web/starter-kits-api.ts';
 
 export { withImportLimit } from './bookmark-api.ts';
 export { BookmarkTransfer } from './bookmark-transfer.ts';
-export { ArticlesService, BookmarksService, CollectionsService };
-
-/** The Library: bookmarks, collections and starter kits, and members' articles. */
-export interface Curation {
-  bookmarks: BookmarksService;
-  collections: CollectionsService;
-  articles: ArticlesService;
-}
+export { ArticlesService, BookmarksService, CollectionsService, CurationService };
 
 export const curation = defineCapability({
   name: 'curation',
@@ -39,18 +39,34 @@ export const curation = defineCapability({
     'collection_collaborators',
     'collection_follows',
   ],
-  build: (kernel, { social, feeds }: { social: Social; feeds: FeedsService }): Curation => {
-    const bookmarks = new BookmarksService(kernel);
+  build: (kernel, { social, feeds }: { social: SocialService; feeds: FeedsService }): CurationService => {
+    const service = new CurationService({ kernel, social, feeds });
     // An item's bookmark flag and buttons in the reader are curation's.
-    feeds.extendItems(itemBookmarks(kernel.database, bookmarks));
-    return {
-      bookmarks,
-      collections: new CollectionsService({ ...kernel, graph: social.graph }),
-      articles: new ArticlesService({ ...kernel, social }),
-    };
+    feeds.extendItems(itemBookmarks(kernel.database, service.bookmarks));
+    // Notifications about a collection or kit (a new entry, being added to a kit) show it as collections describe it.
+    social.notificationSubjects.register('collection', (db, viewer, ids) => service.collections.notificationSubjects(db, viewer, ids));
+    return service;
   },
-  pages: () => pagesOf(registerLibraryPages, registerCollectionsPages, registerBookmarkPages, registerArticlePages),
-  api: () => apiOf(registerCollectionsApi, registerBookmarksApi, registerArticlesApi, registerCurationExportApi),
+  // Mounted in this order (the OpenAPI document lists the API's paths in it).
+  pages: (service) => {
+    const app = new Hono<AppEnv>();
+    app.route('/', libraryPages(service));
+    app.route('/', collectionsPages(service.collections));
+    app.route('/', collectionEntryPages(service.collections));
+    app.route('/', starterKitPages(service.collections));
+    app.route('/', pagesOf(registerBookmarkPages));
+    app.route('/', pagesOf(registerArticlePages));
+    return app;
+  },
+  api: (service) => {
+    const api = createApi();
+    api.route('/', collectionsApi(service.collections));
+    api.route('/', starterKitsApi(service.collections));
+    api.route('/', apiOf(registerBookmarksApi));
+    api.route('/', apiOf(registerArticlesApi));
+    api.route('/', exportApi(service));
+    return api;
+  },
   jobs: (service) => [service.bookmarks.snapshotJob],
   nav: [{ href: '/library', label: 'Library', order: 60, also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] }],
 });
