@@ -12,6 +12,7 @@ import { registerBookmarksApi } from './bookmark-api.ts';
 import { registerBookmarkPages } from './bookmark-pages.tsx';
 import { BookmarksService } from './bookmarks.ts';
 import { CollectionsService } from './collections.ts';
+import { featurableSetting } from './featuring.ts';
 import { itemBookmarks } from './item-facts.ts';
 import { CurationService } from './service.ts';
 import { collectionEntryPages } from './web/collection-entry-pages.tsx';
@@ -45,6 +46,8 @@ export const curation = defineCapability({
     feeds.extendItems(itemBookmarks(kernel.database, service.bookmarks));
     // Notifications about a collection or kit (a new entry, being added to a kit) show it as collections describe it.
     social.notificationSubjects.register('collection', (db, viewer, ids) => service.collections.notificationSubjects(db, viewer, ids));
+    // Whether others may feature a member in public kits and collections is one of their privacy choices.
+    social.privacy.register(featurableSetting(kernel.database));
     return service;
   },
   // Mounted in this order (the OpenAPI document lists the API's paths in it).
