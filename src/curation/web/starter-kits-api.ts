@@ -21,7 +21,6 @@ import {
 /** Starter kits under /api/v1/curation: lists, one kit, adding people, and "follow all" (edit them with the collection routes). */
 export function starterKitsApi(collections: CollectionsService): Api {
   const api = createApi();
-  // ---- starter kits ----
   api.openapi(
     createRoute({
       method: 'get',
