@@ -12,8 +12,9 @@ import { registerBookmarksApi } from './bookmark-api.ts';
 import { registerBookmarkPages } from './bookmark-pages.tsx';
 import { BookmarksService } from './bookmarks.ts';
 import { CollectionsService } from './collections.ts';
-import { featurableSetting } from './featuring.ts';
+import { featurableSetting } from './featurable-setting.ts';
 import { itemBookmarks } from './item-facts.ts';
+import { postBookmarks, registerPostBookmarkPages, registerPostBookmarksApi } from './post-bookmarks.ts';
 import { CurationService } from './service.ts';
 import { collectionEntryPages } from './web/collection-entry-pages.tsx';
 import { collectionsApi } from './web/collections-api.ts';
@@ -44,6 +45,8 @@ export const curation = defineCapability({
     const service = new CurationService({ kernel, social, feeds });
     // An item's bookmark flag and buttons in the reader are curation's.
     feeds.extendItems(itemBookmarks(kernel.database, service.bookmarks));
+    // Likewise a post's bookmark flag, and the articles posts announce.
+    social.postExtensions.register(postBookmarks(kernel.config));
     // Notifications about a collection or kit (a new entry, being added to a kit) show it as collections describe it.
     social.notificationSubjects.register('collection', (db, viewer, ids) => service.collections.notificationSubjects(db, viewer, ids));
     // Whether others may feature a member in public kits and collections is one of their privacy choices.
@@ -58,6 +61,7 @@ export const curation = defineCapability({
     app.route('/', collectionEntryPages(service.collections));
     app.route('/', starterKitPages(service.collections));
     app.route('/', pagesOf(registerBookmarkPages));
+    app.route('/', pagesOf(registerPostBookmarkPages));
     app.route('/', pagesOf(registerArticlePages));
     return app;
   },
@@ -66,6 +70,7 @@ export const curation = defineCapability({
     api.route('/', collectionsApi(service.collections));
     api.route('/', starterKitsApi(service.collections));
     api.route('/', apiOf(registerBookmarksApi));
+    api.route('/', apiOf(registerPostBookmarksApi));
     api.route('/', apiOf(registerArticlesApi));
     api.route('/', exportApi(service));
     return api;

@@ -24,7 +24,7 @@ export class CurationService {
   constructor(deps: CurationDeps) {
     const { kernel, social, feeds } = deps;
     this.#kernel = kernel;
-    this.bookmarks = new BookmarksService(kernel);
+    this.bookmarks = new BookmarksService({ ...kernel, social });
     this.collections = new CollectionsService({ database: kernel.database, config: kernel.config, social, feeds });
     this.articles = new ArticlesService({ ...kernel, social });
   }
