@@ -32,11 +32,17 @@ export class CollectionEntriesService {
     return this.#deps.database.db;
   }
 
-  async add(viewer: Viewer, id: number, input: EntryInput): Promise<EntryView> {
-    const access = this.#deps.access;
-    const { summary, role } = await access.check(viewer, id);
+  /** The collection, if the viewer may add to it (the owner and collaborators); 403, 404 or 401 otherwise. */
+  async mayAdd(viewer: Viewer, id: number): Promise<CollectionSummary> {
+    const { summary, role } = await this.#deps.access.check(viewer, id);
     if (role !== 'owner' && role !== 'collaborator')
       throw UserError.forbidden(`Only the owner and collaborators can add to this ${noun(summary.kind)}.`);
+    return summary;
+  }
+
+  async add(viewer: Viewer, id: number, input: EntryInput): Promise<EntryView> {
+    const access = this.#deps.access;
+    const summary = await this.mayAdd(viewer, id);
     if (summary.kind === 'starter_kit' && input.kind !== 'person') throw UserError.field('kind', 'A starter kit holds people only.');
     const target = await this.#deps.targets.resolve(viewer, summary, input);
 

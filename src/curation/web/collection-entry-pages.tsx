@@ -46,6 +46,8 @@ export function collectionEntryPages(collections: CollectionsService): Hono<AppE
     const id = idParam(c);
     const { input, values } = entryValues(await readForm(c));
     try {
+      // Who may add is settled before the form is read (someone else is refused whatever they sent).
+      await collections.entries.mayAdd(viewer, id);
       const entry = await collections.entries.add(viewer, id, parseInput(entryInputSchema, input));
       flash(c, `Added “${entry.title.slice(0, 120)}”.`);
       return back(c, id, `#entry-${entry.id}`);
