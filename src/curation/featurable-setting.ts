@@ -1,11 +1,14 @@
+import { isFeaturable, setFeaturable } from '../accounts/index.ts';
+import type { Database } from '../db/database.ts';
 import type { PrivacySetting } from '../social/index.ts';
-import type { CollectionsService } from './collections.ts';
 
 /**
- * "Others may feature me in public starter kits and collections": curation's choice on social's
- * privacy settings page and in its privacy API (registered into `social.privacy` by index.ts).
+ * Whether others may feature a member in public starter kits and collections: a privacy choice
+ * shown with social's own (index.ts registers it with social's privacy settings). Declining
+ * takes effect at once: public collections and kits stop showing the member, and no one can
+ * add them to one (collection-contents.ts, entry-targets.ts, collections.ts).
  */
-export function featurableSetting(collections: CollectionsService): PrivacySetting {
+export function featurableSetting(database: Database): PrivacySetting {
   return {
     name: 'featurable',
     legend: 'Starter kits',
@@ -16,7 +19,7 @@ export function featurableSetting(collections: CollectionsService): PrivacySetti
       read: 'whether others may feature you in public starter kits',
       change: 'allow or decline being featured in public starter kits and collections',
     },
-    get: (viewer) => collections.isFeaturable(viewer),
-    set: (viewer, on) => collections.setFeaturable(viewer, on),
+    get: (viewer) => isFeaturable(database.db, viewer.memberId),
+    set: (viewer, on) => setFeaturable(database.db, viewer.memberId, on),
   };
 }

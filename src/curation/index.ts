@@ -1,22 +1,17 @@
 import { Hono } from 'hono';
 import type { AccountsService } from '../accounts/index.ts';
+import { createApi } from '../api/openapi.ts';
 import type { FeedsService } from '../feeds/index.ts';
 import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
-import { apiOf, pagesOf } from '../web/legacy.ts';
 import { linkAnnouncement } from './article-announcements.ts';
 import { ArticlesService } from './articles.ts';
 import { BookmarksService } from './bookmarks.ts';
-import { describeCollections } from './collection-notifications.ts';
 import { CollectionsService } from './collections.ts';
-import { registerCollectionsApi } from './collections-api.ts';
-import { registerCollectionsPages } from './collections-pages.tsx';
-import { registerCurationExportApi } from './export.ts';
 import { featurableSetting } from './featurable-setting.ts';
 import { itemBookmarks } from './item-facts.ts';
 import { postBookmarks } from './post-bookmarks.ts';
-import { registerLibraryPages } from './section.tsx';
 import { CurationService } from './service.ts';
 import { articleApi } from './web/article-api.ts';
 import { articlePages } from './web/article-pages.tsx';
@@ -24,13 +19,17 @@ import { blogPages } from './web/blog-pages.tsx';
 import { bookmarkApi, withImportLimit } from './web/bookmark-api.ts';
 import { bookmarkPages } from './web/bookmark-pages.tsx';
 import { bookmarkTransferPages } from './web/bookmark-transfer-pages.tsx';
+import { collectionEntryPages } from './web/collection-entry-pages.tsx';
+import { collectionsApi } from './web/collections-api.ts';
+import { collectionsPages } from './web/collections-pages.tsx';
+import { exportApi } from './web/export-api.ts';
+import { libraryPages } from './web/library-pages.tsx';
+import { starterKitPages } from './web/starter-kit-pages.tsx';
+import { starterKitsApi } from './web/starter-kits-api.ts';
 
 export type { PublishedArticle } from './article-reading.ts';
 export { BookmarkTransfer } from './bookmark-transfer.ts';
 export { ArticlesService, BookmarksService, CollectionsService, CurationService, withImportLimit };
-
-/** @deprecated the service's name before issue 17: CurationService. */
-export type Curation = CurationService;
 
 export const curation = defineCapability({
   name: 'curation',
@@ -49,24 +48,27 @@ export const curation = defineCapability({
     kernel,
     { accounts, social, feeds }: { accounts: AccountsService; social: SocialService; feeds: FeedsService },
   ): CurationService => {
-    const bookmarks = new BookmarksService({ ...kernel, accounts, social, feeds });
-    const articles = new ArticlesService({ ...kernel, social });
+    const service = new CurationService({ kernel, accounts, social, feeds });
     // An item's bookmark flag and buttons in the reader are curation's.
-    feeds.extendItems(itemBookmarks(bookmarks));
-    // So are a post's bookmark flag and the card of the article a post announces.
-    social.postExtensions.register(postBookmarks(bookmarks));
-    social.postExtensions.register({ linkedObjects: (db, ids) => articles.cards(db, ids) });
+    feeds.extendItems(itemBookmarks(service.bookmarks));
+    // Likewise a post's bookmark flag, and the card of the article a post announces.
+    social.postExtensions.register(postBookmarks(service.bookmarks));
+    social.postExtensions.register({ linkedObjects: (db, ids) => service.articles.cards(db, ids) });
     // Publishing writes the announcing post and the article's new state in one transaction.
     social.posts.onCreate(linkAnnouncement);
-    social.notificationSubjects.register('collection', describeCollections(kernel.config));
-    const collections = new CollectionsService({ ...kernel, graph: social.graph, posts: social.posts });
-    // Whether others may feature a member in public starter kits: a choice on social's privacy settings.
-    social.privacy.register(featurableSetting(collections));
-    return new CurationService({ bookmarks, collections, articles });
+    // Notifications about a collection or kit (a new entry, being added to a kit) show it as collections describe it.
+    social.notificationSubjects.register('collection', (db, viewer, ids) => service.collections.notificationSubjects(db, viewer, ids));
+    // Whether others may feature a member in public kits and collections is one of their privacy choices.
+    social.privacy.register(featurableSetting(kernel.database));
+    return service;
   },
+  // Mounted in this order (the OpenAPI document lists the API's paths in it).
   pages: (service) => {
     const app = new Hono<AppEnv>();
-    app.route('/', pagesOf(registerLibraryPages, registerCollectionsPages));
+    app.route('/', libraryPages(service));
+    app.route('/', collectionsPages(service.collections));
+    app.route('/', collectionEntryPages(service.collections));
+    app.route('/', starterKitPages(service.collections));
     app.route('/', bookmarkPages(service.bookmarks));
     app.route('/', bookmarkTransferPages(service.bookmarks));
     app.route('/', articlePages(service.articles));
@@ -74,10 +76,12 @@ export const curation = defineCapability({
     return app;
   },
   api: (service) => {
-    const api = apiOf(registerCollectionsApi);
+    const api = createApi();
+    api.route('/', collectionsApi(service.collections));
+    api.route('/', starterKitsApi(service.collections));
     api.route('/', bookmarkApi(service.bookmarks));
     api.route('/', articleApi(service.articles));
-    api.route('/', apiOf(registerCurationExportApi));
+    api.route('/', exportApi(service));
     return api;
   },
   jobs: (service) => [service.bookmarks.snapshots.job],

@@ -21,7 +21,9 @@ import { sourcesApi } from './web/sources-api.ts';
 import { sourcesPages } from './web/sources-pages.tsx';
 
 export type { ItemExtension } from './item-extensions.ts';
+export type { ItemRef } from './items.ts';
 export { readableOfPage } from './readable.ts';
+export type { SourceRef } from './sources.ts';
 export { FeedsService };
 
 /** Sources: following feeds (RSS, Atom, RDF, JSON Feed), fetching them politely, reading, OPML. */

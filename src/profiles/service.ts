@@ -1,6 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { AccountsService, Profile } from '../accounts/index.ts';
-import type { Curation } from '../curation/index.ts';
+import type { CurationService } from '../curation/index.ts';
 import type { ActorsTable } from '../db/schema.ts';
 import type { FederationService } from '../federation/index.ts';
 import { UserError } from '../platform/errors.ts';
@@ -47,7 +47,7 @@ export interface RemotePage {
 export interface ProfilesDeps {
   accounts: AccountsService;
   social: SocialService;
-  curation: Curation;
+  curation: CurationService;
   federation: FederationService;
 }
 
@@ -59,7 +59,7 @@ export interface ProfilesDeps {
 export class ProfilesService {
   readonly accounts: AccountsService;
   readonly #social: SocialService;
-  readonly #curation: Curation;
+  readonly #curation: CurationService;
   readonly #federation: FederationService;
 
   constructor(deps: ProfilesDeps) {
