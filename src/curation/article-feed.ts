@@ -1,5 +1,5 @@
 import type { ActorSummary } from '../social/index.ts';
-import type { ArticleView } from './articles.ts';
+import type { ArticleView } from './article-rows.ts';
 
 /**
  * A member's blog as an Atom 1.0 feed (RFC 4287): the newest published articles with their

@@ -1,8 +1,7 @@
 import { Marked, type Token, type Tokens } from 'marked';
-import type { Queryable } from '../db/database.ts';
 import type { FieldIssue } from '../platform/errors.ts';
 import { escapeHtml, sanitizeHtml } from '../platform/sanitize.ts';
-import { hydratePosts, type PostView } from '../social/index.ts';
+import type { PostView } from '../social/index.ts';
 import { formatDate, isoTime } from '../web/format.ts';
 
 /**
@@ -35,10 +34,13 @@ export interface RenderedArticle {
   issues: FieldIssue[];
 }
 
+/** Of these post ids, the original public posts as an anonymous reader sees them (the posts an article may quote). */
+export type QuotablePosts = (ids: number[]) => Promise<PostView[]>;
+
 /** Renders an article's Markdown to safe HTML; `issues` is empty when it may be saved. */
-export async function renderArticle(db: Queryable, baseUrl: string, source: string): Promise<RenderedArticle> {
+export async function renderArticle(quotable: QuotablePosts, baseUrl: string, source: string): Promise<RenderedArticle> {
   const tokens = markdown.lexer(source);
-  await embedQuotes(db, baseUrl, tokens);
+  await embedQuotes(quotable, baseUrl, tokens);
   const unsafe = markdown.parser(tokens);
   // Raw <h1> in the Markdown would compete with the page's title: it becomes an h2 too. The
   // sanitiser writes tags in one normal form, so this cannot touch anything but real h1 tags.
@@ -56,7 +58,7 @@ function quotedPost(text: string, baseUrl: string): { id: number; handle: string
 }
 
 /** Replaces top-level paragraphs that are only a public local post's address with a quote of it. */
-async function embedQuotes(db: Queryable, baseUrl: string, tokens: Token[]): Promise<void> {
+async function embedQuotes(quotable: QuotablePosts, baseUrl: string, tokens: Token[]): Promise<void> {
   const wanted = new Map<number, { id: number; handle: string | null }>();
   for (const [index, token] of tokens.entries()) {
     if (token.type !== 'paragraph' || wanted.size >= MAX_QUOTES) continue;
@@ -66,19 +68,7 @@ async function embedQuotes(db: Queryable, baseUrl: string, tokens: Token[]): Pro
   if (wanted.size === 0) return;
   const ids = [...new Set([...wanted.values()].map((r) => r.id))];
   // Only original public posts, as an anonymous reader sees them (the quote is shown to everyone).
-  const originals = await db
-    .selectFrom('posts')
-    .select('id')
-    .where('id', 'in', ids)
-    .where('boost_of_id', 'is', null)
-    .where('visibility', '=', 'public')
-    .execute();
-  const posts = await hydratePosts(
-    db,
-    baseUrl,
-    null,
-    originals.map((p) => ({ postId: p.id })),
-  );
+  const posts = await quotable(ids);
   const byId = new Map(posts.map((p) => [p.id, p]));
   for (const [index, ref] of wanted) {
     const post = byId.get(ref.id);

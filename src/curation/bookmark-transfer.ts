@@ -4,23 +4,12 @@ import type { Queryable } from '../db/database.ts';
 import type { BookmarkVisibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import {
-  addTags,
-  BOOKMARK_COLUMNS,
-  type BookmarkRow,
-  type BookmarksService,
-  type BookmarkTag,
-  type BookmarkView,
-  indexNewBookmarks,
-  mergeNote,
-  NOTE_MAX,
-  parseTags,
-  plainText,
-  reindexBookmarks,
-  searchText,
-  searchVector,
-  TITLE_MAX,
-} from './bookmarks.ts';
+import { BOOKMARK_COLUMNS, type BookmarkRow, type BookmarkTag, type BookmarkView } from './bookmark-rows.ts';
+import { NOTE_MAX, TITLE_MAX } from './bookmark-schemas.ts';
+import { indexNewBookmarks, reindexBookmarks, searchText, searchVector } from './bookmark-search.ts';
+import { addTags, parseTags } from './bookmark-tags.ts';
+import { mergeNote, plainText } from './bookmark-text.ts';
+import type { BookmarksService } from './bookmarks.ts';
 import { type NetscapeEntry, NetscapeReader, type NetscapeSkip, netscapeEntry, netscapeFooter, netscapeHeader } from './netscape.ts';
 import { URL_PROBLEMS } from './urls.ts';
 

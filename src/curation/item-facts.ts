@@ -1,4 +1,3 @@
-import type { Database } from '../db/database.ts';
 import type { ItemExtension } from '../feeds/index.ts';
 import type { BookmarksService } from './bookmarks.ts';
 
@@ -7,16 +6,11 @@ import type { BookmarksService } from './bookmarks.ts';
  * before curation and does not know it): which items of a page the viewer bookmarked, and the
  * item's bookmark and unbookmark buttons.
  */
-export function itemBookmarks(database: Database, bookmarks: BookmarksService): ItemExtension {
+export function itemBookmarks(bookmarks: BookmarksService): ItemExtension {
   return {
     async facts(viewer, itemIds) {
-      const rows = await database.db
-        .selectFrom('bookmarks')
-        .select('item_id')
-        .where('member_id', '=', viewer.memberId)
-        .where('item_id', 'in', [...itemIds])
-        .execute();
-      return new Map(rows.map((r) => [Number(r.item_id), { bookmarked: true }]));
+      const ids = await bookmarks.bookmarkedAmong(bookmarks.database.db, viewer.memberId, 'item_id', [...itemIds]);
+      return new Map([...ids].map((id) => [id, { bookmarked: true }]));
     },
     actions: {
       bookmark: (viewer, itemId) => bookmarks.bookmarkItem(viewer, itemId),

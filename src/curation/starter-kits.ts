@@ -2,7 +2,8 @@ import { roleLabel } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { GraphService } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
+import { FOLLOW_MAX } from './collection-schemas.ts';
 import type { CollectionsService, CollectionView, PersonView } from './collections.ts';
 
 /**
@@ -38,17 +39,22 @@ export interface FollowAllResult {
   skipped: Array<{ person: PersonView; reason: string }>;
 }
 
-export const FOLLOW_MAX = 500;
+export interface StarterKitsDeps {
+  database: Database;
+  collections: Pick<CollectionsService, 'get'>;
+  /** Social's follows and blocks. */
+  graph: Pick<SocialService['graph'], 'follow' | 'followStates' | 'blockedBetween' | 'followeeIds'>;
+}
 
 export class StarterKitsService {
   readonly #database: Database;
-  readonly #collections: CollectionsService;
-  readonly #graph: GraphService;
+  readonly #collections: Pick<CollectionsService, 'get'>;
+  readonly #graph: StarterKitsDeps['graph'];
 
-  constructor(database: Database, collections: CollectionsService, graph: GraphService) {
-    this.#database = database;
-    this.#collections = collections;
-    this.#graph = graph;
+  constructor(deps: StarterKitsDeps) {
+    this.#database = deps.database;
+    this.#collections = deps.collections;
+    this.#graph = deps.graph;
   }
 
   /** A starter kit the viewer may see; 404 for a plain collection. */
@@ -60,41 +66,13 @@ export class StarterKitsService {
 
   async preview(viewer: Viewer, id: number): Promise<KitPreview> {
     const kit = await this.kit(viewer, id);
-    const db = this.#database.db;
     const entries = kit.entries.filter((e) => e.person && !e.hiddenReason);
     const ids = entries.map((e) => e.person!.id);
-    const [follows, blocks, current] = await Promise.all([
-      ids.length
-        ? db
-            .selectFrom('follows')
-            .select(['followee_id', 'state'])
-            .where('follower_id', '=', viewer.actorId)
-            .where('followee_id', 'in', ids)
-            .execute()
-        : [],
-      ids.length
-        ? db
-            .selectFrom('blocks')
-            .select(['actor_id', 'target_id'])
-            .where((eb) =>
-              eb.or([
-                eb.and([eb('actor_id', '=', viewer.actorId), eb('target_id', 'in', ids)]),
-                eb.and([eb('target_id', '=', viewer.actorId), eb('actor_id', 'in', ids)]),
-              ]),
-            )
-            .execute()
-        : [],
-      // What the member's network already has: the roles and places of everyone they follow (or asked to).
-      db
-        .selectFrom('follows')
-        .innerJoin('actors', 'actors.id', 'follows.followee_id')
-        .select(['actors.role', 'actors.role_other', 'actors.location'])
-        .distinct()
-        .where('follows.follower_id', '=', viewer.actorId)
-        .execute(),
+    const [followState, blocked, current] = await Promise.all([
+      this.#graph.followStates(viewer.actorId, ids),
+      this.#graph.blockedBetween(viewer.actorId, ids),
+      this.#network(viewer),
     ]);
-    const followState = new Map(follows.map((f) => [f.followee_id, f.state]));
-    const blocked = new Set(blocks.map((b) => (b.actor_id === viewer.actorId ? b.target_id : b.actor_id)));
     const people = entries.map((e): KitPerson => {
       const person = e.person!;
       const state = followState.get(person.id);
@@ -126,6 +104,18 @@ export class StarterKitsService {
         placeKey,
       ),
     };
+  }
+
+  /** What the member's network already has: the roles and places of everyone they follow (or asked to). */
+  async #network(viewer: Viewer) {
+    const followees = await this.#graph.followeeIds(viewer.actorId, { pending: true });
+    if (followees.length === 0) return [];
+    return this.#database.db
+      .selectFrom('actors')
+      .select(['role', 'role_other', 'location'])
+      .distinct()
+      .where('id', 'in', followees)
+      .execute();
   }
 
   /** Follows the chosen people of the kit (actor ids), in the kit's order, and says what happened to each. */

@@ -52,6 +52,16 @@ export interface RiverQuery {
 
 const PAGE = 30;
 
+/** An item as other capabilities show it: its title as fetched (may be empty), address, and its source's. */
+export interface ItemRef {
+  id: number;
+  title: string;
+  url: string | null;
+  sourceTitle: string;
+  /** The source's feed address. */
+  sourceUrl: string;
+}
+
 export interface ItemsDeps {
   database: Database;
   http: HttpClient;
@@ -340,5 +350,17 @@ export class ItemsService {
     const html = await extractArticle(this.#http, item.url, this.#options.maxBytes);
     await this.#db.updateTable('source_items').set({ full_html: html }).where('id', '=', itemId).execute();
     return { ...item, fullHtml: html };
+  }
+
+  /** Items by id with their source, whoever follows them, as other capabilities show them (curation's collections). */
+  async byIds(ids: number[]): Promise<ItemRef[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('source_items as i')
+      .innerJoin('sources as s', 's.id', 'i.source_id')
+      .select(['i.id', 'i.title', 'i.url', 's.title as source_title', 's.url as source_url'])
+      .where('i.id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map((r) => ({ id: r.id, title: r.title, url: r.url, sourceTitle: r.source_title, sourceUrl: r.source_url }));
   }
 }

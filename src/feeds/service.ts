@@ -5,12 +5,12 @@ import type { Logger } from '../platform/logger.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { FoldersService } from './folders.ts';
 import type { ItemExtension } from './item-extensions.ts';
-import { ItemsService, type ItemView, type RiverQuery } from './items.ts';
+import { type ItemRef, ItemsService, type ItemView, type RiverQuery } from './items.ts';
 import { OpmlService } from './opml.ts';
 import { type RefreshOptions, RefreshService } from './refresh.ts';
 import { RulesService } from './rules.ts';
 import { type PostPublisher, SharingService } from './sharing.ts';
-import { SourcesService, type SubscriptionView } from './sources.ts';
+import { type SourceRef, SourcesService, type SubscriptionView } from './sources.ts';
 
 /**
  * Sources, what index.ts builds and other capabilities call: the sources a member follows,
@@ -85,5 +85,15 @@ export class FeedsService {
   /** One item of a source the member follows (404 otherwise). */
   item(viewer: Viewer, itemId: number): Promise<ItemView> {
     return this.items.item(viewer, itemId);
+  }
+
+  /** Items by id with their source's title and feed, whoever follows them (collections show bookmarked items). */
+  itemsByIds(ids: number[]): Promise<ItemRef[]> {
+    return this.items.byIds(ids);
+  }
+
+  /** Sources by id, whoever follows them (collections show sources). */
+  sourcesByIds(ids: number[]): Promise<SourceRef[]> {
+    return this.sources.byIds(ids);
   }
 }

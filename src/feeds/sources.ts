@@ -68,6 +68,15 @@ export function problemWords(
   return `${sentence}${since}.`;
 }
 
+/** A source as other capabilities show it: its title as fetched (may be empty), feed and site. */
+export interface SourceRef {
+  id: number;
+  title: string;
+  /** The feed's address. */
+  url: string;
+  siteUrl: string | null;
+}
+
 export interface SourcesDeps {
   database: Database;
   http: HttpClient;
@@ -294,6 +303,17 @@ export class SourcesService {
     const found = (await this.list(viewer)).find((s) => s.id === subscriptionId);
     if (!found) throw UserError.notFound('You do not follow this source.');
     return found;
+  }
+
+  /** Sources by id, followed or not, as other capabilities show them (curation's collections). */
+  async byIds(ids: number[]): Promise<SourceRef[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.#db
+      .selectFrom('sources')
+      .select(['id', 'title', 'url', 'site_url'])
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
+    return rows.map((r) => ({ id: r.id, title: r.title, url: r.url, siteUrl: r.site_url }));
   }
 }
 

@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { AccountsService, Profile } from '../accounts/index.ts';
-import type { Curation } from '../curation/index.ts';
+import type { CurationService } from '../curation/index.ts';
 import type { ActorsTable } from '../db/schema.ts';
 import type { FederationService } from '../federation/index.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { ActorProfile, ActorSummary, ListView, PostView, Relationship, Social } from '../social/index.ts';
+import type { ActorProfile, ActorSummary, ListView, PostView, Relationship, SocialService } from '../social/index.ts';
 
 export type PostsTab = 'posts' | 'replies' | 'media';
 export type Direction = 'followers' | 'following';
@@ -46,8 +46,8 @@ export interface RemotePage {
 
 export interface ProfilesDeps {
   accounts: AccountsService;
-  social: Social;
-  curation: Curation;
+  social: SocialService;
+  curation: CurationService;
   federation: FederationService;
 }
 
@@ -58,8 +58,8 @@ export interface ProfilesDeps {
  */
 export class ProfilesService {
   readonly accounts: AccountsService;
-  readonly #social: Social;
-  readonly #curation: Curation;
+  readonly #social: SocialService;
+  readonly #curation: CurationService;
   readonly #federation: FederationService;
 
   constructor(deps: ProfilesDeps) {

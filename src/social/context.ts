@@ -5,7 +5,10 @@ import type { EventBus } from '../platform/events.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
+import type { NotificationSubjects } from './notification-subjects.ts';
 import type { Outbox } from './outbox.ts';
+import type { PostExtensions } from './post-extensions.ts';
+import type { PostHooks } from './post-hooks.ts';
 import type { Reader } from './visibility.ts';
 
 /** What the social services share. */
@@ -18,6 +21,12 @@ export interface SocialContext {
   logger: Logger;
   /** Local activities other servers hear about (federation listens). */
   outbox: Outbox;
+  /** What later capabilities add to posts (bookmarks, announced articles). */
+  postExtensions: PostExtensions;
+  /** What later capabilities say about the things notifications are about (chats, collections). */
+  notificationSubjects: NotificationSubjects;
+  /** Other capabilities joining every new post's transaction (local and remote). */
+  postHooks: PostHooks;
 }
 
 export function reader(viewer: Viewer | null): Reader | null {

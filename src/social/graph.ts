@@ -1,12 +1,13 @@
-import { passionSlug } from '../accounts/index.ts';
+import { passionSlug, setActorLocked } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { type SocialContext, topics } from './context.ts';
+import { countAcceptedFollow, removeFollow } from './follow-writes.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { announceNotifications, notify } from './notifications.ts';
-import { backfill, removeAuthor } from './timelines.ts';
+import { removeAuthor } from './timelines.ts';
 
 export interface Relationship {
   following: boolean;
@@ -98,7 +99,7 @@ export class GraphService {
         .insertInto('follows')
         .values({ follower_id: viewer.actorId, followee_id: target.id, state, created_at: Date.now() })
         .execute();
-      if (state === 'accepted') await this.#accepted(tx, viewer.actorId, target.id);
+      if (state === 'accepted') await countAcceptedFollow(tx, viewer.actorId, target.id);
       await this.#ctx.outbox.emit(tx, { type: 'follow', followerId: viewer.actorId, followeeId: target.id });
       return notify(tx, [
         { recipientActorId: target.id, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: viewer.actorId, postId: null },
@@ -108,27 +109,11 @@ export class GraphService {
     return state;
   }
 
-  /** Counts and the follower's home timeline, once a follow is accepted. */
-  async #accepted(tx: Tx, followerId: number, followeeId: number): Promise<void> {
-    await tx
-      .updateTable('actors')
-      .set((eb) => ({ following_count: eb('following_count', '+', 1) }))
-      .where('id', '=', followerId)
-      .execute();
-    await tx
-      .updateTable('actors')
-      .set((eb) => ({ followers_count: eb('followers_count', '+', 1) }))
-      .where('id', '=', followeeId)
-      .execute();
-    const member = await tx.selectFrom('members').select('id').where('actor_id', '=', followerId).executeTakeFirst();
-    if (member) await backfill(tx, topics.home(member.id), followeeId);
-  }
-
   /** Stops following (or withdraws a request). */
   async unfollow(viewer: Viewer, acct: string): Promise<void> {
     const target = await this.actor(acct);
     await this.#db.transaction().execute(async (tx) => {
-      const removed = await this.#removeFollow(tx, viewer.actorId, target.id);
+      const removed = await removeFollow(this.#ctx, tx, viewer.actorId, target.id);
       if (!removed) throw new UserError(409, 'not_following', `You do not follow @${target.acct}.`);
     });
   }
@@ -138,106 +123,7 @@ export class GraphService {
    * "move to a list" adds to the list and unfollows as one). False when there was no follow.
    */
   async unfollowIn(tx: Tx, viewer: Viewer, actorId: number): Promise<boolean> {
-    return this.#removeFollow(tx, viewer.actorId, actorId);
-  }
-
-  /** `emit: false` when the other server told us (it needs no answer). */
-  async #removeFollow(tx: Tx, followerId: number, followeeId: number, emit = true): Promise<boolean> {
-    const row = await tx
-      .deleteFrom('follows')
-      .where('follower_id', '=', followerId)
-      .where('followee_id', '=', followeeId)
-      .returning(['state', 'uri'])
-      .executeTakeFirst();
-    if (!row) return false;
-    if (emit) await this.#ctx.outbox.emit(tx, { type: 'unfollow', followerId, followeeId, followUri: row.uri });
-    if (row.state === 'accepted') {
-      await tx
-        .updateTable('actors')
-        .set((eb) => ({ following_count: eb('following_count', '-', 1) }))
-        .where('id', '=', followerId)
-        .execute();
-      await tx
-        .updateTable('actors')
-        .set((eb) => ({ followers_count: eb('followers_count', '-', 1) }))
-        .where('id', '=', followeeId)
-        .execute();
-      const member = await tx.selectFrom('members').select('id').where('actor_id', '=', followerId).executeTakeFirst();
-      if (member) await removeAuthor(tx, topics.home(member.id), followeeId);
-    }
-    await tx
-      .deleteFrom('notifications')
-      .where('kind', '=', 'follow_request')
-      .where('actor_id', '=', followerId)
-      .where('member_id', 'in', (eb) => eb.selectFrom('members').select('id').where('actor_id', '=', followeeId))
-      .execute();
-    return true;
-  }
-
-  // ---- what remote servers tell us (federation calls these) ---------------------------------
-
-  /**
-   * A remote actor follows a local one: a request when the account is locked. Returns the state,
-   * or null when they already follow (a repeated Follow is answered again, nothing changes).
-   */
-  async receiveFollow(
-    followerId: number,
-    followeeId: number,
-    uri: string | null,
-  ): Promise<{ state: 'accepted' | 'pending'; isNew: boolean }> {
-    const followee = await this.#db.selectFrom('actors').select('locked').where('id', '=', followeeId).executeTakeFirstOrThrow();
-    const outcome = await this.#db.transaction().execute(async (tx) => {
-      const existing = await tx
-        .selectFrom('follows')
-        .select('state')
-        .where('follower_id', '=', followerId)
-        .where('followee_id', '=', followeeId)
-        .executeTakeFirst();
-      if (existing) {
-        await tx.updateTable('follows').set({ uri }).where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute();
-        return { state: existing.state as 'accepted' | 'pending', isNew: false, notified: [] as number[] };
-      }
-      const blocked = await tx
-        .selectFrom('blocks')
-        .select('actor_id')
-        .where('actor_id', '=', followeeId)
-        .where('target_id', '=', followerId)
-        .executeTakeFirst();
-      if (blocked) throw UserError.forbidden('This account does not accept follows from you.');
-      const state: 'accepted' | 'pending' = followee.locked === 1 ? 'pending' : 'accepted';
-      await tx
-        .insertInto('follows')
-        .values({ follower_id: followerId, followee_id: followeeId, state, uri, created_at: Date.now() })
-        .execute();
-      if (state === 'accepted') await this.#accepted(tx, followerId, followeeId);
-      const notified = await notify(tx, [
-        { recipientActorId: followeeId, kind: state === 'accepted' ? 'follow' : 'follow_request', actorId: followerId, postId: null },
-      ]);
-      return { state, isNew: true, notified };
-    });
-    await announceNotifications(this.#ctx, outcome.notified);
-    return { state: outcome.state, isNew: outcome.isNew };
-  }
-
-  /** A remote actor accepted a local actor's follow request. */
-  async receiveAccept(followerId: number, followeeId: number): Promise<boolean> {
-    return this.#db.transaction().execute(async (tx) => {
-      const updated = await tx
-        .updateTable('follows')
-        .set({ state: 'accepted' })
-        .where('follower_id', '=', followerId)
-        .where('followee_id', '=', followeeId)
-        .where('state', '=', 'pending')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) !== 1) return false;
-      await this.#accepted(tx, followerId, followeeId);
-      return true;
-    });
-  }
-
-  /** A remote actor rejected a follow request, removed a follower, or undid their follow. */
-  async receiveEnd(followerId: number, followeeId: number): Promise<boolean> {
-    return this.#db.transaction().execute((tx) => this.#removeFollow(tx, followerId, followeeId, false));
+    return removeFollow(this.#ctx, tx, viewer.actorId, actorId);
   }
 
   async followRequests(viewer: Viewer): Promise<ActorSummary[]> {
@@ -288,7 +174,7 @@ export class GraphService {
         return [];
       }
       await tx.updateTable('follows').set({ state: 'accepted' }).where('id', '=', pending.id).execute();
-      await this.#accepted(tx, requester.id, viewer.actorId);
+      await countAcceptedFollow(tx, requester.id, viewer.actorId);
       return notify(tx, [{ recipientActorId: viewer.actorId, kind: 'follow', actorId: requester.id, postId: null }]);
     });
     await announceNotifications(this.#ctx, notified);
@@ -296,11 +182,7 @@ export class GraphService {
 
   /** Locking an account makes new follows into requests; unlocking accepts the waiting ones. */
   async setLocked(viewer: Viewer, locked: boolean): Promise<void> {
-    await this.#db
-      .updateTable('actors')
-      .set({ locked: locked ? 1 : 0 })
-      .where('id', '=', viewer.actorId)
-      .execute();
+    await setActorLocked(this.#db, viewer.actorId, locked);
     if (!locked) {
       for (const requester of await this.followRequests(viewer)) await this.answerRequest(viewer, requester.acct, true);
     }
@@ -345,8 +227,8 @@ export class GraphService {
         .returning('target_id')
         .executeTakeFirst();
       if (!inserted) throw new UserError(409, 'already_blocked', `You already blocked @${target.acct}.`);
-      await this.#removeFollow(tx, viewer.actorId, target.id);
-      await this.#removeFollow(tx, target.id, viewer.actorId);
+      await removeFollow(this.#ctx, tx, viewer.actorId, target.id);
+      await removeFollow(this.#ctx, tx, target.id, viewer.actorId);
       await removeAuthor(tx, topics.home(viewer.memberId), target.id);
       const member = await tx.selectFrom('members').select('id').where('actor_id', '=', target.id).executeTakeFirst();
       if (member) await removeAuthor(tx, topics.home(member.id), viewer.actorId);
@@ -375,18 +257,7 @@ export class GraphService {
       .selectFrom('follows')
       .innerJoin('actors', 'actors.id', `follows.${other}`)
       .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select([
-        'follows.id as follow_id',
-        'actors.id',
-        'actors.handle',
-        'actors.acct',
-        'actors.domain',
-        'actors.display_name',
-        'actors.avatar_url',
-        'actors.url',
-        'actors.role',
-        'actors.role_other',
-      ])
+      .select(['follows.id as follow_id', ...ACTOR_SUMMARY_COLUMNS])
       .where(`follows.${mine}`, '=', actorId)
       .where('follows.state', '=', 'accepted')
       .where('members.suspended_at', 'is', null);
@@ -400,6 +271,73 @@ export class GraphService {
       people: page.map((r) => actorSummary(r, this.#ctx.config.baseUrl)),
       nextCursor: rows.length > limit ? encodeCursor([page.at(-1)!.follow_id]) : null,
     };
+  }
+
+  // ---- relationships, batched (for other capabilities: curation, chats, live updates) ----------
+
+  /** Whether `followerId` follows `followeeId` (accepted). */
+  async isFollowing(followerId: number, followeeId: number): Promise<boolean> {
+    const row = await this.#db
+      .selectFrom('follows')
+      .select('id')
+      .where('follower_id', '=', followerId)
+      .where('followee_id', '=', followeeId)
+      .where('state', '=', 'accepted')
+      .executeTakeFirst();
+    return Boolean(row);
+  }
+
+  /** Of these accounts, those `followerId` follows or asked to follow, with the state of each, in one query. */
+  async followStates(followerId: number, followeeIds: number[]): Promise<Map<number, 'accepted' | 'pending'>> {
+    if (followeeIds.length === 0) return new Map();
+    const rows = await this.#db
+      .selectFrom('follows')
+      .select(['followee_id', 'state'])
+      .where('follower_id', '=', followerId)
+      .where('followee_id', 'in', [...new Set(followeeIds)])
+      .execute();
+    return new Map(rows.map((r) => [r.followee_id, r.state === 'accepted' ? 'accepted' : 'pending']));
+  }
+
+  /** Everyone `followerId` follows; with `pending`, also those they asked to follow. */
+  async followeeIds(followerId: number, options: { pending?: boolean } = {}): Promise<number[]> {
+    const rows = await this.#db
+      .selectFrom('follows')
+      .select('followee_id')
+      .where('follower_id', '=', followerId)
+      .$if(!options.pending, (q) => q.where('state', '=', 'accepted'))
+      .orderBy('id')
+      .execute();
+    return rows.map((r) => r.followee_id);
+  }
+
+  /** Of these accounts, those with a block between them and `actorId` (either way), in one query. */
+  async blockedBetween(actorId: number, otherIds: number[]): Promise<Set<number>> {
+    if (otherIds.length === 0) return new Set();
+    const ids = [...new Set(otherIds)];
+    const rows = await this.#db
+      .selectFrom('blocks')
+      .select(['actor_id', 'target_id'])
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('actor_id', '=', actorId), eb('target_id', 'in', ids)]),
+          eb.and([eb('target_id', '=', actorId), eb('actor_id', 'in', ids)]),
+        ]),
+      )
+      .execute();
+    return new Set(rows.map((r) => (r.actor_id === actorId ? r.target_id : r.actor_id)));
+  }
+
+  /** The accounts a reader does not want to see (muted, blocked) or who blocked them. */
+  async silencedFor(actorId: number): Promise<Set<number>> {
+    const rows = await this.#db
+      .selectFrom('blocks')
+      .select('target_id')
+      .where('actor_id', '=', actorId)
+      .union(this.#db.selectFrom('mutes').select('target_id').where('actor_id', '=', actorId))
+      .union(this.#db.selectFrom('blocks').select('actor_id as target_id').where('target_id', '=', actorId))
+      .execute();
+    return new Set(rows.map((r) => r.target_id));
   }
 
   // ---- hashtags ----------------------------------------------------------------------------

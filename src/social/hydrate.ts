@@ -2,6 +2,7 @@ import { type Selectable, sql } from 'kysely';
 import { roleLabel } from '../accounts/index.ts';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, PostsTable, Visibility } from '../db/schema.ts';
+import type { PostExtensions } from './post-extensions.ts';
 import { type Reader, visibleTo } from './visibility.ts';
 
 /** Everything a page or the API shows about an actor next to their posts. */
@@ -54,7 +55,7 @@ export interface PostView {
   mine: { own: boolean; liked: boolean; boosted: boolean; bookmarked: boolean; pinned: boolean } | null;
   /** Set when a timeline shows the post because someone boosted it. */
   boostedBy: { boostId: number; actor: ActorSummary; at: number } | null;
-  /** Set when the post announces an article (curation): the article's card replaces the text. */
+  /** Set when the post announces an article (a linked object, see post-extensions.ts): its card replaces the text. */
   article: PostArticle | null;
 }
 
@@ -117,6 +118,22 @@ export interface PostRef {
   boostId?: number | null;
 }
 
+/** What hydration reads with: the database, the site's address, and what other capabilities add to posts. */
+export interface HydrateContext {
+  database: { db: Queryable };
+  config: { baseUrl: string };
+  postExtensions: PostExtensions;
+}
+
+export interface HydrateOptions {
+  /** Leave out posts by people the reader muted (timelines, not threads). */
+  hideMuted?: boolean;
+  /** An administrator reading a report: the posts whatever their audience (a deleted one comes back emptied). */
+  moderator?: boolean;
+  /** Read inside this transaction instead of on the database. */
+  db?: Queryable;
+}
+
 /**
  * Loads the posts behind `refs` as the reader may see them, in the same order, in a fixed
  * number of queries whatever the number of posts or follows. Posts (or boosts) the reader
@@ -124,13 +141,14 @@ export interface PostRef {
  * it concerns whatever their audience (a deleted one comes back emptied).
  */
 export async function hydratePosts(
-  db: Queryable,
-  baseUrl: string,
+  ctx: HydrateContext,
   reader: Reader | null,
   refs: PostRef[],
-  options: { hideMuted?: boolean; moderator?: boolean } = {},
+  options: HydrateOptions = {},
 ): Promise<PostView[]> {
   if (refs.length === 0) return [];
+  const db = options.db ?? ctx.database.db;
+  const baseUrl = ctx.config.baseUrl;
   const ids = [...new Set(refs.flatMap((r) => (r.boostId ? [r.postId, r.boostId] : [r.postId])))];
   const rows = await db
     .selectFrom('posts')
@@ -147,9 +165,9 @@ export async function hydratePosts(
   const cardIds = [...new Set(rows.flatMap((r) => (r.card_id ? [r.card_id] : [])))];
   // Most posts have no images, and has_media says which do: a page of text posts skips the query.
   const withMedia = originals.filter((id) => posts.get(id)!.has_media === 1);
-  // Likewise article_id: only pages showing an article's announcement look articles up.
+  // Likewise article_id: only pages showing an article's announcement ask for the articles' cards.
   const articleIds = [...new Set(originals.flatMap((id) => posts.get(id)!.article_id ?? []))];
-  const [actors, media, cards, mine, articles] = await Promise.all([
+  const [actors, media, cards, mine, bookmarked, articleById] = await Promise.all([
     loadActors(db, actorIds, baseUrl),
     withMedia.length
       ? db
@@ -164,16 +182,9 @@ export async function hydratePosts(
       ? db.selectFrom('link_cards').selectAll().where('id', 'in', cardIds).where('status', '=', 'ok').execute()
       : Promise.resolve([]),
     readerState(db, reader, originals),
-    articleIds.length
-      ? db
-          .selectFrom('articles')
-          .select(['id', 'slug', 'title', 'summary'])
-          .where('id', 'in', articleIds)
-          .where('status', '=', 'published')
-          .execute()
-      : Promise.resolve([]),
+    reader ? ctx.postExtensions.bookmarked(db, reader, originals) : Promise.resolve(new Set<number>()),
+    ctx.postExtensions.linkedObjects(db, articleIds),
   ]);
-  const articleById = new Map(articles.map((a) => [a.id, a]));
   const mediaByPost = new Map<number, MediaView[]>();
   for (const m of media) {
     const list = mediaByPost.get(m.post_id!) ?? [];
@@ -187,7 +198,6 @@ export async function hydratePosts(
     const boost = ref.boostId ? posts.get(ref.boostId)! : null;
     const card = row.card_id ? cardById.get(row.card_id) : undefined;
     const article = row.article_id ? articleById.get(row.article_id) : undefined;
-    const author = actors.get(row.actor_id)!;
     return {
       ...postView(row, actors, baseUrl),
       media: mediaByPost.get(row.id) ?? [],
@@ -199,14 +209,12 @@ export async function hydratePosts(
             own: row.actor_id === reader.actorId,
             liked: mine.liked.has(row.id),
             boosted: mine.boosted.has(row.id),
-            bookmarked: mine.bookmarked.has(row.id),
+            bookmarked: bookmarked.has(row.id),
             pinned: mine.pinned.has(row.id),
           }
         : null,
       boostedBy: boost ? { boostId: boost.id, actor: actors.get(boost.actor_id)!, at: boost.created_at } : null,
-      article: article
-        ? { id: article.id, title: article.title, summary: article.summary, url: `${baseUrl}/@${author.handle}/blog/${article.slug}` }
-        : null,
+      article: article ?? null,
     };
   });
 }
@@ -236,12 +244,12 @@ function postView(
 }
 
 /**
- * The reader's likes, boosts, bookmarks and pins among these posts, in one query: every
- * timeline page pays for this, and one round trip instead of four keeps a page's cost
- * (and its tail latency on a small machine) down.
+ * The reader's likes, boosts and pins among these posts, in one query: every timeline page
+ * pays for this, and one round trip instead of three keeps a page's cost (and its tail latency
+ * on a small machine) down. (Bookmarks are curation's: its extension answers beside this.)
  */
 async function readerState(db: Queryable, reader: Reader | null, postIds: number[]) {
-  const state = { liked: new Set<number>(), boosted: new Set<number>(), bookmarked: new Set<number>(), pinned: new Set<number>() };
+  const state = { liked: new Set<number>(), boosted: new Set<number>(), pinned: new Set<number>() };
   if (!reader || postIds.length === 0) return state;
   const rows = await db
     .selectFrom('likes')
@@ -258,13 +266,6 @@ async function readerState(db: Queryable, reader: Reader | null, postIds: number
     )
     .unionAll(
       db
-        .selectFrom('bookmarks')
-        .select([sql.lit<ReaderRelation>('bookmarked').as('relation'), sql<number>`post_id`.as('post_id')])
-        .where('member_id', '=', reader.memberId)
-        .where('post_id', 'in', postIds),
-    )
-    .unionAll(
-      db
         .selectFrom('pins')
         .select([sql.lit<ReaderRelation>('pinned').as('relation'), 'post_id'])
         .where('actor_id', '=', reader.actorId)
@@ -275,4 +276,4 @@ async function readerState(db: Queryable, reader: Reader | null, postIds: number
   return state;
 }
 
-type ReaderRelation = 'liked' | 'boosted' | 'bookmarked' | 'pinned';
+type ReaderRelation = 'liked' | 'boosted' | 'pinned';

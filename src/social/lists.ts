@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Tx } from '../db/database.ts';
-import { parseInput, UserError } from '../platform/errors.ts';
+import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { reader, type SocialContext, topics } from './context.ts';
 import type { GraphService } from './graph.ts';
@@ -19,8 +19,12 @@ export const listInputSchema = z.strictObject({
   visibility: listFields.visibility.default('private'),
 });
 
+/** A new list, as `listInputSchema` checks it (description and visibility have defaults). */
+export type ListInput = z.input<typeof listInputSchema>;
+
 /** Changes to a list: what is left out stays as it is (no defaults, which zod would apply even in `.partial()`). */
 export const listUpdateSchema = z.strictObject(listFields).partial();
+export type ListUpdate = z.output<typeof listUpdateSchema>;
 
 export interface ListView {
   id: number;
@@ -120,14 +124,13 @@ export class ListsService {
     return list;
   }
 
-  async create(viewer: Viewer, raw: unknown): Promise<ListView> {
-    const id = await this.#db.transaction().execute((tx) => this.createIn(tx, viewer, raw));
+  async create(viewer: Viewer, input: ListInput): Promise<ListView> {
+    const id = await this.#db.transaction().execute((tx) => this.createIn(tx, viewer, input));
     return this.get(viewer, id);
   }
 
   /** Creates a list inside the caller's transaction (see `create`); returns its id. */
-  async createIn(tx: Tx, viewer: Viewer, raw: unknown): Promise<number> {
-    const input = parseInput(listInputSchema, raw);
+  async createIn(tx: Tx, viewer: Viewer, input: ListInput): Promise<number> {
     const count = await tx
       .selectFrom('lists')
       .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -139,8 +142,8 @@ export class ListsService {
       .values({
         member_id: viewer.memberId,
         name: input.name,
-        description: input.description,
-        visibility: input.visibility,
+        description: input.description ?? '',
+        visibility: input.visibility ?? 'private',
         created_at: Date.now(),
       })
       .returning('id')
@@ -148,9 +151,8 @@ export class ListsService {
     return row.id;
   }
 
-  async update(viewer: Viewer, id: number, raw: unknown): Promise<ListView> {
+  async update(viewer: Viewer, id: number, input: ListUpdate): Promise<ListView> {
     await this.#own(viewer, id);
-    const input = parseInput(listUpdateSchema, raw);
     await this.#db.updateTable('lists').set(input).where('id', '=', id).execute();
     return this.get(viewer, id);
   }

@@ -137,8 +137,7 @@ export async function searchPosts(
     .limit(PAGE + 1)
     .execute();
   const posts = await hydratePosts(
-    db,
-    ctx.config.baseUrl,
+    ctx,
     reader,
     rows.slice(0, PAGE).map((r) => ({ postId: r.id })),
   );
@@ -163,4 +162,41 @@ export async function searchHashtags(
     .limit(limit)
     .execute();
   return rows.map((r) => ({ slug: r.slug, name: r.name, posts: r.post_count }));
+}
+
+const ADDRESS = /^@?([A-Za-z0-9_.-]+)@([A-Za-z0-9.-]+\.[A-Za-z0-9-]+(?::[0-9]+)?)$/;
+
+/** `@user@host`, `user@host` or an http(s) link: a search for someone on the fediverse. */
+export function isFediverseAddress(q: string): boolean {
+  const text = q.trim();
+  return ADDRESS.test(text) || /^https?:\/\/\S+$/i.test(text);
+}
+
+/** Finds someone on another server by address or profile link and stores them (federation provides it). */
+export type RemoteAccountLookup = (query: string) => Promise<{ acct: string }>;
+
+/** Where the profile behind an address or link is, looking them up on their server if we have not met them. */
+export async function profilePathOf(
+  ctx: SocialContext,
+  lookup: RemoteAccountLookup | null,
+  signedIn: boolean,
+  query: string,
+): Promise<string> {
+  const own = new URL(ctx.config.baseUrl);
+  const db = ctx.database.db;
+  const acct = ADDRESS.exec(query);
+  if (acct && acct[2]!.toLowerCase() === own.host) return `/@${acct[1]}`;
+  if (!acct && new URL(query).origin === own.origin) return new URL(query).pathname;
+  const known = acct
+    ? await db
+        .selectFrom('actors')
+        .select('acct')
+        .where('acct', '=', `${acct[1]}@${acct[2]}`.toLowerCase())
+        .where('domain', 'is not', null)
+        .executeTakeFirst()
+    : await db.selectFrom('actors').select('acct').where('uri', '=', query).executeTakeFirst();
+  if (known) return `/@${known.acct}`;
+  if (!signedIn) throw UserError.field('q', 'Sign in to look up people on other servers.', 401);
+  if (!lookup) throw UserError.field('q', 'This server does not look up people on other servers.', 404);
+  return `/@${(await lookup(query)).acct}`;
 }

@@ -189,7 +189,7 @@ export class TimelinesService {
     limit: number,
     more: boolean,
   ): Promise<TimelinePage> {
-    const views = await hydratePosts(this.#ctx.database.db, this.#ctx.config.baseUrl, who, candidates, { hideMuted: true });
+    const views = await hydratePosts(this.#ctx, who, candidates, { hideMuted: true });
     const key = (postId: number, boostId: number | null | undefined) => `${postId}:${boostId ?? ''}`;
     const sortOf = new Map(candidates.map((c) => [key(c.postId, c.boostId), c.sort]));
     const posts = views.slice(0, limit);
@@ -287,8 +287,7 @@ export class TimelinesService {
       .orderBy('created_at', 'desc')
       .execute();
     return hydratePosts(
-      this.#ctx.database.db,
-      this.#ctx.config.baseUrl,
+      this.#ctx,
       reader(viewer),
       rows.map((r) => ({ postId: r.post_id })),
     );

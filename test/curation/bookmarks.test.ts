@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { SNAPSHOT_TIMEOUT_MS } from '../../src/curation/bookmarks.ts';
+import { SNAPSHOT_TIMEOUT_MS } from '../../src/curation/bookmark-snapshots.ts';
 import { FeedServer, rss } from '../feeds/feed-server.ts';
 import { allItems, refresh, subscribe } from '../feeds/support.ts';
 import { createMembers, follow, getJson, type Json, type Member } from '../social/helpers.ts';

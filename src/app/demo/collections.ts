@@ -202,12 +202,12 @@ export async function loadDemoCollections(services: Services): Promise<{ kits: n
   for (const c of DEMO_COLLECTIONS) {
     const owner = await as(c.owner);
     const created = await collections.create(owner, c.kind, { title: c.title, description: c.description, visibility: c.visibility });
-    for (const helper of c.collaborators ?? []) await collections.addCollaborator(owner, created.id, helper);
-    for (const follower of c.followers ?? []) await collections.follow(await as(follower), created.id);
+    for (const helper of c.collaborators ?? []) await collections.collaborators.add(owner, created.id, helper);
+    for (const follower of c.followers ?? []) await collections.following.follow(await as(follower), created.id);
     for (const e of c.entries) {
       const by = e.by ? await as(e.by) : owner;
-      if ('person' in e) await collections.addEntry(by, created.id, { kind: 'person', acct: e.person, note: e.note });
-      else await collections.addEntry(by, created.id, { kind: 'link', url: e.url, title: e.title, note: e.note });
+      if ('person' in e) await collections.entries.add(by, created.id, { kind: 'person', acct: e.person, note: e.note });
+      else await collections.entries.add(by, created.id, { kind: 'link', url: e.url, title: e.title, note: e.note });
     }
   }
   return {
