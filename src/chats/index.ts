@@ -16,6 +16,7 @@ import { seriesApi } from './web/series-api.ts';
 import { seriesPages } from './web/series-pages.tsx';
 
 export { csvCell } from './exports.ts';
+export type { ChatGroup, ChatGroupsService } from './groups.ts';
 export { isTimeZone, parseLocalDate, utcToZoned, zonedTimeToUtc } from './time.ts';
 
 export { ChatsService };

@@ -7,6 +7,7 @@ import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
 import type { SocialService } from '../social/index.ts';
 import { CalendarsService } from './calendars.ts';
+import { ChatGroupsService } from './groups.ts';
 import { ModerationService } from './moderation.ts';
 import { OccurrencesService } from './occurrences.ts';
 import { PostLinking } from './post-linking.ts';
@@ -55,6 +56,8 @@ export class ChatsService {
   readonly linking: PostLinking;
   /** What happens by the clock (the chats.tick job). */
   readonly timer: TimerService;
+  /** Series as fediverse group actors (federation publishes them). */
+  readonly groups: ChatGroupsService;
   /** Reads shared by the concepts: a series or chat by address, roles, views; notifications' descriptions of chats. */
   readonly records: ChatRecords;
   /** The live room's events (its pages subscribe) and where it logs. */
@@ -77,6 +80,7 @@ export class ChatsService {
     this.calendars = new CalendarsService({ ...deps, records, rsvps: this.rsvps });
     this.room = new RoomService({ ...deps, records });
     this.linking = new PostLinking(deps);
+    this.groups = new ChatGroupsService(deps);
     this.timer = new TimerService({ ...deps, records, occurrences: this.occurrences, questions: this.questions, rsvps: this.rsvps });
   }
 }
