@@ -31,7 +31,7 @@ import type { Visibility } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import { escapeHtml, htmlToText, sanitizeHtml } from '../platform/sanitize.ts';
-import type { RemotePost, Social } from '../social/index.ts';
+import type { RemotePost, SocialService } from '../social/index.ts';
 import { parseText } from '../social/index.ts';
 import type { ActorRow, RemoteActors } from './actors.ts';
 import { SITE_ACTOR } from './federation.ts';
@@ -41,7 +41,7 @@ import type { Reports } from './reports.ts';
 
 export interface InboxDeps {
   database: Database;
-  social: Social;
+  social: SocialService;
   actors: RemoteActors;
   media: MediaProxy;
   outgoing: Outgoing;
@@ -257,7 +257,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       });
     }
     const published = object.published ? Number(object.published.epochMilliseconds) : Date.now();
-    return social.posts.receive(author.id, {
+    return social.remotePosts.receive(author.id, {
       uri: id.href,
       url: object.url instanceof URL ? object.url.href : null,
       text: content.text,
@@ -269,7 +269,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       mentions,
       media,
       createdAt: Math.min(published, Date.now()),
-      context: chatSeries.size ? { chatSeries: [...chatSeries] } : {},
+      ...(chatSeries.size ? { occasion: { kind: 'group-mention' as const, groups: [...chatSeries] } } : {}),
     });
   };
 
@@ -313,7 +313,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const followeeId = await memberActorId(target);
       if (!followeeId) return;
       try {
-        const { state } = await social.graph.receiveFollow(sender.id, followeeId, follow.id.href);
+        const { state } = await social.remoteFollows.receiveFollow(sender.id, followeeId, follow.id.href);
         if (state === 'accepted') await deps.outgoing.answerFollow(target, sender, follow.id.href, true);
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
@@ -344,7 +344,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
           .where('follows.state', '=', 'pending')
           .orderBy('follows.id')
           .executeTakeFirst());
-      if (pending && pending.followee_id === sender.id) await social.graph.receiveAccept(pending.follower_id, sender.id);
+      if (pending && pending.followee_id === sender.id) await social.remoteFollows.receiveAccept(pending.follower_id, sender.id);
     })
     .on(Reject, async (ctx, reject) => {
       const sender = await senderOf(ctx, reject);
@@ -357,7 +357,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         .select('follows.follower_id')
         .where('follows.followee_id', '=', sender.id)
         .execute();
-      for (const f of follows) await social.graph.receiveEnd(f.follower_id, sender.id);
+      for (const f of follows) await social.remoteFollows.receiveEnd(f.follower_id, sender.id);
     })
     .on(Undo, async (ctx, undo) => {
       const sender = await senderOf(ctx, undo);
@@ -378,20 +378,20 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         const followeeId = target
           ? await memberActorId(target)
           : (await db.selectFrom('follows').select('followee_id').where('uri', '=', objectUri!).executeTakeFirst())?.followee_id;
-        if (followeeId) await social.graph.receiveEnd(sender.id, followeeId);
+        if (followeeId) await social.remoteFollows.receiveEnd(sender.id, followeeId);
       } else if (object instanceof Like || object instanceof EmojiReact) {
         if (object.actorId?.href !== sender.uri) return;
         const postId = await postIdOf(ctx, object.objectId);
-        await social.posts.receiveUnlike(sender.id, object.id ? { uri: object.id.href } : { postId: postId ?? 0 });
-        if (postId) await social.posts.receiveUnlike(sender.id, { postId });
+        await social.remotePosts.receiveUnlike(sender.id, object.id ? { uri: object.id.href } : { postId: postId ?? 0 });
+        if (postId) await social.remotePosts.receiveUnlike(sender.id, { postId });
       } else if (object instanceof Announce) {
         if (object.actorId?.href !== sender.uri) return;
-        const removed = object.id ? await social.posts.receiveUnboost(sender.id, { uri: object.id.href }) : false;
-        if (!removed) await social.posts.receiveUnboost(sender.id, { postId: (await postIdOf(ctx, object.objectId)) ?? 0 });
+        const removed = object.id ? await social.remotePosts.receiveUnboost(sender.id, { uri: object.id.href }) : false;
+        if (!removed) await social.remotePosts.receiveUnboost(sender.id, { postId: (await postIdOf(ctx, object.objectId)) ?? 0 });
       } else if (objectUri) {
         // Only the id came (and it cannot be fetched any more): try what it may have been.
-        if (!(await social.posts.receiveUnboost(sender.id, { uri: objectUri })))
-          await social.posts.receiveUnlike(sender.id, { uri: objectUri });
+        if (!(await social.remotePosts.receiveUnboost(sender.id, { uri: objectUri })))
+          await social.remotePosts.receiveUnlike(sender.id, { uri: objectUri });
       }
     })
     .on(Create, async (ctx, create) => {
@@ -418,7 +418,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         return;
       }
       const { html, text, contentWarning, hashtags } = readBody(object, (await readTags(ctx, object)).hashtags);
-      const edited = await social.posts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning, hashtags }, Date.now());
+      const edited = await social.remotePosts.receiveEdit(sender.id, object.id.href, { html, text, contentWarning, hashtags }, Date.now());
       if (!edited) await receivePost(ctx, sender, object, { relayed: Boolean(update.id && (await deps.relayed(update.id.href))) });
     })
     .on(Delete, async (ctx, del) => {
@@ -438,7 +438,7 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         await db.deleteFrom('chat_followers').where('actor_id', '=', sender.id).execute();
         return;
       }
-      await social.posts.receiveDelete(sender.id, objectId.href);
+      await social.remotePosts.receiveDelete(sender.id, objectId.href);
     })
     .on(Announce, async (ctx, announce) => {
       const sender = await senderOf(ctx, announce);
@@ -450,17 +450,17 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
         if (!found) return;
         postId = await receivePost(ctx, found.author, found.post, { relayed: relayed || (await followedLocally(sender.id)) });
       }
-      if (postId !== null && !relayed) await social.posts.receiveBoost(sender.id, postId, announce.id.href, Date.now());
+      if (postId !== null && !relayed) await social.remotePosts.receiveBoost(sender.id, postId, announce.id.href, Date.now());
     })
     .on(Like, async (ctx, like) => {
       const sender = await senderOf(ctx, like);
       const postId = await postIdOf(ctx, like.objectId);
-      if (sender && postId) await social.posts.receiveLike(sender.id, postId, like.id?.href ?? null);
+      if (sender && postId) await social.remotePosts.receiveLike(sender.id, postId, like.id?.href ?? null);
     })
     .on(EmojiReact, async (ctx, react) => {
       const sender = await senderOf(ctx, react);
       const postId = await postIdOf(ctx, react.objectId);
-      if (sender && postId) await social.posts.receiveLike(sender.id, postId, react.id?.href ?? null);
+      if (sender && postId) await social.remotePosts.receiveLike(sender.id, postId, react.id?.href ?? null);
     })
     .on(Flag, async (ctx, flag) => {
       const sender = await senderOf(ctx, flag);
@@ -492,8 +492,8 @@ export function registerInbox(federation: Federation<void>, deps: InboxDeps): { 
       const target = localTarget(ctx, block.objectId);
       const targetId = target ? await memberActorId(target) : null;
       if (!sender || !targetId) return;
-      await social.graph.receiveEnd(sender.id, targetId);
-      await social.graph.receiveEnd(targetId, sender.id);
+      await social.remoteFollows.receiveEnd(sender.id, targetId);
+      await social.remoteFollows.receiveEnd(targetId, sender.id);
     })
     .onError((_ctx, error) => {
       log.warn({ error: error.message }, 'an incoming activity failed');

@@ -1,4 +1,4 @@
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import { apiOf, pagesOf } from '../web/legacy.ts';
 import { registerFederationApi } from './api.ts';
@@ -14,7 +14,12 @@ export const federation = defineCapability({
   name: 'federation',
   needs: ['social'],
   tables: ['actor_keys', 'federation_kv', 'instances', 'chat_followers', 'relays', 'reports', 'report_posts', 'report_notes'],
-  build: (kernel, { social }: { social: Social }) => new FederationService({ ...kernel, social }),
+  build: (kernel, { social }: { social: SocialService }) => {
+    const service = new FederationService({ ...kernel, social });
+    // The search page finds people on other servers through federation.
+    social.lookUpRemoteAccountsWith((query) => service.lookup(query));
+    return service;
+  },
   protocol: (service) => service.middleware(),
   pages: () => pagesOf(registerFederationPages, registerReportPages),
   api: () => apiOf(registerFederationApi, registerReportsApi),

@@ -5,7 +5,7 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type ActorSummary, hydratePosts, loadActors, type PostView, visibleTo } from '../social/index.ts';
+import { type ActorSummary, loadActors, type PostView, type SocialService, visibleTo } from '../social/index.ts';
 
 /**
  * Reports: members report an account or some of its posts; other servers send theirs (a
@@ -123,6 +123,8 @@ export interface ReportsDeps {
   database: Database;
   baseUrl: string;
   rateLimiter: RateLimiter;
+  /** The reported posts, as readers (or, for administrators, moderators) see them. */
+  posts: SocialService['posts'];
   /** Sends a report to the reported account's server (outbox.ts). */
   forward(reportId: number): Promise<void>;
 }
@@ -332,9 +334,7 @@ export class Reports {
     const ids = [...new Set([...chosen, ...recent.map((r) => r.id)])].slice(0, REPORT_POSTS_MAX);
     const [actors, posts] = await Promise.all([
       loadActors(this.#db, [actorId], this.#deps.baseUrl),
-      hydratePosts(
-        this.#db,
-        this.#deps.baseUrl,
+      this.#deps.posts.hydrate(
         reader,
         ids.map((postId) => ({ postId })),
       ),
@@ -398,7 +398,7 @@ export class Reports {
     ]);
     const live = reported.filter((r) => r.deleted_at === null).map((r) => ({ postId: r.post_id }));
     const [views, authors] = await Promise.all([
-      hydratePosts(db, this.#deps.baseUrl, null, live, { moderator: true }),
+      this.#deps.posts.hydrate(null, live, { moderator: true }),
       loadActors(
         db,
         notes.flatMap((n) => (n.author_id ? [n.author_id] : [])),

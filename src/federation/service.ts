@@ -10,7 +10,7 @@ import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { type ActorRow, RemoteActors } from './actors.ts';
 import { buildFederation, type FederationParts, SITE_ACTOR } from './federation.ts';
 import { isPostObject, type ReceivePost, registerInbox } from './inbox.ts';
@@ -28,7 +28,7 @@ export interface FederationDeps {
   jobs: Jobs;
   http: HttpClient;
   logger: Logger;
-  social: Social;
+  social: SocialService;
   settings: SiteSettings;
   rateLimiter: RateLimiter;
   secretKey: string;
@@ -88,6 +88,7 @@ export class FederationService {
       database,
       baseUrl: config.baseUrl,
       rateLimiter: deps.rateLimiter,
+      posts: social.posts,
       forward: (id) => this.outgoing.forwardReport(id),
     });
     this.#relayed = new RelayedActivities(database, this.#parts.kv, loader);
@@ -204,7 +205,7 @@ export class FederationService {
         const id = await this.#receivePost(ctx, row, item, { backfill: true });
         if (id !== null) ids.push(id);
       }
-      await this.#deps.social.posts.receivePins(row.id, ids);
+      await this.#deps.social.remotePosts.receivePins(row.id, ids);
     } catch (error) {
       this.#deps.logger.warn({ actor: row.uri, error: (error as Error).message }, 'could not read the featured posts of a remote actor');
     }

@@ -56,7 +56,7 @@ before(async () => {
       .returning('id')
       .executeTakeFirstOrThrow()
   ).id;
-  joPostId = await server.services.social.posts.receive(joId, {
+  joPostId = await server.services.social.remotePosts.receive(joId, {
     uri: 'https://books.example/users/jo/statuses/1',
     url: 'https://books.example/@jo/1',
     text: 'Rude words from another server',
