@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { roomConnections } from '../../src/chats/web/room-live.tsx';
 import { utcToZoned } from '../../src/chats/time.ts';
+import { roomConnections } from '../../src/chats/web/room-live.tsx';
 import { TestClock } from '../../src/platform/clock.ts';
 import { createMembers, eventually, getJson, type Json, type Member, SseStream } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -144,7 +144,10 @@ describe('chat series', () => {
       },
       Date.parse('2027-03-01T00:00:00Z'),
     );
-    const chats = await server.services.chats.occurrences.list(null, series.slug, { when: 'upcoming', now: Date.parse('2027-03-01T00:00:00Z') });
+    const chats = await server.services.chats.occurrences.list(null, series.slug, {
+      when: 'upcoming',
+      now: Date.parse('2027-03-01T00:00:00Z'),
+    });
     const byDate = new Map(chats.map((c) => [c.date, new Date(c.startsAt).toISOString()]));
     assert.equal(byDate.get('2027-03-11'), '2027-03-12T01:00:00.000Z');
     assert.equal(byDate.get('2027-03-18'), '2027-03-19T00:00:00.000Z');

@@ -121,7 +121,8 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
     let asked = 0;
     for (const [n, [handle, text]] of script.answers.entries()) {
       const number = Number(/^a\s?(\d)/i.exec(text)?.[1] ?? 1);
-      while (asked < number) await chats.questions.release(host, series.slug, chat.date, ++asked, chat.startsAt + (asked - 1) * 12 * MINUTE + MINUTE);
+      while (asked < number)
+        await chats.questions.release(host, series.slug, chat.date, ++asked, chat.startsAt + (asked - 1) * 12 * MINUTE + MINUTE);
       const at = chat.startsAt + (number - 1) * 12 * MINUTE + (3 + n) * MINUTE;
       const post = await services.social.posts.create(await as(handle), { text: `${text} #${DEMO_CHAT.hashtag}` }, [], { at });
       ids.push(post.id);
