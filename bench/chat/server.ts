@@ -368,7 +368,7 @@ class Child {
     const started = now();
     const host = (await accounts.viewerForMember(this.memberIds[0]!))!;
     const at = utcToZoned(Date.now() + 30 * 60_000, 'UTC');
-    const series = await chats.createSeries(host, {
+    const series = await chats.series.create(host, {
       hashtag: input.hashtag,
       title: input.title,
       timeZone: 'UTC',
@@ -378,8 +378,8 @@ class Child {
       durationMinutes: 60,
     });
     const date = at.date;
-    for (let n = 1; n <= input.questions; n++) await chats.addQuestion(host, series.slug, date, { text: questionText(n) });
-    await chats.start(host, series.slug, date);
+    for (let n = 1; n <= input.questions; n++) await chats.questions.add(host, series.slug, date, { text: questionText(n) });
+    await chats.occurrences.start(host, series.slug, date);
     const viewers = new Map<number, Viewer>();
     const viewerOf = async (i: number): Promise<Viewer> => {
       const known = viewers.get(i);
@@ -398,7 +398,7 @@ class Child {
     let question = 0;
     for (let k = 0; k < input.posts; k++) {
       if (k % perQuestion === 0 && question < input.questions) {
-        await chats.release(host, series.slug, date);
+        await chats.questions.release(host, series.slug, date);
         question++;
       }
       // Some people post a lot, most a few times (squared uniform: skewed to the low indexes).
@@ -411,11 +411,11 @@ class Child {
       const created = await social.posts.create(await viewerOf(author), { text: post.text, visibility: 'public' });
       createMs.push(now() - t);
       if (random.chance(input.highlightShare)) {
-        await chats.setHighlighted(host, series.slug, date, created.id, true);
+        await chats.moderation.setHighlighted(host, series.slug, date, created.id, true);
         highlighted++;
       }
     }
-    await chats.end(host, series.slug, date);
+    await chats.occurrences.end(host, series.slug, date);
     const sorted = createMs.sort((a, b) => a - b);
     return {
       slug: series.slug,

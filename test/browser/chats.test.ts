@@ -107,11 +107,11 @@ describe('a weekly chat in the browser', () => {
   });
 
   test('at the hour the room runs live in two browsers: timed questions, answers and highlights arrive without reloading', async () => {
-    const chat = (await server.services.chats.chat(null, 'readaloud', first.date)).chat;
+    const chat = (await server.services.chats.occurrences.get(null, 'readaloud', first.date)).chat;
     startsAt = chat.startsAt;
     // The reminder goes out a quarter of an hour before; the chat starts at its hour with Q1.
-    await server.services.chats.tick(startsAt - 10 * 60_000);
-    await server.services.chats.tick(startsAt);
+    await server.services.chats.timer.tick(startsAt - 10 * 60_000);
+    await server.services.chats.timer.tick(startsAt);
     await visit(host.page, roomPath);
     await visit(ana.page, roomPath);
     for (const s of [host, ana]) {
@@ -145,7 +145,7 @@ describe('a weekly chat in the browser', () => {
     await host.page.locator('[data-chat-room][data-live-ready]').waitFor({ state: 'attached' });
 
     // Eight minutes later (the chat's clock) Q2 is asked by itself, image and all.
-    await server.services.chats.tick(startsAt + 8 * 60_000);
+    await server.services.chats.timer.tick(startsAt + 8 * 60_000);
     for (const s of [host, ana]) {
       await s.page.locator('[data-current-question]', { hasText: 'Q2' }).waitFor();
       await s.page.locator('[data-question="2"] img[alt="A pile of picture books on a carpet"]').waitFor();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { roomConnections } from '../../src/chats/live.tsx';
 import { utcToZoned } from '../../src/chats/time.ts';
+import { roomConnections } from '../../src/chats/web/room-live.tsx';
 import { TestClock } from '../../src/platform/clock.ts';
 import { createMembers, eventually, getJson, type Json, type Member, SseStream } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -131,7 +131,7 @@ describe('chat series', () => {
   test('a chat over a daylight-saving change keeps its local hour', async () => {
     const viewer = (await server.services.accounts.viewerForMember(host.memberId))!;
     // Planned from 1 March 2027: New York moves to daylight time on 14 March.
-    const series = await server.services.chats.createSeries(
+    const series = await server.services.chats.series.create(
       viewer,
       {
         hashtag: 'dstchat',
@@ -144,7 +144,10 @@ describe('chat series', () => {
       },
       Date.parse('2027-03-01T00:00:00Z'),
     );
-    const chats = await server.services.chats.chats(null, series.slug, { when: 'upcoming', now: Date.parse('2027-03-01T00:00:00Z') });
+    const chats = await server.services.chats.occurrences.list(null, series.slug, {
+      when: 'upcoming',
+      now: Date.parse('2027-03-01T00:00:00Z'),
+    });
     const byDate = new Map(chats.map((c) => [c.date, new Date(c.startsAt).toISOString()]));
     assert.equal(byDate.get('2027-03-11'), '2027-03-12T01:00:00.000Z');
     assert.equal(byDate.get('2027-03-18'), '2027-03-19T00:00:00.000Z');
@@ -470,8 +473,8 @@ describe('a live chat', () => {
     await ana.post('Hello #againchat');
     await host.api('POST', `${api}/end`);
     // The next week's chat, started early by the host.
-    const next = (await server.services.chats.chats(viewer, series.slug, { when: 'upcoming' }))[0]!;
-    await server.services.chats.start(viewer, series.slug, next.date, next.startsAt - 60_000);
+    const next = (await server.services.chats.occurrences.list(viewer, series.slug, { when: 'upcoming' }))[0]!;
+    await server.services.chats.occurrences.start(viewer, series.slug, next.date, next.startsAt - 60_000);
     await ana.post('Back again #againchat');
     await bo.post('First time here #againchat');
     const r = await room(`/api/v1/chats/againchat/${next.date}`);
@@ -495,32 +498,32 @@ describe('the timer', () => {
     const chats = server.services.chats;
     const unread = async (who: Member) => (await getJson(server, who, '/api/v1/notifications?kind=chat_reminder')).notifications;
 
-    await chats.tick(start - 20 * 60_000);
+    await chats.timer.tick(start - 20 * 60_000);
     assert.equal((await unread(ana)).length, 0);
-    await chats.tick(start - 10 * 60_000);
-    await chats.tick(start - 9 * 60_000);
+    await chats.timer.tick(start - 10 * 60_000);
+    await chats.timer.tick(start - 9 * 60_000);
     const reminders = await unread(ana);
     assert.equal(reminders.length, 1);
     assert.equal(reminders[0].chat.hashtag, 'timedchat');
     assert.equal((await unread(bo)).length, 0);
 
-    await chats.tick(start);
+    await chats.timer.tick(start);
     let state = await getJson(server, null, api);
     assert.equal(state.chat.state, 'live');
     assert.deepEqual(
       state.questions.map((q: Json) => Boolean(q.releasedAt)),
       [true, false, false],
     );
-    await chats.tick(start + 7 * 60_000);
+    await chats.timer.tick(start + 7 * 60_000);
     assert.equal((await getJson(server, null, api)).questions[1].releasedAt, null);
-    await chats.tick(start + 8 * 60_000 + 1000);
-    await chats.tick(start + 8 * 60_000 + 2000);
+    await chats.timer.tick(start + 8 * 60_000 + 1000);
+    await chats.timer.tick(start + 8 * 60_000 + 2000);
     state = await getJson(server, null, api);
     assert.deepEqual(
       state.questions.map((q: Json) => Boolean(q.releasedAt)),
       [true, true, false],
     );
-    await chats.tick(start + 60 * 60_000);
+    await chats.timer.tick(start + 60 * 60_000);
     state = await getJson(server, null, api);
     assert.equal(state.chat.state, 'ended');
     // Asked by the host, one post per question.

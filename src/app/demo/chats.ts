@@ -94,7 +94,7 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
   // Planned as if made three weeks ago, so that two of its chats are in the past.
   const created = now - 3 * WEEK;
   const startDate = new Date(created).toISOString().slice(0, 10);
-  const series = await chats.createSeries(
+  const series = await chats.series.create(
     host,
     {
       hashtag: DEMO_CHAT.hashtag,
@@ -108,40 +108,41 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
     },
     created,
   );
-  await chats.addModerator(host, series.slug, DEMO_CHAT.moderator);
-  const all = await chats.chats(host, series.slug, { when: 'upcoming', now: created, limit: 10 });
+  await chats.series.addModerator(host, series.slug, DEMO_CHAT.moderator);
+  const all = await chats.occurrences.list(host, series.slug, { when: 'upcoming', now: created, limit: 10 });
   const past = all.filter((c) => c.endsAt < now).slice(-DEMO_CHAT.past.length);
   let posts = 0;
   for (const [i, chat] of past.entries()) {
     const script = DEMO_CHAT.past[i]!;
-    await chats.updateChat(host, series.slug, chat.date, { topic: script.topic });
-    for (const text of script.questions) await chats.addQuestion(host, series.slug, chat.date, { text });
-    await chats.start(host, series.slug, chat.date, chat.startsAt);
+    await chats.occurrences.update(host, series.slug, chat.date, { topic: script.topic });
+    for (const text of script.questions) await chats.questions.add(host, series.slug, chat.date, { text });
+    await chats.occurrences.start(host, series.slug, chat.date, chat.startsAt);
     const ids: number[] = [];
     let asked = 0;
     for (const [n, [handle, text]] of script.answers.entries()) {
       const number = Number(/^a\s?(\d)/i.exec(text)?.[1] ?? 1);
-      while (asked < number) await chats.release(host, series.slug, chat.date, ++asked, chat.startsAt + (asked - 1) * 12 * MINUTE + MINUTE);
+      while (asked < number)
+        await chats.questions.release(host, series.slug, chat.date, ++asked, chat.startsAt + (asked - 1) * 12 * MINUTE + MINUTE);
       const at = chat.startsAt + (number - 1) * 12 * MINUTE + (3 + n) * MINUTE;
       const post = await services.social.posts.create(await as(handle), { text: `${text} #${DEMO_CHAT.hashtag}` }, [], { at });
       ids.push(post.id);
       posts++;
     }
-    for (const index of script.highlights) await chats.setHighlighted(host, series.slug, chat.date, ids[index]!, true);
-    await chats.end(host, series.slug, chat.date, chat.endsAt);
+    for (const index of script.highlights) await chats.moderation.setHighlighted(host, series.slug, chat.date, ids[index]!, true);
+    await chats.occurrences.end(host, series.slug, chat.date, chat.endsAt);
   }
   // An earlier week that fell inside the planning window did not happen.
-  for (const chat of all.filter((c) => c.endsAt < now && !past.includes(c))) await chats.cancel(host, series.slug, chat.date);
+  for (const chat of all.filter((c) => c.endsAt < now && !past.includes(c))) await chats.occurrences.cancel(host, series.slug, chat.date);
   const next = all.find((c) => c.startsAt > now);
   if (next) {
-    await chats.updateChat(host, series.slug, next.date, { topic: DEMO_CHAT.next.topic, questionInterval: 8 });
-    for (const text of DEMO_CHAT.next.questions) await chats.addQuestion(host, series.slug, next.date, { text });
-    for (const handle of DEMO_CHAT.next.rsvps) await chats.rsvp(await as(handle), series.slug, next.date, true);
+    await chats.occurrences.update(host, series.slug, next.date, { topic: DEMO_CHAT.next.topic, questionInterval: 8 });
+    for (const text of DEMO_CHAT.next.questions) await chats.questions.add(host, series.slug, next.date, { text });
+    for (const handle of DEMO_CHAT.next.rsvps) await chats.rsvps.rsvp(await as(handle), series.slug, next.date, true);
   }
 
   // A conference backchannel two weeks from now, with its sessions.
   const conference = new Date(now + 14 * 86_400_000).toISOString().slice(0, 10);
-  const backchannel = await chats.createSeries(
+  const backchannel = await chats.series.create(
     host,
     {
       kind: 'backchannel',
@@ -157,7 +158,7 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
     },
     now,
   );
-  const day = (await chats.chats(host, backchannel.slug, { when: 'upcoming', now }))[0]!;
+  const day = (await chats.occurrences.list(host, backchannel.slug, { when: 'upcoming', now }))[0]!;
   const sessions = [
     ['Keynote: Nobody learns alone', 'Why a learning network beats a job title.'],
     ['Hashtag chats 101', 'Hosting your first chat.'],
@@ -166,7 +167,7 @@ export async function loadDemoChats(services: Services, now = Date.now()): Promi
   for (const [i, [label, text]] of sessions.entries()) {
     const startsAt = new Date(day.startsAt + i * 2 * 3600_000).toISOString();
     const endsAt = new Date(day.startsAt + (i * 2 + 1) * 3600_000).toISOString();
-    await chats.addQuestion(host, backchannel.slug, day.date, { label, text, startsAt, endsAt });
+    await chats.questions.add(host, backchannel.slug, day.date, { label, text, startsAt, endsAt });
   }
   return { series: 2, pastChats: past.length, posts };
 }

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { Services } from '../app/services.ts';
-import { type PublishedEvent, parseEventId } from '../platform/events.ts';
-import type { Viewer } from '../platform/viewer.ts';
-import { topics } from '../social/index.ts';
-import type { AppContext } from '../web/context.ts';
-import { type ChatView, chatTopic, type SeriesView } from './service.ts';
-import { ChatPostItem, QuestionHeading } from './views.tsx';
+import { type PublishedEvent, parseEventId } from '../../platform/events.ts';
+import type { Viewer } from '../../platform/viewer.ts';
+import { topics } from '../../social/index.ts';
+import type { AppContext } from '../../web/context.ts';
+import { type ChatView, chatTopic, type SeriesView } from '../records.ts';
+import type { ChatsService } from '../service.ts';
+import { ChatPostItem, QuestionHeading } from './chat-views.tsx';
 
 /**
  * The live room's stream. A busy chat sends every new post to hundreds of open rooms, so the
@@ -67,7 +67,7 @@ function frame(event: string, data: unknown, id: number): Buffer {
 
 class RoomHub {
   readonly clients = new Set<Client>();
-  readonly #services: Services;
+  readonly #service: ChatsService;
   readonly #series: SeriesView;
   readonly #chat: ChatView;
   readonly #unsubscribe: () => void;
@@ -76,16 +76,16 @@ class RoomHub {
   #queue: Promise<void> = Promise.resolve();
   readonly #onEmpty: () => void;
 
-  constructor(services: Services, series: SeriesView, chat: ChatView, onEmpty: () => void) {
-    this.#services = services;
+  constructor(service: ChatsService, series: SeriesView, chat: ChatView, onEmpty: () => void) {
+    this.#service = service;
     this.#series = series;
     this.#chat = chat;
     this.#onEmpty = onEmpty;
-    this.#unsubscribe = services.events.subscribe(this.topics, (event) => {
+    this.#unsubscribe = service.events.subscribe(this.topics, (event) => {
       // Events are read and rendered as soon as they come (on PostgreSQL that is several round
       // trips each, so one at a time would fall behind a busy chat), then sent in their order.
       const ready = this.#prepare(event, this.#zones()).catch((error: unknown) => {
-        services.logger.warn({ error: (error as Error).message, chat: chat.id }, 'live room event failed');
+        service.logger.warn({ error: (error as Error).message, chat: chat.id }, 'live room event failed');
         return null;
       });
       this.#queue = this.#queue.then(async () => this.#broadcast(event.id, await ready));
@@ -115,7 +115,7 @@ class RoomHub {
   /** Sends a client what it missed since `since` (from the log), then what waited for it meanwhile. */
   async catchUp(client: Client, since: number): Promise<void> {
     try {
-      const missed = await this.#services.events.replay(this.topics, since);
+      const missed = await this.#service.events.replay(this.topics, since);
       if (missed.reset) {
         client.handled = missed.head;
         this.#send(client, frame('reset', {}, missed.head));
@@ -130,7 +130,7 @@ class RoomHub {
       }
     } catch (error) {
       // Closed rather than silently incomplete: the client reconnects and asks again.
-      this.#services.logger.warn({ error: (error as Error).message, chat: this.#chat.id }, 'live room replay failed');
+      this.#service.logger.warn({ error: (error as Error).message, chat: this.#chat.id }, 'live room replay failed');
       client.res.destroy();
       this.remove(client);
       return;
@@ -147,7 +147,7 @@ class RoomHub {
   #send(client: Client, bytes: Buffer): void {
     if (client.res.destroyed) return;
     if (client.res.writableLength > MAX_BUFFERED) {
-      this.#services.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not keep up');
+      this.#service.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not keep up');
       client.res.destroy();
       this.remove(client);
       return;
@@ -166,7 +166,7 @@ class RoomHub {
       if (client.waiting) {
         if (!bytes || id === 0) continue;
         if (client.waiting.length >= MAX_WAITING) {
-          this.#services.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not catch up');
+          this.#service.logger.info({ chat: this.#chat.id }, 'dropping a live room client that does not catch up');
           client.res.destroy();
           this.remove(client);
           continue;
@@ -203,13 +203,7 @@ class RoomHub {
     if (event.kind === 'delete') {
       const { postId, visibility } = event.data as { postId: number; visibility: string };
       // Only deletions of this room's posts, and only to readers who could have seen them.
-      const here = await this.#services.database.db
-        .selectFrom('chat_posts')
-        .select('post_id')
-        .where('chat_id', '=', this.#chat.id)
-        .where('post_id', '=', postId)
-        .executeTakeFirst();
-      if (!here) return null;
+      if (!(await this.#service.room.has(this.#chat.id, postId))) return null;
       const gone = frame('delete', { id: postId }, event.id);
       return (c) => (visibility === 'public' || c.signedIn ? gone : null);
     }
@@ -226,19 +220,14 @@ class RoomHub {
 
   /** Reads a post of the room (or a question just asked) once, and renders it for any time zone. */
   async #load(postId: number, id: number): Promise<((timeZone: string) => Promise<Frame>) | null> {
-    const { chats, database } = this.#services;
+    const { room, occurrences } = this.#service;
     const [asked, [post]] = await Promise.all([
-      database.db
-        .selectFrom('chat_questions')
-        .select('number')
-        .where('chat_id', '=', this.#chat.id)
-        .where('post_id', '=', postId)
-        .executeTakeFirst(),
-      chats.roomPosts(this.#chat.id, { includeHidden: true, postId }),
+      room.askedBy(this.#chat.id, postId),
+      room.posts(this.#chat.id, { includeHidden: true, postId }),
     ]);
-    if (asked) {
-      const { questions } = await chats.chat(null, this.#series.slug, this.#chat.date);
-      const question = questions.find((q) => q.number === asked.number);
+    if (asked !== null) {
+      const { questions } = await occurrences.get(null, this.#series.slug, this.#chat.date);
+      const question = questions.find((q) => q.number === asked);
       if (!question) return null;
       return async (timeZone) => {
         const html = String(await (<QuestionHeading question={question} timeZone={timeZone} />).toString());
@@ -254,11 +243,7 @@ class RoomHub {
       };
     }
     if (!post) return null;
-    const question =
-      post.questionId === null
-        ? 0
-        : ((await database.db.selectFrom('chat_questions').select('number').where('id', '=', post.questionId).executeTakeFirst())?.number ??
-          0);
+    const question = post.questionId === null ? 0 : await room.questionNumber(post.questionId);
     return async (timeZone) => {
       const html = String(await (<ChatPostItem post={post} timeZone={timeZone} />).toString());
       const data = { id: post.id, question, author: post.author.displayName, firstTime: post.firstTime, html };
@@ -276,8 +261,7 @@ export function roomConnections(chatId: number): number {
 }
 
 /** Opens the room's event stream for this request: the response is written by the room's hub from here on. */
-export async function roomLiveStream(c: AppContext, series: SeriesView, chat: ChatView) {
-  const services = c.var.services;
+export async function roomLiveStream(c: AppContext, service: ChatsService, series: SeriesView, chat: ChatView) {
   const viewer: Viewer | null = c.var.viewer;
   // @hono/node-server passes Node's request and response as the environment.
   const { incoming, outgoing: res } = c.env as unknown as { incoming: IncomingMessage; outgoing: ServerResponse };
@@ -287,7 +271,7 @@ export async function roomLiveStream(c: AppContext, series: SeriesView, chat: Ch
     signedIn: viewer !== null,
     moderator: series.role !== null,
     timeZone: viewer?.timeZone ?? 'UTC',
-    quiet: await services.chats.silenced(viewer),
+    quiet: await service.room.silenced(viewer),
     handled: since ?? 0,
     waiting: since === null ? null : [],
   };
@@ -303,7 +287,7 @@ export async function roomLiveStream(c: AppContext, series: SeriesView, chat: Ch
   incoming.socket.setNoDelay(true);
   let hub = hubs.get(chat.id);
   if (!hub) {
-    const created = new RoomHub(services, series, chat, () => {
+    const created = new RoomHub(service, series, chat, () => {
       if (hubs.get(chat.id) === created) hubs.delete(chat.id);
     });
     hubs.set(chat.id, created);

@@ -1,7 +1,11 @@
 import { raw } from 'hono/html';
-import { formatDate, formatDateTime, isoTime } from '../web/format.ts';
-import { Avatar } from '../web/layout.tsx';
-import type { ChatView, QuestionView, RoomPost } from './service.ts';
+import type { Child } from 'hono/jsx';
+import type { AppContext } from '../../web/context.ts';
+import { formatDate, formatDateTime, isoTime, plural } from '../../web/format.ts';
+import { CsrfField } from '../../web/forms.tsx';
+import { Avatar, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
+import type { ChatView, QuestionView, SeriesView } from '../records.ts';
+import type { RoomPost } from '../room.ts';
 
 /**
  * Pieces of the chat pages that the live room also sends over Server-Sent Events. They depend
@@ -125,5 +129,88 @@ export function ChatWhen({ chat, timeZone }: { chat: ChatView; timeZone: string 
       <time datetime={isoTime(chat.endsAt)}>{sameDay ? clock(chat.endsAt, timeZone) : formatDateTime(chat.endsAt, timeZone)}</time>
       {timeZone === 'UTC' ? ' UTC' : null}
     </>
+  );
+}
+
+// ---- shared by the chat pages ----------------------------------------------------------------
+
+export const SECTION = {
+  label: 'Chats',
+  items: [
+    ['/chats', 'All chats'],
+    ['/chats/mine', 'My chats'],
+    ['/chats/new', 'Start a series'],
+  ],
+} as const;
+
+export function chatsPage(c: AppContext, options: PageOptions, body: Child) {
+  return renderSectionPage(c, SECTION, options, body);
+}
+
+export const tzOf = (c: AppContext) => c.var.viewer?.timeZone ?? 'UTC';
+export const path = (url: string) => new URL(url).pathname;
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+
+/** A small form with one button. */
+export function Action({
+  c,
+  action,
+  label,
+  secondary,
+  confirm,
+  hidden,
+}: {
+  c: AppContext;
+  action: string;
+  label: string;
+  secondary?: boolean;
+  confirm?: string;
+  hidden?: Record<string, string>;
+}) {
+  return (
+    <form method="post" action={action} class="inline-form" data-confirm={confirm}>
+      <CsrfField token={c.var.csrf} />
+      {Object.entries(hidden ?? {}).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
+      <button type="submit" class={secondary ? 'button--secondary' : undefined}>
+        {label}
+      </button>
+    </form>
+  );
+}
+
+export function RsvpButton({ c, series, chat }: { c: AppContext; series: SeriesView; chat: ChatView }) {
+  if (!c.var.viewer || chat.state === 'ended' || chat.state === 'cancelled') return null;
+  return (
+    <Action
+      c={c}
+      action={`/chats/${series.slug}/${chat.date}/rsvp`}
+      label={chat.going ? 'Not going after all' : 'I’ll be there'}
+      secondary={chat.going}
+      hidden={{ going: chat.going ? 'no' : 'yes' }}
+    />
+  );
+}
+
+export function ChatList({ c, series, chats, empty }: { c: AppContext; series: SeriesView; chats: ChatView[]; empty: string }) {
+  if (chats.length === 0) return <p>{empty}</p>;
+  return (
+    <ul class="chat-list">
+      {chats.map((chat) => (
+        <li>
+          <a href={path(chat.url)}>
+            <ChatWhen chat={chat} timeZone={tzOf(c)} />
+          </a>{' '}
+          <ChatState chat={chat} />
+          {chat.topic ? <span> · {chat.topic}</span> : null}
+          <span class="meta">
+            {' '}
+            · {chat.state === 'ended' ? plural(chat.postCount, 'post', 'posts') : `${plural(chat.rsvpCount, 'person', 'people')} going`}
+          </span>{' '}
+          <RsvpButton c={c} series={series} chat={chat} />
+        </li>
+      ))}
+    </ul>
   );
 }
