@@ -1,6 +1,6 @@
 import type { AccountsService } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
-import type { ReportAction, ReportCategory } from '../db/schema.ts';
+import type { ReportAction } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
@@ -19,6 +19,7 @@ import {
   type ReportRequest,
   type ReportSummary,
 } from './report-schemas.ts';
+import { reportSummaries } from './report-summaries.ts';
 
 /**
  * Reports: members report an account or some of its posts; other servers send theirs (a
@@ -189,7 +190,7 @@ export class ReportsService {
       .where('reporter_id', '=', reporter.actorId)
       .executeTakeFirst();
     if (!row) throw UserError.notFound('There is no such report of yours.');
-    const [summary] = await this.#summaries([row]);
+    const [summary] = await reportSummaries(this.#deps.database, this.#deps.baseUrl, [row]);
     return {
       id: row.id,
       category: row.category,
@@ -256,7 +257,7 @@ export class ReportsService {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor(status === 'open' ? [last.id] : [last.resolved_at!, last.id]) : null;
-    return { reports: await this.#summaries(page), nextCursor };
+    return { reports: await reportSummaries(this.#deps.database, this.#deps.baseUrl, page), nextCursor };
   }
 
   async countOpen(): Promise<number> {
@@ -274,7 +275,7 @@ export class ReportsService {
     const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw UserError.notFound('There is no such report.');
     const [[summary], reported, notes, target] = await Promise.all([
-      this.#summaries([row]),
+      reportSummaries(this.#deps.database, this.#deps.baseUrl, [row]),
       db
         .selectFrom('report_posts')
         .select(['report_posts.post_id', 'report_posts.text'])
@@ -412,56 +413,5 @@ export class ReportsService {
     await this.#deps.forward(id);
     await this.#note(admin, id, 'forwarded', '');
     return { target: report.acct };
-  }
-
-  /** Summaries of report rows: the people involved and the posts' ids, in a fixed number of queries. */
-  async #summaries(
-    rows: Array<{
-      id: number;
-      category: ReportCategory;
-      comment: string;
-      target_id: number;
-      reporter_id: number | null;
-      uri: string | null;
-      forwarded_at: number | null;
-      created_at: number;
-      resolved_at: number | null;
-      resolved_by: number | null;
-    }>,
-  ): Promise<ReportSummary[]> {
-    if (rows.length === 0) return [];
-    const [actors, posts] = await Promise.all([
-      loadActors(
-        this.#db,
-        rows.flatMap((r) => [r.target_id, ...(r.reporter_id ? [r.reporter_id] : []), ...(r.resolved_by ? [r.resolved_by] : [])]),
-        this.#deps.baseUrl,
-      ),
-      this.#db
-        .selectFrom('report_posts')
-        .select(['report_id', 'post_id'])
-        .where(
-          'report_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .orderBy('post_id', 'desc')
-        .execute(),
-    ]);
-    return rows.map((r) => {
-      const reporter = r.reporter_id ? (actors.get(r.reporter_id) ?? null) : null;
-      return {
-        id: r.id,
-        category: r.category,
-        comment: r.comment,
-        target: actors.get(r.target_id)!,
-        reporter,
-        fromRemote: r.uri !== null || (reporter !== null && !reporter.local),
-        postIds: posts.filter((p) => p.report_id === r.id).map((p) => p.post_id),
-        forwardedAt: r.forwarded_at,
-        createdAt: r.created_at,
-        resolvedAt: r.resolved_at,
-        resolvedBy: r.resolved_by ? (actors.get(r.resolved_by) ?? null) : null,
-      };
-    });
   }
 }
