@@ -1,8 +1,9 @@
 import type { AccountsService } from '../accounts/index.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import { apiOf, pagesOf } from '../web/legacy.ts';
 import { registerChatsApi } from './api.ts';
+import { describeChats } from './chat-notifications.ts';
 import { registerChatsPages } from './pages.tsx';
 import { ChatsService } from './service.ts';
 
@@ -16,7 +17,11 @@ export const chats = defineCapability({
   name: 'chats',
   needs: ['accounts', 'social'],
   tables: ['chat_series', 'chat_moderators', 'chats', 'chat_questions', 'chat_posts', 'chat_rsvps'],
-  build: (kernel, { accounts, social }: { accounts: AccountsService; social: Social }) => new ChatsService({ ...kernel, accounts, social }),
+  build: (kernel, { accounts, social }: { accounts: AccountsService; social: SocialService }) => {
+    // Chat reminders in social's notifications show the chat as chats describe it.
+    social.notificationSubjects.register('chat', describeChats(kernel.config));
+    return new ChatsService({ ...kernel, accounts, social });
+  },
   pages: () => pagesOf(registerChatsPages),
   api: () => apiOf(registerChatsApi),
   jobs: (service) => [

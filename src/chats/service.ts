@@ -13,7 +13,7 @@ import { processImage } from '../platform/images.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { Storage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { NewPost, Social } from '../social/index.ts';
+import type { NewPost, SocialService } from '../social/index.ts';
 import { type ActorSummary, actorSummary, announceNotifications, isListed, loadActors, parseText } from '../social/index.ts';
 import { answerNumber, answerPrefix, questionLabel } from './answers.ts';
 import type { Transcript, TranscriptPost } from './exports.ts';
@@ -40,7 +40,7 @@ export interface ChatsContext {
   jobs: Jobs;
   storage: Storage;
   logger: Logger;
-  social: Social;
+  social: SocialService;
   accounts: AccountsService;
   secretKey: string;
   /** What time it is: which chats are coming, due, live or over. */
@@ -681,7 +681,7 @@ export class ChatsService {
         [],
         {
           at: now,
-          context: { chatQuestionId: next.id, at: now },
+          occasion: { kind: 'question', questionId: next.id },
         },
       );
     } catch (error) {
@@ -1075,17 +1075,15 @@ export class ChatsService {
    * whose question it replies to. A question's own post (released above) is marked asked.
    */
   async #linkPost(tx: Tx, post: NewPost): Promise<string[]> {
-    const questionId = typeof post.context.chatQuestionId === 'number' ? post.context.chatQuestionId : null;
+    const questionId = post.occasion?.kind === 'question' ? post.occasion.questionId : null;
     if (questionId !== null) {
-      const topics = await this.#markAsked(tx, questionId, typeof post.context.at === 'number' ? post.context.at : post.createdAt, post.id);
+      const topics = await this.#markAsked(tx, questionId, post.createdAt, post.id);
       await this.#share(tx, post, questionId);
       return topics;
     }
     if (!isListed(post.visibility)) return [];
     // A remote post addressed to a series' group actor (a mention of @tlchat@our.host).
-    const addressed = Array.isArray(post.context.chatSeries)
-      ? post.context.chatSeries.filter((s): s is string => typeof s === 'string')
-      : [];
+    const addressed = post.occasion?.kind === 'group-mention' ? post.occasion.groups : [];
     const repliedQuestion = post.replyToId
       ? await tx.selectFrom('chat_questions').select(['id', 'chat_id']).where('post_id', '=', post.replyToId).executeTakeFirst()
       : undefined;

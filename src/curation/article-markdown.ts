@@ -2,7 +2,7 @@ import { Marked, type Token, type Tokens } from 'marked';
 import type { Queryable } from '../db/database.ts';
 import type { FieldIssue } from '../platform/errors.ts';
 import { escapeHtml, sanitizeHtml } from '../platform/sanitize.ts';
-import { hydratePosts, type PostView } from '../social/index.ts';
+import type { PostView, SocialService } from '../social/index.ts';
 import { formatDate, isoTime } from '../web/format.ts';
 
 /**
@@ -36,9 +36,9 @@ export interface RenderedArticle {
 }
 
 /** Renders an article's Markdown to safe HTML; `issues` is empty when it may be saved. */
-export async function renderArticle(db: Queryable, baseUrl: string, source: string): Promise<RenderedArticle> {
+export async function renderArticle(db: Queryable, social: SocialService, baseUrl: string, source: string): Promise<RenderedArticle> {
   const tokens = markdown.lexer(source);
-  await embedQuotes(db, baseUrl, tokens);
+  await embedQuotes(db, social, baseUrl, tokens);
   const unsafe = markdown.parser(tokens);
   // Raw <h1> in the Markdown would compete with the page's title: it becomes an h2 too. The
   // sanitiser writes tags in one normal form, so this cannot touch anything but real h1 tags.
@@ -56,7 +56,7 @@ function quotedPost(text: string, baseUrl: string): { id: number; handle: string
 }
 
 /** Replaces top-level paragraphs that are only a public local post's address with a quote of it. */
-async function embedQuotes(db: Queryable, baseUrl: string, tokens: Token[]): Promise<void> {
+async function embedQuotes(db: Queryable, social: SocialService, baseUrl: string, tokens: Token[]): Promise<void> {
   const wanted = new Map<number, { id: number; handle: string | null }>();
   for (const [index, token] of tokens.entries()) {
     if (token.type !== 'paragraph' || wanted.size >= MAX_QUOTES) continue;
@@ -73,9 +73,7 @@ async function embedQuotes(db: Queryable, baseUrl: string, tokens: Token[]): Pro
     .where('boost_of_id', 'is', null)
     .where('visibility', '=', 'public')
     .execute();
-  const posts = await hydratePosts(
-    db,
-    baseUrl,
+  const posts = await social.posts.hydrate(
     null,
     originals.map((p) => ({ postId: p.id })),
   );

@@ -7,7 +7,7 @@ import { type FieldIssue, parseInput, UserError } from '../platform/errors.ts';
 import { processImage } from '../platform/images.ts';
 import type { Storage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { NewPost, Social } from '../social/index.ts';
+import type { NewPost, SocialService } from '../social/index.ts';
 import { type ActorSummary, loadActors, parseText, textLength } from '../social/index.ts';
 import { renderArticle } from './article-markdown.ts';
 
@@ -103,7 +103,7 @@ interface ArticlesContext {
   database: Database;
   config: Config;
   storage: Storage;
-  social: Social;
+  social: SocialService;
 }
 
 /**
@@ -135,7 +135,7 @@ export class ArticlesService {
     const issues: FieldIssue[] = [];
     const result = body.safeParse(markdown);
     if (!result.success) issues.push({ path: 'markdown', message: result.error.issues[0]!.message });
-    const rendered = await renderArticle(this.#db, this.#baseUrl, markdown.slice(0, MARKDOWN_MAX));
+    const rendered = await renderArticle(this.#db, this.#ctx.social, this.#baseUrl, markdown.slice(0, MARKDOWN_MAX));
     return { html: rendered.html, issues: [...issues, ...rendered.issues] };
   }
 
@@ -210,7 +210,7 @@ export class ArticlesService {
       ? await this.#db.selectFrom('posts').select('deleted_at').where('id', '=', row.post_id).executeTakeFirst()
       : undefined;
     if (row.post_id && post && !post.deleted_at)
-      await this.#announcing(() => this.#ctx.social.posts.edit(viewer, row.post_id!, { text }, { fromArticle: true }));
+      await this.#announcing(() => this.#ctx.social.posts.edit(viewer, row.post_id!, { text }, { linkedObject: id }));
     return this.get(viewer, id);
   }
 
@@ -230,7 +230,7 @@ export class ArticlesService {
     await this.#announcing(() =>
       this.#ctx.social.posts.create(viewer, { text, visibility: 'public' }, [], {
         ...(options.at ? { at: options.at } : {}),
-        context: { articleId: id, articleHtml: html },
+        occasion: { kind: 'linked-object', objectId: id, content: html },
       }),
     );
     return this.get(viewer, id);
@@ -242,7 +242,7 @@ export class ArticlesService {
     if (row.post_id) {
       const post = await this.#db.selectFrom('posts').select('deleted_at').where('id', '=', row.post_id).executeTakeFirst();
       // Through the posts service, so timelines forget it and other servers receive a Delete.
-      if (post && !post.deleted_at) await this.#ctx.social.posts.delete(viewer, row.post_id, { fromArticle: true });
+      if (post && !post.deleted_at) await this.#ctx.social.posts.delete(viewer, row.post_id, { linkedObject: id });
     }
     const images = await this.#db.selectFrom('article_images').select('url').where('article_id', '=', id).execute();
     await this.#db.transaction().execute(async (tx) => {
@@ -531,7 +531,7 @@ export class ArticlesService {
   }
 
   async #renderOrThrow(markdown: string): Promise<string> {
-    const rendered = await renderArticle(this.#db, this.#baseUrl, markdown);
+    const rendered = await renderArticle(this.#db, this.#ctx.social, this.#baseUrl, markdown);
     if (rendered.issues.length) throw UserError.invalid(rendered.issues, rendered.issues[0]!.message);
     return rendered.html;
   }
@@ -618,10 +618,10 @@ export class ArticlesService {
     }
   }
 
-  /** In the announcing post's transaction: the article becomes published and the post points at it. */
+  /** In the announcing post's transaction: the article becomes published (social stores the post's `article_id` from its linked-object occasion). */
   async #linkAnnouncement(tx: Tx, post: NewPost): Promise<string[]> {
-    const { articleId, articleHtml } = post.context;
-    if (typeof articleId !== 'number' || typeof articleHtml !== 'string') return [];
+    if (post.occasion?.kind !== 'linked-object') return [];
+    const { objectId: articleId, content: articleHtml } = post.occasion;
     const updated = await tx
       .updateTable('articles')
       .set({ status: 'published', published_at: post.createdAt, updated_at: post.createdAt, post_id: post.id, html: articleHtml })
@@ -631,7 +631,6 @@ export class ArticlesService {
       .executeTakeFirst();
     // Published meanwhile (a second click): the whole post is rolled back.
     if (Number(updated.numUpdatedRows) === 0) throw new UserError(409, 'already_published', 'This article is already published.');
-    await tx.updateTable('posts').set({ article_id: articleId }).where('id', '=', post.id).execute();
     return [];
   }
 }

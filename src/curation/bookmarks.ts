@@ -13,7 +13,7 @@ import { FetchError, type FetchOptions, type FetchResult, HttpClient } from '../
 import type { Logger } from '../platform/logger.ts';
 import { htmlToText } from '../platform/sanitize.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type CardData, cardOfPage, hydratePosts, type PostView } from '../social/index.ts';
+import { type CardData, cardOfPage, type PostView, type SocialService } from '../social/index.ts';
 import type { JobSpec } from '../web/capability.ts';
 import { UrlPolicy } from './urls.ts';
 
@@ -324,6 +324,8 @@ export interface BookmarksDeps {
   http: HttpClient;
   jobs: Jobs;
   logger: Logger;
+  /** Posts bookmarked, as the reader may see them. */
+  social: SocialService;
   /** How long a snapshot may take (tests and benchmarks shorten it). */
   snapshotTimeoutMs?: number;
 }
@@ -334,6 +336,7 @@ export class BookmarksService {
   readonly #http: HttpClient;
   readonly #jobs: Jobs;
   readonly #logger: Logger;
+  readonly #social: SocialService;
   readonly #snapshotTimeoutMs: number;
   readonly urls: UrlPolicy;
 
@@ -343,6 +346,7 @@ export class BookmarksService {
     this.#http = deps.http;
     this.#jobs = deps.jobs;
     this.#logger = deps.logger;
+    this.#social = deps.social;
     this.#snapshotTimeoutMs = deps.snapshotTimeoutMs ?? SNAPSHOT_TIMEOUT_MS;
     this.urls = new UrlPolicy(deps.config.fetchAllowPrivate);
   }
@@ -474,9 +478,7 @@ export class BookmarksService {
 
   /** A post the member may see: its text becomes the bookmark's title and searchable text. */
   async #postTarget(viewer: Viewer, postId: number, visibility: BookmarkVisibility, title: string): Promise<NewBookmark> {
-    const [post] = await hydratePosts(this.#database.db, this.#config.baseUrl, { memberId: viewer.memberId, actorId: viewer.actorId }, [
-      { postId },
-    ]);
+    const [post] = await this.#social.posts.hydrate({ memberId: viewer.memberId, actorId: viewer.actorId }, [{ postId }]);
     if (!post || post.boostedBy) throw UserError.notFound('This post does not exist, was deleted, or is not visible to you.');
     if (visibility === 'public' && post.visibility !== 'public') {
       throw UserError.field('visibility', 'Only a bookmark of a public post can be public: this post was shared with fewer people.');
@@ -758,12 +760,7 @@ export class BookmarksService {
   /** The posts behind post bookmarks, as the reader may see them now (for pages). */
   async postsOf(viewer: Viewer | null, bookmarks: BookmarkView[]): Promise<Map<number, PostView>> {
     const refs = bookmarks.filter((b) => b.postId !== null).map((b) => ({ postId: b.postId! }));
-    const posts = await hydratePosts(
-      this.#database.db,
-      this.#config.baseUrl,
-      viewer ? { memberId: viewer.memberId, actorId: viewer.actorId } : null,
-      refs,
-    );
+    const posts = await this.#social.posts.hydrate(viewer ? { memberId: viewer.memberId, actorId: viewer.actorId } : null, refs);
     return new Map(posts.map((p) => [p.id, p]));
   }
 
@@ -781,9 +778,7 @@ export class BookmarksService {
       .limit(limit + 1)
       .execute();
     const page = rows.slice(0, limit);
-    const posts = await hydratePosts(
-      this.#database.db,
-      this.#config.baseUrl,
+    const posts = await this.#social.posts.hydrate(
       { memberId: viewer.memberId, actorId: viewer.actorId },
       page.map((r) => ({ postId: r.post_id! })),
     );

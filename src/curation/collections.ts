@@ -7,12 +7,11 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { parseInput, UserError } from '../platform/errors.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { ActorProfile, GraphService } from '../social/index.ts';
+import type { ActorProfile, GraphService, SocialService } from '../social/index.ts';
 import {
   type ActorSummary,
   actorSummary,
   announceNotifications,
-  hydratePosts,
   isBoostable,
   type NewNotification,
   notify,
@@ -174,6 +173,8 @@ interface Deps {
   config: Config;
   events: EventBus;
   graph: GraphService;
+  /** Posts of entries, as the reader may see them. */
+  posts: SocialService['posts'];
 }
 
 /** The columns of `actors` an ActorSummary needs, under a prefix. */
@@ -388,7 +389,7 @@ export class CollectionsService {
   }
 
   /**
-   * Entries with their targets, in a fixed number of queries: posts (with hydratePosts, which
+   * Entries with their targets, in a fixed number of queries: posts (with social's `posts.hydrate`, which
    * applies the visibility rules), bookmarks, feed items, sources and people.
    */
   async #entries(viewer: Viewer | null, collection: CollectionSummary, role: Role, rows: EntryRow[]): Promise<EntryView[]> {
@@ -405,9 +406,7 @@ export class CollectionsService {
     const sourceIds = rows.flatMap((r) => (r.source_id ? [r.source_id] : []));
     const actorIds = rows.flatMap((r) => (r.actor_id ? [r.actor_id] : []));
     const [posts, items, sources, people] = await Promise.all([
-      hydratePosts(
-        db,
-        baseUrl,
+      this.#deps.posts.hydrate(
         reader(viewer),
         [...new Set(postIds)].map((postId) => ({ postId })),
       ),

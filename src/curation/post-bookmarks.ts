@@ -2,11 +2,41 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { Hono } from 'hono';
 import { type Api, errors, json, Ok, security } from '../api/openapi.ts';
 import { UserError } from '../platform/errors.ts';
-import { PageSchema, pageJson } from '../social/index.ts';
+import { PageSchema, type PostExtension, pageJson } from '../social/index.ts';
 import type { AppEnv } from '../web/context.ts';
 import { flash } from '../web/layout.tsx';
 import { requireViewer } from '../web/middleware.ts';
 import { readForm, safeNext } from '../web/request.ts';
+
+/**
+ * What curation adds to the posts social shows (registered into `social.postExtensions` by
+ * curation's index.ts): which of them the reader bookmarked, and the articles posts announce.
+ */
+export function postBookmarks(config: { baseUrl: string }): PostExtension {
+  return {
+    async bookmarked(db, reader, postIds) {
+      const rows = await db
+        .selectFrom('bookmarks')
+        .select('post_id')
+        .where('member_id', '=', reader.memberId)
+        .where('post_id', 'in', postIds)
+        .execute();
+      return new Set(rows.map((r) => Number(r.post_id)));
+    },
+    async linkedObjects(db, objectIds) {
+      const rows = await db
+        .selectFrom('articles')
+        .innerJoin('actors', 'actors.id', 'articles.actor_id')
+        .select(['articles.id', 'articles.slug', 'articles.title', 'articles.summary', 'actors.handle'])
+        .where('articles.id', 'in', objectIds)
+        .where('articles.status', '=', 'published')
+        .execute();
+      return new Map(
+        rows.map((a) => [a.id, { id: a.id, title: a.title, summary: a.summary, url: `${config.baseUrl}/@${a.handle}/blog/${a.slug}` }]),
+      );
+    },
+  };
+}
 
 /**
  * Bookmarking a post from its card (the Bookmark button of social's post cards posts here), and

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { type Api, createApi } from '../api/openapi.ts';
 import { usage } from '../platform/cli.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
 import { FEED_HELP, feedImportCommand, feedParseCommand } from './cli.ts';
@@ -29,7 +29,7 @@ export const feeds = defineCapability({
   name: 'feeds',
   needs: ['social'],
   tables: ['sources', 'source_items', 'folders', 'subscriptions', 'item_states', 'keyword_rules'],
-  build: (kernel, { social }: { social: Social }) =>
+  build: (kernel, { social }: { social: SocialService }) =>
     new FeedsService({
       database: kernel.database,
       http: kernel.http,

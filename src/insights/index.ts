@@ -1,5 +1,5 @@
 import type { FeedsService } from '../feeds/index.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import { POOLS_INTERVAL_MS, POOLS_JOB } from './pools.ts';
 import { InsightsService } from './service.ts';
@@ -27,7 +27,7 @@ export const insights = defineCapability({
   ],
   // Insights measures what members do everywhere: it reads other capabilities' tables, never writes them (docs/architecture.md).
   readsAllTables: true,
-  build: (kernel, { social, feeds }: { social: Social; feeds: FeedsService }) =>
+  build: (kernel, { social, feeds }: { social: SocialService; feeds: FeedsService }) =>
     new InsightsService({ database: kernel.database, baseUrl: kernel.config.baseUrl, social, feeds }),
   pages: (service) => insightsPages(service),
   api: (service) => insightsApi(service),

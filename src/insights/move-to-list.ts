@@ -1,7 +1,7 @@
 import type { Database } from '../db/database.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { ListView, Social } from '../social/index.ts';
+import type { ListView, SocialService } from '../social/index.ts';
 
 /**
  * "Move to a list" on My PLN: a quiet person the member follows goes onto one of their lists and
@@ -21,9 +21,9 @@ export interface MoveToListInput {
 
 export class MoveToListService {
   readonly #database: Database;
-  readonly #social: Social;
+  readonly #social: SocialService;
 
-  constructor(deps: { database: Database; social: Social }) {
+  constructor(deps: { database: Database; social: SocialService }) {
     this.#database = deps.database;
     this.#social = deps.social;
   }

@@ -1,6 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { FeedsService } from '../feeds/index.ts';
-import type { Social } from '../social/index.ts';
+import type { SocialService } from '../social/index.ts';
 import { CohortsService } from './cohorts.ts';
 import { GoalsService } from './goals.ts';
 import { HealthService } from './health.ts';
@@ -17,7 +17,7 @@ export interface InsightsDeps {
   /** The site's address, for the links the API gives (https://example.org, no trailing slash). */
   baseUrl: string;
   /** Lists and follows, for "move to a list" on My PLN. */
-  social: Social;
+  social: SocialService;
   /** Unread feed items for the Routine's plan, and whether a member may open an item. */
   feeds: FeedsService;
 }

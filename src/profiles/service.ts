@@ -5,7 +5,7 @@ import type { ActorsTable } from '../db/schema.ts';
 import type { FederationService } from '../federation/index.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { ActorProfile, ActorSummary, ListView, PostView, Relationship, Social } from '../social/index.ts';
+import type { ActorProfile, ActorSummary, ListView, PostView, Relationship, SocialService } from '../social/index.ts';
 
 export type PostsTab = 'posts' | 'replies' | 'media';
 export type Direction = 'followers' | 'following';
@@ -46,7 +46,7 @@ export interface RemotePage {
 
 export interface ProfilesDeps {
   accounts: AccountsService;
-  social: Social;
+  social: SocialService;
   curation: Curation;
   federation: FederationService;
 }
@@ -58,7 +58,7 @@ export interface ProfilesDeps {
  */
 export class ProfilesService {
   readonly accounts: AccountsService;
-  readonly #social: Social;
+  readonly #social: SocialService;
   readonly #curation: Curation;
   readonly #federation: FederationService;
 

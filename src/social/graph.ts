@@ -4,8 +4,8 @@ import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { type SocialContext, topics } from './context.ts';
-import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { countAcceptedFollow, removeFollow } from './follow-writes.ts';
+import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from './hydrate.ts';
 import { announceNotifications, notify } from './notifications.ts';
 import { removeAuthor } from './timelines.ts';
 

@@ -61,7 +61,11 @@ export class MediaService {
   }
 
   /** Uploads an image for a post written next (the API's two-step way); unused uploads are removed after a day. */
-  async upload(viewer: Viewer, bytes: Uint8Array, alt: string): Promise<{ id: number; url: string; alt: string; width: number; height: number }> {
+  async upload(
+    viewer: Viewer,
+    bytes: Uint8Array,
+    alt: string,
+  ): Promise<{ id: number; url: string; alt: string; width: number; height: number }> {
     if (alt.length > ALT_MAX) throw UserError.field('alt', `Alt text can have at most ${ALT_MAX} characters.`);
     if (bytes.byteLength > this.#ctx.config.maxUploadBytes) {
       throw UserError.field(

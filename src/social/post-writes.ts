@@ -166,7 +166,12 @@ export async function erasePost(ctx: SocialContext, post: PostRow): Promise<void
   const db = ctx.database.db;
   const id = post.id;
   const media = await db.selectFrom('media').select('url').where('post_id', '=', id).execute();
-  const mentioned = await db.selectFrom('mentions').select('actor_id').where('post_id', '=', id).where('actor_id', 'is not', null).execute();
+  const mentioned = await db
+    .selectFrom('mentions')
+    .select('actor_id')
+    .where('post_id', '=', id)
+    .where('actor_id', 'is not', null)
+    .execute();
   await db.transaction().execute(async (tx) => {
     if (post.local) {
       const mentionedActorIds = mentioned.map((m) => m.actor_id!);

@@ -90,7 +90,9 @@ export class PostsService {
     const issues: FieldIssue[] = [];
     const stored = options.media ?? [];
     const text = (input.text ?? '').replace(/\r\n?/g, '\n').trim();
-    issues.push(...checkText(this.#ctx.config.postMaxChars, text, uploads.length > 0 || stored.length > 0 || Boolean(input.mediaIds?.length)));
+    issues.push(
+      ...checkText(this.#ctx.config.postMaxChars, text, uploads.length > 0 || stored.length > 0 || Boolean(input.mediaIds?.length)),
+    );
     const attached = input.mediaIds?.length
       ? await this.#db
           .selectFrom('media')
@@ -103,7 +105,8 @@ export class PostsService {
     if (input.mediaIds && attached.length !== new Set(input.mediaIds).size) {
       issues.push({ path: 'mediaIds', message: 'Some media ids are unknown, not yours, or already used in a post.' });
     }
-    if (uploads.length + stored.length + attached.length > MAX_MEDIA) issues.push({ path: 'media', message: `Attach at most ${MAX_MEDIA} images.` });
+    if (uploads.length + stored.length + attached.length > MAX_MEDIA)
+      issues.push({ path: 'media', message: `Attach at most ${MAX_MEDIA} images.` });
     uploads.slice(0, MAX_MEDIA).forEach((upload, i) => {
       if (upload.alt.length > ALT_MAX) issues.push({ path: `media.${i}.alt`, message: `Alt text can have at most ${ALT_MAX} characters.` });
     });
@@ -305,7 +308,10 @@ export class PostsService {
   }
 
   /** Earlier versions of a post, newest first (the current text is the post itself). */
-  async history(viewer: Viewer | null, id: number): Promise<Array<{ text: string; html: string; contentWarning: string | null; at: number }>> {
+  async history(
+    viewer: Viewer | null,
+    id: number,
+  ): Promise<Array<{ text: string; html: string; contentWarning: string | null; at: number }>> {
     await this.get(viewer, id);
     const rows = await this.#db.selectFrom('post_edits').selectAll().where('post_id', '=', id).orderBy('id', 'desc').execute();
     return rows.map((r) => ({ text: r.text, html: r.html, contentWarning: r.content_warning, at: r.created_at }));

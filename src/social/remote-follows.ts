@@ -112,9 +112,7 @@ export class RemoteFollowsService {
       q
         .where('followee_id', '=', followeeId)
         .$if(options.state !== undefined, (w) => w.where('state', '=', options.state!))
-        .$if(Boolean(options.localFollowers), (w) =>
-          w.where('follower_id', 'in', (eb) => eb.selectFrom('members').select('actor_id')),
-        ),
+        .$if(Boolean(options.localFollowers), (w) => w.where('follower_id', 'in', (eb) => eb.selectFrom('members').select('actor_id'))),
     );
   }
 
@@ -150,7 +148,10 @@ export class RemoteFollowsService {
    * The accepted followers of an account, as actors, in the order they followed; `remoteOnly`
    * keeps those on other servers (delivery), `offset`/`limit` page through them.
    */
-  async followers(actorId: number, options: { remoteOnly?: boolean; offset?: number; limit?: number } = {}): Promise<Array<Selectable<ActorsTable>>> {
+  async followers(
+    actorId: number,
+    options: { remoteOnly?: boolean; offset?: number; limit?: number } = {},
+  ): Promise<Array<Selectable<ActorsTable>>> {
     return this.#db
       .selectFrom('follows')
       .innerJoin('actors', 'actors.id', 'follows.follower_id')
@@ -180,7 +181,12 @@ export class RemoteFollowsService {
 
   /** Records the id of the Follow activity sent for a member's follow of a remote account. */
   async setUri(followerId: number, followeeId: number, uri: string): Promise<void> {
-    await this.#db.updateTable('follows').set({ uri }).where('follower_id', '=', followerId).where('followee_id', '=', followeeId).execute();
+    await this.#db
+      .updateTable('follows')
+      .set({ uri })
+      .where('follower_id', '=', followerId)
+      .where('followee_id', '=', followeeId)
+      .execute();
   }
 
   /**

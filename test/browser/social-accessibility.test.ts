@@ -169,7 +169,7 @@ describe('social pages pass axe (no serious or critical WCAG 2.2 AA problems)', 
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    await server.services.social.posts.receive(remote.id, {
+    await server.services.social.remotePosts.receive(remote.id, {
       uri: 'https://books.example/users/jo/statuses/1',
       url: 'https://books.example/@jo/1',
       text: 'Hello from the fediverse #tlchat',

@@ -110,13 +110,7 @@ export function listPages(social: SocialService): Hono<AppEnv> {
   return app;
 }
 
-function listsPage(
-  c: AppContext,
-  lists: ListView[],
-  values: Record<string, string>,
-  errors: Errors,
-  status: PageOptions['status'] = 200,
-) {
+function listsPage(c: AppContext, lists: ListView[], values: Record<string, string>, errors: Errors, status: PageOptions['status'] = 200) {
   return streamPage(
     c,
     { title: 'Lists', hasErrors: Object.keys(errors).length > 0, status, noindex: true },

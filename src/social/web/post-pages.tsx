@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { parseInput, UserError } from '../../platform/errors.ts';
+import type { Viewer } from '../../platform/viewer.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
-import type { Viewer } from '../../platform/viewer.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
 import type { PostView } from '../hydrate.ts';
