@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import type { InstanceModeration } from '../db/schema.ts';
+import type { Config } from '../platform/config.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { SocialService } from '../social/index.ts';
@@ -24,7 +25,8 @@ export interface Instance {
 
 export interface InstancesDeps {
   database: Database;
-  baseUrl: string;
+  /** Read when a domain is moderated (our own domain is refused). */
+  config: Pick<Config, 'baseUrl'>;
   logger: Logger;
   /** Follows across a blocked domain end (social's follows). */
   social: Pick<SocialService, 'remoteFollows'>;
@@ -130,7 +132,7 @@ export class InstancesService {
       .replace(/^https?:\/\//, '')
       .replace(/\/.*$/, '');
     if (!/^[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?$/.test(domain)) throw UserError.field('domain', 'Enter a domain name like example.social.');
-    if (domain === new URL(this.#deps.baseUrl).host) throw UserError.field('domain', 'This is our own domain.');
+    if (domain === new URL(this.#deps.config.baseUrl).host) throw UserError.field('domain', 'This is our own domain.');
     await this.#db.transaction().execute(async (tx) => {
       await tx
         .insertInto('instances')

@@ -92,7 +92,7 @@ export class FederationService {
     });
     this.instances = new InstancesService({
       database,
-      baseUrl,
+      config,
       logger,
       social,
       onSeen: (domain, checkedAt) => this.software.seen(domain, checkedAt),
