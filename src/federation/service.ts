@@ -15,7 +15,7 @@ import { buildFederation, type FederationParts } from './federation.ts';
 import { registerInbox } from './inbox.ts';
 import { IncomingPostsService } from './incoming-posts.ts';
 import { InstancesService } from './instances.ts';
-import { linkedArticlesOf } from './linked-articles.ts';
+import { type LinkedArticles, linkedArticlesOf } from './linked-articles.ts';
 import { MediaProxyService } from './media.ts';
 import { OutboxService } from './outbox.ts';
 import type { JobsMessageQueue } from './queue.ts';
@@ -38,8 +38,10 @@ export interface FederationDeps {
   version: string;
   accounts: AccountsService;
   social: SocialService;
-  /** Chat series as group actors (chats' series). */
+  /** Chat series as group actors (chats' series); read from chats' table until chats offers it. */
   chatGroups?: ChatGroups;
+  /** Articles posts announce (curation's); read from curation's table until curation offers it. */
+  articles?: LinkedArticles;
 }
 
 /** Largest activity an inbox accepts (Mastodon's limit is 1 MB too). */
@@ -83,7 +85,7 @@ export class FederationService {
     const baseUrl = config.baseUrl;
     this.#logger = logger;
     const chatGroups = deps.chatGroups ?? chatGroupsOf(database);
-    const articles = linkedArticlesOf(database);
+    const articles = deps.articles ?? linkedArticlesOf(database);
     this.media = new MediaProxyService({
       http,
       secretKey: deps.secretKey,
