@@ -257,18 +257,7 @@ export class GraphService {
       .selectFrom('follows')
       .innerJoin('actors', 'actors.id', `follows.${other}`)
       .leftJoin('members', 'members.actor_id', 'actors.id')
-      .select([
-        'follows.id as follow_id',
-        'actors.id',
-        'actors.handle',
-        'actors.acct',
-        'actors.domain',
-        'actors.display_name',
-        'actors.avatar_url',
-        'actors.url',
-        'actors.role',
-        'actors.role_other',
-      ])
+      .select(['follows.id as follow_id', ...ACTOR_SUMMARY_COLUMNS])
       .where(`follows.${mine}`, '=', actorId)
       .where('follows.state', '=', 'accepted')
       .where('members.suspended_at', 'is', null);

@@ -47,13 +47,12 @@ export type { RemoteAccountLookup } from './search.ts';
 export { parseText, textLength } from './text.ts';
 export { isBoostable, isListed, VISIBILITIES, visibleTo } from './visibility.ts';
 export { PageSchema, PostSchema, pageJson, postJson } from './web/api-schemas.ts';
+export { Composer, PostTextField } from './web/composer-views.tsx';
 export {
   ActionButton,
   actorPath,
-  Composer,
   PeopleList,
   PostCard,
-  PostTextField,
   postPath,
   Timeline,
   VISIBILITY_LABELS,

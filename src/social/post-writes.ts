@@ -2,6 +2,7 @@ import { adjustActorCounts } from '../accounts/index.ts';
 import type { Queryable, Tx } from '../db/database.ts';
 import type { Visibility } from '../db/schema.ts';
 import { type FieldIssue, UserError } from '../platform/errors.ts';
+import type { Viewer } from '../platform/viewer.ts';
 import { type SocialContext, topics } from './context.ts';
 import type { PostRow } from './hydrate.ts';
 import { indexPost } from './search.ts';
@@ -218,4 +219,18 @@ export async function countReply(tx: Tx, parentId: number): Promise<void> {
     .set((eb) => ({ reply_count: eb('reply_count', '+', 1) }))
     .where('id', '=', parentId)
     .execute();
+}
+
+/** The author's own, undeleted, original post (to edit or pin), or 404/403. */
+export async function ownPost(db: Queryable, viewer: Viewer, id: number): Promise<PostRow> {
+  const post = await db
+    .selectFrom('posts')
+    .selectAll()
+    .where('id', '=', id)
+    .where('deleted_at', 'is', null)
+    .where('boost_of_id', 'is', null)
+    .executeTakeFirst();
+  if (!post) throw UserError.notFound('This post does not exist or was deleted.');
+  if (post.actor_id !== viewer.actorId) throw UserError.forbidden('You can only change your own posts.');
+  return post;
 }

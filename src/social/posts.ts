@@ -7,21 +7,23 @@ import { type HydrateOptions, hydratePosts, type PostRef, type PostView } from '
 import { insertMedia, MEDIA_SIZE, type StoredMedia } from './media.ts';
 import { announceNotifications, type NewNotification, notify } from './notifications.ts';
 import type { NewPost, PostHook, PostOccasion } from './post-hooks.ts';
-import { ALT_MAX, type EditInput, MAX_MEDIA, PINS_MAX, type PostInput } from './post-schemas.ts';
+import { ALT_MAX, type EditInput, MAX_MEDIA, type PostInput } from './post-schemas.ts';
 import {
   checkText,
   countReply,
   erasePost,
   keepVersion,
+  ownPost,
   type ResolvedText,
   resolveText,
   saveMentions,
   saveTags,
   uncountTags,
 } from './post-writes.ts';
+import { ReactionsService } from './reactions.ts';
 import { indexPost } from './search.ts';
-import { fanOutBoost, fanOutPost } from './timelines.ts';
-import { isBoostable, isListed, visibleTo } from './visibility.ts';
+import { fanOutPost } from './timelines.ts';
+import { isListed, visibleTo } from './visibility.ts';
 
 /** An image sent with a new post, before it is checked. */
 export interface MediaUpload {
@@ -47,9 +49,11 @@ export interface ChangeOptions {
 /** A member's posting: writing, editing, deleting, replies and threads, boosts, likes and pins. */
 export class PostsService {
   readonly #ctx: SocialContext;
+  readonly #reactions: ReactionsService;
 
   constructor(ctx: SocialContext) {
     this.#ctx = ctx;
+    this.#reactions = new ReactionsService(ctx);
   }
 
   get #db() {
@@ -241,23 +245,9 @@ export class PostsService {
     return this.get(viewer, outcome.id);
   }
 
-  /** The author's own, undeleted, original post, or 404/403. */
-  async #ownPost(viewer: Viewer, id: number) {
-    const post = await this.#db
-      .selectFrom('posts')
-      .selectAll()
-      .where('id', '=', id)
-      .where('deleted_at', 'is', null)
-      .where('boost_of_id', 'is', null)
-      .executeTakeFirst();
-    if (!post) throw UserError.notFound('This post does not exist or was deleted.');
-    if (post.actor_id !== viewer.actorId) throw UserError.forbidden('You can only change your own posts.');
-    return post;
-  }
-
   /** Edits text and content warning; the previous version is kept in the history. */
   async edit(viewer: Viewer, id: number, input: EditInput, options: ChangeOptions = {}): Promise<PostView> {
-    const post = await this.#ownPost(viewer, id);
+    const post = await ownPost(this.#db, viewer, id);
     if (post.article_id && post.article_id !== options.linkedObject)
       throw new UserError(409, 'announces_article', 'This post announces an article: edit the article, and the post follows.');
     const text = input.text.replace(/\r\n?/g, '\n').trim();
@@ -367,151 +357,29 @@ export class PostsService {
     };
   }
 
-  /** Shares someone's public or members-only post with your followers. */
-  async boost(viewer: Viewer, id: number): Promise<void> {
-    const original = await this.#visibleOriginal(viewer, id);
-    if (!isBoostable(original.visibility)) {
-      throw new UserError(
-        422,
-        'not_boostable',
-        'Only public and members-only posts can be boosted: this one was meant for a smaller audience.',
-      );
-    }
-    const now = Date.now();
-    const outcome = await this.#db.transaction().execute(async (tx) => {
-      const exists = await tx
-        .selectFrom('posts')
-        .select('id')
-        .where('boost_of_id', '=', id)
-        .where('actor_id', '=', viewer.actorId)
-        .executeTakeFirst();
-      if (exists) throw new UserError(409, 'already_boosted', 'You already boosted this post.');
-      const boost = await tx
-        .insertInto('posts')
-        .values({
-          actor_id: viewer.actorId,
-          text: '',
-          html: '',
-          visibility: original.visibility,
-          boost_of_id: id,
-          local: 1,
-          created_at: now,
-        })
-        .returning('id')
-        .executeTakeFirstOrThrow();
-      await tx
-        .updateTable('posts')
-        .set((eb) => ({ boost_count: eb('boost_count', '+', 1) }))
-        .where('id', '=', id)
-        .execute();
-      const feeds = await fanOutBoost(tx, { id: boost.id, actorId: viewer.actorId, postId: id, authorId: original.actor_id });
-      const notified = await notify(tx, [{ recipientActorId: original.actor_id, kind: 'boost', actorId: viewer.actorId, postId: id }]);
-      await this.#ctx.outbox.emit(tx, { type: 'boost', boostId: boost.id, postId: id, actorId: viewer.actorId });
-      return { boostId: boost.id, feeds, notified };
-    });
-    await this.#ctx.events.publish({ topics: outcome.feeds, kind: 'post', data: { postId: id, boostId: outcome.boostId } });
-    await announceNotifications(this.#ctx, outcome.notified);
+  /** Shares someone's public or members-only post with your followers (see reactions.ts). */
+  boost(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.boost(viewer, id);
   }
 
-  async unboost(viewer: Viewer, id: number): Promise<void> {
-    await this.#db.transaction().execute(async (tx) => {
-      const removed = await tx
-        .deleteFrom('posts')
-        .where('boost_of_id', '=', id)
-        .where('actor_id', '=', viewer.actorId)
-        .returning('id')
-        .executeTakeFirst();
-      if (!removed) throw new UserError(409, 'not_boosted', 'You have not boosted this post.');
-      await this.#ctx.outbox.emit(tx, { type: 'unboost', boostId: removed.id, postId: id, actorId: viewer.actorId });
-      await tx
-        .updateTable('posts')
-        .set((eb) => ({ boost_count: eb('boost_count', '-', 1) }))
-        .where('id', '=', id)
-        .execute();
-      // Readers who had the post through this boost keep it if someone else they follow boosted it too.
-      const others = await tx.selectFrom('posts').select(['id', 'actor_id']).where('boost_of_id', '=', id).orderBy('id').execute();
-      const authorId = (await tx.selectFrom('posts').select('actor_id').where('id', '=', id).executeTakeFirstOrThrow()).actor_id;
-      for (const other of others) await fanOutBoost(tx, { id: other.id, actorId: other.actor_id, postId: id, authorId });
-    });
+  unboost(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.unboost(viewer, id);
   }
 
-  async like(viewer: Viewer, id: number): Promise<void> {
-    const original = await this.#visibleOriginal(viewer, id);
-    const notified = await this.#db.transaction().execute(async (tx) => {
-      const inserted = await tx
-        .insertInto('likes')
-        .values({ post_id: id, actor_id: viewer.actorId, created_at: Date.now() })
-        .onConflict((oc) => oc.columns(['post_id', 'actor_id']).doNothing())
-        .returning('post_id')
-        .executeTakeFirst();
-      if (!inserted) throw new UserError(409, 'already_liked', 'You already like this post.');
-      await tx
-        .updateTable('posts')
-        .set((eb) => ({ like_count: eb('like_count', '+', 1) }))
-        .where('id', '=', id)
-        .execute();
-      await this.#ctx.outbox.emit(tx, { type: 'like', postId: id, actorId: viewer.actorId });
-      return notify(tx, [{ recipientActorId: original.actor_id, kind: 'like', actorId: viewer.actorId, postId: id }]);
-    });
-    await announceNotifications(this.#ctx, notified);
+  like(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.like(viewer, id);
   }
 
-  async unlike(viewer: Viewer, id: number): Promise<void> {
-    await this.#db.transaction().execute(async (tx) => {
-      const removed = await tx.deleteFrom('likes').where('post_id', '=', id).where('actor_id', '=', viewer.actorId).executeTakeFirst();
-      if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_liked', 'You have not liked this post.');
-      await tx
-        .updateTable('posts')
-        .set((eb) => ({ like_count: eb('like_count', '-', 1) }))
-        .where('id', '=', id)
-        .execute();
-      await this.#ctx.outbox.emit(tx, { type: 'unlike', postId: id, actorId: viewer.actorId });
-    });
+  unlike(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.unlike(viewer, id);
   }
 
   /** Features one of your posts on your profile (at most five). */
-  async pin(viewer: Viewer, id: number): Promise<void> {
-    const post = await this.#ownPost(viewer, id);
-    if (post.visibility === 'direct') throw new UserError(422, 'not_pinnable', 'A direct post cannot be featured on your profile.');
-    await this.#db.transaction().execute(async (tx) => {
-      const already = await tx
-        .selectFrom('pins')
-        .select('post_id')
-        .where('actor_id', '=', viewer.actorId)
-        .where('post_id', '=', id)
-        .executeTakeFirst();
-      if (already) throw new UserError(409, 'already_pinned', 'This post is already featured on your profile.');
-      const count = await tx
-        .selectFrom('pins')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('actor_id', '=', viewer.actorId)
-        .executeTakeFirstOrThrow();
-      if (Number(count.n) >= PINS_MAX)
-        throw new UserError(422, 'too_many_pins', `You can feature at most ${PINS_MAX} posts; unpin one first.`);
-      const inserted = await tx
-        .insertInto('pins')
-        .values({ actor_id: viewer.actorId, post_id: id, created_at: Date.now() })
-        .onConflict((oc) => oc.columns(['actor_id', 'post_id']).doNothing())
-        .returning('post_id')
-        .executeTakeFirst();
-      if (!inserted) throw new UserError(409, 'already_pinned', 'This post is already featured on your profile.');
-    });
+  pin(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.pin(viewer, id);
   }
 
-  async unpin(viewer: Viewer, id: number): Promise<void> {
-    const removed = await this.#db.deleteFrom('pins').where('actor_id', '=', viewer.actorId).where('post_id', '=', id).executeTakeFirst();
-    if (Number(removed.numDeletedRows) === 0) throw new UserError(409, 'not_pinned', 'This post is not featured on your profile.');
-  }
-
-  /** An original (not a boost) post the viewer may see, or 404. */
-  async #visibleOriginal(viewer: Viewer, id: number) {
-    const post = await this.#db
-      .selectFrom('posts')
-      .select(['id', 'actor_id', 'visibility', 'boost_of_id'])
-      .where('id', '=', id)
-      .where(visibleTo(reader(viewer), 'posts'))
-      .executeTakeFirst();
-    if (!post || post.boost_of_id) throw UserError.notFound('This post does not exist, was deleted, or is not visible to you.');
-    return post;
+  unpin(viewer: Viewer, id: number): Promise<void> {
+    return this.#reactions.unpin(viewer, id);
   }
 }

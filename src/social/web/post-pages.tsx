@@ -10,7 +10,8 @@ import { readForm, safeNext } from '../../web/request.ts';
 import type { PostView } from '../hydrate.ts';
 import { editInputSchema, postInputSchema } from '../post-schemas.ts';
 import type { SocialService } from '../service.ts';
-import { Composer, type ComposerValues, PostCard, postPath } from './post-views.tsx';
+import { Composer, type ComposerValues } from './composer-views.tsx';
+import { PostCard, postPath } from './post-views.tsx';
 
 /** A post id from a URL segment, or 404. */
 function postId(value: string): number {

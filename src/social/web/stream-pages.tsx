@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import type { AppEnv } from '../../web/context.ts';
 import type { SocialService } from '../service.ts';
+import { Composer } from './composer-views.tsx';
 import { pageLiveStream } from './live.tsx';
-import { Composer, Timeline } from './post-views.tsx';
+import { Timeline } from './post-views.tsx';
 import { liveUrl, nextHref, streamPage } from './stream-views.tsx';
 
 /** The home and local timelines, and the live stream behind timeline pages. */

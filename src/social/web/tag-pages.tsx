@@ -6,7 +6,8 @@ import { flash } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm, safeNext } from '../../web/request.ts';
 import type { SocialService } from '../service.ts';
-import { ActionButton, Composer, Timeline } from './post-views.tsx';
+import { Composer } from './composer-views.tsx';
+import { ActionButton, Timeline } from './post-views.tsx';
 import { liveUrl, nextHref, streamPage } from './stream-views.tsx';
 
 /** A hashtag's timeline, and following hashtags. */
