@@ -1,12 +1,14 @@
 import { type Actor, type DocumentLoader, isActor, PropertyValue } from '@fedify/vocab';
 import type { Selectable } from 'kysely';
+import { upsertRemoteActor } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
-import type { ActorsTable, InstanceModeration } from '../db/schema.ts';
+import type { ActorsTable } from '../db/schema.ts';
 import { UserError } from '../platform/errors.ts';
 import { FetchError } from '../platform/http.ts';
 import { htmlToText, plainName, sanitizeHtml } from '../platform/sanitize.ts';
+import type { InstancesService } from './instances.ts';
 import { loadObject, RemoteDocumentError, type SignedGet } from './loader.ts';
-import type { MediaProxy } from './media.ts';
+import type { MediaProxyService } from './media.ts';
 
 export type ActorRow = Selectable<ActorsTable>;
 /** A remote actor's profile field (a `PropertyValue`): `value` is sanitised HTML. */
@@ -30,58 +32,37 @@ const href = (value: unknown): string | null => {
  * documents, found by `@user@host` (WebFinger) or by URL. A domain the admin blocked is
  * refused here, so nothing from it is stored.
  */
-export class RemoteActors {
+export interface RemoteActorsDeps {
+  database: Database;
+  baseUrl: string;
+  /** A GET signed as the instance actor (WebFinger). */
+  get: SignedGet;
+  /** Fedify's document loader (actor documents, icons, profile fields). */
+  loader: () => DocumentLoader;
+  media: MediaProxyService;
+  /** Which servers are blocked; told of each server we hear of. */
+  instances: InstancesService;
+}
+
+export class RemoteActorsService {
   readonly #database: Database;
   readonly #get: SignedGet;
   readonly #loader: () => DocumentLoader;
   readonly #ourHost: string;
-  readonly #media: MediaProxy;
-  readonly #onSeen: ((domain: string, nodeInfoAt: number | null) => Promise<void>) | undefined;
+  readonly #media: MediaProxyService;
+  readonly #instances: InstancesService;
 
-  /** `onSeen` is told of each server we hear of, with when its NodeInfo was last asked for. */
-  constructor(
-    database: Database,
-    get: SignedGet,
-    loader: () => DocumentLoader,
-    baseUrl: string,
-    media: MediaProxy,
-    onSeen?: (domain: string, nodeInfoAt: number | null) => Promise<void>,
-  ) {
-    this.#database = database;
-    this.#get = get;
-    this.#loader = loader;
-    this.#ourHost = new URL(baseUrl).host;
-    this.#media = media;
-    this.#onSeen = onSeen;
+  constructor(deps: RemoteActorsDeps) {
+    this.#database = deps.database;
+    this.#get = deps.get;
+    this.#loader = deps.loader;
+    this.#ourHost = new URL(deps.baseUrl).host;
+    this.#media = deps.media;
+    this.#instances = deps.instances;
   }
 
   get #db() {
     return this.#database.db;
-  }
-
-  async moderation(domain: string): Promise<InstanceModeration> {
-    const row = await this.#db.selectFrom('instances').select('moderation').where('domain', '=', domain.toLowerCase()).executeTakeFirst();
-    return row?.moderation ?? 'none';
-  }
-
-  /** Notes that we heard of a server (for the admin's list of instances). */
-  async seen(domain: string, received: boolean): Promise<void> {
-    const now = Date.now();
-    const row = await this.#db
-      .insertInto('instances')
-      .values({ domain: domain.toLowerCase(), created_at: now, received_count: received ? 1 : 0, last_received_at: received ? now : null })
-      .onConflict((oc) =>
-        oc
-          .column('domain')
-          .doUpdateSet(
-            received
-              ? (eb) => ({ received_count: eb('instances.received_count', '+', 1), last_received_at: now })
-              : { domain: domain.toLowerCase() },
-          ),
-      )
-      .returning(['domain', 'nodeinfo_at'])
-      .executeTakeFirstOrThrow();
-    await this.#onSeen?.(row.domain, row.nodeinfo_at);
   }
 
   /** A remote actor by `user@host` (any case). */
@@ -104,7 +85,7 @@ export class RemoteActors {
     if (!uri) throw new UserError(422, 'bad_actor', 'The actor has no id.');
     const domain = uri.host.toLowerCase();
     if (domain === this.#ourHost) throw new UserError(422, 'bad_actor', 'That actor is on this server.');
-    if ((await this.moderation(domain)) === 'block') throw UserError.forbidden(`${domain} is blocked on this server.`);
+    if ((await this.#instances.moderation(domain)) === 'block') throw UserError.forbidden(`${domain} is blocked on this server.`);
     const handle = text(actor.preferredUsername).trim() || uri.pathname.split('/').filter(Boolean).pop() || 'unknown';
     const icon = await actor.getIcon({ documentLoader: this.#loader(), suppressError: true }).catch(() => null);
     const iconUrl = href(icon?.url ?? null);
@@ -127,18 +108,8 @@ export class RemoteActors {
       search_text: `${handle} ${name} ${domain}`.toLowerCase().slice(0, 2000),
       updated_at: now,
     };
-    await this.seen(domain, false);
-    const existing = await this.byUri(uri.href);
-    if (existing) {
-      await this.#db.updateTable('actors').set(values).where('id', '=', existing.id).execute();
-    } else {
-      // Another actor may hold the same handle@host (an account that moved): the newest document wins it.
-      await this.#db
-        .insertInto('actors')
-        .values({ ...values, links: '[]', created_at: now })
-        .onConflict((oc) => oc.column('acct').doUpdateSet(values))
-        .execute();
-    }
+    await this.#instances.seen(domain, false);
+    await upsertRemoteActor(this.#db, values);
     return (await this.byUri(uri.href))!;
   }
 

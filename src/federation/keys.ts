@@ -8,12 +8,12 @@ const ALGORITHMS = ['RSASSA-PKCS1-v1_5', 'Ed25519'] as const;
  * integrity proofs, FEP-8b32). Made on first use and stored, so every process signs with the same
  * keys; imported keys are cached in memory.
  */
-export class ActorKeys {
+export class ActorKeysService {
   readonly #database: Database;
   readonly #cache = new Map<string, Promise<CryptoKeyPair[]>>();
 
-  constructor(database: Database) {
-    this.#database = database;
+  constructor(deps: { database: Database }) {
+    this.#database = deps.database;
   }
 
   /** `owner` is `user:<handle>`, `chat:<slug>` or `site`. */

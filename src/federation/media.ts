@@ -25,7 +25,16 @@ const STALE_TMP_MS = 3600_000;
  * fetched again the next time it is shown. Each process counts the bytes it adds and re-reads
  * the directory when trimming, so files other processes added are counted too.
  */
-export class MediaProxy {
+export interface MediaProxyDeps {
+  http: HttpClient;
+  /** Signs the links (the site's secret). */
+  secretKey: string;
+  dataDir: string;
+  /** The disk cache's total size. */
+  maxBytes?: number;
+}
+
+export class MediaProxyService {
   readonly #http: HttpClient;
   readonly #secret: string;
   readonly #dir: string;
@@ -37,11 +46,11 @@ export class MediaProxy {
   /** The last "last shown" time given, so that two files shown in the same millisecond keep their order. */
   #lastStamp = 0;
 
-  constructor(http: HttpClient, secretKey: string, dataDir: string, maxBytes = 1024 * 1024 * 1024) {
-    this.#http = http;
-    this.#secret = secretKey;
-    this.#dir = join(dataDir, 'media', 'remote');
-    this.#maxBytes = maxBytes;
+  constructor(deps: MediaProxyDeps) {
+    this.#http = deps.http;
+    this.#secret = deps.secretKey;
+    this.#dir = join(deps.dataDir, 'media', 'remote');
+    this.#maxBytes = deps.maxBytes ?? 1024 * 1024 * 1024;
   }
 
   /** The local address that shows `remoteUrl`. */

@@ -1,7 +1,8 @@
 import type { Context } from '@fedify/fedify';
 import { Article, Create, Document, Hashtag, Mention, Note, PUBLIC_COLLECTION } from '@fedify/vocab';
-import type { PostRow } from '../social/index.ts';
-import { instant } from './federation.ts';
+import type { PostRow, SocialService } from '../social/index.ts';
+import { instant } from './instant.ts';
+import type { LinkedArticles } from './linked-articles.ts';
 
 /** Everything a local post's Note is made of. */
 export interface NoteSource {
@@ -71,4 +72,47 @@ export function noteOf(ctx: Context<void>, source: NoteSource): { note: Note | A
       });
   const create = new Create({ id: new URL(`${id.href}#create`), actor, tos, ccs, object: note, published: instant(post.created_at) });
   return { note, create };
+}
+
+export interface NoteSourcesDeps {
+  baseUrl: string;
+  social: Pick<SocialService, 'postRows'>;
+  articles: LinkedArticles;
+}
+
+/** Loads what Notes need for these local posts (mentions, tags, media, parent, announced article), in a fixed number of queries. */
+export async function noteSources(deps: NoteSourcesDeps, rows: Array<PostRow & { handle: string }>): Promise<NoteSource[]> {
+  if (rows.length === 0) return [];
+  const { baseUrl } = deps;
+  const [records, articles] = await Promise.all([
+    deps.social.postRows.records(rows),
+    deps.articles(rows.flatMap((r) => (r.article_id ? [r.article_id] : []))),
+  ]);
+  const recordOf = new Map(records.map((r) => [r.post.id, r]));
+  return rows.map((post) => {
+    const record = recordOf.get(post.id);
+    const parent = record?.replyTo;
+    const article = post.article_id ? articles.get(post.article_id) : undefined;
+    return {
+      post,
+      handle: post.handle,
+      baseUrl,
+      mentions: (record?.mentions ?? []).map((m) => ({
+        uri: m.uri ?? `${baseUrl}/users/${m.handle}`,
+        acct: m.domain ? `@${m.acct}` : `@${m.handle}@${new URL(baseUrl).host}`,
+      })),
+      tags: record?.tags ?? [],
+      media: (record?.media ?? []).map((m) => ({
+        url: new URL(m.url, baseUrl).href,
+        alt: m.alt,
+        width: m.width,
+        height: m.height,
+        contentType: m.contentType,
+      })),
+      replyTo: parent ? (parent.local ? `${baseUrl}/users/${parent.authorHandle}/posts/${parent.id}` : parent.uri) : null,
+      article: article
+        ? { title: article.title, summary: article.summary, html: article.html, url: `${baseUrl}/@${post.handle}/blog/${article.slug}` }
+        : null,
+    };
+  });
 }

@@ -18,6 +18,7 @@ interface FedifyMessage {
 export type DeliveryObserver = (inbox: string, ok: boolean, error?: string, db?: Queryable) => Promise<void>;
 
 export interface QueueOptions {
+  jobs: Jobs;
   /** Deliveries go through this client (SSRF guard, limits); see delivery.ts. */
   http: HttpClient;
   /** Time limit of one delivery request. */
@@ -28,8 +29,12 @@ export interface QueueOptions {
 type Handler = (message: unknown) => Promise<void> | void;
 
 export const FEDERATION_LANE = 'federation';
-const DELIVERY = 'federation.deliver';
-const INBOX = 'federation.receive';
+export const DELIVERY_JOB = 'federation.deliver';
+export const INBOX_JOB = 'federation.receive';
+/** About 1.5 days of retries: 30 s, 1 min, 2 min … capped at 6 h between attempts. */
+export const DELIVERY_JOB_OPTIONS = { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 };
+export const INBOX_JOB_OPTIONS = { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 };
+export type { FedifyMessage };
 
 /**
  * Fedify's message queue on our durable job runner: a message is a job, so deliveries and
@@ -47,16 +52,20 @@ export class JobsMessageQueue implements MessageQueue {
   readonly nativeRetrial = true;
   readonly #jobs: Jobs;
   #handler: Handler | null = null;
+  /** Runs a delivery (or fan-out) message: the federation.deliver job. */
+  readonly deliver: (message: FedifyMessage, ctx: JobContext) => Promise<void>;
+  /** Processes a received activity: the federation.receive job. */
+  readonly receive: (message: FedifyMessage, ctx: JobContext) => Promise<void>;
 
-  constructor(jobs: Jobs, options: QueueOptions) {
+  constructor(options: QueueOptions) {
+    const { jobs, http, deliveryTimeoutMs, observe } = options;
     this.#jobs = jobs;
-    const { http, deliveryTimeoutMs, observe } = options;
     const handle = async (message: FedifyMessage) => {
       if (!this.#handler) throw new Error('the federation queue is not listening in this process');
       return this.#handler(message);
     };
-    const receive = (message: FedifyMessage, ctx: JobContext) => completeWithQueued(jobs, ctx, () => handle(message));
-    const deliver = (message: FedifyMessage, ctx: JobContext) => completeWithQueued(jobs, ctx, () => send(message, ctx));
+    this.receive = (message, ctx) => completeWithQueued(jobs, ctx, () => handle(message));
+    this.deliver = (message, ctx) => completeWithQueued(jobs, ctx, () => send(message, ctx));
     const send = async (message: FedifyMessage, ctx: JobContext) => {
       if (message.type !== 'outbox' || !message.inbox) return handle(message);
       const delivery: Delivery = { http, timeoutMs: deliveryTimeoutMs, signal: ctx.signal, held: false };
@@ -78,9 +87,6 @@ export class JobsMessageQueue implements MessageQueue {
         await observe?.(message.inbox, false, delivery.failure);
       }
     };
-    // About 1.5 days of retries: 30 s, 1 min, 2 min … capped at 6 h between attempts.
-    jobs.register(DELIVERY, deliver, { lane: FEDERATION_LANE, maxAttempts: 12, backoffMs: 30_000, timeoutMs: 60_000 });
-    jobs.register(INBOX, receive, { lane: FEDERATION_LANE, maxAttempts: 6, backoffMs: 10_000, timeoutMs: 60_000 });
   }
 
   async enqueue(message: FedifyMessage, options?: MessageQueueEnqueueOptions): Promise<void> {
@@ -88,7 +94,7 @@ export class JobsMessageQueue implements MessageQueue {
       const delivery = currentDelivery();
       if (delivery) delivery.held = true;
     }
-    const kind = message.type === 'inbox' ? INBOX : DELIVERY;
+    const kind = message.type === 'inbox' ? INBOX_JOB : DELIVERY_JOB;
     if (!queueAtCompletion(kind, [message], options)) await this.#jobs.enqueue(kind, message, jobOptions(options));
   }
 
@@ -96,9 +102,10 @@ export class JobsMessageQueue implements MessageQueue {
   async enqueueMany(messages: readonly FedifyMessage[], options?: MessageQueueEnqueueOptions): Promise<void> {
     const inbox = messages.filter((m) => m.type === 'inbox');
     const deliveries = messages.filter((m) => m.type !== 'inbox');
-    if (inbox.length > 0 && !queueAtCompletion(INBOX, inbox, options)) await this.#jobs.enqueueMany(INBOX, inbox, jobOptions(options));
-    if (deliveries.length > 0 && !queueAtCompletion(DELIVERY, deliveries, options))
-      await this.#jobs.enqueueMany(DELIVERY, deliveries, jobOptions(options));
+    if (inbox.length > 0 && !queueAtCompletion(INBOX_JOB, inbox, options))
+      await this.#jobs.enqueueMany(INBOX_JOB, inbox, jobOptions(options));
+    if (deliveries.length > 0 && !queueAtCompletion(DELIVERY_JOB, deliveries, options))
+      await this.#jobs.enqueueMany(DELIVERY_JOB, deliveries, jobOptions(options));
   }
 
   /** Handles messages until `signal` aborts; the job runner does the polling. */

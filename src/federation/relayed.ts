@@ -20,16 +20,22 @@ const KEY_CACHE_MS = 3600_000;
  * relay's HTTP signature (only for requests whose key belongs to a relay we subscribe to) and
  * notes the activity id, which the inbox then asks about.
  */
-export class RelayedActivities {
+export interface RelayedActivitiesDeps {
+  database: Database;
+  kv: DatabaseKvStore;
+  loader: () => DocumentLoader;
+}
+
+export class RelayedActivitiesService {
   readonly #database: Database;
   readonly #kv: DatabaseKvStore;
   readonly #loader: () => DocumentLoader;
   readonly #keys = new MemoryKeyCache();
 
-  constructor(database: Database, kv: DatabaseKvStore, loader: () => DocumentLoader) {
-    this.#database = database;
-    this.#kv = kv;
-    this.#loader = loader;
+  constructor(deps: RelayedActivitiesDeps) {
+    this.#database = deps.database;
+    this.#kv = deps.kv;
+    this.#loader = deps.loader;
   }
 
   /** Notes the activity of an inbox POST when a subscribed relay signed the request. Never throws. */

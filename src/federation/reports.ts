@@ -1,11 +1,25 @@
-import { z } from 'zod';
+import type { AccountsService } from '../accounts/index.ts';
 import type { Database } from '../db/database.ts';
-import type { InstanceModeration, ReportAction, ReportCategory } from '../db/schema.ts';
+import type { ReportAction } from '../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
-import { parseInput, UserError } from '../platform/errors.ts';
+import { UserError } from '../platform/errors.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import { type ActorSummary, loadActors, type PostView, type SocialService, visibleTo } from '../social/index.ts';
+import { type ActorSummary, loadActors, type PostView, type Relationship, type SocialService } from '../social/index.ts';
+import {
+  type DecisionInput,
+  NOTE_MAX,
+  type NoteInput,
+  type OwnReport,
+  REPORT_COMMENT_MAX,
+  REPORT_POSTS_MAX,
+  REPORTS_PER_HOUR,
+  type ReportDetail,
+  type ReportNote,
+  type ReportRequest,
+  type ReportSummary,
+} from './report-schemas.ts';
+import { reportSummaries } from './report-summaries.ts';
 
 /**
  * Reports: members report an account or some of its posts; other servers send theirs (a
@@ -15,121 +29,19 @@ import { type ActorSummary, loadActors, type PostView, type SocialService, visib
  * note and action is kept with who did it and when.
  */
 
-export const REPORT_CATEGORIES = ['spam', 'harassment', 'sensitive', 'illegal', 'other'] as const satisfies readonly ReportCategory[];
-
-/** What each category means, in the words the report form and the queue use. */
-export const CATEGORY_LABELS: Record<ReportCategory, { label: string; hint: string }> = {
-  spam: { label: 'Spam', hint: 'advertising, scams, misleading links, or the same thing posted again and again' },
-  harassment: { label: 'Harassment or hate', hint: 'attacks, threats or slurs against someone or a group of people' },
-  sensitive: { label: 'Disturbing content without a warning', hint: 'sexual or violent images or text with no content warning' },
-  illegal: {
-    label: 'Illegal content',
-    hint: 'for example a copyright infringement, or someone’s private information shared without consent',
-  },
-  other: { label: 'Something else', hint: 'tell the moderators what is wrong in the comment' },
-};
-
-export const ACTION_LABELS: Record<ReportAction, string> = {
-  resolved: 'Resolved the report',
-  reopened: 'Reopened the report',
-  forwarded: 'Forwarded the report to their server',
-  suspended: 'Suspended the account',
-  silenced: 'Silenced their server',
-  blocked: 'Blocked their server',
-};
-
-export const REPORT_COMMENT_MAX = 2000;
-export const REPORT_POSTS_MAX = 20;
-export const NOTE_MAX = 2000;
-/** Reports a member can send in an hour: enough for a bad day, not for a flood. */
-export const REPORTS_PER_HOUR = 10;
 const HOUR = 3600_000;
-
-export const reportInputSchema = z.strictObject({
-  /** The account (`handle` here, `user@host` elsewhere); optional when posts are given. */
-  acct: z.string().trim().max(300, 'That is not an account address.').optional(),
-  postIds: z
-    .array(z.number().int().positive('Not a post id.'))
-    .max(REPORT_POSTS_MAX, `Choose at most ${REPORT_POSTS_MAX} posts.`)
-    .default([]),
-  category: z.enum(REPORT_CATEGORIES, { error: 'Choose what is wrong.' }),
-  comment: z.string().trim().max(REPORT_COMMENT_MAX, `Keep the comment to ${REPORT_COMMENT_MAX} characters or fewer.`).default(''),
-  /** For an account on another server: also send the report (anonymously) to its server. */
-  forward: z.boolean().default(false),
-});
-export type ReportInput = z.input<typeof reportInputSchema>;
-
-export const noteSchema = z.strictObject({
-  text: z.string().trim().min(1, 'Write the note.').max(NOTE_MAX, `Keep the note to ${NOTE_MAX} characters or fewer.`),
-});
-/** A resolution or reopening may say why. */
-export const decisionSchema = z.strictObject({
-  note: z.string().trim().max(NOTE_MAX, `Keep the note to ${NOTE_MAX} characters or fewer.`).default(''),
-});
-
-export interface ReportSummary {
-  id: number;
-  category: ReportCategory;
-  comment: string;
-  target: ActorSummary;
-  /** The member who reported, or for a report from another server, the actor that sent it. */
-  reporter: ActorSummary | null;
-  /** The report came from another server, not from a member here. */
-  fromRemote: boolean;
-  postIds: number[];
-  forwardedAt: number | null;
-  createdAt: number;
-  resolvedAt: number | null;
-  resolvedBy: ActorSummary | null;
-}
-
-export interface ReportedPost {
-  id: number;
-  /** The post as it is now (null when it was deleted since). */
-  post: PostView | null;
-  /** What it said when it was reported. */
-  reportedText: string;
-}
-
-export interface ReportNote {
-  id: number;
-  author: ActorSummary | null;
-  action: ReportAction | null;
-  text: string;
-  createdAt: number;
-}
-
-export interface ReportDetail extends ReportSummary {
-  posts: ReportedPost[];
-  notes: ReportNote[];
-  /** What has been done to the account: a member's suspension, or their server's moderation. */
-  targetState: { local: true; suspendedAt: number | null } | { local: false; domain: string; moderation: InstanceModeration };
-}
-
-/** A member's view of their own report: what they sent and whether it was dealt with. */
-export interface OwnReport {
-  id: number;
-  category: ReportCategory;
-  comment: string;
-  target: ActorSummary;
-  postIds: number[];
-  forwarded: boolean;
-  status: 'open' | 'resolved';
-  createdAt: number;
-  resolvedAt: number | null;
-}
 
 export interface ReportsDeps {
   database: Database;
   baseUrl: string;
   rateLimiter: RateLimiter;
-  /** The reported posts, as readers (or, for administrators, moderators) see them. */
-  posts: SocialService['posts'];
+  social: Pick<SocialService, 'posts' | 'postRows' | 'graph'>;
+  accounts: Pick<AccountsService, 'suspend'>;
   /** Sends a report to the reported account's server (outbox.ts). */
   forward(reportId: number): Promise<void>;
 }
 
-export class Reports {
+export class ReportsService {
   readonly #deps: ReportsDeps;
 
   constructor(deps: ReportsDeps) {
@@ -148,21 +60,20 @@ export class Reports {
    * reason that already covers these posts (409), more than REPORTS_PER_HOUR reports in an
    * hour (429).
    */
-  async create(reporter: Viewer, raw: unknown): Promise<number> {
-    const input = parseInput(reportInputSchema, raw);
+  async create(reporter: Viewer, input: ReportRequest): Promise<number> {
     const postIds = [...new Set(input.postIds)];
     if (!input.acct && postIds.length === 0) throw UserError.field('acct', 'Say which account or posts you are reporting.');
     if (input.category === 'other' && !input.comment)
       throw UserError.field('comment', 'Tell the moderators what is wrong: you chose “Something else”.');
 
     const posts = postIds.length
-      ? await this.#db
-          .selectFrom('posts')
-          .select(['id', 'actor_id', 'text'])
-          .where('id', 'in', postIds)
-          .where('boost_of_id', 'is', null)
-          .where(visibleTo({ memberId: reporter.memberId, actorId: reporter.actorId }, 'posts'))
-          .execute()
+      ? (
+          await this.#deps.social.postRows.find({
+            ids: postIds,
+            originals: true,
+            readableBy: { memberId: reporter.memberId, actorId: reporter.actorId },
+          })
+        ).reverse()
       : [];
     if (posts.length < postIds.length) throw UserError.notFound('There is no such post, or you cannot see it.');
     let target: { id: number; acct: string; domain: string | null } | undefined;
@@ -245,14 +156,9 @@ export class Reports {
   /** A report from another server (a Flag): `reporterId` is the actor that sent it. */
   async receive(input: { reporterId: number; targetId: number; postIds: number[]; comment: string; uri: string | null }): Promise<number> {
     return this.#db.transaction().execute(async (tx) => {
+      // Oldest first, as they were listed.
       const posts = input.postIds.length
-        ? await tx
-            .selectFrom('posts')
-            .select(['id', 'text'])
-            .where('id', 'in', input.postIds)
-            .where('actor_id', '=', input.targetId)
-            .limit(REPORT_POSTS_MAX)
-            .execute()
+        ? (await this.#deps.social.postRows.find({ ids: input.postIds, actorId: input.targetId }, tx)).reverse().slice(0, REPORT_POSTS_MAX)
         : [];
       const row = await tx
         .insertInto('reports')
@@ -284,7 +190,7 @@ export class Reports {
       .where('reporter_id', '=', reporter.actorId)
       .executeTakeFirst();
     if (!row) throw UserError.notFound('There is no such report of yours.');
-    const [summary] = await this.#summaries([row]);
+    const [summary] = await reportSummaries(this.#deps.database, this.#deps.baseUrl, [row]);
     return {
       id: row.id,
       category: row.category,
@@ -305,13 +211,11 @@ export class Reports {
   ): Promise<{ target: ActorSummary; posts: PostView[]; chosen: number[] }> {
     let actorId: number | undefined;
     if (target.postId) {
-      const post = await this.#db
-        .selectFrom('posts')
-        .select('actor_id')
-        .where('id', '=', target.postId)
-        .where('boost_of_id', 'is', null)
-        .where(visibleTo({ memberId: reporter.memberId, actorId: reporter.actorId }, 'posts'))
-        .executeTakeFirst();
+      const [post] = await this.#deps.social.postRows.find({
+        ids: [target.postId],
+        originals: true,
+        readableBy: { memberId: reporter.memberId, actorId: reporter.actorId },
+      });
       if (!post) throw UserError.notFound('This post does not exist, was deleted, or is not visible to you.');
       actorId = post.actor_id;
     } else if (target.acct) {
@@ -321,20 +225,12 @@ export class Reports {
     if (!actorId) throw UserError.notFound();
     if (actorId === reporter.actorId) throw new UserError(422, 'own_account', 'You cannot report yourself.');
     const reader = { memberId: reporter.memberId, actorId: reporter.actorId };
-    const recent = await this.#db
-      .selectFrom('posts')
-      .select('id')
-      .where('actor_id', '=', actorId)
-      .where('boost_of_id', 'is', null)
-      .where(visibleTo(reader, 'posts'))
-      .orderBy('id', 'desc')
-      .limit(REPORT_POSTS_MAX)
-      .execute();
+    const recent = await this.#deps.social.postRows.find({ actorId, originals: true, readableBy: reader, limit: REPORT_POSTS_MAX });
     const chosen = target.postId ? [target.postId] : [];
     const ids = [...new Set([...chosen, ...recent.map((r) => r.id)])].slice(0, REPORT_POSTS_MAX);
     const [actors, posts] = await Promise.all([
       loadActors(this.#db, [actorId], this.#deps.baseUrl),
-      this.#deps.posts.hydrate(
+      this.#deps.social.posts.hydrate(
         reader,
         ids.map((postId) => ({ postId })),
       ),
@@ -361,7 +257,7 @@ export class Reports {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const nextCursor = rows.length > limit && last ? encodeCursor(status === 'open' ? [last.id] : [last.resolved_at!, last.id]) : null;
-    return { reports: await this.#summaries(page), nextCursor };
+    return { reports: await reportSummaries(this.#deps.database, this.#deps.baseUrl, page), nextCursor };
   }
 
   async countOpen(): Promise<number> {
@@ -379,11 +275,10 @@ export class Reports {
     const row = await db.selectFrom('reports').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw UserError.notFound('There is no such report.');
     const [[summary], reported, notes, target] = await Promise.all([
-      this.#summaries([row]),
+      reportSummaries(this.#deps.database, this.#deps.baseUrl, [row]),
       db
         .selectFrom('report_posts')
-        .innerJoin('posts', 'posts.id', 'report_posts.post_id')
-        .select(['report_posts.post_id', 'report_posts.text', 'posts.deleted_at'])
+        .select(['report_posts.post_id', 'report_posts.text'])
         .where('report_id', '=', id)
         .orderBy('post_id', 'desc')
         .execute(),
@@ -396,9 +291,10 @@ export class Reports {
         .where('actors.id', '=', row.target_id)
         .executeTakeFirstOrThrow(),
     ]);
-    const live = reported.filter((r) => r.deleted_at === null).map((r) => ({ postId: r.post_id }));
+    const rows = new Map((await this.#deps.social.postRows.find({ ids: reported.map((r) => r.post_id) })).map((p) => [p.id, p]));
+    const live = reported.filter((r) => rows.get(r.post_id)?.deleted_at === null).map((r) => ({ postId: r.post_id }));
     const [views, authors] = await Promise.all([
-      this.#deps.posts.hydrate(null, live, { moderator: true }),
+      this.#deps.social.posts.hydrate(null, live, { moderator: true }),
       loadActors(
         db,
         notes.flatMap((n) => (n.author_id ? [n.author_id] : [])),
@@ -408,7 +304,9 @@ export class Reports {
     const viewById = new Map(views.map((v) => [v.id, v]));
     return {
       ...summary!,
-      posts: reported.map((r) => ({ id: r.post_id, post: viewById.get(r.post_id) ?? null, reportedText: r.text })),
+      posts: reported
+        .filter((r) => rows.has(r.post_id))
+        .map((r) => ({ id: r.post_id, post: viewById.get(r.post_id) ?? null, reportedText: r.text })),
       notes: notes.map((n) => ({
         id: n.id,
         author: n.author_id ? (authors.get(n.author_id) ?? null) : null,
@@ -424,14 +322,12 @@ export class Reports {
   }
 
   /** Marks a report dealt with, saying why if the administrator wants to. */
-  async resolve(admin: Viewer, id: number, raw: unknown = {}): Promise<void> {
-    const { note } = parseInput(decisionSchema, raw);
-    await this.#decide(admin, id, 'resolved', note);
+  async resolve(admin: Viewer, id: number, input: DecisionInput = { note: '' }): Promise<void> {
+    await this.#decide(admin, id, 'resolved', input.note);
   }
 
-  async reopen(admin: Viewer, id: number, raw: unknown = {}): Promise<void> {
-    const { note } = parseInput(decisionSchema, raw);
-    await this.#decide(admin, id, 'reopened', note);
+  async reopen(admin: Viewer, id: number, input: DecisionInput = { note: '' }): Promise<void> {
+    await this.#decide(admin, id, 'reopened', input.note);
   }
 
   async #decide(admin: Viewer, id: number, action: 'resolved' | 'reopened', note: string): Promise<void> {
@@ -460,9 +356,23 @@ export class Reports {
     });
   }
 
-  async addNote(admin: Viewer, id: number, raw: unknown): Promise<ReportNote> {
-    const { text } = parseInput(noteSchema, raw);
-    return this.#note(admin, id, null, text);
+  async addNote(admin: Viewer, id: number, input: NoteInput): Promise<ReportNote> {
+    return this.#note(admin, id, null, input.text);
+  }
+
+  /** Suspends the local member a report is about, and records it in the report's history. */
+  async suspendTarget(admin: Viewer, id: number, reason: string): Promise<ReportDetail> {
+    const report = await this.get(id);
+    if (!report.targetState.local)
+      throw new UserError(422, 'not_local', `@${report.target.acct} is on another server: silence or block their server instead.`);
+    await this.#deps.accounts.suspend(report.target.handle, reason || null, admin);
+    await this.recordAction(admin, id, 'suspended', reason);
+    return report;
+  }
+
+  /** How the reporter stands with the account they reported (whether they mute or block it already). */
+  relationship(reporter: Viewer, actorId: number): Promise<Relationship> {
+    return this.#deps.social.graph.relationship(reporter, actorId);
   }
 
   /** Records what an administrator did about a report elsewhere (suspended the account, silenced or blocked its server). */
@@ -503,56 +413,5 @@ export class Reports {
     await this.#deps.forward(id);
     await this.#note(admin, id, 'forwarded', '');
     return { target: report.acct };
-  }
-
-  /** Summaries of report rows: the people involved and the posts' ids, in a fixed number of queries. */
-  async #summaries(
-    rows: Array<{
-      id: number;
-      category: ReportCategory;
-      comment: string;
-      target_id: number;
-      reporter_id: number | null;
-      uri: string | null;
-      forwarded_at: number | null;
-      created_at: number;
-      resolved_at: number | null;
-      resolved_by: number | null;
-    }>,
-  ): Promise<ReportSummary[]> {
-    if (rows.length === 0) return [];
-    const [actors, posts] = await Promise.all([
-      loadActors(
-        this.#db,
-        rows.flatMap((r) => [r.target_id, ...(r.reporter_id ? [r.reporter_id] : []), ...(r.resolved_by ? [r.resolved_by] : [])]),
-        this.#deps.baseUrl,
-      ),
-      this.#db
-        .selectFrom('report_posts')
-        .select(['report_id', 'post_id'])
-        .where(
-          'report_id',
-          'in',
-          rows.map((r) => r.id),
-        )
-        .orderBy('post_id', 'desc')
-        .execute(),
-    ]);
-    return rows.map((r) => {
-      const reporter = r.reporter_id ? (actors.get(r.reporter_id) ?? null) : null;
-      return {
-        id: r.id,
-        category: r.category,
-        comment: r.comment,
-        target: actors.get(r.target_id)!,
-        reporter,
-        fromRemote: r.uri !== null || (reporter !== null && !reporter.local),
-        postIds: posts.filter((p) => p.report_id === r.id).map((p) => p.post_id),
-        forwardedAt: r.forwarded_at,
-        createdAt: r.created_at,
-        resolvedAt: r.resolved_at,
-        resolvedBy: r.resolved_by ? (actors.get(r.resolved_by) ?? null) : null,
-      };
-    });
   }
 }

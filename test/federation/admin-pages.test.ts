@@ -72,7 +72,7 @@ before(async () => {
 });
 after(() => server.close());
 
-const instance = async (domain: string) => (await server.services.federation.instances()).find((i) => i.domain === domain);
+const instance = async (domain: string) => (await server.services.federation.instances.list()).find((i) => i.domain === domain);
 const row = (page: Page, text: string) => [...page.document.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes(text));
 
 describe('the federation admin page', () => {
@@ -162,7 +162,7 @@ describe('the federation admin page', () => {
     const none = await admin.web.post('/admin/federation/instances', { domain: 'spam.example', moderation: 'obliterate' });
     assert.equal(none.status, 422);
     assert.match(none.text('#field-moderation-error'), /Choose/);
-    assert.equal((await server.services.federation.instances()).length, 3, 'nothing was stored');
+    assert.equal((await server.services.federation.instances.list()).length, 3, 'nothing was stored');
   });
 
   test('only administrators see the page or use its forms', async () => {
@@ -188,7 +188,7 @@ describe('the federation admin page', () => {
 
     const added = await admin.web.post('/admin/federation/relays', { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub' });
     assert.equal(added.status, 303);
-    const [relay] = await server.services.federation.relays();
+    const [relay] = await server.services.federation.relays.list();
     assert.deepEqual(
       { inboxUrl: relay?.inboxUrl, style: relay?.style, state: relay?.state },
       { inboxUrl: 'https://relay.invalid/inbox', style: 'litepub', state: 'pending' },
@@ -217,11 +217,11 @@ describe('the federation admin page', () => {
     });
     assert.equal(style.status, 422);
     assert.match(style.text('#field-style-error'), /kind of relay/);
-    assert.equal((await server.services.federation.relays()).length, 1);
+    assert.equal((await server.services.federation.relays.list()).length, 1);
 
     const removed = await admin.web.post(`/admin/federation/relays/${relay!.id}/remove`, {});
     assert.equal(removed.status, 303);
-    assert.deepEqual(await server.services.federation.relays(), []);
+    assert.deepEqual(await server.services.federation.relays.list(), []);
     const again = await admin.web.post(`/admin/federation/relays/${relay!.id}/remove`, {});
     assert.equal(again.status, 404);
     assert.match(again.text('main'), /no such relay/);

@@ -225,13 +225,13 @@ describe('bad input from other servers', () => {
       );
       assert.ok(dead.received.some((r) => r.body.includes(`while dead.test is ${behaviour}`)));
     }
-    const [instance] = (await servers.a.server.services.federation.instances()).filter((i) => i.domain === 'dead.test');
+    const [instance] = (await servers.a.server.services.federation.instances.list()).filter((i) => i.domain === 'dead.test');
     assert.ok(instance && instance.failed >= 3 && instance.delivered >= 4, JSON.stringify(instance));
   });
 
   test('a server failing again and again: its circuit opens and deliveries wait without counting as delivered', async () => {
     dead.behaviour = 'error';
-    const failedBefore = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!.failed;
+    const failedBefore = (await servers.a.server.services.federation.instances.list()).find((i) => i.domain === 'dead.test')!.failed;
     // Fedify opens a host's circuit after 5 failures within 10 minutes.
     for (let i = 1; i <= 5; i++) {
       const before = dead.received.length;
@@ -244,11 +244,11 @@ describe('bad input from other servers', () => {
       ).length;
     await eventually(async () => (await held()) >= 1, 15_000, 'the fifth failure to be held by the open circuit');
     const received = dead.received.length;
-    const stats = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!;
+    const stats = (await servers.a.server.services.federation.instances.list()).find((i) => i.domain === 'dead.test')!;
     await alice.post('while the circuit is open');
     await eventually(async () => (await held()) >= 2, 15_000, 'the next post to be held, not sent');
     assert.equal(dead.received.length, received, 'nothing is sent to a host whose circuit is open');
-    const after = (await servers.a.server.services.federation.instances()).find((i) => i.domain === 'dead.test')!;
+    const after = (await servers.a.server.services.federation.instances.list()).find((i) => i.domain === 'dead.test')!;
     assert.equal(after.delivered, stats.delivered, 'a held delivery is not counted as delivered');
     assert.equal(after.failed, failedBefore + 5, 'each of the five sent attempts counted as failed');
     dead.behaviour = 'ok';
@@ -280,7 +280,7 @@ describe('bad input from other servers', () => {
   });
 
   test('a blocked domain is not heard and not delivered to', async () => {
-    await servers.a.server.services.federation.moderate('evil.test', 'block', 'spam');
+    await servers.a.server.services.federation.instances.moderate('evil.test', 'block', 'spam');
     assert.equal((await FakeRemote.send(INBOX, create(mallory, 'after the block'), mallory)).status < 500, true);
     await new Promise((r) => setTimeout(r, 1500));
     assert.ok(!(await remotePosts()).includes('after the block'));

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { REPORTS_PER_HOUR } from '../../src/federation/reports.ts';
+import { REPORTS_PER_HOUR } from '../../src/federation/report-schemas.ts';
 import { createMember, follow, type Json, type Member } from '../social/helpers.ts';
 import type { Page } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
@@ -444,7 +444,7 @@ describe('the moderation queue', () => {
     assert.match(bad.text('.error-summary'), /silence or block/);
     const silenced = await ada.web.post(`/admin/reports/${remote.id}/moderate`, { moderation: 'silence', domainReason: 'Rude accounts' });
     assert.equal(silenced.status, 303);
-    assert.equal((await server.services.federation.instances()).find((i) => i.domain === 'books.example')?.moderation, 'silence');
+    assert.equal((await server.services.federation.instances.list()).find((i) => i.domain === 'books.example')?.moderation, 'silence');
     const afterSilence = await ada.web.get(`/admin/reports/${remote.id}`);
     assert.match(afterSilence.text('.report-facts'), /which is silenced/);
     assert.match(afterSilence.text('.report-notes'), /Silenced their server.*Rude accounts/);

@@ -1,16 +1,15 @@
-import type { Hono } from 'hono';
-import { ADMINISTRATION } from '../accounts/index.ts';
-import type { InstanceModeration } from '../db/schema.ts';
-import type { AppContext, AppEnv } from '../web/context.ts';
-import { formatDateTime, isoTime, plural } from '../web/format.ts';
-import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, TextField } from '../web/forms.tsx';
-import { DataTable, flash, type PageOptions, renderSectionPage } from '../web/layout.tsx';
-import { requireAdmin } from '../web/middleware.ts';
-import { readForm } from '../web/request.ts';
-
-type FederationService = AppContext['var']['services']['federation'];
-type Instance = Awaited<ReturnType<FederationService['instances']>>[number];
-type Relay = Awaited<ReturnType<FederationService['relays']>>[number];
+import { Hono } from 'hono';
+import { ADMINISTRATION } from '../../accounts/index.ts';
+import type { InstanceModeration } from '../../db/schema.ts';
+import type { AppContext, AppEnv } from '../../web/context.ts';
+import { formatDateTime, isoTime, plural } from '../../web/format.ts';
+import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, TextField } from '../../web/forms.tsx';
+import { DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
+import { requireAdmin } from '../../web/middleware.ts';
+import { readForm } from '../../web/request.ts';
+import type { Instance } from '../instances.ts';
+import type { Relay } from '../relays.ts';
+import type { FederationService } from '../service.ts';
 
 /** Which form a re-rendered page shows errors for, with what was typed into it. */
 interface FormState {
@@ -23,20 +22,12 @@ interface FormState {
 const MODERATIONS: readonly InstanceModeration[] = ['none', 'silence', 'block'];
 const RELAY_STYLES = ['mastodon', 'litepub'] as const;
 
-/** Administration of federation: other servers (block, silence, health) and relays. */
-export function registerFederationPages(app: Hono<AppEnv>): void {
-  // Remote images, shown through this server (see media.ts).
-  app.get('/media/remote/:signature/:encoded', async (c) => {
-    const file = await c.var.services.federation.media.get(c.req.param('signature'), c.req.param('encoded'));
-    return c.body(new Uint8Array(file.bytes), 200, {
-      'content-type': file.contentType,
-      'cache-control': 'public, max-age=604800',
-      'x-content-type-options': 'nosniff',
-    });
-  });
+/** Administration of federation (Administration → Federation): other servers (block, silence, health) and relays. */
+export function instancePages(service: FederationService): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
   app.get('/admin/federation', async (c) => {
     requireAdmin(c);
-    return federationPage(c, null);
+    return federationPage(service, c, null);
   });
 
   app.post('/admin/federation/instances', async (c) => {
@@ -48,14 +39,14 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
       errors.moderation = 'Choose whether to block or silence the server, or to lift either.';
     if (values.reason.length > 500) errors.reason = 'Keep the reason to 500 characters or fewer.';
     if (!values.domain.trim()) errors.domain = 'Enter a domain name like example.social.';
-    if (Object.keys(errors).length > 0) return federationPage(c, { form: 'instance', values, errors, status: 422 });
+    if (Object.keys(errors).length > 0) return federationPage(service, c, { form: 'instance', values, errors, status: 422 });
     const moderation = values.moderation as InstanceModeration;
     let domain: string;
     try {
-      domain = await c.var.services.federation.moderate(values.domain, moderation, values.reason);
+      domain = await service.instances.moderate(values.domain, moderation, values.reason);
     } catch (error) {
       const { errors, status } = formErrors(error);
-      return federationPage(c, { form: 'instance', values, errors, status });
+      return federationPage(service, c, { form: 'instance', values, errors, status });
     }
     flash(
       c,
@@ -76,14 +67,14 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
     if (!values.inboxUrl) errors.inboxUrl = 'Enter the relay’s inbox address, like https://relay.example/inbox.';
     else if (values.inboxUrl.length > 500) errors.inboxUrl = 'That address is too long (at most 500 characters).';
     if (!RELAY_STYLES.includes(values.style as (typeof RELAY_STYLES)[number])) errors.style = 'Choose the kind of relay.';
-    if (Object.keys(errors).length > 0) return federationPage(c, { form: 'relay', values, errors, status: 422 });
+    if (Object.keys(errors).length > 0) return federationPage(service, c, { form: 'relay', values, errors, status: 422 });
     try {
-      await c.var.services.federation.addRelay(values.inboxUrl, values.style as (typeof RELAY_STYLES)[number]);
+      await service.relays.add(values.inboxUrl, values.style as (typeof RELAY_STYLES)[number]);
     } catch (error) {
       const result = formErrors(error);
       // "Already subscribed" (409) is about the address: show it next to the field.
       const errors = result.errors._form ? { inboxUrl: result.errors._form } : result.errors;
-      return federationPage(c, { form: 'relay', values, errors, status: result.status });
+      return federationPage(service, c, { form: 'relay', values, errors, status: result.status });
     }
     flash(c, `Asked ${values.inboxUrl} to relay posts to this server. It shows as subscribed once the relay accepts.`);
     return c.redirect('/admin/federation#relays', 303);
@@ -91,15 +82,15 @@ export function registerFederationPages(app: Hono<AppEnv>): void {
 
   app.post('/admin/federation/relays/:id{[0-9]{1,9}}/remove', async (c) => {
     requireAdmin(c);
-    await c.var.services.federation.removeRelay(Number(c.req.param('id')));
+    await service.relays.remove(Number(c.req.param('id')));
     flash(c, 'Unsubscribed from the relay.');
     return c.redirect('/admin/federation#relays', 303);
   });
+  return app;
 }
 
-async function federationPage(c: AppContext, state: FormState | null) {
-  const { federation } = c.var.services;
-  const [instances, relays] = await Promise.all([federation.instances(), federation.relays()]);
+async function federationPage(service: FederationService, c: AppContext, state: FormState | null) {
+  const [instances, relays] = await Promise.all([service.instances.list(), service.relays.list()]);
   const timeZone = c.var.viewer?.timeZone ?? 'UTC';
   const when = (ms: number | null) => <When ms={ms} timeZone={timeZone} />;
   const errors = state?.errors ?? {};

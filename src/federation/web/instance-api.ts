@@ -1,23 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import { actorSummary } from '../social/index.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireAdmin, requireViewer } from '../web/middleware.ts';
+import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { requireAdmin } from '../../web/middleware.ts';
+import type { FederationService } from '../service.ts';
 
-const RemoteActorSchema = z
-  .object({
-    id: z.number().int(),
-    handle: z.string(),
-    acct: z.string(),
-    displayName: z.string(),
-    avatarUrl: z.string().nullable(),
-    url: z.string(),
-    local: z.boolean(),
-    roleLabel: z.string().nullable(),
-    locked: z.boolean(),
-    bio: z.string(),
-  })
-  .openapi('RemoteActor');
 const ModerationSchema = z.enum(['none', 'silence', 'block']);
 const InstanceSchema = z
   .object({
@@ -48,31 +33,9 @@ const RelaySchema = z
     createdAt: z.string(),
   })
   .openapi('Relay');
-/** Federation: finding people on other servers, and the admin's instance and relay controls (reports: reports-api.ts). */
-export function registerFederationApi(api: Api): void {
-  const federation = (c: AppContext) => c.var.services.federation;
-
-  api.openapi(
-    createRoute({
-      method: 'get',
-      path: '/api/v1/federation/lookup',
-      tags: ['Federation'],
-      security,
-      summary: 'Find someone on another server by @user@host or profile URL',
-      description:
-        'Stores the account (and reads their recent public posts and pinned posts in the background); follow it with POST /api/v1/people/{acct}/follow. ' +
-        'Errors say what happened: 404 `not_found` (the server has no such account, or the address is not a person or group), 502 `refused` (the server answered 401 or 403), ' +
-        '502 `unreachable` (the server could not be reached), 502 `remote_error` (it answered with another error).',
-      request: { query: z.strictObject({ q: z.string().min(1).max(500) }) },
-      responses: { 200: json(RemoteActorSchema, 'The account'), ...errors(401, 403, 404, 422, 502) },
-    }),
-    async (c) => {
-      requireViewer(c);
-      const row = await federation(c).lookup(c.req.valid('query').q);
-      return c.json({ ...actorSummary(row, c.var.services.config.baseUrl), locked: row.locked === 1, bio: row.bio }, 200);
-    },
-  );
-
+/** The admin's controls of other servers (block, silence, health) and relays. */
+export function instanceApi(service: FederationService): Api {
+  const api = createApi();
   api.openapi(
     createRoute({
       method: 'get',
@@ -84,7 +47,7 @@ export function registerFederationApi(api: Api): void {
     }),
     async (c) => {
       requireAdmin(c);
-      const rows = await federation(c).instances();
+      const rows = await service.instances.list();
       return c.json(
         rows.map((r) => ({
           ...r,
@@ -120,7 +83,7 @@ export function registerFederationApi(api: Api): void {
     async (c) => {
       requireAdmin(c);
       const { moderation, reason } = c.req.valid('json');
-      await federation(c).moderate(c.req.valid('param').domain, moderation, reason);
+      await service.instances.moderate(c.req.valid('param').domain, moderation, reason);
       return c.body(null, 204);
     },
   );
@@ -136,7 +99,7 @@ export function registerFederationApi(api: Api): void {
     async (c) => {
       requireAdmin(c);
       return c.json(
-        (await federation(c).relays()).map((r) => ({
+        (await service.relays.list()).map((r) => ({
           ...r,
           style: r.style as 'mastodon' | 'litepub',
           state: r.state as 'pending' | 'accepted' | 'rejected',
@@ -161,7 +124,7 @@ export function registerFederationApi(api: Api): void {
     async (c) => {
       requireAdmin(c);
       const { inboxUrl, style } = c.req.valid('json');
-      await federation(c).addRelay(inboxUrl, style);
+      await service.relays.add(inboxUrl, style);
       return c.body(null, 204);
     },
   );
@@ -185,8 +148,9 @@ export function registerFederationApi(api: Api): void {
     }),
     async (c) => {
       requireAdmin(c);
-      await federation(c).removeRelay(c.req.valid('param').id);
+      await service.relays.remove(c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
+  return api;
 }

@@ -1,8 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { type Api, body, errors, iso, json, Ok, security } from '../api/openapi.ts';
-import { ActorSchema, PostSchema, postJson } from '../social/index.ts';
-import type { AppContext } from '../web/context.ts';
-import { requireAdmin, requireViewer } from '../web/middleware.ts';
+import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { ActorSchema, PostSchema, postJson } from '../../social/index.ts';
+import { requireAdmin, requireViewer } from '../../web/middleware.ts';
 import {
   decisionSchema,
   noteSchema,
@@ -11,7 +10,8 @@ import {
   type ReportNote,
   type ReportSummary,
   reportInputSchema,
-} from './reports.ts';
+} from '../report-schemas.ts';
+import type { FederationService } from '../service.ts';
 
 const CategorySchema = z.enum(REPORT_CATEGORIES).openapi({
   description:
@@ -102,8 +102,9 @@ const detailJson = (r: ReportDetail) => ({
 });
 
 /** Reports: members send them; administrators list, read, annotate, resolve, reopen and forward them. */
-export function registerReportsApi(api: Api): void {
-  const reports = (c: AppContext) => c.var.services.federation.reports;
+export function reportApi(service: FederationService): Api {
+  const api = createApi();
+  const reports = () => service.reports;
 
   api.openapi(
     createRoute({
@@ -121,8 +122,8 @@ export function registerReportsApi(api: Api): void {
     }),
     async (c) => {
       const viewer = requireViewer(c);
-      const id = await reports(c).create(viewer, c.req.valid('json'));
-      const own = await reports(c).own(viewer, id);
+      const id = await reports().create(viewer, c.req.valid('json'));
+      const own = await reports().own(viewer, id);
       return c.json({ ...own, createdAt: iso(own.createdAt)!, resolvedAt: iso(own.resolvedAt) }, 201);
     },
   );
@@ -138,7 +139,7 @@ export function registerReportsApi(api: Api): void {
       responses: { 200: json(OwnReportSchema, 'The report'), ...errors(401, 404) },
     }),
     async (c) => {
-      const own = await reports(c).own(requireViewer(c), c.req.valid('param').id);
+      const own = await reports().own(requireViewer(c), c.req.valid('param').id);
       return c.json({ ...own, createdAt: iso(own.createdAt)!, resolvedAt: iso(own.resolvedAt) }, 200);
     },
   );
@@ -165,7 +166,7 @@ export function registerReportsApi(api: Api): void {
     async (c) => {
       requireAdmin(c);
       const { status, cursor, limit } = c.req.valid('query');
-      const page = await reports(c).list(status, cursor, limit);
+      const page = await reports().list(status, cursor, limit);
       return c.json({ reports: page.reports.map(summaryJson), nextCursor: page.nextCursor }, 200);
     },
   );
@@ -182,7 +183,7 @@ export function registerReportsApi(api: Api): void {
     }),
     async (c) => {
       requireAdmin(c);
-      return c.json(detailJson(await reports(c).get(c.req.valid('param').id)), 200);
+      return c.json(detailJson(await reports().get(c.req.valid('param').id)), 200);
     },
   );
 
@@ -200,8 +201,8 @@ export function registerReportsApi(api: Api): void {
       async (c) => {
         const admin = requireAdmin(c);
         const { id } = c.req.valid('param');
-        await reports(c)[action](admin, id, c.req.valid('json') ?? {});
-        return c.json(detailJson(await reports(c).get(id)), 200);
+        await reports()[action](admin, id, c.req.valid('json') ?? { note: '' });
+        return c.json(detailJson(await reports().get(id)), 200);
       },
     );
   }
@@ -218,7 +219,7 @@ export function registerReportsApi(api: Api): void {
     }),
     async (c) => {
       const admin = requireAdmin(c);
-      return c.json(noteJson(await reports(c).addNote(admin, c.req.valid('param').id, c.req.valid('json'))), 201);
+      return c.json(noteJson(await reports().addNote(admin, c.req.valid('param').id, c.req.valid('json'))), 201);
     },
   );
 
@@ -234,8 +235,9 @@ export function registerReportsApi(api: Api): void {
     }),
     async (c) => {
       const admin = requireAdmin(c);
-      await reports(c).forward(admin, c.req.valid('param').id);
+      await reports().forward(admin, c.req.valid('param').id);
       return c.body(null, 204);
     },
   );
+  return api;
 }
