@@ -1,6 +1,8 @@
 import { Hono } from 'hono';
 import type { AccountsService } from '../accounts/index.ts';
 import { createApi } from '../api/openapi.ts';
+import type { ChatsService } from '../chats/index.ts';
+import type { CurationService } from '../curation/index.ts';
 import type { SocialActivity, SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
@@ -23,10 +25,25 @@ export { FederationService };
 /** ActivityPub with Fedify: actors, inbox and outbox, WebFinger, NodeInfo, relays, reports, moderation. */
 export const federation = defineCapability({
   name: 'federation',
-  needs: ['accounts', 'social'],
+  needs: ['accounts', 'social', 'chats', 'curation'],
   tables: ['actor_keys', 'federation_kv', 'instances', 'chat_followers', 'relays', 'reports', 'report_posts', 'report_notes'],
-  build: (kernel, { accounts, social }: { accounts: AccountsService; social: SocialService }) => {
-    const service = new FederationService({ ...kernel, accounts, social });
+  build: (
+    kernel,
+    {
+      accounts,
+      social,
+      chats,
+      curation,
+    }: { accounts: AccountsService; social: SocialService; chats: ChatsService; curation: CurationService },
+  ) => {
+    // Chat series are published as group actors; a post announcing an article goes out as the Article.
+    const service = new FederationService({
+      ...kernel,
+      accounts,
+      social,
+      chatGroups: chats.groups,
+      articles: (ids) => curation.articles.published(ids),
+    });
     // Members find people on other servers by address or link (social's search).
     social.lookUpRemoteAccountsWith((query) => service.lookup(query));
     return service;

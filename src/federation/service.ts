@@ -10,12 +10,12 @@ import type { SiteSettings } from '../platform/settings.ts';
 import type { SocialService } from '../social/index.ts';
 import { type ActorRow, RemoteActorsService } from './actors.ts';
 import { BackfillService } from './backfill.ts';
-import { type ChatGroups, chatGroupsOf } from './chat-groups.ts';
+import type { ChatGroups } from './chat-groups.ts';
 import { buildFederation, type FederationParts } from './federation.ts';
 import { registerInbox } from './inbox.ts';
 import { IncomingPostsService } from './incoming-posts.ts';
 import { InstancesService } from './instances.ts';
-import { type LinkedArticles, linkedArticlesOf } from './linked-articles.ts';
+import type { LinkedArticles } from './linked-articles.ts';
 import { MediaProxyService } from './media.ts';
 import { OutboxService } from './outbox.ts';
 import type { JobsMessageQueue } from './queue.ts';
@@ -38,10 +38,10 @@ export interface FederationDeps {
   version: string;
   accounts: AccountsService;
   social: SocialService;
-  /** Chat series as group actors (chats' series); read from chats' table until chats offers it. */
-  chatGroups?: ChatGroups;
-  /** Articles posts announce (curation's); read from curation's table until curation offers it. */
-  articles?: LinkedArticles;
+  /** Chat series as group actors (chats' `groups`). */
+  chatGroups: ChatGroups;
+  /** Articles posts announce (curation's `articles.published`). */
+  articles: LinkedArticles;
 }
 
 /** Largest activity an inbox accepts (Mastodon's limit is 1 MB too). */
@@ -84,8 +84,7 @@ export class FederationService {
     const { database, config, jobs, http, logger, social } = deps;
     const baseUrl = config.baseUrl;
     this.#logger = logger;
-    const chatGroups = deps.chatGroups ?? chatGroupsOf(database);
-    const articles = deps.articles ?? linkedArticlesOf(database);
+    const { chatGroups, articles } = deps;
     this.media = new MediaProxyService({
       http,
       secretKey: deps.secretKey,
