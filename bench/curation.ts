@@ -157,7 +157,7 @@ async function benchmark(database: BenchDatabase, generated: GeneratedExport, op
       isAdmin: false,
       timeZone: 'UTC',
     };
-    const transfer = new BookmarkTransfer(services.bookmarks);
+    const transfer = new BookmarkTransfer(services.curation.bookmarks);
 
     console.log(`  Importing ${count(generated.entries)} bookmarks…`);
     const started = performance.now();
@@ -211,12 +211,12 @@ async function searches(services: Services, viewer: Viewer, generated: Generated
     { label: '#tag in the search', samples: [], found: 0, query: () => ({ q: `#${random.pick(generated.tags)}` }) },
     { label: 'no match', samples: [], found: 0, query: () => ({ q: `zz${random.int(1_000_000)}qq` }) },
   ];
-  for (let i = 0; i < 20; i++) await services.bookmarks.list(viewer, kinds[i % kinds.length]!.query());
+  for (let i = 0; i < 20; i++) await services.curation.bookmarks.list(viewer, kinds[i % kinds.length]!.query());
   for (let i = 0; i < options.searches; i++) {
     const kind = kinds[i % kinds.length]!;
     const query = kind.query();
     const started = performance.now();
-    const page = await services.bookmarks.list(viewer, query);
+    const page = await services.curation.bookmarks.list(viewer, query);
     kind.samples.push(performance.now() - started);
     kind.found += page.bookmarks.length;
   }

@@ -47,11 +47,6 @@ export function createApp(services: Services): Api {
     }
   });
   app.use(baseMiddleware(services.kernel, services.nav));
-  // TRANSITIONAL (issue 17): pages not yet built from their capability's service read it here.
-  app.use(async (c, next) => {
-    c.set('services', services);
-    await next();
-  });
   // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
   app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
   // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).

@@ -12,8 +12,7 @@ import { closeKernel, type KernelOptions, kernelJobs, openKernel } from './kerne
  * top level (`app.database`, `app.social`), as the tests and the command line use them.
  */
 export type Services = Kernel &
-  CapabilityServices &
-  Pick<CapabilityServices['curation'], 'bookmarks' | 'collections' | 'articles'> & {
+  CapabilityServices & {
     kernel: Kernel;
     services: CapabilityServices;
     /** Each capability with its service, in the order of capabilities.ts. */
@@ -59,9 +58,6 @@ export async function createServices(config: Config, options: KernelOptions = {}
   return {
     ...kernel,
     ...services,
-    bookmarks: services.curation.bookmarks,
-    collections: services.curation.collections,
-    articles: services.curation.articles,
     kernel,
     services,
     built: capabilities.map((capability) => ({ capability, service: of(capability) })),

@@ -1,5 +1,4 @@
 import type { Context } from 'hono';
-import type { Services } from '../app/services.ts';
 import type { SiteSettingsValues } from '../platform/settings.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import type { Kernel, NavEntry } from './capability.ts';
@@ -9,8 +8,6 @@ export interface AppEnv {
   Variables: {
     /** The process's shared parts (configuration, database, jobs …). */
     kernel: Kernel;
-    /** TRANSITIONAL (issue 17): every service, until each capability's pages get their own. */
-    services: Services;
     /** The main navigation, as the capabilities contribute it. */
     nav: readonly NavEntry[];
     viewer: Viewer | null;

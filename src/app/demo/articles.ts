@@ -97,10 +97,10 @@ export async function loadDemoArticles(services: Services): Promise<{ articles: 
   for (const demo of DEMO_ARTICLES) {
     const author = await as(demo.author);
     // Drafted first (images are uploaded to a saved draft), then filled in and published.
-    const draft = await services.articles.create(author, { title: demo.title, summary: demo.summary });
+    const draft = await services.curation.articles.create(author, { title: demo.title, summary: demo.summary });
     const chart = demo.markdown.includes('{chart}')
       ? (
-          await services.articles.uploadImage(
+          await services.curation.articles.uploadImage(
             author,
             draft.id,
             await chartPng(),
@@ -109,8 +109,10 @@ export async function loadDemoArticles(services: Services): Promise<{ articles: 
         ).markdown
       : '';
     const quote = demo.markdown.includes('{quote}') ? await quotedPost(services, 'schoolsw_jordan', 'calm corner') : '';
-    await services.articles.update(author, draft.id, { markdown: demo.markdown.replace('{chart}', chart).replace('{quote}', quote) });
-    const article = await services.articles.publish(author, draft.id);
+    await services.curation.articles.update(author, draft.id, {
+      markdown: demo.markdown.replace('{chart}', chart).replace('{quote}', quote),
+    });
+    const article = await services.curation.articles.publish(author, draft.id);
     for (const [who, text] of demo.comments) {
       await services.social.posts.create(await as(who), { text, visibility: 'public', replyToId: article.postId! });
       comments++;

@@ -145,7 +145,7 @@ function netscapeFile(entries: DemoBookmark[], now: number): string {
 }
 
 export async function loadDemoBookmarks(services: Services): Promise<{ bookmarks: number }> {
-  const transfer = new BookmarkTransfer(services.bookmarks);
+  const transfer = new BookmarkTransfer(services.curation.bookmarks);
   const now = Date.now();
   let bookmarks = 0;
   const viewerOf = async (handle: string): Promise<Viewer> => {
@@ -181,7 +181,7 @@ export async function loadDemoBookmarks(services: Services): Promise<{ bookmarks
       .orderBy('id')
       .executeTakeFirst();
     if (!post) continue;
-    await services.bookmarks.bookmarkPost(await viewerOf(handle), post.id);
+    await services.curation.bookmarks.bookmarkPost(await viewerOf(handle), post.id);
     bookmarks++;
   }
   return { bookmarks };

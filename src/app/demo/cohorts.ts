@@ -79,9 +79,12 @@ export async function loadDemoCohorts(services: Services): Promise<{ students: n
   // Maya is nearly done: she has written her reflection.
   const maya = await as('lis_student_maya');
   const published = Date.now();
-  const draft = await services.articles.create(maya, { title: 'What my PLN taught me this term', summary: 'A reflection for LIS 520.' });
-  await services.articles.update(maya, draft.id, { markdown: REFLECTION });
-  await services.articles.publish(maya, draft.id);
+  const draft = await services.curation.articles.create(maya, {
+    title: 'What my PLN taught me this term',
+    summary: 'A reflection for LIS 520.',
+  });
+  await services.curation.articles.update(maya, draft.id, { markdown: REFLECTION });
+  await services.curation.articles.publish(maya, draft.id);
   // The announcing post links to the article here: no preview card to fetch (as in articles.ts).
   await db.deleteFrom('jobs').where('kind', '=', 'social.card').where('created_at', '>=', published).execute();
   return { students: DEMO_COHORT.students.length };

@@ -183,7 +183,7 @@ export function checkDemoCollections(): void {
 
 export async function loadDemoCollections(services: Services): Promise<{ kits: number; collections: number }> {
   checkDemoCollections();
-  const { collections } = services;
+  const { collections } = services.curation;
   const viewers = new Map<string, Viewer>();
   const as = async (handle: string): Promise<Viewer> => {
     let viewer = viewers.get(handle);
