@@ -10,6 +10,7 @@ import type { AppContext } from '../web/context.ts';
 import { renderPage } from '../web/layout.tsx';
 import { authMiddleware, baseMiddleware, bodyLimitMiddleware, csrfMiddleware } from '../web/middleware.ts';
 import { FORM_OVERHEAD_BYTES } from '../web/request.ts';
+import { registerShell } from '../web/shell.tsx';
 import type { Services } from './services.ts';
 
 /** The whole HTTP application: pages, API, assets and media, with the shared middleware. */
@@ -55,6 +56,7 @@ export function createApp(services: Services): Api {
   app.use(csrfMiddleware());
 
   registerAssets(app);
+  registerShell(app);
   app.use(
     '/media/*',
     async (c, next) => {

@@ -66,6 +66,8 @@ export interface Opened<Service> {
 export interface NavEntry {
   href: string;
   label: string;
+  /** Its icon, by name (web/icons.tsx: home, people, sources, chats …); a neutral dot when unset. */
+  icon?: string;
   /** Position in the navigation: lower comes first. */
   order: number;
   /** Other path prefixes that belong to this place (the entry is marked current on them). */

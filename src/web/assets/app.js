@@ -14,6 +14,16 @@ function offerReload(container, status) {
   if (status) status.textContent = 'You may have missed updates while away. Reload the page to see them.';
 }
 
+// Installable: the service worker (served by web/shell.tsx) keeps the static assets and the
+// offline page; pages always come from the network.
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch(() => {
+      /* no offline page, nothing else lost */
+    });
+  });
+}
+
 (() => {
   // Move focus to the error summary so keyboard and screen-reader users hear what went wrong.
   const summary = document.querySelector('.error-summary');
@@ -128,13 +138,12 @@ function offerReload(container, status) {
     });
     source.addEventListener('notifications', (event) => {
       const { unread } = JSON.parse(event.data);
-      const badge = document.querySelector('[data-unread]');
-      const label = document.querySelector('[data-unread-label]');
-      if (badge) {
+      // The rail and the phone's top bar each show the count.
+      for (const badge of document.querySelectorAll('[data-unread]')) {
         badge.textContent = String(unread);
         badge.hidden = unread === 0;
       }
-      if (label) label.textContent = unread === 0 ? '' : ` (${unread} unread)`;
+      for (const label of document.querySelectorAll('[data-unread-label]')) label.textContent = unread === 0 ? '' : ` (${unread} unread)`;
     });
   }
 
