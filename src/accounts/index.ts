@@ -62,9 +62,9 @@ export const accounts = defineCapability({
   },
   jobs: (service) => [{ kind: 'accounts.cleanup', every: 3600_000, run: () => service.removeExpired() }],
   nav: [
-    { href: '/people', label: 'People', order: 20 },
-    { href: '/settings/profile', label: 'Settings', order: 20, place: 'account', membersOnly: true },
-    { href: '/admin', label: 'Admin', order: 90, place: 'account', adminOnly: true },
+    { href: '/people', label: 'People', order: 20, icon: 'people' },
+    { href: '/settings/profile', label: 'Settings', order: 20, icon: 'settings', place: 'account', membersOnly: true },
+    { href: '/admin', label: 'Admin', order: 90, icon: 'shield', place: 'account', adminOnly: true },
   ],
   commands: [{ name: 'user', help: USER_HELP, run: async (args, { open }) => userCommand((await open()).service, args) }],
 });

@@ -49,5 +49,5 @@ export const chats = defineCapability({
     { kind: 'chats.tick', every: 15_000, run: async () => void (await service.timer.tick()), options: { timeoutMs: 60_000 } },
     { kind: 'chats.plan', every: 3600_000, run: async () => void (await service.series.plan()), options: { timeoutMs: 10 * 60_000 } },
   ],
-  nav: [{ href: '/chats', label: 'Chats', order: 40 }],
+  nav: [{ href: '/chats', label: 'Chats', order: 40, icon: 'chats' }],
 });

@@ -85,5 +85,7 @@ export const curation = defineCapability({
     return api;
   },
   jobs: (service) => [service.bookmarks.snapshots.job],
-  nav: [{ href: '/library', label: 'Library', order: 60, also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] }],
+  nav: [
+    { href: '/library', label: 'Library', order: 60, icon: 'library', also: ['/bookmarks', '/collections', '/starter-kits', '/articles'] },
+  ],
 });

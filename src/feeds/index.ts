@@ -67,7 +67,7 @@ export const feeds = defineCapability({
       options: { maxAttempts: 1, timeoutMs: 15 * 60_000 },
     },
   ],
-  nav: [{ href: '/sources', label: 'Sources', order: 30 }],
+  nav: [{ href: '/sources', label: 'Sources', order: 30, icon: 'sources' }],
   commands: [
     {
       name: 'feed',
