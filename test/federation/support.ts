@@ -38,35 +38,44 @@ export async function startFederatedServers<const H extends string>(
   const restoreHosts = mapHosts(addresses);
   const restoreCa = trustCa(ca.certPem);
   const started: Record<string, FederatedServer> = {};
-  for (const host of hosts) {
-    const { key, cert } = ca.issue([host]);
-    writeFileSync(join(dir, `${host}.key`), key);
-    writeFileSync(join(dir, `${host}.crt`), cert);
-    const server = await startTestServer({
-      // Without jobs, a worker process of the test's own runs them (crash tests).
-      jobs: options.jobs ?? true,
-      env: {
-        HOST: addresses[host]!,
-        PORT: '443',
-        BASE_URL: `https://${host}`,
-        TLS_CERT_FILE: join(dir, `${host}.crt`),
-        TLS_KEY_FILE: join(dir, `${host}.key`),
-        FETCH_ALLOW_PRIVATE: '127.0.0.0/8',
-        ...env,
-      },
-    });
-    started[host.replace(/\.test$/, '')] = { host, server };
+  const closeAll = async () => {
+    // Every server is closed even when one fails to (a server left open keeps the test process alive).
+    const results = await Promise.allSettled(Object.values(started).map(({ server }) => server.close()));
+    restoreCa();
+    restoreHosts();
+    ca.cleanup();
+    rmSync(dir, { recursive: true, force: true });
+    const failed = results.find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+  try {
+    for (const host of hosts) {
+      const { key, cert } = ca.issue([host]);
+      writeFileSync(join(dir, `${host}.key`), key);
+      writeFileSync(join(dir, `${host}.crt`), cert);
+      const server = await startTestServer({
+        // Without jobs, a worker process of the test's own runs them (crash tests).
+        jobs: options.jobs ?? true,
+        env: {
+          HOST: addresses[host]!,
+          PORT: '443',
+          BASE_URL: `https://${host}`,
+          TLS_CERT_FILE: join(dir, `${host}.crt`),
+          TLS_KEY_FILE: join(dir, `${host}.key`),
+          FETCH_ALLOW_PRIVATE: '127.0.0.0/8',
+          ...env,
+        },
+      });
+      started[host.replace(/\.test$/, '')] = { host, server };
+    }
+  } catch (error) {
+    // One failed to start: close the others before saying so.
+    await closeAll().catch(() => {});
+    throw error;
   }
-  const all = Object.values(started);
   const network: Network = { issue: (host) => ca.issue([host]), address: (host) => addresses[host]!, caCertPem: ca.certPem };
   return Object.assign(started as never, {
     network,
-    async close() {
-      for (const { server } of all) await server.close();
-      restoreCa();
-      restoreHosts();
-      ca.cleanup();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    close: closeAll,
   });
 }
