@@ -3,7 +3,7 @@ import type { Database } from '../db/database.ts';
 import { decodeCursor, encodeCursor, likeContains } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
-import type { SiteSettings } from '../platform/settings.ts';
+import type { SiteSettings, SiteSettingsValues } from '../platform/settings.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { findMemberByHandle, type MemberWithActor } from './people.ts';
 
@@ -48,8 +48,8 @@ export class AdministrationService {
     return this.#database.db;
   }
 
-  /** Saves the site's name, description and sign-up mode (checked by the site settings). */
-  async updateSite(values: { siteName: string; siteDescription: string; signupMode: string }): Promise<void> {
+  /** Saves the site's name, description and sign-up mode. */
+  async updateSite(values: SiteSettingsValues): Promise<void> {
     await this.#settings.update(values);
   }
 

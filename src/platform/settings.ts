@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.ts';
 import type { SignupMode } from './config.ts';
-import { parseInput } from './errors.ts';
 
 /** Site settings the admin changes at run time; config values are the defaults until then. */
 export interface SiteSettingsValues {
@@ -42,8 +41,8 @@ export class SiteSettings {
     return values;
   }
 
-  async update(raw: unknown): Promise<void> {
-    const changes = parseInput(siteSettingsSchema.partial(), raw);
+  /** Saves these settings (checked by the caller with `siteSettingsSchema`). */
+  async update(changes: Partial<SiteSettingsValues>): Promise<void> {
     const now = Date.now();
     await this.#database.db.transaction().execute(async (tx) => {
       for (const [field, value] of Object.entries(changes)) {

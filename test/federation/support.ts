@@ -38,9 +38,10 @@ export async function startFederatedServers<const H extends string>(
   const restoreHosts = mapHosts(addresses);
   const restoreCa = trustCa(ca.certPem);
   const started: Record<string, FederatedServer> = {};
+  const servers: FederatedServer[] = [];
   const closeAll = async () => {
     // Every server is closed even when one fails to (a server left open keeps the test process alive).
-    const results = await Promise.allSettled(Object.values(started).map(({ server }) => server.close()));
+    const results = await Promise.allSettled(servers.map(({ server }) => server.close()));
     restoreCa();
     restoreHosts();
     ca.cleanup();
@@ -67,6 +68,7 @@ export async function startFederatedServers<const H extends string>(
         },
       });
       started[host.replace(/\.test$/, '')] = { host, server };
+      servers.push({ host, server });
     }
   } catch (error) {
     // One failed to start: close the others before saying so.

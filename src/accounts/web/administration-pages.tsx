@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
-import type { SiteSettingsValues } from '../../platform/settings.ts';
+import { parseInput } from '../../platform/errors.ts';
+import { type SiteSettingsValues, siteSettingsSchema } from '../../platform/settings.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
 import { DataTable, flash, type PageOptions } from '../../web/layout.tsx';
@@ -23,7 +24,7 @@ export function administrationPages(accounts: AccountsService): Hono<AppEnv> {
     const form = await readForm(c);
     const values = { siteName: form.text('siteName'), siteDescription: form.text('siteDescription'), signupMode: form.text('signupMode') };
     try {
-      await accounts.administration.updateSite(values);
+      await accounts.administration.updateSite(parseInput(siteSettingsSchema, values));
     } catch (error) {
       const { errors, status } = formErrors(error);
       return sitePage(c, values as SiteSettingsValues, errors, status);
