@@ -128,6 +128,7 @@ export class RsvpsService {
             chatId: chat.id,
             key: String(chat.id),
             unfiltered: true,
+            at: now,
           })),
         );
       });

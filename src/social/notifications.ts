@@ -59,6 +59,8 @@ export interface NewNotification {
    * sent even when the recipient is the actor, or blocked or muted them.
    */
   unfiltered?: boolean;
+  /** When it happened, if not now (a chat's timer passes the time its clock says). */
+  at?: number;
 }
 
 /**
@@ -104,7 +106,7 @@ export async function notify(db: Queryable, items: NewNotification[]): Promise<n
         collection_id: n.collectionId ?? null,
         chat_id: n.chatId ?? null,
         dedupe_key: `${memberId}:${n.kind}:${n.actorId}:${n.postId ?? ''}${n.key ? `:${n.key}` : ''}`,
-        created_at: now,
+        created_at: n.at ?? now,
       };
     });
   if (rows.length === 0) return [];
