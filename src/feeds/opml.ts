@@ -177,9 +177,12 @@ export class OpmlService {
       if (r.folder) folders.set(r.folder, [...(folders.get(r.folder) ?? []), outline(r)]);
       else loose.push(outline(r));
     }
+    const outlines: Outline[] = [...[...folders].map(([name, outlines]) => ({ text: name, title: name, outlines })), ...loose];
+    // OPML's body holds at least one outline: with no sources yet, one that says so (and imports as nothing).
+    if (outlines.length === 0) outlines.push({ text: 'No sources yet' });
     return generateOpml({
       head: { title: `${viewer.displayName ?? viewer.handle} — sources on ${siteName}`, dateCreated: new Date().toUTCString() },
-      body: { outlines: [...[...folders].map(([name, outlines]) => ({ text: name, title: name, outlines })), ...loose] },
+      body: { outlines },
     }) as string;
   }
 }

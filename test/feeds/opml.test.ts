@@ -222,4 +222,20 @@ describe('OPML export', () => {
     // Anonymous: 401.
     assert.equal((await fetch(`${server.url}/api/v1/subscriptions/opml`)).status, 401);
   });
+
+  test('a member with no sources gets a valid OPML document saying so, from the page and the API (not a 500)', async () => {
+    const { fay } = await createMembers(server, ['fay']);
+    for (const path of ['/api/v1/subscriptions/opml', '/sources/export.opml']) {
+      const res = await fetch(`${server.url}${path}`, { headers: fay!.auth });
+      const text = await res.text();
+      assert.equal(res.status, 200, `${path}: ${text.slice(0, 200)}`);
+      assert.match(res.headers.get('content-type') ?? '', /^text\/x-opml/);
+      assert.match(text, /<opml version="2\.0">/);
+      assert.match(text, /<outline text="No sources yet"\/>/);
+      // Importing it back is explained, like any file without sources.
+      const imported = await importOpml(fay!, text);
+      assert.equal(imported.status, 422, JSON.stringify(imported.json));
+      assert.equal(imported.json.error.code, 'empty_opml');
+    }
+  });
 });
