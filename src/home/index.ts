@@ -11,5 +11,5 @@ export const home = defineCapability({
   tables: [],
   build: () => new HomeService(),
   pages: (service) => homePages(service),
-  nav: [{ href: '/groups', label: 'Groups', order: 50, icon: 'groups' }],
+  // No place in the navigation until groups exist (/groups says they are coming).
 });
