@@ -18,3 +18,20 @@ export const ActorSchema = z
     roleLabel: z.string().nullable(),
   })
   .openapi('Actor');
+
+/** A positive whole number in the path (`/…/{name}`), as every `{id}` is: `z.object({ id: pathId('id', 7) })`. */
+export const pathId = (name: string, example: number) =>
+  z.coerce
+    .number()
+    .int()
+    .positive()
+    .openapi({ param: { name, in: 'path' }, example });
+
+/** A member's handle in the path (`/…/{handle}`). */
+export const HandleParam = z.object({
+  handle: z
+    .string()
+    .min(1)
+    .max(200)
+    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+});

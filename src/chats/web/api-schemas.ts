@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { iso } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import type { ChatView, QuestionView, SeriesView } from '../records.ts';
 import type { RoomPost } from '../room.ts';
 
@@ -127,18 +128,10 @@ export const roomPostJson = (p: RoomPost) => ({
 export const SlugParam = z.object({ slug: z.string().openapi({ param: { name: 'slug', in: 'path' }, example: 'tlchat' }) });
 export const ChatParams = SlugParam.extend({ date: z.string().openapi({ param: { name: 'date', in: 'path' }, example: '2027-03-02' }) });
 export const NumberParam = ChatParams.extend({
-  number: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'number', in: 'path' }, example: 1 }),
+  number: pathId('number', 1),
 });
 export const PostParam = ChatParams.extend({
-  postId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'postId', in: 'path' }, example: 42 }),
+  postId: pathId('postId', 42),
 });
 export const HandleParam = SlugParam.extend({ handle: z.string().openapi({ param: { name: 'handle', in: 'path' }, example: 'ana' }) });
 export const ChatWithQuestions = z.object({ series: SeriesSchema, chat: ChatSchema, questions: z.array(QuestionSchema) });

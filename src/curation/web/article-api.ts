@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { HandleParam, pathId } from '../../api/schemas.ts';
 import { UserError } from '../../platform/errors.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
@@ -51,18 +52,7 @@ const ImageSchema = z
   .openapi('ArticleImage');
 
 const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
-});
-const HandleParam = z.object({
-  handle: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+  id: pathId('id', 7),
 });
 const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
 

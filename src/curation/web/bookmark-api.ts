@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { type Api, body, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
+import { HandleParam, pathId } from '../../api/schemas.ts';
 import { UserError } from '../../platform/errors.ts';
 import { PageSchema, pageJson } from '../../social/index.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
@@ -74,18 +75,7 @@ const ImportSummarySchema = z
   .openapi('BookmarkImport');
 
 const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 12 }),
-});
-const HandleParam = z.object({
-  handle: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+  id: pathId('id', 12),
 });
 const ListQuery = z.strictObject({
   q: z
@@ -103,11 +93,7 @@ const ListQuery = z.strictObject({
 const text = (description: string, type: string) => ({ description, content: { [type]: { schema: z.string() } } });
 
 const PostIdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 42 }),
+  id: pathId('id', 42),
 });
 const CursorQuery = z.strictObject({ cursor: z.string().max(500).optional() });
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { iso } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import { ActorSchema } from '../../social/index.ts';
 import { COLLECTION_KINDS, COLLECTION_VISIBILITIES, ENTRY_KINDS } from '../collection-schemas.ts';
 import type { CollectionSummary, CollectionView, EntryView, PersonView } from '../collections.ts';
@@ -236,18 +237,10 @@ export const followJson = (r: FollowAllResult) => ({
 // ---- request pieces -------------------------------------------------------------------------------
 
 export const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+  id: pathId('id', 7),
 });
 export const EntryParams = IdParam.extend({
-  entryId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'entryId', in: 'path' }, example: 12 }),
+  entryId: pathId('entryId', 12),
 });
 export const HandleParams = IdParam.extend({
   handle: z

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import { ActorSchema, PostSchema, postJson } from '../../social/index.ts';
 import { requireAdmin, requireViewer } from '../../web/middleware.ts';
 import {
@@ -79,11 +80,7 @@ const ReportDetailSchema = ReportSchema.extend({
 }).openapi('ReportDetail');
 
 const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 7 }),
+  id: pathId('id', 7),
 });
 const optionalBody = <T extends z.ZodType>(schema: T) => ({ body: { required: false, content: { 'application/json': { schema } } } });
 

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import type { AppContext } from '../../web/context.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { type Cohort, daysLeft } from '../cohort-access.ts';
@@ -111,18 +112,10 @@ const ProgressSchema = z
   .openapi('CohortProgress');
 
 const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
+  id: pathId('id', 3),
 });
 const InviteParams = IdParam.extend({
-  inviteId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'inviteId', in: 'path' }, example: 7 }),
+  inviteId: pathId('inviteId', 7),
 });
 
 const checkpointJson = (c: Cohort['checkpoints'][number]) => ({

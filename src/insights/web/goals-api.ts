@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, createApi, errors, iso, json, Ok, security } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import { ActorSchema } from '../../social/index.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { ACTIVE_GOALS_MAX, GOAL_STATUSES, GOAL_TAGS_MAX, goalCreateSchema, goalUpdateSchema, noteSchema } from '../goal-schemas.ts';
@@ -89,18 +90,10 @@ const SuggestionsSchema = z
   .openapi('GoalSuggestions');
 
 const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 3 }),
+  id: pathId('id', 3),
 });
 const NoteParams = IdParam.extend({
-  noteId: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'noteId', in: 'path' }, example: 7 }),
+  noteId: pathId('noteId', 7),
 });
 
 const noteJson = (n: GoalNote) => ({ id: n.id, text: n.text, createdAt: iso(n.createdAt)! });

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
+import { pathId } from '../../api/schemas.ts';
 import { ActorSchema } from '../../social/index.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import type { InsightsService } from '../service.ts';
@@ -55,11 +56,7 @@ export function suggestionsApi(service: InsightsService): Api {
       summary: 'Never suggest this person again',
       request: {
         params: z.object({
-          actorId: z.coerce
-            .number()
-            .int()
-            .positive()
-            .openapi({ param: { name: 'actorId', in: 'path' }, example: 12 }),
+          actorId: pathId('actorId', 12),
         }),
       },
       responses: { ...Ok, ...errors(401, 404, 422) },

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { iso } from '../../api/openapi.ts';
-import { ActorSchema } from '../../api/schemas.ts';
+import { ActorSchema, pathId } from '../../api/schemas.ts';
 import type { PostView } from '../hydrate.ts';
 import { VISIBILITIES } from '../visibility.ts';
 
@@ -58,18 +58,7 @@ export const pageJson = (page: { posts: PostView[]; nextCursor: string | null })
 });
 
 export const IdParam = z.object({
-  id: z.coerce
-    .number()
-    .int()
-    .positive()
-    .openapi({ param: { name: 'id', in: 'path' }, example: 42 }),
-});
-export const HandleParam = z.object({
-  handle: z
-    .string()
-    .min(1)
-    .max(200)
-    .openapi({ param: { name: 'handle', in: 'path' }, example: 'mslibrarian' }),
+  id: pathId('id', 42),
 });
 export const TagParam = z.object({
   tag: z

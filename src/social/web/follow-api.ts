@@ -1,9 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
-import { ActorSchema } from '../../api/schemas.ts';
+import { ActorSchema, HandleParam } from '../../api/schemas.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import type { SocialService } from '../service.ts';
-import { CursorQuery, HandleParam } from './api-schemas.ts';
+import { CursorQuery } from './api-schemas.ts';
 
 const RelationshipSchema = z
   .object({

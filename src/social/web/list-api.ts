@@ -1,10 +1,10 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, body, createApi, errors, json, Ok, security } from '../../api/openapi.ts';
-import { ActorSchema } from '../../api/schemas.ts';
+import { ActorSchema, HandleParam } from '../../api/schemas.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import { type ListView, listInputSchema, listUpdateSchema } from '../lists.ts';
 import type { SocialService } from '../service.ts';
-import { HandleParam, IdParam } from './api-schemas.ts';
+import { IdParam } from './api-schemas.ts';
 
 const ListSchema = z
   .object({

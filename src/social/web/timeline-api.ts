@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, createApi, errors, json, security } from '../../api/openapi.ts';
+import { HandleParam } from '../../api/schemas.ts';
 import { requireViewer } from '../../web/middleware.ts';
 import type { SocialService } from '../service.ts';
-import { CursorQuery, HandleParam, IdParam, PageSchema, PostSchema, pageJson, postJson, TagParam } from './api-schemas.ts';
+import { CursorQuery, IdParam, PageSchema, PostSchema, pageJson, postJson, TagParam } from './api-schemas.ts';
 
 /** Timelines: home, local, a hashtag's, a list's, an account's posts and featured posts. */
 export function timelineApi(social: SocialService): Api {
