@@ -9,7 +9,8 @@ import { MIN_INTERVAL_MS } from './refresh.ts';
  * OPML, the address book of feed readers. Import keeps folders (an outline holding outlines),
  * skips sources already followed (importing twice changes nothing), refuses what is not http(s)
  * with a reason, and does not fetch anything itself: new sources are due at once and the
- * refresher fetches them in the background. Export writes every subscription, in its folder.
+ * refresher fetches them in the background. Export writes every subscription, in its folder
+ * (an empty body for a member with none).
  */
 
 export interface OpmlImportResult {
@@ -177,9 +178,26 @@ export class OpmlService {
       if (r.folder) folders.set(r.folder, [...(folders.get(r.folder) ?? []), outline(r)]);
       else loose.push(outline(r));
     }
+    const head = { title: `${viewer.displayName ?? viewer.handle} — sources on ${siteName}`, dateCreated: new Date().toUTCString() };
+    // The generator refuses a document without outlines; a member with no sources still gets valid OPML.
+    if (rows.length === 0) return emptyOpml(head);
     return generateOpml({
-      head: { title: `${viewer.displayName ?? viewer.handle} — sources on ${siteName}`, dateCreated: new Date().toUTCString() },
+      head,
       body: { outlines: [...[...folders].map(([name, outlines]) => ({ text: name, title: name, outlines })), ...loose] },
     }) as string;
   }
+}
+
+/** An OPML 2.0 document with a head and an empty body. */
+function emptyOpml(head: { title: string; dateCreated: string }): string {
+  const text = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="utf-8"?>
+<opml version="2.0">
+  <head>
+    <title>${text(head.title)}</title>
+    <dateCreated>${text(head.dateCreated)}</dateCreated>
+  </head>
+  <body/>
+</opml>
+`;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { parseOpml } from 'feedsmith';
 import { type ApiResult, createMembers, type Json, type Member } from '../social/helpers.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import { FeedServer, rss } from './feed-server.ts';
@@ -221,5 +222,26 @@ describe('OPML export', () => {
     assert.equal(own.json.alreadyFollowed, 3);
     // Anonymous: 401.
     assert.equal((await fetch(`${server.url}/api/v1/subscriptions/opml`)).status, 401);
+  });
+
+  test('a member with no sources downloads a valid, empty OPML document (not an error page), from the page and the API', async () => {
+    const { fay } = await createMembers(server, ['fay']);
+    for (const res of [
+      await fay.web.fetch('/sources/export.opml'),
+      await fetch(`${server.url}/api/v1/subscriptions/opml`, { headers: fay.auth }),
+    ]) {
+      const text = await res.text();
+      assert.equal(res.status, 200, text.slice(0, 300));
+      assert.match(res.headers.get('content-type') ?? '', /^text\/x-opml/);
+      assert.match(text, /^<\?xml version="1\.0" encoding="utf-8"\?>/);
+      assert.match(text, /<opml version="2\.0">/);
+      const document = parseOpml(text);
+      assert.match(document.head?.title ?? '', /^Fay — sources on /);
+      assert.deepEqual(document.body?.outlines ?? [], []);
+      // The project's import reads it as OPML that lists no sources (not "this file is not OPML").
+      const imported = await importOpml(fay, text);
+      assert.equal(imported.status, 422, JSON.stringify(imported.json));
+      assert.equal(imported.json.error.code, 'empty_opml');
+    }
   });
 });
