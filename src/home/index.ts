@@ -10,6 +10,6 @@ export const home = defineCapability({
   needs: [],
   tables: [],
   build: () => new HomeService(),
+  // Groups stays out of the navigation until groups exist; its page still says what it will hold.
   pages: (service) => homePages(service),
-  nav: [{ href: '/groups', label: 'Groups', order: 50, icon: 'groups' }],
 });

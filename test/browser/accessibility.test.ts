@@ -258,8 +258,8 @@ describe('phone-sized screens', () => {
       await visit(page, path, path === '/no-such-page' ? 404 : 200);
       await fits('signed out');
     }
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups' }).click();
-    await page.waitForURL('**/groups');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
+    await page.waitForURL('**/people');
     await signIn(page, 'ada', PASSWORD);
     for (const path of [
       '/',

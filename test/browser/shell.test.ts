@@ -70,7 +70,7 @@ describe('the shell at each size', () => {
     // The menu opens without script help (a disclosure) and holds the places the tab bar has no room for.
     await openMenu(page);
     const menu = page.getByRole('navigation', { name: 'Account' });
-    for (const name of ['Settings', 'Library', 'Insights', 'Admin']) assert.ok(await menu.getByRole('link', { name }).isVisible(), name);
+    for (const name of ['Settings', 'Insights', 'Admin']) assert.ok(await menu.getByRole('link', { name }).isVisible(), name);
     assert.ok(await menu.getByRole('button', { name: 'Sign out' }).isVisible());
     assert.ok(await menu.getByRole('button', { name: 'Dark' }).isVisible());
     assert.ok(await menu.getByRole('link', { name: /@ada/ }).isVisible(), 'her profile');
@@ -105,7 +105,7 @@ describe('the shell at each size', () => {
     const tablet = await openContext(browser, server, { viewport: { width: 820, height: 1180 }, hasTouch: true });
     await visit(tablet.page, '/people');
     const links = await tablet.page.getByRole('navigation', { name: 'Main' }).getByRole('link').all();
-    assert.equal(links.length, 7);
+    assert.equal(links.length, 6);
     assert.equal(await overflow(tablet.page), 0);
   });
 
@@ -118,8 +118,8 @@ describe('the shell at each size', () => {
     const main = await page.locator('main').boundingBox();
     assert.ok(rail && main, 'the rail and the main column are shown');
     assert.ok(rail.x + rail.width <= main.x, `the rail is left of the main column (${JSON.stringify({ rail, main })})`);
-    assert.ok(rail.height > 7 * 40, `the rail lists the places one under the other (${rail.height}px)`);
-    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 7);
+    assert.ok(rail.height > 6 * 40, `the rail lists the places one under the other (${rail.height}px)`);
+    assert.equal(await page.getByRole('navigation', { name: 'Main' }).getByRole('link').count(), 6);
     assert.equal(await page.locator('.topbar').isVisible(), false, 'no top bar');
     const account = page.getByRole('navigation', { name: 'Account' });
     assert.ok(await account.getByRole('link', { name: 'Settings' }).isVisible());
@@ -136,6 +136,38 @@ describe('the shell at each size', () => {
     const scrolled = await page.getByRole('navigation', { name: 'Main' }).boundingBox();
     assert.ok(scrolled && scrolled.y >= 0 && scrolled.y < 200, `the rail is sticky (${JSON.stringify(scrolled)})`);
     assert.equal(await overflow(page), 0);
+    assert.deepEqual(desktop.problems, []);
+  });
+});
+
+describe('navigation and titles', () => {
+  test('Groups is not in the navigation until groups exist, signed out or in; its page still answers', async () => {
+    const desktop = await openContext(browser, server, DESKTOP);
+    const { page } = desktop;
+    const hrefs = async () =>
+      page.locator('nav a').evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    await visit(page, '/');
+    assert.ok((await hrefs()).includes('/people'), 'the navigation is there');
+    assert.ok(!(await hrefs()).includes('/groups'), `signed out: ${(await hrefs()).join(' ')}`);
+    await signIn(page, 'ada', PASSWORD);
+    await visit(page, '/stream');
+    assert.ok(!(await hrefs()).includes('/groups'), `signed in: ${(await hrefs()).join(' ')}`);
+    await visit(page, '/groups');
+    assert.match(await page.title(), /^Groups · /);
+    assert.deepEqual(desktop.problems, []);
+  });
+
+  test('a member’s stream is titled Home, and the front page has a title of its own', async () => {
+    const desktop = await openContext(browser, server, DESKTOP);
+    const { page } = desktop;
+    await signIn(page, 'grace', PASSWORD);
+    await visit(page, '/stream');
+    const stream = await page.title();
+    assert.match(stream, /^Home · /);
+    await visit(page, '/');
+    const front = await page.title();
+    assert.notEqual(front.split(' · ')[0], stream.split(' · ')[0], `the front page is titled "${front}", the stream "${stream}"`);
+    assert.doesNotMatch(front, /^Home\b/);
     assert.deepEqual(desktop.problems, []);
   });
 });
