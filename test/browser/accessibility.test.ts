@@ -91,6 +91,7 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     await page.waitForSelector('main .notice');
     await checkAccessibility(page, 'API tokens, with a new token');
     await audit(admin, '/@grace', 'public profile, signed in');
+    await audit(admin, '/people', 'people directory, signed in, with Follow buttons');
     await audit(admin, '/admin', 'admin site settings');
     await audit(admin, '/admin/members', 'admin members');
     assert.ok((await page.locator('tbody tr').count()) >= 2);
