@@ -114,7 +114,9 @@ function directoryPage(
         <p class="callout">
           {filtered
             ? 'No one matches those filters yet. Try fewer filters, or invite a colleague who should be here.'
-            : 'No one has joined yet.'}
+            : c.var.viewer
+              ? 'No one else has joined yet.'
+              : 'No one has joined yet.'}
           {c.var.viewer ? null : (
             <>
               {' '}
