@@ -16,6 +16,16 @@ export interface DirectoryQuery {
   limit?: number | undefined;
 }
 
+/** How the viewer stands towards a person, as another capability knows it (social: follows and blocks). */
+export type FollowState = 'following' | 'requested' | 'blocked';
+
+/**
+ * Reads the viewer's follow state towards each of these actors at once; actors left out have
+ * none (the viewer may follow them). Social registers one (`accounts.readFollowStatesWith`):
+ * accounts comes first and does not know follows.
+ */
+export type FollowStateReader = (viewer: Viewer, actorIds: readonly number[]) => Promise<ReadonlyMap<number, FollowState>>;
+
 /** The directory of members (/people): find peers by role, passion, place and words; passions to pick from. */
 export class DirectoryService {
   readonly #database: Database;
@@ -28,7 +38,10 @@ export class DirectoryService {
     return this.#database.db;
   }
 
-  /** Local, active members matching every filter, newest first; anonymous visitors see public profiles only. */
+  /**
+   * Local, active members matching every filter, newest first; anonymous visitors see public
+   * profiles only, and a member is not shown herself.
+   */
   async search(filter: DirectoryQuery, viewer: Viewer | null): Promise<{ people: Profile[]; nextCursor: string | null }> {
     const limit = Math.min(Math.max(filter.limit ?? 24, 1), 100);
     const beforeId = filter.cursor ? decodeCursor(filter.cursor, ['number'])[0] : undefined;
@@ -38,6 +51,7 @@ export class DirectoryService {
       location: filter.location?.trim() || undefined,
       q: filter.q?.trim() || undefined,
       publicOnly: !viewer,
+      excludeMemberId: viewer?.memberId,
       beforeId,
       limit: limit + 1,
     });
@@ -67,6 +81,8 @@ interface DirectoryFilter {
   q?: string | undefined;
   /** Show only profiles visible to anonymous visitors. */
   publicOnly: boolean;
+  /** Leave this member out (the viewer). */
+  excludeMemberId?: number | undefined;
   /** Members with an id below this (keyset cursor: newest first). */
   beforeId?: number | undefined;
   limit: number;
@@ -86,6 +102,7 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
     ])
     .where('members.suspended_at', 'is', null);
   if (filter.publicOnly) query = query.where('members.profile_visibility', '=', 'public');
+  if (filter.excludeMemberId !== undefined) query = query.where('members.id', '!=', filter.excludeMemberId);
   if (filter.role) query = query.where('actors.role', '=', filter.role);
   if (filter.passion) {
     const slug = passionSlug(filter.passion);

@@ -16,6 +16,7 @@ import { profilePages } from './web/profile-pages.tsx';
 import { sessionPages } from './web/session-pages.tsx';
 import { signupPages } from './web/signup-pages.tsx';
 
+export type { FollowState, FollowStateReader } from './directory.ts';
 export type { MemberWithActor } from './people.ts';
 export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
 export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';

@@ -8,7 +8,7 @@ import type { Storage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { AdministrationService, type MemberFilter } from './administration.ts';
 import { ApiTokenService } from './api-tokens.ts';
-import { type DirectoryQuery, DirectoryService } from './directory.ts';
+import { type DirectoryQuery, DirectoryService, type FollowState, type FollowStateReader } from './directory.ts';
 import { PasswordService } from './passwords.ts';
 import type { MemberWithActor } from './people.ts';
 import type { ProcessedPhoto } from './photos.ts';
@@ -47,6 +47,7 @@ export class AccountsService {
   readonly people: DirectoryService;
   /** Site settings, finding and suspending members. */
   readonly administration: AdministrationService;
+  #followStates: FollowStateReader | null = null;
 
   constructor(deps: AccountsDeps) {
     const logger = deps.logger.child({ component: 'accounts' });
@@ -201,6 +202,20 @@ export class AccountsService {
 
   directory(filter: DirectoryQuery, viewer: Viewer | null) {
     return this.people.search(filter, viewer);
+  }
+
+  /**
+   * The extension point for whoever knows follows (social, from its index.ts `build`): the
+   * directory asks it whom the viewer already follows, to show Follow or Following on each card.
+   */
+  readFollowStatesWith(reader: FollowStateReader): void {
+    this.#followStates = reader;
+  }
+
+  /** The viewer's follow state towards each of these actors; null when no capability knows follows (no Follow buttons then). */
+  async followStates(viewer: Viewer, actorIds: readonly number[]): Promise<ReadonlyMap<number, FollowState> | null> {
+    if (!this.#followStates) return null;
+    return actorIds.length ? this.#followStates(viewer, actorIds) : new Map();
   }
 
   passionSuggestions(prefix: string, limit?: number) {

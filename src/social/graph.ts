@@ -1,4 +1,4 @@
-import { passionSlug, setActorLocked } from '../accounts/index.ts';
+import { type FollowState, passionSlug, setActorLocked } from '../accounts/index.ts';
 import type { Tx } from '../db/database.ts';
 import { decodeCursor, encodeCursor } from '../platform/cursor.ts';
 import { UserError } from '../platform/errors.ts';
@@ -297,6 +297,19 @@ export class GraphService {
       .where('followee_id', 'in', [...new Set(followeeIds)])
       .execute();
     return new Map(rows.map((r) => [r.followee_id, r.state === 'accepted' ? 'accepted' : 'pending']));
+  }
+
+  /**
+   * The viewer's follow state towards each of these accounts, as the directory's cards show it:
+   * following, requested, or a block between them (either way); in two queries.
+   */
+  async followStatesFor(viewer: Viewer, actorIds: readonly number[]): Promise<Map<number, FollowState>> {
+    const ids = [...actorIds];
+    const [follows, blocked] = await Promise.all([this.followStates(viewer.actorId, ids), this.blockedBetween(viewer.actorId, ids)]);
+    const states = new Map<number, FollowState>();
+    for (const [id, state] of follows) states.set(id, state === 'accepted' ? 'following' : 'requested');
+    for (const id of blocked) states.set(id, 'blocked');
+    return states;
   }
 
   /** Everyone `followerId` follows; with `pending`, also those they asked to follow. */

@@ -86,6 +86,8 @@ export const social = defineCapability({
     const service = new SocialService({ ...kernel, accounts });
     // Other servers hear about profile changes as they hear about posts (federation listens to the outbox).
     accounts.onProfileChange((tx, actorId) => service.outbox.emit(tx, { type: 'profile', actorId }));
+    // The directory's cards say whom the viewer already follows (Follow, or Following and Unfollow).
+    accounts.readFollowStatesWith((viewer, actorIds) => service.graph.followStatesFor(viewer, actorIds));
     return service;
   },
   pages: (service) => {

@@ -191,6 +191,64 @@ describe('directory', () => {
     const suggestions = await server.client().api('GET', '/api/v1/passions?q=gen');
     assert.deepEqual(suggestions.json.passions, [{ slug: 'genrefication', name: 'Genrefication', count: 2 }]);
   });
+
+  test('a signed-in member does not see herself in the directory, on the page or in the API', async () => {
+    const maria = server.client();
+    await maria.login('maria');
+    const page = await maria.get('/people?role=public_librarian');
+    assert.equal(page.status, 200);
+    assert.deepEqual(
+      [...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()),
+      ['Omar'],
+    );
+    const member = await server.services.accounts.memberByHandle('maria');
+    const mariaToken = await server.services.accounts.createApiToken(member.id, 'directory test');
+    const res = await maria.api('GET', '/api/v1/people?role=public_librarian', undefined, { authorization: `Bearer ${mariaToken}` });
+    assert.equal(res.status, 200);
+    assert.deepEqual(
+      res.json.people.map((p: { handle: string }) => p.handle),
+      ['omar'],
+    );
+    // Others still find her.
+    assert.deepEqual(await handles('role=public_librarian'), ['omar', 'maria']);
+  });
+
+  test('each card has a primary Follow button that comes back to the card; once followed it says Following, with Unfollow', async () => {
+    const june = server.client();
+    await june.login('june');
+    const maria = await server.services.accounts.memberByHandle('maria');
+    const card = `person-${maria.actor.id}`;
+    const here = '/people?passion=genrefication';
+    const page = await june.get(here);
+    const follow = page.document.querySelector(`#${card} form[action="/@maria/follow"]`);
+    assert.ok(follow, 'a Follow form on Maria’s card');
+    assert.equal(follow.querySelector('input[name=back]')?.getAttribute('value'), `${here}#${card}`);
+    const button = follow.querySelector('button[type=submit]');
+    assert.match(button?.getAttribute('class') ?? '', /\bbutton\b/);
+    assert.doesNotMatch(button?.getAttribute('class') ?? '', /secondary|post-action/);
+    assert.equal(button?.textContent?.replace(/\s+/g, ' ').trim(), 'Follow Maria');
+    // A form without JavaScript: back to the same card.
+    const followed = await june.post('/@maria/follow', { back: `${here}#${card}` });
+    assert.equal(followed.status, 303);
+    assert.equal(followed.headers.get('location'), `${here}#${card}`);
+    const after = await june.get(here);
+    assert.match(after.text(`#${card}`), /Following/);
+    assert.equal(after.document.querySelector(`#${card} form[action="/@maria/follow"]`), null);
+    const unfollow = after.document.querySelector(`#${card} form[action="/@maria/unfollow"]`);
+    assert.ok(unfollow, 'an Unfollow form once followed');
+    assert.equal(unfollow.querySelector('input[name=back]')?.getAttribute('value'), `${here}#${card}`);
+    const unfollowed = await june.post('/@maria/unfollow', { back: `${here}#${card}` });
+    assert.equal(unfollowed.headers.get('location'), `${here}#${card}`);
+    assert.ok((await june.get(here)).document.querySelector(`#${card} form[action="/@maria/follow"]`), 'Follow again');
+    // Visitors get no Follow buttons.
+    assert.equal((await server.client().get(here)).document.querySelector('.person-card form'), null);
+    // Nor does a card when a block stands between them.
+    await june.post('/@maria/block', { back: here });
+    const blocked = await june.get(here);
+    assert.ok(blocked.document.querySelector(`#${card}`), 'still listed');
+    assert.equal(blocked.document.querySelector(`#${card} form`), null);
+    await june.post('/@maria/unblock', { back: here });
+  });
 });
 
 describe('administration', () => {

@@ -139,7 +139,8 @@ describe('accounts in a browser', () => {
     await people.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
     await people.waitForURL('**/people');
     const names = () => people.locator('.people-grid h3').allTextContents();
-    assert.deepEqual(await names(), ['Grace Hopper', 'Ada Lovelace'], 'newest first');
+    assert.deepEqual(await names(), ['Grace Hopper'], 'everyone but herself, newest first');
+    assert.ok(await people.getByRole('button', { name: 'Follow Grace Hopper' }).isVisible(), 'a Follow button on the card');
 
     const filters = people.getByRole('search', { name: 'Filter people' });
     await filters.getByLabel('Role').selectOption({ label: 'School librarian' });
@@ -159,15 +160,16 @@ describe('accounts in a browser', () => {
     await filters.getByLabel('Passion').fill('Graphic novels');
     await filters.getByRole('button', { name: 'Filter' }).click();
     await people.waitForURL((url) => url.searchParams.get('passion') === 'Graphic novels');
-    assert.deepEqual(await names(), ['Ada Lovelace']);
+    assert.deepEqual(await names(), [], 'only Ada has it, and she is not shown herself');
+    assert.match(await text(people, 'main .callout'), /^No one matches those filters yet/);
 
-    // A shared passion from the popular list finds both.
+    // A shared passion from the popular list finds the other one who has it.
     await people
       .getByRole('link', { name: /^Makerspaces/ })
       .first()
       .click();
     await people.waitForURL((url) => url.searchParams.get('passion') === 'makerspaces');
-    assert.deepEqual(await names(), ['Grace Hopper', 'Ada Lovelace']);
+    assert.deepEqual(await names(), ['Grace Hopper']);
 
     await people.getByRole('link', { name: 'Grace Hopper' }).click();
     await people.waitForURL('**/@grace');
@@ -213,7 +215,8 @@ describe('accounts in a browser', () => {
     assert.match(await text(grace.page, '.error-summary'), /suspended: Testing suspension/);
     // Her profile is gone from the directory.
     await visit(page, '/people');
-    assert.deepEqual(await page.locator('.people-grid h3').allTextContents(), ['Ada Lovelace']);
+    assert.deepEqual(await page.locator('.people-grid h3').allTextContents(), []);
+    assert.match(await text(page, 'main .callout'), /^No one else has joined yet\./);
   });
 
   test('signs out and back in through the forms', async () => {

@@ -140,6 +140,38 @@ describe('the shell at each size', () => {
   });
 });
 
+describe('navigation and titles', () => {
+  test('Groups is not in the navigation until groups exist, signed out or in; its page still answers', async () => {
+    const desktop = await openContext(browser, server, DESKTOP);
+    const { page } = desktop;
+    const hrefs = async () =>
+      page.locator('nav a').evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    await visit(page, '/');
+    assert.ok((await hrefs()).includes('/people'), 'the navigation is there');
+    assert.ok(!(await hrefs()).includes('/groups'), `signed out: ${(await hrefs()).join(' ')}`);
+    await signIn(page, 'ada', PASSWORD);
+    await visit(page, '/stream');
+    assert.ok(!(await hrefs()).includes('/groups'), `signed in: ${(await hrefs()).join(' ')}`);
+    await visit(page, '/groups');
+    assert.match(await page.title(), /^Groups · /);
+    assert.deepEqual(desktop.problems, []);
+  });
+
+  test('a member’s stream is titled Home, and the front page has a title of its own', async () => {
+    const desktop = await openContext(browser, server, DESKTOP);
+    const { page } = desktop;
+    await signIn(page, 'grace', PASSWORD);
+    await visit(page, '/stream');
+    const stream = await page.title();
+    assert.match(stream, /^Home · /);
+    await visit(page, '/');
+    const front = await page.title();
+    assert.notEqual(front.split(' · ')[0], stream.split(' · ')[0], `the front page is titled "${front}", the stream "${stream}"`);
+    assert.doesNotMatch(front, /^Home\b/);
+    assert.deepEqual(desktop.problems, []);
+  });
+});
+
 describe('themes', () => {
   test('the system’s dark preference gives the dark theme, and light the light one', async () => {
     for (const [colorScheme, check] of [

@@ -48,13 +48,25 @@ describe('following people', () => {
   test('through the profile page: the Follow button, then the counts', async () => {
     const { cy, dee } = m;
     const before = await cy.web.get('/@dee');
-    assert.ok(before.document.querySelector('form[action="/@dee/follow"] button'), 'a Follow button');
+    const followButton = before.document.querySelector('form[action="/@dee/follow"] button');
+    assert.ok(followButton, 'a Follow button');
+    // Follow is the primary button; Mute and Block are quieter, and Block is not a red alarm beside it.
+    const classes = (action: string, page = before) =>
+      (page.document.querySelector(`.profile-actions form[action="/@dee/${action}"] button`)?.getAttribute('class') ?? '').split(/\s+/);
+    assert.ok(classes('follow').includes('button'), classes('follow').join(' '));
+    assert.ok(!classes('follow').some((c) => /secondary|post-action|danger/.test(c)), classes('follow').join(' '));
+    for (const quiet of ['mute', 'block']) {
+      assert.ok(!classes(quiet).includes('button'), `${quiet}: ${classes(quiet).join(' ')}`);
+      assert.ok(classes(quiet).includes('post-action--quiet'), `${quiet}: ${classes(quiet).join(' ')}`);
+      assert.ok(!classes(quiet).some((c) => /danger/.test(c)), `${quiet}: ${classes(quiet).join(' ')}`);
+    }
     const res = await cy.web.post('/@dee/follow', { back: '/@dee' });
     assert.equal(res.status, 303);
     assert.equal(res.location, '/@dee');
     const after = await cy.web.get('/@dee');
     assert.equal(after.text('p.notice'), 'You now follow @dee.');
     assert.ok(after.document.querySelector('form[action="/@dee/unfollow"]'), 'now an Unfollow button');
+    assert.deepEqual(classes('unfollow', after).sort(), ['button', 'button--secondary', 'button--small']);
     assert.match(after.text('.profile-stats'), /1 follower\b/);
     assert.equal((await relationship(dee, cy)).followedBy, true);
   });

@@ -27,7 +27,8 @@ export function directoryApi(accounts: AccountsService): Api {
       path: '/api/v1/people',
       tags: ['People'],
       summary: 'Search the directory of members',
-      description: 'Every filter given must match. Newest members first. Anonymous callers see only public profiles.',
+      description:
+        'Every filter given must match. Newest members first. Anonymous callers see only public profiles; a member is not shown herself.',
       request: { query: DirectoryQuery },
       responses: {
         200: {

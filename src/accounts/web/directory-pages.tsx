@@ -1,8 +1,9 @@
 import { Hono } from 'hono';
 import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
 import { renderPage } from '../../web/layout.tsx';
+import type { FollowState } from '../directory.ts';
 import type { Profile } from '../profile.ts';
 import { ROLE_KEYS, ROLES } from '../roles.ts';
 import type { AccountsService } from '../service.ts';
@@ -34,7 +35,15 @@ export function directoryPages(accounts: AccountsService): Hono<AppEnv> {
       if (errors.cursor) errors = { _form: errors.cursor };
       status = 400;
     }
-    return directoryPage(c, filter, result, popular, errors, status);
+    // Follow buttons, for a member, when a capability knows follows (social registers the reader).
+    const viewer = c.var.viewer;
+    const follows = viewer
+      ? await accounts.followStates(
+          viewer,
+          result.people.map((p) => p.actorId),
+        )
+      : null;
+    return directoryPage(c, filter, { ...result, follows }, popular, errors, status);
   });
 
   return app;
@@ -43,12 +52,14 @@ export function directoryPages(accounts: AccountsService): Hono<AppEnv> {
 function directoryPage(
   c: AppContext,
   filter: { q: string; role: string; passion: string; location: string },
-  result: { people: Profile[]; nextCursor: string | null },
+  result: { people: Profile[]; nextCursor: string | null; follows: ReadonlyMap<number, FollowState> | null },
   popular: Array<{ slug: string; name: string; count: number }>,
   errors: Errors,
   status: 200 | 400,
 ) {
   const filtered = Boolean(filter.q || filter.role || filter.passion || filter.location);
+  const here = new URL(c.req.url);
+  const back = here.pathname + here.search;
   const next = result.nextCursor ? `/people?${new URLSearchParams({ ...filter, cursor: result.nextCursor })}` : null;
   return renderPage(
     c,
@@ -103,7 +114,9 @@ function directoryPage(
         <p class="callout">
           {filtered
             ? 'No one matches those filters yet. Try fewer filters, or invite a colleague who should be here.'
-            : 'No one has joined yet.'}
+            : c.var.viewer
+              ? 'No one else has joined yet.'
+              : 'No one has joined yet.'}
           {c.var.viewer ? null : (
             <>
               {' '}
@@ -115,7 +128,15 @@ function directoryPage(
         <ul class="people-grid" aria-labelledby="results-heading">
           {result.people.map((p) => (
             <li>
-              <PersonCard profile={p} />
+              <PersonCard
+                profile={p}
+                id={`person-${p.actorId}`}
+                actions={
+                  result.follows ? (
+                    <FollowActions c={c} profile={p} state={result.follows.get(p.actorId)} back={`${back}#person-${p.actorId}`} />
+                  ) : null
+                }
+              />
             </li>
           ))}
         </ul>
@@ -128,5 +149,39 @@ function directoryPage(
         </nav>
       ) : null}
     </>,
+  );
+}
+
+/**
+ * Follow (the card's primary action) or, once followed, "Following" and Unfollow: plain forms
+ * to the profile's follow actions, coming back to this card. Nothing when a block stands between.
+ */
+function FollowActions({ c, profile: p, state, back }: { c: AppContext; profile: Profile; state: FollowState | undefined; back: string }) {
+  if (state === 'blocked') return null;
+  const form = (action: 'follow' | 'unfollow', label: string, secondary: boolean) => (
+    <form method="post" action={`/@${p.handle}/${action}`} class="inline-form">
+      <CsrfField token={c.var.csrf} />
+      <input type="hidden" name="back" value={back} />
+      <button type="submit" class={secondary ? 'button button--secondary button--small' : 'button button--small'}>
+        {label} <span class="visually-hidden">{p.displayName}</span>
+      </button>
+    </form>
+  );
+  return (
+    <div class="person-card__actions">
+      {state === 'following' ? (
+        <>
+          <span class="badge">Following</span>
+          {form('unfollow', 'Unfollow', true)}
+        </>
+      ) : state === 'requested' ? (
+        <>
+          <span class="badge">Requested</span>
+          {form('unfollow', 'Cancel request', true)}
+        </>
+      ) : (
+        form('follow', 'Follow', false)
+      )}
+    </div>
   );
 }

@@ -107,10 +107,13 @@ export function ProfileHeader({ c, p, actions }: { c: AppContext; p: Profile; ac
   );
 }
 
-/** A member in a grid of people: photo, name, role, organisation, place and a few passions. */
-export function PersonCard({ profile: p }: { profile: Profile }) {
+/**
+ * A member in a grid of people: photo, name, role, organisation, place and a few passions;
+ * `actions` (a Follow button) under them, `id` for coming back to this card.
+ */
+export function PersonCard({ profile: p, id, actions }: { profile: Profile; id?: string; actions?: Child }) {
   return (
-    <div class="person-card">
+    <div class="person-card" id={id}>
       <Avatar url={p.avatarUrl} name={p.displayName} size={56} />
       <div>
         <h3>
@@ -128,6 +131,7 @@ export function PersonCard({ profile: p }: { profile: Profile }) {
             ))}
           </ul>
         ) : null}
+        {actions}
       </div>
     </div>
   );

@@ -75,7 +75,8 @@ function memberHome(c: AppContext) {
   const viewer = c.var.viewer!;
   return renderPage(
     c,
-    { title: 'Home', heading: `Welcome back, ${viewer.displayName}` },
+    // "Home" is the member's home timeline (/stream); this page is where to start.
+    { title: 'Start here', heading: `Welcome back, ${viewer.displayName}` },
     <>
       <p>Your learning network grows one connection at a time. Some places to start:</p>
       <ul>

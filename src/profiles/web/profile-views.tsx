@@ -16,7 +16,8 @@ export function Connections({
   back: string;
   lists: boolean;
 }) {
-  const act = (action: string, label: string, extra: { pressed?: boolean; danger?: boolean; confirm?: string } = {}) => (
+  // Follow is the primary button, Unfollow a secondary one; Mute, Block and Report are quieter.
+  const act = (action: string, label: string, extra: { look?: 'primary' | 'secondary' | 'quiet'; confirm?: string } = {}) => (
     <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
   );
   return (
@@ -51,16 +52,16 @@ export function Connections({
           {relationship.blockedBy
             ? null
             : relationship.following
-              ? act('unfollow', 'Unfollow')
+              ? act('unfollow', 'Unfollow', { look: 'secondary' })
               : relationship.requested
-                ? act('unfollow', 'Cancel follow request')
+                ? act('unfollow', 'Cancel follow request', { look: 'secondary' })
                 : relationship.blocking
                   ? null
-                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow')}
-          {relationship.muting ? act('unmute', 'Unmute') : act('mute', 'Mute')}
+                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow', { look: 'primary' })}
+          {relationship.muting ? act('unmute', 'Unmute', { look: 'quiet' }) : act('mute', 'Mute', { look: 'quiet' })}
           {relationship.blocking
-            ? act('unblock', 'Unblock')
-            : act('block', 'Block', { danger: true, confirm: `Block @${actor.acct}? You will stop following each other.` })}
+            ? act('unblock', 'Unblock', { look: 'quiet' })
+            : act('block', 'Block', { look: 'quiet', confirm: `Block @${actor.acct}? You will stop following each other.` })}
           <a class="post-action post-action--quiet" href={`/@${actor.acct}/report`}>
             Report
           </a>

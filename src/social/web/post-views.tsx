@@ -23,7 +23,17 @@ export function actorPath(actor: ActorSummary): string {
   return actor.local ? `/@${actor.handle}` : `/@${actor.acct}`;
 }
 
-/** A small form with one button that POSTs an action and comes back to `back`. */
+const ACTION_CLASSES = {
+  primary: 'button button--small',
+  secondary: 'button button--secondary button--small',
+  quiet: 'post-action post-action--quiet',
+} as const;
+
+/**
+ * A small form with one button that POSTs an action and comes back to `back`. It looks like a
+ * post's action (a link-like button) unless `look` makes it the primary button, a secondary
+ * one, or a quieter action.
+ */
 function ActionButton(props: {
   c: AppContext;
   action: string;
@@ -34,6 +44,7 @@ function ActionButton(props: {
   describedBy?: string;
   confirm?: string;
   danger?: boolean;
+  look?: keyof typeof ACTION_CLASSES;
 }) {
   return (
     <form method="post" action={props.action} class="inline-form" data-confirm={props.confirm}>
@@ -41,7 +52,7 @@ function ActionButton(props: {
       <input type="hidden" name="back" value={props.back} />
       <button
         type="submit"
-        class={`post-action${props.danger ? ' post-action--danger' : ''}`}
+        class={props.look ? ACTION_CLASSES[props.look] : `post-action${props.danger ? ' post-action--danger' : ''}`}
         aria-pressed={props.pressed === undefined ? undefined : props.pressed ? 'true' : 'false'}
         aria-describedby={props.describedBy}
       >
