@@ -19,6 +19,7 @@ import { shareApi } from './web/share-api.ts';
 import { sharePages } from './web/share-pages.tsx';
 import { sourcesApi } from './web/sources-api.ts';
 import { sourcesPages } from './web/sources-pages.tsx';
+import { starterSourcesPages } from './web/starter-sources-pages.tsx';
 
 export type { ItemExtension } from './item-extensions.ts';
 export type { ItemRef } from './items.ts';
@@ -44,11 +45,12 @@ export const feeds = defineCapability({
       },
       posts: social.posts,
       config: kernel.config,
+      settings: kernel.settings,
     }),
   // Mounted in this order (no two of them match the same request).
   pages: (service) => {
     const app = new Hono<AppEnv>();
-    for (const pages of [riverPages, sourcesPages, itemPages, sharePages, foldersPages, rulesPages, opmlPages])
+    for (const pages of [riverPages, sourcesPages, itemPages, sharePages, foldersPages, rulesPages, opmlPages, starterSourcesPages])
       app.route('/', pages(service));
     return app;
   },

@@ -22,7 +22,8 @@ export interface OpmlImportResult {
 const MAX_OPML_BYTES = 5 * 1024 * 1024;
 const MAX_OUTLINES = 10_000;
 
-interface Entry {
+/** A source an OPML document lists. */
+export interface OpmlEntry {
   url: string;
   title: string | null;
   folder: string | null;
@@ -30,7 +31,7 @@ interface Entry {
 
 type Outline = Opml.Outline<string>;
 
-function collect(outlines: Outline[] | undefined, folder: string | null, entries: Entry[], skipped: OpmlImportResult['skipped']): void {
+function collect(outlines: Outline[] | undefined, folder: string | null, entries: OpmlEntry[], skipped: OpmlImportResult['skipped']): void {
   for (const outline of outlines ?? []) {
     if (entries.length + skipped.length >= MAX_OUTLINES)
       throw new UserError(413, 'opml_too_large', `This OPML file lists more than ${MAX_OUTLINES} sources; split it into smaller files.`);
@@ -54,6 +55,32 @@ function collect(outlines: Outline[] | undefined, folder: string | null, entries
   }
 }
 
+/**
+ * The sources an OPML document lists (folders one level deep) and those it cannot follow, with
+ * why. A file that is not OPML is a 422 on `field`.
+ */
+export function readOpml(bytes: Uint8Array, field: string): { entries: OpmlEntry[]; skipped: OpmlImportResult['skipped'] } {
+  if (bytes.length > MAX_OPML_BYTES) throw new UserError(413, 'opml_too_large', 'This OPML file is larger than 5 MB.');
+  const { text } = decodeFeed(bytes, undefined);
+  // A DOCTYPE could declare entities: none is ever expanded.
+  const xml = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
+  let document: Opml.Document<string>;
+  try {
+    document = parseOpml(xml);
+  } catch {
+    throw UserError.field(
+      field,
+      'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).',
+      422,
+      'invalid_opml',
+    );
+  }
+  const entries: OpmlEntry[] = [];
+  const skipped: OpmlImportResult['skipped'] = [];
+  collect(document.body?.outlines, null, entries, skipped);
+  return { entries, skipped };
+}
+
 export class OpmlService {
   readonly #database: Database;
 
@@ -63,26 +90,13 @@ export class OpmlService {
 
   /** Follows every source an OPML file lists, in its folders (one transaction; nothing is fetched here). */
   async import(viewer: Viewer, bytes: Uint8Array): Promise<OpmlImportResult> {
-    if (bytes.length > MAX_OPML_BYTES) throw new UserError(413, 'opml_too_large', 'This OPML file is larger than 5 MB.');
-    const { text } = decodeFeed(bytes, undefined);
-    // A DOCTYPE could declare entities: none is ever expanded.
-    const xml = text.replace(/<!DOCTYPE[^[>]*(\[[\s\S]*?\])?\s*>/i, '');
-    let document: Opml.Document<string>;
-    try {
-      document = parseOpml(xml);
-    } catch {
-      throw UserError.field(
-        'file',
-        'This file is not OPML (an export from a feed reader, usually ending in .opml or .xml).',
-        422,
-        'invalid_opml',
-      );
-    }
-    const entries: Entry[] = [];
-    const skipped: OpmlImportResult['skipped'] = [];
-    collect(document.body?.outlines, null, entries, skipped);
+    const { entries, skipped } = readOpml(bytes, 'file');
     if (entries.length === 0 && skipped.length === 0) throw UserError.field('file', 'This OPML file lists no sources.', 422, 'empty_opml');
+    return this.follow(viewer, entries, skipped);
+  }
 
+  /** Follows these sources, in their folders, in one transaction (sources already followed are counted, not repeated). */
+  async follow(viewer: Viewer, entries: readonly OpmlEntry[], skipped: OpmlImportResult['skipped'] = []): Promise<OpmlImportResult> {
     const now = Date.now();
     return this.#database.db.transaction().execute(async (tx) => {
       const folderIds = new Map<string, number>();

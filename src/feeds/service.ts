@@ -2,6 +2,7 @@ import type { Database } from '../db/database.ts';
 import type { Config } from '../platform/config.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { SiteSettings } from '../platform/settings.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { FoldersService } from './folders.ts';
 import type { ItemExtension } from './item-extensions.ts';
@@ -11,6 +12,7 @@ import { type RefreshOptions, RefreshService } from './refresh.ts';
 import { RulesService } from './rules.ts';
 import { type PostPublisher, SharingService } from './sharing.ts';
 import { type SourceRef, SourcesService, type SubscriptionView } from './sources.ts';
+import { StarterSourcesService } from './starter-sources.ts';
 
 /**
  * Sources, what index.ts builds and other capabilities call: the sources a member follows,
@@ -28,6 +30,8 @@ export interface FeedsDeps {
   /** Publishing a post (social's posts), for sharing an item. */
   posts: PostPublisher;
   config: Pick<Config, 'postMaxChars'>;
+  /** Where the administrators' starter sources are kept. */
+  settings: SiteSettings;
 }
 
 export class FeedsService {
@@ -39,6 +43,7 @@ export class FeedsService {
   readonly rules: RulesService;
   readonly opml: OpmlService;
   readonly sharing: SharingService;
+  readonly starterSources: StarterSourcesService;
 
   constructor(deps: FeedsDeps) {
     const { database, http, options } = deps;
@@ -50,6 +55,7 @@ export class FeedsService {
     this.rules = new RulesService({ database, sources: this.sources, folders: this.folders });
     this.opml = new OpmlService({ database });
     this.sharing = new SharingService({ posts: deps.posts, config: deps.config });
+    this.starterSources = new StarterSourcesService({ database, settings: deps.settings, opml: this.opml });
   }
 
   /**

@@ -66,6 +66,8 @@ const ConfigSchema = z.strictObject({
 
 export type Config = Omit<z.infer<typeof ConfigSchema>, 'baseUrl'> & {
   baseUrl: string;
+  /** Whether BASE_URL was given (otherwise links say http://localhost:PORT, and administrators are warned). */
+  baseUrlSet: boolean;
   /** Absolute data directory. */
   dataDir: string;
   /** Secure cookies when the public address is https. */
@@ -150,6 +152,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
   return {
     ...value,
     baseUrl,
+    baseUrlSet: value.baseUrl !== undefined,
     dataDir: resolve(value.dataDir),
     secureCookies: baseUrl.startsWith('https:'),
   };

@@ -57,6 +57,36 @@ export class SiteSettings {
     });
     this.#cache = null;
   }
+
+  /**
+   * A longer text an administrator edits (such as the starter sources' OPML), stored beside the
+   * settings under a capability's own key (`feeds.starter_sources`); null until first saved.
+   */
+  async document(key: string): Promise<string | null> {
+    const row = await this.#database.db.selectFrom('settings').select('value').where('key', '=', documentKey(key)).executeTakeFirst();
+    return row ? (JSON.parse(row.value) as string) : null;
+  }
+
+  /** Saves (or, with null, forgets) the document under `key`. */
+  async setDocument(key: string, text: string | null): Promise<void> {
+    const stored = documentKey(key);
+    if (text === null) {
+      await this.#database.db.deleteFrom('settings').where('key', '=', stored).execute();
+      return;
+    }
+    const value = JSON.stringify(text);
+    const now = Date.now();
+    await this.#database.db
+      .insertInto('settings')
+      .values({ key: stored, value, updated_at: now })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
+      .execute();
+  }
+}
+
+/** Documents live under their own prefix, apart from `site.` settings and the server's own keys. */
+function documentKey(key: string): string {
+  return `document.${key}`;
 }
 
 export const siteSettingsSchema = z.strictObject({

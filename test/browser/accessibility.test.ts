@@ -76,7 +76,17 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     const { page } = admin;
     await signIn(page, 'ada', PASSWORD);
     await audit(admin, '/', 'home, signed in');
-    assert.match((await page.locator('h1').textContent()) ?? '', /Welcome back, Ada Lovelace/);
+    assert.match((await page.locator('h1').textContent()) ?? '', /^(Welcome|Start here), Ada Lovelace$/);
+    // The guided first minutes, each step.
+    for (const [path, name] of [
+      ['/welcome', 'getting started: about you'],
+      ['/welcome/people', 'getting started: people'],
+      ['/welcome/chats', 'getting started: chats'],
+      ['/welcome/sources', 'getting started: sources'],
+      ['/welcome/post', 'getting started: first post'],
+      ['/admin/starter-sources', 'starter sources (administration)'],
+    ] as const)
+      await audit(admin, path, name);
     await audit(admin, '/settings/profile', 'profile settings');
     await page.getByLabel('Name', { exact: true }).fill('');
     await page.getByLabel('Address 1').fill('not a web address');
@@ -313,7 +323,19 @@ describe('light and dark, on a desktop and a phone', () => {
   // Each kind of page at 1280×800 and 390×844, in the light and the dark theme (the system's
   // preference), and with the phone's menu open: the colours of both themes meet AA contrast.
   const signedOut = ['/', '/about', '/people', '/@grace', '/signup', '/login', '/offline'];
-  const signedIn = ['/', '/stream', '/notifications', '/settings/profile', '/admin', '/chats', '/sources', '/library', '/insights'];
+  const signedIn = [
+    '/',
+    '/welcome',
+    '/welcome/people',
+    '/stream',
+    '/notifications',
+    '/settings/profile',
+    '/admin',
+    '/chats',
+    '/sources',
+    '/library',
+    '/insights',
+  ];
   const sizes = [
     { name: 'desktop', options: { viewport: { width: 1280, height: 800 } } },
     { name: 'phone', options: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true } },

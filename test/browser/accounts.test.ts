@@ -29,7 +29,8 @@ async function signUp(page: Page, fields: { name: string; handle: string; email:
   await page.getByLabel('Email').fill(fields.email);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/settings/profile');
+  // The first member lands on Start here (the server's setup), everyone else on the guided first steps.
+  await page.waitForURL((url) => url.pathname === '/' || url.pathname === '/welcome');
 }
 
 before(async () => {
@@ -56,8 +57,10 @@ describe('accounts in a browser', () => {
     assert.match(await text(page, 'main .callout'), /first person here.*administrator/);
     await signUp(page, { name: 'Ada Lovelace', handle: 'ada', email: 'ada@example.org' });
 
-    assert.equal(currentPath(page), '/settings/profile');
-    assert.match(await text(page, 'main .notice'), /Welcome to the commonroom!/);
+    assert.equal(currentPath(page), '/');
+    assert.equal(await page.locator('h1').textContent(), 'Welcome, Ada Lovelace');
+    assert.match(await text(page, '#setup-title'), /^Set up /);
+    await visit(page, '/settings/profile');
     assert.equal(await page.locator('h1').textContent(), 'Your profile');
     const account = page.getByRole('navigation', { name: 'Account' });
     assert.ok(await account.getByRole('link', { name: 'Admin' }).isVisible(), 'the first member is the administrator');
@@ -122,6 +125,9 @@ describe('accounts in a browser', () => {
   test('a second member signs up; the first finds them by role and by passion', async () => {
     const { page } = grace;
     await signUp(page, { name: 'Grace Hopper', handle: 'grace', email: 'grace@example.org' });
+    assert.equal(currentPath(page), '/welcome');
+    assert.match(await text(page, 'main .notice'), /A few short steps/);
+    await visit(page, '/settings/profile');
     assert.equal(
       await page.getByRole('navigation', { name: 'Account' }).getByRole('link', { name: 'Admin' }).count(),
       0,

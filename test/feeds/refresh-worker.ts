@@ -9,6 +9,7 @@ import { FeedsService, feeds as feedsCapability } from '../../src/feeds/index.ts
 import { Jobs } from '../../src/jobs/jobs.ts';
 import { HttpClient } from '../../src/platform/http.ts';
 import { createLogger } from '../../src/platform/logger.ts';
+import { SiteSettings } from '../../src/platform/settings.ts';
 
 const [dataDir, databaseUrl, offset] = process.argv.slice(2);
 const clockOffsetMs = Number(offset ?? 0);
@@ -27,6 +28,7 @@ const feeds = new FeedsService({
     create: () => Promise.reject(new Error('the refresh worker does not post')),
   },
   config: { postMaxChars: 1000 },
+  settings: new SiteSettings(database, { siteName: 'Test', signupMode: 'open' }),
 });
 // The capability's own job, as the composition root registers and schedules it.
 for (const spec of feedsCapability.jobs!(feeds)) {

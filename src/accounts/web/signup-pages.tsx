@@ -32,10 +32,12 @@ export function signupPages(accounts: AccountsService): Hono<AppEnv> {
       timeZone: form.text('timeZone') || undefined,
     };
     try {
-      const { sessionToken } = await accounts.signup(parseInput(signupSchema, values), requestMeta(c));
+      const { member, sessionToken } = await accounts.signup(parseInput(signupSchema, values), requestMeta(c));
       startSession(c, sessionToken);
-      flash(c, 'Welcome to the commonroom! Tell people what you do and what you care about, so they can find you.');
-      return c.redirect('/settings/profile', 303);
+      // The first member sets the server up (Start here lists what); everyone else starts the guided first minutes.
+      if (member.is_admin) return c.redirect('/', 303);
+      flash(c, `Welcome to ${c.var.site.siteName}! A few short steps, and you will have peers to learn from.`);
+      return c.redirect('/welcome', 303);
     } catch (error) {
       const { errors, status } = formErrors(error);
       const state = await accounts.signupState(values.inviteCode);

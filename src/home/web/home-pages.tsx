@@ -1,13 +1,16 @@
 import { Hono } from 'hono';
+import { BaseUrlWarning } from '../../web/base-url-warning.tsx';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import type { HomeService } from '../service.ts';
+import type { SetupItem } from '../setup.ts';
+import { FOLLOW_GOAL, type Progress, STEPS, type StepKey, stepDone } from '../welcome.ts';
 
 /** The home page, the about page, and the places later capabilities will fill. */
 export function homePages(service: HomeService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
-  app.get('/', (c) => (c.var.viewer ? memberHome(c) : visitorHome(c)));
+  app.get('/', (c) => (c.var.viewer ? memberHome(c, service) : visitorHome(c)));
 
   app.get('/about', async (c) => {
     const { site } = c.var;
@@ -71,27 +74,93 @@ function visitorHome(c: AppContext) {
   );
 }
 
-function memberHome(c: AppContext) {
+async function memberHome(c: AppContext, service: HomeService) {
   const viewer = c.var.viewer!;
+  const [progress, setup] = await Promise.all([
+    service.welcome.progress(viewer),
+    viewer.isAdmin ? service.setup.checklist(viewer, c.var.site) : null,
+  ]);
+  const steps = STEPS.map((s) => ({ ...s, done: stepDone(progress, s.key) }));
+  const nextStep = steps.find((s) => !s.done);
+  const started = steps.some((s) => s.done);
   return renderPage(
     c,
     // "Home" is the member's home timeline (/stream); this page is where to start.
-    { title: 'Start here', heading: `Welcome back, ${viewer.displayName}` },
+    { title: 'Start here', heading: started ? `Start here, ${viewer.displayName}` : `Welcome, ${viewer.displayName}` },
     <>
-      <p>Your learning network grows one connection at a time. Some places to start:</p>
-      <ul>
-        <li>
-          <a href="/people">Find peers</a> by role, passion and place.
-        </li>
-        <li>
-          <a href="/settings/profile">Complete your profile</a> so they can find you.
-        </li>
-        <li>
-          <a href={`/@${viewer.handle}`}>See your profile</a> as others see it.
-        </li>
-      </ul>
+      {setup ? <SetupChecklist c={c} items={setup} /> : null}
+      <section class="welcome-card" aria-labelledby="getting-started">
+        <h2 id="getting-started">{nextStep ? 'Your first ten minutes' : 'Your network is on its way'}</h2>
+        <p>
+          {nextStep
+            ? `${steps.filter((s) => s.done).length} of ${steps.length} done. Each step takes a minute or two; skip any of them.`
+            : 'You did every step. Home shows what your network shares; come back for twenty minutes a day.'}
+        </p>
+        <ul class="checklist">
+          {steps.map((s) => (
+            <li class={s.done ? 'done' : undefined}>
+              <a href={s.path}>
+                <strong>{s.title}</strong>
+              </a>
+              <span class="meta">{s.done ? '(done)' : describeStep(s.key, progress)}</span>
+            </li>
+          ))}
+        </ul>
+        <p class="actions">
+          {nextStep ? (
+            <a class="button" href={nextStep.path}>
+              {started ? `Continue: ${nextStep.title.toLowerCase()}` : 'Start'}
+            </a>
+          ) : (
+            <a class="button" href="/stream">
+              Go to Home
+            </a>
+          )}
+        </p>
+      </section>
       <StagesIntro />
     </>,
+  );
+}
+
+/** What is left to do in a step, in a few words. */
+function describeStep(step: StepKey, progress: Progress): string {
+  switch (step) {
+    case 'about':
+      return 'your role and passions, so peers find you';
+    case 'people':
+      return `you follow ${progress.follows} of ${FOLLOW_GOAL}`;
+    case 'chats':
+      return 'say you will join a chat';
+    case 'sources':
+      return 'journals and blogs to read';
+    case 'post':
+      return 'introduce yourself';
+  }
+}
+
+/** The administrator's setup of a new server, with the public address warning first when it is missing. */
+function SetupChecklist({ c, items }: { c: AppContext; items: SetupItem[] }) {
+  const left = items.filter((i) => !i.done).length;
+  if (left === 0) return null;
+  return (
+    <section class="welcome-card" aria-labelledby="setup-title">
+      <h2 id="setup-title">Set up {c.var.site.siteName}</h2>
+      <BaseUrlWarning c={c} />
+      <p>
+        {left} of {items.length} left. As an administrator, you decide what this server is for and who can join.
+      </p>
+      <ul class="checklist">
+        {items.map((i) => (
+          <li class={i.done ? 'done' : undefined}>
+            <a href={i.href}>
+              <strong>{i.title}</strong>
+            </a>
+            <span class="meta">{i.text}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 
