@@ -5,7 +5,7 @@ import type { Database } from '../db/database.ts';
 import type { FeedsService } from '../feeds/index.ts';
 import type { InsightsService } from '../insights/index.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { SocialService } from '../social/index.ts';
+import type { PostView, SocialService } from '../social/index.ts';
 
 /**
  * The guided first ten minutes: about you (role, passions, place) → people to follow → chats
@@ -15,6 +15,9 @@ import type { SocialService } from '../social/index.ts';
  */
 
 export const FOLLOW_GOAL = 10;
+
+/** The hashtag a newcomer introduces herself with. */
+export const INTRODUCTION_TAG = 'introductions';
 
 export const STEPS = [
   { key: 'about', path: '/welcome', title: 'About you' },
@@ -110,7 +113,8 @@ export class WelcomeService {
   /** People to follow: the suggestions (same passions across roles, follow-backs), and starter kits on her passions with their preview. */
   async people(viewer: Viewer, profile: Profile) {
     const { insights, curation } = this.#deps;
-    const passions = profile.passions.map((p) => p.name);
+    // A kit for her role ("Public librarians to follow") is as good a match as one on her passions.
+    const passions = [...profile.passions.map((p) => p.name), ...(profile.roleLabel ? [profile.roleLabel] : [])];
     const [suggestions, kits] = await Promise.all([
       insights.suggestions.suggest(viewer, 12),
       curation.collections.browse(viewer, 'starter_kit', undefined, 50),
@@ -174,6 +178,20 @@ export class WelcomeService {
       starter: starter.map((s) => ({ ...s, following: followed.has(s.url) })),
       community: community.map((s) => ({ ...s, following: followed.has(s.url) })),
     };
+  }
+
+  /**
+   * A post to answer on the last step: the newest introduction by someone else, or else the
+   * newest question from someone she follows, or else their newest post.
+   */
+  async conversation(viewer: Viewer): Promise<PostView | null> {
+    const { social } = this.#deps;
+    const others = (posts: PostView[]) => posts.filter((p) => p.author.id !== viewer.actorId && !p.replyTo);
+    const introductions = others((await social.timelines.hashtag(viewer, INTRODUCTION_TAG, undefined, 10)).posts);
+    if (introductions[0]) return introductions[0];
+    const followees = new Set(await social.graph.followeeIds(viewer.actorId));
+    const recent = others((await social.timelines.local(viewer, undefined, 40)).posts).filter((p) => followees.has(p.author.id));
+    return recent.find((p) => p.text.includes('?')) ?? recent[0] ?? null;
   }
 
   followSources(viewer: Viewer, urls: readonly string[]) {

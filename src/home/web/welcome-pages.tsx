@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { PASSIONS_MAX, type Profile, profilePatchSchema, ROLES, TIME_ZONES } from '../../accounts/index.ts';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/viewer.ts';
-import { Composer } from '../../social/index.ts';
+import { Composer, PostCard } from '../../social/index.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatDateTime, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
@@ -11,10 +11,7 @@ import { Avatar, flash, type PageOptions, renderPage } from '../../web/layout.ts
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { HomeService } from '../service.ts';
-import { FOLLOW_GOAL, type Progress, STEPS, type StepKey, stepDone } from '../welcome.ts';
-
-/** The hashtag a newcomer introduces herself with. */
-export const INTRODUCTION_TAG = 'introductions';
+import { FOLLOW_GOAL, INTRODUCTION_TAG, type Progress, STEPS, type StepKey, stepDone } from '../welcome.ts';
 
 const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
 
@@ -75,7 +72,7 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
             </h2>
             <p class="meta">
               By {kit.owner.displayName}
-              {passion ? ` · on ${passion}` : ''}
+              {passion ? ` · for ${passion.toLowerCase()}` : ''}
             </p>
             {kit.description ? <p>{kit.description}</p> : null}
             <ul class="avatar-row" aria-label={`People in ${kit.title}`}>
@@ -162,7 +159,7 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
                 </h2>
                 <p class="meta">
                   #{series.hashtag} · <time datetime={new Date(chat.startsAt).toISOString()}>{when(c, profile, chat.startsAt)}</time>
-                  {passion ? ` · on ${passion}` : ''}
+                  {passion ? ` · for ${passion.toLowerCase()}` : ''}
                 </p>
                 {chat.topic ? <p>{chat.topic}</p> : null}
                 <form method="post" action="/welcome/chats/rsvp" class="inline-form">
@@ -222,7 +219,11 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
 
   app.get('/welcome/post', async (c) => {
     const viewer = requireViewer(c);
-    const [progress, profile] = await Promise.all([welcome.progress(viewer), welcome.profile(viewer)]);
+    const [progress, profile, conversation] = await Promise.all([
+      welcome.progress(viewer),
+      welcome.profile(viewer),
+      welcome.conversation(viewer),
+    ]);
     const about = [profile.roleLabel?.toLowerCase(), profile.location ? `in ${profile.location}` : null].filter(Boolean).join(' ');
     const passions = profile.passions.slice(0, 3).map((p) => p.name.toLowerCase());
     const prefill = `Hello! I'm ${profile.displayName}${about ? `, ${about}` : ''}.${passions.length ? ` I'm into ${passions.join(', ')}.` : ''} Glad to be here. #${INTRODUCTION_TAG}`;
@@ -236,6 +237,29 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
           Change anything you like.
         </p>
         <Composer c={c} back="/stream" prefill={prefill} />
+        {conversation ? (
+          <section aria-labelledby="conversation-title">
+            <h2 id="conversation-title">Or join a conversation</h2>
+            <PostCard c={c} post={conversation} back="/welcome/post" />
+            <form method="post" action="/posts" class="stack" id="reply">
+              <CsrfField token={c.var.csrf} />
+              <input type="hidden" name="replyToId" value={String(conversation.id)} />
+              <input type="hidden" name="back" value="/welcome/post" />
+              <div class="field">
+                <label for="reply-text">Your reply to {conversation.author.displayName}</label>
+                <textarea
+                  id="reply-text"
+                  name="text"
+                  rows={3}
+                  maxlength={c.var.kernel.config.postMaxChars}
+                >{`@${conversation.author.acct} `}</textarea>
+              </div>
+              <div class="actions">
+                <button type="submit">Reply</button>
+              </div>
+            </form>
+          </section>
+        ) : null}
       </>,
     );
   });
