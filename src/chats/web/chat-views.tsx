@@ -26,7 +26,13 @@ export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZo
     .join(' ');
   const nameId = `chat-post-${post.id}-author`;
   return (
-    <li class={classes} id={`chat-post-${post.id}`} data-chat-post={String(post.id)} aria-labelledby={nameId}>
+    <li
+      class={classes}
+      id={`chat-post-${post.id}`}
+      data-chat-post={String(post.id)}
+      data-author={post.author.handle}
+      aria-labelledby={nameId}
+    >
       <Avatar url={post.avatarUrl} name={post.author.displayName} size={32} />
       <div class="chat-post__body">
         <p class="chat-post__head">

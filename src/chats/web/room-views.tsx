@@ -136,17 +136,6 @@ export function roomPage(c: AppContext, room: Room) {
         )}
       </section>
 
-      {chat.state === 'live' && viewer ? (
-        <section aria-labelledby="compose-answer" class="chat-room__composer">
-          <h2 id="compose-answer">{current ? `Answer ${current.label}` : 'Join in'}</h2>
-          <Composer c={c} back={base} prefill={room.prefill} />
-        </section>
-      ) : chat.state === 'live' ? (
-        <p>
-          <a href={`/login?next=${encodeURIComponent(base)}`}>Sign in</a> to take part.
-        </p>
-      ) : null}
-
       {noPosts ? (
         <p class="chat-room__empty" data-chat-empty>
           No posts yet.{' '}
@@ -159,7 +148,11 @@ export function roomPage(c: AppContext, room: Room) {
         {[...released].reverse().map((q) => {
           const answers = room.questions.find((x) => x.id === q.id)!.answers;
           return (
-            <section class="chat-question" aria-labelledby={`question-${q.number}`} data-question={String(q.number)}>
+            <section
+              class={q.id === current?.id ? 'chat-question chat-question--current' : 'chat-question'}
+              aria-labelledby={`question-${q.number}`}
+              data-question={String(q.number)}
+            >
               <QuestionHeading question={q} timeZone={tzOf(c)} />
               {answers.length ? null : (
                 <p class="meta" data-no-answers>
@@ -176,6 +169,18 @@ export function roomPage(c: AppContext, room: Room) {
         <h2 id="other-posts">{released.length ? 'Other posts' : 'Posts'}</h2>
         <PostList c={c} room={room} posts={[...room.otherPosts].reverse()} label="Other posts" />
       </section>
+      {/* After the posts in the page, docked at the bottom of the screen (see app.css): the
+          question and the newest answers come first, and the form is always at hand. */}
+      {chat.state === 'live' && viewer ? (
+        <section aria-labelledby="compose-answer" class="chat-room__composer">
+          <h2 id="compose-answer">{current ? `Answer ${current.label}` : 'Join in'}</h2>
+          <Composer c={c} back={base} prefill={room.prefill} />
+        </section>
+      ) : chat.state === 'live' ? (
+        <p class="chat-room__composer">
+          <a href={`/login?next=${encodeURIComponent(base)}`}>Sign in</a> to take part.
+        </p>
+      ) : null}
       {moderator ? (
         <template id="moderator-tools">
           <div class="chat-post__tools">
