@@ -217,6 +217,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
           </span>{' '}
           {series.role !== null && (chat.state === 'scheduled' || chat.state === 'live') ? (
             <>
+              ·{' '}
               <a href={`${path(chat.url)}/questions`}>
                 Prepare {series.kind === 'backchannel' ? 'sessions' : 'questions'}
                 <span class="visually-hidden"> for {chat.date}</span>
