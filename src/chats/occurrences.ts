@@ -8,8 +8,13 @@ import type { ChatUpdate } from './question-schemas.ts';
 import type { QuestionsService } from './questions.ts';
 import type { ChatRecords, ChatRow, ChatView, QuestionView, SeriesRow, SeriesView } from './records.ts';
 
-/** A moderator may open the room early, but not days early by mistake. */
-const EARLY_START_MS = 86_400_000;
+/** A moderator may open the room a little early (to welcome people), not days early by mistake. */
+export const EARLY_START_MS = 60 * 60_000;
+
+/** Whether a moderator may start this chat now: it has not started, and its hour is close or past. */
+export function startsSoon(chat: { state: string; startsAt: number }, now: number): boolean {
+  return chat.state === 'scheduled' && chat.startsAt - now <= EARLY_START_MS;
+}
 
 export interface OccurrencesDeps {
   database: Database;
@@ -123,7 +128,12 @@ export class OccurrencesService {
     if (chat.state === 'live') throw new UserError(409, 'already_live', 'This chat has already started.');
     if (chat.state !== 'scheduled')
       throw new UserError(409, 'chat_over', chat.state === 'cancelled' ? 'This chat was cancelled.' : 'This chat has ended.');
-    if (chat.starts_at - now > EARLY_START_MS) throw new UserError(409, 'too_early', 'A chat can start at most a day before its time.');
+    if (!startsSoon({ state: chat.state, startsAt: chat.starts_at }, now))
+      throw new UserError(
+        409,
+        'too_early',
+        'It is too early to start this chat: a moderator can open the room at most an hour before its time, and it starts by itself at its hour.',
+      );
     await this.begin(series, chat, now);
     return (await this.get(viewer, slug, date)).chat;
   }

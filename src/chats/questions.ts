@@ -1,5 +1,5 @@
 import type { AccountsService } from '../accounts/index.ts';
-import type { Database } from '../db/database.ts';
+import type { Database, Tx } from '../db/database.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import { UserError } from '../platform/errors.ts';
@@ -80,6 +80,8 @@ export class QuestionsService {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      // A timed chat that had run out of questions: its clock starts again for this one.
+      if (chat.state === 'live' && chat.question_interval) await this.#restartClock(tx, chat.id, chat.question_interval);
       return row.id;
     });
     return (await this.#records.questions(series, chat.id)).find((q) => q.id === id)!;
@@ -188,6 +190,26 @@ export class QuestionsService {
       ...(media.length ? { media } : {}),
     });
     return (await this.#records.questions(series, chat.id)).find((q) => q.id === next.id)!;
+  }
+
+  /**
+   * Sets a live chat's next timed question, when its clock had stopped: an interval after the
+   * last question asked, or now if that is past. (A running clock is left alone.)
+   */
+  async #restartClock(tx: Tx, chatId: number, intervalMinutes: number): Promise<void> {
+    const last = await tx
+      .selectFrom('chat_questions')
+      .select((eb) => eb.fn.max('released_at').as('at'))
+      .where('chat_id', '=', chatId)
+      .executeTakeFirst();
+    const at = Math.max(this.#deps.clock.now(), Number(last?.at ?? 0) + intervalMinutes * 60_000);
+    await tx
+      .updateTable('chats')
+      .set({ next_release_at: at })
+      .where('id', '=', chatId)
+      .where('state', '=', 'live')
+      .where('next_release_at', 'is', null)
+      .execute();
   }
 
   /** Asks the timed questions that are due (the timer, and a chat starting). */

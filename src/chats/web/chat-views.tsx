@@ -26,7 +26,13 @@ export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZo
     .join(' ');
   const nameId = `chat-post-${post.id}-author`;
   return (
-    <li class={classes} id={`chat-post-${post.id}`} data-chat-post={String(post.id)} aria-labelledby={nameId}>
+    <li
+      class={classes}
+      id={`chat-post-${post.id}`}
+      data-chat-post={String(post.id)}
+      data-author={post.author.handle}
+      aria-labelledby={nameId}
+    >
       <Avatar url={post.avatarUrl} name={post.author.displayName} size={32} />
       <div class="chat-post__body">
         <p class="chat-post__head">
@@ -181,7 +187,8 @@ export function Action({
 }
 
 export function RsvpButton({ c, series, chat }: { c: AppContext; series: SeriesView; chat: ChatView }) {
-  if (!c.var.viewer || chat.state === 'ended' || chat.state === 'cancelled') return null;
+  // Only before the chat: once it is live (or over) there is nothing left to come to.
+  if (!c.var.viewer || chat.state !== 'scheduled') return null;
   return (
     <Action
       c={c}
@@ -208,6 +215,15 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
             {' '}
             · {chat.state === 'ended' ? plural(chat.postCount, 'post', 'posts') : `${plural(chat.rsvpCount, 'person', 'people')} going`}
           </span>{' '}
+          {series.role !== null && (chat.state === 'scheduled' || chat.state === 'live') ? (
+            <>
+              ·{' '}
+              <a href={`${path(chat.url)}/questions`}>
+                Prepare {series.kind === 'backchannel' ? 'sessions' : 'questions'}
+                <span class="visually-hidden"> for {chat.date}</span>
+              </a>{' '}
+            </>
+          ) : null}
           <RsvpButton c={c} series={series} chat={chat} />
         </li>
       ))}

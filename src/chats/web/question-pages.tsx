@@ -109,7 +109,7 @@ async function questionsPage(
             errors={errors}
             optional
             inputmode="numeric"
-            hint="Empty: you ask each question with the “Ask” button."
+            hint="With a number, Q1 is asked at the start and each next question that many minutes after the one before, until none are left. Empty: you ask each question with the “Ask” button in the room."
           />
         )}
         <button type="submit">Save</button>

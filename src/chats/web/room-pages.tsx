@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { flash } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
@@ -7,7 +8,7 @@ import { transcriptCsv, transcriptHtml, transcriptJson, transcriptMarkdown } fro
 import { chatDate } from '../records.ts';
 import type { ChatsService } from '../service.ts';
 import { roomLiveStream } from './room-live.tsx';
-import { roomPage, transcriptPage } from './room-views.tsx';
+import { refusedPage, roomPage, transcriptPage } from './room-views.tsx';
 
 /**
  * One chat: the live room (a transcript once the chat ended), its event stream, the transcript
@@ -72,7 +73,13 @@ export function roomPages(service: ChatsService): Hono<AppEnv> {
   for (const [name, act] of Object.entries(buttons)) {
     app.post(`/chats/:slug/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/${name}`, async (c) => {
       const [slug, date] = [c.req.param('slug'), chatDate(c.req.param('date'))];
-      flash(c, await act(c, slug, date, await readForm(c)));
+      try {
+        flash(c, await act(c, slug, date, await readForm(c)));
+      } catch (error) {
+        // Too early, already started, over: say why, with the way back to the chat.
+        if (error instanceof UserError && error.status === 409) return refusedPage(c, `/chats/${slug}/${date}`, error);
+        throw error;
+      }
       return c.redirect(`/chats/${slug}/${date}`, 303);
     });
   }

@@ -1,8 +1,10 @@
+import type { UserError } from '../../platform/errors.ts';
 import { Composer } from '../../social/index.ts';
 import type { AppContext } from '../../web/context.ts';
 import { plural } from '../../web/format.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import { renderPage } from '../../web/layout.tsx';
+import { startsSoon } from '../occurrences.ts';
 import type { Room, RoomPost } from '../room.ts';
 import { Action, ChatPostItem, ChatState, ChatWhen, path, QuestionHeading, RsvpButton, tzOf } from './chat-views.tsx';
 
@@ -48,6 +50,11 @@ export function roomPage(c: AppContext, room: Room) {
   const base = `/chats/${series.slug}/${chat.date}`;
   const released = room.questions.filter((q) => q.releasedAt !== null);
   const waiting = room.questions.filter((q) => q.releasedAt === null);
+  // Said only while the timer will really ask them: before the start, or while its clock runs.
+  const timed =
+    chat.questionInterval !== null &&
+    ((chat.state === 'scheduled' && waiting.length > 0) || (chat.state === 'live' && chat.nextReleaseAt !== null));
+  const noPosts = room.otherPosts.length === 0 && room.questions.every((q) => q.answers.length === 0);
   return renderPage(
     c,
     { title: `#${series.hashtag}: ${series.title}, ${chat.date}`, heading: null, noindex: chat.state !== 'live' },
@@ -74,13 +81,20 @@ export function roomPage(c: AppContext, room: Room) {
         <p class="meta">
           <span data-participants>{plural(room.participants, 'participant', 'participants')}</span> ·{' '}
           {plural(chat.rsvpCount, 'person', 'people')} said they would come
-          {chat.questionInterval && chat.state !== 'ended' ? ` · a question every ${chat.questionInterval} minutes` : ''}
+          {timed ? ` · a question every ${chat.questionInterval} minutes${chat.state === 'scheduled' ? ' from the start' : ''}` : ''}
         </p>
+        {moderator && chat.state === 'live' && !timed ? (
+          <p class="meta">
+            {waiting.length
+              ? 'You ask each question with the “Ask” button.'
+              : 'No questions left to ask: add one with “Prepare questions”.'}
+          </p>
+        ) : null}
         <div class="actions">
           <RsvpButton c={c} series={series} chat={chat} />
           {moderator ? (
             <>
-              {chat.state === 'scheduled' ? <Action c={c} action={`${base}/start`} label="Start the chat now" /> : null}
+              {startsSoon(chat, c.var.kernel.clock.now()) ? <Action c={c} action={`${base}/start`} label="Start the chat now" /> : null}
               {chat.state === 'live' && waiting.length ? (
                 <Action c={c} action={`${base}/release`} label={`Ask ${waiting[0]!.label} now`} />
               ) : null}
@@ -122,34 +136,51 @@ export function roomPage(c: AppContext, room: Room) {
         )}
       </section>
 
+      {noPosts ? (
+        <p class="chat-room__empty" data-chat-empty>
+          No posts yet.{' '}
+          {chat.state === 'live'
+            ? `Posts with #${series.hashtag} appear here as they come, newest first.`
+            : `Posts with #${series.hashtag} join the room while the chat is live.`}
+        </p>
+      ) : null}
+      <div data-chat-questions>
+        {[...released].reverse().map((q) => {
+          const answers = room.questions.find((x) => x.id === q.id)!.answers;
+          return (
+            <section
+              class={q.id === current?.id ? 'chat-question chat-question--current' : 'chat-question'}
+              aria-labelledby={`question-${q.number}`}
+              data-question={String(q.number)}
+            >
+              <QuestionHeading question={q} timeZone={tzOf(c)} />
+              {answers.length ? null : (
+                <p class="meta" data-no-answers>
+                  No answers yet.
+                </p>
+              )}
+              <PostList c={c} room={room} posts={[...answers].reverse()} label={`Answers to ${q.label}`} />
+            </section>
+          );
+        })}
+      </div>
+      {/* Kept when empty (hidden): live posts that answer no question arrive in it. */}
+      <section class="chat-question" aria-labelledby="other-posts" data-question="0" hidden={room.otherPosts.length === 0}>
+        <h2 id="other-posts">{released.length ? 'Other posts' : 'Posts'}</h2>
+        <PostList c={c} room={room} posts={[...room.otherPosts].reverse()} label="Other posts" />
+      </section>
+      {/* After the posts in the page, docked at the bottom of the screen (see app.css): the
+          question and the newest answers come first, and the form is always at hand. */}
       {chat.state === 'live' && viewer ? (
         <section aria-labelledby="compose-answer" class="chat-room__composer">
           <h2 id="compose-answer">{current ? `Answer ${current.label}` : 'Join in'}</h2>
           <Composer c={c} back={base} prefill={room.prefill} />
         </section>
       ) : chat.state === 'live' ? (
-        <p>
+        <p class="chat-room__composer">
           <a href={`/login?next=${encodeURIComponent(base)}`}>Sign in</a> to take part.
         </p>
       ) : null}
-
-      <div data-chat-questions>
-        {[...released].reverse().map((q) => (
-          <section class="chat-question" aria-labelledby={`question-${q.number}`} data-question={String(q.number)}>
-            <QuestionHeading question={q} timeZone={tzOf(c)} />
-            <PostList
-              c={c}
-              room={room}
-              posts={[...room.questions.find((x) => x.id === q.id)!.answers].reverse()}
-              label={`Answers to ${q.label}`}
-            />
-          </section>
-        ))}
-      </div>
-      <section class="chat-question" aria-labelledby="other-posts" data-question="0">
-        <h2 id="other-posts">{released.length ? 'Other posts' : 'Posts'}</h2>
-        <PostList c={c} room={room} posts={[...room.otherPosts].reverse()} label="Other posts" />
-      </section>
       {moderator ? (
         <template id="moderator-tools">
           <div class="chat-post__tools">
@@ -171,6 +202,20 @@ export function roomPage(c: AppContext, room: Room) {
         </template>
       ) : null}
     </div>,
+  );
+}
+
+/** A button pressed at the wrong time (a start too early, an end twice): why, and the way back. */
+export function refusedPage(c: AppContext, back: string, error: UserError) {
+  return renderPage(
+    c,
+    { title: 'Not now', status: 409, noindex: true },
+    <>
+      <p class="callout">{error.message}</p>
+      <p>
+        <a href={back}>Back to the chat</a>
+      </p>
+    </>,
   );
 }
 

@@ -152,7 +152,10 @@ export function seriesPages(service: ChatsService): Hono<AppEnv> {
         questionInterval: values.questionInterval || null,
       });
       const series = await service.series.create(viewer, input);
-      flash(c, `${series.title} is scheduled. Prepare the questions of its first chat below.`);
+      flash(
+        c,
+        `${series.title} is scheduled. Prepare the ${series.kind === 'backchannel' ? 'sessions' : 'questions'} of its first chat below, with “Prepare ${series.kind === 'backchannel' ? 'sessions' : 'questions'}” under Coming up.`,
+      );
       return c.redirect(path(series.url), 303);
     } catch (error) {
       const { errors, status } = formErrors(error);

@@ -101,7 +101,7 @@ export function newSeriesPage(c: AppContext, values: Record<string, string>, err
         errors={errors}
         optional
         inputmode="numeric"
-        hint="With a number, Q1 is asked at the start and one more every so many minutes. Leave it empty to ask each question by hand."
+        hint="With a number, Q1 is asked at the start and each next question that many minutes after the one before. Leave it empty to ask each question by hand with the “Ask” button."
       />
       <button type="submit">Create the series</button>
     </form>,

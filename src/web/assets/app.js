@@ -170,6 +170,18 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
     if (status) status.textContent = text;
   };
   const prefill = (n) => `${n ? `${letter}${n} ` : ''}\n\n#${room.dataset.hashtag}`.trimStart();
+  // Text put in the composer by the page: the character count follows, as it does for typing.
+  const setText = (text) => {
+    textarea.value = text;
+    textarea.dispatchEvent(new Event('input'));
+  };
+  // People who posted in the room (each once), as the page counts them.
+  const countPeople = () => {
+    const label = room.querySelector('[data-participants]');
+    if (!label) return;
+    const n = new Set([...room.querySelectorAll('[data-chat-post]')].map((post) => post.dataset.author)).size;
+    label.textContent = `${n} ${n === 1 ? 'participant' : 'participants'}`;
+  };
   let current = Number(room.querySelector('[data-question]:not([data-question="0"])')?.dataset?.question || 0);
 
   const listFor = (question) => {
@@ -196,16 +208,22 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
     const item = list.firstElementChild;
     item.classList.add('chat-post--new');
     addTools(item, id);
+    // The first post: the room is no longer empty.
+    list.closest('[hidden]')?.removeAttribute('hidden');
+    list.closest('[data-question]')?.querySelector('[data-no-answers]')?.remove();
+    room.querySelector('[data-chat-empty]')?.remove();
+    countPeople();
     say(`New post from ${author}.`);
   });
   source.addEventListener('question', (event) => {
     const { number, label, text, html } = JSON.parse(event.data);
     if (room.querySelector(`[data-question="${number}"]`)) return;
     const section = document.createElement('section');
-    section.className = 'chat-question';
+    for (const old of room.querySelectorAll('.chat-question--current')) old.classList.remove('chat-question--current');
+    section.className = 'chat-question chat-question--current';
     section.dataset.question = String(number);
     section.setAttribute('aria-labelledby', `question-${number}`);
-    section.innerHTML = `${html}<ol class="chat-posts" data-chat-posts></ol>`;
+    section.innerHTML = `${html}<p class="meta" data-no-answers>No answers yet.</p><ol class="chat-posts" data-chat-posts></ol>`;
     section.querySelector('ol').setAttribute('aria-label', `Answers to ${label}`);
     room.querySelector('[data-chat-questions]').prepend(section);
     const pinned = room.querySelector('[data-current-question]');
@@ -223,7 +241,7 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
       pinned.append(box);
     }
     // Move the composer on, unless the member is writing something else.
-    if (textarea && (textarea.value.trim() === '' || textarea.value === prefill(current))) textarea.value = prefill(number);
+    if (textarea && (textarea.value.trim() === '' || textarea.value === prefill(current))) setText(prefill(number));
     current = number;
     say(`${label} was asked: ${text}`);
   });
@@ -257,6 +275,7 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
   source.addEventListener('delete', (event) => {
     const { id } = JSON.parse(event.data);
     document.getElementById(`chat-post-${id}`)?.remove();
+    countPeople();
   });
   source.addEventListener('reset', () => offerReload(room, status));
   source.addEventListener('state', (event) => {
@@ -279,7 +298,7 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
         const response = await fetch(form.action, { method: 'POST', body: new FormData(form), credentials: 'same-origin' });
         // Published: the server redirects after a post (an error re-renders the form instead).
         if (response.ok && response.redirected) {
-          textarea.value = prefill(current);
+          setText(prefill(current));
           say('Your post was published.');
           return;
         }
