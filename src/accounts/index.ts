@@ -22,6 +22,7 @@ export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
 export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';
 export type { Profile, ProfileChangeListener } from './profile.ts';
 export type { ProfileInput } from './profile-schemas.ts';
+export { passionKey, passionMatches } from './passion-vocabulary.ts';
 export { passionSlug, profileSchema, TIME_ZONES } from './profile-schemas.ts';
 export type { RoleKey } from './roles.ts';
 export { roleLabel } from './roles.ts';
@@ -36,10 +37,10 @@ export { AccountsService };
 export const accounts = defineCapability({
   name: 'accounts',
   needs: [],
-  tables: ['actors', 'members', 'passions', 'actor_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
+  tables: ['actors', 'members', 'passions', 'actor_passions', 'related_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
   // People, as every capability shows and filters them: read by all, written only here (people-writes.ts
   // has the writes other capabilities need).
-  sharedTables: ['actors', 'members', 'passions', 'actor_passions'],
+  sharedTables: ['actors', 'members', 'passions', 'actor_passions', 'related_passions'],
   build: (kernel) => new AccountsService(kernel),
   pages: (service) => {
     const app = new Hono<AppEnv>();
