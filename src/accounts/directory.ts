@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import { decodeCursor, encodeCursor, likeContains } from '../platform/cursor.ts';
 import type { Viewer } from '../platform/viewer.ts';
+import { passionKey, passionMatches, relatedNames } from './passion-vocabulary.ts';
 import { type ActorRow, type Passion, type PublicMember, passionsOf } from './people.ts';
 import { type Profile, toProfile } from './profile.ts';
-import { passionKey, passionMatches, relatedNames } from './passion-vocabulary.ts';
 import { passionSlug } from './profile-schemas.ts';
 
 /** What the directory is filtered by (each given filter must match). */

@@ -17,12 +17,12 @@ import { sessionPages } from './web/session-pages.tsx';
 import { signupPages } from './web/signup-pages.tsx';
 
 export type { FollowState, FollowStateReader } from './directory.ts';
+export { passionKey, passionMatches } from './passion-vocabulary.ts';
 export type { MemberWithActor } from './people.ts';
 export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
 export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';
 export type { Profile, ProfileChangeListener } from './profile.ts';
 export type { ProfileInput } from './profile-schemas.ts';
-export { passionKey, passionMatches } from './passion-vocabulary.ts';
 export { passionSlug, profileSchema, TIME_ZONES } from './profile-schemas.ts';
 export type { RoleKey } from './roles.ts';
 export { roleLabel } from './roles.ts';

@@ -41,26 +41,41 @@ export function passionMatches(keys: readonly string[]): RawBuilder<boolean> {
 
 /**
  * Reads the administrators' text: one group a line, passions separated by commas; blank lines and
- * lines starting with # are left out. Every problem is reported at once, naming its line.
+ * lines starting with # are left out. Every problem is reported at once (a 422), naming its line.
  */
 export function parseVocabulary(text: string): string[][] {
-  const issues: FieldIssue[] = [];
-  const problem = (message: string) => issues.push({ path: 'vocabulary', message });
   if (text.length > VOCABULARY_LIMITS.chars) {
     throw UserError.field('vocabulary', `The vocabulary can have at most ${VOCABULARY_LIMITS.chars.toLocaleString('en')} characters.`);
   }
-  const groups: string[][] = [];
-  for (const [index, raw] of text.split(/\r?\n/).entries()) {
-    const line = raw.trim();
-    if (!line || line.startsWith('#')) continue;
-    const at = `Line ${index + 1}`;
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, index) => ({ label: `Line ${index + 1}`, line: line.trim() }))
+    .filter(({ line }) => line && !line.startsWith('#'));
+  return checkGroups(
+    lines.map(({ line, label }) => ({ label, names: line.split(',') })),
+    'vocabulary',
+  );
+}
+
+/**
+ * Checks groups of passion names (from the text, or the API's lists): each a valid passion name,
+ * repeats (by match key) dropped, two to `perGroup` a group, at most `groups` groups.
+ */
+export function checkGroups(groups: ReadonlyArray<{ label: string; names: readonly string[] }>, path = 'groups'): string[][] {
+  const issues: FieldIssue[] = [];
+  const problem = (message: string) => issues.push({ path, message });
+  if (groups.length > VOCABULARY_LIMITS.groups) problem(`The vocabulary can have at most ${VOCABULARY_LIMITS.groups} groups.`);
+  const result: string[][] = [];
+  for (const { label, names: raw } of groups.slice(0, VOCABULARY_LIMITS.groups)) {
     const names: string[] = [];
     const seen = new Set<string>();
-    for (const part of line.split(',')) {
+    let bad = false;
+    for (const part of raw) {
       if (!part.trim()) continue;
       const parsed = passionNameSchema.safeParse(part);
       if (!parsed.success) {
-        problem(`${at}: “${part.trim()}”: ${parsed.error.issues[0]?.message ?? 'not a passion.'}`);
+        problem(`${label}: “${part.trim().slice(0, 60)}”: ${parsed.error.issues[0]?.message ?? 'not a passion.'}`);
+        bad = true;
         continue;
       }
       const key = passionKey(parsed.data);
@@ -68,14 +83,12 @@ export function parseVocabulary(text: string): string[][] {
       seen.add(key);
       names.push(parsed.data);
     }
-    if (names.length > VOCABULARY_LIMITS.perGroup) problem(`${at}: a group can have at most ${VOCABULARY_LIMITS.perGroup} passions.`);
-    else if (names.length < 2 && !issues.some((i) => i.message.startsWith(`${at}:`)))
-      problem(`${at}: a group needs at least two different passions, separated by commas.`);
-    groups.push(names);
+    if (names.length > VOCABULARY_LIMITS.perGroup) problem(`${label}: a group can have at most ${VOCABULARY_LIMITS.perGroup} passions.`);
+    else if (names.length < 2 && !bad) problem(`${label}: a group needs at least two different passions, separated by commas.`);
+    result.push(names);
   }
-  if (groups.length > VOCABULARY_LIMITS.groups) problem(`The vocabulary can have at most ${VOCABULARY_LIMITS.groups} groups.`);
-  if (issues.length > 0) throw UserError.invalid(issues, issues.length === 1 ? issues[0]!.message : 'Some lines need attention.');
-  return groups;
+  if (issues.length > 0) throw UserError.invalid(issues, issues.length === 1 ? issues[0]!.message : 'Some groups need attention.');
+  return result;
 }
 
 /** The groups as the administrators' text: one a line. */
@@ -110,11 +123,17 @@ export class PassionVocabularyService {
 
   /** Replaces the whole vocabulary with these groups (checked by `parseVocabulary`), in one transaction. */
   async replace(groups: readonly string[][]): Promise<void> {
-    const rows = groups.flatMap((names, g) => names.map((name, position) => ({ group_id: g + 1, position, name, match_key: passionKey(name) })));
+    const rows = groups.flatMap((names, g) =>
+      names.map((name, position) => ({ group_id: g + 1, position, name, match_key: passionKey(name) })),
+    );
     await this.#database.db.transaction().execute(async (tx) => {
       await tx.deleteFrom('related_passions').execute();
       // Insert in chunks: a few hundred rows a statement stays under every driver's parameter limit.
-      for (let i = 0; i < rows.length; i += 200) await tx.insertInto('related_passions').values(rows.slice(i, i + 200)).execute();
+      for (let i = 0; i < rows.length; i += 200)
+        await tx
+          .insertInto('related_passions')
+          .values(rows.slice(i, i + 200))
+          .execute();
     });
   }
 }

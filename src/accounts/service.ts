@@ -9,7 +9,7 @@ import type { Viewer } from '../platform/viewer.ts';
 import { AdministrationService, type MemberFilter } from './administration.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { type DirectoryQuery, DirectoryService, type FollowState, type FollowStateReader } from './directory.ts';
-import { PassionVocabularyService, parseVocabulary } from './passion-vocabulary.ts';
+import { checkGroups, PassionVocabularyService, parseVocabulary } from './passion-vocabulary.ts';
 import { PasswordService } from './passwords.ts';
 import type { MemberWithActor } from './people.ts';
 import type { ProcessedPhoto } from './photos.ts';
@@ -236,6 +236,13 @@ export class AccountsService {
     const groups = parseVocabulary(text);
     await this.passionVocabulary.replace(groups);
     return groups;
+  }
+
+  /** The same from lists of names (the API); a 422 naming each bad group. */
+  async replaceRelatedPassionGroups(groups: readonly string[][]): Promise<string[][]> {
+    const checked = checkGroups(groups.map((names, i) => ({ label: `Group ${i + 1}`, names })));
+    await this.passionVocabulary.replace(checked);
+    return checked;
   }
 
   // ---- administration ----

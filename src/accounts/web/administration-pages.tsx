@@ -139,9 +139,9 @@ function passionsPage(c: AppContext, text: string, errors: Errors, status: PageO
     { title: 'Related passions', hasErrors: Object.keys(errors).length > 0, status },
     <>
       <p>
-        The directory, people search and Who to follow treat the passions of one group as related: someone looking for
-        “Storytime” also finds members who wrote “Early literacy”. Passions match whatever their case, spacing, punctuation
-        and ending (“Storytimes”, “story time”), so write each once.
+        The directory, people search and Who to follow treat the passions of one group as related: someone looking for “Storytime” also
+        finds members who wrote “Early literacy”. Passions match whatever their case, spacing, punctuation and ending (“Storytimes”, “story
+        time”), so write each once.
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/passions" class="stack" novalidate>

@@ -5,14 +5,10 @@ import type { AccountsService } from '../service.ts';
 import { PassionSchema, ProfileSchema, toJson } from './profile-api.ts';
 
 const DirectoryQuery = z.strictObject({
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({
-      description:
-        'Words matched against name, handle, role, organisation, location, bio and passions; a word, or the words together, also match passions with other endings and related passions',
-    }),
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Words matched against name, handle, role, organisation, location, bio and passions; a word, or the words together, also match passions with other endings and related passions',
+  }),
   role: z.enum(ROLE_KEYS).optional(),
   passion: z.string().max(60).optional().openapi({
     description:

@@ -61,7 +61,11 @@ export async function up({ db }: Ddl): Promise<void> {
     .execute();
   const passions: Array<{ id: number; slug: string }> = await db.selectFrom('passions').select(['id', 'slug']).execute();
   for (const passion of passions) {
-    await db.updateTable('passions').set({ match_key: key(passion.slug) }).where('id', '=', passion.id).execute();
+    await db
+      .updateTable('passions')
+      .set({ match_key: key(passion.slug) })
+      .where('id', '=', passion.id)
+      .execute();
   }
   await db.schema.createIndex('passions_match_key').on('passions').columns(['match_key', 'id']).execute();
 
