@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { passionKey } from '../../src/accounts/index.ts';
+import { ddl } from '../../src/db/ddl.ts';
+import { up as passionMatching } from '../../src/db/migrations/0020_passion_matching.ts';
 import type { Client } from '../support/client.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
@@ -220,6 +223,21 @@ describe('administering related passions', () => {
     assert.equal(put.status, 200);
     assert.deepEqual(put.json.groups, [['Youth services', 'Teen services']]);
     assert.deepEqual(await byPassion('Book talk'), ['bea']);
+    assert.ok((await byPassion('Youth services')).includes('tess'));
+  });
+});
+
+describe('migration 0020', () => {
+  test('computes the keys of the passions stored before it, and ships the default vocabulary (run again here)', async () => {
+    const { db, dialect } = server.services.database;
+    await db.schema.dropIndex('passions_match_key').execute();
+    await db.schema.alterTable('passions').dropColumn('match_key').execute();
+    await db.schema.dropTable('related_passions').execute();
+    await passionMatching(ddl(db, dialect));
+    const passions = await db.selectFrom('passions').select(['name', 'match_key']).execute();
+    assert.ok(passions.length >= 10);
+    for (const p of passions) assert.equal(p.match_key, passionKey(p.name), p.name);
+    assert.ok((await byPassion('Storytime')).includes('marcus_storytime'), 'the default vocabulary again');
     assert.ok((await byPassion('Youth services')).includes('tess'));
   });
 });
