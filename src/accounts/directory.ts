@@ -113,7 +113,7 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
   if (filter.role) query = query.where('actors.role', '=', filter.role);
   if (filter.passion) {
     const key = passionKey(filter.passion);
-    query = query.where(({ exists }) => exists(holdsPassion([key])));
+    query = query.where(holdsPassion([key]));
   }
   if (filter.location) {
     query = query.where(sql<boolean>`actors.location_key like ${likeContains(filter.location.toLowerCase())} escape ${ESCAPE}`);
@@ -122,16 +122,16 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
   if (words.length > 0) {
     // Each word is in the profile's text or names a passion (by stem or through the vocabulary)
     // the person holds; or the words together name one ("youth services" finds "Teen services").
-    query = query.where(({ and, or, exists }) => {
+    query = query.where(({ and, or }) => {
       const eachWord = and(
         words.map((word) => {
           const inText = sql<boolean>`actors.search_text like ${likeContains(word)} escape ${ESCAPE}`;
           const key = passionKey(word);
-          return key.length >= 2 ? or([inText, exists(holdsPassion([key]))]) : inText;
+          return key.length >= 2 ? or([inText, holdsPassion([key])]) : inText;
         }),
       );
       const phrase = passionKey(words.join(' '));
-      return words.length > 1 && phrase.length >= 2 ? or([eachWord, exists(holdsPassion([phrase]))]) : eachWord;
+      return words.length > 1 && phrase.length >= 2 ? or([eachWord, holdsPassion([phrase])]) : eachWord;
     });
   }
   if (filter.beforeId) query = query.where('members.id', '<', filter.beforeId);
@@ -142,10 +142,14 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
   }));
 }
 
-/** The person (`actors`, in the outer query) holds a passion matching one of `keys` or related to one. */
+/**
+ * The person (`actors`, in the outer query) holds a passion matching one of `keys` or related to
+ * one. Not correlated: the database finds the matching passions (key index) and their holders
+ * (`actor_passions_passion`) once, not again for each person it looks at.
+ */
 function holdsPassion(keys: string[]) {
-  return sql`(select 1 from actor_passions inner join passions on passions.id = actor_passions.passion_id
-    where actor_passions.actor_id = actors.id and ${passionMatches(keys)})`;
+  return sql<boolean>`actors.id in (select actor_passions.actor_id from actor_passions
+    inner join passions on passions.id = actor_passions.passion_id where ${passionMatches(keys)})`;
 }
 
 async function passionSuggestions(db: Queryable, prefix: string, limit: number): Promise<PassionSuggestion[]> {
