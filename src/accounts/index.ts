@@ -17,7 +17,7 @@ import { sessionPages } from './web/session-pages.tsx';
 import { signupPages } from './web/signup-pages.tsx';
 
 export type { FollowState, FollowStateReader } from './directory.ts';
-export { passionKey, passionMatches } from './passion-vocabulary.ts';
+export { passionKey } from './passion-vocabulary.ts';
 export type { MemberWithActor } from './people.ts';
 export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
 export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';

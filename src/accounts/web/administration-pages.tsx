@@ -153,7 +153,7 @@ function passionsPage(c: AppContext, text: string, errors: Errors, status: PageO
           errors={errors}
           rows={20}
           maxLength={VOCABULARY_LIMITS.chars}
-          hint={`One group a line, passions separated by commas, e.g. “Storytime, Early literacy, Lapsit”. At least two passions a group, at most ${VOCABULARY_LIMITS.perGroup}; at most ${VOCABULARY_LIMITS.groups} groups. Lines starting with # are notes.`}
+          hint={`One group a line, passions separated by commas, e.g. “Storytime, Early literacy, Lapsit”. At least two passions a group, at most ${VOCABULARY_LIMITS.perGroup}; at most ${VOCABULARY_LIMITS.groups} groups. Lines starting with # are left out.`}
         />
         <div class="actions">
           <button type="submit">Save related passions</button>
