@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import type { Database, Queryable } from '../db/database.ts';
 import { decodeCursor, encodeCursor, likeContains } from '../platform/cursor.ts';
 import type { Viewer } from '../platform/viewer.ts';
+import { passionKey, passionMatches, relatedNames } from './passion-vocabulary.ts';
 import { type ActorRow, type Passion, type PublicMember, passionsOf } from './people.ts';
 import { type Profile, toProfile } from './profile.ts';
 import { passionSlug } from './profile-schemas.ts';
@@ -15,6 +16,9 @@ export interface DirectoryQuery {
   cursor?: string | undefined;
   limit?: number | undefined;
 }
+
+/** A passion members hold, how many, and what the vocabulary relates it to. */
+export type PassionSuggestion = Passion & { count: number; related: string[] };
 
 /** How the viewer stands towards a person, as another capability knows it (social: follows and blocks). */
 export type FollowState = 'following' | 'requested' | 'blocked';
@@ -66,8 +70,11 @@ export class DirectoryService {
     };
   }
 
-  /** Passions starting with some letters (autocomplete), most shared first. */
-  async passionSuggestions(prefix: string, limit = 10): Promise<Array<Passion & { count: number }>> {
+  /**
+   * Passions members hold whose name (or one of its words) starts with some letters
+   * (autocomplete), most shared first, each with the vocabulary's related passions.
+   */
+  async passionSuggestions(prefix: string, limit = 10): Promise<PassionSuggestion[]> {
     return passionSuggestions(this.#db, prefix.slice(0, 40), Math.min(Math.max(limit, 1), 50));
   }
 }
@@ -105,22 +112,27 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
   if (filter.excludeMemberId !== undefined) query = query.where('members.id', '!=', filter.excludeMemberId);
   if (filter.role) query = query.where('actors.role', '=', filter.role);
   if (filter.passion) {
-    const slug = passionSlug(filter.passion);
-    query = query.where(({ exists, selectFrom }) =>
-      exists(
-        selectFrom('actor_passions')
-          .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
-          .select(sql.lit(1).as('one'))
-          .whereRef('actor_passions.actor_id', '=', 'actors.id')
-          .where('passions.slug', '=', slug),
-      ),
-    );
+    const key = passionKey(filter.passion);
+    query = query.where(holdsPassion([key]));
   }
   if (filter.location) {
     query = query.where(sql<boolean>`actors.location_key like ${likeContains(filter.location.toLowerCase())} escape ${ESCAPE}`);
   }
-  for (const word of (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8)) {
-    query = query.where(sql<boolean>`actors.search_text like ${likeContains(word)} escape ${ESCAPE}`);
+  const words = (filter.q ?? '').toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
+  if (words.length > 0) {
+    // Each word is in the profile's text or names a passion (by stem or through the vocabulary)
+    // the person holds; or the words together name one ("youth services" finds "Teen services").
+    query = query.where(({ and, or }) => {
+      const eachWord = and(
+        words.map((word) => {
+          const inText = sql<boolean>`actors.search_text like ${likeContains(word)} escape ${ESCAPE}`;
+          const key = passionKey(word);
+          return key.length >= 2 ? or([inText, holdsPassion([key])]) : inText;
+        }),
+      );
+      const phrase = passionKey(words.join(' '));
+      return words.length > 1 && phrase.length >= 2 ? or([eachWord, holdsPassion([phrase])]) : eachWord;
+    });
   }
   if (filter.beforeId) query = query.where('members.id', '<', filter.beforeId);
   const rows = await query.orderBy('members.id', 'desc').limit(filter.limit).execute();
@@ -130,14 +142,37 @@ async function directory(db: Queryable, filter: DirectoryFilter): Promise<Array<
   }));
 }
 
-async function passionSuggestions(db: Queryable, prefix: string, limit: number): Promise<Array<Passion & { count: number }>> {
+/**
+ * The person (`actors`, in the outer query) holds a passion matching one of `keys` or related to
+ * one. Not correlated: the database finds the matching passions (key index) and their holders
+ * (`actor_passions_passion`) once, not again for each person it looks at.
+ */
+function holdsPassion(keys: string[]) {
+  return sql<boolean>`actors.id in (select actor_passions.actor_id from actor_passions
+    inner join passions on passions.id = actor_passions.passion_id where ${passionMatches(keys)})`;
+}
+
+async function passionSuggestions(db: Queryable, prefix: string, limit: number): Promise<PassionSuggestion[]> {
   const slug = passionSlug(prefix);
+  const word = prefix.trim().toLowerCase().replace(/\s+/g, ' ');
   let query = db
     .selectFrom('passions')
-    .leftJoin('actor_passions', 'actor_passions.passion_id', 'passions.id')
-    .select(['passions.slug', 'passions.name', (eb) => eb.fn.count<number>('actor_passions.actor_id').as('count')])
-    .groupBy(['passions.id', 'passions.slug', 'passions.name']);
-  if (slug) query = query.where('passions.slug', 'like', `${slug}%`);
+    .innerJoin('actor_passions', 'actor_passions.passion_id', 'passions.id')
+    .select(['passions.slug', 'passions.name', 'passions.match_key', (eb) => eb.fn.count<number>('actor_passions.actor_id').as('count')])
+    .groupBy(['passions.id', 'passions.slug', 'passions.name', 'passions.match_key']);
+  if (slug) {
+    // The slug starts with the letters, or a later word of the name does ("lit" → "Early literacy").
+    query = query.where((eb) =>
+      eb.or([
+        eb('passions.slug', 'like', `${slug}%`),
+        sql<boolean>`lower(passions.name) like ${likeContains(` ${word}`)} escape ${ESCAPE}`,
+      ]),
+    );
+  }
   const rows = await query.orderBy('count', 'desc').orderBy('passions.slug').limit(limit).execute();
-  return rows.map((r) => ({ ...r, count: Number(r.count) }));
+  const related = await relatedNames(
+    db,
+    rows.map((r) => r.match_key),
+  );
+  return rows.map((r) => ({ slug: r.slug, name: r.name, count: Number(r.count), related: related.get(r.match_key) ?? [] }));
 }

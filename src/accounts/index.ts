@@ -17,6 +17,7 @@ import { sessionPages } from './web/session-pages.tsx';
 import { signupPages } from './web/signup-pages.tsx';
 
 export type { FollowState, FollowStateReader } from './directory.ts';
+export { passionKey } from './passion-vocabulary.ts';
 export type { MemberWithActor } from './people.ts';
 export type { ActorCountsChange, RemoteActorValues } from './people-writes.ts';
 export { adjustActorCounts, isFeaturable, setActorLocked, setFeaturable, upsertRemoteActor } from './people-writes.ts';
@@ -36,10 +37,10 @@ export { AccountsService };
 export const accounts = defineCapability({
   name: 'accounts',
   needs: [],
-  tables: ['actors', 'members', 'passions', 'actor_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
+  tables: ['actors', 'members', 'passions', 'actor_passions', 'related_passions', 'sessions', 'api_tokens', 'invites', 'password_resets'],
   // People, as every capability shows and filters them: read by all, written only here (people-writes.ts
   // has the writes other capabilities need).
-  sharedTables: ['actors', 'members', 'passions', 'actor_passions'],
+  sharedTables: ['actors', 'members', 'passions', 'actor_passions', 'related_passions'],
   build: (kernel) => new AccountsService(kernel),
   pages: (service) => {
     const app = new Hono<AppEnv>();

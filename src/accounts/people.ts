@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Queryable } from '../db/database.ts';
 import type { ActorsTable, MembersTable } from '../db/schema.ts';
 import type { Viewer } from '../platform/viewer.ts';
+import { passionKey } from './passion-vocabulary.ts';
 import { type ProfileLink, passionSlug } from './profile-schemas.ts';
 import { roleLabel } from './roles.ts';
 
@@ -77,7 +78,7 @@ export async function setPassions(db: Queryable, actorId: number, names: string[
   if (unique.size === 0) return [];
   await db
     .insertInto('passions')
-    .values([...unique].map(([slug, name]) => ({ slug, name, created_at: now })))
+    .values([...unique].map(([slug, name]) => ({ slug, name, match_key: passionKey(slug), created_at: now })))
     .onConflict((oc) => oc.column('slug').doNothing())
     .execute();
   const passions = await db

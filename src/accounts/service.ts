@@ -9,6 +9,7 @@ import type { Viewer } from '../platform/viewer.ts';
 import { AdministrationService, type MemberFilter } from './administration.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { type DirectoryQuery, DirectoryService, type FollowState, type FollowStateReader } from './directory.ts';
+import { checkGroups, PassionVocabularyService, parseVocabulary } from './passion-vocabulary.ts';
 import { PasswordService } from './passwords.ts';
 import type { MemberWithActor } from './people.ts';
 import type { ProcessedPhoto } from './photos.ts';
@@ -45,6 +46,8 @@ export class AccountsService {
   readonly profiles: ProfileService;
   /** The directory of members, and passions to pick from. */
   readonly people: DirectoryService;
+  /** Related passions ("Storytime, Early literacy"), which administrators edit. */
+  readonly passionVocabulary: PassionVocabularyService;
   /** Site settings, finding and suspending members. */
   readonly administration: AdministrationService;
   #followStates: FollowStateReader | null = null;
@@ -57,6 +60,7 @@ export class AccountsService {
     this.passwords = new PasswordService(deps);
     this.profiles = new ProfileService(deps);
     this.people = new DirectoryService(deps);
+    this.passionVocabulary = new PassionVocabularyService(deps);
     this.administration = new AdministrationService({ ...deps, logger });
   }
 
@@ -220,6 +224,25 @@ export class AccountsService {
 
   passionSuggestions(prefix: string, limit?: number) {
     return this.people.passionSuggestions(prefix, limit);
+  }
+
+  /** The groups of related passions, in order. */
+  relatedPassionGroups(): Promise<string[][]> {
+    return this.passionVocabulary.groups();
+  }
+
+  /** Replaces the related passions with the administrators' text (one group a line); a 422 naming each bad line. */
+  async replaceRelatedPassions(text: string): Promise<string[][]> {
+    const groups = parseVocabulary(text);
+    await this.passionVocabulary.replace(groups);
+    return groups;
+  }
+
+  /** The same from lists of names (the API); a 422 naming each bad group. */
+  async replaceRelatedPassionGroups(groups: readonly string[][]): Promise<string[][]> {
+    const checked = checkGroups(groups.map((names, i) => ({ label: `Group ${i + 1}`, names })));
+    await this.passionVocabulary.replace(checked);
+    return checked;
   }
 
   // ---- administration ----

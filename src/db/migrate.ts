@@ -20,6 +20,7 @@ import * as m0016 from './migrations/0016_reports.ts';
 import * as m0017 from './migrations/0017_live_events.ts';
 import * as m0018 from './migrations/0018_source_lease_owner.ts';
 import * as m0019 from './migrations/0019_plain_display_names.ts';
+import * as m0020 from './migrations/0020_passion_matching.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -42,6 +43,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0017_live_events', m0017.up],
   ['0018_source_lease_owner', m0018.up],
   ['0019_plain_display_names', m0019.up],
+  ['0020_passion_matching', m0020.up],
 ];
 
 function migrator(database: Database): Migrator {

@@ -12,6 +12,7 @@ export interface Schema {
   members: MembersTable;
   passions: PassionsTable;
   actor_passions: ActorPassionsTable;
+  related_passions: RelatedPassionsTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
   invites: InvitesTable;
@@ -162,7 +163,21 @@ export interface PassionsTable {
   slug: string;
   /** As first written ("Graphic novels"). */
   name: string;
+  /** The slug stemmed ("storytimes" → "storytim"), so plurals and other endings match (accounts/passion-vocabulary.ts). Indexed. */
+  match_key: Generated<string>;
   created_at: number;
+}
+
+/** The vocabulary of related passions administrators edit: groups of passions that find each other ("Storytime, Early literacy"). */
+export interface RelatedPassionsTable {
+  /** The group (1, 2 … in the order shown). */
+  group_id: number;
+  /** The passion's place in its group. */
+  position: number;
+  /** As the administrator wrote it. */
+  name: string;
+  /** Its match key, as `passions.match_key`. Indexed. */
+  match_key: string;
 }
 
 export interface ActorPassionsTable {

@@ -11,6 +11,7 @@ const WEIGHTS = {
   friendsOfFriends: 3,
   followsYou: 12,
   passion: 1.5,
+  relatedPassion: 1,
   tag: 0.8,
   tagMax: 3,
   chat: 1.5,
@@ -26,6 +27,15 @@ const WEIGHTS = {
 const FEW_SHARE = 0.1;
 const MIN_NETWORK = 5;
 const DAY = 86_400_000;
+
+/**
+ * The passions a candidate shares with the viewer: the same ones (by stem: the viewer's names),
+ * and related ones (the candidate's name, and the viewer's passion it relates to).
+ */
+export interface SharedPassions {
+  same: string[];
+  related: Array<{ name: string; via: string }>;
+}
 
 /** A candidate's profile, as scoring and the reasons read it. */
 export interface Profile {
@@ -73,7 +83,7 @@ export function preRank(signals: Map<number, Signals>, max: number): number[] {
 export function score<P extends Profile>(
   profiles: P[],
   signals: Map<number, Signals>,
-  passionsOf: Map<number, string[]>,
+  passionsOf: Map<number, SharedPassions>,
   known: Known,
   now: number,
 ): Array<Scored<P>> {
@@ -94,7 +104,8 @@ export function score<P extends Profile>(
       let score = 0;
       if (s.fof > 0) score += WEIGHTS.friendsOfFriends * Math.log1p(s.fof);
       if (s.followsYou) score += WEIGHTS.followsYou;
-      score += WEIGHTS.passion * (passionsOf.get(num(p.id))?.length ?? 0);
+      const shared = passionsOf.get(num(p.id));
+      score += WEIGHTS.passion * (shared?.same.length ?? 0) + WEIGHTS.relatedPassion * (shared?.related.length ?? 0);
       let tagScore = 0;
       for (const n of s.tags.values()) tagScore += WEIGHTS.tag * Math.log1p(n);
       score += Math.min(WEIGHTS.tagMax, tagScore);
@@ -119,7 +130,8 @@ export function score<P extends Profile>(
 }
 
 /** Why, in words, strongest first. `tagName` names the hashtags of the candidate's signals. */
-export function reasons(x: Scored<Profile>, sharedPassions: string[], tagName: Map<number, string>, now: number): string[] {
+export function reasons(x: Scored<Profile>, passions: SharedPassions, tagName: Map<number, string>, now: number): string[] {
+  const sharedPassions = passions.same;
   const { p, s } = x;
   const label = roleLabel(p.role, p.role_other);
   const a = label ? article(label) : null;
@@ -128,6 +140,10 @@ export function reasons(x: Scored<Profile>, sharedPassions: string[], tagName: M
   if (s.fof > 0) reasons.push(s.fof === 1 ? '1 person you follow follows them' : `${s.fof} people you follow follow them`);
   if (sharedPassions.length > 0)
     reasons.push(`shares your passion${sharedPassions.length > 1 ? 's' : ''}: ${listWords(sharedPassions.slice(0, 3))}`);
+  // "also into Early literacy (like your Storytime)": one reason for each of the viewer's passions, two at most.
+  const byVia = new Map<string, string[]>();
+  for (const r of passions.related) byVia.set(r.via, [...(byVia.get(r.via) ?? []), r.name]);
+  for (const [via, names] of [...byVia].slice(0, 2)) reasons.push(`also into ${listWords(names.slice(0, 3))} (like your ${via})`);
   const tags = [...s.tags.entries()]
     .sort((m, n) => n[1] - m[1])
     .map(([t]) => tagName.get(t))

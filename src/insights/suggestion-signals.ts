@@ -9,7 +9,7 @@ import { num, unionAll } from './common.ts';
  * places, followers not followed back), every one a bounded read (sampled, with LIMITs inside the
  * SQL). Reads other capabilities' tables, never writes them: social's `follows`, `blocks`,
  * `mutes`, `posts`, `post_hashtags`, `hashtags`; chats' `chat_posts`, `chats`, `chat_series`;
- * the people (`actors`, `actor_passions`, `passions`: accounts' shared read model).
+ * the people (`actors`, `actor_passions`, `passions`, `related_passions`: accounts' shared read model).
  */
 
 /** Bounds of the work per request (see the benchmark before changing them). */
@@ -20,6 +20,8 @@ export const BOUNDS = {
   followsEach: 150,
   /** Shared passions: the viewer's passions read, and the best-known holders read of each. */
   passions: 8,
+  /** Related passions (the same stem, or related in the vocabulary) whose holders are read too. */
+  relatedPassions: 16,
   holdersEach: 100,
   /** Hashtag co-use: hashtags (passions' and the viewer's recent ones) and recent posts read of each. */
   tags: 8,
@@ -62,8 +64,13 @@ export interface Known {
   accepted: Array<{ role: string | null; location_key: string | null }>;
   /** The most recent followees, for friends of friends. */
   sampled: number[];
-  /** The viewer's first passions (ids and slugs). */
-  passions: Array<{ id: number; slug: string }>;
+  /** The viewer's first passions. */
+  passions: Array<{ id: number; slug: string; name: string; key: string }>;
+  /**
+   * Other passions people hold that match one of the viewer's: the same stem ("Storytimes" for
+   * "Storytime") or related in the vocabulary ("Early literacy"); `via` names the viewer's.
+   */
+  related: Array<{ id: number; name: string; key: string; via: string }>;
 }
 
 /** What each signal says about one candidate. */
@@ -114,13 +121,14 @@ export class SuggestionSignals {
       db
         .selectFrom('actor_passions')
         .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
-        .select(['passions.id', 'passions.slug'])
+        .select(['passions.id', 'passions.slug', 'passions.name', 'passions.match_key'])
         .where('actor_passions.actor_id', '=', me)
         .orderBy('actor_passions.position')
         .limit(BOUNDS.passions)
         .execute(),
     ]);
     if (!self) return null;
+    const passions = myPassions.map((p) => ({ id: num(p.id), slug: p.slug, name: p.name, key: p.match_key }));
     const excluded = new Set<number>([me]);
     for (const f of follows) excluded.add(num(f.followee_id));
     for (const b of blocks) excluded.add(num(b.actor_id) === me ? num(b.target_id) : num(b.actor_id));
@@ -138,8 +146,42 @@ export class SuggestionSignals {
       excluded,
       accepted,
       sampled,
-      passions: myPassions.map((p) => ({ id: num(p.id), slug: p.slug })),
+      passions,
+      related: await this.#relatedPassions(passions),
     };
+  }
+
+  /**
+   * Passions people hold that match the viewer's by stem or through the vocabulary (accounts'
+   * `related_passions`), each with the viewer's passion it matches: one bounded query.
+   */
+  async #relatedPassions(mine: Known['passions']): Promise<Known['related']> {
+    if (mine.length === 0) return [];
+    const keys = [...new Set(mine.map((p) => p.key))];
+    const links = unionAll([
+      sql`select mine.match_key as via_key, theirs.match_key as their_key from related_passions as mine
+        inner join related_passions as theirs on theirs.group_id = mine.group_id
+        where mine.match_key in (${sql.join(keys)})`,
+      ...keys.map((key) => sql`select cast(${key} as text) as via_key, cast(${key} as text) as their_key`),
+    ]);
+    const rows = await sql<{ id: unknown; name: string; match_key: string; via_key: string }>`
+      select passions.id, passions.name, passions.match_key, links.via_key from passions
+      inner join (${links}) as links on links.their_key = passions.match_key
+      where passions.id not in (${sql.join(mine.map((p) => p.id))})
+        and exists (select 1 from actor_passions where actor_passions.passion_id = passions.id)
+      order by case when links.via_key = passions.match_key then 0 else 1 end, passions.id
+      limit ${BOUNDS.relatedPassions}`.execute(this.#db);
+    const viaName = new Map<string, string>();
+    for (const p of mine) if (!viaName.has(p.key)) viaName.set(p.key, p.name);
+    const seen = new Set<number>();
+    const related: Known['related'] = [];
+    for (const r of rows.rows) {
+      const id = num(r.id);
+      if (seen.has(id)) continue;
+      seen.add(id);
+      related.push({ id, name: r.name, key: r.match_key, via: viaName.get(r.via_key) ?? r.via_key });
+    }
+    return related;
   }
 
   /** Every candidate any signal gives (the excluded left out), with what each signal says about them. */
@@ -148,7 +190,7 @@ export class SuggestionSignals {
     const roleSources = known.role ? [known.role, ...(COMPLEMENTS[known.role] ?? [])] : [];
     const [fofRows, passionRows, tagIds, chatIds, followerRows] = await Promise.all([
       this.#friendsOfFriends(known.sampled),
-      this.#passionHolders(known.passions.map((p) => p.id)),
+      this.#passionHolders([...known.passions, ...known.related].map((p) => p.id)),
       this.#interestingTags(
         me,
         known.passions.map((p) => p.slug),
@@ -265,8 +307,8 @@ export class SuggestionSignals {
   }
 
   /**
-   * People who hold the viewer's passions, and how many of them each holds: the best known of
-   * each passion from the pools (pools.ts); before the first refresh, the newest holders.
+   * People who hold the viewer's passions or related ones, and how many of them each holds: the
+   * best known of each passion from the pools (pools.ts); before the first refresh, the newest holders.
    */
   async #passionHolders(passionIds: number[]): Promise<Array<{ actor_id: unknown; n: unknown }>> {
     if (passionIds.length === 0) return [];

@@ -3,13 +3,14 @@ import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
 import { ACTOR_SUMMARY_COLUMNS, type ActorSummary, actorSummary } from '../social/index.ts';
 import { num } from './common.ts';
-import { preRank, reasons, score } from './suggestion-scoring.ts';
-import { BOUNDS, SuggestionSignals } from './suggestion-signals.ts';
+import { preRank, reasons, type SharedPassions, score } from './suggestion-scoring.ts';
+import { BOUNDS, type Known, SuggestionSignals } from './suggestion-signals.ts';
 
 /**
  * Who to follow: people (members, and remote actors this server already knows) ranked for one
  * member from those who follow them and are not followed back, friends of friends, shared
- * passions (the best known of each, from pools.ts), hashtag co-use and chat co-participation,
+ * passions and related ones (by stem, or through accounts' vocabulary of related passions; the
+ * best known of each, from pools.ts), hashtag co-use and chat co-participation,
  * favouring active people and the roles and places the member's network lacks, each with the
  * reasons in words. Every signal is read with a bounded number of index walks (sampled, with
  * LIMITs inside the SQL), so the cost does not grow with the size of the community; see
@@ -17,7 +18,7 @@ import { BOUNDS, SuggestionSignals } from './suggestion-signals.ts';
  *
  * The steps: who the viewer knows and the candidates of each signal (suggestion-signals.ts),
  * a cheap pre-ranking, the candidates' profiles (here), the score and the reasons
- * (suggestion-scoring.ts). Reads the people (`actors`, `members`, `actor_passions`, `passions`:
+ * (suggestion-scoring.ts). Reads the people (`actors`, `members`, `actor_passions`, `passions`, `related_passions`:
  * accounts' shared read model) and social's `hashtags`; writes only `suggestion_dismissals`.
  */
 
@@ -57,8 +58,7 @@ export class SuggestionsService {
     const signals = await this.#signals.gather(known);
     if (signals.size === 0) return [];
     const ids = preRank(signals, BOUNDS.candidates);
-    const passionIds = known.passions.map((p) => p.id);
-    const [profiles, passionsOf] = await Promise.all([this.#profiles(ids), this.#sharedPassions(ids, passionIds)]);
+    const [profiles, passionsOf] = await Promise.all([this.#profiles(ids), this.#sharedPassions(ids, known)]);
     const scored = score(
       profiles.filter((p) => p.suspended_at === null),
       signals,
@@ -71,7 +71,7 @@ export class SuggestionsService {
     return scored.map((x) => ({
       actor: { ...actorSummary(x.p, this.#baseUrl), location: x.p.location, bio: x.p.bio },
       score: Math.round(x.score * 1000) / 1000,
-      reasons: reasons(x, passionsOf.get(num(x.p.id)) ?? [], tagName, now),
+      reasons: reasons(x, passionsOf.get(num(x.p.id)) ?? { same: [], related: [] }, tagName, now),
     }));
   }
 
@@ -110,22 +110,36 @@ export class SuggestionsService {
       .execute();
   }
 
-  /** Every passion each candidate shares with the viewer (not only those the bounded read saw), by name. */
-  async #sharedPassions(ids: number[], passionIds: number[]): Promise<Map<number, string[]>> {
-    const passionsOf = new Map<number, string[]>();
-    if (passionIds.length === 0) return passionsOf;
+  /**
+   * Every passion each candidate shares with the viewer (not only those the bounded read saw):
+   * the same ones, by the viewer's names (so "Storytimes" is "Storytime"), and related ones.
+   */
+  async #sharedPassions(ids: number[], known: Known): Promise<Map<number, SharedPassions>> {
+    const passionsOf = new Map<number, SharedPassions>();
+    const own = new Map(known.passions.map((p) => [p.id, p.name]));
+    const ownByKey = new Map<string, string>();
+    for (const p of known.passions) if (!ownByKey.has(p.key)) ownByKey.set(p.key, p.name);
+    const related = new Map(known.related.map((p) => [p.id, p]));
+    const passionIds = [...own.keys(), ...related.keys()];
+    if (passionIds.length === 0 || ids.length === 0) return passionsOf;
     const rows = await this.#db
       .selectFrom('actor_passions')
-      .innerJoin('passions', 'passions.id', 'actor_passions.passion_id')
-      .select(['actor_passions.actor_id', 'passions.name'])
-      .where('actor_passions.actor_id', 'in', ids)
-      .where('actor_passions.passion_id', 'in', passionIds)
-      .orderBy('actor_passions.position')
+      .select(['actor_id', 'passion_id'])
+      .where('actor_id', 'in', ids)
+      .where('passion_id', 'in', passionIds)
+      .orderBy('position')
       .execute();
     for (const r of rows) {
-      const list = passionsOf.get(num(r.actor_id)) ?? [];
-      list.push(r.name);
-      passionsOf.set(num(r.actor_id), list);
+      const entry = passionsOf.get(num(r.actor_id)) ?? { same: [], related: [] };
+      const id = num(r.passion_id);
+      const same = own.get(id) ?? (related.has(id) ? ownByKey.get(related.get(id)!.key) : undefined);
+      if (same !== undefined) {
+        if (!entry.same.includes(same)) entry.same.push(same);
+      } else {
+        const { name, via } = related.get(id)!;
+        entry.related.push({ name, via });
+      }
+      passionsOf.set(num(r.actor_id), entry);
     }
     return passionsOf;
   }

@@ -189,7 +189,14 @@ describe('directory', () => {
     const none = await server.client().get('/people?passion=underwaterbasketweaving');
     assert.match(none.text('.callout'), /No one matches/);
     const suggestions = await server.client().api('GET', '/api/v1/passions?q=gen');
-    assert.deepEqual(suggestions.json.passions, [{ slug: 'genrefication', name: 'Genrefication', count: 2 }]);
+    assert.deepEqual(suggestions.json.passions, [
+      {
+        slug: 'genrefication',
+        name: 'Genrefication',
+        count: 2,
+        related: ['Collection organisation', 'Collection organization', 'Shelving', 'Library layout'],
+      },
+    ]);
   });
 
   test('a signed-in member does not see herself in the directory, on the page or in the API', async () => {

@@ -287,6 +287,44 @@ describe('who to follow: following back, and the pools of best-known people', ()
   });
 });
 
+describe('who to follow: related passions', () => {
+  let server: TestServer;
+  let m: Record<string, Member>;
+  before(async () => {
+    server = await startTestServer();
+    m = await createMembers(server, ['boss', 'sam', 'lia', 'ted', 'tia', 'zed']);
+    await profile(m.sam!, { passions: ['Storytime', 'Youth services'] });
+    await profile(m.lia!, { passions: ['Early literacy', 'Lapsit'] });
+    await profile(m.ted!, { passions: ['Storytimes'] });
+    await profile(m.tia!, { passions: ['Teen services'] });
+    await profile(m.zed!, { passions: ['Knitting'] });
+  });
+  after(async () => server?.close());
+
+  test('people with a related passion are suggested, saying which and like which of yours', async () => {
+    const list = await suggestions(m.sam!);
+    const seen = JSON.stringify(list.map((s: Json) => [s.actor.handle, s.reasons]));
+    assert.deepEqual(handles(list).sort(), ['lia', 'ted', 'tia'], seen);
+    assert.ok(reasonsOf(list, 'ted').includes('shares your passion: Storytime'), seen);
+    assert.ok(reasonsOf(list, 'lia').includes('also into Early literacy and Lapsit (like your Storytime)'), seen);
+    assert.ok(reasonsOf(list, 'tia').includes('also into Teen services (like your Youth services)'), seen);
+    // The same passion counts for more than a related one.
+    assert.ok(handles(list).indexOf('ted') < handles(list).indexOf('tia'), seen);
+    // With the pools built the same people come, from the pools.
+    await server.services.insights.pools.refresh();
+    assert.deepEqual(handles(await suggestions(m.sam!)).sort(), ['lia', 'ted', 'tia']);
+  });
+
+  test('the suggestions follow the vocabulary the administrators keep', async () => {
+    const put = await m.boss!.api('PUT', '/api/v1/admin/passions', { groups: [['Storytime', 'Knitting']] });
+    assert.equal(put.status, 200, JSON.stringify(put.json));
+    await server.services.insights.pools.refresh();
+    const list = await suggestions(m.sam!);
+    assert.deepEqual(handles(list).sort(), ['ted', 'zed'], JSON.stringify(list.map((s: Json) => [s.actor.handle, s.reasons])));
+    assert.ok(reasonsOf(list, 'zed').includes('also into Knitting (like your Storytime)'));
+  });
+});
+
 describe('who to follow: people from the same chats', () => {
   let server: TestServer;
   let m: Record<string, Member>;

@@ -125,6 +125,20 @@ describe('searching people and hashtags; trends', () => {
     assert.match((await server.client().get('/search?type=people&q=zzzz')).text('.callout'), /No one matches/);
   });
 
+  test('people by a passion they hold, in other words: another ending or a related passion', async () => {
+    const res = await m.omar.api('PATCH', '/api/v1/profile', { passions: ['Teen services', 'Early literacy'] });
+    assert.equal(res.status, 200, JSON.stringify(res.json));
+    for (const q of ['youth services', 'Storytimes', 'teen service']) {
+      const page = await server.client().get(`/search?type=people&q=${encodeURIComponent(q)}`);
+      assert.equal(page.status, 200);
+      assert.deepEqual(
+        [...page.document.querySelectorAll('.person-card h3')].map((h) => h.textContent?.trim()),
+        ['Omar'],
+        q,
+      );
+    }
+  });
+
   test('hashtags by their first letters, with how many posts use each', async () => {
     await m.june.post('Genre talk #genres');
     const tags = await getJson(server, null, '/api/v1/search/hashtags?q=%23Genre');

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { type Api, createApi, errors, iso, security } from '../../api/openapi.ts';
 import { requireAdmin } from '../../web/middleware.ts';
+import { VOCABULARY_LIMITS } from '../passion-vocabulary.ts';
 import type { AccountsService } from '../service.ts';
 import { handleSchema } from '../signup-schemas.ts';
 
@@ -17,7 +18,7 @@ const MemberAdminSchema = z
   })
   .openapi('MemberAdmin');
 
-/** Members for administrators: list, suspend, lift a suspension. */
+/** Members for administrators: list, suspend, lift a suspension; the related passions. */
 export function administrationApi(accounts: AccountsService): Api {
   const api = createApi();
 
@@ -91,6 +92,61 @@ export function administrationApi(accounts: AccountsService): Api {
       },
     );
   }
+
+  const GroupsSchema = z
+    .object({
+      groups: z
+        .array(z.array(z.string().max(200)).max(200))
+        .max(1000)
+        .openapi({
+          example: [
+            ['Storytime', 'Early literacy', 'Lapsit'],
+            ['Youth services', 'Teen services'],
+          ],
+        }),
+    })
+    .openapi('RelatedPassions');
+
+  api.openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/v1/admin/passions',
+      tags: ['Administration'],
+      summary: 'The groups of related passions (administrators)',
+      description: 'The directory, people search and Who to follow treat the passions of one group as related.',
+      security,
+      responses: {
+        200: { description: 'Every group, in order', content: { 'application/json': { schema: GroupsSchema } } },
+        ...errors(401, 403),
+      },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json({ groups: await accounts.relatedPassionGroups() }, 200);
+    },
+  );
+
+  api.openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/v1/admin/passions',
+      tags: ['Administration'],
+      summary: 'Replace the groups of related passions (administrators)',
+      description: `Each group: 2 to ${VOCABULARY_LIMITS.perGroup} passions (repeats, in any case or ending, count once); at most ${VOCABULARY_LIMITS.groups} groups.`,
+      security,
+      request: {
+        body: { required: true, content: { 'application/json': { schema: z.strictObject({ groups: GroupsSchema.shape.groups }) } } },
+      },
+      responses: {
+        200: { description: 'The groups as saved', content: { 'application/json': { schema: GroupsSchema } } },
+        ...errors(401, 403, 422),
+      },
+    }),
+    async (c) => {
+      requireAdmin(c);
+      return c.json({ groups: await accounts.replaceRelatedPassionGroups(c.req.valid('json').groups) }, 200);
+    },
+  );
 
   return api;
 }

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { parseInput } from '../../platform/errors.ts';
+import { parseInput, UserError } from '../../platform/errors.ts';
 import { type SiteSettingsValues, siteSettingsSchema } from '../../platform/settings.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
@@ -7,10 +7,11 @@ import { DataTable, flash, type PageOptions } from '../../web/layout.tsx';
 import { requireAdmin } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { MemberListing } from '../administration.ts';
+import { VOCABULARY_LIMITS, vocabularyText } from '../passion-vocabulary.ts';
 import type { AccountsService } from '../service.ts';
 import { adminPage } from './administration-views.tsx';
 
-/** Administration: site settings, and members (suspend, unsuspend). */
+/** Administration: site settings, members (suspend, unsuspend) and related passions. */
 export function administrationPages(accounts: AccountsService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -31,6 +32,27 @@ export function administrationPages(accounts: AccountsService): Hono<AppEnv> {
     }
     flash(c, 'Site settings saved.');
     return c.redirect('/admin', 303);
+  });
+
+  app.get('/admin/passions', async (c) => {
+    requireAdmin(c);
+    return passionsPage(c, vocabularyText(await accounts.relatedPassionGroups()), {});
+  });
+
+  app.post('/admin/passions', async (c) => {
+    requireAdmin(c);
+    const text = (await readForm(c)).text('vocabulary');
+    let groups: string[][];
+    try {
+      groups = await accounts.replaceRelatedPassions(text);
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      // Every bad line at once, beside the one field.
+      const message = error.issues.length > 0 ? error.issues.map((i) => i.message).join(' ') : error.message;
+      return passionsPage(c, text, { vocabulary: message }, error.status);
+    }
+    flash(c, `Related passions saved: ${groups.length} ${groups.length === 1 ? 'group' : 'groups'}.`);
+    return c.redirect('/admin/passions', 303);
   });
 
   app.get('/admin/members', async (c) => {
@@ -105,6 +127,36 @@ function sitePage(c: AppContext, values: SiteSettingsValues, errors: Errors, sta
         />
         <div class="actions">
           <button type="submit">Save settings</button>
+        </div>
+      </form>
+    </>,
+  );
+}
+
+function passionsPage(c: AppContext, text: string, errors: Errors, status: PageOptions['status'] = 200) {
+  return adminPage(
+    c,
+    { title: 'Related passions', hasErrors: Object.keys(errors).length > 0, status },
+    <>
+      <p>
+        The directory, people search and Who to follow treat the passions of one group as related: someone looking for “Storytime” also
+        finds members who wrote “Early literacy”. Passions match whatever their case, spacing, punctuation and ending (“Storytimes”, “story
+        time”), so write each once.
+      </p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/admin/passions" class="stack" novalidate>
+        <CsrfField token={c.var.csrf} />
+        <TextArea
+          name="vocabulary"
+          label="Groups of related passions"
+          value={text}
+          errors={errors}
+          rows={20}
+          maxLength={VOCABULARY_LIMITS.chars}
+          hint={`One group a line, passions separated by commas, e.g. “Storytime, Early literacy, Lapsit”. At least two passions a group, at most ${VOCABULARY_LIMITS.perGroup}; at most ${VOCABULARY_LIMITS.groups} groups. Lines starting with # are left out.`}
+        />
+        <div class="actions">
+          <button type="submit">Save related passions</button>
         </div>
       </form>
     </>,

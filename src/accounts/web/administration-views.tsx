@@ -9,6 +9,7 @@ export const ADMINISTRATION = {
   items: [
     ['/admin', 'Site'],
     ['/admin/members', 'Members'],
+    ['/admin/passions', 'Passions'],
     ['/admin/reports', 'Reports'],
     ['/admin/invites', 'Invitations'],
     ['/admin/federation', 'Federation'],

@@ -5,13 +5,16 @@ import type { AccountsService } from '../service.ts';
 import { PassionSchema, ProfileSchema, toJson } from './profile-api.ts';
 
 const DirectoryQuery = z.strictObject({
-  q: z
-    .string()
-    .max(200)
-    .optional()
-    .openapi({ description: 'Words matched against name, handle, role, organisation, location, bio and passions' }),
+  q: z.string().max(200).optional().openapi({
+    description:
+      'Words matched against name, handle, role, organisation, location, bio and passions; a word, or the words together, also match passions with other endings and related passions',
+  }),
   role: z.enum(ROLE_KEYS).optional(),
-  passion: z.string().max(60).optional().openapi({ description: 'A passion slug or name', example: 'genrefication' }),
+  passion: z.string().max(60).optional().openapi({
+    description:
+      'A passion slug or name. Matches the same passion with other endings or spacing ("Storytimes", "story time") and the passions the vocabulary relates to it ("Early literacy")',
+    example: 'genrefication',
+  }),
   location: z.string().max(120).optional().openapi({ description: 'Part of the location, any case', example: 'Ohio' }),
   cursor: z.string().max(500).optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
@@ -50,12 +53,30 @@ export function directoryApi(accounts: AccountsService): Api {
       method: 'get',
       path: '/api/v1/passions',
       tags: ['People'],
-      summary: 'Passions starting with some letters (autocomplete), most shared first',
-      request: { query: z.strictObject({ q: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(50).optional() }) },
+      summary: 'Passions members hold, starting with some letters (autocomplete), most shared first',
+      description:
+        'Passions at least one member holds whose name, or a later word of it, starts with `q` ("sto" → Storytime, "lit" → Early literacy), the most shared first; without `q`, the most shared. Each comes with the related passions of the vocabulary administrators keep (/admin/passions), which the directory also matches.',
+      request: {
+        query: z.strictObject({
+          q: z.string().max(40).optional().openapi({ description: 'The first letters', example: 'sto' }),
+          limit: z.coerce.number().int().min(1).max(50).optional().openapi({ description: 'At most this many (10 unless given)' }),
+        }),
+      },
       responses: {
         200: {
-          description: 'Matching passions with how many members share each',
-          content: { 'application/json': { schema: z.object({ passions: z.array(PassionSchema.extend({ count: z.number().int() })) }) } },
+          description: 'Matching passions with how many members hold each and the passions related to each',
+          content: {
+            'application/json': {
+              schema: z.object({
+                passions: z.array(
+                  PassionSchema.extend({
+                    count: z.number().int(),
+                    related: z.array(z.string()).openapi({ example: ['Early literacy', 'Lapsit'] }),
+                  }),
+                ),
+              }),
+            },
+          },
         },
         ...errors(422),
       },

@@ -22,6 +22,9 @@ import { ROLES } from '../roles.ts';
 import type { AccountsService } from '../service.ts';
 import { settingsPage } from './settings-views.tsx';
 
+/** How many of the community's passions the profile form offers. */
+const POPULAR_PASSIONS = 50;
+
 const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
 
 /** The member's own profile, under Settings. */
@@ -33,7 +36,7 @@ export function profilePages(accounts: AccountsService): Hono<AppEnv> {
   app.get('/settings/profile', async (c) => {
     const viewer = requireViewer(c);
     const profile = await accounts.ownProfile(viewer.memberId);
-    return profilePage(c, profileValues(profile), profile, {});
+    return profilePage(c, accounts, profileValues(profile), profile, {});
   });
 
   app.post('/settings/profile', async (c) => {
@@ -42,7 +45,7 @@ export function profilePages(accounts: AccountsService): Hono<AppEnv> {
     const current = await accounts.ownProfile(viewer.memberId);
     if (c.var.oversizedBody) {
       const message = `The photo is too large: the limit is ${formatBytes(maxUploadBytes)}. Nothing was saved; choose a smaller photo.`;
-      return profilePage(c, profileValues(current), current, { photo: message }, 413);
+      return profilePage(c, accounts, profileValues(current), current, { photo: message }, 413);
     }
     const form = await readForm(c);
     const values = profileFromForm(form);
@@ -52,7 +55,7 @@ export function profilePages(accounts: AccountsService): Hono<AppEnv> {
       await accounts.updateProfile(viewer.memberId, input, { image, remove: form.text('removePhoto') === 'yes' });
     } catch (error) {
       const { errors, status } = formErrors(error);
-      return profilePage(c, formValues(values), current, passionErrorsOnField(errors, values.passions), status);
+      return profilePage(c, accounts, formValues(values), current, passionErrorsOnField(errors, values.passions), status);
     }
     flash(c, 'Your profile was saved.');
     return c.redirect('/settings/profile', 303);
@@ -138,7 +141,16 @@ function formValues(v: ReturnType<typeof profileFromForm>): ProfileFormValues {
   return { ...v, passions: v.passions.join(', ') };
 }
 
-function profilePage(c: AppContext, values: ProfileFormValues, current: Profile, errors: Errors, status: PageOptions['status'] = 200) {
+async function profilePage(
+  c: AppContext,
+  accounts: AccountsService,
+  values: ProfileFormValues,
+  current: Profile,
+  errors: Errors,
+  status: PageOptions['status'] = 200,
+) {
+  // The passions the community uses most, to pick from without JavaScript (app.js narrows them as one types).
+  const popular = await accounts.passionSuggestions('', POPULAR_PASSIONS);
   const { maxUploadBytes } = c.var.kernel.config;
   const linkRows = [...values.links, ...Array.from({ length: 2 }, () => ({ label: '', url: '' }))].slice(0, LINKS_MAX);
   const hasErrors = Object.keys(errors).length > 0;
@@ -242,7 +254,11 @@ function profilePage(c: AppContext, values: ProfileFormValues, current: Profile,
           maxLength={600}
           hint={`What you care about, separated by commas (at most ${PASSIONS_MAX}), e.g. "Graphic novels, Makerspaces, Trauma-informed practice".`}
         />
-        <datalist id="passion-suggestions"></datalist>
+        <datalist id="passion-suggestions">
+          {popular.map((p) => (
+            <option value={p.name} />
+          ))}
+        </datalist>
         <TextArea
           name="bio"
           optional

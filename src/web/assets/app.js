@@ -39,7 +39,9 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
     }
   }
 
-  // Passion autocomplete: suggest existing passions for the word being typed in a comma-separated list.
+  // Passion autocomplete: suggest the passions members use for the one being typed in a
+  // comma-separated list, then the passions related to them (the server fills the list with the
+  // most used ones for browsers without JavaScript).
   for (const input of document.querySelectorAll('input[name=passions][list]')) {
     const list = document.getElementById(input.getAttribute('list'));
     if (!list) continue;
@@ -55,14 +57,17 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
           const res = await fetch(`/api/v1/passions?q=${encodeURIComponent(current)}`, { headers: { accept: 'application/json' } });
           if (!res.ok) return;
           const { passions } = await res.json();
+          const names = [];
+          for (const name of [...passions.map((p) => p.name), ...passions.flatMap((p) => p.related ?? [])]) {
+            const key = name.toLowerCase();
+            if (!before.some((b) => b.toLowerCase() === key) && !names.some((n) => n.toLowerCase() === key)) names.push(name);
+          }
           list.replaceChildren(
-            ...passions
-              .filter((p) => !before.some((b) => b.toLowerCase() === p.name.toLowerCase()))
-              .map((p) => {
-                const option = document.createElement('option');
-                option.value = [...before, p.name].join(', ');
-                return option;
-              }),
+            ...names.slice(0, 20).map((name) => {
+              const option = document.createElement('option');
+              option.value = [...before, name].join(', ');
+              return option;
+            }),
           );
         } catch {
           /* offline: no suggestions */
