@@ -40,5 +40,5 @@ export const insights = defineCapability({
       run: async () => void (await service.pools.refresh()),
     },
   ],
-  nav: [{ href: '/insights', label: 'Insights', order: 70, icon: 'insights' }],
+  nav: [{ href: '/insights', label: 'My PLN', order: 70, icon: 'insights' }],
 });

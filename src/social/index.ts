@@ -124,7 +124,7 @@ export const social = defineCapability({
   nav: (service) => [
     {
       href: '/stream',
-      label: 'Stream',
+      label: 'Home',
       order: 10,
       icon: 'home',
       also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],

@@ -136,7 +136,7 @@ describe('accounts in a browser', () => {
     assert.equal(await text(page, 'main .notice'), 'Your profile was saved.');
 
     const people = ada.page;
-    await people.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).click();
+    await people.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).click();
     await people.waitForURL('**/people');
     const names = () => people.locator('.people-grid h3').allTextContents();
     assert.deepEqual(await names(), ['Grace Hopper'], 'everyone but herself, newest first');
