@@ -19,7 +19,7 @@ export function streamPages(social: SocialService): Hono<AppEnv> {
       c,
       { title: 'Home', noindex: true },
       <>
-        {c.req.query('cursor') ? null : <Composer c={c} back="/stream" />}
+        {c.req.query('cursor') ? null : <Composer c={c} back="/stream" compact />}
         <Timeline
           c={c}
           label="Home timeline"
