@@ -81,3 +81,79 @@ describe('Home shows posts first', () => {
     await s.context.close();
   });
 });
+
+describe('the context column', () => {
+  test('on a desktop, Home has a right-hand column: who to follow (with Follow buttons), upcoming chats, trending hashtags', async () => {
+    const s = await openContext(browser, server, DESKTOP);
+    const { page } = s;
+    await signIn(page, 'mslibrarian', DEMO_PASSWORD);
+    await visit(page, '/stream');
+    const aside = page.getByRole('complementary');
+    const [main, column] = [await page.locator('main').boundingBox(), await aside.boundingBox()];
+    assert.ok(main && column, 'the main column and the context column are shown');
+    assert.ok(
+      column.x >= main.x + main.width && column.x + column.width <= 1280,
+      `beside the main column (${JSON.stringify({ main, column })})`,
+    );
+    assert.ok(column.y < 100, 'at the top of the page');
+    const headings = await aside.getByRole('heading', { level: 2 }).allInnerTexts();
+    assert.deepEqual(headings, ['Who to follow', 'Upcoming chats', 'Trending this week']);
+
+    const people = aside.getByRole('region', { name: 'Who to follow' });
+    const follows = people.getByRole('button', { name: /^Follow / });
+    assert.equal(await follows.count(), 3, 'three suggestions, each with a Follow button');
+    const name = ((await follows.first().innerText()).replace(/^Follow\s*/, '') || (await follows.first().textContent()) || '').trim();
+    const chats = aside.getByRole('region', { name: 'Upcoming chats' });
+    const chatLinks = await chats
+      .getByRole('link')
+      .evaluateAll((links) => links.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+    assert.ok(chatLinks.length >= 2 && chatLinks.length <= 4, `up to three chats and "All chats": ${chatLinks.join(' ')}`);
+    assert.ok(
+      chatLinks.slice(0, -1).every((href) => /^\/chats\/[^/]+\/\d{4}-\d{2}-\d{2}$/.test(href)),
+      chatLinks.join(' '),
+    );
+    assert.equal(chatLinks.at(-1), '/chats');
+    const tags = await aside.getByRole('region', { name: 'Trending this week' }).locator('.trending a').count();
+    assert.ok(tags >= 1 && tags <= 5, `trending hashtags (${tags})`);
+
+    // Follow from the card: back on Home, and that person is no longer suggested.
+    await follows.first().click();
+    await page.waitForURL((url) => url.pathname === '/stream');
+    assert.match(await page.locator('main .notice').innerText(), /You now follow|requested/i);
+    assert.ok(!(await people.innerText()).includes(name), `${name} is no longer suggested`);
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
+  });
+
+  test('Explore (the directory) and the local timeline have the same column; a visitor sees it without Who to follow', async () => {
+    const s = await openContext(browser, server, DESKTOP);
+    const { page } = s;
+    for (const path of ['/people', '/local']) {
+      await visit(page, path);
+      assert.deepEqual(await page.getByRole('complementary').getByRole('heading', { level: 2 }).allInnerTexts(), [
+        'Upcoming chats',
+        'Trending this week',
+      ]);
+    }
+    await signIn(page, 'mslibrarian', DEMO_PASSWORD);
+    await visit(page, '/people');
+    assert.equal(await page.getByRole('complementary').getByRole('heading', { name: 'Who to follow' }).count(), 1);
+    assert.deepEqual(s.problems, []);
+    await s.context.close();
+  });
+
+  test('on a phone, the column comes after the posts, not before', async () => {
+    const s = await openContext(browser, server, PHONE);
+    const { page } = s;
+    await signIn(page, 'mslibrarian', DEMO_PASSWORD);
+    await visit(page, '/stream');
+    const order = await page.evaluate(() => {
+      const aside = document.querySelector('aside.shell__aside')!.getBoundingClientRect();
+      const posts = [...document.querySelectorAll('main article.post')].map((p) => p.getBoundingClientRect().bottom);
+      return { asideTop: aside.top + window.scrollY, lastPost: Math.max(...posts) + window.scrollY };
+    });
+    assert.ok(order.asideTop >= order.lastPost, `the column starts below the last post (${JSON.stringify(order)})`);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), 0, 'nothing scrolls sideways');
+    await s.context.close();
+  });
+});
