@@ -104,8 +104,11 @@ export interface AsideCard {
   order: number;
   /** Shown only to signed-in members. */
   membersOnly?: boolean;
-  /** The card's content under its heading, or null when it has nothing to show (the card is left out). One or two bounded queries. */
-  render(c: AppContext): Promise<Child | null>;
+  /**
+   * The card's content under its heading for a kind of page, or null when it has nothing to show
+   * (the card is left out). A few bounded queries, whatever the size of the server.
+   */
+  render(c: AppContext, place: AsidePlace): Promise<Child | null>;
 }
 
 /**

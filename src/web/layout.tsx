@@ -218,7 +218,7 @@ async function contextCards(c: AppContext, place: AsidePlace): Promise<Array<{ c
   const rendered = await Promise.all(
     cards.map(async (card) => {
       try {
-        const content = await card.render(c);
+        const content = await card.render(c, place);
         return content === null ? null : { card, content };
       } catch (error) {
         c.var.kernel?.logger.error({ err: error, card: card.name, path: c.req.path }, 'context card failed');

@@ -25,15 +25,15 @@ export function TrendingList({ trending }: { trending: readonly Trend[] }) {
   );
 }
 
-/** "Trending this week" beside Home and Explore: the five hashtags most used this week. One grouped query. */
+/** "Trending this week" beside Home (five hashtags) and Explore (ten): those most used this week. One grouped query. */
 export function trendingCard(social: SocialService): AsideCard {
   return {
     name: 'trending',
     title: 'Trending this week',
     places: ['home', 'explore'],
     order: 30,
-    async render() {
-      const trending = await social.timelines.trending(5);
+    async render(_c, place) {
+      const trending = await social.timelines.trending(place === 'home' ? 5 : 10);
       return trending.length === 0 ? <p>No hashtags yet this week.</p> : <TrendingList trending={trending} />;
     },
   };
