@@ -64,7 +64,7 @@ export const accounts = defineCapability({
   },
   jobs: (service) => [{ kind: 'accounts.cleanup', every: 3600_000, run: () => service.removeExpired() }],
   nav: [
-    { href: '/people', label: 'People', order: 20, icon: 'people' },
+    { href: '/people', label: 'Explore', order: 20, icon: 'explore' },
     { href: '/settings/profile', label: 'Settings', order: 20, icon: 'settings', place: 'account', membersOnly: true },
     { href: '/admin', label: 'Admin', order: 90, icon: 'shield', place: 'account', adminOnly: true },
   ],

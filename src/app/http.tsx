@@ -47,7 +47,7 @@ export function createApp(services: Services): Api {
       return c.json({ status: 'error', database: 'unreachable' }, 503);
     }
   });
-  app.use(baseMiddleware(services.kernel, services.nav));
+  app.use(baseMiddleware(services.kernel, services.nav, services.asides));
   // Bookmark imports may be larger than other uploads (curation/bookmark-transfer.ts).
   app.use(withImportLimit(bodyLimitMiddleware(services.config.maxUploadBytes + FORM_OVERHEAD_BYTES)));
   // ActivityPub, WebFinger and NodeInfo: other servers sign their requests (no cookies, no CSRF token).

@@ -1,7 +1,7 @@
 import type { MiddlewareHandler } from 'hono';
 import type { Config } from '../platform/config.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { Capability, JobSpec, Kernel, NavEntry } from '../web/capability.ts';
+import type { AsideCard, Capability, JobSpec, Kernel, NavEntry } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
 import { CAPABILITIES, type CapabilityServices } from './capabilities.ts';
 import { closeKernel, type KernelOptions, kernelJobs, openKernel } from './kernel.ts';
@@ -19,6 +19,8 @@ export type Services = Kernel &
     built: ReadonlyArray<{ capability: AnyCapability; service: unknown }>;
     /** The main navigation, from every capability. */
     nav: readonly NavEntry[];
+    /** The cards of the context column, from every capability, in order. */
+    asides: readonly AsideCard[];
     /** Middleware for requests from other servers, before sessions and CSRF. */
     protocol: MiddlewareHandler<AppEnv>[];
     /** Every job kind, as the capabilities declare them (registered with the runner). */
@@ -53,6 +55,7 @@ export async function createServices(config: Config, options: KernelOptions = {}
   for (const spec of jobSpecs) kernel.jobs.register(spec.kind, spec.run, spec.options);
   const navOf = (c: AnyCapability) => (typeof c.nav === 'function' ? c.nav(of(c)) : (c.nav ?? []));
   const nav = capabilities.flatMap(navOf).sort((a, b) => a.order - b.order);
+  const asides = capabilities.flatMap((c) => c.asides?.(of(c)) ?? []).sort((a, b) => a.order - b.order);
   const protocol = capabilities.flatMap((c) => (c.protocol ? [c.protocol(of(c))] : []));
 
   return {
@@ -62,6 +65,7 @@ export async function createServices(config: Config, options: KernelOptions = {}
     services,
     built: capabilities.map((capability) => ({ capability, service: of(capability) })),
     nav,
+    asides,
     protocol,
     jobSpecs,
     async schedule() {

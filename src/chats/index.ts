@@ -5,6 +5,7 @@ import type { SocialService } from '../social/index.ts';
 import { defineCapability } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
 import { ChatsService } from './service.ts';
+import { upcomingChatsCard } from './web/aside-views.tsx';
 import { calendarPages } from './web/calendar-pages.tsx';
 import { historyPages } from './web/history-pages.tsx';
 import { occurrenceApi } from './web/occurrence-api.ts';
@@ -49,5 +50,6 @@ export const chats = defineCapability({
     { kind: 'chats.tick', every: 15_000, run: async () => void (await service.timer.tick()), options: { timeoutMs: 60_000 } },
     { kind: 'chats.plan', every: 3600_000, run: async () => void (await service.series.plan()), options: { timeoutMs: 10 * 60_000 } },
   ],
+  asides: (service) => [upcomingChatsCard(service)],
   nav: [{ href: '/chats', label: 'Chats', order: 40, icon: 'chats' }],
 });

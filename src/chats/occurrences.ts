@@ -49,6 +49,37 @@ export class OccurrencesService {
     return this.#records.chat(viewer, slug, date);
   }
 
+  /**
+   * The next `limit` chats of any series: live ones first, then those coming up, soonest first
+   * (the "Upcoming chats" card beside Home). Three queries, whatever the number of series.
+   */
+  async soonest(
+    viewer: Viewer | null,
+    limit: number,
+    now = this.#deps.clock.now(),
+  ): Promise<Array<{ series: { title: string; hashtag: string }; chat: ChatView }>> {
+    const rows = await this.#db
+      .selectFrom('chats')
+      .selectAll()
+      .where((eb) => eb.or([eb('state', '=', 'live'), eb.and([eb('state', '=', 'scheduled'), eb('ends_at', '>', now)])]))
+      .orderBy(sql`case when state = 'live' then 0 else 1 end`)
+      .orderBy('starts_at')
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    if (rows.length === 0) return [];
+    const series = await this.#db
+      .selectFrom('chat_series')
+      .selectAll()
+      .where('id', 'in', [...new Set(rows.map((r) => r.series_id))])
+      .execute();
+    const chats = await this.#records.chatViews(viewer, rows, series);
+    return chats.flatMap((chat) => {
+      const of = series.find((s) => s.id === chat.seriesId);
+      return of ? [{ series: { title: of.title, hashtag: of.hashtag }, chat }] : [];
+    });
+  }
+
   /** A series' chats: `upcoming` (scheduled and live) or `past` (ended), searchable over topic, questions and posts. */
   async list(
     viewer: Viewer | null,

@@ -4,6 +4,7 @@ import { defineCapability } from '../web/capability.ts';
 import { POOLS_INTERVAL_MS, POOLS_JOB } from './pools.ts';
 import { InsightsService } from './service.ts';
 import { insightsApi, insightsPages } from './web/insights-web.ts';
+import { whoToFollowCard } from './web/suggestions-pages.tsx';
 
 export type { CohortsService } from './cohorts.ts';
 export type { GoalsService } from './goals.ts';
@@ -40,5 +41,6 @@ export const insights = defineCapability({
       run: async () => void (await service.pools.refresh()),
     },
   ],
-  nav: [{ href: '/insights', label: 'Insights', order: 70, icon: 'insights' }],
+  asides: (service) => [whoToFollowCard(service)],
+  nav: [{ href: '/insights', label: 'My PLN', order: 70, icon: 'insights' }],
 });

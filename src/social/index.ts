@@ -21,6 +21,7 @@ import { searchPages } from './web/search-pages.tsx';
 import { streamPages } from './web/stream-pages.tsx';
 import { tagPages } from './web/tag-pages.tsx';
 import { timelineApi } from './web/timeline-api.ts';
+import { trendingCard } from './web/trending-views.tsx';
 
 // Shared with the other capabilities' APIs (it lives in src/api/schemas.ts).
 export { ActorSchema } from '../api/schemas.ts';
@@ -121,10 +122,11 @@ export const social = defineCapability({
       options: { timeoutMs: 10 * 60_000 },
     },
   ],
+  asides: (service) => [trendingCard(service)],
   nav: (service) => [
     {
       href: '/stream',
-      label: 'Stream',
+      label: 'Home',
       order: 10,
       icon: 'home',
       also: ['/local', '/notifications', '/lists', '/search', '/tags', '/follow-requests', '/compose', '/posts'],

@@ -1,5 +1,6 @@
 import type { OpenAPIHono } from '@hono/zod-openapi';
 import type { Hono, MiddlewareHandler } from 'hono';
+import type { Child } from 'hono/jsx';
 import type { Database } from '../db/database.ts';
 import type { JobHandler, JobKindOptions, Jobs } from '../jobs/jobs.ts';
 import type { Clock } from '../platform/clock.ts';
@@ -11,7 +12,7 @@ import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { DiskStorage } from '../platform/storage.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { AppEnv } from './context.ts';
+import type { AppContext, AppEnv } from './context.ts';
 
 /**
  * What every capability is built from: the process's shared parts, made once by the
@@ -84,6 +85,32 @@ export interface NavEntry {
   liveBadge?: string;
 }
 
+/** The kinds of page that show context cards beside their main column (`PageOptions.context`). */
+export type AsidePlace = 'home' | 'explore';
+
+/**
+ * A card of context a capability contributes to the right-hand column of some pages (who to
+ * follow, upcoming chats, trending hashtags): data, like navigation, so that no capability needs
+ * another to fill Home's column. The layout renders a page's cards together, in `order`.
+ */
+export interface AsideCard {
+  /** Names the card (its heading's id is `aside-<name>`). */
+  name: string;
+  /** Its heading ("Who to follow"). */
+  title: string;
+  /** The kinds of page that show it. */
+  places: readonly AsidePlace[];
+  /** Position in the column: lower comes first. */
+  order: number;
+  /** Shown only to signed-in members. */
+  membersOnly?: boolean;
+  /**
+   * The card's content under its heading for a kind of page, or null when it has nothing to show
+   * (the card is left out). A few bounded queries, whatever the size of the server.
+   */
+  render(c: AppContext, place: AsidePlace): Promise<Child | null>;
+}
+
 /**
  * A capability: one folder under src/ whose index.ts exports one of these. The composition
  * root builds each capability's service once, in the order of src/app/capabilities.ts, from
@@ -112,6 +139,8 @@ export interface Capability<Service, Needs extends object = object> {
   /** Its places in the navigation: data, or made from its service (for badges that count). */
   nav?: readonly NavEntry[] | ((service: Service) => readonly NavEntry[]);
   commands?: Command<Service>[];
+  /** Its cards for the context column of some pages (see AsideCard). */
+  asides?(service: Service): readonly AsideCard[];
   /** Lets go of what the service holds open (timers, connections) when the process stops. */
   close?(service: Service): void | Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { SiteSettingsValues } from '../platform/settings.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { Kernel, NavEntry } from './capability.ts';
+import type { AsideCard, Kernel, NavEntry } from './capability.ts';
 
 /** What every request carries (set by the middleware in middleware.ts). */
 export interface AppEnv {
@@ -10,6 +10,8 @@ export interface AppEnv {
     kernel: Kernel;
     /** The main navigation, as the capabilities contribute it. */
     nav: readonly NavEntry[];
+    /** The context cards the capabilities contribute, in order (the layout picks a page's). */
+    asides: readonly AsideCard[];
     viewer: Viewer | null;
     /** The CSRF token every form on the page carries in `_csrf`. */
     csrf: string;

@@ -2,7 +2,7 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { ASSET_VERSION } from './assets.ts';
-import type { NavEntry } from './capability.ts';
+import type { AsideCard, AsidePlace, NavEntry } from './capability.ts';
 import type { AppContext } from './context.ts';
 import { Icon } from './icons.tsx';
 import { THEME_COLORS, ThemeForm, themeOf } from './theme.tsx';
@@ -33,6 +33,11 @@ export interface PageOptions {
   aside?: Child;
   /** The aside's accessible name (default "Related"). */
   asideLabel?: string;
+  /**
+   * The kind of page, for the context cards the capabilities contribute to it (who to follow,
+   * upcoming chats, trending hashtags …): they fill the aside, after the page's own `aside`.
+   */
+  context?: AsidePlace;
 }
 
 const FLASH_COOKIE = 'cr_flash';
@@ -66,6 +71,7 @@ export function renderPage(c: AppContext, options: PageOptions, body: Child) {
       alternates={options.alternates ?? []}
       aside={options.aside}
       asideLabel={options.asideLabel ?? 'Related'}
+      context={options.context}
     >
       {body}
     </Layout>
@@ -114,7 +120,7 @@ export function Brand({ c, class: className }: { c: AppContext; class: string })
   );
 }
 
-function Layout(props: {
+async function Layout(props: {
   c: AppContext;
   title: string;
   heading: string | null;
@@ -125,13 +131,15 @@ function Layout(props: {
   alternates: ReadonlyArray<{ href: string; type: string; title: string }>;
   aside: Child | undefined;
   asideLabel: string;
+  context: AsidePlace | undefined;
   children?: Child;
 }) {
   const { c } = props;
   const site = c.var.site;
   const path = c.req.path;
   const main = placesFor(c, 'main');
-  const hasAside = props.aside !== undefined && props.aside !== null && props.aside !== false;
+  const cards = props.context ? await contextCards(c, props.context) : [];
+  const hasAside = (props.aside !== undefined && props.aside !== null && props.aside !== false) || cards.length > 0;
   return (
     <html lang="en" data-theme={themeOf(c) ?? undefined}>
       <head>
@@ -180,6 +188,12 @@ function Layout(props: {
           {hasAside ? (
             <aside class="shell__aside" aria-label={props.asideLabel}>
               {props.aside}
+              {cards.map(({ card, content }) => (
+                <section class={`context-card context-card--${card.name}`} aria-labelledby={`aside-${card.name}`}>
+                  <h2 id={`aside-${card.name}`}>{card.title}</h2>
+                  {content}
+                </section>
+              ))}
             </aside>
           ) : null}
         </div>
@@ -192,6 +206,27 @@ function Layout(props: {
       </body>
     </html>
   );
+}
+
+/**
+ * The context cards of a kind of page that have something to show, rendered together. A card
+ * that fails is logged and left out: the page around it still answers.
+ */
+async function contextCards(c: AppContext, place: AsidePlace): Promise<Array<{ card: AsideCard; content: Child }>> {
+  const viewer = c.var.viewer;
+  const cards = (c.var.asides ?? []).filter((card) => card.places.includes(place) && (!card.membersOnly || viewer));
+  const rendered = await Promise.all(
+    cards.map(async (card) => {
+      try {
+        const content = await card.render(c, place);
+        return content === null ? null : { card, content };
+      } catch (error) {
+        c.var.kernel?.logger.error({ err: error, card: card.name, path: c.req.path }, 'context card failed');
+        return null;
+      }
+    }),
+  );
+  return rendered.filter((r) => r !== null);
 }
 
 /** The navigation entries of one place that this viewer may see. */

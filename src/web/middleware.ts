@@ -5,19 +5,20 @@ import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import { hmac, randomToken, safeEqual } from '../platform/crypto.ts';
 import { UserError } from '../platform/errors.ts';
 import type { Viewer } from '../platform/viewer.ts';
-import type { Kernel, NavEntry } from './capability.ts';
+import type { AsideCard, Kernel, NavEntry } from './capability.ts';
 import type { AppContext, AppEnv } from './context.ts';
 import { readForm, tooLarge } from './request.ts';
 
 export const SESSION_COOKIE = 'cr_session';
 const CSRF_COOKIE = 'cr_csrf';
 
-/** The kernel, the navigation, client address, site settings and per-request logging. */
-export function baseMiddleware(kernel: Kernel, nav: readonly NavEntry[]): MiddlewareHandler<AppEnv> {
+/** The kernel, the navigation and context cards, client address, site settings and per-request logging. */
+export function baseMiddleware(kernel: Kernel, nav: readonly NavEntry[], asides: readonly AsideCard[] = []): MiddlewareHandler<AppEnv> {
   const { config, logger } = kernel;
   return async (c, next) => {
     c.set('kernel', kernel);
     c.set('nav', nav);
+    c.set('asides', asides);
     c.set('ip', clientIp(c, config.trustProxy));
     c.set('site', await kernel.settings.get());
     c.set('viewer', null);

@@ -303,7 +303,7 @@ describe('phone-sized screens', () => {
     await nav.getByRole('link', { name: 'Library' }).tap();
     await page.waitForURL('**/bookmarks');
     const menu = page.getByRole('navigation', { name: 'Account' });
-    for (const [name, lands] of [['Insights', '**/insights']]) {
+    for (const [name, lands] of [['My PLN', '**/insights']]) {
       await page.locator('summary', { hasText: 'Menu' }).tap();
       const link = menu.getByRole('link', { name });
       const box = await link.boundingBox();

@@ -70,11 +70,11 @@ describe('the shell at each size', () => {
     // The menu opens without script help (a disclosure) and holds the places the tab bar has no room for.
     await openMenu(page);
     const menu = page.getByRole('navigation', { name: 'Account' });
-    for (const name of ['Settings', 'Insights', 'Admin']) assert.ok(await menu.getByRole('link', { name }).isVisible(), name);
+    for (const name of ['Settings', 'My PLN', 'Admin']) assert.ok(await menu.getByRole('link', { name }).isVisible(), name);
     assert.ok(await menu.getByRole('button', { name: 'Sign out' }).isVisible());
     assert.ok(await menu.getByRole('button', { name: 'Dark' }).isVisible());
     assert.ok(await menu.getByRole('link', { name: /@ada/ }).isVisible(), 'her profile');
-    await menu.getByRole('link', { name: 'Insights' }).click();
+    await menu.getByRole('link', { name: 'My PLN' }).click();
     await page.waitForURL('**/insights');
     assert.deepEqual(phone.problems, []);
   });
@@ -125,7 +125,7 @@ describe('the shell at each size', () => {
     assert.ok(await account.getByRole('link', { name: 'Settings' }).isVisible());
     assert.ok(await account.getByRole('button', { name: 'Sign out' }).isVisible());
     assert.equal(
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'People' }).getAttribute('aria-current'),
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Explore' }).getAttribute('aria-current'),
       'page',
     );
     // The rail stays in view while the page scrolls.
@@ -168,6 +168,27 @@ describe('navigation and titles', () => {
     const front = await page.title();
     assert.notEqual(front.split(' · ')[0], stream.split(' · ')[0], `the front page is titled "${front}", the stream "${stream}"`);
     assert.doesNotMatch(front, /^Home\b/);
+    assert.deepEqual(desktop.problems, []);
+  });
+
+  test('each main place is named alike in the navigation, the page title and the heading: Home, Explore, My PLN', async () => {
+    const desktop = await openContext(browser, server, DESKTOP);
+    const { page } = desktop;
+    await signIn(page, 'grace', PASSWORD);
+    const main = page.getByRole('navigation', { name: 'Main' });
+    for (const [name, path] of [
+      ['Home', '/stream'],
+      ['Explore', '/people'],
+      ['My PLN', '/insights'],
+    ] as const) {
+      await visit(page, '/');
+      await main.getByRole('link', { name, exact: true }).click();
+      await page.waitForURL((url) => url.pathname === path);
+      assert.equal((await page.title()).split(' · ')[0], name, `${path}: the title`);
+      assert.equal((await page.locator('main h1').first().textContent())?.trim(), name, `${path}: the heading`);
+      assert.equal(await main.getByRole('link', { name, exact: true }).getAttribute('aria-current'), 'page', `${path}: the current place`);
+    }
+    assert.equal(await main.getByRole('link', { name: /Stream|Insights|People/ }).count(), 0, 'no old names');
     assert.deepEqual(desktop.problems, []);
   });
 });

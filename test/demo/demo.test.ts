@@ -239,7 +239,7 @@ describe('demo social data', () => {
 });
 
 describe('demo social life', () => {
-  test('the local timeline has posts, link previews, a content warning, and a trending sidebar', async () => {
+  test('the local timeline has posts, link previews, a content warning, and trending hashtags beside them', async () => {
     const page = await server.client().get('/local');
     assert.equal(page.status, 200);
     assert.equal(page.document.querySelectorAll('article.post').length, 20, 'a full first page');

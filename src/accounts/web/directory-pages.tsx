@@ -63,7 +63,7 @@ function directoryPage(
   const next = result.nextCursor ? `/people?${new URLSearchParams({ ...filter, cursor: result.nextCursor })}` : null;
   return renderPage(
     c,
-    { title: 'People', hasErrors: Object.keys(errors).length > 0, status },
+    { title: 'Explore', hasErrors: Object.keys(errors).length > 0, status, context: 'explore' },
     <>
       <p>Find peers who do what you do, or what you want to learn: filter by role, passion and place.</p>
       <ErrorSummary errors={errors} />

@@ -4,7 +4,7 @@ import { type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 
 /** Insights: a member's view of their own learning network and what to do next. */
 export const INSIGHTS = {
-  label: 'Insights',
+  label: 'My PLN',
   items: [
     ['/insights', 'My PLN'],
     ['/insights/routine', 'Routine'],

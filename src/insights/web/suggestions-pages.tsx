@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { UserError } from '../../platform/errors.ts';
+import type { AsideCard } from '../../web/capability.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import { Avatar, flash } from '../../web/layout.tsx';
@@ -31,6 +32,56 @@ export function suggestionsPages(service: InsightsService): Hono<AppEnv> {
     return c.redirect(safeNext(c, form.text('back'), PATH), 303);
   });
   return app;
+}
+
+/** How many people the card beside Home suggests. */
+const SHOWN = 3;
+
+/** "Who to follow" beside Home and Explore: the viewer's best three suggestions, each with a Follow button (a plain form). */
+export function whoToFollowCard(service: InsightsService): AsideCard {
+  return {
+    name: 'who-to-follow',
+    title: 'Who to follow',
+    places: ['home', 'explore'],
+    order: 10,
+    membersOnly: true,
+    async render(c) {
+      const suggestions = await service.suggestions.suggest(requireViewer(c), SHOWN);
+      const here = new URL(c.req.url);
+      const back = here.pathname + here.search;
+      if (suggestions.length === 0)
+        return (
+          <p>
+            Find peers who do what you do in <a href="/people">Explore</a>.
+          </p>
+        );
+      return (
+        <>
+          <ul class="context-list context-people">
+            {suggestions.map(({ actor, reasons }) => (
+              <li class="context-person">
+                <Avatar url={actor.avatarUrl} name={actor.displayName} size={40} />
+                <div class="context-person__who">
+                  <a href={actor.local ? `/@${actor.handle}` : `/@${actor.acct}`}>{actor.displayName}</a>
+                  <span class="meta">{reasons[0] ? reasons[0][0]!.toUpperCase() + reasons[0].slice(1) : `@${actor.acct}`}</span>
+                </div>
+                <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
+                  <CsrfField token={c.var.csrf} />
+                  <input type="hidden" name="back" value={back} />
+                  <button type="submit" class="button--small">
+                    Follow <span class="visually-hidden">{actor.displayName}</span>
+                  </button>
+                </form>
+              </li>
+            ))}
+          </ul>
+          <p class="context-card__more">
+            <a href={PATH}>More suggestions</a>
+          </p>
+        </>
+      );
+    },
+  };
 }
 
 function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Suggestion[] }) {

@@ -23,10 +23,12 @@ export function PostTextField(props: {
   rows: number;
   error: string | undefined;
   value: string;
+  /** A prompt in the empty field (the compact composer's one line). */
+  placeholder?: string;
 }) {
   const { id, error } = props;
   return (
-    <div class={`field${error ? ' field--error' : ''}`}>
+    <div class={`field field--post-text${error ? ' field--error' : ''}`}>
       <label for={id}>{props.label}</label>
       <p class="hint" id={`${id}-hint`}>
         {props.hint} <span data-count-for={id}>Up to {props.max} characters.</span>
@@ -42,6 +44,7 @@ export function PostTextField(props: {
         name="text"
         rows={props.rows}
         data-max-chars={String(props.max)}
+        placeholder={props.placeholder}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
       >
@@ -51,7 +54,11 @@ export function PostTextField(props: {
   );
 }
 
-/** The post form. Works without JavaScript; with it, a live character count. */
+/**
+ * The post form. Works without JavaScript; with it, a live character count. `compact` (the
+ * home timeline) shows one line, "What are you learning today?", until it is used: focused, or
+ * holding text, it opens to the whole form (CSS alone, so it opens without script too).
+ */
 export function Composer(props: {
   c: AppContext;
   replyTo?: PostView;
@@ -60,6 +67,7 @@ export function Composer(props: {
   back: string;
   /** Text to start with, e.g. "@handle " for a reply or a chat answer prefix. */
   prefill?: string;
+  compact?: boolean;
 }) {
   const { c, replyTo, errors = {} } = props;
   const max = c.var.kernel.config.postMaxChars;
@@ -67,8 +75,17 @@ export function Composer(props: {
   const visibility = values.visibility ?? (replyTo && replyTo.visibility !== 'public' ? replyTo.visibility : 'public');
   const textId = fieldId('text');
   const hasMediaErrors = Object.keys(errors).some((k) => k.startsWith('media'));
+  // A form with something to show (an error, a value) is never folded.
+  const compact = props.compact && Object.keys(errors).length === 0;
   return (
-    <form method="post" action="/posts" enctype="multipart/form-data" class="composer" id={replyTo ? 'reply' : 'compose'} novalidate>
+    <form
+      method="post"
+      action="/posts"
+      enctype="multipart/form-data"
+      class={compact ? 'composer composer--compact' : 'composer'}
+      id={replyTo ? 'reply' : 'compose'}
+      novalidate
+    >
       <ErrorSummary errors={errors} />
       <CsrfField token={c.var.csrf} />
       <input type="hidden" name="back" value={props.back} />
@@ -81,6 +98,7 @@ export function Composer(props: {
         rows={replyTo ? 3 : 4}
         error={errors.text}
         value={values.text ?? props.prefill ?? ''}
+        placeholder={compact ? 'What are you learning today?' : undefined}
       />
       <div class="composer__options">
         <div class={`field${errors.visibility ? ' field--error' : ''}`}>

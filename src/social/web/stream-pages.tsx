@@ -17,9 +17,9 @@ export function streamPages(social: SocialService): Hono<AppEnv> {
     const page = await social.timelines.home(viewer, c.req.query('cursor'));
     return streamPage(
       c,
-      { title: 'Home', noindex: true },
+      { title: 'Home', noindex: true, context: 'home' },
       <>
-        {c.req.query('cursor') ? null : <Composer c={c} back="/stream" />}
+        {c.req.query('cursor') ? null : <Composer c={c} back="/stream" compact />}
         <Timeline
           c={c}
           label="Home timeline"
@@ -39,45 +39,26 @@ export function streamPages(social: SocialService): Hono<AppEnv> {
   });
 
   app.get('/local', async (c) => {
-    const { timelines } = social;
-    const [page, trending] = await Promise.all([timelines.local(c.var.viewer, c.req.query('cursor')), timelines.trending(10)]);
+    const page = await social.timelines.local(c.var.viewer, c.req.query('cursor'));
+    // Explore's context beside it (trending hashtags, upcoming chats, who to follow): web/capability.ts AsideCard.
     return streamPage(
       c,
-      { title: 'Local timeline', description: `What members of ${c.var.site.siteName} are posting.` },
-      <div class="with-sidebar">
-        <div>
-          <p>
-            Posts by members of {c.var.site.siteName}
-            {c.var.viewer ? '' : ' that they shared publicly'}.
-          </p>
-          <Timeline
-            c={c}
-            label="Local timeline"
-            posts={page.posts}
-            next={nextHref(c, page)}
-            back="/local"
-            live={liveUrl(c, 'local')}
-            empty="No posts yet."
-          />
-        </div>
-        <aside aria-labelledby="trending-heading" class="sidebar">
-          <h2 id="trending-heading">Trending this week</h2>
-          {trending.length === 0 ? (
-            <p>No hashtags yet.</p>
-          ) : (
-            <ol class="trending">
-              {trending.map((t) => (
-                <li>
-                  <a href={`/tags/${t.slug}`}>#{t.name}</a>{' '}
-                  <span class="meta">
-                    {t.people} {t.people === 1 ? 'person' : 'people'}, {t.uses} {t.uses === 1 ? 'post' : 'posts'}
-                  </span>
-                </li>
-              ))}
-            </ol>
-          )}
-        </aside>
-      </div>,
+      { title: 'Local timeline', description: `What members of ${c.var.site.siteName} are posting.`, context: 'explore' },
+      <>
+        <p>
+          Posts by members of {c.var.site.siteName}
+          {c.var.viewer ? '' : ' that they shared publicly'}.
+        </p>
+        <Timeline
+          c={c}
+          label="Local timeline"
+          posts={page.posts}
+          next={nextHref(c, page)}
+          back="/local"
+          live={liveUrl(c, 'local')}
+          empty="No posts yet."
+        />
+      </>,
     );
   });
   return app;

@@ -4,7 +4,7 @@ import { type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 
 /** The Stream section (timelines, notifications, lists, search) that social's pages share. */
 const STREAM = {
-  label: 'Stream',
+  label: 'Timelines',
   items: [
     ['/stream', 'Home'],
     ['/local', 'Local'],
