@@ -10,6 +10,7 @@ import type { AppEnv } from '../web/context.ts';
 import { HomeService } from './service.ts';
 import { homePages } from './web/home-pages.tsx';
 import { welcomePages } from './web/welcome-pages.tsx';
+import { gettingStartedCard } from './web/welcome-views.tsx';
 
 export { HomeService };
 
@@ -39,5 +40,6 @@ export const home = defineCapability({
     app.route('/', homePages(service));
     return app;
   },
+  asides: (service) => [gettingStartedCard(service)],
   // No place in the navigation until groups exist (/groups says they are coming).
 });

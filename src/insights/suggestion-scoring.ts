@@ -157,6 +157,8 @@ export function reasons(x: Scored<Profile>, passions: SharedPassions, tagName: M
   if (p.location && x.samePlace) reasons.push(`also in ${p.location}`);
   else if (p.location && x.lackingPlace) reasons.push(`in ${p.location} (few people you follow are there)`);
   if (x.lastPost !== null && now - x.lastPost < 14 * DAY) reasons.push('posted in the last two weeks');
+  // Someone suggested only because few others could be (a new server): say what is known of them.
+  if (reasons.length === 0) reasons.push(label ? `${a} ${label.toLowerCase()} here` : 'a member here');
   return reasons;
 }
 

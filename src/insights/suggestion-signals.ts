@@ -14,6 +14,8 @@ import { num, unionAll } from './common.ts';
 
 /** Bounds of the work per request (see the benchmark before changing them). */
 export const BOUNDS = {
+  /** No candidate from any signal: this many of the server's best-known members instead. */
+  membersHere: 10,
   /** Friends of friends: the most recent followees sampled… */
   followees: 40,
   /** …and the most recent follows read of each. */
@@ -235,7 +237,28 @@ export class SuggestionSignals {
       const s = of(id);
       if (s) s.followsYou = true;
     }
+    // A new server, or a member who said nothing about herself yet: no signal has anyone, so the
+    // members here who are most followed (then the newest), rather than an empty list.
+    if (signals.size === 0)
+      for (const id of await this.#membersHere(Math.min(BOUNDS.membersHere + known.excluded.size, 200))) {
+        const s = of(id);
+        if (s) s.fromPool = true;
+      }
     return signals;
+  }
+
+  /** Local members who are not suspended, most followed first, then the newest. */
+  async #membersHere(limit: number): Promise<number[]> {
+    const rows = await this.#db
+      .selectFrom('members')
+      .innerJoin('actors', 'actors.id', 'members.actor_id')
+      .select('actors.id')
+      .where('members.suspended_at', 'is', null)
+      .orderBy('actors.followers_count', 'desc')
+      .orderBy('members.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => num(r.id));
   }
 
   /** Friends of friends: whom the sampled followees follow, and by how many of them. */

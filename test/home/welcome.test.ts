@@ -160,6 +160,13 @@ describe('the guided first minutes', () => {
     assert.match(page.text('.checklist'), /People to follow/);
     assert.equal(page.document.querySelector('main .actions a.button')?.getAttribute('href'), '/welcome/people');
     assert.equal(page.document.querySelector('#setup-title'), null, 'the setup is for administrators');
+
+    // Home carries the same checklist in its context column until every step is done.
+    const home = await fay.get('/stream');
+    const card = home.document.querySelector('#aside-getting-started')?.parentElement;
+    assert.ok(card, 'a Getting started card on Home');
+    assert.equal(card.querySelectorAll('.checklist li.done').length, 3);
+    assert.equal(card.querySelector('a.button')?.getAttribute('href'), '/welcome/people');
   });
 
   test('the guided pages are for members', async () => {

@@ -26,19 +26,29 @@ const reasonsOf = (list: Json[], handle: string): string[] => list.find((s: Json
 
 describe('who to follow with no one else here', () => {
   let server: TestServer;
+  let solo: Member;
   before(async () => {
     server = await startTestServer();
   });
   after(async () => server?.close());
 
   test('a lone member gets an empty list and a page that says what to do', async () => {
-    const solo = await createMember(server, 'solo');
+    solo = await createMember(server, 'solo');
     await profile(solo, { role: 'school_librarian', passions: ['Genrefication', 'Makerspaces'] });
     assert.deepEqual(await suggestions(solo), []);
     const page = await solo.web.get('/insights/suggestions');
     assert.equal(page.status, 200);
     assert.match(page.text('main'), /No suggestions yet/);
     assert.equal(page.document.querySelectorAll('.suggestions li').length, 0);
+  });
+
+  test('on a new server, a newcomer who has said nothing yet is still offered the members here, saying who they are', async () => {
+    const fresh = await createMember(server, 'fresh');
+    const list = await suggestions(fresh);
+    assert.deepEqual(handles(list), ['solo']);
+    assert.deepEqual(reasonsOf(list, 'solo'), ['a school librarian here']);
+    // And the first member now has someone to follow too.
+    assert.deepEqual(handles(await suggestions(solo)), ['fresh']);
   });
 });
 

@@ -4,7 +4,8 @@ import type { AppContext, AppEnv } from '../../web/context.ts';
 import { renderPage } from '../../web/layout.tsx';
 import type { HomeService } from '../service.ts';
 import type { SetupItem } from '../setup.ts';
-import { FOLLOW_GOAL, type Progress, STEPS, type StepKey, stepDone } from '../welcome.ts';
+import { STEPS, stepDone } from '../welcome.ts';
+import { StepsChecklist } from './welcome-views.tsx';
 
 /** The home page, the about page, and the places later capabilities will fill. */
 export function homePages(service: HomeService): Hono<AppEnv> {
@@ -96,16 +97,7 @@ async function memberHome(c: AppContext, service: HomeService) {
             ? `${steps.filter((s) => s.done).length} of ${steps.length} done. Each step takes a minute or two; skip any of them.`
             : 'You did every step. Home shows what your network shares; come back for twenty minutes a day.'}
         </p>
-        <ul class="checklist">
-          {steps.map((s) => (
-            <li class={s.done ? 'done' : undefined}>
-              <a href={s.path}>
-                <strong>{s.title}</strong>
-              </a>
-              <span class="meta">{s.done ? '(done)' : describeStep(s.key, progress)}</span>
-            </li>
-          ))}
-        </ul>
+        <StepsChecklist progress={progress} />
         <p class="actions">
           {nextStep ? (
             <a class="button" href={nextStep.path}>
@@ -121,22 +113,6 @@ async function memberHome(c: AppContext, service: HomeService) {
       <StagesIntro />
     </>,
   );
-}
-
-/** What is left to do in a step, in a few words. */
-function describeStep(step: StepKey, progress: Progress): string {
-  switch (step) {
-    case 'about':
-      return 'your role and passions, so peers find you';
-    case 'people':
-      return `you follow ${progress.follows} of ${FOLLOW_GOAL}`;
-    case 'chats':
-      return 'say you will join a chat';
-    case 'sources':
-      return 'journals and blogs to read';
-    case 'post':
-      return 'introduce yourself';
-  }
 }
 
 /** The administrator's setup of a new server, with the public address warning first when it is missing. */
