@@ -196,16 +196,21 @@ export function parseDateTimeInput(input: string): { ok: true; date: string; tim
 
 // ---- zod fields ------------------------------------------------------------------------------
 
-function field(parse: (input: string) => Parsed, missing: string) {
-  return z.string({ error: missing }).transform((input, ctx) => {
-    const parsed = parse(input);
-    if (parsed.ok) return parsed.value;
-    ctx.addIssue({ code: 'custom', message: parsed.message });
-    return z.NEVER;
-  });
+function field(parse: (input: string) => Parsed, missing: string, description: string) {
+  return z
+    .string({ error: missing })
+    .describe(description)
+    .transform((input, ctx) => {
+      const parsed = parse(input);
+      if (parsed.ok) return parsed.value;
+      ctx.addIssue({ code: 'custom', message: parsed.message });
+      return z.NEVER;
+    });
 }
 
 /** A date field of a form or a request: typed as above, given as YYYY-MM-DD. */
-export const dateInput = (missing = `Give a date, as ${DATE_EXAMPLES}.`) => field(parseDateInput, missing);
+export const dateInput = (missing = `Give a date, as ${DATE_EXAMPLES}.`) =>
+  field(parseDateInput, missing, 'A date: YYYY-MM-DD, or as people write it (month/day/year with slashes, "14 Dec 2026", "Dec 14, 2026").');
 /** A time field of a form or a request: typed as above, given as HH:MM (24 hours). */
-export const timeInput = (missing = `Give a time, as ${TIME_EXAMPLES}.`) => field(parseTimeInput, missing);
+export const timeInput = (missing = `Give a time, as ${TIME_EXAMPLES}.`) =>
+  field(parseTimeInput, missing, 'A time of day: HH:MM (24 hours), or as people write it ("7pm", "7:30 PM").');
