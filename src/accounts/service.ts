@@ -76,8 +76,9 @@ export class AccountsService {
     return this.signups.state(inviteCode);
   }
 
-  signup(input: SignupInput, meta: RequestMeta) {
-    return this.signups.signup(input, meta);
+  /** Sign-up from the form's values as sent: every problem at once (see SignupService.signup). */
+  signup(values: unknown, meta: RequestMeta) {
+    return this.signups.signup(values, meta);
   }
 
   /** The one way a member comes to exist (sign-up, CLI, demo); the first becomes an administrator. */

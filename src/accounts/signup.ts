@@ -2,13 +2,13 @@ import type { Database, Queryable } from '../db/database.ts';
 import { isUniqueViolation } from '../db/database.ts';
 import type { Config } from '../platform/config.ts';
 import { hashPassword, randomToken } from '../platform/crypto.ts';
-import { UserError } from '../platform/errors.ts';
+import { type FieldIssue, issuesFromZod, UserError } from '../platform/errors.ts';
 import type { Logger } from '../platform/logger.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import { findMemberById, type MemberWithActor } from './people.ts';
 import { type RequestMeta, type SessionService, tooMany } from './sessions.ts';
-import type { SignupInput } from './signup-schemas.ts';
+import { emailSchema, handleSchema, type SignupInput, signupSchema } from './signup-schemas.ts';
 
 export interface Invite {
   id: number;
@@ -85,14 +85,28 @@ export class SignupService {
     return { allowed: true, firstMember, invite };
   }
 
-  /** Creates a member through the sign-up form (rate-limited per address); returns a new session token. */
-  async signup(input: SignupInput, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
+  /**
+   * Creates a member from the sign-up form as sent (rate-limited per address); returns a new
+   * session token. Every problem is reported at once: the fields the schema refuses and, with
+   * them, a handle or email already in use (UserError 422, or 409 when only those are wrong).
+   */
+  async signup(values: unknown, meta: RequestMeta): Promise<{ member: MemberWithActor; sessionToken: string }> {
     const limit = await this.#rateLimiter.hit(`signup:ip:${meta.ip}`, SIGNUP_WINDOW_MS);
     if (limit.count > this.#config.signupsPerHour)
       throw tooMany('Too many accounts were created from your network recently.', limit.resetAt);
 
-    const state = await this.state(input.inviteCode);
+    const parsed = signupSchema.safeParse(values);
+    const inviteCode = parsed.success ? parsed.data.inviteCode : signupSchema.shape.inviteCode.safeParse(field(values, 'inviteCode')).data;
+    const state = await this.state(inviteCode);
     if (!state.allowed) throw new UserError(403, 'signup_closed', state.reason!);
+    if (!parsed.success) {
+      // Whether the handle and email (where they are valid) are free, so this is the last round.
+      const handle = handleSchema.safeParse(field(values, 'handle'));
+      const email = emailSchema.safeParse(field(values, 'email'));
+      const taken = await takenIssues(this.#db, handle.success ? handle.data : null, email.success ? email.data : null);
+      throw UserError.invalid([...issuesFromZod(parsed.error), ...taken]);
+    }
+    const input = parsed.data;
     const member = await this.createMember(input, { inviteId: state.invite?.id });
     const sessionToken = await this.#sessions.create(member.id, meta);
     this.#logger.info({ member: member.id, handle: member.actor.handle, admin: member.is_admin === 1 }, 'member signed up');
@@ -214,13 +228,23 @@ export class SignupService {
   }
 }
 
-async function assertAvailable(db: Queryable, handle: string, email: string): Promise<void> {
-  const issues = [];
-  const taken = await db.selectFrom('actors').select('id').where('acct', '=', handle.toLowerCase()).executeTakeFirst();
+/** The handle and email already in use, as field issues (null: not checked). */
+async function takenIssues(db: Queryable, handle: string | null, email: string | null): Promise<FieldIssue[]> {
+  const issues: FieldIssue[] = [];
+  const taken = handle && (await db.selectFrom('actors').select('id').where('acct', '=', handle.toLowerCase()).executeTakeFirst());
   if (taken) issues.push({ path: 'handle', message: 'That handle is taken; please choose another.' });
-  const used = await db.selectFrom('members').select('id').where('email_key', '=', email.toLowerCase()).executeTakeFirst();
+  const used = email && (await db.selectFrom('members').select('id').where('email_key', '=', email.toLowerCase()).executeTakeFirst());
   if (used) issues.push({ path: 'email', message: 'An account with this email already exists. Sign in or reset your password.' });
+  return issues;
+}
+
+async function assertAvailable(db: Queryable, handle: string, email: string): Promise<void> {
+  const issues = await takenIssues(db, handle, email);
   if (issues.length > 0) throw new UserError(409, 'taken', 'That handle or email is already in use.', { issues });
+}
+
+function field(values: unknown, name: string): unknown {
+  return typeof values === 'object' && values !== null ? (values as Record<string, unknown>)[name] : undefined;
 }
 
 function toInvite(row: {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { ChatKind } from '../db/schema.ts';
-import { isTimeZone, parseLocalDate, parseLocalTime } from './time.ts';
+import { dateInput, timeInput } from '../platform/dates.ts';
+import { isTimeZone } from './time.ts';
 
 /** What a series is made of, as the API and the form send it (the service takes what they parse). */
 
@@ -34,8 +35,10 @@ export const seriesInputSchema = z.strictObject({
   description: z.string().trim().max(5000, 'A description can have at most 5,000 characters.').default(''),
   timeZone: z.string().refine(isTimeZone, 'Choose a time zone such as America/Chicago.'),
   recurrence: recurrenceSchema,
-  startDate: z.string().refine((v) => parseLocalDate(v) !== null, 'Give the first date as YYYY-MM-DD.'),
-  time: z.string().refine((v) => parseLocalTime(v) !== null, 'Give the start time as HH:MM (24 hours).'),
+  // Forms and the API alike take what people type ("12/14/2026", "7:30 PM"; see platform/dates.ts)
+  // and give YYYY-MM-DD and HH:MM.
+  startDate: dateInput('Give the first date.'),
+  time: timeInput('Give the start time.'),
   durationMinutes: z.coerce
     .number()
     .int()

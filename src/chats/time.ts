@@ -9,6 +9,8 @@
  * weeks or months is plain arithmetic; only the local→UTC conversion needs the zone (via Intl).
  */
 
+import { zoneName } from '../web/format.ts';
+
 export type Recurrence =
   | { freq: 'once' }
   | {
@@ -299,9 +301,9 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const ORDINALS: Record<string, string> = { '1': 'first', '2': 'second', '3': 'third', '4': 'fourth', '-1': 'last' };
 
-/** Plain English, e.g. "Every other Wednesday at 19:30 (Europe/London)". */
+/** Plain English, e.g. "Every other Wednesday at 19:30 London time", on the host's clock. */
 export function describeSchedule(schedule: Schedule): string {
-  const at = `at ${parseLocalTime(schedule.time) ?? schedule.time} (${schedule.timeZone})`;
+  const at = `at ${parseLocalTime(schedule.time) ?? schedule.time} ${zoneName(schedule.timeZone)}`;
   const r = schedule.recurrence;
   if (r.freq === 'once') {
     const parsed = parseLocalDate(schedule.startDate);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { parseLocalDate } from '../chats/index.ts';
 import type { CohortCheckpointKind } from '../db/schema.ts';
+import { dateInput } from '../platform/dates.ts';
 import type { Stage } from './stages.ts';
 
 /**
@@ -46,10 +46,8 @@ const TARGET_MAX: Record<Exclude<CohortCheckpointKind, 'stage'>, number> = {
 
 // ---- input ----------------------------------------------------------------------------------
 
-const dueDate = z
-  .string({ error: 'Give a due date.' })
-  .trim()
-  .refine((v) => parseLocalDate(v) !== null, 'Write the due date as a real date, YYYY-MM-DD (for example 2026-12-18).');
+/** Typed as people write it (12/18/2026, 18 Dec 2026; platform/dates.ts), kept as YYYY-MM-DD. */
+const dueDate = dateInput('Give a due date.');
 
 const cohortFields = {
   name: z

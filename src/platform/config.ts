@@ -24,6 +24,17 @@ const ConfigSchema = z.strictObject({
     .optional(),
   siteName: z.string().min(1).max(80).default('Commonroom'),
   signupMode: z.enum(SIGNUP_MODES).default('open'),
+  /** The zone times are shown in to people who are not signed in (members see their own). */
+  siteTimeZone: z
+    .string()
+    .refine((zone) => {
+      try {
+        return !/^[+-]/.test(zone) && new Intl.DateTimeFormat('en', { timeZone: zone }).resolvedOptions().timeZone !== '';
+      } catch {
+        return false;
+      }
+    }, 'must be a time zone such as America/New_York or UTC')
+    .default('UTC'),
   secretKey: z.string().min(32, 'must be at least 32 characters').optional(),
   maxUploadBytes: z.coerce
     .number()
@@ -83,6 +94,7 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   databaseUrl: 'DATABASE_URL',
   siteName: 'SITE_NAME',
   signupMode: 'SIGNUP_MODE',
+  siteTimeZone: 'SITE_TIME_ZONE',
   secretKey: 'SECRET_KEY',
   maxUploadBytes: 'MAX_UPLOAD_BYTES',
   logLevel: 'LOG_LEVEL',

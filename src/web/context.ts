@@ -26,3 +26,8 @@ export interface AppEnv {
 }
 
 export type AppContext = Context<AppEnv>;
+
+/** The zone the reader sees times in: a member's own, otherwise the site's (SITE_TIME_ZONE). */
+export function timeZoneOf(c: AppContext): string {
+  return c.var.viewer?.timeZone ?? c.var.kernel.config.siteTimeZone;
+}

@@ -79,7 +79,8 @@ function FieldShell(props: FieldProps & { id: string; error: string | undefined;
 export function TextField(
   props: FieldProps & {
     value?: string | null;
-    type?: 'text' | 'email' | 'password' | 'url' | 'search' | 'number';
+    /** date, time and datetime-local show a picker; without one they are text boxes (platform/dates.ts reads both). */
+    type?: 'text' | 'email' | 'password' | 'url' | 'search' | 'number' | 'date' | 'time' | 'datetime-local';
     autocomplete?: string;
     maxLength?: number;
     list?: string;

@@ -69,6 +69,44 @@ describe('sign-up', () => {
     assert.equal(await memberCount(), before);
   });
 
+  test('every problem shows at once, the taken handle and email too, with what was typed kept but the password', async () => {
+    const before = await memberCount();
+    const page = await server.client().post('/signup', {
+      displayName: '   ',
+      handle: 'FIRSTONE',
+      email: 'FirstOne@Example.org',
+      password: 'short',
+    });
+    assert.equal(page.status, 422);
+    const expected: Array<[string, RegExp]> = [
+      ['displayName', /name/],
+      ['handle', /That handle is taken/],
+      ['email', /already exists/],
+      ['password', /at least 10/],
+    ];
+    for (const [field, message] of expected) {
+      assert.match(page.text(`#field-${field}-error`), message, field);
+      assert.equal(page.document.querySelector(`#field-${field}`)?.getAttribute('aria-invalid'), 'true', field);
+      assert.ok(page.document.querySelector(`.error-summary a[href="#field-${field}"]`), `${field} in the summary`);
+    }
+    assert.equal(page.document.querySelector('#field-handle')?.getAttribute('value'), 'FIRSTONE');
+    assert.equal(page.document.querySelector('#field-email')?.getAttribute('value'), 'FirstOne@Example.org');
+    assert.equal(page.document.querySelector('#field-password')?.getAttribute('value') ?? '', '');
+
+    // A taken handle beside a free, valid rest: the same message as before, nothing written.
+    const taken = await server.client().post('/signup', {
+      displayName: 'Someone',
+      handle: 'firstone',
+      email: 'someone-new@example.org',
+      password: 'short',
+    });
+    assert.equal(taken.status, 422);
+    assert.match(taken.text('#field-handle-error'), /That handle is taken/);
+    assert.match(taken.text('#field-password-error'), /at least 10/);
+    assert.equal(taken.text('#field-email-error'), '');
+    assert.equal(await memberCount(), before);
+  });
+
   test('a form without the CSRF token is refused', async () => {
     const client = server.client();
     await client.get('/signup');

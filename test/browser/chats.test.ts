@@ -51,18 +51,19 @@ describe('a weekly chat in the browser', () => {
     await page.getByLabel('Time zone of the host').selectOption('UTC');
     await page.getByLabel('How often').selectOption('weekly');
     await page.getByLabel('Day of the week').selectOption(String(first.weekday));
-    await page.getByLabel('First date (YYYY-MM-DD)').fill('2027-02-30');
-    await page.getByLabel('Start time (HH:MM, 24 hours)').fill(first.time);
-    await page.getByLabel('Minutes between questions').fill('8');
+    await page.getByLabel('First date').fill(first.date);
+    await page.getByLabel('Start time').fill(first.time);
+    // (the date and time pickers send only real values: the mistake is elsewhere)
+    await page.getByLabel('Minutes between questions').fill('0');
     await page.getByRole('button', { name: 'Create the series' }).click();
     await page.locator('.error-summary').waitFor();
     assert.match(await page.title(), /^Error:/);
     await checkAccessibility(page, 'new series form with an error');
-    await page.getByLabel('First date (YYYY-MM-DD)').fill(first.date);
+    await page.getByLabel('Minutes between questions').fill('8');
     await page.getByRole('button', { name: 'Create the series' }).click();
     await notice(page, 'Read-aloud chat is scheduled');
     assert.equal(new URL(page.url()).pathname, '/chats/readaloud');
-    assert.match(await page.locator('main').innerText(), /Every \w+day at \d\d:\d\d \(UTC\)/);
+    assert.match(await page.locator('main').innerText(), /Every \w+day at \d\d:\d\d UTC/);
     await checkAccessibility(page, 'series page');
   });
 

@@ -51,7 +51,8 @@ describe('cohorts in the browser', () => {
 
     // A mistake first: the error summary, then the fix.
     await page.getByLabel('Name').fill('LIS 520: Build your PLN');
-    await page.getByLabel('Due date').fill('next week');
+    // (a date picker sends only real dates: the mistake is a day already past)
+    await page.getByLabel('Due date').fill(dateIn(-2));
     await page.getByRole('button', { name: 'Create cohort' }).click();
     await page.waitForSelector('.error-summary');
     await checkAccessibility(page, 'new cohort with an error');

@@ -338,20 +338,20 @@ describe('describeSchedule', () => {
     const cases: Array<[Schedule, string]> = [
       [
         schedule({ freq: 'weekly', interval: 1, weekday: 2 }, '2027-01-01', '20:00', 'America/New_York'),
-        'Every Tuesday at 20:00 (America/New_York)',
+        'Every Tuesday at 20:00 New York time',
       ],
       [
         schedule({ freq: 'weekly', interval: 2, weekday: 3 }, '2027-01-01', '19:30', 'Europe/London'),
-        'Every other Wednesday at 19:30 (Europe/London)',
+        'Every other Wednesday at 19:30 London time',
       ],
-      [schedule({ freq: 'weekly', interval: 3, weekday: 1 }, '2027-01-01', '9:00', 'UTC'), 'Every 3 weeks on Monday at 09:00 (UTC)'],
-      [schedule({ freq: 'monthly', week: 1, weekday: 4 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the first Thursday at 20:00 (UTC)'],
-      [schedule({ freq: 'monthly', week: 3, weekday: 0 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the third Sunday at 20:00 (UTC)'],
+      [schedule({ freq: 'weekly', interval: 3, weekday: 1 }, '2027-01-01', '9:00', 'UTC'), 'Every 3 weeks on Monday at 09:00 UTC'],
+      [schedule({ freq: 'monthly', week: 1, weekday: 4 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the first Thursday at 20:00 UTC'],
+      [schedule({ freq: 'monthly', week: 3, weekday: 0 }, '2027-01-01', '20:00', 'UTC'), 'Monthly on the third Sunday at 20:00 UTC'],
       [
         schedule({ freq: 'monthly', week: -1, weekday: 5 }, '2027-01-01', '12:00', 'Australia/Sydney'),
-        'Monthly on the last Friday at 12:00 (Australia/Sydney)',
+        'Monthly on the last Friday at 12:00 Sydney time',
       ],
-      [schedule({ freq: 'once' }, '2027-03-03', '10:00', 'UTC'), 'Once, on 3 March 2027 at 10:00 (UTC)'],
+      [schedule({ freq: 'once' }, '2027-03-03', '10:00', 'UTC'), 'Once, on 3 March 2027 at 10:00 UTC'],
     ];
     for (const [s, expected] of cases) assert.equal(describeSchedule(s), expected);
   });

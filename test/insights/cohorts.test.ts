@@ -653,6 +653,23 @@ describe('pages', () => {
     assert.equal(await studentRows(id), 0);
   });
 
+  test('the due date is a date picker that also reads a typed date (month/day/year), and explains one it cannot', async () => {
+    const form = await prof.web.get('/insights/cohorts/new');
+    assert.equal(form.document.querySelector('input[name=dueDate]')?.getAttribute('type'), 'date');
+    assert.match(form.text('#field-dueDate-hint'), /month\/day\/year/);
+    const [year, month, day] = dateIn(12).split('-');
+    const typed = `${Number(month)}/${Number(day)}/${year}`;
+    const created = await prof.web.post('/insights/cohorts', { name: 'Typed due date', description: '', dueDate: typed });
+    assert.equal(created.status, 303, created.text('.error-summary'));
+    const id = Number(/\/insights\/cohorts\/(\d+)\/edit/.exec(created.location ?? '')![1]);
+    const cohort = (await prof.api('GET', `/api/v1/cohorts/${id}`)).json;
+    assert.equal(cohort.dueDate, dateIn(12));
+    const bad = await prof.web.post('/insights/cohorts', { name: 'Impossible', description: '', dueDate: '13/45/2026' });
+    assert.equal(bad.status, 422);
+    assert.match(bad.text('#field-dueDate-error'), /“13\/45\/2026” is not a date: there is no month 13/);
+    assert.equal(bad.document.querySelector('input[name=dueDate]')?.getAttribute('value'), '13/45/2026');
+  });
+
   test('the OpenAPI document lists the cohort endpoints', async () => {
     const doc = await getJson(server, null, '/api/v1/openapi.json');
     for (const path of [

@@ -12,6 +12,7 @@ describe('configuration', () => {
     assert.equal(config.port, 3000);
     assert.equal(config.baseUrl, 'http://localhost:3000');
     assert.equal(config.signupMode, 'open');
+    assert.equal(config.siteTimeZone, 'UTC');
     assert.equal(config.databaseUrl, undefined);
     assert.equal(config.secureCookies, false);
     assert.ok(config.dataDir.endsWith('/data'));
@@ -37,6 +38,8 @@ describe('configuration', () => {
       [{ SECRET_KEY: 'short' }, /^SECRET_KEY \(secretKey\): must be at least 32 characters/],
       [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL \(logLevel\):/],
       [{ RUN_JOBS: 'perhaps' }, /^RUN_JOBS \(runJobs\):/],
+      [{ SITE_TIME_ZONE: 'Mars/Olympus' }, /^SITE_TIME_ZONE \(siteTimeZone\): must be a time zone/],
+      [{ SITE_TIME_ZONE: '+02:00' }, /^SITE_TIME_ZONE \(siteTimeZone\):/],
     ];
     for (const [env, message] of cases)
       assert.throws(

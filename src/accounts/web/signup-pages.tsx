@@ -1,12 +1,11 @@
 import { Hono } from 'hono';
-import { parseInput } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
 import { startSession } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { AccountsService } from '../service.ts';
-import { HANDLE_MAX, PASSWORD_MIN, signupSchema } from '../signup-schemas.ts';
+import { HANDLE_MAX, PASSWORD_MIN } from '../signup-schemas.ts';
 import { requestMeta } from './session-pages.tsx';
 
 /** Sign-up: the form, and the page saying why sign-up is not open. */
@@ -32,7 +31,7 @@ export function signupPages(accounts: AccountsService): Hono<AppEnv> {
       timeZone: form.text('timeZone') || undefined,
     };
     try {
-      const { member, sessionToken } = await accounts.signup(parseInput(signupSchema, values), requestMeta(c));
+      const { member, sessionToken } = await accounts.signup(values, requestMeta(c));
       startSession(c, sessionToken);
       // The first member sets the server up (Start here lists what); everyone else starts the guided first minutes.
       if (member.is_admin) return c.redirect('/', 303);

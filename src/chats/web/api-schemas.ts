@@ -38,7 +38,7 @@ export const SeriesSchema = z
       timeZone: z.string(),
       durationMinutes: z.number().int(),
     }),
-    scheduleText: z.string().openapi({ example: 'Every Tuesday at 20:00 (America/New_York)' }),
+    scheduleText: z.string().openapi({ example: 'Every Tuesday at 20:00 New York time' }),
     questionInterval: z.number().int().nullable().openapi({ description: 'Minutes between timed questions; null: asked by hand' }),
     hosts: z.array(PersonSchema.extend({ role: z.enum(['host', 'moderator']) })),
     url: z.string(),

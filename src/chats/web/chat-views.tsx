@@ -1,7 +1,17 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
-import type { AppContext } from '../../web/context.ts';
-import { formatDate, formatDateTime, isoTime, plural } from '../../web/format.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
+import {
+  formatClock,
+  formatClockZoned,
+  formatDateTime,
+  formatDay,
+  hostSpan,
+  isoTime,
+  plural,
+  spanEnds,
+  zoneName,
+} from '../../web/format.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import { Avatar, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
 import type { ChatView, QuestionView, SeriesView } from '../records.ts';
@@ -12,13 +22,6 @@ import type { RoomPost } from '../room.ts';
  * only on the post and a time zone, never on who reads, so one rendering serves every open
  * room; per-reader parts (moderator tools) are added by the page's script from a template.
  */
-
-const TIME = new Map<string, Intl.DateTimeFormat>();
-function clock(ms: number, timeZone: string): string {
-  let f = TIME.get(timeZone);
-  if (!f) TIME.set(timeZone, (f = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone })));
-  return f.format(ms);
-}
 
 export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZone: string; tools?: unknown }) {
   const classes = ['chat-post', post.highlighted ? 'chat-post--highlighted' : '', post.hidden ? 'chat-post--hidden' : '']
@@ -52,7 +55,9 @@ export function ChatPostItem({ post, timeZone, tools }: { post: RoomPost; timeZo
             </span>
           ) : null}{' '}
           <a class="meta" href={new URL(post.url).pathname}>
-            <time datetime={isoTime(post.createdAt)}>{clock(post.createdAt, timeZone)}</time>
+            <time datetime={isoTime(post.createdAt)} title={formatDateTime(post.createdAt, timeZone)}>
+              {formatClock(post.createdAt, timeZone)}
+            </time>
           </a>
         </p>
         {post.contentWarning ? (
@@ -95,7 +100,7 @@ export function QuestionHeading({ question, timeZone, level = 2 }: { question: Q
       <p class="meta">
         {question.releasedAt ? (
           <>
-            Asked at <time datetime={isoTime(question.releasedAt)}>{clock(question.releasedAt, timeZone)}</time>
+            Asked at <time datetime={isoTime(question.releasedAt)}>{formatClockZoned(question.releasedAt, timeZone)}</time>
             {question.postUrl ? (
               <>
                 {' '}
@@ -105,8 +110,9 @@ export function QuestionHeading({ question, timeZone, level = 2 }: { question: Q
           </>
         ) : question.startsAt && question.endsAt ? (
           <>
-            <time datetime={isoTime(question.startsAt)}>{formatDateTime(question.startsAt, timeZone)}</time>–
-            <time datetime={isoTime(question.endsAt)}>{clock(question.endsAt, timeZone)}</time>
+            <time datetime={isoTime(question.startsAt)}>{spanEnds(question.startsAt, question.endsAt, timeZone).start}</time>–
+            <time datetime={isoTime(question.endsAt)}>{spanEnds(question.startsAt, question.endsAt, timeZone).end}</time>{' '}
+            {zoneName(timeZone)}
           </>
         ) : (
           'Not asked yet'
@@ -126,14 +132,40 @@ export function ChatState({ chat }: { chat: ChatView }) {
   );
 }
 
-/** "Tuesday 2 March 2027, 20:00–21:00" in the reader's zone. */
-export function ChatWhen({ chat, timeZone }: { chat: ChatView; timeZone: string }) {
-  const sameDay = formatDate(chat.startsAt, timeZone) === formatDate(chat.endsAt, timeZone);
+/**
+ * "Wed 16 Dec 2026, 19:00–20:00 Chicago time (20:00–21:00 New York time)": in the reader's
+ * zone, named, and on the host's clock beside it where that reads differently.
+ */
+export function ChatWhen({ chat, timeZone, hostTimeZone }: { chat: ChatView; timeZone: string; hostTimeZone?: string }) {
+  const { start, end } = spanEnds(chat.startsAt, chat.endsAt, timeZone);
+  const host = hostSpan(chat.startsAt, chat.endsAt, timeZone, hostTimeZone);
   return (
     <>
-      <time datetime={isoTime(chat.startsAt)}>{formatDateTime(chat.startsAt, timeZone)}</time>–
-      <time datetime={isoTime(chat.endsAt)}>{sameDay ? clock(chat.endsAt, timeZone) : formatDateTime(chat.endsAt, timeZone)}</time>
-      {timeZone === 'UTC' ? ' UTC' : null}
+      <time datetime={isoTime(chat.startsAt)}>{start}</time>–<time datetime={isoTime(chat.endsAt)}>{end}</time> {zoneName(timeZone)}
+      {host ? ` (${host})` : null}
+    </>
+  );
+}
+
+/**
+ * A series' schedule on the host's clock ("Every Wednesday at 20:00 New York time"), with the
+ * next chat on the reader's clock where that reads differently ("19:00 Chicago time for you").
+ */
+export function ScheduleText({ series, next, timeZone }: { series: SeriesView; next: ChatView | undefined; timeZone: string }) {
+  if (series.kind === 'backchannel') return <>Backchannel</>;
+  if (!next || timeZone === series.timeZone || formatClock(next.startsAt, timeZone) === formatClock(next.startsAt, series.timeZone)) {
+    return <>{series.scheduleText}</>;
+  }
+  const day = formatDay(next.startsAt, timeZone, false);
+  const sameDay = day === formatDay(next.startsAt, series.timeZone, false);
+  return (
+    <>
+      {series.scheduleText} (
+      <time datetime={isoTime(next.startsAt)}>
+        {sameDay ? '' : `${day}, `}
+        {formatClockZoned(next.startsAt, timeZone)}
+      </time>{' '}
+      for you)
     </>
   );
 }
@@ -153,7 +185,7 @@ export function chatsPage(c: AppContext, options: PageOptions, body: Child) {
   return renderSectionPage(c, SECTION, options, body);
 }
 
-export const tzOf = (c: AppContext) => c.var.viewer?.timeZone ?? 'UTC';
+export const tzOf = (c: AppContext) => timeZoneOf(c);
 export const path = (url: string) => new URL(url).pathname;
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
@@ -207,7 +239,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
       {chats.map((chat) => (
         <li>
           <a href={path(chat.url)}>
-            <ChatWhen chat={chat} timeZone={tzOf(c)} />
+            <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} />
           </a>{' '}
           <ChatState chat={chat} />
           {chat.topic ? <span> · {chat.topic}</span> : null}

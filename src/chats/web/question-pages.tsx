@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
-import { parseInput, UserError } from '../../platform/errors.ts';
+import { parseDateTimeInput } from '../../platform/dates.ts';
+import { type FieldIssue, parseInput, UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { formatDateTime, isoTime } from '../../web/format.ts';
+import { formatDateTime, isoTime, zoneName } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextArea, TextField } from '../../web/forms.tsx';
 import { flash, type PageOptions, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
@@ -10,7 +11,7 @@ import { chatUpdateSchema, questionInputSchema } from '../question-schemas.ts';
 import type { QuestionView } from '../records.ts';
 import { chatDate } from '../records.ts';
 import type { ChatsService } from '../service.ts';
-import { parseLocalDate, parseLocalTime, zonedTimeToUtc } from '../time.ts';
+import { zonedTimeToUtc } from '../time.ts';
 import { Action, ChatState, ChatWhen, tzOf } from './chat-views.tsx';
 
 /** Preparing a chat: its topic and question interval, and its questions (a backchannel's sessions). */
@@ -95,7 +96,8 @@ async function questionsPage(
     { title: `Prepare #${series.hashtag}, ${chat.date}`, hasErrors: Object.keys(errors).length > 0, status, noindex: true },
     <>
       <p>
-        <a href={base}>Back to the chat room</a> · <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} />
+        <a href={base}>Back to the chat room</a> · <ChatState chat={chat} />{' '}
+        <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} />
       </p>
       <ErrorSummary errors={errors} />
       <form method="post" action={`${base}/details`} novalidate>
@@ -149,17 +151,21 @@ async function questionsPage(
             <>
               <TextField
                 name="startsAt"
-                label={`Starts (YYYY-MM-DD HH:MM, ${series.timeZone})`}
+                type="datetime-local"
+                label="Starts"
                 value={values.startsAt}
                 errors={errors}
                 optional
+                hint={`In ${zoneName(series.timeZone)}. Pick a date and time, or type them as 12/14/2026 2:30 PM or 2026-12-14 14:30 (month/day/year).`}
               />
               <TextField
                 name="endsAt"
-                label={`Ends (YYYY-MM-DD HH:MM, ${series.timeZone})`}
+                type="datetime-local"
+                label="Ends"
                 value={values.endsAt}
                 errors={errors}
                 optional
+                hint={`In ${zoneName(series.timeZone)}.`}
               />
             </>
           ) : null}
@@ -185,18 +191,25 @@ async function questionsPage(
   );
 }
 
-/** Session times typed in the series' zone ("2027-03-02 14:00") as ISO instants. */
+/**
+ * Session times typed in the series' zone as ISO instants: what a datetime-local picker sends
+ * ("2027-03-02T14:00") or what people type ("3/2/2027 2pm"; platform/dates.ts). Both fields are
+ * checked, so both problems show at once.
+ */
 function sessionTimes(startsAt: string, endsAt: string, timeZone: string): { startsAt?: string; endsAt?: string } {
-  const one = (value: string, field: string) => {
+  const issues: FieldIssue[] = [];
+  const one = (value: string, path: string) => {
     if (!value.trim()) return undefined;
-    const [date, time] = value.trim().split(/[ T]+/);
-    const [d, t] = [parseLocalDate(date ?? ''), parseLocalTime(time ?? '')];
-    const ms = d && t ? zonedTimeToUtc(d, t, timeZone) : null;
-    if (ms === null) throw UserError.field(field, 'Give the time as YYYY-MM-DD HH:MM.');
-    return new Date(ms).toISOString();
+    const parsed = parseDateTimeInput(value);
+    if (!parsed.ok) {
+      issues.push({ path, message: parsed.message });
+      return undefined;
+    }
+    return new Date(zonedTimeToUtc(parsed.date, parsed.time, timeZone)).toISOString();
   };
   const start = one(startsAt, 'startsAt');
   const end = one(endsAt, 'endsAt');
+  if (issues.length > 0) throw UserError.invalid(issues);
   return { ...(start ? { startsAt: start } : {}), ...(end ? { endsAt: end } : {}) };
 }
 

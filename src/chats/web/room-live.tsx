@@ -3,7 +3,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type PublishedEvent, parseEventId } from '../../platform/events.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import { topics } from '../../social/index.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { type ChatView, chatTopic, type SeriesView } from '../records.ts';
 import type { ChatsService } from '../service.ts';
 import { ChatPostItem, QuestionHeading } from './chat-views.tsx';
@@ -270,7 +270,7 @@ export async function roomLiveStream(c: AppContext, service: ChatsService, serie
     res,
     signedIn: viewer !== null,
     moderator: series.role !== null,
-    timeZone: viewer?.timeZone ?? 'UTC',
+    timeZone: timeZoneOf(c),
     quiet: await service.room.silenced(viewer),
     handled: since ?? 0,
     waiting: since === null ? null : [],

@@ -70,7 +70,7 @@ export function roomPage(c: AppContext, room: Room) {
           <a href={`/chats/${series.slug}`}>#{series.hashtag}</a>: {series.title}
         </h1>
         <p>
-          <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} />
+          <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} />
           {chat.topic ? (
             <>
               {' '}
@@ -233,7 +233,7 @@ export function transcriptPage(c: AppContext, room: Room) {
         <a href={`/chats/${series.slug}`}>#{series.hashtag}</a>: {series.title}
       </h1>
       <p>
-        <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} />
+        <ChatState chat={chat} /> <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} />
         {chat.topic ? (
           <>
             {' '}

@@ -7,7 +7,7 @@ import { requireViewer } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import { seriesInputSchema, seriesUpdateSchema } from '../series-schemas.ts';
 import type { ChatsService } from '../service.ts';
-import { ChatList, ChatState, ChatWhen, chatsPage, path, tzOf } from './chat-views.tsx';
+import { ChatList, ChatState, ChatWhen, chatsPage, path, ScheduleText, tzOf } from './chat-views.tsx';
 import { manageSeriesPage, newSeriesPage } from './series-views.tsx';
 
 /** The series pages: every series, the viewer's chats, starting a series, one series with its coming chats and archive, managing it. */
@@ -55,12 +55,14 @@ export function seriesPages(service: ChatsService): Hono<AppEnv> {
                     <a href={path(s.url)}>{s.title}</a> <span class="meta">#{s.hashtag}</span>
                     {s.role ? <span class="badge">{s.role === 'host' ? 'You host' : 'You moderate'}</span> : null}
                   </h3>
-                  <p class="meta">{s.kind === 'backchannel' ? 'Backchannel' : s.scheduleText}</p>
+                  <p class="meta">
+                    <ScheduleText series={s} next={s.next ?? undefined} timeZone={tzOf(c)} />
+                  </p>
                   {s.next ? (
                     <p>
                       Next:{' '}
                       <a href={path(s.next.url)}>
-                        <ChatWhen chat={s.next} timeZone={tzOf(c)} />
+                        <ChatWhen chat={s.next} timeZone={tzOf(c)} hostTimeZone={s.timeZone} />
                       </a>
                       {s.next.topic ? ` · ${s.next.topic}` : ''}
                     </p>
@@ -98,7 +100,7 @@ export function seriesPages(service: ChatsService): Hono<AppEnv> {
                 <a href={path(chat.url)}>
                   #{series.hashtag}: {series.title}
                 </a>{' '}
-                · <ChatWhen chat={chat} timeZone={tzOf(c)} /> <ChatState chat={chat} />
+                · <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} /> <ChatState chat={chat} />
               </li>
             ))}
           </ul>
@@ -176,7 +178,7 @@ export function seriesPages(service: ChatsService): Hono<AppEnv> {
       { title: `${series.title} (#${series.hashtag})`, description: series.description.slice(0, 160) || undefined },
       <>
         <p class="meta">
-          #{series.hashtag} · {series.kind === 'backchannel' ? 'Backchannel' : series.scheduleText}
+          #{series.hashtag} · <ScheduleText series={series} next={upcoming[0]} timeZone={tzOf(c)} />
         </p>
         {series.description ? <p class="series-description">{series.description}</p> : null}
         <p>

@@ -1,4 +1,5 @@
 import { TIME_ZONES } from '../../accounts/index.ts';
+import { DATE_HINT, TIME_HINT } from '../../platform/dates.ts';
 import { UserError } from '../../platform/errors.ts';
 import type { AppContext } from '../../web/context.ts';
 import { CsrfField, ErrorSummary, type Errors, SelectField, TextArea, TextField } from '../../web/forms.tsx';
@@ -81,12 +82,20 @@ export function newSeriesPage(c: AppContext, values: Record<string, string>, err
       />
       <TextField
         name="startDate"
-        label="First date (YYYY-MM-DD)"
+        type="date"
+        label="First date"
         value={values.startDate}
         errors={errors}
-        hint="The first chat is on the chosen weekday on or after this date."
+        hint={`The first chat is on the chosen weekday on or after this date. ${DATE_HINT}`}
       />
-      <TextField name="time" label="Start time (HH:MM, 24 hours)" value={values.time || '20:00'} errors={errors} />
+      <TextField
+        name="time"
+        type="time"
+        label="Start time"
+        value={values.time || '20:00'}
+        errors={errors}
+        hint={`In the host’s time zone. ${TIME_HINT}`}
+      />
       <TextField
         name="durationMinutes"
         label="Length in minutes"

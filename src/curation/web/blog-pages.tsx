@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { raw } from 'hono/html';
 import { PostCard, PostTextField } from '../../social/index.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDate, isoTime, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
@@ -37,7 +37,7 @@ export function blogPages(articles: ArticlesService): Hono<AppEnv> {
     const blog = await articles.blog(c.var.viewer, handle, c.req.query('cursor') || undefined);
     const { author } = blog;
     if (author.handle !== handle) return c.redirect(`/@${author.handle}/blog`, 301);
-    const tz = c.var.viewer?.timeZone ?? 'UTC';
+    const tz = timeZoneOf(c);
     return renderPage(
       c,
       {
@@ -109,7 +109,7 @@ async function articlePage(
 ) {
   const viewer = c.var.viewer;
   const { config } = c.var.kernel;
-  const tz = viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const path = `/@${article.author.handle}/blog/${article.slug}`;
   const thread = await articles.comments(viewer, article);
   const comments = thread ?? [];

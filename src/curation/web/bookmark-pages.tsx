@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { loadProfile, passionSlug } from '../../accounts/index.ts';
 import { parseInput, UserError } from '../../platform/errors.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDate, isoTime, plural } from '../../web/format.ts';
 import { CsrfField, type Errors, formErrors } from '../../web/forms.tsx';
 import { flash, type PageOptions, renderPage } from '../../web/layout.tsx';
@@ -229,7 +229,7 @@ function newPage(
   status: PageOptions['status'] = 200,
   existing: BookmarkView | null = null,
 ) {
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   return libraryPage(
     c,
     { title: 'Add a bookmark', noindex: true, status, hasErrors: Object.keys(errors).length > 0 },

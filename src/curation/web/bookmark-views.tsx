@@ -2,7 +2,7 @@ import type { Child } from 'hono/jsx';
 import type { BookmarkVisibility } from '../../db/schema.ts';
 import type { PostView } from '../../social/index.ts';
 import { PostCard } from '../../social/index.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDate, isoTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, RadioGroup, SelectField, TextArea, TextField } from '../../web/forms.tsx';
 import type { BookmarkPage, BookmarkView, TagCount } from '../bookmark-rows.ts';
@@ -129,7 +129,7 @@ function BookmarkEntry({
   post: PostView | undefined;
   tagBase: string;
 }) {
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const title = b.title || b.url || 'Untitled';
   const headingId = `bookmark-${b.id}-title`;
   const site = b.siteName ?? hostOf(b.url);

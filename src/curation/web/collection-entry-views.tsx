@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import { actorPath, postPath } from '../../social/index.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, isoTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, SelectField, TextArea, TextField } from '../../web/forms.tsx';
 import { Avatar } from '../../web/layout.tsx';
@@ -19,7 +19,7 @@ export function PostQuote({ c, entry }: { c: AppContext; entry: EntryView }) {
       <p class="meta">
         <a href={actorPath(post.author)}>{post.author.displayName}</a> @{post.author.acct} ·{' '}
         <a href={postPath(post)}>
-          <time datetime={isoTime(post.createdAt)}>{formatDateTime(post.createdAt, c.var.viewer?.timeZone ?? 'UTC')}</time>
+          <time datetime={isoTime(post.createdAt)}>{formatDateTime(post.createdAt, timeZoneOf(c))}</time>
         </a>
       </p>
       {post.contentWarning ? (

@@ -1,5 +1,5 @@
 import { actorPath } from '../../social/index.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDate, isoTime, plural } from '../../web/format.ts';
 import type { CollectionsService, CollectionView } from '../collections.ts';
 import { libraryPage } from '../section.tsx';
@@ -28,7 +28,7 @@ function Meta({ c, view }: { c: AppContext; view: CollectionView }) {
         ) : null}{' '}
         · {view.kind === 'starter_kit' ? plural(view.entries.length, 'person', 'people') : plural(view.entries.length, 'entry', 'entries')}{' '}
         · {plural(view.followerCount, 'follower', 'followers')} · updated{' '}
-        <time datetime={isoTime(view.updatedAt)}>{formatDate(view.updatedAt, c.var.viewer?.timeZone ?? 'UTC')}</time>
+        <time datetime={isoTime(view.updatedAt)}>{formatDate(view.updatedAt, timeZoneOf(c))}</time>
       </p>
       {view.description ? <Paragraphs text={view.description} /> : null}
     </>

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { ADMINISTRATION } from '../../accounts/index.ts';
 import type { InstanceModeration } from '../../db/schema.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, isoTime, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, RadioGroup, TextField } from '../../web/forms.tsx';
 import { DataTable, flash, type PageOptions, renderSectionPage } from '../../web/layout.tsx';
@@ -91,7 +91,7 @@ export function instancePages(service: FederationService): Hono<AppEnv> {
 
 async function federationPage(service: FederationService, c: AppContext, state: FormState | null) {
   const [instances, relays] = await Promise.all([service.instances.list(), service.relays.list()]);
-  const timeZone = c.var.viewer?.timeZone ?? 'UTC';
+  const timeZone = timeZoneOf(c);
   const when = (ms: number | null) => <When ms={ms} timeZone={timeZone} />;
   const errors = state?.errors ?? {};
   const instanceState = state?.form === 'instance' ? state : null;

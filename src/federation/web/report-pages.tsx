@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { ActorSummary, PostView } from '../../social/index.ts';
 import { ActionButton, actorPath, postPath, VISIBILITY_LABELS } from '../../social/index.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, RadioGroup, TextArea } from '../../web/forms.tsx';
 import { flash, type PageOptions, renderPage } from '../../web/layout.tsx';
@@ -154,7 +154,7 @@ function reportForm(
   props: { target: ActorSummary; posts: PostView[]; back: string; values: FormValues; errors?: Errors; status?: PageOptions['status'] },
 ) {
   const { target, posts, values, errors = {} } = props;
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const chosen = new Set(values.postIds ?? []);
   const domain = target.local ? null : target.acct.split('@')[1]!;
   // A problem with one of the ticked posts (`postIds.3`) is shown for the whole list.

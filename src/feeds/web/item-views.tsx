@@ -1,4 +1,4 @@
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, isoTime } from '../../web/format.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import type { ItemView } from '../items.ts';
@@ -57,7 +57,7 @@ export function ItemActions({ c, item, back }: { c: AppContext; item: ItemView; 
 }
 
 export function ItemMeta({ c, item }: { c: AppContext; item: ItemView }) {
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   return (
     <p class="item__meta">
       <a href={`/sources?source=${item.source.subscriptionId}`}>{item.source.title}</a>

@@ -5,7 +5,7 @@ import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import { Composer, PostCard } from '../../social/index.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import { formatDateTime, plural } from '../../web/format.ts';
+import { formatSpan, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
 import { Avatar, flash, type PageOptions, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
@@ -158,7 +158,10 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
                   <a href={chat.url}>{series.title}</a>
                 </h2>
                 <p class="meta">
-                  #{series.hashtag} · <time datetime={new Date(chat.startsAt).toISOString()}>{when(c, profile, chat.startsAt)}</time>
+                  #{series.hashtag} ·{' '}
+                  <time datetime={new Date(chat.startsAt).toISOString()}>
+                    {formatSpan(chat.startsAt, chat.endsAt, profile.timeZone, series.timeZone)}
+                  </time>
                   {passion ? ` · for ${passion.toLowerCase()}` : ''}
                 </p>
                 {chat.topic ? <p>{chat.topic}</p> : null}
@@ -271,11 +274,6 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
 function next(step: StepKey): string {
   const index = STEPS.findIndex((s) => s.key === step);
   return STEPS[index + 1]?.path ?? '/stream';
-}
-
-/** A time in the member's zone, named ("Wed 16 Dec, 19:00 (America/Chicago)"). */
-function when(_c: AppContext, profile: Profile, ms: number): string {
-  return `${formatDateTime(ms, profile.timeZone)} (${profile.timeZone.replace(/_/g, ' ')})`;
 }
 
 /** One step's page: the progress through the five steps, the step, and the way on (or to skip). */

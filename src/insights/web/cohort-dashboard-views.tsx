@@ -1,5 +1,5 @@
 import type { Viewer } from '../../platform/viewer.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDate, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, TextField } from '../../web/forms.tsx';
 import { DataTable } from '../../web/layout.tsx';
@@ -158,7 +158,7 @@ function Invites({
   values: Values;
   errors: Errors;
 }) {
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const status: Record<Invite['status'], string> = { active: 'Active', expired: 'Expired', used_up: 'Used up', revoked: 'Revoked' };
   return (
     <section aria-labelledby="invites">

@@ -1,5 +1,6 @@
-import type { AppContext } from '../../web/context.ts';
-import { formatDate, plural } from '../../web/format.ts';
+import { DATE_HINT } from '../../platform/dates.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
+import { formatDate, plural, zoneName } from '../../web/format.ts';
 import { CsrfField, type Errors, TextArea, TextField } from '../../web/forms.tsx';
 import type { PageOptions } from '../../web/layout.tsx';
 import { type Cohort, daysLeft } from '../cohort-access.ts';
@@ -66,9 +67,9 @@ export function DetailsForm({
         label="Due date"
         value={values.dueDate}
         errors={errors}
+        type="date"
         required
-        inputmode="numeric"
-        hint={`The last day, as YYYY-MM-DD (for example 2026-12-18), in your time zone (${c.var.viewer?.timeZone ?? 'UTC'}). The checkpoints can change until then.`}
+        hint={`The last day, in your time zone (${zoneName(timeZoneOf(c))}); the checkpoints can change until then. ${DATE_HINT}`}
       />
       <div class="actions">
         <button type="submit">{submit}</button>

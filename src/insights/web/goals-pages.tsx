@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { parseInput, UserError } from '../../platform/errors.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDate, formatDateTime, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextArea } from '../../web/forms.tsx';
 import { flash } from '../../web/layout.tsx';
@@ -179,7 +179,11 @@ async function listPage(c: AppContext, goals: GoalsService, state: FormState = {
         <>
           <section aria-labelledby="active-heading">
             <h2 id="active-heading">Active goals</h2>
-            {list.active.length === 0 ? <p>No active goals. Add one below.</p> : <GoalCards goals={list.active} label="Active goals" />}
+            {list.active.length === 0 ? (
+              <p>No active goals. Add one below.</p>
+            ) : (
+              <GoalCards goals={list.active} label="Active goals" timeZone={timeZoneOf(c)} />
+            )}
             {list.active.length >= ACTIVE_GOALS_MAX ? (
               <p class="callout">
                 You have {ACTIVE_GOALS_MAX} active goals, the most there can be: mark one achieved or archive it to add another.
@@ -189,7 +193,7 @@ async function listPage(c: AppContext, goals: GoalsService, state: FormState = {
           {list.closed.length > 0 ? (
             <section aria-labelledby="closed-heading">
               <h2 id="closed-heading">Achieved and archived</h2>
-              <GoalCards goals={list.closed} label="Achieved and archived goals" />
+              <GoalCards goals={list.closed} label="Achieved and archived goals" timeZone={timeZoneOf(c)} />
             </section>
           ) : null}
         </>

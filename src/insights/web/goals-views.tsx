@@ -1,5 +1,5 @@
 import type { Child } from 'hono/jsx';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDate, formatDateTime, plural } from '../../web/format.ts';
 import { CsrfField, type Errors, TextArea, TextField } from '../../web/forms.tsx';
 import { Avatar } from '../../web/layout.tsx';
@@ -43,7 +43,7 @@ export function EmptyState({ c, examples }: { c: AppContext; examples: ExampleGo
   );
 }
 
-export function GoalCards({ goals, label }: { goals: Goal[]; label: string }) {
+export function GoalCards({ goals, label, timeZone }: { goals: Goal[]; label: string; timeZone: string }) {
   return (
     <ul class="goal-list" aria-label={label}>
       {goals.map((g) => (
@@ -53,8 +53,8 @@ export function GoalCards({ goals, label }: { goals: Goal[]; label: string }) {
               <a href={`${PATH}/${g.id}`}>{g.title}</a>
             </h3>
             <p class="meta">
-              {STATUS_LABELS[g.status]} · started {formatDate(g.createdAt)}
-              {g.achievedAt ? ` · achieved ${formatDate(g.achievedAt)}` : ''}
+              {STATUS_LABELS[g.status]} · started {formatDate(g.createdAt, timeZone)}
+              {g.achievedAt ? ` · achieved ${formatDate(g.achievedAt, timeZone)}` : ''}
             </p>
             <TagList goal={g} />
             <p class="goal-summary">{progressSummary(g.progress)}</p>
@@ -191,7 +191,7 @@ export function ProgressView({ progress }: { progress: GoalProgress }) {
 
 export function SuggestionsView({ c, goal, suggestions }: { c: AppContext; goal: GoalWithNotes; suggestions: GoalSuggestions }) {
   const back = `${PATH}/${goal.id}`;
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   return (
     <>
       <h3 id="experts">People to follow</h3>

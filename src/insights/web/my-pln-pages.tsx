@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { UserError } from '../../platform/errors.ts';
 import type { ListView } from '../../social/index.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDate, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, fieldId } from '../../web/forms.tsx';
 import { DataTable, flash } from '../../web/layout.tsx';
@@ -89,7 +89,7 @@ function MyPln({
 }) {
   const { scores, stage, nextStep, health } = insights;
   const stepsDone = Object.values(routine.done).filter(Boolean).length;
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const pct = (x: number) => `${Math.round(x * 100)}%`;
   return (
     <>

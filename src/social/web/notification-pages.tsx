@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, isoTime } from '../../web/format.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import { flash } from '../../web/layout.tsx';
@@ -102,7 +102,7 @@ const KIND_TEXT: Record<string, string> = {
 };
 
 function NotificationItem({ c, n }: { c: AppContext; n: NotificationView }) {
-  const tz = c.var.viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   return (
     <>
       <p>

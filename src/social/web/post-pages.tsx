@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/viewer.ts';
-import type { AppContext, AppEnv } from '../../web/context.ts';
+import { type AppContext, type AppEnv, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
@@ -164,7 +164,7 @@ export function postPages(social: SocialService): Hono<AppEnv> {
     const id = postId(c.req.param('id'));
     const post = await social.posts.get(c.var.viewer, id);
     const versions = await social.posts.history(c.var.viewer, id);
-    const tz = c.var.viewer?.timeZone ?? 'UTC';
+    const tz = timeZoneOf(c);
     return renderPage(
       c,
       { title: 'Edit history' },

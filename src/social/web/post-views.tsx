@@ -1,7 +1,7 @@
 import { raw } from 'hono/html';
 import type { Child } from 'hono/jsx';
 import type { Visibility } from '../../db/schema.ts';
-import type { AppContext } from '../../web/context.ts';
+import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDateTime, isoTime } from '../../web/format.ts';
 import { CsrfField } from '../../web/forms.tsx';
 import { Avatar } from '../../web/layout.tsx';
@@ -67,7 +67,7 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
   const viewer = c.var.viewer;
   const headingId = `post-${post.id}-author${post.boostedBy ? `-b${post.boostedBy.boostId}` : ''}`;
   const path = postPath(post);
-  const tz = viewer?.timeZone ?? 'UTC';
+  const tz = timeZoneOf(c);
   const body = post.article ? (
     <ArticleCard article={post.article} comments={post.counts.replies} />
   ) : (
