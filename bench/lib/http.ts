@@ -12,6 +12,14 @@ export interface TimedResponse {
   cpuMs: number;
 }
 
+export interface RequestOptions {
+  /** An API token (Bearer). */
+  token?: string;
+  json?: unknown;
+  /** A `Cookie` header: a signed-in browser's session. */
+  cookie?: string;
+}
+
 /**
  * A minimal HTTP client for latency measurements: one kept-alive connection, so no request
  * pays for a TCP handshake, and nothing but reading the bytes inside the timed window
@@ -25,10 +33,12 @@ export class TimingClient {
     this.#base = new URL(baseUrl);
   }
 
-  send(method: string, path: string, options: { token?: string; json?: unknown } = {}): Promise<TimedResponse> {
+  send(method: string, path: string, options: RequestOptions = {}): Promise<TimedResponse> {
     const payload = options.json === undefined ? undefined : Buffer.from(JSON.stringify(options.json));
-    const headers: Record<string, string> = { accept: 'application/json' };
+    // With a session cookie it is a browser asking for a page; otherwise an API client.
+    const headers: Record<string, string> = { accept: options.cookie ? 'text/html' : 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.cookie) headers.cookie = options.cookie;
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
@@ -57,7 +67,7 @@ export class TimingClient {
   }
 
   /** Sends and fails loudly on an unexpected status: a benchmark of error pages measures nothing. */
-  async expect(status: number, method: string, path: string, options: { token?: string; json?: unknown } = {}): Promise<TimedResponse> {
+  async expect(status: number, method: string, path: string, options: RequestOptions = {}): Promise<TimedResponse> {
     const response = await this.send(method, path, options);
     if (response.status !== status)
       throw new Error(`${method} ${path}: expected ${status}, got ${response.status}: ${response.body.slice(0, 300)}`);
