@@ -159,6 +159,7 @@ export function Action({
   secondary,
   confirm,
   hidden,
+  inline,
 }: {
   c: AppContext;
   action: string;
@@ -166,9 +167,11 @@ export function Action({
   secondary?: boolean;
   confirm?: string;
   hidden?: Record<string, string>;
+  /** Sent with fetch when scripts run, its [data-inline-region] changed in place (app.js). */
+  inline?: boolean;
 }) {
   return (
-    <form method="post" action={action} class="inline-form" data-confirm={confirm}>
+    <form method="post" action={action} class="inline-form" data-confirm={confirm} data-inline={inline ? '' : undefined}>
       <CsrfField token={c.var.csrf} />
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
@@ -180,16 +183,24 @@ export function Action({
   );
 }
 
-export function RsvpButton({ c, series, chat }: { c: AppContext; series: SeriesView; chat: ChatView }) {
+/**
+ * "I’ll be there", or once said, "Going" and "Not going after all". It comes back to `back`
+ * (this page, at this chat); with scripts it changes in place (app.js).
+ */
+export function RsvpButton({ c, series, chat, back }: { c: AppContext; series: SeriesView; chat: ChatView; back: string }) {
   if (!c.var.viewer || chat.state === 'ended' || chat.state === 'cancelled') return null;
   return (
-    <Action
-      c={c}
-      action={`/chats/${series.slug}/${chat.date}/rsvp`}
-      label={chat.going ? 'Not going after all' : 'I’ll be there'}
-      secondary={chat.going}
-      hidden={{ going: chat.going ? 'no' : 'yes' }}
-    />
+    <span class="rsvp" id={`rsvp-${series.slug}-${chat.date}`} data-inline-region>
+      {chat.going ? <span class="badge">Going</span> : null}{' '}
+      <Action
+        c={c}
+        action={`/chats/${series.slug}/${chat.date}/rsvp`}
+        label={chat.going ? 'Not going after all' : 'I’ll be there'}
+        secondary={chat.going}
+        hidden={{ going: chat.going ? 'no' : 'yes', back }}
+        inline
+      />
+    </span>
   );
 }
 
@@ -198,7 +209,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
   return (
     <ul class="chat-list">
       {chats.map((chat) => (
-        <li>
+        <li id={`chat-${series.slug}-${chat.date}`}>
           <a href={path(chat.url)}>
             <ChatWhen chat={chat} timeZone={tzOf(c)} />
           </a>{' '}
@@ -208,7 +219,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
             {' '}
             · {chat.state === 'ended' ? plural(chat.postCount, 'post', 'posts') : `${plural(chat.rsvpCount, 'person', 'people')} going`}
           </span>{' '}
-          <RsvpButton c={c} series={series} chat={chat} />
+          <RsvpButton c={c} series={series} chat={chat} back={`${c.req.path}#chat-${series.slug}-${chat.date}`} />
         </li>
       ))}
     </ul>

@@ -77,7 +77,7 @@ export function roomPage(c: AppContext, room: Room) {
           {chat.questionInterval && chat.state !== 'ended' ? ` · a question every ${chat.questionInterval} minutes` : ''}
         </p>
         <div class="actions">
-          <RsvpButton c={c} series={series} chat={chat} />
+          <RsvpButton c={c} series={series} chat={chat} back={base} />
           {moderator ? (
             <>
               {chat.state === 'scheduled' ? <Action c={c} action={`${base}/start`} label="Start the chat now" /> : null}

@@ -23,6 +23,8 @@ export function PostTextField(props: {
   rows: number;
   error: string | undefined;
   value: string;
+  /** The cursor starts here (the member asked to reply). */
+  autofocus?: boolean;
 }) {
   const { id, error } = props;
   return (
@@ -44,6 +46,7 @@ export function PostTextField(props: {
         data-max-chars={String(props.max)}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        autofocus={props.autofocus}
       >
         {props.value}
       </textarea>
@@ -60,6 +63,8 @@ export function Composer(props: {
   back: string;
   /** Text to start with, e.g. "@handle " for a reply or a chat answer prefix. */
   prefill?: string;
+  /** Put the cursor in the text box (a reply the member asked for with the Reply link). */
+  autofocus?: boolean;
 }) {
   const { c, replyTo, errors = {} } = props;
   const max = c.var.kernel.config.postMaxChars;
@@ -81,6 +86,7 @@ export function Composer(props: {
         rows={replyTo ? 3 : 4}
         error={errors.text}
         value={values.text ?? props.prefill ?? ''}
+        autofocus={props.autofocus}
       />
       <div class="composer__options">
         <div class={`field${errors.visibility ? ' field--error' : ''}`}>

@@ -155,6 +155,63 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
   }
 })();
 
+// Actions in place (Like, Boost, Bookmark, Follow, RSVP): a form[data-inline] is posted with
+// fetch, and its region (the closest [data-inline-region], which has an id) is replaced by the
+// same region of the page the server comes back to, so the member keeps their place and the
+// button shows its new state. Without JavaScript the same form comes back to #<that item>.
+(() => {
+  const main = document.getElementById('main');
+  if (!main || !document.querySelector('form[data-inline]')) return;
+  // The page's notice says what happened (and screen readers hear it): one status region, there from the start.
+  let notice = main.querySelector('.notice');
+  if (!notice) {
+    notice = document.createElement('p');
+    notice.className = 'notice';
+    notice.setAttribute('role', 'status');
+    notice.hidden = true;
+    main.prepend(notice);
+  }
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    const region = form.closest?.('[data-inline-region][id]');
+    if (event.defaultPrevented || !form.matches('form[data-inline]') || !region || form.dataset.plain) return;
+    event.preventDefault();
+    const index = [...region.querySelectorAll('button')].indexOf(event.submitter);
+    let response;
+    try {
+      response = await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' });
+    } catch {
+      /* offline: the ordinary submission says so */
+    }
+    if (!response?.ok) {
+      form.dataset.plain = 'true';
+      form.requestSubmit();
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const fresh = page.getElementById(region.id);
+    // Done, but the item is not on the page it came back to: go there.
+    if (!fresh) return window.location.assign(`${response.url}#${region.id}`);
+    region.replaceWith(fresh);
+    (fresh.querySelectorAll('button')[index] || fresh.querySelector('button'))?.focus();
+    const said = page.querySelector('main .notice')?.textContent;
+    if (said) {
+      notice.textContent = said;
+      notice.hidden = false;
+    }
+  });
+})();
+
+// Reply on the post's own page: the cursor goes to the reply box, without reloading the page.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[data-reply]');
+  const box = document.querySelector('#reply textarea');
+  if (!link || !box || link.pathname !== window.location.pathname) return;
+  event.preventDefault();
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+});
+
 // The live chat room: answers appear under their question, a newly asked question is pinned
 // and the composer moves on to "A<n>", highlights and hides show at once. Without JavaScript
 // the room is the same page, current at each reload.
