@@ -137,19 +137,28 @@ function MyPln({
 
       <section aria-labelledby="health-title">
         <h2 id="health-title">Network health</h2>
+        {/* One row of figures on a wide screen (each pair in a div, as HTML allows in a dl). */}
         <dl class="insights-numbers">
-          <dt>Following</dt>
-          <dd>{health.following}</dd>
-          <dt>Followers</dt>
-          <dd>{health.followers}</dd>
-          <dt>Mutual follows</dt>
-          <dd>{health.mutuals}</dd>
-          <dt>Reciprocity</dt>
-          <dd>
-            {health.reciprocity === null
-              ? 'Not yet: you follow nobody'
-              : `${pct(health.reciprocity)} of the people you follow follow you back`}
-          </dd>
+          <div>
+            <dt>Following</dt>
+            <dd>{health.following}</dd>
+          </div>
+          <div>
+            <dt>Followers</dt>
+            <dd>{health.followers}</dd>
+          </div>
+          <div>
+            <dt>Mutual follows</dt>
+            <dd>{health.mutuals}</dd>
+          </div>
+          <div class="insights-numbers__wide">
+            <dt>Reciprocity</dt>
+            <dd>
+              {health.reciprocity === null
+                ? 'Not yet: you follow nobody'
+                : `${pct(health.reciprocity)} of the people you follow follow you back`}
+            </dd>
+          </div>
         </dl>
 
         <h3>Roles of the people you follow</h3>

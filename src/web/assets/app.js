@@ -161,8 +161,9 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
 // button shows its new state. Without JavaScript the same form comes back to #<that item>.
 (() => {
   const main = document.getElementById('main');
-  if (!main || !document.querySelector('form[data-inline]')) return;
-  // The page's notice says what happened (and screen readers hear it): one status region, there from the start.
+  if (!main || !window.fetch) return;
+  // The page's notice says what happened (and screen readers hear it): one status region, there
+  // from the start (also for forms that arrive later, with live posts).
   let notice = main.querySelector('.notice');
   if (!notice) {
     notice = document.createElement('p');
@@ -176,6 +177,9 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
     const region = form.closest?.('[data-inline-region][id]');
     if (event.defaultPrevented || !form.matches('form[data-inline]') || !region || form.dataset.plain) return;
     event.preventDefault();
+    // One action at a time per item (a double click would send the old state twice).
+    if (region.dataset.busy) return;
+    region.dataset.busy = 'true';
     const index = [...region.querySelectorAll('button')].indexOf(event.submitter);
     let response;
     try {
@@ -184,6 +188,7 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
       /* offline: the ordinary submission says so */
     }
     if (!response?.ok) {
+      delete region.dataset.busy;
       form.dataset.plain = 'true';
       form.requestSubmit();
       return;
