@@ -21,8 +21,9 @@ export function Connections({
   const act = (action: string, label: string, extra: { look?: 'primary' | 'secondary' | 'quiet'; confirm?: string } = {}) => (
     <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} inline={!extra.confirm} {...extra} />
   );
+  // One region (app.js swaps it after an action), so the follower count changes with the button.
   return (
-    <>
+    <div id="profile-connections" data-inline-region>
       {lists ? (
         <p class="profile-stats">
           <span>
@@ -48,7 +49,7 @@ export function Connections({
         </p>
       )}
       {relationship ? (
-        <div class="profile-actions" id="profile-actions" data-inline-region>
+        <div class="profile-actions">
           {relationship.followedBy ? <span class="badge">Follows you</span> : null}
           {relationship.blockedBy ? null : relationship.following ? (
             <>
@@ -75,6 +76,6 @@ export function Connections({
           </a>
         </p>
       ) : null}
-    </>
+    </div>
   );
 }

@@ -162,16 +162,6 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
 (() => {
   const main = document.getElementById('main');
   if (!main || !window.fetch) return;
-  // The page's notice says what happened (and screen readers hear it): one status region, there
-  // from the start (also for forms that arrive later, with live posts).
-  let notice = main.querySelector('.notice');
-  if (!notice) {
-    notice = document.createElement('p');
-    notice.className = 'notice';
-    notice.setAttribute('role', 'status');
-    notice.hidden = true;
-    main.prepend(notice);
-  }
   document.addEventListener('submit', async (event) => {
     const form = event.target;
     const region = form.closest?.('[data-inline-region][id]');
@@ -199,11 +189,21 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
     if (!fresh) return window.location.assign(`${response.url}#${region.id}`);
     region.replaceWith(fresh);
     (fresh.querySelectorAll('button')[index] || fresh.querySelector('button'))?.focus();
+    // The page's notice says what happened, emptied and filled a moment later: screen readers
+    // hear a change to a status region that is already there (the same words again too).
     const said = page.querySelector('main .notice')?.textContent;
-    if (said) {
-      notice.textContent = said;
-      notice.hidden = false;
+    if (!said) return;
+    let notice = main.querySelector('.notice');
+    if (!notice) {
+      notice = document.createElement('p');
+      notice.className = 'notice';
+      notice.setAttribute('role', 'status');
+      main.prepend(notice);
     }
+    notice.textContent = '';
+    setTimeout(() => {
+      notice.textContent = said;
+    }, 50);
   });
 })();
 
