@@ -200,9 +200,11 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
       notice.setAttribute('role', 'status');
       main.prepend(notice);
     }
+    notice.hidden = true;
     notice.textContent = '';
     setTimeout(() => {
       notice.textContent = said;
+      notice.hidden = false;
     }, 50);
   });
 })();
