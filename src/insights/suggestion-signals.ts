@@ -60,8 +60,10 @@ export interface Known {
   actorId: number;
   role: string | null;
   placeKey: string | null;
-  /** Never suggested: the viewer, people followed or asked, blocked either way, muted, dismissed. */
+  /** Never suggested: the viewer, people followed or asked (but those kept), blocked either way, muted, dismissed. */
   excluded: Set<number>;
+  /** The viewer's follows (accepted, or asked and waiting), by the person followed. */
+  follows: Map<number, 'accepted' | 'pending'>;
   /** Accepted follows, with each person's role and place: what the network has few of. */
   accepted: Array<{ role: string | null; location_key: string | null }>;
   /** The most recent followees, for friends of friends. */
@@ -100,8 +102,11 @@ export class SuggestionSignals {
     return this.#database.db;
   }
 
-  /** Who the viewer is and already knows; null when their actor is gone. */
-  async known(viewer: Pick<Viewer, 'memberId' | 'actorId'>): Promise<Known | null> {
+  /**
+   * Who the viewer is and already knows; null when their actor is gone. People in `keep` stay
+   * candidates though followed (just followed from the suggestions, they keep their place there).
+   */
+  async known(viewer: Pick<Viewer, 'memberId' | 'actorId'>, keep: ReadonlySet<number> = new Set()): Promise<Known | null> {
     const db = this.#db;
     const me = viewer.actorId;
     const [self, follows, blocks, mutes, dismissed, myPassions] = await Promise.all([
@@ -132,7 +137,7 @@ export class SuggestionSignals {
     if (!self) return null;
     const passions = myPassions.map((p) => ({ id: num(p.id), slug: p.slug, name: p.name, key: p.match_key }));
     const excluded = new Set<number>([me]);
-    for (const f of follows) excluded.add(num(f.followee_id));
+    for (const f of follows) if (!keep.has(num(f.followee_id))) excluded.add(num(f.followee_id));
     for (const b of blocks) excluded.add(num(b.actor_id) === me ? num(b.target_id) : num(b.actor_id));
     for (const m of mutes) excluded.add(num(m.target_id));
     for (const d of dismissed) excluded.add(num(d.actor_id));
@@ -146,6 +151,7 @@ export class SuggestionSignals {
       role: self.role,
       placeKey: self.location_key,
       excluded,
+      follows: new Map(follows.map((f) => [num(f.followee_id), f.state === 'accepted' ? 'accepted' : 'pending'])),
       accepted,
       sampled,
       passions,

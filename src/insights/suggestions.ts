@@ -28,6 +28,8 @@ export interface Suggestion {
   score: number;
   /** Why, in words, strongest first. */
   reasons: string[];
+  /** Set when the viewer follows them already (only people asked to be kept, see suggest). */
+  following?: 'accepted' | 'pending';
 }
 
 export const SUGGESTION_LIMIT_MAX = 50;
@@ -47,13 +49,17 @@ export class SuggestionsService {
     return this.#database.db;
   }
 
-  /** The `limit` best people for `viewer` to follow next, with reasons. */
-  async suggest(viewer: Pick<Viewer, 'memberId' | 'actorId'>, limit = 10): Promise<Suggestion[]> {
+  /**
+   * The `limit` best people for `viewer` to follow next, with reasons. People in `keep` who
+   * were followed in the meantime stay in the ranking, marked `following` (the page keeps the
+   * card someone just followed, where it was).
+   */
+  async suggest(viewer: Pick<Viewer, 'memberId' | 'actorId'>, limit = 10, keep: ReadonlySet<number> = new Set()): Promise<Suggestion[]> {
     if (!Number.isSafeInteger(limit) || limit < 1 || limit > SUGGESTION_LIMIT_MAX) {
       throw UserError.field('limit', `Ask for 1 to ${SUGGESTION_LIMIT_MAX} suggestions.`, 422);
     }
     const now = Date.now();
-    const known = await this.#signals.known(viewer);
+    const known = await this.#signals.known(viewer, keep);
     if (!known) return [];
     const signals = await this.#signals.gather(known);
     if (signals.size === 0) return [];
@@ -68,11 +74,15 @@ export class SuggestionsService {
     ).slice(0, limit);
     if (scored.length === 0) return [];
     const tagName = await this.#tagNames([...new Set(scored.flatMap((x) => [...x.s.tags.keys()]))]);
-    return scored.map((x) => ({
-      actor: { ...actorSummary(x.p, this.#baseUrl), location: x.p.location, bio: x.p.bio },
-      score: Math.round(x.score * 1000) / 1000,
-      reasons: reasons(x, passionsOf.get(num(x.p.id)) ?? { same: [], related: [] }, tagName, now),
-    }));
+    return scored.map((x) => {
+      const following = known.follows.get(num(x.p.id));
+      return {
+        actor: { ...actorSummary(x.p, this.#baseUrl), location: x.p.location, bio: x.p.bio },
+        score: Math.round(x.score * 1000) / 1000,
+        reasons: reasons(x, passionsOf.get(num(x.p.id)) ?? { same: [], related: [] }, tagName, now),
+        ...(following ? { following } : {}),
+      };
+    });
   }
 
   /** Hides `actorId` from the viewer's suggestions for good. 404 when there is no such person. */

@@ -64,6 +64,12 @@ export function safeNext(c: AppContext, next: string | undefined | null, fallbac
   return path;
 }
 
+/** `path` (from safeNext) pointing at the element `id` on its page: any anchor it had is replaced. */
+export function withAnchor(path: string, id: string): string {
+  const hash = path.indexOf('#');
+  return `${hash === -1 ? path : path.slice(0, hash)}#${id}`;
+}
+
 export function tooLarge(maxBytes: number): UserError {
   return new UserError(413, 'too_large', `What you sent is larger than this server accepts (${Math.round(maxBytes / 1048576)} MB).`);
 }

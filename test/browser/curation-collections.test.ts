@@ -138,7 +138,7 @@ describe('collections and starter kits in the browser', () => {
     const { page } = ben;
     await signIn(page, 'ben', PASSWORD);
     await audit(ben, kitPath, 'starter kit, another member');
-    await page.getByRole('link', { name: 'Follow all…' }).click();
+    await page.getByRole('link', { name: 'Follow the 2 people…' }).click();
     await page.waitForURL((url) => url.pathname === `${kitPath}/follow`);
     await checkAccessibility(page, 'follow-all preview');
     assert.match(await page.locator('main').innerText(), /adds 2 new people/);
@@ -184,10 +184,11 @@ describe('collections and starter kits in the browser', () => {
     await audit(visitor, kitPath, 'public starter kit, signed out');
     await audit(visitor, '/collections', 'collections index, signed out');
     await audit(visitor, '/starter-kits', 'starter kits index, signed out');
-    // Follow all asks a visitor to sign in first, and comes back to the preview.
+    // Following its people asks a visitor to sign in first, and comes back to the preview.
     await visitor.page.getByRole('link', { name: /Public librarians and social workers/ }).click();
     await visitor.page.waitForURL((url) => url.pathname === kitPath);
-    await visitor.page.getByRole('link', { name: 'Follow all…' }).click();
+    // (Tova asked not to be featured any more: one person is left to follow.)
+    await visitor.page.getByRole('link', { name: 'Follow the 1 person…' }).click();
     await visitor.page.waitForURL((url) => url.pathname === '/login');
     assert.equal(new URL(visitor.page.url()).searchParams.get('next'), `${kitPath}/follow`);
   });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { createMember, follow, type Member, PASSWORD } from '../social/helpers.ts';
-import { audit, launchBrowser, openContext, signIn } from '../support/browser.ts';
+import { audit, checkAccessibility, launchBrowser, openContext, signIn } from '../support/browser.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 
 /**
@@ -76,6 +76,7 @@ test('an active member sees charts with tables, and unfollows a quiet person fro
   await signIn(s.page, 'active', PASSWORD);
   await audit(s, '/insights', 'My PLN, active member');
   const { page } = s;
+  await page.locator('details.chart-numbers', { hasText: 'Roles of the people you follow' }).locator('summary').click();
   await page.getByRole('table', { name: /Roles of the people you follow/ }).waitFor();
   assert.match(await page.locator('#diversity-nudge').innerText(), /100% of the people you follow are school librarians —/);
   assert.equal(
@@ -89,6 +90,33 @@ test('an active member sees charts with tables, and unfollows a quiet person fro
   await page.waitForURL((url) => url.pathname === '/insights');
   assert.equal(await page.getByRole('button', { name: 'Unfollow Sky' }).count(), 0);
   assert.match(await page.locator('main').innerText(), /Everyone you follow has posted in the last 90 days/);
+});
+
+test('My PLN is short on a 1280×800 screen: the numbers behind each chart are one click away, in tables', async (t) => {
+  const s = await openContext(browser, server, { viewport: { width: 1280, height: 800 } });
+  await signIn(s.page, 'active', PASSWORD);
+  await audit(s, '/insights', 'My PLN, numbers folded');
+  const { page } = s;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  t.diagnostic(`My PLN height at 1280×800: ${height} px`);
+  // It was 3,232 px, every chart followed by the same numbers as a visible table (2,433 px since).
+  assert.ok(height < 2600, `My PLN is ${height} px tall`);
+  // Each chart's table is behind a "Show the numbers" of its own, named after the chart.
+  const toggles = page.locator('main details.chart-numbers > summary');
+  const names = await toggles.evaluateAll((list) => list.map((e) => e.textContent?.replace(/\s+/g, ' ').trim() ?? ''));
+  assert.equal(names.length, 3, names.join(' | '));
+  assert.ok(
+    names.every((n) => n.startsWith('Show the numbers')),
+    names.join(' | '),
+  );
+  assert.equal(new Set(names).size, 3, `each toggle has its own accessible name: ${names.join(' | ')}`);
+  assert.equal(await page.getByRole('table', { name: /Roles of the people you follow/ }).count(), 0, 'folded away');
+  for (let i = 0; i < 3; i++) await toggles.nth(i).click();
+  await page.getByRole('table', { name: /Stage scores/ }).waitFor();
+  await page.getByRole('table', { name: /Roles of the people you follow/ }).waitFor();
+  await page.getByRole('table', { name: /Your network by role/ }).waitFor();
+  await checkAccessibility(page, 'My PLN, numbers shown');
+  assert.deepEqual(s.problems, []);
 });
 
 test('on a phone-sized screen the page passes the audit too', async () => {
@@ -126,6 +154,7 @@ test('My PLN with the network picture passes the audit, and "Move to a list" mov
   await audit(s, '/insights', 'My PLN with the network picture');
   const { page } = s;
   assert.equal(await page.getByRole('img', { name: /Your network by role/ }).count(), 1);
+  await page.locator('details.chart-numbers', { hasText: 'Your network by role' }).locator('summary').click();
   await page.getByRole('table', { name: /Your network by role/ }).waitFor();
   assert.match(await page.locator('#routine-card').innerText(), /Streak: 1 day in a row/);
 

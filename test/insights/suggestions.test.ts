@@ -159,11 +159,15 @@ describe('who to follow', () => {
     assert.match(first.querySelector('h2')!.textContent!, /Dee/);
     assert.match(first.textContent!, /4 people you follow follow them/);
     const followForm = first.querySelector('form[action="/@dee/follow"]')!;
-    assert.equal(followForm.querySelector('input[name=back]')!.getAttribute('value'), '/insights/suggestions');
+    // Follow comes back to Dee's card, which stays in the list (keep) saying Following.
+    const back = `/insights/suggestions?keep=${m.dee!.actorId}#suggestion-${m.dee!.actorId}`;
+    assert.equal(followForm.querySelector('input[name=back]')!.getAttribute('value'), back);
 
-    const followed = await m.vera!.web.post('/@dee/follow', { back: '/insights/suggestions' });
+    const followed = await m.vera!.web.post('/@dee/follow', { back });
     assert.equal(followed.status, 303);
-    assert.equal(followed.location, '/insights/suggestions');
+    assert.equal(followed.headers.get('location'), back);
+    const kept = await m.vera!.web.get(back);
+    assert.match(kept.document.getElementById(`suggestion-${m.dee!.actorId}`)!.textContent!, /Following/);
     const dismissed = await m.vera!.web.post(`/insights/suggestions/${m.fay!.actorId}/dismiss`, {
       back: '/insights/suggestions',
       name: 'Fay',

@@ -154,12 +154,13 @@ function directoryPage(
 
 /**
  * Follow (the card's primary action) or, once followed, "Following" and Unfollow: plain forms
- * to the profile's follow actions, coming back to this card. Nothing when a block stands between.
+ * to the profile's follow actions, coming back to this card (with scripts, changed in place:
+ * app.js). Nothing when a block stands between.
  */
 function FollowActions({ c, profile: p, state, back }: { c: AppContext; profile: Profile; state: FollowState | undefined; back: string }) {
   if (state === 'blocked') return null;
   const form = (action: 'follow' | 'unfollow', label: string, secondary: boolean) => (
-    <form method="post" action={`/@${p.handle}/${action}`} class="inline-form">
+    <form method="post" action={`/@${p.handle}/${action}`} class="inline-form" data-inline>
       <CsrfField token={c.var.csrf} />
       <input type="hidden" name="back" value={back} />
       <button type="submit" class={secondary ? 'button button--secondary button--small' : 'button button--small'}>
@@ -168,7 +169,7 @@ function FollowActions({ c, profile: p, state, back }: { c: AppContext; profile:
     </form>
   );
   return (
-    <div class="person-card__actions">
+    <div class="person-card__actions" id={`person-${p.actorId}-actions`} data-inline-region>
       {state === 'following' ? (
         <>
           <span class="badge">Following</span>

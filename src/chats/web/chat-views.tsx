@@ -197,6 +197,7 @@ export function Action({
   secondary,
   confirm,
   hidden,
+  inline,
 }: {
   c: AppContext;
   action: string;
@@ -204,9 +205,11 @@ export function Action({
   secondary?: boolean;
   confirm?: string;
   hidden?: Record<string, string>;
+  /** Sent with fetch when scripts run, its [data-inline-region] changed in place (app.js). */
+  inline?: boolean;
 }) {
   return (
-    <form method="post" action={action} class="inline-form" data-confirm={confirm}>
+    <form method="post" action={action} class="inline-form" data-confirm={confirm} data-inline={inline ? '' : undefined}>
       <CsrfField token={c.var.csrf} />
       {Object.entries(hidden ?? {}).map(([name, value]) => (
         <input type="hidden" name={name} value={value} />
@@ -218,17 +221,25 @@ export function Action({
   );
 }
 
-export function RsvpButton({ c, series, chat }: { c: AppContext; series: SeriesView; chat: ChatView }) {
-  // Only before the chat: once it is live (or over) there is nothing left to come to.
+/**
+ * "I’ll be there", or once said, "Going" and "Not going after all", only before the chat (once
+ * it is live or over there is nothing left to come to). It comes back to `back` (this page, at
+ * this chat); with scripts it changes in place (app.js).
+ */
+export function RsvpButton({ c, series, chat, back }: { c: AppContext; series: SeriesView; chat: ChatView; back: string }) {
   if (!c.var.viewer || chat.state !== 'scheduled') return null;
   return (
-    <Action
-      c={c}
-      action={`/chats/${series.slug}/${chat.date}/rsvp`}
-      label={chat.going ? 'Not going after all' : 'I’ll be there'}
-      secondary={chat.going}
-      hidden={{ going: chat.going ? 'no' : 'yes' }}
-    />
+    <span class="rsvp" id={`rsvp-${series.slug}-${chat.date}`} data-inline-region>
+      {chat.going ? <span class="badge">Going</span> : null}{' '}
+      <Action
+        c={c}
+        action={`/chats/${series.slug}/${chat.date}/rsvp`}
+        label={chat.going ? 'Not going after all' : 'I’ll be there'}
+        secondary={chat.going}
+        hidden={{ going: chat.going ? 'no' : 'yes', back }}
+        inline
+      />
+    </span>
   );
 }
 
@@ -237,7 +248,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
   return (
     <ul class="chat-list">
       {chats.map((chat) => (
-        <li>
+        <li id={`chat-${series.slug}-${chat.date}`}>
           <a href={path(chat.url)}>
             <ChatWhen chat={chat} timeZone={tzOf(c)} hostTimeZone={series.timeZone} />
           </a>{' '}
@@ -256,7 +267,7 @@ export function ChatList({ c, series, chats, empty }: { c: AppContext; series: S
               </a>{' '}
             </>
           ) : null}
-          <RsvpButton c={c} series={series} chat={chat} />
+          <RsvpButton c={c} series={series} chat={chat} back={`${c.req.path}#chat-${series.slug}-${chat.date}`} />
         </li>
       ))}
     </ul>

@@ -3,7 +3,7 @@ import { UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { flash } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
-import { readForm } from '../../web/request.ts';
+import { readForm, safeNext } from '../../web/request.ts';
 import { transcriptCsv, transcriptHtml, transcriptJson, transcriptMarkdown } from '../exports.ts';
 import { chatDate } from '../records.ts';
 import type { ChatsService } from '../service.ts';
@@ -73,14 +73,16 @@ export function roomPages(service: ChatsService): Hono<AppEnv> {
   for (const [name, act] of Object.entries(buttons)) {
     app.post(`/chats/:slug/:date{[0-9]{4}-[0-9]{2}-[0-9]{2}}/${name}`, async (c) => {
       const [slug, date] = [c.req.param('slug'), chatDate(c.req.param('date'))];
+      const form = await readForm(c);
       try {
-        flash(c, await act(c, slug, date, await readForm(c)));
+        flash(c, await act(c, slug, date, form));
       } catch (error) {
         // Too early, already started, over: say why, with the way back to the chat.
         if (error instanceof UserError && error.status === 409) return refusedPage(c, `/chats/${slug}/${date}`, error);
         throw error;
       }
-      return c.redirect(`/chats/${slug}/${date}`, 303);
+      // RSVP comes back where it was pressed (a series page lists several chats); the rest to the chat.
+      return c.redirect(name === 'rsvp' ? safeNext(c, form.text('back'), `/chats/${slug}/${date}`) : `/chats/${slug}/${date}`, 303);
     });
   }
   for (const tool of ['highlight', 'hide'] as const) {

@@ -91,7 +91,7 @@ export function roomPage(c: AppContext, room: Room) {
           </p>
         ) : null}
         <div class="actions">
-          <RsvpButton c={c} series={series} chat={chat} />
+          <RsvpButton c={c} series={series} chat={chat} back={base} />
           {moderator ? (
             <>
               {startsSoon(chat, c.var.kernel.clock.now()) ? <Action c={c} action={`${base}/start`} label="Start the chat now" /> : null}

@@ -6,7 +6,7 @@ import { formatDate, isoTime, plural } from '../../web/format.ts';
 import { CsrfField, type Errors, formErrors } from '../../web/forms.tsx';
 import { flash, type PageOptions, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
-import { readForm, safeNext } from '../../web/request.ts';
+import { readForm, safeNext, withAnchor } from '../../web/request.ts';
 import type { BookmarkPage, BookmarkView } from '../bookmark-rows.ts';
 import { type BookmarkQuery, bookmarkInputSchema, bookmarkUpdateSchema } from '../bookmark-schemas.ts';
 import type { BookmarksService } from '../bookmarks.ts';
@@ -138,7 +138,7 @@ export function bookmarkPages(bookmarks: BookmarksService): Hono<AppEnv> {
     if (bookmark) await bookmarks.bookmarkPost(viewer, id);
     else await bookmarks.unbookmarkPost(viewer, id);
     flash(c, bookmark ? 'Saved to your bookmarks.' : 'Removed from your bookmarks.');
-    return c.redirect(`${back}#post-${id}`, 303);
+    return c.redirect(withAnchor(back, `post-${id}`), 303);
   });
   return app;
 }

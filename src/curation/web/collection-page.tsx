@@ -39,18 +39,33 @@ function Tools({ c, view }: { c: AppContext; view: CollectionView }) {
   const base = `/collections/${view.id}`;
   const noun = nounOf(view.kind);
   const viewer = c.var.viewer;
+  // A kit's two actions say what each does: follow its people (after a preview), or hear when it changes.
+  const kit = view.kind === 'starter_kit';
+  const people = view.entries.filter((e) => e.person && !e.hiddenReason).length;
   return (
     <div class="actions">
-      {view.kind === 'starter_kit' && view.entries.some((e) => e.person && !e.hiddenReason) ? (
+      {kit && people > 0 ? (
         <a class="button" href={`/starter-kits/${view.id}/follow`}>
-          Follow all…
+          {people === 1 ? 'Follow the 1 person…' : `Follow the ${people} people…`}
         </a>
       ) : null}
       {view.following === true ? (
-        <ButtonForm c={c} action={`${base}/unfollow`} label={`Unfollow this ${noun}`} secondary small={false} />
+        <ButtonForm
+          c={c}
+          action={`${base}/unfollow`}
+          label={kit ? 'Unsubscribe from this kit’s updates' : `Unfollow this ${noun}`}
+          secondary
+          small={false}
+        />
       ) : null}
       {view.following === false ? (
-        <ButtonForm c={c} action={`${base}/follow`} label={`Follow this ${noun}`} secondary={view.kind === 'starter_kit'} small={false} />
+        <ButtonForm
+          c={c}
+          action={`${base}/follow`}
+          label={kit ? 'Subscribe to this kit’s updates' : `Follow this ${noun}`}
+          secondary={kit}
+          small={false}
+        />
       ) : null}
       {!viewer && view.visibility === 'public' ? (
         <a class="button button--secondary" href={`/login?next=${encodeURIComponent(pathOf(view))}`}>

@@ -1,7 +1,24 @@
+import type { Child } from 'hono/jsx';
+
 /**
  * Charts drawn on the server for the Insights pages: plain SVG with a title and a description
- * (role="img"), shown next to a table or list of the same numbers.
+ * (role="img"), with a table or list of the same numbers (ChartNumbers folds it away).
  */
+
+/**
+ * The table of a chart's numbers, one click away ("Show the numbers", named after the chart for
+ * screen readers): the chart's description says them too, and the page stays short.
+ */
+export function ChartNumbers({ chart, children }: { chart: string; children: Child }) {
+  return (
+    <details class="chart-numbers">
+      <summary>
+        Show the numbers<span class="visually-hidden"> of the chart “{chart}”</span>
+      </summary>
+      {children}
+    </details>
+  );
+}
 
 export interface Bar {
   label: string;

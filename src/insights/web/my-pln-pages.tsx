@@ -13,7 +13,7 @@ import { GRAPH_FOLLOWER_SAMPLE } from '../network-graph.ts';
 import type { RoutineSummary } from '../routine.ts';
 import type { InsightsService } from '../service.ts';
 import { STAGE_LABELS, STAGE_THRESHOLD, STAGES } from '../stages.ts';
-import { BarChart } from './charts.tsx';
+import { BarChart, ChartNumbers } from './charts.tsx';
 import { NetworkPicture } from './network-picture.tsx';
 import { insightsPage } from './section.tsx';
 
@@ -110,15 +110,17 @@ function MyPln({
           max={100}
           marker={STAGE_THRESHOLD}
         />
-        <DataTable caption={<>Stage scores (0 to 100; reached at {STAGE_THRESHOLD})</>} columns={['Stage', 'Score', 'Reached']}>
-          {STAGES.map((s) => (
-            <tr>
-              <th scope="row">{STAGE_LABELS[s]}</th>
-              <td>{scores[s]}</td>
-              <td>{scores[s] >= STAGE_THRESHOLD ? 'Yes' : 'Not yet'}</td>
-            </tr>
-          ))}
-        </DataTable>
+        <ChartNumbers chart="Stage scores">
+          <DataTable caption={<>Stage scores (0 to 100; reached at {STAGE_THRESHOLD})</>} columns={['Stage', 'Score', 'Reached']}>
+            {STAGES.map((s) => (
+              <tr>
+                <th scope="row">{STAGE_LABELS[s]}</th>
+                <td>{scores[s]}</td>
+                <td>{scores[s] >= STAGE_THRESHOLD ? 'Yes' : 'Not yet'}</td>
+              </tr>
+            ))}
+          </DataTable>
+        </ChartNumbers>
       </section>
 
       <section aria-labelledby="routine-title" id="routine-card">
@@ -135,19 +137,28 @@ function MyPln({
 
       <section aria-labelledby="health-title">
         <h2 id="health-title">Network health</h2>
+        {/* One row of figures on a wide screen (each pair in a div, as HTML allows in a dl). */}
         <dl class="insights-numbers">
-          <dt>Following</dt>
-          <dd>{health.following}</dd>
-          <dt>Followers</dt>
-          <dd>{health.followers}</dd>
-          <dt>Mutual follows</dt>
-          <dd>{health.mutuals}</dd>
-          <dt>Reciprocity</dt>
-          <dd>
-            {health.reciprocity === null
-              ? 'Not yet: you follow nobody'
-              : `${pct(health.reciprocity)} of the people you follow follow you back`}
-          </dd>
+          <div>
+            <dt>Following</dt>
+            <dd>{health.following}</dd>
+          </div>
+          <div>
+            <dt>Followers</dt>
+            <dd>{health.followers}</dd>
+          </div>
+          <div>
+            <dt>Mutual follows</dt>
+            <dd>{health.mutuals}</dd>
+          </div>
+          <div class="insights-numbers__wide">
+            <dt>Reciprocity</dt>
+            <dd>
+              {health.reciprocity === null
+                ? 'Not yet: you follow nobody'
+                : `${pct(health.reciprocity)} of the people you follow follow you back`}
+            </dd>
+          </div>
         </dl>
 
         <h3>Roles of the people you follow</h3>
@@ -163,7 +174,9 @@ function MyPln({
               </p>
             ) : null}
             <ShareChart id="roles-chart" title="Roles of the people you follow" shares={health.roles} />
-            <ShareTable caption="Roles of the people you follow" heading="Role" shares={health.roles} />
+            <ChartNumbers chart="Roles of the people you follow">
+              <ShareTable caption="Roles of the people you follow" heading="Role" shares={health.roles} />
+            </ChartNumbers>
           </>
         )}
         <h3 id="network-graph">Your network by role</h3>
@@ -172,19 +185,21 @@ function MyPln({
         ) : (
           <>
             <NetworkPicture graph={health.graph} />
-            <DataTable
-              caption="Your network by role: people you follow, people who follow you, and both"
-              columns={['Role', 'You follow', 'Follow you', 'Both (mutual)']}
-            >
-              {health.graph.roles.map((r) => (
-                <tr>
-                  <th scope="row">{r.label}</th>
-                  <td>{r.following}</td>
-                  <td>{r.followers}</td>
-                  <td>{r.mutuals}</td>
-                </tr>
-              ))}
-            </DataTable>
+            <ChartNumbers chart="Your network by role">
+              <DataTable
+                caption="Your network by role: people you follow, people who follow you, and both"
+                columns={['Role', 'You follow', 'Follow you', 'Both (mutual)']}
+              >
+                {health.graph.roles.map((r) => (
+                  <tr>
+                    <th scope="row">{r.label}</th>
+                    <td>{r.following}</td>
+                    <td>{r.followers}</td>
+                    <td>{r.mutuals}</td>
+                  </tr>
+                ))}
+              </DataTable>
+            </ChartNumbers>
             {health.graph.followersEstimated ? (
               <p>
                 With {health.followers.toLocaleString('en')} followers, the followers by role are estimated from the newest{' '}

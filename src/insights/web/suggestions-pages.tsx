@@ -12,13 +12,22 @@ import { insightsPage } from './section.tsx';
 
 const PATH = '/insights/suggestions';
 
-/** Who to follow (Insights section): suggestions with their reasons, a Follow and a Dismiss button each; plain forms, no script needed. */
+/** At most this many people just followed stay on the page (`?keep=`), each where they were. */
+const KEEP_MAX = 20;
+
+/**
+ * Who to follow (Insights section): suggestions with their reasons, a Follow and a Dismiss button
+ * each. Plain forms: Follow comes back to the same card (`?keep=<ids>#suggestion-<id>`: the
+ * people just followed stay in the list, saying "Following"); with scripts the card changes in
+ * place (app.js).
+ */
 export function suggestionsPages(service: InsightsService): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.get(PATH, async (c) => {
     const viewer = requireViewer(c);
-    const suggestions = await service.suggestions.suggest(viewer, 10);
-    return insightsPage(c, { title: 'Who to follow' }, <SuggestionList c={c} suggestions={suggestions} />);
+    const keep = keptIds(c.req.query('keep'));
+    const suggestions = await service.suggestions.suggest(viewer, 10, new Set(keep));
+    return insightsPage(c, { title: 'Who to follow' }, <SuggestionList c={c} suggestions={suggestions} keep={keep} />);
   });
 
   app.post(`${PATH}/:actorId/dismiss`, async (c) => {
@@ -84,7 +93,21 @@ export function whoToFollowCard(service: InsightsService): AsideCard {
   };
 }
 
-function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Suggestion[] }) {
+/** The ids in `?keep=` (comma-separated), the valid ones, at most KEEP_MAX. */
+function keptIds(value: string | undefined): number[] {
+  const ids = (value ?? '')
+    .split(',')
+    .map(Number)
+    .filter((id) => Number.isSafeInteger(id) && id > 0);
+  return [...new Set(ids)].slice(-KEEP_MAX);
+}
+
+/** This page, keeping `keep` and `id` (the person acted on), at that person's card. */
+function backTo(keep: number[], id: number): string {
+  return `${PATH}?keep=${[...keep.filter((k) => k !== id), id].slice(-KEEP_MAX).join(',')}#suggestion-${id}`;
+}
+
+function SuggestionList({ c, suggestions, keep }: { c: AppContext; suggestions: Suggestion[]; keep: number[] }) {
   return (
     <>
       <p>
@@ -104,7 +127,7 @@ function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Sugges
         <ul class="people-list suggestions" aria-label="Suggested people">
           {suggestions.map((s) => (
             <li>
-              <SuggestionCard c={c} suggestion={s} />
+              <SuggestionCard c={c} suggestion={s} keep={keep} />
             </li>
           ))}
         </ul>
@@ -113,14 +136,24 @@ function SuggestionList({ c, suggestions }: { c: AppContext; suggestions: Sugges
   );
 }
 
-function SuggestionCard({ c, suggestion }: { c: AppContext; suggestion: Suggestion }) {
-  const { actor, reasons } = suggestion;
+function SuggestionCard({ c, suggestion, keep }: { c: AppContext; suggestion: Suggestion; keep: number[] }) {
+  const { actor, reasons, following } = suggestion;
   const profile = actor.local ? `/@${actor.handle}` : `/@${actor.acct}`;
+  const back = backTo(keep, actor.id);
+  const follow = (action: 'follow' | 'unfollow', label: string) => (
+    <form method="post" action={`/@${actor.acct}/${action}`} class="inline-form" data-inline>
+      <CsrfField token={c.var.csrf} />
+      <input type="hidden" name="back" value={back} />
+      <button type="submit" class={action === 'follow' ? 'button--small' : 'button--secondary button--small'}>
+        {label} <span class="visually-hidden">{actor.displayName}</span>
+      </button>
+    </form>
+  );
   return (
-    <article class="person-card" aria-labelledby={`suggestion-${actor.id}`}>
+    <article class="person-card" aria-labelledby={`suggestion-${actor.id}-name`} id={`suggestion-${actor.id}`} data-inline-region>
       <Avatar url={actor.avatarUrl} name={actor.displayName} size={56} />
       <div>
-        <h2 id={`suggestion-${actor.id}`}>
+        <h2 id={`suggestion-${actor.id}-name`}>
           <a href={profile}>{actor.displayName}</a>
         </h2>
         <p class="meta">@{actor.acct}</p>
@@ -133,16 +166,22 @@ function SuggestionCard({ c, suggestion }: { c: AppContext; suggestion: Suggesti
           </ul>
         ) : null}
         <div class="actions">
-          <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
-            <CsrfField token={c.var.csrf} />
-            <input type="hidden" name="back" value={PATH} />
-            <button type="submit" class="button--small">
-              Follow <span class="visually-hidden">{actor.displayName}</span>
-            </button>
-          </form>
+          {following === 'accepted' ? (
+            <>
+              <span class="badge">Following</span>
+              {follow('unfollow', 'Unfollow')}
+            </>
+          ) : following === 'pending' ? (
+            <>
+              <span class="badge">Requested</span>
+              {follow('unfollow', 'Cancel request')}
+            </>
+          ) : (
+            follow('follow', 'Follow')
+          )}
           <form method="post" action={`${PATH}/${actor.id}/dismiss`} class="inline-form">
             <CsrfField token={c.var.csrf} />
-            <input type="hidden" name="back" value={PATH} />
+            <input type="hidden" name="back" value={keep.length ? `${PATH}?keep=${keep.join(',')}` : PATH} />
             <input type="hidden" name="name" value={actor.displayName} />
             <button type="submit" class="button--secondary button--small">
               Dismiss <span class="visually-hidden">{actor.displayName}</span>

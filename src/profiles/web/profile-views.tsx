@@ -17,11 +17,13 @@ export function Connections({
   lists: boolean;
 }) {
   // Follow is the primary button, Unfollow a secondary one; Mute, Block and Report are quieter.
+  // All but Block change in place when scripts run (app.js); Block asks first and changes more.
   const act = (action: string, label: string, extra: { look?: 'primary' | 'secondary' | 'quiet'; confirm?: string } = {}) => (
-    <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} {...extra} />
+    <ActionButton c={c} back={back} action={`/@${actor.acct}/${action}`} label={label} inline={!extra.confirm} {...extra} />
   );
+  // One region (app.js swaps it after an action), so the follower count changes with the button.
   return (
-    <>
+    <div id="profile-connections" data-inline-region>
       {lists ? (
         <p class="profile-stats">
           <span>
@@ -49,15 +51,16 @@ export function Connections({
       {relationship ? (
         <div class="profile-actions">
           {relationship.followedBy ? <span class="badge">Follows you</span> : null}
-          {relationship.blockedBy
-            ? null
-            : relationship.following
-              ? act('unfollow', 'Unfollow', { look: 'secondary' })
-              : relationship.requested
-                ? act('unfollow', 'Cancel follow request', { look: 'secondary' })
-                : relationship.blocking
-                  ? null
-                  : act('follow', actor.locked ? 'Ask to follow' : 'Follow', { look: 'primary' })}
+          {relationship.blockedBy ? null : relationship.following ? (
+            <>
+              <span class="badge">Following</span>
+              {act('unfollow', 'Unfollow', { look: 'secondary' })}
+            </>
+          ) : relationship.requested ? (
+            act('unfollow', 'Cancel follow request', { look: 'secondary' })
+          ) : relationship.blocking ? null : (
+            act('follow', actor.locked ? 'Ask to follow' : 'Follow', { look: 'primary' })
+          )}
           {relationship.muting ? act('unmute', 'Unmute', { look: 'quiet' }) : act('mute', 'Mute', { look: 'quiet' })}
           {relationship.blocking
             ? act('unblock', 'Unblock', { look: 'quiet' })
@@ -73,6 +76,6 @@ export function Connections({
           </a>
         </p>
       ) : null}
-    </>
+    </div>
   );
 }

@@ -25,6 +25,8 @@ export function PostTextField(props: {
   value: string;
   /** A prompt in the empty field (the compact composer's one line). */
   placeholder?: string;
+  /** The cursor starts here (the member asked to reply). */
+  autofocus?: boolean;
 }) {
   const { id, error } = props;
   return (
@@ -47,6 +49,7 @@ export function PostTextField(props: {
         placeholder={props.placeholder}
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={`${id}-hint${error ? ` ${id}-error` : ''}`}
+        autofocus={props.autofocus}
       >
         {props.value}
       </textarea>
@@ -68,6 +71,8 @@ export function Composer(props: {
   /** Text to start with, e.g. "@handle " for a reply or a chat answer prefix. */
   prefill?: string;
   compact?: boolean;
+  /** Put the cursor in the text box (a reply the member asked for with the Reply link). */
+  autofocus?: boolean;
 }) {
   const { c, replyTo, errors = {} } = props;
   const max = c.var.kernel.config.postMaxChars;
@@ -99,6 +104,7 @@ export function Composer(props: {
         error={errors.text}
         value={values.text ?? props.prefill ?? ''}
         placeholder={compact ? 'What are you learning today?' : undefined}
+        autofocus={props.autofocus}
       />
       <div class="composer__options">
         <div class={`field${errors.visibility ? ' field--error' : ''}`}>

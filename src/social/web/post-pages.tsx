@@ -6,7 +6,7 @@ import { formatDateTime } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { flash, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
-import { readForm, safeNext } from '../../web/request.ts';
+import { readForm, safeNext, withAnchor } from '../../web/request.ts';
 import type { PostView } from '../hydrate.ts';
 import { editInputSchema, postInputSchema } from '../post-schemas.ts';
 import type { SocialService } from '../service.ts';
@@ -114,7 +114,13 @@ export function postPages(social: SocialService): Hono<AppEnv> {
         ) : null}
         <PostCard c={c} post={thread.post} back={back} focus />
         {c.var.viewer ? (
-          <Composer c={c} replyTo={thread.post} back={back} prefill={replyPrefill(thread.post, c.var.viewer.handle)} />
+          <Composer
+            c={c}
+            replyTo={thread.post}
+            back={back}
+            prefill={replyPrefill(thread.post, c.var.viewer.handle)}
+            autofocus={c.req.query('reply') !== undefined}
+          />
         ) : (
           <p class="callout">
             <a href={`/login?next=${encodeURIComponent(back)}`}>Sign in</a> to reply.
@@ -216,7 +222,7 @@ export function postPages(social: SocialService): Hono<AppEnv> {
     const back = safeNext(c, (await readForm(c)).text('back'));
     await actions[action](social, viewer, id);
     flash(c, notices[action]!);
-    return c.redirect(action === 'delete' ? (back.match(/^\/@[^/]+\/\d+$/) ? '/stream' : back) : `${back}#post-${id}`, 303);
+    return c.redirect(action === 'delete' ? (back.match(/^\/@[^/]+\/\d+$/) ? '/stream' : back) : withAnchor(back, `post-${id}`), 303);
   });
   return app;
 }

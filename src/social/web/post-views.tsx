@@ -32,7 +32,8 @@ const ACTION_CLASSES = {
 /**
  * A small form with one button that POSTs an action and comes back to `back`. It looks like a
  * post's action (a link-like button) unless `look` makes it the primary button, a secondary
- * one, or a quieter action.
+ * one, or a quieter action. An `inline` one is sent with fetch when scripts run, and the region
+ * around it (`data-inline-region`, with an id) swapped for its new state (app.js).
  */
 function ActionButton(props: {
   c: AppContext;
@@ -45,9 +46,10 @@ function ActionButton(props: {
   confirm?: string;
   danger?: boolean;
   look?: keyof typeof ACTION_CLASSES;
+  inline?: boolean;
 }) {
   return (
-    <form method="post" action={props.action} class="inline-form" data-confirm={props.confirm}>
+    <form method="post" action={props.action} class="inline-form" data-confirm={props.confirm} data-inline={props.inline ? '' : undefined}>
       <CsrfField token={props.c.var.csrf} />
       <input type="hidden" name="back" value={props.back} />
       <button
@@ -65,7 +67,8 @@ function ActionButton(props: {
 
 export function PostCard({ c, post, back, focus = false }: { c: AppContext; post: PostView; back: string; focus?: boolean }) {
   const viewer = c.var.viewer;
-  const headingId = `post-${post.id}-author${post.boostedBy ? `-b${post.boostedBy.boostId}` : ''}`;
+  const copy = post.boostedBy ? `-b${post.boostedBy.boostId}` : '';
+  const headingId = `post-${post.id}-author${copy}`;
   const path = postPath(post);
   const tz = timeZoneOf(c);
   const body = post.article ? (
@@ -147,8 +150,10 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
       ) : (
         body
       )}
-      <footer class="post__actions" role="group" aria-label="Actions">
-        <a class="post-action" href={`${path}#reply`}>
+      <footer class="post__actions" role="group" aria-label="Actions" id={`post-${post.id}-actions${copy}`} data-inline-region>
+        {/* The post's page with the cursor in its reply box (autofocus, which browsers skip when the
+            address has an #anchor: focusing scrolls to the box anyway); app.js when it is this page. */}
+        <a class="post-action" href={`${path}?reply`} data-reply>
           Reply{post.counts.replies ? <span class="post-action__count"> {post.counts.replies}</span> : null}
         </a>
         {viewer && post.mine ? (
@@ -158,8 +163,9 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
                 c={c}
                 back={back}
                 action={`/posts/${post.id}/${post.mine.boosted ? 'unboost' : 'boost'}`}
-                label="Boost"
+                label={post.mine.boosted ? 'Boosted' : 'Boost'}
                 pressed={post.mine.boosted}
+                inline
                 count={post.counts.boosts}
               />
             ) : (
@@ -171,16 +177,18 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
               c={c}
               back={back}
               action={`/posts/${post.id}/${post.mine.liked ? 'unlike' : 'like'}`}
-              label="Like"
+              label={post.mine.liked ? 'Liked' : 'Like'}
               pressed={post.mine.liked}
+              inline
               count={post.counts.likes}
             />
             <ActionButton
               c={c}
               back={back}
               action={`/posts/${post.id}/${post.mine.bookmarked ? 'unbookmark' : 'bookmark'}`}
-              label="Bookmark"
+              label={post.mine.bookmarked ? 'Bookmarked' : 'Bookmark'}
               pressed={post.mine.bookmarked}
+              inline
             />
             {post.mine.own ? (
               <>
@@ -195,6 +203,7 @@ export function PostCard({ c, post, back, focus = false }: { c: AppContext; post
                     action={`/posts/${post.id}/${post.mine.pinned ? 'unpin' : 'pin'}`}
                     label="Feature on profile"
                     pressed={post.mine.pinned}
+                    inline
                   />
                 ) : null}
                 {post.article ? null : (

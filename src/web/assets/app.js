@@ -160,6 +160,70 @@ if ('serviceWorker' in navigator && window.isSecureContext) {
   }
 })();
 
+// Actions in place (Like, Boost, Bookmark, Follow, RSVP): a form[data-inline] is posted with
+// fetch, and its region (the closest [data-inline-region], which has an id) is replaced by the
+// same region of the page the server comes back to, so the member keeps their place and the
+// button shows its new state. Without JavaScript the same form comes back to #<that item>.
+(() => {
+  const main = document.getElementById('main');
+  if (!main || !window.fetch) return;
+  document.addEventListener('submit', async (event) => {
+    const form = event.target;
+    const region = form.closest?.('[data-inline-region][id]');
+    if (event.defaultPrevented || !form.matches('form[data-inline]') || !region || form.dataset.plain) return;
+    event.preventDefault();
+    // One action at a time per item (a double click would send the old state twice).
+    if (region.dataset.busy) return;
+    region.dataset.busy = 'true';
+    const index = [...region.querySelectorAll('button')].indexOf(event.submitter);
+    let response;
+    try {
+      response = await fetch(form.action, { method: 'POST', body: new URLSearchParams(new FormData(form)), credentials: 'same-origin' });
+    } catch {
+      /* offline: the ordinary submission says so */
+    }
+    if (!response?.ok) {
+      delete region.dataset.busy;
+      form.dataset.plain = 'true';
+      form.requestSubmit();
+      return;
+    }
+    const page = new DOMParser().parseFromString(await response.text(), 'text/html');
+    const fresh = page.getElementById(region.id);
+    // Done, but the item is not on the page it came back to: go there.
+    if (!fresh) return window.location.assign(`${response.url}#${region.id}`);
+    region.replaceWith(fresh);
+    (fresh.querySelectorAll('button')[index] || fresh.querySelector('button'))?.focus();
+    // The page's notice says what happened, emptied and filled a moment later: screen readers
+    // hear a change to a status region that is already there (the same words again too).
+    const said = page.querySelector('main .notice')?.textContent;
+    if (!said) return;
+    let notice = main.querySelector('.notice');
+    if (!notice) {
+      notice = document.createElement('p');
+      notice.className = 'notice';
+      notice.setAttribute('role', 'status');
+      main.prepend(notice);
+    }
+    notice.hidden = true;
+    notice.textContent = '';
+    setTimeout(() => {
+      notice.textContent = said;
+      notice.hidden = false;
+    }, 50);
+  });
+})();
+
+// Reply on the post's own page: the cursor goes to the reply box, without reloading the page.
+document.addEventListener('click', (event) => {
+  const link = event.target.closest?.('a[data-reply]');
+  const box = document.querySelector('#reply textarea');
+  if (!link || !box || link.pathname !== window.location.pathname) return;
+  event.preventDefault();
+  box.focus();
+  box.setSelectionRange(box.value.length, box.value.length);
+});
+
 // The live chat room: answers appear under their question, a newly asked question is pinned
 // and the composer moves on to "A<n>", highlights and hides show at once. Without JavaScript
 // the room is the same page, current at each reload.
