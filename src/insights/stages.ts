@@ -129,8 +129,9 @@ export function nextStep(stage: Stage, scores: Scores, activity: Activity): Next
   if (total === 0) {
     return {
       text: 'Start small: follow five people who share your passions, and subscribe to one blog or journal you like.',
-      href: '/people',
-      linkText: 'Find people',
+      // The guided step: starter kits on her passions and the people suggested to her, one click each.
+      href: '/welcome/people',
+      linkText: 'See people to follow',
     };
   }
   if (stage === 'consumption') {
@@ -143,8 +144,8 @@ export function nextStep(stage: Stage, scores: Scores, activity: Activity): Next
     }
     return {
       text: 'Follow a few more people in your field and read what they share, ten minutes a day.',
-      href: '/people',
-      linkText: 'Find people',
+      href: '/insights/suggestions',
+      linkText: 'See who to follow',
     };
   }
   if (stage === 'connection') {

@@ -46,15 +46,31 @@ describe('who to follow in the browser', () => {
     await s.page.waitForSelector('.notice');
     assert.match(await s.page.locator('.notice').innerText(), /You now follow @ivy/);
     await s.page.getByRole('button', { name: 'Dismiss Dee' }).click();
-    await s.page.waitForSelector('.callout');
-    assert.match(await s.page.locator('.notice').innerText(), /Dee will not be suggested again/);
-    await audit(s, '/insights/suggestions', 'who to follow, empty');
+    await s.page.waitForFunction(() => /Dee will not be suggested again/.test(document.querySelector('.notice')?.textContent ?? ''));
+    assert.equal(await s.page.getByRole('button', { name: 'Dismiss Dee' }).count(), 0);
+    await audit(s, '/insights/suggestions', 'who to follow, after following and dismissing');
   });
 
-  test('the empty state passes axe', async () => {
+  test('a member with nothing to go on is offered the members here, saying who they are', async () => {
     const s = await openContext(browser, server);
     await signIn(s.page, 'solo', PASSWORD);
     await audit(s, '/insights/suggestions', 'who to follow, nothing to go on');
-    assert.match(await s.page.locator('main').innerText(), /No suggestions yet/);
+    const text = await s.page.locator('.suggestions').innerText();
+    assert.match(text, /Vera[\s\S]*A school librarian here/);
+    assert.match(text, /Ivy[\s\S]*A public librarian here/);
+  });
+
+  test('the empty state passes axe: a lone member on a new server', async () => {
+    const lone = await startTestServer();
+    try {
+      await createMembers(lone, ['hermit']);
+      const s = await openContext(browser, lone);
+      await signIn(s.page, 'hermit', PASSWORD);
+      await audit(s, '/insights/suggestions', 'who to follow, no one else here');
+      assert.match(await s.page.locator('main').innerText(), /No suggestions yet/);
+      await s.context.close();
+    } finally {
+      await lone.close();
+    }
   });
 });

@@ -35,7 +35,8 @@ async function signUp(page: Page, name: string, handle: string): Promise<void> {
   await page.getByLabel('Email').fill(`${handle}@example.org`);
   await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/settings/profile');
+  // The first member lands on Start here, the others on the guided first steps.
+  await page.waitForURL((url) => url.pathname === '/' || url.pathname === '/welcome');
 }
 
 /** Opens a page whose live stream (EventSource to /live) is connected once this resolves. */

@@ -48,6 +48,8 @@ describe('stages', () => {
     assert.deepEqual(data.scores, { consumption: 0, connection: 0, creation: 0, contribution: 0 });
     assert.equal(data.stage, 'consumption');
     assert.match(data.nextStep.text, /^Start small/);
+    // Not the directory: the guided step with starter kits and suggestions, one click each.
+    assert.equal(data.nextStep.href, '/welcome/people');
     assert.equal(data.health.following, 0);
     assert.equal(data.health.reciprocity, null);
     assert.deepEqual(data.health.roles, []);
