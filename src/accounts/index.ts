@@ -25,11 +25,12 @@ export type { Profile, ProfileChangeListener } from './profile.ts';
 export type { ProfileInput, ProfilePatch } from './profile-schemas.ts';
 export { PASSIONS_MAX, passionSlug, profilePatchSchema, profileSchema, TIME_ZONES } from './profile-schemas.ts';
 export type { RoleKey } from './roles.ts';
-export { ROLES, roleLabel } from './roles.ts';
+export { roleLabel } from './roles.ts';
 export type { SignupInput } from './signup-schemas.ts';
 export { signupSchema } from './signup-schemas.ts';
 export { ADMINISTRATION } from './web/administration-views.tsx';
 export { loadProfile, PersonCard, ProfileHeader } from './web/person-views.tsx';
+export { PlaceFields, RoleFields } from './web/profile-fields.tsx';
 export { settingsPage } from './web/settings-views.tsx';
 export { AccountsService };
 

@@ -17,15 +17,13 @@ import { requireViewer } from '../../web/middleware.ts';
 import { type Form, readForm } from '../../web/request.ts';
 import { formatBytes, type ProcessedPhoto } from '../photos.ts';
 import { editableProfile, type Profile } from '../profile.ts';
-import { LINKS_MAX, PASSIONS_MAX, type ProfileInput, profileSchema, TIME_ZONES } from '../profile-schemas.ts';
-import { ROLES } from '../roles.ts';
+import { LINKS_MAX, PASSIONS_MAX, type ProfileInput, profileSchema } from '../profile-schemas.ts';
 import type { AccountsService } from '../service.ts';
+import { PlaceFields, RoleFields } from './profile-fields.tsx';
 import { settingsPage } from './settings-views.tsx';
 
 /** How many of the community's passions the profile form offers. */
 const POPULAR_PASSIONS = 50;
-
-const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
 
 /** The member's own profile, under Settings. */
 export function profilePages(accounts: AccountsService): Hono<AppEnv> {
@@ -198,24 +196,10 @@ async function profilePage(
           ) : null}
         </div>
         <TextField name="displayName" label="Name" value={values.displayName} errors={errors} autocomplete="name" maxLength={80} required />
-        <SelectField
-          name="role"
-          optional
-          label="Role"
-          value={values.role}
+        <RoleFields
+          values={values}
           errors={errors}
-          placeholder="Choose the role closest to what you do"
-          options={ROLES.map((r) => ({ value: r.key, label: r.label }))}
           hint="Peers filter the directory by role: it is how a public librarian finds other public librarians."
-        />
-        <TextField
-          name="roleOther"
-          optional
-          label="Your role in your own words"
-          value={values.roleOther}
-          errors={errors}
-          maxLength={60}
-          hint={'Only needed when you chose "Other", e.g. "Youth services coordinator".'}
         />
         <TextField
           name="organisation"
@@ -226,24 +210,7 @@ async function profilePage(
           autocomplete="organization"
           maxLength={120}
         />
-        <TextField
-          name="location"
-          optional
-          label="Location"
-          value={values.location}
-          errors={errors}
-          maxLength={120}
-          hint="A town, region or country; as precise as you like."
-        />
-        <SelectField
-          name="timeZone"
-          label="Time zone"
-          value={values.timeZone}
-          errors={errors}
-          options={TIME_ZONE_OPTIONS}
-          required
-          hint="Chats and events are shown in your time zone."
-        />
+        <PlaceFields values={values} errors={errors} />
         <TextField
           name="passions"
           optional

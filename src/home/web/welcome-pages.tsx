@@ -1,19 +1,17 @@
 import { Hono } from 'hono';
 import type { Child } from 'hono/jsx';
-import { PASSIONS_MAX, type Profile, profilePatchSchema, ROLES, TIME_ZONES } from '../../accounts/index.ts';
+import { PASSIONS_MAX, PlaceFields, type Profile, profilePatchSchema, RoleFields } from '../../accounts/index.ts';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/viewer.ts';
 import { Composer, PostCard } from '../../social/index.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatSpan, plural } from '../../web/format.ts';
-import { CsrfField, ErrorSummary, type Errors, formErrors, SelectField, TextField } from '../../web/forms.tsx';
+import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
 import { Avatar, flash, type PageOptions, renderPage } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
 import type { HomeService } from '../service.ts';
 import { FOLLOW_GOAL, INTRODUCTION_TAG, type Progress, STEPS, type StepKey, stepDone } from '../welcome.ts';
-
-const TIME_ZONE_OPTIONS = [...TIME_ZONES].sort().map((tz) => ({ value: tz, label: tz.replace(/_/g, ' ') }));
 
 /**
  * The guided first ten minutes (/welcome): five short steps with visible progress, each
@@ -353,23 +351,7 @@ async function aboutPage(
       <ErrorSummary errors={errors} />
       <form method="post" action="/welcome" class="stack" novalidate>
         <CsrfField token={c.var.csrf} />
-        <SelectField
-          name="role"
-          label="What do you do?"
-          value={values.role}
-          errors={errors}
-          placeholder="Choose the role closest to yours"
-          options={ROLES.map((r) => ({ value: r.key, label: r.label }))}
-        />
-        <TextField
-          name="roleOther"
-          optional
-          label="Your role in your own words"
-          value={values.roleOther}
-          errors={errors}
-          maxLength={60}
-          hint={'Only when you chose "Other", e.g. "Youth services coordinator".'}
-        />
+        <RoleFields values={values} errors={errors} label="What do you do?" />
         <fieldset class="field" id="passions">
           <legend>What are you passionate about?</legend>
           <p class="hint" id="passions-hint">
@@ -413,23 +395,7 @@ async function aboutPage(
             ))}
           </datalist>
         </fieldset>
-        <TextField
-          name="location"
-          optional
-          label="Where are you?"
-          value={values.location}
-          errors={errors}
-          maxLength={120}
-          hint="A town, region or country: peers nearby are worth knowing."
-        />
-        <SelectField
-          name="timeZone"
-          label="Time zone"
-          value={values.timeZone}
-          errors={errors}
-          options={TIME_ZONE_OPTIONS}
-          hint="Chats are shown in your time."
-        />
+        <PlaceFields values={values} errors={errors} locationLabel="Where are you?" />
         <div class="actions">
           <button type="submit">Save and continue</button>
           <a href={next('about')}>Skip this step</a>
