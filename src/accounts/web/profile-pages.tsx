@@ -1,17 +1,7 @@
 import { Hono } from 'hono';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
-import {
-  CsrfField,
-  ErrorSummary,
-  type Errors,
-  fieldId,
-  formErrors,
-  RadioGroup,
-  SelectField,
-  TextArea,
-  TextField,
-} from '../../web/forms.tsx';
+import { CsrfField, ErrorSummary, type Errors, fieldId, formErrors, RadioGroup, TextArea, TextField } from '../../web/forms.tsx';
 import { Avatar, flash, type PageOptions } from '../../web/layout.tsx';
 import { requireViewer } from '../../web/middleware.ts';
 import { type Form, readForm } from '../../web/request.ts';
