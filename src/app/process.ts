@@ -47,6 +47,7 @@ export async function startServer(services: Services, options: { jobs?: boolean 
   }
   const url = config.baseUrl;
   logger.info({ port, host: config.host, url, database: services.database.location }, 'Commonroom is listening');
+  logger.info({ mail: services.mail.describe() }, 'outgoing mail');
   return {
     url,
     port,
