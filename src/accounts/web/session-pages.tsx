@@ -74,7 +74,9 @@ function loginPage(
           <a href="/signup">Join instead</a>
         </div>
       </form>
-      <p class="hint">Forgot your password? Ask the administrator of this server for a reset link.</p>
+      <p class="hint">
+        <a href="/forgot-password">Forgot your password?</a>
+      </p>
     </>,
   );
 }
