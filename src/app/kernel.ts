@@ -7,7 +7,7 @@ import type { Config } from '../platform/config.ts';
 import { EventBus } from '../platform/events.ts';
 import { HttpClient } from '../platform/http.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
-import { MAIL_JOB, MAIL_JOB_OPTIONS, type MailJob, Mailer } from '../platform/mail.ts';
+import { MAIL_JOB, MAIL_JOB_OPTIONS, Mailer, type MailJob } from '../platform/mail.ts';
 import { RateLimiter } from '../platform/rate-limit.ts';
 import { loadSecretKey } from '../platform/secrets.ts';
 import { SiteSettings } from '../platform/settings.ts';

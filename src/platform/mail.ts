@@ -221,7 +221,14 @@ export class Mailer {
     await query.execute();
   }
 
-  async #send(mail: { to_address: string; subject: string; text_body: string; html_body: string; headers: string; message_id: string }): Promise<string> {
+  async #send(mail: {
+    to_address: string;
+    subject: string;
+    text_body: string;
+    html_body: string;
+    headers: string;
+    message_id: string;
+  }): Promise<string> {
     const message = {
       from: this.from,
       to: mail.to_address,
