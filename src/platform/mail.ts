@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { createTransport, type Transporter } from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Database, Queryable } from '../db/database.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import type { Clock } from './clock.ts';
@@ -13,11 +15,12 @@ import type { Logger } from './logger.ts';
  *
  * - `queue` stores the mail and enqueues its job, inside the caller's transaction when given one,
  *   under an idempotency key: queueing the same key again does nothing.
- * - The job marks the mail `sending` (a compare-and-set from `queued`, committed) before it
- *   hands it to the SMTP server, and `sent` after the server's 250. A worker killed in between
- *   leaves it `sending`: the next attempt cannot know whether the server took it, so it records
- *   `unknown` and does not send it again (at most once). A worker killed before that point
- *   leaves it `queued`, and the job runs again (none lost).
+ * - The job connects, logs in and gives the envelope; only when the server asks for the content
+ *   (its 354 to DATA) does it mark the mail `sending` (a committed compare-and-set from
+ *   `queued`), and `sent` after the server's 250. A worker killed in between leaves it
+ *   `sending`: the next attempt cannot know whether the server took it, so it records `unknown`
+ *   and does not send it again (at most once). A worker killed before that point leaves it
+ *   `queued`, and the job runs again (none lost). So does a connection that breaks then.
  * - A temporary failure (a 4xx answer, a refused or broken connection) puts it back to `queued`
  *   and the job retries with backoff. A permanent one (5xx) fails it; a 5xx refusing the
  *   recipient also lists the address in `mail_bounces`, and no more mail goes there.
@@ -67,6 +70,18 @@ export const MAIL_JOB_OPTIONS = { maxAttempts: MAIL_ATTEMPTS, backoffMs: 30_000,
 
 /** A temporary failure: the job is retried. */
 export class TemporaryMailError extends Error {}
+/** Another attempt has the mail (it was no longer queued when this one came to send it). */
+class TakenError extends Error {}
+
+/** Whether the SMTP server answered the failing command (so it is known not to have taken the mail). */
+function hasResponse(error: unknown): boolean {
+  return typeof (error as { responseCode?: unknown }).responseCode === 'number';
+}
+
+/** The bare address of a sender such as `"Site" <noreply@example.org>`. */
+function addressOf(from: string): string {
+  return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
+}
 
 export class Mailer {
   readonly #database: Database;
@@ -152,11 +167,10 @@ export class Mailer {
 
   /** The `mail.send` job: sends mail `id` at most once. */
   async deliver({ id }: MailJob, ctx: JobContext): Promise<void> {
-    const db = this.#database.db;
     const mail = await this.find(id);
     if (!mail || mail.state === 'sent' || mail.state === 'failed' || mail.state === 'unknown') return;
     if (mail.state === 'sending') {
-      // An earlier attempt stopped while handing the mail over: it may have arrived.
+      // An earlier attempt stopped after the server began to receive the mail: it may have arrived.
       await this.#settle(id, mail.send_token, {
         state: 'unknown',
         last_error: 'The worker stopped while handing this mail to the SMTP server; it may have been delivered, so it is not sent again.',
@@ -169,26 +183,41 @@ export class Mailer {
       return;
     }
     const token = `${ctx.jobId}:${ctx.attempt}:${randomBytes(6).toString('hex')}`;
-    const claimed = await db
-      .updateTable('mail_outbox')
-      .set((eb) => ({ state: 'sending', send_token: token, attempts: eb('attempts', '+', 1), updated_at: this.#clock.now() }))
-      .where('id', '=', id)
-      .where('state', '=', 'queued')
-      .executeTakeFirst();
-    if (Number(claimed.numUpdatedRows) !== 1) return;
+    let marked = false;
+    /** Marks the mail sending (once, only from queued): called when the server begins to take its content. */
+    const markSending = async () => {
+      const claimed = await this.#database.db
+        .updateTable('mail_outbox')
+        .set((eb) => ({ state: 'sending', send_token: token, attempts: eb('attempts', '+', 1), updated_at: this.#clock.now() }))
+        .where('id', '=', id)
+        .where('state', '=', 'queued')
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) throw new TakenError();
+      marked = true;
+    };
 
     let response: string;
     try {
-      response = await this.#send(mail);
+      response = await this.#send(mail, markSending);
     } catch (error) {
+      if (error instanceof TakenError || (error as { cause?: unknown }).cause instanceof TakenError) return;
       const failure = classify(error);
+      // The server had begun to take the mail and then the connection broke without an answer.
+      if (marked && failure.kind === 'temporary' && !hasResponse(error)) {
+        await this.#settle(id, token, {
+          state: 'unknown',
+          last_error: `The connection broke while the SMTP server was receiving this mail (${failure.message}); it may have been delivered, so it is not sent again.`,
+        });
+        ctx.logger.warn({ mail: id, error: failure.message }, 'mail may or may not have been delivered');
+        return;
+      }
       if (failure.kind === 'temporary' && ctx.attempt < MAIL_ATTEMPTS) {
-        await this.#settle(id, token, { state: 'queued', send_token: null, last_error: failure.message });
+        await this.#settle(id, marked ? token : null, { state: 'queued', send_token: null, last_error: failure.message });
         throw new TemporaryMailError(failure.message);
       }
       if (failure.kind === 'temporary') failure.message = `Gave up after ${ctx.attempt} attempts: ${failure.message}`;
-      await db.transaction().execute(async (tx) => {
-        await this.#settle(id, token, { state: 'failed', last_error: failure.message }, tx);
+      await this.#database.db.transaction().execute(async (tx) => {
+        await this.#settle(id, marked ? token : null, { state: 'failed', last_error: failure.message }, tx);
         if (failure.kind === 'bounce') {
           await tx
             .insertInto('mail_bounces')
@@ -216,20 +245,22 @@ export class Mailer {
       .updateTable('mail_outbox')
       .set({ ...values, last_error: values.last_error?.slice(0, 2000) ?? null, updated_at: this.#clock.now() })
       .where('id', '=', id);
-    query = token === null ? query : query.where('send_token', '=', token);
+    // Without a token, only a mail still queued (no attempt of ours marked it sending).
+    query = token === null ? query.where('state', '=', 'queued') : query.where('send_token', '=', token);
     query = query.where('state', 'in', evenIfUnknown ? ['sending', 'unknown'] : ['queued', 'sending']);
     await query.execute();
   }
 
-  async #send(mail: {
-    to_address: string;
-    subject: string;
-    text_body: string;
-    html_body: string;
-    headers: string;
-    message_id: string;
-  }): Promise<string> {
-    const message = {
+  /**
+   * Hands the mail to the SMTP server (or writes it to a file). The message goes as a stream
+   * whose first read, which comes after the server's 354 to DATA, calls `markSending`: until
+   * then nothing of the mail has reached the server, and an attempt killed there sends it again.
+   */
+  async #send(
+    mail: { to_address: string; subject: string; text_body: string; html_body: string; headers: string; message_id: string },
+    markSending: () => Promise<void>,
+  ): Promise<string> {
+    const raw = await new MailComposer({
       from: this.from,
       to: mail.to_address,
       subject: mail.subject,
@@ -238,18 +269,39 @@ export class Mailer {
       messageId: mail.message_id,
       date: new Date(this.#clock.now()),
       headers: JSON.parse(mail.headers) as Record<string, string>,
-    };
+    })
+      .compile()
+      .build();
     if (!this.#config.smtpUrl) {
-      const file = await createTransport({ streamTransport: true, buffer: true, newline: 'unix' }).sendMail(message);
+      await markSending();
       await mkdir(this.directory, { recursive: true });
       const name = `${new Date(this.#clock.now()).toISOString().replace(/[:.]/g, '-')}-${mail.message_id.replace(/[^A-Za-z0-9]+/g, '').slice(0, 24)}.eml`;
       // Written whole, then renamed: a reader never sees half a mail.
-      await writeFile(join(this.directory, `.${name}`), file.message);
+      await writeFile(join(this.directory, `.${name}`), raw.toString('utf8').replace(/\r\n/g, '\n'));
       await rename(join(this.directory, `.${name}`), join(this.directory, name));
       return `written to ${name}`;
     }
-    this.#transport ??= createTransport(this.#config.smtpUrl, {});
-    const info = await this.#transport.sendMail(message);
+    let started = false;
+    const content = new Readable({
+      read() {
+        if (started) return;
+        started = true;
+        markSending().then(
+          () => {
+            this.push(raw);
+            this.push(null);
+          },
+          (error: unknown) => this.destroy(error as Error),
+        );
+      },
+    });
+    this.#transport ??= createTransport({
+      url: this.#config.smtpUrl,
+      connectionTimeout: 30_000,
+      greetingTimeout: 30_000,
+      socketTimeout: 60_000,
+    });
+    const info = await this.#transport.sendMail({ envelope: { from: addressOf(this.from), to: [mail.to_address] }, raw: content });
     return String(info.response ?? '');
   }
 
