@@ -91,7 +91,6 @@ export function kernelJobs(kernel: Kernel): JobSpec[] {
 
 export async function closeKernel(kernel: Kernel): Promise<void> {
   await kernel.jobs.stop();
-  kernel.mail.close();
   await kernel.events.close();
   await kernel.database.close();
 }

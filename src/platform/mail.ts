@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createTransport, type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
+import SMTPConnection, { type SMTPConnectionSendInfo } from 'nodemailer/lib/smtp-connection';
 import type { Database, Queryable } from '../db/database.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import type { Clock } from './clock.ts';
@@ -89,7 +89,6 @@ export class Mailer {
   readonly #clock: Clock;
   readonly #logger: Logger;
   readonly #enqueue: MailerDeps['enqueue'];
-  #transport: Transporter | null = null;
 
   constructor(deps: MailerDeps) {
     this.#database = deps.database;
@@ -182,13 +181,19 @@ export class Mailer {
       await this.#settle(id, null, { state: 'failed', last_error: `${mail.to_address} bounced earlier: no more mail is sent to it.` });
       return;
     }
+    await this.#database.db
+      .updateTable('mail_outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1) }))
+      .where('id', '=', id)
+      .where('state', '=', 'queued')
+      .execute();
     const token = `${ctx.jobId}:${ctx.attempt}:${randomBytes(6).toString('hex')}`;
     let marked = false;
     /** Marks the mail sending (once, only from queued): called when the server begins to take its content. */
     const markSending = async () => {
       const claimed = await this.#database.db
         .updateTable('mail_outbox')
-        .set((eb) => ({ state: 'sending', send_token: token, attempts: eb('attempts', '+', 1), updated_at: this.#clock.now() }))
+        .set({ state: 'sending', send_token: token, updated_at: this.#clock.now() })
         .where('id', '=', id)
         .where('state', '=', 'queued')
         .executeTakeFirst();
@@ -295,14 +300,45 @@ export class Mailer {
         );
       },
     });
-    this.#transport ??= createTransport({
-      url: this.#config.smtpUrl,
+    return this.#smtp(addressOf(this.from), mail.to_address, content);
+  }
+
+  /**
+   * One SMTP session: connect (STARTTLS when the server offers it, or TLS from the start for
+   * smtps://), log in when the URL has a user, send the envelope, then the content, then QUIT.
+   * nodemailer's SMTPConnection reads the content only after the server's 354 to DATA.
+   */
+  async #smtp(from: string, to: string, content: Readable): Promise<string> {
+    const url = new URL(this.#config.smtpUrl!);
+    const secure = url.protocol === 'smtps:';
+    const connection = new SMTPConnection({
+      host: url.hostname.replace(/^\[|\]$/g, ''),
+      port: Number(url.port) || (secure ? 465 : 587),
+      secure,
+      name: new URL(this.#config.baseUrl).hostname,
       connectionTimeout: 30_000,
       greetingTimeout: 30_000,
       socketTimeout: 60_000,
     });
-    const info = await this.#transport.sendMail({ envelope: { from: addressOf(this.from), to: [mail.to_address] }, raw: content });
-    return String(info.response ?? '');
+    // Every later error of the connection is one of the steps' (or of no interest once done).
+    const broken = new Promise<never>((_, reject) => connection.on('error', reject));
+    broken.catch(() => {});
+    const step = <T>(run: (done: (error: Error | null | undefined, value?: T) => void) => void) =>
+      Promise.race([new Promise<T>((resolve, reject) => run((error, value) => (error ? reject(error) : resolve(value as T)))), broken]);
+    try {
+      await step<void>((done) => connection.connect((error) => done(error)));
+      if (url.username || url.password) {
+        const auth = { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) };
+        await step<boolean>((done) => connection.login(auth, done));
+      }
+      const info = await step<SMTPConnectionSendInfo>((done) => connection.send({ from, to: [to] }, content, done));
+      connection.quit();
+      return info.response;
+    } catch (error) {
+      connection.close();
+      content.destroy();
+      throw error;
+    }
   }
 
   /** Removes mail kept past its time (run by the hourly clean-up). */
@@ -312,11 +348,6 @@ export class Mailer {
       .where('state', 'in', ['sent', 'failed', 'unknown'])
       .where('updated_at', '<', this.#clock.now() - KEEP_MS)
       .execute();
-  }
-
-  close(): void {
-    this.#transport?.close();
-    this.#transport = null;
   }
 }
 

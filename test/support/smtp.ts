@@ -17,8 +17,10 @@ export interface SmtpSink {
   recipients: string[];
   /** Connections made so far. */
   connections: number;
-  /** Decides the answer to each RCPT TO (default: accept). */
-  onRecipient: (address: string) => SmtpAnswer;
+  /** Messages whose content the server began to receive (accepted or not). */
+  dataStarted: number;
+  /** Decides the answer to each RCPT TO (default: accept); a promise holds the answer back. */
+  onRecipient: (address: string) => SmtpAnswer | Promise<SmtpAnswer>;
   /** Called when a message's data begins; resolving lets it finish (tests hold it to kill a worker meanwhile). */
   onData: () => Promise<void>;
   /** Waits until `count` messages were accepted. */
@@ -42,6 +44,7 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
     raw: [],
     recipients: [],
     connections: 0,
+    dataStarted: 0,
     onRecipient: () => null,
     onData: async () => {},
     async waitFor(count, timeoutMs = 10_000) {
@@ -72,9 +75,10 @@ export async function startSmtpServer(options: { port?: number } = {}): Promise<
     },
     onRcptTo(address: SMTPServerAddress, _session, callback) {
       sink.recipients.push(address.address);
-      callback(refuse(sink.onRecipient(address.address)));
+      void Promise.resolve(sink.onRecipient(address.address)).then((answer) => callback(refuse(answer)));
     },
     onData(stream, _session, callback) {
+      sink.dataStarted++;
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
