@@ -8,6 +8,7 @@ import type { Database, Queryable } from '../db/database.ts';
 import type { JobContext } from '../jobs/jobs.ts';
 import type { Clock } from './clock.ts';
 import type { Config } from './config.ts';
+import { UserError } from './errors.ts';
 import type { Logger } from './logger.ts';
 
 /**
@@ -21,9 +22,10 @@ import type { Logger } from './logger.ts';
  *   `sending`: the next attempt cannot know whether the server took it, so it records `unknown`
  *   and does not send it again (at most once). A worker killed before that point leaves it
  *   `queued`, and the job runs again (none lost). So does a connection that breaks then.
- * - A temporary failure (a 4xx answer, a refused or broken connection) puts it back to `queued`
- *   and the job retries with backoff. A permanent one (5xx) fails it; a 5xx refusing the
- *   recipient also lists the address in `mail_bounces`, and no more mail goes there.
+ * - A temporary failure (a 4xx answer, a refused or broken connection, a 5xx to this server's
+ *   login or sender) puts it back to `queued` and the job retries with backoff. A 5xx to the
+ *   mail fails it; a 5xx refusing the recipient also lists the address in `mail_bounces`, and
+ *   no more mail goes there.
  * - Without `SMTP_URL`, each mail is written as an `.eml` file under `<DATA_DIR>/mail/`.
  */
 
@@ -78,6 +80,9 @@ function hasResponse(error: unknown): boolean {
   return typeof (error as { responseCode?: unknown }).responseCode === 'number';
 }
 
+/** An address as mail servers take it: something@a.domain, no spaces, brackets or line breaks. */
+const ADDRESS = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
+
 /** The bare address of a sender such as `"Site" <noreply@example.org>`. */
 function addressOf(from: string): string {
   return /<([^<>]+)>\s*$/.exec(from)?.[1] ?? from.trim();
@@ -114,8 +119,23 @@ export class Mailer {
     return join(this.#config.dataDir, 'mail');
   }
 
+  /**
+   * Tries the SMTP server (connect, STARTTLS, log in, QUIT) and returns what is wrong in words,
+   * or null when it works or there is no SMTP_URL. The process says it at start; nothing waits on it.
+   */
+  async check(): Promise<string | null> {
+    if (!this.#config.smtpUrl) return null;
+    try {
+      await this.#session(async () => '');
+      return null;
+    } catch (error) {
+      return `${this.describe()}: ${classify(error).message}`;
+    }
+  }
+
   /** Stores the mail and enqueues its sending; returns its id, or null when the key was queued before. */
   async queue(message: MailMessage, options: QueueOptions): Promise<number | null> {
+    if (!ADDRESS.test(message.to.trim())) throw new UserError(422, 'invalid_address', `Not an email address: ${message.to}`);
     const now = this.#clock.now();
     const headers: Record<string, string> = { ...(message.headers ?? {}) };
     if (message.automatic ?? true) headers['Auto-Submitted'] = 'auto-generated';
@@ -125,7 +145,7 @@ export class Mailer {
         .values({
           idempotency_key: options.idempotencyKey,
           to_address: message.to.trim(),
-          subject: message.subject,
+          subject: message.subject.replace(/[\r\n]+/g, ' '),
           text_body: message.text,
           html_body: message.html,
           headers: JSON.stringify(headers),
@@ -309,6 +329,24 @@ export class Mailer {
    * nodemailer's SMTPConnection reads the content only after the server's 354 to DATA.
    */
   async #smtp(from: string, to: string, content: Readable): Promise<string> {
+    try {
+      return await this.#session(async (step, connection) => {
+        const info = await step<SMTPConnectionSendInfo>((done) => connection.send({ from, to: [to] }, content, done));
+        return info.response;
+      });
+    } catch (error) {
+      content.destroy();
+      throw error;
+    }
+  }
+
+  /** Connects and logs in, runs `work`, then says QUIT (or drops the connection on an error). */
+  async #session(
+    work: (
+      step: <T>(run: (done: (error: Error | null | undefined, value?: T) => void) => void) => Promise<T>,
+      connection: SMTPConnection,
+    ) => Promise<string>,
+  ): Promise<string> {
     const url = new URL(this.#config.smtpUrl!);
     const secure = url.protocol === 'smtps:';
     const connection = new SMTPConnection({
@@ -331,12 +369,11 @@ export class Mailer {
         const auth = { user: decodeURIComponent(url.username), pass: decodeURIComponent(url.password) };
         await step<boolean>((done) => connection.login(auth, done));
       }
-      const info = await step<SMTPConnectionSendInfo>((done) => connection.send({ from, to: [to] }, content, done));
+      const result = await work(step, connection);
       connection.quit();
-      return info.response;
+      return result;
     } catch (error) {
       connection.close();
-      content.destroy();
       throw error;
     }
   }
@@ -358,15 +395,22 @@ interface Failure {
 
 /**
  * What an error from nodemailer means for the mail. A server's 4xx and any connection trouble
- * are temporary; a 5xx is permanent, and a 5xx refusing the recipient (at RCPT TO, or a 5.1.x
- * or 5.2.x mailbox status) makes the address bounce.
+ * are temporary. So is a 5xx before the recipient is named (to the greeting, EHLO, AUTH or MAIL
+ * FROM): that is this server's configuration (SMTP_URL, MAIL_FROM), not the mail, and mail waits
+ * until an administrator fixes it. A 5xx refusing the recipient (at RCPT TO, or a 5.1.x or 5.2.x
+ * mailbox status) makes the address bounce; any other 5xx to the content fails the mail.
  */
 export function classify(error: unknown): Failure {
   const e = error as { responseCode?: number; command?: string; response?: string; code?: string; message?: string };
   const message = (e.response ?? e.message ?? String(error)).replace(/\s+/g, ' ').trim();
   const code = typeof e.responseCode === 'number' ? e.responseCode : null;
+  // An envelope nodemailer itself refused (no address): trying again cannot help.
+  if (code === null && e.code === 'EENVELOPE') return { kind: 'permanent', message };
   if (code === null || code < 500) return { kind: 'temporary', message: code === null && e.code ? `${e.code}: ${message}` : message };
-  const command = e.command ?? '';
-  const recipient = /^RCPT/i.test(command) || (!/^MAIL/i.test(command) && /\b5\.[12]\.\d+\b/.test(message));
-  return { kind: recipient ? 'bounce' : 'permanent', message };
+  const command = (e.command ?? '').toUpperCase();
+  if (command.startsWith('RCPT')) return { kind: 'bounce', message };
+  if (command.startsWith('DATA') || command === '' || command === 'API') {
+    return { kind: /\b5\.[12]\.\d+\b/.test(message) ? 'bounce' : 'permanent', message };
+  }
+  return { kind: 'temporary', message: `the SMTP server refused this server (check SMTP_URL and MAIL_FROM): ${message}` };
 }

@@ -136,13 +136,41 @@ describe('mail over SMTP', () => {
     assert.equal(smtp.recipients.includes('dee@example.org'), false);
   });
 
+  test('the SMTP server is checked at start: a wrong password or a closed port is said in words', async () => {
+    assert.equal(await server.services.mail.check(), null);
+    const other = await startTestServer({ env: { SMTP_URL: smtp.url.replace('sink%20secret', 'wrong') } });
+    try {
+      assert.match((await other.services.mail.check()) ?? '', /^SMTP to 127\.0\.0\.1:\d+: .*Authentication failed/);
+    } finally {
+      await other.close();
+    }
+  });
+
+  test('an address that is not one is refused when queued (422), and nothing is queued', async () => {
+    for (const to of ['no-at-sign', 'two@@example.org', 'a b@example.org', 'x@example.org\r\nBcc: y@example.org']) {
+      await assert.rejects(server.services.mail.queue(message(to), { idempotencyKey: `bad:${to}` }), {
+        status: 422,
+        code: 'invalid_address',
+      });
+    }
+    const left = await server.services.database.db
+      .selectFrom('mail_outbox')
+      .select('id')
+      .where('idempotency_key', 'like', 'bad:%')
+      .execute();
+    assert.deepEqual(left, []);
+  });
+
   test('SMTP errors are told apart: temporary, permanent, bouncing', () => {
     assert.equal(classify({ responseCode: 421, command: 'CONN', response: '421 busy' }).kind, 'temporary');
     assert.equal(classify({ code: 'ECONNECTION', message: 'Connection closed' }).kind, 'temporary');
     assert.equal(classify({ responseCode: 550, command: 'RCPT TO', response: '550 No such user' }).kind, 'bounce');
     assert.equal(classify({ responseCode: 554, command: 'DATA', response: '554 5.1.1 Mailbox unavailable' }).kind, 'bounce');
     assert.equal(classify({ responseCode: 554, command: 'DATA', response: '554 5.7.1 Message rejected as spam' }).kind, 'permanent');
-    assert.equal(classify({ responseCode: 550, command: 'MAIL FROM', response: '550 5.1.0 Sender rejected' }).kind, 'permanent');
+    // This server's configuration, not the mail: it waits for an administrator.
+    assert.equal(classify({ responseCode: 550, command: 'MAIL FROM', response: '550 5.1.0 Sender rejected' }).kind, 'temporary');
+    assert.equal(classify({ responseCode: 535, command: 'AUTH PLAIN', response: '535 Authentication failed' }).kind, 'temporary');
+    assert.equal(classify({ code: 'EENVELOPE', message: 'No recipients defined' }).kind, 'permanent');
   });
 });
 
