@@ -144,6 +144,14 @@ describe('mail over SMTP', () => {
     } finally {
       await other.close();
     }
+    const gone = await startSmtpServer();
+    await gone.close();
+    const closed = await startTestServer({ env: { SMTP_URL: gone.url } });
+    try {
+      assert.match((await closed.services.mail.check()) ?? '', new RegExp(`^SMTP to 127\\.0\\.0\\.1:${gone.port}: .*ECONNREFUSED`));
+    } finally {
+      await closed.close();
+    }
   });
 
   test('an address that is not one is refused when queued (422), and nothing is queued', async () => {
