@@ -209,6 +209,7 @@ export class Mailer {
       .execute();
     const token = `${ctx.jobId}:${ctx.attempt}:${randomBytes(6).toString('hex')}`;
     let marked = false;
+    let taken = false;
     /** Marks the mail sending (once, only from queued): called when the server begins to take its content. */
     const markSending = async () => {
       const claimed = await this.#database.db
@@ -217,7 +218,8 @@ export class Mailer {
         .where('id', '=', id)
         .where('state', '=', 'queued')
         .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) !== 1) throw new TakenError();
+      taken = Number(claimed.numUpdatedRows) !== 1;
+      if (taken) throw new TakenError();
       marked = true;
     };
 
@@ -225,7 +227,8 @@ export class Mailer {
     try {
       response = await this.#send(mail, markSending);
     } catch (error) {
-      if (error instanceof TakenError || (error as { cause?: unknown }).cause instanceof TakenError) return;
+      // Another attempt has it: the content was not sent (the stream failed before its first byte).
+      if (taken) return;
       const failure = classify(error);
       // The server had begun to take the mail and then the connection broke without an answer.
       if (marked && failure.kind === 'temporary' && !hasResponse(error)) {
