@@ -3,6 +3,7 @@ import { createApi } from '../api/openapi.ts';
 import { defineCapability } from '../web/capability.ts';
 import type { AppEnv } from '../web/context.ts';
 import { USER_HELP, userCommand } from './cli.ts';
+import { RESET_MAIL_JOB } from './passwords.ts';
 import { AccountsService } from './service.ts';
 import { administrationApi } from './web/administration-api.ts';
 import { administrationPages } from './web/administration-pages.tsx';
@@ -63,7 +64,10 @@ export const accounts = defineCapability({
     for (const routes of [profileApi, directoryApi, administrationApi]) api.route('/', routes(service));
     return api;
   },
-  jobs: (service) => [{ kind: 'accounts.cleanup', every: 3600_000, run: () => service.removeExpired() }],
+  jobs: (service) => [
+    { kind: 'accounts.cleanup', every: 3600_000, run: () => service.removeExpired() },
+    { kind: RESET_MAIL_JOB, run: (payload: { email: string }, job) => service.passwords.mailReset(payload, job) },
+  ],
   nav: [
     { href: '/people', label: 'Explore', order: 20, icon: 'explore' },
     { href: '/settings/profile', label: 'Settings', order: 20, icon: 'settings', place: 'account', membersOnly: true },

@@ -1,7 +1,9 @@
 import type { Database, Queryable } from '../db/database.ts';
+import type { Jobs } from '../jobs/jobs.ts';
 import type { Clock } from '../platform/clock.ts';
 import type { Config } from '../platform/config.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Mailer } from '../platform/mail.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { Storage } from '../platform/storage.ts';
@@ -27,6 +29,8 @@ export interface AccountsDeps {
   storage: Storage;
   logger: Logger;
   clock: Clock;
+  jobs: Jobs;
+  mail: Mailer;
 }
 
 /**
@@ -161,6 +165,11 @@ export class AccountsService {
 
   createPasswordReset(memberId: number) {
     return this.passwords.createReset(memberId);
+  }
+
+  /** "Forgot your password?": a reset mail to the address if a member uses it (the same answer either way). */
+  requestPasswordReset(email: string, ip: string) {
+    return this.passwords.requestReset(email, ip);
   }
 
   findPasswordReset(token: string) {

@@ -7,6 +7,7 @@ import type { Config } from '../platform/config.ts';
 import { EventBus } from '../platform/events.ts';
 import { HttpClient } from '../platform/http.ts';
 import { createLogger, type Logger } from '../platform/logger.ts';
+import { MAIL_JOB, MAIL_JOB_OPTIONS, Mailer, type MailJob } from '../platform/mail.ts';
 import { RateLimiter } from '../platform/rate-limit.ts';
 import { loadSecretKey } from '../platform/secrets.ts';
 import { SiteSettings } from '../platform/settings.ts';
@@ -15,8 +16,8 @@ import type { JobSpec, Kernel } from '../web/capability.ts';
 
 export const VERSION: string = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version;
 
-/** The tables of the kernel's own parts (site settings, live events, rate limits, the job queue). */
-export const KERNEL_TABLES = ['settings', 'live_events', 'rate_limits', 'jobs', 'job_schedules'] as const;
+/** The tables of the kernel's own parts (site settings, live events, rate limits, the job queue, outgoing mail). */
+export const KERNEL_TABLES = ['settings', 'live_events', 'rate_limits', 'jobs', 'job_schedules', 'mail_outbox', 'mail_bounces'] as const;
 
 export interface KernelOptions {
   logger?: Logger;
@@ -40,6 +41,8 @@ export async function openKernel(config: Config, options: KernelOptions = {}): P
   }
   const events = new EventBus(logger, database, config.databaseUrl);
   await events.start();
+  const jobs = new Jobs(database, logger, { clock });
+  const mail = new Mailer({ database, config, clock, logger, enqueue: (kind, payload, options) => jobs.enqueue(kind, payload, options) });
   return {
     version: VERSION,
     config,
@@ -50,7 +53,8 @@ export async function openKernel(config: Config, options: KernelOptions = {}): P
     settings: new SiteSettings(database, { siteName: config.siteName, signupMode: config.signupMode }),
     rateLimiter: new RateLimiter(database),
     storage: new DiskStorage(config.dataDir),
-    jobs: new Jobs(database, logger, { clock }),
+    jobs,
+    mail,
     events,
     http: new HttpClient({ userAgent: `Commonroom/${VERSION} (+${config.baseUrl})`, allowPrivate: config.fetchAllowPrivate }),
   };
@@ -58,12 +62,21 @@ export async function openKernel(config: Config, options: KernelOptions = {}): P
 
 /** The kernel's own upkeep, beside the capabilities' jobs. */
 export function kernelJobs(kernel: Kernel): JobSpec[] {
-  const { rateLimiter, events } = kernel;
+  const { rateLimiter, events, mail } = kernel;
   return [
     {
       kind: 'maintenance.cleanup',
       every: 3600_000,
-      run: () => rateLimiter.prune(),
+      run: async () => {
+        await rateLimiter.prune();
+        await mail.prune();
+      },
+    },
+    // Sends one queued mail (platform/mail.ts): at most once, retried while the failure is temporary.
+    {
+      kind: MAIL_JOB,
+      run: (payload: MailJob, job) => mail.deliver(payload, job),
+      options: MAIL_JOB_OPTIONS,
     },
     // The live-event log keeps minutes of events for reconnecting streams (platform/events.ts).
     {

@@ -47,6 +47,11 @@ export async function startServer(services: Services, options: { jobs?: boolean 
   }
   const url = config.baseUrl;
   logger.info({ port, host: config.host, url, database: services.database.location }, 'Commonroom is listening');
+  logger.info({ mail: services.mail.describe() }, 'outgoing mail');
+  // A misconfigured or unreachable SMTP server is said at once; mail waits and is retried meanwhile.
+  void services.mail.check().then((problem) => {
+    if (problem) logger.warn({ mail: problem }, 'outgoing mail: the SMTP server cannot be used now; mail is kept and retried');
+  });
   return {
     url,
     port,

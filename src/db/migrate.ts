@@ -21,6 +21,7 @@ import * as m0017 from './migrations/0017_live_events.ts';
 import * as m0018 from './migrations/0018_source_lease_owner.ts';
 import * as m0019 from './migrations/0019_plain_display_names.ts';
 import * as m0020 from './migrations/0020_passion_matching.ts';
+import * as m0021 from './migrations/0021_mail.ts';
 
 /** The one migration history, in order. Append; never edit a migration that has shipped. */
 const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
@@ -44,6 +45,7 @@ const MIGRATIONS: Array<[name: string, up: (ddl: Ddl) => Promise<void>]> = [
   ['0018_source_lease_owner', m0018.up],
   ['0019_plain_display_names', m0019.up],
   ['0020_passion_matching', m0020.up],
+  ['0021_mail', m0021.up],
 ];
 
 function migrator(database: Database): Migrator {

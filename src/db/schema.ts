@@ -20,6 +20,8 @@ export interface Schema {
   rate_limits: RateLimitsTable;
   jobs: JobsTable;
   job_schedules: JobSchedulesTable;
+  mail_outbox: MailOutboxTable;
+  mail_bounces: MailBouncesTable;
   link_cards: LinkCardsTable;
   posts: PostsTable;
   post_edits: PostEditsTable;
@@ -231,6 +233,34 @@ export interface RateLimitsTable {
   key: string;
   count: number;
   reset_at: number;
+}
+
+export type MailState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown';
+
+export interface MailOutboxTable {
+  id: Generated<number>;
+  idempotency_key: string;
+  to_address: string;
+  subject: string;
+  text_body: string;
+  html_body: string;
+  /** JSON: extra headers */
+  headers: string;
+  message_id: string;
+  state: MailState;
+  send_token: string | null;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+  sent_at: number | null;
+}
+
+export interface MailBouncesTable {
+  /** Lower-cased. */
+  address: string;
+  reason: string;
+  bounced_at: number;
 }
 
 export interface JobsTable {

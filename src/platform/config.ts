@@ -70,6 +70,14 @@ const ConfigSchema = z.strictObject({
    * beyond one second per 500 bytes received (slow clients holding connections are closed).
    */
   requestTimeout: z.coerce.number().int().min(1).max(3600).default(20),
+  /** Outgoing mail: smtp://user:pass@host:587 (STARTTLS when offered) or smtps://…:465; unset writes .eml files under DATA_DIR/mail. */
+  smtpUrl: z
+    .string()
+    .regex(/^smtps?:\/\/[^/]/, 'must look like smtp://user:pass@host:587 or smtps://user:pass@host:465')
+    .refine((url) => URL.canParse(url), 'is not a valid URL (encode special characters of the user and password with %XX)')
+    .optional(),
+  /** The sender of outgoing mail ("Commonroom <noreply@example.org>"); by default the site's name at noreply@ the host of BASE_URL. */
+  mailFrom: z.string().min(3).max(200).optional(),
   /** Serve HTTPS directly (otherwise put a TLS-terminating proxy in front). */
   tlsCertFile: z.string().optional(),
   tlsKeyFile: z.string().optional(),
@@ -111,6 +119,8 @@ export const ENV_NAMES: Record<keyof z.infer<typeof ConfigSchema>, string> = {
   federationConcurrency: 'FEDERATION_CONCURRENCY',
   federationTimeout: 'FEDERATION_TIMEOUT',
   requestTimeout: 'REQUEST_TIMEOUT',
+  smtpUrl: 'SMTP_URL',
+  mailFrom: 'MAIL_FROM',
   tlsCertFile: 'TLS_CERT_FILE',
   tlsKeyFile: 'TLS_KEY_FILE',
 };

@@ -8,6 +8,7 @@ import type { Config } from '../platform/config.ts';
 import type { EventBus } from '../platform/events.ts';
 import type { HttpClient } from '../platform/http.ts';
 import type { Logger } from '../platform/logger.ts';
+import type { Mailer } from '../platform/mail.ts';
 import type { RateLimiter } from '../platform/rate-limit.ts';
 import type { SiteSettings } from '../platform/settings.ts';
 import type { DiskStorage } from '../platform/storage.ts';
@@ -32,6 +33,8 @@ export interface Kernel {
   jobs: Jobs;
   events: EventBus;
   http: HttpClient;
+  /** Outgoing mail: queue a mail (a durable job sends it once); see platform/mail.ts. */
+  mail: Mailer;
 }
 
 /** A kind of background job a capability runs, declared as data; `every` makes it recurring. */

@@ -65,6 +65,15 @@ describe('axe finds no serious or critical WCAG 2.2 AA problems', () => {
     await page.waitForSelector('.error-summary');
     await checkAccessibility(page, 'sign-in with errors');
 
+    await audit(visitor, '/forgot-password', 'forgot password');
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.waitForSelector('.error-summary');
+    await checkAccessibility(page, 'forgot password with errors');
+    await page.getByLabel('Email address').fill('grace@example.org');
+    await page.getByRole('button', { name: 'Send me a link' }).click();
+    await page.waitForSelector('[role=status]');
+    await checkAccessibility(page, 'forgot password sent');
+
     const member = await server.services.accounts.memberByHandle('grace');
     const reset = await server.services.accounts.createPasswordReset(member.id);
     await audit(visitor, new URL(reset.url).pathname, 'reset password');

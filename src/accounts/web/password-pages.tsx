@@ -4,7 +4,7 @@ import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../
 import { flash, type PageOptions, renderPage } from '../../web/layout.tsx';
 import { endSession, requireViewer } from '../../web/middleware.ts';
 import { readForm } from '../../web/request.ts';
-import { parseNewPassword } from '../passwords.ts';
+import { MAILED_RESET_HOURS, parseNewPassword } from '../passwords.ts';
 import type { AccountsService } from '../service.ts';
 import { PASSWORD_MIN } from '../signup-schemas.ts';
 import { settingsPage } from './settings-views.tsx';
@@ -31,6 +31,37 @@ export function passwordPages(accounts: AccountsService): Hono<AppEnv> {
     }
     flash(c, 'Your password was changed. Other devices were signed out.');
     return c.redirect('/settings/account', 303);
+  });
+
+  app.get('/forgot-password', (c) => forgotPage(c, '', {}));
+
+  app.post('/forgot-password', async (c) => {
+    const form = await readForm(c);
+    const email = form.text('email');
+    try {
+      await accounts.requestPasswordReset(email, c.var.ip);
+    } catch (error) {
+      const { errors, status } = formErrors(error);
+      if (status === 429) c.header('retry-after', '3600');
+      return forgotPage(c, email, errors, status);
+    }
+    return renderPage(
+      c,
+      { title: 'Check your mail', noindex: true },
+      <>
+        <p class="callout" role="status">
+          If an account on this server uses <strong>{email.trim()}</strong>, we have sent it a link to choose a new password. The link works
+          once, for {MAILED_RESET_HOURS} hour.
+        </p>
+        <p>
+          Nothing after a few minutes? Look in your spam folder, check the address and <a href="/forgot-password">ask again</a>, or ask the
+          administrator of this server.
+        </p>
+        <p>
+          <a href="/login">Back to sign in</a>
+        </p>
+      </>,
+    );
   });
 
   app.get('/reset-password/:token', async (c) => {
@@ -130,10 +161,40 @@ function resetPage(c: AppContext, handle: string, errors: Errors, status: Parame
   );
 }
 
+function forgotPage(c: AppContext, email: string, errors: Errors, status: PageOptions['status'] = 200) {
+  return renderPage(
+    c,
+    { title: 'Forgot your password?', hasErrors: Object.keys(errors).length > 0, status, noindex: true },
+    <>
+      <p>Enter the email address of your account. We will send it a link to choose a new password.</p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/forgot-password" class="stack" novalidate>
+        <CsrfField token={c.var.csrf} />
+        <TextField
+          name="email"
+          type="email"
+          label="Email address"
+          value={email}
+          errors={errors}
+          autocomplete="email"
+          spellcheck={false}
+          required
+        />
+        <div class="actions">
+          <button type="submit">Send me a link</button>
+          <a href="/login">Back to sign in</a>
+        </div>
+      </form>
+    </>,
+  );
+}
+
 function resetExpired(c: AppContext) {
   return renderPage(
     c,
     { title: 'This reset link no longer works', status: 410, noindex: true },
-    <p class="callout">The link has expired or was already used. Ask the administrator of this server for a new one.</p>,
+    <p class="callout">
+      The link has expired or was already used. <a href="/forgot-password">Ask for a new one</a>.
+    </p>,
   );
 }

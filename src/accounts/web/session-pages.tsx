@@ -71,10 +71,10 @@ function loginPage(
         <TextField name="password" type="password" label="Password" errors={errors} autocomplete="current-password" required />
         <div class="actions">
           <button type="submit">Sign in</button>
+          <a href="/forgot-password">Forgot your password?</a>
           <a href="/signup">Join instead</a>
         </div>
       </form>
-      <p class="hint">Forgot your password? Ask the administrator of this server for a reset link.</p>
     </>,
   );
 }
