@@ -52,6 +52,7 @@ export { Composer, PostTextField } from './web/composer-views.tsx';
 export {
   ActionButton,
   actorPath,
+  FollowButton,
   PeopleList,
   PostCard,
   postPath,

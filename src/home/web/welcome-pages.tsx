@@ -3,7 +3,7 @@ import type { Child } from 'hono/jsx';
 import { PASSIONS_MAX, PlaceFields, type Profile, profilePatchSchema, RoleFields } from '../../accounts/index.ts';
 import { parseInput, UserError } from '../../platform/errors.ts';
 import type { Viewer } from '../../platform/viewer.ts';
-import { Composer, PostCard } from '../../social/index.ts';
+import { Composer, FollowButton, PostCard } from '../../social/index.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { formatSpan, plural } from '../../web/format.ts';
 import { CsrfField, ErrorSummary, type Errors, formErrors, TextField } from '../../web/forms.tsx';
@@ -110,13 +110,7 @@ export function welcomePages(service: HomeService): Hono<AppEnv> {
                     <p class="meta">{[actor.roleLabel, actor.location].filter(Boolean).join(' · ') || `@${actor.acct}`}</p>
                     {reasons[0] ? <p>{reasons[0][0]!.toUpperCase() + reasons[0].slice(1)}</p> : null}
                   </div>
-                  <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
-                    <CsrfField token={c.var.csrf} />
-                    <input type="hidden" name="back" value="/welcome/people#people" />
-                    <button type="submit" class="button--small">
-                      Follow<span class="visually-hidden"> {actor.displayName}</span>
-                    </button>
-                  </form>
+                  <FollowButton c={c} acct={actor.acct} name={actor.displayName} back="/welcome/people#people" />
                 </li>
               ))}
             </ul>

@@ -1,4 +1,5 @@
 import type { Child } from 'hono/jsx';
+import { FollowButton } from '../../social/index.ts';
 import { type AppContext, timeZoneOf } from '../../web/context.ts';
 import { formatDate, formatDateTime, plural } from '../../web/format.ts';
 import { CsrfField, type Errors, TextArea, TextField } from '../../web/forms.tsx';
@@ -215,13 +216,7 @@ export function SuggestionsView({ c, goal, suggestions }: { c: AppContext; goal:
                       {actor.roleLabel ? ` · ${actor.roleLabel}` : ''}
                     </p>
                     <Reasons reasons={reasons} label={`Why ${actor.displayName}`} />
-                    <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
-                      <CsrfField token={c.var.csrf} />
-                      <input type="hidden" name="back" value={back} />
-                      <button type="submit" class="button--small">
-                        Follow <span class="visually-hidden">{actor.displayName}</span>
-                      </button>
-                    </form>
+                    <FollowButton c={c} acct={actor.acct} name={actor.displayName} back={back} />
                   </div>
                 </article>
               </li>

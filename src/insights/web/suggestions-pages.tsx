@@ -1,5 +1,6 @@
 import { Hono } from 'hono';
 import { UserError } from '../../platform/errors.ts';
+import { FollowButton } from '../../social/index.ts';
 import type { AsideCard } from '../../web/capability.ts';
 import type { AppContext, AppEnv } from '../../web/context.ts';
 import { CsrfField } from '../../web/forms.tsx';
@@ -74,13 +75,7 @@ export function whoToFollowCard(service: InsightsService): AsideCard {
                   <a href={actor.local ? `/@${actor.handle}` : `/@${actor.acct}`}>{actor.displayName}</a>
                   <span class="meta">{reasons[0] ? reasons[0][0]!.toUpperCase() + reasons[0].slice(1) : `@${actor.acct}`}</span>
                 </div>
-                <form method="post" action={`/@${actor.acct}/follow`} class="inline-form">
-                  <CsrfField token={c.var.csrf} />
-                  <input type="hidden" name="back" value={back} />
-                  <button type="submit" class="button--small">
-                    Follow <span class="visually-hidden">{actor.displayName}</span>
-                  </button>
-                </form>
+                <FollowButton c={c} acct={actor.acct} name={actor.displayName} back={back} />
               </li>
             ))}
           </ul>

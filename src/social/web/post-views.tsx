@@ -65,6 +65,19 @@ function ActionButton(props: {
   );
 }
 
+/** Follow for one person: a plain form to their profile's follow action that comes back to `back`. */
+export function FollowButton({ c, acct, name, back }: { c: AppContext; acct: string; name: string; back: string }) {
+  return (
+    <form method="post" action={`/@${acct}/follow`} class="inline-form">
+      <CsrfField token={c.var.csrf} />
+      <input type="hidden" name="back" value={back} />
+      <button type="submit" class="button--small">
+        Follow <span class="visually-hidden">{name}</span>
+      </button>
+    </form>
+  );
+}
+
 export function PostCard({ c, post, back, focus = false }: { c: AppContext; post: PostView; back: string; focus?: boolean }) {
   const viewer = c.var.viewer;
   const copy = post.boostedBy ? `-b${post.boostedBy.boostId}` : '';
