@@ -133,12 +133,7 @@ export class SourcesService {
         prefetched = found.fetched;
       }
     }
-    const count = await this.#db
-      .selectFrom('subscriptions')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('member_id', '=', viewer.memberId)
-      .executeTakeFirstOrThrow();
-    if (Number(count.n) >= MAX_SUBSCRIPTIONS)
+    if ((await this.count(viewer)) >= MAX_SUBSCRIPTIONS)
       throw new UserError(409, 'too_many_sources', `You follow ${MAX_SUBSCRIPTIONS} sources, the most one member can.`);
     const subscriptionId = await this.#db.transaction().execute(async (tx) => {
       const folderId = input.folder ? await this.#folders.idByName(tx, viewer, input.folder) : null;
@@ -169,6 +164,16 @@ export class SourcesService {
       if (claimed) await this.#refresher.refresh(claimed, undefined, prefetched?.outcome);
     }
     return this.get(viewer, subscriptionId);
+  }
+
+  /** How many sources the member follows (one indexed count). */
+  async count(viewer: Pick<Viewer, 'memberId'>): Promise<number> {
+    const row = await this.#db
+      .selectFrom('subscriptions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('member_id', '=', viewer.memberId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
   }
 
   async #createSource(url: string): Promise<number> {

@@ -84,14 +84,14 @@ export class WelcomeService {
       accounts.profiles.own(viewer.memberId),
       social.graph.followeeIds(viewer.actorId, { pending: true }),
       chats.rsvps.mine(viewer),
-      feeds.subscriptions(viewer),
+      feeds.sources.count(viewer),
       database.db.selectFrom('actors').select('posts_count').where('id', '=', viewer.actorId).executeTakeFirst(),
     ]);
     return {
       about: profile.role !== null && profile.passions.length > 0,
       follows: followees.length,
       rsvps: rsvps.length,
-      sources: sources.length,
+      sources,
       posts: actor?.posts_count ?? 0,
     };
   }
